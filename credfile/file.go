@@ -1,0 +1,231 @@
+package credfile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gofrs/flock"
+)
+
+// MaxSize is the largest file aws-mfa reads. Credentials files are a few
+// kilobytes; anything this large is not one.
+const MaxSize = 32 << 20
+
+// ErrNotFound marks a credentials or config file that does not exist.
+var ErrNotFound = errors.New("file not found")
+
+// Paths are the two files the AWS CLI reads.
+type Paths struct {
+	Credentials string
+	Config      string
+}
+
+// Locate finds the files as the AWS CLI does: AWS_SHARED_CREDENTIALS_FILE
+// and AWS_CONFIG_FILE, else ~/.aws/credentials and ~/.aws/config. home is
+// the user's home directory (os.UserHomeDir: %USERPROFILE% on Windows).
+func Locate(getenv func(string) string, home string) Paths {
+	p := Paths{
+		Credentials: getenv("AWS_SHARED_CREDENTIALS_FILE"),
+		Config:      getenv("AWS_CONFIG_FILE"),
+	}
+	if p.Credentials == "" {
+		p.Credentials = filepath.Join(home, ".aws", "credentials")
+	}
+	if p.Config == "" {
+		p.Config = filepath.Join(home, ".aws", "config")
+	}
+	p.Credentials = expandHome(p.Credentials, home)
+	p.Config = expandHome(p.Config, home)
+	return p
+}
+
+func expandHome(p, home string) string {
+	if p == "~" || strings.HasPrefix(p, "~/") || strings.HasPrefix(p, `~\`) {
+		return filepath.Join(home, p[1:])
+	}
+	return p
+}
+
+// Read reads and parses the file at path.
+func Read(path string) (*File, error) {
+	data, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	f, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return f, nil
+}
+
+func readFile(path string) ([]byte, error) {
+	fh, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("stat %s: %w", path, err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: %s is not a regular file; it must be a text file", ErrUnreadable, path)
+	}
+	data, err := io.ReadAll(io.LimitReader(fh, MaxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if len(data) > MaxSize {
+		return nil, fmt.Errorf("%w: %s is larger than %d MiB; that is not a credentials file", ErrUnreadable, path, MaxSize>>20)
+	}
+	return data, nil
+}
+
+// Writer replaces files atomically. Its zero value is ready to use.
+type Writer struct {
+	// LockTimeout bounds the wait for another aws-mfa's lock (default 10s).
+	LockTimeout time.Duration
+	// beforeRename, when set, runs after the temp file is complete and
+	// before it replaces the original; tests use it to simulate a crash.
+	beforeRename func()
+}
+
+// Update rewrites the file at path under an exclusive lock: it reads the
+// file again, hands it to edit, and atomically replaces it with edit's
+// result. A missing file is passed to edit as an empty one. Symlinks are
+// followed, so a linked file stays linked and its target is updated.
+func (w Writer) Update(path string, edit func(*File) ([]byte, error)) error {
+	real, err := resolve(path)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(real), 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", filepath.Dir(real), err)
+	}
+	unlock, err := w.lock(real)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	cleanTemps(real)
+
+	mode := fs.FileMode(0o600)
+	var f *File
+	data, err := readFile(real)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		f = &File{}
+	case err != nil:
+		return err
+	default:
+		if f, err = Parse(data); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if st, err := os.Stat(real); err == nil {
+			mode = st.Mode().Perm() & 0o600
+		}
+	}
+	out, err := edit(f)
+	if err != nil {
+		return err
+	}
+	return w.replace(real, out, mode)
+}
+
+// resolve follows symlinks to the file that is really written.
+func resolve(path string) (string, error) {
+	real, err := filepath.EvalSymlinks(path)
+	if err == nil {
+		return real, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("resolve %s: %w", path, err)
+	}
+	// A dangling link is followed to where it points; a missing file is created.
+	if target, lerr := os.Readlink(path); lerr == nil {
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(path), target)
+		}
+		return target, nil
+	}
+	return path, nil
+}
+
+func (w Writer) lock(real string) (func(), error) {
+	timeout := w.LockTimeout
+	if timeout == 0 {
+		timeout = 10 * time.Second
+	}
+	l := flock.New(real+".lock", flock.SetPermissions(0o600))
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	ok, err := l.TryLockContext(ctx, 20*time.Millisecond)
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return nil, fmt.Errorf("lock %s.lock: %w", real, err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("another aws-mfa has held %s.lock for %s; wait for it to finish and retry", real, timeout)
+	}
+	return func() { _ = l.Unlock() }, nil
+}
+
+const tempPattern = ".aws-mfa-*.tmp"
+
+func tempPrefix(real string) string { return "." + filepath.Base(real) }
+
+// cleanTemps removes temp files that a crashed run left beside real. It
+// runs under the lock, so no live run owns them.
+func cleanTemps(real string) {
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(real), tempPrefix(real)+tempPattern))
+	for _, m := range matches {
+		_ = os.Remove(m)
+	}
+}
+
+func (w Writer) replace(real string, data []byte, mode fs.FileMode) error {
+	dir := filepath.Dir(real)
+	tmp, err := os.CreateTemp(dir, tempPrefix(real)+tempPattern)
+	if err != nil {
+		return fmt.Errorf("create a temp file in %s: %w", dir, err)
+	}
+	name := tmp.Name()
+	ok := false
+	defer func() {
+		if !ok {
+			tmp.Close()
+			os.Remove(name)
+		}
+	}()
+	if err := tmp.Chmod(mode); err != nil {
+		return fmt.Errorf("chmod %s: %w", name, err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", name, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", name, err)
+	}
+	if w.beforeRename != nil {
+		w.beforeRename()
+	}
+	if err := os.Rename(name, real); err != nil {
+		return fmt.Errorf("replace %s: %w", real, err)
+	}
+	ok = true
+	syncDir(dir)
+	return nil
+}

@@ -1,0 +1,245 @@
+// Package credfile owns the AWS shared credentials and config files:
+// finding them, reading profiles the way botocore does, rewriting a
+// profile surgically, and replacing the file atomically under a lock.
+//
+// The file holds the user's only copy of their long-term keys, so the
+// editor never re-serialises anything: it changes the lines of the keys
+// it owns and keeps every other byte as it was.
+package credfile
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ErrUnreadable marks a file that the AWS CLI itself could not parse, or
+// that aws-mfa refuses to touch (binary, another encoding).
+var ErrUnreadable = errors.New("unreadable file")
+
+// File is a parsed credentials or config file. It keeps the raw lines so
+// that edits can be made without touching anything else.
+type File struct {
+	lines    []string // raw lines, each with its line ending ("\n", "\r\n" or none for the last)
+	sections []*Section
+	crlf     bool
+}
+
+// Section is one [name] block of a file.
+type Section struct {
+	Name    string
+	header  int // line index of the [name] line
+	options []*option
+}
+
+type option struct {
+	key       string // lower-cased, as configparser does
+	value     string // continuation lines joined with "\n"
+	line      int    // line index of "key = value"
+	last      int    // last line index that belongs to the value
+	valueAt   int    // byte offset of the value in the raw line
+	indentLen int    // bytes of indentation before the key
+}
+
+// Parse reads data the way botocore's configparser does and fails where
+// the AWS CLI would fail: a BOM, a key before any section, a line that is
+// neither a section, a key nor a comment, a duplicate section or key.
+// It also refuses what it cannot round-trip: invalid UTF-8, NUL and other
+// control bytes, and bare carriage returns.
+func Parse(data []byte) (*File, error) {
+	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
+		return nil, fmt.Errorf("%w: starts with a UTF-8 byte order mark, which the AWS CLI cannot parse; save it without BOM", ErrUnreadable)
+	}
+	if !utf8.Valid(data) {
+		return nil, fmt.Errorf("%w: not UTF-8 text (binary, or saved in another encoding); save it as UTF-8", ErrUnreadable)
+	}
+	f := &File{crlf: bytes.Contains(data, []byte("\r\n"))}
+	f.lines = splitLines(string(data))
+
+	var (
+		cur         *Section
+		curOpt      *option
+		indentLevel = 0
+		seen        = map[string]int{}
+		blanks      = 0 // blank lines inside a value, kept if it continues
+	)
+	for i, raw := range f.lines {
+		line := strings.TrimSuffix(strings.TrimSuffix(raw, "\n"), "\r")
+		if err := checkControl(line); err != nil {
+			return nil, fmt.Errorf("%w: line %d: %v", ErrUnreadable, i+1, err)
+		}
+		stripped := pyStrip(line)
+		if stripped == "" {
+			blanks++
+			continue
+		}
+		if stripped[0] == '#' || stripped[0] == ';' {
+			continue
+		}
+		indent := utf8.RuneCountInString(line[:len(line)-len(strings.TrimLeftFunc(line, pySpace))])
+		if cur != nil && curOpt != nil && indent > indentLevel {
+			curOpt.value += strings.Repeat("\n", blanks+1) + stripped
+			curOpt.last = i
+			blanks = 0
+			continue
+		}
+		blanks = 0
+		indentLevel = indent
+		if name, ok := sectionName(stripped); ok {
+			if first, dup := seen[name]; dup {
+				return nil, fmt.Errorf("%w: section [%s] appears twice (lines %d and %d), which the AWS CLI cannot parse; merge them", ErrUnreadable, name, first+1, i+1)
+			}
+			seen[name] = i
+			cur = &Section{Name: name, header: i}
+			f.sections = append(f.sections, cur)
+			curOpt = nil
+			continue
+		}
+		if cur == nil {
+			return nil, fmt.Errorf("%w: line %d is outside any [section], which the AWS CLI cannot parse; remove it or add a section header above it", ErrUnreadable, i+1)
+		}
+		key, valueAt, ok := splitOption(line)
+		if !ok {
+			return nil, fmt.Errorf("%w: line %d is neither a [section], a key = value line nor a comment; fix or remove it", ErrUnreadable, i+1)
+		}
+		if cur.option(key) != nil {
+			return nil, fmt.Errorf("%w: key %s appears twice in [%s] (line %d), which the AWS CLI cannot parse; remove one", ErrUnreadable, key, cur.Name, i+1)
+		}
+		curOpt = &option{
+			key:       key,
+			value:     pyStrip(line[valueAt:]),
+			line:      i,
+			last:      i,
+			valueAt:   valueAt,
+			indentLen: len(line) - len(strings.TrimLeftFunc(line, pySpace)),
+		}
+		cur.options = append(cur.options, curOpt)
+	}
+	return f, nil
+}
+
+// splitLines splits s after each "\n", keeping the endings.
+func splitLines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	lines := strings.SplitAfter(s, "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return lines
+}
+
+func checkControl(line string) error {
+	for j, r := range line {
+		if r == '\t' {
+			continue
+		}
+		if r == '\r' {
+			return fmt.Errorf("carriage return without a line feed at column %d; use LF or CRLF line endings", j+1)
+		}
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return fmt.Errorf("control character %U at column %d; remove it", r, j+1)
+		}
+	}
+	return nil
+}
+
+// pySpace reports what Python's str.isspace accepts (control characters
+// other than tab are refused before this is asked).
+func pySpace(r rune) bool { return unicode.IsSpace(r) }
+
+func pyStrip(s string) string { return strings.TrimFunc(s, pySpace) }
+
+// sectionName applies configparser's `\[(?P<header>.+)\]` to a stripped
+// line: anything from the first "[" to the last "]", not anchored at the end.
+func sectionName(stripped string) (string, bool) {
+	if stripped[0] != '[' {
+		return "", false
+	}
+	end := strings.LastIndexByte(stripped, ']')
+	if end < 2 {
+		return "", false
+	}
+	return stripped[1:end], true
+}
+
+// splitOption applies configparser's option pattern to a raw line: the
+// key is everything before the first "=" or ":", right-trimmed and
+// lower-cased; the value starts after the delimiter and its spaces.
+func splitOption(line string) (key string, valueAt int, ok bool) {
+	start := len(line) - len(strings.TrimLeftFunc(line, pySpace))
+	d := strings.IndexAny(line[start:], "=:")
+	if d < 0 {
+		return "", 0, false
+	}
+	d += start
+	key = strings.TrimRightFunc(line[start:d], pySpace)
+	if key == "" {
+		return "", 0, false
+	}
+	valueAt = d + 1
+	valueAt += len(line[valueAt:]) - len(strings.TrimLeftFunc(line[valueAt:], pySpace))
+	return strings.ToLower(key), valueAt, true
+}
+
+// Sections lists the file's sections in order.
+func (f *File) Sections() []*Section { return f.sections }
+
+// Section returns the section with exactly this name.
+func (f *File) Section(name string) *Section {
+	for _, s := range f.sections {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// Get returns the value of key in the section; keys are case-insensitive.
+func (s *Section) Get(key string) string {
+	if o := s.option(key); o != nil {
+		return o.value
+	}
+	return ""
+}
+
+// Has reports whether the section sets key.
+func (s *Section) Has(key string) bool { return s.option(key) != nil }
+
+// Keys lists the section's keys, lower-cased, in file order.
+func (s *Section) Keys() []string {
+	keys := make([]string, len(s.options))
+	for i, o := range s.options {
+		keys[i] = o.key
+	}
+	return keys
+}
+
+func (s *Section) option(key string) *option {
+	key = strings.ToLower(key)
+	for _, o := range s.options {
+		if o.key == key {
+			return o
+		}
+	}
+	return nil
+}
+
+// Profile returns the section for profile name: in a credentials file
+// it is [name]; in a config file it is [profile name], or [default].
+func (f *File) Profile(name string, config bool) *Section {
+	if !config {
+		return f.Section(name)
+	}
+	if s := f.Section("profile " + name); s != nil {
+		return s
+	}
+	if name == "default" {
+		return f.Section("default")
+	}
+	return nil
+}
