@@ -233,9 +233,9 @@ func boolInt(b bool) int {
 
 // iniOptions make gopkg.in/ini.v1 read values as botocore does.
 var iniOptions = ini.LoadOptions{
-	IgnoreInlineComment:        true,
-	PreserveSurroundedQuote:    true,
-	InsensitiveKeys:            true,
+	IgnoreInlineComment:     true,
+	PreserveSurroundedQuote: true,
+	InsensitiveKeys:         true,
 }
 
 // iniAgrees asks a second, independent parser (gopkg.in/ini.v1, used

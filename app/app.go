@@ -1,0 +1,240 @@
+// Package app is the command line: it builds the urfave/cli application,
+// turns flags into requests for exporter, prints results, and maps errors
+// to one line on stderr and an exit code.
+package app
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/exporter"
+)
+
+// Exit codes.
+const (
+	ExitOK      = 0
+	ExitFailure = 1 // STS, network or file-system failure
+	ExitUsage   = 2 // bad usage or input
+)
+
+// System is everything the CLI takes from the process. Tests build their own.
+type System struct {
+	Stdin      io.Reader
+	Stdout     io.Writer
+	Stderr     io.Writer
+	Getenv     func(string) string
+	Now        func() time.Time
+	IsTerminal func(io.Reader) bool
+}
+
+// OS returns the real process's System.
+func OS() System {
+	return System{
+		Stdin:  os.Stdin,
+		Stdout: os.Stdout,
+		Stderr: os.Stderr,
+		Getenv: os.Getenv,
+		Now:    time.Now,
+		IsTerminal: func(r io.Reader) bool {
+			f, ok := r.(*os.File)
+			return ok && term.IsTerminal(int(f.Fd()))
+		},
+	}
+}
+
+// Run runs the command line and returns the exit code.
+func Run(args []string, sys System) int {
+	a := newApp(sys)
+	err := a.Run(args)
+	if err == nil {
+		return ExitOK
+	}
+	var exit cli.ExitCoder
+	if errors.As(err, &exit) && exit.Error() == "" {
+		return exit.ExitCode() // a command that reports its own status, like exec
+	}
+	fmt.Fprintf(sys.Stderr, "aws-mfa: %v\n", err)
+	if errors.Is(err, exporter.ErrInput) {
+		return ExitUsage
+	}
+	return ExitFailure
+}
+
+func newApp(sys System) *cli.App {
+	return &cli.App{
+		Name:      "aws-mfa",
+		Usage:     "get an MFA session from STS and hand it to every AWS tool",
+		UsageText: "aws-mfa [options] [CODE]\naws-mfa env [options] [CODE]",
+		Writer:    sys.Stderr,
+		ErrWriter: sys.Stderr,
+		Flags:     sessionFlags(),
+		Action: func(c *cli.Context) error {
+			return refresh(c, sys)
+		},
+		Commands:        []*cli.Command{},
+		HideHelpCommand: true,
+		ExitErrHandler:  func(*cli.Context, error) {},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usage("%v; see aws-mfa --help", err)
+		},
+	}
+}
+
+func usage(format string, a ...any) error {
+	return fmt.Errorf("%w", inputErr{fmt.Errorf(format, a...)})
+}
+
+// inputErr marks CLI usage errors as exporter.ErrInput.
+type inputErr struct{ error }
+
+func (e inputErr) Unwrap() error      { return e.error }
+func (inputErr) Is(target error) bool { return target == exporter.ErrInput }
+
+// sessionFlags are shared by every command that obtains a session.
+func sessionFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "token", Aliases: []string{"t"}, Usage: "the six-digit MFA `CODE` (or give it as the argument, pipe it, or type it at the prompt)"},
+		&cli.StringFlag{Name: "source", Value: "aws-mfa", Usage: "`PROFILE` with the long-term keys and mfa_serial"},
+		&cli.StringFlag{Name: "target", Value: "default", Usage: "`PROFILE` that receives the session"},
+		&cli.StringFlag{Name: "duration", Value: "12h", Usage: "session length: 12h, 90m or seconds, 15m to 36h"},
+		&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "refresh even if the session is still valid; overwrite long-term keys in the target"},
+		&cli.StringFlag{Name: "endpoint-url", Usage: "STS `URL` (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, else regional AWS)"},
+		&cli.DurationFlag{Name: "timeout", Value: 15 * time.Second, Usage: "give up on STS after this long"},
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show what is sent to STS (never secrets)"},
+	}
+}
+
+// request turns the session flags and the environment into a request.
+func request(c *cli.Context, sys System) (exporter.Request, error) {
+	d, err := ParseDuration(c.String("duration"))
+	if err != nil {
+		return exporter.Request{}, err
+	}
+	if c.NArg() > 1 {
+		return exporter.Request{}, usage("unexpected argument %q; put flags before the code", c.Args().Get(1))
+	}
+	return exporter.Request{
+		Paths:    credfile.Locate(sys.Getenv, home(sys.Getenv)),
+		Source:   c.String("source"),
+		Target:   c.String("target"),
+		Duration: d,
+		Margin:   10 * time.Minute,
+		Force:    c.Bool("force"),
+		Region:   firstEnv(sys.Getenv, "AWS_REGION", "AWS_DEFAULT_REGION"),
+		Endpoint: firstNonEmpty(c.String("endpoint-url"), firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL")),
+		Timeout:  c.Duration("timeout"),
+	}, nil
+}
+
+// deps wires the real side effects for a command.
+func deps(c *cli.Context, sys System) (exporter.Deps, error) {
+	given := c.String("token")
+	if arg := c.Args().First(); arg != "" {
+		if given != "" {
+			return exporter.Deps{}, usage("the code is given twice, as --token and as an argument; give it once")
+		}
+		given = arg
+	}
+	if given != "" {
+		if _, err := exporter.CheckCode(given); err != nil {
+			return exporter.Deps{}, err
+		}
+	}
+	d := exporter.Deps{
+		Now:   sys.Now,
+		Token: func(serial string) (string, error) { return readToken(given, serial, sys) },
+	}
+	if c.Bool("verbose") {
+		d.Log = sys.Stderr
+	}
+	return d, nil
+}
+
+// readToken returns the code from the flag or argument, else prompts on
+// the terminal, else reads one line from a pipe.
+func readToken(given, serial string, sys System) (string, error) {
+	if given != "" {
+		return given, nil
+	}
+	if sys.IsTerminal(sys.Stdin) {
+		fmt.Fprintf(sys.Stderr, "MFA code for %s: ", serial)
+	}
+	line, err := bufio.NewReader(sys.Stdin).ReadString('\n')
+	if err != nil && (err != io.EOF || line == "") {
+		return "", usage("no MFA code given; pass it as an argument (aws-mfa 123456), with -t, or on stdin")
+	}
+	return line, nil
+}
+
+// ParseDuration reads 12h, 90m, 1h30m or plain seconds.
+func ParseDuration(s string) (time.Duration, error) {
+	if s != "" && strings.Trim(s, "0123456789") == "" {
+		var n int64
+		if _, err := fmt.Sscan(s, &n); err == nil && n < 1<<31 {
+			return time.Duration(n) * time.Second, nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, usage("duration %q is not like 12h, 90m or 3600", s)
+	}
+	return d, nil
+}
+
+func home(getenv func(string) string) string {
+	if h := firstEnv(getenv, "HOME", "USERPROFILE"); h != "" {
+		return h
+	}
+	h, _ := os.UserHomeDir()
+	return h
+}
+
+func firstEnv(getenv func(string) string, names ...string) string {
+	for _, n := range names {
+		if v := getenv(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// untilText says when t comes, in local time and from now: "15:04 CET (in 11h59m)".
+func untilText(t, now time.Time) string {
+	local := t.In(now.Location())
+	layout := "15:04 MST"
+	if local.YearDay() != now.YearDay() || local.Year() != now.Year() {
+		layout = "Mon 2 Jan 15:04 MST"
+	}
+	return fmt.Sprintf("%s (in %s)", local.Format(layout), Left(t.Sub(now)))
+}
+
+// Left prints a time left the way a prompt shows it: 11h59m, 9m, 40s.
+func Left(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "expired"
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	}
+	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}

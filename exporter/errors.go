@@ -1,0 +1,30 @@
+package exporter
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrInput marks errors caused by the user's input, flags or files, as
+// opposed to STS or the network. The CLI exits 2 for them.
+var ErrInput = errors.New("bad input")
+
+type inputError struct{ err error }
+
+func (e inputError) Error() string        { return e.err.Error() }
+func (e inputError) Unwrap() error        { return e.err }
+func (e inputError) Is(target error) bool { return target == ErrInput }
+
+// inputf formats an input error; %w wraps as in fmt.Errorf.
+func inputf(format string, a ...any) error {
+	return inputError{fmt.Errorf(format, a...)}
+}
+
+// MaskKey shows enough of an access key id to recognise it and no more:
+// AKIA…WXYZ.
+func MaskKey(id string) string {
+	if len(id) <= 8 {
+		return "…"
+	}
+	return id[:4] + "…" + id[len(id)-4:]
+}

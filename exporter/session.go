@@ -1,0 +1,302 @@
+// Package exporter owns getting an MFA session: it reads the source
+// profile, reuses a session still valid in the target, otherwise asks for
+// a code and calls STS, writes the target profile, and turns the session
+// into an ordered list of environment variables.
+package exporter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/aws-mfa/aws-mfa/credfile"
+)
+
+// Duration limits of GetSessionToken for an IAM user.
+const (
+	MinDuration = 15 * time.Minute
+	MaxDuration = 36 * time.Hour
+)
+
+// Request says which session to get and how.
+type Request struct {
+	Paths    credfile.Paths
+	Source   string        // profile with the long-term keys
+	Target   string        // profile that receives the session
+	Duration time.Duration // session length asked of STS
+	Margin   time.Duration // a session with less left than this is refreshed
+	Force    bool          // refresh even if still valid; overwrite long-term keys
+	NoWrite  bool          // leave the credentials file alone
+	Region   string        // from the environment; the source profile's wins
+	Endpoint string        // STS endpoint override; empty means regional AWS
+	Timeout  time.Duration // bound on the whole STS exchange
+}
+
+// Deps are the side effects Obtain needs; tests replace them.
+type Deps struct {
+	Now    func() time.Time
+	Token  func(serial string) (string, error)          // asked only when STS must be called
+	NewSTS func(keys Keys, region, endpoint string) STS // nil means NewSTS with the request's timeout
+	Writer credfile.Writer
+	Log    io.Writer // --verbose output; nil for none
+}
+
+// Session is a set of temporary credentials.
+type Session struct {
+	AccessKeyID     string
+	SecretAccessKey string
+	SessionToken    string
+	Expiration      time.Time
+}
+
+// Result is what Obtain did.
+type Result struct {
+	Session
+	Cached  bool   // the target's session was still valid and reused
+	Written bool   // the target profile was rewritten
+	Region  string // the profile's region, if it names one
+}
+
+// Obtain returns a session for req.Target: the one already there while it
+// is valid for longer than req.Margin, else a new one from STS, written to
+// the target profile unless req.NoWrite. On any error the credentials file
+// is left exactly as it was.
+func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
+	if err := checkRequest(req); err != nil {
+		return nil, err
+	}
+	creds, err := credfile.Read(req.Paths.Credentials)
+	if err != nil {
+		return nil, fileError(err, req)
+	}
+	src, err := readSource(creds, req)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Region: src.region}
+	now := d.Now()
+	if s, ok := validSession(creds.Section(req.Target), now, req.Margin); ok && !req.Force {
+		res.Session, res.Cached = s, true
+		return res, nil
+	}
+	if err := guardLongTermKeys(creds, req); err != nil {
+		return nil, err
+	}
+	code, err := d.Token(src.serial)
+	if err != nil {
+		return nil, err
+	}
+	if code, err = CheckCode(code); err != nil {
+		return nil, err
+	}
+	region := firstNonEmpty(src.region, req.Region, "us-east-1")
+	endpoint := req.Endpoint
+	if endpoint == "" {
+		endpoint = "https://sts." + region + ".amazonaws.com"
+	}
+	if d.Log != nil {
+		fmt.Fprintf(d.Log, "aws-mfa: GetSessionToken key=%s serial=%s duration=%ds region=%s endpoint=%s\n",
+			MaskKey(src.keys.AccessKeyID), src.serial, int(req.Duration.Seconds()), region, endpoint)
+	}
+	newSTS := d.NewSTS
+	if newSTS == nil {
+		newSTS = func(k Keys, region, endpoint string) STS { return NewSTS(k, region, endpoint, req.Timeout) }
+	}
+	ctx, cancel := context.WithTimeout(ctx, req.Timeout)
+	defer cancel()
+	out, err := newSTS(src.keys, region, req.Endpoint).GetSessionToken(ctx, &sts.GetSessionTokenInput{
+		SerialNumber:    aws.String(src.serial),
+		TokenCode:       aws.String(code),
+		DurationSeconds: aws.Int32(int32(req.Duration / time.Second)),
+	})
+	if err != nil {
+		return nil, stsError(err, &req, endpoint)
+	}
+	if res.Session, err = sessionFrom(out); err != nil {
+		return nil, err
+	}
+	if req.NoWrite {
+		return res, nil
+	}
+	err = d.Writer.Update(req.Paths.Credentials, func(f *credfile.File) ([]byte, error) {
+		if err := guardLongTermKeys(f, req); err != nil {
+			return nil, err
+		}
+		return f.Edit(req.Target, res.Session.keyValues(), []string{"aws_security_token"})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("write [%s] to %s: %w", req.Target, req.Paths.Credentials, err)
+	}
+	res.Written = true
+	return res, nil
+}
+
+func checkRequest(req Request) error {
+	if req.Source == req.Target {
+		return inputf("source and target are both [%s]; the session must go to another profile than the long-term keys", req.Source)
+	}
+	for _, name := range []string{req.Source, req.Target} {
+		if err := credfile.ValidName(name); err != nil {
+			return inputf("profile name: %w", err)
+		}
+	}
+	if req.Duration < MinDuration || req.Duration > MaxDuration {
+		return inputf("duration %s is outside what STS allows (15m to 36h)", req.Duration)
+	}
+	return nil
+}
+
+type source struct {
+	keys   Keys
+	serial string
+	region string
+}
+
+var serialRE = regexp.MustCompile(`^[\w+=/:,.@-]{9,256}$`)
+
+func readSource(creds *credfile.File, req Request) (*source, error) {
+	path := req.Paths.Credentials
+	s := creds.Section(req.Source)
+	if s == nil {
+		return nil, inputf("no [%s] profile in %s; copy your long-term keys there (see Quick start in the README: copy [default] to [%s] and add mfa_serial)", req.Source, path, req.Source)
+	}
+	src := &source{
+		keys:   Keys{s.Get("aws_access_key_id"), s.Get("aws_secret_access_key")},
+		serial: s.Get("mfa_serial"),
+		region: s.Get("region"),
+	}
+	if src.keys.AccessKeyID == "" || src.keys.SecretAccessKey == "" {
+		return nil, inputf("[%s] in %s lacks aws_access_key_id or aws_secret_access_key; add the IAM user's long-term keys", req.Source, path)
+	}
+	if s.Has("aws_session_token") || strings.HasPrefix(src.keys.AccessKeyID, "ASIA") {
+		return nil, inputf("[%s] in %s holds session credentials; put the IAM user's long-term keys (AKIA…) there instead", req.Source, path)
+	}
+	if src.serial == "" || src.region == "" {
+		if cfg, err := credfile.Read(req.Paths.Config); err == nil {
+			if p := cfg.Profile(req.Source, true); p != nil {
+				src.serial = firstNonEmpty(src.serial, p.Get("mfa_serial"))
+				src.region = firstNonEmpty(src.region, p.Get("region"))
+			}
+		} else if !errors.Is(err, credfile.ErrNotFound) {
+			return nil, fileError(err, req)
+		}
+	}
+	if src.serial == "" {
+		return nil, inputf("no mfa_serial for [%s]: add a line `mfa_serial = arn:aws:iam::ACCOUNT_ID:mfa/DEVICE` to it in %s (the ARN is under IAM console > Security credentials)", req.Source, path)
+	}
+	if !serialRE.MatchString(src.serial) {
+		return nil, inputf("mfa_serial %q in [%s] is not an MFA device ARN or serial; it looks like arn:aws:iam::ACCOUNT_ID:mfa/DEVICE", src.serial, req.Source)
+	}
+	return src, nil
+}
+
+// guardLongTermKeys refuses to overwrite a target holding long-term keys
+// that exist nowhere else in the file: they may be the user's only copy.
+func guardLongTermKeys(f *credfile.File, req Request) error {
+	t := f.Section(req.Target)
+	if req.Force || t == nil || t.Has("aws_session_token") || t.Get("aws_access_key_id") == "" {
+		return nil
+	}
+	id, secret := t.Get("aws_access_key_id"), t.Get("aws_secret_access_key")
+	for _, s := range f.Sections() {
+		if s != t && s.Get("aws_access_key_id") == id && s.Get("aws_secret_access_key") == secret {
+			return nil
+		}
+	}
+	return inputf("[%s] holds long-term keys (%s) found in no other profile; writing the session would destroy them. Copy [%s] to [%s] first (Quick start in the README), or pass --force if you have them elsewhere", req.Target, MaskKey(id), req.Target, req.Source)
+}
+
+// validSession reads a session from the target and reports whether it is
+// valid for longer than margin.
+func validSession(t *credfile.Section, now time.Time, margin time.Duration) (Session, bool) {
+	if t == nil || t.Get("aws_session_token") == "" {
+		return Session{}, false
+	}
+	exp, ok := ParseExpiration(t.Get("expiration"))
+	if !ok {
+		return Session{}, false
+	}
+	s := Session{
+		AccessKeyID:     t.Get("aws_access_key_id"),
+		SecretAccessKey: t.Get("aws_secret_access_key"),
+		SessionToken:    t.Get("aws_session_token"),
+		Expiration:      exp,
+	}
+	return s, s.AccessKeyID != "" && s.SecretAccessKey != "" && exp.Sub(now) > margin
+}
+
+// ParseExpiration reads the expiration key: RFC 3339, or the older Python
+// aws-mfa's "2006-01-02 15:04:05" in UTC.
+func ParseExpiration(v string) (time.Time, bool) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02T15:04:05"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+var codeRE = regexp.MustCompile(`^[0-9]{6}$`)
+
+// CheckCode trims a typed or piped MFA code and checks it is six digits.
+func CheckCode(code string) (string, error) {
+	code = strings.TrimSpace(code)
+	if !codeRE.MatchString(code) {
+		return "", inputf("MFA code must be exactly six digits, as your authenticator shows it")
+	}
+	return code, nil
+}
+
+func sessionFrom(out *sts.GetSessionTokenOutput) (Session, error) {
+	c := out.Credentials
+	if c == nil || c.AccessKeyId == nil || c.SecretAccessKey == nil || c.SessionToken == nil || c.Expiration == nil {
+		return Session{}, errors.New("STS answered without complete credentials; retry, or check --endpoint-url")
+	}
+	s := Session{
+		AccessKeyID:     *c.AccessKeyId,
+		SecretAccessKey: *c.SecretAccessKey,
+		SessionToken:    *c.SessionToken,
+		Expiration:      c.Expiration.UTC().Truncate(time.Second),
+	}
+	for _, v := range []string{s.AccessKeyID, s.SecretAccessKey, s.SessionToken} {
+		if v == "" || strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+			return Session{}, errors.New("STS answered with malformed credentials (empty, or with spaces or control characters); nothing was written")
+		}
+	}
+	return s, nil
+}
+
+func (s Session) keyValues() []credfile.KV {
+	return []credfile.KV{
+		{Key: "aws_access_key_id", Value: s.AccessKeyID},
+		{Key: "aws_secret_access_key", Value: s.SecretAccessKey},
+		{Key: "aws_session_token", Value: s.SessionToken},
+		{Key: "expiration", Value: s.Expiration.Format(time.RFC3339)},
+	}
+}
+
+func fileError(err error, req Request) error {
+	switch {
+	case errors.Is(err, credfile.ErrNotFound):
+		return inputf("no credentials file at %s; run `aws configure`, then copy [default] to [%s] and add mfa_serial (Quick start in the README)", req.Paths.Credentials, req.Source)
+	case errors.Is(err, credfile.ErrUnreadable):
+		return inputf("%w", err)
+	}
+	return err
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,311 @@
+// Package stsemu is an in-process emulator of the STS calls aws-mfa makes,
+// for tests. It checks each request's SigV4 signature by signing it again
+// with the SDK's own signer and the secret it knows for the key, checks
+// the parameters like STS does, and can be told to fail in each way real
+// STS or a broken network fails.
+package stsemu
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+)
+
+// Fault makes the emulator fail every request in one way.
+type Fault string
+
+// The faults it can play.
+const (
+	None          Fault = ""
+	WrongCode     Fault = "wrong-code"    // AccessDenied, invalid one time pass code
+	ExpiredToken  Fault = "expired-token" // ExpiredToken
+	Throttling    Fault = "throttling"    // Throttling, HTTP 400
+	ServerError   Fault = "500"           // HTTP 500 with an InternalFailure body
+	Garbage       Fault = "garbage"       // HTTP 200 with a body that is not XML
+	Hang          Fault = "hang"          // never answers (until the client gives up)
+	Reset         Fault = "reset"         // closes the connection without an answer
+	SessionCreds  Fault = "session-creds" // AccessDenied, called with session credentials
+	RegionRefused Fault = "region-disabled"
+)
+
+// User is an IAM user the emulator knows.
+type User struct {
+	AccessKeyID     string
+	SecretAccessKey string
+	Serial          string // its MFA device
+	Code            string // the code its device shows now
+}
+
+// Call is a request the emulator accepted as well formed and signed.
+type Call struct {
+	Action string
+	Region string
+	Params url.Values
+}
+
+// Server is a running emulator.
+type Server struct {
+	URL string
+
+	mu       sync.Mutex
+	users    map[string]User
+	fault    Fault
+	calls    []Call
+	requests atomic.Int64
+	srv      *httptest.Server
+	now      func() time.Time
+	closed   chan struct{}
+}
+
+// Start starts an emulator that knows users.
+func Start(users ...User) *Server {
+	s := &Server{users: map[string]User{}, now: time.Now, closed: make(chan struct{})}
+	for _, u := range users {
+		s.users[u.AccessKeyID] = u
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.URL = s.srv.URL
+	return s
+}
+
+// Close stops the emulator.
+func (s *Server) Close() {
+	close(s.closed)
+	s.srv.CloseClientConnections()
+	s.srv.Close()
+}
+
+// SetFault makes every later request fail with f.
+func (s *Server) SetFault(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fault = f
+}
+
+// Requests counts every HTTP request received, valid or not.
+func (s *Server) Requests() int { return int(s.requests.Load()) }
+
+// Calls returns the requests that were accepted.
+func (s *Server) Calls() []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Call(nil), s.calls...)
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.requests.Add(1)
+	s.mu.Lock()
+	fault := s.fault
+	s.mu.Unlock()
+	switch fault {
+	case Hang:
+		select {
+		case <-r.Context().Done():
+		case <-s.closed:
+		}
+		return
+	case Reset:
+		if hj, ok := w.(http.Hijacker); ok {
+			if c, _, err := hj.Hijack(); err == nil {
+				if tc, ok := c.(*net.TCPConn); ok {
+					_ = tc.SetLinger(0)
+				}
+				c.Close()
+			}
+		}
+		return
+	case Garbage:
+		w.WriteHeader(http.StatusOK)
+		io.WriteString(w, "<<<not xml")
+		return
+	case ServerError:
+		writeError(w, http.StatusInternalServerError, "Receiver", "InternalFailure", "We encountered an internal error. Please try again.")
+		return
+	case Throttling:
+		writeError(w, http.StatusBadRequest, "Sender", "Throttling", "Rate exceeded")
+		return
+	}
+
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "Sender", "InvalidRequest", "unreadable body")
+		return
+	}
+	user, region, status, code, msg := s.authenticate(r, body)
+	if code != "" {
+		writeError(w, status, "Sender", code, msg)
+		return
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "Sender", "InvalidRequest", "bad form body")
+		return
+	}
+	action := form.Get("Action")
+	if form.Get("Version") != "2011-06-15" {
+		writeError(w, http.StatusBadRequest, "Sender", "InvalidAction", "bad version")
+		return
+	}
+	switch fault {
+	case WrongCode:
+		writeError(w, http.StatusForbidden, "Sender", "AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code. ")
+		return
+	case ExpiredToken:
+		writeError(w, http.StatusForbidden, "Sender", "ExpiredToken", "The security token included in the request is expired")
+		return
+	case SessionCreds:
+		writeError(w, http.StatusForbidden, "Sender", "AccessDenied", "Cannot call GetSessionToken with session credentials")
+		return
+	case RegionRefused:
+		writeError(w, http.StatusForbidden, "Sender", "RegionDisabledException", "STS is not activated in this region for account")
+		return
+	}
+	if code, msg := checkMFA(form, user); code != "" {
+		writeError(w, http.StatusForbidden, "Sender", code, msg)
+		return
+	}
+	var dur int
+	switch action {
+	case "GetSessionToken":
+		dur, code, msg = durationParam(form, 43200, 900, 129600)
+	case "AssumeRole":
+		dur, code, msg = durationParam(form, 3600, 900, 43200)
+		if code == "" && !strings.HasPrefix(form.Get("RoleArn"), "arn:aws:iam::") {
+			code, msg = "ValidationError", "invalid RoleArn"
+		}
+	default:
+		code, msg = "InvalidAction", "unknown action "+action
+	}
+	if code != "" {
+		writeError(w, http.StatusBadRequest, "Sender", code, msg)
+		return
+	}
+	s.mu.Lock()
+	s.calls = append(s.calls, Call{Action: action, Region: region, Params: form})
+	s.mu.Unlock()
+
+	exp := s.now().Add(time.Duration(dur) * time.Second).UTC()
+	w.Header().Set("Content-Type", "text/xml")
+	fmt.Fprintf(w, `<%[1]sResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <%[1]sResult>
+    <Credentials>
+      <AccessKeyId>ASIA%[2]s</AccessKeyId>
+      <SecretAccessKey>%[3]s</SecretAccessKey>
+      <SessionToken>%[4]s</SessionToken>
+      <Expiration>%[5]s</Expiration>
+    </Credentials>%[6]s
+  </%[1]sResult>
+  <ResponseMetadata><RequestId>%[2]s</RequestId></ResponseMetadata>
+</%[1]sResponse>`, action, strings.ToUpper(random(8)), random(20)+"/"+random(10), "FwoGZXIvYXdzE"+random(60)+"==",
+		exp.Format("2006-01-02T15:04:05.000000Z"), assumedUser(action, form))
+}
+
+func assumedUser(action string, form url.Values) string {
+	if action != "AssumeRole" {
+		return ""
+	}
+	return fmt.Sprintf("\n    <AssumedRoleUser><Arn>%s/%s</Arn><AssumedRoleId>AROAEXAMPLE:%s</AssumedRoleId></AssumedRoleUser>",
+		form.Get("RoleArn"), form.Get("RoleSessionName"), form.Get("RoleSessionName"))
+}
+
+var authRE = regexp.MustCompile(`^AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/sts/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$`)
+
+// authenticate checks the request's signature by signing a copy of it
+// again with the user's secret.
+func (s *Server) authenticate(r *http.Request, body []byte) (User, string, int, string, string) {
+	m := authRE.FindStringSubmatch(r.Header.Get("Authorization"))
+	if m == nil {
+		return User{}, "", http.StatusBadRequest, "IncompleteSignature", "missing or malformed Authorization header"
+	}
+	keyID, region, signed, sig := m[1], m[3], strings.Split(m[4], ";"), m[5]
+	if r.Header.Get("X-Amz-Security-Token") != "" {
+		return User{}, "", http.StatusForbidden, "AccessDenied", "Cannot call GetSessionToken with session credentials"
+	}
+	s.mu.Lock()
+	user, ok := s.users[keyID]
+	s.mu.Unlock()
+	if !ok {
+		return User{}, "", http.StatusForbidden, "InvalidClientTokenId", "The security token included in the request is invalid."
+	}
+	when, err := time.Parse("20060102T150405Z", r.Header.Get("X-Amz-Date"))
+	if err != nil {
+		return User{}, "", http.StatusBadRequest, "IncompleteSignature", "bad X-Amz-Date"
+	}
+	again, _ := http.NewRequest(r.Method, "http://"+r.Host+r.URL.RequestURI(), strings.NewReader(string(body)))
+	again.ContentLength = int64(len(body))
+	for _, h := range signed {
+		if h != "host" {
+			again.Header[http.CanonicalHeaderKey(h)] = r.Header.Values(h)
+		}
+	}
+	sum := sha256.Sum256(body)
+	creds := aws.Credentials{AccessKeyID: keyID, SecretAccessKey: user.SecretAccessKey}
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, again, hex.EncodeToString(sum[:]), "sts", region, when); err != nil {
+		return User{}, "", http.StatusInternalServerError, "InternalFailure", err.Error()
+	}
+	if !strings.HasSuffix(again.Header.Get("Authorization"), "Signature="+sig) {
+		return User{}, "", http.StatusForbidden, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided."
+	}
+	return user, region, 0, "", ""
+}
+
+func checkMFA(form url.Values, u User) (string, string) {
+	serial, code := form.Get("SerialNumber"), form.Get("TokenCode")
+	if serial == "" && code == "" {
+		return "", ""
+	}
+	if serial != u.Serial {
+		return "AccessDenied", "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user."
+	}
+	if len(code) != 6 || code != u.Code {
+		return "AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code. "
+	}
+	return "", ""
+}
+
+func durationParam(form url.Values, def, lo, hi int) (int, string, string) {
+	v := form.Get("DurationSeconds")
+	if v == "" {
+		return def, "", ""
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, "ValidationError", fmt.Sprintf("1 validation error detected: Value '%s' at 'durationSeconds' failed to satisfy constraint", v)
+	}
+	return n, "", ""
+}
+
+func writeError(w http.ResponseWriter, status int, typ, code, msg string) {
+	w.Header().Set("Content-Type", "text/xml")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <Error><Type>%s</Type><Code>%s</Code><Message>%s</Message></Error>
+  <RequestId>00000000-0000-0000-0000-000000000000</RequestId>
+</ErrorResponse>`, typ, code, msg)
+}
+
+func random(n int) string {
+	const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = letters[int(b[i])%len(letters)]
+	}
+	return string(b)
+}
