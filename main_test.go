@@ -1,0 +1,81 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"os/exec"
+	"strconv"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/aws-mfa/aws-mfa/app"
+	"github.com/aws-mfa/aws-mfa/internal/stsemu"
+)
+
+var updateScripts = flag.Bool("update", false, "rewrite the golden files in testdata/script")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"aws-mfa": func() { os.Exit(app.Run(os.Args, app.OS())) },
+	})
+}
+
+// The user every script's STS emulator knows.
+var alice = stsemu.User{
+	AccessKeyID:     "AKIAALICEEXAMPLE0001",
+	SecretAccessKey: "alice/long+term/secret",
+	Serial:          "arn:aws:iam::123456789012:mfa/alice",
+	Code:            "314159",
+}
+
+type emuKey struct{}
+
+// TestScript runs testdata/script/*.txtar against the built command, each
+// with its own STS emulator, HOME and credentials file.
+func TestScript(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:           "testdata/script",
+		UpdateScripts: *updateScripts,
+		Setup: func(env *testscript.Env) error {
+			emu := stsemu.Start(alice)
+			env.Defer(emu.Close)
+			env.Values[emuKey{}] = emu
+			env.Setenv("HOME", env.WorkDir+"/home")
+			env.Setenv("USERPROFILE", env.WorkDir+"/home")
+			env.Setenv("AWS_ENDPOINT_URL_STS", emu.URL)
+			env.Setenv("STS", emu.URL)
+			env.Setenv("TZ", "UTC")
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// sts-requests N: the emulator has received exactly N requests.
+			"sts-requests": func(ts *testscript.TestScript, neg bool, args []string) {
+				emu := ts.Value(emuKey{}).(*stsemu.Server)
+				if got := strconv.Itoa(emu.Requests()); (got == args[0]) == neg {
+					ts.Fatalf("STS requests: %s, want %s", got, args[0])
+				}
+			},
+			// sts-fault NAME: every later request fails that way.
+			"sts-fault": func(ts *testscript.TestScript, neg bool, args []string) {
+				ts.Value(emuKey{}).(*stsemu.Server).SetFault(stsemu.Fault(args[0]))
+			},
+			// exits N CMD ARGS...: run CMD and check its exit status is N.
+			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
+				want, _ := strconv.Atoi(args[0])
+				err := ts.Exec(args[1], args[2:]...)
+				got := 0
+				var exit *exec.ExitError
+				if errors.As(err, &exit) {
+					got = exit.ExitCode()
+				} else if err != nil {
+					ts.Fatalf("%v", err)
+				}
+				if got != want {
+					ts.Fatalf("exit status %d, want %d", got, want)
+				}
+			},
+		},
+	})
+}
