@@ -172,7 +172,7 @@ func (w Writer) lock(real string) (func(), error) {
 	defer cancel()
 	ok, err := l.TryLockContext(ctx, 20*time.Millisecond)
 	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return nil, fmt.Errorf("lock %s.lock: %w", real, err)
+		return nil, fmt.Errorf("cannot lock %s.lock (%w); aws-mfa needs write access to %s", real, err, filepath.Dir(real))
 	}
 	if !ok {
 		return nil, fmt.Errorf("another aws-mfa has held %s.lock for %s; wait for it to finish and retry", real, timeout)

@@ -1,0 +1,209 @@
+package credfile
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+)
+
+const sample = "# keep\n[aws-mfa]\naws_access_key_id = AKIAEXAMPLE\n"
+
+func write(t *testing.T, path, content string, mode os.FileMode) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, mode); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func setSession(f *File) ([]byte, error) {
+	return f.Edit("default", sessionKeys, []string{"aws_security_token"})
+}
+
+func TestLocate(t *testing.T) {
+	env := map[string]string{}
+	getenv := func(k string) string { return env[k] }
+	p := Locate(getenv, "/home/u")
+	if p.Credentials != filepath.Join("/home/u", ".aws", "credentials") || p.Config != filepath.Join("/home/u", ".aws", "config") {
+		t.Errorf("defaults: %+v", p)
+	}
+	env["AWS_SHARED_CREDENTIALS_FILE"] = "~/creds"
+	env["AWS_CONFIG_FILE"] = "/etc/aws/config"
+	p = Locate(getenv, "/home/u")
+	if p.Credentials != filepath.Join("/home/u", "creds") || p.Config != "/etc/aws/config" {
+		t.Errorf("from env: %+v", p)
+	}
+}
+
+func TestUpdateIsPrivateAtomicAndKeepsStricterModes(t *testing.T) {
+	old := syscall.Umask(0)
+	defer syscall.Umask(old)
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name   string
+		create bool
+		mode   os.FileMode
+		want   os.FileMode
+	}{
+		{"new file under umask 000", false, 0, 0o600},
+		{"world readable", true, 0o644, 0o600},
+		{"read-only for owner", true, 0o400, 0o400},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-"), "credentials")
+			if tc.create {
+				os.MkdirAll(filepath.Dir(path), 0o700)
+				write(t, path, sample, tc.mode)
+			}
+			if err := (Writer{}).Update(path, setSession); err != nil {
+				t.Fatal(err)
+			}
+			st, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Mode().Perm() != tc.want {
+				t.Errorf("mode %v, want %v", st.Mode().Perm(), tc.want)
+			}
+			leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".credentials.aws-mfa-*"))
+			if len(leftovers) != 0 {
+				t.Errorf("temp files left: %v", leftovers)
+			}
+		})
+	}
+}
+
+func TestUpdateFollowsSymlinks(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "dotfiles", "aws-credentials")
+	os.MkdirAll(filepath.Dir(real), 0o700)
+	write(t, real, sample, 0o600)
+	link := filepath.Join(dir, ".aws", "credentials")
+	os.MkdirAll(filepath.Dir(link), 0o700)
+	if err := os.Symlink("../dotfiles/aws-credentials", link); err != nil {
+		t.Fatal(err)
+	}
+	if err := (Writer{}).Update(link, setSession); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("link replaced: %v %v", st.Mode(), err)
+	}
+	data, _ := os.ReadFile(real)
+	if !strings.Contains(string(data), "aws_session_token") || !strings.HasPrefix(string(data), sample) {
+		t.Errorf("target not updated:\n%s", data)
+	}
+}
+
+func TestUpdateFailuresLeaveTheFileIntact(t *testing.T) {
+	t.Run("edit refuses", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "credentials")
+		write(t, path, sample, 0o600)
+		want := errors.New("no")
+		if err := (Writer{}).Update(path, func(*File) ([]byte, error) { return nil, want }); !errors.Is(err, want) {
+			t.Fatal(err)
+		}
+		if b, _ := os.ReadFile(path); string(b) != sample {
+			t.Error("changed")
+		}
+	})
+	t.Run("a directory", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "credentials")
+		os.Mkdir(path, 0o700)
+		err := (Writer{}).Update(path, setSession)
+		if !errors.Is(err, ErrUnreadable) || !strings.Contains(err.Error(), "is not a regular file") {
+			t.Fatalf("err = %v", err)
+		}
+		if st, _ := os.Stat(path); !st.IsDir() {
+			t.Error("directory replaced")
+		}
+	})
+	t.Run("huge", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "credentials")
+		write(t, path, sample+strings.Repeat("# padding\n", MaxSize/10+1), 0o600)
+		before, _ := os.ReadFile(path)
+		if err := (Writer{}).Update(path, setSession); !errors.Is(err, ErrUnreadable) {
+			t.Fatalf("err = %v", err)
+		}
+		if after, _ := os.ReadFile(path); string(after) != string(before) {
+			t.Error("changed")
+		}
+	})
+}
+
+// TestUpdateSerialisesConcurrentWriters has many writers add their own
+// profile at once; none may lose another's.
+func TestUpdateSerialisesConcurrentWriters(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "credentials")
+	write(t, path, sample, 0o600)
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for i := range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- (Writer{}).Update(path, func(f *File) ([]byte, error) {
+				return f.Edit(fmt.Sprintf("p%d", i), sessionKeys, nil)
+			})
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, _ := os.ReadFile(path)
+	f, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 40 {
+		s := f.Section(fmt.Sprintf("p%d", i))
+		if s == nil || s.Get("aws_session_token") != sessionKeys[2].Value {
+			t.Errorf("profile p%d lost", i)
+		}
+	}
+}
+
+// TestCrashBeforeRename kills a writer between writing its temp file and
+// the rename: the old file must survive whole, and the next run must
+// clean the temp file up.
+func TestCrashBeforeRename(t *testing.T) {
+	if path := os.Getenv("CREDFILE_CRASH_PATH"); path != "" {
+		w := Writer{beforeRename: func() { syscall.Kill(os.Getpid(), syscall.SIGKILL) }}
+		_ = w.Update(path, setSession)
+		os.Exit(3) // not reached
+	}
+	path := filepath.Join(t.TempDir(), "credentials")
+	write(t, path, sample, 0o600)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashBeforeRename$")
+	cmd.Env = append(os.Environ(), "CREDFILE_CRASH_PATH="+path)
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("helper was not killed: %v", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != sample {
+		t.Fatalf("file after crash:\n%s", b)
+	}
+	temps, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".credentials.aws-mfa-*.tmp"))
+	if len(temps) != 1 {
+		t.Fatalf("expected the crashed run's temp file, found %v", temps)
+	}
+	if err := (Writer{}).Update(path, setSession); err != nil {
+		t.Fatal(err)
+	}
+	if temps, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".credentials.aws-mfa-*.tmp")); len(temps) != 0 {
+		t.Errorf("leftovers not cleaned: %v", temps)
+	}
+}
