@@ -32,18 +32,26 @@ type System struct {
 	Stdout     io.Writer
 	Stderr     io.Writer
 	Getenv     func(string) string
+	Environ    func() []string
 	Now        func() time.Time
 	IsTerminal func(io.Reader) bool
+	// ParentProcess names the process that started aws-mfa, or "".
+	ParentProcess func() string
+	// Exec replaces aws-mfa with a command (or runs it and exits).
+	Exec func(path string, argv, env []string) error
 }
 
 // OS returns the real process's System.
 func OS() System {
 	return System{
-		Stdin:  os.Stdin,
-		Stdout: os.Stdout,
-		Stderr: os.Stderr,
-		Getenv: os.Getenv,
-		Now:    time.Now,
+		Stdin:         os.Stdin,
+		Stdout:        os.Stdout,
+		Stderr:        os.Stderr,
+		Getenv:        os.Getenv,
+		Environ:       os.Environ,
+		Now:           time.Now,
+		ParentProcess: parentProcess,
+		Exec:          execve,
 		IsTerminal: func(r io.Reader) bool {
 			f, ok := r.(*os.File)
 			return ok && term.IsTerminal(int(f.Fd()))
@@ -80,7 +88,7 @@ func newApp(sys System) *cli.App {
 		Action: func(c *cli.Context) error {
 			return refresh(c, sys)
 		},
-		Commands:        []*cli.Command{},
+		Commands:        []*cli.Command{envCommand(sys), execCommand(sys)},
 		HideHelpCommand: true,
 		ExitErrHandler:  func(*cli.Context, error) {},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
@@ -119,9 +127,6 @@ func request(c *cli.Context, sys System) (exporter.Request, error) {
 	if err != nil {
 		return exporter.Request{}, err
 	}
-	if c.NArg() > 1 {
-		return exporter.Request{}, usage("unexpected argument %q; put flags before the code", c.Args().Get(1))
-	}
 	return exporter.Request{
 		Paths:    credfile.Locate(sys.Getenv, home(sys.Getenv)),
 		Source:   c.String("source"),
@@ -135,10 +140,19 @@ func request(c *cli.Context, sys System) (exporter.Request, error) {
 	}, nil
 }
 
-// deps wires the real side effects for a command.
-func deps(c *cli.Context, sys System) (exporter.Deps, error) {
+// codeArg is the code given as the only argument, if any.
+func codeArg(c *cli.Context) (string, error) {
+	if c.NArg() > 1 {
+		return "", usage("unexpected argument %q; put flags before the code", c.Args().Get(1))
+	}
+	return c.Args().First(), nil
+}
+
+// deps wires the real side effects for a command; arg is a code given
+// as an argument.
+func deps(c *cli.Context, sys System, arg string) (exporter.Deps, error) {
 	given := c.String("token")
-	if arg := c.Args().First(); arg != "" {
+	if arg != "" {
 		if given != "" {
 			return exporter.Deps{}, usage("the code is given twice, as --token and as an argument; give it once")
 		}

@@ -1,0 +1,92 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/shells"
+)
+
+func envCommand(sys System) *cli.Command {
+	return &cli.Command{
+		Name:      "env",
+		Usage:     "print the session as code for your shell: eval \"$(aws-mfa env)\"",
+		ArgsUsage: "[CODE]",
+		Flags: append(sessionFlags(),
+			&cli.StringFlag{Name: "shell", Usage: "dialect: " + strings.Join(shells.Names(), ", ") + " (default: detected)"},
+			&cli.StringFlag{Name: "format", Value: "shell", Usage: "shell, json (credential_process) or dotenv"},
+			&cli.BoolFlag{Name: "no-write", Usage: "do not write the session to the target profile"},
+			&cli.BoolFlag{Name: "unset", Usage: "print code that removes every variable env sets"},
+		),
+		Action: func(c *cli.Context) error {
+			out, err := envOutput(c, sys)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprint(sys.Stdout, out)
+			return err
+		},
+	}
+}
+
+// envOutput builds the whole output before anything is printed, so a
+// failed run prints nothing for eval to run.
+func envOutput(c *cli.Context, sys System) (string, error) {
+	format := c.String("format")
+	var sh shells.Shell
+	switch format {
+	case "shell":
+		var err error
+		if sh, err = pickShell(c.String("shell"), sys); err != nil {
+			return "", err
+		}
+	case "dotenv":
+		sh, _ = shells.Lookup("dotenv")
+	case "json":
+	default:
+		return "", usage("unknown --format %q; use shell, json or dotenv", format)
+	}
+	if c.Bool("unset") {
+		if sh == nil {
+			return "", usage("--unset needs a shell format")
+		}
+		return sh.Export(exporter.UnsetVars())
+	}
+	code, err := codeArg(c)
+	if err != nil {
+		return "", err
+	}
+	res, req, err := obtain(c, sys, c.Bool("no-write"), code)
+	if err != nil {
+		return "", err
+	}
+	note(sys, res, req)
+	if sh == nil {
+		b, err := json.Marshal(exporter.ForCredentialProcess(res.Session))
+		return string(b) + "\n", err
+	}
+	return sh.Export(exporter.Vars(res.Session, req.Target, res.Region))
+}
+
+// pickShell takes --shell, else AWS_MFA_SHELL (set by the hook), else the
+// parent process, else $SHELL, else POSIX sh.
+func pickShell(flag string, sys System) (shells.Shell, error) {
+	if flag != "" {
+		sh, ok := shells.Lookup(flag)
+		if !ok {
+			return nil, usage("unknown --shell %q; use one of %s", flag, strings.Join(shells.Names(), ", "))
+		}
+		return sh, nil
+	}
+	for _, name := range []string{sys.Getenv("AWS_MFA_SHELL"), sys.ParentProcess(), sys.Getenv("SHELL")} {
+		if sh, ok := shells.Lookup(name); ok && name != "" {
+			return sh, nil
+		}
+	}
+	sh, _ := shells.Lookup("sh")
+	return sh, nil
+}

@@ -1,0 +1,73 @@
+package app
+
+import (
+	"os/exec"
+	"regexp"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/aws-mfa/aws-mfa/exporter"
+)
+
+func execCommand(sys System) *cli.Command {
+	return &cli.Command{
+		Name:      "exec",
+		Usage:     "run a command with the session in its environment",
+		ArgsUsage: "[CODE] -- COMMAND [ARGS...]",
+		Flags: append(sessionFlags(),
+			&cli.BoolFlag{Name: "no-write", Usage: "do not write the session to the target profile"},
+		),
+		Action: func(c *cli.Context) error {
+			argv, code := c.Args().Slice(), ""
+			if len(argv) >= 2 && argv[1] == "--" && codeLike.MatchString(argv[0]) {
+				code, argv = argv[0], argv[2:]
+			}
+			if len(argv) == 0 {
+				return usage("exec needs a command: aws-mfa exec -- COMMAND [ARGS...]")
+			}
+			path, err := exec.LookPath(argv[0])
+			if err != nil {
+				return usage("command %q not found in PATH", argv[0])
+			}
+			res, req, err := obtain(c, sys, c.Bool("no-write"), code)
+			if err != nil {
+				return err
+			}
+			note(sys, res, req)
+			return sys.Exec(path, argv, environ(sys.Environ(), res, req))
+		},
+	}
+}
+
+var codeLike = regexp.MustCompile(`^\s*\d+\s*$`)
+
+// environ applies the session to env: the same variables env exports,
+// with the stale ones removed.
+func environ(env []string, res *exporter.Result, req exporter.Request) []string {
+	drop := map[string]bool{}
+	for _, name := range append(append([]string{}, exporter.Stale...), exporter.Set...) {
+		drop[name] = true
+	}
+	out := make([]string, 0, len(env)+8)
+	for _, kv := range env {
+		name, _, _ := cutEq(kv)
+		if !drop[name] {
+			out = append(out, kv)
+		}
+	}
+	for _, v := range exporter.Vars(res.Session, req.Target, res.Region) {
+		if !v.Unset {
+			out = append(out, v.Name+"="+v.Value)
+		}
+	}
+	return out
+}
+
+func cutEq(kv string) (string, string, bool) {
+	for i := 1; i < len(kv); i++ { // Windows has names like "=C:"
+		if kv[i] == '=' {
+			return kv[:i], kv[i+1:], true
+		}
+	}
+	return kv, "", false
+}

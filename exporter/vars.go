@@ -1,0 +1,74 @@
+package exporter
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/aws-mfa/aws-mfa/shells"
+)
+
+// Stale lists variables that would shadow or confuse an exported
+// session, so they are removed before it is set.
+var Stale = []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN", "AWS_SESSION_EXPIRATION"}
+
+// Set lists, in order, every variable Vars may set.
+var Set = []string{
+	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+	"AWS_CREDENTIAL_EXPIRATION", "AWS_MFA_EXPIRY", "AWS_MFA_TARGET",
+	"AWS_REGION", "AWS_DEFAULT_REGION",
+}
+
+// Vars turns a session into the variables to export, in a fixed order:
+// the stale ones removed, then the credentials, their expiry as RFC 3339
+// (AWS_CREDENTIAL_EXPIRATION, read by the AWS CLI and starship) and as
+// epoch seconds (AWS_MFA_EXPIRY, for prompt hooks that cannot parse
+// dates), the target profile's name, and the region when one is known.
+func Vars(s Session, target, region string) []shells.Var {
+	vars := make([]shells.Var, 0, len(Stale)+len(Set))
+	for _, name := range Stale {
+		vars = append(vars, shells.Var{Name: name, Unset: true})
+	}
+	vars = append(vars,
+		shells.Var{Name: "AWS_ACCESS_KEY_ID", Value: s.AccessKeyID},
+		shells.Var{Name: "AWS_SECRET_ACCESS_KEY", Value: s.SecretAccessKey},
+		shells.Var{Name: "AWS_SESSION_TOKEN", Value: s.SessionToken},
+		shells.Var{Name: "AWS_CREDENTIAL_EXPIRATION", Value: s.Expiration.UTC().Format(time.RFC3339)},
+		shells.Var{Name: "AWS_MFA_EXPIRY", Value: strconv.FormatInt(s.Expiration.Unix(), 10)},
+		shells.Var{Name: "AWS_MFA_TARGET", Value: target},
+	)
+	if region != "" {
+		vars = append(vars,
+			shells.Var{Name: "AWS_REGION", Value: region},
+			shells.Var{Name: "AWS_DEFAULT_REGION", Value: region})
+	}
+	return vars
+}
+
+// UnsetVars removes everything Vars sets, and the stale variables.
+func UnsetVars() []shells.Var {
+	vars := make([]shells.Var, 0, len(Stale)+len(Set))
+	for _, name := range append(append([]string{}, Stale...), Set...) {
+		vars = append(vars, shells.Var{Name: name, Unset: true})
+	}
+	return vars
+}
+
+// CredentialProcess is the JSON a credential_process must print.
+type CredentialProcess struct {
+	Version         int
+	AccessKeyID     string `json:"AccessKeyId"`
+	SecretAccessKey string
+	SessionToken    string
+	Expiration      string
+}
+
+// ForCredentialProcess converts a session for credential_process.
+func ForCredentialProcess(s Session) CredentialProcess {
+	return CredentialProcess{
+		Version:         1,
+		AccessKeyID:     s.AccessKeyID,
+		SecretAccessKey: s.SecretAccessKey,
+		SessionToken:    s.SessionToken,
+		Expiration:      s.Expiration.UTC().Format(time.RFC3339),
+	}
+}

@@ -1,0 +1,16 @@
+package shells
+
+import "strings"
+
+// fish: inside single quotes only \ and ' are special.
+type fish struct{}
+
+func (fish) Export(vars []Var) (string, error) {
+	return lines(vars,
+		func(k, v string) (string, error) { return "set -gx " + k + " " + fishQuote(v), nil },
+		func(k string) string { return "set -e " + k })
+}
+
+func fishQuote(v string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(v) + "'"
+}

@@ -1,0 +1,52 @@
+package shells
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// fuzzRealShell round-trips fuzzed values through a real shell: either
+// the dialect refuses the value, or the shell ends up holding it exactly.
+func fuzzRealShell(f *testing.F, sh realShell) {
+	for _, v := range hostile {
+		f.Add(v)
+	}
+	requireShell(f, sh.bin)
+	d, _ := Lookup(sh.dialect)
+	f.Fuzz(func(t *testing.T, v string) {
+		code, err := d.Export([]Var{{Name: "FUZZED", Value: v}})
+		if err != nil {
+			if !errors.Is(err, ErrUnrepresentable) {
+				t.Fatal(err)
+			}
+			if utf8.ValidString(v) && !strings.ContainsRune(v, 0) && !(sh.dialect == "tcsh" && strings.ContainsAny(v, "\r\n")) {
+				t.Fatalf("refused %q: %v", v, err)
+			}
+			return
+		}
+		if got := evalIn(t, sh, code)["FUZZED"]; got != v {
+			t.Fatalf("%s holds %q, want %q", sh.bin, got, v)
+		}
+	})
+}
+
+func FuzzPOSIX(f *testing.F) { fuzzRealShell(f, realShells[0]) } // bash
+func FuzzDash(f *testing.F)  { fuzzRealShell(f, realShells[1]) } // dash
+func FuzzFish(f *testing.F)  { fuzzRealShell(f, realShells[7]) } // fish
+func FuzzCsh(f *testing.F)   { fuzzRealShell(f, realShells[8]) } // tcsh
+
+func FuzzPowerShell(f *testing.F) {
+	for _, v := range hostile {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if !utf8.ValidString(v) {
+			return
+		}
+		if got := unquotePS(t, psQuote(v)); got != v {
+			t.Fatalf("%q read back as %q", v, got)
+		}
+	})
+}

@@ -1,0 +1,18 @@
+package shells
+
+import "strings"
+
+// powershell: single-quoted strings expand nothing; a quote, including the
+// typographic ones PowerShell also accepts (U+2018 to U+201B), is doubled.
+// Never double quotes, which expand $(…).
+type powershell struct{}
+
+func (powershell) Export(vars []Var) (string, error) {
+	return lines(vars,
+		func(k, v string) (string, error) { return "$Env:" + k + " = " + psQuote(v), nil },
+		func(k string) string { return "Remove-Item Env:" + k + " -ErrorAction SilentlyContinue" })
+}
+
+var psQuotes = strings.NewReplacer("'", "''", "\u2018", "\u2018\u2018", "\u2019", "\u2019\u2019", "\u201a", "\u201a\u201a", "\u201b", "\u201b\u201b")
+
+func psQuote(v string) string { return "'" + psQuotes.Replace(v) + "'" }

@@ -1,0 +1,140 @@
+package shells
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// hostile holds every value the quoting must survive.
+var hostile = []string{
+	`'`, `"`, `\`, `$`, `$(id)`, "`id`", `!`, "a\nb", "\t", "a\rb", `~`, `*`, `{a,b}`, `%`, `^`,
+	"é", "\u2019", "''", `\'`, `\\'`, "!!", "!$", `$HOME`, "${HOME}", "a;b", "a&b|c>d<e", "#x", " lead", "trail ",
+	"FwoGZXIvYXdzEJr//////////wEaDK" + strings.Repeat("Ab+/9=", 160),
+	`it's "all" $(rm -rf ~) ` + "`x` !x %PATH% ^ {a,b} * ~ é \u2018\u2019\u201a\u201b",
+}
+
+// realShell says how to evaluate a file of our output the way users do,
+// then dump the environment NUL-separated.
+type realShell struct {
+	dialect string
+	bin     string
+	args    func(file string) []string
+}
+
+func posixShell(bin string, pre ...string) realShell {
+	return realShell{"sh", bin, func(file string) []string {
+		return append(pre, "-c", `eval "$(cat '`+file+`')"; exec /usr/bin/env -0`)
+	}}
+}
+
+var realShells = []realShell{
+	posixShell("bash", "--norc", "--noprofile"),
+	posixShell("dash"),
+	posixShell("zsh", "-f"),
+	posixShell("ksh93"),
+	posixShell("mksh"),
+	posixShell("yash"),
+	{"sh", "busybox", func(file string) []string {
+		return []string{"sh", "-c", `eval "$(cat '` + file + `')"; exec /usr/bin/env -0`}
+	}},
+	{"fish", "fish", func(file string) []string {
+		return []string{"--no-config", "-c", "cat '" + file + "' | source; exec /usr/bin/env -0"}
+	}},
+	{"tcsh", "tcsh", func(file string) []string {
+		return []string{"-f", "-c", "eval \"`cat '" + file + "'`\"; /usr/bin/env -0"}
+	}},
+	{"csh", "csh", func(file string) []string {
+		return []string{"-f", "-c", "eval \"`cat '" + file + "'`\"; /usr/bin/env -0"}
+	}},
+	{"elvish", "elvish", func(file string) []string {
+		return []string{"-norc", "-c", "eval (cat '" + file + "' | slurp); /usr/bin/env -0"}
+	}},
+	{"xonsh", "xonsh", func(file string) []string {
+		return []string{"--no-rc", "-c", "execx($(cat '" + file + "')); /usr/bin/env -0"}
+	}},
+}
+
+// inCI is true where .ci/run installs every shell: a missing one fails.
+var inCI = os.Getenv("CI") == "true"
+
+func requireShell(t testing.TB, bin string) string {
+	path, err := exec.LookPath(bin)
+	if err != nil {
+		if inCI {
+			t.Fatalf("%s is not installed; .ci/run must install it", bin)
+		}
+		t.Skipf("%s is not installed", bin)
+	}
+	return path
+}
+
+// evalIn evaluates code in the real shell and returns its environment.
+func evalIn(t testing.TB, sh realShell, code string) map[string]string {
+	t.Helper()
+	path := requireShell(t, sh.bin)
+	file := filepath.Join(t.TempDir(), "exports")
+	if err := os.WriteFile(file, []byte(code), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(path, sh.args(file)...)
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=/nonexistent", "AWS_PROFILE=stale", "LANG=C.UTF-8", "XONSH_HISTORY_BACKEND=dummy"}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", sh.bin, err, stderr.String())
+	}
+	env := map[string]string{}
+	for _, kv := range strings.Split(string(out), "\x00") {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			env[k] = v
+		}
+	}
+	return env
+}
+
+func TestRealShellsEvaluateHostileValuesExactly(t *testing.T) {
+	for _, sh := range realShells {
+		t.Run(sh.bin, func(t *testing.T) {
+			d, _ := Lookup(sh.dialect)
+			vars := []Var{{Name: "AWS_PROFILE", Unset: true}}
+			want := map[string]string{}
+			for i, v := range hostile {
+				if strings.HasSuffix(sh.dialect, "csh") && strings.ContainsAny(v, "\r\n") {
+					continue // refused, see TestCshRefusesLineBreaks
+				}
+				name := fmt.Sprintf("HOSTILE_%d", i)
+				vars = append(vars, Var{Name: name, Value: v})
+				want[name] = v
+			}
+			code, err := d.Export(vars)
+			if err != nil {
+				t.Fatal(err)
+			}
+			env := evalIn(t, sh, code)
+			for name, v := range want {
+				if got, ok := env[name]; !ok || got != v {
+					t.Errorf("%s = %q, want %q", name, got, v)
+				}
+			}
+			if _, ok := env["AWS_PROFILE"]; ok {
+				t.Error("AWS_PROFILE was not unset")
+			}
+		})
+	}
+}
+
+func TestCshRefusesLineBreaks(t *testing.T) {
+	d, _ := Lookup("tcsh")
+	for _, v := range []string{"a\nb", "a\rb"} {
+		if _, err := d.Export([]Var{{Name: "X", Value: v}}); !errors.Is(err, ErrUnrepresentable) {
+			t.Errorf("%q: %v", v, err)
+		}
+	}
+}

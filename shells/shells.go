@@ -1,0 +1,118 @@
+// Package shells turns environment variables into code for each shell
+// dialect. It does no I/O: every dialect is one file behind the Shell
+// interface, listed in one registry.
+//
+// Quoting here is a security boundary: the output goes straight into
+// eval, and values come from files and from the network. A value that a
+// dialect cannot represent exactly is an error, never approximate output.
+package shells
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Var is one variable to set, or to remove when Unset is true.
+type Var struct {
+	Name  string
+	Value string
+	Unset bool
+}
+
+// Shell is one dialect.
+type Shell interface {
+	// Export returns code that applies vars in order.
+	Export(vars []Var) (string, error)
+}
+
+// ErrUnrepresentable marks a value a dialect cannot express exactly.
+var ErrUnrepresentable = errors.New("cannot be written safely")
+
+// registry lists the dialects by every name they answer to.
+var registry = map[string]Shell{
+	"bash":       posix{},
+	"zsh":        posix{},
+	"sh":         posix{},
+	"dash":       posix{},
+	"ash":        posix{},
+	"ksh":        posix{},
+	"ksh93":      posix{},
+	"mksh":       posix{},
+	"yash":       posix{},
+	"busybox":    posix{},
+	"fish":       fish{},
+	"tcsh":       csh{},
+	"csh":        csh{},
+	"elvish":     elvish{},
+	"xonsh":      xonsh{},
+	"nu":         nushell{},
+	"nushell":    nushell{},
+	"pwsh":       powershell{},
+	"powershell": powershell{},
+	"cmd":        cmd{},
+	"dotenv":     dotenv{},
+}
+
+// Lookup finds a dialect by name, as given to --shell or seen as the
+// parent process: "-zsh", "/bin/bash" and "pwsh.exe" all work.
+func Lookup(name string) (Shell, bool) {
+	s, ok := registry[Normalize(name)]
+	return s, ok
+}
+
+// Normalize reduces a process or path name to a registry key.
+func Normalize(name string) string {
+	name = strings.ToLower(strings.TrimLeft(name, "-"))
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	return strings.TrimSuffix(name, ".exe")
+}
+
+// Names lists every name Lookup accepts, sorted.
+func Names() []string {
+	names := make([]string, 0, len(registry))
+	for n := range registry {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// check rejects names no shell can set and values no environment can hold.
+func check(v Var) error {
+	if !nameRE.MatchString(v.Name) {
+		return fmt.Errorf("variable name %q %w: it must match [A-Za-z_][A-Za-z0-9_]*", v.Name, ErrUnrepresentable)
+	}
+	if strings.ContainsRune(v.Value, 0) || !utf8.ValidString(v.Value) {
+		return fmt.Errorf("value of %s %w: it contains a NUL byte or is not UTF-8", v.Name, ErrUnrepresentable)
+	}
+	return nil
+}
+
+// lines renders vars one line each with set and unset, after checking them.
+func lines(vars []Var, set func(name, value string) (string, error), unset func(name string) string) (string, error) {
+	var b strings.Builder
+	for _, v := range vars {
+		if err := check(v); err != nil {
+			return "", err
+		}
+		if v.Unset {
+			b.WriteString(unset(v.Name))
+		} else {
+			line, err := set(v.Name, v.Value)
+			if err != nil {
+				return "", fmt.Errorf("value of %s %w", v.Name, err)
+			}
+			b.WriteString(line)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String(), nil
+}
