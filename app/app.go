@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
@@ -52,11 +51,18 @@ func OS() System {
 		Now:           time.Now,
 		ParentProcess: parentProcess,
 		Exec:          execve,
-		IsTerminal: func(r io.Reader) bool {
-			f, ok := r.(*os.File)
-			return ok && term.IsTerminal(int(f.Fd()))
-		},
+		IsTerminal: isTerminal,
 	}
+}
+
+// isTerminal reports whether r is a character device, as a terminal is.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // Run runs the command line and returns the exit code.

@@ -159,7 +159,19 @@ type source struct {
 	region string
 }
 
-var serialRE = regexp.MustCompile(`^[\w+=/:,.@-]{9,256}$`)
+// validSerial applies STS's pattern for SerialNumber, [\w+=/:,.@-]{9,256},
+// without compiling a regexp that large at every start.
+func validSerial(s string) bool {
+	if len(s) < 9 || len(s) > 256 {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("+=/:,.@-", r)) {
+			return false
+		}
+	}
+	return true
+}
 
 func readSource(creds *credfile.File, req Request) (*source, error) {
 	path := req.Paths.Credentials
@@ -191,7 +203,7 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 	if src.serial == "" {
 		return nil, inputf("no mfa_serial for [%s]: add a line `mfa_serial = arn:aws:iam::ACCOUNT_ID:mfa/DEVICE` to it in %s (the ARN is under IAM console > Security credentials)", req.Source, path)
 	}
-	if !serialRE.MatchString(src.serial) {
+	if !validSerial(src.serial) {
 		return nil, inputf("mfa_serial %q in [%s] is not an MFA device ARN or serial; it looks like arn:aws:iam::ACCOUNT_ID:mfa/DEVICE", src.serial, req.Source)
 	}
 	return src, nil
