@@ -51,7 +51,7 @@ func OS() System {
 		Now:           time.Now,
 		ParentProcess: parentProcess,
 		Exec:          execve,
-		IsTerminal: isTerminal,
+		IsTerminal:    isTerminal,
 	}
 }
 
