@@ -11,15 +11,18 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/aws-mfa/aws-mfa/app"
+	"github.com/aws-mfa/aws-mfa/internal/peers"
 	"github.com/aws-mfa/aws-mfa/internal/stsemu"
 )
 
 var updateScripts = flag.Bool("update", false, "rewrite the golden files in testdata/script")
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
-		"aws-mfa": func() { os.Exit(app.Run(os.Args, app.OS())) },
+	code := testscript.RunMain(m, map[string]func() int{
+		"aws-mfa": func() int { return app.Run(os.Args, app.OS()) },
 	})
+	peers.StopAll()
+	os.Exit(code)
 }
 
 // The user every script's STS emulator knows.

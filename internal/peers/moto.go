@@ -1,0 +1,175 @@
+// Package peers starts and provisions third-party AWS emulators for
+// tests: moto, the widely used emulator nobody on this project wrote.
+package peers
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+)
+
+// ProvisionCalls is how many unsigned calls Provision makes; an auth-mode
+// moto must be started with INITIAL_NO_AUTH_ACTION_COUNT set to it.
+const ProvisionCalls = 6
+
+// Account is what Provision created in moto.
+type Account struct {
+	UserName        string
+	AccessKeyID     string
+	SecretAccessKey string
+	Serial          string // a virtual MFA device enabled for the user
+	RoleARN         string // a role the user may assume
+}
+
+var (
+	mu          sync.Mutex
+	accounts    = map[string]*Account{}
+	ownServers  = map[bool]string{}
+	ownCmds     []*exec.Cmd
+	ownServerMu sync.Mutex
+)
+
+// StopAll stops the servers this process started. Call it from TestMain.
+func StopAll() {
+	ownServerMu.Lock()
+	defer ownServerMu.Unlock()
+	for _, c := range ownCmds {
+		_ = c.Process.Kill()
+	}
+	ownCmds = nil
+}
+
+// inCI is true where .ci/run provides moto: then a missing moto fails.
+func inCI() bool { return os.Getenv("CI") == "true" }
+
+// Moto returns the URL of a moto server. With auth, moto verifies SigV4
+// signatures after its first ProvisionCalls calls; without, it checks
+// nothing. .ci/run starts both and sets AWS_MFA_MOTO_AUTH_URL and
+// AWS_MFA_MOTO_URL; elsewhere one is started for this test process.
+func Moto(t testing.TB, auth bool) string {
+	t.Helper()
+	name := "AWS_MFA_MOTO_URL"
+	if auth {
+		name = "AWS_MFA_MOTO_AUTH_URL"
+	}
+	if u := os.Getenv(name); u != "" {
+		return u
+	}
+	ownServerMu.Lock()
+	defer ownServerMu.Unlock()
+	if u := ownServers[auth]; u != "" {
+		return u
+	}
+	bin, err := exec.LookPath("moto_server")
+	if err != nil {
+		if inCI() {
+			t.Fatalf("moto_server is not installed and %s is not set; .ci/run must provide moto", name)
+		}
+		t.Skip("moto_server is not installed")
+	}
+	port := freePort(t)
+	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", port)
+	cmd.Env = append(os.Environ(), "MOTO_CALL_RESET_API=false")
+	if auth {
+		cmd.Env = append(cmd.Env, fmt.Sprintf("INITIAL_NO_AUTH_ACTION_COUNT=%d", ProvisionCalls))
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start moto: %v", err)
+	}
+	// Tests share the server; TestMain stops it with StopAll.
+	ownCmds = append(ownCmds, cmd)
+	go func() { _ = cmd.Wait() }()
+	url := "http://127.0.0.1:" + port
+	waitUp(t, url)
+	ownServers[auth] = url
+	return url
+}
+
+func freePort(t testing.TB) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
+}
+
+func waitUp(t testing.TB, url string) {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get(url + "/moto-api/"); err == nil {
+			resp.Body.Close()
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("moto at %s did not start", url)
+}
+
+// Provision creates, with exactly ProvisionCalls unsigned calls, an IAM
+// user with an access key, an allow-all policy, an enabled virtual MFA
+// device and a role to assume. It runs once per server.
+func Provision(t testing.TB, url string) *Account {
+	t.Helper()
+	mu.Lock()
+	defer mu.Unlock()
+	if a := accounts[url]; a != nil {
+		return a
+	}
+	ctx := context.Background()
+	c := iam.New(iam.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(url),
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIAPROVISIONING000", "unused", ""),
+	})
+	a := &Account{UserName: "alice"}
+	must := func(what string, err error) {
+		if err != nil {
+			t.Fatalf("moto %s: %v", what, err)
+		}
+	}
+	_, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: &a.UserName})
+	must("CreateUser", err)
+	key, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: &a.UserName})
+	must("CreateAccessKey", err)
+	a.AccessKeyID, a.SecretAccessKey = *key.AccessKey.AccessKeyId, *key.AccessKey.SecretAccessKey
+	_, err = c.PutUserPolicy(ctx, &iam.PutUserPolicyInput{
+		UserName:       &a.UserName,
+		PolicyName:     aws.String("all"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`),
+	})
+	must("PutUserPolicy", err)
+	dev, err := c.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("alice-phone")})
+	must("CreateVirtualMFADevice", err)
+	a.Serial = *dev.VirtualMFADevice.SerialNumber
+	_, err = c.EnableMFADevice(ctx, &iam.EnableMFADeviceInput{
+		UserName: &a.UserName, SerialNumber: &a.Serial,
+		AuthenticationCode1: aws.String("123456"), AuthenticationCode2: aws.String("654321"),
+	})
+	must("EnableMFADevice", err)
+	role, err := c.CreateRole(ctx, &iam.CreateRoleInput{
+		RoleName:                 aws.String("admin"),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`),
+		MaxSessionDuration:       aws.Int32(43200),
+		Tags:                     []types.Tag{{Key: aws.String("purpose"), Value: aws.String("aws-mfa tests")}},
+	})
+	must("CreateRole", err)
+	a.RoleARN = *role.Role.Arn
+	if !strings.HasPrefix(a.Serial, "arn:aws:iam::") {
+		t.Fatalf("moto gave serial %q", a.Serial)
+	}
+	accounts[url] = a
+	return a
+}

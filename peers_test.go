@@ -1,0 +1,139 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/peers"
+)
+
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
+
+// toolBinary builds aws-mfa once for tests that run it as a subprocess.
+func toolBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "aws-mfa-test-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtBin = filepath.Join(dir, "aws-mfa")
+		if out, err := exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("%v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("build: %v", buildErr)
+	}
+	return builtBin
+}
+
+// peerEnv is a clean environment for a run against a peer: its own HOME
+// and files, and nothing from the user's AWS set-up.
+func peerEnv(dir string, extra ...string) []string {
+	return append([]string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + dir,
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"),
+		"AWS_CONFIG_FILE=" + filepath.Join(dir, "config"),
+		"AWS_EC2_METADATA_DISABLED=true",
+		"TZ=UTC",
+	}, extra...)
+}
+
+func run(t *testing.T, env []string, name string, args ...string) (string, string, error) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Env = env
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	return stdout.String(), stderr.String(), err
+}
+
+// TestMoto refreshes against moto in auth mode, where moto verifies the
+// SigV4 signature with the key it issued, then has both AWS CLIs use what
+// aws-mfa wrote.
+func TestMoto(t *testing.T) {
+	authURL := peers.Moto(t, true)
+	acct := peers.Provision(t, authURL)
+	bin := toolBinary(t)
+	dir := t.TempDir()
+	creds := filepath.Join(dir, "credentials")
+	source := "# written by the test\n[aws-mfa]\naws_access_key_id = " + acct.AccessKeyID +
+		"\naws_secret_access_key = " + acct.SecretAccessKey + "\nmfa_serial = " + acct.Serial + "\n"
+
+	t.Run("wrong secret", func(t *testing.T) {
+		bad := strings.Replace(source, acct.SecretAccessKey, "not-the-secret", 1)
+		os.WriteFile(creds, []byte(bad), 0o600)
+		_, stderr, err := run(t, peerEnv(dir, "AWS_ENDPOINT_URL_STS="+authURL), bin, "123456")
+		if code := exitCode(err); code != 1 || !strings.Contains(stderr, "keys rejected by AWS (SignatureDoesNotMatch)") {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if b, _ := os.ReadFile(creds); string(b) != bad {
+			t.Error("file changed")
+		}
+	})
+
+	os.WriteFile(creds, []byte(source), 0o600)
+	_, stderr, err := run(t, peerEnv(dir, "AWS_ENDPOINT_URL_STS="+authURL), bin, "123456")
+	if err != nil {
+		t.Fatalf("%v: %s", err, stderr)
+	}
+	f, err := credfile.Read(creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := f.Section("default")
+	if d == nil || d.Get("aws_session_token") == "" || !strings.HasPrefix(d.Get("aws_access_key_id"), "AKIA") {
+		t.Fatalf("moto's session (AKIA key) not written: %v", f.Sections())
+	}
+	if !strings.HasSuffix(d.Get("expiration"), "Z") || strings.Contains(d.Get("expiration"), ".") {
+		t.Errorf("expiration %q is not whole-second RFC 3339", d.Get("expiration"))
+	}
+	token := d.Get("aws_session_token")
+
+	// moto in auth mode rejects its own session keys, so the CLIs call a
+	// second moto that checks nothing; they must still send our session.
+	plainURL := peers.Moto(t, false)
+	for _, cli := range []string{"aws", "/usr/bin/aws"} {
+		t.Run(cli, func(t *testing.T) {
+			path, err := exec.LookPath(cli)
+			if err != nil {
+				if os.Getenv("CI") == "true" {
+					t.Fatalf("%s is not installed", cli)
+				}
+				t.Skipf("%s is not installed", cli)
+			}
+			out, stderr, err := run(t, peerEnv(dir), path, "configure", "get", "aws_session_token", "--profile", "default")
+			if err != nil || strings.TrimSpace(out) != token {
+				t.Errorf("configure get: %q %v %s", out, err, stderr)
+			}
+			out, stderr, err = run(t, peerEnv(dir), path, "sts", "get-caller-identity", "--profile", "default", "--endpoint-url", plainURL, "--region", "us-east-1", "--output", "text")
+			if err != nil || !strings.Contains(out, "arn:aws:") {
+				t.Errorf("get-caller-identity: %q %v %s", out, err, stderr)
+			}
+		})
+	}
+}
+
+func exitCode(err error) int {
+	if e, ok := err.(*exec.ExitError); ok {
+		return e.ExitCode()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
+}
