@@ -14,6 +14,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
 )
@@ -117,9 +118,11 @@ func (inputErr) Is(target error) bool { return target == exporter.ErrInput }
 func sessionFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "token", Aliases: []string{"t"}, Usage: "the six-digit MFA `CODE` (or give it as the argument, pipe it, or type it at the prompt)"},
-		&cli.StringFlag{Name: "source", Value: "aws-mfa", Usage: "`PROFILE` with the long-term keys and mfa_serial"},
-		&cli.StringFlag{Name: "target", Value: "default", Usage: "`PROFILE` that receives the session"},
-		&cli.StringFlag{Name: "duration", Value: "12h", Usage: "session length: 12h, 90m or seconds, 15m to 36h"},
+		&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, EnvVars: []string{"AWS_MFA_PAIR"}, Usage: "`NAME` of a pair in the config, or its target profile"},
+		&cli.StringFlag{Name: "config", Usage: "config `FILE` (default: AWS_MFA_CONFIG, else aws-mfa/config.toml in the user config directory)"},
+		&cli.StringFlag{Name: "source", Usage: "`PROFILE` with the long-term keys and mfa_serial (default: the pair's, aws-mfa)"},
+		&cli.StringFlag{Name: "target", Usage: "`PROFILE` that receives the session (default: the pair's, default)"},
+		&cli.StringFlag{Name: "duration", Usage: "session length: 12h, 90m or seconds, 15m to 36h (default: the pair's, 12h)"},
 		&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "refresh even if the session is still valid; overwrite long-term keys in the target"},
 		&cli.StringFlag{Name: "endpoint-url", Usage: "STS `URL` (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, else regional AWS)"},
 		&cli.DurationFlag{Name: "timeout", Value: 15 * time.Second, Usage: "give up on STS after this long"},
@@ -127,23 +130,41 @@ func sessionFlags() []cli.Flag {
 	}
 }
 
-// request turns the session flags and the environment into a request.
-func request(c *cli.Context, sys System) (exporter.Request, error) {
-	d, err := ParseDuration(c.String("duration"))
+// request turns the selected pair, the session flags and the environment
+// into a request; flags given explicitly beat the pair.
+func request(c *cli.Context, sys System) (exporter.Request, config.Pair, error) {
+	_, pair, err := selectPair(c, sys)
 	if err != nil {
-		return exporter.Request{}, err
+		return exporter.Request{}, pair, err
+	}
+	if c.IsSet("source") {
+		pair.Source = c.String("source")
+	}
+	if c.IsSet("target") {
+		pair.Target = c.String("target")
+	}
+	if c.IsSet("duration") {
+		if pair.Duration, err = ParseDuration(c.String("duration")); err != nil {
+			return exporter.Request{}, pair, err
+		}
 	}
 	return exporter.Request{
-		Paths:    credfile.Locate(sys.Getenv, home(sys.Getenv)),
-		Source:   c.String("source"),
-		Target:   c.String("target"),
-		Duration: d,
-		Margin:   10 * time.Minute,
-		Force:    c.Bool("force"),
-		Region:   firstEnv(sys.Getenv, "AWS_REGION", "AWS_DEFAULT_REGION"),
-		Endpoint: firstNonEmpty(c.String("endpoint-url"), firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL")),
-		Timeout:  c.Duration("timeout"),
-	}, nil
+		Paths:           credfile.Locate(sys.Getenv, home(sys.Getenv)),
+		Source:          pair.Source,
+		Target:          pair.Target,
+		Duration:        pair.Duration,
+		Margin:          pair.Margin,
+		Force:           c.Bool("force"),
+		Region:          pair.Region,
+		EnvRegion:       firstEnv(sys.Getenv, "AWS_REGION", "AWS_DEFAULT_REGION"),
+		Endpoint:        firstNonEmpty(c.String("endpoint-url"), pair.Endpoint, firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL")),
+		Timeout:         c.Duration("timeout"),
+		Serial:          pair.Serial,
+		RoleARN:         pair.RoleARN,
+		RoleSessionName: pair.RoleSessionName,
+		ExternalID:      pair.ExternalID,
+		NoWrite:         !pair.Write,
+	}, pair, nil
 }
 
 // codeArg is the code given as the only argument, if any.
@@ -155,8 +176,8 @@ func codeArg(c *cli.Context) (string, error) {
 }
 
 // deps wires the real side effects for a command; arg is a code given
-// as an argument.
-func deps(c *cli.Context, sys System, arg string) (exporter.Deps, error) {
+// as an argument, tokenCmd the pair's token_command.
+func deps(c *cli.Context, sys System, arg string, tokenCmd []string) (exporter.Deps, error) {
 	given := c.String("token")
 	if arg != "" {
 		if given != "" {
@@ -170,8 +191,13 @@ func deps(c *cli.Context, sys System, arg string) (exporter.Deps, error) {
 		}
 	}
 	d := exporter.Deps{
-		Now:   sys.Now,
-		Token: func(serial string) (string, error) { return readToken(given, serial, sys) },
+		Now: sys.Now,
+		Token: func(serial string) (string, error) {
+			if given == "" && len(tokenCmd) > 0 {
+				return runTokenCommand(c.Context, tokenCmd, tokenCommandTimeout)
+			}
+			return readToken(given, serial, sys)
+		},
 	}
 	if c.Bool("verbose") {
 		d.Log = sys.Stderr

@@ -36,12 +36,15 @@ func envCommand(sys System) *cli.Command {
 // envOutput builds the whole output before anything is printed, so a
 // failed run prints nothing for eval to run.
 func envOutput(c *cli.Context, sys System) (string, error) {
+	req, pair, err := request(c, sys)
+	if err != nil {
+		return "", err
+	}
 	format := c.String("format")
 	var sh shells.Shell
 	switch format {
 	case "shell":
-		var err error
-		if sh, err = pickShell(c.String("shell"), sys); err != nil {
+		if sh, err = pickShell(c.String("shell"), pair.Shell, sys); err != nil {
 			return "", err
 		}
 	case "dotenv":
@@ -60,7 +63,8 @@ func envOutput(c *cli.Context, sys System) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	res, req, err := obtain(c, sys, c.Bool("no-write"), code)
+	req.NoWrite = req.NoWrite || c.Bool("no-write")
+	res, err := obtain(c, sys, req, code, pair.TokenCommand)
 	if err != nil {
 		return "", err
 	}
@@ -73,8 +77,8 @@ func envOutput(c *cli.Context, sys System) (string, error) {
 }
 
 // pickShell takes --shell, else AWS_MFA_SHELL (set by the hook), else the
-// parent process, else $SHELL, else POSIX sh.
-func pickShell(flag string, sys System) (shells.Shell, error) {
+// config's shell, else the parent process, else $SHELL, else POSIX sh.
+func pickShell(flag, configured string, sys System) (shells.Shell, error) {
 	if flag != "" {
 		sh, ok := shells.Lookup(flag)
 		if !ok {
@@ -82,7 +86,7 @@ func pickShell(flag string, sys System) (shells.Shell, error) {
 		}
 		return sh, nil
 	}
-	for _, name := range []string{sys.Getenv("AWS_MFA_SHELL"), sys.ParentProcess(), sys.Getenv("SHELL")} {
+	for _, name := range []string{sys.Getenv("AWS_MFA_SHELL"), configured, sys.ParentProcess(), sys.Getenv("SHELL")} {
 		if sh, ok := shells.Lookup(name); ok && name != "" {
 			return sh, nil
 		}

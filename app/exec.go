@@ -29,7 +29,12 @@ func execCommand(sys System) *cli.Command {
 			if err != nil {
 				return usage("command %q not found in PATH", argv[0])
 			}
-			res, req, err := obtain(c, sys, c.Bool("no-write"), code)
+			req, pair, err := request(c, sys)
+			if err != nil {
+				return err
+			}
+			req.NoWrite = req.NoWrite || c.Bool("no-write")
+			res, err := obtain(c, sys, req, code, pair.TokenCommand)
 			if err != nil {
 				return err
 			}

@@ -8,20 +8,14 @@ import (
 	"github.com/aws-mfa/aws-mfa/exporter"
 )
 
-// obtain gets the session the command's flags ask for; code is a code
-// given as an argument.
-func obtain(c *cli.Context, sys System, noWrite bool, code string) (*exporter.Result, exporter.Request, error) {
-	req, err := request(c, sys)
+// obtain gets the session req asks for; code is a code given as an
+// argument, tokenCmd the pair's token_command.
+func obtain(c *cli.Context, sys System, req exporter.Request, code string, tokenCmd []string) (*exporter.Result, error) {
+	d, err := deps(c, sys, code, tokenCmd)
 	if err != nil {
-		return nil, req, err
+		return nil, err
 	}
-	req.NoWrite = noWrite
-	d, err := deps(c, sys, code)
-	if err != nil {
-		return nil, req, err
-	}
-	res, err := exporter.Obtain(c.Context, req, d)
-	return res, req, err
+	return exporter.Obtain(c.Context, req, d)
 }
 
 // note tells the user, on stderr, what happened and how long it lasts.
@@ -43,7 +37,11 @@ func refresh(c *cli.Context, sys System) error {
 	if err != nil {
 		return err
 	}
-	res, req, err := obtain(c, sys, false, code)
+	req, pair, err := request(c, sys)
+	if err != nil {
+		return err
+	}
+	res, err := obtain(c, sys, req, code, pair.TokenCommand)
 	if err != nil {
 		return err
 	}

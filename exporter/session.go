@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
 )
@@ -27,16 +28,22 @@ const (
 
 // Request says which session to get and how.
 type Request struct {
-	Paths    credfile.Paths
-	Source   string        // profile with the long-term keys
-	Target   string        // profile that receives the session
-	Duration time.Duration // session length asked of STS
-	Margin   time.Duration // a session with less left than this is refreshed
-	Force    bool          // refresh even if still valid; overwrite long-term keys
-	NoWrite  bool          // leave the credentials file alone
-	Region   string        // from the environment; the source profile's wins
-	Endpoint string        // STS endpoint override; empty means regional AWS
-	Timeout  time.Duration // bound on the whole STS exchange
+	Paths     credfile.Paths
+	Source    string        // profile with the long-term keys
+	Target    string        // profile that receives the session
+	Duration  time.Duration // session length asked of STS
+	Margin    time.Duration // a session with less left than this is refreshed
+	Force     bool          // refresh even if still valid; overwrite long-term keys
+	NoWrite   bool          // leave the credentials file alone
+	Region    string        // the pair's region; beats the source profile's
+	EnvRegion string        // AWS_REGION or AWS_DEFAULT_REGION; the source profile's beats it
+	Endpoint  string        // STS endpoint override; empty means regional AWS
+	Timeout   time.Duration // bound on the whole STS exchange
+
+	Serial          string // overrides the source profile's mfa_serial
+	RoleARN         string // when set, AssumeRole instead of GetSessionToken
+	RoleSessionName string // default: aws-mfa-SOURCE
+	ExternalID      string
 }
 
 // Deps are the side effects Obtain needs; tests replace them.
@@ -61,7 +68,7 @@ type Result struct {
 	Session
 	Cached  bool   // the target's session was still valid and reused
 	Written bool   // the target profile was rewritten
-	Region  string // the profile's region, if it names one
+	Region  string // the pair's or profile's region, if either names one
 }
 
 // Obtain returns a session for req.Target: the one already there while it
@@ -80,7 +87,7 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Region: src.region}
+	res := &Result{Region: firstNonEmpty(req.Region, src.region)}
 	now := d.Now()
 	if s, ok := validSession(creds.Section(req.Target), now, req.Margin); ok && !req.Force {
 		res.Session, res.Cached = s, true
@@ -96,30 +103,19 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 	if code, err = CheckCode(code); err != nil {
 		return nil, err
 	}
-	region := firstNonEmpty(src.region, req.Region, "us-east-1")
+	region := firstNonEmpty(res.Region, req.EnvRegion, "us-east-1")
 	endpoint := req.Endpoint
 	if endpoint == "" {
 		endpoint = "https://sts." + region + ".amazonaws.com"
-	}
-	if d.Log != nil {
-		fmt.Fprintf(d.Log, "aws-mfa: GetSessionToken key=%s serial=%s duration=%ds region=%s endpoint=%s\n",
-			MaskKey(src.keys.AccessKeyID), src.serial, int(req.Duration.Seconds()), region, endpoint)
 	}
 	newSTS := d.NewSTS
 	if newSTS == nil {
 		newSTS = func(k Keys, region, endpoint string) STS { return NewSTS(k, region, endpoint, req.Timeout) }
 	}
+	client := newSTS(src.keys, region, req.Endpoint)
 	ctx, cancel := context.WithTimeout(ctx, req.Timeout)
 	defer cancel()
-	out, err := newSTS(src.keys, region, req.Endpoint).GetSessionToken(ctx, &sts.GetSessionTokenInput{
-		SerialNumber:    aws.String(src.serial),
-		TokenCode:       aws.String(code),
-		DurationSeconds: aws.Int32(int32(req.Duration / time.Second)),
-	})
-	if err != nil {
-		return nil, stsError(err, &req, endpoint)
-	}
-	if res.Session, err = sessionFrom(out); err != nil {
+	if res.Session, err = call(ctx, client, req, src, code, d.Log, region, endpoint); err != nil {
 		return nil, err
 	}
 	if req.NoWrite {
@@ -138,6 +134,48 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 	return res, nil
 }
 
+// call asks STS for the session: AssumeRole for a role, else GetSessionToken.
+func call(ctx context.Context, client STS, req Request, src *source, code string, log io.Writer, region, endpoint string) (Session, error) {
+	secs := aws.Int32(int32(req.Duration / time.Second))
+	action := "GetSessionToken"
+	if req.RoleARN != "" {
+		action = "AssumeRole role=" + req.RoleARN
+	}
+	if log != nil {
+		fmt.Fprintf(log, "aws-mfa: %s key=%s serial=%s duration=%ds region=%s endpoint=%s\n",
+			action, MaskKey(src.keys.AccessKeyID), src.serial, *secs, region, endpoint)
+	}
+	var c *types.Credentials
+	if req.RoleARN != "" {
+		in := &sts.AssumeRoleInput{
+			RoleArn:         aws.String(req.RoleARN),
+			RoleSessionName: aws.String(firstNonEmpty(req.RoleSessionName, "aws-mfa-"+req.Source)),
+			SerialNumber:    aws.String(src.serial),
+			TokenCode:       aws.String(code),
+			DurationSeconds: secs,
+		}
+		if req.ExternalID != "" {
+			in.ExternalId = aws.String(req.ExternalID)
+		}
+		out, err := client.AssumeRole(ctx, in)
+		if err != nil {
+			return Session{}, stsError(err, &req, endpoint)
+		}
+		c = out.Credentials
+	} else {
+		out, err := client.GetSessionToken(ctx, &sts.GetSessionTokenInput{
+			SerialNumber:    aws.String(src.serial),
+			TokenCode:       aws.String(code),
+			DurationSeconds: secs,
+		})
+		if err != nil {
+			return Session{}, stsError(err, &req, endpoint)
+		}
+		c = out.Credentials
+	}
+	return sessionFrom(c)
+}
+
 func checkRequest(req Request) error {
 	if req.Source == req.Target {
 		return inputf("source and target are both [%s]; the session must go to another profile than the long-term keys", req.Source)
@@ -146,6 +184,9 @@ func checkRequest(req Request) error {
 		if err := credfile.ValidName(name); err != nil {
 			return inputf("profile name: %w", err)
 		}
+	}
+	if req.RoleARN != "" && (req.Duration < MinDuration || req.Duration > 12*time.Hour) {
+		return inputf("duration %s is outside what AssumeRole allows (15m to 12h); the role's MaxSessionDuration may be lower still", req.Duration)
 	}
 	if req.Duration < MinDuration || req.Duration > MaxDuration {
 		return inputf("duration %s is outside what STS allows (15m to 36h)", req.Duration)
@@ -181,7 +222,7 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 	}
 	src := &source{
 		keys:   Keys{s.Get("aws_access_key_id"), s.Get("aws_secret_access_key")},
-		serial: s.Get("mfa_serial"),
+		serial: firstNonEmpty(req.Serial, s.Get("mfa_serial")),
 		region: s.Get("region"),
 	}
 	if src.keys.AccessKeyID == "" || src.keys.SecretAccessKey == "" {
@@ -266,8 +307,7 @@ func CheckCode(code string) (string, error) {
 	return code, nil
 }
 
-func sessionFrom(out *sts.GetSessionTokenOutput) (Session, error) {
-	c := out.Credentials
+func sessionFrom(c *types.Credentials) (Session, error) {
 	if c == nil || c.AccessKeyId == nil || c.SecretAccessKey == nil || c.SessionToken == nil || c.Expiration == nil {
 		return Session{}, errors.New("STS answered without complete credentials; retry, or check --endpoint-url")
 	}

@@ -15,9 +15,10 @@ import (
 	"github.com/aws/smithy-go"
 )
 
-// STS is the one call aws-mfa makes to AWS. *sts.Client satisfies it.
+// STS is the two calls aws-mfa makes to AWS. *sts.Client satisfies it.
 type STS interface {
 	GetSessionToken(ctx context.Context, in *sts.GetSessionTokenInput, opts ...func(*sts.Options)) (*sts.GetSessionTokenOutput, error)
+	AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, opts ...func(*sts.Options)) (*sts.AssumeRoleOutput, error)
 }
 
 // Keys are a profile's long-term access keys.
@@ -60,8 +61,12 @@ func stsError(err error, req *Request, endpoint string) error {
 			return errors.New("STS is throttling requests (Throttling); wait a minute and run again")
 		case code == "RegionDisabledException":
 			return errors.New("STS is not enabled in this region for the account; set region in the source profile to an enabled region, or enable it in the IAM console")
+		case code == "AccessDenied" && req.RoleARN != "":
+			return fmt.Errorf("AssumeRole of %s denied: %s; check the role's trust policy and the user's sts:AssumeRole permission", req.RoleARN, msg)
 		case code == "AccessDenied":
 			return fmt.Errorf("access denied by STS: %s; check the IAM user's policies", msg)
+		case code == "ValidationError" && req.RoleARN != "" && strings.Contains(msg, "DurationSeconds"):
+			return fmt.Errorf("duration %s exceeds the role's MaxSessionDuration; choose a shorter duration for this pair", req.Duration)
 		default:
 			return fmt.Errorf("STS refused the request (%s: %s)", code, msg)
 		}

@@ -1,0 +1,100 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/aws-mfa/aws-mfa/config"
+	"github.com/aws-mfa/aws-mfa/exporter"
+)
+
+// tokenCommandTimeout bounds a token_command; a YubiKey waiting for a
+// touch gets this long.
+const tokenCommandTimeout = 30 * time.Second
+
+// selectPair loads the config and picks the pair --pair or AWS_MFA_PAIR
+// names, else the default one.
+func selectPair(c *cli.Context, sys System) (*config.Config, config.Pair, error) {
+	path := config.Locate(c.String("config"), sys.Getenv, func() (string, error) { return userConfigDir(sys.Getenv) })
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, config.Pair{}, inputErr{err}
+	}
+	pair, err := cfg.Select(c.String("pair"))
+	if err != nil {
+		return nil, pair, usage("%v (config: %s)", err, orNone(cfg.Path))
+	}
+	return cfg, pair, nil
+}
+
+func orNone(path string) string {
+	if path == "" {
+		return "none"
+	}
+	return path
+}
+
+// userConfigDir is os.UserConfigDir, reading the environment through getenv.
+func userConfigDir(getenv func(string) string) (string, error) {
+	switch runtime.GOOS {
+	case "windows":
+		if d := getenv("AppData"); d != "" {
+			return d, nil
+		}
+	case "darwin", "ios":
+		if h := getenv("HOME"); h != "" {
+			return filepath.Join(h, "Library", "Application Support"), nil
+		}
+	default:
+		if d := getenv("XDG_CONFIG_HOME"); filepath.IsAbs(d) {
+			return d, nil
+		}
+		if h := getenv("HOME"); h != "" {
+			return filepath.Join(h, ".config"), nil
+		}
+	}
+	return os.UserConfigDir()
+}
+
+// runTokenCommand runs a token_command without a shell and returns the
+// code it printed, checked like a typed one.
+func runTokenCommand(ctx context.Context, argv []string, timeout time.Duration) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.WaitDelay = time.Second
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	switch {
+	case ctx.Err() == context.DeadlineExceeded:
+		return "", usage("token_command %s did not finish within %s; check the device or command", argv[0], timeout)
+	case errors.Is(err, exec.ErrNotFound):
+		return "", usage("token_command %s: not found in PATH", argv[0])
+	case err != nil:
+		return "", usage("token_command %s failed (%v)%s; run it by hand to see why", argv[0], err, firstLine(stderr.String()))
+	}
+	code, err := exporter.CheckCode(stdout.String())
+	if err != nil {
+		return "", usage("token_command %s printed no six-digit code; it must print only the code", argv[0])
+	}
+	return code, nil
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	if s == "" {
+		return ""
+	}
+	return fmt.Sprintf(": %.120s", s)
+}

@@ -1,0 +1,341 @@
+// Package config reads aws-mfa's TOML file: defaults and named source →
+// target profile pairs. The file's shape (fileTOML) is kept apart from
+// the resolved pairs the rest of aws-mfa uses (Pair).
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// ErrInvalid marks a config file that is present but wrong.
+var ErrInvalid = errors.New("invalid config")
+
+// Built-in values, used where neither the file nor a flag says otherwise.
+const (
+	BuiltinName   = "default"
+	BuiltinSource = "aws-mfa"
+	BuiltinTarget = "default"
+	DefaultDur    = 12 * time.Hour
+	DefaultMargin = 10 * time.Minute
+)
+
+// Pair is a resolved source → target pair.
+type Pair struct {
+	Name            string
+	Source          string
+	Target          string
+	Serial          string        // overrides the source profile's mfa_serial
+	Duration        time.Duration // session length
+	Margin          time.Duration // refresh when less than this is left
+	Region          string
+	Endpoint        string
+	RoleARN         string // when set, AssumeRole instead of GetSessionToken
+	RoleSessionName string
+	ExternalID      string
+	TokenCommand    []string // argv whose stdout is the code
+	Write           bool     // write the target profile
+	Shell           string   // the defaults' shell dialect for env
+}
+
+// Config is the resolved file.
+type Config struct {
+	Path    string // "" when no file exists
+	Default string // the pair used when none is named
+	Pairs   []Pair // sorted by name; always includes the built-in unless replaced
+}
+
+// fileTOML is the file's shape.
+type fileTOML struct {
+	Defaults defaultsTOML        `toml:"defaults"`
+	Pair     map[string]pairTOML `toml:"pair"`
+}
+
+type defaultsTOML struct {
+	Pair          string   `toml:"pair"`
+	Duration      duration `toml:"duration"`
+	RefreshMargin duration `toml:"refresh_margin"`
+	Region        string   `toml:"region"`
+	TokenCommand  command  `toml:"token_command"`
+	Shell         string   `toml:"shell"`
+}
+
+type pairTOML struct {
+	Source          string   `toml:"source"`
+	Target          string   `toml:"target"`
+	MFASerial       string   `toml:"mfa_serial"`
+	Duration        duration `toml:"duration"`
+	RefreshMargin   duration `toml:"refresh_margin"`
+	Region          string   `toml:"region"`
+	EndpointURL     string   `toml:"endpoint_url"`
+	RoleARN         string   `toml:"role_arn"`
+	RoleSessionName string   `toml:"role_session_name"`
+	ExternalID      string   `toml:"external_id"`
+	TokenCommand    command  `toml:"token_command"`
+	Write           *bool    `toml:"write"`
+}
+
+// duration reads "12h", "90m" or a number of seconds.
+type duration struct {
+	time.Duration
+	set bool
+}
+
+func (d *duration) UnmarshalTOML(v any) error {
+	switch x := v.(type) {
+	case int64:
+		d.Duration = time.Duration(x) * time.Second
+	case string:
+		p, err := time.ParseDuration(x)
+		if err != nil {
+			return fmt.Errorf("duration %q is not like 12h, 90m or 3600", x)
+		}
+		d.Duration = p
+	default:
+		return fmt.Errorf("duration must be a string like \"12h\" or a number of seconds")
+	}
+	d.set = true
+	return nil
+}
+
+// command reads a string, split on white space, or an array of strings,
+// taken as is. Neither goes through a shell.
+type command []string
+
+func (c *command) UnmarshalTOML(v any) error {
+	switch x := v.(type) {
+	case string:
+		*c = strings.Fields(x)
+	case []any:
+		for _, e := range x {
+			s, ok := e.(string)
+			if !ok {
+				return errors.New("token_command array must hold strings")
+			}
+			*c = append(*c, s)
+		}
+	default:
+		return errors.New("token_command must be a string or an array of strings")
+	}
+	if len(*c) == 0 {
+		return errors.New("token_command is empty")
+	}
+	return nil
+}
+
+// Locate says which file to read: --config, else AWS_MFA_CONFIG, else
+// aws-mfa/config.toml in the user's config directory (XDG_CONFIG_HOME or
+// ~/.config on Linux). userConfigDir is os.UserConfigDir in production.
+func Locate(flag string, getenv func(string) string, userConfigDir func() (string, error)) string {
+	if flag != "" {
+		return flag
+	}
+	if p := getenv("AWS_MFA_CONFIG"); p != "" {
+		return p
+	}
+	dir, err := userConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "aws-mfa", "config.toml")
+}
+
+// Load reads the file at path. A missing file gives the built-in pair;
+// a file that is present but broken is an error, never a fallback.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) || path == "" {
+		return builtin(), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: read %s: %v", ErrInvalid, path, err)
+	}
+	return Parse(path, data)
+}
+
+func builtin() *Config {
+	return &Config{Default: BuiltinName, Pairs: []Pair{builtinPair(defaultsTOML{})}}
+}
+
+func builtinPair(d defaultsTOML) Pair {
+	return Pair{
+		Name: BuiltinName, Source: BuiltinSource, Target: BuiltinTarget,
+		Duration: or(d.Duration, DefaultDur), Margin: or(d.RefreshMargin, DefaultMargin),
+		Region: d.Region, TokenCommand: d.TokenCommand, Write: true, Shell: d.Shell,
+	}
+}
+
+func or(d duration, def time.Duration) time.Duration {
+	if d.set {
+		return d.Duration
+	}
+	return def
+}
+
+// Parse decodes and validates a config file's bytes; path is for messages.
+func Parse(path string, data []byte) (*Config, error) {
+	var f fileTOML
+	md, err := toml.Decode(string(data), &f)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, pe.Position.Line, pe.Message)
+		}
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
+	}
+	if keys := md.Undecoded(); len(keys) > 0 {
+		return nil, unknownKey(path, string(data), keys[0])
+	}
+	c := &Config{Path: path, Default: f.Defaults.Pair}
+	names := make([]string, 0, len(f.Pair))
+	for name := range f.Pair {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	replaced := false
+	for _, name := range names {
+		p, err := resolve(name, f.Pair[name], f.Defaults)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: [pair.%s] %v", ErrInvalid, path, name, err)
+		}
+		replaced = replaced || p.Name == BuiltinName || p.Target == BuiltinTarget
+		c.Pairs = append(c.Pairs, p)
+	}
+	if !replaced {
+		c.Pairs = append(c.Pairs, builtinPair(f.Defaults))
+		sort.Slice(c.Pairs, func(i, j int) bool { return c.Pairs[i].Name < c.Pairs[j].Name })
+	}
+	if err := c.validate(); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
+	}
+	return c, nil
+}
+
+var (
+	roleARN   = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$`)
+	serialARN = regexp.MustCompile(`^(arn:aws[a-z-]*:iam::\d{12}:(mfa|u2f)/[\w+=,.@/-]+|[A-Z0-9]{9,64})$`)
+	nameRE    = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+)
+
+func resolve(name string, t pairTOML, d defaultsTOML) (Pair, error) {
+	p := Pair{
+		Name:            name,
+		Source:          t.Source,
+		Target:          t.Target,
+		Serial:          t.MFASerial,
+		Duration:        or(t.Duration, or(d.Duration, DefaultDur)),
+		Margin:          or(t.RefreshMargin, or(d.RefreshMargin, DefaultMargin)),
+		Region:          firstNonEmpty(t.Region, d.Region),
+		Endpoint:        t.EndpointURL,
+		RoleARN:         t.RoleARN,
+		RoleSessionName: t.RoleSessionName,
+		ExternalID:      t.ExternalID,
+		TokenCommand:    t.TokenCommand,
+		Write:           t.Write == nil || *t.Write,
+		Shell:           d.Shell,
+	}
+	if p.TokenCommand == nil {
+		p.TokenCommand = d.TokenCommand
+	}
+	switch {
+	case p.Source == "" || p.Target == "":
+		return p, errors.New("needs both source and target")
+	case p.Source == p.Target:
+		return p, fmt.Errorf("target %q is its own source; the session must go to another profile", p.Target)
+	case p.Serial != "" && !serialARN.MatchString(p.Serial):
+		return p, fmt.Errorf("mfa_serial %q is not an MFA device ARN like arn:aws:iam::123456789012:mfa/NAME", p.Serial)
+	case p.RoleARN != "" && !roleARN.MatchString(p.RoleARN):
+		return p, fmt.Errorf("role_arn %q is not a role ARN like arn:aws:iam::123456789012:role/NAME", p.RoleARN)
+	case p.RoleARN == "" && (p.RoleSessionName != "" || p.ExternalID != ""):
+		return p, errors.New("role_session_name and external_id need role_arn")
+	case p.RoleSessionName != "" && !nameRE.MatchString(p.RoleSessionName):
+		return p, fmt.Errorf("role_session_name %q must be 2 to 64 of letters, digits and +=,.@_-", p.RoleSessionName)
+	}
+	if err := CheckDuration(p.Duration, p.RoleARN != ""); err != nil {
+		return p, err
+	}
+	if p.Margin < 0 || p.Margin >= p.Duration {
+		return p, fmt.Errorf("refresh_margin %s must be at least 0 and less than the duration %s", p.Margin, p.Duration)
+	}
+	return p, nil
+}
+
+// CheckDuration applies STS's limits: 15m to 36h for GetSessionToken,
+// 15m to 12h for AssumeRole.
+func CheckDuration(d time.Duration, role bool) error {
+	if role && (d < 15*time.Minute || d > 12*time.Hour) {
+		return fmt.Errorf("duration %s is outside what AssumeRole allows (15m to 12h); the role's MaxSessionDuration may be lower still", d)
+	}
+	if d < 15*time.Minute || d > 36*time.Hour {
+		return fmt.Errorf("duration %s is outside what STS allows (15m to 36h)", d)
+	}
+	return nil
+}
+
+func (c *Config) validate() error {
+	targets := map[string]string{}
+	sources := map[string]bool{}
+	for _, p := range c.Pairs {
+		sources[p.Source] = true
+		if other, dup := targets[p.Target]; dup {
+			return fmt.Errorf("pairs %s and %s both write [%s]; give each its own target", other, p.Name, p.Target)
+		}
+		targets[p.Target] = p.Name
+	}
+	for _, p := range c.Pairs {
+		if sources[p.Target] && p.Write {
+			return fmt.Errorf("[pair.%s] writes [%s], which another pair uses as its source; that would overwrite long-term keys", p.Name, p.Target)
+		}
+	}
+	if c.Default != "" {
+		if _, err := c.Select(c.Default); err != nil {
+			return fmt.Errorf("defaults.pair: %v", err)
+		}
+	} else {
+		c.Default = BuiltinName
+		if _, err := c.Select(BuiltinName); err != nil {
+			c.Default = c.Pairs[0].Name
+		}
+	}
+	return nil
+}
+
+// Select finds a pair by its name or by its target profile; "" means the
+// default pair.
+func (c *Config) Select(name string) (Pair, error) {
+	if name == "" {
+		name = c.Default
+	}
+	for _, p := range c.Pairs {
+		if p.Name == name {
+			return p, nil
+		}
+	}
+	for _, p := range c.Pairs {
+		if p.Target == name {
+			return p, nil
+		}
+	}
+	names := make([]string, len(c.Pairs))
+	for i, p := range c.Pairs {
+		names[i] = p.Name
+	}
+	return Pair{}, fmt.Errorf("no pair named %q; the pairs are %s", name, strings.Join(names, ", "))
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
