@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -58,6 +59,28 @@ func TestScript(t *testing.T) {
 				emu := ts.Value(emuKey{}).(*stsemu.Server)
 				if got := strconv.Itoa(emu.Requests()); (got == args[0]) == neg {
 					ts.Fatalf("STS requests: %s, want %s", got, args[0])
+				}
+			},
+			// sts-call ACTION KEY=VALUE...: the last accepted call was ACTION with
+			// these parameters (KEY= means absent; @region is the signing region).
+			"sts-call": func(ts *testscript.TestScript, neg bool, args []string) {
+				calls := ts.Value(emuKey{}).(*stsemu.Server).Calls()
+				if len(calls) == 0 {
+					ts.Fatalf("no STS call")
+				}
+				last := calls[len(calls)-1]
+				if last.Action != args[0] {
+					ts.Fatalf("last call %s, want %s", last.Action, args[0])
+				}
+				for _, kv := range args[1:] {
+					k, v, _ := strings.Cut(kv, "=")
+					got := last.Params.Get(k)
+					if k == "@region" { // the region the request was signed for
+						got = last.Region
+					}
+					if got != v {
+						ts.Fatalf("%s = %q, want %q", k, got, v)
+					}
 				}
 			},
 			// sts-fault NAME: every later request fails that way.

@@ -95,7 +95,7 @@ func newApp(sys System) *cli.App {
 		Action: func(c *cli.Context) error {
 			return refresh(c, sys)
 		},
-		Commands:        []*cli.Command{envCommand(sys), execCommand(sys)},
+		Commands:        []*cli.Command{envCommand(sys), execCommand(sys), statusCommand(sys)},
 		HideHelpCommand: true,
 		ExitErrHandler:  func(*cli.Context, error) {},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
@@ -176,8 +176,8 @@ func codeArg(c *cli.Context) (string, error) {
 }
 
 // deps wires the real side effects for a command; arg is a code given
-// as an argument, tokenCmd the pair's token_command.
-func deps(c *cli.Context, sys System, arg string, tokenCmd []string) (exporter.Deps, error) {
+// as an argument.
+func deps(c *cli.Context, sys System, arg string, pair config.Pair) (exporter.Deps, error) {
 	given := c.String("token")
 	if arg != "" {
 		if given != "" {
@@ -193,8 +193,8 @@ func deps(c *cli.Context, sys System, arg string, tokenCmd []string) (exporter.D
 	d := exporter.Deps{
 		Now: sys.Now,
 		Token: func(serial string) (string, error) {
-			if given == "" && len(tokenCmd) > 0 {
-				return runTokenCommand(c.Context, tokenCmd, tokenCommandTimeout)
+			if given == "" && len(pair.TokenCommand) > 0 {
+				return runTokenCommand(c.Context, pair.TokenCommand, pair.TokenTimeout)
 			}
 			return readToken(given, serial, sys)
 		},

@@ -64,7 +64,7 @@ func envOutput(c *cli.Context, sys System) (string, error) {
 		return "", err
 	}
 	req.NoWrite = req.NoWrite || c.Bool("no-write")
-	res, err := obtain(c, sys, req, code, pair.TokenCommand)
+	res, err := obtain(c, sys, req, code, pair)
 	if err != nil {
 		return "", err
 	}

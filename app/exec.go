@@ -34,7 +34,7 @@ func execCommand(sys System) *cli.Command {
 				return err
 			}
 			req.NoWrite = req.NoWrite || c.Bool("no-write")
-			res, err := obtain(c, sys, req, code, pair.TokenCommand)
+			res, err := obtain(c, sys, req, code, pair)
 			if err != nil {
 				return err
 			}

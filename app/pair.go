@@ -18,10 +18,6 @@ import (
 	"github.com/aws-mfa/aws-mfa/exporter"
 )
 
-// tokenCommandTimeout bounds a token_command; a YubiKey waiting for a
-// touch gets this long.
-const tokenCommandTimeout = 30 * time.Second
-
 // selectPair loads the config and picks the pair --pair or AWS_MFA_PAIR
 // names, else the default one.
 func selectPair(c *cli.Context, sys System) (*config.Config, config.Pair, error) {

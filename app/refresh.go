@@ -5,13 +5,14 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/exporter"
 )
 
 // obtain gets the session req asks for; code is a code given as an
-// argument, tokenCmd the pair's token_command.
-func obtain(c *cli.Context, sys System, req exporter.Request, code string, tokenCmd []string) (*exporter.Result, error) {
-	d, err := deps(c, sys, code, tokenCmd)
+// argument.
+func obtain(c *cli.Context, sys System, req exporter.Request, code string, pair config.Pair) (*exporter.Result, error) {
+	d, err := deps(c, sys, code, pair)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +42,7 @@ func refresh(c *cli.Context, sys System) error {
 	if err != nil {
 		return err
 	}
-	res, err := obtain(c, sys, req, code, pair.TokenCommand)
+	res, err := obtain(c, sys, req, code, pair)
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,8 @@ const (
 	BuiltinTarget = "default"
 	DefaultDur    = 12 * time.Hour
 	DefaultMargin = 10 * time.Minute
+	// DefaultTokenTimeout gives a YubiKey waiting for a touch time enough.
+	DefaultTokenTimeout = 30 * time.Second
 )
 
 // Pair is a resolved source → target pair.
@@ -41,9 +43,10 @@ type Pair struct {
 	RoleARN         string // when set, AssumeRole instead of GetSessionToken
 	RoleSessionName string
 	ExternalID      string
-	TokenCommand    []string // argv whose stdout is the code
-	Write           bool     // write the target profile
-	Shell           string   // the defaults' shell dialect for env
+	TokenCommand    []string      // argv whose stdout is the code
+	TokenTimeout    time.Duration // bound on TokenCommand
+	Write           bool          // write the target profile
+	Shell           string        // the defaults' shell dialect for env
 }
 
 // Config is the resolved file.
@@ -65,6 +68,7 @@ type defaultsTOML struct {
 	RefreshMargin duration `toml:"refresh_margin"`
 	Region        string   `toml:"region"`
 	TokenCommand  command  `toml:"token_command"`
+	TokenTimeout  duration `toml:"token_timeout"`
 	Shell         string   `toml:"shell"`
 }
 
@@ -80,6 +84,7 @@ type pairTOML struct {
 	RoleSessionName string   `toml:"role_session_name"`
 	ExternalID      string   `toml:"external_id"`
 	TokenCommand    command  `toml:"token_command"`
+	TokenTimeout    duration `toml:"token_timeout"`
 	Write           *bool    `toml:"write"`
 }
 
@@ -169,7 +174,8 @@ func builtinPair(d defaultsTOML) Pair {
 	return Pair{
 		Name: BuiltinName, Source: BuiltinSource, Target: BuiltinTarget,
 		Duration: or(d.Duration, DefaultDur), Margin: or(d.RefreshMargin, DefaultMargin),
-		Region: d.Region, TokenCommand: d.TokenCommand, Write: true, Shell: d.Shell,
+		Region: d.Region, TokenCommand: d.TokenCommand, TokenTimeout: or(d.TokenTimeout, DefaultTokenTimeout),
+		Write: true, Shell: d.Shell,
 	}
 }
 
@@ -239,6 +245,7 @@ func resolve(name string, t pairTOML, d defaultsTOML) (Pair, error) {
 		RoleSessionName: t.RoleSessionName,
 		ExternalID:      t.ExternalID,
 		TokenCommand:    t.TokenCommand,
+		TokenTimeout:    or(t.TokenTimeout, or(d.TokenTimeout, DefaultTokenTimeout)),
 		Write:           t.Write == nil || *t.Write,
 		Shell:           d.Shell,
 	}
@@ -261,6 +268,9 @@ func resolve(name string, t pairTOML, d defaultsTOML) (Pair, error) {
 	}
 	if err := CheckDuration(p.Duration, p.RoleARN != ""); err != nil {
 		return p, err
+	}
+	if p.TokenTimeout <= 0 {
+		return p, fmt.Errorf("token_timeout %s must be positive", p.TokenTimeout)
 	}
 	if p.Margin < 0 || p.Margin >= p.Duration {
 		return p, fmt.Errorf("refresh_margin %s must be at least 0 and less than the duration %s", p.Margin, p.Duration)

@@ -33,7 +33,7 @@ func TestExampleDecodesCompletely(t *testing.T) {
 		Name: "prod-admin", Source: "work-long-term", Target: "prod-admin",
 		Duration: time.Hour, Margin: 10 * time.Minute, Region: "eu-west-1",
 		RoleARN: "arn:aws:iam::210987654321:role/admin", RoleSessionName: "alice", ExternalID: "prod-3f9a",
-		TokenCommand: []string{"oathtool", "--totp", "-b", "JBSWY3DPEHPK3PXP"}, Write: true, Shell: "zsh",
+		TokenCommand: []string{"oathtool", "--totp", "-b", "JBSWY3DPEHPK3PXP"}, TokenTimeout: 30 * time.Second, Write: true, Shell: "zsh",
 	}
 	if !equal(admin, want) {
 		t.Errorf("prod-admin:\n got %+v\nwant %+v", admin, want)

@@ -1,0 +1,104 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/aws-mfa/aws-mfa/config"
+	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/exporter"
+)
+
+func statusCommand(sys System) *cli.Command {
+	return &cli.Command{
+		Name:  "status",
+		Usage: "show each pair's session; reads local files only",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
+			&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, EnvVars: []string{"AWS_MFA_PAIR"}, Usage: "show only this `NAME`"},
+			&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"},
+		},
+		Action: func(c *cli.Context) error {
+			rows, err := status(c, sys)
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				b, err := json.MarshalIndent(rows, "", "  ")
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintf(sys.Stdout, "%s\n", b)
+				return err
+			}
+			w := tabwriter.NewWriter(sys.Stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "PAIR\tSOURCE → TARGET\tSTATE\tLEFT")
+			for _, r := range rows {
+				state, left := r.State, "-"
+				switch r.State {
+				case "valid":
+					state, left = "valid until "+r.exp.In(sys.Now().Location()).Format("Mon 2 Jan 15:04 MST"), Left(time.Duration(r.SecondsLeft)*time.Second)
+				case "never":
+					state = "never obtained"
+				}
+				fmt.Fprintf(w, "%s\t%s → %s\t%s\t%s\n", r.Pair, r.Source, r.Target, state, left)
+			}
+			return w.Flush()
+		},
+	}
+}
+
+// statusRow is one pair's state; its JSON form is for scripts.
+type statusRow struct {
+	Pair        string `json:"pair"`
+	Source      string `json:"source"`
+	Target      string `json:"target"`
+	State       string `json:"state"` // valid, expired or never
+	Expiration  string `json:"expiration,omitempty"`
+	SecondsLeft int64  `json:"seconds_left"`
+	exp         time.Time
+}
+
+func status(c *cli.Context, sys System) ([]statusRow, error) {
+	cfg, _, err := selectPair(c, sys)
+	if err != nil {
+		return nil, err
+	}
+	pairs := cfg.Pairs
+	if c.String("pair") != "" {
+		p, err := cfg.Select(c.String("pair"))
+		if err != nil {
+			return nil, usage("%v", err)
+		}
+		pairs = []config.Pair{p}
+	}
+	path := credfile.Locate(sys.Getenv, home(sys.Getenv)).Credentials
+	f, err := credfile.Read(path)
+	if errors.Is(err, credfile.ErrNotFound) {
+		f, err = credfile.Parse(nil)
+	}
+	if err != nil {
+		return nil, inputErr{err}
+	}
+	now := sys.Now()
+	rows := make([]statusRow, 0, len(pairs))
+	for _, p := range pairs {
+		r := statusRow{Pair: p.Name, Source: p.Source, Target: p.Target, State: "never"}
+		if t := f.Section(p.Target); t != nil && t.Get("aws_session_token") != "" {
+			if exp, ok := exporter.ParseExpiration(t.Get("expiration")); ok {
+				r.exp, r.Expiration = exp, exp.Format(time.RFC3339)
+				r.State = "expired"
+				if left := exp.Sub(now); left > 0 {
+					r.State, r.SecondsLeft = "valid", int64(left/time.Second)
+				}
+			}
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
