@@ -104,6 +104,19 @@ func TestMoto(t *testing.T) {
 	}
 	token := d.Get("aws_session_token")
 
+	t.Run("assume role", func(t *testing.T) {
+		cfg := filepath.Join(dir, "aws-mfa.toml")
+		os.WriteFile(cfg, []byte("[pair.admin]\nsource = \"aws-mfa\"\ntarget = \"admin\"\nrole_arn = \""+acct.RoleARN+"\"\nexternal_id = \"x-1\"\nduration = \"1h\"\n"), 0o600)
+		_, stderr, err := run(t, peerEnv(dir, "AWS_ENDPOINT_URL_STS="+authURL, "AWS_MFA_CONFIG="+cfg), bin, "-p", "admin", "123456")
+		if err != nil {
+			t.Fatalf("%v: %s", err, stderr)
+		}
+		f, _ := credfile.Read(creds)
+		if s := f.Section("admin"); s == nil || s.Get("aws_session_token") == "" || f.Section("default").Get("aws_session_token") != token {
+			t.Fatalf("role session not written beside the other: %s", stderr)
+		}
+	})
+
 	// moto in auth mode rejects its own session keys, so the CLIs call a
 	// second moto that checks nothing; they must still send our session.
 	plainURL := peers.Moto(t, false)
