@@ -75,6 +75,7 @@ func (f *File) Edit(section string, set []KV, remove []string) ([]byte, error) {
 	}
 
 	var b strings.Builder
+	b.Grow(f.size() + 512)
 	for i, line := range lines {
 		if !drop[i] {
 			b.WriteString(line)
@@ -97,11 +98,11 @@ func (f *File) Edit(section string, set []KV, remove []string) ([]byte, error) {
 			b.WriteString(a)
 		}
 	}
-	out := []byte(b.String())
+	out := b.String()
 	if err := f.verify(out, section, set, remove); err != nil {
 		return nil, fmt.Errorf("refusing to write: %w", err)
 	}
-	return out, nil
+	return []byte(out), nil
 }
 
 // ValidName checks that name can be written as a [section] header that
@@ -167,8 +168,8 @@ func leadingSpace(line string) string {
 
 // verify parses out and checks that it differs from f only as asked:
 // every other section and key has the same value, in the same order.
-func (f *File) verify(out []byte, section string, set []KV, remove []string) error {
-	g, err := Parse(out)
+func (f *File) verify(out string, section string, set []KV, remove []string) error {
+	g, err := parse(out)
 	if err != nil {
 		return fmt.Errorf("the edited file would not parse: %w", err)
 	}
@@ -207,7 +208,7 @@ func (f *File) verify(out []byte, section string, set []KV, remove []string) err
 			return fmt.Errorf("the edit would add keys to [%s]", fs.Name)
 		}
 	}
-	if err := iniAgrees([]byte(strings.Join(f.lines, "")), out, section, want); err != nil {
+	if err := iniAgrees(g.sectionText(section), section, want); err != nil {
 		return err
 	}
 	t := g.Section(section)
@@ -222,6 +223,14 @@ func (f *File) verify(out []byte, section string, set []KV, remove []string) err
 		}
 	}
 	return nil
+}
+
+func (f *File) size() int {
+	n := 0
+	for _, l := range f.lines {
+		n += len(l)
+	}
+	return n
 }
 
 func boolInt(b bool) int {
@@ -239,15 +248,11 @@ var iniOptions = ini.LoadOptions{
 }
 
 // iniAgrees asks a second, independent parser (gopkg.in/ini.v1, used
-// only to read) whether out holds the values written. Files it could
-// not read before the edit either are left to ours, which follows botocore.
-func iniAgrees(in, out []byte, section string, want map[string]string) error {
-	g, err := ini.LoadSources(iniOptions, out)
+// only to read) whether the edited section holds the values written.
+func iniAgrees(text []byte, section string, want map[string]string) error {
+	g, err := ini.LoadSources(iniOptions, text)
 	if err != nil {
-		if _, inErr := ini.LoadSources(iniOptions, in); inErr == nil {
-			return fmt.Errorf("gopkg.in/ini.v1 cannot read the result: %w", err)
-		}
-		return nil
+		return fmt.Errorf("gopkg.in/ini.v1 cannot read the edited [%s]: %w", section, err)
 	}
 	s, err := g.GetSection(section)
 	if err != nil {
@@ -257,6 +262,21 @@ func iniAgrees(in, out []byte, section string, want map[string]string) error {
 		if got := s.Key(k).String(); got != v {
 			return fmt.Errorf("gopkg.in/ini.v1 reads %s in [%s] differently", k, section)
 		}
+	}
+	return nil
+}
+
+// sectionText returns the raw lines of one section, header included.
+func (f *File) sectionText(name string) []byte {
+	for i, s := range f.sections {
+		if s.Name != name {
+			continue
+		}
+		end := len(f.lines)
+		if i+1 < len(f.sections) {
+			end = f.sections[i+1].header
+		}
+		return []byte(strings.Join(f.lines[s.header:end], ""))
 	}
 	return nil
 }

@@ -8,7 +8,6 @@
 package credfile
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -49,15 +48,17 @@ type option struct {
 // neither a section, a key nor a comment, a duplicate section or key.
 // It also refuses what it cannot round-trip: invalid UTF-8, NUL and other
 // control bytes, and bare carriage returns.
-func Parse(data []byte) (*File, error) {
-	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
+func Parse(data []byte) (*File, error) { return parse(string(data)) }
+
+func parse(data string) (*File, error) {
+	if strings.HasPrefix(data, "\xef\xbb\xbf") {
 		return nil, fmt.Errorf("%w: starts with a UTF-8 byte order mark, which the AWS CLI cannot parse; save it without BOM", ErrUnreadable)
 	}
-	if !utf8.Valid(data) {
+	if !utf8.ValidString(data) {
 		return nil, fmt.Errorf("%w: not UTF-8 text (binary, or saved in another encoding); save it as UTF-8", ErrUnreadable)
 	}
-	f := &File{crlf: bytes.Contains(data, []byte("\r\n"))}
-	f.lines = splitLines(string(data))
+	f := &File{crlf: strings.Contains(data, "\r\n")}
+	f.lines = splitLines(data)
 
 	var (
 		cur         *Section
@@ -134,6 +135,21 @@ func splitLines(s string) []string {
 }
 
 func checkControl(line string) error {
+	ascii := true
+	for j := 0; j < len(line); j++ {
+		c := line[j]
+		if c >= 0x80 {
+			ascii = false
+			break
+		}
+		if c < 0x20 && c != '\t' || c == 0x7f {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return nil
+	}
 	for j, r := range line {
 		if r == '\t' {
 			continue
@@ -183,7 +199,17 @@ func splitOption(line string) (key string, valueAt int, ok bool) {
 	}
 	valueAt = d + 1
 	valueAt += len(line[valueAt:]) - len(strings.TrimLeftFunc(line[valueAt:], pySpace))
-	return strings.ToLower(key), valueAt, true
+	return lower(key), valueAt, true
+}
+
+// lower is strings.ToLower without the copy for keys that are already lower.
+func lower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return strings.ToLower(s)
+		}
+	}
+	return s
 }
 
 // Sections lists the file's sections in order.
@@ -220,7 +246,7 @@ func (s *Section) Keys() []string {
 }
 
 func (s *Section) option(key string) *option {
-	key = strings.ToLower(key)
+	key = lower(key)
 	for _, o := range s.options {
 		if o.key == key {
 			return o
