@@ -39,6 +39,9 @@ type System struct {
 	ParentProcess func() string
 	// Exec replaces aws-mfa with a command (or runs it and exits).
 	Exec func(path string, argv, env []string) error
+	// Args0 is the name aws-mfa was run as; Executable its binary's path.
+	Args0      string
+	Executable func() (string, error)
 }
 
 // OS returns the real process's System.
@@ -52,6 +55,8 @@ func OS() System {
 		Now:           time.Now,
 		ParentProcess: parentProcess,
 		Exec:          execve,
+		Args0:         os.Args[0],
+		Executable:    os.Executable,
 		IsTerminal:    isTerminal,
 	}
 }
@@ -85,7 +90,10 @@ func Run(args []string, sys System) int {
 }
 
 func newApp(sys System) *cli.App {
-	return &cli.App{
+	onUsageError := func(_ *cli.Context, err error, _ bool) error {
+		return usage("%v; see aws-mfa --help", err)
+	}
+	a := &cli.App{
 		Name:      "aws-mfa",
 		Usage:     "get an MFA session from STS and hand it to every AWS tool",
 		UsageText: "aws-mfa [options] [CODE]\naws-mfa env [options] [CODE]",
@@ -95,13 +103,16 @@ func newApp(sys System) *cli.App {
 		Action: func(c *cli.Context) error {
 			return refresh(c, sys)
 		},
-		Commands:        []*cli.Command{envCommand(sys), execCommand(sys), statusCommand(sys)},
-		HideHelpCommand: true,
-		ExitErrHandler:  func(*cli.Context, error) {},
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return usage("%v; see aws-mfa --help", err)
-		},
+		Commands:             []*cli.Command{envCommand(sys), execCommand(sys), statusCommand(sys), hookCommand(sys)},
+		EnableBashCompletion: true,
+		HideHelpCommand:      true,
+		ExitErrHandler:       func(*cli.Context, error) {},
+		OnUsageError:         onUsageError,
 	}
+	for _, c := range a.Commands {
+		c.OnUsageError = onUsageError
+	}
+	return a
 }
 
 func usage(format string, a ...any) error {

@@ -21,6 +21,7 @@ func envCommand(sys System) *cli.Command {
 			&cli.StringFlag{Name: "format", Value: "shell", Usage: "shell, json (credential_process) or dotenv"},
 			&cli.BoolFlag{Name: "no-write", Usage: "do not write the session to the target profile"},
 			&cli.BoolFlag{Name: "unset", Usage: "print code that removes every variable env sets"},
+			&cli.BoolFlag{Name: "cached", Usage: "use only a session still valid in the target; never ask for a code"},
 		),
 		Action: func(c *cli.Context) error {
 			out, err := envOutput(c, sys)
@@ -64,6 +65,7 @@ func envOutput(c *cli.Context, sys System) (string, error) {
 		return "", err
 	}
 	req.NoWrite = req.NoWrite || c.Bool("no-write")
+	req.Cached = c.Bool("cached")
 	res, err := obtain(c, sys, req, code, pair)
 	if err != nil {
 		return "", err

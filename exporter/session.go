@@ -35,6 +35,7 @@ type Request struct {
 	Margin    time.Duration // a session with less left than this is refreshed
 	Force     bool          // refresh even if still valid; overwrite long-term keys
 	NoWrite   bool          // leave the credentials file alone
+	Cached    bool          // use only a session already valid in the target
 	Region    string        // the pair's region; beats the source profile's
 	EnvRegion string        // AWS_REGION or AWS_DEFAULT_REGION; the source profile's beats it
 	Endpoint  string        // STS endpoint override; empty means regional AWS
@@ -92,6 +93,9 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 	if s, ok := validSession(creds.Section(req.Target), now, req.Margin); ok && !req.Force {
 		res.Session, res.Cached = s, true
 		return res, nil
+	}
+	if req.Cached {
+		return nil, inputf("no session valid for more than %s in [%s]; run aws-mfa with a code", req.Margin, req.Target)
 	}
 	if err := guardLongTermKeys(creds, req); err != nil {
 		return nil, err

@@ -11,12 +11,15 @@ import (
 // session, so they are removed before it is set.
 var Stale = []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN", "AWS_SESSION_EXPIRATION"}
 
-// Set lists, in order, every variable Vars may set.
-var Set = []string{
+// SessionVars are the variables that hold the session itself; a prompt
+// hook removes them when it expires.
+var SessionVars = []string{
 	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
 	"AWS_CREDENTIAL_EXPIRATION", "AWS_MFA_EXPIRY", "AWS_MFA_TARGET",
-	"AWS_REGION", "AWS_DEFAULT_REGION",
 }
+
+// Set lists, in order, every variable Vars may set.
+var Set = append(append([]string{}, SessionVars...), "AWS_REGION", "AWS_DEFAULT_REGION")
 
 // Vars turns a session into the variables to export, in a fixed order:
 // the stale ones removed, then the credentials, their expiry as RFC 3339

@@ -19,3 +19,8 @@ func (cmd) Export(vars []Var) (string, error) {
 		},
 		func(k string) string { return `set "` + k + `="` })
 }
+
+// Hook: cmd.exe has no functions to wrap the binary with.
+func (cmd) Hook(string, []string) (string, error) {
+	return "", fmt.Errorf("%w: cmd.exe has no functions; use the for /f line from the README", ErrNoHook)
+}

@@ -25,3 +25,21 @@ func (csh) Export(vars []Var) (string, error) {
 func cshQuote(v string) string {
 	return "'" + strings.NewReplacer(`'`, `'\''`, `!`, `\!`).Replace(v) + "'"
 }
+
+// Hook prints the tcsh and csh hook, without its comments: backquote
+// evaluation joins the lines, and a comment would swallow the rest.
+func (csh) Hook(exe string, vars []string) (string, error) {
+	out, err := render("tcsh.csh", exe, vars, func(s string) (string, error) {
+		if strings.ContainsAny(s, "\n\r") {
+			return "", fmt.Errorf("%w in csh: it contains a line break", ErrUnrepresentable)
+		}
+		return cshQuote(s), nil
+	})
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(out, "\n") {
+		if !strings.HasPrefix(line, "#") {
+			b.WriteString(line)
+		}
+	}
+	return b.String(), err
+}

@@ -26,3 +26,8 @@ func (dotenv) Export(vars []Var) (string, error) {
 		},
 		nil)
 }
+
+// Hook: a .env file is not a shell.
+func (dotenv) Hook(string, []string) (string, error) {
+	return "", fmt.Errorf("%w: dotenv is a file format", ErrNoHook)
+}

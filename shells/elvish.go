@@ -12,3 +12,8 @@ func (elvish) Export(vars []Var) (string, error) {
 		},
 		func(k string) string { return "unset-env " + k })
 }
+
+// Hook prints the elvish hook.
+func (elvish) Hook(exe string, vars []string) (string, error) {
+	return render("elvish.elv", exe, vars, noQuoteErr(func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }))
+}

@@ -14,3 +14,8 @@ func (fish) Export(vars []Var) (string, error) {
 func fishQuote(v string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(v) + "'"
 }
+
+// Hook prints the fish hook.
+func (fish) Hook(exe string, vars []string) (string, error) {
+	return render("fish.fish", exe, vars, noQuoteErr(fishQuote))
+}

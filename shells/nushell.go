@@ -29,3 +29,8 @@ func (nushell) Export(vars []Var) (string, error) {
 	b.WriteString("}\n")
 	return b.String(), nil
 }
+
+// Hook prints the nushell hook.
+func (nushell) Hook(exe string, vars []string) (string, error) {
+	return render("nu.nu", exe, vars, jsonQuote)
+}

@@ -16,3 +16,24 @@ func (posix) Export(vars []Var) (string, error) {
 func posixQuote(v string) string {
 	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
 }
+
+// Hook prints the POSIX sh hook (ksh93, mksh, yash, dash, busybox).
+func (posix) Hook(exe string, vars []string) (string, error) {
+	return render("sh.sh", exe, vars, noQuoteErr(posixQuote))
+}
+
+// bash and zsh export like POSIX sh, and have hooks of their own.
+type (
+	bash struct{ posix }
+	zsh  struct{ posix }
+)
+
+// Hook prints the bash hook.
+func (bash) Hook(exe string, vars []string) (string, error) {
+	return render("bash.sh", exe, vars, noQuoteErr(posixQuote))
+}
+
+// Hook prints the zsh hook.
+func (zsh) Hook(exe string, vars []string) (string, error) {
+	return render("zsh.zsh", exe, vars, noQuoteErr(posixQuote))
+}

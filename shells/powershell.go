@@ -16,3 +16,8 @@ func (powershell) Export(vars []Var) (string, error) {
 var psQuotes = strings.NewReplacer("'", "''", "\u2018", "\u2018\u2018", "\u2019", "\u2019\u2019", "\u201a", "\u201a\u201a", "\u201b", "\u201b\u201b")
 
 func psQuote(v string) string { return "'" + psQuotes.Replace(v) + "'" }
+
+// Hook prints the PowerShell hook.
+func (powershell) Hook(exe string, vars []string) (string, error) {
+	return render("pwsh.ps1", exe, vars, noQuoteErr(psQuote))
+}

@@ -27,6 +27,9 @@ type Var struct {
 type Shell interface {
 	// Export returns code that applies vars in order.
 	Export(vars []Var) (string, error)
+	// Hook returns the code for the shell's rc file: functions that wrap
+	// the binary at exe, and a prompt hook that removes vars on expiry.
+	Hook(exe string, vars []string) (string, error)
 }
 
 // ErrUnrepresentable marks a value a dialect cannot express exactly.
@@ -34,8 +37,8 @@ var ErrUnrepresentable = errors.New("cannot be written safely")
 
 // registry lists the dialects by every name they answer to.
 var registry = map[string]Shell{
-	"bash":       posix{},
-	"zsh":        posix{},
+	"bash":       bash{},
+	"zsh":        zsh{},
 	"sh":         posix{},
 	"dash":       posix{},
 	"ash":        posix{},

@@ -32,3 +32,8 @@ func pyQuote(v string) string {
 	b.WriteByte('\'')
 	return b.String()
 }
+
+// Hook prints the xonsh hook.
+func (xonsh) Hook(exe string, vars []string) (string, error) {
+	return render("xonsh.xsh", exe, vars, noQuoteErr(pyQuote))
+}

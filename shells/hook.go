@@ -1,0 +1,54 @@
+package shells
+
+import (
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// The hook scripts are real files, so that they can be linted; each holds
+// the placeholders below.
+//
+//go:embed hooks
+var hookFiles embed.FS
+
+// ErrNoHook marks a dialect that has no rc-file hook.
+var ErrNoHook = errors.New("no hook for this shell")
+
+const (
+	exePlaceholder  = "'@AWS_MFA@'" // replaced, quotes and all, by the quoted path
+	varsPlaceholder = "@AWS_MFA_VARS@"
+)
+
+// render fills a hook script: the binary's path quoted for the dialect,
+// and the names of the variables the prompt hook removes on expiry.
+func render(file, exe string, vars []string, quote func(string) (string, error)) (string, error) {
+	if exe == "" {
+		return "", errors.New("the path of the aws-mfa binary is unknown")
+	}
+	q, err := quote(exe)
+	if err != nil {
+		return "", fmt.Errorf("the path %q %w", exe, err)
+	}
+	for _, v := range vars {
+		if !nameRE.MatchString(v) {
+			return "", fmt.Errorf("variable name %q %w", v, ErrUnrepresentable)
+		}
+	}
+	b, err := hookFiles.ReadFile("hooks/" + file)
+	if err != nil {
+		return "", err
+	}
+	return strings.NewReplacer(exePlaceholder, q, varsPlaceholder, strings.Join(vars, " ")).Replace(string(b)), nil
+}
+
+func noQuoteErr(f func(string) string) func(string) (string, error) {
+	return func(s string) (string, error) { return f(s), nil }
+}
+
+func jsonQuote(s string) (string, error) {
+	b, err := json.Marshal(s)
+	return string(b), err
+}

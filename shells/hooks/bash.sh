@@ -1,0 +1,93 @@
+# shellcheck shell=bash
+# aws-mfa hook for bash. Load it from ~/.bashrc with:
+#   eval "$(aws-mfa hook bash)"
+# It is safe to load twice, and works under set -euo pipefail.
+
+_aws_mfa_bin='@AWS_MFA@'
+export AWS_MFA_SHELL=bash
+_aws_mfa_vars='@AWS_MFA_VARS@'
+
+# aws-mfa wraps the binary: `aws-mfa env ...` applies the session to this
+# shell, and a refresh also refreshes variables aws-mfa exported before.
+# Output is captured whole before anything is applied, and nothing is
+# applied when the binary fails.
+aws-mfa() {
+	local _aws_mfa_out
+	case "${1-}" in
+	env)
+		_aws_mfa_out=$("$_aws_mfa_bin" "$@") || return
+		eval "$_aws_mfa_out"
+		;;
+	"" | -* | [0-9]*)
+		"$_aws_mfa_bin" "$@" || return
+		if [ -n "${AWS_MFA_TARGET-}" ]; then
+			_aws_mfa_out=$("$_aws_mfa_bin" env --cached --shell bash --pair "$AWS_MFA_TARGET" </dev/null) || return 0
+			eval "$_aws_mfa_out"
+		fi
+		;;
+	*)
+		"$_aws_mfa_bin" "$@"
+		;;
+	esac
+}
+
+# _aws_mfa_left sets _aws_mfa_secs to the seconds the exported session has
+# left, without starting a process.
+_aws_mfa_left() {
+	local now=${EPOCHSECONDS-}
+	[ -n "$now" ] || printf -v now '%(%s)T' -1
+	_aws_mfa_secs=$((AWS_MFA_EXPIRY - now))
+}
+
+# _aws_mfa_hook runs before each prompt: it removes an expired session
+# aws-mfa exported, warns once when ten minutes are left, and sets
+# AWS_MFA_PROMPT for PS1 ("default 1h23m").
+_aws_mfa_hook() {
+	local status=$? _aws_mfa_secs
+	AWS_MFA_PROMPT=
+	if [ -n "${AWS_MFA_EXPIRY-}" ]; then
+		_aws_mfa_left
+		if ((_aws_mfa_secs <= 0)); then
+			printf 'aws-mfa: the session for [%s] expired and was removed from this shell; run aws-mfa env\n' "${AWS_MFA_TARGET-}" >&2
+			# shellcheck disable=SC2086 # the names are split on purpose
+			unset $_aws_mfa_vars
+		else
+			if ((_aws_mfa_secs < 600)) && [ "${_aws_mfa_warned-}" != "$AWS_MFA_EXPIRY" ]; then
+				_aws_mfa_warned=$AWS_MFA_EXPIRY
+				printf 'aws-mfa: the session for [%s] expires in %dm\n' "${AWS_MFA_TARGET-}" $((_aws_mfa_secs / 60)) >&2
+			fi
+			if ((_aws_mfa_secs >= 3600)); then
+				printf -v AWS_MFA_PROMPT '%s %dh%02dm' "${AWS_MFA_TARGET-}" $((_aws_mfa_secs / 3600)) $((_aws_mfa_secs % 3600 / 60))
+			else
+				printf -v AWS_MFA_PROMPT '%s %dm' "${AWS_MFA_TARGET-}" $((_aws_mfa_secs / 60))
+			fi
+		fi
+	fi
+	return $status
+}
+
+# aws_mfa_prompt prints what AWS_MFA_PROMPT holds, for PS1='$(aws_mfa_prompt) \$ '.
+aws_mfa_prompt() {
+	printf '%s' "${AWS_MFA_PROMPT-}"
+}
+
+# Register the hook once, first, in either form of PROMPT_COMMAND.
+if [[ -v PROMPT_COMMAND && ${PROMPT_COMMAND@a} == *a* ]]; then
+	case " ${PROMPT_COMMAND[*]} " in
+	*" _aws_mfa_hook "*) ;;
+	*) PROMPT_COMMAND=(_aws_mfa_hook "${PROMPT_COMMAND[@]}") ;;
+	esac
+else
+	# shellcheck disable=SC2128,SC2178 # here it is the string form
+	case ";${PROMPT_COMMAND-};" in
+	*";_aws_mfa_hook;"*) ;;
+	*) PROMPT_COMMAND="_aws_mfa_hook${PROMPT_COMMAND:+;$PROMPT_COMMAND}" ;;
+	esac
+fi
+
+_aws_mfa_complete() {
+	local IFS=$'\n'
+	# shellcheck disable=SC2207 # completions are one per line
+	COMPREPLY=($(compgen -W "$("$_aws_mfa_bin" "${COMP_WORDS[@]:1:COMP_CWORD-1}" --generate-bash-completion 2>/dev/null)" -- "${COMP_WORDS[COMP_CWORD]}"))
+}
+complete -o default -F _aws_mfa_complete aws-mfa

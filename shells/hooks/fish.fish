@@ -1,0 +1,61 @@
+# aws-mfa hook for fish. Load it from ~/.config/fish/config.fish with:
+#   aws-mfa hook fish | source
+# It is safe to load twice.
+
+set -g _aws_mfa_bin '@AWS_MFA@'
+set -gx AWS_MFA_SHELL fish
+set -g _aws_mfa_vars @AWS_MFA_VARS@
+
+# aws-mfa wraps the binary: `aws-mfa env ...` applies the session to this
+# shell, and a refresh also refreshes variables aws-mfa exported before.
+# Output is captured whole before anything is applied, and nothing is
+# applied when the binary fails.
+function aws-mfa --description 'aws-mfa, applying sessions to this shell'
+    if test "$argv[1]" = env
+        set -l out ($_aws_mfa_bin $argv | string collect)
+        set -l st $pipestatus[1]
+        test $st -eq 0; or return $st
+        printf '%s\n' $out | source
+    else if test (count $argv) -eq 0; or string match -qr '^[-0-9]' -- $argv[1]
+        $_aws_mfa_bin $argv; or return $status
+        if set -q AWS_MFA_TARGET
+            set -l out ($_aws_mfa_bin env --cached --shell fish --pair $AWS_MFA_TARGET </dev/null | string collect)
+            test $pipestatus[1] -eq 0; and printf '%s\n' $out | source
+        end
+        return 0
+    else
+        $_aws_mfa_bin $argv
+    end
+end
+
+# Before each prompt: remove an expired session aws-mfa exported, warn
+# once when ten minutes are left, and set AWS_MFA_PROMPT for
+# fish_right_prompt ("default 1h23m"). fish has no clock builtin, so this
+# runs date(1) while aws-mfa variables are set.
+function _aws_mfa_hook --on-event fish_prompt
+    set -g AWS_MFA_PROMPT ''
+    set -q AWS_MFA_EXPIRY; or return
+    set -l secs (math $AWS_MFA_EXPIRY - (date +%s))
+    if test $secs -le 0
+        echo "aws-mfa: the session for [$AWS_MFA_TARGET] expired and was removed from this shell; run aws-mfa env" >&2
+        set -e $_aws_mfa_vars
+        return
+    end
+    if test $secs -lt 600; and test "$_aws_mfa_warned" != "$AWS_MFA_EXPIRY"
+        set -g _aws_mfa_warned $AWS_MFA_EXPIRY
+        echo "aws-mfa: the session for [$AWS_MFA_TARGET] expires in "(math --scale=0 $secs / 60)"m" >&2
+    end
+    if test $secs -ge 3600
+        set -g AWS_MFA_PROMPT (printf '%s %dh%02dm' $AWS_MFA_TARGET (math --scale=0 $secs / 3600) (math --scale=0 $secs % 3600 / 60))
+    else
+        set -g AWS_MFA_PROMPT (printf '%s %dm' $AWS_MFA_TARGET (math --scale=0 $secs / 60))
+    end
+end
+
+# aws_mfa_prompt prints what AWS_MFA_PROMPT holds, for fish_right_prompt.
+function aws_mfa_prompt
+    printf '%s' $AWS_MFA_PROMPT
+end
+
+complete -c aws-mfa -e
+complete -c aws-mfa -f -a '($_aws_mfa_bin (commandline -opc)[2..] --generate-bash-completion 2>/dev/null)'

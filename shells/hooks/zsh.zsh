@@ -1,0 +1,75 @@
+# aws-mfa hook for zsh. Load it from ~/.zshrc with:
+#   eval "$(aws-mfa hook zsh)"
+# It is safe to load twice, and works under setopt nounset.
+
+zmodload zsh/datetime # $EPOCHSECONDS, without a process
+typeset -g _aws_mfa_bin='@AWS_MFA@'
+export AWS_MFA_SHELL=zsh
+typeset -ga _aws_mfa_vars
+_aws_mfa_vars=(@AWS_MFA_VARS@)
+
+# aws-mfa wraps the binary: `aws-mfa env ...` applies the session to this
+# shell, and a refresh also refreshes variables aws-mfa exported before.
+# Output is captured whole before anything is applied, and nothing is
+# applied when the binary fails.
+function aws-mfa {
+	local _aws_mfa_out
+	case "${1-}" in
+	env)
+		_aws_mfa_out=$("$_aws_mfa_bin" "$@") || return
+		eval "$_aws_mfa_out"
+		;;
+	"" | -* | [0-9]*)
+		"$_aws_mfa_bin" "$@" || return
+		if [[ -n "${AWS_MFA_TARGET-}" ]]; then
+			_aws_mfa_out=$("$_aws_mfa_bin" env --cached --shell zsh --pair "$AWS_MFA_TARGET" </dev/null) || return 0
+			eval "$_aws_mfa_out"
+		fi
+		;;
+	*)
+		"$_aws_mfa_bin" "$@"
+		;;
+	esac
+}
+
+# _aws_mfa_hook runs before each prompt: it removes an expired session
+# aws-mfa exported, warns once when ten minutes are left, and sets
+# AWS_MFA_PROMPT for PROMPT or RPROMPT ("default 1h23m").
+function _aws_mfa_hook {
+	local secs
+	typeset -g AWS_MFA_PROMPT=
+	[[ -n "${AWS_MFA_EXPIRY-}" ]] || return 0
+	(( secs = AWS_MFA_EXPIRY - EPOCHSECONDS ))
+	if (( secs <= 0 )); then
+		print -ru2 -- "aws-mfa: the session for [${AWS_MFA_TARGET-}] expired and was removed from this shell; run aws-mfa env"
+		unset $_aws_mfa_vars
+		return 0
+	fi
+	if (( secs < 600 )) && [[ "${_aws_mfa_warned-}" != "$AWS_MFA_EXPIRY" ]]; then
+		typeset -g _aws_mfa_warned=$AWS_MFA_EXPIRY
+		print -ru2 -- "aws-mfa: the session for [${AWS_MFA_TARGET-}] expires in $(( secs / 60 ))m"
+	fi
+	if (( secs >= 3600 )); then
+		printf -v AWS_MFA_PROMPT '%s %dh%02dm' "${AWS_MFA_TARGET-}" $(( secs / 3600 )) $(( secs % 3600 / 60 ))
+	else
+		AWS_MFA_PROMPT="${AWS_MFA_TARGET-} $(( secs / 60 ))m"
+	fi
+}
+
+# aws_mfa_prompt prints what AWS_MFA_PROMPT holds.
+function aws_mfa_prompt {
+	print -rn -- "${AWS_MFA_PROMPT-}"
+}
+
+typeset -ga precmd_functions
+(( ${precmd_functions[(I)_aws_mfa_hook]} )) || precmd_functions=(_aws_mfa_hook $precmd_functions)
+
+# Completion, when compinit has run.
+if (( ${+functions[compdef]} )); then
+	function _aws_mfa_complete {
+		local -a opts
+		opts=("${(@f)$("$_aws_mfa_bin" ${words[2,CURRENT-1]} --generate-bash-completion 2>/dev/null)}")
+		_describe 'aws-mfa' opts
+	}
+	compdef _aws_mfa_complete aws-mfa
+fi
