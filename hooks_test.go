@@ -1,0 +1,275 @@
+//go:build unix
+
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/stsemu"
+)
+
+// sessionPrompt matches AWS_MFA_PROMPT just after a 12-hour session.
+var sessionPrompt = regexp.MustCompile(`^default (11h5\dm|12h00m)`)
+
+// tmuxShell is an interactive shell in a tmux pane, driven by send-keys.
+type tmuxShell struct {
+	t      *testing.T
+	socket string
+	dir    string
+}
+
+func startTmux(t *testing.T, dir string, env []string, argv ...string) *tmuxShell {
+	t.Helper()
+	tmux := requireTool(t, "tmux")
+	ts := &tmuxShell{t: t, socket: fmt.Sprintf("aws-mfa-test-%d-%d", os.Getpid(), time.Now().UnixNano()), dir: dir}
+	args := append([]string{"-L", ts.socket, "-f", "/dev/null", "new-session", "-d", "-x", "200", "-y", "50", "env", "-i"}, env...)
+	if out, err := exec.Command(tmux, append(args, argv...)...).CombinedOutput(); err != nil {
+		t.Fatalf("tmux: %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command(tmux, "-L", ts.socket, "kill-server").Run() })
+	return ts
+}
+
+func (ts *tmuxShell) send(line string) {
+	ts.t.Helper()
+	if out, err := exec.Command("tmux", "-L", ts.socket, "send-keys", "-l", line).CombinedOutput(); err != nil {
+		ts.t.Fatalf("send-keys: %v %s", err, out)
+	}
+	exec.Command("tmux", "-L", ts.socket, "send-keys", "Enter").Run()
+}
+
+func (ts *tmuxShell) screen() string {
+	out, _ := exec.Command("tmux", "-L", ts.socket, "capture-pane", "-p", "-S", "-200").Output()
+	return string(out)
+}
+
+// result has the shell write a value to a file and waits for it.
+func (ts *tmuxShell) result(command, name string) string {
+	ts.t.Helper()
+	path := filepath.Join(ts.dir, "out-"+name)
+	ts.send(command + " > " + path)
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if b, err := os.ReadFile(path); err == nil && strings.HasSuffix(string(b), "\n") {
+			return strings.TrimSuffix(string(b), "\n")
+		}
+	}
+	ts.t.Fatalf("no %s; the screen:\n%s", name, ts.screen())
+	return ""
+}
+
+// waitScreen waits until the screen shows want n times.
+func (ts *tmuxShell) waitScreen(want string, n int) {
+	ts.t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if strings.Count(ts.screen(), want) >= n {
+			return
+		}
+	}
+	ts.t.Fatalf("the screen never showed %q %d times:\n%s", want, n, ts.screen())
+}
+
+func requireTool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not installed; .ci/run must install it", name)
+		}
+		t.Skipf("%s is not installed", name)
+	}
+	return p
+}
+
+// dialect says how each shell does the few things the test needs.
+type dialect struct {
+	argv      func(dir string) []string
+	printVar  func(name string) string // prints $name, or "unset"
+	setExpiry func(delta string) string
+}
+
+var interactiveShells = map[string]dialect{
+	"bash": {
+		argv: func(dir string) []string {
+			os.WriteFile(filepath.Join(dir, "rc"), []byte("set -u -o pipefail\neval \"$(aws-mfa hook bash)\"\neval \"$(aws-mfa hook bash)\"\nPS1='$ '\n"), 0o600)
+			return []string{"bash", "--noprofile", "--rcfile", filepath.Join(dir, "rc"), "-i"}
+		},
+		printVar:  func(n string) string { return `printf '%s\n' "${` + n + `-unset}"` },
+		setExpiry: func(d string) string { return "AWS_MFA_EXPIRY=$((EPOCHSECONDS" + d + "))" },
+	},
+	"zsh": {
+		argv: func(dir string) []string {
+			os.WriteFile(filepath.Join(dir, ".zshrc"), []byte("setopt nounset\neval \"$(aws-mfa hook zsh)\"\neval \"$(aws-mfa hook zsh)\"\nPROMPT='%% '\n"), 0o600)
+			return []string{"ZDOTDIR=" + dir, "zsh", "-i"}
+		},
+		printVar:  func(n string) string { return `printf '%s\n' "${` + n + `-unset}"` },
+		setExpiry: func(d string) string { return "AWS_MFA_EXPIRY=$((EPOCHSECONDS" + d + "))" },
+	},
+	"fish": {
+		argv: func(dir string) []string {
+			return []string{"fish", "--no-config", "-i", "-C", "aws-mfa hook fish | source; aws-mfa hook fish | source; function fish_prompt; echo '> '; end"}
+		},
+		printVar: func(n string) string {
+			return "if set -q " + n + "; printf '%s\\n' $" + n + "; else; echo unset; end"
+		},
+		setExpiry: func(d string) string { return "set -gx AWS_MFA_EXPIRY (math (date +%s) " + d + ")" },
+	},
+}
+
+// TestHookInteractive loads the hook twice in real interactive bash, zsh
+// and fish, in their strict modes, and drives them through tmux against
+// the STS emulator.
+func TestHookInteractive(t *testing.T) {
+	requireTool(t, "tmux")
+	bin := toolBinary(t)
+	for name, d := range interactiveShells {
+		t.Run(name, func(t *testing.T) {
+			requireTool(t, name)
+			emu := stsemu.Start(alice)
+			defer emu.Close()
+			dir := t.TempDir()
+			creds := filepath.Join(dir, "credentials")
+			os.WriteFile(creds, []byte(aliceSource), 0o600)
+			env := []string{
+				"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin",
+				"AWS_SHARED_CREDENTIALS_FILE=" + creds, "AWS_CONFIG_FILE=" + filepath.Join(dir, "config"),
+				"AWS_ENDPOINT_URL_STS=" + emu.URL, "AWS_PROFILE=stale", "XDG_CONFIG_HOME=" + dir,
+			}
+			argv := d.argv(dir)
+			for len(argv) > 0 && strings.Contains(argv[0], "=") {
+				env, argv = append(env, argv[0]), argv[1:]
+			}
+			sh := startTmux(t, dir, env, argv...)
+			token := func() string {
+				f, err := credfile.Read(creds)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return f.Section("default").Get("aws_session_token")
+			}
+
+			// env applies the session to this very shell.
+			sh.send("aws-mfa env 314159")
+			first := sh.result(d.printVar("AWS_SESSION_TOKEN"), "env")
+			if first != token() || first == "" {
+				t.Fatalf("shell holds %q, file %q", first, token())
+			}
+			if got := sh.result(d.printVar("AWS_PROFILE"), "profile"); got != "unset" {
+				t.Errorf("AWS_PROFILE = %q", got)
+			}
+			if got := sh.result(d.printVar("AWS_MFA_SHELL"), "shellvar"); got != name {
+				t.Errorf("AWS_MFA_SHELL = %q", got)
+			}
+
+			// A failed run applies nothing.
+			emu.SetFault(stsemu.WrongCode)
+			sh.send("aws-mfa env --force 314159")
+			if got := sh.result(d.printVar("AWS_SESSION_TOKEN"), "failed"); got != first {
+				t.Errorf("after a failure the shell holds %q", got)
+			}
+			emu.SetFault(stsemu.None)
+
+			// A plain refresh updates the variables aws-mfa exported.
+			sh.send("aws-mfa --force 314159")
+			second := sh.result(d.printVar("AWS_SESSION_TOKEN"), "refresh")
+			if second == first || second != token() {
+				t.Errorf("after a refresh the shell holds %q, the file %q", second, token())
+			}
+			if got := sh.result(d.printVar("AWS_MFA_PROMPT"), "prompt"); !sessionPrompt.MatchString(got) {
+				t.Errorf("AWS_MFA_PROMPT = %q", got)
+			}
+
+			// Ten minutes before expiry the prompt hook warns, once.
+			sh.send(d.setExpiry("+ 300"))
+			sh.send("")
+			sh.send("")
+			sh.waitScreen("expires in ", 1)
+			if n := strings.Count(sh.screen(), "expires in"); n != 1 {
+				t.Errorf("warned %d times", n)
+			}
+			// At expiry it removes the session and says so.
+			sh.send(d.setExpiry("- 1"))
+			sh.waitScreen("expired and was removed from this shell", 1)
+			if got := sh.result(d.printVar("AWS_SESSION_TOKEN"), "expired"); got != "unset" {
+				t.Errorf("after expiry AWS_SESSION_TOKEN = %q", got)
+			}
+
+			// env --unset clears everything env set.
+			sh.send("aws-mfa env")
+			sh.send("aws-mfa env --unset")
+			if got := sh.result(d.printVar("AWS_ACCESS_KEY_ID"), "unset"); got != "unset" {
+				t.Errorf("after --unset AWS_ACCESS_KEY_ID = %q", got)
+			}
+		})
+	}
+}
+
+// TestHookStrictModes sources the hooks twice under bash's set -euo
+// pipefail and zsh's nounset, non-interactively, and uses them.
+func TestHookStrictModes(t *testing.T) {
+	bin := toolBinary(t)
+	emu := stsemu.Start(alice)
+	defer emu.Close()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "credentials"), []byte(aliceSource), 0o600)
+	env := peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL, "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"))
+	script := `eval "$(aws-mfa hook %[1]s)"; eval "$(aws-mfa hook %[1]s)"; aws-mfa env 314159; _aws_mfa_hook; aws-mfa --force 314159; echo "$AWS_MFA_PROMPT"; aws-mfa env --unset; echo "${AWS_SESSION_TOKEN-gone}"`
+	for _, c := range [][]string{
+		{"bash", "--norc", "-c", "set -euo pipefail; " + fmt.Sprintf(script, "bash")},
+		{"zsh", "-f", "-c", "setopt nounset errexit pipefail; " + fmt.Sprintf(script, "zsh")},
+	} {
+		requireTool(t, c[0])
+		out, stderr, err := run(t, env, c[0], c[1:]...)
+		if err != nil || !sessionPrompt.MatchString(out) || !strings.HasSuffix(out, "gone\n") {
+			t.Errorf("%s: %v\nstdout %q\nstderr %s", c[0], err, out, stderr)
+		}
+	}
+}
+
+// TestPromptHookSpawnsNothing counts, with strace, the processes bash and
+// zsh start while running the prompt hook 200 times. It must be none.
+func TestPromptHookSpawnsNothing(t *testing.T) {
+	strace := requireTool(t, "strace")
+	bin := toolBinary(t)
+	for _, name := range []string{"bash", "zsh"} {
+		t.Run(name, func(t *testing.T) {
+			requireTool(t, name)
+			dir := t.TempDir()
+			hook, _, err := run(t, peerEnv(dir), bin, "hook", name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(filepath.Join(dir, "hook"), []byte(hook), 0o600)
+			log := filepath.Join(dir, "strace.log")
+			// Valid, near expiry (warns), then expired (removes): every branch.
+			body := `source ` + dir + `/hook; export AWS_MFA_TARGET=default AWS_SESSION_TOKEN=x
+for i in {1..200}; do
+  AWS_MFA_EXPIRY=$((EPOCHSECONDS + 7200)); _aws_mfa_hook
+  AWS_MFA_EXPIRY=$((EPOCHSECONDS + 100)); _aws_mfa_hook
+  AWS_MFA_EXPIRY=$((EPOCHSECONDS - 1)); _aws_mfa_hook 2>/dev/null
+done`
+			args := map[string][]string{"bash": {"--norc", "-c", body}, "zsh": {"-f", "-c", body}}[name]
+			out, err := exec.Command(strace, append([]string{"-f", "-qq", "-e", "trace=fork,vfork,clone,clone3,execve", "-o", log, name}, args...)...).CombinedOutput()
+			if err != nil {
+				t.Fatalf("%v %s", err, out)
+			}
+			data, _ := os.ReadFile(log)
+			var spawns []string
+			for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+				if strings.Contains(l, "clone") || strings.Contains(l, "fork") || strings.Count(l, "execve(") > 0 && !strings.Contains(l, `"/usr/bin/`+name+`"`) && !strings.Contains(l, `"/bin/`+name+`"`) {
+					spawns = append(spawns, l)
+				}
+			}
+			if len(spawns) > 0 {
+				t.Errorf("the prompt hook started processes:\n%s", strings.Join(spawns, "\n"))
+			}
+		})
+	}
+}

@@ -1,0 +1,101 @@
+package shells
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// hookVars are the names the prompt hooks remove on expiry.
+var hookVars = []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CREDENTIAL_EXPIRATION", "AWS_MFA_EXPIRY", "AWS_MFA_TARGET"}
+
+// An awkward but legal install path: spaces, a quote, a dollar, a bang.
+const oddExe = "/opt/it's $HOME!/bin/aws-mfa"
+
+var hookShells = []string{"bash", "zsh", "sh", "fish", "tcsh", "elvish", "xonsh", "nu", "pwsh"}
+
+func TestHookGolden(t *testing.T) {
+	for _, name := range hookShells {
+		t.Run(name, func(t *testing.T) {
+			sh, _ := Lookup(name)
+			out, err := sh.Hook(oddExe, hookVars)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(out, "@AWS_MFA") {
+				t.Error("a placeholder was left")
+			}
+			golden := filepath.Join("testdata", "hook."+name+".golden")
+			if *update {
+				os.WriteFile(golden, []byte(out), 0o644)
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out != string(want) {
+				t.Errorf("differs from %s", golden)
+			}
+		})
+	}
+	for _, name := range []string{"cmd", "dotenv"} {
+		sh, _ := Lookup(name)
+		if _, err := sh.Hook(oddExe, hookVars); !errors.Is(err, ErrNoHook) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// TestHookPathQuoting has real shells read back the binary's path from
+// each hook.
+func TestHookPathQuoting(t *testing.T) {
+	read := map[string]realShell{
+		"bash": {"bash", "bash", func(f string) []string {
+			return []string{"--norc", "-c", `eval "$(cat '` + f + `')"; printf %s "$_aws_mfa_bin"`}
+		}},
+		"zsh": {"zsh", "zsh", func(f string) []string {
+			return []string{"-f", "-c", `eval "$(cat '` + f + `')"; printf %s "$_aws_mfa_bin"`}
+		}},
+		"sh": {"sh", "dash", func(f string) []string {
+			return []string{"-c", `eval "$(cat '` + f + `')"; printf %s "$_aws_mfa_bin"`}
+		}},
+		"fish": {"fish", "fish", func(f string) []string {
+			return []string{"--no-config", "-c", "source '" + f + "'; printf %s $_aws_mfa_bin"}
+		}},
+		"tcsh": {"tcsh", "tcsh", func(f string) []string {
+			return []string{"-f", "-c", "eval \"`cat '" + f + "'`\"; printf %s $_aws_mfa_bin:q"}
+		}},
+	}
+	for name, sh := range read {
+		t.Run(name, func(t *testing.T) {
+			path := requireShell(t, sh.bin)
+			d, _ := Lookup(name)
+			code, err := d.Hook(oddExe, hookVars)
+			if err != nil {
+				t.Fatal(err)
+			}
+			file := filepath.Join(t.TempDir(), "hook")
+			os.WriteFile(file, []byte(code), 0o600)
+			out, err := exec.Command(path, sh.args(file)...).Output()
+			if err != nil {
+				t.Fatalf("%v", err)
+			}
+			if string(out) != oddExe {
+				t.Errorf("path read back as %q", out)
+			}
+		})
+	}
+}
+
+// TestShellcheck lints the bash and POSIX sh hooks.
+func TestShellcheck(t *testing.T) {
+	bin := requireShell(t, "shellcheck")
+	for file, dialect := range map[string]string{"hooks/bash.sh": "bash", "hooks/sh.sh": "sh"} {
+		if out, err := exec.Command(bin, "-s", dialect, file).CombinedOutput(); err != nil {
+			t.Errorf("shellcheck %s: %v\n%s", file, err, out)
+		}
+	}
+}
