@@ -273,3 +273,74 @@ done`
 		})
 	}
 }
+
+// TestHookOtherShells loads the hook in each remaining shell from a
+// script, as an rc file would, and applies, then removes, a session.
+func TestHookOtherShells(t *testing.T) {
+	bin := toolBinary(t)
+	emu := stsemu.Start(alice)
+	defer emu.Close()
+	posix := func(sh string) string {
+		return `eval "$(aws-mfa hook sh)"
+aws-mfa env 314159
+echo "token=$AWS_SESSION_TOKEN"
+aws-mfa env --unset
+echo "after=${AWS_SESSION_TOKEN-unset}"
+`
+	}
+	csh := "eval \"`aws-mfa hook tcsh`\"\naws-mfa env 314159\necho \"token=$AWS_SESSION_TOKEN\"\naws-mfa env --unset\nif ($?AWS_SESSION_TOKEN) echo after=set\nif (! $?AWS_SESSION_TOKEN) echo after=unset\n"
+	cases := []struct {
+		bin    string
+		args   []string
+		script string
+	}{
+		{"ksh93", nil, posix("ksh93")},
+		{"mksh", nil, posix("mksh")},
+		{"yash", nil, posix("yash")},
+		{"dash", nil, posix("dash")},
+		{"busybox", []string{"sh"}, posix("busybox")},
+		{"tcsh", []string{"-f"}, csh},
+		{"csh", []string{"-f"}, csh},
+		{"xonsh", []string{"--no-rc"}, "execx($(aws-mfa hook xonsh))\naws-mfa env 314159\nprint('token=' + $AWS_SESSION_TOKEN)\naws-mfa env --unset\nprint('after=' + ('set' if 'AWS_SESSION_TOKEN' in ${...} else 'unset'))\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.bin, func(t *testing.T) {
+			requireTool(t, c.bin)
+			dir := t.TempDir()
+			creds := filepath.Join(dir, "credentials")
+			os.WriteFile(creds, []byte(aliceSource), 0o600)
+			script := filepath.Join(dir, "rc")
+			os.WriteFile(script, []byte(c.script), 0o600)
+			env := peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL, "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"), "XONSH_HISTORY_BACKEND=dummy")
+			out, stderr, err := run(t, env, c.bin, append(c.args, script)...)
+			f, _ := credfile.Read(creds)
+			want := "token=" + f.Section("default").Get("aws_session_token") + "\nafter=unset\n"
+			if err != nil || out != want {
+				t.Errorf("%v\nstdout %q\nwant   %q\nstderr %s", err, out, want, stderr)
+			}
+		})
+	}
+}
+
+// TestHookElvishInteractive: elvish keeps what eval defines in eval's
+// namespace, so the hook hands its function to the REPL; only an
+// interactive elvish shows that it works.
+func TestHookElvishInteractive(t *testing.T) {
+	requireTool(t, "tmux")
+	requireTool(t, "elvish")
+	bin := toolBinary(t)
+	emu := stsemu.Start(alice)
+	defer emu.Close()
+	dir := t.TempDir()
+	creds := filepath.Join(dir, "credentials")
+	os.WriteFile(creds, []byte(aliceSource), 0o600)
+	sh := startTmux(t, dir, []string{"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin",
+		"AWS_SHARED_CREDENTIALS_FILE=" + creds, "AWS_ENDPOINT_URL_STS=" + emu.URL}, "elvish", "-norc")
+	sh.send("eval (aws-mfa hook elvish | slurp)")
+	sh.send("aws-mfa env 314159")
+	got := sh.result("echo $E:AWS_SESSION_TOKEN", "token")
+	f, _ := credfile.Read(creds)
+	if want := f.Section("default").Get("aws_session_token"); got != want || got == "" {
+		t.Errorf("elvish holds %q, the file %q", got, want)
+	}
+}
