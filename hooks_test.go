@@ -344,3 +344,46 @@ func TestHookElvishInteractive(t *testing.T) {
 		t.Errorf("elvish holds %q, the file %q", got, want)
 	}
 }
+
+// TestHookCompletion completes subcommands, flags, shell names and pair
+// names in bash and fish (through their completion functions) and zsh
+// (a Tab in an interactive shell with compinit).
+func TestHookCompletion(t *testing.T) {
+	bin := toolBinary(t)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.toml")
+	os.WriteFile(cfg, []byte("[pair.work]\nsource = \"aws-mfa\"\ntarget = \"work\"\n"), 0o600)
+	env := peerEnv(dir, "AWS_MFA_CONFIG="+cfg, "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"))
+
+	t.Run("bash", func(t *testing.T) {
+		requireTool(t, "bash")
+		script := `eval "$(aws-mfa hook bash)"
+c() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _aws_mfa_complete; echo "${COMPREPLY[*]}"; }
+c aws-mfa st; c aws-mfa env --no-w; c aws-mfa hook xo; c aws-mfa -p w; c aws-mfa env --shell el`
+		out, stderr, err := run(t, env, "bash", "--norc", "-c", script)
+		if want := "status\n--no-write\nxonsh\nwork\nelvish\n"; err != nil || out != want {
+			t.Errorf("%v %q want %q %s", err, out, want, stderr)
+		}
+	})
+	t.Run("fish", func(t *testing.T) {
+		requireTool(t, "fish")
+		script := `aws-mfa hook fish | source; complete -C "aws-mfa st"; complete -C "aws-mfa env --no-w"; complete -C "aws-mfa -p w"; complete -C "aws-mfa hook xo"`
+		out, stderr, err := run(t, env, "fish", "--no-config", "-c", script)
+		if want := "status\n--no-write\nwork\nxonsh\n"; err != nil || out != want {
+			t.Errorf("%v %q want %q %s", err, out, want, stderr)
+		}
+	})
+	t.Run("zsh", func(t *testing.T) {
+		requireTool(t, "zsh")
+		requireTool(t, "tmux")
+		os.WriteFile(filepath.Join(dir, ".zshrc"), []byte("autoload -U compinit; compinit -u\neval \"$(aws-mfa hook zsh)\"\nPROMPT='%% '\n"), 0o600)
+		sh := startTmux(t, dir, append(env, "ZDOTDIR="+dir, "TERM=xterm"), "zsh", "-i")
+		exec.Command("tmux", "-L", sh.socket, "send-keys", "-l", "aws-mfa -p wo").Run()
+		exec.Command("tmux", "-L", sh.socket, "send-keys", "Tab").Run()
+		sh.waitScreen("aws-mfa -p work", 1)
+		exec.Command("tmux", "-L", sh.socket, "send-keys", "C-u").Run()
+		exec.Command("tmux", "-L", sh.socket, "send-keys", "-l", "aws-mfa sta").Run()
+		exec.Command("tmux", "-L", sh.socket, "send-keys", "Tab").Run()
+		sh.waitScreen("aws-mfa status", 1)
+	})
+}

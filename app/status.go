@@ -22,8 +22,19 @@ func statusCommand(sys System) *cli.Command {
 			&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
 			&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, EnvVars: []string{"AWS_MFA_PAIR"}, Usage: "show only this `NAME`"},
 			&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"},
+			&cli.BoolFlag{Name: "names", Usage: "print only the pair names, one a line (for completion)"},
 		},
 		Action: func(c *cli.Context) error {
+			if c.Bool("names") {
+				cfg, _, err := selectPair(c, sys)
+				if err != nil {
+					return err
+				}
+				for _, p := range cfg.Pairs {
+					fmt.Fprintln(sys.Stdout, p.Name)
+				}
+				return nil
+			}
 			rows, err := status(c, sys)
 			if err != nil {
 				return err

@@ -85,9 +85,20 @@ else
 	esac
 fi
 
+# Completion: subcommands, flags, shell names and pair names, from the
+# binary itself (urfave/cli writes completions to stderr).
 _aws_mfa_complete() {
-	local IFS=$'\n'
+	local IFS=$'\n' cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]-} words
+	case $prev in
+	-p | --pair) words=$("$_aws_mfa_bin" status --names 2>/dev/null) ;;
+	--shell | hook) words=$("$_aws_mfa_bin" hook --generate-bash-completion 2>&1 >/dev/null) ;;
+	*)
+		local args=("${COMP_WORDS[@]:1:COMP_CWORD-1}")
+		[[ $cur == -* ]] && args+=("$cur")
+		words=$("$_aws_mfa_bin" "${args[@]}" --generate-bash-completion 2>&1 >/dev/null)
+		;;
+	esac
 	# shellcheck disable=SC2207 # completions are one per line
-	COMPREPLY=($(compgen -W "$("$_aws_mfa_bin" "${COMP_WORDS[@]:1:COMP_CWORD-1}" --generate-bash-completion 2>/dev/null)" -- "${COMP_WORDS[COMP_CWORD]}"))
+	COMPREPLY=($(compgen -W "$words" -- "$cur"))
 }
 complete -o default -F _aws_mfa_complete aws-mfa

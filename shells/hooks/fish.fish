@@ -57,5 +57,21 @@ function aws_mfa_prompt
     printf '%s' $AWS_MFA_PROMPT
 end
 
+# Completion: subcommands, flags, shell names and pair names, from the
+# binary itself (urfave/cli writes them to stderr).
+function _aws_mfa_complete
+    set -l words (commandline -opc)
+    set -l cur (commandline -ct)
+    switch "$words[-1]"
+        case -p --pair
+            $_aws_mfa_bin status --names 2>/dev/null
+        case --shell hook
+            $_aws_mfa_bin hook --generate-bash-completion 2>&1 >/dev/null
+        case '*'
+            set -l args $words[2..]
+            string match -q -- '-*' $cur; and set -a args $cur
+            $_aws_mfa_bin $args --generate-bash-completion 2>&1 >/dev/null
+    end
+end
 complete -c aws-mfa -e
-complete -c aws-mfa -f -a '($_aws_mfa_bin (commandline -opc)[2..] --generate-bash-completion 2>/dev/null)'
+complete -c aws-mfa -f -a '(_aws_mfa_complete)'

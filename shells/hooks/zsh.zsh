@@ -64,12 +64,21 @@ function aws_mfa_prompt {
 typeset -ga precmd_functions
 (( ${precmd_functions[(I)_aws_mfa_hook]} )) || precmd_functions=(_aws_mfa_hook $precmd_functions)
 
-# Completion, when compinit has run.
+# Completion, when compinit has run: subcommands, flags, shell names and
+# pair names, from the binary itself (urfave/cli writes them to stderr).
+function _aws_mfa_complete {
+	local -a opts args
+	case "${words[CURRENT-1]}" in
+	-p | --pair) opts=("${(@f)$("$_aws_mfa_bin" status --names 2>/dev/null)}") ;;
+	--shell | hook) opts=("${(@f)$("$_aws_mfa_bin" hook --generate-bash-completion 2>&1 >/dev/null)}") ;;
+	*)
+		args=(${words[2,CURRENT-1]})
+		[[ "${words[CURRENT]}" == -* ]] && args+=("${words[CURRENT]}")
+		opts=("${(@f)$("$_aws_mfa_bin" $args --generate-bash-completion 2>&1 >/dev/null)}")
+		;;
+	esac
+	compadd -a opts
+}
 if (( ${+functions[compdef]} )); then
-	function _aws_mfa_complete {
-		local -a opts
-		opts=("${(@f)$("$_aws_mfa_bin" ${words[2,CURRENT-1]} --generate-bash-completion 2>/dev/null)}")
-		_describe 'aws-mfa' opts
-	}
 	compdef _aws_mfa_complete aws-mfa
 fi
