@@ -20,8 +20,7 @@ var (
 )
 
 // toolBinary builds aws-mfa once for tests that run it as a subprocess.
-func toolBinary(t *testing.T) string {
-	t.Helper()
+func toolBinary(t testing.TB) string {
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "aws-mfa-test-bin")
 		if err != nil {
@@ -34,7 +33,7 @@ func toolBinary(t *testing.T) string {
 		}
 	})
 	if buildErr != nil {
-		t.Fatalf("build: %v", buildErr)
+		panic(fmt.Sprintf("build aws-mfa: %v", buildErr))
 	}
 	return builtBin
 }
@@ -52,8 +51,7 @@ func peerEnv(dir string, extra ...string) []string {
 	}, extra...)
 }
 
-func run(t *testing.T, env []string, name string, args ...string) (string, string, error) {
-	t.Helper()
+func run(_ testing.TB, env []string, name string, args ...string) (string, string, error) {
 	cmd := exec.Command(name, args...)
 	cmd.Env = env
 	var stdout, stderr strings.Builder
