@@ -225,11 +225,22 @@ func Parse(path string, data []byte) (*Config, error) {
 	return c, nil
 }
 
+// Patterns from IAM's and STS's documentation. Lengths are checked apart:
+// counted repetitions like {1,512} compile to large programs at start-up.
 var (
-	roleARN   = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$`)
-	serialARN = regexp.MustCompile(`^(arn:aws[a-z-]*:iam::\d{12}:(mfa|u2f)/[\w+=,.@/-]+|[A-Z0-9]{9,64})$`)
-	nameRE    = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+	roleARN   = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]+:role/[\w+=,.@/-]+$`)
+	serialARN = regexp.MustCompile(`^(arn:aws[a-z-]*:iam::[0-9]+:(mfa|u2f)/[\w+=,.@/-]+|[A-Z0-9]+)$`)
+	nameRE    = regexp.MustCompile(`^[\w+=,.@-]+$`)
+	accountRE = regexp.MustCompile(`::[0-9]{12}:`)
 )
+
+func validRoleARN(s string) bool {
+	return len(s) <= 2048 && roleARN.MatchString(s) && accountRE.MatchString(s)
+}
+
+func validSerial(s string) bool {
+	return len(s) >= 9 && len(s) <= 256 && serialARN.MatchString(s) && (!strings.HasPrefix(s, "arn:") || accountRE.MatchString(s))
+}
 
 func resolve(name string, t pairTOML, d defaultsTOML) (Pair, error) {
 	p := Pair{
@@ -257,13 +268,13 @@ func resolve(name string, t pairTOML, d defaultsTOML) (Pair, error) {
 		return p, errors.New("needs both source and target")
 	case p.Source == p.Target:
 		return p, fmt.Errorf("target %q is its own source; the session must go to another profile", p.Target)
-	case p.Serial != "" && !serialARN.MatchString(p.Serial):
+	case p.Serial != "" && !validSerial(p.Serial):
 		return p, fmt.Errorf("mfa_serial %q is not an MFA device ARN like arn:aws:iam::123456789012:mfa/NAME", p.Serial)
-	case p.RoleARN != "" && !roleARN.MatchString(p.RoleARN):
+	case p.RoleARN != "" && !validRoleARN(p.RoleARN):
 		return p, fmt.Errorf("role_arn %q is not a role ARN like arn:aws:iam::123456789012:role/NAME", p.RoleARN)
 	case p.RoleARN == "" && (p.RoleSessionName != "" || p.ExternalID != ""):
 		return p, errors.New("role_session_name and external_id need role_arn")
-	case p.RoleSessionName != "" && !nameRE.MatchString(p.RoleSessionName):
+	case p.RoleSessionName != "" && (len(p.RoleSessionName) < 2 || len(p.RoleSessionName) > 64 || !nameRE.MatchString(p.RoleSessionName)):
 		return p, fmt.Errorf("role_session_name %q must be 2 to 64 of letters, digits and +=,.@_-", p.RoleSessionName)
 	}
 	if err := CheckDuration(p.Duration, p.RoleARN != ""); err != nil {
