@@ -72,6 +72,20 @@ func TestMoto(t *testing.T) {
 	source := "# written by the test\n[aws-mfa]\naws_access_key_id = " + acct.AccessKeyID +
 		"\naws_secret_access_key = " + acct.SecretAccessKey + "\nmfa_serial = " + acct.Serial + "\n"
 
+	t.Run("setup finds the virtual MFA device", func(t *testing.T) {
+		sdir := t.TempDir()
+		configured := "[default]\naws_access_key_id = " + acct.AccessKeyID + "\naws_secret_access_key = " + acct.SecretAccessKey + "\n"
+		os.WriteFile(filepath.Join(sdir, "credentials"), []byte(configured), 0o600)
+		_, stderr, err := run(t, peerEnv(sdir), bin, "setup", "--yes", "--endpoint-url", authURL)
+		if err != nil {
+			t.Fatalf("%v: %s", err, stderr)
+		}
+		f, err := credfile.Read(filepath.Join(sdir, "credentials"))
+		if err != nil || f.Section("aws-mfa").Get("mfa_serial") != acct.Serial {
+			t.Fatalf("serial not found: %v\n%s", err, stderr)
+		}
+	})
+
 	t.Run("wrong secret", func(t *testing.T) {
 		bad := strings.Replace(source, acct.SecretAccessKey, "not-the-secret", 1)
 		os.WriteFile(creds, []byte(bad), 0o600)

@@ -42,6 +42,8 @@ type System struct {
 	// Args0 is the name aws-mfa was run as; Executable its binary's path.
 	Args0      string
 	Executable func() (string, error)
+	// TTY opens the terminal for questions, apart from stdin and stdout.
+	TTY func() (io.ReadWriteCloser, error)
 }
 
 // OS returns the real process's System.
@@ -57,6 +59,7 @@ func OS() System {
 		Exec:          execve,
 		Args0:         os.Args[0],
 		Executable:    os.Executable,
+		TTY:           openTTY,
 		IsTerminal:    isTerminal,
 	}
 }
@@ -103,7 +106,7 @@ func newApp(sys System) *cli.App {
 		Action: func(c *cli.Context) error {
 			return refresh(c, sys)
 		},
-		Commands:             []*cli.Command{envCommand(sys), execCommand(sys), statusCommand(sys), hookCommand(sys)},
+		Commands:             []*cli.Command{envCommand(sys), execCommand(sys), statusCommand(sys), hookCommand(sys), setupCommand(sys), doctorCommand(sys)},
 		EnableBashCompletion: true,
 		HideHelpCommand:      true,
 		ExitErrHandler:       func(*cli.Context, error) {},

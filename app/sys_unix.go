@@ -3,6 +3,7 @@
 package app
 
 import (
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -24,3 +25,6 @@ func parentProcess() string {
 	}
 	return strings.TrimSpace(string(b))
 }
+
+// openTTY opens the controlling terminal.
+func openTTY() (io.ReadWriteCloser, error) { return os.OpenFile("/dev/tty", os.O_RDWR, 0) }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 )
@@ -25,3 +26,6 @@ func execve(path string, argv, env []string) error {
 
 // parentProcess is unknown on Windows; $SHELL or --shell decide.
 func parentProcess() string { return "" }
+
+// openTTY opens the console.
+func openTTY() (io.ReadWriteCloser, error) { return os.OpenFile("CONIN$", os.O_RDWR, 0) }

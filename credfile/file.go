@@ -143,6 +143,30 @@ func (w Writer) Update(path string, edit func(*File) ([]byte, error)) error {
 	return w.replace(real, out, mode)
 }
 
+// WriteFile replaces the file at path with data, atomically and under the
+// same lock, keeping a stricter mode and following symlinks as Update
+// does. It is for files that are not INI, such as aws-mfa's TOML config.
+func (w Writer) WriteFile(path string, data []byte) error {
+	real, err := resolve(path)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(real), 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", filepath.Dir(real), err)
+	}
+	unlock, err := w.lock(real)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	cleanTemps(real)
+	mode := fs.FileMode(0o600)
+	if st, err := os.Stat(real); err == nil {
+		mode = st.Mode().Perm() & 0o600
+	}
+	return w.replace(real, data, mode)
+}
+
 // resolve follows symlinks to the file that is really written.
 func resolve(path string) (string, error) {
 	real, err := filepath.EvalSymlinks(path)

@@ -212,6 +212,9 @@ func lower(s string) string {
 	return s
 }
 
+// Bytes returns the file as it was read.
+func (f *File) Bytes() []byte { return []byte(strings.Join(f.lines, "")) }
+
 // Sections lists the file's sections in order.
 func (f *File) Sections() []*Section { return f.sections }
 

@@ -15,8 +15,8 @@ func (e inputError) Error() string        { return e.err.Error() }
 func (e inputError) Unwrap() error        { return e.err }
 func (e inputError) Is(target error) bool { return target == ErrInput }
 
-// inputf formats an input error; %w wraps as in fmt.Errorf.
-func inputf(format string, a ...any) error {
+// Inputf formats an input error (exit 2); %w wraps as in fmt.Errorf.
+func Inputf(format string, a ...any) error {
 	return inputError{fmt.Errorf(format, a...)}
 }
 

@@ -95,7 +95,7 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 		return res, nil
 	}
 	if req.Cached {
-		return nil, inputf("no session valid for more than %s in [%s]; run aws-mfa with a code", req.Margin, req.Target)
+		return nil, Inputf("no session valid for more than %s in [%s]; run aws-mfa with a code", req.Margin, req.Target)
 	}
 	if err := guardLongTermKeys(creds, req); err != nil {
 		return nil, err
@@ -182,18 +182,18 @@ func call(ctx context.Context, client STS, req Request, src *source, code string
 
 func checkRequest(req Request) error {
 	if req.Source == req.Target {
-		return inputf("source and target are both [%s]; the session must go to another profile than the long-term keys", req.Source)
+		return Inputf("source and target are both [%s]; the session must go to another profile than the long-term keys", req.Source)
 	}
 	for _, name := range []string{req.Source, req.Target} {
 		if err := credfile.ValidName(name); err != nil {
-			return inputf("profile name: %w", err)
+			return Inputf("profile name: %w", err)
 		}
 	}
 	if req.RoleARN != "" && (req.Duration < MinDuration || req.Duration > 12*time.Hour) {
-		return inputf("duration %s is outside what AssumeRole allows (15m to 12h); the role's MaxSessionDuration may be lower still", req.Duration)
+		return Inputf("duration %s is outside what AssumeRole allows (15m to 12h); the role's MaxSessionDuration may be lower still", req.Duration)
 	}
 	if req.Duration < MinDuration || req.Duration > MaxDuration {
-		return inputf("duration %s is outside what STS allows (15m to 36h)", req.Duration)
+		return Inputf("duration %s is outside what STS allows (15m to 36h)", req.Duration)
 	}
 	return nil
 }
@@ -222,7 +222,7 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 	path := req.Paths.Credentials
 	s := creds.Section(req.Source)
 	if s == nil {
-		return nil, inputf("no [%s] profile in %s; copy your long-term keys there (see Quick start in the README: copy [default] to [%s] and add mfa_serial)", req.Source, path, req.Source)
+		return nil, Inputf("no [%s] profile in %s; copy your long-term keys there (see Quick start in the README: copy [default] to [%s] and add mfa_serial)", req.Source, path, req.Source)
 	}
 	src := &source{
 		keys:   Keys{s.Get("aws_access_key_id"), s.Get("aws_secret_access_key")},
@@ -230,10 +230,10 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 		region: s.Get("region"),
 	}
 	if src.keys.AccessKeyID == "" || src.keys.SecretAccessKey == "" {
-		return nil, inputf("[%s] in %s lacks aws_access_key_id or aws_secret_access_key; add the IAM user's long-term keys", req.Source, path)
+		return nil, Inputf("[%s] in %s lacks aws_access_key_id or aws_secret_access_key; add the IAM user's long-term keys", req.Source, path)
 	}
 	if s.Has("aws_session_token") || strings.HasPrefix(src.keys.AccessKeyID, "ASIA") {
-		return nil, inputf("[%s] in %s holds session credentials; put the IAM user's long-term keys (AKIA…) there instead", req.Source, path)
+		return nil, Inputf("[%s] in %s holds session credentials; put the IAM user's long-term keys (AKIA…) there instead", req.Source, path)
 	}
 	if src.serial == "" || src.region == "" {
 		if cfg, err := credfile.Read(req.Paths.Config); err == nil {
@@ -246,10 +246,10 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 		}
 	}
 	if src.serial == "" {
-		return nil, inputf("no mfa_serial for [%s]: add a line `mfa_serial = arn:aws:iam::ACCOUNT_ID:mfa/DEVICE` to it in %s (the ARN is under IAM console > Security credentials)", req.Source, path)
+		return nil, Inputf("no mfa_serial for [%s]: add a line `mfa_serial = arn:aws:iam::ACCOUNT_ID:mfa/DEVICE` to it in %s (the ARN is under IAM console > Security credentials)", req.Source, path)
 	}
 	if !validSerial(src.serial) {
-		return nil, inputf("mfa_serial %q in [%s] is not an MFA device ARN or serial; it looks like arn:aws:iam::ACCOUNT_ID:mfa/DEVICE", src.serial, req.Source)
+		return nil, Inputf("mfa_serial %q in [%s] is not an MFA device ARN or serial; it looks like arn:aws:iam::ACCOUNT_ID:mfa/DEVICE", src.serial, req.Source)
 	}
 	return src, nil
 }
@@ -267,7 +267,7 @@ func guardLongTermKeys(f *credfile.File, req Request) error {
 			return nil
 		}
 	}
-	return inputf("[%s] holds long-term keys (%s) found in no other profile; writing the session would destroy them. Copy [%s] to [%s] first (Quick start in the README), or pass --force if you have them elsewhere", req.Target, MaskKey(id), req.Target, req.Source)
+	return Inputf("[%s] holds long-term keys (%s) found in no other profile; writing the session would destroy them. Copy [%s] to [%s] first (Quick start in the README), or pass --force if you have them elsewhere", req.Target, MaskKey(id), req.Target, req.Source)
 }
 
 // validSession reads a session from the target and reports whether it is
@@ -306,7 +306,7 @@ var codeRE = regexp.MustCompile(`^[0-9]{6}$`)
 func CheckCode(code string) (string, error) {
 	code = strings.TrimSpace(code)
 	if !codeRE.MatchString(code) {
-		return "", inputf("MFA code must be exactly six digits, as your authenticator shows it")
+		return "", Inputf("MFA code must be exactly six digits, as your authenticator shows it")
 	}
 	return code, nil
 }
@@ -341,9 +341,9 @@ func (s Session) keyValues() []credfile.KV {
 func fileError(err error, req Request) error {
 	switch {
 	case errors.Is(err, credfile.ErrNotFound):
-		return inputf("no credentials file at %s; run `aws configure`, then copy [default] to [%s] and add mfa_serial (Quick start in the README)", req.Paths.Credentials, req.Source)
+		return Inputf("no credentials file at %s; run `aws configure`, then copy [default] to [%s] and add mfa_serial (Quick start in the README)", req.Paths.Credentials, req.Source)
 	case errors.Is(err, credfile.ErrUnreadable):
-		return inputf("%w", err)
+		return Inputf("%w", err)
 	}
 	return err
 }

@@ -1,5 +1,5 @@
-// Package stsemu is an in-process emulator of the STS calls aws-mfa makes,
-// for tests. It checks each request's SigV4 signature by signing it again
+// Package stsemu is an in-process emulator of the STS and IAM calls
+// aws-mfa makes, for tests. It checks each request's SigV4 signature by signing it again
 // with the SDK's own signer and the secret it knows for the key, checks
 // the parameters like STS does, and can be told to fail in each way real
 // STS or a broken network fails.
@@ -48,8 +48,9 @@ const (
 type User struct {
 	AccessKeyID     string
 	SecretAccessKey string
-	Serial          string // its MFA device
-	Code            string // the code its device shows now
+	Serial          string   // its MFA device
+	Code            string   // the code its device shows now
+	Devices         []string // what IAM ListMFADevices lists; nil means [Serial]
 }
 
 // Call is a request the emulator accepted as well formed and signed.
@@ -158,6 +159,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	action := form.Get("Action")
+	if action == "GetCallerIdentity" || action == "ListMFADevices" {
+		s.identity(w, action, user, form)
+		return
+	}
 	if form.Get("Version") != "2011-06-15" {
 		writeError(w, http.StatusBadRequest, "Sender", "InvalidAction", "bad version")
 		return
@@ -216,6 +221,36 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		exp.Format("2006-01-02T15:04:05.000000Z"), assumedUser(action, form))
 }
 
+// identity answers STS GetCallerIdentity and IAM ListMFADevices.
+func (s *Server) identity(w http.ResponseWriter, action string, u User, form url.Values) {
+	name := "alice"
+	s.mu.Lock()
+	s.calls = append(s.calls, Call{Action: action, Params: form})
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "text/xml")
+	if action == "GetCallerIdentity" {
+		fmt.Fprintf(w, `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>
+  <Arn>arn:aws:iam::123456789012:user/%s</Arn><UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account>
+</GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`, name)
+		return
+	}
+	if form.Get("UserName") != name {
+		writeError(w, http.StatusNotFound, "Sender", "NoSuchEntity", "The user with name "+form.Get("UserName")+" cannot be found.")
+		return
+	}
+	devices := u.Devices
+	if devices == nil {
+		devices = []string{u.Serial}
+	}
+	var b strings.Builder
+	for _, d := range devices {
+		fmt.Fprintf(&b, "<member><UserName>%s</UserName><SerialNumber>%s</SerialNumber><EnableDate>2026-01-01T00:00:00Z</EnableDate></member>", name, d)
+	}
+	fmt.Fprintf(w, `<ListMFADevicesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListMFADevicesResult>
+  <MFADevices>%s</MFADevices><IsTruncated>false</IsTruncated>
+</ListMFADevicesResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></ListMFADevicesResponse>`, b.String())
+}
+
 func assumedUser(action string, form url.Values) string {
 	if action != "AssumeRole" {
 		return ""
@@ -224,7 +259,7 @@ func assumedUser(action string, form url.Values) string {
 		form.Get("RoleArn"), form.Get("RoleSessionName"), form.Get("RoleSessionName"))
 }
 
-var authRE = regexp.MustCompile(`^AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/sts/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$`)
+var authRE = regexp.MustCompile(`^AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/(sts|iam)/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$`)
 
 // authenticate checks the request's signature by signing a copy of it
 // again with the user's secret.
@@ -233,7 +268,7 @@ func (s *Server) authenticate(r *http.Request, body []byte) (User, string, int, 
 	if m == nil {
 		return User{}, "", http.StatusBadRequest, "IncompleteSignature", "missing or malformed Authorization header"
 	}
-	keyID, region, signed, sig := m[1], m[3], strings.Split(m[4], ";"), m[5]
+	keyID, region, service, signed, sig := m[1], m[3], m[4], strings.Split(m[5], ";"), m[6]
 	if r.Header.Get("X-Amz-Security-Token") != "" {
 		return User{}, "", http.StatusForbidden, "AccessDenied", "Cannot call GetSessionToken with session credentials"
 	}
@@ -256,7 +291,7 @@ func (s *Server) authenticate(r *http.Request, body []byte) (User, string, int, 
 	}
 	sum := sha256.Sum256(body)
 	creds := aws.Credentials{AccessKeyID: keyID, SecretAccessKey: user.SecretAccessKey}
-	if err := v4.NewSigner().SignHTTP(context.Background(), creds, again, hex.EncodeToString(sum[:]), "sts", region, when); err != nil {
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, again, hex.EncodeToString(sum[:]), service, region, when); err != nil {
 		return User{}, "", http.StatusInternalServerError, "InternalFailure", err.Error()
 	}
 	if !strings.HasSuffix(again.Header.Get("Authorization"), "Signature="+sig) {

@@ -1,0 +1,69 @@
+package app
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fakeTTY answers from a string and discards what is written to it.
+type fakeTTY struct{ io.Reader }
+
+func (*fakeTTY) Write(p []byte) (int, error) { return len(p), nil }
+func (*fakeTTY) Close() error                { return nil }
+
+func testSystem(t *testing.T, home string) (System, *bytes.Buffer, *int) {
+	t.Helper()
+	var stderr bytes.Buffer
+	opened := 0
+	env := map[string]string{"HOME": home}
+	return System{
+		Stdin:         strings.NewReader("stdin is not for questions\n"),
+		Stdout:        io.Discard,
+		Stderr:        &stderr,
+		Getenv:        func(k string) string { return env[k] },
+		Environ:       func() []string { return nil },
+		Now:           time.Now,
+		IsTerminal:    func(io.Reader) bool { return false },
+		ParentProcess: func() string { return "" },
+		TTY: func() (io.ReadWriteCloser, error) {
+			opened++
+			return &fakeTTY{Reader: strings.NewReader("\n")}, nil
+		},
+	}, &stderr, &opened
+}
+
+const configured = "[default]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\n"
+
+func TestSetupYesNeverOpensTheTerminal(t *testing.T) {
+	home := t.TempDir()
+	os.MkdirAll(filepath.Join(home, ".aws"), 0o700)
+	os.WriteFile(filepath.Join(home, ".aws", "credentials"), []byte(configured), 0o600)
+	sys, stderr, opened := testSystem(t, home)
+	if rc := Run([]string{"aws-mfa", "setup", "--yes", "--serial", "arn:aws:iam::123456789012:mfa/alice"}, sys); rc != 0 {
+		t.Fatalf("exit %d: %s", rc, stderr)
+	}
+	if *opened != 0 {
+		t.Errorf("--yes opened the terminal %d times", *opened)
+	}
+}
+
+func TestSetupAsksOnTheTerminalNotStdin(t *testing.T) {
+	home := t.TempDir()
+	os.MkdirAll(filepath.Join(home, ".aws"), 0o700)
+	os.WriteFile(filepath.Join(home, ".aws", "credentials"), []byte(configured), 0o600)
+	sys, stderr, opened := testSystem(t, home)
+	if rc := Run([]string{"aws-mfa", "setup", "--serial", "arn:aws:iam::123456789012:mfa/alice"}, sys); rc != 0 {
+		t.Fatalf("exit %d: %s", rc, stderr)
+	}
+	if *opened != 1 || !strings.Contains(stderr.String(), "MFA code for a first refresh now (Enter to skip): ") {
+		t.Errorf("opened %d; stderr:\n%s", *opened, stderr)
+	}
+	if !strings.Contains(stderr.String(), "run `aws-mfa CODE` to get a session") {
+		t.Errorf("no next step:\n%s", stderr)
+	}
+}

@@ -1,0 +1,128 @@
+package setup
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws-mfa/aws-mfa/config"
+	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/exporter"
+)
+
+// Finding is one thing doctor checked.
+type Finding struct {
+	OK   bool
+	What string
+	Fix  string // what to do, when not OK
+}
+
+// Checkup is what doctor looks at; all of it is local.
+type Checkup struct {
+	Paths      credfile.Paths
+	ConfigPath string
+	Getenv     func(string) string
+	Now        time.Time
+}
+
+// Doctor checks the files, the config and this shell's environment, and
+// names the fix for each problem.
+func Doctor(c Checkup) []Finding {
+	var out []Finding
+	add := func(ok bool, what, fix string) { out = append(out, Finding{ok, what, fix}) }
+
+	cfg, err := config.Load(c.ConfigPath)
+	if err != nil {
+		add(false, err.Error(), "fix the config file at the line named")
+		cfg, _ = config.Load("")
+	} else if cfg.Path != "" {
+		add(true, fmt.Sprintf("config %s is valid (%d pairs)", cfg.Path, len(cfg.Pairs)), "")
+	}
+
+	path := c.Paths.Credentials
+	if st, err := os.Stat(path); err == nil && st.Mode().Perm()&0o077 != 0 {
+		add(false, fmt.Sprintf("%s is readable by others (mode %v)", path, st.Mode().Perm()), "chmod 600 "+path)
+	}
+	creds, err := credfile.Read(path)
+	switch {
+	case errors.Is(err, credfile.ErrNotFound):
+		add(false, "no credentials file at "+path, "run `aws configure`, then `aws-mfa setup`")
+		return out
+	case err != nil:
+		add(false, err.Error(), "fix the line named; the AWS CLI cannot read the file either")
+		return out
+	}
+	for _, p := range cfg.Pairs {
+		out = append(out, checkPair(creds, p, c.Now)...)
+	}
+	return append(out, checkEnv(c)...)
+}
+
+func checkPair(creds *credfile.File, p config.Pair, now time.Time) []Finding {
+	var out []Finding
+	add := func(ok bool, what, fix string) { out = append(out, Finding{ok, what, fix}) }
+	name := fmt.Sprintf("pair %s: ", p.Name)
+	src := creds.Section(p.Source)
+	switch {
+	case src == nil:
+		add(false, name+"no ["+p.Source+"] profile", "aws-mfa setup"+pairFlag(p))
+		return out
+	case src.Get("aws_access_key_id") == "" || src.Get("aws_secret_access_key") == "":
+		add(false, name+"["+p.Source+"] lacks long-term keys", "aws configure --profile "+p.Source)
+	case src.Has("aws_session_token") || strings.HasPrefix(src.Get("aws_access_key_id"), "ASIA"):
+		add(false, name+"["+p.Source+"] holds session credentials", "put the IAM user's long-term keys there: aws configure --profile "+p.Source)
+	default:
+		add(true, name+"["+p.Source+"] holds long-term keys "+exporter.MaskKey(src.Get("aws_access_key_id")), "")
+	}
+	if p.Serial == "" && src.Get("mfa_serial") == "" {
+		add(false, name+"["+p.Source+"] has no mfa_serial", "aws-mfa setup"+pairFlag(p))
+	}
+	t := creds.Section(p.Target)
+	switch {
+	case t == nil || t.Get("aws_access_key_id") == "":
+		add(true, name+"["+p.Target+"] has no session yet", "")
+	case !t.Has("aws_session_token"):
+		add(false, name+"["+p.Target+"] holds long-term keys, which a refresh would replace", "aws-mfa setup"+pairFlag(p)+" (copies them to ["+p.Source+"] first)")
+	default:
+		exp, ok := exporter.ParseExpiration(t.Get("expiration"))
+		switch {
+		case !ok:
+			add(false, name+"["+p.Target+"] has a session without a readable expiration", "aws-mfa --force"+pairFlag(p)+" CODE")
+		case !exp.After(now):
+			add(false, name+"["+p.Target+"] session expired "+exp.Format(time.RFC3339), "aws-mfa"+pairFlag(p)+" CODE")
+		default:
+			add(true, name+"["+p.Target+"] session valid until "+exp.Format(time.RFC3339), "")
+		}
+	}
+	return out
+}
+
+func pairFlag(p config.Pair) string {
+	if p.Name == config.BuiltinName {
+		return ""
+	}
+	return " -p " + p.Name
+}
+
+func checkEnv(c Checkup) []Finding {
+	var out []Finding
+	if sh := c.Getenv("AWS_MFA_SHELL"); sh != "" {
+		out = append(out, Finding{true, "the aws-mfa hook is loaded in this shell (" + sh + ")", ""})
+	} else {
+		out = append(out, Finding{true, "the aws-mfa hook is not loaded in this shell; see `aws-mfa hook --help` to apply sessions in place", ""})
+	}
+	if c.Getenv("AWS_ACCESS_KEY_ID") == "" {
+		return out
+	}
+	exp, err := strconv.ParseInt(c.Getenv("AWS_MFA_EXPIRY"), 10, 64)
+	switch {
+	case err != nil:
+		out = append(out, Finding{false, "AWS_ACCESS_KEY_ID is set in this shell and shadows the credentials file for every AWS tool", "unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN, or aws-mfa env --unset"})
+	case time.Unix(exp, 0).Before(c.Now):
+		out = append(out, Finding{false, "this shell holds an expired aws-mfa session that shadows the credentials file", "aws-mfa env --unset, or aws-mfa env CODE"})
+	}
+	return out
+}

@@ -1,0 +1,77 @@
+package setup
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws-mfa/aws-mfa/credfile"
+)
+
+func TestDoctor(t *testing.T) {
+	now := time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC)
+	healthy := "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = s\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n" +
+		"[default]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\naws_session_token = t\nexpiration = 2026-11-27T20:00:00Z\n"
+	cases := []struct {
+		name    string
+		creds   string
+		mode    os.FileMode
+		config  string
+		env     map[string]string
+		problem string // "" for healthy
+		fix     string
+	}{
+		{name: "healthy", creds: healthy, env: map[string]string{"AWS_MFA_SHELL": "zsh"}},
+		{name: "world readable", creds: healthy, mode: 0o644, problem: "is readable by others", fix: "chmod 600"},
+		{name: "no file", problem: "no credentials file", fix: "aws configure"},
+		{name: "unparseable", creds: "[a]\n[a]\n", problem: "appears twice", fix: "fix the line"},
+		{name: "no source", creds: "[default]\nregion = x\n", problem: "no [aws-mfa] profile", fix: "aws-mfa setup"},
+		{name: "no keys", creds: "[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/a\n", problem: "lacks long-term keys", fix: "aws configure --profile aws-mfa"},
+		{name: "session in source", creds: strings.Replace(healthy, "mfa_serial", "aws_session_token = x\nmfa_serial", 1), problem: "holds session credentials", fix: "long-term keys"},
+		{name: "no serial", creds: strings.Replace(healthy, "mfa_serial = arn:aws:iam::123456789012:mfa/alice\n", "", 1), problem: "has no mfa_serial", fix: "aws-mfa setup"},
+		{name: "long-term target", creds: "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = s\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n[default]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = s\n", problem: "holds long-term keys, which a refresh would replace", fix: "copies them"},
+		{name: "expired", creds: strings.Replace(healthy, "2026-11-27T20:00:00Z", "2026-11-27T13:00:00Z", 1), problem: "session expired", fix: "aws-mfa CODE"},
+		{name: "bad config", creds: healthy, config: "[pair.x]\nsorce = \"a\"\n", problem: "unknown key sorce", fix: "fix the config"},
+		{name: "stale env", creds: healthy, env: map[string]string{"AWS_ACCESS_KEY_ID": "AKIAOLD"}, problem: "shadows the credentials file", fix: "unset AWS_ACCESS_KEY_ID"},
+		{name: "expired env", creds: healthy, env: map[string]string{"AWS_ACCESS_KEY_ID": "ASIA", "AWS_MFA_EXPIRY": "1000"}, problem: "expired aws-mfa session", fix: "aws-mfa env --unset"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "credentials")
+			if tc.creds != "" {
+				os.WriteFile(path, []byte(tc.creds), 0o600)
+				if tc.mode != 0 {
+					os.Chmod(path, tc.mode)
+				}
+			}
+			cfg := filepath.Join(dir, "config.toml")
+			if tc.config != "" {
+				os.WriteFile(cfg, []byte(tc.config), 0o600)
+			}
+			findings := Doctor(Checkup{
+				Paths:      credfile.Paths{Credentials: path},
+				ConfigPath: cfg,
+				Getenv:     func(k string) string { return tc.env[k] },
+				Now:        now,
+			})
+			var bad []Finding
+			for _, f := range findings {
+				if !f.OK {
+					bad = append(bad, f)
+				}
+			}
+			if tc.problem == "" {
+				if len(bad) != 0 {
+					t.Fatalf("healthy set-up has findings: %+v", bad)
+				}
+				return
+			}
+			if len(bad) != 1 || !strings.Contains(bad[0].What, tc.problem) || !strings.Contains(bad[0].Fix, tc.fix) {
+				t.Fatalf("findings %+v\nwant one with %q, fix %q", bad, tc.problem, tc.fix)
+			}
+		})
+	}
+}

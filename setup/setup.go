@@ -1,0 +1,310 @@
+// Package setup automates the manual first steps: long-term keys moved
+// from the target profile to the source profile, the MFA device's serial
+// found through IAM and written beside them, and a pair added to the TOML
+// config. Every change goes through credfile, after a private backup, and
+// can be shown first as a masked diff.
+package setup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/rogpeppe/go-internal/diff"
+
+	"github.com/aws-mfa/aws-mfa/config"
+	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/exporter"
+)
+
+// Request says what to set up.
+type Request struct {
+	Paths      credfile.Paths
+	Source     string
+	Target     string
+	Serial     string // skips the IAM lookup
+	Pair       string // a pair to add to the config ("" for none)
+	ConfigPath string
+	DryRun     bool
+	Region     string
+	STSURL     string // endpoint overrides; "" for AWS
+	IAMURL     string
+	Timeout    time.Duration
+}
+
+// Devices is what setup asks AWS: who the keys belong to, and their MFA
+// devices. The real one calls STS GetCallerIdentity and IAM ListMFADevices.
+type Devices interface {
+	List(ctx context.Context, keys exporter.Keys) ([]string, error)
+}
+
+// Deps are setup's side effects.
+type Deps struct {
+	Devices Devices
+	// Choose asks which of several devices to use; nil means take the first.
+	Choose func(serials []string) (int, error)
+	Out    io.Writer // what changed, and the dry run's diff
+	Now    func() time.Time
+	Writer credfile.Writer
+}
+
+// Result says what Run changed.
+type Result struct {
+	Serial  string
+	Changed []string // files written
+	Backups []string // their backups
+}
+
+// Run sets up the source profile (and the pair), or with DryRun prints
+// what it would change. Running it again changes nothing.
+func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
+	if req.Source == req.Target {
+		return nil, exporter.Inputf("source and target are both [%s]", req.Source)
+	}
+	creds, err := credfile.Read(req.Paths.Credentials)
+	if errors.Is(err, credfile.ErrNotFound) {
+		return nil, exporter.Inputf("no credentials file at %s; run `aws configure` first to store your IAM user's access key", req.Paths.Credentials)
+	}
+	if err != nil {
+		return nil, exporter.Inputf("%w", err)
+	}
+	var set []credfile.KV
+	keys, copied, err := sourceKeys(creds, req)
+	if err != nil {
+		return nil, err
+	}
+	if copied {
+		set = append(set, credfile.KV{Key: "aws_access_key_id", Value: keys.AccessKeyID}, credfile.KV{Key: "aws_secret_access_key", Value: keys.SecretAccessKey})
+	}
+	res := &Result{Serial: req.Serial}
+	if src := creds.Section(req.Source); res.Serial == "" && src != nil {
+		res.Serial = src.Get("mfa_serial")
+	}
+	if res.Serial == "" {
+		if res.Serial, err = findDevice(ctx, keys, d); err != nil {
+			return nil, err
+		}
+	}
+	if src := creds.Section(req.Source); src == nil || src.Get("mfa_serial") != res.Serial {
+		set = append(set, credfile.KV{Key: "mfa_serial", Value: res.Serial})
+	}
+
+	type change struct {
+		path     string
+		old, new []byte
+		apply    func() error
+	}
+	var changes []change
+	if len(set) > 0 {
+		old := creds.Bytes()
+		out, err := creds.Edit(req.Source, set, nil)
+		if err != nil {
+			return nil, err
+		}
+		changes = append(changes, change{req.Paths.Credentials, old, out, func() error {
+			return d.Writer.Update(req.Paths.Credentials, func(f *credfile.File) ([]byte, error) { return f.Edit(req.Source, set, nil) })
+		}})
+	}
+	if req.Pair != "" {
+		old, out, err := addPair(req)
+		if err != nil {
+			return nil, err
+		}
+		if out != nil {
+			changes = append(changes, change{req.ConfigPath, old, out, func() error { return d.Writer.WriteFile(req.ConfigPath, out) }})
+		}
+	}
+
+	if req.DryRun {
+		for _, c := range changes {
+			d.Out.Write(diff.Diff(c.path, mask(c.old), c.path+" (after setup)", mask(c.new)))
+		}
+		if len(changes) == 0 {
+			fmt.Fprintln(d.Out, "aws-mfa: nothing to change")
+		}
+		return res, nil
+	}
+	for _, c := range changes {
+		if len(c.old) > 0 {
+			backup, err := writeBackup(c.path, c.old, d.Now())
+			if err != nil {
+				return nil, err
+			}
+			res.Backups = append(res.Backups, backup)
+			fmt.Fprintf(d.Out, "aws-mfa: backed up %s to %s\n", c.path, backup)
+		}
+		if err := c.apply(); err != nil {
+			return nil, err
+		}
+		res.Changed = append(res.Changed, c.path)
+		fmt.Fprintf(d.Out, "aws-mfa: updated %s\n", c.path)
+	}
+	return res, nil
+}
+
+// sourceKeys returns the long-term keys: the source profile's, or the
+// target's when the source has none (the README's manual copy step).
+func sourceKeys(f *credfile.File, req Request) (exporter.Keys, bool, error) {
+	get := func(name string) (exporter.Keys, bool) {
+		s := f.Section(name)
+		if s == nil || s.Has("aws_session_token") {
+			return exporter.Keys{}, false
+		}
+		k := exporter.Keys{AccessKeyID: s.Get("aws_access_key_id"), SecretAccessKey: s.Get("aws_secret_access_key")}
+		return k, k.AccessKeyID != "" && k.SecretAccessKey != "" && !strings.HasPrefix(k.AccessKeyID, "ASIA")
+	}
+	if k, ok := get(req.Source); ok {
+		return k, false, nil
+	}
+	if k, ok := get(req.Target); ok {
+		return k, true, nil
+	}
+	return exporter.Keys{}, false, exporter.Inputf("neither [%s] nor [%s] in %s holds long-term keys; run `aws configure` (or `aws configure --profile %s`) with your IAM user's access key first",
+		req.Source, req.Target, req.Paths.Credentials, req.Source)
+}
+
+func findDevice(ctx context.Context, keys exporter.Keys, d Deps) (string, error) {
+	serials, err := d.Devices.List(ctx, keys)
+	if err != nil {
+		return "", err
+	}
+	switch len(serials) {
+	case 0:
+		return "", exporter.Inputf("this IAM user has no MFA device; assign one (IAM console > Users > you > Security credentials > Assign MFA device), then run setup again, or pass --serial ARN")
+	case 1:
+		return serials[0], nil
+	}
+	if d.Choose == nil {
+		return serials[0], nil
+	}
+	i, err := d.Choose(serials)
+	if err != nil {
+		return "", err
+	}
+	return serials[i], nil
+}
+
+var pairHeader = regexp.MustCompile(`(?m)^\s*\[\s*pair\s*\.\s*"?([^"\]\s]+)"?\s*\]`)
+
+// addPair appends a [pair.NAME] table to the config, keeping every byte
+// of what is there; it returns nil when the pair is already there as asked.
+func addPair(req Request) (old, out []byte, err error) {
+	old, err = os.ReadFile(req.ConfigPath)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, nil, err
+	}
+	if len(old) > 0 {
+		cfg, err := config.Parse(req.ConfigPath, old)
+		if err != nil {
+			return nil, nil, exporter.Inputf("fix the config before adding a pair: %v", err)
+		}
+		for _, p := range cfg.Pairs {
+			if p.Name == req.Pair && cfg.Path != "" && pairDefined(old, req.Pair) {
+				if p.Source == req.Source && p.Target == req.Target {
+					return old, nil, nil
+				}
+				return nil, nil, exporter.Inputf("pair %s already maps [%s] to [%s] in %s; edit it there", p.Name, p.Source, p.Target, req.ConfigPath)
+			}
+		}
+	}
+	var b strings.Builder
+	b.Write(old)
+	if len(old) > 0 && !strings.HasSuffix(string(old), "\n") {
+		b.WriteString("\n")
+	}
+	if len(old) > 0 {
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "[pair.%s]\nsource = %q\ntarget = %q\n", req.Pair, req.Source, req.Target)
+	out = []byte(b.String())
+	if _, err := config.Parse(req.ConfigPath, out); err != nil {
+		return nil, nil, exporter.Inputf("the new pair would not be valid: %v", err)
+	}
+	return old, out, nil
+}
+
+func pairDefined(data []byte, name string) bool {
+	for _, m := range pairHeader.FindAllSubmatch(data, -1) {
+		if string(m[1]) == name {
+			return true
+		}
+	}
+	return false
+}
+
+// writeBackup keeps the file's current bytes beside it, private.
+func writeBackup(path string, data []byte, now time.Time) (string, error) {
+	backup := path + ".aws-mfa-backup-" + now.UTC().Format("20060102T150405Z")
+	f, err := os.OpenFile(backup, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("back up %s: %w", path, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return "", fmt.Errorf("back up %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return "", fmt.Errorf("back up %s: %w", path, err)
+	}
+	return backup, f.Close()
+}
+
+var secretLine = regexp.MustCompile(`(?mi)^(\s*(aws_secret_access_key|aws_session_token|aws_security_token)\s*[=:]\s*)\S.*$`)
+var keyID = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{12,}\b`)
+
+// mask hides secrets and shortens key ids, for the dry run's diff.
+func mask(b []byte) []byte {
+	b = secretLine.ReplaceAll(b, []byte("${1}****"))
+	return keyID.ReplaceAllFunc(b, func(id []byte) []byte { return []byte(exporter.MaskKey(string(id))) })
+}
+
+// AWS finds devices with the real IAM and STS, called with the keys.
+type AWS struct {
+	Region, STSURL, IAMURL string
+	Timeout                time.Duration
+}
+
+// List returns the user's MFA devices' serials. The user is named
+// explicitly, from GetCallerIdentity, as not every IAM (moto among them)
+// infers it from the caller.
+func (a AWS) List(ctx context.Context, keys exporter.Keys) ([]string, error) {
+	ctx, cancel := context.WithTimeout(ctx, a.Timeout)
+	defer cancel()
+	creds := credentials.NewStaticCredentialsProvider(keys.AccessKeyID, keys.SecretAccessKey, "")
+	so := sts.Options{Region: a.Region, Credentials: creds}
+	if a.STSURL != "" {
+		so.BaseEndpoint = aws.String(a.STSURL)
+	}
+	who, err := sts.New(so).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return nil, fmt.Errorf("cannot identify the keys with STS GetCallerIdentity (%v); check them, your network or --endpoint-url", err)
+	}
+	arn := aws.ToString(who.Arn)
+	i := strings.LastIndex(arn, "/")
+	if !strings.Contains(arn, ":user/") || i < 0 {
+		return nil, exporter.Inputf("the keys belong to %s, not an IAM user; MFA sessions need an IAM user's long-term keys", arn)
+	}
+	io := iam.Options{Region: a.Region, Credentials: creds}
+	if a.IAMURL != "" {
+		io.BaseEndpoint = aws.String(a.IAMURL)
+	}
+	out, err := iam.New(io).ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: aws.String(arn[i+1:])})
+	if err != nil {
+		return nil, fmt.Errorf("cannot list MFA devices with IAM ListMFADevices (%v); pass --serial ARN instead", err)
+	}
+	serials := make([]string, 0, len(out.MFADevices))
+	for _, dev := range out.MFADevices {
+		serials = append(serials, aws.ToString(dev.SerialNumber))
+	}
+	return serials, nil
+}

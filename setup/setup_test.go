@@ -1,0 +1,186 @@
+package setup
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/exporter"
+)
+
+type fakeDevices struct {
+	serials []string
+	calls   int
+}
+
+func (f *fakeDevices) List(_ context.Context, k exporter.Keys) ([]string, error) {
+	f.calls++
+	if k.AccessKeyID != "AKIAALICEEXAMPLE0001" || k.SecretAccessKey != "alice/secret" {
+		return nil, errors.New("wrong keys")
+	}
+	return f.serials, nil
+}
+
+const afterConfigure = "# from aws configure\n[default]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\nregion = eu-west-1\n"
+
+func setupFiles(t *testing.T, creds string) (Request, *bytes.Buffer) {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "credentials")
+	if creds != "" {
+		os.WriteFile(path, []byte(creds), 0o600)
+	}
+	return Request{
+		Paths:      credfile.Paths{Credentials: path, Config: filepath.Join(dir, "config")},
+		Source:     "aws-mfa",
+		Target:     "default",
+		ConfigPath: filepath.Join(dir, "aws-mfa", "config.toml"),
+	}, &bytes.Buffer{}
+}
+
+func deps(dev *fakeDevices, out *bytes.Buffer) Deps {
+	n := 0
+	return Deps{Devices: dev, Out: out, Now: func() time.Time {
+		n++
+		return time.Date(2026, 11, 27, 14, 0, n, 0, time.UTC)
+	}}
+}
+
+func TestSetupCopiesKeysFindsTheDeviceBacksUpAndIsIdempotent(t *testing.T) {
+	req, out := setupFiles(t, afterConfigure)
+	dev := &fakeDevices{serials: []string{"arn:aws:iam::123456789012:mfa/alice"}}
+	res, err := Run(context.Background(), req, deps(dev, out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(req.Paths.Credentials)
+	want := afterConfigure + "\n[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
+	if string(got) != want {
+		t.Errorf("credentials:\n%s\nwant:\n%s", got, want)
+	}
+	if len(res.Backups) != 1 {
+		t.Fatalf("backups %v", res.Backups)
+	}
+	backup, err := os.ReadFile(res.Backups[0])
+	st, _ := os.Stat(res.Backups[0])
+	if err != nil || string(backup) != afterConfigure || st.Mode().Perm() != 0o600 {
+		t.Errorf("backup %q mode %v %v", backup, st.Mode(), err)
+	}
+	if !strings.Contains(out.String(), "backed up "+req.Paths.Credentials+" to "+res.Backups[0]) {
+		t.Errorf("the backup's path was not printed: %s", out)
+	}
+
+	// Again: nothing changes, no backup, no lookup.
+	out.Reset()
+	res, err = Run(context.Background(), req, deps(dev, out))
+	if err != nil || len(res.Changed) != 0 || len(res.Backups) != 0 || dev.calls != 1 {
+		t.Fatalf("second run: %+v %v calls=%d", res, err, dev.calls)
+	}
+	if again, _ := os.ReadFile(req.Paths.Credentials); string(again) != want {
+		t.Error("second run changed the file")
+	}
+}
+
+func TestSetupDevices(t *testing.T) {
+	t.Run("none", func(t *testing.T) {
+		req, out := setupFiles(t, afterConfigure)
+		_, err := Run(context.Background(), req, deps(&fakeDevices{}, out))
+		if !errors.Is(err, exporter.ErrInput) || !strings.Contains(err.Error(), "no MFA device; assign one") {
+			t.Fatal(err)
+		}
+		if got, _ := os.ReadFile(req.Paths.Credentials); string(got) != afterConfigure {
+			t.Error("changed")
+		}
+	})
+	t.Run("several", func(t *testing.T) {
+		req, out := setupFiles(t, afterConfigure)
+		d := deps(&fakeDevices{serials: []string{"arn:aws:iam::123456789012:mfa/phone", "arn:aws:iam::123456789012:mfa/yubikey"}}, out)
+		var offered []string
+		d.Choose = func(s []string) (int, error) { offered = s; return 1, nil }
+		res, err := Run(context.Background(), req, d)
+		if err != nil || res.Serial != "arn:aws:iam::123456789012:mfa/yubikey" || len(offered) != 2 {
+			t.Fatalf("%+v %v %v", res, err, offered)
+		}
+	})
+	t.Run("several, no questions", func(t *testing.T) {
+		req, out := setupFiles(t, afterConfigure)
+		res, err := Run(context.Background(), req, deps(&fakeDevices{serials: []string{"arn:aws:iam::123456789012:mfa/a", "arn:aws:iam::123456789012:mfa/b"}}, out))
+		if err != nil || res.Serial != "arn:aws:iam::123456789012:mfa/a" {
+			t.Fatalf("%+v %v", res, err)
+		}
+	})
+	t.Run("given serial skips the lookup", func(t *testing.T) {
+		req, out := setupFiles(t, afterConfigure)
+		req.Serial = "arn:aws:iam::123456789012:mfa/given"
+		dev := &fakeDevices{}
+		if _, err := Run(context.Background(), req, deps(dev, out)); err != nil || dev.calls != 0 {
+			t.Fatalf("%v calls=%d", err, dev.calls)
+		}
+	})
+	t.Run("no keys anywhere", func(t *testing.T) {
+		req, out := setupFiles(t, "[default]\nregion = x\n")
+		_, err := Run(context.Background(), req, deps(&fakeDevices{}, out))
+		if !errors.Is(err, exporter.ErrInput) || !strings.Contains(err.Error(), "run `aws configure`") {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestSetupDryRunWritesNothingAndMasksSecrets(t *testing.T) {
+	req, out := setupFiles(t, afterConfigure)
+	req.DryRun = true
+	req.Pair, req.Source, req.Target = "work", "work-keys", "default"
+	if _, err := Run(context.Background(), req, deps(&fakeDevices{serials: []string{"arn:aws:iam::123456789012:mfa/alice"}}, out)); err != nil {
+		t.Fatal(err)
+	}
+	diff := out.String()
+	for _, want := range []string{"+[work-keys]", "+aws_access_key_id = AKIA…0001", "+aws_secret_access_key = ****", "+mfa_serial = arn:aws:iam::123456789012:mfa/alice", "+[pair.work]", `+source = "work-keys"`} {
+		if !strings.Contains(diff, want) {
+			t.Errorf("diff lacks %q:\n%s", want, diff)
+		}
+	}
+	if strings.Contains(diff, "alice/secret") || strings.Contains(diff, "AKIAALICEEXAMPLE0001") {
+		t.Errorf("diff shows a secret:\n%s", diff)
+	}
+	if got, _ := os.ReadFile(req.Paths.Credentials); string(got) != afterConfigure {
+		t.Error("credentials written")
+	}
+	if _, err := os.Stat(req.ConfigPath); !os.IsNotExist(err) {
+		t.Error("config written")
+	}
+	if m, _ := filepath.Glob(req.Paths.Credentials + ".aws-mfa-backup-*"); len(m) != 0 {
+		t.Error("backup written")
+	}
+}
+
+func TestSetupPairKeepsTheConfigsComments(t *testing.T) {
+	req, out := setupFiles(t, afterConfigure)
+	os.MkdirAll(filepath.Dir(req.ConfigPath), 0o700)
+	existing := "# my settings\n[defaults]\nregion = \"eu-west-1\" # Ireland\n"
+	os.WriteFile(req.ConfigPath, []byte(existing), 0o600)
+	req.Pair, req.Source, req.Target = "work", "work-keys", "work"
+	req.Serial = "arn:aws:iam::123456789012:mfa/alice"
+	// The long-term keys are in [default] here, not in the pair's target.
+	req.Target = "default"
+	if _, err := Run(context.Background(), req, deps(&fakeDevices{}, out)); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(req.ConfigPath)
+	if want := existing + "\n[pair.work]\nsource = \"work-keys\"\ntarget = \"default\"\n"; string(got) != want {
+		t.Errorf("config:\n%s", got)
+	}
+	if m, _ := filepath.Glob(req.ConfigPath + ".aws-mfa-backup-*"); len(m) != 1 {
+		t.Errorf("config backups: %v", m)
+	}
+	// Twice: the pair is there already.
+	res, err := Run(context.Background(), req, deps(&fakeDevices{}, out))
+	if err != nil || len(res.Changed) != 0 {
+		t.Fatalf("%+v %v", res, err)
+	}
+}
