@@ -387,3 +387,21 @@ c aws-mfa st; c aws-mfa env --no-w; c aws-mfa hook xo; c aws-mfa -p w; c aws-mfa
 		sh.waitScreen("aws-mfa status", 1)
 	})
 }
+
+// TestHookPromptCommandForms registers the bash hook, twice, into both
+// forms of PROMPT_COMMAND, keeping what was there.
+func TestHookPromptCommandForms(t *testing.T) {
+	requireTool(t, "bash")
+	bin := toolBinary(t)
+	env := peerEnv(t.TempDir(), "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"))
+	for before, want := range map[string]string{
+		`unset PROMPT_COMMAND`:              `declare -- PROMPT_COMMAND="_aws_mfa_hook"`,
+		`PROMPT_COMMAND='history -a'`:       `declare -- PROMPT_COMMAND="_aws_mfa_hook;history -a"`,
+		`PROMPT_COMMAND=(history\ -a sync)`: `declare -a PROMPT_COMMAND=([0]="_aws_mfa_hook" [1]="history -a" [2]="sync")`,
+	} {
+		out, stderr, err := run(t, env, "bash", "--norc", "-c", "set -u; "+before+`; eval "$(aws-mfa hook bash)"; eval "$(aws-mfa hook bash)"; declare -p PROMPT_COMMAND`)
+		if err != nil || strings.TrimSpace(out) != want {
+			t.Errorf("%s: %v\n got %s\nwant %s\n%s", before, err, out, want, stderr)
+		}
+	}
+}

@@ -3,11 +3,13 @@ package main
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -82,6 +84,18 @@ func TestScript(t *testing.T) {
 						ts.Fatalf("%s = %q, want %q", k, got, v)
 					}
 				}
+			},
+			// session PROFILE MINUTES: append a session to the credentials file
+			// that expires that many minutes from now.
+			"session": func(ts *testscript.TestScript, neg bool, args []string) {
+				mins, _ := strconv.Atoi(args[1])
+				exp := time.Now().Add(time.Duration(mins) * time.Minute).UTC().Format(time.RFC3339)
+				path := ts.MkAbs("home/.aws/credentials")
+				f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0o600)
+				ts.Check(err)
+				_, err = fmt.Fprintf(f, "\n[%s]\naws_access_key_id = ASIAFIXTURE000000001\naws_secret_access_key = s\naws_session_token = fixture\nexpiration = %s\n", args[0], exp)
+				ts.Check(err)
+				ts.Check(f.Close())
 			},
 			// sts-fault NAME: every later request fails that way.
 			"sts-fault": func(ts *testscript.TestScript, neg bool, args []string) {

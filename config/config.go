@@ -6,6 +6,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -272,6 +273,8 @@ func resolve(name string, t pairTOML, d defaultsTOML) (Pair, error) {
 		return p, fmt.Errorf("mfa_serial %q is not an MFA device ARN like arn:aws:iam::123456789012:mfa/NAME", p.Serial)
 	case p.RoleARN != "" && !validRoleARN(p.RoleARN):
 		return p, fmt.Errorf("role_arn %q is not a role ARN like arn:aws:iam::123456789012:role/NAME", p.RoleARN)
+	case p.Endpoint != "" && !validURL(p.Endpoint):
+		return p, fmt.Errorf("endpoint_url %q is not an http or https URL like https://sts.eu-west-1.amazonaws.com", p.Endpoint)
 	case p.RoleARN == "" && (p.RoleSessionName != "" || p.ExternalID != ""):
 		return p, errors.New("role_session_name and external_id need role_arn")
 	case p.RoleSessionName != "" && (len(p.RoleSessionName) < 2 || len(p.RoleSessionName) > 64 || !nameRE.MatchString(p.RoleSessionName)):
@@ -287,6 +290,11 @@ func resolve(name string, t pairTOML, d defaultsTOML) (Pair, error) {
 		return p, fmt.Errorf("refresh_margin %s must be at least 0 and less than the duration %s", p.Margin, p.Duration)
 	}
 	return p, nil
+}
+
+func validURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 // CheckDuration applies STS's limits: 15m to 36h for GetSessionToken,

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -188,6 +189,9 @@ func checkRequest(req Request) error {
 		if err := credfile.ValidName(name); err != nil {
 			return Inputf("profile name: %w", err)
 		}
+	}
+	if u, err := url.Parse(req.Endpoint); req.Endpoint != "" && (err != nil || u.Host == "" || u.Scheme != "http" && u.Scheme != "https") {
+		return Inputf("endpoint %q is not an http or https URL like https://sts.eu-west-1.amazonaws.com", req.Endpoint)
 	}
 	if req.RoleARN != "" && (req.Duration < MinDuration || req.Duration > 12*time.Hour) {
 		return Inputf("duration %s is outside what AssumeRole allows (15m to 12h); the role's MaxSessionDuration may be lower still", req.Duration)
