@@ -44,7 +44,7 @@ type fixture struct {
 	asks int
 }
 
-func setup(t *testing.T, content string) *fixture {
+func setup(t testing.TB, content string) *fixture {
 	t.Helper()
 	fx := &fixture{sts: stsemu.Start(alice)}
 	t.Cleanup(fx.sts.Close)
@@ -72,7 +72,7 @@ func setup(t *testing.T, content string) *fixture {
 	return fx
 }
 
-func (fx *fixture) file(t *testing.T) string {
+func (fx *fixture) file(t testing.TB) string {
 	t.Helper()
 	b, err := os.ReadFile(fx.path)
 	if err != nil {
