@@ -66,6 +66,7 @@ func parse(data string) (*File, error) {
 		indentLevel = 0
 		seen        = map[string]int{}
 		blanks      = 0 // blank lines inside a value, kept if it continues
+		slab        []option
 	)
 	for i, raw := range f.lines {
 		line := strings.TrimSuffix(strings.TrimSuffix(raw, "\n"), "\r")
@@ -80,7 +81,7 @@ func parse(data string) (*File, error) {
 		if stripped[0] == '#' || stripped[0] == ';' {
 			continue
 		}
-		indent := utf8.RuneCountInString(line[:len(line)-len(strings.TrimLeftFunc(line, pySpace))])
+		indentBytes, indent := indentOf(line)
 		if cur != nil && curOpt != nil && indent > indentLevel {
 			curOpt.value += strings.Repeat("\n", blanks+1) + stripped
 			curOpt.last = i
@@ -109,14 +110,18 @@ func parse(data string) (*File, error) {
 		if cur.option(key) != nil {
 			return nil, fmt.Errorf("%w: key %s appears twice in [%s] (line %d), which the AWS CLI cannot parse; remove one", ErrUnreadable, key, cur.Name, i+1)
 		}
-		curOpt = &option{
+		if len(slab) == cap(slab) {
+			slab = make([]option, 0, 64) // options in blocks: one allocation per 64
+		}
+		slab = append(slab, option{
 			key:       key,
 			value:     pyStrip(line[valueAt:]),
 			line:      i,
 			last:      i,
 			valueAt:   valueAt,
-			indentLen: len(line) - len(strings.TrimLeftFunc(line, pySpace)),
-		}
+			indentLen: indentBytes,
+		})
+		curOpt = &slab[len(slab)-1]
 		cur.options = append(cur.options, curOpt)
 	}
 	return f, nil
@@ -168,7 +173,33 @@ func checkControl(line string) error {
 // other than tab are refused before this is asked).
 func pySpace(r rune) bool { return unicode.IsSpace(r) }
 
-func pyStrip(s string) string { return strings.TrimFunc(s, pySpace) }
+func pyStrip(s string) string {
+	i, j := 0, len(s)
+	for i < j && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	for j > i && (s[j-1] == ' ' || s[j-1] == '\t') {
+		j--
+	}
+	if i < j && (s[i] >= 0x80 || s[j-1] >= 0x80 || s[i] < ' ' || s[j-1] < ' ') {
+		return strings.TrimFunc(s, pySpace) // non-ASCII or control characters at an edge
+	}
+	return s[i:j]
+}
+
+// indentOf returns the byte length and the character count of the
+// indentation of line.
+func indentOf(line string) (bytes, chars int) {
+	for bytes < len(line) && (line[bytes] == ' ' || line[bytes] == '\t') {
+		bytes++
+	}
+	if bytes < len(line) && line[bytes] >= 0x80 {
+		rest := strings.TrimLeftFunc(line, pySpace)
+		bytes = len(line) - len(rest)
+		return bytes, utf8.RuneCountInString(line[:bytes])
+	}
+	return bytes, bytes
+}
 
 // sectionName applies configparser's `\[(?P<header>.+)\]` to a stripped
 // line: anything from the first "[" to the last "]", not anchored at the end.
