@@ -106,47 +106,36 @@ type Writer struct {
 // result. A missing file is passed to edit as an empty one. Symlinks are
 // followed, so a linked file stays linked and its target is updated.
 func (w Writer) Update(path string, edit func(*File) ([]byte, error)) error {
-	real, err := resolve(path)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(real), 0o700); err != nil {
-		return fmt.Errorf("create %s: %w", filepath.Dir(real), err)
-	}
-	unlock, err := w.lock(real)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	cleanTemps(real)
-
-	mode := fs.FileMode(0o600)
-	var f *File
-	data, err := readFile(real)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		f = &File{}
-	case err != nil:
-		return err
-	default:
-		if f, err = Parse(data); err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+	return w.locked(path, func(real string) error {
+		f := &File{}
+		data, err := readFile(real)
+		switch {
+		case errors.Is(err, ErrNotFound):
+		case err != nil:
+			return err
+		default:
+			if f, err = Parse(data); err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
 		}
-		if st, err := os.Stat(real); err == nil {
-			mode = st.Mode().Perm() & 0o600
+		out, err := edit(f)
+		if err != nil {
+			return err
 		}
-	}
-	out, err := edit(f)
-	if err != nil {
-		return err
-	}
-	return w.replace(real, out, mode)
+		return w.replace(real, out)
+	})
 }
 
 // WriteFile replaces the file at path with data, atomically and under the
-// same lock, keeping a stricter mode and following symlinks as Update
-// does. It is for files that are not INI, such as aws-mfa's TOML config.
+// same lock as Update. It is for files that are not INI, such as
+// aws-mfa's TOML config.
 func (w Writer) WriteFile(path string, data []byte) error {
+	return w.locked(path, func(real string) error { return w.replace(real, data) })
+}
+
+// locked follows symlinks from path, makes the directory, takes the lock,
+// removes what crashed runs left, and calls fn with the file to write.
+func (w Writer) locked(path string, fn func(real string) error) error {
 	real, err := resolve(path)
 	if err != nil {
 		return err
@@ -160,11 +149,7 @@ func (w Writer) WriteFile(path string, data []byte) error {
 	}
 	defer unlock()
 	cleanTemps(real)
-	mode := fs.FileMode(0o600)
-	if st, err := os.Stat(real); err == nil {
-		mode = st.Mode().Perm() & 0o600
-	}
-	return w.replace(real, data, mode)
+	return fn(real)
 }
 
 // resolve follows symlinks to the file that is really written.
@@ -217,7 +202,13 @@ func cleanTemps(real string) {
 	}
 }
 
-func (w Writer) replace(real string, data []byte, mode fs.FileMode) error {
+// replace writes data to a temp file beside real and renames it over
+// real. The mode is 0600, or the existing file's if that is stricter.
+func (w Writer) replace(real string, data []byte) error {
+	mode := fs.FileMode(0o600)
+	if st, err := os.Stat(real); err == nil {
+		mode = st.Mode().Perm() & 0o600
+	}
 	dir := filepath.Dir(real)
 	tmp, err := os.CreateTemp(dir, tempPrefix(real)+tempPattern)
 	if err != nil {
