@@ -99,7 +99,7 @@ func newApp(sys System) *cli.App {
 	a := &cli.App{
 		Name:      "aws-mfa",
 		Usage:     "get an MFA session from STS and hand it to every AWS tool",
-		UsageText: "aws-mfa [options] [CODE]\naws-mfa env [options] [CODE]",
+		UsageText: "aws-mfa [options] [CODE]\naws-mfa env|exec|status|hook|setup|doctor [options] ...",
 		Writer:    sys.Stderr,
 		ErrWriter: sys.Stderr,
 		Flags:     sessionFlags(),
@@ -118,15 +118,8 @@ func newApp(sys System) *cli.App {
 	return a
 }
 
-func usage(format string, a ...any) error {
-	return fmt.Errorf("%w", inputErr{fmt.Errorf(format, a...)})
-}
-
-// inputErr marks CLI usage errors as exporter.ErrInput.
-type inputErr struct{ error }
-
-func (e inputErr) Unwrap() error      { return e.error }
-func (inputErr) Is(target error) bool { return target == exporter.ErrInput }
+// usage reports bad usage or input: exit 2.
+func usage(format string, a ...any) error { return exporter.Inputf(format, a...) }
 
 // sessionFlags are shared by every command that obtains a session.
 func sessionFlags() []cli.Flag {

@@ -24,7 +24,7 @@ func selectPair(c *cli.Context, sys System) (*config.Config, config.Pair, error)
 	path := config.Locate(c.String("config"), sys.Getenv, func() (string, error) { return userConfigDir(sys.Getenv) })
 	cfg, err := config.Load(path)
 	if err != nil {
-		return nil, config.Pair{}, inputErr{err}
+		return nil, config.Pair{}, usage("%w", err)
 	}
 	pair, err := cfg.Select(c.String("pair"))
 	if err != nil {

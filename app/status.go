@@ -94,7 +94,7 @@ func status(c *cli.Context, sys System) ([]statusRow, error) {
 		f, err = credfile.Parse(nil)
 	}
 	if err != nil {
-		return nil, inputErr{err}
+		return nil, usage("%w", err)
 	}
 	now := sys.Now()
 	rows := make([]statusRow, 0, len(pairs))
