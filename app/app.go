@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
+	"runtime"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -151,8 +151,8 @@ func request(c *cli.Context, sys System) (exporter.Request, config.Pair, error) 
 		pair.Target = c.String("target")
 	}
 	if c.IsSet("duration") {
-		if pair.Duration, err = ParseDuration(c.String("duration")); err != nil {
-			return exporter.Request{}, pair, err
+		if pair.Duration, err = config.ParseDuration(c.String("duration")); err != nil {
+			return exporter.Request{}, pair, usage("%w", err)
 		}
 	}
 	return exporter.Request{
@@ -228,23 +228,14 @@ func readToken(given, serial string, sys System) (string, error) {
 	return line, nil
 }
 
-// ParseDuration reads 12h, 90m, 1h30m or plain seconds.
-func ParseDuration(s string) (time.Duration, error) {
-	if s != "" && strings.Trim(s, "0123456789") == "" {
-		var n int64
-		if _, err := fmt.Sscan(s, &n); err == nil && n < 1<<31 {
-			return time.Duration(n) * time.Second, nil
-		}
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, usage("duration %q is not like 12h, 90m or 3600", s)
-	}
-	return d, nil
-}
-
+// home is where ~/.aws lives: %USERPROFILE% on Windows, as the AWS CLI
+// reads it there, else $HOME.
 func home(getenv func(string) string) string {
-	if h := firstEnv(getenv, "HOME", "USERPROFILE"); h != "" {
+	names := []string{"HOME", "USERPROFILE"}
+	if runtime.GOOS == "windows" {
+		names = []string{"USERPROFILE", "HOME"}
+	}
+	if h := firstEnv(getenv, names...); h != "" {
 		return h
 	}
 	h, _ := os.UserHomeDir()

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -100,9 +101,9 @@ func (d *duration) UnmarshalTOML(v any) error {
 	case int64:
 		d.Duration = time.Duration(x) * time.Second
 	case string:
-		p, err := time.ParseDuration(x)
+		p, err := ParseDuration(x)
 		if err != nil {
-			return fmt.Errorf("duration %q is not like 12h, 90m or 3600", x)
+			return err
 		}
 		d.Duration = p
 	default:
@@ -110,6 +111,18 @@ func (d *duration) UnmarshalTOML(v any) error {
 	}
 	d.set = true
 	return nil
+}
+
+// ParseDuration reads "12h", "90m", "1h30m" or a number of seconds.
+func ParseDuration(s string) (time.Duration, error) {
+	if n, err := strconv.ParseInt(s, 10, 32); err == nil {
+		return time.Duration(n) * time.Second, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("duration %q is not like 12h, 90m or 3600", s)
+	}
+	return d, nil
 }
 
 // command reads a string, split on white space, or an array of strings,
