@@ -10,6 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/internal/stsemu"
 )
@@ -260,5 +264,39 @@ func TestObtainNoWriteAndVerboseHideSecrets(t *testing.T) {
 		if strings.Contains(log.String(), secret) {
 			t.Errorf("verbose log shows %q", secret)
 		}
+	}
+}
+
+// fakeSTS answers GetSessionToken with fixed credentials.
+type fakeSTS struct {
+	STS
+	creds *types.Credentials
+}
+
+func (f fakeSTS) GetSessionToken(context.Context, *sts.GetSessionTokenInput, ...func(*sts.Options)) (*sts.GetSessionTokenOutput, error) {
+	return &sts.GetSessionTokenOutput{Credentials: f.creds}, nil
+}
+
+// TestObtainRefusesMalformedCredentials: whatever STS sends is checked
+// before it reaches the file, where a line break would inject keys.
+func TestObtainRefusesMalformedCredentials(t *testing.T) {
+	exp := now.Add(time.Hour)
+	for name, c := range map[string]*types.Credentials{
+		"missing":       {AccessKeyId: aws.String("ASIAX"), SecretAccessKey: aws.String("s")},
+		"line break":    {AccessKeyId: aws.String("ASIAX"), SecretAccessKey: aws.String("s"), SessionToken: aws.String("tok\n[aws-mfa]\naws_secret_access_key = evil"), Expiration: &exp},
+		"space":         {AccessKeyId: aws.String("ASIA X"), SecretAccessKey: aws.String("s"), SessionToken: aws.String("t"), Expiration: &exp},
+		"empty secret":  {AccessKeyId: aws.String("ASIAX"), SecretAccessKey: aws.String(""), SessionToken: aws.String("t"), Expiration: &exp},
+		"control bytes": {AccessKeyId: aws.String("ASIAX"), SecretAccessKey: aws.String("s\x00"), SessionToken: aws.String("t"), Expiration: &exp},
+	} {
+		t.Run(name, func(t *testing.T) {
+			fx := setup(t, aliceFile)
+			fx.deps.NewSTS = func(Keys, string, string) STS { return fakeSTS{creds: c} }
+			if _, err := Obtain(context.Background(), fx.req, fx.deps); err == nil {
+				t.Fatal("accepted")
+			}
+			if fx.file(t) != aliceFile {
+				t.Error("file changed")
+			}
+		})
 	}
 }
