@@ -164,11 +164,15 @@ func doctorCommand(sys System) *cli.Command {
 	return &cli.Command{
 		Name:  "doctor",
 		Usage: "check files, config and this shell; exit 1 when something needs attention",
-		Flags: []cli.Flag{&cli.StringFlag{Name: "config", Usage: "config `FILE`"}},
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
+			&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, EnvVars: []string{"AWS_MFA_PAIR"}, Usage: "check only this pair `NAME`"},
+		},
 		Action: func(c *cli.Context) error {
 			findings := setup.Doctor(setup.Checkup{
 				Paths:      credfile.Locate(sys.Getenv, home(sys.Getenv)),
 				ConfigPath: configPath(c, sys),
+				Pair:       c.String("pair"),
 				Getenv:     sys.Getenv,
 				Now:        sys.Now(),
 			})

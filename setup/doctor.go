@@ -24,6 +24,7 @@ type Finding struct {
 type Checkup struct {
 	Paths      credfile.Paths
 	ConfigPath string
+	Pair       string // check only this pair ("" for all)
 	Getenv     func(string) string
 	Now        time.Time
 }
@@ -55,7 +56,16 @@ func Doctor(c Checkup) []Finding {
 		add(false, err.Error(), "fix the line named; the AWS CLI cannot read the file either")
 		return out
 	}
-	for _, p := range cfg.Pairs {
+	pairs := cfg.Pairs
+	if c.Pair != "" {
+		p, err := cfg.Select(c.Pair)
+		if err != nil {
+			add(false, err.Error(), "name a pair from the config")
+			return out
+		}
+		pairs = []config.Pair{p}
+	}
+	for _, p := range pairs {
 		out = append(out, checkPair(creds, p, c.Now)...)
 	}
 	return append(out, checkEnv(c)...)

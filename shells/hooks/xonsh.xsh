@@ -14,3 +14,26 @@ def _aws_mfa(args):
     return subprocess.run([_aws_mfa_bin] + list(args), env=${...}.detype()).returncode
 
 aliases['aws-mfa'] = _aws_mfa
+
+_aws_mfa_vars = '@AWS_MFA_VARS@'.split()
+
+@events.on_pre_prompt
+def _aws_mfa_hook(**kwargs):
+    """Before each prompt: remove an expired session aws-mfa exported, warn
+    once when ten minutes are left, and set AWS_MFA_PROMPT."""
+    import sys, time
+    global _aws_mfa_warned
+    $AWS_MFA_PROMPT = ''
+    if 'AWS_MFA_EXPIRY' not in ${...}:
+        return
+    secs = int($AWS_MFA_EXPIRY) - int(time.time())
+    target = ${...}.get('AWS_MFA_TARGET', '')
+    if secs <= 0:
+        print(f'aws-mfa: the session for [{target}] expired and was removed from this shell; run aws-mfa env', file=sys.stderr)
+        for name in _aws_mfa_vars:
+            ${...}.pop(name, None)
+        return
+    if secs < 600 and globals().get('_aws_mfa_warned') != $AWS_MFA_EXPIRY:
+        _aws_mfa_warned = $AWS_MFA_EXPIRY
+        print(f'aws-mfa: the session for [{target}] expires in {secs // 60}m', file=sys.stderr)
+    $AWS_MFA_PROMPT = f'{target} {secs // 3600}h{secs % 3600 // 60:02d}m' if secs >= 3600 else f'{target} {secs // 60}m'
