@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -96,8 +97,13 @@ func newApp(sys System) *cli.App {
 	onUsageError := func(_ *cli.Context, err error, _ bool) error {
 		return usage("%v; see aws-mfa --help", err)
 	}
+	// urfave/cli keeps the version flag and printer in package variables;
+	// its flag takes -v, which is --verbose here, and prints to stderr.
+	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the version"}
+	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintf(sys.Stdout, "aws-mfa %s\n", c.App.Version) }
 	a := &cli.App{
 		Name:      "aws-mfa",
+		Version:   version(),
 		Usage:     "get an MFA session from STS and hand it to every AWS tool",
 		UsageText: "aws-mfa [options] [CODE]\naws-mfa env|exec|status|hook|setup|doctor [options] ...",
 		Writer:    sys.Stderr,
@@ -116,6 +122,14 @@ func newApp(sys System) *cli.App {
 		c.OnUsageError = onUsageError
 	}
 	return a
+}
+
+// version is the module version the binary was built from, or "dev".
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
 }
 
 // usage reports bad usage or input: exit 2.
