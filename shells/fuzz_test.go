@@ -1,6 +1,7 @@
 package shells
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -21,7 +22,7 @@ func fuzzRealShell(f *testing.F, sh realShell) {
 			if !errors.Is(err, ErrUnrepresentable) {
 				t.Fatal(err)
 			}
-			if utf8.ValidString(v) && !strings.ContainsRune(v, 0) && !(sh.dialect == "tcsh" && strings.ContainsAny(v, "\r\n")) {
+			if utf8.ValidString(v) && !strings.ContainsRune(v, 0) && !(strings.HasSuffix(sh.dialect, "csh") && strings.ContainsAny(v, "\r\n")) {
 				t.Fatalf("refused %q: %v", v, err)
 			}
 			return
@@ -32,10 +33,49 @@ func fuzzRealShell(f *testing.F, sh realShell) {
 	})
 }
 
-func FuzzPOSIX(f *testing.F) { fuzzRealShell(f, realShells[0]) } // bash
-func FuzzDash(f *testing.F)  { fuzzRealShell(f, realShells[1]) } // dash
-func FuzzFish(f *testing.F)  { fuzzRealShell(f, realShells[7]) } // fish
-func FuzzCsh(f *testing.F)   { fuzzRealShell(f, realShells[8]) } // tcsh
+func FuzzPOSIX(f *testing.F)  { fuzzRealShell(f, realShells[0]) }  // bash
+func FuzzDash(f *testing.F)   { fuzzRealShell(f, realShells[1]) }  // dash
+func FuzzFish(f *testing.F)   { fuzzRealShell(f, realShells[7]) }  // fish
+func FuzzCsh(f *testing.F)    { fuzzRealShell(f, realShells[8]) }  // tcsh
+func FuzzElvish(f *testing.F) { fuzzRealShell(f, realShells[10]) } // elvish
+func FuzzXonsh(f *testing.F)  { fuzzRealShell(f, realShells[11]) } // xonsh
+
+// FuzzNushell: the record nushell loads is JSON that decodes to the value.
+func FuzzNushell(f *testing.F) {
+	for _, v := range hostile {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		out, err := nushell{}.Export([]Var{{Name: "V", Value: v}})
+		if err != nil {
+			if utf8.ValidString(v) && !strings.ContainsRune(v, 0) {
+				t.Fatalf("refused %q", v)
+			}
+			return
+		}
+		var rec map[string]string
+		if err := json.Unmarshal([]byte(out), &rec); err != nil || len(rec) != 1 || rec["V"] != v {
+			t.Fatalf("%q decodes to %v (%v)", v, rec, err)
+		}
+	})
+}
+
+// FuzzCmd: cmd.exe output is refused, or is set "V=value" with the value
+// verbatim and nothing cmd.exe would expand in it.
+func FuzzCmd(f *testing.F) {
+	for _, v := range hostile {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		out, err := cmd{}.Export([]Var{{Name: "V", Value: v}})
+		if err != nil {
+			return
+		}
+		if out != "set \"V="+v+"\"\n" || strings.ContainsAny(v, "\"%!^\r\n\x00") {
+			t.Fatalf("%q gave %q", v, out)
+		}
+	})
+}
 
 func FuzzPowerShell(f *testing.F) {
 	for _, v := range hostile {
