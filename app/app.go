@@ -121,6 +121,7 @@ func newApp(sys System) *cli.App {
 	for _, c := range a.Commands {
 		c.OnUsageError = onUsageError
 	}
+	fastNames(a)
 	return a
 }
 
