@@ -21,8 +21,7 @@ import (
 // selectPair loads the config and picks the pair --pair or AWS_MFA_PAIR
 // names, else the default one.
 func selectPair(c *cli.Context, sys System) (*config.Config, config.Pair, error) {
-	path := config.Locate(c.String("config"), sys.Getenv, func() (string, error) { return userConfigDir(sys.Getenv) })
-	cfg, err := config.Load(path)
+	cfg, err := config.Load(configPath(c, sys))
 	if err != nil {
 		return nil, config.Pair{}, usage("%w", err)
 	}
