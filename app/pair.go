@@ -32,6 +32,11 @@ func selectPair(c *cli.Context, sys System) (*config.Config, config.Pair, error)
 	return cfg, pair, nil
 }
 
+// configPath is --config, else AWS_MFA_CONFIG, else the user config directory's.
+func configPath(c *cli.Context, sys System) string {
+	return config.Locate(c.String("config"), sys.Getenv, func() (string, error) { return userConfigDir(sys.Getenv) })
+}
+
 func orNone(path string) string {
 	if path == "" {
 		return "none"

@@ -107,10 +107,6 @@ func pairArg(pair string) string {
 	return " -p " + pair
 }
 
-func configPath(c *cli.Context, sys System) string {
-	return config.Locate(c.String("config"), sys.Getenv, func() (string, error) { return userConfigDir(sys.Getenv) })
-}
-
 // asker asks questions on the terminal: text to stderr, answers from the
 // terminal itself, so that pipes are left alone.
 type asker struct {
