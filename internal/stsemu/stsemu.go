@@ -44,6 +44,21 @@ const (
 	RegionRefused Fault = "region-disabled"
 )
 
+// canned are the faults answered with an STS error document, in STS's own
+// words; early ones come before the signature is checked.
+var canned = map[Fault]struct {
+	early          bool
+	status         int
+	typ, code, msg string
+}{
+	ServerError:   {true, http.StatusInternalServerError, "Receiver", "InternalFailure", "We encountered an internal error. Please try again."},
+	Throttling:    {true, http.StatusBadRequest, "Sender", "Throttling", "Rate exceeded"},
+	WrongCode:     {false, http.StatusForbidden, "Sender", "AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code. "},
+	ExpiredToken:  {false, http.StatusForbidden, "Sender", "ExpiredToken", "The security token included in the request is expired"},
+	SessionCreds:  {false, http.StatusForbidden, "Sender", "AccessDenied", "Cannot call GetSessionToken with session credentials"},
+	RegionRefused: {false, http.StatusForbidden, "Sender", "RegionDisabledException", "STS is not activated in this region for account"},
+}
+
 // User is an IAM user the emulator knows.
 type User struct {
 	AccessKeyID     string
@@ -135,11 +150,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		io.WriteString(w, "<<<not xml")
 		return
-	case ServerError:
-		writeError(w, http.StatusInternalServerError, "Receiver", "InternalFailure", "We encountered an internal error. Please try again.")
-		return
-	case Throttling:
-		writeError(w, http.StatusBadRequest, "Sender", "Throttling", "Rate exceeded")
+	}
+	if c, ok := canned[fault]; ok && c.early {
+		writeError(w, c.status, c.typ, c.code, c.msg)
 		return
 	}
 
@@ -167,18 +180,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Sender", "InvalidAction", "bad version")
 		return
 	}
-	switch fault {
-	case WrongCode:
-		writeError(w, http.StatusForbidden, "Sender", "AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code. ")
-		return
-	case ExpiredToken:
-		writeError(w, http.StatusForbidden, "Sender", "ExpiredToken", "The security token included in the request is expired")
-		return
-	case SessionCreds:
-		writeError(w, http.StatusForbidden, "Sender", "AccessDenied", "Cannot call GetSessionToken with session credentials")
-		return
-	case RegionRefused:
-		writeError(w, http.StatusForbidden, "Sender", "RegionDisabledException", "STS is not activated in this region for account")
+	if c, ok := canned[fault]; ok {
+		writeError(w, c.status, c.typ, c.code, c.msg)
 		return
 	}
 	if code, msg := checkMFA(form, user); code != "" {
