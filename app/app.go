@@ -35,7 +35,7 @@ type System struct {
 	Getenv     func(string) string
 	Environ    func() []string
 	Now        func() time.Time
-	IsTerminal func(io.Reader) bool
+	IsTerminal func(stream any) bool // stdin or stdout
 	// ParentProcess names the process that started aws-mfa, or "".
 	ParentProcess func() string
 	// Exec replaces aws-mfa with a command (or runs it and exits).
@@ -65,9 +65,9 @@ func OS() System {
 	}
 }
 
-// isTerminal reports whether r is a character device, as a terminal is.
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
+// isTerminal reports whether stream is a character device, as a terminal is.
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
 	if !ok {
 		return false
 	}

@@ -28,6 +28,9 @@ func envCommand(sys System) *cli.Command {
 			if err != nil {
 				return err
 			}
+			if sys.IsTerminal(sys.Stdout) && sys.Getenv("AWS_MFA_SHELL") == "" && c.String("format") == "shell" {
+				fmt.Fprintln(sys.Stderr, `aws-mfa: this only prints; to apply it run eval "$(aws-mfa env)", or load the hook (aws-mfa hook --help)`)
+			}
 			_, err = fmt.Fprint(sys.Stdout, out)
 			return err
 		},

@@ -28,7 +28,7 @@ func testSystem(t *testing.T, home string) (System, *bytes.Buffer, *int) {
 		Getenv:        func(k string) string { return env[k] },
 		Environ:       func() []string { return nil },
 		Now:           time.Now,
-		IsTerminal:    func(io.Reader) bool { return false },
+		IsTerminal:    func(any) bool { return false },
 		ParentProcess: func() string { return "" },
 		TTY: func() (io.ReadWriteCloser, error) {
 			opened++
@@ -73,7 +73,7 @@ func TestRefreshPromptsOnATerminal(t *testing.T) {
 	os.MkdirAll(filepath.Join(home, ".aws"), 0o700)
 	os.WriteFile(filepath.Join(home, ".aws", "credentials"), []byte("[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = s\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"), 0o600)
 	sys, stderr, _ := testSystem(t, home)
-	sys.IsTerminal = func(io.Reader) bool { return true }
+	sys.IsTerminal = func(s any) bool { return s == sys.Stdin }
 	sys.Stdin = strings.NewReader("12345\n") // five digits: refused before any request
 	if rc := Run([]string{"aws-mfa", "--endpoint-url", "http://127.0.0.1:1"}, sys); rc != ExitUsage {
 		t.Fatalf("exit %d: %s", rc, stderr)
@@ -81,5 +81,22 @@ func TestRefreshPromptsOnATerminal(t *testing.T) {
 	want := "MFA code for arn:aws:iam::123456789012:mfa/alice: aws-mfa: MFA code must be exactly six digits, as your authenticator shows it\n"
 	if stderr.String() != want {
 		t.Errorf("stderr %q\nwant   %q", stderr, want)
+	}
+}
+
+func TestEnvOnATerminalSaysItOnlyPrints(t *testing.T) {
+	home := t.TempDir()
+	os.MkdirAll(filepath.Join(home, ".aws"), 0o700)
+	exp := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	os.WriteFile(filepath.Join(home, ".aws", "credentials"), []byte("[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = s\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n[default]\naws_access_key_id = ASIAX\naws_secret_access_key = s\naws_session_token = t\nexpiration = "+exp+"\n"), 0o600)
+	sys, stderr, _ := testSystem(t, home)
+	var stdout bytes.Buffer
+	sys.Stdout = &stdout
+	sys.IsTerminal = func(s any) bool { return s == sys.Stdout }
+	if rc := Run([]string{"aws-mfa", "env", "--shell", "bash"}, sys); rc != 0 {
+		t.Fatalf("exit %d: %s", rc, stderr)
+	}
+	if !strings.Contains(stderr.String(), `to apply it run eval "$(aws-mfa env)"`) || !strings.Contains(stdout.String(), "export AWS_SESSION_TOKEN='t'") {
+		t.Errorf("stdout %q\nstderr %q", stdout.String(), stderr)
 	}
 }
