@@ -53,6 +53,7 @@ func runSetup(c *cli.Context, sys System) error {
 		return usage("setup --pair NAME needs --source and --target")
 	}
 	devices := setup.AWS{
+		Source:  req.Source,
 		Region:  region,
 		STSURL:  firstNonEmpty(endpoint, firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL")),
 		IAMURL:  firstNonEmpty(endpoint, firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL")),

@@ -226,7 +226,7 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 	path := req.Paths.Credentials
 	s := creds.Section(req.Source)
 	if s == nil {
-		return nil, Inputf("no [%s] profile in %s; copy your long-term keys there (see Quick start in the README: copy [default] to [%s] and add mfa_serial)", req.Source, path, req.Source)
+		return nil, Inputf("no [%s] profile in %s; run `aws-mfa setup` to create it from [%s], or copy your long-term keys there and add mfa_serial (Quick start in the README)", req.Source, path, req.Target)
 	}
 	src := &source{
 		keys:   Keys{s.Get("aws_access_key_id"), s.Get("aws_secret_access_key")},

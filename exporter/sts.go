@@ -39,6 +39,13 @@ func NewSTS(keys Keys, region, endpoint string, timeout time.Duration) STS {
 	return sts.New(opts)
 }
 
+// ExplainError turns an error from an STS or IAM call made with the
+// source profile's keys into one line that says what happened and what to
+// do next.
+func ExplainError(err error, req Request, endpoint string) error {
+	return stsError(err, &req, endpoint)
+}
+
 // stsError turns what the SDK returned into one line that says what
 // happened and what to do next.
 func stsError(err error, req *Request, endpoint string) error {

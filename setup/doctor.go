@@ -94,6 +94,8 @@ func checkPair(creds *credfile.File, p config.Pair, now time.Time) []Finding {
 	switch {
 	case t == nil || t.Get("aws_access_key_id") == "":
 		add(true, name+"["+p.Target+"] has no session yet", "")
+	case !t.Has("aws_session_token") && t.Get("aws_access_key_id") == src.Get("aws_access_key_id") && t.Get("aws_secret_access_key") == src.Get("aws_secret_access_key"):
+		add(true, name+"["+p.Target+"] still holds the long-term keys kept in ["+p.Source+"]; the first refresh replaces them", "")
 	case !t.Has("aws_session_token"):
 		add(false, name+"["+p.Target+"] holds long-term keys, which a refresh would replace", "aws-mfa setup"+pairFlag(p)+" (copies them to ["+p.Source+"] first)")
 	default:

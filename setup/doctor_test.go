@@ -24,6 +24,7 @@ func TestDoctor(t *testing.T) {
 		fix     string
 	}{
 		{name: "healthy", creds: healthy, env: map[string]string{"AWS_MFA_SHELL": "zsh"}},
+		{name: "just set up", creds: "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = s\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n[default]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = s\n"},
 		{name: "world readable", creds: healthy, mode: 0o644, problem: "is readable by others", fix: "chmod 600"},
 		{name: "no file", problem: "no credentials file", fix: "aws configure"},
 		{name: "unparseable", creds: "[a]\n[a]\n", problem: "appears twice", fix: "fix the line"},

@@ -270,6 +270,7 @@ func mask(b []byte) []byte {
 
 // AWS finds devices with the real IAM and STS, called with the keys.
 type AWS struct {
+	Source                 string // the profile the keys come from, for messages
 	Region, STSURL, IAMURL string
 	Timeout                time.Duration
 }
@@ -285,9 +286,15 @@ func (a AWS) List(ctx context.Context, keys exporter.Keys) ([]string, error) {
 	if a.STSURL != "" {
 		so.BaseEndpoint = aws.String(a.STSURL)
 	}
+	explain := func(err error, endpoint string) error {
+		if endpoint == "" {
+			endpoint = "AWS"
+		}
+		return exporter.ExplainError(err, exporter.Request{Source: a.Source, Timeout: a.Timeout}, endpoint)
+	}
 	who, err := sts.New(so).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		return nil, fmt.Errorf("cannot identify the keys with STS GetCallerIdentity (%v); check them, your network or --endpoint-url", err)
+		return nil, fmt.Errorf("identify the keys with GetCallerIdentity: %w", explain(err, a.STSURL))
 	}
 	arn := aws.ToString(who.Arn)
 	i := strings.LastIndex(arn, "/")
@@ -300,7 +307,7 @@ func (a AWS) List(ctx context.Context, keys exporter.Keys) ([]string, error) {
 	}
 	out, err := iam.New(io).ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: aws.String(arn[i+1:])})
 	if err != nil {
-		return nil, fmt.Errorf("cannot list MFA devices with IAM ListMFADevices (%v); pass --serial ARN instead", err)
+		return nil, fmt.Errorf("list MFA devices with IAM ListMFADevices: %w; or pass --serial ARN", explain(err, a.IAMURL))
 	}
 	serials := make([]string, 0, len(out.MFADevices))
 	for _, dev := range out.MFADevices {
