@@ -58,10 +58,17 @@ func TestReadOnlyDirectory(t *testing.T) {
 	cmd := exec.Command(bin, "-test.run=^TestReadOnlyDirectory$")
 	cmd.Env = append(os.Environ(), "CREDFILE_RO_PATH="+path)
 	if os.Geteuid() == 0 {
-		for d := dir; d != "/"; d = filepath.Dir(d) {
-			if st, err := os.Stat(d); err == nil && st.Mode().Perm()&0o005 != 0o005 {
-				os.Chmod(d, st.Mode().Perm()|0o005)
+		// The test's own directories are opened to the unprivileged user;
+		// anything above them must be open already, or the test skips.
+		top := filepath.Dir(filepath.Dir(dir)) // the temp root, e.g. /tmp
+		for d := top; d != "/"; d = filepath.Dir(d) {
+			if st, err := os.Stat(d); err != nil || st.Mode().Perm()&0o001 == 0 {
+				t.Skipf("%s is closed to other users; set TMPDIR to an open directory", d)
 			}
+		}
+		for d := dir; d != top; d = filepath.Dir(d) {
+			st, _ := os.Stat(d)
+			os.Chmod(d, st.Mode().Perm()|0o005)
 		}
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 	}
