@@ -32,10 +32,13 @@ aws-mfa() {
 }
 
 # _aws_mfa_left sets _aws_mfa_secs to the seconds the exported session has
-# left, without starting a process.
+# left. bash 5 has $EPOCHSECONDS and bash 4.2 printf's %(%s)T, so neither
+# starts a process; only bash 3.2 (macOS's /bin/bash) runs date(1).
 _aws_mfa_left() {
 	local now=${EPOCHSECONDS-}
-	[ -n "$now" ] || printf -v now '%(%s)T' -1
+	if [ -z "$now" ]; then
+		printf -v now '%(%s)T' -1 2>/dev/null || now=$(date +%s)
+	fi
 	_aws_mfa_secs=$((AWS_MFA_EXPIRY - now))
 }
 
@@ -71,19 +74,23 @@ aws_mfa_prompt() {
 	printf '%s' "${AWS_MFA_PROMPT-}"
 }
 
-# Register the hook once, first, in either form of PROMPT_COMMAND.
-if [[ -v PROMPT_COMMAND && ${PROMPT_COMMAND@a} == *a* ]]; then
+# Register the hook once, first, in either form of PROMPT_COMMAND: an
+# array (bash 5.1) or a string. The syntax here parses in bash 3.2 too.
+case "$(declare -p PROMPT_COMMAND 2>/dev/null)" in
+"declare -a"*)
 	case " ${PROMPT_COMMAND[*]} " in
 	*" _aws_mfa_hook "*) ;;
 	*) PROMPT_COMMAND=(_aws_mfa_hook "${PROMPT_COMMAND[@]}") ;;
 	esac
-else
+	;;
+*)
 	# shellcheck disable=SC2128,SC2178 # here it is the string form
 	case ";${PROMPT_COMMAND-};" in
 	*";_aws_mfa_hook;"*) ;;
 	*) PROMPT_COMMAND="_aws_mfa_hook${PROMPT_COMMAND:+;$PROMPT_COMMAND}" ;;
 	esac
-fi
+	;;
+esac
 
 # Completion: subcommands, flags, shell names and pair names, from the
 # binary itself (urfave/cli writes completions to stderr).
