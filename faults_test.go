@@ -17,15 +17,27 @@ import (
 
 const aliceSource = "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
 
+// faultRig starts an STS emulator and gives the built binary and a
+// directory whose credentials file holds content, with exactly mode.
+func faultRig(t *testing.T, content string, mode os.FileMode) (emu *stsemu.Server, bin, dir, creds string) {
+	t.Helper()
+	emu = stsemu.Start(alice)
+	t.Cleanup(emu.Close)
+	dir = t.TempDir()
+	creds = filepath.Join(dir, "credentials")
+	if err := os.WriteFile(creds, []byte(content), mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(creds, mode); err != nil { // whatever the umask
+		t.Fatal(err)
+	}
+	return emu, toolBinary(t), dir, creds
+}
+
 // TestFiftyConcurrentProcesses has 50 aws-mfa processes write 50 targets
 // into one file at once. The lock must keep every one of them.
 func TestFiftyConcurrentProcesses(t *testing.T) {
-	emu := stsemu.Start(alice)
-	defer emu.Close()
-	bin := toolBinary(t)
-	dir := t.TempDir()
-	creds := filepath.Join(dir, "credentials")
-	os.WriteFile(creds, []byte("# shared\n"+aliceSource), 0o600)
+	emu, bin, dir, creds := faultRig(t, "# shared\n"+aliceSource, 0o600)
 
 	var wg sync.WaitGroup
 	errs := make(chan string, 50)
@@ -71,15 +83,10 @@ func TestFiftyConcurrentProcesses(t *testing.T) {
 // TestSecretsNeverPrinted runs failing paths and --verbose and scans all
 // output for the long-term secret, the session's secret and its token.
 func TestSecretsNeverPrinted(t *testing.T) {
-	emu := stsemu.Start(alice)
-	defer emu.Close()
-	bin := toolBinary(t)
-	dir := t.TempDir()
-	creds := filepath.Join(dir, "credentials")
+	emu, bin, dir, creds := faultRig(t, aliceSource, 0o600)
 	env := peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL)
 
 	// A session to have secrets to look for.
-	os.WriteFile(creds, []byte(aliceSource), 0o600)
 	if _, stderr, err := run(t, env, bin, "--verbose", "314159"); err != nil {
 		t.Fatal(stderr)
 	}
@@ -129,13 +136,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 // TestPrivateUnderUmask000 refreshes a world-readable file with umask 000:
 // the result is 0600 all the same.
 func TestPrivateUnderUmask000(t *testing.T) {
-	emu := stsemu.Start(alice)
-	defer emu.Close()
-	bin := toolBinary(t)
-	dir := t.TempDir()
-	creds := filepath.Join(dir, "credentials")
-	os.WriteFile(creds, []byte(aliceSource), 0o666)
-	os.Chmod(creds, 0o666)
+	emu, bin, dir, creds := faultRig(t, aliceSource, 0o666)
 	old := syscall.Umask(0)
 	_, stderr, err := run(t, peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL), bin, "314159")
 	syscall.Umask(old)

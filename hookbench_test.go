@@ -36,21 +36,9 @@ t2=$EPOCHREALTIME
 				"bash": {"--norc", "-c", script + `echo $(( ${t1/./} - ${t0/./} )) $(( ${t2/./} - ${t1/./} ))`},
 				"zsh":  {"-f", "-c", "zmodload zsh/datetime; " + script + `printf "%.0f %.0f\\n" $(( (t1 - t0) * 1e6 )) $(( (t2 - t1) * 1e6 ))`},
 			}[sh]
-			var hookUS, emptyUS float64
-			b.ResetTimer()
-			for range b.N {
-				out, stderr, err := run(nil, peerEnv(dir), sh, args...)
-				if err != nil {
-					b.Fatalf("%v %s", err, stderr)
-				}
-				f := strings.Fields(out)
-				h, _ := strconv.ParseFloat(f[0], 64)
-				e, _ := strconv.ParseFloat(f[1], 64)
-				hookUS += h / 1000
-				emptyUS += e / 1000
-			}
-			b.ReportMetric(hookUS/float64(b.N), "µs/hook-call")
-			b.ReportMetric(emptyUS/float64(b.N), "µs/empty-call")
+			hookUS, emptyUS := timePair(b, peerEnv(dir), 1000, sh, args...)
+			b.ReportMetric(hookUS, "µs/hook-call")
+			b.ReportMetric(emptyUS, "µs/empty-call")
 		})
 	}
 }
@@ -68,19 +56,25 @@ t0=$EPOCHREALTIME; for ((i = 0; i < 50; i++)); do aws-mfa env 2>/dev/null; done
 t1=$EPOCHREALTIME; for ((i = 0; i < 50; i++)); do out=$("$_aws_mfa_bin" env --shell bash 2>/dev/null) && eval "$out"; done
 t2=$EPOCHREALTIME
 echo $(( (${t1/[.,]/} - ${t0/[.,]/}) )) $(( (${t2/[.,]/} - ${t1/[.,]/}) ))`
-	var wrapped, direct float64
+	wrapped, direct := timePair(b, env, 50, "bash", "--norc", "-c", script)
+	b.ReportMetric(wrapped, "µs/wrapped")
+	b.ReportMetric(direct, "µs/direct")
+}
+
+// timePair runs a shell script b.N times that prints two totals in
+// microseconds, each over calls calls, and returns their means per call.
+func timePair(b *testing.B, env []string, calls int, name string, args ...string) (first, second float64) {
 	b.ResetTimer()
 	for range b.N {
-		out, stderr, err := run(nil, env, "bash", "--norc", "-c", script)
+		out, stderr, err := run(nil, env, name, args...)
 		if err != nil {
 			b.Fatalf("%v %s", err, stderr)
 		}
 		f := strings.Fields(out)
-		w, _ := strconv.ParseFloat(f[0], 64)
-		d, _ := strconv.ParseFloat(f[1], 64)
-		wrapped += w / 50
-		direct += d / 50
+		x, _ := strconv.ParseFloat(f[0], 64)
+		y, _ := strconv.ParseFloat(f[1], 64)
+		first += x / float64(calls)
+		second += y / float64(calls)
 	}
-	b.ReportMetric(wrapped/float64(b.N), "µs/wrapped")
-	b.ReportMetric(direct/float64(b.N), "µs/direct")
+	return first / float64(b.N), second / float64(b.N)
 }
