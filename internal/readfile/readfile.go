@@ -1,0 +1,74 @@
+// Package readfile reads the small text files aws-mfa trusts no more than
+// any other input: it opens them without blocking (a FIFO or a device in
+// their place must not hang the command), refuses anything but a regular
+// file, and never reads more than a caller's limit.
+package readfile
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+)
+
+var (
+	// ErrNotRegular marks a path that is a FIFO, a device, a directory or
+	// anything else but a regular file.
+	ErrNotRegular = errors.New("not a regular file")
+	// ErrTooLarge marks a file over the caller's limit.
+	ErrTooLarge = errors.New("file too large")
+)
+
+// Read returns the contents of the regular file at path, at most limit
+// bytes. A missing file is reported with an error that wraps
+// fs.ErrNotExist; a permission problem wraps fs.ErrPermission. Errors name
+// the path, never the file's content.
+func Read(path string, limit int64) ([]byte, error) {
+	f, err := open(path)
+	if err != nil {
+		return nil, err // *fs.PathError: "open PATH: reason"
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %w (%s)", path, ErrNotRegular, kind(st.Mode()))
+	}
+	if st.Size() > limit {
+		return nil, fmt.Errorf("%s: %w (over %s)", path, ErrTooLarge, size(limit))
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if int64(len(data)) > limit { // grew while being read
+		return nil, fmt.Errorf("%s: %w (over %s)", path, ErrTooLarge, size(limit))
+	}
+	return data, nil
+}
+
+func kind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a plain file"
+}
+
+func size(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	if n >= 1<<10 && n%(1<<10) == 0 {
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
