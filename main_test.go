@@ -16,16 +16,17 @@ import (
 	"github.com/aws-mfa/aws-mfa/app"
 	"github.com/aws-mfa/aws-mfa/internal/peers"
 	"github.com/aws-mfa/aws-mfa/internal/stsemu"
+	"github.com/aws-mfa/aws-mfa/internal/testproc"
 )
 
 var updateScripts = flag.Bool("update", false, "rewrite the golden files in testdata/script")
 
 func TestMain(m *testing.M) {
-	code := testscript.RunMain(m, map[string]func() int{
-		"aws-mfa": func() int { return app.Run(os.Args, app.OS()) },
+	// testscript.Main exits the process itself; the wrapper stops the
+	// shared moto servers and fails the run if a test left a process behind.
+	testscript.Main(testproc.Wrap(m, peers.StopAll), map[string]func(){
+		"aws-mfa": func() { os.Exit(app.Run(os.Args, app.OS())) },
 	})
-	peers.StopAll()
-	os.Exit(code)
 }
 
 // The user every script's STS emulator knows.

@@ -37,18 +37,21 @@ var (
 	mu          sync.Mutex
 	accounts    = map[string]*Account{}
 	ownServers  = map[bool]string{}
-	ownCmds     []*exec.Cmd
+	ownStops    []func()
 	ownServerMu sync.Mutex
 )
 
-// StopAll stops the servers this process started. Call it from TestMain.
+// StopAll stops the servers this process started and waits for them to
+// exit. Call it from TestMain (testproc.Wrap(m, peers.StopAll)); should the
+// test binary die first, the servers die with it (see start).
 func StopAll() {
 	ownServerMu.Lock()
 	defer ownServerMu.Unlock()
-	for _, c := range ownCmds {
-		_ = c.Process.Kill()
+	for _, stop := range ownStops {
+		stop()
 	}
-	ownCmds = nil
+	ownStops = nil
+	ownServers = map[bool]string{}
 }
 
 // inCI is true where .ci/run provides moto: then a missing moto fails.
@@ -85,12 +88,12 @@ func Moto(t testing.TB, auth bool) string {
 	if auth {
 		cmd.Env = append(cmd.Env, fmt.Sprintf("INITIAL_NO_AUTH_ACTION_COUNT=%d", ProvisionCalls))
 	}
-	if err := cmd.Start(); err != nil {
+	stop, err := start(cmd)
+	if err != nil {
 		t.Fatalf("start moto: %v", err)
 	}
 	// Tests share the server; TestMain stops it with StopAll.
-	ownCmds = append(ownCmds, cmd)
-	go func() { _ = cmd.Wait() }()
+	ownStops = append(ownStops, stop)
 	url := "http://127.0.0.1:" + port
 	waitUp(t, url)
 	ownServers[auth] = url

@@ -1,0 +1,8 @@
+//go:build unix && !linux
+
+package peers
+
+import "syscall"
+
+// procAttr puts the server in its own process group.
+func procAttr() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setpgid: true} }
