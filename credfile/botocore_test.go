@@ -17,8 +17,9 @@ import (
 // Python process.
 type botocore struct {
 	mu  sync.Mutex
-	in  io.Writer
+	in  io.WriteCloser
 	out *bufio.Reader
+	cmd *exec.Cmd
 }
 
 var (
@@ -42,7 +43,7 @@ func startBotocore(t testing.TB) *botocore {
 			botocoreErr = err.Error()
 			return
 		}
-		botocorePeer = &botocore{in: in, out: bufio.NewReaderSize(out, 1<<20)}
+		botocorePeer = &botocore{in: in, out: bufio.NewReaderSize(out, 1<<20), cmd: cmd}
 	})
 	if botocorePeer == nil {
 		if os.Getenv("CI") == "true" {
@@ -51,6 +52,15 @@ func startBotocore(t testing.TB) *botocore {
 		t.Skip(botocoreErr)
 	}
 	return botocorePeer
+}
+
+// stopBotocore ends the Python process, if one was started: it exits at
+// the end of its input.
+func stopBotocore() {
+	if b := botocorePeer; b != nil {
+		b.in.Close()
+		_ = b.cmd.Wait()
+	}
 }
 
 // parse returns botocore's sections, or ok=false where it fails to parse.

@@ -8,4 +8,4 @@ import (
 )
 
 // TestMain fails the run if a test leaves a process it started running.
-func TestMain(m *testing.M) { os.Exit(testproc.Wrap(m).Run()) }
+func TestMain(m *testing.M) { os.Exit(testproc.Wrap(m, stopBotocore).Run()) }
