@@ -42,7 +42,7 @@ func (r wrapped) Run() int {
 	for _, f := range r.stop {
 		f()
 	}
-	left := Survivors(id, 2*time.Second)
+	left := Survivors(id, 5*time.Second)
 	for _, p := range left {
 		fmt.Fprintf(r.w, "testproc: a test left process %d running: %s\n", p.PID, p.Cmd)
 		if proc, err := os.FindProcess(p.PID); err == nil {
