@@ -18,6 +18,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 )
 
 // Exit codes.
@@ -166,7 +167,7 @@ func request(c *cli.Context, sys System) (exporter.Request, config.Pair, error) 
 		pair.Target = c.String("target")
 	}
 	if c.IsSet("duration") {
-		if pair.Duration, err = config.ParseDuration(c.String("duration")); err != nil {
+		if pair.Duration, err = stsparam.ParseDuration(c.String("duration")); err != nil {
 			return exporter.Request{}, pair, usage("%w", err)
 		}
 	}

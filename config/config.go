@@ -4,18 +4,18 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 )
 
 // ErrInvalid marks a config file that is present but wrong.
@@ -99,9 +99,13 @@ type duration struct {
 func (d *duration) UnmarshalTOML(v any) error {
 	switch x := v.(type) {
 	case int64:
-		d.Duration = time.Duration(x) * time.Second
+		p, err := stsparam.Seconds(x)
+		if err != nil {
+			return err
+		}
+		d.Duration = p
 	case string:
-		p, err := ParseDuration(x)
+		p, err := stsparam.ParseDuration(x)
 		if err != nil {
 			return err
 		}
@@ -111,18 +115,6 @@ func (d *duration) UnmarshalTOML(v any) error {
 	}
 	d.set = true
 	return nil
-}
-
-// ParseDuration reads "12h", "90m", "1h30m" or a number of seconds.
-func ParseDuration(s string) (time.Duration, error) {
-	if n, err := strconv.ParseInt(s, 10, 32); err == nil {
-		return time.Duration(n) * time.Second, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("duration %q is not like 12h, 90m or 3600", s)
-	}
-	return d, nil
 }
 
 // command reads a string, split on white space, or an array of strings,
@@ -239,23 +231,6 @@ func Parse(path string, data []byte) (*Config, error) {
 	return c, nil
 }
 
-// Patterns from IAM's and STS's documentation. Lengths are checked apart:
-// counted repetitions like {1,512} compile to large programs at start-up.
-var (
-	roleARN   = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]+:role/[\w+=,.@/-]+$`)
-	serialARN = regexp.MustCompile(`^(arn:aws[a-z-]*:iam::[0-9]+:(mfa|u2f)/[\w+=,.@/-]+|[A-Z0-9]+)$`)
-	nameRE    = regexp.MustCompile(`^[\w+=,.@-]+$`)
-	accountRE = regexp.MustCompile(`::[0-9]{12}:`)
-)
-
-func validRoleARN(s string) bool {
-	return len(s) <= 2048 && roleARN.MatchString(s) && accountRE.MatchString(s)
-}
-
-func validSerial(s string) bool {
-	return len(s) >= 9 && len(s) <= 256 && serialARN.MatchString(s) && (!strings.HasPrefix(s, "arn:") || accountRE.MatchString(s))
-}
-
 func resolve(name string, t pairTOML, d defaultsTOML) (Pair, error) {
 	p := Pair{
 		Name:            name,
@@ -264,7 +239,7 @@ func resolve(name string, t pairTOML, d defaultsTOML) (Pair, error) {
 		Serial:          t.MFASerial,
 		Duration:        or(t.Duration, or(d.Duration, DefaultDur)),
 		Margin:          or(t.RefreshMargin, or(d.RefreshMargin, DefaultMargin)),
-		Region:          firstNonEmpty(t.Region, d.Region),
+		Region:          cmp.Or(t.Region, d.Region),
 		Endpoint:        t.EndpointURL,
 		RoleARN:         t.RoleARN,
 		RoleSessionName: t.RoleSessionName,
@@ -282,19 +257,22 @@ func resolve(name string, t pairTOML, d defaultsTOML) (Pair, error) {
 		return p, errors.New("needs both source and target")
 	case p.Source == p.Target:
 		return p, fmt.Errorf("target %q is its own source; the session must go to another profile", p.Target)
-	case p.Serial != "" && !validSerial(p.Serial):
-		return p, fmt.Errorf("mfa_serial %q is not an MFA device ARN like arn:aws:iam::123456789012:mfa/NAME", p.Serial)
-	case p.RoleARN != "" && !validRoleARN(p.RoleARN):
-		return p, fmt.Errorf("role_arn %q is not a role ARN like arn:aws:iam::123456789012:role/NAME", p.RoleARN)
-	case p.Endpoint != "" && !validURL(p.Endpoint):
-		return p, fmt.Errorf("endpoint_url %q is not an http or https URL like https://sts.eu-west-1.amazonaws.com", p.Endpoint)
 	case p.RoleARN == "" && (p.RoleSessionName != "" || p.ExternalID != ""):
 		return p, errors.New("role_session_name and external_id need role_arn")
-	case p.RoleSessionName != "" && (len(p.RoleSessionName) < 2 || len(p.RoleSessionName) > 64 || !nameRE.MatchString(p.RoleSessionName)):
-		return p, fmt.Errorf("role_session_name %q must be 2 to 64 of letters, digits and +=,.@_-", p.RoleSessionName)
 	}
-	if err := CheckDuration(p.Duration, p.RoleARN != ""); err != nil {
-		return p, err
+	// The STS parameters, by the same rules the refresh applies.
+	for _, err := range []error{
+		optional(p.Serial, stsparam.CheckSerial),
+		optional(p.RoleARN, stsparam.CheckRoleARN),
+		optional(p.RoleSessionName, stsparam.CheckRoleSessionName),
+		optional(p.ExternalID, stsparam.CheckExternalID),
+		optional(p.Endpoint, stsparam.CheckEndpoint),
+		optional(p.Region, stsparam.CheckRegion),
+		stsparam.CheckDuration(p.Duration, p.RoleARN != ""),
+	} {
+		if err != nil {
+			return p, err
+		}
 	}
 	if p.TokenTimeout <= 0 {
 		return p, fmt.Errorf("token_timeout %s must be positive", p.TokenTimeout)
@@ -305,21 +283,12 @@ func resolve(name string, t pairTOML, d defaultsTOML) (Pair, error) {
 	return p, nil
 }
 
-func validURL(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
-}
-
-// CheckDuration applies STS's limits: 15m to 36h for GetSessionToken,
-// 15m to 12h for AssumeRole.
-func CheckDuration(d time.Duration, role bool) error {
-	if role && (d < 15*time.Minute || d > 12*time.Hour) {
-		return fmt.Errorf("duration %s is outside what AssumeRole allows (15m to 12h); the role's MaxSessionDuration may be lower still", d)
+// optional applies check to a value that is set; unset is fine.
+func optional(v string, check func(string) error) error {
+	if v == "" {
+		return nil
 	}
-	if d < 15*time.Minute || d > 36*time.Hour {
-		return fmt.Errorf("duration %s is outside what STS allows (15m to 36h)", d)
-	}
-	return nil
+	return check(v)
 }
 
 func (c *Config) validate() error {
@@ -371,13 +340,4 @@ func (c *Config) Select(name string) (Pair, error) {
 		names[i] = p.Name
 	}
 	return Pair{}, fmt.Errorf("no pair named %q; the pairs are %s", name, strings.Join(names, ", "))
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

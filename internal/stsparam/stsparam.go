@@ -1,0 +1,260 @@
+// Package stsparam is the one home of the rules for values aws-mfa sends
+// to STS: session durations, MFA serials and codes, role ARNs, session
+// names and external ids, regions and endpoint URLs. The config, the
+// command line and the STS caller all check values here, so a value one
+// of them accepts is never refused by another.
+//
+// The rules are STS's and IAM's documented ones, checked by hand rather
+// than with regexps: counted repetitions compile to large programs at
+// start-up, and aws-mfa runs in every prompt. Errors never quote the
+// value: it may come from a file that holds secrets, so they say what is
+// wrong with it instead.
+package stsparam
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Duration limits of the two STS calls aws-mfa makes.
+const (
+	MinDuration        = 15 * time.Minute // both calls
+	MaxSessionDuration = 36 * time.Hour   // GetSessionToken for an IAM user
+	MaxRoleDuration    = 12 * time.Hour   // AssumeRole; a role's MaxSessionDuration may be lower
+)
+
+// DefaultRegion is where STS is called when neither the pair, the source
+// profile nor the environment names a region, as the AWS CLI does.
+const DefaultRegion = "us-east-1"
+
+// maxSeconds is the largest whole number of seconds a time.Duration holds.
+const maxSeconds = math.MaxInt64 / int64(time.Second)
+
+// Seconds converts a whole number of seconds, as TOML integers give it,
+// refusing what a time.Duration cannot hold instead of wrapping around.
+func Seconds(n int64) (time.Duration, error) {
+	if n > maxSeconds || n < -maxSeconds {
+		return 0, errors.New("duration is too large; give it like 12h, 90m or 3600 (seconds)")
+	}
+	return time.Duration(n) * time.Second, nil
+}
+
+// ParseDuration reads a duration as a person writes it: "12h", "90m",
+// "1h30m", or a whole number of seconds ("3600").
+func ParseDuration(s string) (time.Duration, error) {
+	if s != "" && strings.Trim(s, "+-0123456789") == "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			if errors.Is(err, strconv.ErrRange) {
+				return Seconds(math.MaxInt64)
+			}
+			return 0, errors.New("duration is not like 12h, 90m or 3600 (seconds)")
+		}
+		return Seconds(n)
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, errors.New("duration is not like 12h, 90m or 3600 (seconds)")
+	}
+	return d, nil
+}
+
+// CheckDuration applies STS's limits: 15m to 36h for GetSessionToken,
+// 15m to 12h for AssumeRole (role is true).
+func CheckDuration(d time.Duration, role bool) error {
+	if role && (d < MinDuration || d > MaxRoleDuration) {
+		return fmt.Errorf("duration %s is outside what AssumeRole allows (15m to 12h); the role's MaxSessionDuration may be lower still", d)
+	}
+	if d < MinDuration || d > MaxSessionDuration {
+		return fmt.Errorf("duration %s is outside what STS allows (15m to 36h)", d)
+	}
+	return nil
+}
+
+// CheckCode checks a one-time code as STS takes it: exactly six digits.
+// Callers trim what a person typed or a command printed first.
+func CheckCode(code string) error {
+	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
+		return errors.New("MFA code must be exactly six digits, as your authenticator shows it")
+	}
+	return nil
+}
+
+// nameChars are the characters IAM allows in user, role and path names.
+const nameChars = "+=,.@_-"
+
+func isWord(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+}
+
+// badRune returns a description of the first character of s that is
+// neither a letter, a digit nor one of extra, or "".
+func badRune(s, extra string) string {
+	for i, r := range s {
+		if isWord(r) || strings.ContainsRune(extra, r) {
+			continue
+		}
+		switch {
+		case r == ' ':
+			return fmt.Sprintf("a space at character %d", i+1)
+		case r < ' ' || r == 0x7f:
+			return fmt.Sprintf("a control character at character %d", i+1)
+		case r > 0x7f:
+			return fmt.Sprintf("a non-ASCII character at character %d", i+1)
+		}
+		return fmt.Sprintf("%q at character %d", r, i+1)
+	}
+	return ""
+}
+
+// iamARN checks arn:PARTITION:iam::ACCOUNT:KIND/REST and returns REST;
+// what names the value in messages, like "mfa_serial".
+func iamARN(s, what string, kinds ...string) (string, error) {
+	parts := strings.SplitN(s, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" {
+		return "", fmt.Errorf("%s is not an ARN of the form arn:aws:iam::ACCOUNT_ID:%s/NAME", what, kinds[0])
+	}
+	partition, service, region, account, resource := parts[1], parts[2], parts[3], parts[4], parts[5]
+	if partition != "aws" && (!strings.HasPrefix(partition, "aws-") || strings.Trim(partition, "abcdefghijklmnopqrstuvwxyz-") != "") {
+		return "", fmt.Errorf("%s names a partition other than aws, aws-cn, aws-us-gov, …", what)
+	}
+	if service != "iam" || region != "" {
+		return "", fmt.Errorf("%s is not an IAM ARN; it starts arn:aws:iam:: with no region", what)
+	}
+	if len(account) != 12 || strings.Trim(account, "0123456789") != "" {
+		return "", fmt.Errorf("%s has an account id of %d characters; an AWS account id is 12 digits", what, len(account))
+	}
+	for _, kind := range kinds {
+		if rest, ok := strings.CutPrefix(resource, kind+"/"); ok {
+			if rest == "" || strings.HasSuffix(rest, "/") {
+				return "", fmt.Errorf("%s has no name after %s/", what, kind)
+			}
+			if bad := badRune(rest, nameChars+"/"); bad != "" {
+				return "", fmt.Errorf("%s has %s; names hold letters, digits and +=,.@_-", what, bad)
+			}
+			return rest, nil
+		}
+	}
+	return "", fmt.Errorf("%s is not a %s ARN: after the account id comes %s/NAME", what, kinds[0], kinds[0])
+}
+
+// CheckSerial checks an MFA device's serial number as STS takes it: the
+// ARN of a virtual or security-key device (arn:aws:iam::ACCOUNT_ID:mfa/NAME,
+// or u2f/…), or a hardware token's serial like GAHT12345678, 9 to 256
+// characters.
+func CheckSerial(s string) error {
+	const hint = "; it looks like arn:aws:iam::ACCOUNT_ID:mfa/DEVICE (IAM console > Security credentials)"
+	switch {
+	case s == "":
+		return errors.New("mfa_serial is empty" + hint)
+	case len(s) < 9 || len(s) > 256:
+		return fmt.Errorf("mfa_serial is %d characters long; STS takes 9 to 256%s", len(s), hint)
+	case strings.HasPrefix(s, "arn:"):
+		if _, err := iamARN(s, "mfa_serial", "mfa", "u2f"); err != nil {
+			return err
+		}
+		return nil
+	}
+	if bad := badRune(s, nameChars+"/"); bad != "" {
+		return fmt.Errorf("mfa_serial has %s%s", bad, hint)
+	}
+	return nil
+}
+
+// CheckRoleARN checks a role's ARN: arn:aws:iam::ACCOUNT_ID:role/NAME,
+// with an optional path, at most 2048 characters.
+func CheckRoleARN(s string) error {
+	if len(s) > 2048 {
+		return fmt.Errorf("role_arn is %d characters long; at most 2048", len(s))
+	}
+	_, err := iamARN(s, "role_arn", "role")
+	return err
+}
+
+// CheckRoleSessionName checks AssumeRole's RoleSessionName.
+func CheckRoleSessionName(s string) error {
+	if len(s) < 2 || len(s) > 64 || badRune(s, nameChars) != "" {
+		return errors.New("role_session_name must be 2 to 64 of letters, digits and +=,.@_-")
+	}
+	return nil
+}
+
+// CheckExternalID checks AssumeRole's ExternalId.
+func CheckExternalID(s string) error {
+	if len(s) < 2 || len(s) > 1224 || badRune(s, nameChars+":/") != "" {
+		return errors.New("external_id must be 2 to 1224 of letters, digits and +=,.@:/_-")
+	}
+	return nil
+}
+
+// CheckRegion checks that a region name can be a host name's label, as
+// the SDK requires before it builds the endpoint and signs: letters,
+// digits and hyphens, like eu-west-1. Checking it here means a bad region
+// is reported as such, before anything is sent.
+func CheckRegion(s string) error {
+	const hint = "; a region is like eu-west-1"
+	switch {
+	case s == "":
+		return errors.New("region is empty" + hint)
+	case len(s) > 63:
+		return fmt.Errorf("region is %d characters long%s", len(s), hint)
+	case s[0] == '-' || s[len(s)-1] == '-':
+		return errors.New("region starts or ends with a hyphen" + hint)
+	}
+	if bad := badRune(s, "-"); bad != "" {
+		return fmt.Errorf("region has %s%s", bad, hint)
+	}
+	return nil
+}
+
+// CheckEndpoint checks an endpoint URL override: http or https, with a
+// host. A user:password@ part is allowed (the SDK signs the request and
+// never sends it) but never printed: see Redact.
+func CheckEndpoint(s string) error {
+	const hint = "; give a URL like https://sts.eu-west-1.amazonaws.com"
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		// url's error quotes the whole URL, userinfo included.
+		return errors.New("endpoint URL does not parse" + hint)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return errors.New("endpoint URL is not http or https" + hint)
+	case u.Hostname() == "":
+		return errors.New("endpoint URL has no host" + hint)
+	}
+	return nil
+}
+
+// Redact returns an endpoint URL fit to print: without its user:password@
+// part, and without the whole URL when it does not parse (the userinfo
+// could not be found to cut out).
+func Redact(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(an endpoint URL that does not parse)"
+	}
+	if u.User == nil {
+		return s
+	}
+	u.User = nil
+	return u.String()
+}
+
+// Endpoint is the URL STS is called at: the override, else the regional
+// endpoint the SDK resolves for region. It is for messages; the SDK does
+// its own resolution.
+func Endpoint(override, region string) string {
+	if override != "" {
+		return override
+	}
+	suffix := ".amazonaws.com"
+	if strings.HasPrefix(region, "cn-") {
+		suffix = ".amazonaws.com.cn"
+	}
+	return "https://sts." + region + suffix
+}
