@@ -5,12 +5,11 @@
 package exporter
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
@@ -19,12 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
-)
-
-// Duration limits of GetSessionToken for an IAM user.
-const (
-	MinDuration = 15 * time.Minute
-	MaxDuration = 36 * time.Hour
+	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 )
 
 // Request says which session to get and how.
@@ -89,7 +83,7 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Region: firstNonEmpty(req.Region, src.region)}
+	res := &Result{Region: cmp.Or(req.Region, src.region)}
 	now := d.Now()
 	if s, ok := validSession(creds.Section(req.Target), now, req.Margin); ok && !req.Force {
 		res.Session, res.Cached = s, true
@@ -101,6 +95,10 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 	if err := guardLongTermKeys(creds, req); err != nil {
 		return nil, err
 	}
+	region, err := stsRegion(req, src)
+	if err != nil {
+		return nil, err
+	}
 	code, err := d.Token(src.serial)
 	if err != nil {
 		return nil, err
@@ -108,11 +106,7 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 	if code, err = CheckCode(code); err != nil {
 		return nil, err
 	}
-	region := firstNonEmpty(res.Region, req.EnvRegion, "us-east-1")
-	endpoint := req.Endpoint
-	if endpoint == "" {
-		endpoint = "https://sts." + region + ".amazonaws.com"
-	}
+	endpoint := stsparam.Endpoint(req.Endpoint, region)
 	newSTS := d.NewSTS
 	if newSTS == nil {
 		newSTS = func(k Keys, region, endpoint string) STS { return NewSTS(k, region, endpoint, req.Timeout) }
@@ -154,7 +148,7 @@ func call(ctx context.Context, client STS, req Request, src *source, code string
 	if req.RoleARN != "" {
 		in := &sts.AssumeRoleInput{
 			RoleArn:         aws.String(req.RoleARN),
-			RoleSessionName: aws.String(firstNonEmpty(req.RoleSessionName, "aws-mfa-"+req.Source)),
+			RoleSessionName: aws.String(cmp.Or(req.RoleSessionName, "aws-mfa-"+req.Source)),
 			SerialNumber:    aws.String(src.serial),
 			TokenCode:       aws.String(code),
 			DurationSeconds: secs,
@@ -190,36 +184,53 @@ func checkRequest(req Request) error {
 			return Inputf("profile name: %w", err)
 		}
 	}
-	if u, err := url.Parse(req.Endpoint); req.Endpoint != "" && (err != nil || u.Host == "" || u.Scheme != "http" && u.Scheme != "https") {
-		return Inputf("endpoint %q is not an http or https URL like https://sts.eu-west-1.amazonaws.com", req.Endpoint)
+	if req.Endpoint != "" {
+		if err := stsparam.CheckEndpoint(req.Endpoint); err != nil {
+			return Inputf("%w", err)
+		}
 	}
-	if req.RoleARN != "" && (req.Duration < MinDuration || req.Duration > 12*time.Hour) {
-		return Inputf("duration %s is outside what AssumeRole allows (15m to 12h); the role's MaxSessionDuration may be lower still", req.Duration)
+	if req.RoleARN != "" {
+		if err := stsparam.CheckRoleARN(req.RoleARN); err != nil {
+			return Inputf("%w", err)
+		}
+		if err := stsparam.CheckExternalID(req.ExternalID); req.ExternalID != "" && err != nil {
+			return Inputf("%w", err)
+		}
+		if err := stsparam.CheckRoleSessionName(req.RoleSessionName); req.RoleSessionName != "" && err != nil {
+			return Inputf("%w", err)
+		}
 	}
-	if req.Duration < MinDuration || req.Duration > MaxDuration {
-		return Inputf("duration %s is outside what STS allows (15m to 36h)", req.Duration)
+	if err := stsparam.CheckDuration(req.Duration, req.RoleARN != ""); err != nil {
+		return Inputf("%w", err)
 	}
 	return nil
+}
+
+// stsRegion resolves the region STS is called in, and checks it before
+// anything is sent: a bad one would otherwise surface as an unreadable
+// answer. The pair's region beats the source profile's, which beats the
+// environment's.
+func stsRegion(req Request, src *source) (string, error) {
+	for _, r := range []struct{ value, from string }{
+		{req.Region, "the pair's region"},
+		{src.region, fmt.Sprintf("region in [%s]", req.Source)},
+		{req.EnvRegion, "AWS_REGION or AWS_DEFAULT_REGION"},
+	} {
+		if r.value == "" {
+			continue
+		}
+		if err := stsparam.CheckRegion(r.value); err != nil {
+			return "", Inputf("%s: %w", r.from, err)
+		}
+		return r.value, nil
+	}
+	return stsparam.DefaultRegion, nil
 }
 
 type source struct {
 	keys   Keys
 	serial string
 	region string
-}
-
-// validSerial applies STS's pattern for SerialNumber, [\w+=/:,.@-]{9,256},
-// without compiling a regexp that large at every start.
-func validSerial(s string) bool {
-	if len(s) < 9 || len(s) > 256 {
-		return false
-	}
-	for _, r := range s {
-		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("+=/:,.@-", r)) {
-			return false
-		}
-	}
-	return true
 }
 
 func readSource(creds *credfile.File, req Request) (*source, error) {
@@ -230,7 +241,7 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 	}
 	src := &source{
 		keys:   Keys{s.Get("aws_access_key_id"), s.Get("aws_secret_access_key")},
-		serial: firstNonEmpty(req.Serial, s.Get("mfa_serial")),
+		serial: cmp.Or(req.Serial, s.Get("mfa_serial")),
 		region: s.Get("region"),
 	}
 	if src.keys.AccessKeyID == "" || src.keys.SecretAccessKey == "" {
@@ -242,8 +253,8 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 	if src.serial == "" || src.region == "" {
 		if cfg, err := credfile.Read(req.Paths.Config); err == nil {
 			if p := cfg.Profile(req.Source, true); p != nil {
-				src.serial = firstNonEmpty(src.serial, p.Get("mfa_serial"))
-				src.region = firstNonEmpty(src.region, p.Get("region"))
+				src.serial = cmp.Or(src.serial, p.Get("mfa_serial"))
+				src.region = cmp.Or(src.region, p.Get("region"))
 			}
 		} else if !errors.Is(err, credfile.ErrNotFound) {
 			return nil, fileError(err, req)
@@ -252,8 +263,8 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 	if src.serial == "" {
 		return nil, Inputf("no mfa_serial for [%s]: add a line `mfa_serial = arn:aws:iam::ACCOUNT_ID:mfa/DEVICE` to it in %s (the ARN is under IAM console > Security credentials)", req.Source, path)
 	}
-	if !validSerial(src.serial) {
-		return nil, Inputf("mfa_serial %q in [%s] is not an MFA device ARN or serial; it looks like arn:aws:iam::ACCOUNT_ID:mfa/DEVICE", src.serial, req.Source)
+	if err := stsparam.CheckSerial(src.serial); err != nil {
+		return nil, Inputf("[%s]: %w", req.Source, err)
 	}
 	return src, nil
 }
@@ -304,13 +315,11 @@ func ParseExpiration(v string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-var codeRE = regexp.MustCompile(`^[0-9]{6}$`)
-
 // CheckCode trims a typed or piped MFA code and checks it is six digits.
 func CheckCode(code string) (string, error) {
 	code = strings.TrimSpace(code)
-	if !codeRE.MatchString(code) {
-		return "", Inputf("MFA code must be exactly six digits, as your authenticator shows it")
+	if err := stsparam.CheckCode(code); err != nil {
+		return "", Inputf("%w", err)
 	}
 	return code, nil
 }
@@ -350,13 +359,4 @@ func fileError(err error, req Request) error {
 		return Inputf("%w", err)
 	}
 	return err
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

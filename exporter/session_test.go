@@ -184,7 +184,11 @@ func TestObtainFailuresLeaveTheFileAlone(t *testing.T) {
 		}, input: true, want: "MFA code must be exactly six digits"},
 		{name: "no source", content: "[default]\nregion = x\n", input: true, want: "no [aws-mfa] profile in"},
 		{name: "no serial", content: strings.Replace(aliceFile, "mfa_serial = arn:aws:iam::123456789012:mfa/alice\n", "", 1), input: true, want: "no mfa_serial for [aws-mfa]: add a line"},
-		{name: "bad serial", content: strings.Replace(aliceFile, "arn:aws:iam::123456789012:mfa/alice", "my phone", 1), input: true, want: "is not an MFA device ARN"},
+		{name: "bad serial", content: strings.Replace(aliceFile, "arn:aws:iam::123456789012:mfa/alice", "my phone", 1), input: true, want: "[aws-mfa]: mfa_serial is 8 characters long"},
+		{name: "short account in serial", content: strings.Replace(aliceFile, "123456789012:mfa/alice", "12345:mfa/alice", 1), input: true, want: "[aws-mfa]: mfa_serial has an account id of 5 characters"},
+		{name: "region with spaces in profile", content: strings.Replace(aliceFile, "mfa_serial", "region = eu west 1\nmfa_serial", 1), input: true, want: "region in [aws-mfa]: region has a space at character 3"},
+		{name: "region with spaces in pair", change: func(fx *fixture) { fx.req.Region = "eu west 1" }, input: true, want: "the pair's region: region has a space"},
+		{name: "region with a slash in env", change: func(fx *fixture) { fx.req.EnvRegion = "eu-west-1/x" }, input: true, want: "AWS_REGION or AWS_DEFAULT_REGION: region has '/'"},
 		{name: "no keys", content: "[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n", input: true, want: "lacks aws_access_key_id or aws_secret_access_key"},
 		{name: "session creds local", content: strings.Replace(aliceFile, "mfa_serial", "aws_session_token = x\nmfa_serial", 1), input: true, want: "[aws-mfa] in"},
 		{name: "same profile", change: func(fx *fixture) { fx.req.Target = "aws-mfa" }, input: true, want: "source and target are both [aws-mfa]"},
@@ -211,6 +215,9 @@ func TestObtainFailuresLeaveTheFileAlone(t *testing.T) {
 			}
 			if errors.Is(err, ErrInput) != tc.input {
 				t.Errorf("input error = %v, want %v", errors.Is(err, ErrInput), tc.input)
+			}
+			if tc.input && fx.sts.Requests() != 0 {
+				t.Errorf("bad input, yet %d requests went to STS", fx.sts.Requests())
 			}
 			if strings.Contains(err.Error(), "\n") {
 				t.Errorf("error spans lines: %q", err)
