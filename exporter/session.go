@@ -186,7 +186,7 @@ func checkRequest(req Request) error {
 	}
 	if req.Endpoint != "" {
 		if err := stsparam.CheckEndpoint(req.Endpoint); err != nil {
-			return Inputf("%w", err)
+			return Inputf("%w (from --endpoint-url, the pair's endpoint_url, AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL)", err)
 		}
 	}
 	if req.RoleARN != "" {
