@@ -4,7 +4,6 @@
 package app
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
@@ -66,14 +66,11 @@ func OS() System {
 	}
 }
 
-// isTerminal reports whether stream is a character device, as a terminal is.
+// isTerminal reports whether stream is a terminal. A character device is
+// not enough: /dev/null is one too.
 func isTerminal(stream any) bool {
 	f, ok := stream.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // Run runs the command line and returns the exit code.
@@ -121,6 +118,7 @@ func newApp(sys System) *cli.App {
 	}
 	for _, c := range a.Commands {
 		c.OnUsageError = onUsageError
+		c.Before = placeOptions
 	}
 	fastNames(a)
 	return a
@@ -141,7 +139,7 @@ func usage(format string, a ...any) error { return exporter.Inputf(format, a...)
 func sessionFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "token", Aliases: []string{"t"}, Usage: "the six-digit MFA `CODE` (or give it as the argument, pipe it, or type it at the prompt)"},
-		&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, EnvVars: []string{"AWS_MFA_PAIR"}, Usage: "`NAME` of a pair in the config, or its target profile"},
+		&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "`NAME` of a pair in the config, or its target profile (default: AWS_MFA_PAIR, else the config's)"},
 		&cli.StringFlag{Name: "config", Usage: "config `FILE` (default: AWS_MFA_CONFIG, else aws-mfa/config.toml in the user config directory)"},
 		&cli.StringFlag{Name: "source", Usage: "`PROFILE` with the long-term keys and mfa_serial (default: the pair's, aws-mfa)"},
 		&cli.StringFlag{Name: "target", Usage: "`PROFILE` that receives the session (default: the pair's, default)"},
@@ -171,6 +169,10 @@ func request(c *cli.Context, sys System) (exporter.Request, config.Pair, error) 
 			return exporter.Request{}, pair, usage("%w", err)
 		}
 	}
+	timeout, err := checkTimeout(c)
+	if err != nil {
+		return exporter.Request{}, pair, err
+	}
 	return exporter.Request{
 		Paths:           credfile.Locate(sys.Getenv, home(sys.Getenv)),
 		Source:          pair.Source,
@@ -181,13 +183,27 @@ func request(c *cli.Context, sys System) (exporter.Request, config.Pair, error) 
 		Region:          pair.Region,
 		EnvRegion:       firstEnv(sys.Getenv, "AWS_REGION", "AWS_DEFAULT_REGION"),
 		Endpoint:        firstNonEmpty(c.String("endpoint-url"), pair.Endpoint, firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL")),
-		Timeout:         c.Duration("timeout"),
+		Timeout:         timeout,
 		Serial:          pair.Serial,
 		RoleARN:         pair.RoleARN,
 		RoleSessionName: pair.RoleSessionName,
 		ExternalID:      pair.ExternalID,
 		NoWrite:         !pair.Write,
 	}, pair, nil
+}
+
+// MaxTimeout bounds --timeout: STS answers in well under a second; an
+// hour is a mistyped unit, and a command that hangs for it looks broken.
+const MaxTimeout = 10 * time.Minute
+
+// checkTimeout reads --timeout, which must be positive (0 would give up
+// before the request is sent) and at most MaxTimeout.
+func checkTimeout(c *cli.Context) (time.Duration, error) {
+	t := c.Duration("timeout")
+	if t <= 0 || t > MaxTimeout {
+		return 0, usage("--timeout %s must be more than 0 and at most %s, like 15s or 1m", t, MaxTimeout)
+	}
+	return t, nil
 }
 
 // codeArg is the code given as the only argument, if any.
@@ -237,11 +253,40 @@ func readToken(given, serial string, sys System) (string, error) {
 	if sys.IsTerminal(sys.Stdin) {
 		fmt.Fprintf(sys.Stderr, "MFA code for %s: ", serial)
 	}
-	line, err := bufio.NewReader(sys.Stdin).ReadString('\n')
-	if err != nil && (err != io.EOF || line == "") {
-		return "", usage("no MFA code given; pass it as an argument (aws-mfa 123456), with -t, or on stdin")
+	line, err := readLine(sys.Stdin, maxCodeLine)
+	if err != nil {
+		return "", err
 	}
 	return line, nil
+}
+
+// maxCodeLine bounds the line a code is read from: six digits, white space
+// and a CRLF fit many times over.
+const maxCodeLine = 64
+
+// readLine reads one line, a byte at a time so that nothing after its
+// newline is consumed: under `aws-mfa exec`, the rest of stdin belongs to
+// the command. It stops after max bytes.
+func readLine(r io.Reader, max int) (string, error) {
+	var line []byte
+	b := make([]byte, 1)
+	for len(line) <= max {
+		n, err := r.Read(b)
+		if n == 1 {
+			if b[0] == '\n' {
+				return string(line), nil
+			}
+			line = append(line, b[0])
+			continue
+		}
+		if err == io.EOF && len(line) > 0 {
+			return string(line), nil
+		}
+		if err != nil {
+			return "", usage("no MFA code given; pass it as an argument (aws-mfa 123456), with -t, or on stdin")
+		}
+	}
+	return "", usage("the first line of stdin is longer than an MFA code; pass only the six digits")
 }
 
 // home is where ~/.aws lives: %USERPROFILE% on Windows, as the AWS CLI

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -23,17 +22,36 @@ import (
 func selectPair(c *cli.Context, sys System) (*config.Config, config.Pair, error) {
 	cfg, err := config.Load(configPath(c, sys))
 	if err != nil {
-		return nil, config.Pair{}, usage("%w", err)
+		return nil, config.Pair{}, configError(err)
 	}
-	pair, err := cfg.Select(c.String("pair"))
+	pair, err := cfg.Select(pairName(c, sys))
 	if err != nil {
 		return nil, pair, usage("%v (config: %s)", err, orNone(cfg.Path))
 	}
 	return cfg, pair, nil
 }
 
+// pairName is --pair, else AWS_MFA_PAIR. The variable is read here, not
+// through the flag's EnvVars, so that a flag given before the subcommand
+// beats it (see placeOptions).
+func pairName(c *cli.Context, sys System) string {
+	if c.IsSet("pair") {
+		return c.String("pair")
+	}
+	return sys.Getenv("AWS_MFA_PAIR")
+}
+
+// configError is exit 2 for a config that is wrong or missing, exit 1 for
+// one the file system would not let us read.
+func configError(err error) error {
+	if errors.Is(err, config.ErrInvalid) || errors.Is(err, config.ErrMissing) {
+		return usage("%w", err)
+	}
+	return err
+}
+
 // configPath is --config, else AWS_MFA_CONFIG, else the user config directory's.
-func configPath(c *cli.Context, sys System) string {
+func configPath(c *cli.Context, sys System) config.Location {
 	return config.Locate(c.String("config"), sys.Getenv, func() (string, error) { return userConfigDir(sys.Getenv) })
 }
 
@@ -66,6 +84,10 @@ func userConfigDir(getenv func(string) string) (string, error) {
 	return os.UserConfigDir()
 }
 
+// maxTokenOutput bounds what a token_command may print: a code and a
+// line of chatter fit; `yes 123456` must not fill memory.
+const maxTokenOutput = 4 << 10
+
 // runTokenCommand runs a token_command without a shell and returns the
 // code it printed, checked like a typed one.
 func runTokenCommand(ctx context.Context, argv []string, timeout time.Duration) (string, error) {
@@ -73,10 +95,13 @@ func runTokenCommand(ctx context.Context, argv []string, timeout time.Duration) 
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.WaitDelay = time.Second
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	stdout := &capped{max: maxTokenOutput}
+	stderr := &capped{max: maxTokenOutput, quiet: true}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
 	err := cmd.Run()
 	switch {
+	case stdout.over:
+		return "", usage("token_command %s printed more than %d KiB; it must print only the code", argv[0], maxTokenOutput>>10)
 	case ctx.Err() == context.DeadlineExceeded:
 		return "", usage("token_command %s did not finish within %s; check the device or command", argv[0], timeout)
 	case errors.Is(err, exec.ErrNotFound):
@@ -90,6 +115,34 @@ func runTokenCommand(ctx context.Context, argv []string, timeout time.Duration) 
 	}
 	return code, nil
 }
+
+// capped keeps the first max bytes written to it. Past that it fails the
+// write, which makes os/exec close the pipe (the command gets SIGPIPE), or,
+// when quiet, drops the rest. It has no ReadFrom, which io.Copy would
+// call instead of Write.
+type capped struct {
+	buf   []byte
+	max   int
+	over  bool
+	quiet bool
+}
+
+func (w *capped) Write(p []byte) (int, error) {
+	if room := w.max - len(w.buf); len(p) > room {
+		w.buf = append(w.buf, p[:max(room, 0)]...)
+		w.over = true
+		if w.quiet {
+			return len(p), nil
+		}
+		return 0, errTooMuchOutput
+	}
+	w.buf = append(w.buf, p...)
+	return len(p), nil
+}
+
+func (w *capped) String() string { return string(w.buf) }
+
+var errTooMuchOutput = errors.New("too much output")
 
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")

@@ -42,6 +42,11 @@ func refresh(c *cli.Context, sys System) error {
 	if err != nil {
 		return err
 	}
+	if !pair.Write {
+		// Checked before a code is asked for or sent: STS would spend it
+		// on a session this command could only throw away.
+		return usage("pair %s has write = false, so a refresh has nowhere to put the session; use aws-mfa env -p %s or aws-mfa exec -p %s -- COMMAND", pair.Name, pair.Name, pair.Name)
+	}
 	res, err := obtain(c, sys, req, code, pair)
 	if err != nil {
 		return err

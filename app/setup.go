@@ -46,18 +46,22 @@ func runSetup(c *cli.Context, sys System) error {
 		Target:     c.String("target"),
 		Serial:     c.String("serial"),
 		Pair:       c.String("pair"),
-		ConfigPath: configPath(c, sys),
+		ConfigPath: configPath(c, sys).Path,
 		DryRun:     c.Bool("dry-run"),
 	}
 	if req.Pair != "" && !(c.IsSet("source") && c.IsSet("target")) {
 		return usage("setup --pair NAME needs --source and --target")
+	}
+	timeout, err := checkTimeout(c)
+	if err != nil {
+		return err
 	}
 	devices := setup.AWS{
 		Source:  req.Source,
 		Region:  region,
 		STSURL:  firstNonEmpty(endpoint, firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL")),
 		IAMURL:  firstNonEmpty(endpoint, firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL")),
-		Timeout: c.Duration("timeout"),
+		Timeout: timeout,
 	}
 	d := setup.Deps{Devices: devices, Out: sys.Stderr, Now: sys.Now}
 	if req.DryRun {
@@ -163,15 +167,15 @@ func doctorCommand(sys System) *cli.Command {
 		Usage: "check files, config and this shell; exit 1 when something needs attention",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
-			&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, EnvVars: []string{"AWS_MFA_PAIR"}, Usage: "check only this pair `NAME`"},
+			&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "check only this pair `NAME` (default: AWS_MFA_PAIR, else every pair)"},
 		},
 		Action: func(c *cli.Context) error {
 			findings := setup.Doctor(setup.Checkup{
-				Paths:      credfile.Locate(sys.Getenv, home(sys.Getenv)),
-				ConfigPath: configPath(c, sys),
-				Pair:       c.String("pair"),
-				Getenv:     sys.Getenv,
-				Now:        sys.Now(),
+				Paths:  credfile.Locate(sys.Getenv, home(sys.Getenv)),
+				Config: configPath(c, sys),
+				Pair:   pairName(c, sys),
+				Getenv: sys.Getenv,
+				Now:    sys.Now(),
 			})
 			bad := 0
 			for _, f := range findings {

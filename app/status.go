@@ -20,7 +20,7 @@ func statusCommand(sys System) *cli.Command {
 		Usage: "show each pair's session; reads local files only",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
-			&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, EnvVars: []string{"AWS_MFA_PAIR"}, Usage: "show only this `NAME`"},
+			&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "show only this `NAME` (default: AWS_MFA_PAIR, else every pair)"},
 			&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"},
 			&cli.BoolFlag{Name: "names", Usage: "print only the pair names, one a line (for completion)"},
 		},
@@ -81,8 +81,8 @@ func status(c *cli.Context, sys System) ([]statusRow, error) {
 		return nil, err
 	}
 	pairs := cfg.Pairs
-	if c.String("pair") != "" {
-		p, err := cfg.Select(c.String("pair"))
+	if name := pairName(c, sys); name != "" {
+		p, err := cfg.Select(name)
 		if err != nil {
 			return nil, usage("%v", err)
 		}

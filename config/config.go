@@ -7,19 +7,26 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/readfile"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 )
 
-// ErrInvalid marks a config file that is present but wrong.
-var ErrInvalid = errors.New("invalid config")
+var (
+	// ErrInvalid marks a config file that is present but wrong.
+	ErrInvalid = errors.New("invalid config")
+	// ErrMissing marks a config file named explicitly that does not exist.
+	ErrMissing = errors.New("no config file")
+)
 
 // Built-in values, used where neither the file nor a flag says otherwise.
 const (
@@ -142,34 +149,57 @@ func (c *command) UnmarshalTOML(v any) error {
 	return nil
 }
 
+// Location is the config file to read and how it was named.
+type Location struct {
+	Path string
+	// By names what chose Path: "--config", "AWS_MFA_CONFIG", or "" for
+	// the default location, the only one that may be absent.
+	By string
+}
+
 // Locate says which file to read: --config, else AWS_MFA_CONFIG, else
 // aws-mfa/config.toml in the user's config directory (XDG_CONFIG_HOME or
 // ~/.config on Linux). userConfigDir is os.UserConfigDir in production.
-func Locate(flag string, getenv func(string) string, userConfigDir func() (string, error)) string {
+func Locate(flag string, getenv func(string) string, userConfigDir func() (string, error)) Location {
 	if flag != "" {
-		return flag
+		return Location{Path: flag, By: "--config"}
 	}
 	if p := getenv("AWS_MFA_CONFIG"); p != "" {
-		return p
+		return Location{Path: p, By: "AWS_MFA_CONFIG"}
 	}
 	dir, err := userConfigDir()
 	if err != nil {
-		return ""
+		return Location{}
 	}
-	return filepath.Join(dir, "aws-mfa", "config.toml")
+	return Location{Path: filepath.Join(dir, "aws-mfa", "config.toml")}
 }
 
-// Load reads the file at path. A missing file gives the built-in pair;
-// a file that is present but broken is an error, never a fallback.
-func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) || path == "" {
+// MaxSize bounds the config file: a real one is a few hundred bytes, and
+// AWS_MFA_CONFIG=/dev/zero or a huge file must not fill memory.
+const MaxSize = 1 << 20
+
+// Load reads the file at loc. A missing file at the default location gives
+// the built-in pair; a file named by --config or AWS_MFA_CONFIG must
+// exist. A file that is present but broken is ErrInvalid, never a
+// fallback; one that cannot be read (permissions, I/O) is a plain error.
+func Load(loc Location) (*Config, error) {
+	if loc.Path == "" {
 		return builtin(), nil
 	}
-	if err != nil {
-		return nil, fmt.Errorf("%w: read %s: %v", ErrInvalid, path, err)
+	data, err := readfile.Read(loc.Path, MaxSize)
+	switch {
+	case err == nil:
+		return Parse(loc.Path, data)
+	case errors.Is(err, fs.ErrNotExist) && loc.By == "":
+		return builtin(), nil
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%w at %s (named by %s); create it, or name another", ErrMissing, loc.Path, loc.By)
+	case errors.Is(err, readfile.ErrNotRegular), errors.Is(err, readfile.ErrTooLarge):
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	case errors.Is(err, fs.ErrPermission):
+		return nil, fmt.Errorf("cannot read the config file %s: permission denied; make it readable by this user", loc.Path)
 	}
-	return Parse(path, data)
+	return nil, fmt.Errorf("cannot read the config file: %w", err)
 }
 
 func builtin() *Config {
@@ -199,7 +229,9 @@ func Parse(path string, data []byte) (*Config, error) {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, pe.Position.Line, pe.Message)
+			// The parser quotes the text it stumbled on; that may be a
+			// secret, so the message keeps only the line and the why.
+			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, pe.Position.Line, quoted.ReplaceAllString(pe.Message, "…"))
 		}
 		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
 	}
@@ -207,6 +239,12 @@ func Parse(path string, data []byte) (*Config, error) {
 		return nil, unknownKey(path, string(data), keys[0])
 	}
 	c := &Config{Path: path, Default: f.Defaults.Pair}
+	// The defaults are checked as the built-in pair they make, whether or
+	// not a pair replaces it: a wrong value is an error wherever it sits.
+	builtinWithDefaults := builtinPair(f.Defaults)
+	if err := check(builtinWithDefaults); err != nil {
+		return nil, fmt.Errorf("%w: %s:%d: [defaults] %v", ErrInvalid, path, lineOf(string(data), toml.Key{"defaults"}), err)
+	}
 	names := make([]string, 0, len(f.Pair))
 	for name := range f.Pair {
 		names = append(names, name)
@@ -214,15 +252,19 @@ func Parse(path string, data []byte) (*Config, error) {
 	sort.Strings(names)
 	replaced := false
 	for _, name := range names {
-		p, err := resolve(name, f.Pair[name], f.Defaults)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %s: [pair.%s] %v", ErrInvalid, path, name, err)
+		at := func() int { return pairLine(string(data), name) }
+		if err := validPairName(name); err != nil {
+			return nil, fmt.Errorf("%w: %s:%d: %v", ErrInvalid, path, at(), err)
+		}
+		p := resolve(name, f.Pair[name], f.Defaults)
+		if err := check(p); err != nil {
+			return nil, fmt.Errorf("%w: %s:%d: [pair.%s] %v", ErrInvalid, path, at(), name, err)
 		}
 		replaced = replaced || p.Name == BuiltinName || p.Target == BuiltinTarget
 		c.Pairs = append(c.Pairs, p)
 	}
 	if !replaced {
-		c.Pairs = append(c.Pairs, builtinPair(f.Defaults))
+		c.Pairs = append(c.Pairs, builtinWithDefaults)
 		sort.Slice(c.Pairs, func(i, j int) bool { return c.Pairs[i].Name < c.Pairs[j].Name })
 	}
 	if err := c.validate(); err != nil {
@@ -231,7 +273,56 @@ func Parse(path string, data []byte) (*Config, error) {
 	return c, nil
 }
 
-func resolve(name string, t pairTOML, d defaultsTOML) (Pair, error) {
+// pairLine finds the [pair.NAME] header, however NAME is quoted or
+// escaped, by decoding each header line alone; else it guesses as for an
+// unknown key.
+func pairLine(data, name string) int {
+	for i, line := range strings.Split(data, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "[") {
+			continue
+		}
+		var m map[string]map[string]any
+		if _, err := toml.Decode(line, &m); err == nil {
+			if _, ok := m["pair"][name]; ok {
+				return i + 1
+			}
+		}
+	}
+	return lineOf(data, toml.Key{"pair", name})
+}
+
+// validPairName keeps pair names to what is safe as a word everywhere a
+// name goes: a profile name, a shell's completion list, a message. It is
+// stricter than a profile name: IAM's name characters, starting with a
+// letter or digit (never "-", which would read as an option).
+func validPairName(name string) error {
+	if len(name) == 0 || len(name) > 64 || !pairNameRE.MatchString(name) {
+		return fmt.Errorf("pair name %q: use 1 to 64 letters, digits and _.@+=,- starting with a letter or digit", printable(name))
+	}
+	return nil
+}
+
+// printable shows a name in a message without its control characters.
+func printable(s string) string {
+	if len(s) > 64 {
+		s = s[:64] + "…"
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, s)
+}
+
+var (
+	quoted = regexp.MustCompile(`"[^"]*"|'[^']{2,}'`)
+	// Lengths are checked apart: counted repetitions like {1,64} compile
+	// to large programs at start-up.
+	pairNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.@+=,-]*$`)
+)
+
+func resolve(name string, t pairTOML, d defaultsTOML) Pair {
 	p := Pair{
 		Name:            name,
 		Source:          t.Source,
@@ -252,13 +343,26 @@ func resolve(name string, t pairTOML, d defaultsTOML) (Pair, error) {
 	if p.TokenCommand == nil {
 		p.TokenCommand = d.TokenCommand
 	}
+	return p
+}
+
+// MaxTokenTimeout bounds token_timeout: long enough for a hardware key
+// waiting for a touch, short of leaving a shell hanging for good.
+const MaxTokenTimeout = 10 * time.Minute
+
+// check validates a resolved pair, the built-in one included.
+func check(p Pair) error {
 	switch {
 	case p.Source == "" || p.Target == "":
-		return p, errors.New("needs both source and target")
+		return errors.New("needs both source and target")
+	case credfile.ValidName(p.Source) != nil:
+		return fmt.Errorf("source: %v", credfile.ValidName(p.Source))
+	case credfile.ValidName(p.Target) != nil:
+		return fmt.Errorf("target: %v", credfile.ValidName(p.Target))
 	case p.Source == p.Target:
-		return p, fmt.Errorf("target %q is its own source; the session must go to another profile", p.Target)
+		return fmt.Errorf("target %q is its own source; the session must go to another profile", p.Target)
 	case p.RoleARN == "" && (p.RoleSessionName != "" || p.ExternalID != ""):
-		return p, errors.New("role_session_name and external_id need role_arn")
+		return errors.New("role_session_name and external_id need role_arn")
 	}
 	// The STS parameters, by the same rules the refresh applies.
 	for _, err := range []error{
@@ -271,16 +375,16 @@ func resolve(name string, t pairTOML, d defaultsTOML) (Pair, error) {
 		stsparam.CheckDuration(p.Duration, p.RoleARN != ""),
 	} {
 		if err != nil {
-			return p, err
+			return err
 		}
 	}
-	if p.TokenTimeout <= 0 {
-		return p, fmt.Errorf("token_timeout %s must be positive", p.TokenTimeout)
+	if p.TokenTimeout <= 0 || p.TokenTimeout > MaxTokenTimeout {
+		return fmt.Errorf("token_timeout %s must be more than 0 and at most %s", p.TokenTimeout, MaxTokenTimeout)
 	}
 	if p.Margin < 0 || p.Margin >= p.Duration {
-		return p, fmt.Errorf("refresh_margin %s must be at least 0 and less than the duration %s", p.Margin, p.Duration)
+		return fmt.Errorf("refresh_margin %s must be at least 0 and less than the duration %s", p.Margin, p.Duration)
 	}
-	return p, nil
+	return nil
 }
 
 // optional applies check to a value that is set; unset is fine.

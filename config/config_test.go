@@ -2,9 +2,13 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -53,7 +57,7 @@ func TestExampleDecodesCompletely(t *testing.T) {
 func equal(a, b Pair) bool { return reflect.DeepEqual(a, b) }
 
 func TestMissingFileIsTheBuiltinPair(t *testing.T) {
-	c, err := Load(t.TempDir() + "/none.toml")
+	c, err := Load(Location{Path: t.TempDir() + "/none.toml"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,14 +84,14 @@ func TestLocate(t *testing.T) {
 	env := map[string]string{}
 	getenv := func(k string) string { return env[k] }
 	dir := func() (string, error) { return "/home/u/.config", nil }
-	if got := Locate("", getenv, dir); got != "/home/u/.config/aws-mfa/config.toml" {
+	if got := Locate("", getenv, dir); got != (Location{Path: "/home/u/.config/aws-mfa/config.toml"}) {
 		t.Error(got)
 	}
 	env["AWS_MFA_CONFIG"] = "/etc/mfa.toml"
-	if got := Locate("", getenv, dir); got != "/etc/mfa.toml" {
+	if got := Locate("", getenv, dir); got != (Location{Path: "/etc/mfa.toml", By: "AWS_MFA_CONFIG"}) {
 		t.Error(got)
 	}
-	if got := Locate("/x.toml", getenv, dir); got != "/x.toml" {
+	if got := Locate("/x.toml", getenv, dir); got != (Location{Path: "/x.toml", By: "--config"}) {
 		t.Error(got)
 	}
 }
@@ -111,11 +115,24 @@ func TestValidation(t *testing.T) {
 		"same target":       {"[pair.v]\nsource = \"a\"\ntarget = \"t\"\n[pair.w]\nsource = \"b\"\ntarget = \"t\"\n", "pairs v and w both write [t]"},
 		"target is source":  {"[pair.v]\nsource = \"a\"\ntarget = \"aws-mfa\"\n", "which another pair uses as its source"},
 		"role arn":          {"[pair.w]\nsource = \"a\"\ntarget = \"b\"\nrole_arn = \"admin\"\n", "role_arn is not an ARN"},
-		"serial arn":        {"[pair.w]\nsource = \"a\"\ntarget = \"b\"\nmfa_serial = \"my phone\"\n", "mfa_serial is 8 characters long; STS takes 9 to 256"},
+		"serial arn":        {"[pair.w]\nsource = \"a\"\ntarget = \"b\"\nmfa_serial = \"my phone\"\n", "c.toml:1: [pair.w] mfa_serial is 8 characters long; STS takes 9 to 256"},
 		"missing target":    {"[pair.w]\nsource = \"a\"\n", "needs both source and target"},
 		"default pair":      {"[defaults]\npair = \"nope\"\n", `defaults.pair: no pair named "nope"`},
 		"empty command":     {"[defaults]\ntoken_command = \"\"\n", "token_command is empty"},
 		"external id alone": {"[pair.w]\nsource = \"a\"\ntarget = \"b\"\nexternal_id = \"x\"\n", "need role_arn"},
+		// [defaults] are checked even when only the built-in pair uses them.
+		"defaults negative timeout": {"[defaults]\ntoken_timeout = \"-1s\"\n", "c.toml:1: [defaults] token_timeout -1s must be more than 0"},
+		"defaults zero timeout":     {"[defaults]\ntoken_timeout = 0\n", "[defaults] token_timeout 0s must be more than 0"},
+		"defaults huge timeout":     {"[defaults]\ntoken_timeout = \"1h\"\n", "[defaults] token_timeout 1h0m0s must be more than 0 and at most 10m0s"},
+		"defaults margin":           {"[defaults]\nrefresh_margin = \"40h\"\n", "[defaults] refresh_margin 40h0m0s must be at least 0 and less than the duration 12h0m0s"},
+		"defaults negative margin":  {"[defaults]\nrefresh_margin = \"-1m\"\n", "[defaults] refresh_margin -1m0s must be at least 0"},
+		"defaults duration":         {"[defaults]\nduration = \"40h\"\n", "[defaults] duration 40h0m0s is outside what STS allows"},
+		"defaults short":            {"[defaults]\nduration = 60\n", "[defaults] duration 1m0s is outside what STS allows"},
+		"defaults unused":           {"[defaults]\ntoken_timeout = \"-1s\"\n[pair.w]\nsource = \"a\"\ntarget = \"default\"\ntoken_timeout = \"5s\"\n", "[defaults] token_timeout -1s"},
+		"pair timeout":              {"[pair.w]\nsource = \"a\"\ntarget = \"b\"\ntoken_timeout = \"-2s\"\n", "c.toml:1: [pair.w] token_timeout -2s must be more than 0"},
+		// Profile names are checked where they are written, with the line.
+		"bad target": {"# x\n[pair.w]\nsource = \"a\"\ntarget = \"[x]\"\n", "c.toml:2: [pair.w] target: invalid profile name"},
+		"bad source": {"[pair.w]\nsource = \"DEFAULT\"\ntarget = \"b\"\n", "c.toml:1: [pair.w] source: invalid profile name"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -124,5 +141,140 @@ func TestValidation(t *testing.T) {
 				t.Fatalf("err = %v\nwant %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestPairNames: a pair name reaches shell completion, messages and
+// profile lookups, so only plain words are accepted, with the file:line.
+func TestPairNames(t *testing.T) {
+	for _, name := range []string{"work", "prod-admin", "a", "x.y_z@1+2=3,4", "0day", strings.Repeat("n", 64)} {
+		data := "[pair.'" + name + "']\nsource = \"s\"\ntarget = \"t\"\n"
+		if _, err := Parse("c.toml", []byte(data)); err != nil {
+			t.Errorf("%q refused: %v", name, err)
+		}
+	}
+	for _, name := range []string{
+		"$(touch /tmp/x)", "`id`", "a b", "a;b", "a|b", "a&b", "-p", "--force", "a'b", "a\\b", "a*", "a?", "~a", "a$b",
+		"a\u00e9", "a/b", "a:b", "a\u200bb", "", ".", "_x", strings.Repeat("n", 65), "a\u0007b", "a\tb", "a\\nb", "{a,b}", "a[1]", "a>b", "a<b", "!a", "#a", "a%b",
+	} {
+		data := "# comment\n\n[pair.\"" + name + "\"]\nsource = \"s\"\ntarget = \"t\"\n"
+		_, err := Parse("c.toml", []byte(data))
+		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "c.toml:3: ") {
+			t.Errorf("%q: err = %v", name, err)
+		}
+		if err != nil && strings.ContainsAny(err.Error(), "\x07\t\n") {
+			t.Errorf("%q: the message carries a control character: %q", name, err)
+		}
+	}
+}
+
+// TestMessagesCarryNoValues: a value in the config may be a secret (an
+// endpoint's password, an external id); messages name the key and line.
+func TestMessagesCarryNoValues(t *testing.T) {
+	const canary = "CANARY9f3e"
+	for _, data := range []string{
+		"[pair.w]\nsource = \"a\"\ntarget = \"b\"\nendpoint_url = \"https://u:" + canary + "@\"\n",
+		"[pair.w]\nsource = \"a\"\ntarget = \"b\"\nendpoint_url = \"ftp://u:" + canary + "@host/\"\n",
+		"[pair.w]\nsource = \"a\"\ntarget = \"b\"\nendpoint_url = \"%zz" + canary + "\"\n",
+		"[pair.w]\nsource = \"a\"\ntarget = \"b\"\nmfa_serial = \"" + canary + " x\"\n",
+		"[pair.w]\nsource = \"a\"\ntarget = \"b\"\nrole_arn = \"" + canary + "\"\n",
+		"[pair.w]\nsource = \"a\"\ntarget = \"b\"\nrole_arn = \"arn:aws:iam::123456789012:role/x\"\nrole_session_name = \"" + canary + " \"\n",
+		"[pair.w]\nsource = \"a\"\ntarget = \"b\"\nexternal_id = " + canary + "\n",
+		"[pair.w]\nsource = \"a\"\ntarget = \"b\"\nexternal_id = \"" + canary + "\n",
+		"[defaults]\nregion = [" + canary + "]\n",
+		"[defaults]\nregion = 12" + canary + "\n",
+		"[defaults]\nregion = t" + canary + "\n",
+	} {
+		_, err := Parse("c.toml", []byte(data))
+		if !errors.Is(err, ErrInvalid) {
+			t.Errorf("%q accepted: %v", data, err)
+		} else if strings.Contains(err.Error(), canary) || strings.Contains(err.Error(), canary[1:]) {
+			t.Errorf("the message shows the value: %v", err)
+		}
+	}
+}
+
+// TestLoad: only the default location may be absent; any file is read
+// bounded and without blocking; permissions are a file-system failure.
+func TestLoad(t *testing.T) {
+	dir := t.TempDir()
+	missing := dir + "/none.toml"
+	if _, err := Load(Location{Path: missing}); err != nil {
+		t.Errorf("default location absent: %v", err)
+	}
+	for _, by := range []string{"--config", "AWS_MFA_CONFIG"} {
+		_, err := Load(Location{Path: missing, By: by})
+		if !errors.Is(err, ErrMissing) || !strings.Contains(err.Error(), "no config file at "+missing+" (named by "+by+")") {
+			t.Errorf("%s: %v", by, err)
+		}
+	}
+	big := dir + "/big.toml"
+	if err := os.WriteFile(big, []byte("# "+strings.Repeat("x", MaxSize)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fifo := dir + "/fifo.toml"
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		"/dev/zero": "not a regular file (a device)",
+		"/dev/null": "not a regular file (a device)",
+		fifo:        "not a regular file (a FIFO)",
+		dir:         "not a regular file (a directory)",
+		big:         "file too large",
+	} {
+		for _, by := range []string{"", "--config"} {
+			_, err := Load(Location{Path: path, By: by})
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: %v; want %q", path, err, want)
+			}
+		}
+	}
+}
+
+// TestUnreadableIsAFileSystemFailure: permission denied is not an invalid
+// config. Root reads any file, so as root the check runs in a copy of
+// this test binary as an unprivileged user.
+func TestUnreadableIsAFileSystemFailure(t *testing.T) {
+	if path := os.Getenv("CONFIG_LOCKED_PATH"); path != "" {
+		_, err := Load(Location{Path: path, By: "--config"})
+		fmt.Printf("ERR: invalid=%v missing=%v %v\n", errors.Is(err, ErrInvalid), errors.Is(err, ErrMissing), err)
+		return
+	}
+	dir := t.TempDir()
+	locked := filepath.Join(dir, "locked.toml")
+	if err := os.WriteFile(locked, []byte("[defaults]\n"), 0); err != nil {
+		t.Fatal(err)
+	}
+	self, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "helper.test")
+	if err := os.WriteFile(bin, self, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-test.run=^TestUnreadableIsAFileSystemFailure$")
+	cmd.Env = append(os.Environ(), "CONFIG_LOCKED_PATH="+locked)
+	if os.Geteuid() == 0 {
+		top := filepath.Dir(filepath.Dir(dir))
+		for d := top; d != "/"; d = filepath.Dir(d) {
+			if st, err := os.Stat(d); err != nil || st.Mode().Perm()&0o001 == 0 {
+				t.Skipf("%s is closed to other users; set TMPDIR to an open directory", d)
+			}
+		}
+		for d := dir; d != top; d = filepath.Dir(d) {
+			st, _ := os.Stat(d)
+			os.Chmod(d, st.Mode().Perm()|0o005)
+		}
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	}
+	out, err := cmd.CombinedOutput()
+	if err != nil && len(out) == 0 {
+		t.Skipf("cannot run the helper as an unprivileged user: %v", err)
+	}
+	want := "ERR: invalid=false missing=false cannot read the config file " + locked + ": permission denied; make it readable by this user"
+	if !strings.Contains(string(out), want) {
+		t.Fatalf("helper said:\n%s\nwant %q", out, want)
 	}
 }

@@ -22,11 +22,11 @@ type Finding struct {
 
 // Checkup is what doctor looks at; all of it is local.
 type Checkup struct {
-	Paths      credfile.Paths
-	ConfigPath string
-	Pair       string // check only this pair ("" for all)
-	Getenv     func(string) string
-	Now        time.Time
+	Paths  credfile.Paths
+	Config config.Location
+	Pair   string // check only this pair ("" for all)
+	Getenv func(string) string
+	Now    time.Time
 }
 
 // Doctor checks the files, the config and this shell's environment, and
@@ -35,10 +35,10 @@ func Doctor(c Checkup) []Finding {
 	var out []Finding
 	add := func(ok bool, what, fix string) { out = append(out, Finding{ok, what, fix}) }
 
-	cfg, err := config.Load(c.ConfigPath)
+	cfg, err := config.Load(c.Config)
 	if err != nil {
 		add(false, err.Error(), "fix the config file at the line named")
-		cfg, _ = config.Load("")
+		cfg, _ = config.Load(config.Location{})
 	} else if cfg.Path != "" {
 		add(true, fmt.Sprintf("config %s is valid (%d pairs)", cfg.Path, len(cfg.Pairs)), "")
 	}

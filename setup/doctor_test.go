@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
 )
 
@@ -54,7 +55,7 @@ func TestDoctor(t *testing.T) {
 			}
 			findings := Doctor(Checkup{
 				Paths:      credfile.Paths{Credentials: path},
-				ConfigPath: cfg,
+				Config:     config.Location{Path: cfg},
 				Getenv:     func(k string) string { return tc.env[k] },
 				Now:        now,
 			})

@@ -1,0 +1,115 @@
+package app
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/urfave/cli/v2"
+)
+
+// sample is a value of the flag's type, as typed on the command line.
+func sample(f cli.Flag) []string {
+	switch f.(type) {
+	case boolFlag:
+		return nil
+	case durationFlag:
+		return []string{"90s"}
+	}
+	return []string{"v-" + f.Names()[0]}
+}
+
+// seen runs args with every command's action replaced by one that records
+// what each of its flags reads, and returns that record, or the error.
+func seen(t *testing.T, args []string) (string, int, string) {
+	t.Helper()
+	var stderr bytes.Buffer
+	sys := System{Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: func(string) string { return "" }}
+	a := newApp(sys)
+	var record strings.Builder
+	for _, cmd := range a.Commands {
+		cmd.Action = func(c *cli.Context) error {
+			for _, f := range c.Command.Flags {
+				n := f.Names()[0]
+				fmt.Fprintf(&record, "%s=%v set=%v\n", n, c.Value(n), c.IsSet(n))
+			}
+			return nil
+		}
+	}
+	err := a.Run(args)
+	code := 0
+	if err != nil {
+		code = 1
+		if strings.Contains(err.Error(), "does not apply") || strings.Contains(err.Error(), "given twice") {
+			code = 2
+		}
+	}
+	if err != nil {
+		stderr.WriteString(err.Error())
+	}
+	return record.String(), code, stderr.String()
+}
+
+// TestOptionPlacement: every option of the app, given before each
+// subcommand, reads in the subcommand exactly as when given after it;
+// one the subcommand does not take is refused, never ignored.
+func TestOptionPlacement(t *testing.T) {
+	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }})
+	for _, cmd := range a.Commands {
+		for _, f := range a.Flags {
+			names := f.Names()
+			if names[0] == "help" || names[0] == "version" {
+				continue
+			}
+			for _, spelling := range names {
+				opt := append([]string{dashed(spelling)}, sample(f)...)
+				t.Run(cmd.Name+"/"+spelling, func(t *testing.T) {
+					before := append(append([]string{"aws-mfa"}, opt...), cmd.Name)
+					after := append([]string{"aws-mfa", cmd.Name}, opt...)
+					gotB, codeB, errB := seen(t, before)
+					if !defines(cmd.Flags, names[0]) {
+						if codeB != 2 || !strings.Contains(errB, dashed(names[0])+" does not apply to "+cmd.Name) {
+							t.Fatalf("%q: exit %d, %q; want a refusal naming %s", before, codeB, errB, dashed(names[0]))
+						}
+						return
+					}
+					gotA, codeA, errA := seen(t, after)
+					if codeA != 0 || codeB != 0 {
+						t.Fatalf("exit %d (%s) before, %d (%s) after", codeB, errB, codeA, errA)
+					}
+					if gotB != gotA {
+						t.Fatalf("%q reads\n%s\nbut %q reads\n%s", before, gotB, after, gotA)
+					}
+					if !strings.Contains(gotA, names[0]+"=") || !strings.Contains(gotA, "set=true") {
+						t.Fatalf("%q: the option is not seen:\n%s", after, gotA)
+					}
+				})
+			}
+		}
+	}
+}
+
+func TestOptionGivenTwice(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"aws-mfa", "-p", "a", "env", "-p", "b"}, 2, "-pair is given twice, before and after env"},
+		{[]string{"aws-mfa", "-p", "a", "env", "--pair", "a"}, 0, "pair=a set=true"},
+		{[]string{"aws-mfa", "-f", "exec", "-f"}, 0, "force=true set=true"},
+		{[]string{"aws-mfa", "--timeout", "1m", "env", "--timeout", "60s"}, 0, "timeout=1m0s set=true"},
+		{[]string{"aws-mfa", "--timeout", "1m", "env", "--timeout", "2m"}, 2, "--timeout is given twice"},
+		{[]string{"aws-mfa", "--config", "x.toml", "status"}, 0, "config=x.toml set=true"},
+		{[]string{"aws-mfa", "--token", "123456", "status"}, 2, "--token does not apply to status"},
+		{[]string{"aws-mfa", "-v", "hook"}, 2, "--verbose does not apply to hook"},
+		{[]string{"aws-mfa", "--duration", "1h", "setup"}, 2, "--duration does not apply to setup"},
+		{[]string{"aws-mfa", "--source", "s", "setup"}, 0, "source=s set=true"},
+	} {
+		got, code, stderr := seen(t, tc.args)
+		if code != tc.code || !strings.Contains(got+stderr, tc.want) {
+			t.Errorf("%q: exit %d\n%s%s\nwant exit %d and %q", tc.args, code, got, stderr, tc.code, tc.want)
+		}
+	}
+}
