@@ -54,10 +54,10 @@ func TestDoctor(t *testing.T) {
 				os.WriteFile(cfg, []byte(tc.config), 0o600)
 			}
 			findings := Doctor(Checkup{
-				Paths:      credfile.Paths{Credentials: path},
-				Config:     config.Location{Path: cfg},
-				Getenv:     func(k string) string { return tc.env[k] },
-				Now:        now,
+				Paths:  credfile.Paths{Credentials: path},
+				Config: config.Location{Path: cfg},
+				Getenv: func(k string) string { return tc.env[k] },
+				Now:    now,
 			})
 			var bad []Finding
 			for _, f := range findings {
