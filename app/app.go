@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"runtime/debug"
 	"time"
 
@@ -173,8 +172,12 @@ func request(c *cli.Context, sys System) (exporter.Request, config.Pair, error) 
 	if err != nil {
 		return exporter.Request{}, pair, err
 	}
+	paths, err := credfile.Locate(sys.Getenv)
+	if err != nil {
+		return exporter.Request{}, pair, usage("%w", err)
+	}
 	return exporter.Request{
-		Paths:           credfile.Locate(sys.Getenv, home(sys.Getenv)),
+		Paths:           paths,
 		Source:          pair.Source,
 		Target:          pair.Target,
 		Duration:        pair.Duration,
@@ -287,20 +290,6 @@ func readLine(r io.Reader, max int) (string, error) {
 		}
 	}
 	return "", usage("the first line of stdin is longer than an MFA code; pass only the six digits")
-}
-
-// home is where ~/.aws lives: %USERPROFILE% on Windows, as the AWS CLI
-// reads it there, else $HOME.
-func home(getenv func(string) string) string {
-	names := []string{"HOME", "USERPROFILE"}
-	if runtime.GOOS == "windows" {
-		names = []string{"USERPROFILE", "HOME"}
-	}
-	if h := firstEnv(getenv, names...); h != "" {
-		return h
-	}
-	h, _ := os.UserHomeDir()
-	return h
 }
 
 func firstEnv(getenv func(string) string, names ...string) string {

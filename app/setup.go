@@ -37,7 +37,10 @@ func runSetup(c *cli.Context, sys System) error {
 	if c.NArg() > 0 {
 		return usage("setup takes no arguments; give a code with -t")
 	}
-	paths := credfile.Locate(sys.Getenv, home(sys.Getenv))
+	paths, err := credfile.Locate(sys.Getenv)
+	if err != nil {
+		return usage("%w", err)
+	}
 	region := firstNonEmpty(firstEnv(sys.Getenv, "AWS_REGION", "AWS_DEFAULT_REGION"), "us-east-1")
 	endpoint := c.String("endpoint-url")
 	req := setup.Request{
@@ -170,8 +173,12 @@ func doctorCommand(sys System) *cli.Command {
 			&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "check only this pair `NAME` (default: AWS_MFA_PAIR, else every pair)"},
 		},
 		Action: func(c *cli.Context) error {
+			paths, err := credfile.Locate(sys.Getenv)
+			if err != nil {
+				return usage("%w", err)
+			}
 			findings := setup.Doctor(setup.Checkup{
-				Paths:  credfile.Locate(sys.Getenv, home(sys.Getenv)),
+				Paths:  paths,
 				Config: configPath(c, sys),
 				Pair:   pairName(c, sys),
 				Getenv: sys.Getenv,

@@ -88,8 +88,11 @@ func status(c *cli.Context, sys System) ([]statusRow, error) {
 		}
 		pairs = []config.Pair{p}
 	}
-	path := credfile.Locate(sys.Getenv, home(sys.Getenv)).Credentials
-	f, err := credfile.Read(path)
+	paths, err := credfile.Locate(sys.Getenv)
+	if err != nil {
+		return nil, usage("%w", err)
+	}
+	f, err := credfile.Read(paths.Credentials)
 	if errors.Is(err, credfile.ErrNotFound) {
 		f, err = credfile.Parse(nil)
 	}

@@ -55,3 +55,33 @@ func BenchmarkEdit(b *testing.B) {
 		})
 	}
 }
+
+func wideSection(n int) []byte {
+	var b strings.Builder
+	b.WriteString("[default]\naws_access_key_id = ASIAOLD\naws_session_token = old\n[wide]\n")
+	for i := range n {
+		fmt.Fprintf(&b, "key_%d = value %d\n", i, i)
+	}
+	return []byte(b.String())
+}
+
+// BenchmarkWideSection parses and edits a file with one section of n
+// keys; its time per key must stay flat as n grows (the duplicate-key
+// check and the verification look keys up by index, not by scanning).
+func BenchmarkWideSection(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		b.Run(fmt.Sprintf("keys=%d", n), func(b *testing.B) {
+			data := wideSection(n)
+			b.SetBytes(int64(len(data)))
+			for range b.N {
+				f, err := Parse(data)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := setSession(f); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

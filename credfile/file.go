@@ -1,17 +1,21 @@
 package credfile
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
+	"os/user"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/aws-mfa/aws-mfa/internal/readfile"
 )
 
 // MaxSize is the largest file aws-mfa reads. Credentials files are a few
@@ -27,30 +31,73 @@ type Paths struct {
 	Config      string
 }
 
+// ErrNoHome marks a home directory that cannot be found: ~/.aws then
+// names no file, and a relative path would write keys into the current
+// directory.
+var ErrNoHome = errors.New("no home directory")
+
 // Locate finds the files as the AWS CLI does: AWS_SHARED_CREDENTIALS_FILE
-// and AWS_CONFIG_FILE, else ~/.aws/credentials and ~/.aws/config. home is
-// the user's home directory (os.UserHomeDir: %USERPROFILE% on Windows).
-func Locate(getenv func(string) string, home string) Paths {
-	p := Paths{
-		Credentials: getenv("AWS_SHARED_CREDENTIALS_FILE"),
-		Config:      getenv("AWS_CONFIG_FILE"),
-	}
-	if p.Credentials == "" {
-		p.Credentials = filepath.Join(home, ".aws", "credentials")
-	}
-	if p.Config == "" {
-		p.Config = filepath.Join(home, ".aws", "config")
-	}
-	p.Credentials = expandHome(p.Credentials, home)
-	p.Config = expandHome(p.Config, home)
-	return p
+// and AWS_CONFIG_FILE, else ~/.aws/credentials and ~/.aws/config. The
+// home directory is resolved only when a path needs it (see Home).
+func Locate(getenv func(string) string) (Paths, error) {
+	return locate(getenv, userHome)
 }
 
-func expandHome(p, home string) string {
-	if p == "~" || strings.HasPrefix(p, "~/") || strings.HasPrefix(p, `~\`) {
-		return filepath.Join(home, p[1:])
+func locate(getenv func(string) string, db func() (string, error)) (Paths, error) {
+	p := Paths{
+		Credentials: cmp.Or(getenv("AWS_SHARED_CREDENTIALS_FILE"), filepath.Join("~", ".aws", "credentials")),
+		Config:      cmp.Or(getenv("AWS_CONFIG_FILE"), filepath.Join("~", ".aws", "config")),
 	}
-	return p
+	for _, path := range []*string{&p.Credentials, &p.Config} {
+		if !hasHomePrefix(*path) {
+			continue
+		}
+		home, err := resolveHome(getenv, db)
+		if err != nil {
+			return Paths{}, err
+		}
+		*path = filepath.Join(home, (*path)[1:])
+	}
+	return p, nil
+}
+
+// Home returns the user's home directory as botocore finds it (Python's
+// os.path.expanduser): $HOME (%USERPROFILE% on Windows), else the user
+// database's entry for this user. It is always absolute.
+func Home(getenv func(string) string) (string, error) { return resolveHome(getenv, userHome) }
+
+func resolveHome(getenv func(string) string, db func() (string, error)) (string, error) {
+	names := []string{"HOME"}
+	if runtime.GOOS == "windows" {
+		names = []string{"USERPROFILE", "HOME"}
+	}
+	for _, n := range names {
+		if h := getenv(n); h != "" {
+			if !filepath.IsAbs(h) {
+				return "", fmt.Errorf("%w: %s is the relative path %q; set it to your home directory's absolute path, or set AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE", ErrNoHome, n, h)
+			}
+			return h, nil
+		}
+	}
+	h, err := db()
+	if err != nil || !filepath.IsAbs(h) {
+		return "", fmt.Errorf("%w: %s is not set and the user database names no home directory for this user; set %s, or AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE", ErrNoHome, names[0], names[0])
+	}
+	return h, nil
+}
+
+// userHome asks the user database (/etc/passwd, NSS) for the current
+// user's home directory.
+func userHome() (string, error) {
+	u, err := user.Current()
+	if err != nil {
+		return "", err
+	}
+	return u.HomeDir, nil
+}
+
+func hasHomePrefix(p string) bool {
+	return p == "~" || strings.HasPrefix(p, "~/") || strings.HasPrefix(p, `~\`)
 }
 
 // Read reads and parses the file at path.
@@ -66,28 +113,20 @@ func Read(path string) (*File, error) {
 	return f, nil
 }
 
+// readFile reads path through readfile: opened without blocking, so a
+// FIFO or a device in its place fails at once instead of hanging, and
+// never more than MaxSize bytes.
 func readFile(path string) ([]byte, error) {
-	fh, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	data, err := readfile.Read(path, MaxSize)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("%w: %s", ErrNotFound, path)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	defer fh.Close()
-	st, err := fh.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("stat %s: %w", path, err)
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%w: %s is not a regular file; it must be a text file", ErrUnreadable, path)
-	}
-	data, err := io.ReadAll(io.LimitReader(fh, MaxSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	if len(data) > MaxSize {
-		return nil, fmt.Errorf("%w: %s is larger than %d MiB; that is not a credentials file", ErrUnreadable, path, MaxSize>>20)
+	case errors.Is(err, readfile.ErrNotRegular):
+		return nil, fmt.Errorf("%w: %w; it must be a text file", ErrUnreadable, err)
+	case errors.Is(err, readfile.ErrTooLarge):
+		return nil, fmt.Errorf("%w: %w; that is not a credentials file", ErrUnreadable, err)
+	case err != nil:
+		return nil, err
 	}
 	return data, nil
 }
@@ -138,6 +177,11 @@ func (w Writer) WriteFile(path string, data []byte) error {
 func (w Writer) locked(path string, fn func(real string) error) error {
 	real, err := resolve(path)
 	if err != nil {
+		return err
+	}
+	// Refuse a FIFO or a device before creating anything beside it.
+	if st, err := os.Stat(real); err == nil && !st.Mode().IsRegular() {
+		_, err := readFile(real)
 		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(real), 0o700); err != nil {

@@ -28,18 +28,50 @@ func setSession(f *File) ([]byte, error) {
 	return f.Edit("default", sessionKeys, []string{"aws_security_token"})
 }
 
+// TestLocate resolves the files as botocore does, and never to a
+// relative path: with HOME unset it asks the user database, and without
+// an answer there it stops.
 func TestLocate(t *testing.T) {
-	env := map[string]string{}
-	getenv := func(k string) string { return env[k] }
-	p := Locate(getenv, "/home/u")
-	if p.Credentials != filepath.Join("/home/u", ".aws", "credentials") || p.Config != filepath.Join("/home/u", ".aws", "config") {
-		t.Errorf("defaults: %+v", p)
+	db := func(home string) func() (string, error) {
+		return func() (string, error) {
+			if home == "" {
+				return "", errors.New("no such user")
+			}
+			return home, nil
+		}
 	}
-	env["AWS_SHARED_CREDENTIALS_FILE"] = "~/creds"
-	env["AWS_CONFIG_FILE"] = "/etc/aws/config"
-	p = Locate(getenv, "/home/u")
-	if p.Credentials != filepath.Join("/home/u", "creds") || p.Config != "/etc/aws/config" {
-		t.Errorf("from env: %+v", p)
+	for _, tc := range []struct {
+		name       string
+		env        map[string]string
+		db         string
+		creds, cfg string // "" means an ErrNoHome error
+	}{
+		{"HOME", map[string]string{"HOME": "/home/u"}, "/db", "/home/u/.aws/credentials", "/home/u/.aws/config"},
+		{"from env, ~ expanded", map[string]string{"HOME": "/home/u", "AWS_SHARED_CREDENTIALS_FILE": "~/creds", "AWS_CONFIG_FILE": "/etc/aws/config"}, "", "/home/u/creds", "/etc/aws/config"},
+		{"HOME unset: user database", map[string]string{}, "/var/lib/u", "/var/lib/u/.aws/credentials", "/var/lib/u/.aws/config"},
+		{"HOME empty: user database", map[string]string{"HOME": ""}, "/var/lib/u", "/var/lib/u/.aws/credentials", "/var/lib/u/.aws/config"},
+		{"HOME unset, no database entry", map[string]string{}, "", "", ""},
+		{"HOME unset, relative database entry", map[string]string{}, "home/u", "", ""},
+		{"HOME relative", map[string]string{"HOME": "."}, "/db", "", ""},
+		{"HOME unset, files named absolutely", map[string]string{"AWS_SHARED_CREDENTIALS_FILE": "/c", "AWS_CONFIG_FILE": "/k"}, "", "/c", "/k"},
+		{"HOME unset, one file under ~", map[string]string{"AWS_SHARED_CREDENTIALS_FILE": "/c"}, "", "", ""},
+		{"HOME unset, USERPROFILE is Windows'", map[string]string{"USERPROFILE": "/w"}, "/db", "/db/.aws/credentials", "/db/.aws/config"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := locate(func(k string) string { return tc.env[k] }, db(tc.db))
+			if tc.creds == "" {
+				if !errors.Is(err, ErrNoHome) || p != (Paths{}) {
+					t.Fatalf("locate = %+v, %v; want ErrNoHome", p, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Credentials != filepath.FromSlash(tc.creds) || p.Config != filepath.FromSlash(tc.cfg) {
+				t.Errorf("locate = %+v, want %s and %s", p, tc.creds, tc.cfg)
+			}
+		})
 	}
 }
 
@@ -119,7 +151,7 @@ func TestUpdateFailuresLeaveTheFileIntact(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "credentials")
 		os.Mkdir(path, 0o700)
 		err := (Writer{}).Update(path, setSession)
-		if !errors.Is(err, ErrUnreadable) || !strings.Contains(err.Error(), "is not a regular file") {
+		if !errors.Is(err, ErrUnreadable) || !strings.Contains(err.Error(), "not a regular file (a directory)") {
 			t.Fatalf("err = %v", err)
 		}
 		if st, _ := os.Stat(path); !st.IsDir() {
@@ -205,5 +237,43 @@ func TestCrashBeforeRename(t *testing.T) {
 	}
 	if temps, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".credentials.aws-mfa-*.tmp")); len(temps) != 0 {
 		t.Errorf("leftovers not cleaned: %v", temps)
+	}
+}
+
+// TestNonRegularFilesFailAtOnce names a FIFO (nobody writing), a device
+// that never ends, a directory, and a link to each as the file: Read and
+// Update fail at once with one line naming the path, create nothing
+// beside it, and leave it alone.
+func TestNonRegularFilesFailAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sub := filepath.Join(dir, "dir")
+	os.Mkdir(sub, 0o700)
+	for _, target := range []string{fifo, "/dev/zero", sub} {
+		link := filepath.Join(dir, "link-to-"+filepath.Base(target))
+		if err := os.Symlink(target, link); err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range []string{target, link} {
+			t.Run(path, func(t *testing.T) {
+				before, _ := os.ReadDir(dir)
+				_, rerr := Read(path)
+				uerr := (Writer{}).Update(path, setSession)
+				for _, err := range []error{rerr, uerr} {
+					if !errors.Is(err, ErrUnreadable) || !strings.Contains(err.Error(), "not a regular file") || strings.Contains(err.Error(), "\n") {
+						t.Errorf("err = %v", err)
+					}
+				}
+				if after, _ := os.ReadDir(dir); len(after) != len(before) {
+					t.Errorf("files created: %v -> %v", before, after)
+				}
+				if _, err := os.Stat("/dev/zero.lock"); err == nil {
+					t.Error("/dev/zero.lock created")
+				}
+			})
+		}
 	}
 }

@@ -32,7 +32,14 @@ type Section struct {
 	Name    string
 	header  int // line index of the [name] line
 	options []*option
+	// index finds options by key once a section has more than a few, so
+	// that parsing and verifying a section of n keys stays linear in n;
+	// nil for the usual small section, where a scan is cheaper.
+	index map[string]*option
 }
+
+// indexAt is the number of options from which a section keeps an index.
+const indexAt = 16
 
 type option struct {
 	key       string // lower-cased, as configparser does
@@ -122,7 +129,7 @@ func parse(data string) (*File, error) {
 			indentLen: indentBytes,
 		})
 		curOpt = &slab[len(slab)-1]
-		cur.options = append(cur.options, curOpt)
+		cur.add(curOpt)
 	}
 	return f, nil
 }
@@ -279,8 +286,24 @@ func (s *Section) Keys() []string {
 	return keys
 }
 
+func (s *Section) add(o *option) {
+	s.options = append(s.options, o)
+	switch {
+	case s.index != nil:
+		s.index[o.key] = o
+	case len(s.options) >= indexAt:
+		s.index = make(map[string]*option, 2*len(s.options))
+		for _, o := range s.options {
+			s.index[o.key] = o
+		}
+	}
+}
+
 func (s *Section) option(key string) *option {
 	key = lower(key)
+	if s.index != nil {
+		return s.index[key]
+	}
 	for _, o := range s.options {
 		if o.key == key {
 			return o
