@@ -11,7 +11,6 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
-	"github.com/aws-mfa/aws-mfa/exporter"
 )
 
 func statusCommand(sys System) *cli.Command {
@@ -103,13 +102,12 @@ func status(c *cli.Context, sys System) ([]statusRow, error) {
 	rows := make([]statusRow, 0, len(pairs))
 	for _, p := range pairs {
 		r := statusRow{Pair: p.Name, Source: p.Source, Target: p.Target, State: "never"}
-		if t := f.Section(p.Target); t != nil && t.Get("aws_session_token") != "" {
-			if exp, ok := exporter.ParseExpiration(t.Get("expiration")); ok {
-				r.exp, r.Expiration = exp, exp.Format(time.RFC3339)
-				r.State = "expired"
-				if left := exp.Sub(now); left > 0 {
-					r.State, r.SecondsLeft = "valid", int64(left/time.Second)
-				}
+		if s, ok := f.Session(p.Target); ok {
+			exp := s.Expiration
+			r.exp, r.Expiration = exp, exp.Format(time.RFC3339)
+			r.State = "expired"
+			if left := exp.Sub(now); left > 0 {
+				r.State, r.SecondsLeft = "valid", int64(left/time.Second)
 			}
 		}
 		rows = append(rows, r)

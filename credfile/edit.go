@@ -22,12 +22,18 @@ type KV struct{ Key, Value string }
 // compared with the original before it is returned, so an edit that would
 // change anything else is refused instead of written.
 func (f *File) Edit(section string, set []KV, remove []string) ([]byte, error) {
+	out, _, err := f.edit(section, set, remove)
+	return out, err
+}
+
+// edit is Edit, also returning the parsed result.
+func (f *File) edit(section string, set []KV, remove []string) ([]byte, *File, error) {
 	if err := ValidName(section); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, kv := range set {
 		if err := validValue(kv); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	eol := "\n"
@@ -99,10 +105,11 @@ func (f *File) Edit(section string, set []KV, remove []string) ([]byte, error) {
 		}
 	}
 	out := b.String()
-	if err := f.verify(out, section, set, remove); err != nil {
-		return nil, fmt.Errorf("refusing to write: %w", err)
+	g, err := f.verify(out, section, set, remove)
+	if err != nil {
+		return nil, nil, fmt.Errorf("refusing to write: %w", err)
 	}
-	return []byte(out), nil
+	return []byte(out), g, nil
 }
 
 // ValidName checks that name can be written as a [section] header that
@@ -168,10 +175,10 @@ func leadingSpace(line string) string {
 
 // verify parses out and checks that it differs from f only as asked:
 // every other section and key has the same value, in the same order.
-func (f *File) verify(out string, section string, set []KV, remove []string) error {
+func (f *File) verify(out string, section string, set []KV, remove []string) (*File, error) {
 	g, err := parse(out)
 	if err != nil {
-		return fmt.Errorf("the edited file would not parse: %w", err)
+		return nil, fmt.Errorf("the edited file would not parse: %w", err)
 	}
 	want := map[string]string{}
 	for _, kv := range set {
@@ -182,18 +189,18 @@ func (f *File) verify(out string, section string, set []KV, remove []string) err
 		gone[strings.ToLower(k)] = true
 	}
 	if len(g.sections) != len(f.sections)+boolInt(f.Section(section) == nil) {
-		return errors.New("the edit would add or lose a section")
+		return nil, errors.New("the edit would add or lose a section")
 	}
 	for i, gs := range g.sections {
 		if i >= len(f.sections) {
 			if gs.Name != section {
-				return errors.New("the edit appended the wrong section")
+				return nil, errors.New("the edit appended the wrong section")
 			}
 			continue
 		}
 		fs := f.sections[i]
 		if fs.Name != gs.Name {
-			return fmt.Errorf("the edit would change section [%s]", fs.Name)
+			return nil, fmt.Errorf("the edit would change section [%s]", fs.Name)
 		}
 		for _, o := range fs.options {
 			_, owned := want[o.key]
@@ -201,28 +208,28 @@ func (f *File) verify(out string, section string, set []KV, remove []string) err
 				continue
 			}
 			if gs.option(o.key) == nil || gs.Get(o.key) != o.value {
-				return fmt.Errorf("the edit would change %s in [%s]", o.key, fs.Name)
+				return nil, fmt.Errorf("the edit would change %s in [%s]", o.key, fs.Name)
 			}
 		}
 		if fs.Name != section && len(gs.options) != len(fs.options) {
-			return fmt.Errorf("the edit would add keys to [%s]", fs.Name)
+			return nil, fmt.Errorf("the edit would add keys to [%s]", fs.Name)
 		}
 	}
 	if err := iniAgrees(g.sectionText(section), section, want); err != nil {
-		return err
+		return nil, err
 	}
 	t := g.Section(section)
 	for k, v := range want {
 		if t.Get(k) != v || !t.Has(k) {
-			return fmt.Errorf("the edit did not set %s in [%s]", k, section)
+			return nil, fmt.Errorf("the edit did not set %s in [%s]", k, section)
 		}
 	}
 	for k := range gone {
 		if t.Has(k) {
-			return fmt.Errorf("the edit did not remove %s from [%s]", k, section)
+			return nil, fmt.Errorf("the edit did not remove %s from [%s]", k, section)
 		}
 	}
-	return nil
+	return g, nil
 }
 
 func (f *File) size() int {

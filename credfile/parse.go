@@ -24,6 +24,7 @@ var ErrUnreadable = errors.New("unreadable file")
 type File struct {
 	lines    []string // raw lines, each with its line ending ("\n", "\r\n" or none for the last)
 	sections []*Section
+	byName   map[string]*Section
 	crlf     bool
 }
 
@@ -64,14 +65,13 @@ func parse(data string) (*File, error) {
 	if !utf8.ValidString(data) {
 		return nil, fmt.Errorf("%w: not UTF-8 text (binary, or saved in another encoding); save it as UTF-8", ErrUnreadable)
 	}
-	f := &File{crlf: strings.Contains(data, "\r\n")}
+	f := &File{crlf: strings.Contains(data, "\r\n"), byName: map[string]*Section{}}
 	f.lines = splitLines(data)
 
 	var (
 		cur         *Section
 		curOpt      *option
 		indentLevel = 0
-		seen        = map[string]int{}
 		blanks      = 0 // blank lines inside a value, kept if it continues
 		slab        []option
 	)
@@ -98,12 +98,12 @@ func parse(data string) (*File, error) {
 		blanks = 0
 		indentLevel = indent
 		if name, ok := sectionName(stripped); ok {
-			if first, dup := seen[name]; dup {
-				return nil, fmt.Errorf("%w: section [%s] appears twice (lines %d and %d), which the AWS CLI cannot parse; merge them", ErrUnreadable, name, first+1, i+1)
+			if first, dup := f.byName[name]; dup {
+				return nil, fmt.Errorf("%w: section [%s] appears twice (lines %d and %d), which the AWS CLI cannot parse; merge them", ErrUnreadable, name, first.header+1, i+1)
 			}
-			seen[name] = i
 			cur = &Section{Name: name, header: i}
 			f.sections = append(f.sections, cur)
+			f.byName[name] = cur
 			curOpt = nil
 			continue
 		}
@@ -257,14 +257,7 @@ func (f *File) Bytes() []byte { return []byte(strings.Join(f.lines, "")) }
 func (f *File) Sections() []*Section { return f.sections }
 
 // Section returns the section with exactly this name.
-func (f *File) Section(name string) *Section {
-	for _, s := range f.sections {
-		if s.Name == name {
-			return s
-		}
-	}
-	return nil
-}
+func (f *File) Section(name string) *Section { return f.byName[name] }
 
 // Get returns the value of key in the section; keys are case-insensitive.
 func (s *Section) Get(key string) string {

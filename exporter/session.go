@@ -85,7 +85,7 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 	}
 	res := &Result{Region: cmp.Or(req.Region, src.region)}
 	now := d.Now()
-	if s, ok := validSession(creds.Section(req.Target), now, req.Margin); ok && !req.Force {
+	if s, ok := validSession(creds, req.Target, now, req.Margin); ok && !req.Force {
 		res.Session, res.Cached = s, true
 		return res, nil
 	}
@@ -124,7 +124,7 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 		if err := guardLongTermKeys(f, req); err != nil {
 			return nil, err
 		}
-		return f.Edit(req.Target, res.Session.keyValues(), []string{"aws_security_token"})
+		return f.SetSession(req.Target, res.Session.stored())
 	})
 	if err != nil {
 		return nil, fmt.Errorf("write [%s] to %s: %w", req.Target, req.Paths.Credentials, err)
@@ -235,26 +235,30 @@ type source struct {
 
 func readSource(creds *credfile.File, req Request) (*source, error) {
 	path := req.Paths.Credentials
-	s := creds.Section(req.Source)
-	if s == nil {
+	if creds.Section(req.Source) == nil {
 		return nil, Inputf("no [%s] profile in %s; run `aws-mfa setup` to create it from [%s], or copy your long-term keys there and add mfa_serial (Quick start in the README)", req.Source, path, req.Target)
 	}
+	c := creds.Credentials(req.Source)
+	serial, _ := creds.Value(req.Source, "mfa_serial")
+	region, _ := creds.Value(req.Source, "region")
 	src := &source{
-		keys:   Keys{s.Get("aws_access_key_id"), s.Get("aws_secret_access_key")},
-		serial: cmp.Or(req.Serial, s.Get("mfa_serial")),
-		region: s.Get("region"),
+		keys:   Keys{c.AccessKeyID, c.SecretAccessKey},
+		serial: cmp.Or(req.Serial, serial),
+		region: region,
 	}
 	if src.keys.AccessKeyID == "" || src.keys.SecretAccessKey == "" {
 		return nil, Inputf("[%s] in %s lacks aws_access_key_id or aws_secret_access_key; add the IAM user's long-term keys", req.Source, path)
 	}
-	if s.Has("aws_session_token") || strings.HasPrefix(src.keys.AccessKeyID, "ASIA") {
+	if !creds.HoldsLongTermKeys(req.Source) {
 		return nil, Inputf("[%s] in %s holds session credentials; put the IAM user's long-term keys (AKIA…) there instead", req.Source, path)
 	}
 	if src.serial == "" || src.region == "" {
 		if cfg, err := credfile.Read(req.Paths.Config); err == nil {
 			if p := cfg.Profile(req.Source, true); p != nil {
-				src.serial = cmp.Or(src.serial, p.Get("mfa_serial"))
-				src.region = cmp.Or(src.region, p.Get("region"))
+				serial, _ := cfg.Value(p.Name, "mfa_serial")
+				region, _ := cfg.Value(p.Name, "region")
+				src.serial = cmp.Or(src.serial, serial)
+				src.region = cmp.Or(src.region, region)
 			}
 		} else if !errors.Is(err, credfile.ErrNotFound) {
 			return nil, fileError(err, req)
@@ -272,47 +276,28 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 // guardLongTermKeys refuses to overwrite a target holding long-term keys
 // that exist nowhere else in the file: they may be the user's only copy.
 func guardLongTermKeys(f *credfile.File, req Request) error {
-	t := f.Section(req.Target)
-	if req.Force || t == nil || t.Has("aws_session_token") || t.Get("aws_access_key_id") == "" {
+	if req.Force {
 		return nil
 	}
-	id, secret := t.Get("aws_access_key_id"), t.Get("aws_secret_access_key")
-	for _, s := range f.Sections() {
-		if s != t && s.Get("aws_access_key_id") == id && s.Get("aws_secret_access_key") == secret {
-			return nil
-		}
+	if id, only := f.OnlyCopy(req.Target); only {
+		return Inputf("[%s] holds long-term keys (%s) found in no other profile; writing the session would destroy them. Copy [%s] to [%s] first (Quick start in the README), or pass --force if you have them elsewhere", req.Target, MaskKey(id), req.Target, req.Source)
 	}
-	return Inputf("[%s] holds long-term keys (%s) found in no other profile; writing the session would destroy them. Copy [%s] to [%s] first (Quick start in the README), or pass --force if you have them elsewhere", req.Target, MaskKey(id), req.Target, req.Source)
+	return nil
 }
 
-// validSession reads a session from the target and reports whether it is
-// valid for longer than margin.
-func validSession(t *credfile.Section, now time.Time, margin time.Duration) (Session, bool) {
-	if t == nil || t.Get("aws_session_token") == "" {
-		return Session{}, false
-	}
-	exp, ok := ParseExpiration(t.Get("expiration"))
+// validSession reads the session botocore would use for target and
+// reports whether it is valid for longer than margin.
+func validSession(f *credfile.File, target string, now time.Time, margin time.Duration) (Session, bool) {
+	s, ok := f.Session(target)
 	if !ok {
 		return Session{}, false
 	}
-	s := Session{
-		AccessKeyID:     t.Get("aws_access_key_id"),
-		SecretAccessKey: t.Get("aws_secret_access_key"),
-		SessionToken:    t.Get("aws_session_token"),
-		Expiration:      exp,
-	}
-	return s, s.AccessKeyID != "" && s.SecretAccessKey != "" && exp.Sub(now) > margin
-}
-
-// ParseExpiration reads the expiration key: RFC 3339, or the older Python
-// aws-mfa's "2006-01-02 15:04:05" in UTC.
-func ParseExpiration(v string) (time.Time, bool) {
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02T15:04:05"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t.UTC(), true
-		}
-	}
-	return time.Time{}, false
+	return Session{
+		AccessKeyID:     s.AccessKeyID,
+		SecretAccessKey: s.SecretAccessKey,
+		SessionToken:    s.SessionToken,
+		Expiration:      s.Expiration,
+	}, s.Expiration.Sub(now) > margin
 }
 
 // CheckCode trims a typed or piped MFA code and checks it is six digits.
@@ -342,12 +327,11 @@ func sessionFrom(c *types.Credentials) (Session, error) {
 	return s, nil
 }
 
-func (s Session) keyValues() []credfile.KV {
-	return []credfile.KV{
-		{Key: "aws_access_key_id", Value: s.AccessKeyID},
-		{Key: "aws_secret_access_key", Value: s.SecretAccessKey},
-		{Key: "aws_session_token", Value: s.SessionToken},
-		{Key: "expiration", Value: s.Expiration.Format(time.RFC3339)},
+// stored is the session as credfile writes it.
+func (s Session) stored() credfile.Session {
+	return credfile.Session{
+		Credentials: credfile.Credentials{AccessKeyID: s.AccessKeyID, SecretAccessKey: s.SecretAccessKey, SessionToken: s.SessionToken},
+		Expiration:  s.Expiration,
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/aws-mfa/aws-mfa/config"
@@ -75,38 +74,39 @@ func checkPair(creds *credfile.File, p config.Pair, now time.Time) []Finding {
 	var out []Finding
 	add := func(ok bool, what, fix string) { out = append(out, Finding{ok, what, fix}) }
 	name := fmt.Sprintf("pair %s: ", p.Name)
-	src := creds.Section(p.Source)
+	sc := creds.Credentials(p.Source)
 	switch {
-	case src == nil:
+	case creds.Section(p.Source) == nil:
 		add(false, name+"no ["+p.Source+"] profile", "aws-mfa setup"+pairFlag(p))
 		return out
-	case src.Get("aws_access_key_id") == "" || src.Get("aws_secret_access_key") == "":
+	case sc.AccessKeyID == "" || sc.SecretAccessKey == "":
 		add(false, name+"["+p.Source+"] lacks long-term keys", "aws configure --profile "+p.Source)
-	case src.Has("aws_session_token") || strings.HasPrefix(src.Get("aws_access_key_id"), "ASIA"):
+	case !creds.HoldsLongTermKeys(p.Source):
 		add(false, name+"["+p.Source+"] holds session credentials", "put the IAM user's long-term keys there: aws configure --profile "+p.Source)
 	default:
-		add(true, name+"["+p.Source+"] holds long-term keys "+exporter.MaskKey(src.Get("aws_access_key_id")), "")
+		add(true, name+"["+p.Source+"] holds long-term keys "+exporter.MaskKey(sc.AccessKeyID), "")
 	}
-	if p.Serial == "" && src.Get("mfa_serial") == "" {
+	if serial, _ := creds.Value(p.Source, "mfa_serial"); p.Serial == "" && serial == "" {
 		add(false, name+"["+p.Source+"] has no mfa_serial", "aws-mfa setup"+pairFlag(p))
 	}
-	t := creds.Section(p.Target)
+	tc := creds.Credentials(p.Target)
+	_, only := creds.OnlyCopy(p.Target)
 	switch {
-	case t == nil || t.Get("aws_access_key_id") == "":
+	case creds.Section(p.Target) == nil || tc.AccessKeyID == "":
 		add(true, name+"["+p.Target+"] has no session yet", "")
-	case !t.Has("aws_session_token") && t.Get("aws_access_key_id") == src.Get("aws_access_key_id") && t.Get("aws_secret_access_key") == src.Get("aws_secret_access_key"):
-		add(true, name+"["+p.Target+"] still holds the long-term keys kept in ["+p.Source+"]; the first refresh replaces them", "")
-	case !t.Has("aws_session_token"):
+	case creds.HoldsLongTermKeys(p.Target) && !only:
+		add(true, name+"["+p.Target+"] still holds long-term keys also kept in another profile; the first refresh replaces them", "")
+	case creds.HoldsLongTermKeys(p.Target):
 		add(false, name+"["+p.Target+"] holds long-term keys, which a refresh would replace", "aws-mfa setup"+pairFlag(p)+" (copies them to ["+p.Source+"] first)")
 	default:
-		exp, ok := exporter.ParseExpiration(t.Get("expiration"))
+		s, ok := creds.Session(p.Target)
 		switch {
 		case !ok:
 			add(false, name+"["+p.Target+"] has a session without a readable expiration", "aws-mfa --force"+pairFlag(p)+" CODE")
-		case !exp.After(now):
-			add(false, name+"["+p.Target+"] session expired "+exp.Format(time.RFC3339), "aws-mfa"+pairFlag(p)+" CODE")
+		case !s.Expiration.After(now):
+			add(false, name+"["+p.Target+"] session expired "+s.Expiration.Format(time.RFC3339), "aws-mfa"+pairFlag(p)+" CODE")
 		default:
-			add(true, name+"["+p.Target+"] session valid until "+exp.Format(time.RFC3339), "")
+			add(true, name+"["+p.Target+"] session valid until "+s.Expiration.Format(time.RFC3339), "")
 		}
 	}
 	return out

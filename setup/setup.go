@@ -155,12 +155,9 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 // target's when the source has none (the README's manual copy step).
 func sourceKeys(f *credfile.File, req Request) (exporter.Keys, bool, error) {
 	get := func(name string) (exporter.Keys, bool) {
-		s := f.Section(name)
-		if s == nil || s.Has("aws_session_token") {
-			return exporter.Keys{}, false
-		}
-		k := exporter.Keys{AccessKeyID: s.Get("aws_access_key_id"), SecretAccessKey: s.Get("aws_secret_access_key")}
-		return k, k.AccessKeyID != "" && k.SecretAccessKey != "" && !strings.HasPrefix(k.AccessKeyID, "ASIA")
+		c := f.Credentials(name)
+		return exporter.Keys{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey},
+			f.HoldsLongTermKeys(name) && c.SecretAccessKey != ""
 	}
 	if k, ok := get(req.Source); ok {
 		return k, false, nil

@@ -1,0 +1,151 @@
+package credfile
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// DefaultSection is configparser's defaults section: botocore gives every
+// profile of the file the keys of [DEFAULT] that it does not set itself.
+const DefaultSection = "DEFAULT"
+
+// Credentials are the keys botocore's shared-credentials provider reads
+// from a profile.
+type Credentials struct {
+	AccessKeyID     string
+	SecretAccessKey string
+	SessionToken    string
+}
+
+// Session is temporary credentials and their expiry.
+type Session struct {
+	Credentials
+	Expiration time.Time
+}
+
+// Value returns key in section as botocore reads it: the section's own
+// value, else [DEFAULT]'s. ok reports whether either sets it; an empty
+// value is set. A missing section has no values.
+func (f *File) Value(section, key string) (value string, ok bool) {
+	s := f.Section(section)
+	if s == nil {
+		return "", false
+	}
+	if o := s.option(key); o != nil {
+		return o.value, true
+	}
+	if d := f.Section(DefaultSection); d != nil && s != d {
+		if o := d.option(key); o != nil {
+			return o.value, true
+		}
+	}
+	return "", false
+}
+
+// Credentials returns what botocore's SharedCredentialProvider reads for
+// profile: keys inherited from [DEFAULT], and as the token the first key
+// present of aws_security_token and aws_session_token, even when empty.
+func (f *File) Credentials(profile string) Credentials {
+	var c Credentials
+	c.AccessKeyID, _ = f.Value(profile, "aws_access_key_id")
+	c.SecretAccessKey, _ = f.Value(profile, "aws_secret_access_key")
+	for _, k := range []string{"aws_security_token", "aws_session_token"} {
+		if v, ok := f.Value(profile, k); ok {
+			c.SessionToken = v
+			break
+		}
+	}
+	return c
+}
+
+// HoldsLongTermKeys is the one rule for "does this profile hold long-term
+// keys", used to guard a target and to accept a source. It does when it
+// has a key id that is not a session's (ASIA…, useless without its
+// token) and either botocore reads no token with it (none, or an empty
+// one: botocore then signs with the keys alone), or the section lacks a
+// non-empty aws_session_token of its own, which every session aws-mfa
+// writes has: a token inherited from [DEFAULT], or a stale
+// aws_security_token, does not make keys written there any less
+// long-term keys.
+func (f *File) HoldsLongTermKeys(profile string) bool {
+	s := f.Section(profile)
+	if s == nil {
+		return false
+	}
+	c := f.Credentials(profile)
+	if c.AccessKeyID == "" || strings.HasPrefix(c.AccessKeyID, "ASIA") {
+		return false
+	}
+	return c.SessionToken == "" || s.Get("aws_session_token") == ""
+}
+
+// OnlyCopy reports whether replacing profile's keys would destroy the only
+// copy of a long-term key pair: profile holds long-term keys, and no other
+// section, [DEFAULT] included, reads the same key id and secret. id is that
+// key id, to be shown masked.
+func (f *File) OnlyCopy(profile string) (id string, only bool) {
+	if !f.HoldsLongTermKeys(profile) {
+		return "", false
+	}
+	c := f.Credentials(profile)
+	for _, s := range f.sections {
+		if s.Name == profile {
+			continue
+		}
+		o := f.Credentials(s.Name)
+		if o.AccessKeyID == c.AccessKeyID && o.SecretAccessKey == c.SecretAccessKey {
+			return c.AccessKeyID, false
+		}
+	}
+	return c.AccessKeyID, true
+}
+
+// Session reads the session in profile as botocore would use it, with
+// its expiration key. ok is false unless key id, secret, token and a
+// readable expiration are all there.
+func (f *File) Session(profile string) (s Session, ok bool) {
+	s.Credentials = f.Credentials(profile)
+	exp, _ := f.Value(profile, "expiration")
+	s.Expiration, ok = ParseExpiration(exp)
+	return s, ok && s.AccessKeyID != "" && s.SecretAccessKey != "" && s.SessionToken != ""
+}
+
+// ParseExpiration reads the expiration key: RFC 3339, or the older Python
+// aws-mfa's "2006-01-02 15:04:05" in UTC.
+func ParseExpiration(v string) (time.Time, bool) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02T15:04:05"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// SetSession returns the file with s written into profile so that
+// botocore reads exactly s for it: the four keys aws-mfa owns are set, and
+// aws_security_token, which botocore reads before aws_session_token, is
+// removed, or set to the new token where the profile would otherwise
+// inherit one from [DEFAULT]. [DEFAULT] itself is never touched.
+func (f *File) SetSession(profile string, s Session) ([]byte, error) {
+	set := []KV{
+		{Key: "aws_access_key_id", Value: s.AccessKeyID},
+		{Key: "aws_secret_access_key", Value: s.SecretAccessKey},
+		{Key: "aws_session_token", Value: s.SessionToken},
+		{Key: "expiration", Value: s.Expiration.UTC().Format(time.RFC3339)},
+	}
+	var remove []string
+	if d := f.Section(DefaultSection); d != nil && d.Has("aws_security_token") {
+		set = append(set, KV{Key: "aws_security_token", Value: s.SessionToken})
+	} else {
+		remove = append(remove, "aws_security_token")
+	}
+	out, g, err := f.edit(profile, set, remove)
+	if err != nil {
+		return nil, err
+	}
+	if got, ok := g.Session(profile); !ok || got.Credentials != s.Credentials {
+		return nil, fmt.Errorf("refusing to write: botocore would not read the new session from [%s]", profile)
+	}
+	return out, nil
+}

@@ -1,0 +1,113 @@
+package credfile
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws-mfa/aws-mfa/internal/peers"
+)
+
+const (
+	onlyID     = "AKIAONLYCOPYEXAMPLE1"
+	onlySecret = "only/copy/secret"
+)
+
+// tokenSpellings are lines that botocore reads as an empty token, in
+// every spelling its parser accepts: key case, "=" or ":", spacing, and
+// white-space-only values.
+func tokenSpellings() []string {
+	var lines []string
+	for _, key := range []string{"aws_session_token", "AWS_SESSION_TOKEN", "Aws_Session_Token", "aws_security_token", "AWS_Security_Token"} {
+		for _, sep := range []string{"=", " = ", ":", " : ", "\t=\t", "   =", ": "} {
+			for _, value := range []string{"", " ", "\t", " \t "} {
+				lines = append(lines, key+sep+value)
+			}
+		}
+	}
+	return lines
+}
+
+// TestLongTermKeysAsBotocoreSeesThem builds a family of files in which
+// [default] holds the only copy of a long-term key pair, spelt every way
+// botocore accepts: the rule must say so, and botocore's own resolver
+// must read long-term keys (no token) there wherever the rule relies on
+// it.
+func TestLongTermKeysAsBotocoreSeesThem(t *testing.T) {
+	b := peers.StartBotocore(t)
+	keys := []string{
+		"aws_access_key_id = " + onlyID + "\naws_secret_access_key = " + onlySecret + "\n",
+		"AWS_ACCESS_KEY_ID:" + onlyID + "\nAws_Secret_Access_Key :\t" + onlySecret + "\n",
+	}
+	type tc struct {
+		name, file    string
+		botocoreEmpty bool // botocore itself reads no token for [default]
+	}
+	var cases []tc
+	for i, k := range keys {
+		cases = append(cases, tc{fmt.Sprintf("keys%d, no token", i), "[default]\n" + k, true})
+		for _, tok := range tokenSpellings() {
+			cases = append(cases,
+				tc{fmt.Sprintf("keys%d %q", i, tok), "[default]\n" + k + tok + "\n", true},
+				// [DEFAULT] gives the empty token to every profile.
+				tc{fmt.Sprintf("keys%d, [DEFAULT] %q", i, tok), "[DEFAULT]\n" + tok + "\n[default]\n" + k, true},
+			)
+			if strings.HasPrefix(strings.ToLower(tok), "aws_security_token") {
+				// botocore reads aws_security_token first, so it wins even empty.
+				cases = append(cases, tc{fmt.Sprintf("keys%d %q before a session token", i, tok), "[default]\n" + k + tok + "\naws_session_token = x\n", true})
+			}
+		}
+		cases = append(cases,
+			tc{fmt.Sprintf("keys%d, stale aws_security_token", i), "[default]\n" + k + "aws_security_token = stale\n", false},
+			tc{fmt.Sprintf("keys%d, token from [DEFAULT]", i), "[DEFAULT]\naws_session_token = x\n[default]\n" + k, false},
+			tc{fmt.Sprintf("keys%d, security token from [DEFAULT]", i), "[DEFAULT]\naws_security_token = x\n[default]\n" + k, false},
+			tc{fmt.Sprintf("keys%d, secret from [DEFAULT]", i), "[DEFAULT]\naws_secret_access_key = " + onlySecret + "\n[default]\n" + strings.SplitAfter(k, "\n")[0], true},
+		)
+	}
+	for _, c := range cases {
+		data := []byte("# c\n[other]\naws_access_key_id = AKIAOTHEREXAMPLE0001\naws_secret_access_key = x\n" + c.file)
+		f, err := Parse(data)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if !f.HoldsLongTermKeys("default") {
+			t.Errorf("%s: [default] does not hold long-term keys:\n%s", c.name, data)
+		}
+		if id, only := f.OnlyCopy("default"); !only || id != onlyID {
+			t.Errorf("%s: OnlyCopy = %q, %v:\n%s", c.name, id, only, data)
+		}
+		v := b.Read(t, data, "default")
+		if v.Target == nil || v.Target.Key != onlyID || (v.Target.Token == "") != c.botocoreEmpty {
+			t.Errorf("%s: botocore reads %+v (%s), want %s with an empty token: %v", c.name, v.Target, v.TargetError, onlyID, c.botocoreEmpty)
+		}
+		if got := f.Credentials("default"); v.Target != nil && (got.AccessKeyID != v.Target.Key || got.SecretAccessKey != v.Target.Secret || got.SessionToken != v.Target.Token) {
+			t.Errorf("%s: Credentials = %+v, botocore %+v", c.name, got, v.Target)
+		}
+	}
+}
+
+// TestOnlyCopyFindsCopiesAnywhere: the keys are not the only copy when
+// another profile, or [DEFAULT], reads the same pair, or the target only
+// inherits them; and a session is never long-term keys.
+func TestOnlyCopyFindsCopiesAnywhere(t *testing.T) {
+	k := "aws_access_key_id = " + onlyID + "\naws_secret_access_key = " + onlySecret + "\n"
+	for name, file := range map[string]string{
+		"copy in a profile":        "[aws-mfa]\n" + k + "[default]\n" + k,
+		"copy spelt differently":   "[aws-mfa]\nAWS_ACCESS_KEY_ID:" + onlyID + "\naws_secret_access_key=" + onlySecret + "\n[default]\n" + k,
+		"copy in [DEFAULT]":        "[DEFAULT]\n" + k + "[default]\n" + k,
+		"inherited from [DEFAULT]": "[DEFAULT]\n" + k + "[default]\nregion = x\n",
+		"a session":                "[default]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\naws_session_token = t\n",
+		"a session key, no token":  "[default]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\n",
+		"an aws-mfa session":       "[default]\naws_access_key_id = AKIAMOTOSESSION\naws_secret_access_key = s\naws_session_token = t\n",
+		"no keys":                  "[default]\nregion = x\n",
+		"no section":               "[other]\n" + k,
+	} {
+		f, err := Parse([]byte(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id, only := f.OnlyCopy("default"); only {
+			t.Errorf("%s: OnlyCopy = %q, true", name, id)
+		}
+	}
+}
