@@ -184,8 +184,8 @@ func (w Writer) locked(path string, fn func(real string) error) error {
 		_, err := readFile(real)
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(real), 0o700); err != nil {
-		return fmt.Errorf("create %s: %w", filepath.Dir(real), err)
+	if err := mkdirAll(filepath.Dir(real)); err != nil {
+		return err
 	}
 	unlock, err := w.lock(real)
 	if err != nil {
@@ -220,17 +220,68 @@ func (w Writer) lock(real string) (func(), error) {
 	if timeout == 0 {
 		timeout = 10 * time.Second
 	}
-	l := flock.New(real+".lock", flock.SetPermissions(0o600))
+	name := real + ".lock"
+	_, statErr := os.Lstat(name)
+	l := flock.New(name, flock.SetPermissions(0o600))
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	ok, err := l.TryLockContext(ctx, 20*time.Millisecond)
 	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return nil, fmt.Errorf("cannot lock %s.lock (%w); aws-mfa needs write access to %s", real, err, filepath.Dir(real))
+		return nil, fmt.Errorf("cannot lock %s (%w); aws-mfa needs write access to %s", name, err, filepath.Dir(real))
 	}
 	if !ok {
-		return nil, fmt.Errorf("another aws-mfa has held %s.lock for %s; wait for it to finish and retry", real, timeout)
+		return nil, fmt.Errorf("another aws-mfa has held %s for %s; wait for it to finish and retry", name, timeout)
+	}
+	if errors.Is(statErr, fs.ErrNotExist) {
+		// The lock file is new: it belongs to the directory's owner.
+		if err := giveToDirOwner(name); err != nil {
+			_ = l.Unlock()
+			return nil, err
+		}
 	}
 	return func() { _ = l.Unlock() }, nil
+}
+
+// mkdirAll creates dir and its missing parents, private, each owned like
+// the nearest directory that exists.
+func mkdirAll(dir string) error {
+	var missing []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil || filepath.Dir(d) == d {
+			break
+		}
+		missing = append(missing, d)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	for i := len(missing) - 1; i >= 0; i-- {
+		if err := giveToDirOwner(missing[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// giveToDirOwner gives a file aws-mfa just created the owner and group of
+// its directory, when it runs as root and they differ: root refreshing a
+// user's file must leave nothing the user cannot read or replace.
+func giveToDirOwner(path string) error {
+	if !isRoot() {
+		return nil
+	}
+	st, err := os.Stat(filepath.Dir(path))
+	if err != nil {
+		return fmt.Errorf("stat %s: %w", filepath.Dir(path), err)
+	}
+	own, ok := ownerOf(st)
+	if !ok {
+		return nil
+	}
+	if err := os.Lchown(path, own.uid, own.gid); err != nil {
+		return fmt.Errorf("give %s to its directory's owner: %w", path, err)
+	}
+	return nil
 }
 
 const tempPattern = ".aws-mfa-*.tmp"
@@ -250,8 +301,13 @@ func cleanTemps(real string) {
 // real. The mode is 0600, or the existing file's if that is stricter.
 func (w Writer) replace(real string, data []byte) error {
 	mode := fs.FileMode(0o600)
+	var (
+		own    owner
+		hasOwn bool
+	)
 	if st, err := os.Stat(real); err == nil {
 		mode = st.Mode().Perm() & 0o600
+		own, hasOwn = ownerOf(st)
 	}
 	dir := filepath.Dir(real)
 	tmp, err := os.CreateTemp(dir, tempPrefix(real)+tempPattern)
@@ -268,6 +324,9 @@ func (w Writer) replace(real string, data []byte) error {
 	}()
 	if err := tmp.Chmod(mode); err != nil {
 		return fmt.Errorf("chmod %s: %w", name, err)
+	}
+	if err := keepOwner(tmp, real, own, hasOwn); err != nil {
+		return err
 	}
 	if _, err := tmp.Write(data); err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
@@ -286,5 +345,25 @@ func (w Writer) replace(real string, data []byte) error {
 	}
 	ok = true
 	syncDir(dir)
+	return nil
+}
+
+// keepOwner gives the new copy the old file's owner and group, or for a
+// new file its directory's when running as root. It fails rather than
+// silently hand another user's keys to the one running aws-mfa.
+func keepOwner(tmp *os.File, real string, own owner, hasOwn bool) error {
+	if !hasOwn {
+		return giveToDirOwner(tmp.Name())
+	}
+	st, err := tmp.Stat()
+	if err != nil {
+		return fmt.Errorf("stat %s: %w", tmp.Name(), err)
+	}
+	if cur, ok := ownerOf(st); !ok || cur == own {
+		return nil
+	}
+	if err := tmp.Chown(own.uid, own.gid); err != nil {
+		return fmt.Errorf("cannot keep the owner of %s (uid %d, gid %d): %w; run aws-mfa as that user", real, own.uid, own.gid, err)
+	}
 	return nil
 }

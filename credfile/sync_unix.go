@@ -2,7 +2,11 @@
 
 package credfile
 
-import "os"
+import (
+	"io/fs"
+	"os"
+	"syscall"
+)
 
 // syncDir makes the rename durable.
 func syncDir(dir string) {
@@ -11,3 +15,20 @@ func syncDir(dir string) {
 		d.Close()
 	}
 }
+
+// owner is who owns a file: the new copy of a file, and what aws-mfa
+// creates in a directory, must belong to the same user and group, or a
+// refresh run as root locks the user out of their own keys.
+type owner struct{ uid, gid int }
+
+// ownerOf returns the owner in st, ok=false where the system has none.
+func ownerOf(st fs.FileInfo) (owner, bool) {
+	s, ok := st.Sys().(*syscall.Stat_t)
+	if !ok {
+		return owner{}, false
+	}
+	return owner{int(s.Uid), int(s.Gid)}, true
+}
+
+// isRoot reports whether this process may give files away.
+func isRoot() bool { return os.Geteuid() == 0 }
