@@ -1,0 +1,226 @@
+// Package keyring keeps a source's long-term AWS keys out of the plaintext
+// credentials file: in the operating system's own store (Secret Service
+// on Linux, the Keychain on macOS, Credential Manager on Windows) or in
+// pass(1), which works on a headless server. Every call is bounded in
+// time, and errors name the backend and the item, never a secret.
+package keyring
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"time"
+)
+
+// Backend names, as the config's keyring_backend spells them.
+const (
+	OS            = "os" // the platform's own store; the default
+	SecretService = "secret-service"
+	Keychain      = "keychain"
+	WinCred       = "wincred"
+	Pass          = "pass"
+)
+
+// Service is what every item is filed under: the Secret Service and
+// Keychain "service", the pass folder, the Credential Manager prefix.
+const Service = "aws-mfa"
+
+// Errors callers branch on. Each is wrapped with the backend and item.
+var (
+	ErrNotFound    = errors.New("no such item")
+	ErrLocked      = errors.New("locked")
+	ErrUnavailable = errors.New("unavailable")
+)
+
+// Keys are an IAM user's long-term keys.
+type Keys struct {
+	AccessKeyID     string `json:"aws_access_key_id"`
+	SecretAccessKey string `json:"aws_secret_access_key"`
+}
+
+// backend stores one secret string per item name.
+type backend interface {
+	get(ctx context.Context, item string) (string, error)
+	set(ctx context.Context, item, secret string) error
+	remove(ctx context.Context, item string) error
+	// status says whether item is there, without asking to unlock.
+	status(ctx context.Context, item string) error
+	// where names the item as the backend's own tools show it.
+	where(item string) string
+}
+
+// Store is one backend, with a bound on each call.
+type Store struct {
+	Name    string // as shown to people: "Secret Service", "pass"
+	b       backend
+	timeout time.Duration
+}
+
+// Open returns the named backend; "" means OS. Nothing is contacted yet.
+func Open(name string, timeout time.Duration) (*Store, error) {
+	if name == "" || name == OS {
+		name = native()
+	}
+	s := &Store{timeout: timeout}
+	switch name {
+	case Pass:
+		s.Name, s.b = "pass", passBackend{}
+	case SecretService, Keychain, WinCred:
+		if name != native() {
+			return nil, fmt.Errorf("keyring_backend %q is not available on %s; use %q or %q", name, runtime.GOOS, OS, Pass)
+		}
+		s.Name, s.b = nativeName(), osBackend{}
+	default:
+		return nil, fmt.Errorf("keyring_backend %q is unknown; use %q (this system's own store) or %q", name, OS, Pass)
+	}
+	return s, nil
+}
+
+// Valid reports whether name is a backend the config may name.
+func Valid(name string) bool {
+	switch name {
+	case "", OS, SecretService, Keychain, WinCred, Pass:
+		return true
+	}
+	return false
+}
+
+// CheckItem accepts item names that every backend files the same way:
+// letters, digits and ._+=@- (no slash: pass would make it a folder).
+func CheckItem(item string) error {
+	if item == "" || len(item) > 128 {
+		return fmt.Errorf("keyring item %q must be 1 to 128 characters", item)
+	}
+	for _, r := range item {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '+' || r == '=' || r == '@') {
+			return fmt.Errorf("keyring item %q may hold only letters, digits and ._+=@-", item)
+		}
+	}
+	return nil
+}
+
+func native() string {
+	switch runtime.GOOS {
+	case "darwin":
+		return Keychain
+	case "windows":
+		return WinCred
+	}
+	return SecretService
+}
+
+func nativeName() string {
+	switch runtime.GOOS {
+	case "darwin":
+		return "macOS Keychain"
+	case "windows":
+		return "Windows Credential Manager"
+	}
+	return "Secret Service"
+}
+
+// Where names the item for people: "Secret Service item aws-mfa/work".
+func (s *Store) Where(item string) string {
+	return s.Name + " item " + s.b.where(item)
+}
+
+// Get reads the keys kept in item.
+func (s *Store) Get(ctx context.Context, item string) (Keys, error) {
+	var k Keys
+	v, err := bounded(ctx, s, item, "read", func(ctx context.Context) (string, error) { return s.b.get(ctx, item) })
+	if err != nil {
+		return k, err
+	}
+	if json.Unmarshal([]byte(v), &k) != nil || k.AccessKeyID == "" || k.SecretAccessKey == "" {
+		return Keys{}, fmt.Errorf("%s does not hold aws-mfa's keys (JSON with aws_access_key_id and aws_secret_access_key); store them with aws-mfa setup --keyring", s.Where(item))
+	}
+	return k, nil
+}
+
+// Put stores k in item, then reads it back and compares, so that a caller
+// may delete the only other copy once Put returns nil.
+func (s *Store) Put(ctx context.Context, item string, k Keys) error {
+	b, err := json.Marshal(k)
+	if err != nil {
+		return err
+	}
+	if _, err := bounded(ctx, s, item, "write", func(ctx context.Context) (string, error) { return "", s.b.set(ctx, item, string(b)) }); err != nil {
+		return err
+	}
+	got, err := s.Get(ctx, item)
+	if err != nil {
+		return fmt.Errorf("read back what was written: %w", err)
+	}
+	if got != k {
+		return fmt.Errorf("%s reads back other keys than were written; nothing else was changed", s.Where(item))
+	}
+	return nil
+}
+
+// Delete removes item.
+func (s *Store) Delete(ctx context.Context, item string) error {
+	_, err := bounded(ctx, s, item, "delete", func(ctx context.Context) (string, error) { return "", s.b.remove(ctx, item) })
+	return err
+}
+
+// Status reports whether item is there and readable without a prompt:
+// nil, or an error wrapping ErrNotFound, ErrLocked or ErrUnavailable.
+func (s *Store) Status(ctx context.Context, item string) error {
+	_, err := bounded(ctx, s, item, "check", func(ctx context.Context) (string, error) { return "", s.b.status(ctx, item) })
+	return err
+}
+
+// bounded runs fn with the store's timeout. A backend call that ignores
+// its context (a D-Bus call to a daemon that never answers) is left
+// behind in its goroutine; aws-mfa exits soon after anyway.
+func bounded(ctx context.Context, s *Store, item, verb string, fn func(context.Context) (string, error)) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	type result struct {
+		v   string
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := fn(ctx)
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return "", s.explain(verb, item, r.err)
+		}
+		return r.v, nil
+	case <-ctx.Done():
+		return "", fmt.Errorf("%w: %s: no answer within %s to %s %s; %s", ErrUnavailable, s.Name, s.timeout, verb, s.b.where(item), s.hint())
+	}
+}
+
+func (s *Store) explain(verb, item string, err error) error {
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return fmt.Errorf("%w: %s: %s; run aws-mfa setup --keyring to store the keys there", ErrNotFound, s.Where(item), "not found")
+	case errors.Is(err, ErrLocked):
+		return fmt.Errorf("%w: %s is locked (%s %s); %s", ErrLocked, s.Name, verb, s.b.where(item), s.hint())
+	case errors.Is(err, ErrUnavailable):
+		return fmt.Errorf("%s %s: %w", verb, s.Where(item), err)
+	}
+	return fmt.Errorf("%s %s: %v", verb, s.Where(item), err)
+}
+
+// hint says how to unlock or reach the backend by its own means.
+func (s *Store) hint() string {
+	switch s.b.(type) {
+	case passBackend:
+		return "check that gpg can decrypt: run `pass show " + Service + "/ITEM` in a terminal, which asks gpg-agent for the passphrase"
+	}
+	switch runtime.GOOS {
+	case "darwin":
+		return "unlock the login keychain (Keychain Access, or `security unlock-keychain`)"
+	case "windows":
+		return "sign in to Windows as the user who stored the keys"
+	}
+	return "unlock the login keyring (your desktop's prompt, `gnome-keyring-daemon --unlock`, or seahorse), or set keyring_backend = \"pass\" on a server without a desktop"
+}

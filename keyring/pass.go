@@ -1,0 +1,85 @@
+package keyring
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// passBackend is pass(1), the standard Unix password manager: one
+// gpg-encrypted file per item under PASSWORD_STORE_DIR (~/.password-store),
+// decrypted by gpg-agent, which asks for the passphrase by its own
+// pinentry. It needs no desktop, so it serves headless servers.
+type passBackend struct{}
+
+func (passBackend) where(item string) string { return Service + "/" + item }
+
+func (b passBackend) get(ctx context.Context, item string) (string, error) {
+	if err := b.status(ctx, item); err != nil {
+		return "", err
+	}
+	out, err := runPass(ctx, nil, "show", b.where(item))
+	return strings.TrimRight(out, "\n"), err
+}
+
+func (b passBackend) set(ctx context.Context, item, secret string) error {
+	_, err := runPass(ctx, strings.NewReader(secret+"\n"), "insert", "--multiline", "--force", b.where(item))
+	return err
+}
+
+func (b passBackend) remove(ctx context.Context, item string) error {
+	if err := b.status(ctx, item); err != nil {
+		return err
+	}
+	_, err := runPass(ctx, nil, "rm", "--force", b.where(item))
+	return err
+}
+
+// status looks for the item's file, which needs no passphrase.
+func (b passBackend) status(ctx context.Context, item string) error {
+	if _, err := exec.LookPath("pass"); err != nil {
+		return errors.Join(ErrUnavailable, errors.New("pass is not installed (Debian: apt install pass)"))
+	}
+	dir := storeDir()
+	if _, err := os.Stat(filepath.Join(dir, ".gpg-id")); err != nil {
+		return errors.Join(ErrUnavailable, fmt.Errorf("no password store at %s; run pass init GPG_KEY_ID", dir))
+	}
+	if _, err := os.Stat(filepath.Join(dir, Service, item+".gpg")); err != nil {
+		return ErrNotFound
+	}
+	return nil
+}
+
+func storeDir() string {
+	if d := os.Getenv("PASSWORD_STORE_DIR"); d != "" {
+		return d
+	}
+	h, _ := os.UserHomeDir()
+	return filepath.Join(h, ".password-store")
+}
+
+// runPass runs pass without a shell. Its stderr is gpg's or pass's own
+// message, never the secret; only its first line is kept.
+func runPass(ctx context.Context, stdin *strings.Reader, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, "pass", args...)
+	cmd.WaitDelay = time.Second
+	if stdin != nil {
+		cmd.Stdin = stdin
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		msg, _, _ := strings.Cut(strings.TrimSpace(stderr.String()), "\n")
+		if strings.Contains(stderr.String(), "decryption failed") || strings.Contains(stderr.String(), "No secret key") {
+			return "", fmt.Errorf("%w: pass %s: %.160s", ErrLocked, args[0], msg)
+		}
+		return "", fmt.Errorf("pass %s: %v: %.160s", args[0], err, msg)
+	}
+	return stdout.String(), nil
+}
