@@ -109,7 +109,7 @@ func newApp(sys System) *cli.App {
 		Action: func(c *cli.Context) error {
 			return refresh(c, sys)
 		},
-		Commands:             []*cli.Command{envCommand(sys), execCommand(sys), statusCommand(sys), hookCommand(sys), setupCommand(sys), doctorCommand(sys)},
+		Commands:             []*cli.Command{envCommand(sys), execCommand(sys), statusCommand(sys), hookCommand(sys), setupCommand(sys), doctorCommand(sys), keyringCommand(sys)},
 		EnableBashCompletion: true,
 		HideHelpCommand:      true,
 		ExitErrHandler:       func(*cli.Context, error) {},
@@ -192,6 +192,7 @@ func request(c *cli.Context, sys System) (exporter.Request, config.Pair, error) 
 		RoleSessionName: pair.RoleSessionName,
 		ExternalID:      pair.ExternalID,
 		NoWrite:         !pair.Write,
+		Keyring:         pair.Keyring,
 	}, pair, nil
 }
 
@@ -244,6 +245,7 @@ func deps(c *cli.Context, sys System, arg string, pair config.Pair) (exporter.De
 	if c.Bool("verbose") {
 		d.Log = sys.Stderr
 	}
+	d.Keyring = keyringReader(c, pair)
 	return d, nil
 }
 

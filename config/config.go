@@ -19,6 +19,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/internal/readfile"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
+	"github.com/aws-mfa/aws-mfa/keyring"
 )
 
 var (
@@ -56,6 +57,8 @@ type Pair struct {
 	TokenTimeout    time.Duration // bound on TokenCommand
 	Write           bool          // write the target profile
 	Shell           string        // the defaults' shell dialect for env
+	Keyring         string        // keyring item with the long-term keys; "" means the source profile's
+	KeyringBackend  string        // keyring.Open's name; "" means the OS's own store
 }
 
 // Config is the resolved file.
@@ -72,13 +75,14 @@ type fileTOML struct {
 }
 
 type defaultsTOML struct {
-	Pair          string   `toml:"pair"`
-	Duration      duration `toml:"duration"`
-	RefreshMargin duration `toml:"refresh_margin"`
-	Region        string   `toml:"region"`
-	TokenCommand  command  `toml:"token_command"`
-	TokenTimeout  duration `toml:"token_timeout"`
-	Shell         string   `toml:"shell"`
+	Pair           string   `toml:"pair"`
+	Duration       duration `toml:"duration"`
+	RefreshMargin  duration `toml:"refresh_margin"`
+	Region         string   `toml:"region"`
+	TokenCommand   command  `toml:"token_command"`
+	TokenTimeout   duration `toml:"token_timeout"`
+	Shell          string   `toml:"shell"`
+	KeyringBackend string   `toml:"keyring_backend"`
 }
 
 type pairTOML struct {
@@ -95,6 +99,8 @@ type pairTOML struct {
 	TokenCommand    command  `toml:"token_command"`
 	TokenTimeout    duration `toml:"token_timeout"`
 	Write           *bool    `toml:"write"`
+	Keyring         string   `toml:"keyring"`
+	KeyringBackend  string   `toml:"keyring_backend"`
 }
 
 // duration reads "12h", "90m" or a number of seconds.
@@ -211,7 +217,7 @@ func builtinPair(d defaultsTOML) Pair {
 		Name: BuiltinName, Source: BuiltinSource, Target: BuiltinTarget,
 		Duration: or(d.Duration, DefaultDur), Margin: or(d.RefreshMargin, DefaultMargin),
 		Region: d.Region, TokenCommand: d.TokenCommand, TokenTimeout: or(d.TokenTimeout, DefaultTokenTimeout),
-		Write: true, Shell: d.Shell,
+		Write: true, Shell: d.Shell, KeyringBackend: d.KeyringBackend,
 	}
 }
 
@@ -339,6 +345,8 @@ func resolve(name string, t pairTOML, d defaultsTOML) Pair {
 		TokenTimeout:    or(t.TokenTimeout, or(d.TokenTimeout, DefaultTokenTimeout)),
 		Write:           t.Write == nil || *t.Write,
 		Shell:           d.Shell,
+		Keyring:         t.Keyring,
+		KeyringBackend:  cmp.Or(t.KeyringBackend, d.KeyringBackend),
 	}
 	if p.TokenCommand == nil {
 		p.TokenCommand = d.TokenCommand
@@ -363,6 +371,10 @@ func check(p Pair) error {
 		return fmt.Errorf("target %q is its own source; the session must go to another profile", p.Target)
 	case p.RoleARN == "" && (p.RoleSessionName != "" || p.ExternalID != ""):
 		return errors.New("role_session_name and external_id need role_arn")
+	case p.Keyring != "" && keyring.CheckItem(p.Keyring) != nil:
+		return keyring.CheckItem(p.Keyring)
+	case !keyring.Valid(p.KeyringBackend):
+		return fmt.Errorf("keyring_backend %q is not one of os, secret-service, keychain, wincred, pass", p.KeyringBackend)
 	}
 	// The STS parameters, by the same rules the refresh applies.
 	for _, err := range []error{

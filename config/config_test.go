@@ -38,6 +38,7 @@ func TestExampleDecodesCompletely(t *testing.T) {
 		Duration: time.Hour, Margin: 10 * time.Minute, Region: "eu-west-1",
 		RoleARN: "arn:aws:iam::210987654321:role/admin", RoleSessionName: "alice", ExternalID: "prod-3f9a",
 		TokenCommand: []string{"oathtool", "--totp", "-b", "JBSWY3DPEHPK3PXP"}, TokenTimeout: 30 * time.Second, Write: true, Shell: "zsh",
+		Keyring: "work-long-term", KeyringBackend: "os",
 	}
 	if !equal(admin, want) {
 		t.Errorf("prod-admin:\n got %+v\nwant %+v", admin, want)
@@ -133,6 +134,11 @@ func TestValidation(t *testing.T) {
 		// Profile names are checked where they are written, with the line.
 		"bad target": {"# x\n[pair.w]\nsource = \"a\"\ntarget = \"[x]\"\n", "c.toml:2: [pair.w] target: invalid profile name"},
 		"bad source": {"[pair.w]\nsource = \"DEFAULT\"\ntarget = \"b\"\n", "c.toml:1: [pair.w] source: invalid profile name"},
+
+		// Keyring items and backends.
+		"keyring item":    {"[pair.w]\nsource = \"a\"\ntarget = \"b\"\nkeyring = \"a/b\"\n", `keyring item "a/b" may hold only`},
+		"keyring backend": {"[defaults]\nkeyring_backend = \"kwallet\"\n", `keyring_backend "kwallet" is not one of`},
+		"pair backend":    {"[pair.w]\nsource = \"a\"\ntarget = \"b\"\nkeyring_backend = \"file\"\n", `keyring_backend "file" is not one of`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -276,5 +282,18 @@ func TestUnreadableIsAFileSystemFailure(t *testing.T) {
 	want := "ERR: invalid=false missing=false cannot read the config file " + locked + ": permission denied; make it readable by this user"
 	if !strings.Contains(string(out), want) {
 		t.Fatalf("helper said:\n%s\nwant %q", out, want)
+	}
+}
+
+func TestKeyringKeys(t *testing.T) {
+	c, err := Parse("c.toml", []byte("[defaults]\nkeyring_backend = \"pass\"\n\n[pair.w]\nsource = \"a\"\ntarget = \"b\"\nkeyring = \"a\"\n\n[pair.v]\nsource = \"a\"\ntarget = \"c\"\nkeyring_backend = \"os\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string][2]string{"w": {"a", "pass"}, "v": {"", "os"}, "default": {"", "pass"}} {
+		p, err := c.Select(name)
+		if err != nil || p.Keyring != want[0] || p.KeyringBackend != want[1] {
+			t.Errorf("pair %s: keyring %q backend %q (%v), want %q", name, p.Keyring, p.KeyringBackend, err, want)
+		}
 	}
 }

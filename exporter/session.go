@@ -40,6 +40,8 @@ type Request struct {
 	RoleARN         string // when set, AssumeRole instead of GetSessionToken
 	RoleSessionName string // default: aws-mfa-SOURCE
 	ExternalID      string
+
+	Keyring string // keyring item with the long-term keys, read through Deps.Keyring; "" means the source profile's
 }
 
 // Deps are the side effects Obtain needs; tests replace them.
@@ -49,6 +51,9 @@ type Deps struct {
 	NewSTS func(keys Keys, region, endpoint string) STS // nil means NewSTS with the request's timeout
 	Writer credfile.Writer
 	Log    io.Writer // --verbose output; nil for none
+	// Keyring reads the long-term keys from a keyring item; it is called
+	// only when STS must be, so a cached session never opens the keyring.
+	Keyring func(item string) (Keys, error)
 }
 
 // Session is a set of temporary credentials.
@@ -98,6 +103,11 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 	region, err := stsRegion(req, src)
 	if err != nil {
 		return nil, err
+	}
+	if req.Keyring != "" {
+		if src.keys, err = keyringKeys(req, d); err != nil {
+			return nil, err
+		}
 	}
 	code, err := d.Token(src.serial)
 	if err != nil {
@@ -235,7 +245,7 @@ type source struct {
 
 func readSource(creds *credfile.File, req Request) (*source, error) {
 	path := req.Paths.Credentials
-	if creds.Section(req.Source) == nil {
+	if creds.Section(req.Source) == nil && req.Keyring == "" {
 		return nil, Inputf("no [%s] profile in %s; run `aws-mfa setup` to create it from [%s], or copy your long-term keys there and add mfa_serial (Quick start in the README)", req.Source, path, req.Target)
 	}
 	c := creds.Credentials(req.Source)
@@ -246,10 +256,12 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 		serial: cmp.Or(req.Serial, serial),
 		region: region,
 	}
-	if src.keys.AccessKeyID == "" || src.keys.SecretAccessKey == "" {
+	if req.Keyring != "" {
+		src.keys = Keys{} // read later, and only if STS is called
+	} else if src.keys.AccessKeyID == "" || src.keys.SecretAccessKey == "" {
 		return nil, Inputf("[%s] in %s lacks aws_access_key_id or aws_secret_access_key; add the IAM user's long-term keys", req.Source, path)
 	}
-	if !creds.HoldsLongTermKeys(req.Source) {
+	if req.Keyring == "" && !creds.HoldsLongTermKeys(req.Source) {
 		return nil, Inputf("[%s] in %s holds session credentials; put the IAM user's long-term keys (AKIA…) there instead", req.Source, path)
 	}
 	if src.serial == "" || src.region == "" {

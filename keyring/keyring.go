@@ -34,6 +34,19 @@ var (
 	ErrUnavailable = errors.New("unavailable")
 )
 
+// kindError is a one-line message that matches one of the errors above.
+type kindError struct {
+	kind error
+	msg  string
+}
+
+func (e kindError) Error() string        { return e.msg }
+func (e kindError) Is(target error) bool { return target == e.kind }
+
+func unavailable(format string, a ...any) error {
+	return kindError{ErrUnavailable, fmt.Sprintf(format, a...)}
+}
+
 // Keys are an IAM user's long-term keys.
 type Keys struct {
 	AccessKeyID     string `json:"aws_access_key_id"`
@@ -194,18 +207,18 @@ func bounded(ctx context.Context, s *Store, item, verb string, fn func(context.C
 		}
 		return r.v, nil
 	case <-ctx.Done():
-		return "", fmt.Errorf("%w: %s: no answer within %s to %s %s; %s", ErrUnavailable, s.Name, s.timeout, verb, s.b.where(item), s.hint())
+		return "", unavailable("%s: no answer within %s to %s %s; %s", s.Name, s.timeout, verb, s.b.where(item), s.hint())
 	}
 }
 
 func (s *Store) explain(verb, item string, err error) error {
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return fmt.Errorf("%w: %s: %s; run aws-mfa setup --keyring to store the keys there", ErrNotFound, s.Where(item), "not found")
+		return kindError{ErrNotFound, fmt.Sprintf("%s not found; run aws-mfa setup --keyring to store the keys there", s.Where(item))}
 	case errors.Is(err, ErrLocked):
-		return fmt.Errorf("%w: %s is locked (%s %s); %s", ErrLocked, s.Name, verb, s.b.where(item), s.hint())
+		return kindError{ErrLocked, fmt.Sprintf("%s is locked (%s %s: %v); %s", s.Name, verb, s.b.where(item), err, s.hint())}
 	case errors.Is(err, ErrUnavailable):
-		return fmt.Errorf("%s %s: %w", verb, s.Where(item), err)
+		return unavailable("%s %s: %v", verb, s.Where(item), err)
 	}
 	return fmt.Errorf("%s %s: %v", verb, s.Where(item), err)
 }

@@ -45,9 +45,9 @@ func osError(err error) error {
 	case errors.Is(err, gokeyring.ErrNotFound):
 		return ErrNotFound
 	case strings.Contains(err.Error(), "failed to unlock"), strings.Contains(err.Error(), "IsLocked"):
-		return ErrLocked
+		return kindError{ErrLocked, "the unlock prompt was dismissed or could not be shown"}
 	case strings.Contains(err.Error(), "ServiceUnknown"), strings.Contains(err.Error(), "NameHasNoOwner"):
-		return errors.Join(ErrUnavailable, errors.New("no Secret Service on the D-Bus session (is gnome-keyring or KeePassXC running?)"))
+		return unavailable("no Secret Service on the D-Bus session (is gnome-keyring or KeePassXC running?)")
 	}
 	return err
 }

@@ -2,7 +2,6 @@ package keyring
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 
@@ -20,7 +19,7 @@ func reachable() error {
 			return nil
 		}
 	}
-	return errors.Join(ErrUnavailable, errors.New("no D-Bus session (DBUS_SESSION_BUS_ADDRESS is unset)"))
+	return unavailable("no D-Bus session (DBUS_SESSION_BUS_ADDRESS is unset)")
 }
 
 // status asks the Secret Service for the item without unlocking
@@ -31,14 +30,14 @@ func (osBackend) status(ctx context.Context, item string) error {
 	}
 	conn, err := dbus.SessionBusPrivate(dbus.WithContext(ctx))
 	if err != nil {
-		return errors.Join(ErrUnavailable, err)
+		return unavailable("D-Bus: %v", err)
 	}
 	defer conn.Close()
 	if err := conn.Auth(nil); err != nil {
-		return errors.Join(ErrUnavailable, err)
+		return unavailable("D-Bus: %v", err)
 	}
 	if err := conn.Hello(); err != nil {
-		return errors.Join(ErrUnavailable, err)
+		return unavailable("D-Bus: %v", err)
 	}
 	var unlocked, locked []dbus.ObjectPath
 	attrs := map[string]string{"service": Service, "username": item}
@@ -50,7 +49,7 @@ func (osBackend) status(ctx context.Context, item string) error {
 	case len(unlocked) > 0:
 		return nil
 	case len(locked) > 0:
-		return ErrLocked
+		return kindError{ErrLocked, "the login keyring is locked"}
 	}
 	return ErrNotFound
 }

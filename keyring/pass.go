@@ -3,7 +3,6 @@ package keyring
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -44,11 +43,11 @@ func (b passBackend) remove(ctx context.Context, item string) error {
 // status looks for the item's file, which needs no passphrase.
 func (b passBackend) status(ctx context.Context, item string) error {
 	if _, err := exec.LookPath("pass"); err != nil {
-		return errors.Join(ErrUnavailable, errors.New("pass is not installed (Debian: apt install pass)"))
+		return unavailable("pass is not installed (Debian: apt install pass)")
 	}
 	dir := storeDir()
 	if _, err := os.Stat(filepath.Join(dir, ".gpg-id")); err != nil {
-		return errors.Join(ErrUnavailable, fmt.Errorf("no password store at %s; run pass init GPG_KEY_ID", dir))
+		return unavailable("no password store at %s; run pass init GPG_KEY_ID", dir)
 	}
 	if _, err := os.Stat(filepath.Join(dir, Service, item+".gpg")); err != nil {
 		return ErrNotFound
@@ -77,7 +76,7 @@ func runPass(ctx context.Context, stdin *strings.Reader, args ...string) (string
 	if err := cmd.Run(); err != nil {
 		msg, _, _ := strings.Cut(strings.TrimSpace(stderr.String()), "\n")
 		if strings.Contains(stderr.String(), "decryption failed") || strings.Contains(stderr.String(), "No secret key") {
-			return "", fmt.Errorf("%w: pass %s: %.160s", ErrLocked, args[0], msg)
+			return "", kindError{ErrLocked, fmt.Sprintf("gpg could not decrypt: %.160s", msg)}
 		}
 		return "", fmt.Errorf("pass %s: %v: %.160s", args[0], err, msg)
 	}

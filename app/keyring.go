@@ -1,0 +1,124 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/aws-mfa/aws-mfa/config"
+	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/keyring"
+)
+
+// keyringReader reads a pair's long-term keys from its keyring, bounded
+// by the pair's token_timeout: an unlock prompt waits for a person too.
+func keyringReader(c *cli.Context, pair config.Pair) func(item string) (exporter.Keys, error) {
+	return func(item string) (exporter.Keys, error) {
+		store, err := keyring.Open(pair.KeyringBackend, pair.TokenTimeout)
+		if err != nil {
+			return exporter.Keys{}, usage("%w", err)
+		}
+		k, err := store.Get(c.Context, item)
+		if err != nil {
+			return exporter.Keys{}, keyringError(err)
+		}
+		return exporter.Keys{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey}, nil
+	}
+}
+
+// keyringError makes what the user can fix (an item not there, a locked
+// keyring) an input error, exit 2; a backend that fails or hangs exits 1.
+func keyringError(err error) error {
+	if errors.Is(err, keyring.ErrNotFound) || errors.Is(err, keyring.ErrLocked) {
+		return usage("%w", err)
+	}
+	return err
+}
+
+func keyringCommand(sys System) *cli.Command {
+	return &cli.Command{
+		Name:  "keyring",
+		Usage: "move a pair's long-term keys between the keyring and the credentials file",
+		Subcommands: []*cli.Command{{
+			Name:      "export",
+			Usage:     "write the keys kept in the pair's keyring item back into a profile of the credentials file",
+			UsageText: "aws-mfa keyring export [-p PAIR] [--profile PROFILE] [--delete]",
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, EnvVars: []string{"AWS_MFA_PAIR"}, Usage: "`NAME` of a pair with a keyring item"},
+				&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
+				&cli.StringFlag{Name: "profile", Usage: "`PROFILE` to write the keys to (default: the pair's source)"},
+				&cli.BoolFlag{Name: "delete", Usage: "delete the keyring item once the file holds the keys"},
+			},
+			Action: func(c *cli.Context) error {
+				if c.NArg() > 0 {
+					return usage("keyring export takes no arguments")
+				}
+				cfg, pair, err := selectPair(c, sys)
+				if err != nil {
+					return err
+				}
+				return keyringExport(c, sys, cfg, pair)
+			},
+		}},
+	}
+}
+
+// keyringExport writes the pair's keys into a profile, reads the file back
+// to check them, and only then, if asked, deletes the keyring item.
+func keyringExport(c *cli.Context, sys System, cfg *config.Config, pair config.Pair) error {
+	if pair.Keyring == "" {
+		return usage("pair %s keeps its keys in [%s], not in a keyring (config: %s)", pair.Name, pair.Source, orNone(cfg.Path))
+	}
+	profile := firstNonEmpty(c.String("profile"), pair.Source)
+	if err := credfile.ValidName(profile); err != nil {
+		return usage("profile name: %w", err)
+	}
+	if profile == pair.Target {
+		return usage("[%s] is the pair's target, which a refresh overwrites; choose another --profile", profile)
+	}
+	store, err := keyring.Open(pair.KeyringBackend, pair.TokenTimeout)
+	if err != nil {
+		return usage("%w", err)
+	}
+	k, err := store.Get(c.Context, pair.Keyring)
+	if err != nil {
+		return keyringError(err)
+	}
+	paths, err := credfile.Locate(sys.Getenv)
+	if err != nil {
+		return usage("%w", err)
+	}
+	path := paths.Credentials
+	set := []credfile.KV{{Key: "aws_access_key_id", Value: k.AccessKeyID}, {Key: "aws_secret_access_key", Value: k.SecretAccessKey}}
+	err = credfile.Writer{}.Update(path, func(f *credfile.File) ([]byte, error) {
+		if s := f.Section(profile); s != nil && s.Get("aws_access_key_id") != "" && s.Get("aws_access_key_id") != k.AccessKeyID {
+			return nil, usage("[%s] in %s already holds other keys (%s); choose another --profile", profile, path, exporter.MaskKey(s.Get("aws_access_key_id")))
+		}
+		return f.Edit(profile, set, []string{"aws_session_token", "aws_security_token", "expiration"})
+	})
+	if err != nil {
+		return fmt.Errorf("write the keys to [%s] in %s: %w", profile, path, err)
+	}
+	f, err := credfile.Read(path)
+	if err != nil {
+		return fmt.Errorf("read back %s: %w", path, err)
+	}
+	if s := f.Section(profile); s == nil || s.Get("aws_access_key_id") != k.AccessKeyID || s.Get("aws_secret_access_key") != k.SecretAccessKey {
+		return fmt.Errorf("[%s] in %s does not read back the keys written; the keyring item is kept", profile, path)
+	}
+	fmt.Fprintf(sys.Stderr, "aws-mfa: wrote the keys %s from %s to [%s] in %s\n", exporter.MaskKey(k.AccessKeyID), store.Where(pair.Keyring), profile, path)
+	if c.Bool("delete") {
+		if err := store.Delete(c.Context, pair.Keyring); err != nil {
+			return keyringError(err)
+		}
+		fmt.Fprintf(sys.Stderr, "aws-mfa: deleted %s\n", store.Where(pair.Keyring))
+	}
+	also := ""
+	if profile != pair.Source {
+		also = fmt.Sprintf(" and set source = %q", profile)
+	}
+	fmt.Fprintf(sys.Stderr, "aws-mfa: now remove the line keyring = %q from [pair.%s] in %s%s, so that refreshes read [%s]\n", pair.Keyring, pair.Name, orNone(cfg.Path), also, profile)
+	return nil
+}

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws-mfa/aws-mfa/internal/keyringd"
+	"github.com/aws-mfa/aws-mfa/internal/stsemu"
+)
+
+// keyringBackends are the real backends the keyring tests run against:
+// each starts its daemon or store and returns the environment for aws-mfa.
+var keyringBackends = []struct {
+	name  string
+	start func(t testing.TB) []string
+	// seed stores value in item with the backend's own tool.
+	seed func(t testing.TB, env []string, item, value string)
+	// cutOff returns an environment in which the backend cannot be reached.
+	cutOff func(t testing.TB, env []string) []string
+}{
+	{
+		name:  "secret-service",
+		start: keyringd.SecretService,
+		seed: func(t testing.TB, env []string, item, value string) {
+			runTool(t, env, value, "secret-tool", "store", "--label=aws-mfa test", "service", "aws-mfa", "username", item)
+		},
+		// A D-Bus address that accepts and never answers.
+		cutOff: func(t testing.TB, env []string) []string {
+			return append(env, "DBUS_SESSION_BUS_ADDRESS=unix:path="+hungSocket(t))
+		},
+	},
+	{
+		name:  "pass",
+		start: keyringd.Pass,
+		seed: func(t testing.TB, env []string, item, value string) {
+			runTool(t, env, value+"\n", "pass", "insert", "--multiline", "aws-mfa/"+item)
+		},
+		cutOff: func(t testing.TB, env []string) []string {
+			return append(env, "PASSWORD_STORE_DIR="+filepath.Join(t.TempDir(), "gone"), "PATH="+t.TempDir())
+		},
+	},
+}
+
+func runTool(t testing.TB, env []string, stdin string, name string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdin = strings.NewReader(stdin)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", name, err, out)
+	}
+}
+
+// hungSocket listens on a Unix socket and never answers.
+func hungSocket(t testing.TB) string {
+	sock := filepath.Join(t.TempDir(), "bus")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	t.Cleanup(func() { l.Close(); <-done })
+	go func() {
+		defer close(done)
+		var held []net.Conn
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				for _, c := range held {
+					c.Close()
+				}
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	return sock
+}
+
+const aliceKeysJSON = `{"aws_access_key_id":"AKIAALICEEXAMPLE0001","aws_secret_access_key":"alice/long+term/secret"}`
+
+// TestKeyringRefresh: a pair whose keys are in a real keyring refreshes
+// with them; the cached path then works with the keyring out of reach;
+// a refresh with the keyring out of reach fails in bounded time, naming
+// the backend and item and no secret.
+func TestKeyringRefresh(t *testing.T) {
+	bin := toolBinary(t)
+	for _, b := range keyringBackends {
+		t.Run(b.name, func(t *testing.T) {
+			kenv := b.start(t)
+			b.seed(t, kenv, "alice", aliceKeysJSON)
+			emu := stsemu.Start(alice)
+			t.Cleanup(emu.Close)
+			dir := t.TempDir()
+			creds := filepath.Join(dir, "credentials")
+			cfg := filepath.Join(dir, "config.toml")
+			os.WriteFile(creds, []byte("[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"), 0o600)
+			os.WriteFile(cfg, []byte("[defaults]\ntoken_timeout = \"2s\"\nkeyring_backend = \""+b.name+"\"\n\n[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\n"), 0o600)
+			env := append(peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL, "AWS_MFA_CONFIG="+cfg), kenv...)
+
+			_, stderr, err := run(t, env, bin, "-t", alice.Code)
+			if err != nil || !strings.Contains(stderr, "wrote an MFA session to [default]") {
+				t.Fatalf("refresh: %v\n%s", err, stderr)
+			}
+			data, _ := os.ReadFile(creds)
+			if strings.Contains(string(data), "AKIAALICE") || strings.Contains(string(data), "alice/long") {
+				t.Fatalf("long-term keys in the file:\n%s", data)
+			}
+			if emu.Requests() != 1 {
+				t.Fatalf("%d STS requests", emu.Requests())
+			}
+
+			// The cached path opens no keyring: with it out of reach (a hung
+			// D-Bus would block any call for the whole token_timeout and
+			// then fail), a valid session is still served at once.
+			cut := b.cutOff(t, env)
+			for _, args := range [][]string{{}, {"env", "--shell", "bash"}, {"status"}} {
+				_, stderr, err := run(t, cut, bin, args...)
+				if err != nil {
+					t.Fatalf("cached %v with the keyring cut off: %v\n%s", args, err, stderr)
+				}
+			}
+			if emu.Requests() != 1 {
+				t.Fatalf("%d STS requests after cached runs", emu.Requests())
+			}
+
+			// A refresh must read the keyring: it fails, bounded by
+			// token_timeout, before asking STS or for a code.
+			_, stderr, err = run(t, cut, bin, "--force", "-t", alice.Code)
+			if err == nil || !strings.Contains(stderr, "aws-mfa/alice") || strings.Count(stderr, "\n") != 1 {
+				t.Fatalf("forced refresh with the keyring cut off: %v\n%s", err, stderr)
+			}
+			if strings.Contains(stderr, "alice/long") || emu.Requests() != 1 {
+				t.Fatalf("leaked a secret or called STS (%d): %s", emu.Requests(), stderr)
+			}
+			t.Logf("cut off: %s", stderr)
+		})
+	}
+}
+
+// TestKeyringLocked: a locked Secret Service serves a cached session
+// without a prompt, and a refresh says the keyring is locked and how to
+// unlock it (no prompter here, as on a server without a desktop).
+func TestKeyringLocked(t *testing.T) {
+	bin := toolBinary(t)
+	kenv := keyringd.SecretService(t)
+	keyringBackends[0].seed(t, kenv, "alice", aliceKeysJSON)
+	emu := stsemu.Start(alice)
+	t.Cleanup(emu.Close)
+	dir := t.TempDir()
+	creds := filepath.Join(dir, "credentials")
+	cfg := filepath.Join(dir, "config.toml")
+	os.WriteFile(creds, []byte("[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"), 0o600)
+	os.WriteFile(cfg, []byte("[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\n"), 0o600)
+	env := append(peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL, "AWS_MFA_CONFIG="+cfg), kenv...)
+	if _, stderr, err := run(t, env, bin, "-t", alice.Code); err != nil {
+		t.Fatalf("refresh: %v\n%s", err, stderr)
+	}
+	keyringd.Lock(t)
+	if _, stderr, err := run(t, env, bin, "env"); err != nil {
+		t.Fatalf("cached env with a locked keyring: %v\n%s", err, stderr)
+	}
+	_, stderr, err := run(t, env, bin, "--force", "-t", alice.Code)
+	if exitCode(err) != 2 || !strings.Contains(stderr, "Secret Service is locked") || !strings.Contains(stderr, "unlock") {
+		t.Fatalf("refresh with a locked keyring: %v\n%s", err, stderr)
+	}
+	if emu.Requests() != 1 {
+		t.Fatalf("%d STS requests", emu.Requests())
+	}
+}
