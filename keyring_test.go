@@ -172,3 +172,49 @@ func TestKeyringLocked(t *testing.T) {
 		t.Fatalf("%d STS requests", emu.Requests())
 	}
 }
+
+// TestKeyringExport puts the keys back into the credentials file for a
+// user who leaves the keyring, and deletes the item only when asked and
+// only after the file reads them back.
+func TestKeyringExport(t *testing.T) {
+	bin := toolBinary(t)
+	for _, b := range keyringBackends {
+		t.Run(b.name, func(t *testing.T) {
+			kenv := b.start(t)
+			b.seed(t, kenv, "alice", aliceKeysJSON)
+			dir := t.TempDir()
+			creds := filepath.Join(dir, "credentials")
+			cfg := filepath.Join(dir, "config.toml")
+			const other = "# mine\n[other]\naws_access_key_id = AKIAOTHEREXAMPLE0002\naws_secret_access_key = other/secret\n"
+			os.WriteFile(creds, []byte(other+"\n[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"), 0o600)
+			os.WriteFile(cfg, []byte("[defaults]\nkeyring_backend = \""+b.name+"\"\n\n[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\n"), 0o600)
+			env := append(peerEnv(dir, "AWS_MFA_CONFIG="+cfg), kenv...)
+
+			// Into a profile holding other keys: refused, nothing changed.
+			_, stderr, err := run(t, env, bin, "keyring", "export", "--profile", "other")
+			if exitCode(err) != 2 || !strings.Contains(stderr, "[other]") || strings.Contains(stderr, "other/secret") {
+				t.Fatalf("export over other keys: %v\n%s", err, stderr)
+			}
+			_, stderr, err = run(t, env, bin, "keyring", "export", "--delete")
+			if err != nil {
+				t.Fatalf("export: %v\n%s", err, stderr)
+			}
+			if strings.Contains(stderr, "alice/long") || !strings.Contains(stderr, "AKIA…0001") || !strings.Contains(stderr, "deleted") {
+				t.Fatalf("export said:\n%s", stderr)
+			}
+			data, _ := os.ReadFile(creds)
+			want := other + "\n[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\n"
+			if string(data) != want {
+				t.Fatalf("credentials after export:\n%s\nwant:\n%s", data, want)
+			}
+			// The item is gone: a second export says so and changes nothing.
+			_, stderr, err = run(t, env, bin, "keyring", "export")
+			if exitCode(err) != 2 || !strings.Contains(stderr, "aws-mfa/alice not found") {
+				t.Fatalf("second export: %v\n%s", err, stderr)
+			}
+			if after, _ := os.ReadFile(creds); string(after) != want {
+				t.Fatalf("second export changed the file:\n%s", after)
+			}
+		})
+	}
+}
