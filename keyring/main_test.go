@@ -1,0 +1,12 @@
+package keyring_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/aws-mfa/aws-mfa/internal/testproc"
+)
+
+// TestMain fails the run if a test leaves a daemon (dbus-daemon,
+// gnome-keyring-daemon, gpg-agent) running.
+func TestMain(m *testing.M) { os.Exit(testproc.Wrap(m).Run()) }
