@@ -14,6 +14,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/aws-mfa/aws-mfa/app"
+	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/internal/peers"
 	"github.com/aws-mfa/aws-mfa/internal/stsemu"
 	"github.com/aws-mfa/aws-mfa/internal/testproc"
@@ -97,6 +98,15 @@ func TestScript(t *testing.T) {
 				_, err = fmt.Fprintf(f, "\n[%s]\naws_access_key_id = ASIAFIXTURE000000001\naws_secret_access_key = s\naws_session_token = fixture\nexpiration = %s\n", args[0], exp)
 				ts.Check(err)
 				ts.Check(f.Close())
+			},
+			// expire PROFILE: make the session in PROFILE one that expired an
+			// hour ago, keeping its keys.
+			"expire": func(ts *testscript.TestScript, neg bool, args []string) {
+				path := ts.MkAbs("home/.aws/credentials")
+				exp := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+				ts.Check(credfile.Writer{}.Update(path, func(f *credfile.File) ([]byte, error) {
+					return f.Edit(args[0], []credfile.KV{{Key: "expiration", Value: exp}}, nil)
+				}))
 			},
 			// sts-fault NAME: every later request fails that way.
 			"sts-fault": func(ts *testscript.TestScript, neg bool, args []string) {

@@ -151,13 +151,18 @@ func sessionFlags() []cli.Flag {
 }
 
 // request turns the selected pair, the session flags and the environment
-// into a request; flags given explicitly beat the pair.
+// into a request; flags given explicitly beat the pair. For a chained pair
+// the returned pair carries its chain's first pair's token_command, since
+// that pair is the one whose code is asked.
 func request(c *cli.Context, sys System) (exporter.Request, config.Pair, error) {
-	_, pair, err := selectPair(c, sys)
+	cfg, pair, err := selectPair(c, sys)
 	if err != nil {
 		return exporter.Request{}, pair, err
 	}
 	if c.IsSet("source") {
+		if pair.SourcePair != "" {
+			return exporter.Request{}, pair, usage("pair %s takes its credentials from pair %s's session (source_pair); --source does not apply to it", pair.Name, pair.SourcePair)
+		}
 		pair.Source = c.String("source")
 	}
 	if c.IsSet("target") {
@@ -176,13 +181,31 @@ func request(c *cli.Context, sys System) (exporter.Request, config.Pair, error) 
 	if err != nil {
 		return exporter.Request{}, pair, usage("%w", err)
 	}
+	chain, err := cfg.Chain(pair)
+	if err != nil {
+		return exporter.Request{}, pair, usage("%v (config: %s)", err, orNone(cfg.Path))
+	}
+	var base *exporter.Request
+	for _, p := range chain[:len(chain)-1] {
+		r := linkRequest(c, sys, p, paths, timeout)
+		r.Base = base
+		base = &r
+	}
+	req := linkRequest(c, sys, pair, paths, timeout)
+	req.Base = base
+	req.Force = c.Bool("force")
+	pair.TokenCommand, pair.TokenTimeout = chain[0].TokenCommand, chain[0].TokenTimeout
+	return req, pair, nil
+}
+
+// linkRequest is the request for one pair of a chain.
+func linkRequest(c *cli.Context, sys System, pair config.Pair, paths credfile.Paths, timeout time.Duration) exporter.Request {
 	return exporter.Request{
 		Paths:           paths,
 		Source:          pair.Source,
 		Target:          pair.Target,
 		Duration:        pair.Duration,
 		Margin:          pair.Margin,
-		Force:           c.Bool("force"),
 		Region:          pair.Region,
 		EnvRegion:       firstEnv(sys.Getenv, "AWS_REGION", "AWS_DEFAULT_REGION"),
 		Endpoint:        firstNonEmpty(c.String("endpoint-url"), pair.Endpoint, firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL")),
@@ -191,9 +214,10 @@ func request(c *cli.Context, sys System) (exporter.Request, config.Pair, error) 
 		RoleARN:         pair.RoleARN,
 		RoleSessionName: pair.RoleSessionName,
 		ExternalID:      pair.ExternalID,
-		NoWrite:         !pair.Write,
 		Keyring:         pair.Keyring,
-	}, pair, nil
+		// --no-write (env and exec) leaves the whole file alone, bases included.
+		NoWrite: !pair.Write || c.Bool("no-write"),
+	}
 }
 
 // MaxTimeout bounds --timeout: STS answers in well under a second; an
@@ -239,6 +263,9 @@ func deps(c *cli.Context, sys System, arg string, pair config.Pair) (exporter.De
 			if given == "" && len(pair.TokenCommand) > 0 {
 				return runTokenCommand(c.Context, pair.TokenCommand, pair.TokenTimeout)
 			}
+			if given == "" && c.String("format") == "json" {
+				return credentialProcessToken(c, sys, serial, pair)
+			}
 			return readToken(given, serial, sys)
 		},
 	}
@@ -256,7 +283,9 @@ func readToken(given, serial string, sys System) (string, error) {
 		return given, nil
 	}
 	if sys.IsTerminal(sys.Stdin) {
-		fmt.Fprintf(sys.Stderr, "MFA code for %s: ", serial)
+		return askTTY(serial, sys, func(err error) error {
+			return usage("cannot open the terminal to ask for the MFA code (%v); pass it as an argument (aws-mfa 123456) or with -t", err)
+		})
 	}
 	line, err := readLine(sys.Stdin, maxCodeLine)
 	if err != nil {

@@ -56,7 +56,14 @@ func statusCommand(sys System) *cli.Command {
 				case "never":
 					state = "never obtained"
 				}
-				fmt.Fprintf(w, "%s\t%s → %s\t%s\t%s\n", r.Pair, r.Source, r.Target, state, left)
+				source := r.Source
+				if r.Base != "" {
+					source = "pair " + r.Base
+					if r.State != "valid" && r.baseValid {
+						state += "; renews from " + r.Base + " with no code"
+					}
+				}
+				fmt.Fprintf(w, "%s\t%s → %s\t%s\t%s\n", r.Pair, source, r.Target, state, left)
 			}
 			return w.Flush()
 		},
@@ -67,11 +74,29 @@ func statusCommand(sys System) *cli.Command {
 type statusRow struct {
 	Pair        string `json:"pair"`
 	Source      string `json:"source"`
+	Base        string `json:"source_pair,omitempty"` // a chained pair's base pair
 	Target      string `json:"target"`
 	State       string `json:"state"` // valid, expired or never
 	Expiration  string `json:"expiration,omitempty"`
 	SecondsLeft int64  `json:"seconds_left"`
 	exp         time.Time
+	baseValid   bool // a chained pair's base holds a valid session
+}
+
+// chainRenewable reports whether p holds a session valid beyond its
+// margin, or is chained from one that does: a pair chained from p can then
+// be renewed without a code.
+func chainRenewable(cfg *config.Config, p config.Pair, f *credfile.File, now time.Time) bool {
+	chain, err := cfg.Chain(p)
+	if err != nil {
+		return false
+	}
+	for _, l := range chain {
+		if s, ok := f.Session(l.Target); ok && s.Expiration.Sub(now) > l.Margin {
+			return true
+		}
+	}
+	return false
 }
 
 func status(c *cli.Context, sys System) ([]statusRow, error) {
@@ -108,6 +133,13 @@ func status(c *cli.Context, sys System) ([]statusRow, error) {
 			r.State = "expired"
 			if left := exp.Sub(now); left > 0 {
 				r.State, r.SecondsLeft = "valid", int64(left/time.Second)
+			}
+		}
+		if p.SourcePair != "" {
+			r.Base = p.SourcePair
+			if base, err := cfg.Select(p.SourcePair); err == nil {
+				r.Source = base.Target
+				r.baseValid = chainRenewable(cfg, base, f, now)
 			}
 		}
 		rows = append(rows, r)

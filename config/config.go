@@ -52,13 +52,16 @@ type Pair struct {
 	Endpoint        string
 	RoleARN         string // when set, AssumeRole instead of GetSessionToken
 	RoleSessionName string
-	ExternalID      string
-	TokenCommand    []string      // argv whose stdout is the code
-	TokenTimeout    time.Duration // bound on TokenCommand
-	Write           bool          // write the target profile
-	Shell           string        // the defaults' shell dialect for env
-	Keyring         string        // keyring item with the long-term keys; "" means the source profile's
-	KeyringBackend  string        // keyring.Open's name; "" means the OS's own store
+	// SourcePair, when set, names the pair whose session signs this pair's
+	// AssumeRole (role chaining): no long-term keys, no code. Source is empty.
+	SourcePair     string
+	ExternalID     string
+	TokenCommand   []string      // argv whose stdout is the code
+	TokenTimeout   time.Duration // bound on TokenCommand
+	Write          bool          // write the target profile
+	Shell          string        // the defaults' shell dialect for env
+	Keyring        string        // keyring item with the long-term keys; "" means the source profile's
+	KeyringBackend string        // keyring.Open's name; "" means the OS's own store
 }
 
 // Config is the resolved file.
@@ -87,6 +90,7 @@ type defaultsTOML struct {
 
 type pairTOML struct {
 	Source          string   `toml:"source"`
+	SourcePair      string   `toml:"source_pair"`
 	Target          string   `toml:"target"`
 	MFASerial       string   `toml:"mfa_serial"`
 	Duration        duration `toml:"duration"`
@@ -276,6 +280,9 @@ func Parse(path string, data []byte) (*Config, error) {
 	if err := c.validate(); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
 	}
+	if err := c.checkChains(path, string(data)); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
 	return c, nil
 }
 
@@ -332,6 +339,7 @@ func resolve(name string, t pairTOML, d defaultsTOML) Pair {
 	p := Pair{
 		Name:            name,
 		Source:          t.Source,
+		SourcePair:      t.SourcePair,
 		Target:          t.Target,
 		Serial:          t.MFASerial,
 		Duration:        or(t.Duration, or(d.Duration, DefaultDur)),
@@ -351,6 +359,11 @@ func resolve(name string, t pairTOML, d defaultsTOML) Pair {
 	if p.TokenCommand == nil {
 		p.TokenCommand = d.TokenCommand
 	}
+	if p.SourcePair != "" && !t.Duration.set {
+		// [defaults]' duration is for sessions from long-term keys; a
+		// chained pair gets at most role chaining's hour from it.
+		p.Duration = min(p.Duration, stsparam.MaxChainedDuration)
+	}
 	return p
 }
 
@@ -360,7 +373,13 @@ const MaxTokenTimeout = 10 * time.Minute
 
 // check validates a resolved pair, the built-in one included.
 func check(p Pair) error {
+	if p.SourcePair != "" {
+		if err := checkChained(p); err != nil {
+			return err
+		}
+	}
 	switch {
+	case p.SourcePair != "":
 	case p.Source == "" || p.Target == "":
 		return errors.New("needs both source and target")
 	case credfile.ValidName(p.Source) != nil:
@@ -411,7 +430,9 @@ func (c *Config) validate() error {
 	targets := map[string]string{}
 	sources := map[string]bool{}
 	for _, p := range c.Pairs {
-		sources[p.Source] = true
+		if p.Source != "" { // a chained pair's source is a session, not long-term keys
+			sources[p.Source] = true
+		}
 		if other, dup := targets[p.Target]; dup {
 			return fmt.Errorf("pairs %s and %s both write [%s]; give each its own target", other, p.Name, p.Target)
 		}

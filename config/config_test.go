@@ -29,7 +29,7 @@ func TestExampleDecodesCompletely(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Default != "work" || len(c.Pairs) != 4 {
+	if c.Default != "work" || len(c.Pairs) != 5 {
 		t.Fatalf("%+v", c)
 	}
 	admin, _ := c.Select("prod-admin")
@@ -46,6 +46,9 @@ func TestExampleDecodesCompletely(t *testing.T) {
 	work, _ := c.Select("work")
 	if work.Duration != 8*time.Hour || work.Region != "eu-central-1" || strings.Join(work.TokenCommand, " ") != "ykman oath accounts code -s aws" {
 		t.Errorf("work: %+v", work)
+	}
+	if p, _ := c.Select("prod-readonly"); p.SourcePair != "work" || p.Source != "" || p.Duration != time.Hour {
+		t.Errorf("prod-readonly: %+v", p)
 	}
 	if p, _ := c.Select("ci-shell"); p.Write {
 		t.Error("write = false ignored")

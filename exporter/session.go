@@ -42,6 +42,11 @@ type Request struct {
 	ExternalID      string
 
 	Keyring string // keyring item with the long-term keys, read through Deps.Keyring; "" means the source profile's
+
+	// Base, when set, is the request for the pair this one is chained from
+	// (source_pair): its session, not long-term keys, signs this one's
+	// AssumeRole, and no code is sent. Source is then Base.Target.
+	Base *Request
 }
 
 // Deps are the side effects Obtain needs; tests replace them.
@@ -74,73 +79,86 @@ type Result struct {
 
 // Obtain returns a session for req.Target: the one already there while it
 // is valid for longer than req.Margin, else a new one from STS, written to
-// the target profile unless req.NoWrite. On any error the credentials file
-// is left exactly as it was.
+// the target profile unless req.NoWrite. A chained request (req.Base) is
+// renewed from its base's session, which is itself reused or renewed the
+// same way, so at most the chain's first pair needs a code. A renewal
+// holds the credentials file's lock from the moment it looks again at the
+// target until it has written: concurrent runs ask for one code between
+// them, and the others use what it wrote. On any error the credentials
+// file is left exactly as it was.
 func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
-	if err := checkRequest(req); err != nil {
-		return nil, err
+	links := chainOf(req)
+	for _, l := range links {
+		if err := checkRequest(l); err != nil {
+			return nil, err
+		}
 	}
 	creds, err := credfile.Read(req.Paths.Credentials)
 	if err != nil {
 		return nil, fileError(err, req)
 	}
-	src, err := readSource(creds, req)
+	src, err := readSource(creds, links[0])
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Region: cmp.Or(req.Region, src.region)}
-	now := d.Now()
-	if s, ok := validSession(creds, req.Target, now, req.Margin); ok && !req.Force {
-		res.Session, res.Cached = s, true
+	region := cmp.Or(req.Region, src.region)
+	if res, ok := reuse(creds, req, d.Now(), region); ok {
 		return res, nil
 	}
-	if req.Cached {
+	if req.Cached && req.Base == nil {
 		return nil, Inputf("no session valid for more than %s in [%s]; run aws-mfa with a code", req.Margin, req.Target)
 	}
-	if err := guardLongTermKeys(creds, req); err != nil {
-		return nil, err
+	r := renewal{links: links, src: src, d: d}
+	if !r.writes() {
+		return r.run(ctx, creds, region)
 	}
-	region, err := stsRegion(req, src)
-	if err != nil {
-		return nil, err
+	w := d.Writer
+	if w.LockTimeout == 0 {
+		w.LockTimeout = LockWait
 	}
-	if req.Keyring != "" {
-		if src.keys, err = keyringKeys(req, d); err != nil {
-			return nil, err
+	var res *Result
+	var runErr error
+	err = w.Update(req.Paths.Credentials, func(f *credfile.File) ([]byte, error) {
+		if cached, ok := reuse(f, req, d.Now(), region); ok {
+			res = cached // another run renewed it while this one waited
+			return nil, errDone
 		}
-	}
-	code, err := d.Token(src.serial)
-	if err != nil {
-		return nil, err
-	}
-	if code, err = CheckCode(code); err != nil {
-		return nil, err
-	}
-	endpoint := stsparam.Endpoint(req.Endpoint, region)
-	newSTS := d.NewSTS
-	if newSTS == nil {
-		newSTS = func(k Keys, region, endpoint string) STS { return NewSTS(k, region, endpoint, req.Timeout) }
-	}
-	client := newSTS(src.keys, region, req.Endpoint)
-	ctx, cancel := context.WithTimeout(ctx, req.Timeout)
-	defer cancel()
-	if res.Session, err = call(ctx, client, req, src, code, d.Log, region, endpoint); err != nil {
-		return nil, err
-	}
-	if req.NoWrite {
-		return res, nil
-	}
-	err = d.Writer.Update(req.Paths.Credentials, func(f *credfile.File) ([]byte, error) {
-		if err := guardLongTermKeys(f, req); err != nil {
-			return nil, err
+		if res, runErr = r.run(ctx, f, region); runErr != nil {
+			return nil, errDone
 		}
-		return f.SetSession(req.Target, res.Session.stored())
+		out, err := r.edit(f)
+		if err == nil && out == nil {
+			return nil, errDone
+		}
+		res.Written = err == nil && !req.NoWrite
+		return out, err
 	})
-	if err != nil {
+	switch {
+	case runErr != nil:
+		return nil, runErr
+	case errors.Is(err, errDone):
+		return res, nil
+	case err != nil:
 		return nil, fmt.Errorf("write [%s] to %s: %w", req.Target, req.Paths.Credentials, err)
 	}
-	res.Written = true
 	return res, nil
+}
+
+// LockWait bounds how long a run waits for another that holds the
+// credentials file's lock: long enough for a person to type a code there.
+const LockWait = 2 * time.Minute
+
+// errDone ends an Update without writing.
+var errDone = errors.New("nothing to write")
+
+// reuse returns the session in req.Target while it is valid for longer
+// than req.Margin, unless req.Force.
+func reuse(f *credfile.File, req Request, now time.Time, region string) (*Result, bool) {
+	s, ok := validSession(f, req.Target, now, req.Margin)
+	if !ok || req.Force {
+		return nil, false
+	}
+	return &Result{Session: s, Cached: true, Region: region}, true
 }
 
 // call asks STS for the session: AssumeRole for a role, else GetSessionToken.
@@ -198,6 +216,12 @@ func checkRequest(req Request) error {
 		if err := stsparam.CheckEndpoint(req.Endpoint); err != nil {
 			return Inputf("%w (from --endpoint-url, the pair's endpoint_url, AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL)", err)
 		}
+	}
+	if req.Base != nil && req.RoleARN == "" {
+		return Inputf("[%s] is chained from [%s] but has no role to assume; set role_arn for its pair", req.Target, req.Base.Target)
+	}
+	if err := stsparam.CheckChainedDuration(req.Duration); req.Base != nil && err != nil {
+		return Inputf("%w", err)
 	}
 	if req.RoleARN != "" {
 		if err := stsparam.CheckRoleARN(req.RoleARN); err != nil {

@@ -28,9 +28,18 @@ type Keys struct{ AccessKeyID, SecretAccessKey string }
 // default credential chain, no environment, no shared config. An empty
 // endpoint means the regional endpoint for region.
 func NewSTS(keys Keys, region, endpoint string, timeout time.Duration) STS {
+	return newSTS(credentials.NewStaticCredentialsProvider(keys.AccessKeyID, keys.SecretAccessKey, ""), region, endpoint, timeout)
+}
+
+// sessionSTS is NewSTS signing with a session: a chained pair's base.
+func sessionSTS(s Session, region, endpoint string, timeout time.Duration) STS {
+	return newSTS(credentials.NewStaticCredentialsProvider(s.AccessKeyID, s.SecretAccessKey, s.SessionToken), region, endpoint, timeout)
+}
+
+func newSTS(creds aws.CredentialsProvider, region, endpoint string, timeout time.Duration) STS {
 	opts := sts.Options{
 		Region:      region,
-		Credentials: credentials.NewStaticCredentialsProvider(keys.AccessKeyID, keys.SecretAccessKey, ""),
+		Credentials: creds,
 		HTTPClient:  awshttp.NewBuildableClient().WithTimeout(timeout),
 	}
 	if endpoint != "" {

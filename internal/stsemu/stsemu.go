@@ -73,6 +73,16 @@ type Call struct {
 	Action string
 	Region string
 	Params url.Values
+	Key    string // the access key id that signed it
+}
+
+// session is temporary credentials the emulator issued: it accepts them
+// until they expire, as STS does.
+type session struct {
+	user    User
+	secret  string
+	token   string
+	expires time.Time
 }
 
 // Server is a running emulator.
@@ -81,6 +91,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	users    map[string]User
+	sessions map[string]session // by access key id
 	fault    Fault
 	calls    []Call
 	requests atomic.Int64
@@ -91,7 +102,7 @@ type Server struct {
 
 // Start starts an emulator that knows users.
 func Start(users ...User) *Server {
-	s := &Server{users: map[string]User{}, now: time.Now, closed: make(chan struct{})}
+	s := &Server{users: map[string]User{}, sessions: map[string]session{}, now: time.Now, closed: make(chan struct{})}
 	for _, u := range users {
 		s.users[u.AccessKeyID] = u
 	}
@@ -161,7 +172,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Sender", "InvalidRequest", "unreadable body")
 		return
 	}
-	user, region, status, code, msg := s.authenticate(r, body)
+	user, region, key, viaSession, status, code, msg := s.authenticate(r, body)
 	if code != "" {
 		writeError(w, status, "Sender", code, msg)
 		return
@@ -184,7 +195,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, c.status, c.typ, c.code, c.msg)
 		return
 	}
-	if code, msg := checkMFA(form, user); code != "" {
+	if viaSession && action == "GetSessionToken" {
+		writeError(w, http.StatusForbidden, "Sender", "AccessDenied", "Cannot call GetSessionToken with session credentials")
+		return
+	}
+	// A session's caller already proved MFA; long-term keys must prove it now.
+	if code, msg := checkMFA(form, user); code != "" && !viaSession {
 		writeError(w, http.StatusForbidden, "Sender", code, msg)
 		return
 	}
@@ -194,6 +210,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		dur, code, msg = durationParam(form, 43200, 900, 129600)
 	case "AssumeRole":
 		dur, code, msg = durationParam(form, 3600, 900, 43200)
+		if code == "" && viaSession && dur > 3600 {
+			code, msg = "ValidationError", "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
+		}
 		if code == "" && !strings.HasPrefix(form.Get("RoleArn"), "arn:aws:iam::") {
 			code, msg = "ValidationError", "invalid RoleArn"
 		}
@@ -204,23 +223,25 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Sender", code, msg)
 		return
 	}
+	exp := s.now().Add(time.Duration(dur) * time.Second).UTC()
+	id, secret, token := "ASIA"+strings.ToUpper(random(16)), random(20)+"/"+random(10), "FwoGZXIvYXdzE"+random(60)+"=="
 	s.mu.Lock()
-	s.calls = append(s.calls, Call{Action: action, Region: region, Params: form})
+	s.calls = append(s.calls, Call{Action: action, Region: region, Params: form, Key: key})
+	s.sessions[id] = session{user: user, secret: secret, token: token, expires: exp}
 	s.mu.Unlock()
 
-	exp := s.now().Add(time.Duration(dur) * time.Second).UTC()
 	w.Header().Set("Content-Type", "text/xml")
 	fmt.Fprintf(w, `<%[1]sResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <%[1]sResult>
     <Credentials>
-      <AccessKeyId>ASIA%[2]s</AccessKeyId>
+      <AccessKeyId>%[2]s</AccessKeyId>
       <SecretAccessKey>%[3]s</SecretAccessKey>
       <SessionToken>%[4]s</SessionToken>
       <Expiration>%[5]s</Expiration>
     </Credentials>%[6]s
   </%[1]sResult>
   <ResponseMetadata><RequestId>%[2]s</RequestId></ResponseMetadata>
-</%[1]sResponse>`, action, strings.ToUpper(random(8)), random(20)+"/"+random(10), "FwoGZXIvYXdzE"+random(60)+"==",
+</%[1]sResponse>`, action, id, secret, token,
 		exp.Format("2006-01-02T15:04:05.000000Z"), assumedUser(action, form))
 }
 
@@ -265,25 +286,32 @@ func assumedUser(action string, form url.Values) string {
 var authRE = regexp.MustCompile(`^AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/(sts|iam)/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$`)
 
 // authenticate checks the request's signature by signing a copy of it
-// again with the user's secret.
-func (s *Server) authenticate(r *http.Request, body []byte) (User, string, int, string, string) {
+// again with the secret of the user's key or of a session it issued. It
+// returns the user, the signing region and key, and whether a session signed.
+func (s *Server) authenticate(r *http.Request, body []byte) (User, string, string, bool, int, string, string) {
 	m := authRE.FindStringSubmatch(r.Header.Get("Authorization"))
 	if m == nil {
-		return User{}, "", http.StatusBadRequest, "IncompleteSignature", "missing or malformed Authorization header"
+		return User{}, "", "", false, http.StatusBadRequest, "IncompleteSignature", "missing or malformed Authorization header"
 	}
 	keyID, region, service, signed, sig := m[1], m[3], m[4], strings.Split(m[5], ";"), m[6]
-	if r.Header.Get("X-Amz-Security-Token") != "" {
-		return User{}, "", http.StatusForbidden, "AccessDenied", "Cannot call GetSessionToken with session credentials"
-	}
+	token := r.Header.Get("X-Amz-Security-Token")
 	s.mu.Lock()
 	user, ok := s.users[keyID]
+	sess, isSession := s.sessions[keyID]
+	now := s.now()
 	s.mu.Unlock()
-	if !ok {
-		return User{}, "", http.StatusForbidden, "InvalidClientTokenId", "The security token included in the request is invalid."
+	secret := user.SecretAccessKey
+	switch {
+	case token == "" && !ok, token != "" && (!isSession || sess.token != token):
+		return User{}, "", "", false, http.StatusForbidden, "InvalidClientTokenId", "The security token included in the request is invalid."
+	case token != "" && !now.Before(sess.expires):
+		return User{}, "", "", false, http.StatusForbidden, "ExpiredToken", "The security token included in the request is expired"
+	case token != "":
+		user, secret = sess.user, sess.secret
 	}
 	when, err := time.Parse("20060102T150405Z", r.Header.Get("X-Amz-Date"))
 	if err != nil {
-		return User{}, "", http.StatusBadRequest, "IncompleteSignature", "bad X-Amz-Date"
+		return User{}, "", "", false, http.StatusBadRequest, "IncompleteSignature", "bad X-Amz-Date"
 	}
 	again, _ := http.NewRequest(r.Method, "http://"+r.Host+r.URL.RequestURI(), strings.NewReader(string(body)))
 	again.ContentLength = int64(len(body))
@@ -293,14 +321,14 @@ func (s *Server) authenticate(r *http.Request, body []byte) (User, string, int, 
 		}
 	}
 	sum := sha256.Sum256(body)
-	creds := aws.Credentials{AccessKeyID: keyID, SecretAccessKey: user.SecretAccessKey}
+	creds := aws.Credentials{AccessKeyID: keyID, SecretAccessKey: secret, SessionToken: token}
 	if err := v4.NewSigner().SignHTTP(context.Background(), creds, again, hex.EncodeToString(sum[:]), service, region, when); err != nil {
-		return User{}, "", http.StatusInternalServerError, "InternalFailure", err.Error()
+		return User{}, "", "", false, http.StatusInternalServerError, "InternalFailure", err.Error()
 	}
 	if !strings.HasSuffix(again.Header.Get("Authorization"), "Signature="+sig) {
-		return User{}, "", http.StatusForbidden, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided."
+		return User{}, "", "", false, http.StatusForbidden, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided."
 	}
-	return user, region, 0, "", ""
+	return user, region, keyID, token != "", 0, "", ""
 }
 
 func checkMFA(form url.Values, u User) (string, string) {

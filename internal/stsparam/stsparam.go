@@ -26,6 +26,9 @@ const (
 	MinDuration        = 15 * time.Minute // both calls
 	MaxSessionDuration = 36 * time.Hour   // GetSessionToken for an IAM user
 	MaxRoleDuration    = 12 * time.Hour   // AssumeRole; a role's MaxSessionDuration may be lower
+	// MaxChainedDuration caps AssumeRole signed with session credentials
+	// (role chaining, which includes a GetSessionToken session).
+	MaxChainedDuration = time.Hour
 )
 
 // DefaultRegion is where STS is called when neither the pair, the source
@@ -72,6 +75,15 @@ func CheckDuration(d time.Duration, role bool) error {
 	}
 	if d < MinDuration || d > MaxSessionDuration {
 		return fmt.Errorf("duration %s is outside what STS allows (15m to 36h)", d)
+	}
+	return nil
+}
+
+// CheckChainedDuration applies role chaining's limit, on top of
+// CheckDuration's for a role.
+func CheckChainedDuration(d time.Duration) error {
+	if d > MaxChainedDuration {
+		return fmt.Errorf("duration %s is more than AWS allows a role assumed with another session's credentials (role chaining: at most 1h); use 1h or less", d)
 	}
 	return nil
 }

@@ -1,0 +1,210 @@
+package exporter
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+
+	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/stsparam"
+)
+
+// chainOf lists the requests req is made from, from the one signed with
+// long-term keys to req itself. A chained request's source is its base's
+// target, the profile whose session signs its AssumeRole.
+func chainOf(req Request) []Request {
+	links := []Request{req}
+	for l := req; l.Base != nil; l = *l.Base {
+		links = append([]Request{*l.Base}, links...)
+	}
+	for i := 1; i < len(links); i++ {
+		links[i].Source = links[i-1].Target
+	}
+	return links
+}
+
+// renewal gets new sessions for a chain: from the last link whose target
+// still holds a valid session, or from the first link's long-term keys and
+// a code, up to the requested link.
+type renewal struct {
+	links []Request
+	src   *source // the first link's source profile
+	d     Deps
+	got   []step // what run obtained from STS, in chain order
+}
+
+type step struct {
+	req Request
+	s   Session
+}
+
+// writes reports whether any link may write its target.
+func (r *renewal) writes() bool {
+	for _, l := range r.links {
+		if !l.NoWrite {
+			return true
+		}
+	}
+	return false
+}
+
+// run renews the chain as f shows it and returns the requested link's
+// session; region is the one reported in the result.
+func (r *renewal) run(ctx context.Context, f *credfile.File, region string) (*Result, error) {
+	now := r.d.Now()
+	last := len(r.links) - 1
+	r.got = nil
+	var base Session
+	i := 0
+	for j := last; j >= 0; j-- {
+		if j == last && r.links[j].Force {
+			continue
+		}
+		if s, ok := validSession(f, r.links[j].Target, now, r.links[j].Margin); ok {
+			base, i = s, j+1
+			break
+		}
+	}
+	if i == 0 {
+		first := r.links[0]
+		if r.links[last].Cached {
+			return nil, Inputf("no session valid for more than %s in [%s] nor in [%s], which it is chained from; run aws-mfa -p %s with a code", r.links[last].Margin, r.links[last].Target, first.Target, first.Target)
+		}
+		s, err := r.first(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		r.got = append(r.got, step{first, s})
+		base, i = s, 1
+	}
+	for ; i <= last; i++ {
+		s, err := r.chained(ctx, r.links[i], base)
+		if err != nil {
+			return nil, err
+		}
+		r.got = append(r.got, step{r.links[i], s})
+		base = s
+	}
+	return &Result{Session: base, Region: region}, nil
+}
+
+// first gets the session of the chain's first link: the code, then STS
+// called with the source's long-term keys.
+func (r *renewal) first(ctx context.Context, f *credfile.File) (Session, error) {
+	req := r.links[0]
+	if !req.NoWrite {
+		if err := guardLongTermKeys(f, req); err != nil {
+			return Session{}, err
+		}
+	}
+	region, endpoint, err := r.where(req)
+	if err != nil {
+		return Session{}, err
+	}
+	if req.Keyring != "" {
+		if r.src.keys, err = keyringKeys(req, r.d); err != nil {
+			return Session{}, err
+		}
+	}
+	code, err := r.d.Token(r.src.serial)
+	if err != nil {
+		return Session{}, err
+	}
+	if code, err = CheckCode(code); err != nil {
+		return Session{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, req.Timeout)
+	defer cancel()
+	return call(ctx, r.client(req, r.src.keys, region), req, r.src, code, r.d.Log, region, endpoint)
+}
+
+// chained assumes req's role with base's session: no code, and at most
+// the role-chaining hour.
+func (r *renewal) chained(ctx context.Context, req Request, base Session) (Session, error) {
+	region, endpoint, err := r.where(req)
+	if err != nil {
+		return Session{}, err
+	}
+	secs := int32(req.Duration / time.Second)
+	if r.d.Log != nil {
+		fmt.Fprintf(r.d.Log, "aws-mfa: AssumeRole role=%s with the session in [%s] key=%s duration=%ds region=%s endpoint=%s\n",
+			req.RoleARN, req.Source, MaskKey(base.AccessKeyID), secs, region, endpoint)
+	}
+	in := &sts.AssumeRoleInput{
+		RoleArn:         aws.String(req.RoleARN),
+		RoleSessionName: aws.String(cmp.Or(req.RoleSessionName, "aws-mfa-"+req.Source)),
+		DurationSeconds: aws.Int32(secs),
+	}
+	if req.ExternalID != "" {
+		in.ExternalId = aws.String(req.ExternalID)
+	}
+	ctx, cancel := context.WithTimeout(ctx, req.Timeout)
+	defer cancel()
+	// Deps.NewSTS fakes calls signed with long-term keys; this one is
+	// always signed with the base's session.
+	out, err := sessionSTS(base, region, req.Endpoint, req.Timeout).AssumeRole(ctx, in)
+	if err != nil {
+		return Session{}, chainError(err, req, endpoint)
+	}
+	return sessionFrom(out.Credentials)
+}
+
+// where is the region STS is called in for req, checked before anything
+// is sent, and the endpoint that answers.
+func (r *renewal) where(req Request) (string, string, error) {
+	req.Source = r.links[0].Source // the profile r.src.region comes from
+	region, err := stsRegion(req, r.src)
+	return region, stsparam.Endpoint(req.Endpoint, region), err
+}
+
+func (r *renewal) client(req Request, keys Keys, region string) STS {
+	if r.d.NewSTS != nil {
+		return r.d.NewSTS(keys, region, req.Endpoint)
+	}
+	return NewSTS(keys, region, req.Endpoint, req.Timeout)
+}
+
+// edit applies what run obtained to f, each target that may be written in
+// chain order, and returns the new file, or nil when nothing is written.
+func (r *renewal) edit(f *credfile.File) ([]byte, error) {
+	var out []byte
+	for _, st := range r.got {
+		if st.req.NoWrite {
+			continue
+		}
+		if err := guardLongTermKeys(f, st.req); err != nil {
+			return nil, err
+		}
+		b, err := f.SetSession(st.req.Target, st.s.stored())
+		if err != nil {
+			return nil, err
+		}
+		if f, err = credfile.Parse(b); err != nil {
+			return nil, err
+		}
+		out = b
+	}
+	return out, nil
+}
+
+// chainError explains an error from AssumeRole signed with a session.
+func chainError(err error, req Request, endpoint string) error {
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		code, msg := api.ErrorCode(), api.ErrorMessage()
+		switch {
+		case code == "ValidationError" && strings.Contains(msg, "DurationSeconds"):
+			return fmt.Errorf("duration %s is more than AWS allows a role assumed with another session's credentials (role chaining: at most 1h), or than the role's MaxSessionDuration; use 1h or less", req.Duration)
+		case code == "ExpiredToken", code == "InvalidClientTokenId", code == "SignatureDoesNotMatch":
+			return fmt.Errorf("AWS refused the session in [%s] (%s) that signs the AssumeRole for [%s]; renew it with a code: aws-mfa -p %s --force", req.Source, code, req.Target, req.Source)
+		}
+	}
+	return stsError(err, &req, endpoint)
+}

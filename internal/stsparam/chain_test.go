@@ -1,0 +1,16 @@
+package stsparam
+
+import (
+	"testing"
+	"time"
+)
+
+func TestCheckChainedDuration(t *testing.T) {
+	for d, ok := range map[time.Duration]bool{
+		15 * time.Minute: true, time.Hour: true, time.Hour + time.Second: false, 12 * time.Hour: false,
+	} {
+		if err := CheckChainedDuration(d); (err == nil) != ok {
+			t.Errorf("%s: %v", d, err)
+		}
+	}
+}
