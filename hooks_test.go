@@ -8,7 +8,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -34,7 +36,24 @@ func startTmux(t *testing.T, dir string, env []string, argv ...string) *tmuxShel
 	if out, err := exec.Command(tmux, append(args, argv...)...).CombinedOutput(); err != nil {
 		t.Fatalf("tmux: %v %s", err, out)
 	}
-	t.Cleanup(func() { exec.Command(tmux, "-L", ts.socket, "kill-server").Run() })
+	out, err := exec.Command(tmux, "-L", ts.socket, "display-message", "-p", "#{pane_pid}").Output()
+	pid, perr := strconv.Atoi(strings.TrimSpace(string(out)))
+	if err != nil || perr != nil {
+		exec.Command(tmux, "-L", ts.socket, "kill-server").Run()
+		t.Fatalf("tmux pane pid %q: %v %v", out, err, perr)
+	}
+	// kill-server only sends SIGHUP, and a shell then still writes its
+	// history (bash: $HOME/.bash_history) into the test's directory: wait
+	// until the shell is gone, or TempDir's cleanup races with it.
+	t.Cleanup(func() {
+		exec.Command(tmux, "-L", ts.socket, "kill-server").Run()
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if syscall.Kill(pid, 0) == syscall.ESRCH {
+				return
+			}
+		}
+		t.Errorf("the shell in tmux (pid %d) did not exit", pid)
+	})
 	return ts
 }
 
@@ -164,8 +183,8 @@ func TestHookInteractive(t *testing.T) {
 			if got := sh.result(d.printVar("AWS_PROFILE"), "profile"); got != "unset" {
 				t.Errorf("AWS_PROFILE = %q", got)
 			}
-			if got := sh.result(d.printVar("AWS_MFA_SHELL"), "shellvar"); got != name {
-				t.Errorf("AWS_MFA_SHELL = %q", got)
+			if got := sh.result(d.printVar("AWS_MFA_SHELL"), "shellvar"); got != "unset" {
+				t.Errorf("AWS_MFA_SHELL = %q: the hook must not export it", got)
 			}
 
 			// A failed run applies nothing.

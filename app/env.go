@@ -81,8 +81,10 @@ func envOutput(c *cli.Context, sys System) (string, error) {
 	return sh.Export(exporter.Vars(res.Session, req.Target, res.Region))
 }
 
-// pickShell takes --shell, else AWS_MFA_SHELL (set by the hook), else the
+// pickShell takes --shell (the hooks pass it on every env call), else the
 // config's shell, else the parent process, else $SHELL, else POSIX sh.
+// The environment names no dialect: a variable is inherited by every child,
+// so a bash script started from fish would get fish's syntax.
 func pickShell(flag, configured string, sys System) (shells.Shell, error) {
 	if flag != "" {
 		sh, ok := shells.Lookup(flag)
@@ -91,7 +93,7 @@ func pickShell(flag, configured string, sys System) (shells.Shell, error) {
 		}
 		return sh, nil
 	}
-	for _, name := range []string{sys.Getenv("AWS_MFA_SHELL"), configured, sys.ParentProcess(), sys.Getenv("SHELL")} {
+	for _, name := range []string{configured, sys.ParentProcess(), sys.Getenv("SHELL")} {
 		if sh, ok := shells.Lookup(name); ok && name != "" {
 			return sh, nil
 		}

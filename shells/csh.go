@@ -9,15 +9,32 @@ import (
 // output into one line, so each command ends with ";". History expansion
 // sees "!" even inside single quotes, so it is escaped; a newline cannot
 // survive backquote substitution at all, so it is refused.
-type csh struct{}
+//
+// eval re-reads each quoted value as one word, and csh (BSD csh, Debian's
+// bsd-csh 20110502) stops at "Word too long." for a word over 4080 bytes
+// and applies nothing while aws-mfa exits 0; so for csh a longer value is
+// refused here. tcsh 6.24 takes a 100,000-byte word in the same test
+// (TestCshWordLimit), so it gets no limit of ours: the kernel's 128 KiB
+// per environment string comes first.
+type csh struct {
+	name    string // the --shell the hook passes back: tcsh or csh
+	maxWord int    // longest quoted value eval takes; 0 for no limit
+}
 
-func (csh) Export(vars []Var) (string, error) {
+// cshMaxWord is the longest word BSD csh's eval reads (measured).
+const cshMaxWord = 4080
+
+func (c csh) Export(vars []Var) (string, error) {
 	return lines(vars,
 		func(k, v string) (string, error) {
 			if strings.ContainsAny(v, "\n\r") {
-				return "", fmt.Errorf("%w in csh: it contains a line break", ErrUnrepresentable)
+				return "", fmt.Errorf("%w in %s: it contains a line break", ErrUnrepresentable, c.name)
 			}
-			return "setenv " + k + " " + cshQuote(v) + ";", nil
+			q := cshQuote(v)
+			if c.maxWord > 0 && len(q) > c.maxWord {
+				return "", fmt.Errorf("%w in %s: quoted it is %d bytes, and csh's eval stops at %d (\"Word too long\"); use tcsh, or aws-mfa exec", ErrUnrepresentable, c.name, len(q), c.maxWord)
+			}
+			return "setenv " + k + " " + q + ";", nil
 		},
 		func(k string) string { return "unsetenv " + k + ";" })
 }
@@ -28,13 +45,14 @@ func cshQuote(v string) string {
 
 // Hook prints the tcsh and csh hook, without its comments: backquote
 // evaluation joins the lines, and a comment would swallow the rest.
-func (csh) Hook(exe string, vars []string) (string, error) {
+func (c csh) Hook(exe string, vars []string) (string, error) {
 	out, err := render("tcsh.csh", exe, vars, func(s string) (string, error) {
 		if strings.ContainsAny(s, "\n\r") {
-			return "", fmt.Errorf("%w in csh: it contains a line break", ErrUnrepresentable)
+			return "", fmt.Errorf("%w in %s: it contains a line break", ErrUnrepresentable, c.name)
 		}
 		return cshQuote(s), nil
 	})
+	out = strings.ReplaceAll(out, "@AWS_MFA_DIALECT@", c.name)
 	var b strings.Builder
 	for _, line := range strings.SplitAfter(out, "\n") {
 		if !strings.HasPrefix(line, "#") {

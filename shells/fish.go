@@ -8,7 +8,9 @@ type fish struct{}
 func (fish) Export(vars []Var) (string, error) {
 	return lines(vars,
 		func(k, v string) (string, error) { return "set -gx " + k + " " + fishQuote(v), nil },
-		func(k string) string { return "set -e " + k })
+		// set -e of an unset variable fails with status 4, which a later
+		// set -gx keeps: `aws-mfa env | source; and CMD` would never run CMD.
+		func(k string) string { return "if set -q " + k + "; set -e " + k + "; end" })
 }
 
 func fishQuote(v string) string {

@@ -20,6 +20,9 @@ var ErrNoHook = errors.New("no hook for this shell")
 const (
 	exePlaceholder  = "'@AWS_MFA@'" // replaced, quotes and all, by the quoted path
 	varsPlaceholder = "@AWS_MFA_VARS@"
+	// wrapperPlaceholder is a line in the bash, zsh and sh hooks that
+	// becomes hooks/posix_wrapper.sh: one copy of the wrapper's body.
+	wrapperPlaceholder = "@AWS_MFA_WRAPPER@\n"
 )
 
 // render fills a hook script: the binary's path quoted for the dialect,
@@ -41,7 +44,12 @@ func render(file, exe string, vars []string, quote func(string) (string, error))
 	if err != nil {
 		return "", err
 	}
-	return strings.NewReplacer(exePlaceholder, q, varsPlaceholder, strings.Join(vars, " ")).Replace(string(b)), nil
+	wrapper, err := hookFiles.ReadFile("hooks/posix_wrapper.sh")
+	if err != nil {
+		return "", err
+	}
+	script := strings.Replace(string(b), wrapperPlaceholder, string(wrapper), 1)
+	return strings.NewReplacer(exePlaceholder, q, varsPlaceholder, strings.Join(vars, " ")).Replace(script), nil
 }
 
 func noQuoteErr(f func(string) string) func(string) (string, error) {

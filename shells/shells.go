@@ -48,8 +48,9 @@ var registry = map[string]Shell{
 	"yash":       posix{},
 	"busybox":    posix{},
 	"fish":       fish{},
-	"tcsh":       csh{},
-	"csh":        csh{},
+	"tcsh":       csh{name: "tcsh"},
+	"csh":        csh{name: "csh", maxWord: cshMaxWord},
+	"bsd-csh":    csh{name: "csh", maxWord: cshMaxWord}, // Debian's csh, by its own name
 	"elvish":     elvish{},
 	"xonsh":      xonsh{},
 	"nu":         nushell{},

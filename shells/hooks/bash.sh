@@ -4,7 +4,7 @@
 # It is safe to load twice, and works under set -euo pipefail.
 
 _aws_mfa_bin='@AWS_MFA@'
-export AWS_MFA_SHELL=bash
+_aws_mfa_shell='bash'
 _aws_mfa_vars='@AWS_MFA_VARS@'
 
 # aws-mfa wraps the binary: `aws-mfa env ...` applies the session to this
@@ -12,33 +12,21 @@ _aws_mfa_vars='@AWS_MFA_VARS@'
 # Output is captured whole before anything is applied, and nothing is
 # applied when the binary fails.
 aws-mfa() {
-	local _aws_mfa_out
-	case "${1-}" in
-	env)
-		_aws_mfa_out=$("$_aws_mfa_bin" "$@") || return
-		eval "$_aws_mfa_out"
-		;;
-	"" | -* | [0-9]*)
-		"$_aws_mfa_bin" "$@" || return
-		if [ -n "${AWS_MFA_TARGET-}" ]; then
-			_aws_mfa_out=$("$_aws_mfa_bin" env --cached --shell bash --pair "$AWS_MFA_TARGET" </dev/null) || return 0
-			eval "$_aws_mfa_out"
-		fi
-		;;
-	*)
-		"$_aws_mfa_bin" "$@"
-		;;
-	esac
+@AWS_MFA_WRAPPER@
 }
 
 # _aws_mfa_left sets _aws_mfa_secs to the seconds the exported session has
 # left. bash 5 has $EPOCHSECONDS and bash 4.2 printf's %(%s)T, so neither
-# starts a process; only bash 3.2 (macOS's /bin/bash) runs date(1).
+# starts a process; only bash 3.2 (macOS's /bin/bash) runs date(1). Before
+# bash 5, EPOCHSECONDS is an ordinary variable that the environment may
+# set, so it too must be plain digits before it reaches arithmetic.
 _aws_mfa_left() {
 	local now=${EPOCHSECONDS-}
-	if [ -z "$now" ]; then
+	case $now in
+	"" | *[!0-9]*)
 		printf -v now '%(%s)T' -1 2>/dev/null || now=$(date +%s)
-	fi
+		;;
+	esac
 	_aws_mfa_secs=$((AWS_MFA_EXPIRY - now))
 }
 
@@ -48,7 +36,12 @@ _aws_mfa_left() {
 _aws_mfa_hook() {
 	local status=$? _aws_mfa_secs
 	AWS_MFA_PROMPT=
-	if [ -n "${AWS_MFA_EXPIRY-}" ]; then
+	# AWS_MFA_EXPIRY comes from the environment, and bash arithmetic would
+	# run a command substitution in it: only 1 to 18 plain digits (no
+	# octal, no overflow) are used; anything else is not aws-mfa's.
+	case ${AWS_MFA_EXPIRY-} in
+	"" | 0* | *[!0-9]* | ???????????????????*) ;;
+	*)
 		_aws_mfa_left
 		if ((_aws_mfa_secs <= 0)); then
 			printf 'aws-mfa: the session for [%s] expired and was removed from this shell; run aws-mfa env\n' "${AWS_MFA_TARGET-}" >&2
@@ -65,7 +58,8 @@ _aws_mfa_hook() {
 				printf -v AWS_MFA_PROMPT '%s %dm' "${AWS_MFA_TARGET-}" $((_aws_mfa_secs / 60))
 			fi
 		fi
-	fi
+		;;
+	esac
 	return $status
 }
 

@@ -3,23 +3,27 @@
 # It is safe to load twice.
 
 set -g _aws_mfa_bin '@AWS_MFA@'
-set -gx AWS_MFA_SHELL fish
 set -g _aws_mfa_vars @AWS_MFA_VARS@
 
 # aws-mfa wraps the binary: `aws-mfa env ...` applies the session to this
 # shell, and a refresh also refreshes variables aws-mfa exported before.
 # Output is captured whole before anything is applied, and nothing is
-# applied when the binary fails.
+# applied when the binary fails. The dialect goes to each call as --shell,
+# never exported, so a child process still detects its own shell; the
+# captured output (it holds the secret key) is local to this function.
 function aws-mfa --description 'aws-mfa, applying sessions to this shell'
     if test "$argv[1]" = env
-        set -l out ($_aws_mfa_bin $argv | string collect)
+        set -l out ($_aws_mfa_bin env --shell fish $argv[2..-1] | string collect)
         set -l st $pipestatus[1]
         test $st -eq 0; or return $st
         printf '%s\n' $out | source
+    else if test "$argv[1]" = doctor
+        # Only doctor is told, for this one call, that the hook is loaded.
+        AWS_MFA_SHELL=fish $_aws_mfa_bin $argv
     else if test (count $argv) -eq 0; or string match -qr '^[-0-9]' -- $argv[1]
         $_aws_mfa_bin $argv; or return $status
         if set -q AWS_MFA_TARGET
-            set -l out ($_aws_mfa_bin env --cached --shell fish --pair $AWS_MFA_TARGET </dev/null | string collect)
+            set -l out ($_aws_mfa_bin env --shell fish --cached --pair "$AWS_MFA_TARGET" </dev/null | string collect)
             test $pipestatus[1] -eq 0; and printf '%s\n' $out | source
         end
         return 0
@@ -34,7 +38,10 @@ end
 # runs date(1) while aws-mfa variables are set.
 function _aws_mfa_hook --on-event fish_prompt
     set -g AWS_MFA_PROMPT ''
-    set -q AWS_MFA_EXPIRY; or return
+    # AWS_MFA_EXPIRY comes from the environment: only one value of 1 to
+    # 18 plain digits is used; anything else is not aws-mfa's.
+    test (count $AWS_MFA_EXPIRY) -eq 1; or return
+    string match -qr '^[1-9][0-9]{0,17}$' -- $AWS_MFA_EXPIRY; or return
     set -l secs (math $AWS_MFA_EXPIRY - (date +%s))
     if test $secs -le 0
         echo "aws-mfa: the session for [$AWS_MFA_TARGET] expired and was removed from this shell; run aws-mfa env" >&2

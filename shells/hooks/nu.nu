@@ -1,19 +1,23 @@
 # aws-mfa hook for nushell. Save it and source it from config.nu:
 #   aws-mfa hook nu | save -f ~/.config/nushell/aws-mfa.nu
 #   source ~/.config/nushell/aws-mfa.nu
-$env.AWS_MFA_SHELL = 'nu'
 
 # aws-mfa wraps the binary: `aws-mfa env ...` loads the session into this
 # shell after capturing all of it, and only when the binary succeeded.
+# The dialect goes right after the subcommand, before the user's arguments
+# (a code must come last), and never into the environment.
 def --env --wrapped aws-mfa [...args] {
   if ($args | length) > 0 and ($args | first) == 'env' {
-    let out = (^'@AWS_MFA@' ...$args --shell nu | complete)
+    let out = (^'@AWS_MFA@' env --shell nu ...($args | skip 1) | complete)
     if $out.exit_code != 0 {
       print -e $out.stderr
       error make {msg: 'aws-mfa failed'}
     }
     print -en $out.stderr
     $out.stdout | from json | load-env
+  } else if ($args | length) > 0 and ($args | first) == 'doctor' {
+    # Only doctor is told, for this one call, that the hook is loaded.
+    with-env {AWS_MFA_SHELL: 'nu'} { ^'@AWS_MFA@' ...$args }
   } else {
     ^'@AWS_MFA@' ...$args
   }

@@ -1,17 +1,21 @@
 # aws-mfa hook for xonsh. Load it from ~/.xonshrc with:
 #   execx($(aws-mfa hook xonsh))
-$AWS_MFA_SHELL = 'xonsh'
 _aws_mfa_bin = '@AWS_MFA@'
 
 def _aws_mfa(args):
-    """aws-mfa, applying `aws-mfa env` sessions to this shell."""
+    """aws-mfa, applying `aws-mfa env` sessions to this shell. The dialect
+    goes to each call as --shell, never to the environment, so a child
+    process still detects its own shell."""
     import subprocess
+    env = ${...}.detype()
     if args and args[0] == 'env':
-        r = subprocess.run([_aws_mfa_bin] + list(args), stdout=subprocess.PIPE, text=True, env=${...}.detype())
+        r = subprocess.run([_aws_mfa_bin, 'env', '--shell', 'xonsh'] + list(args[1:]), stdout=subprocess.PIPE, text=True, env=env)
         if r.returncode == 0:
             execx(r.stdout)
         return r.returncode
-    return subprocess.run([_aws_mfa_bin] + list(args), env=${...}.detype()).returncode
+    if args and args[0] == 'doctor':
+        env = dict(env, AWS_MFA_SHELL='xonsh')  # tells doctor the hook is loaded
+    return subprocess.run([_aws_mfa_bin] + list(args), env=env).returncode
 
 aliases['aws-mfa'] = _aws_mfa
 
@@ -21,12 +25,15 @@ _aws_mfa_vars = '@AWS_MFA_VARS@'.split()
 def _aws_mfa_hook(**kwargs):
     """Before each prompt: remove an expired session aws-mfa exported, warn
     once when ten minutes are left, and set AWS_MFA_PROMPT."""
-    import sys, time
+    import re, sys, time
     global _aws_mfa_warned
     $AWS_MFA_PROMPT = ''
-    if 'AWS_MFA_EXPIRY' not in ${...}:
+    # AWS_MFA_EXPIRY comes from the environment: only 1 to 18 plain ASCII
+    # digits are used (int() would also take spaces, _ and other scripts).
+    expiry = ${...}.get('AWS_MFA_EXPIRY', '')
+    if not isinstance(expiry, str) or not re.fullmatch('[1-9][0-9]{0,17}', expiry):
         return
-    secs = int($AWS_MFA_EXPIRY) - int(time.time())
+    secs = int(expiry) - int(time.time())
     target = ${...}.get('AWS_MFA_TARGET', '')
     if secs <= 0:
         print(f'aws-mfa: the session for [{target}] expired and was removed from this shell; run aws-mfa env', file=sys.stderr)

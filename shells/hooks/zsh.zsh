@@ -4,7 +4,7 @@
 
 zmodload zsh/datetime # $EPOCHSECONDS, without a process
 typeset -g _aws_mfa_bin='@AWS_MFA@'
-export AWS_MFA_SHELL=zsh
+typeset -g _aws_mfa_shell=zsh
 typeset -ga _aws_mfa_vars
 _aws_mfa_vars=(@AWS_MFA_VARS@)
 
@@ -13,23 +13,7 @@ _aws_mfa_vars=(@AWS_MFA_VARS@)
 # Output is captured whole before anything is applied, and nothing is
 # applied when the binary fails.
 function aws-mfa {
-	local _aws_mfa_out
-	case "${1-}" in
-	env)
-		_aws_mfa_out=$("$_aws_mfa_bin" "$@") || return
-		eval "$_aws_mfa_out"
-		;;
-	"" | -* | [0-9]*)
-		"$_aws_mfa_bin" "$@" || return
-		if [[ -n "${AWS_MFA_TARGET-}" ]]; then
-			_aws_mfa_out=$("$_aws_mfa_bin" env --cached --shell zsh --pair "$AWS_MFA_TARGET" </dev/null) || return 0
-			eval "$_aws_mfa_out"
-		fi
-		;;
-	*)
-		"$_aws_mfa_bin" "$@"
-		;;
-	esac
+@AWS_MFA_WRAPPER@
 }
 
 # _aws_mfa_hook runs before each prompt: it removes an expired session
@@ -38,7 +22,12 @@ function aws-mfa {
 function _aws_mfa_hook {
 	local secs
 	typeset -g AWS_MFA_PROMPT=
-	[[ -n "${AWS_MFA_EXPIRY-}" ]] || return 0
+	# AWS_MFA_EXPIRY comes from the environment, and zsh arithmetic would
+	# run a command substitution in it: only 1 to 18 plain digits (no
+	# octal, no overflow) are used; anything else is not aws-mfa's.
+	case ${AWS_MFA_EXPIRY-} in
+	"" | 0* | *[!0-9]* | ???????????????????*) return 0 ;;
+	esac
 	(( secs = AWS_MFA_EXPIRY - EPOCHSECONDS ))
 	if (( secs <= 0 )); then
 		print -ru2 -- "aws-mfa: the session for [${AWS_MFA_TARGET-}] expired and was removed from this shell; run aws-mfa env"
