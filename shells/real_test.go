@@ -140,3 +140,75 @@ func TestCshRefusesLineBreaks(t *testing.T) {
 		}
 	}
 }
+
+// statusScripts evaluate a file of our output the way users do, then
+// print the status it left, as `aws-mfa env | source; and CMD` would see
+// it. elvish and xonsh have exceptions instead: reaching the print is
+// success.
+var statusScripts = map[string]func(file string) []string{
+	"bash": func(f string) []string {
+		return []string{"--norc", "--noprofile", "-c", `eval "$(cat '` + f + `')"; echo "status=$?"`}
+	},
+	"dash":    func(f string) []string { return []string{"-c", `eval "$(cat '` + f + `')"; echo "status=$?"`} },
+	"zsh":     func(f string) []string { return []string{"-f", "-c", `eval "$(cat '` + f + `')"; echo "status=$?"`} },
+	"ksh93":   func(f string) []string { return []string{"-c", `eval "$(cat '` + f + `')"; echo "status=$?"`} },
+	"mksh":    func(f string) []string { return []string{"-c", `eval "$(cat '` + f + `')"; echo "status=$?"`} },
+	"yash":    func(f string) []string { return []string{"-c", `eval "$(cat '` + f + `')"; echo "status=$?"`} },
+	"busybox": func(f string) []string { return []string{"sh", "-c", `eval "$(cat '` + f + `')"; echo "status=$?"`} },
+	"fish": func(f string) []string {
+		return []string{"--no-config", "-c", "cat '" + f + "' | source; echo status=$status"}
+	},
+	"tcsh": func(f string) []string {
+		return []string{"-f", "-c", "eval \"`cat '" + f + "'`\"; echo status=$status"}
+	},
+	"csh": func(f string) []string {
+		return []string{"-f", "-c", "eval \"`cat '" + f + "'`\"; echo status=$status"}
+	},
+	"elvish": func(f string) []string {
+		return []string{"-norc", "-c", "eval (cat '" + f + "' | slurp); echo status=0"}
+	},
+	"xonsh": func(f string) []string {
+		return []string{"--no-rc", "-c", "execx(open('" + f + "').read()); print('status=0')"}
+	},
+}
+
+// TestExportStatus: the code every dialect prints ends with status 0 when
+// it applied everything, whether or not the variables it sets and removes
+// were set before (fish's set -e of an unset variable fails with 4).
+func TestExportStatus(t *testing.T) {
+	vars := []Var{{Name: "GONE_A", Unset: true}, {Name: "SET_B", Value: "b"}, {Name: "GONE_C", Unset: true}}
+	for _, sh := range realShells {
+		script := statusScripts[sh.bin]
+		if script == nil {
+			t.Fatalf("no status script for %s", sh.bin)
+		}
+		d, _ := Lookup(sh.dialect)
+		for _, unset := range []bool{false, true} {
+			for _, before := range []bool{false, true} {
+				name := fmt.Sprintf("%s/unset=%v/before=%v", sh.bin, unset, before)
+				t.Run(name, func(t *testing.T) {
+					path := requireShell(t, sh.bin)
+					vs := vars
+					if unset {
+						vs = []Var{{Name: "GONE_A", Unset: true}, {Name: "SET_B", Unset: true}}
+					}
+					code, err := d.Export(vs)
+					if err != nil {
+						t.Fatal(err)
+					}
+					file := filepath.Join(t.TempDir(), "exports")
+					os.WriteFile(file, []byte(code), 0o600)
+					cmd := exec.Command(path, script(file)...)
+					cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=/nonexistent", "LANG=C.UTF-8", "XONSH_HISTORY_BACKEND=dummy"}
+					if before {
+						cmd.Env = append(cmd.Env, "GONE_A=a", "SET_B=old", "GONE_C=c")
+					}
+					out, err := cmd.CombinedOutput()
+					if err != nil || string(out) != "status=0\n" {
+						t.Errorf("%v: %q", err, out)
+					}
+				})
+			}
+		}
+	}
+}

@@ -1,0 +1,292 @@
+//go:build unix
+
+package shells
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A fake aws-mfa for the wrapper tests: it records its arguments and
+// whether AWS_MFA_SHELL reached it, prints the file "out" and exits with
+// the status in the file "rc". The hooks are rendered with its path, so
+// no Go binary and no STS is needed to see what the wrappers do.
+const fakeBin = `#!/bin/sh
+d=$(dirname "$0")
+printf '%s|%s\n' "${AWS_MFA_SHELL-unset}" "$*" >>"$d/calls"
+cat "$d/out"
+exit "$(cat "$d/rc")"
+`
+
+// wrapperShell says how to run a script in a shell with its hook loaded.
+type wrapperShell struct {
+	hook    string   // aws-mfa hook NAME
+	dialect string   // the --shell the wrapper must pass
+	bin     string   // the interpreter
+	args    []string // before the script file
+	// script loads the hook from file h, then runs the file b.
+	script func(h, b string) string
+	// call runs the wrapper with args, then prints "status=N".
+	call func(args string) string
+	// show prints variable X's value, or "unset".
+	show string
+	// dump prints every shell variable, to find helpers left holding output.
+	dump string
+	// reexports: a plain refresh also re-applies AWS_MFA_TARGET's session.
+	reexports bool
+}
+
+func posixWrapperShell(hook, bin string, args ...string) wrapperShell {
+	return wrapperShell{
+		hook: hook, dialect: hook, bin: bin, args: args,
+		script:    func(h, b string) string { return `eval "$(cat '` + h + `')"` + "\n. '" + b + "'\n" },
+		call:      func(a string) string { return "aws-mfa " + a + "\necho \"status=$?\"\n" },
+		show:      `echo "X=${X-unset}"` + "\n",
+		dump:      "set\n",
+		reexports: true,
+	}
+}
+
+var wrapperShells = []wrapperShell{
+	posixWrapperShell("bash", "bash", "--norc", "--noprofile"),
+	posixWrapperShell("zsh", "zsh", "-f"),
+	posixWrapperShell("sh", "dash"),
+	posixWrapperShell("sh", "ksh93"),
+	posixWrapperShell("sh", "mksh"),
+	posixWrapperShell("sh", "yash"),
+	posixWrapperShell("sh", "busybox", "sh"),
+	{
+		hook: "fish", dialect: "fish", bin: "fish", args: []string{"--no-config"},
+		script:    func(h, b string) string { return "source '" + h + "'\nsource '" + b + "'\n" },
+		call:      func(a string) string { return "aws-mfa " + a + "\necho \"status=$status\"\n" },
+		show:      "if set -q X; echo \"X=$X\"; else; echo X=unset; end\n",
+		dump:      "set\n",
+		reexports: true,
+	},
+	cshWrapperShell("tcsh"),
+	cshWrapperShell("csh"),
+	{
+		// elvish keeps what eval defines inside that eval: the test runs
+		// in the same eval as the hook. A failure raises an exception.
+		hook: "elvish", dialect: "elvish", bin: "elvish", args: []string{"-norc"},
+		script: func(h, b string) string { return "eval (cat '" + h + "' '" + b + "' | slurp)\n" },
+		call: func(a string) string {
+			return "try { aws-mfa " + a + "; echo status=0 } catch e { echo status=$e[reason][exit-status] }\n"
+		},
+		show: "if (has-env X) { echo X=$E:X } else { echo X=unset }\n",
+	},
+	{
+		hook: "xonsh", dialect: "xonsh", bin: "xonsh", args: []string{"--no-rc"},
+		script: func(h, b string) string { return "execx(open('" + h + "').read())\nexecx(open('" + b + "').read())\n" },
+		call: func(a string) string {
+			return "_st = aliases['aws-mfa'](" + pyList(a) + ")\nprint(f'status={_st}')\n"
+		},
+		show: "print('X=' + ${...}.get('X', 'unset'))\n",
+		dump: "print(repr({k: v for k, v in globals().items() if not k.startswith('__')}))\n",
+	},
+}
+
+func cshWrapperShell(bin string) wrapperShell {
+	return wrapperShell{
+		hook: bin, dialect: bin, bin: bin, args: []string{"-f"},
+		script: func(h, b string) string { return "eval \"`cat '" + h + "'`\"\nsource '" + b + "'\n" },
+		// The alias's last command is a test; its status says nothing.
+		// What the binary exited with shows in what was applied.
+		call: func(a string) string { return "aws-mfa " + a + "\necho status=-\n" },
+		show: "if ($?X) echo X=$X:q\nif (! $?X) echo X=unset\n",
+		dump: "set\nenv\n",
+	}
+}
+
+// pyList writes space-separated words as a Python list of strings.
+func pyList(words string) string {
+	var q []string
+	for _, w := range strings.Fields(words) {
+		q = append(q, pyQuote(w))
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// TestWrappers runs every hook's wrapper against the fake binary: the
+// dialect goes to env as --shell right after the subcommand (never after
+// a code, never exported), doctor alone learns that the hook is loaded,
+// a failure applies nothing and keeps the status, and no helper variable
+// keeps the output, which holds the secret key.
+func TestWrappers(t *testing.T) {
+	for _, ws := range wrapperShells {
+		t.Run(ws.bin, func(t *testing.T) {
+			path := requireShell(t, ws.bin)
+			dir := t.TempDir()
+			exe := filepath.Join(dir, "aws-mfa")
+			write := func(name, s string) {
+				t.Helper()
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o700); err != nil {
+					t.Fatal(err)
+				}
+			}
+			write("aws-mfa", fakeBin)
+			d, _ := Lookup(ws.hook)
+			hook, err := d.Hook(exe, hookVars)
+			if err != nil {
+				t.Fatal(err)
+			}
+			write("hook", hook)
+			dialect, _ := Lookup(ws.dialect)
+			applied, _ := dialect.Export([]Var{{Name: "X", Value: "CANARY-APPLIED"}, {Name: "NEVERSET", Unset: true}})
+			refused, _ := dialect.Export([]Var{{Name: "X", Value: "CANARY-FAILED"}})
+			if ws.hook == "tcsh" || ws.hook == "csh" {
+				// csh's backquotes hide the exit status, so its alias applies
+				// whatever a failed run printed: it relies on the binary
+				// printing nothing then (env builds its whole output first).
+				refused = ""
+			}
+			write("out", applied)
+			write("rc", "0")
+
+			// Each step rewrites out and rc through the shell-neutral
+			// cp, so one script covers success, then failure, then doctor.
+			body := ws.call("env 123456") + ws.show +
+				"cp '" + dir + "/refused' '" + dir + "/out'\ncp '" + dir + "/three' '" + dir + "/rc'\n" +
+				ws.call("env --force 654321") + ws.show +
+				"cp '" + dir + "/zero' '" + dir + "/rc'\ncp '" + dir + "/empty' '" + dir + "/out'\n" +
+				ws.call("doctor") + ws.call("status") + ws.call("111111") + ws.dump
+			write("refused", refused)
+			write("three", "3")
+			write("zero", "0")
+			write("empty", "")
+			write("body", body)
+			write("script", ws.script(filepath.Join(dir, "hook"), filepath.Join(dir, "body")))
+			cmd := exec.Command(path, append(ws.args, filepath.Join(dir, "script"))...)
+			cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8", "XONSH_HISTORY_BACKEND=dummy", "AWS_MFA_TARGET=it's work"}
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			got := string(out)
+			lines := strings.Split(got, "\n")
+			if len(lines) < 6 {
+				t.Fatalf("output:\n%s", got)
+			}
+			wantStatus := [2]string{"status=0", "status=3"}
+			if ws.bin == "tcsh" || ws.bin == "csh" {
+				wantStatus = [2]string{"status=-", "status=-"}
+			}
+			if lines[0] != wantStatus[0] || lines[1] != "X=CANARY-APPLIED" {
+				t.Errorf("env: %q %q, want %s and X applied", lines[0], lines[1], wantStatus[0])
+			}
+			if lines[2] != wantStatus[1] || lines[3] != "X=CANARY-APPLIED" {
+				t.Errorf("failed env: %q %q, want %s and X unchanged", lines[2], lines[3], wantStatus[1])
+			}
+			if n := strings.Count(got, "CANARY-FAILED"); n > 0 {
+				t.Errorf("the output of a failed run is still held in the shell:\n%s", got)
+			}
+			for _, l := range lines[4:] {
+				if strings.Contains(l, "CANARY-APPLIED") && !strings.HasPrefix(l, "X=") && !strings.HasPrefix(l, "X ") {
+					t.Errorf("the output is held in a helper variable besides X: %s", l)
+				}
+			}
+
+			calls, _ := os.ReadFile(filepath.Join(dir, "calls"))
+			want := "unset|env --shell " + ws.dialect + " 123456\n" +
+				"unset|env --shell " + ws.dialect + " --force 654321\n" +
+				ws.dialect + "|doctor\n" +
+				"unset|status\n" +
+				"unset|111111\n"
+			if ws.reexports {
+				want += "unset|env --shell " + ws.dialect + " --cached --pair it's work\n"
+			}
+			if string(calls) != want {
+				t.Errorf("the binary was called as\n%s\nwant\n%s", calls, want)
+			}
+		})
+	}
+}
+
+// TestPromptHookHostileExpiry: the prompt hooks read AWS_MFA_EXPIRY from
+// the environment, where anyone may have put anything. bash and zsh
+// arithmetic would run a command substitution in it, directly or through
+// a variable it names; other values are octal, overflow, or not digits to
+// every shell. Each is ignored: nothing runs, nothing is removed, no
+// prompt text and no error.
+func TestPromptHookHostileExpiry(t *testing.T) {
+	type hookShell struct {
+		bin    string
+		args   []string
+		script func(h string) string // load the hook from h, run it, print the result
+	}
+	show := `token=${AWS_SESSION_TOKEN-unset} prompt=${AWS_MFA_PROMPT-}`
+	shells := []hookShell{
+		{"bash", []string{"--norc", "--noprofile", "-c"}, func(h string) string {
+			return `eval "$(cat '` + h + `')"; _aws_mfa_hook; echo "` + show + `"`
+		}},
+		{"zsh", []string{"-f", "-c"}, func(h string) string {
+			return `eval "$(cat '` + h + `')"; _aws_mfa_hook; echo "` + show + `"`
+		}},
+		{"fish", []string{"--no-config", "-c"}, func(h string) string {
+			return "source '" + h + "'; _aws_mfa_hook; echo token=$AWS_SESSION_TOKEN prompt=$AWS_MFA_PROMPT"
+		}},
+		{"xonsh", []string{"--no-rc", "-c"}, func(h string) string {
+			return "execx(open('" + h + "').read()); _ = events.on_pre_prompt.fire(); print('token=' + ${...}.get('AWS_SESSION_TOKEN', 'unset') + ' prompt=' + $AWS_MFA_PROMPT)"
+		}},
+	}
+	for _, sh := range shells {
+		t.Run(sh.bin, func(t *testing.T) {
+			path := requireShell(t, sh.bin)
+			dir := t.TempDir()
+			marker := filepath.Join(dir, "ran")
+			d, _ := Lookup(sh.bin)
+			hook, err := d.Hook(filepath.Join(dir, "aws-mfa"), hookVars)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := filepath.Join(dir, "hook")
+			os.WriteFile(h, []byte(hook), 0o600)
+			run := "$(touch " + marker + ")"
+			for _, v := range []string{
+				"x[" + run + "]", "a[" + run + "]+1", "1+a[" + run + "]", run, "`touch " + marker + "`",
+				"INDIRECT", // names a variable that holds x[$(touch …)]
+				"0x7fffffff", "010", "08", "-1", "+5", " 1", "1 ", "1e3", "1_000", "1.5",
+				"99999999999999999999999", "\u0661\u0662\u0663", "EPOCHSECONDS", "AWS_MFA_EXPIRY",
+			} {
+				cmd := exec.Command(path, append(sh.args, sh.script(h))...)
+				cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8", "XONSH_HISTORY_BACKEND=dummy",
+					"AWS_MFA_EXPIRY=" + v, "INDIRECT=x[" + run + "]", "AWS_SESSION_TOKEN=keep", "AWS_MFA_TARGET=t"}
+				var stderr strings.Builder
+				cmd.Stderr = &stderr
+				out, err := cmd.Output()
+				if _, statErr := os.Stat(marker); statErr == nil {
+					t.Errorf("AWS_MFA_EXPIRY=%q ran a command", v)
+					os.Remove(marker)
+				}
+				if err != nil || string(out) != "token=keep prompt=\n" || stderr.Len() > 0 {
+					t.Errorf("AWS_MFA_EXPIRY=%q: %v %q, stderr %q", v, err, out, stderr.String())
+				}
+			}
+		})
+	}
+}
+
+// TestBashHookHostileClock: before bash 5, EPOCHSECONDS is an ordinary
+// variable the environment may set; the hook reads the clock itself
+// unless it is plain digits. bash 5's own is unset here to stand in.
+func TestBashHookHostileClock(t *testing.T) {
+	path := requireShell(t, "bash")
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "ran")
+	d, _ := Lookup("bash")
+	hook, _ := d.Hook(filepath.Join(dir, "aws-mfa"), hookVars)
+	h := filepath.Join(dir, "hook")
+	os.WriteFile(h, []byte(hook), 0o600)
+	script := `unset EPOCHSECONDS; EPOCHSECONDS='x[$(touch ` + marker + `)]'; eval "$(cat '` + h + `')"
+AWS_MFA_EXPIRY=$(( $(date +%s) + 7200 )); _aws_mfa_hook; echo "$AWS_MFA_PROMPT"`
+	out, err := exec.Command(path, "--norc", "--noprofile", "-c", script).CombinedOutput()
+	if _, statErr := os.Stat(marker); statErr == nil {
+		t.Error("a hostile EPOCHSECONDS ran a command")
+	}
+	if err != nil || !strings.HasPrefix(string(out), " 1h5") && !strings.HasPrefix(string(out), " 2h00m") {
+		t.Errorf("%v %q", err, out)
+	}
+}
