@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/exporter"
 	"github.com/aws-mfa/aws-mfa/internal/stsemu"
+	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 // sessionPrompt matches AWS_MFA_PROMPT just after a 12-hour session.
@@ -93,6 +95,18 @@ func (ts *tmuxShell) waitScreen(want string, n int) {
 		}
 	}
 	ts.t.Fatalf("the screen never showed %q %d times:\n%s", want, n, ts.screen())
+}
+
+// waitLastLine waits until the last non-empty line of the screen passes ok.
+func (ts *tmuxShell) waitLastLine(ok func(string) bool) {
+	ts.t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		lines := strings.Split(strings.TrimRight(ts.screen(), "\n "), "\n")
+		if ok(lines[len(lines)-1]) {
+			return
+		}
+	}
+	ts.t.Fatalf("the last line never matched:\n%s", ts.screen())
 }
 
 func requireTool(t *testing.T, name string) string {
@@ -431,5 +445,110 @@ func TestHookPromptCommandForms(t *testing.T) {
 		if err != nil || strings.TrimSpace(out) != want {
 			t.Errorf("%s: %v\n got %s\nwant %s\n%s", before, err, out, want, stderr)
 		}
+	}
+}
+
+// hostileWords are pair names (and flags) as a config file could spell
+// them, each with its own first letter so a Tab completes exactly one.
+// `status --names` lists what the config holds; completion must insert
+// each one as that literal word and run nothing.
+func hostileWords(marker string) []string {
+	return []string{
+		"a$(touch " + marker + ")", "b`touch " + marker + "`", "c;touch " + marker, "d e", "f*", "g'h", `i"j`, `k\l`,
+		"m[$(touch " + marker + ")]", "n{o,p}", "q!!", "r~", "s$HOME", "t|u&v",
+	}
+}
+
+// completionFake stands in for the binary: it answers `status --names`
+// and urfave/cli's completion query with the hostile words.
+const completionFake = `#!/bin/sh
+case "$*" in
+"status --names") cat "$(dirname "$0")/words" ;;
+*--generate-bash-completion) cat "$(dirname "$0")/words" >&2 ;;
+esac
+`
+
+// TestCompletionHostileWords completes pair names that hold shell syntax in
+// bash (its completion function), zsh and fish (a Tab in an interactive
+// shell), and checks that each inserted word reads back literally.
+func TestCompletionHostileWords(t *testing.T) {
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "ran")
+	words := hostileWords(marker)
+	fake := filepath.Join(dir, "aws-mfa")
+	os.WriteFile(fake, []byte(completionFake), 0o700)
+	os.WriteFile(filepath.Join(dir, "words"), []byte(strings.Join(words, "\n")+"\n"), 0o600)
+	hook := func(name string) string {
+		sh, _ := shells.Lookup(name)
+		code, err := sh.Hook(fake, exporter.SessionVars)
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(dir, "hook."+name)
+		os.WriteFile(file, []byte(code), 0o600)
+		return file
+	}
+	checkMarker := func(t *testing.T) {
+		if _, err := os.Stat(marker); err == nil {
+			t.Error("completion ran a command from a pair name")
+			os.Remove(marker)
+		}
+	}
+
+	t.Run("bash", func(t *testing.T) {
+		requireTool(t, "bash")
+		// Each offered word, placed on a command line as bash inserts it,
+		// must give back the pair name.
+		script := `source '` + hook("bash") + `'
+for cur in "" a b c d f g i k m n q r s t; do
+	COMP_WORDS=(aws-mfa -p "$cur"); COMP_CWORD=2; _aws_mfa_complete
+	for w in "${COMPREPLY[@]}"; do eval "printf '%s\n' $w"; done
+done`
+		out, stderr, err := run(t, []string{"PATH=/usr/bin:/bin", "HOME=" + dir}, "bash", "--norc", "--noprofile", "-c", script)
+		checkMarker(t)
+		want := strings.Join(append(words, words...), "\n") + "\n"
+		if err != nil || out != want {
+			t.Errorf("%v\n got %q\nwant %q\n%s", err, out, want, stderr)
+		}
+	})
+
+	for _, name := range []string{"zsh", "fish"} {
+		t.Run(name, func(t *testing.T) {
+			requireTool(t, name)
+			requireTool(t, "tmux")
+			env := []string{"HOME=" + dir, "TERM=xterm", "PATH=/usr/bin:/bin", "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
+			var argv []string
+			switch name {
+			case "zsh":
+				os.WriteFile(filepath.Join(dir, ".zshrc"), []byte("autoload -U compinit; compinit -u\nsource '"+hook("zsh")+"'\nPROMPT='%% '\n"), 0o600)
+				env = append(env, "ZDOTDIR="+dir)
+				argv = []string{"zsh", "-i"}
+			case "fish":
+				argv = []string{"fish", "--no-config", "-i", "-C", "source '" + hook("fish") + "'; function fish_prompt; echo '> '; end"}
+			}
+			sh := startTmux(t, dir, env, argv...)
+			for i, w := range words {
+				keys := func(k ...string) {
+					if out, err := exec.Command("tmux", append([]string{"-L", sh.socket, "send-keys"}, k...)...).CombinedOutput(); err != nil {
+						t.Fatalf("send-keys: %v %s", err, out)
+					}
+				}
+				// Complete, then turn the line into printf's arguments.
+				keys("-l", "aws-mfa -p "+w[:1])
+				keys("Tab")
+				sh.waitLastLine(func(l string) bool {
+					_, after, ok := strings.Cut(l, "aws-mfa -p "+w[:1])
+					return ok && strings.TrimSpace(after) != ""
+				})
+				keys("C-a")
+				keys("-l", "printf '%s\\n' ")
+				keys("C-e")
+				got := sh.result("", fmt.Sprintf("word%d", i))
+				if want := "aws-mfa\n-p\n" + w; got != want {
+					t.Errorf("completed %q as %q", w, got)
+				}
+			}
+			checkMarker(t)
+		})
 	}
 }

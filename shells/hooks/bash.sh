@@ -99,7 +99,15 @@ _aws_mfa_complete() {
 		words=$("$_aws_mfa_bin" "${args[@]}" --generate-bash-completion 2>&1 >/dev/null)
 		;;
 	esac
-	# shellcheck disable=SC2207 # completions are one per line
-	COMPREPLY=($(compgen -W "$words" -- "$cur"))
+	# Not compgen -W, which expands its word list ($(…) included), and
+	# pair names come from a file: each word is matched as a string and
+	# offered %q-quoted, so that what is inserted is that word, literally.
+	local w q
+	COMPREPLY=()
+	while IFS= read -r w; do
+		[ -n "$w" ] || continue
+		printf -v q '%q' "$w"
+		case $w in "$cur"*) COMPREPLY+=("$q") ;; *) case $q in "$cur"*) COMPREPLY+=("$q") ;; esac ;; esac
+	done <<<"$words"
 }
 complete -o default -F _aws_mfa_complete aws-mfa

@@ -1,5 +1,5 @@
 	# The body of the aws-mfa function, shared by the bash, zsh and POSIX
-	# sh hooks (render puts it in their @AWS_MFA_WRAPPER@ line) so that the
+	# sh hooks (render puts it in their wrapper placeholder line) so that the
 	# copies cannot drift; it is plain POSIX sh.
 	# The dialect goes to each call as --shell, never exported, so a child
 	# process (a script, another shell) still detects its own shell.
