@@ -3,6 +3,7 @@
 package shells
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -212,28 +213,43 @@ func TestWrappers(t *testing.T) {
 // every shell. Each is ignored: nothing runs, nothing is removed, no
 // prompt text and no error.
 func TestPromptHookHostileExpiry(t *testing.T) {
+	// Each script loads the hook from h, then for i below n sets
+	// AWS_MFA_EXPIRY to $HOSTILE_i, runs the hook and prints the result.
 	type hookShell struct {
 		bin    string
 		args   []string
-		script func(h string) string // load the hook from h, run it, print the result
+		script func(h string, n int) string
 	}
-	show := `token=${AWS_SESSION_TOKEN-unset} prompt=${AWS_MFA_PROMPT-}`
+	posixLoop := func(indirect string) func(h string, n int) string {
+		return func(h string, n int) string {
+			return `eval "$(cat '` + h + `')"
+i=0
+while [ $i -lt ` + fmt.Sprint(n) + ` ]; do
+	v=HOSTILE_$i; export AWS_MFA_EXPIRY="` + indirect + `" AWS_SESSION_TOKEN=keep AWS_MFA_TARGET=t
+	_aws_mfa_hook
+	echo "$i token=${AWS_SESSION_TOKEN-unset} prompt=${AWS_MFA_PROMPT-}"
+	i=$((i + 1))
+done`
+		}
+	}
 	shells := []hookShell{
-		{"bash", []string{"--norc", "--noprofile", "-c"}, func(h string) string {
-			return `eval "$(cat '` + h + `')"; _aws_mfa_hook; echo "` + show + `"`
+		{"bash", []string{"--norc", "--noprofile", "-c"}, posixLoop("${!v}")},
+		{"zsh", []string{"-f", "-c"}, posixLoop("${(P)v}")},
+		{"fish", []string{"--no-config", "-c"}, func(h string, n int) string {
+			return "source '" + h + "'\nfor i in (seq 0 " + fmt.Sprint(n-1) + ")\n" +
+				"set v HOSTILE_$i; set -gx AWS_MFA_EXPIRY $$v; set -gx AWS_SESSION_TOKEN keep; set -gx AWS_MFA_TARGET t\n" +
+				"_aws_mfa_hook\nset -q AWS_SESSION_TOKEN; or set AWS_SESSION_TOKEN unset\necho $i token=$AWS_SESSION_TOKEN prompt=$AWS_MFA_PROMPT\nend"
 		}},
-		{"zsh", []string{"-f", "-c"}, func(h string) string {
-			return `eval "$(cat '` + h + `')"; _aws_mfa_hook; echo "` + show + `"`
-		}},
-		{"fish", []string{"--no-config", "-c"}, func(h string) string {
-			return "source '" + h + "'; _aws_mfa_hook; echo token=$AWS_SESSION_TOKEN prompt=$AWS_MFA_PROMPT"
-		}},
-		{"xonsh", []string{"--no-rc", "-c"}, func(h string) string {
-			return "execx(open('" + h + "').read()); _ = events.on_pre_prompt.fire(); print('token=' + ${...}.get('AWS_SESSION_TOKEN', 'unset') + ' prompt=' + $AWS_MFA_PROMPT)"
+		{"xonsh", []string{"--no-rc", "-c"}, func(h string, n int) string {
+			return "execx(open('" + h + "').read())\nfor i in range(" + fmt.Sprint(n) + "):\n" +
+				"    ${...}.update(AWS_MFA_EXPIRY=${...}[f'HOSTILE_{i}'], AWS_SESSION_TOKEN='keep', AWS_MFA_TARGET='t')\n" +
+				"    _ = events.on_pre_prompt.fire()\n" +
+				"    print(f'{i} token=' + ${...}.get('AWS_SESSION_TOKEN', 'unset') + ' prompt=' + $AWS_MFA_PROMPT)\n"
 		}},
 	}
 	for _, sh := range shells {
 		t.Run(sh.bin, func(t *testing.T) {
+			t.Parallel()
 			path := requireShell(t, sh.bin)
 			dir := t.TempDir()
 			marker := filepath.Join(dir, "ran")
@@ -245,25 +261,27 @@ func TestPromptHookHostileExpiry(t *testing.T) {
 			h := filepath.Join(dir, "hook")
 			os.WriteFile(h, []byte(hook), 0o600)
 			run := "$(touch " + marker + ")"
-			for _, v := range []string{
+			values := []string{
 				"x[" + run + "]", "a[" + run + "]+1", "1+a[" + run + "]", run, "`touch " + marker + "`",
 				"INDIRECT", // names a variable that holds x[$(touch …)]
 				"0x7fffffff", "010", "08", "-1", "+5", " 1", "1 ", "1e3", "1_000", "1.5",
 				"99999999999999999999999", "\u0661\u0662\u0663", "EPOCHSECONDS", "AWS_MFA_EXPIRY",
-			} {
-				cmd := exec.Command(path, append(sh.args, sh.script(h))...)
-				cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8", "XONSH_HISTORY_BACKEND=dummy",
-					"AWS_MFA_EXPIRY=" + v, "INDIRECT=x[" + run + "]", "AWS_SESSION_TOKEN=keep", "AWS_MFA_TARGET=t"}
-				var stderr strings.Builder
-				cmd.Stderr = &stderr
-				out, err := cmd.Output()
-				if _, statErr := os.Stat(marker); statErr == nil {
-					t.Errorf("AWS_MFA_EXPIRY=%q ran a command", v)
-					os.Remove(marker)
-				}
-				if err != nil || string(out) != "token=keep prompt=\n" || stderr.Len() > 0 {
-					t.Errorf("AWS_MFA_EXPIRY=%q: %v %q, stderr %q", v, err, out, stderr.String())
-				}
+			}
+			cmd := exec.Command(path, append(sh.args, sh.script(h, len(values)))...)
+			cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8", "XONSH_HISTORY_BACKEND=dummy", "INDIRECT=x[" + run + "]"}
+			var want strings.Builder
+			for i, v := range values {
+				cmd.Env = append(cmd.Env, fmt.Sprintf("HOSTILE_%d=%s", i, v))
+				fmt.Fprintf(&want, "%d token=keep prompt=\n", i)
+			}
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			out, err := cmd.Output()
+			if _, statErr := os.Stat(marker); statErr == nil {
+				t.Errorf("a hostile AWS_MFA_EXPIRY ran a command")
+			}
+			if err != nil || string(out) != want.String() || stderr.Len() > 0 {
+				t.Errorf("%v\n got %q\nwant %q\nstderr %q\nvalues %q", err, out, want.String(), stderr.String(), values)
 			}
 		})
 	}
