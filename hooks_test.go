@@ -552,3 +552,35 @@ done`
 		})
 	}
 }
+
+// TestHookDialectStaysInItsShell: what a hook chose reaches only its own
+// wrapper. A bash script started from fish with the hook loaded gets
+// bash's syntax, and tcsh that inherited AWS_MFA_SHELL=bash gets tcsh's.
+func TestHookDialectStaysInItsShell(t *testing.T) {
+	bin := toolBinary(t)
+	dir := t.TempDir()
+	exp := time.Now().Add(6 * time.Hour).UTC().Format(time.RFC3339)
+	os.WriteFile(filepath.Join(dir, "credentials"), []byte(aliceSource+"[default]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\naws_session_token = cached-token\nexpiration = "+exp+"\n"), 0o600)
+	env := peerEnv(dir, "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"))
+	cases := []struct {
+		bin  string
+		args []string
+		env  []string
+	}{
+		{"fish", []string{"--no-config", "-c", `aws-mfa hook fish | source; aws-mfa env; bash --norc --noprofile -c 'eval "$(aws-mfa env)"; printf "%s\n" "$AWS_SESSION_TOKEN"'`}, nil},
+		{"zsh", []string{"-f", "-c", `eval "$(aws-mfa hook zsh)"; aws-mfa env; fish --no-config -c 'aws-mfa env | source; printf "%s\n" $AWS_SESSION_TOKEN'`}, nil},
+		{"tcsh", []string{"-f", "-c", "eval \"`aws-mfa env`\"; printenv AWS_SESSION_TOKEN"}, []string{"AWS_MFA_SHELL=bash"}},
+		{"bash", []string{"--norc", "--noprofile", "-c", `eval "$(aws-mfa env)"; printf "%s\n" "$AWS_SESSION_TOKEN"`}, []string{"AWS_MFA_SHELL=fish"}},
+	}
+	for _, c := range cases {
+		t.Run(c.bin, func(t *testing.T) {
+			requireTool(t, c.bin)
+			requireTool(t, "bash")
+			requireTool(t, "fish")
+			out, stderr, err := run(t, append(env, c.env...), c.bin, c.args...)
+			if err != nil || out != "cached-token\n" {
+				t.Errorf("%v %q %s", err, out, stderr)
+			}
+		})
+	}
+}

@@ -212,3 +212,72 @@ func TestExportStatus(t *testing.T) {
 		}
 	}
 }
+
+// TestCshWordLimit measures what eval "`…`" takes in the real csh and
+// tcsh, around the limit the csh dialect enforces: for each kind of
+// value (plain, with quotes, with bangs, which quoting lengthens), the
+// longest one csh may print applies exactly, and one byte more is
+// refused by the dialect and, written anyway, is "Word too long." to
+// csh, which applies nothing. tcsh takes far longer words.
+func TestCshWordLimit(t *testing.T) {
+	cshDialect, _ := Lookup("csh")
+	tcshDialect, _ := Lookup("tcsh")
+	evalIn := func(t *testing.T, bin, code string) (string, string) {
+		path := requireShell(t, bin)
+		file := filepath.Join(t.TempDir(), "exports")
+		os.WriteFile(file, []byte(code), 0o600)
+		cmd := exec.Command(path, "-f", "-c", "eval \"`cat '"+file+"'`\"; if ($?X) printenv X")
+		cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=/nonexistent", "LANG=C.UTF-8"}
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, _ := cmd.Output()
+		return string(out), stderr.String()
+	}
+	for i, unit := range []string{"a", "a'", "a!", "'!"} {
+		// The longest value of repeated units whose quoted form fits.
+		v := ""
+		for len(cshQuote(v+unit)) <= cshMaxWord {
+			v += unit
+		}
+		over := v + strings.Repeat("a", cshMaxWord+1-len(cshQuote(v)))
+		if len(cshQuote(over)) != cshMaxWord+1 {
+			t.Fatalf("over is %d bytes quoted", len(cshQuote(over)))
+		}
+		t.Run(fmt.Sprintf("csh/%d", i), func(t *testing.T) { // no "!" in TempDir's name: csh -c would expand it
+			code, err := cshDialect.Export([]Var{{Name: "X", Value: v}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out, stderr := evalIn(t, "csh", code); out != v+"\n" {
+				t.Errorf("a %d-byte word did not apply: %q", len(cshQuote(v)), stderr)
+			}
+			if _, err := cshDialect.Export([]Var{{Name: "X", Value: over}}); !errors.Is(err, ErrUnrepresentable) {
+				t.Errorf("a %d-byte word was not refused: %v", cshMaxWord+1, err)
+			}
+			if out, stderr := evalIn(t, "csh", "setenv X "+cshQuote(over)+";\n"); out != "" || !strings.Contains(stderr, "Word too long") {
+				t.Errorf("csh took a %d-byte word: %q %q", cshMaxWord+1, out, stderr)
+			}
+		})
+	}
+	t.Run("tcsh", func(t *testing.T) {
+		v := strings.Repeat("a'!", 33_000) // 99,000 bytes, 231,002 quoted
+		code, err := tcshDialect.Export([]Var{{Name: "X", Value: v}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out, stderr := evalIn(t, "tcsh", code); out != v+"\n" {
+			t.Errorf("tcsh did not apply a %d-byte word: %q", len(cshQuote(v)), stderr)
+		}
+	})
+}
+
+// TestCshRefusalIsClear: the refusal names the variable and the limit and
+// says what to do, without the value.
+func TestCshRefusalIsClear(t *testing.T) {
+	d, _ := Lookup("csh")
+	secret := strings.Repeat("S3cr3t", 1000)
+	_, err := d.Export([]Var{{Name: "AWS_SESSION_TOKEN", Value: secret}})
+	if err == nil || strings.Contains(err.Error(), "S3cr3t") || !strings.Contains(err.Error(), "AWS_SESSION_TOKEN") || !strings.Contains(err.Error(), "tcsh") {
+		t.Errorf("%v", err)
+	}
+}
