@@ -567,8 +567,8 @@ func TestHookDialectStaysInItsShell(t *testing.T) {
 		args []string
 		env  []string
 	}{
-		{"fish", []string{"--no-config", "-c", `aws-mfa hook fish | source; aws-mfa env; bash --norc --noprofile -c 'eval "$(aws-mfa env)"; printf "%s\n" "$AWS_SESSION_TOKEN"'`}, nil},
-		{"zsh", []string{"-f", "-c", `eval "$(aws-mfa hook zsh)"; aws-mfa env; fish --no-config -c 'aws-mfa env | source; printf "%s\n" $AWS_SESSION_TOKEN'`}, nil},
+		{"fish", []string{"--no-config", "-c", `aws-mfa hook fish | source; bash --norc --noprofile -c 'eval "$(aws-mfa env)"; printf "%s\n" "$AWS_SESSION_TOKEN"'`}, nil},
+		{"zsh", []string{"-f", "-c", `eval "$(aws-mfa hook zsh)"; fish --no-config -c 'aws-mfa env | source; printf "%s\n" $AWS_SESSION_TOKEN'`}, nil},
 		{"tcsh", []string{"-f", "-c", "eval \"`aws-mfa env`\"; printenv AWS_SESSION_TOKEN"}, []string{"AWS_MFA_SHELL=bash"}},
 		{"bash", []string{"--norc", "--noprofile", "-c", `eval "$(aws-mfa env)"; printf "%s\n" "$AWS_SESSION_TOKEN"`}, []string{"AWS_MFA_SHELL=fish"}},
 	}
