@@ -26,12 +26,13 @@ type M interface{ Run() int }
 // and afterwards runs the stop functions (shared servers), reports on
 // stderr every tagged process still running, and stops it. Use it in
 // TestMain: os.Exit(testproc.Wrap(m).Run()), or hand it to testscript.
-func Wrap(m M, stop ...func()) M { return wrapped{m, stop, os.Stderr} }
+func Wrap(m M, stop ...func()) M { return wrapped{m, stop, os.Stderr, 5 * time.Second} }
 
 type wrapped struct {
-	m    M
-	stop []func()
-	w    io.Writer
+	m     M
+	stop  []func()
+	w     io.Writer
+	grace time.Duration // for processes on their way out
 }
 
 // Run returns m.Run's exit code, or 1 when a process was left behind.
@@ -42,7 +43,7 @@ func (r wrapped) Run() int {
 	for _, f := range r.stop {
 		f()
 	}
-	left := Survivors(id, 5*time.Second)
+	left := Survivors(id, r.grace)
 	for _, p := range left {
 		fmt.Fprintf(r.w, "testproc: a test left process %d running: %s\n", p.PID, p.Cmd)
 		if proc, err := os.FindProcess(p.PID); err == nil {

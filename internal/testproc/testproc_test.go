@@ -34,7 +34,7 @@ func TestRunReportsLeftovers(t *testing.T) {
 		stopped.Process.Kill()
 		stopped.Wait()
 		return 0
-	}), w: &out}.Run()
+	}), w: &out, grace: 100 * time.Millisecond}.Run()
 	done := make(chan error, 1)
 	go func() { done <- leaked.Wait() }()
 	select {
