@@ -90,6 +90,11 @@ func parse(data string) (*File, error) {
 		}
 		indentBytes, indent := indentOf(line)
 		if cur != nil && curOpt != nil && indent > indentLevel {
+			if (curOpt.value == "" || curOpt.value[0] == '\n') && !strings.Contains(stripped, "=") {
+				// botocore parses a value that starts on the next line as
+				// nested "key = value" settings, and fails on any other line.
+				return nil, fmt.Errorf("%w: line %d continues %s, whose value starts on the next line, without a \"=\"; the AWS CLI cannot parse that; indent it as `name = value` or join it to the line above", ErrUnreadable, i+1, curOpt.key)
+			}
 			curOpt.value += strings.Repeat("\n", blanks+1) + stripped
 			curOpt.last = i
 			blanks = 0
