@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/aws-mfa/aws-mfa/internal/peers"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -114,11 +116,19 @@ func TestParseRefusesWhatTheAWSCLICannotRead(t *testing.T) {
 		"binary":             "[default]\nkey = \x00\x01\x02\n",
 		"latin-1":            "[default]\nnote = caf\xe9\n",
 		"bare CR":            "[default]\rkey = v\n",
+		"nested without =":   "[default]\nk =\n  junk\n",
+		"nested, then junk":  "[default]\nk =\n  a = 1\n\n  junk\n",
 	}
 	for name, in := range cases {
 		t.Run(name, func(t *testing.T) {
 			if _, err := Parse([]byte(in)); !errors.Is(err, ErrUnreadable) {
 				t.Fatalf("Parse = %v, want ErrUnreadable", err)
+			}
+			if strings.HasPrefix(name, "nested") {
+				// botocore's own reader, as the AWS CLI uses it, fails too.
+				if v := peers.StartBotocore(t).Read(t, []byte(in), ""); v.Error == "" {
+					t.Fatalf("botocore reads it: %v", v.Sections)
+				}
 			}
 		})
 	}

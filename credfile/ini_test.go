@@ -3,7 +3,6 @@ package credfile
 import (
 	"math/rand/v2"
 	"reflect"
-	"strings"
 	"testing"
 
 	"gopkg.in/ini.v1"
@@ -107,5 +106,3 @@ func FuzzIniSubset(f *testing.F) {
 		}
 	})
 }
-
-var _ = strings.TrimSpace
