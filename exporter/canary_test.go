@@ -1,0 +1,76 @@
+package exporter
+
+import (
+	"bytes"
+	"context"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws-mfa/aws-mfa/internal/credgen"
+	"github.com/aws-mfa/aws-mfa/internal/stsemu"
+)
+
+// canary has a space, so no key id, serial or region that --verbose may
+// show can be it.
+const canary = "CANARY q7Zx"
+
+// TestErrorsNeverQuoteTheFiles plants a canary in every kind of place of
+// generated credentials files (values of every key, comments,
+// continuation lines, [DEFAULT]) and of the config file, and in a
+// multi-line mfa_serial followed by another profile's secret; then drives
+// refreshes through every STS fault with --verbose on. No error and no
+// verbose line may carry the canary.
+func TestErrorsNeverQuoteTheFiles(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	faults := []stsemu.Fault{stsemu.None, stsemu.WrongCode, stsemu.ExpiredToken, stsemu.Throttling, stsemu.ServerError, stsemu.Garbage, stsemu.SessionCreds, stsemu.RegionRefused}
+	var files []string
+	for range 200 {
+		files = append(files, string(credgen.File(r, credgen.Options{
+			Target: "default", Source: "aws-mfa", Default: true, Canary: canary,
+			Keys: [3]string{alice.AccessKeyID, alice.SecretAccessKey, alice.Serial},
+		})))
+	}
+	files = append(files,
+		"[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n  aws_secret_access_key = "+canary+"\n",
+		"[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\nmfa_serial = "+canary+"\n",
+		"[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\nmfa_serial =\n  x = "+canary+"\n",
+		"[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\n",
+		"[default]\naws_access_key_id = "+canary+"\naws_secret_access_key = "+canary+"\n[aws-mfa]\nmfa_serial = "+canary+"\n",
+		"[aws-mfa]\nk = "+canary+"\n\x01\n",
+		"[aws-mfa]\nk = "+canary+"\n[aws-mfa]\n",
+	)
+	configs := []string{
+		"",
+		"[profile aws-mfa]\nmfa_serial = " + canary + "\nregion = " + canary + "\n",
+		"[profile aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n  " + canary + "\n",
+		"[profile aws-mfa]\n" + canary + "\n",
+	}
+	errs := 0
+	for i, content := range files {
+		fx := setup(t, content)
+		fx.sts.SetFault(faults[i%len(faults)])
+		if cfg := configs[i%len(configs)]; cfg != "" {
+			os.WriteFile(fx.req.Paths.Config, []byte(cfg), 0o600)
+		}
+		var log bytes.Buffer
+		fx.deps.Log = &log
+		fx.req.Force = i%3 == 0
+		_, err := Obtain(context.Background(), fx.req, fx.deps)
+		if err != nil {
+			errs++
+			if strings.Contains(err.Error(), canary) {
+				t.Errorf("error quotes the file: %v\nfile:\n%s", err, content)
+			}
+		}
+		if strings.Contains(log.String(), canary) {
+			t.Errorf("--verbose quotes the file: %s", log.String())
+		}
+		os.Remove(filepath.Join(filepath.Dir(fx.path), "config"))
+	}
+	if errs < len(files)/4 {
+		t.Fatalf("only %d of %d runs failed: too few error paths reached", errs, len(files))
+	}
+}
