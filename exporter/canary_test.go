@@ -74,3 +74,20 @@ func TestErrorsNeverQuoteTheFiles(t *testing.T) {
 		t.Fatalf("only %d of %d runs failed: too few error paths reached", errs, len(files))
 	}
 }
+
+// TestMaskKeyShowsOnlyKeyIDs: a key id value that runs into other lines or
+// holds anything but letters and digits is not shown at all.
+func TestMaskKeyShowsOnlyKeyIDs(t *testing.T) {
+	for id, want := range map[string]string{
+		"AKIAIOSFODNN7EXAMPLE":     "AKIA…MPLE",
+		"AKIA1234":                 "…",
+		"AKIAIOSFODNN7\n[x]\nsecr": "…",
+		"a ; b = v xxxx":           "…",
+		"2026-11-27T15:00:00Z":     "…",
+		"AKIAIOSFODNN7EXAMPLé":     "…",
+	} {
+		if got := MaskKey(id); got != want {
+			t.Errorf("MaskKey(%q) = %q, want %q", id, got, want)
+		}
+	}
+}

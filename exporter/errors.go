@@ -3,6 +3,7 @@ package exporter
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // ErrInput marks errors caused by the user's input, flags or files, as
@@ -21,9 +22,12 @@ func Inputf(format string, a ...any) error {
 }
 
 // MaskKey shows enough of an access key id to recognise it and no more:
-// AKIA…WXYZ.
+// AKIA…WXYZ. A value that is not shaped like a key id (letters and digits
+// only), such as a broken line running into the next ones, shows nothing.
 func MaskKey(id string) string {
-	if len(id) <= 8 {
+	if len(id) <= 8 || strings.ContainsFunc(id, func(r rune) bool {
+		return !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	}) {
 		return "…"
 	}
 	return id[:4] + "…" + id[len(id)-4:]
