@@ -218,3 +218,115 @@ func TestKeyringExport(t *testing.T) {
 		})
 	}
 }
+
+// keyringLookup reads an item with the backend's own tool; "" when absent.
+func keyringLookup(t testing.TB, backend string, env []string, item string) string {
+	t.Helper()
+	var cmd *exec.Cmd
+	if backend == "pass" {
+		cmd = exec.Command("pass", "show", "aws-mfa/"+item)
+	} else {
+		cmd = exec.Command("secret-tool", "lookup", "service", "aws-mfa", "username", item)
+	}
+	cmd.Env = append(os.Environ(), env...)
+	out, _ := cmd.Output()
+	return strings.TrimSpace(string(out))
+}
+
+// TestSetupKeyring moves the keys `aws configure` wrote into a real
+// keyring: verified there before the file loses them, no backup with
+// them left anywhere, refreshes reading them; and it changes nothing
+// when the keyring cannot take them or holds other keys.
+func TestSetupKeyring(t *testing.T) {
+	bin := toolBinary(t)
+	const configured = "# from aws configure\n[default]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\nregion = eu-west-1\n\n[other]\naws_access_key_id = AKIAOTHEREXAMPLE0002\naws_secret_access_key = other/long+term/secret\n"
+	for _, b := range keyringBackends {
+		t.Run(b.name, func(t *testing.T) {
+			kenv := b.start(t)
+			emu := stsemu.Start(alice)
+			t.Cleanup(emu.Close)
+			dir := t.TempDir()
+			creds := filepath.Join(dir, "credentials")
+			cfg := filepath.Join(dir, "config.toml")
+			os.WriteFile(creds, []byte(configured), 0o600)
+			env := append(peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL, "AWS_MFA_CONFIG="+cfg), kenv...)
+			setupArgs := []string{"setup", "--keyring", "--keyring-backend", b.name, "--yes", "--serial", alice.Serial}
+
+			// Unreachable keyring: nothing changes anywhere.
+			_, stderr, err := run(t, b.cutOff(t, env), bin, append(setupArgs, "--timeout", "2s")...)
+			if err == nil || !strings.Contains(stderr, "aws-mfa/aws-mfa") || strings.Contains(stderr, "alice/long") {
+				t.Fatalf("setup with the keyring cut off: %v\n%s", err, stderr)
+			}
+			assertFiles(t, dir, map[string]string{"credentials": configured})
+
+			// Dry run: a masked diff, nothing stored or written.
+			stdout, stderr, err := run(t, env, bin, append(setupArgs, "--dry-run")...)
+			if err != nil || !strings.Contains(stdout, "would store the keys AKIA…0001 in") || !strings.Contains(stdout, "-aws_secret_access_key = ****") || !strings.Contains(stdout, `+keyring = "aws-mfa"`) || strings.Contains(stdout+stderr, "alice/long") {
+				t.Fatalf("dry run: %v\n%s\n%s", err, stdout, stderr)
+			}
+			assertFiles(t, dir, map[string]string{"credentials": configured})
+			if v := keyringLookup(t, b.name, kenv, "aws-mfa"); v != "" {
+				t.Fatalf("dry run stored %q", v)
+			}
+
+			// The move, and a first refresh that reads the keyring.
+			_, stderr, err = run(t, env, bin, append(setupArgs, "-t", alice.Code)...)
+			if err != nil || !strings.Contains(stderr, "wrote an MFA session to [default]") || strings.Contains(stderr, "alice/long") {
+				t.Fatalf("setup --keyring: %v\n%s", err, stderr)
+			}
+			if v := keyringLookup(t, b.name, kenv, "aws-mfa"); v != aliceKeysJSON {
+				t.Fatalf("keyring holds %q", v)
+			}
+			if emu.Requests() != 1 {
+				t.Fatalf("%d STS requests", emu.Requests())
+			}
+			wantCfg := "[pair.default]\nkeyring = \"aws-mfa\"\nkeyring_backend = \"" + b.name + "\"\nsource = \"aws-mfa\"\ntarget = \"default\"\n"
+			data, _ := os.ReadFile(creds)
+			if strings.Contains(string(data), "AKIAALICE") || strings.Contains(string(data), "alice/long") || !strings.Contains(string(data), "[other]\naws_access_key_id = AKIAOTHEREXAMPLE0002\naws_secret_access_key = other/long+term/secret\n") || !strings.Contains(string(data), "[aws-mfa]\nmfa_serial = "+alice.Serial+"\n") {
+				t.Fatalf("credentials after the move:\n%s", data)
+			}
+			assertFiles(t, dir, map[string]string{"credentials": string(data), "config.toml": wantCfg})
+
+			// Again: the keys are only in the keyring now; nothing changes.
+			_, stderr, err = run(t, env, bin, setupArgs...)
+			if err != nil {
+				t.Fatalf("setup --keyring again: %v\n%s", err, stderr)
+			}
+			assertFiles(t, dir, map[string]string{"credentials": string(data), "config.toml": wantCfg})
+
+			// Another profile's keys into an item that holds alice's: refused.
+			os.Remove(cfg)
+			_, stderr, err = run(t, env, bin, "setup", "--keyring", "--keyring-backend", b.name, "--yes", "--serial", alice.Serial, "--source", "aws-mfa", "--target", "other")
+			if exitCode(err) != 2 || !strings.Contains(stderr, "already holds other keys (AKIA…0001)") {
+				t.Fatalf("setup into a taken item: %v\n%s", err, stderr)
+			}
+			assertFiles(t, dir, map[string]string{"credentials": string(data)})
+			if v := keyringLookup(t, b.name, kenv, "aws-mfa"); v != aliceKeysJSON {
+				t.Fatalf("keyring holds %q", v)
+			}
+		})
+	}
+}
+
+// assertFiles checks that dir holds exactly these files with this content:
+// no backup, no temporary file.
+func assertFiles(t *testing.T, dir string, want map[string]string) {
+	t.Helper()
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.IsDir() || strings.HasSuffix(e.Name(), ".lock") { // credfile's empty lock files
+			continue
+		}
+		data, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		w, ok := want[e.Name()]
+		if !ok {
+			t.Errorf("unexpected file %s:\n%s", e.Name(), data)
+		} else if string(data) != w {
+			t.Errorf("%s:\n%s\nwant:\n%s", e.Name(), data, w)
+		}
+		delete(want, e.Name())
+	}
+	for name := range want {
+		t.Errorf("%s is missing", name)
+	}
+}

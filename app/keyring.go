@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
 	"github.com/aws-mfa/aws-mfa/keyring"
+	"github.com/aws-mfa/aws-mfa/setup"
 )
 
 // keyringReader reads a pair's long-term keys from its keyring, bounded
@@ -121,4 +123,53 @@ func keyringExport(c *cli.Context, sys System, cfg *config.Config, pair config.P
 	}
 	fmt.Fprintf(sys.Stderr, "aws-mfa: now remove the line keyring = %q from [pair.%s] in %s%s, so that refreshes read [%s]\n", pair.Keyring, pair.Name, orNone(cfg.Path), also, profile)
 	return nil
+}
+
+// keyringSetup fills in what setup --keyring needs: the pair that will
+// name the item (--pair, else the config's pair for --source and
+// --target, else the built-in name), the item (the pair's, else the
+// source profile's name), and the backend to store it in.
+func keyringSetup(c *cli.Context, req *setup.Request) (setup.KeyStore, error) {
+	cfg, err := config.Load(config.Location{Path: req.ConfigPath})
+	if err != nil {
+		return nil, usage("%w", err)
+	}
+	var pair *config.Pair
+	for i, p := range cfg.Pairs {
+		if req.Pair != "" && p.Name == req.Pair || req.Pair == "" && p.Source == req.Source && p.Target == req.Target {
+			pair = &cfg.Pairs[i]
+			break
+		}
+	}
+	switch {
+	case pair != nil && req.Pair != "" && !(c.IsSet("source") || c.IsSet("target")):
+		req.Source, req.Target = pair.Source, pair.Target
+	case pair == nil && req.Pair != "" && !(c.IsSet("source") && c.IsSet("target")):
+		return nil, usage("pair %s is not in the config (%s); give --source and --target to add it", req.Pair, orNone(cfg.Path))
+	}
+	timeout := config.DefaultTokenTimeout
+	backend := c.String("keyring-backend")
+	req.Keyring = req.Source
+	if pair != nil {
+		req.Pair = pair.Name
+		timeout = pair.TokenTimeout
+		backend = cmp.Or(backend, pair.KeyringBackend)
+		req.Keyring = cmp.Or(pair.Keyring, req.Keyring)
+	} else {
+		req.Pair = config.BuiltinName
+	}
+	if err := keyring.CheckItem(req.Keyring); err != nil {
+		return nil, usage("%v; name the item in the pair's keyring key", err)
+	}
+	if c.IsSet("keyring-backend") {
+		req.KeyringBackend = backend
+	}
+	if c.IsSet("timeout") {
+		timeout = c.Duration("timeout")
+	}
+	store, err := keyring.Open(backend, timeout)
+	if err != nil {
+		return nil, usage("%w", err)
+	}
+	return store, nil
 }

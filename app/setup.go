@@ -27,7 +27,9 @@ func setupCommand(sys System) *cli.Command {
 			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "answer every question with its default; never read the terminal"},
 			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print what would change, as a diff with secrets masked"},
 			&cli.StringFlag{Name: "endpoint-url", Usage: "IAM and STS `URL` (default: AWS_ENDPOINT_URL_IAM / _STS, AWS_ENDPOINT_URL)"},
-			&cli.DurationFlag{Name: "timeout", Value: 15e9, Usage: "give up on AWS after this long"},
+			&cli.DurationFlag{Name: "timeout", Value: 15e9, Usage: "give up on AWS (and, when given, on the keyring) after this long"},
+			&cli.BoolFlag{Name: "keyring", Usage: "move the long-term keys out of the credentials file into the keyring"},
+			&cli.StringFlag{Name: "keyring-backend", Usage: "with --keyring: `NAME` os (this system's own store) or pass (default: the config's, os)"},
 		},
 		Action: func(c *cli.Context) error { return runSetup(c, sys) },
 	}
@@ -52,7 +54,15 @@ func runSetup(c *cli.Context, sys System) error {
 		ConfigPath: configPath(c, sys).Path,
 		DryRun:     c.Bool("dry-run"),
 	}
-	if req.Pair != "" && !(c.IsSet("source") && c.IsSet("target")) {
+	var store setup.KeyStore
+	if c.Bool("keyring") {
+		if store, err = keyringSetup(c, &req); err != nil {
+			return err
+		}
+	} else if c.IsSet("keyring-backend") {
+		return usage("--keyring-backend goes with --keyring")
+	}
+	if req.Pair != "" && req.Keyring == "" && !(c.IsSet("source") && c.IsSet("target")) {
 		return usage("setup --pair NAME needs --source and --target")
 	}
 	timeout, err := checkTimeout(c)
@@ -66,7 +76,7 @@ func runSetup(c *cli.Context, sys System) error {
 		IAMURL:  firstNonEmpty(endpoint, firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL")),
 		Timeout: timeout,
 	}
-	d := setup.Deps{Devices: devices, Out: sys.Stderr, Now: sys.Now}
+	d := setup.Deps{Devices: devices, Out: sys.Stderr, Now: sys.Now, Store: store}
 	if req.DryRun {
 		d.Out = sys.Stdout
 	}

@@ -39,6 +39,9 @@ type Request struct {
 	STSURL     string // endpoint overrides; "" for AWS
 	IAMURL     string
 	Timeout    time.Duration
+
+	Keyring        string // with --keyring: the item the keys move to
+	KeyringBackend string // written to the pair when not ""
 }
 
 // Devices is what setup asks AWS: who the keys belong to, and their MFA
@@ -55,6 +58,7 @@ type Deps struct {
 	Out    io.Writer // what changed, and the dry run's diff
 	Now    func() time.Time
 	Writer credfile.Writer
+	Store  KeyStore // the keyring, for Request.Keyring
 }
 
 // Result says what Run changed.
@@ -76,6 +80,9 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 	}
 	if err != nil {
 		return nil, exporter.Inputf("%w", err)
+	}
+	if req.Keyring != "" {
+		return runKeyring(ctx, req, d, creds)
 	}
 	var set []credfile.KV
 	keys, copied, err := sourceKeys(creds, req)

@@ -1,0 +1,221 @@
+package setup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/rogpeppe/go-internal/diff"
+
+	"github.com/aws-mfa/aws-mfa/config"
+	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/keyring"
+)
+
+// KeyStore is the keyring setup --keyring moves the keys to; *keyring.Store
+// in production.
+type KeyStore interface {
+	Get(ctx context.Context, item string) (keyring.Keys, error)
+	Put(ctx context.Context, item string, k keyring.Keys) error
+	Where(item string) string
+}
+
+var longTermKeyNames = []string{"aws_access_key_id", "aws_secret_access_key"}
+
+// runKeyring is Run with req.Keyring: the keys go to the keyring, are read
+// back and compared, the pair names the item, and only then are the keys
+// removed from the credentials file. The keyring holds a verified copy
+// before the file loses its copy, and the file is replaced atomically, so
+// no backup with the keys is written at all.
+func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) (*Result, error) {
+	if req.Pair == "" {
+		return nil, exporter.Inputf("setup --keyring needs a pair to name the keyring item in")
+	}
+	if d.Store == nil {
+		return nil, errors.New("setup --keyring: no keyring store")
+	}
+	keys, _, err := sourceKeys(creds, req)
+	inFile := err == nil
+	if !inFile {
+		// Run again after the move: the keys are only in the keyring.
+		k, kerr := d.Store.Get(ctx, req.Keyring)
+		if kerr != nil {
+			return nil, fmt.Errorf("%w; and %v", err, kerr)
+		}
+		keys = exporter.Keys{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey}
+	}
+	res := &Result{Serial: req.Serial}
+	if v, _ := creds.Value(req.Source, "mfa_serial"); res.Serial == "" {
+		res.Serial = v
+	}
+	if res.Serial == "" {
+		if res.Serial, err = findDevice(ctx, keys, d); err != nil {
+			return nil, err
+		}
+	}
+
+	// The file: mfa_serial in the source; the keys out of every profile
+	// that holds exactly them as long-term keys (the source, and the
+	// target when they came from there).
+	old := creds.Bytes()
+	edit := func(f *credfile.File) ([]byte, error) {
+		out := f
+		for _, name := range []string{req.Source, req.Target} {
+			var set []credfile.KV
+			var remove []string
+			if name == req.Source {
+				if v, _ := out.Value(name, "mfa_serial"); v != res.Serial {
+					set = append(set, credfile.KV{Key: "mfa_serial", Value: res.Serial})
+				}
+			}
+			if s := out.Section(name); s != nil && out.HoldsLongTermKeys(name) {
+				c := out.Credentials(name)
+				if c.AccessKeyID == keys.AccessKeyID && c.SecretAccessKey == keys.SecretAccessKey {
+					remove = longTermKeyNames
+				}
+			}
+			if len(set) == 0 && len(remove) == 0 {
+				continue
+			}
+			b, err := out.Edit(name, set, remove)
+			if err != nil {
+				return nil, err
+			}
+			if out, err = credfile.Parse(b); err != nil {
+				return nil, err
+			}
+		}
+		return out.Bytes(), nil
+	}
+	newCreds, err := edit(creds)
+	if err != nil {
+		return nil, err
+	}
+	oldCfg, newCfg, err := keyringPair(req)
+	if err != nil {
+		return nil, err
+	}
+
+	where := d.Store.Where(req.Keyring)
+	if req.DryRun {
+		changed := false
+		if inFile {
+			fmt.Fprintf(d.Out, "aws-mfa: would store the keys %s in %s, read them back and compare\n", exporter.MaskKey(keys.AccessKeyID), where)
+			changed = true
+		}
+		for _, c := range []struct {
+			path     string
+			old, new []byte
+		}{{req.Paths.Credentials, old, newCreds}, {req.ConfigPath, oldCfg, newCfg}} {
+			if c.new != nil && string(c.new) != string(c.old) {
+				d.Out.Write(diff.Diff(c.path, mask(c.old), c.path+" (after setup)", mask(c.new)))
+				changed = true
+			}
+		}
+		if !changed {
+			fmt.Fprintln(d.Out, "aws-mfa: nothing to change")
+		}
+		return res, nil
+	}
+
+	// 1. The keyring gets a verified copy, unless it has these keys already.
+	k := keyring.Keys{AccessKeyID: keys.AccessKeyID, SecretAccessKey: keys.SecretAccessKey}
+	have, err := d.Store.Get(ctx, req.Keyring)
+	switch {
+	case err == nil && have == k:
+	case err == nil:
+		return nil, exporter.Inputf("%s already holds other keys (%s); run aws-mfa keyring export -p %s to keep them, or name another item", where, exporter.MaskKey(have.AccessKeyID), req.Pair)
+	case !errors.Is(err, keyring.ErrNotFound):
+		return nil, err
+	default:
+		if err := d.Store.Put(ctx, req.Keyring, k); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(d.Out, "aws-mfa: stored the keys %s in %s and read them back\n", exporter.MaskKey(keys.AccessKeyID), where)
+	}
+	// 2. The pair names the item, so that refreshes read it.
+	if newCfg != nil {
+		if err := d.Writer.WriteFile(req.ConfigPath, newCfg); err != nil {
+			return nil, fmt.Errorf("write %s: %w", req.ConfigPath, err)
+		}
+		res.Changed = append(res.Changed, req.ConfigPath)
+		fmt.Fprintf(d.Out, "aws-mfa: updated %s: [pair.%s] keyring = %q\n", req.ConfigPath, req.Pair, req.Keyring)
+	}
+	// 3. Only now the file loses its copy, under the lock, and only if it
+	// still holds the keys the keyring holds.
+	if string(newCreds) != string(old) {
+		// edit removes only keys equal to the keyring's, so a file changed
+		// meanwhile loses nothing the keyring does not hold.
+		err := d.Writer.Update(req.Paths.Credentials, edit)
+		if err != nil {
+			return nil, fmt.Errorf("remove the keys from %s (they are safe in %s): %w", req.Paths.Credentials, where, err)
+		}
+		res.Changed = append(res.Changed, req.Paths.Credentials)
+		fmt.Fprintf(d.Out, "aws-mfa: removed the keys from %s, replaced in one step; no backup with the keys was written\n", req.Paths.Credentials)
+	}
+	return res, nil
+}
+
+// keyringPair returns the config with [pair.NAME] naming the keyring item
+// (and backend): appended if the pair is new, lines inserted under its
+// header if it has none; out is nil when nothing changes.
+func keyringPair(req Request) (old, out []byte, err error) {
+	old, cur, err := addPair(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cur == nil {
+		cur = old
+	}
+	cfg, err := config.Parse(req.ConfigPath, cur)
+	if err != nil {
+		return nil, nil, exporter.Inputf("fix the config first: %v", err)
+	}
+	p, err := cfg.Select(req.Pair)
+	if err != nil {
+		return nil, nil, err
+	}
+	var lines []string
+	switch p.Keyring {
+	case req.Keyring:
+	case "":
+		lines = append(lines, fmt.Sprintf("keyring = %q\n", req.Keyring))
+	default:
+		return nil, nil, exporter.Inputf("[pair.%s] in %s already names keyring item %s", req.Pair, req.ConfigPath, p.Keyring)
+	}
+	if req.KeyringBackend != "" && req.KeyringBackend != p.KeyringBackend {
+		lines = append(lines, fmt.Sprintf("keyring_backend = %q\n", req.KeyringBackend))
+	}
+	if len(lines) == 0 {
+		if string(cur) == string(old) {
+			return old, nil, nil
+		}
+		return old, cur, nil
+	}
+	at := -1
+	for _, m := range pairHeader.FindAllSubmatchIndex(cur, -1) {
+		if string(cur[m[2]:m[3]]) == req.Pair {
+			at = m[1]
+		}
+	}
+	if at < 0 {
+		return nil, nil, exporter.Inputf("cannot find [pair.%s] in %s; add keyring = %q to it by hand", req.Pair, req.ConfigPath, req.Keyring)
+	}
+	if nl := strings.IndexByte(string(cur[at:]), '\n'); nl >= 0 {
+		at += nl + 1
+	} else {
+		at = len(cur)
+		lines[0] = "\n" + lines[0]
+	}
+	out = []byte(string(cur[:at]) + strings.Join(lines, "") + string(cur[at:]))
+	check, err := config.Parse(req.ConfigPath, out)
+	if err == nil {
+		p, err = check.Select(req.Pair)
+	}
+	if err != nil || p.Keyring != req.Keyring || req.KeyringBackend != "" && p.KeyringBackend != req.KeyringBackend {
+		return nil, nil, exporter.Inputf("could not add keyring = %q to [pair.%s] in %s (%v); add it by hand", req.Keyring, req.Pair, req.ConfigPath, err)
+	}
+	return old, out, nil
+}
