@@ -143,7 +143,7 @@ func TestKeyringRefresh(t *testing.T) {
 }
 
 // TestKeyringLocked: a locked Secret Service serves a cached session
-// without a prompt, and a refresh says the keyring is locked and how to
+// without a prompt, doctor reports it, and a refresh says the keyring is locked and how to
 // unlock it (no prompter here, as on a server without a desktop).
 func TestKeyringLocked(t *testing.T) {
 	bin := toolBinary(t)
@@ -163,6 +163,11 @@ func TestKeyringLocked(t *testing.T) {
 	keyringd.Lock(t)
 	if _, stderr, err := run(t, env, bin, "env"); err != nil {
 		t.Fatalf("cached env with a locked keyring: %v\n%s", err, stderr)
+	}
+	// doctor says so, and how to unlock it, without asking to unlock.
+	stdout, _, err := run(t, env, bin, "doctor")
+	if exitCode(err) != 1 || !strings.Contains(stdout, "FIX   pair default: Secret Service is locked, so Secret Service item aws-mfa/alice cannot be read\n      → unlock the login keyring") {
+		t.Fatalf("doctor with a locked keyring: %v\n%s", err, stdout)
 	}
 	_, stderr, err := run(t, env, bin, "--force", "-t", alice.Code)
 	if exitCode(err) != 2 || !strings.Contains(stderr, "Secret Service is locked") || !strings.Contains(stderr, "unlock") {

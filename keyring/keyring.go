@@ -207,7 +207,7 @@ func bounded(ctx context.Context, s *Store, item, verb string, fn func(context.C
 		}
 		return r.v, nil
 	case <-ctx.Done():
-		return "", unavailable("%s: no answer within %s to %s %s; %s", s.Name, s.timeout, verb, s.b.where(item), s.hint())
+		return "", unavailable("%s: no answer within %s to %s %s; %s", s.Name, s.timeout, verb, s.b.where(item), s.Hint())
 	}
 }
 
@@ -216,15 +216,15 @@ func (s *Store) explain(verb, item string, err error) error {
 	case errors.Is(err, ErrNotFound):
 		return kindError{ErrNotFound, fmt.Sprintf("%s not found; run aws-mfa setup --keyring to store the keys there", s.Where(item))}
 	case errors.Is(err, ErrLocked):
-		return kindError{ErrLocked, fmt.Sprintf("%s is locked (%s %s: %v); %s", s.Name, verb, s.b.where(item), err, s.hint())}
+		return kindError{ErrLocked, fmt.Sprintf("%s is locked (%s %s: %v); %s", s.Name, verb, s.b.where(item), err, s.Hint())}
 	case errors.Is(err, ErrUnavailable):
 		return unavailable("%s %s: %v", verb, s.Where(item), err)
 	}
 	return fmt.Errorf("%s %s: %v", verb, s.Where(item), err)
 }
 
-// hint says how to unlock or reach the backend by its own means.
-func (s *Store) hint() string {
+// Hint says how to unlock or reach the backend by its own means.
+func (s *Store) Hint() string {
 	switch s.b.(type) {
 	case passBackend:
 		return "check that gpg can decrypt: run `pass show " + Service + "/ITEM` in a terminal, which asks gpg-agent for the passphrase"

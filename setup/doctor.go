@@ -76,6 +76,8 @@ func checkPair(creds *credfile.File, p config.Pair, now time.Time) []Finding {
 	name := fmt.Sprintf("pair %s: ", p.Name)
 	sc := creds.Credentials(p.Source)
 	switch {
+	case p.Keyring != "":
+		out = append(out, checkKeyring(creds, p)...)
 	case creds.Section(p.Source) == nil:
 		add(false, name+"no ["+p.Source+"] profile", "aws-mfa setup"+pairFlag(p))
 		return out

@@ -1,0 +1,77 @@
+package setup
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws-mfa/aws-mfa/config"
+	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/keyringd"
+	"github.com/aws-mfa/aws-mfa/keyring"
+)
+
+// TestDoctorKeyring runs doctor on pairs whose keys are in a real pass
+// store. (The locked Secret Service case runs the binary, in the main
+// package's TestDoctorKeyringLocked.)
+func TestDoctorKeyring(t *testing.T) {
+	keyringd.Pass(t)
+	store, _ := keyring.Open(keyring.Pass, 30*time.Second)
+	if err := store.Put(context.Background(), "alice", keyring.Keys{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "alice/secret"}); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC)
+	const moved = "[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
+	const pair = "[defaults]\nkeyring_backend = \"pass\"\n[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\n"
+	cases := []struct {
+		name, creds, config, store string
+		problem, fix               string // "" for healthy
+	}{
+		{name: "healthy", creds: moved, config: pair},
+		{name: "no source profile, serial in the pair", creds: "# empty\n", config: pair + "mfa_serial = \"arn:aws:iam::123456789012:mfa/alice\"\n"},
+		{name: "no serial anywhere", creds: "# empty\n", config: pair, problem: "has no mfa_serial", fix: "aws-mfa setup"},
+		{name: "keys in both places", creds: moved + "aws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\n", config: pair,
+			problem: "[aws-mfa] still holds long-term keys AKIA…0001 in plaintext, beside pass item aws-mfa/alice", fix: "aws-mfa setup --keyring (compares them"},
+		{name: "item missing", creds: moved, config: strings.Replace(pair, `"alice"`, `"bob"`, 1), problem: "pass item aws-mfa/bob is missing", fix: "aws-mfa setup --keyring"},
+		{name: "no store", creds: moved, config: pair, store: "/nonexistent/store", problem: "no password store at /nonexistent/store", fix: "pass show"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.store != "" {
+				t.Setenv("PASSWORD_STORE_DIR", tc.store)
+			}
+			dir := t.TempDir()
+			path := filepath.Join(dir, "credentials")
+			os.WriteFile(path, []byte(tc.creds), 0o600)
+			cfg := filepath.Join(dir, "config.toml")
+			os.WriteFile(cfg, []byte(tc.config), 0o600)
+			findings := Doctor(Checkup{
+				Paths:  credfile.Paths{Credentials: path},
+				Config: config.Location{Path: cfg},
+				Getenv: func(string) string { return "" },
+				Now:    now,
+			})
+			var bad []Finding
+			for _, f := range findings {
+				if strings.Contains(f.What+f.Fix, "alice/secret") {
+					t.Errorf("finding carries the secret: %+v", f)
+				}
+				if !f.OK {
+					bad = append(bad, f)
+				}
+			}
+			if tc.problem == "" {
+				if len(bad) != 0 {
+					t.Fatalf("healthy set-up has findings: %+v", bad)
+				}
+				return
+			}
+			if len(bad) != 1 || !strings.Contains(bad[0].What, tc.problem) || !strings.Contains(bad[0].Fix, tc.fix) {
+				t.Fatalf("findings %+v\nwant one with %q, fix %q", bad, tc.problem, tc.fix)
+			}
+		})
+	}
+}
