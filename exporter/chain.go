@@ -122,7 +122,11 @@ func (r *renewal) first(ctx context.Context, f *credfile.File) (Session, error) 
 	}
 	ctx, cancel := context.WithTimeout(ctx, req.Timeout)
 	defer cancel()
-	return call(ctx, r.client(req, r.src.keys, region), req, r.src, code, r.d.Log, region, endpoint)
+	s, err := call(ctx, r.client(req, r.src.keys, region), req, r.src, code, r.d.Log, region, endpoint)
+	if err != nil {
+		return Session{}, err
+	}
+	return s, checkFresh(s, r.d.Now(), req, endpoint)
 }
 
 // chained assumes req's role with base's session: no code, and at most
@@ -135,7 +139,7 @@ func (r *renewal) chained(ctx context.Context, req Request, base Session) (Sessi
 	secs := int32(req.Duration / time.Second)
 	if r.d.Log != nil {
 		fmt.Fprintf(r.d.Log, "aws-mfa: AssumeRole role=%s with the session in [%s] key=%s duration=%ds region=%s endpoint=%s\n",
-			req.RoleARN, req.Source, MaskKey(base.AccessKeyID), secs, region, endpoint)
+			req.RoleARN, req.Source, MaskKey(base.AccessKeyID), secs, region, stsparam.Redact(endpoint))
 	}
 	in := &sts.AssumeRoleInput{
 		RoleArn:         aws.String(req.RoleARN),
@@ -153,7 +157,11 @@ func (r *renewal) chained(ctx context.Context, req Request, base Session) (Sessi
 	if err != nil {
 		return Session{}, chainError(err, req, endpoint)
 	}
-	return sessionFrom(out.Credentials)
+	s, err := sessionFrom(out.Credentials)
+	if err != nil {
+		return Session{}, err
+	}
+	return s, checkFresh(s, r.d.Now(), req, endpoint)
 }
 
 // where is the region STS is called in for req, checked before anything
@@ -206,5 +214,6 @@ func chainError(err error, req Request, endpoint string) error {
 			return fmt.Errorf("AWS refused the session in [%s] (%s) that signs the AssumeRole for [%s]; renew it with a code: aws-mfa -p %s --force", req.Source, code, req.Target, req.Source)
 		}
 	}
-	return stsError(err, &req, endpoint)
+	return ExplainError(err, Call{Service: "STS", Operation: "AssumeRole", Source: req.Source, Endpoint: endpoint,
+		Timeout: req.Timeout, RoleARN: req.RoleARN, Duration: req.Duration})
 }

@@ -170,7 +170,12 @@ func call(ctx context.Context, client STS, req Request, src *source, code string
 	}
 	if log != nil {
 		fmt.Fprintf(log, "aws-mfa: %s key=%s serial=%s duration=%ds region=%s endpoint=%s\n",
-			action, MaskKey(src.keys.AccessKeyID), src.serial, *secs, region, endpoint)
+			action, MaskKey(src.keys.AccessKeyID), src.serial, *secs, region, stsparam.Redact(endpoint))
+	}
+	explain := Call{Service: "STS", Operation: "GetSessionToken", Source: req.Source, Endpoint: endpoint,
+		Timeout: req.Timeout, Code: true, RoleARN: req.RoleARN, Duration: req.Duration}
+	if req.RoleARN != "" {
+		explain.Operation = "AssumeRole"
 	}
 	var c *types.Credentials
 	if req.RoleARN != "" {
@@ -186,7 +191,7 @@ func call(ctx context.Context, client STS, req Request, src *source, code string
 		}
 		out, err := client.AssumeRole(ctx, in)
 		if err != nil {
-			return Session{}, stsError(err, &req, endpoint)
+			return Session{}, ExplainError(err, explain)
 		}
 		c = out.Credentials
 	} else {
@@ -196,11 +201,30 @@ func call(ctx context.Context, client STS, req Request, src *source, code string
 			DurationSeconds: secs,
 		})
 		if err != nil {
-			return Session{}, stsError(err, &req, endpoint)
+			return Session{}, ExplainError(err, explain)
 		}
 		c = out.Credentials
 	}
 	return sessionFrom(c)
+}
+
+// checkFresh refuses a session that STS hands out already expired, or
+// expiring within the refresh margin: written, it would replace one that
+// may still be valid, and the next run would refresh again. Either this
+// machine's clock is ahead, or the endpoint is not what it should be.
+func checkFresh(s Session, now time.Time, req Request, endpoint string) error {
+	left := s.Expiration.Sub(now)
+	if left > req.Margin {
+		return nil
+	}
+	at := stsparam.Redact(endpoint)
+	when := s.Expiration.UTC().Format(time.RFC3339)
+	if left <= 0 {
+		return fmt.Errorf("STS at %s handed out a session that expired at %s, %s before this machine's clock; check the system clock (clock skew) and --endpoint-url; nothing was written",
+			at, when, (-left).Round(time.Second))
+	}
+	return fmt.Errorf("STS at %s handed out a session that expires at %s, in %s, within the refresh margin of %s; check the system clock (clock skew) and --endpoint-url; nothing was written",
+		at, when, left.Round(time.Second), req.Margin)
 }
 
 func checkRequest(req Request) error {

@@ -2,8 +2,10 @@ package exporter
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/internal/stsemu"
@@ -52,6 +55,8 @@ func setup(t testing.TB, content string) *fixture {
 	t.Helper()
 	fx := &fixture{sts: stsemu.Start(alice)}
 	t.Cleanup(fx.sts.Close)
+	// STS keeps the same time as this machine, unless a test skews it.
+	fx.sts.SetNow(func() time.Time { return fx.deps.Now() })
 	dir := t.TempDir()
 	fx.path = filepath.Join(dir, "credentials")
 	if err := os.WriteFile(fx.path, []byte(content), 0o600); err != nil {
@@ -174,11 +179,15 @@ func TestObtainFailuresLeaveTheFileAlone(t *testing.T) {
 		{name: "session creds remote", fault: stsemu.SessionCreds, want: "[aws-mfa] holds session credentials"},
 		{name: "throttled", fault: stsemu.Throttling, want: "STS is throttling requests"},
 		{name: "region disabled", fault: stsemu.RegionRefused, want: "STS is not enabled in this region"},
-		{name: "server error", fault: stsemu.ServerError, want: "STS refused the request (InternalFailure"},
+		{name: "server error", fault: stsemu.ServerError, want: "failed on its side (HTTP 500, InternalFailure: We encountered an internal error. Please try again.); run again in a minute with the next code"},
 		{name: "garbage", fault: stsemu.Garbage, want: "aws-mfa cannot read; check --endpoint-url"},
-		{name: "reset", fault: stsemu.Reset, want: "cannot reach STS at"},
-		{name: "hang", fault: stsemu.Hang, change: func(fx *fixture) { fx.req.Timeout = 300 * time.Millisecond }, want: "no answer from STS at"},
-		{name: "closed port", change: func(fx *fixture) { fx.req.Endpoint = "http://127.0.0.1:1" }, want: "cannot reach STS at http://127.0.0.1:1"},
+		{name: "reset", fault: stsemu.Reset, want: "closed the connection without a complete answer; check --endpoint-url and any proxy in between, then run again with the next code"},
+		{name: "closed", fault: stsemu.Close, want: "closed the connection without a complete answer"},
+		{name: "hang", fault: stsemu.Hang, change: func(fx *fixture) { fx.req.Timeout = 300 * time.Millisecond }, want: "no complete answer from STS at"},
+		{name: "trickle", fault: stsemu.Trickle, change: func(fx *fixture) { fx.req.Timeout = 300 * time.Millisecond }, want: "no complete answer from STS at"},
+		{name: "huge", fault: stsemu.Huge, want: "sent an answer over 1024 KiB, which STS never does; check --endpoint-url"},
+		{name: "huge error", fault: stsemu.HugeError, want: "sent an answer over 1024 KiB"},
+		{name: "closed port", change: func(fx *fixture) { fx.req.Endpoint = "http://127.0.0.1:1" }, want: "cannot connect to STS at http://127.0.0.1:1 (connection refused); check"},
 		{name: "bad code", change: func(fx *fixture) {
 			fx.deps.Token = func(string) (string, error) { return "12345a", nil }
 		}, input: true, want: "MFA code must be exactly six digits"},
@@ -305,5 +314,173 @@ func TestObtainRefusesMalformedCredentials(t *testing.T) {
 				t.Error("file changed")
 			}
 		})
+	}
+}
+
+// TestObtainRefusesAStaleSessionFromSTS: a session STS hands out already
+// expired, or expiring within the refresh margin, is never written over
+// the one in the target (still valid here, refreshed with --force) nor
+// handed out; the run fails (exit 1, not a usage error) and says why.
+func TestObtainRefusesAStaleSessionFromSTS(t *testing.T) {
+	valid := "[default]\naws_access_key_id = ASIAVALIDSESSION0001\naws_secret_access_key = s\naws_session_token = t\nexpiration = 2026-11-27T20:00:00Z\n"
+	content := strings.Replace(aliceFile, "[default]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\naws_security_token = stale\nregion = eu-west-1\n", valid, 1)
+	for _, role := range []bool{false, true} {
+		dur := 12 * time.Hour
+		if role {
+			dur = time.Hour
+		}
+		for _, tc := range []struct {
+			behind time.Duration // how far STS's clock is behind this machine's
+			want   string        // "" for accepted
+		}{
+			{0, ""},
+			{dur - 11*time.Minute, ""},
+			{dur - 10*time.Minute, "in 10m0s, within the refresh margin of 10m0s; check the system clock (clock skew)"},
+			{dur - time.Minute, "in 1m0s, within the refresh margin"},
+			{dur, "expired at 2026-11-27T14:00:00Z, 0s before this machine's clock; check the system clock (clock skew) and --endpoint-url; nothing was written"},
+			{dur + 3*time.Hour, "3h0m0s before this machine's clock"},
+			{10 * 24 * time.Hour, "before this machine's clock"},
+		} {
+			t.Run(fmt.Sprintf("role=%v/behind=%s", role, tc.behind), func(t *testing.T) {
+				fx := setup(t, content)
+				fx.sts.SetNow(func() time.Time { return now.Add(-tc.behind) })
+				fx.req.Force, fx.req.Duration = true, dur
+				if role {
+					fx.req.RoleARN = "arn:aws:iam::123456789012:role/admin"
+				}
+				for _, noWrite := range []bool{false, true} {
+					fx.req.NoWrite = noWrite
+					res, err := Obtain(context.Background(), fx.req, fx.deps)
+					if tc.want == "" {
+						if err != nil || res.Expiration.Sub(now) <= fx.req.Margin {
+							t.Fatalf("%+v, %v", res, err)
+						}
+						return
+					}
+					if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "STS at "+fx.sts.URL) {
+						t.Fatalf("err = %v\nwant %q", err, tc.want)
+					}
+					if errors.Is(err, ErrInput) {
+						t.Error("a usage error (exit 2)")
+					}
+					if res != nil {
+						t.Errorf("a result: %+v", res)
+					}
+					if got := fx.file(t); got != content {
+						t.Fatalf("the valid session was replaced:\n%s", got)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestObtainSendsTheCodeOnce: whatever goes wrong, a request carrying a
+// one-time code goes out once; the SDK's retryer would send it up to 3
+// times on throttling, 5xx and resets.
+func TestObtainSendsTheCodeOnce(t *testing.T) {
+	for _, role := range []bool{false, true} {
+		for _, fault := range []stsemu.Fault{stsemu.Throttling, stsemu.ServerError, stsemu.Reset, stsemu.Close, stsemu.Garbage, stsemu.Hang, stsemu.Trickle, stsemu.WrongCode, stsemu.HugeError, stsemu.None} {
+			t.Run(fmt.Sprintf("role=%v/%s", role, cmp.Or(string(fault), "none")), func(t *testing.T) {
+				t.Parallel()
+				fx := setup(t, aliceFile)
+				fx.sts.SetFault(fault)
+				fx.req.Timeout = 500 * time.Millisecond
+				if role {
+					fx.req.RoleARN, fx.req.Duration = "arn:aws:iam::123456789012:role/admin", time.Hour
+				}
+				_, err := Obtain(context.Background(), fx.req, fx.deps)
+				if (err == nil) != (fault == stsemu.None) {
+					t.Fatalf("err = %v", err)
+				}
+				if n := fx.sts.Requests(); n != 1 {
+					t.Errorf("%d requests carried the code", n)
+				}
+			})
+		}
+	}
+}
+
+// TestObtainBoundsTheAnswer: an answer of 1 GB, a success or an error
+// document, is cut off at MaxBody rather than read whole.
+func TestObtainBoundsTheAnswer(t *testing.T) {
+	for _, fault := range []stsemu.Fault{stsemu.Huge, stsemu.HugeError} {
+		t.Run(string(fault), func(t *testing.T) {
+			fx := setup(t, aliceFile)
+			fx.sts.SetFault(fault)
+			_, err := Obtain(context.Background(), fx.req, fx.deps)
+			if err == nil || !strings.Contains(err.Error(), "STS at "+fx.sts.URL+" sent an answer over 1024 KiB") {
+				t.Fatalf("err = %v", err)
+			}
+			// What the emulator got out before the client hung up: the
+			// limit plus what the sockets buffer, far from 1 GB.
+			if sent := fx.sts.BytesSent(); sent > 64<<20 {
+				t.Errorf("the client read %d MiB", sent>>20)
+			}
+			if fx.file(t) != aliceFile {
+				t.Error("file changed")
+			}
+		})
+	}
+}
+
+// TestObtainNeverPrintsEndpointUserinfo: an endpoint's user:password@
+// shows in no error and no --verbose line, whatever fails.
+func TestObtainNeverPrintsEndpointUserinfo(t *testing.T) {
+	for _, fault := range []stsemu.Fault{stsemu.None, stsemu.WrongCode, stsemu.Throttling, stsemu.ServerError, stsemu.Reset, stsemu.Close, stsemu.Garbage, stsemu.Hang, stsemu.Huge} {
+		t.Run(cmp.Or(string(fault), "none"), func(t *testing.T) {
+			t.Parallel()
+			fx := setup(t, aliceFile)
+			fx.sts.SetFault(fault)
+			fx.req.Timeout = 500 * time.Millisecond
+			var log bytes.Buffer
+			fx.deps.Log = &log
+			fx.req.Endpoint = strings.Replace(fx.sts.URL, "http://", "http://Us3rName:Pa55Word@", 1)
+			_, err := Obtain(context.Background(), fx.req, fx.deps)
+			out := log.String()
+			if err != nil {
+				out += err.Error()
+			}
+			if !strings.Contains(out, fx.sts.URL) {
+				t.Errorf("the endpoint is not shown at all: %q", out)
+			}
+			if strings.Contains(out, "Us3rName") || strings.Contains(out, "Pa55Word") {
+				t.Errorf("userinfo shown: %q", out)
+			}
+		})
+	}
+	// A URL that does not parse is not shown at all: its userinfo could
+	// not be cut out.
+	fx := setup(t, aliceFile)
+	fx.req.Endpoint = "http://Us3rName:Pa55Word@host:port"
+	_, err := Obtain(context.Background(), fx.req, fx.deps)
+	if err == nil || !errors.Is(err, ErrInput) || strings.Contains(err.Error(), "Pa55Word") || strings.Contains(err.Error(), "Us3rName") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// TestExplainErrorNamesTheService: the same AWS error reads differently
+// for STS and IAM, and each names the call that failed.
+func TestExplainErrorNamesTheService(t *testing.T) {
+	denied := &smithy.GenericAPIError{Code: "AccessDenied", Message: "User: arn:aws:iam::123456789012:user/alice is not authorized\nto perform this action"}
+	throttled := &smithy.GenericAPIError{Code: "Throttling", Message: "Rate exceeded"}
+	for _, tc := range []struct {
+		err  error
+		call Call
+		want string
+	}{
+		{denied, Call{Service: "IAM", Operation: "ListMFADevices"}, "access denied by IAM ListMFADevices: User: arn:aws:iam::123456789012:user/alice is not authorized to perform this action; check that the IAM user's policies allow iam:ListMFADevices"},
+		{denied, Call{Service: "STS", Operation: "GetSessionToken"}, "access denied by STS GetSessionToken: "},
+		{throttled, Call{Service: "IAM", Operation: "ListMFADevices"}, "IAM is throttling requests (Throttling); wait a minute and run again"},
+		{throttled, Call{Service: "STS", Operation: "GetSessionToken", Code: true}, "STS is throttling requests (Throttling); wait a minute and run again with the next code"},
+		{&smithy.GenericAPIError{Code: "Odd", Message: strings.Repeat("x", 400)}, Call{Service: "IAM", Operation: "ListMFADevices"}, "IAM refused ListMFADevices (Odd: " + strings.Repeat("x", 300) + "…)"},
+	} {
+		got := ExplainError(tc.err, tc.call).Error()
+		if !strings.Contains(got, tc.want) {
+			t.Errorf("got  %s\nwant %s", got, tc.want)
+		}
+		if strings.Contains(got, "\n") {
+			t.Errorf("spans lines: %q", got)
+		}
 	}
 }

@@ -1,11 +1,17 @@
 package exporter
 
 import (
+	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+
+	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 )
 
 // STS is the two calls aws-mfa makes to AWS. *sts.Client satisfies it.
@@ -27,6 +35,11 @@ type Keys struct{ AccessKeyID, SecretAccessKey string }
 // NewSTS builds an STS client that signs with keys and nothing else: no
 // default credential chain, no environment, no shared config. An empty
 // endpoint means the regional endpoint for region.
+//
+// It never retries: every request it makes carries a one-time MFA code,
+// and the SDK's retryer would send the same code again after throttling,
+// a 5xx or a reset connection, when AWS may already have used it; the
+// second answer would then be "wrong code" for a code that was right.
 func NewSTS(keys Keys, region, endpoint string, timeout time.Duration) STS {
 	return newSTS(credentials.NewStaticCredentialsProvider(keys.AccessKeyID, keys.SecretAccessKey, ""), region, endpoint, timeout)
 }
@@ -40,7 +53,8 @@ func newSTS(creds aws.CredentialsProvider, region, endpoint string, timeout time
 	opts := sts.Options{
 		Region:      region,
 		Credentials: creds,
-		HTTPClient:  awshttp.NewBuildableClient().WithTimeout(timeout),
+		HTTPClient:  NewHTTPClient(timeout),
+		Retryer:     aws.NopRetryer{},
 	}
 	if endpoint != "" {
 		opts.BaseEndpoint = aws.String(endpoint)
@@ -48,60 +62,180 @@ func newSTS(creds aws.CredentialsProvider, region, endpoint string, timeout time
 	return sts.New(opts)
 }
 
-// ExplainError turns an error from an STS or IAM call made with the
-// source profile's keys into one line that says what happened and what to
-// do next.
-func ExplainError(err error, req Request, endpoint string) error {
-	return stsError(err, &req, endpoint)
+// MaxBody bounds each HTTP response body read from STS or IAM. Their
+// answers are a few KiB; anything near this size is not theirs.
+const MaxBody = 1 << 20
+
+// HTTPClient is what the SDK's clients send requests with.
+type HTTPClient interface {
+	Do(*http.Request) (*http.Response, error)
 }
 
-// stsError turns what the SDK returned into one line that says what
-// happened and what to do next.
-func stsError(err error, req *Request, endpoint string) error {
+// NewHTTPClient is the SDK's HTTP client bounded in time and size: the
+// whole exchange, body included, within timeout, and each response body
+// to MaxBody bytes, so that a wrong or hostile endpoint can neither hang
+// aws-mfa nor fill its memory.
+func NewHTTPClient(timeout time.Duration) HTTPClient {
+	return boundedClient{awshttp.NewBuildableClient().WithTimeout(timeout)}
+}
+
+type boundedClient struct{ next HTTPClient }
+
+func (c boundedClient) Do(req *http.Request) (*http.Response, error) {
+	// The SDK closes the request's body as soon as the answer's headers
+	// arrive, while net/http may still be reading it; net/http then
+	// closes the connection under the answer being read. A form of a few
+	// hundred bytes is cheap to give net/http a copy of.
+	if req.Body != nil && req.Body != http.NoBody {
+		body, err := io.ReadAll(io.LimitReader(req.Body, MaxBody))
+		req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		req = req.Clone(req.Context())
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	}
+	resp, err := c.next.Do(req)
+	if err != nil || resp.Body == nil {
+		return resp, err
+	}
+	if resp.ContentLength > MaxBody {
+		resp.Body.Close()
+		return nil, &http.MaxBytesError{Limit: MaxBody}
+	}
+	resp.Body = http.MaxBytesReader(nil, resp.Body, MaxBody)
+	return resp, nil
+}
+
+// Call names an AWS call, for ExplainError's messages.
+type Call struct {
+	Service   string        // "STS" or "IAM"
+	Operation string        // "GetSessionToken", "ListMFADevices", …
+	Source    string        // the profile whose keys signed it
+	Endpoint  string        // where it went; printed without user:password@
+	Timeout   time.Duration // the bound it ran within
+	Code      bool          // it carried a one-time MFA code
+	RoleARN   string        // AssumeRole's role
+	Duration  time.Duration // the session length asked for
+}
+
+// ExplainError turns what the SDK returned for an STS or IAM call made
+// with the source profile's keys into one line that says what happened,
+// in whose words, and what to do next.
+func ExplainError(err error, c Call) error {
+	at := c.Service + " at " + stsparam.Redact(c.Endpoint)
+	nextCode := ""
+	if c.Code {
+		nextCode = " with the next code (this one may have been used)"
+	}
 	var api smithy.APIError
 	if errors.As(err, &api) {
-		code, msg := api.ErrorCode(), api.ErrorMessage()
-		switch {
-		case code == "AccessDenied" && strings.Contains(msg, "one time pass code"):
-			return errors.New("MFA code rejected: wrong or already used; wait for the next code and run again")
-		case code == "AccessDenied" && strings.Contains(msg, "serial number"),
-			code == "AccessDenied" && strings.Contains(msg, "unable to validate MFA"):
-			return fmt.Errorf("MFA device not accepted: check mfa_serial for [%s]; it must be the ARN of the device assigned to this IAM user (IAM console > Security credentials)", req.Source)
-		case code == "AccessDenied" && strings.Contains(msg, "session credentials"):
-			return fmt.Errorf("[%s] holds session credentials; GetSessionToken needs the IAM user's long-term keys (AKIA…) there", req.Source)
-		case code == "InvalidClientTokenId" || code == "SignatureDoesNotMatch":
-			return fmt.Errorf("keys rejected by AWS (%s): check aws_access_key_id and aws_secret_access_key in [%s], or create a new access key in the IAM console", code, req.Source)
-		case code == "ExpiredToken":
-			return fmt.Errorf("AWS says the credentials in [%s] have expired (ExpiredToken); put the IAM user's long-term keys there", req.Source)
-		case code == "Throttling" || code == "ThrottlingException" || code == "RequestLimitExceeded":
-			return errors.New("STS is throttling requests (Throttling); wait a minute and run again")
-		case code == "RegionDisabledException":
-			return errors.New("STS is not enabled in this region for the account; set region in the source profile to an enabled region, or enable it in the IAM console")
-		case code == "AccessDenied" && req.RoleARN != "":
-			return fmt.Errorf("AssumeRole of %s denied: %s; check the role's trust policy and the user's sts:AssumeRole permission", req.RoleARN, msg)
-		case code == "AccessDenied":
-			return fmt.Errorf("access denied by STS: %s; check the IAM user's policies", msg)
-		case code == "ValidationError" && req.RoleARN != "" && strings.Contains(msg, "DurationSeconds"):
-			return fmt.Errorf("duration %s exceeds the role's MaxSessionDuration; choose a shorter duration for this pair", req.Duration)
-		default:
-			return fmt.Errorf("STS refused the request (%s: %s)", code, msg)
+		status := 0
+		var resp *awshttp.ResponseError
+		if errors.As(err, &resp) {
+			status = resp.HTTPStatusCode()
 		}
+		return apiError(api, status, c, at, nextCode)
 	}
-	var opErr *net.OpError
+	var tooBig *http.MaxBytesError
 	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	var certErr *tls.CertificateVerificationError
+	var authority x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var notTLS tls.RecordHeaderError
+	var resp *awshttp.ResponseError
 	switch {
-	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
-		return fmt.Errorf("no answer from STS at %s within %s; check your network, proxy or --endpoint-url, or raise --timeout", endpoint, req.Timeout)
-	case errors.As(err, &dnsErr), errors.As(err, &opErr):
-		return fmt.Errorf("cannot reach STS at %s; check your network, proxy or --endpoint-url", endpoint)
+	case errors.As(err, &tooBig):
+		return fmt.Errorf("%s sent an answer over %d KiB, which %s never does; check --endpoint-url", at, tooBig.Limit>>10, c.Service)
 	case errors.Is(err, context.Canceled):
 		return errors.New("interrupted")
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+		return fmt.Errorf("no complete answer from %s within %s; check your network, proxy or --endpoint-url, or raise --timeout, then run again%s", at, c.Timeout, nextCode)
+	case errors.As(err, &notTLS):
+		return fmt.Errorf("%s does not speak TLS; for a local emulator use an http:// endpoint URL", at)
+	case errors.As(err, &certErr), errors.As(err, &authority), errors.As(err, &hostErr), errors.As(err, &invalid):
+		return fmt.Errorf("the TLS certificate of %s is not trusted (%s); check --endpoint-url, or the proxy that presents it", at, certReason(err))
+	case errors.As(err, &dnsErr):
+		return fmt.Errorf("cannot connect to %s: its host name does not resolve; check the endpoint URL, region, your network or DNS", at)
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		return fmt.Errorf("cannot connect to %s (%s); check your network, proxy or --endpoint-url", at, dialReason(opErr))
+	case errors.As(err, &opErr), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET):
+		return fmt.Errorf("%s closed the connection without a complete answer; check --endpoint-url and any proxy in between, then run again%s", at, nextCode)
+	case errors.As(err, &resp) && resp.HTTPStatusCode() != 0:
+		return fmt.Errorf("%s answered HTTP %d with a body aws-mfa cannot read; check --endpoint-url, or run again later", at, resp.HTTPStatusCode())
 	}
-	var resp *awshttp.ResponseError
-	if errors.As(err, &resp) {
-		return fmt.Errorf("STS at %s answered HTTP %d with a body aws-mfa cannot read; check --endpoint-url, or retry later", endpoint, resp.HTTPStatusCode())
+	return fmt.Errorf("%s sent an answer aws-mfa cannot read; check --endpoint-url, or run again later", at)
+}
+
+// apiError explains an error document that STS or IAM sent.
+func apiError(api smithy.APIError, status int, c Call, at, nextCode string) error {
+	code, msg := api.ErrorCode(), oneLine(api.ErrorMessage())
+	switch {
+	case code == "AccessDenied" && strings.Contains(msg, "one time pass code"):
+		return errors.New("MFA code rejected: wrong or already used; wait for the next code and run again")
+	case code == "AccessDenied" && (strings.Contains(msg, "serial number") || strings.Contains(msg, "unable to validate MFA")):
+		return fmt.Errorf("MFA device not accepted: check mfa_serial for [%s]; it must be the ARN of the device assigned to this IAM user (IAM console > Security credentials)", c.Source)
+	case code == "AccessDenied" && strings.Contains(msg, "session credentials"):
+		return fmt.Errorf("[%s] holds session credentials; %s needs the IAM user's long-term keys (AKIA…) there", c.Source, c.Operation)
+	case code == "InvalidClientTokenId" || code == "SignatureDoesNotMatch":
+		return fmt.Errorf("keys rejected by AWS (%s): check aws_access_key_id and aws_secret_access_key in [%s], or create a new access key in the IAM console", code, c.Source)
+	case code == "ExpiredToken":
+		return fmt.Errorf("AWS says the credentials in [%s] have expired (ExpiredToken); put the IAM user's long-term keys there", c.Source)
+	case code == "Throttling" || code == "ThrottlingException" || code == "RequestLimitExceeded":
+		return fmt.Errorf("%s is throttling requests (%s); wait a minute and run again%s", c.Service, code, nextCode)
+	case code == "RegionDisabledException":
+		return errors.New("STS is not enabled in this region for the account; set region in the source profile to an enabled region, or enable it in the IAM console")
+	case code == "AccessDenied" && c.RoleARN != "":
+		return fmt.Errorf("AssumeRole of %s denied: %s; check the role's trust policy and the user's sts:AssumeRole permission", c.RoleARN, msg)
+	case code == "AccessDenied":
+		return fmt.Errorf("access denied by %s %s: %s; check that the IAM user's policies allow %s:%s", c.Service, c.Operation, msg, strings.ToLower(c.Service), c.Operation)
+	case code == "ValidationError" && c.RoleARN != "" && strings.Contains(msg, "DurationSeconds"):
+		return fmt.Errorf("duration %s exceeds the role's MaxSessionDuration; choose a shorter duration for this pair", c.Duration)
 	}
-	return fmt.Errorf("STS at %s sent a response aws-mfa cannot read; check --endpoint-url, or retry later", endpoint)
+	if status >= 500 {
+		return fmt.Errorf("%s failed on its side (HTTP %d, %s: %s); run again in a minute%s", at, status, code, msg, nextCode)
+	}
+	return fmt.Errorf("%s refused %s (%s: %s)", c.Service, c.Operation, code, msg)
+}
+
+// oneLine keeps a message from AWS (or whatever answers in its place) to
+// one line of bounded length.
+func oneLine(msg string) string {
+	msg = strings.Join(strings.FieldsFunc(msg, func(r rune) bool { return r < ' ' || r == 0x7f }), " ")
+	if r := []rune(msg); len(r) > 300 {
+		msg = string(r[:300]) + "…"
+	}
+	return strings.TrimSpace(msg)
+}
+
+func certReason(err error) string {
+	var authority x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	switch {
+	case errors.As(err, &authority):
+		return "signed by an unknown authority"
+	case errors.As(err, &hostErr):
+		return "issued for another host name"
+	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
+		return "expired or not yet valid; check this machine's clock"
+	}
+	return "verification failed"
+}
+
+func dialReason(op *net.OpError) string {
+	switch {
+	case errors.Is(op, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(op, syscall.ENETUNREACH):
+		return "network unreachable"
+	case errors.Is(op, syscall.EHOSTUNREACH):
+		return "host unreachable"
+	}
+	return "connection failed"
 }
 
 func isTimeout(err error) bool {

@@ -1,8 +1,11 @@
 package setup
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,4 +65,53 @@ func TestAWSDevicesAgainstTheEmulator(t *testing.T) {
 			t.Fatal("wrong secret accepted")
 		}
 	})
+}
+
+// TestAWSDevicesErrorsNameTheirCall: a failure of IAM ListMFADevices is
+// reported as IAM's, a bad region before anything is sent, and endpoint
+// URLs without their user:password@.
+func TestAWSDevicesErrorsNameTheirCall(t *testing.T) {
+	keys := exporter.Keys{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "alice/secret"}
+	for _, tc := range []struct {
+		name   string
+		action string // "" for every call
+		fault  stsemu.Fault
+		region string
+		devs   []string
+		input  bool
+		want   string
+	}{
+		{name: "iam denied", action: "ListMFADevices", fault: stsemu.Denied, want: "list MFA devices: access denied by IAM ListMFADevices: User: arn:aws:iam::123456789012:user/alice is not authorized to perform this action; check that the IAM user's policies allow iam:ListMFADevices; or pass --serial ARN"},
+		{name: "iam throttled", action: "ListMFADevices", fault: stsemu.Throttling, want: "IAM is throttling requests (Throttling)"},
+		{name: "iam closed", action: "ListMFADevices", fault: stsemu.Close, want: "list MFA devices: IAM at http://127.0.0.1:"},
+		{name: "iam huge", action: "ListMFADevices", fault: stsemu.HugeError, want: "IAM at http://127.0.0.1:"},
+		{name: "sts denied", action: "GetCallerIdentity", fault: stsemu.Denied, want: "identify the keys: access denied by STS GetCallerIdentity"},
+		{name: "sts reset", action: "GetCallerIdentity", fault: stsemu.Reset, want: "identify the keys: STS at http://127.0.0.1:"},
+		{name: "region with spaces", region: "eu west 1", input: true, want: "AWS_REGION or AWS_DEFAULT_REGION: region has a space"},
+		{name: "serial with a line break", devs: []string{"arn:aws:iam::123456789012:mfa/x\n[default]"}, want: "listed a device whose mfa_serial has a control character"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			emu := stsemu.Start(stsemu.User{AccessKeyID: keys.AccessKeyID, SecretAccessKey: keys.SecretAccessKey, Serial: "arn:aws:iam::123456789012:mfa/phone", Devices: tc.devs})
+			defer emu.Close()
+			emu.SetActionFault(tc.action, tc.fault)
+			url := strings.Replace(emu.URL, "http://", "http://Us3r:Pa55@", 1)
+			a := AWS{Source: "aws-mfa", Region: cmp.Or(tc.region, "us-east-1"), STSURL: url, IAMURL: url, Timeout: 5 * time.Second}
+			_, err := a.List(context.Background(), keys)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v\nwant %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "by STS") != strings.HasPrefix(tc.name, "sts") && strings.Contains(err.Error(), "access denied") {
+				t.Errorf("wrong service: %v", err)
+			}
+			if strings.Contains(err.Error(), "Us3r") || strings.Contains(err.Error(), "Pa55") || strings.Contains(err.Error(), "\n") {
+				t.Errorf("userinfo or a line break shown: %q", err)
+			}
+			if errors.Is(err, exporter.ErrInput) != tc.input {
+				t.Errorf("input error = %v", errors.Is(err, exporter.ErrInput))
+			}
+			if tc.input && emu.Requests() != 0 {
+				t.Errorf("%d requests sent", emu.Requests())
+			}
+		})
+	}
 }

@@ -6,6 +6,7 @@
 package setup
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -24,6 +25,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 )
 
 // Request says what to set up.
@@ -281,41 +283,55 @@ type AWS struct {
 
 // List returns the user's MFA devices' serials. The user is named
 // explicitly, from GetCallerIdentity, as not every IAM (moto among them)
-// infers it from the caller.
+// infers it from the caller. Each error names the service and the call
+// that failed.
 func (a AWS) List(ctx context.Context, keys exporter.Keys) ([]string, error) {
+	region := cmp.Or(a.Region, stsparam.DefaultRegion)
+	if err := stsparam.CheckRegion(region); err != nil {
+		return nil, exporter.Inputf("AWS_REGION or AWS_DEFAULT_REGION: %w", err)
+	}
+	for _, u := range []string{a.STSURL, a.IAMURL} {
+		if err := stsparam.CheckEndpoint(u); u != "" && err != nil {
+			return nil, exporter.Inputf("%w (from --endpoint-url, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_IAM or AWS_ENDPOINT_URL)", err)
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, a.Timeout)
 	defer cancel()
 	creds := credentials.NewStaticCredentialsProvider(keys.AccessKeyID, keys.SecretAccessKey, "")
-	so := sts.Options{Region: a.Region, Credentials: creds}
+	httpClient := exporter.NewHTTPClient(a.Timeout)
+	so := sts.Options{Region: region, Credentials: creds, HTTPClient: httpClient}
 	if a.STSURL != "" {
 		so.BaseEndpoint = aws.String(a.STSURL)
 	}
-	explain := func(err error, endpoint string) error {
-		if endpoint == "" {
-			endpoint = "AWS"
-		}
-		return exporter.ExplainError(err, exporter.Request{Source: a.Source, Timeout: a.Timeout}, endpoint)
-	}
+	call := exporter.Call{Service: "STS", Operation: "GetCallerIdentity", Source: a.Source, Endpoint: stsparam.Endpoint(a.STSURL, region), Timeout: a.Timeout}
 	who, err := sts.New(so).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		return nil, fmt.Errorf("identify the keys with GetCallerIdentity: %w", explain(err, a.STSURL))
+		return nil, fmt.Errorf("identify the keys: %w", exporter.ExplainError(err, call))
 	}
 	arn := aws.ToString(who.Arn)
 	i := strings.LastIndex(arn, "/")
 	if !strings.Contains(arn, ":user/") || i < 0 {
 		return nil, exporter.Inputf("the keys belong to %s, not an IAM user; MFA sessions need an IAM user's long-term keys", arn)
 	}
-	io := iam.Options{Region: a.Region, Credentials: creds}
+	io := iam.Options{Region: region, Credentials: creds, HTTPClient: httpClient}
 	if a.IAMURL != "" {
 		io.BaseEndpoint = aws.String(a.IAMURL)
 	}
+	call = exporter.Call{Service: "IAM", Operation: "ListMFADevices", Source: a.Source, Endpoint: cmp.Or(a.IAMURL, iamEndpoint), Timeout: a.Timeout}
 	out, err := iam.New(io).ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: aws.String(arn[i+1:])})
 	if err != nil {
-		return nil, fmt.Errorf("list MFA devices with IAM ListMFADevices: %w; or pass --serial ARN", explain(err, a.IAMURL))
+		return nil, fmt.Errorf("list MFA devices: %w; or pass --serial ARN", exporter.ExplainError(err, call))
 	}
 	serials := make([]string, 0, len(out.MFADevices))
 	for _, dev := range out.MFADevices {
+		// The serial goes into the credentials file: take only what STS would.
+		if err := stsparam.CheckSerial(aws.ToString(dev.SerialNumber)); err != nil {
+			return nil, fmt.Errorf("IAM at %s listed a device whose %v; pass --serial ARN", stsparam.Redact(call.Endpoint), err)
+		}
 		serials = append(serials, aws.ToString(dev.SerialNumber))
 	}
 	return serials, nil
 }
+
+// iamEndpoint is IAM's global endpoint, for messages.
+const iamEndpoint = "https://iam.amazonaws.com"

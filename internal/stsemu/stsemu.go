@@ -39,7 +39,12 @@ const (
 	ServerError   Fault = "500"           // HTTP 500 with an InternalFailure body
 	Garbage       Fault = "garbage"       // HTTP 200 with a body that is not XML
 	Hang          Fault = "hang"          // never answers (until the client gives up)
-	Reset         Fault = "reset"         // closes the connection without an answer
+	Reset         Fault = "reset"         // resets the connection (RST) without an answer
+	Close         Fault = "close"         // closes the connection (FIN) without an answer
+	Huge          Fault = "huge"          // HTTP 200 with a body of 1 GB
+	HugeError     Fault = "huge-error"    // HTTP 403 with an error body of 1 GB
+	Trickle       Fault = "trickle"       // HTTP 200, then a byte now and then, never ending
+	Denied        Fault = "denied"        // AccessDenied, as IAM says it for a missing permission
 	SessionCreds  Fault = "session-creds" // AccessDenied, called with session credentials
 	RegionRefused Fault = "region-disabled"
 )
@@ -57,7 +62,11 @@ var canned = map[Fault]struct {
 	ExpiredToken:  {false, http.StatusForbidden, "Sender", "ExpiredToken", "The security token included in the request is expired"},
 	SessionCreds:  {false, http.StatusForbidden, "Sender", "AccessDenied", "Cannot call GetSessionToken with session credentials"},
 	RegionRefused: {false, http.StatusForbidden, "Sender", "RegionDisabledException", "STS is not activated in this region for account"},
+	Denied:        {false, http.StatusForbidden, "Sender", "AccessDenied", "User: arn:aws:iam::123456789012:user/alice is not authorized to perform this action"},
 }
+
+// hugeSize is how much Huge and HugeError send at most.
+const hugeSize = 1 << 30
 
 // User is an IAM user the emulator knows.
 type User struct {
@@ -93,8 +102,10 @@ type Server struct {
 	users    map[string]User
 	sessions map[string]session // by access key id
 	fault    Fault
+	faults   map[string]Fault // by action; beats fault
 	calls    []Call
 	requests atomic.Int64
+	sent     atomic.Int64 // body bytes Huge and HugeError managed to send
 	srv      *httptest.Server
 	now      func() time.Time
 	closed   chan struct{}
@@ -102,7 +113,7 @@ type Server struct {
 
 // Start starts an emulator that knows users.
 func Start(users ...User) *Server {
-	s := &Server{users: map[string]User{}, sessions: map[string]session{}, now: time.Now, closed: make(chan struct{})}
+	s := &Server{users: map[string]User{}, sessions: map[string]session{}, faults: map[string]Fault{}, now: time.Now, closed: make(chan struct{})}
 	for _, u := range users {
 		s.users[u.AccessKeyID] = u
 	}
@@ -125,6 +136,26 @@ func (s *Server) SetFault(f Fault) {
 	s.fault = f
 }
 
+// SetActionFault makes every later request for action (an STS or IAM
+// action name, like ListMFADevices) fail with f; None clears it.
+func (s *Server) SetActionFault(action string, f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults[action] = f
+}
+
+// SetNow sets the emulator's clock, from which it dates the sessions it
+// hands out: a clock behind the client's makes them expire early.
+func (s *Server) SetNow(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now = now
+}
+
+// BytesSent counts the body bytes Huge and HugeError sent before the
+// client stopped reading.
+func (s *Server) BytesSent() int64 { return s.sent.Load() }
+
 // Requests counts every HTTP request received, valid or not.
 func (s *Server) Requests() int { return int(s.requests.Load()) }
 
@@ -137,8 +168,18 @@ func (s *Server) Calls() []Call {
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.requests.Add(1)
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "Sender", "InvalidRequest", "unreadable body")
+		return
+	}
+	form, formErr := url.ParseQuery(string(body))
 	s.mu.Lock()
-	fault := s.fault
+	fault, forAction := s.faults[form.Get("Action")]
+	if fault == None {
+		fault, forAction = s.fault, false
+	}
+	now := s.now
 	s.mu.Unlock()
 	switch fault {
 	case Hang:
@@ -157,33 +198,58 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		return
+	case Close:
+		if hj, ok := w.(http.Hijacker); ok {
+			if c, _, err := hj.Hijack(); err == nil {
+				c.Close()
+			}
+		}
+		return
 	case Garbage:
 		w.WriteHeader(http.StatusOK)
 		io.WriteString(w, "<<<not xml")
 		return
+	case Huge, HugeError:
+		s.huge(w, r, fault)
+		return
+	case Trickle:
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(http.StatusOK)
+		for {
+			if _, err := io.WriteString(w, " "); err != nil {
+				return
+			}
+			w.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-s.closed:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
 	}
 	if c, ok := canned[fault]; ok && c.early {
 		writeError(w, c.status, c.typ, c.code, c.msg)
 		return
 	}
 
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "Sender", "InvalidRequest", "unreadable body")
-		return
-	}
 	user, region, key, viaSession, status, code, msg := s.authenticate(r, body)
 	if code != "" {
 		writeError(w, status, "Sender", code, msg)
 		return
 	}
-	form, err := url.ParseQuery(string(body))
-	if err != nil {
+	if formErr != nil {
 		writeError(w, http.StatusBadRequest, "Sender", "InvalidRequest", "bad form body")
 		return
 	}
 	action := form.Get("Action")
 	if action == "GetCallerIdentity" || action == "ListMFADevices" {
+		// A fault set for all actions plays on the MFA calls only.
+		if c, ok := canned[fault]; ok && forAction {
+			writeError(w, c.status, c.typ, c.code, c.msg)
+			return
+		}
 		s.identity(w, action, user, form)
 		return
 	}
@@ -223,7 +289,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Sender", code, msg)
 		return
 	}
-	exp := s.now().Add(time.Duration(dur) * time.Second).UTC()
+	exp := now().Add(time.Duration(dur) * time.Second).UTC()
 	id, secret, token := "ASIA"+strings.ToUpper(random(16)), random(20)+"/"+random(10), "FwoGZXIvYXdzE"+random(60)+"=="
 	s.mu.Lock()
 	s.calls = append(s.calls, Call{Action: action, Region: region, Params: form, Key: key})
@@ -243,6 +309,33 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
   <ResponseMetadata><RequestId>%[2]s</RequestId></ResponseMetadata>
 </%[1]sResponse>`, action, id, secret, token,
 		exp.Format("2006-01-02T15:04:05.000000Z"), assumedUser(action, form))
+}
+
+// huge sends an answer of up to hugeSize bytes, for as long as the client
+// reads it.
+func (s *Server) huge(w http.ResponseWriter, r *http.Request, fault Fault) {
+	w.Header().Set("Content-Type", "text/xml")
+	if fault == HugeError {
+		w.WriteHeader(http.StatusForbidden)
+		io.WriteString(w, `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>`)
+	} else {
+		w.WriteHeader(http.StatusOK)
+		io.WriteString(w, `<GetSessionTokenResponse><GetSessionTokenResult><Credentials><SessionToken>`)
+	}
+	chunk := []byte(strings.Repeat("A", 64<<10))
+	for s.sent.Load() < hugeSize {
+		if _, err := w.Write(chunk); err != nil {
+			return
+		}
+		s.sent.Add(int64(len(chunk)))
+		select {
+		case <-r.Context().Done():
+			return
+		case <-s.closed:
+			return
+		default:
+		}
+	}
 }
 
 // identity answers STS GetCallerIdentity and IAM ListMFADevices.
