@@ -50,7 +50,7 @@ var codeLike = regexp.MustCompile(`^\s*\d+\s*$`)
 // with the stale ones removed.
 func environ(env []string, res *exporter.Result, req exporter.Request) []string {
 	drop := map[string]bool{}
-	for _, name := range append(append([]string{}, exporter.Stale...), exporter.Set...) {
+	for _, name := range append(exporter.Stale(), exporter.Set()...) {
 		drop[name] = true
 	}
 	out := make([]string, 0, len(env)+8)

@@ -34,7 +34,7 @@ func hookCommand(sys System) *cli.Command {
 			if err != nil {
 				return err
 			}
-			out, err := sh.Hook(exe, exporter.SessionVars)
+			out, err := sh.Hook(exe, exporter.SessionVars())
 			if err != nil {
 				return usage("%v", err)
 			}

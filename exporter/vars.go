@@ -7,19 +7,28 @@ import (
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 
+// The lists below are functions, not package variables: each call
+// returns a new slice, so no caller can change what another sees.
+
 // Stale lists variables that would shadow or confuse an exported
 // session, so they are removed before it is set.
-var Stale = []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN", "AWS_SESSION_EXPIRATION"}
+func Stale() []string {
+	return []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN", "AWS_SESSION_EXPIRATION"}
+}
 
-// SessionVars are the variables that hold the session itself; a prompt
+// SessionVars lists the variables that hold the session itself; a prompt
 // hook removes them when it expires.
-var SessionVars = []string{
-	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-	"AWS_CREDENTIAL_EXPIRATION", "AWS_MFA_EXPIRY", "AWS_MFA_TARGET",
+func SessionVars() []string {
+	return []string{
+		"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+		"AWS_CREDENTIAL_EXPIRATION", "AWS_MFA_EXPIRY", "AWS_MFA_TARGET",
+	}
 }
 
 // Set lists, in order, every variable Vars may set.
-var Set = append(append([]string{}, SessionVars...), "AWS_REGION", "AWS_DEFAULT_REGION")
+func Set() []string {
+	return append(SessionVars(), "AWS_REGION", "AWS_DEFAULT_REGION")
+}
 
 // Vars turns a session into the variables to export, in a fixed order:
 // the stale ones removed, then the credentials, their expiry as RFC 3339
@@ -27,8 +36,9 @@ var Set = append(append([]string{}, SessionVars...), "AWS_REGION", "AWS_DEFAULT_
 // epoch seconds (AWS_MFA_EXPIRY, for prompt hooks that cannot parse
 // dates), the target profile's name, and the region when one is known.
 func Vars(s Session, target, region string) []shells.Var {
-	vars := make([]shells.Var, 0, len(Stale)+len(Set))
-	for _, name := range Stale {
+	stale := Stale()
+	vars := make([]shells.Var, 0, len(stale)+8)
+	for _, name := range stale {
 		vars = append(vars, shells.Var{Name: name, Unset: true})
 	}
 	vars = append(vars,
@@ -49,8 +59,9 @@ func Vars(s Session, target, region string) []shells.Var {
 
 // UnsetVars removes everything Vars sets, and the stale variables.
 func UnsetVars() []shells.Var {
-	vars := make([]shells.Var, 0, len(Stale)+len(Set))
-	for _, name := range append(append([]string{}, Stale...), Set...) {
+	names := append(Stale(), Set()...)
+	vars := make([]shells.Var, 0, len(names))
+	for _, name := range names {
 		vars = append(vars, shells.Var{Name: name, Unset: true})
 	}
 	return vars

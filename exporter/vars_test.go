@@ -1,0 +1,50 @@
+package exporter
+
+import (
+	"slices"
+	"testing"
+	"time"
+)
+
+// TestVarLists: Vars sets exactly Set's names, in Set's order, after
+// unsetting Stale's; UnsetVars clears both; and a caller that changes a
+// list it was given changes nothing for the next caller.
+func TestVarLists(t *testing.T) {
+	s := Session{AccessKeyID: "ASIAX", SecretAccessKey: "s", SessionToken: "t", Expiration: time.Unix(1800000000, 0)}
+	for _, region := range []string{"", "eu-west-1"} {
+		var unset, set []string
+		for _, v := range Vars(s, "default", region) {
+			if v.Unset {
+				unset = append(unset, v.Name)
+			} else {
+				set = append(set, v.Name)
+			}
+		}
+		want := Set()
+		if region == "" {
+			want = SessionVars()
+		}
+		if !slices.Equal(unset, Stale()) || !slices.Equal(set, want) {
+			t.Errorf("region %q: unset %v, set %v", region, unset, set)
+		}
+	}
+	var cleared []string
+	for _, v := range UnsetVars() {
+		cleared = append(cleared, v.Name)
+	}
+	if !slices.Equal(cleared, append(Stale(), Set()...)) {
+		t.Errorf("UnsetVars clears %v", cleared)
+	}
+
+	for name, list := range map[string]func() []string{"Stale": Stale, "SessionVars": SessionVars, "Set": Set} {
+		before := list()
+		mine := list()
+		for i := range mine {
+			mine[i] = "CHANGED"
+		}
+		_ = append(mine[:1], "APPENDED")
+		if !slices.Equal(list(), before) {
+			t.Errorf("%s changed by a caller: %v", name, list())
+		}
+	}
+}
