@@ -480,7 +480,7 @@ func TestCompletionHostileWords(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "words"), []byte(strings.Join(words, "\n")+"\n"), 0o600)
 	hook := func(name string) string {
 		sh, _ := shells.Lookup(name)
-		code, err := sh.Hook(fake, exporter.SessionVars)
+		code, err := sh.Hook(fake, exporter.SessionVars())
 		if err != nil {
 			t.Fatal(err)
 		}
