@@ -112,6 +112,13 @@ func TestScript(t *testing.T) {
 			"sts-fault": func(ts *testscript.TestScript, neg bool, args []string) {
 				ts.Value(emuKey{}).(*stsemu.Server).SetFault(stsemu.Fault(args[0]))
 			},
+			// sts-clock OFFSET: the emulator's clock runs OFFSET (like -13h)
+			// from this machine's, and dates the sessions it hands out by it.
+			"sts-clock": func(ts *testscript.TestScript, neg bool, args []string) {
+				off, err := time.ParseDuration(args[0])
+				ts.Check(err)
+				ts.Value(emuKey{}).(*stsemu.Server).SetNow(func() time.Time { return time.Now().Add(off) })
+			},
 			// exits N CMD ARGS...: run CMD and check its exit status is N.
 			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
 				want, _ := strconv.Atoi(args[0])
