@@ -584,3 +584,32 @@ func TestHookDialectStaysInItsShell(t *testing.T) {
 		})
 	}
 }
+
+// TestHookNushell loads the nushell hook in the real nu (npm's nushell,
+// installed by .ci/run), and applies, then removes, a session: removal
+// sets the variables empty, as load-env cannot remove them.
+func TestHookNushell(t *testing.T) {
+	nu := requireTool(t, "nu")
+	bin := toolBinary(t)
+	emu := stsemu.Start(alice)
+	defer emu.Close()
+	dir := t.TempDir()
+	creds := filepath.Join(dir, "credentials")
+	os.WriteFile(creds, []byte(aliceSource), 0o600)
+	env := peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL, "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"))
+	hook, stderr, err := run(t, env, bin, "hook", "nu")
+	if err != nil {
+		t.Fatal(err, stderr)
+	}
+	os.WriteFile(filepath.Join(dir, "hook.nu"), []byte(hook), 0o600)
+	script := "source '" + filepath.Join(dir, "hook.nu") + "'\n" +
+		"aws-mfa env 314159\nprint $\"token=($env.AWS_SESSION_TOKEN)\"\n" +
+		"aws-mfa env --unset\nprint $\"after=($env.AWS_SESSION_TOKEN? | default unset)\"\n"
+	os.WriteFile(filepath.Join(dir, "rc.nu"), []byte(script), 0o600)
+	out, stderr, err := run(t, env, nu, "-n", filepath.Join(dir, "rc.nu"))
+	f, _ := credfile.Read(creds)
+	want := "token=" + f.Section("default").Get("aws_session_token") + "\nafter=\n"
+	if err != nil || out != want || strings.HasPrefix(want, "token=\n") {
+		t.Errorf("%v\nstdout %q\nwant   %q\nstderr %s", err, out, want, stderr)
+	}
+}

@@ -3,6 +3,7 @@ package shells
 import (
 	"encoding/json"
 	"errors"
+	"flag"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -10,7 +11,13 @@ import (
 
 // fuzzRealShell round-trips fuzzed values through a real shell: either
 // the dialect refuses the value, or the shell ends up holding it exactly.
+// Outside -fuzz it does nothing: its seeds, the hostile values, start one
+// shell each, and TestRealShellsEvaluateHostileValuesExactly already sends
+// them all through every shell in one process.
 func fuzzRealShell(f *testing.F, sh realShell) {
+	if fl := flag.Lookup("test.fuzz"); fl == nil || fl.Value.String() == "" {
+		f.Skip("only when fuzzing: the seeds are TestRealShellsEvaluateHostileValuesExactly's values")
+	}
 	for _, v := range hostile {
 		f.Add(v)
 	}
@@ -39,8 +46,10 @@ func FuzzFish(f *testing.F)   { fuzzRealShell(f, realShells[7]) }  // fish
 func FuzzCsh(f *testing.F)    { fuzzRealShell(f, realShells[8]) }  // tcsh
 func FuzzElvish(f *testing.F) { fuzzRealShell(f, realShells[10]) } // elvish
 func FuzzXonsh(f *testing.F)  { fuzzRealShell(f, realShells[11]) } // xonsh
+func FuzzNu(f *testing.F)     { fuzzRealShell(f, realShells[12]) } // nushell's nu
 
-// FuzzNushell: the record nushell loads is JSON that decodes to the value.
+// FuzzNushell: the record nushell loads is JSON that decodes to the value;
+// quick enough for many runs, where FuzzNu starts the real nu each time.
 func FuzzNushell(f *testing.F) {
 	for _, v := range hostile {
 		f.Add(v)

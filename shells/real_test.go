@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -60,6 +61,10 @@ var realShells = []realShell{
 	{"xonsh", "xonsh", func(file string) []string {
 		return []string{"--no-rc", "-c", "execx(open('" + file + "').read()); /usr/bin/env -0"}
 	}},
+	// nushell's nu, from the npm package nushell that .ci/run installs.
+	{"nu", "nu", func(file string) []string {
+		return []string{"-n", "-c", "open --raw '" + file + "' | from json | load-env; ^/usr/bin/env -0"}
+	}},
 }
 
 // inCI is true where .ci/run installs every shell: a missing one fails.
@@ -85,7 +90,7 @@ func evalIn(t testing.TB, sh realShell, code string) map[string]string {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(path, sh.args(file)...)
-	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=/nonexistent", "AWS_PROFILE=stale", "LANG=C.UTF-8", "XONSH_HISTORY_BACKEND=dummy"}
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir(), "AWS_PROFILE=stale", "LANG=C.UTF-8", "XONSH_HISTORY_BACKEND=dummy"}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -101,13 +106,40 @@ func evalIn(t testing.TB, sh realShell, code string) map[string]string {
 	return env
 }
 
+// fuzzCorpus reads every value the fuzzers saved in testdata/fuzz: the
+// real-shell fuzzers run only under -fuzz, so their regressions run here,
+// through every shell.
+func fuzzCorpus(t *testing.T) []string {
+	files, _ := filepath.Glob(filepath.Join("testdata", "fuzz", "Fuzz*", "*"))
+	var out []string
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if q, ok := strings.CutPrefix(line, "string("); ok {
+				v, err := strconv.Unquote(strings.TrimSuffix(q, ")"))
+				if err != nil {
+					t.Fatalf("%s: %v", file, err)
+				}
+				out = append(out, v)
+			}
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("no fuzz corpus found")
+	}
+	return out
+}
+
 func TestRealShellsEvaluateHostileValuesExactly(t *testing.T) {
 	for _, sh := range realShells {
 		t.Run(sh.bin, func(t *testing.T) {
 			d, _ := Lookup(sh.dialect)
 			vars := []Var{{Name: "AWS_PROFILE", Unset: true}}
 			want := map[string]string{}
-			for i, v := range hostile {
+			for i, v := range append(hostile, fuzzCorpus(t)...) {
 				if strings.HasSuffix(sh.dialect, "csh") && strings.ContainsAny(v, "\r\n") {
 					continue // refused, see TestCshRefusesLineBreaks
 				}
@@ -125,8 +157,8 @@ func TestRealShellsEvaluateHostileValuesExactly(t *testing.T) {
 					t.Errorf("%s = %q, want %q", name, got, v)
 				}
 			}
-			if _, ok := env["AWS_PROFILE"]; ok {
-				t.Error("AWS_PROFILE was not unset")
+			if got, ok := env["AWS_PROFILE"]; sh.dialect == "nu" && got != "" || sh.dialect != "nu" && ok {
+				t.Errorf("AWS_PROFILE = %q was not removed (nushell: set empty)", got)
 			}
 		})
 	}
@@ -169,6 +201,9 @@ var statusScripts = map[string]func(file string) []string{
 	},
 	"xonsh": func(f string) []string {
 		return []string{"--no-rc", "-c", "execx(open('" + f + "').read()); print('status=0')"}
+	},
+	"nu": func(f string) []string {
+		return []string{"-n", "-c", "open --raw '" + f + "' | from json | load-env; print status=0"}
 	},
 }
 

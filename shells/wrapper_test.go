@@ -38,6 +38,9 @@ type wrapperShell struct {
 	dump string
 	// reexports: a plain refresh also re-applies AWS_MFA_TARGET's session.
 	reexports bool
+	// failed is what call prints when the binary exited 3; "status=3"
+	// unless set.
+	failed string
 }
 
 func posixWrapperShell(hook, bin string, args ...string) wrapperShell {
@@ -87,6 +90,17 @@ var wrapperShells = []wrapperShell{
 		},
 		show: "print('X=' + ${...}.get('X', 'unset'))\n",
 		dump: "print(repr({k: v for k, v in globals().items() if not k.startswith('__')}))\n",
+	},
+	{
+		// nushell's nu, from the npm package nushell (.ci/run). A failure
+		// is an error, which carries no status.
+		hook: "nu", dialect: "nu", bin: "nu", args: []string{"-n"},
+		script: func(h, b string) string { return "source '" + h + "'\nsource '" + b + "'\n" },
+		call: func(a string) string {
+			return "try { aws-mfa " + a + "; print status=0 } catch { print status=failed }\n"
+		},
+		show:   "print $\"X=($env.X? | default 'unset')\"\n",
+		failed: "status=failed",
 	},
 }
 
@@ -172,6 +186,9 @@ func TestWrappers(t *testing.T) {
 				t.Fatalf("output:\n%s", got)
 			}
 			wantStatus := [2]string{"status=0", "status=3"}
+			if ws.failed != "" {
+				wantStatus[1] = ws.failed
+			}
 			if ws.bin == "tcsh" || ws.bin == "csh" {
 				wantStatus = [2]string{"status=-", "status=-"}
 			}

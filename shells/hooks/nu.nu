@@ -9,11 +9,10 @@
 def --env --wrapped aws-mfa [...args] {
   if ($args | length) > 0 and ($args | first) == 'env' {
     let out = (^'@AWS_MFA@' env --shell nu ...($args | skip 1) | complete)
-    if $out.exit_code != 0 {
-      print -e $out.stderr
-      error make {msg: 'aws-mfa failed'}
-    }
     print -en $out.stderr
+    if $out.exit_code != 0 {
+      error make {msg: $"aws-mfa exited with status ($out.exit_code); nothing was applied"}
+    }
     $out.stdout | from json | load-env
   } else if ($args | length) > 0 and ($args | first) == 'doctor' {
     # Only doctor is told, for this one call, that the hook is loaded.
