@@ -111,6 +111,26 @@ func TestPass(t *testing.T) {
 	}
 }
 
+// TestPassLocked: gpg cannot ask for the passphrase (no terminal); the
+// error says the store is locked and how to unlock it, in bounded time.
+func TestPassLocked(t *testing.T) {
+	keyringd.PassLocked(t)
+	s, _ := keyring.Open(keyring.Pass, 30*time.Second)
+	k := keySets[1]
+	// Put reads back what it wrote, which needs the passphrase.
+	err := s.Put(context.Background(), "alice", k)
+	if !errors.Is(err, keyring.ErrLocked) || !strings.Contains(err.Error(), "pass is locked") || !strings.Contains(err.Error(), "gpg-agent") {
+		t.Fatalf("put into a locked store: %v", err)
+	}
+	checkNoSecret(t, err, k)
+	if _, err := s.Get(context.Background(), "alice"); !errors.Is(err, keyring.ErrLocked) {
+		t.Fatalf("get from a locked store: %v", err)
+	}
+	if err := s.Status(context.Background(), "alice"); err != nil {
+		t.Fatalf("status needs no passphrase: %v", err)
+	}
+}
+
 func TestPassUnavailable(t *testing.T) {
 	t.Setenv("PASSWORD_STORE_DIR", filepath.Join(t.TempDir(), "none"))
 	s, _ := keyring.Open(keyring.Pass, 30*time.Second)

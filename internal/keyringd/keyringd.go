@@ -141,7 +141,15 @@ func Lock(t testing.TB) {
 // Pass creates a password store with a new gpg key without a passphrase,
 // points this process at it with t.Setenv, and returns the environment
 // entries for child processes.
-func Pass(t testing.TB) []string {
+func Pass(t testing.TB) []string { return pass(t, false) }
+
+// PassLocked is Pass with a key under a passphrase that nobody can enter:
+// gpg-agent's pinentry is /bin/false, as when there is no terminal, and
+// the agent has forgotten the passphrase. Items can be stored (encrypting
+// needs only the public key) but not read.
+func PassLocked(t testing.TB) []string { return pass(t, true) }
+
+func pass(t testing.TB, locked bool) []string {
 	t.Helper()
 	need(t, "pass", "gpg", "gpgconf")
 	dir := tempDir(t, "pass")
@@ -163,8 +171,18 @@ func Pass(t testing.TB) []string {
 		cmd.Run()
 	})
 	const uid = "aws-mfa test <test@aws-mfa.invalid>"
-	run("gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--quick-generate-key", uid, "default", "default", "never")
+	passphrase := ""
+	if locked {
+		passphrase = Password
+		if err := os.WriteFile(filepath.Join(gnupg, "gpg-agent.conf"), []byte("pinentry-program /bin/false\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run("gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", passphrase, "--quick-generate-key", uid, "default", "default", "never")
 	run("pass", "init", "test@aws-mfa.invalid")
+	if locked {
+		run("gpgconf", "--kill", "gpg-agent") // forgets the passphrase
+	}
 	for _, e := range env {
 		k, v, _ := strings.Cut(e, "=")
 		t.Setenv(k, v)
