@@ -47,8 +47,8 @@ func tempDir(t testing.TB, pattern string) string {
 
 // SecretService starts a private D-Bus session with gnome-keyring-daemon
 // on it, its login keyring created and unlocked with Password, and points
-// this process at it with t.Setenv. It returns the environment entries
-// for child processes.
+// this process at it with t.Setenv. It returns the environment entry for
+// child processes: DBUS_SESSION_BUS_ADDRESS.
 func SecretService(t testing.TB) []string {
 	t.Helper()
 	need(t, "dbus-daemon", "gnome-keyring-daemon")
@@ -78,7 +78,8 @@ func SecretService(t testing.TB) []string {
 	if err != nil {
 		t.Fatalf("dbus-daemon printed no address: %v", err)
 	}
-	env = append(env, "DBUS_SESSION_BUS_ADDRESS="+strings.TrimSpace(addr))
+	busEnv := "DBUS_SESSION_BUS_ADDRESS=" + strings.TrimSpace(addr)
+	env = append(env, busEnv)
 
 	gk := exec.Command("gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets")
 	gk.Env = append(os.Environ(), env...)
@@ -87,10 +88,10 @@ func SecretService(t testing.TB) []string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { gk.Process.Kill(); gk.Wait() })
-	for _, e := range env {
-		k, v, _ := strings.Cut(e, "=")
-		t.Setenv(k, v)
-	}
+	// Clients need only the bus; HOME and the XDG directories were the
+	// daemon's, to keep it away from the user's own keyrings.
+	k, v, _ := strings.Cut(busEnv, "=")
+	t.Setenv(k, v)
 	conn := connect(t)
 	// Readiness, not timing: wait until the daemon owns its bus name and
 	// the login keyring exists; bounded by count.
@@ -107,7 +108,7 @@ func SecretService(t testing.TB) []string {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return env
+	return []string{busEnv}
 }
 
 func connect(t testing.TB) *dbus.Conn {
