@@ -4,11 +4,17 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -16,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/internal/stsemu"
@@ -481,6 +488,39 @@ func TestExplainErrorNamesTheService(t *testing.T) {
 		}
 		if strings.Contains(got, "\n") {
 			t.Errorf("spans lines: %q", got)
+		}
+	}
+}
+
+// TestExplainNetworkErrors: each way a connection fails, as the SDK wraps
+// it, is named for what it is; nothing sent is never "maybe used".
+func TestExplainNetworkErrors(t *testing.T) {
+	wrap := func(err error) error {
+		return &smithy.OperationError{ServiceID: "STS", OperationName: "GetSessionToken",
+			Err: &smithyhttp.RequestSendError{Err: &url.Error{Op: "Post", URL: "http://u:Pa55@h/", Err: err}}}
+	}
+	timeout := &net.OpError{Op: "dial", Net: "tcp", Err: os.ErrDeadlineExceeded}
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{wrap(&net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}), "cannot connect to STS at http://h/ (connection refused); check your network"},
+		{wrap(timeout), "cannot connect to STS at http://h/ (no answer to connect within the timeout)"},
+		{wrap(&net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "h", IsNotFound: true}}), "cannot connect to STS at http://h/: its host name does not resolve"},
+		{wrap(&net.OpError{Op: "proxyconnect", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}), "cannot connect to the proxy for STS at http://h/ (connection refused); check HTTPS_PROXY"},
+		{wrap(&net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}), "STS at http://h/ closed the connection without a complete answer; check --endpoint-url and any proxy in between, then run again with the next code (this one may have been used)"},
+		{wrap(io.EOF), "closed the connection without a complete answer"},
+		{wrap(&net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}), "no complete answer from STS at http://h/ within 15s; check your network, proxy or --endpoint-url, or raise --timeout, then run again with the next code"},
+		{wrap(context.Canceled), "interrupted"},
+		{wrap(x509.UnknownAuthorityError{}), "the TLS certificate of STS at http://h/ is not trusted (signed by an unknown authority)"},
+		{wrap(tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"}), "STS at http://h/ does not speak TLS"},
+	} {
+		got := ExplainError(tc.err, Call{Service: "STS", Operation: "GetSessionToken", Endpoint: "http://u:Pa55@h/", Timeout: 15 * time.Second, Code: true}).Error()
+		if !strings.Contains(got, tc.want) {
+			t.Errorf("got  %s\nwant %s", got, tc.want)
+		}
+		if strings.Contains(got, "Pa55") || strings.Contains(got, "u:") {
+			t.Errorf("userinfo shown: %s", got)
 		}
 	}
 }

@@ -152,16 +152,19 @@ func ExplainError(err error, c Call) error {
 		return fmt.Errorf("%s sent an answer over %d KiB, which %s never does; check --endpoint-url", at, tooBig.Limit>>10, c.Service)
 	case errors.Is(err, context.Canceled):
 		return errors.New("interrupted")
+	case errors.As(err, &dnsErr):
+		return fmt.Errorf("cannot connect to %s: its host name does not resolve; check the endpoint URL, region, your network or DNS", at)
+	case errors.As(err, &opErr) && opErr.Op == "proxyconnect":
+		// The proxy's URL may carry a password: it is not shown.
+		return fmt.Errorf("cannot connect to the proxy for %s (%s); check HTTPS_PROXY, HTTP_PROXY and NO_PROXY", at, dialReason(opErr))
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		return fmt.Errorf("cannot connect to %s (%s); check your network, proxy or --endpoint-url", at, dialReason(opErr))
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
 		return fmt.Errorf("no complete answer from %s within %s; check your network, proxy or --endpoint-url, or raise --timeout, then run again%s", at, c.Timeout, nextCode)
 	case errors.As(err, &notTLS):
 		return fmt.Errorf("%s does not speak TLS; for a local emulator use an http:// endpoint URL", at)
 	case errors.As(err, &certErr), errors.As(err, &authority), errors.As(err, &hostErr), errors.As(err, &invalid):
 		return fmt.Errorf("the TLS certificate of %s is not trusted (%s); check --endpoint-url, or the proxy that presents it", at, certReason(err))
-	case errors.As(err, &dnsErr):
-		return fmt.Errorf("cannot connect to %s: its host name does not resolve; check the endpoint URL, region, your network or DNS", at)
-	case errors.As(err, &opErr) && opErr.Op == "dial":
-		return fmt.Errorf("cannot connect to %s (%s); check your network, proxy or --endpoint-url", at, dialReason(opErr))
 	case errors.As(err, &opErr), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET):
 		return fmt.Errorf("%s closed the connection without a complete answer; check --endpoint-url and any proxy in between, then run again%s", at, nextCode)
 	case errors.As(err, &resp) && resp.HTTPStatusCode() != 0:
@@ -228,6 +231,8 @@ func certReason(err error) string {
 
 func dialReason(op *net.OpError) string {
 	switch {
+	case op.Timeout():
+		return "no answer to connect within the timeout"
 	case errors.Is(op, syscall.ECONNREFUSED):
 		return "connection refused"
 	case errors.Is(op, syscall.ENETUNREACH):
