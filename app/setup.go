@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 	"github.com/aws-mfa/aws-mfa/setup"
 )
 
@@ -68,6 +69,11 @@ func runSetup(c *cli.Context, sys System) error {
 	timeout, err := checkTimeout(c)
 	if err != nil {
 		return err
+	}
+	if endpoint != "" {
+		if err := stsparam.CheckEndpoint(endpoint); err != nil {
+			return usage("%w (from --endpoint-url)", err)
+		}
 	}
 	devices := setup.AWS{
 		Source:  req.Source,

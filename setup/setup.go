@@ -76,6 +76,13 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 	if req.Source == req.Target {
 		return nil, exporter.Inputf("source and target are both [%s]", req.Source)
 	}
+	if req.Serial != "" {
+		// Checked before anything is read or written, by the rule a
+		// refresh applies: setup must never write a serial STS refuses.
+		if err := stsparam.CheckSerial(req.Serial); err != nil {
+			return nil, exporter.Inputf("--serial: %w", err)
+		}
+	}
 	creds, err := credfile.Read(req.Paths.Credentials)
 	if errors.Is(err, credfile.ErrNotFound) {
 		return nil, exporter.Inputf("no credentials file at %s; run `aws configure` first to store your IAM user's access key", req.Paths.Credentials)
@@ -102,6 +109,9 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 		if res.Serial, err = findDevice(ctx, keys, d); err != nil {
 			return nil, err
 		}
+	}
+	if err := stsparam.CheckSerial(res.Serial); err != nil {
+		return nil, exporter.Inputf("[%s]: %w; pass --serial with the device's ARN", req.Source, err)
 	}
 	if src := creds.Section(req.Source); src == nil || src.Get("mfa_serial") != res.Serial {
 		set = append(set, credfile.KV{Key: "mfa_serial", Value: res.Serial})

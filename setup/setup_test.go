@@ -184,3 +184,34 @@ func TestSetupPairKeepsTheConfigsComments(t *testing.T) {
 		t.Fatalf("%+v %v", res, err)
 	}
 }
+
+// TestSetupRefusesAnInvalidSerial: a serial STS would refuse is never
+// written, whether given with --serial or listed by IAM, and a bad
+// --serial is refused before IAM is asked.
+func TestSetupRefusesAnInvalidSerial(t *testing.T) {
+	for _, serial := range []string{
+		"x", "12345678", "my phone!", "arn:aws:iam::12345:mfa/alice", "arn:aws:iam::123456789012:user/alice",
+		"arn:aws:iam::123456789012:mfa/", "GAHT 12345678", "arn:aws:iam::123456789012:mfa/a\nb", strings.Repeat("A", 257),
+	} {
+		for _, given := range []bool{true, false} {
+			req, out := setupFiles(t, afterConfigure)
+			dev := &fakeDevices{serials: []string{serial}}
+			if given {
+				req.Serial = serial
+			}
+			_, err := Run(context.Background(), req, deps(dev, out))
+			if !errors.Is(err, exporter.ErrInput) || !strings.Contains(err.Error(), "mfa_serial") {
+				t.Errorf("%.30q given=%v: %v", serial, given, err)
+			}
+			if given && dev.calls != 0 {
+				t.Errorf("%.30q: IAM asked before the serial was checked", serial)
+			}
+			if got, _ := os.ReadFile(req.Paths.Credentials); string(got) != afterConfigure {
+				t.Errorf("%.30q given=%v: file changed", serial, given)
+			}
+			if m, _ := filepath.Glob(req.Paths.Credentials + ".aws-mfa-backup-*"); len(m) != 0 {
+				t.Errorf("%.30q: backup written", serial)
+			}
+		}
+	}
+}
