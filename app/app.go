@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -91,8 +92,16 @@ func Run(args []string, sys System) int {
 }
 
 func newApp(sys System) *cli.App {
-	onUsageError := func(_ *cli.Context, err error, _ bool) error {
-		return usage("%v; see aws-mfa --help", err)
+	onUsageError := func(c *cli.Context, err error, _ bool) error {
+		help := "aws-mfa --help"
+		if c.Command != nil && c.Command.Name != "" && c.Command.Name != c.App.Name {
+			help = "aws-mfa " + c.Command.Name + " --help"
+		}
+		msg := flagHint(c, err)
+		if strings.HasSuffix(msg, "?") {
+			return usage("%s See %s", msg, help)
+		}
+		return usage("%s; see %s", msg, help)
 	}
 	// urfave/cli keeps the version flag and printer in package variables;
 	// its flag takes -v, which is --verbose here, and prints to stderr.
@@ -103,7 +112,9 @@ func newApp(sys System) *cli.App {
 		Version:   version(),
 		Usage:     "get an MFA session from STS and hand it to every AWS tool",
 		UsageText: "aws-mfa [options] [CODE]\naws-mfa env|exec|status|hook|setup|doctor [options] ...",
-		Writer:    sys.Stderr,
+		// Help is output the user asked for: stdout, so that
+		// `aws-mfa --help | less` works. Errors and notes go to stderr.
+		Writer:    sys.Stdout,
 		ErrWriter: sys.Stderr,
 		Flags:     sessionFlags(),
 		Action: func(c *cli.Context) error {
@@ -111,7 +122,6 @@ func newApp(sys System) *cli.App {
 		},
 		Commands:             []*cli.Command{envCommand(sys), execCommand(sys), statusCommand(sys), hookCommand(sys), setupCommand(sys), doctorCommand(sys), keyringCommand(sys)},
 		EnableBashCompletion: true,
-		HideHelpCommand:      true,
 		ExitErrHandler:       func(*cli.Context, error) {},
 		OnUsageError:         onUsageError,
 	}

@@ -16,6 +16,9 @@ func envCommand(sys System) *cli.Command {
 		Name:      "env",
 		Usage:     "print the session as code for your shell: eval \"$(aws-mfa env)\"",
 		ArgsUsage: "[CODE]",
+		Description: "The dialects for --shell: " + strings.Join(shells.Names(), ", ") + ".\n" +
+			"--format json prints the credential_process JSON; --format dotenv prints KEY=value lines.\n" +
+			"Unless --no-write, the session is also written to the target profile.",
 		Flags: append(sessionFlags(),
 			&cli.StringFlag{Name: "shell", Usage: "dialect: " + strings.Join(shells.Names(), ", ") + " (default: detected)"},
 			&cli.StringFlag{Name: "format", Value: "shell", Usage: "shell, json (credential_process) or dotenv"},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -17,18 +18,21 @@ func hookCommand(sys System) *cli.Command {
 		Name:      "hook",
 		Usage:     "print shell functions for your rc file: eval \"$(aws-mfa hook zsh)\"",
 		ArgsUsage: "SHELL",
+		Description: "SHELL is one of " + strings.Join(hookShells, ", ") + ".\n" +
+			"The hook wraps aws-mfa so that `aws-mfa env` and a refresh apply the session in place,\n" +
+			"and adds a prompt function. Load it from your shell's rc file, as the README shows.",
 		BashComplete: func(c *cli.Context) {
-			for _, n := range shells.Names() {
+			for _, n := range hookShells {
 				fmt.Fprintln(c.App.Writer, n)
 			}
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
-				return usage("hook needs one shell: aws-mfa hook bash|zsh|sh|fish|tcsh|elvish|xonsh|nu|pwsh")
+				return usage("hook needs one shell: aws-mfa hook %s", strings.Join(hookShells, "|"))
 			}
 			sh, ok := shells.Lookup(c.Args().First())
-			if !ok {
-				return usage("unknown shell %q; use one of %s", c.Args().First(), strings.Join(shells.Names(), ", "))
+			if !ok || !slices.Contains(hookShells, shells.Normalize(c.Args().First())) {
+				return usage("hook has no %q shell; use one of %s", c.Args().First(), strings.Join(hookShells, ", "))
 			}
 			exe, err := executable(sys)
 			if err != nil {
@@ -43,6 +47,11 @@ func hookCommand(sys System) *cli.Command {
 		},
 	}
 }
+
+// hookShells are the names `hook` takes: every dialect but those without
+// a hook (cmd, dotenv). A test keeps the list equal to what shells can do;
+// it is written out so that no run renders every hook to find it.
+var hookShells = []string{"ash", "bash", "busybox", "csh", "dash", "elvish", "fish", "ksh", "ksh93", "mksh", "nu", "nushell", "powershell", "pwsh", "sh", "tcsh", "xonsh", "yash", "zsh"}
 
 // executable is the absolute path the hook should run: the one the user
 // typed, found in PATH (so a package manager's link keeps working after an

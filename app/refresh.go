@@ -34,6 +34,9 @@ func note(sys System, res *exporter.Result, req exporter.Request) {
 
 // refresh is `aws-mfa [CODE]`: write a session into the target profile.
 func refresh(c *cli.Context, sys System) error {
+	if err := unknownCommand(c); err != nil {
+		return err
+	}
 	code, err := codeArg(c)
 	if err != nil {
 		return err

@@ -19,6 +19,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/internal/readfile"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
+	"github.com/aws-mfa/aws-mfa/internal/suggest"
 	"github.com/aws-mfa/aws-mfa/keyring"
 )
 
@@ -475,6 +476,9 @@ func (c *Config) Select(name string) (Pair, error) {
 	names := make([]string, len(c.Pairs))
 	for i, p := range c.Pairs {
 		names[i] = p.Name
+	}
+	if s := suggest.Closest(name, names); s != "" {
+		return Pair{}, fmt.Errorf("no pair named %q; did you mean %s? The pairs are %s", name, s, strings.Join(names, ", "))
 	}
 	return Pair{}, fmt.Errorf("no pair named %q; the pairs are %s", name, strings.Join(names, ", "))
 }

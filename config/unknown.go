@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/aws-mfa/aws-mfa/internal/suggest"
 )
 
 // unknownKey names an undecoded key with its file:line and the closest
@@ -28,7 +30,7 @@ func unknownKey(path, data string, key toml.Key) error {
 	}
 	last := key[len(key)-1]
 	msg := fmt.Sprintf("unknown key %s at %s:%d", last, path, lineOf(data, key))
-	if s := closest(last, known); s != "" {
+	if s := suggest.Closest(last, known); s != "" {
 		msg += "; did you mean " + s + "?"
 	} else if len(known) > 0 {
 		msg += "; known keys: " + strings.Join(known, ", ")
@@ -76,36 +78,4 @@ func quoteParts(parts []string) string {
 		q[i] = `["']?` + regexp.QuoteMeta(p) + `["']?`
 	}
 	return strings.Join(q, `\s*\.\s*`)
-}
-
-// closest returns the known key within edit distance 2 of s, if any.
-func closest(s string, known []string) string {
-	best, bestD := "", 3
-	for _, k := range known {
-		if d := distance(s, k); d < bestD {
-			best, bestD = k, d
-		}
-	}
-	return best
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }

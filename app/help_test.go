@@ -1,0 +1,91 @@
+package app
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws-mfa/aws-mfa/shells"
+)
+
+// TestHookShells: hook takes exactly the dialects that have a hook.
+func TestHookShells(t *testing.T) {
+	var want []string
+	for _, n := range shells.Names() {
+		sh, _ := shells.Lookup(n)
+		if _, err := sh.Hook("/bin/aws-mfa", []string{"AWS_SESSION_TOKEN"}); err == nil {
+			want = append(want, n)
+		}
+	}
+	if !slices.Equal(hookShells, want) {
+		t.Errorf("hookShells = %q\nshells with a hook: %q", hookShells, want)
+	}
+}
+
+func run(args ...string) (stdout, stderr string, code int) {
+	var out, errb bytes.Buffer
+	sys := System{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, IsTerminal: func(any) bool { return false }}
+	code = Run(append([]string{"aws-mfa"}, args...), sys)
+	return out.String(), errb.String(), code
+}
+
+// TestHelp: every way of asking for help prints to stdout, exits 0, and
+// says what the command takes.
+func TestHelp(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--help"}, []string{"USAGE:", "env", "status", "--pair"}},
+		{[]string{"-h"}, []string{"USAGE:"}},
+		{[]string{"help"}, []string{"USAGE:", "doctor"}},
+		{[]string{"help", "env"}, []string{"aws-mfa env", "--shell", "fish", "xonsh", "dotenv", "--format"}},
+		{[]string{"env", "--help"}, []string{"aws-mfa env", "bash, busybox"}},
+		{[]string{"hook", "--help"}, []string{"aws-mfa hook", "SHELL is one of ash, bash, busybox, csh, dash, elvish, fish", "zsh."}},
+		{[]string{"help", "hook"}, []string{"SHELL is one of"}},
+		{[]string{"status", "-h"}, []string{"--json"}},
+		{[]string{"setup", "--help"}, []string{"--serial"}},
+	} {
+		stdout, stderr, code := run(tc.args...)
+		if code != 0 || stderr != "" {
+			t.Errorf("%q: exit %d, stderr %q", tc.args, code, stderr)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(stdout, w) {
+				t.Errorf("%q: stdout lacks %q:\n%s", tc.args, w, stdout)
+			}
+		}
+	}
+	if stdout, _, _ := run("hook", "--help"); strings.Contains(stdout, "cmd") || strings.Contains(stdout, "dotenv") {
+		t.Errorf("hook --help offers shells hook refuses:\n%s", stdout)
+	}
+}
+
+// TestDidYouMean: a mistyped command, option or pair name is exit 2 with
+// the name it was meant to be; a word far from any is listed against all.
+func TestDidYouMean(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"statsu"}, `unknown command "statsu"; did you mean status? See aws-mfa --help`},
+		{[]string{"stauts"}, "did you mean status?"},
+		{[]string{"docter"}, "did you mean doctor?"},
+		{[]string{"ev"}, "did you mean env?"},
+		{[]string{"exce", "--", "true"}, "did you mean exec?"},
+		{[]string{"hepl"}, "did you mean help?"},
+		{[]string{"refresh"}, `unknown command "refresh"; the commands are env, exec, status, hook, setup, doctor, help, or give a six-digit code`},
+		{[]string{"--foce"}, "unknown option --foce; did you mean --force? See aws-mfa --help"},
+		{[]string{"env", "--shel", "sh"}, "unknown option --shel; did you mean --shell? See aws-mfa env --help"},
+		{[]string{"status", "--jsno"}, "did you mean --json?"},
+		{[]string{"setup", "--seriall", "x"}, "did you mean --serial?"},
+		{[]string{"--zzzzzz"}, "unknown option --zzzzzz; see aws-mfa --help"},
+		{[]string{"hook", "cmd"}, `hook has no "cmd" shell; use one of ash, bash`},
+	} {
+		stdout, stderr, code := run(tc.args...)
+		if code != 2 || stdout != "" || !strings.Contains(stderr, tc.want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2 and %q", tc.args, code, stdout, stderr, tc.want)
+		}
+	}
+}

@@ -1,0 +1,55 @@
+package app
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/aws-mfa/aws-mfa/internal/suggest"
+)
+
+// unknownCommand catches a mistyped subcommand, which urfave/cli hands to
+// the app's own action as its argument: `aws-mfa statsu` would otherwise
+// be read as a malformed code. A word with a letter is never a code.
+func unknownCommand(c *cli.Context) error {
+	word := c.Args().First()
+	if !strings.ContainsFunc(word, unicode.IsLetter) {
+		return nil
+	}
+	var names []string
+	for _, cmd := range c.App.Commands {
+		if !cmd.Hidden {
+			names = append(names, cmd.Name)
+		}
+	}
+	if s := suggest.Closest(word, names); s != "" {
+		return usage("unknown command %q; did you mean %s? See aws-mfa --help", word, s)
+	}
+	return usage("unknown command %q; the commands are %s, or give a six-digit code; see aws-mfa --help", word, strings.Join(names, ", "))
+}
+
+var undefinedFlag = regexp.MustCompile(`^flag provided but not defined: -+(.+)$`)
+
+// flagHint rewords urfave/cli's "flag provided but not defined" and names
+// the option it was meant to be, among those the command takes.
+func flagHint(c *cli.Context, err error) string {
+	m := undefinedFlag.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err.Error()
+	}
+	flags := c.App.Flags
+	if c.Command != nil && c.Command.Name != c.App.Name {
+		flags = c.Command.Flags
+	}
+	var names []string
+	for _, f := range flags {
+		names = append(names, f.Names()...)
+	}
+	if s := suggest.Closest(m[1], names); s != "" {
+		return fmt.Sprintf("unknown option %s; did you mean %s?", dashed(m[1]), dashed(s))
+	}
+	return fmt.Sprintf("unknown option %s", dashed(m[1]))
+}
