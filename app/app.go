@@ -244,64 +244,128 @@ func checkTimeout(c *cli.Context) (time.Duration, error) {
 	return t, nil
 }
 
-// codeArg is the code given as the only argument, if any.
+// codeArg is the code given as the only argument, if any; `aws-mfa 123
+// 456`, the code typed as the authenticator shows it, is one code too.
 func codeArg(c *cli.Context) (string, error) {
-	if c.NArg() > 1 {
-		return "", usage("unexpected argument %q; put flags before the code", c.Args().Get(1))
+	args := c.Args().Slice()
+	if len(args) == 2 && isDigits(args[0], 3) && isDigits(args[1], 3) {
+		return args[0] + args[1], nil
+	}
+	if len(args) > 1 {
+		return "", usage("unexpected argument %q; put flags before the code", args[1])
 	}
 	return c.Args().First(), nil
 }
 
+// normalizeCode accepts a code written as authenticator apps show it,
+// "123 456" or "123-456": one separator in the middle, which is dropped.
+// Anything else is returned trimmed, for CheckCode to judge.
+func normalizeCode(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) == 7 && (s[3] == ' ' || s[3] == '-') && isDigits(s[:3], 3) && isDigits(s[4:], 3) {
+		return s[:3] + s[4:]
+	}
+	return s
+}
+
+func isDigits(s string, n int) bool {
+	return len(s) == n && strings.Trim(s, "0123456789") == ""
+}
+
+// maxPrompts bounds the questions at an interactive prompt: a mistyped or
+// rejected code is asked for again, twice at most.
+const maxPrompts = 3
+
+// prompter asks for the code at the terminal (askTTY) and counts the
+// questions; noTTY says what to do when there is no terminal.
+type prompter struct {
+	sys   System
+	noTTY func(error) error
+	asked int
+}
+
+// ask prompts until a well-formed code is typed, or maxPrompts is reached.
+func (p *prompter) ask(serial string) (string, error) {
+	for {
+		p.asked++
+		line, err := askTTY(serial, p.sys, p.noTTY)
+		if err != nil {
+			return "", err
+		}
+		code, err := exporter.CheckCode(normalizeCode(line))
+		if err == nil || p.asked >= maxPrompts {
+			return code, err
+		}
+		p.tell(fmt.Sprintf("aws-mfa: %v; try again", err))
+	}
+}
+
+// again says whether a code STS rejected may be asked for once more: only
+// one typed at the prompt, and within maxPrompts.
+func (p *prompter) again(err error) bool {
+	if p == nil || p.asked == 0 || p.asked >= maxPrompts || !errors.Is(err, exporter.ErrCodeRejected) {
+		return false
+	}
+	p.tell("aws-mfa: MFA code rejected: wrong or already used; wait for the next code")
+	return true
+}
+
+// tell writes a line to the terminal the question was asked on.
+func (p *prompter) tell(line string) {
+	if tty, err := p.sys.TTY(); err == nil {
+		fmt.Fprintln(tty, line)
+		tty.Close()
+	}
+}
+
 // deps wires the real side effects for a command; arg is a code given
-// as an argument.
-func deps(c *cli.Context, sys System, arg string, pair config.Pair) (exporter.Deps, error) {
+// as an argument. The prompter is non-nil when the code will be asked for
+// at the terminal.
+func deps(c *cli.Context, sys System, arg string, pair config.Pair) (exporter.Deps, *prompter, error) {
 	given := c.String("token")
 	if arg != "" {
 		if given != "" {
-			return exporter.Deps{}, usage("the code is given twice, as --token and as an argument; give it once")
+			return exporter.Deps{}, nil, usage("the code is given twice, as --token and as an argument; give it once")
 		}
 		given = arg
 	}
 	if given != "" {
-		if _, err := exporter.CheckCode(given); err != nil {
-			return exporter.Deps{}, err
+		var err error
+		if given, err = exporter.CheckCode(normalizeCode(given)); err != nil {
+			return exporter.Deps{}, nil, err
+		}
+	}
+	var ask *prompter
+	if given == "" && len(pair.TokenCommand) == 0 {
+		switch {
+		case c.String("format") == "json":
+			ask = &prompter{sys: sys, noTTY: credentialProcessNoTTY(c, sys, pair)}
+		case sys.IsTerminal(sys.Stdin):
+			ask = &prompter{sys: sys, noTTY: func(err error) error {
+				return usage("cannot open the terminal to ask for the MFA code (%v); pass it as an argument (aws-mfa 123456) or with -t", err)
+			}}
 		}
 	}
 	d := exporter.Deps{
 		Now: sys.Now,
 		Token: func(serial string) (string, error) {
-			if given == "" && len(pair.TokenCommand) > 0 {
+			switch {
+			case given != "":
+				return given, nil
+			case len(pair.TokenCommand) > 0:
 				return runTokenCommand(c.Context, pair.TokenCommand, pair.TokenTimeout)
+			case ask != nil:
+				return ask.ask(serial)
 			}
-			if given == "" && c.String("format") == "json" {
-				return credentialProcessToken(c, sys, serial, pair)
-			}
-			return readToken(given, serial, sys)
+			line, err := readLine(sys.Stdin, maxCodeLine)
+			return normalizeCode(line), err
 		},
 	}
 	if c.Bool("verbose") {
 		d.Log = sys.Stderr
 	}
 	d.Keyring = keyringReader(c, pair)
-	return d, nil
-}
-
-// readToken returns the code from the flag or argument, else prompts on
-// the terminal, else reads one line from a pipe.
-func readToken(given, serial string, sys System) (string, error) {
-	if given != "" {
-		return given, nil
-	}
-	if sys.IsTerminal(sys.Stdin) {
-		return askTTY(serial, sys, func(err error) error {
-			return usage("cannot open the terminal to ask for the MFA code (%v); pass it as an argument (aws-mfa 123456) or with -t", err)
-		})
-	}
-	line, err := readLine(sys.Stdin, maxCodeLine)
-	if err != nil {
-		return "", err
-	}
-	return line, nil
+	return d, ask, nil
 }
 
 // maxCodeLine bounds the line a code is read from: six digits, white space

@@ -76,7 +76,7 @@ func envOutput(c *cli.Context, sys System) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	note(sys, res, req)
+	note(c, sys, res, req)
 	if sh == nil {
 		b, err := json.Marshal(exporter.ForCredentialProcess(res.Session))
 		return string(b) + "\n", err

@@ -38,7 +38,7 @@ func execCommand(sys System) *cli.Command {
 			if err != nil {
 				return err
 			}
-			note(sys, res, req)
+			note(c, sys, res, req)
 			return sys.Exec(path, argv, environ(sys.Environ(), res, req))
 		},
 	}

@@ -51,7 +51,7 @@ func hookCommand(sys System) *cli.Command {
 // hookShells are the names `hook` takes: every dialect but those without
 // a hook (cmd, dotenv). A test keeps the list equal to what shells can do;
 // it is written out so that no run renders every hook to find it.
-var hookShells = []string{"ash", "bash", "busybox", "csh", "dash", "elvish", "fish", "ksh", "ksh93", "mksh", "nu", "nushell", "powershell", "pwsh", "sh", "tcsh", "xonsh", "yash", "zsh"}
+var hookShells = []string{"ash", "bash", "bsd-csh", "busybox", "csh", "dash", "elvish", "fish", "ksh", "ksh93", "mksh", "nu", "nushell", "powershell", "pwsh", "sh", "tcsh", "xonsh", "yash", "zsh"}
 
 // executable is the absolute path the hook should run: the one the user
 // typed, found in PATH (so a package manager's link keeps working after an

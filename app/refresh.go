@@ -6,25 +6,40 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/aws-mfa/aws-mfa/config"
+	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/suggest"
 )
 
 // obtain gets the session req asks for; code is a code given as an
 // argument.
 func obtain(c *cli.Context, sys System, req exporter.Request, code string, pair config.Pair) (*exporter.Result, error) {
-	d, err := deps(c, sys, code, pair)
+	d, ask, err := deps(c, sys, code, pair)
 	if err != nil {
 		return nil, err
 	}
-	return exporter.Obtain(c.Context, req, d)
+	for {
+		res, err := exporter.Obtain(c.Context, req, d)
+		if !ask.again(err) {
+			return res, err
+		}
+	}
 }
 
 // note tells the user, on stderr, what happened and how long it lasts.
-func note(sys System, res *exporter.Result, req exporter.Request) {
+// A session reused from the file is news only to someone who typed the
+// refresh command at a terminal: env, exec and credential_process (and
+// the hook's env --cached after a refresh) stay silent.
+func note(c *cli.Context, sys System, res *exporter.Result, req exporter.Request) {
 	until := untilText(res.Expiration, sys.Now())
 	switch {
 	case res.Cached:
-		fmt.Fprintf(sys.Stderr, "aws-mfa: [%s] is still valid until %s; --force refreshes it now\n", req.Target, until)
+		refreshCommand := c.Command == nil || c.Command.Name == c.App.Name
+		if refreshCommand && sys.IsTerminal(sys.Stderr) {
+			fmt.Fprintf(sys.Stderr, "aws-mfa: [%s] is still valid until %s; --force refreshes it now\n", req.Target, until)
+		}
+	case res.Created:
+		fmt.Fprintf(sys.Stderr, "aws-mfa: created [%s] in %s with an MFA session, valid until %s%s\n", req.Target, req.Paths.Credentials, until, didYouMeanProfile(req))
 	case res.Written:
 		fmt.Fprintf(sys.Stderr, "aws-mfa: wrote an MFA session to [%s], valid until %s\n", req.Target, until)
 	default:
@@ -54,6 +69,23 @@ func refresh(c *cli.Context, sys System) error {
 	if err != nil {
 		return err
 	}
-	note(sys, res, req)
+	note(c, sys, res, req)
 	return nil
+}
+
+// didYouMeanProfile names an existing profile close to a target that was
+// just created, for `--target defualt`.
+func didYouMeanProfile(req exporter.Request) string {
+	f, err := credfile.Read(req.Paths.Credentials)
+	if err != nil {
+		return ""
+	}
+	var names []string
+	for _, s := range f.Sections() {
+		names = append(names, s.Name)
+	}
+	if s := suggest.Closest(req.Target, names); s != "" {
+		return fmt.Sprintf("; did you mean [%s]?", s)
+	}
+	return ""
 }

@@ -74,13 +74,14 @@ func TestRefreshPromptsOnATerminal(t *testing.T) {
 	os.WriteFile(filepath.Join(home, ".aws", "credentials"), []byte("[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = s\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"), 0o600)
 	sys, stderr, _ := testSystem(t, home)
 	sys.IsTerminal = func(s any) bool { return s == sys.Stdin }
-	tty := &recordingTTY{Reader: strings.NewReader("12345\n")} // five digits: refused before any request
+	tty := &recordingTTY{Reader: strings.NewReader("12345\n1\n2\n")} // short codes, thrice: refused before any request
 	sys.TTY = func() (io.ReadWriteCloser, error) { return tty, nil }
 	if rc := Run([]string{"aws-mfa", "--endpoint-url", "http://127.0.0.1:1"}, sys); rc != ExitUsage {
 		t.Fatalf("exit %d: %s", rc, stderr)
 	}
-	if want := "MFA code for arn:aws:iam::123456789012:mfa/alice: "; tty.String() != want {
-		t.Errorf("terminal got %q, want %q", tty.String(), want)
+	prompt := "MFA code for arn:aws:iam::123456789012:mfa/alice: "
+	if want := strings.Repeat(prompt+"aws-mfa: MFA code must be exactly six digits, as your authenticator shows it; try again\n", 2) + prompt; tty.String() != want {
+		t.Errorf("terminal got %q\nwant %q", tty.String(), want)
 	}
 	want := "aws-mfa: MFA code must be exactly six digits, as your authenticator shows it\n"
 	if stderr.String() != want {

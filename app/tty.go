@@ -1,9 +1,7 @@
 package app
 
 import (
-	"bufio"
 	"fmt"
-	"io"
 
 	"github.com/urfave/cli/v2"
 
@@ -21,24 +19,24 @@ func askTTY(serial string, sys System, noTTY func(error) error) (string, error) 
 	}
 	defer tty.Close()
 	fmt.Fprintf(tty, "MFA code for %s: ", serial)
-	line, err := bufio.NewReader(io.LimitReader(tty, maxCodeLine)).ReadString('\n')
-	if err != nil && line == "" {
+	line, err := readLine(tty, maxCodeLine) // nothing past the newline
+	if err != nil {
 		return "", usage("no MFA code typed at the terminal")
 	}
 	return line, nil
 }
 
-// credentialProcessToken gets a code for `env --format json`, the AWS
+// credentialProcessNoTTY explains the missing code for `env --format json`, the AWS
 // tools' credential_process. They capture stdout and stderr and may pass
 // their own stdin on, so the only ways to a code are token_command (tried
 // before this) and the controlling terminal; stdin is never read.
-func credentialProcessToken(c *cli.Context, sys System, serial string, pair config.Pair) (string, error) {
-	return askTTY(serial, sys, func(error) error {
+func credentialProcessNoTTY(c *cli.Context, sys System, pair config.Pair) func(error) error {
+	return func(error) error {
 		path := configPath(c, sys).Path
 		if path == "" {
 			path = "the config file"
 		}
 		return usage("[%s] needs a new session and there is no terminal to ask for the MFA code; set token_command in %s, or run `aws-mfa -p %s` in a terminal first",
 			pair.Target, path, pair.Name)
-	})
+	}
 }

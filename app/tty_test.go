@@ -30,6 +30,9 @@ const sourceOnly = "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_sec
 // (closed) endpoint instead.
 func TestCodePrompts(t *testing.T) {
 	const six = "MFA code must be exactly six digits"
+	const prompt = "MFA code for arn:aws:iam::123456789012:mfa/alice: "
+	// Short codes, thrice: the prompt asks twice more, then gives up.
+	const asked3 = prompt + "aws-mfa: " + six + ", as your authenticator shows it; try again\n" + prompt + "aws-mfa: " + six + ", as your authenticator shows it; try again\n" + prompt
 	cases := []struct {
 		name     string
 		args     []string
@@ -39,15 +42,15 @@ func TestCodePrompts(t *testing.T) {
 		wantTTY  string // written to the terminal
 		wantErr  string
 	}{
-		{name: "terminal", args: []string{"aws-mfa"}, stdinTTY: true, tty: "12345\n",
-			wantTTY: "MFA code for arn:aws:iam::123456789012:mfa/alice: ", wantErr: six},
-		{name: "hooked env, stdout captured", args: []string{"aws-mfa", "env", "--shell", "bash"}, stdinTTY: true, tty: "12345\n",
-			wantTTY: "MFA code for arn:aws:iam::123456789012:mfa/alice: ", wantErr: six},
+		{name: "terminal", args: []string{"aws-mfa"}, stdinTTY: true, tty: "12345\n1\n2\n",
+			wantTTY: asked3, wantErr: six},
+		{name: "hooked env, stdout captured", args: []string{"aws-mfa", "env", "--shell", "bash"}, stdinTTY: true, tty: "12345\n1\n2\n",
+			wantTTY: asked3, wantErr: six},
 		{name: "piped code", args: []string{"aws-mfa"}, stdin: "12345\n", tty: "999999\n", wantErr: six},
-		{name: "credential_process on a terminal", args: []string{"aws-mfa", "env", "--format", "json"}, stdin: "314159\n", tty: "12345\n",
-			wantTTY: "MFA code for arn:aws:iam::123456789012:mfa/alice: ", wantErr: six},
-		{name: "credential_process with a terminal stdin", args: []string{"aws-mfa", "env", "--format", "json"}, stdinTTY: true, stdin: "314159\n", tty: "12345\n",
-			wantTTY: "MFA code for arn:aws:iam::123456789012:mfa/alice: ", wantErr: six},
+		{name: "credential_process on a terminal", args: []string{"aws-mfa", "env", "--format", "json"}, stdin: "314159\n", tty: "12345\n1\n2\n",
+			wantTTY: asked3, wantErr: six},
+		{name: "credential_process with a terminal stdin", args: []string{"aws-mfa", "env", "--format", "json"}, stdinTTY: true, stdin: "314159\n", tty: "12345\n1\n2\n",
+			wantTTY: asked3, wantErr: six},
 		{name: "credential_process without a terminal", args: []string{"aws-mfa", "env", "--format", "json", "-p", "default"}, stdin: "314159\n", tty: "-",
 			wantErr: "[default] needs a new session and there is no terminal to ask for the MFA code; set token_command in CONFIG, or run `aws-mfa -p default` in a terminal first"},
 		{name: "terminal stdin, no terminal", args: []string{"aws-mfa"}, stdinTTY: true, tty: "-", wantErr: "cannot open the terminal to ask for the MFA code"},

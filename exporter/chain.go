@@ -190,12 +190,24 @@ func (r *renewal) edit(f *credfile.File) ([]byte, error) {
 		if err := guardLongTermKeys(f, st.req); err != nil {
 			return nil, err
 		}
+		t := f.Section(st.req.Target)
 		b, err := f.SetSession(st.req.Target, st.s.stored())
 		if err != nil {
 			return nil, err
 		}
 		if f, err = credfile.Parse(b); err != nil {
 			return nil, err
+		}
+		// The region goes with the session, so that every tool using the
+		// target profile has one: the pair's always, the source profile's
+		// only where the target names none of its own.
+		if region := cmp.Or(st.req.Region, r.src.region); region != "" && (st.req.Region != "" || t == nil || t.Get("region") == "") {
+			if b, err = f.Edit(st.req.Target, []credfile.KV{{Key: "region", Value: region}}, nil); err != nil {
+				return nil, err
+			}
+			if f, err = credfile.Parse(b); err != nil {
+				return nil, err
+			}
 		}
 		out = b
 	}

@@ -10,6 +10,10 @@ import (
 // opposed to STS or the network. The CLI exits 2 for them.
 var ErrInput = errors.New("bad input")
 
+// ErrCodeRejected is STS refusing the code as wrong or already used; a
+// prompt may ask for the next one.
+var ErrCodeRejected = errors.New("MFA code rejected: wrong or already used; wait for the next code and run again")
+
 type inputError struct{ err error }
 
 func (e inputError) Error() string        { return e.err.Error() }

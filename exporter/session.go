@@ -74,6 +74,7 @@ type Result struct {
 	Session
 	Cached  bool   // the target's session was still valid and reused
 	Written bool   // the target profile was rewritten
+	Created bool   // the target profile did not exist before
 	Region  string // the pair's or profile's region, if either names one
 }
 
@@ -126,11 +127,13 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 		if res, runErr = r.run(ctx, f, region); runErr != nil {
 			return nil, errDone
 		}
+		created := f.Section(req.Target) == nil
 		out, err := r.edit(f)
 		if err == nil && out == nil {
 			return nil, errDone
 		}
 		res.Written = err == nil && !req.NoWrite
+		res.Created = res.Written && created
 		return out, err
 	})
 	switch {

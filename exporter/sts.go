@@ -178,7 +178,7 @@ func apiError(api smithy.APIError, status int, c Call, at, nextCode string) erro
 	code, msg := api.ErrorCode(), oneLine(api.ErrorMessage())
 	switch {
 	case code == "AccessDenied" && strings.Contains(msg, "one time pass code"):
-		return errors.New("MFA code rejected: wrong or already used; wait for the next code and run again")
+		return ErrCodeRejected
 	case code == "AccessDenied" && (strings.Contains(msg, "serial number") || strings.Contains(msg, "unable to validate MFA")):
 		return fmt.Errorf("MFA device not accepted: check mfa_serial for [%s]; it must be the ARN of the device assigned to this IAM user (IAM console > Security credentials)", c.Source)
 	case code == "AccessDenied" && strings.Contains(msg, "session credentials"):
