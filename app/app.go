@@ -76,6 +76,11 @@ func isTerminal(stream any) bool {
 // Run runs the command line and returns the exit code.
 func Run(args []string, sys System) int {
 	a := newApp(sys)
+	if len(args) > 0 && args[len(args)-1] == "--generate-bash-completion" {
+		// The shell hooks read completion words from stderr (stdout is
+		// what the wrapper evaluates); help alone goes to stdout.
+		a.Writer = sys.Stderr
+	}
 	err := a.Run(args)
 	if err == nil {
 		return ExitOK

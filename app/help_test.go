@@ -90,3 +90,12 @@ func TestDidYouMean(t *testing.T) {
 		}
 	}
 }
+
+// TestCompletionOnStderr: the hooks read completion words from stderr,
+// while help goes to stdout.
+func TestCompletionOnStderr(t *testing.T) {
+	stdout, stderr, code := run("hook", "--generate-bash-completion")
+	if code != 0 || stdout != "" || !strings.Contains(stderr, "zsh\n") || strings.Contains(stderr, "dotenv") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}

@@ -104,10 +104,10 @@ func TestPromptAsksAgain(t *testing.T) {
 		want     string
 	}{
 		{"typo then good", true, "31415\n314159\n", nil, 0, 2, 1, "MFA code must be exactly six digits, as your authenticator shows it; try again"},
-		{"spaced", true, "314 159\n", nil, 0, 1, 1, "created [default]"},
-		{"dashed", true, "314-159\n", nil, 0, 1, 1, "created [default]"},
+		{"spaced", true, "314 159\n", nil, 0, 1, 1, "a new profile"},
+		{"dashed", true, "314-159\n", nil, 0, 1, 1, "a new profile"},
 		{"rejected then good", true, "111111\n314159\n", nil, 0, 2, 2, "MFA code rejected: wrong or already used; wait for the next code\n"},
-		{"mixed, third good", true, "1\n111111\n314159\n", nil, 0, 3, 2, "created [default]"},
+		{"mixed, third good", true, "1\n111111\n314159\n", nil, 0, 3, 2, "a new profile"},
 		{"three typos", true, "1\n2\n3\n314159\n", nil, 2, 3, 0, "MFA code must be exactly six digits"},
 		{"three rejected", true, "111111\n222222\n333333\n314159\n", nil, 1, 3, 3, "aws-mfa: MFA code rejected: wrong or already used; wait for the next code and run again\n"},
 		{"pipe: once", false, "111111\n314159\n", nil, 1, 0, 1, "MFA code rejected"},

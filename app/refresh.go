@@ -39,7 +39,7 @@ func note(c *cli.Context, sys System, res *exporter.Result, req exporter.Request
 			fmt.Fprintf(sys.Stderr, "aws-mfa: [%s] is still valid until %s; --force refreshes it now\n", req.Target, until)
 		}
 	case res.Created:
-		fmt.Fprintf(sys.Stderr, "aws-mfa: created [%s] in %s with an MFA session, valid until %s%s\n", req.Target, req.Paths.Credentials, until, didYouMeanProfile(req))
+		fmt.Fprintf(sys.Stderr, "aws-mfa: wrote an MFA session to [%s], a new profile in %s, valid until %s%s\n", req.Target, req.Paths.Credentials, until, didYouMeanProfile(req))
 	case res.Written:
 		fmt.Fprintf(sys.Stderr, "aws-mfa: wrote an MFA session to [%s], valid until %s\n", req.Target, until)
 	default:
