@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -333,5 +335,37 @@ func assertFiles(t *testing.T, dir string, want map[string]string) {
 	}
 	for name := range want {
 		t.Errorf("%s is missing", name)
+	}
+}
+
+// TestKeyringUsage: misuses that need no backend, each one line, exit 2.
+func TestKeyringUsage(t *testing.T) {
+	bin := toolBinary(t)
+	cases := []struct {
+		name, config string
+		args         []string
+		want         string
+	}{
+		{"backend without --keyring", "", []string{"setup", "--keyring-backend", "pass", "--yes"}, "--keyring-backend goes with --keyring"},
+		{"unknown backend", "", []string{"setup", "--keyring", "--keyring-backend", "kwallet", "--yes"}, `keyring_backend "kwallet" is unknown; use "os" (this system's own store) or "pass"`},
+		{"export without a keyring pair", "", []string{"keyring", "export"}, "pair default keeps its keys in [aws-mfa], not in a keyring"},
+		{"export into the target", "[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"a\"\n", []string{"keyring", "export", "--profile", "default"}, "[default] is the pair's target"},
+		{"another system's store", "[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"a\"\nkeyring_backend = \"wincred\"\n", []string{"-t", "314159"}, `keyring_backend "wincred" is not available on linux`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			os.WriteFile(filepath.Join(dir, "credentials"), []byte("[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\nmfa_serial = "+alice.Serial+"\n"), 0o600)
+			env := peerEnv(dir, "AWS_ENDPOINT_URL_STS=http://127.0.0.1:1")
+			if tc.config != "" {
+				cfg := filepath.Join(dir, "config.toml")
+				os.WriteFile(cfg, []byte(tc.config), 0o600)
+				env = append(env, "AWS_MFA_CONFIG="+cfg)
+			}
+			_, stderr, err := run(t, env, bin, tc.args...)
+			if exitCode(err) != 2 || !strings.Contains(stderr, tc.want) || strings.Count(stderr, "\n") != 1 {
+				t.Fatalf("%v: exit %d\n%s\nwant %q", tc.args, exitCode(err), stderr, tc.want)
+			}
+		})
 	}
 }
