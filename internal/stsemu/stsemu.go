@@ -407,7 +407,14 @@ func (s *Server) authenticate(r *http.Request, body []byte) (User, string, strin
 		return User{}, "", "", false, http.StatusBadRequest, "IncompleteSignature", "bad X-Amz-Date"
 	}
 	again, _ := http.NewRequest(r.Method, "http://"+r.Host+r.URL.RequestURI(), strings.NewReader(string(body)))
-	again.ContentLength = int64(len(body))
+	// The signer signs content-length whenever it is set; clients that did
+	// not sign it (botocore) must be checked without it.
+	again.ContentLength = 0
+	for _, h := range signed {
+		if h == "content-length" {
+			again.ContentLength = int64(len(body))
+		}
+	}
 	for _, h := range signed {
 		if h != "host" {
 			again.Header[http.CanonicalHeaderKey(h)] = r.Header.Values(h)

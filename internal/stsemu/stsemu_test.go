@@ -1,0 +1,98 @@
+package stsemu
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+)
+
+var alice = User{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "alice/secret", Serial: "arn:aws:iam::123456789012:mfa/alice", Code: "314159"}
+
+func client(url, id, secret, token string) *sts.Client {
+	return sts.New(sts.Options{
+		Region: "us-east-1", BaseEndpoint: aws.String(url), RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider(id, secret, token),
+	})
+}
+
+func code(err error) string {
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		return api.ErrorCode() + ": " + api.ErrorMessage()
+	}
+	return ""
+}
+
+// TestSessionCredentials: the emulator accepts the sessions it issued for
+// AssumeRole, as STS does, with STS's rules for them.
+func TestSessionCredentials(t *testing.T) {
+	s := Start(alice)
+	defer s.Close()
+	ctx := context.Background()
+	out, err := client(s.URL, alice.AccessKeyID, alice.SecretAccessKey, "").GetSessionToken(ctx, &sts.GetSessionTokenInput{
+		SerialNumber: aws.String(alice.Serial), TokenCode: aws.String(alice.Code)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := out.Credentials
+	sess := client(s.URL, *c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken)
+	role := func(secs int32) *sts.AssumeRoleInput {
+		return &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::210987654321:role/r"), RoleSessionName: aws.String("s"), DurationSeconds: aws.Int32(secs)}
+	}
+	chained, err := sess.AssumeRole(ctx, role(3600))
+	if err != nil {
+		t.Fatalf("AssumeRole with the session, no code: %v", err)
+	}
+	if calls := s.Calls(); calls[1].Key != *c.AccessKeyId {
+		t.Errorf("call signed by %s", calls[1].Key)
+	}
+	// Role to role.
+	rc := chained.Credentials
+	if _, err := client(s.URL, *rc.AccessKeyId, *rc.SecretAccessKey, *rc.SessionToken).AssumeRole(ctx, role(900)); err != nil {
+		t.Errorf("role to role: %v", err)
+	}
+	for name, tc := range map[string]struct {
+		call func() error
+		want string
+	}{
+		"chained over 1h": {func() error { _, err := sess.AssumeRole(ctx, role(3601)); return err },
+			"ValidationError: The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."},
+		"GetSessionToken with a session": {func() error { _, err := sess.GetSessionToken(ctx, &sts.GetSessionTokenInput{}); return err },
+			"AccessDenied: Cannot call GetSessionToken with session credentials"},
+		"wrong token": {func() error {
+			_, err := client(s.URL, *c.AccessKeyId, *c.SecretAccessKey, "forged").AssumeRole(ctx, role(900))
+			return err
+		}, "InvalidClientTokenId"},
+		"wrong secret": {func() error {
+			_, err := client(s.URL, *c.AccessKeyId, "wrong", *c.SessionToken).AssumeRole(ctx, role(900))
+			return err
+		}, "SignatureDoesNotMatch"},
+		"long-term keys over 1h are fine": {func() error {
+			_, err := client(s.URL, alice.AccessKeyID, alice.SecretAccessKey, "").AssumeRole(ctx, &sts.AssumeRoleInput{
+				RoleArn: aws.String("arn:aws:iam::210987654321:role/r"), RoleSessionName: aws.String("s"), DurationSeconds: aws.Int32(7200),
+				SerialNumber: aws.String(alice.Serial), TokenCode: aws.String(alice.Code)})
+			return err
+		}, ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			err := tc.call()
+			if got := code(err); tc.want == "" && err != nil || !strings.HasPrefix(got, tc.want) {
+				t.Errorf("got %q (%v), want %q", got, err, tc.want)
+			}
+		})
+	}
+	// Expired sessions are refused.
+	s.mu.Lock()
+	s.now = func() time.Time { return time.Now().Add(13 * time.Hour) }
+	s.mu.Unlock()
+	if _, err := sess.AssumeRole(ctx, role(900)); !strings.HasPrefix(code(err), "ExpiredToken") {
+		t.Errorf("expired session: %v", err)
+	}
+}
