@@ -74,6 +74,11 @@ func checkPair(creds *credfile.File, p config.Pair, now time.Time) []Finding {
 	var out []Finding
 	add := func(ok bool, what, fix string) { out = append(out, Finding{ok, what, fix}) }
 	name := fmt.Sprintf("pair %s: ", p.Name)
+	if p.SourcePair != "" {
+		// Chained: no source profile; its base pair is checked on its own.
+		add(true, name+"chained from pair "+p.SourcePair+" (source_pair); renewed from its session", "")
+		return append(out, checkTarget(creds, p, now)...)
+	}
 	sc := creds.Credentials(p.Source)
 	switch {
 	case p.Keyring != "":
@@ -91,6 +96,18 @@ func checkPair(creds *credfile.File, p config.Pair, now time.Time) []Finding {
 	if serial, _ := creds.Value(p.Source, "mfa_serial"); p.Serial == "" && serial == "" {
 		add(false, name+"["+p.Source+"] has no mfa_serial", "aws-mfa setup"+pairFlag(p))
 	}
+	return append(out, checkTarget(creds, p, now)...)
+}
+
+// checkTarget looks at what a pair's target profile holds.
+func checkTarget(creds *credfile.File, p config.Pair, now time.Time) []Finding {
+	var out []Finding
+	add := func(ok bool, what, fix string) { out = append(out, Finding{ok, what, fix}) }
+	name := fmt.Sprintf("pair %s: ", p.Name)
+	code := " CODE"
+	if p.SourcePair != "" {
+		code = "" // renewed from its base's session; a code only if that has expired too
+	}
 	tc := creds.Credentials(p.Target)
 	_, only := creds.OnlyCopy(p.Target)
 	switch {
@@ -104,9 +121,9 @@ func checkPair(creds *credfile.File, p config.Pair, now time.Time) []Finding {
 		s, ok := creds.Session(p.Target)
 		switch {
 		case !ok:
-			add(false, name+"["+p.Target+"] has a session without a readable expiration", "aws-mfa --force"+pairFlag(p)+" CODE")
+			add(false, name+"["+p.Target+"] has a session without a readable expiration", "aws-mfa --force"+pairFlag(p)+code)
 		case !s.Expiration.After(now):
-			add(false, name+"["+p.Target+"] session expired "+s.Expiration.Format(time.RFC3339), "aws-mfa"+pairFlag(p)+" CODE")
+			add(false, name+"["+p.Target+"] session expired "+s.Expiration.Format(time.RFC3339), "aws-mfa"+pairFlag(p)+code)
 		default:
 			add(true, name+"["+p.Target+"] session valid until "+s.Expiration.Format(time.RFC3339), "")
 		}

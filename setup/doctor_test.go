@@ -15,6 +15,7 @@ func TestDoctor(t *testing.T) {
 	now := time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC)
 	healthy := "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = s\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n" +
 		"[default]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\naws_session_token = t\nexpiration = 2026-11-27T20:00:00Z\n"
+	chained := "[pair.prod]\nsource_pair = \"default\"\ntarget = \"prod\"\nrole_arn = \"arn:aws:iam::210987654321:role/admin\"\n"
 	cases := []struct {
 		name    string
 		creds   string
@@ -35,6 +36,8 @@ func TestDoctor(t *testing.T) {
 		{name: "no serial", creds: strings.Replace(healthy, "mfa_serial = arn:aws:iam::123456789012:mfa/alice\n", "", 1), problem: "has no mfa_serial", fix: "aws-mfa setup"},
 		{name: "long-term target", creds: "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = s\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n[default]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = s\n", problem: "holds long-term keys, which a refresh would replace", fix: "copies them"},
 		{name: "expired", creds: strings.Replace(healthy, "2026-11-27T20:00:00Z", "2026-11-27T13:00:00Z", 1), problem: "session expired", fix: "aws-mfa CODE"},
+		{name: "chained, healthy", creds: healthy, env: map[string]string{"AWS_MFA_SHELL": "zsh"}, config: chained},
+		{name: "chained, expired", creds: healthy + "[prod]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\naws_session_token = t\nexpiration = 2026-11-27T13:00:00Z\n", config: chained, problem: "[prod] session expired", fix: "aws-mfa -p prod"},
 		{name: "bad config", creds: healthy, config: "[pair.x]\nsorce = \"a\"\n", problem: "unknown key sorce", fix: "fix the config"},
 		{name: "stale env", creds: healthy, env: map[string]string{"AWS_ACCESS_KEY_ID": "AKIAOLD"}, problem: "shadows the credentials file", fix: "unset AWS_ACCESS_KEY_ID"},
 		{name: "expired env", creds: healthy, env: map[string]string{"AWS_ACCESS_KEY_ID": "ASIA", "AWS_MFA_EXPIRY": "1000"}, problem: "expired aws-mfa session", fix: "aws-mfa env --unset"},
