@@ -185,6 +185,7 @@ func TestObtainFailuresLeaveTheFileAlone(t *testing.T) {
 		{name: "expired", fault: stsemu.ExpiredToken, want: "(ExpiredToken)"},
 		{name: "session creds remote", fault: stsemu.SessionCreds, want: "[aws-mfa] holds session credentials"},
 		{name: "throttled", fault: stsemu.Throttling, want: "STS is throttling requests"},
+		{name: "clock skew", fault: stsemu.ClockSkew, want: "STS refused the request's signing time (SignatureDoesNotMatch): this machine's clock is more than 15 minutes off"},
 		{name: "region disabled", fault: stsemu.RegionRefused, want: "STS is not enabled in this region"},
 		{name: "server error", fault: stsemu.ServerError, want: "failed on its side (HTTP 500, InternalFailure: We encountered an internal error. Please try again.); run again in a minute with the next code"},
 		{name: "garbage", fault: stsemu.Garbage, want: "aws-mfa cannot read; check --endpoint-url"},

@@ -183,6 +183,8 @@ func apiError(api smithy.APIError, status int, c Call, at, nextCode string) erro
 		return fmt.Errorf("MFA device not accepted: check mfa_serial for [%s]; it must be the ARN of the device assigned to this IAM user (IAM console > Security credentials)", c.Source)
 	case code == "AccessDenied" && strings.Contains(msg, "session credentials"):
 		return fmt.Errorf("[%s] holds session credentials; %s needs the IAM user's long-term keys (AKIA…) there", c.Source, c.Operation)
+	case code == "RequestExpired" || code == "RequestTimeTooSkewed" || strings.Contains(msg, "Signature expired"):
+		return fmt.Errorf("%s refused the request's signing time (%s): this machine's clock is more than 15 minutes off; set it right (NTP) and run again", c.Service, code)
 	case code == "InvalidClientTokenId" || code == "SignatureDoesNotMatch":
 		return fmt.Errorf("keys rejected by AWS (%s): check aws_access_key_id and aws_secret_access_key in [%s], or create a new access key in the IAM console", code, c.Source)
 	case code == "ExpiredToken":

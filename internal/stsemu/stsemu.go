@@ -45,6 +45,7 @@ const (
 	HugeError     Fault = "huge-error"    // HTTP 403 with an error body of 1 GB
 	Trickle       Fault = "trickle"       // HTTP 200, then a byte now and then, never ending
 	Denied        Fault = "denied"        // AccessDenied, as IAM says it for a missing permission
+	ClockSkew     Fault = "clock-skew"    // SignatureDoesNotMatch: signed more than 15 minutes off AWS's clock
 	SessionCreds  Fault = "session-creds" // AccessDenied, called with session credentials
 	RegionRefused Fault = "region-disabled"
 )
@@ -63,6 +64,7 @@ var canned = map[Fault]struct {
 	SessionCreds:  {false, http.StatusForbidden, "Sender", "AccessDenied", "Cannot call GetSessionToken with session credentials"},
 	RegionRefused: {false, http.StatusForbidden, "Sender", "RegionDisabledException", "STS is not activated in this region for account"},
 	Denied:        {false, http.StatusForbidden, "Sender", "AccessDenied", "User: arn:aws:iam::123456789012:user/alice is not authorized to perform this action"},
+	ClockSkew:     {true, http.StatusForbidden, "Sender", "SignatureDoesNotMatch", "Signature expired: 20261127T120000Z is now earlier than 20261127T134500Z (20261127T140000Z - 15 min.)"},
 }
 
 // hugeSize is how much Huge and HugeError send at most.
