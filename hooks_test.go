@@ -411,7 +411,7 @@ c aws-mfa st; c aws-mfa env --no-w; c aws-mfa hook xo; c aws-mfa -p w; c aws-mfa
 		requireTool(t, "fish")
 		script := `aws-mfa hook fish | source; complete -C "aws-mfa st"; complete -C "aws-mfa env --no-w"; complete -C "aws-mfa -p w"; complete -C "aws-mfa hook xo"`
 		out, stderr, err := run(t, env, "fish", "--no-config", "-c", script)
-		if want := "status\n--no-write\nwork\nxonsh\n"; err != nil || out != want {
+		if want := "status\tshow each pair's session; reads local files only\n--no-write\tdo not write the session to the target profile\nwork\t[aws-mfa] → [work]\nxonsh\tprint the hook for xonsh\n"; err != nil || out != want {
 			t.Errorf("%v %q want %q %s", err, out, want, stderr)
 		}
 	})
@@ -459,12 +459,12 @@ func hostileWords(marker string) []string {
 	}
 }
 
-// completionFake stands in for the binary: it answers `status --names`
-// and urfave/cli's completion query with the hostile words.
+// completionFake stands in for the binary: it answers every completion
+// query (aws-mfa __complete …) with the hostile words, as if they were
+// the pair names of a config that the binary did not refuse.
 const completionFake = `#!/bin/sh
-case "$*" in
-"status --names") cat "$(dirname "$0")/words" ;;
-*--generate-bash-completion) cat "$(dirname "$0")/words" >&2 ;;
+case "$1" in
+__complete) cat "$(dirname "$0")/words" ;;
 esac
 `
 
@@ -611,5 +611,100 @@ func TestHookNushell(t *testing.T) {
 	want := "token=" + f.Section("default").Get("aws_session_token") + "\nafter=\n"
 	if err != nil || out != want || strings.HasPrefix(want, "token=\n") {
 		t.Errorf("%v\nstdout %q\nwant   %q\nstderr %s", err, out, want, stderr)
+	}
+}
+
+// TestCompletionInteractive presses Tab in real interactive bash, zsh and
+// fish with the hook loaded and the real binary answering: subcommands,
+// flags, the shells hook accepts (not cmd or dotenv), dialects, formats
+// and pair names are inserted; nothing is inserted where nothing fits; a
+// bare -- lists every flag; zsh and fish show descriptions.
+func TestCompletionInteractive(t *testing.T) {
+	requireTool(t, "tmux")
+	bin := toolBinary(t)
+	inserts := []struct{ typed, want string }{
+		{"aws-mfa sta", "aws-mfa status"},
+		{"aws-mfa env --no-w", "aws-mfa env --no-write"},
+		{"aws-mfa env --shell fi", "aws-mfa env --shell fish"},
+		{"aws-mfa env --format js", "aws-mfa env --format json"},
+		{"aws-mfa hook xo", "aws-mfa hook xonsh"},
+		{"aws-mfa hook d", "aws-mfa hook dash"}, // not dotenv, which hook refuses
+		{"aws-mfa hook c", "aws-mfa hook csh"},  // not cmd
+		{"aws-mfa -p wo", "aws-mfa -p work"},
+		{"aws-mfa status --pair wo", "aws-mfa status --pair work"},
+		{"aws-mfa env ", "aws-mfa env"}, // a code comes next: nothing to insert
+	}
+	lists := []struct {
+		typed string
+		want  []string
+		desc  string // shown by zsh and fish
+	}{
+		{"aws-mfa env --", []string{"--no-write", "--cached", "--unset", "--shell", "--format", "--pair", "--timeout"}, "do not write the session to the target profile"},
+		{"aws-mfa env --format ", []string{"shell", "json", "dotenv"}, "credential_process JSON"},
+		{"aws-mfa ", []string{"env", "exec", "status", "hook", "setup", "doctor"}, "run a command with the session in its environment"},
+	}
+	for _, name := range []string{"bash", "zsh", "fish"} {
+		t.Run(name, func(t *testing.T) {
+			requireTool(t, name)
+			dir := t.TempDir()
+			cfg := filepath.Join(dir, "config.toml")
+			os.WriteFile(cfg, []byte("[pair.work]\nsource = \"aws-mfa\"\ntarget = \"work\"\n"), 0o600)
+			env := []string{"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin", "AWS_MFA_CONFIG=" + cfg,
+				"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"), "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
+			var argv []string
+			switch name {
+			case "bash":
+				os.WriteFile(filepath.Join(dir, "rc"), []byte("eval \"$(aws-mfa hook bash)\"\nPS1='$ '\nbind 'set show-all-if-ambiguous on'\n"), 0o600)
+				argv = []string{"bash", "--noprofile", "--rcfile", filepath.Join(dir, "rc"), "-i"}
+			case "zsh":
+				os.WriteFile(filepath.Join(dir, ".zshrc"), []byte("autoload -U compinit; compinit -u\neval \"$(aws-mfa hook zsh)\"\nPROMPT='%% '\n"), 0o600)
+				env = append(env, "ZDOTDIR="+dir)
+				argv = []string{"zsh", "-i"}
+			case "fish":
+				argv = []string{"fish", "--no-config", "-i", "-C", "aws-mfa hook fish | source; function fish_prompt; echo '> '; end"}
+			}
+			sh := startTmux(t, dir, env, argv...)
+			keys := func(k ...string) {
+				t.Helper()
+				if out, err := exec.Command("tmux", append([]string{"-L", sh.socket, "send-keys"}, k...)...).CombinedOutput(); err != nil {
+					t.Fatalf("send-keys: %v %s", err, out)
+				}
+			}
+			// The shell reads keys in order, so the line edits after the Tab
+			// apply to what the Tab completed: they turn the line into
+			// printf's arguments, to compare word for word.
+			for i, c := range inserts {
+				keys("-l", c.typed)
+				keys("Tab")
+				keys("C-a")
+				keys("-l", "printf '%s\\n' ")
+				keys("C-e")
+				got := sh.result("", fmt.Sprintf("insert%d", i))
+				if want := strings.Join(strings.Fields(c.want), "\n"); got != want {
+					t.Errorf("%q + Tab gave %q, want %q", c.typed, strings.Fields(got), c.want)
+				}
+			}
+			for i, c := range lists {
+				// A clear screen, so that only this list can match.
+				sh.result("clear; echo cleared", fmt.Sprintf("clear%d", i))
+				exec.Command("tmux", "-L", sh.socket, "clear-history").Run()
+				sh.waitLastLine(func(string) bool { return !strings.Contains(sh.screen(), "clear") })
+				keys("-l", c.typed)
+				keys("Tab")
+				if name == "bash" {
+					keys("Tab")
+				}
+				for _, w := range c.want {
+					sh.waitScreen(w, 1)
+				}
+				if name != "bash" {
+					sh.waitScreen(c.desc, 1)
+				}
+				keys("C-e", "C-u")
+				if got := sh.result("echo listed", fmt.Sprintf("list%d", i)); got != "listed" {
+					t.Errorf("after the list the line held %q", got)
+				}
+			}
+		})
 	}
 }

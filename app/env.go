@@ -21,7 +21,7 @@ func envCommand(sys System) *cli.Command {
 			"Unless --no-write, the session is also written to the target profile.",
 		Flags: append(sessionFlags(),
 			&cli.StringFlag{Name: "shell", Usage: "dialect: " + strings.Join(shells.Names(), ", ") + " (default: detected)"},
-			&cli.StringFlag{Name: "format", Value: "shell", Usage: "shell, json (credential_process) or dotenv"},
+			&cli.StringFlag{Name: "format", Value: "shell", Usage: "shell, json (credential_process) or dotenv"}, // envFormats
 			&cli.BoolFlag{Name: "no-write", Usage: "do not write the session to the target profile"},
 			&cli.BoolFlag{Name: "unset", Usage: "print code that removes every variable env sets"},
 			&cli.BoolFlag{Name: "cached", Usage: "use only a session still valid in the target; never ask for a code"},
@@ -37,6 +37,15 @@ func envCommand(sys System) *cli.Command {
 			_, err = fmt.Fprint(sys.Stdout, out)
 			return err
 		},
+	}
+}
+
+// envFormats are the values of --format, for completion.
+func envFormats() []struct{ name, desc string } {
+	return []struct{ name, desc string }{
+		{"shell", "code for your shell (default)"},
+		{"json", "credential_process JSON"},
+		{"dotenv", "K='V' lines for a .env file"},
 	}
 }
 

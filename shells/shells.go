@@ -87,6 +87,18 @@ func Names() []string {
 	return names
 }
 
+// HookNames lists the names whose dialect has an rc-file hook, sorted:
+// what `aws-mfa hook` accepts.
+func HookNames() []string {
+	var names []string
+	for _, n := range Names() {
+		if _, err := registry[n].Hook("/aws-mfa", nil); !errors.Is(err, ErrNoHook) {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
 var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // check rejects names no shell can set and values no environment can hold.

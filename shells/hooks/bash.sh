@@ -86,28 +86,33 @@ case "$(declare -p PROMPT_COMMAND 2>/dev/null)" in
 	;;
 esac
 
-# Completion: subcommands, flags, shell names and pair names, from the
-# binary itself (urfave/cli writes completions to stderr).
+# Completion: the binary answers from its own commands and flags
+# (aws-mfa __complete WORD...; status 3 means "a path here"), so the lists
+# cannot drift. Not compgen -W, which expands its word list ($(...)
+# included) while pair names come from a file: each word is matched as a
+# string and offered %q-quoted, so that what is inserted is that word.
 _aws_mfa_complete() {
-	local IFS=$'\n' cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]-} words
-	case $prev in
-	-p | --pair) words=$("$_aws_mfa_bin" status --names 2>/dev/null) ;;
-	--shell | hook) words=$("$_aws_mfa_bin" hook --generate-bash-completion 2>&1 >/dev/null) ;;
-	*)
-		local args=("${COMP_WORDS[@]:1:COMP_CWORD-1}")
-		[[ $cur == -* ]] && args+=("$cur")
-		words=$("$_aws_mfa_bin" "${args[@]}" --generate-bash-completion 2>&1 >/dev/null)
-		;;
-	esac
-	# Not compgen -W, which expands its word list ($(…) included), and
-	# pair names come from a file: each word is matched as a string and
-	# offered %q-quoted, so that what is inserted is that word, literally.
-	local w q
+	local cur=${COMP_WORDS[COMP_CWORD]} out w q
 	COMPREPLY=()
+	out=$("$_aws_mfa_bin" __complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
+	case $? in
+	0) ;;
+	3)
+		# A path: bash 4 completes it itself; bash 3.2 has no compopt.
+		compopt -o default 2>/dev/null && return 0
+		while IFS= read -r w; do
+			printf -v q '%q' "$w"
+			COMPREPLY+=("$q")
+		done <<<"$(compgen -f -- "$cur")"
+		return 0
+		;;
+	*) return 0 ;;
+	esac
 	while IFS= read -r w; do
+		w=${w%%$'\t'*}
 		[ -n "$w" ] || continue
 		printf -v q '%q' "$w"
 		case $w in "$cur"*) COMPREPLY+=("$q") ;; *) case $q in "$cur"*) COMPREPLY+=("$q") ;; esac ;; esac
-	done <<<"$words"
+	done <<<"$out"
 }
-complete -o default -F _aws_mfa_complete aws-mfa
+complete -F _aws_mfa_complete aws-mfa

@@ -64,20 +64,17 @@ function aws_mfa_prompt
     printf '%s' $AWS_MFA_PROMPT
 end
 
-# Completion: subcommands, flags, shell names and pair names, from the
-# binary itself (urfave/cli writes them to stderr).
+# Completion: the binary answers from its own commands and flags
+# (aws-mfa __complete WORD...; status 3 means "a path here"), one
+# candidate a line with a tab before its description, as fish reads them.
 function _aws_mfa_complete
-    set -l words (commandline -opc)
-    set -l cur (commandline -ct)
-    switch "$words[-1]"
-        case -p --pair
-            $_aws_mfa_bin status --names 2>/dev/null
-        case --shell hook
-            $_aws_mfa_bin hook --generate-bash-completion 2>&1 >/dev/null
-        case '*'
-            set -l args $words[2..]
-            string match -q -- '-*' $cur; and set -a args $cur
-            $_aws_mfa_bin $args --generate-bash-completion 2>&1 >/dev/null
+    set -l words (commandline -opc) (commandline -ct)
+    set -l out ($_aws_mfa_bin __complete $words[2..-1] 2>/dev/null)
+    switch $status
+        case 0
+            printf '%s\n' $out
+        case 3
+            __fish_complete_path (commandline -ct)
     end
 end
 complete -c aws-mfa -e

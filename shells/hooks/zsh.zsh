@@ -53,20 +53,28 @@ function aws_mfa_prompt {
 typeset -ga precmd_functions
 (( ${precmd_functions[(I)_aws_mfa_hook]} )) || precmd_functions=(_aws_mfa_hook $precmd_functions)
 
-# Completion, when compinit has run: subcommands, flags, shell names and
-# pair names, from the binary itself (urfave/cli writes them to stderr).
+# Completion, when compinit has run: the binary answers from its own
+# commands and flags (aws-mfa __complete WORD...; status 3 means "a path
+# here"), with descriptions. compadd quotes what it inserts.
 function _aws_mfa_complete {
-	local -a opts args
-	case "${words[CURRENT-1]}" in
-	-p | --pair) opts=("${(@f)$("$_aws_mfa_bin" status --names 2>/dev/null)}") ;;
-	--shell | hook) opts=("${(@f)$("$_aws_mfa_bin" hook --generate-bash-completion 2>&1 >/dev/null)}") ;;
-	*)
-		args=(${words[2,CURRENT-1]})
-		[[ "${words[CURRENT]}" == -* ]] && args+=("${words[CURRENT]}")
-		opts=("${(@f)$("$_aws_mfa_bin" $args --generate-bash-completion 2>&1 >/dev/null)}")
-		;;
+	local out line
+	local -a cands descs
+	out=$("$_aws_mfa_bin" __complete "${(@Q)words[2,CURRENT]}" 2>/dev/null)
+	case $? in
+	0) ;;
+	3) _files; return ;;
+	*) return 1 ;;
 	esac
-	compadd -a opts
+	for line in "${(@f)out}"; do
+		[[ -n $line ]] || continue
+		cands+=("${line%%$'\t'*}")
+		if [[ $line == *$'\t'* ]]; then
+			descs+=("${line%%$'\t'*} -- ${line#*$'\t'}")
+		else
+			descs+=("$line")
+		fi
+	done
+	(( ${#cands} )) && compadd -l -d descs -a cands
 }
 if (( ${+functions[compdef]} )); then
 	compdef _aws_mfa_complete aws-mfa

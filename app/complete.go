@@ -1,0 +1,194 @@
+package app
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/aws-mfa/aws-mfa/config"
+	"github.com/aws-mfa/aws-mfa/shells"
+)
+
+// exitFiles is __complete's answer when the word is a path (a --config
+// FILE, the command after exec --): the shell completes files itself.
+const exitFiles = 3
+
+// completeCommand answers the completion functions of the bash, zsh and
+// fish hooks: `aws-mfa __complete WORD…` gets the words typed after
+// aws-mfa, the last one being completed, and prints the candidates one a
+// line, each with a tab and a description where there is one. It reads
+// the app's own commands and flags, so the lists cannot drift from them.
+// Candidates are not filtered by the typed prefix, which the shells do
+// after unquoting it; nor quoted, which each shell does when inserting.
+func completeCommand(sys System) *cli.Command {
+	return &cli.Command{
+		Name:            "__complete",
+		Hidden:          true,
+		SkipFlagParsing: true,
+		Action: func(c *cli.Context) error {
+			cands, files := completions(c.App, c.Args().Slice(), func(configFlag string) []candidate {
+				return pairCandidates(config.Locate(configFlag, sys.Getenv, func() (string, error) { return userConfigDir(sys.Getenv) }))
+			})
+			if files {
+				return cli.Exit("", exitFiles)
+			}
+			var b strings.Builder
+			for _, k := range cands {
+				if strings.ContainsAny(k.word, "\t\n") || k.word == "" {
+					continue // cannot be one line's word
+				}
+				b.WriteString(k.word)
+				if k.desc != "" {
+					b.WriteString("\t" + strings.ReplaceAll(k.desc, "\n", " "))
+				}
+				b.WriteByte('\n')
+			}
+			_, err := fmt.Fprint(sys.Stdout, b.String())
+			return err
+		},
+	}
+}
+
+// candidate is one completion with its description.
+type candidate struct{ word, desc string }
+
+// completions finds what may come in the last of args, the words after
+// aws-mfa. files asks the shell to complete a path instead. pairs lists
+// the pairs of the config that --config (or its default) names.
+func completions(app *cli.App, args []string, pairs func(configFlag string) []candidate) (cands []candidate, files bool) {
+	if len(args) == 0 {
+		args = []string{""}
+	}
+	cur := args[len(args)-1]
+	var (
+		cmd        *cli.Command
+		flags      = app.Flags
+		pending    cli.Flag // a flag whose value is the next word
+		configFlag string
+		positional int
+	)
+	for _, w := range args[:len(args)-1] {
+		switch {
+		case pending != nil && w == "=": // bash splits --shell=x at the =
+			continue
+		case pending != nil:
+			if flagName(pending) == "config" {
+				configFlag = w
+			}
+			pending = nil
+		case w == "--":
+			return nil, true // exec's command and its arguments
+		case strings.HasPrefix(w, "-") && w != "-":
+			name, value, hasValue := strings.Cut(strings.TrimLeft(w, "-"), "=")
+			f := findFlag(name, flags, app.Flags) // options may come before the subcommand
+			if f == nil {
+				continue
+			}
+			if takesValue(f) && !hasValue {
+				pending = f
+			} else if hasValue && flagName(f) == "config" {
+				configFlag = value
+			}
+		case cmd == nil && positional == 0 && app.Command(w) != nil && !app.Command(w).Hidden:
+			cmd = app.Command(w)
+			flags = cmd.Flags
+		default:
+			positional++
+		}
+	}
+	if pending != nil {
+		return flagValues(pending, configFlag, pairs)
+	}
+	if strings.HasPrefix(cur, "-") {
+		return flagCandidates(flags), false
+	}
+	switch {
+	case cmd == nil && positional == 0:
+		for _, c := range app.VisibleCommands() {
+			cands = append(cands, candidate{c.Name, c.Usage})
+		}
+	case cmd != nil && cmd.Name == "hook" && positional == 0:
+		for _, n := range shells.HookNames() {
+			cands = append(cands, candidate{n, "print the hook for " + n})
+		}
+	case cmd != nil && cmd.Name == "exec":
+		return nil, true // without --, the command itself
+	}
+	return cands, false
+}
+
+// flagValues lists the values a flag takes, where they form a list.
+func flagValues(f cli.Flag, configFlag string, pairs func(string) []candidate) ([]candidate, bool) {
+	var out []candidate
+	switch flagName(f) {
+	case "shell":
+		for _, n := range shells.Names() {
+			out = append(out, candidate{n, "dialect"})
+		}
+	case "format":
+		for _, f := range envFormats() {
+			out = append(out, candidate{f.name, f.desc})
+		}
+	case "pair":
+		out = pairs(configFlag)
+	case "config":
+		return nil, true
+	}
+	return out, false
+}
+
+// flagCandidates offers every visible flag by each of its names.
+func flagCandidates(flags []cli.Flag) []candidate {
+	var out []candidate
+	for _, f := range flags {
+		if v, ok := f.(cli.VisibleFlag); ok && !v.IsVisible() {
+			continue
+		}
+		desc := ""
+		if d, ok := f.(cli.DocGenerationFlag); ok {
+			desc, _, _ = strings.Cut(strings.ReplaceAll(d.GetUsage(), "`", ""), " (") // the defaults are for --help
+		}
+		for _, n := range f.Names() {
+			dash := "--"
+			if len(n) == 1 {
+				dash = "-"
+			}
+			out = append(out, candidate{dash + n, desc})
+		}
+	}
+	return out
+}
+
+// pairCandidates lists the config's pairs; a config that cannot be read
+// offers none (completion has nowhere to say why).
+func pairCandidates(loc config.Location) []candidate {
+	cfg, err := config.Load(loc)
+	if err != nil {
+		return nil
+	}
+	out := make([]candidate, 0, len(cfg.Pairs))
+	for _, p := range cfg.Pairs {
+		out = append(out, candidate{p.Name, "[" + p.Source + "] → [" + p.Target + "]"})
+	}
+	return out
+}
+
+func findFlag(name string, lists ...[]cli.Flag) cli.Flag {
+	for _, flags := range lists {
+		for _, f := range flags {
+			if slices.Contains(f.Names(), name) {
+				return f
+			}
+		}
+	}
+	return nil
+}
+
+func flagName(f cli.Flag) string { return f.Names()[0] }
+
+func takesValue(f cli.Flag) bool {
+	v, ok := f.(interface{ TakesValue() bool })
+	return ok && v.TakesValue()
+}

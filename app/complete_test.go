@@ -1,0 +1,119 @@
+package app
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestComplete drives `aws-mfa __complete` as the hooks do, through Run:
+// the words typed after aws-mfa, the last one being completed.
+func TestComplete(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.toml")
+	os.WriteFile(cfg, []byte("[pair.work]\nsource = \"aws-mfa\"\ntarget = \"work\"\n\n[pair.play]\nsource = \"p-src\"\ntarget = \"p\"\n"), 0o600)
+	other := filepath.Join(dir, "other.toml")
+	os.WriteFile(other, []byte("[pair.elsewhere]\nsource = \"a\"\ntarget = \"b\"\n"), 0o600)
+	bad := filepath.Join(dir, "bad.toml")
+	os.WriteFile(bad, []byte("[pair.x\n"), 0o600)
+
+	for _, c := range []struct {
+		args []string
+		code int
+		has  []string // words that must be offered
+		not  []string // words that must not be
+	}{
+		{args: []string{""}, has: []string{"env", "exec", "status", "hook", "setup", "doctor"}, not: []string{"__complete", "help", "h"}},
+		{args: []string{"st"}, has: []string{"status"}},
+		{args: []string{"env", ""}, not: []string{"h", "help", "env"}},
+		{args: []string{"env", "--"}, has: []string{"--no-write", "--cached", "--unset", "--shell", "--format", "--pair", "-p", "--timeout"}},
+		{args: []string{"-"}, has: []string{"--pair", "--force", "--version"}, not: []string{"--shell", "--no-write"}},
+		{args: []string{"env", "--shell", ""}, has: []string{"bash", "fish", "tcsh", "nu", "cmd", "dotenv"}},
+		{args: []string{"env", "--shell", "=", ""}, has: []string{"bash"}}, // bash splits --shell=
+		{args: []string{"env", "--format", ""}, has: []string{"shell", "json", "dotenv"}, not: []string{"bash"}},
+		{args: []string{"hook", ""}, has: []string{"bash", "zsh", "sh", "fish", "tcsh", "csh", "elvish", "xonsh", "nu", "pwsh"}, not: []string{"cmd", "dotenv"}},
+		{args: []string{"hook", "bash", ""}, not: []string{"bash", "zsh"}},
+		{args: []string{"-p", ""}, has: []string{"work", "play"}},
+		{args: []string{"status", "--pair", "w"}, has: []string{"work", "play"}}, // the shell filters
+		{args: []string{"--config", other, "-p", ""}, has: []string{"elsewhere"}, not: []string{"work"}},
+		{args: []string{"env", "--config=" + other, "-p", ""}, has: []string{"elsewhere"}},
+		{args: []string{"--config", bad, "-p", ""}, not: []string{"work", "x"}},
+		{args: []string{"-p", "work", "env", "--sh"}, has: []string{"--shell"}}, // options before the subcommand
+		{args: []string{"--duration", "env", ""}, has: []string{"env"}},         // "env" was --duration's value
+		{args: []string{"--config", ""}, code: exitFiles},
+		{args: []string{"exec", "--", "l"}, code: exitFiles},
+		{args: []string{"exec", ""}, code: exitFiles},
+		{args: []string{"env", "123456", ""}},
+	} {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			sys := System{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string {
+				if k == "AWS_MFA_CONFIG" {
+					return cfg
+				}
+				return ""
+			}}
+			code := Run(append([]string{"aws-mfa", "__complete"}, c.args...), sys)
+			if code != c.code {
+				t.Fatalf("exit %d, want %d; %s", code, c.code, stderr.String())
+			}
+			var words []string
+			for _, line := range strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n") {
+				w, _, _ := strings.Cut(line, "\t")
+				words = append(words, w)
+			}
+			for _, w := range c.has {
+				if !slices.Contains(words, w) {
+					t.Errorf("%q not offered in %q", w, words)
+				}
+			}
+			for _, w := range c.not {
+				if slices.Contains(words, w) {
+					t.Errorf("%q offered", w)
+				}
+			}
+			if code == exitFiles && stdout.Len() > 0 {
+				t.Errorf("files, and words too: %q", stdout.String())
+			}
+		})
+	}
+}
+
+// TestCompleteOffersEveryFlag: every visible flag of every command, by each
+// of its names, with a description, so the lists cannot fall behind.
+func TestCompleteOffersEveryFlag(t *testing.T) {
+	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }})
+	for _, cmd := range a.VisibleCommands() {
+		var stdout bytes.Buffer
+		sys := System{Stdout: &stdout, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }}
+		if code := Run([]string{"aws-mfa", "__complete", cmd.Name, "-"}, sys); code != 0 {
+			t.Fatalf("%s: exit %d", cmd.Name, code)
+		}
+		for _, f := range cmd.Flags {
+			for _, n := range f.Names() {
+				dash := "--"
+				if len(n) == 1 {
+					dash = "-"
+				}
+				if !strings.Contains(stdout.String(), "\n"+dash+n+"\t") && !strings.HasPrefix(stdout.String(), dash+n+"\t") {
+					t.Errorf("%s: %s%s not offered with a description", cmd.Name, dash, n)
+				}
+			}
+		}
+	}
+}
+
+// TestCompletedFormatsAreAccepted: each --format that completion offers is
+// one env knows.
+func TestCompletedFormatsAreAccepted(t *testing.T) {
+	for _, f := range append(envFormats(), struct{ name, desc string }{"yaml", "(not a format: the check's control)"}) {
+		sys, stderr, _ := testSystem(t, t.TempDir())
+		Run([]string{"aws-mfa", "env", "--format", f.name, "--unset", "--shell", "bash"}, sys)
+		if unknown := strings.Contains(stderr.String(), "unknown --format"); unknown != (f.name == "yaml") {
+			t.Errorf("--format %s: %s", f.name, stderr.String())
+		}
+	}
+}
