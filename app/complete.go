@@ -26,6 +26,7 @@ func completeCommand(sys System) *cli.Command {
 	return &cli.Command{
 		Name:            "__complete",
 		Hidden:          true,
+		HideHelp:        true, // else urfave/cli answers `__complete help …` with help
 		SkipFlagParsing: true,
 		Action: func(c *cli.Context) error {
 			cands, files := completions(c.App, c.Args().Slice(), func(configFlag string) []candidate {
@@ -105,7 +106,7 @@ func completions(app *cli.App, args []string, pairs func(configFlag string) []ca
 		return flagCandidates(flags), false
 	}
 	switch {
-	case cmd == nil && positional == 0:
+	case cmd == nil && positional == 0, cmd != nil && cmd.Name == "help" && positional == 0:
 		for _, c := range app.VisibleCommands() {
 			cands = append(cands, candidate{c.Name, c.Usage})
 		}

@@ -26,8 +26,9 @@ func TestComplete(t *testing.T) {
 		has  []string // words that must be offered
 		not  []string // words that must not be
 	}{
-		{args: []string{""}, has: []string{"env", "exec", "status", "hook", "setup", "doctor"}, not: []string{"__complete", "help", "h"}},
+		{args: []string{""}, has: []string{"env", "exec", "status", "hook", "setup", "doctor"}, not: []string{"__complete"}},
 		{args: []string{"st"}, has: []string{"status"}},
+		{args: []string{"help", ""}, has: []string{"env", "hook"}},
 		{args: []string{"env", ""}, not: []string{"h", "help", "env"}},
 		{args: []string{"env", "--"}, has: []string{"--no-write", "--cached", "--unset", "--shell", "--format", "--pair", "-p", "--timeout"}},
 		{args: []string{"-"}, has: []string{"--pair", "--force", "--version"}, not: []string{"--shell", "--no-write"}},
