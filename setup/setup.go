@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"regexp"
 	"strings"
@@ -259,8 +260,15 @@ func pairDefined(data []byte, name string) bool {
 
 // writeBackup keeps the file's current bytes beside it, private.
 func writeBackup(path string, data []byte, now time.Time) (string, error) {
-	backup := path + ".aws-mfa-backup-" + now.UTC().Format("20060102T150405Z")
+	stamp := path + ".aws-mfa-backup-" + now.UTC().Format("20060102T150405Z")
+	backup := stamp
 	f, err := os.OpenFile(backup, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	// Two setups within a second share a stamp: the later backup gets the
+	// next free -N suffix, and no backup is ever overwritten.
+	for n := 1; errors.Is(err, fs.ErrExist) && n < maxBackupsPerSecond; n++ {
+		backup = fmt.Sprintf("%s-%d", stamp, n)
+		f, err = os.OpenFile(backup, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	}
 	if err != nil {
 		return "", fmt.Errorf("back up %s: %w", path, err)
 	}
@@ -274,6 +282,9 @@ func writeBackup(path string, data []byte, now time.Time) (string, error) {
 	}
 	return backup, f.Close()
 }
+
+// maxBackupsPerSecond bounds the search for a free backup name.
+const maxBackupsPerSecond = 100
 
 var secretLine = regexp.MustCompile(`(?mi)^(\s*(aws_secret_access_key|aws_session_token|aws_security_token)\s*[=:]\s*)\S.*$`)
 var keyID = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{12,}\b`)
