@@ -200,14 +200,14 @@ func doctorCommand(sys System) *cli.Command {
 				Getenv: sys.Getenv,
 				Now:    sys.Now(),
 			})
-			bad := 0
+			bad, paint := 0, colours(sys)
 			for _, f := range findings {
 				if f.OK {
-					fmt.Fprintf(sys.Stdout, "ok    %s\n", f.What)
+					fmt.Fprintf(sys.Stdout, "%s    %s\n", paint(green, "ok"), f.What)
 					continue
 				}
 				bad++
-				fmt.Fprintf(sys.Stdout, "FIX   %s\n      → %s\n", f.What, f.Fix)
+				fmt.Fprintf(sys.Stdout, "%s   %s\n      → %s\n", paint(red, "FIX"), f.What, f.Fix)
 			}
 			if bad > 0 {
 				return cli.Exit("", ExitFailure)

@@ -46,15 +46,20 @@ func statusCommand(sys System) *cli.Command {
 				_, err = fmt.Fprintf(sys.Stdout, "%s\n", b)
 				return err
 			}
+			paint := colours(sys)
 			w := tabwriter.NewWriter(sys.Stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "PAIR\tSOURCE → TARGET\tSTATE\tLEFT")
 			for _, r := range rows {
-				state, left := r.State, "-"
+				state, left, colour := r.State, "-", red
 				switch r.State {
 				case "valid":
 					state, left = "valid until "+r.exp.In(sys.Now().Location()).Format("Mon 2 Jan 15:04 MST"), Left(time.Duration(r.SecondsLeft)*time.Second)
+					colour = green
+					if time.Duration(r.SecondsLeft)*time.Second < soon {
+						colour = yellow
+					}
 				case "never":
-					state = "never obtained"
+					state, colour = "never obtained", plain
 				}
 				source := r.Source
 				if r.Base != "" {
@@ -63,7 +68,7 @@ func statusCommand(sys System) *cli.Command {
 						state += "; renews from " + r.Base + " with no code"
 					}
 				}
-				fmt.Fprintf(w, "%s\t%s → %s\t%s\t%s\n", r.Pair, source, r.Target, state, left)
+				fmt.Fprintf(w, "%s\t%s → %s\t%s\t%s\n", r.Pair, source, r.Target, paint(colour, state), left)
 			}
 			return w.Flush()
 		},
