@@ -44,6 +44,9 @@ type System struct {
 	// Args0 is the name aws-mfa was run as; Executable its binary's path.
 	Args0      string
 	Executable func() (string, error)
+	// WaitDelay is how long STS may take before a terminal shows that
+	// aws-mfa is waiting; 0 means half a second.
+	WaitDelay time.Duration
 	// TTY opens the terminal for questions, apart from stdin and stdout.
 	TTY func() (io.ReadWriteCloser, error)
 }

@@ -31,6 +31,7 @@ type rig struct {
 	terminal map[string]bool // "stdin", "stdout", "stderr"
 	creds    string
 	tty      *recordingTTY
+	wait     time.Duration // System.WaitDelay
 }
 
 func newRig(t *testing.T, creds string) *rig {
@@ -77,6 +78,7 @@ func (r *rig) run(input string, args ...string) (stdout, stderr string, code int
 		ParentProcess: func() string { return "" },
 		Exec:          func(string, []string, []string) error { return nil },
 		Args0:         "aws-mfa",
+		WaitDelay:     r.wait,
 		Executable:    func() (string, error) { return "/bin/aws-mfa", nil },
 		TTY: func() (io.ReadWriteCloser, error) {
 			if !r.terminal["stdin"] {
@@ -191,5 +193,36 @@ func TestCachedIsSilent(t *testing.T) {
 	}
 	if r.emu.Requests() != 1 {
 		t.Errorf("%d requests", r.emu.Requests())
+	}
+}
+
+// TestWaitingForSTS: a terminal is told that aws-mfa waits for STS, and
+// the line is erased when the answer (or the timeout) comes; a pipe never
+// sees it, nor does a run that needs no request.
+func TestWaitingForSTS(t *testing.T) {
+	const msg, erase = "\raws-mfa: waiting for STS…", "\r\x1b[K"
+	for _, terminal := range []bool{true, false} {
+		r := newRig(t, aliceProfile)
+		r.wait = time.Nanosecond // no sleep in the test: the request hangs until the timeout
+		r.terminal["stderr"] = terminal
+		r.emu.SetFault(stsemu.Hang)
+		_, stderr, code := r.run("", "--timeout", "1s", "314159")
+		i, j := strings.Index(stderr, msg), strings.Index(stderr, erase)
+		if code != 1 {
+			t.Fatalf("exit %d: %q", code, stderr)
+		}
+		if terminal && (i < 0 || j < i || !strings.HasPrefix(stderr[j+len(erase):], "aws-mfa: ")) {
+			t.Errorf("terminal: %q; want the message, erased before the error", stderr)
+		}
+		if !terminal && strings.ContainsAny(stderr, "\r\x1b") {
+			t.Errorf("pipe: %q", stderr)
+		}
+	}
+	r := newRig(t, aliceProfile)
+	r.wait = time.Nanosecond
+	r.terminal["stderr"] = true
+	r.run("", "314159")
+	if _, stderr, _ := r.run("", "314159"); strings.Contains(stderr, "waiting") {
+		t.Errorf("a cached run waited: %q", stderr)
 	}
 }

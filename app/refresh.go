@@ -18,8 +18,22 @@ func obtain(c *cli.Context, sys System, req exporter.Request, code string, pair 
 	if err != nil {
 		return nil, err
 	}
+	// Once the code is in hand, the requests that carry it may take a
+	// while: a terminal is told so.
+	var wait *waiting
+	token := d.Token
+	d.Token = func(serial string) (string, error) {
+		code, err := token(serial)
+		if err == nil {
+			wait.stop()
+			wait = startWaiting(sys)
+		}
+		return code, err
+	}
 	for {
 		res, err := exporter.Obtain(c.Context, req, d)
+		wait.stop()
+		wait = nil
 		if !ask.again(err) {
 			return res, err
 		}
