@@ -119,6 +119,32 @@ func TestScript(t *testing.T) {
 				ts.Check(err)
 				ts.Value(emuKey{}).(*stsemu.Server).SetNow(func() time.Time { return time.Now().Add(off) })
 			},
+			// doctor-fixes: run every command the last doctor output suggests
+			// (a "→ " line that is a command, CODE standing for a valid
+			// code) with sh, in order; each must succeed.
+			"doctor-fixes": func(ts *testscript.TestScript, neg bool, args []string) {
+				ran := 0
+				for _, line := range strings.Split(ts.ReadFile("stdout"), "\n") {
+					fix, ok := strings.CutPrefix(strings.TrimSpace(line), "→ ")
+					if !ok {
+						continue
+					}
+					fix, _, _ = strings.Cut(fix, " (") // an explanation after the command
+					if !strings.HasPrefix(fix, "aws-mfa ") && !strings.HasPrefix(fix, "chmod ") && !strings.HasPrefix(fix, "eval ") {
+						ts.Logf("not a command: %s", fix)
+						continue
+					}
+					fix = strings.ReplaceAll(fix, "CODE", alice.Code)
+					ts.Logf("fix: %s", fix)
+					if err := ts.Exec("sh", "-c", fix); err != nil {
+						ts.Fatalf("doctor's fix %q failed: %v\n%s", fix, err, ts.ReadFile("stderr"))
+					}
+					ran++
+				}
+				if want, _ := strconv.Atoi(args[0]); ran != want {
+					ts.Fatalf("ran %d fixes, want %d", ran, want)
+				}
+			},
 			// exits N CMD ARGS...: run CMD and check its exit status is N.
 			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
 				want, _ := strconv.Atoi(args[0])

@@ -102,9 +102,11 @@ func runSetup(c *cli.Context, sys System) error {
 	}
 	code := c.String("token")
 	if code == "" && ask != nil {
-		if code, err = ask.line("MFA code for a first refresh now (Enter to skip): "); err != nil {
+		if code, err = ask.line("MFA code for a first refresh now (Enter to skip): "); err != nil && !ask.noTTY {
 			return err
 		}
+		// Without a terminal the question is skipped, as Enter would:
+		// setup is done, and the next step is printed.
 	}
 	if strings.TrimSpace(code) == "" {
 		fmt.Fprintf(sys.Stderr, "aws-mfa: set up; run `aws-mfa%s CODE` to get a session\n", pairArg(req.Pair))
@@ -134,15 +136,17 @@ func pairArg(pair string) string {
 // asker asks questions on the terminal: text to stderr, answers from the
 // terminal itself, so that pipes are left alone.
 type asker struct {
-	sys System
-	tty *bufio.Reader
-	c   interface{ Close() error }
+	sys   System
+	noTTY bool // the terminal could not be opened
+	tty   *bufio.Reader
+	c     interface{ Close() error }
 }
 
 func (a *asker) line(question string) (string, error) {
 	if a.tty == nil {
 		f, err := a.sys.TTY()
 		if err != nil {
+			a.noTTY = true
 			return "", usage("setup needs a terminal to ask (%v); pass --yes, and --serial or -t as needed", err)
 		}
 		a.tty, a.c = bufio.NewReader(f), f

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws-mfa/aws-mfa/config"
@@ -44,7 +45,7 @@ func Doctor(c Checkup) []Finding {
 
 	path := c.Paths.Credentials
 	if st, err := os.Stat(path); err == nil && st.Mode().Perm()&0o077 != 0 {
-		add(false, fmt.Sprintf("%s is readable by others (mode %v)", path, st.Mode().Perm()), "chmod 600 "+path)
+		add(false, fmt.Sprintf("%s is readable by others (mode %v)", path, st.Mode().Perm()), shellWords([]string{"chmod", "600", path}))
 	}
 	creds, err := credfile.Read(path)
 	switch {
@@ -65,26 +66,26 @@ func Doctor(c Checkup) []Finding {
 		pairs = []config.Pair{p}
 	}
 	for _, p := range pairs {
-		out = append(out, checkPair(creds, p, c.Now)...)
+		out = append(out, checkPair(creds, p, c)...)
 	}
 	return append(out, checkEnv(c)...)
 }
 
-func checkPair(creds *credfile.File, p config.Pair, now time.Time) []Finding {
+func checkPair(creds *credfile.File, p config.Pair, c Checkup) []Finding {
 	var out []Finding
 	add := func(ok bool, what, fix string) { out = append(out, Finding{ok, what, fix}) }
 	name := fmt.Sprintf("pair %s: ", p.Name)
 	if p.SourcePair != "" {
 		// Chained: no source profile; its base pair is checked on its own.
 		add(true, name+"chained from pair "+p.SourcePair+" (source_pair); renewed from its session", "")
-		return append(out, checkTarget(creds, p, now)...)
+		return append(out, checkTarget(creds, p, c)...)
 	}
 	sc := creds.Credentials(p.Source)
 	switch {
 	case p.Keyring != "":
 		out = append(out, checkKeyring(creds, p)...)
 	case creds.Section(p.Source) == nil:
-		add(false, name+"no ["+p.Source+"] profile", "aws-mfa setup"+pairFlag(p))
+		add(false, name+"no ["+p.Source+"] profile", setupCommand(p))
 		return out
 	case sc.AccessKeyID == "" || sc.SecretAccessKey == "":
 		add(false, name+"["+p.Source+"] lacks long-term keys", "aws configure --profile "+p.Source)
@@ -94,19 +95,20 @@ func checkPair(creds *credfile.File, p config.Pair, now time.Time) []Finding {
 		add(true, name+"["+p.Source+"] holds long-term keys "+exporter.MaskKey(sc.AccessKeyID), "")
 	}
 	if serial, _ := creds.Value(p.Source, "mfa_serial"); p.Serial == "" && serial == "" {
-		add(false, name+"["+p.Source+"] has no mfa_serial", "aws-mfa setup"+pairFlag(p))
+		add(false, name+"["+p.Source+"] has no mfa_serial", setupCommand(p))
 	}
-	return append(out, checkTarget(creds, p, now)...)
+	return append(out, checkTarget(creds, p, c)...)
 }
 
 // checkTarget looks at what a pair's target profile holds.
-func checkTarget(creds *credfile.File, p config.Pair, now time.Time) []Finding {
+func checkTarget(creds *credfile.File, p config.Pair, c Checkup) []Finding {
+	now := c.Now
 	var out []Finding
 	add := func(ok bool, what, fix string) { out = append(out, Finding{ok, what, fix}) }
 	name := fmt.Sprintf("pair %s: ", p.Name)
-	code := " CODE"
+	code := []string{"CODE"}
 	if p.SourcePair != "" {
-		code = "" // renewed from its base's session; a code only if that has expired too
+		code = nil // renewed from its base's session; a code only if that has expired too
 	}
 	tc := creds.Credentials(p.Target)
 	_, only := creds.OnlyCopy(p.Target)
@@ -116,14 +118,14 @@ func checkTarget(creds *credfile.File, p config.Pair, now time.Time) []Finding {
 	case creds.HoldsLongTermKeys(p.Target) && !only:
 		add(true, name+"["+p.Target+"] still holds long-term keys also kept in another profile; the first refresh replaces them", "")
 	case creds.HoldsLongTermKeys(p.Target):
-		add(false, name+"["+p.Target+"] holds long-term keys, which a refresh would replace", "aws-mfa setup"+pairFlag(p)+" (copies them to ["+p.Source+"] first)")
+		add(false, name+"["+p.Target+"] holds long-term keys, which a refresh would replace", setupCommand(p)+" (copies them to ["+p.Source+"] first)")
 	default:
 		s, ok := creds.Session(p.Target)
 		switch {
 		case !ok:
-			add(false, name+"["+p.Target+"] has a session without a readable expiration", "aws-mfa --force"+pairFlag(p)+code)
+			add(false, name+"["+p.Target+"] has a session without a readable expiration", refreshCommand(c, p, append([]string{"--force"}, code...)...))
 		case !s.Expiration.After(now):
-			add(false, name+"["+p.Target+"] session expired "+s.Expiration.Format(time.RFC3339), "aws-mfa"+pairFlag(p)+code)
+			add(false, name+"["+p.Target+"] session expired "+s.Expiration.Format(time.RFC3339), refreshCommand(c, p, code...))
 		default:
 			add(true, name+"["+p.Target+"] session valid until "+s.Expiration.Format(time.RFC3339), "")
 		}
@@ -136,6 +138,59 @@ func pairFlag(p config.Pair) string {
 		return ""
 	}
 	return " -p " + p.Name
+}
+
+// setupCommand is the setup that mends p's source profile: it copies the
+// long-term keys from the target if need be and records the device. It
+// names the profiles itself (setup's -p adds a pair to the config, which
+// p already is) and the pair's serial, so that IAM need not be asked.
+func setupCommand(p config.Pair) string {
+	args := []string{"aws-mfa", "setup"}
+	if p.Source != config.BuiltinSource || p.Target != config.BuiltinTarget {
+		args = append(args, "--source", p.Source, "--target", p.Target)
+	}
+	if p.Serial != "" {
+		args = append(args, "--serial", p.Serial)
+	}
+	return shellWords(args)
+}
+
+// refreshCommand is the refresh of p with args, reading the same config
+// doctor read: a --config flag is repeated (AWS_MFA_CONFIG is still set
+// in the shell that ran doctor).
+func refreshCommand(c Checkup, p config.Pair, args ...string) string {
+	cmd := []string{"aws-mfa"}
+	if c.Config.By == "--config" {
+		cmd = append(cmd, "--config", c.Config.Path)
+	}
+	if p.Name != config.BuiltinName {
+		cmd = append(cmd, "-p", p.Name)
+	}
+	return shellWords(append(cmd, args...))
+}
+
+// shellWords joins args as a POSIX shell reads them back, quoting any
+// word with a character outside a plain set.
+func shellWords(args []string) string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = a
+		if a == "" || strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@+,") != "" {
+			out[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// applyEnv is the command that applies `aws-mfa env ARGS` to the shell:
+// with the hook loaded its wrapper does, else eval must (and inside the
+// hook's wrapper an eval of $(…) would apply nothing).
+func applyEnv(c Checkup, args ...string) string {
+	cmd := append([]string{"aws-mfa", "env"}, args...)
+	if c.Getenv("AWS_MFA_SHELL") != "" {
+		return shellWords(cmd)
+	}
+	return `eval "$(` + shellWords(cmd) + `)"`
 }
 
 func checkEnv(c Checkup) []Finding {
@@ -151,9 +206,9 @@ func checkEnv(c Checkup) []Finding {
 	exp, err := strconv.ParseInt(c.Getenv("AWS_MFA_EXPIRY"), 10, 64)
 	switch {
 	case err != nil:
-		out = append(out, Finding{false, "AWS_ACCESS_KEY_ID is set in this shell and shadows the credentials file for every AWS tool", "unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN, or aws-mfa env --unset"})
+		out = append(out, Finding{false, "AWS_ACCESS_KEY_ID is set in this shell and shadows the credentials file for every AWS tool", applyEnv(c, "--unset")})
 	case time.Unix(exp, 0).Before(c.Now):
-		out = append(out, Finding{false, "this shell holds an expired aws-mfa session that shadows the credentials file", "aws-mfa env --unset, or aws-mfa env CODE"})
+		out = append(out, Finding{false, "this shell holds an expired aws-mfa session that shadows the credentials file", applyEnv(c, "CODE")})
 	}
 	return out
 }
