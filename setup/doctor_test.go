@@ -39,8 +39,8 @@ func TestDoctor(t *testing.T) {
 		{name: "chained, healthy", creds: healthy, env: map[string]string{"AWS_MFA_SHELL": "zsh"}, config: chained},
 		{name: "chained, expired", creds: healthy + "[prod]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\naws_session_token = t\nexpiration = 2026-11-27T13:00:00Z\n", config: chained, problem: "[prod] session expired", fix: "aws-mfa -p prod"},
 		{name: "bad config", creds: healthy, config: "[pair.x]\nsorce = \"a\"\n", problem: "unknown key sorce", fix: "fix the config"},
-		{name: "stale env", creds: healthy, env: map[string]string{"AWS_ACCESS_KEY_ID": "AKIAOLD"}, problem: "shadows the credentials file", fix: "unset AWS_ACCESS_KEY_ID"},
-		{name: "expired env", creds: healthy, env: map[string]string{"AWS_ACCESS_KEY_ID": "ASIA", "AWS_MFA_EXPIRY": "1000"}, problem: "expired aws-mfa session", fix: "aws-mfa env --unset"},
+		{name: "stale env", creds: healthy, env: map[string]string{"AWS_ACCESS_KEY_ID": "AKIAOLD"}, problem: "shadows the credentials file", fix: `eval "$(aws-mfa env --unset)"`},
+		{name: "expired env", creds: healthy, env: map[string]string{"AWS_ACCESS_KEY_ID": "ASIA", "AWS_MFA_EXPIRY": "1000"}, problem: "expired aws-mfa session", fix: `eval "$(aws-mfa env CODE)"`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
