@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/internal/peers"
 	"github.com/aws-mfa/aws-mfa/internal/stsemu"
@@ -254,5 +255,58 @@ func TestMotoChain(t *testing.T) {
 	}
 	if again, _ := f.Session("default"); again.SessionToken != base.SessionToken {
 		t.Error("the base was renewed too")
+	}
+}
+
+// TestReadmeManyAccounts: the README's Many accounts example is a valid
+// config whose chains are as the text says, and every credential_process
+// line in its ~/.aws/config names a pair of it and parses as the AWS CLI
+// reads it.
+func TestReadmeManyAccounts(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	section := string(b)[strings.Index(string(b), "## Many accounts"):]
+	section = section[:strings.Index(section[3:], "\n## ")+3]
+	block := func(lang string, nth int) string {
+		parts := strings.Split(section, "```"+lang+"\n")
+		if len(parts) <= nth {
+			t.Fatalf("no %s block %d in Many accounts", lang, nth)
+		}
+		return parts[nth][:strings.Index(parts[nth], "```")]
+	}
+	cfg, err := config.Parse("config.toml", []byte(block("toml", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"prod": "identity prod", "staging": "identity staging", "prod-audit": "identity prod prod-audit"} {
+		p, err := cfg.Select(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chain, _ := cfg.Chain(p)
+		var got []string
+		for _, l := range chain {
+			got = append(got, l.Name)
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("%s: chain %v, want %s", name, got, want)
+		}
+	}
+	awsConfig, err := credfile.Parse([]byte(block("ini", 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, profile := range []string{"prod", "staging", "prod-audit"} {
+		cp, _ := awsConfig.Value("profile "+profile, "credential_process")
+		args := strings.Fields(cp)
+		if len(args) != 6 || args[1] != "env" || args[2] != "--format" || args[3] != "json" || args[4] != "-p" {
+			t.Fatalf("[profile %s] credential_process = %q", profile, cp)
+		}
+		p, err := cfg.Select(args[5])
+		if err != nil || p.Target == profile {
+			t.Errorf("[profile %s] runs pair %s (%v): it must exist and write another profile", profile, args[5], err)
+		}
 	}
 }
