@@ -27,7 +27,7 @@ func (f *File) Edit(section string, set []KV, remove []string) ([]byte, error) {
 }
 
 // edit is Edit, also returning the parsed result.
-func (f *File) edit(section string, set []KV, remove []string) ([]byte, *File, error) {
+func (f *File) edit(section string, set []KV, remove []string) ([]byte, *Section, error) {
 	if err := ValidName(section); err != nil {
 		return nil, nil, err
 	}
@@ -178,13 +178,16 @@ func leadingSpace(line string) string {
 	return line[:len(line)-len(strings.TrimLeftFunc(line, pySpace))]
 }
 
-// verify parses out and checks that it differs from f only as asked:
-// every other section and key has the same value, in the same order.
-func (f *File) verify(out string, section string, set []KV, remove []string) (*File, error) {
-	g, err := parse(out)
-	if err != nil {
-		return nil, fmt.Errorf("the edited file would not parse: %w", err)
-	}
+// verify checks that out differs from f only as asked, without parsing
+// all of it again: every byte before the edited section and from the next
+// section's header on is unchanged, and the edited part, parsed together
+// with that next header (so that a line the edit leaves at the end of the
+// section cannot swallow it as a continuation), holds the target section
+// with the keys set, the keys removed gone, every other key unchanged, and
+// then the next section. The parser's state at a section header does not
+// depend on what came before, so the untouched parts parse as before.
+// It returns the edited section as parsed.
+func (f *File) verify(out string, section string, set []KV, remove []string) (*Section, error) {
 	want := map[string]string{}
 	for _, kv := range set {
 		want[strings.ToLower(kv.Key)] = kv.Value
@@ -193,39 +196,68 @@ func (f *File) verify(out string, section string, set []KV, remove []string) (*F
 	for _, k := range remove {
 		gone[strings.ToLower(k)] = true
 	}
-	if len(g.sections) != len(f.sections)+boolInt(f.Section(section) == nil) {
+	s := f.Section(section)
+	prefix, suffix, next := len(f.data), 0, ""
+	if s != nil {
+		prefix = f.offset(s.header)
+		if n := f.next(s); n != nil {
+			suffix = len(f.data) - f.offset(n.header)
+			next = n.Name
+		}
+	}
+	if len(out) < prefix+suffix || out[:prefix] != f.data[:prefix] || out[len(out)-suffix:] != f.data[len(f.data)-suffix:] {
+		return nil, errors.New("the edit would change lines outside [" + section + "]")
+	}
+	part := out[prefix : len(out)-suffix]
+	if s == nil && f.data != "" && !strings.HasSuffix(f.data, "\n") {
+		// The last line only gains its line ending.
+		if !strings.HasPrefix(part, "\n") && !strings.HasPrefix(part, "\r\n") {
+			return nil, errors.New("the edit would change the last line")
+		}
+	}
+	if next != "" {
+		part += f.lines[f.next(s).header]
+	}
+	g, err := parse(part)
+	if err != nil {
+		return nil, fmt.Errorf("the edited file would not parse: %w", err)
+	}
+	var names []string
+	for _, gs := range g.sections {
+		names = append(names, gs.Name)
+	}
+	wantNames := []string{section}
+	if next != "" {
+		wantNames = append(wantNames, next)
+	}
+	if s == nil && len(g.sections) > 0 && g.sections[0].Name != section {
+		return nil, errors.New("the edit appended the wrong section")
+	}
+	if !slices.Equal(names, wantNames) {
 		return nil, errors.New("the edit would add or lose a section")
 	}
-	for i, gs := range g.sections {
-		if i >= len(f.sections) {
-			if gs.Name != section {
-				return nil, errors.New("the edit appended the wrong section")
-			}
-			continue
-		}
-		fs := f.sections[i]
-		if fs.Name != gs.Name {
-			return nil, fmt.Errorf("the edit would change section [%s]", fs.Name)
-		}
-		for _, o := range fs.options {
+	t := g.sections[0]
+	n := 0
+	if s != nil {
+		for _, o := range s.options {
 			_, owned := want[o.key]
-			if fs.Name == section && (owned || gone[o.key]) {
+			if owned || gone[o.key] {
 				continue
 			}
-			if gs.option(o.key) == nil || gs.Get(o.key) != o.value {
-				return nil, fmt.Errorf("the edit would change %s in [%s]", o.key, fs.Name)
+			n++
+			if to := t.option(o.key); to == nil || to.value != o.value {
+				return nil, fmt.Errorf("the edit would change %s in [%s]", o.key, section)
 			}
 		}
-		if fs.Name != section && len(gs.options) != len(fs.options) {
-			return nil, fmt.Errorf("the edit would add keys to [%s]", fs.Name)
-		}
+	}
+	if len(t.options) != n+len(want) {
+		return nil, fmt.Errorf("the edit would add or lose keys in [%s]", section)
 	}
 	if err := iniAgrees(g.sectionText(section), section, want); err != nil {
 		return nil, err
 	}
-	t := g.Section(section)
 	for k, v := range want {
-		if t.Get(k) != v || !t.Has(k) {
+		if o := t.option(k); o == nil || o.value != v {
 			return nil, fmt.Errorf("the edit did not set %s in [%s]", k, section)
 		}
 	}
@@ -234,16 +266,28 @@ func (f *File) verify(out string, section string, set []KV, remove []string) (*F
 			return nil, fmt.Errorf("the edit did not remove %s from [%s]", k, section)
 		}
 	}
-	return g, nil
+	return t, nil
 }
 
-func (f *File) size() int {
+// offset returns the byte offset of line i in f.data.
+func (f *File) offset(i int) int {
 	n := 0
-	for _, l := range f.lines {
+	for _, l := range f.lines[:i] {
 		n += len(l)
 	}
 	return n
 }
+
+// next returns the section after s, or nil.
+func (f *File) next(s *Section) *Section {
+	i := slices.Index(f.sections, s)
+	if i < 0 || i+1 >= len(f.sections) {
+		return nil
+	}
+	return f.sections[i+1]
+}
+
+func (f *File) size() int { return len(f.data) }
 
 func boolInt(b bool) int {
 	if b {

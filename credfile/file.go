@@ -145,6 +145,13 @@ type Writer struct {
 // result. A missing file is passed to edit as an empty one. Symlinks are
 // followed, so a linked file stays linked and its target is updated.
 func (w Writer) Update(path string, edit func(*File) ([]byte, error)) error {
+	return w.UpdateParsed(path, nil, edit)
+}
+
+// UpdateParsed is Update for a caller that has read and parsed the file
+// before taking the lock: when the file still holds the same bytes, prev
+// is handed to edit instead of parsing them again.
+func (w Writer) UpdateParsed(path string, prev *File, edit func(*File) ([]byte, error)) error {
 	return w.locked(path, func(real string) error {
 		f := &File{}
 		data, err := readFile(real)
@@ -152,6 +159,8 @@ func (w Writer) Update(path string, edit func(*File) ([]byte, error)) error {
 		case errors.Is(err, ErrNotFound):
 		case err != nil:
 			return err
+		case prev != nil && len(prev.lines) > 0 && string(data) == prev.data:
+			f = prev
 		default:
 			if f, err = Parse(data); err != nil {
 				return fmt.Errorf("%s: %w", path, err)

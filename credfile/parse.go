@@ -22,6 +22,7 @@ var ErrUnreadable = errors.New("unreadable file")
 // File is a parsed credentials or config file. It keeps the raw lines so
 // that edits can be made without touching anything else.
 type File struct {
+	data     string   // the file as read
 	lines    []string // raw lines, each with its line ending ("\n", "\r\n" or none for the last)
 	sections []*Section
 	byName   map[string]*Section
@@ -65,7 +66,7 @@ func parse(data string) (*File, error) {
 	if !utf8.ValidString(data) {
 		return nil, fmt.Errorf("%w: not UTF-8 text (binary, or saved in another encoding); save it as UTF-8", ErrUnreadable)
 	}
-	f := &File{crlf: strings.Contains(data, "\r\n"), byName: map[string]*Section{}}
+	f := &File{data: data, crlf: strings.Contains(data, "\r\n"), byName: make(map[string]*Section, strings.Count(data, "\n[")+1)}
 	f.lines = splitLines(data)
 
 	var (
@@ -74,6 +75,10 @@ func parse(data string) (*File, error) {
 		indentLevel = 0
 		blanks      = 0 // blank lines inside a value, kept if it continues
 		slab        []option
+		// ptrs holds every section's option pointers back to back, so that
+		// a section's list is a window on it rather than its own allocation.
+		ptrs     = make([]*option, 0, len(f.lines))
+		curStart = 0
 	)
 	for i, raw := range f.lines {
 		line := strings.TrimSuffix(strings.TrimSuffix(raw, "\n"), "\r")
@@ -107,6 +112,7 @@ func parse(data string) (*File, error) {
 				return nil, fmt.Errorf("%w: section [%s] appears twice (lines %d and %d), which the AWS CLI cannot parse; merge them", ErrUnreadable, name, first.header+1, i+1)
 			}
 			cur = &Section{Name: name, header: i}
+			curStart = len(ptrs)
 			f.sections = append(f.sections, cur)
 			f.byName[name] = cur
 			curOpt = nil
@@ -123,7 +129,7 @@ func parse(data string) (*File, error) {
 			return nil, fmt.Errorf("%w: key %s appears twice in [%s] (line %d), which the AWS CLI cannot parse; remove one", ErrUnreadable, key, cur.Name, i+1)
 		}
 		if len(slab) == cap(slab) {
-			slab = make([]option, 0, 64) // options in blocks: one allocation per 64
+			slab = make([]option, 0, 256) // options in blocks: one allocation per 256
 		}
 		slab = append(slab, option{
 			key:       key,
@@ -134,7 +140,9 @@ func parse(data string) (*File, error) {
 			indentLen: indentBytes,
 		})
 		curOpt = &slab[len(slab)-1]
-		cur.add(curOpt)
+		ptrs = append(ptrs, curOpt)
+		cur.options = ptrs[curStart:len(ptrs):len(ptrs)]
+		cur.indexLast()
 	}
 	return f, nil
 }
@@ -230,19 +238,37 @@ func sectionName(stripped string) (string, bool) {
 // key is everything before the first "=" or ":", right-trimmed and
 // lower-cased; the value starts after the delimiter and its spaces.
 func splitOption(line string) (key string, valueAt int, ok bool) {
-	start := len(line) - len(strings.TrimLeftFunc(line, pySpace))
-	d := strings.IndexAny(line[start:], "=:")
-	if d < 0 {
+	start := skipSpace(line, 0)
+	d := start
+	for d < len(line) && line[d] != '=' && line[d] != ':' {
+		d++
+	}
+	if d == len(line) {
 		return "", 0, false
 	}
-	d += start
-	key = strings.TrimRightFunc(line[start:d], pySpace)
+	key = line[start:d]
+	for key != "" && (key[len(key)-1] == ' ' || key[len(key)-1] == '\t') {
+		key = key[:len(key)-1]
+	}
+	if key != "" && key[len(key)-1] >= 0x80 {
+		key = strings.TrimRightFunc(key, pySpace) // non-ASCII white space
+	}
 	if key == "" {
 		return "", 0, false
 	}
-	valueAt = d + 1
-	valueAt += len(line[valueAt:]) - len(strings.TrimLeftFunc(line[valueAt:], pySpace))
-	return lower(key), valueAt, true
+	return lower(key), skipSpace(line, d+1), true
+}
+
+// skipSpace returns the index of the first byte from i on that is not
+// white space as Python sees it.
+func skipSpace(line string, i int) int {
+	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		i++
+	}
+	if i < len(line) && line[i] >= 0x80 {
+		i = len(line) - len(strings.TrimLeftFunc(line[i:], pySpace))
+	}
+	return i
 }
 
 // lower is strings.ToLower without the copy for keys that are already lower.
@@ -256,7 +282,7 @@ func lower(s string) string {
 }
 
 // Bytes returns the file as it was read.
-func (f *File) Bytes() []byte { return []byte(strings.Join(f.lines, "")) }
+func (f *File) Bytes() []byte { return []byte(f.data) }
 
 // Sections lists the file's sections in order.
 func (f *File) Sections() []*Section { return f.sections }
@@ -284,8 +310,9 @@ func (s *Section) Keys() []string {
 	return keys
 }
 
-func (s *Section) add(o *option) {
-	s.options = append(s.options, o)
+// indexLast keeps the index up to date after an option was appended.
+func (s *Section) indexLast() {
+	o := s.options[len(s.options)-1]
 	switch {
 	case s.index != nil:
 		s.index[o.key] = o

@@ -28,14 +28,18 @@ type Session struct {
 // value, else [DEFAULT]'s. ok reports whether either sets it; an empty
 // value is set. A missing section has no values.
 func (f *File) Value(section, key string) (value string, ok bool) {
-	s := f.Section(section)
+	return lookup(f.Section(section), f.Section(DefaultSection), key)
+}
+
+// lookup reads key in s, else in d ([DEFAULT]).
+func lookup(s, d *Section, key string) (string, bool) {
 	if s == nil {
 		return "", false
 	}
 	if o := s.option(key); o != nil {
 		return o.value, true
 	}
-	if d := f.Section(DefaultSection); d != nil && s != d {
+	if d != nil && s != d {
 		if o := d.option(key); o != nil {
 			return o.value, true
 		}
@@ -47,11 +51,15 @@ func (f *File) Value(section, key string) (value string, ok bool) {
 // profile: keys inherited from [DEFAULT], and as the token the first key
 // present of aws_security_token and aws_session_token, even when empty.
 func (f *File) Credentials(profile string) Credentials {
+	return credentialsOf(f.Section(profile), f.Section(DefaultSection))
+}
+
+func credentialsOf(s, d *Section) Credentials {
 	var c Credentials
-	c.AccessKeyID, _ = f.Value(profile, "aws_access_key_id")
-	c.SecretAccessKey, _ = f.Value(profile, "aws_secret_access_key")
+	c.AccessKeyID, _ = lookup(s, d, "aws_access_key_id")
+	c.SecretAccessKey, _ = lookup(s, d, "aws_secret_access_key")
 	for _, k := range []string{"aws_security_token", "aws_session_token"} {
-		if v, ok := f.Value(profile, k); ok {
+		if v, ok := lookup(s, d, k); ok {
 			c.SessionToken = v
 			break
 		}
@@ -105,8 +113,12 @@ func (f *File) OnlyCopy(profile string) (id string, only bool) {
 // its expiration key. ok is false unless key id, secret, token and a
 // readable expiration are all there.
 func (f *File) Session(profile string) (s Session, ok bool) {
-	s.Credentials = f.Credentials(profile)
-	exp, _ := f.Value(profile, "expiration")
+	return sessionOf(f.Section(profile), f.Section(DefaultSection))
+}
+
+func sessionOf(t, d *Section) (s Session, ok bool) {
+	s.Credentials = credentialsOf(t, d)
+	exp, _ := lookup(t, d, "expiration")
 	s.Expiration, ok = ParseExpiration(exp)
 	return s, ok && s.AccessKeyID != "" && s.SecretAccessKey != "" && s.SessionToken != ""
 }
@@ -126,25 +138,27 @@ func ParseExpiration(v string) (time.Time, bool) {
 // botocore reads exactly s for it: the four keys aws-mfa owns are set, and
 // aws_security_token, which botocore reads before aws_session_token, is
 // removed, or set to the new token where the profile would otherwise
-// inherit one from [DEFAULT]. [DEFAULT] itself is never touched.
-func (f *File) SetSession(profile string, s Session) ([]byte, error) {
+// inherit one from [DEFAULT]. [DEFAULT] itself is never touched. The keys
+// in also (a region) are set in the same edit.
+func (f *File) SetSession(profile string, s Session, also ...KV) ([]byte, error) {
 	set := []KV{
 		{Key: "aws_access_key_id", Value: s.AccessKeyID},
 		{Key: "aws_secret_access_key", Value: s.SecretAccessKey},
 		{Key: "aws_session_token", Value: s.SessionToken},
 		{Key: "expiration", Value: s.Expiration.UTC().Format(time.RFC3339)},
 	}
+	set = append(set, also...)
 	var remove []string
 	if d := f.Section(DefaultSection); d != nil && d.Has("aws_security_token") {
 		set = append(set, KV{Key: "aws_security_token", Value: s.SessionToken})
 	} else {
 		remove = append(remove, "aws_security_token")
 	}
-	out, g, err := f.edit(profile, set, remove)
+	out, t, err := f.edit(profile, set, remove)
 	if err != nil {
 		return nil, err
 	}
-	if got, ok := g.Session(profile); !ok || got.Credentials != s.Credentials {
+	if got, ok := sessionOf(t, f.Section(DefaultSection)); !ok || got.Credentials != s.Credentials {
 		return nil, fmt.Errorf("refusing to write: botocore would not read the new session from [%s]", profile)
 	}
 	return out, nil

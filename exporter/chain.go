@@ -183,33 +183,31 @@ func (r *renewal) client(req Request, keys Keys, region string) STS {
 // chain order, and returns the new file, or nil when nothing is written.
 func (r *renewal) edit(f *credfile.File) ([]byte, error) {
 	var out []byte
-	for _, st := range r.got {
+	for i, st := range r.got {
 		if st.req.NoWrite {
 			continue
 		}
 		if err := guardLongTermKeys(f, st.req); err != nil {
 			return nil, err
 		}
-		t := f.Section(st.req.Target)
-		b, err := f.SetSession(st.req.Target, st.s.stored())
-		if err != nil {
-			return nil, err
-		}
-		if f, err = credfile.Parse(b); err != nil {
-			return nil, err
-		}
 		// The region goes with the session, so that every tool using the
 		// target profile has one: the pair's always, the source profile's
 		// only where the target names none of its own.
+		var also []credfile.KV
+		t := f.Section(st.req.Target)
 		if region := cmp.Or(st.req.Region, r.src.region); region != "" && (st.req.Region != "" || t == nil || t.Get("region") == "") {
-			if b, err = f.Edit(st.req.Target, []credfile.KV{{Key: "region", Value: region}}, nil); err != nil {
-				return nil, err
-			}
+			also = append(also, credfile.KV{Key: "region", Value: region})
+		}
+		b, err := f.SetSession(st.req.Target, st.s.stored(), also...)
+		if err != nil {
+			return nil, err
+		}
+		out = b
+		if i < len(r.got)-1 { // the next link edits this result
 			if f, err = credfile.Parse(b); err != nil {
 				return nil, err
 			}
 		}
-		out = b
 	}
 	return out, nil
 }

@@ -119,7 +119,7 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 	}
 	var res *Result
 	var runErr error
-	err = w.Update(req.Paths.Credentials, func(f *credfile.File) ([]byte, error) {
+	err = w.UpdateParsed(req.Paths.Credentials, creds, func(f *credfile.File) ([]byte, error) {
 		if cached, ok := reuse(f, req, d.Now(), region); ok {
 			res = cached // another run renewed it while this one waited
 			return nil, errDone
