@@ -79,6 +79,7 @@ func parse(data string) (*File, error) {
 		// a section's list is a window on it rather than its own allocation.
 		ptrs     = make([]*option, 0, len(f.lines))
 		curStart = 0
+		secs     []Section // sections in blocks, like options
 	)
 	for i, raw := range f.lines {
 		line := strings.TrimSuffix(strings.TrimSuffix(raw, "\n"), "\r")
@@ -111,7 +112,11 @@ func parse(data string) (*File, error) {
 			if first, dup := f.byName[name]; dup {
 				return nil, fmt.Errorf("%w: section [%s] appears twice (lines %d and %d), which the AWS CLI cannot parse; merge them", ErrUnreadable, name, first.header+1, i+1)
 			}
-			cur = &Section{Name: name, header: i}
+			if len(secs) == cap(secs) {
+				secs = make([]Section, 0, 128)
+			}
+			secs = append(secs, Section{Name: name, header: i})
+			cur = &secs[len(secs)-1]
 			curStart = len(ptrs)
 			f.sections = append(f.sections, cur)
 			f.byName[name] = cur

@@ -5,7 +5,6 @@
 package readfile
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -40,13 +39,23 @@ func Read(path string, limit int64) ([]byte, error) {
 	if st.Size() > limit {
 		return nil, fmt.Errorf("%s: %w (over %s)", path, ErrTooLarge, size(limit))
 	}
-	// One buffer of the size stat reports (plus a byte to see growth),
-	// rather than ReadAll's doublings: a large file is read in one go.
-	buf := bytes.NewBuffer(make([]byte, 0, st.Size()+1))
-	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
+	// One buffer of the size stat reports, plus a byte to see growth,
+	// rather than ReadAll's doublings.
+	r := io.LimitReader(f, limit+1)
+	data := make([]byte, st.Size()+1)
+	n, err := io.ReadFull(r, data)
+	data = data[:n]
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+	case err != nil:
 		return nil, fmt.Errorf("read %s: %w", path, err)
+	default: // it grew while being read
+		rest, err := io.ReadAll(r)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+		data = append(data, rest...)
 	}
-	data := buf.Bytes()
 	if int64(len(data)) > limit { // grew while being read
 		return nil, fmt.Errorf("%s: %w (over %s)", path, ErrTooLarge, size(limit))
 	}
