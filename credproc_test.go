@@ -150,9 +150,9 @@ func TestAWSCLICredentialProcess(t *testing.T) {
 		time.Now().Add(-time.Hour).UTC().Format(time.RFC3339) + "\n"
 	creds := filepath.Join(dir, "credentials")
 	os.WriteFile(creds, []byte(aliceSource+expired), 0o600)
-	os.WriteFile(filepath.Join(dir, "rc"), []byte("PS1='$ '\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "rc"), []byte("eval \"$(aws-mfa hook bash)\"\nPS1='$ '\n"), 0o600)
 	env := []string{
-		"HOME=" + dir, "TERM=xterm", "PATH=/usr/bin:/bin", "XDG_CONFIG_HOME=" + dir,
+		"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin", "XDG_CONFIG_HOME=" + dir,
 		"AWS_SHARED_CREDENTIALS_FILE=" + creds, "AWS_CONFIG_FILE=" + filepath.Join(dir, "config"),
 		"AWS_ENDPOINT_URL_STS=" + emu.URL, "AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=", "HISTFILE=/dev/null",
 	}
@@ -208,6 +208,12 @@ func TestAWSCLICredentialProcess(t *testing.T) {
 	}
 	if !assumed {
 		t.Errorf("no AssumeRole signed with the base session: %v", calls)
+	}
+	// In the hooked shell, env -p prod renews the role again from the
+	// valid base and applies it, asking nothing.
+	sh.send("aws-mfa env -p prod --force")
+	if got := sh.result(`printf '%s\n' "${AWS_MFA_TARGET-unset}"`, "hooked"); got != "prod-session" {
+		t.Errorf("hooked env -p prod applied %q\n%s", got, sh.screen())
 	}
 	if n := strings.Count(sh.screen(), "MFA code for"); n != 1 {
 		t.Errorf("asked %d times in all, want 1:\n%s", n, sh.screen())
