@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -53,9 +54,9 @@ func note(c *cli.Context, sys System, res *exporter.Result, req exporter.Request
 			fmt.Fprintf(sys.Stderr, "aws-mfa: [%s] is still valid until %s; --force refreshes it now\n", req.Target, until)
 		}
 	case res.Created:
-		fmt.Fprintf(sys.Stderr, "aws-mfa: wrote an MFA session to [%s], a new profile in %s, valid until %s%s\n", req.Target, req.Paths.Credentials, until, didYouMeanProfile(req))
+		fmt.Fprintf(sys.Stderr, "aws-mfa: wrote an MFA session to [%s], a new profile in %s, valid until %s%s%s\n", req.Target, req.Paths.Credentials, until, basesText(res), didYouMeanProfile(req))
 	case res.Written:
-		fmt.Fprintf(sys.Stderr, "aws-mfa: wrote an MFA session to [%s], valid until %s\n", req.Target, until)
+		fmt.Fprintf(sys.Stderr, "aws-mfa: wrote an MFA session to [%s], valid until %s%s\n", req.Target, until, basesText(res))
 	default:
 		fmt.Fprintf(sys.Stderr, "aws-mfa: got an MFA session for [%s], valid until %s (not written)\n", req.Target, until)
 	}
@@ -102,4 +103,12 @@ func didYouMeanProfile(req exporter.Request) string {
 		return fmt.Sprintf("; did you mean [%s]?", s)
 	}
 	return ""
+}
+
+// basesText names the bases a chained refresh renewed on the way.
+func basesText(res *exporter.Result) string {
+	if len(res.Bases) == 0 {
+		return ""
+	}
+	return "; renewed [" + strings.Join(res.Bases, "], [") + "] first"
 }

@@ -212,6 +212,17 @@ func (r *renewal) edit(f *credfile.File) ([]byte, error) {
 	return out, nil
 }
 
+// writtenBases lists the targets edit wrote besides the requested one.
+func (r *renewal) writtenBases() []string {
+	var bases []string
+	for _, st := range r.got {
+		if !st.req.NoWrite && st.req.Target != r.links[len(r.links)-1].Target {
+			bases = append(bases, st.req.Target)
+		}
+	}
+	return bases
+}
+
 // chainError explains an error from AssumeRole signed with a session.
 func chainError(err error, req Request, endpoint string) error {
 	var api smithy.APIError

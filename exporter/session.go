@@ -75,6 +75,9 @@ type Result struct {
 	Cached  bool   // the target's session was still valid and reused
 	Written bool   // the target profile was rewritten
 	Created bool   // the target profile did not exist before
+	// Bases are the targets of a chained pair's bases renewed and written
+	// on the way, first pair first.
+	Bases []string
 	Region  string // the pair's or profile's region, if either names one
 }
 
@@ -134,6 +137,7 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 		}
 		res.Written = err == nil && !req.NoWrite
 		res.Created = res.Written && created
+		res.Bases = r.writtenBases()
 		return out, err
 	})
 	switch {
