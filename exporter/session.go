@@ -72,13 +72,14 @@ type Session struct {
 // Result is what Obtain did.
 type Result struct {
 	Session
-	Cached  bool // the target's session was still valid and reused
-	Written bool // the target profile was rewritten
-	Created bool // the target profile did not exist before
+	Cached  bool   // the target's session was still valid and reused
+	Written bool   // the target profile was rewritten
+	Created bool   // the target profile did not exist before
+	Region  string // the pair's or profile's region, if either names one
+
 	// Bases are the targets of a chained pair's bases renewed and written
 	// on the way, first pair first.
-	Bases  []string
-	Region string // the pair's or profile's region, if either names one
+	Bases []string
 }
 
 // Obtain returns a session for req.Target: the one already there while it
