@@ -708,3 +708,47 @@ func TestCompletionInteractive(t *testing.T) {
 		})
 	}
 }
+
+// TestHookOptionsBeforeEnv: options may come before the subcommand
+// (aws-mfa -p default env). Through the hook that is still env: its output
+// is applied to the shell, never printed on the terminal.
+func TestHookOptionsBeforeEnv(t *testing.T) {
+	bin := toolBinary(t)
+	dir := t.TempDir()
+	exp := time.Now().Add(6 * time.Hour).UTC().Format(time.RFC3339)
+	os.WriteFile(filepath.Join(dir, "credentials"), []byte(aliceSource+"[default]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = cached-secret\naws_session_token = cached-token\nexpiration = "+exp+"\n"), 0o600)
+	env := peerEnv(dir, "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"))
+	// Scripts, one command a line: an alias (sh, csh) applies from the
+	// next line on.
+	posix := func(hook string) string {
+		return `eval "$(aws-mfa hook ` + hook + `)"
+aws-mfa -p default env
+aws-mfa --pair=default -v env --no-write
+printf 'token=%s\n' "$AWS_SESSION_TOKEN"
+`
+	}
+	csh := "eval \"`aws-mfa hook %s`\"\naws-mfa -p default env\naws-mfa --pair=default -v env --no-write\necho token=$AWS_SESSION_TOKEN\n"
+	for _, c := range []struct {
+		bin    string
+		args   []string
+		script string
+	}{
+		{"bash", []string{"--norc", "--noprofile"}, posix("bash")},
+		{"zsh", []string{"-f"}, posix("zsh")},
+		{"dash", nil, posix("sh")},
+		{"mksh", nil, posix("sh")},
+		{"fish", []string{"--no-config"}, "aws-mfa hook fish | source\naws-mfa -p default env\naws-mfa --pair=default -v env --no-write\necho token=$AWS_SESSION_TOKEN\n"},
+		{"tcsh", []string{"-f"}, fmt.Sprintf(csh, "tcsh")},
+		{"csh", []string{"-f"}, fmt.Sprintf(csh, "csh")},
+	} {
+		t.Run(c.bin, func(t *testing.T) {
+			requireTool(t, c.bin)
+			script := filepath.Join(t.TempDir(), "rc")
+			os.WriteFile(script, []byte(c.script), 0o600)
+			out, stderr, err := run(t, env, c.bin, append(c.args, script)...)
+			if err != nil || out != "token=cached-token\n" || strings.Contains(stderr, "cached-secret") {
+				t.Errorf("%v\nstdout %q\nstderr %s", err, out, stderr)
+			}
+		})
+	}
+}

@@ -128,7 +128,7 @@ func newApp(sys System) *cli.App {
 		Action: func(c *cli.Context) error {
 			return refresh(c, sys)
 		},
-		Commands:             []*cli.Command{envCommand(sys), execCommand(sys), statusCommand(sys), hookCommand(sys), setupCommand(sys), doctorCommand(sys), keyringCommand(sys), completeCommand(sys)},
+		Commands:             []*cli.Command{envCommand(sys), execCommand(sys), statusCommand(sys), hookCommand(sys), setupCommand(sys), doctorCommand(sys), keyringCommand(sys), completeCommand(sys), commandCommand(sys), envInCommand(sys)},
 		EnableBashCompletion: true,
 		ExitErrHandler:       func(*cli.Context, error) {},
 		OnUsageError:         onUsageError,

@@ -63,41 +63,10 @@ func completions(app *cli.App, args []string, pairs func(configFlag string) []ca
 		args = []string{""}
 	}
 	cur := args[len(args)-1]
-	var (
-		cmd        *cli.Command
-		flags      = app.Flags
-		pending    cli.Flag // a flag whose value is the next word
-		configFlag string
-		positional int
-	)
-	for _, w := range args[:len(args)-1] {
-		switch {
-		case pending != nil && w == "=": // bash splits --shell=x at the =
-			continue
-		case pending != nil:
-			if flagName(pending) == "config" {
-				configFlag = w
-			}
-			pending = nil
-		case w == "--":
-			return nil, true // exec's command and its arguments
-		case strings.HasPrefix(w, "-") && w != "-":
-			name, value, hasValue := strings.Cut(strings.TrimLeft(w, "-"), "=")
-			f := findFlag(name, flags, app.Flags) // options may come before the subcommand
-			if f == nil {
-				continue
-			}
-			if takesValue(f) && !hasValue {
-				pending = f
-			} else if hasValue && flagName(f) == "config" {
-				configFlag = value
-			}
-		case cmd == nil && positional == 0 && app.Command(w) != nil && !app.Command(w).Hidden:
-			cmd = app.Command(w)
-			flags = cmd.Flags
-		default:
-			positional++
-		}
+	s := scan(app, args[:len(args)-1])
+	cmd, flags, pending, configFlag, positional := s.cmd, s.flags, s.pending, s.configFlag, s.positional
+	if s.dashdash {
+		return nil, true // exec's command and its arguments
 	}
 	if pending != nil {
 		return flagValues(pending, configFlag, pairs)
@@ -118,6 +87,104 @@ func completions(app *cli.App, args []string, pairs func(configFlag string) []ca
 		return nil, true // without --, the command itself
 	}
 	return cands, false
+}
+
+// scanned is what a command line's words say, read as urfave/cli and
+// placeOptions read them: options may come before the subcommand.
+type scanned struct {
+	cmd        *cli.Command // the subcommand, or nil
+	cmdIndex   int          // its word's index, from 0
+	flags      []cli.Flag   // the flags that apply after the words
+	pending    cli.Flag     // a flag whose value is the next word
+	configFlag string       // the --config given
+	positional int          // arguments that are not options
+	dashdash   bool         // a -- was seen
+}
+
+func scan(app *cli.App, words []string) scanned {
+	s := scanned{flags: app.Flags, cmdIndex: -1}
+	for i, w := range words {
+		switch {
+		case s.dashdash:
+			s.positional++
+		case s.pending != nil && w == "=": // bash splits --shell=x at the =
+			continue
+		case s.pending != nil:
+			if flagName(s.pending) == "config" {
+				s.configFlag = w
+			}
+			s.pending = nil
+		case w == "--":
+			s.dashdash = true
+		case strings.HasPrefix(w, "-") && w != "-":
+			name, value, hasValue := strings.Cut(strings.TrimLeft(w, "-"), "=")
+			f := findFlag(name, s.flags, app.Flags) // options may come before the subcommand
+			if f == nil {
+				continue
+			}
+			if takesValue(f) && !hasValue {
+				s.pending = f
+			} else if hasValue && flagName(f) == "config" {
+				s.configFlag = value
+			}
+		case s.cmd == nil && s.positional == 0 && app.Command(w) != nil && !app.Command(w).Hidden:
+			s.cmd, s.cmdIndex = app.Command(w), i
+			s.flags = s.cmd.Flags
+		default:
+			s.positional++
+		}
+	}
+	return s
+}
+
+// commandCommand answers the hooks' wrappers when a line starts with an
+// option (aws-mfa -p work env 123456): which subcommand the words name,
+// and where, as "INDEX NAME" with INDEX counted from 1 like $1; nothing
+// for the refresh itself. For env the wrapper then captures and applies
+// what `__env` prints, instead of letting env print the session on the
+// terminal.
+func commandCommand(sys System) *cli.Command {
+	return &cli.Command{
+		Name:            "__command",
+		Hidden:          true,
+		HideHelp:        true,
+		SkipFlagParsing: true,
+		Action: func(c *cli.Context) error {
+			if s := scan(c.App, c.Args().Slice()); s.cmd != nil {
+				_, err := fmt.Fprintf(sys.Stdout, "%d %s\n", s.cmdIndex+1, s.cmd.Name)
+				return err
+			}
+			return nil
+		},
+	}
+}
+
+// envInCommand is `aws-mfa __env DIALECT WORD…`: the command line WORD…,
+// whose subcommand is env wherever it stands, run with --shell DIALECT
+// placed right after env (before a code, which must come last). The
+// wrappers use it for env lines that start with options, since csh's
+// alias cannot move words, and no shell should have to.
+func envInCommand(sys System) *cli.Command {
+	return &cli.Command{
+		Name:            "__env",
+		Hidden:          true,
+		HideHelp:        true,
+		SkipFlagParsing: true,
+		Action: func(c *cli.Context) error {
+			args := c.Args().Slice()
+			if len(args) == 0 {
+				return usage("__env needs a dialect and a command line")
+			}
+			words := args[1:]
+			s := scan(c.App, words)
+			if s.cmd == nil || s.cmd.Name != "env" {
+				return usage("__env needs an env command line")
+			}
+			argv := append([]string{"aws-mfa"}, words[:s.cmdIndex+1]...)
+			argv = append(append(argv, "--shell", args[0]), words[s.cmdIndex+1:]...)
+			return newApp(sys).Run(argv)
+		},
+	}
 }
 
 // flagValues lists the values a flag takes, where they form a list.

@@ -118,3 +118,49 @@ func TestCompletedFormatsAreAccepted(t *testing.T) {
 		}
 	}
 }
+
+// TestCommandOfALine: __command names the subcommand of a line whose
+// options come first, as placeOptions reads it, with its place from 1.
+func TestCommandOfALine(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-p", "work", "env", "123456"}, "3 env\n"},
+		{[]string{"--pair=work", "-v", "env"}, "3 env\n"},
+		{[]string{"-f", "--config", "x.toml", "status"}, "4 status\n"},
+		{[]string{"--duration", "env"}, ""}, // env is --duration's value: a refresh
+		{[]string{"-p", "work", "123456"}, ""},
+		{[]string{"-v", "doctor"}, "2 doctor\n"},
+		{[]string{"-p", "x", "__env", "bash"}, ""}, // hidden commands are not named
+	} {
+		var stdout bytes.Buffer
+		sys := System{Stdout: &stdout, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }}
+		if code := Run(append([]string{"aws-mfa", "__command"}, c.args...), sys); code != 0 || stdout.String() != c.want {
+			t.Errorf("%q: exit %d, %q, want %q", c.args, code, stdout.String(), c.want)
+		}
+	}
+}
+
+// TestEnvInALine: __env runs an env line with the dialect placed right
+// after env, before the code; anything else is refused.
+func TestEnvInALine(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string // in stdout, or in stderr for a refusal
+		code int
+	}{
+		{[]string{"fish", "-p", "default", "env", "--unset"}, "if set -q AWS_PROFILE; set -e AWS_PROFILE; end\n", 0},
+		{[]string{"tcsh", "--pair=default", "env", "--unset"}, "unsetenv AWS_PROFILE;\n", 0},
+		{[]string{"bash", "-p", "default", "status"}, "__env needs an env command line", 2},
+		{nil, "__env needs a dialect", 2},
+	} {
+		sys, stderr, _ := testSystem(t, t.TempDir())
+		var stdout bytes.Buffer
+		sys.Stdout = &stdout
+		code := Run(append([]string{"aws-mfa", "__env"}, c.args...), sys)
+		if code != c.code || !strings.Contains(stdout.String()+stderr.String(), c.want) {
+			t.Errorf("%q: exit %d\nstdout %q\nstderr %q", c.args, code, stdout.String(), stderr.String())
+		}
+	}
+}

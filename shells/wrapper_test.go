@@ -13,11 +13,16 @@ import (
 
 // A fake aws-mfa for the wrapper tests: it records its arguments and
 // whether AWS_MFA_SHELL reached it, prints the file "out" and exits with
-// the status in the file "rc". The hooks are rendered with its path, so
-// no Go binary and no STS is needed to see what the wrappers do.
+// the status in the file "rc"; asked which subcommand a line names
+// (__command), it prints the file "command". The hooks are rendered with
+// its path, so no Go binary and no STS is needed to see what they do.
 const fakeBin = `#!/bin/sh
 d=$(dirname "$0")
 printf '%s|%s\n' "${AWS_MFA_SHELL-unset}" "$*" >>"$d/calls"
+if [ "$1" = __command ]; then
+	cat "$d/command"
+	exit 0
+fi
 cat "$d/out"
 exit "$(cat "$d/rc")"
 `
@@ -167,11 +172,17 @@ func TestWrappers(t *testing.T) {
 				"cp '" + dir + "/refused' '" + dir + "/out'\ncp '" + dir + "/three' '" + dir + "/rc'\n" +
 				ws.call("env --force 654321") + ws.show +
 				"cp '" + dir + "/zero' '" + dir + "/rc'\ncp '" + dir + "/empty' '" + dir + "/out'\n" +
-				ws.call("doctor") + ws.call("status") + ws.call("111111") + ws.dump
+				ws.call("doctor") + ws.call("status") + ws.call("111111") +
+				"cp '" + dir + "/lead' '" + dir + "/out'\ncp '" + dir + "/leadcommand' '" + dir + "/command'\n" +
+				ws.call("-p work env 222333") + ws.show + ws.dump
 			write("refused", refused)
 			write("three", "3")
 			write("zero", "0")
 			write("empty", "")
+			write("command", "")
+			lead, _ := dialect.Export([]Var{{Name: "X", Value: "CANARY-LEAD"}})
+			write("lead", lead)
+			write("leadcommand", "3 env\n")
 			write("body", body)
 			write("script", ws.script(filepath.Join(dir, "hook"), filepath.Join(dir, "body")))
 			cmd := exec.Command(path, append(ws.args, filepath.Join(dir, "script"))...)
@@ -215,6 +226,13 @@ func TestWrappers(t *testing.T) {
 				"unset|111111\n"
 			if ws.reexports {
 				want += "unset|env --shell " + ws.dialect + " --cached --pair it's work\n"
+			}
+			// Options before env: the binary names the subcommand, then
+			// runs the line with this shell's --shell placed after env.
+			want += "unset|__command -p work env 222333\n" +
+				"unset|__env " + ws.dialect + " -p work env 222333\n"
+			if !strings.Contains(got, "X=CANARY-LEAD\n") {
+				t.Errorf("aws-mfa -p work env did not apply its output:\n%s", got)
 			}
 			if string(calls) != want {
 				t.Errorf("the binary was called as\n%s\nwant\n%s", calls, want)

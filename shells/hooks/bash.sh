@@ -11,8 +11,9 @@ _aws_mfa_vars='@AWS_MFA_VARS@'
 # shell, and a refresh also refreshes variables aws-mfa exported before.
 # Output is captured whole before anything is applied, and nothing is
 # applied when the binary fails.
-aws-mfa() {
 @AWS_MFA_WRAPPER@
+aws-mfa() {
+	_aws_mfa_wrapper "$@"
 }
 
 # _aws_mfa_left sets _aws_mfa_secs to the seconds the exported session has

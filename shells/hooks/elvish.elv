@@ -1,16 +1,36 @@
 # aws-mfa hook for elvish. Load it from ~/.config/elvish/rc.elv with:
 #   eval (aws-mfa hook elvish | slurp)
+use str
 var _aws_mfa_bin = '@AWS_MFA@'
 
 # aws-mfa wraps the binary: `aws-mfa env ...` applies the session, after
 # capturing all of it; a failure raises an exception and applies nothing.
 # The dialect goes to each call as --shell, never to the environment, so a
-# child process still detects its own shell.
+# child process still detects its own shell. A line that starts with an
+# option may still be env (aws-mfa -p work env): the binary names the
+# subcommand (__command) and runs it with --shell placed after env (__env).
 fn aws-mfa {|@args|
-  if (and (> (count $args) 0) (eq $args[0] env)) {
+  var cmd = ''
+  if (> (count $args) 0) {
+    set cmd = $args[0]
+  }
+  if (str:has-prefix $cmd -) {
+    var w = [(str:split ' ' (str:trim-space ((external $_aws_mfa_bin) __command $@args 2>/dev/null | slurp)))]
+    set cmd = ''
+    if (== (count $w) 2) {
+      set cmd = $w[1]
+    }
+    if (eq $cmd env) {
+      var out = ((external $_aws_mfa_bin) __env elvish $@args | slurp)
+      eval $out
+      return
+    }
+  } elif (eq $cmd env) {
     var out = ((external $_aws_mfa_bin) env --shell elvish (all $args[1..]) | slurp)
     eval $out
-  } elif (and (> (count $args) 0) (eq $args[0] doctor)) {
+    return
+  }
+  if (eq $cmd doctor) {
     # Only doctor is told, for this one call, that the hook is loaded.
     tmp E:AWS_MFA_SHELL = elvish
     (external $_aws_mfa_bin) $@args

@@ -5,26 +5,43 @@
 set -g _aws_mfa_bin '@AWS_MFA@'
 set -g _aws_mfa_vars @AWS_MFA_VARS@
 
+# _aws_mfa_apply runs the binary with $argv and applies what it printed,
+# only if it exited 0. The captured output (it holds the secret key) is
+# local to this function.
+function _aws_mfa_apply
+    set -l out ($_aws_mfa_bin $argv | string collect)
+    set -l st $pipestatus[1]
+    test $st -eq 0; or return $st
+    printf '%s\n' $out | source
+end
+
 # aws-mfa wraps the binary: `aws-mfa env ...` applies the session to this
 # shell, and a refresh also refreshes variables aws-mfa exported before.
 # Output is captured whole before anything is applied, and nothing is
 # applied when the binary fails. The dialect goes to each call as --shell,
-# never exported, so a child process still detects its own shell; the
-# captured output (it holds the secret key) is local to this function.
+# never exported, so a child process still detects its own shell. A line
+# that starts with an option may still be env (aws-mfa -p work env): the
+# binary names the subcommand (__command) and runs it with --shell placed
+# after env (__env).
 function aws-mfa --description 'aws-mfa, applying sessions to this shell'
-    if test "$argv[1]" = env
-        set -l out ($_aws_mfa_bin env --shell fish $argv[2..-1] | string collect)
-        set -l st $pipestatus[1]
-        test $st -eq 0; or return $st
-        printf '%s\n' $out | source
-    else if test "$argv[1]" = doctor
+    set -l cmd "$argv[1]"
+    if string match -q -- '-*' "$cmd"
+        set cmd (string replace -r '^[0-9]+ ' '' -- ($_aws_mfa_bin __command $argv 2>/dev/null))
+        if test "$cmd" = env
+            _aws_mfa_apply __env fish $argv
+            return
+        end
+    else if test "$cmd" = env
+        _aws_mfa_apply env --shell fish $argv[2..-1]
+        return
+    end
+    if test "$cmd" = doctor
         # Only doctor is told, for this one call, that the hook is loaded.
         AWS_MFA_SHELL=fish $_aws_mfa_bin $argv
-    else if test (count $argv) -eq 0; or string match -qr '^[-0-9]' -- $argv[1]
+    else if test -z "$cmd"; or string match -qr '^[0-9]' -- "$cmd"
         $_aws_mfa_bin $argv; or return $status
         if set -q AWS_MFA_TARGET
-            set -l out ($_aws_mfa_bin env --shell fish --cached --pair "$AWS_MFA_TARGET" </dev/null | string collect)
-            test $pipestatus[1] -eq 0; and printf '%s\n' $out | source
+            _aws_mfa_apply env --shell fish --cached --pair "$AWS_MFA_TARGET" </dev/null
         end
         return 0
     else

@@ -1,31 +1,55 @@
-	# The body of the aws-mfa function, shared by the bash, zsh and POSIX
-	# sh hooks (render puts it in their wrapper placeholder line) so that the
-	# copies cannot drift; it is plain POSIX sh.
-	# The dialect goes to each call as --shell, never exported, so a child
-	# process (a script, another shell) still detects its own shell.
-	# The captured output holds the secret key: it lives only in this
-	# function's positional parameters, which every shell drops when the
-	# function returns, fails or is interrupted. Its last word is the
-	# binary's exit status; nothing is applied unless that is 0.
+# The aws-mfa wrapper's functions, shared by the bash, zsh and POSIX sh
+# hooks (render puts them in place of their wrapper placeholder line) so
+# that the copies cannot drift; they are plain POSIX sh.
+# The dialect goes to each call as --shell, never exported, so a child
+# process (a script, another shell) still detects its own shell.
+
+# _aws_mfa_apply runs the binary with "$@" and applies what it printed,
+# only if it exited 0. The output holds the secret key: it lives only in
+# this function's positional parameters, which every shell drops when the
+# function returns, fails or is interrupted; its last word is the status.
+_aws_mfa_apply() {
+	set -- "$(if "$_aws_mfa_bin" "$@"; then printf ' 0'; else printf ' %s' "$?"; fi)"
+	[ "${1##* }" = 0 ] || return "${1##* }"
+	eval "${1% *}"
+}
+
+# _aws_mfa_refresh refreshes, then re-applies the session of the target
+# aws-mfa exported before, so that fresh file credentials are never hidden
+# behind stale variables.
+_aws_mfa_refresh() {
+	"$_aws_mfa_bin" "$@" || return
+	if [ -n "${AWS_MFA_TARGET-}" ]; then
+		_aws_mfa_apply env --shell "$_aws_mfa_shell" --cached --pair "$AWS_MFA_TARGET" </dev/null || return 0
+	fi
+}
+
+# _aws_mfa_wrapper is the body of aws-mfa. Only doctor is told, for its
+# one call, that the hook is loaded. A line that starts with an option may
+# still be env (aws-mfa -p work env): the binary says which subcommand it
+# is, and __env runs it with this shell's --shell placed after env.
+_aws_mfa_wrapper() {
 	case "${1-}" in
 	env)
 		shift
-		set -- "$(if "$_aws_mfa_bin" env --shell "$_aws_mfa_shell" "$@"; then printf ' 0'; else printf ' %s' "$?"; fi)"
-		[ "${1##* }" = 0 ] || return "${1##* }"
-		eval "${1% *}"
-		;;
-	"" | -* | [0-9]*)
-		"$_aws_mfa_bin" "$@" || return
-		if [ -n "${AWS_MFA_TARGET-}" ]; then
-			set -- "$(if "$_aws_mfa_bin" env --shell "$_aws_mfa_shell" --cached --pair "$AWS_MFA_TARGET" </dev/null; then printf ' 0'; else printf ' %s' "$?"; fi)"
-			[ "${1##* }" != 0 ] || eval "${1% *}"
-		fi
+		_aws_mfa_apply env --shell "$_aws_mfa_shell" "$@"
 		;;
 	doctor)
-		# Only doctor is told, for this one call, that the hook is loaded.
 		AWS_MFA_SHELL=$_aws_mfa_shell "$_aws_mfa_bin" "$@"
+		;;
+	-*)
+		case $("$_aws_mfa_bin" __command "$@" 2>/dev/null) in
+		"") _aws_mfa_refresh "$@" ;;
+		*" env") _aws_mfa_apply __env "$_aws_mfa_shell" "$@" ;;
+		*" doctor") AWS_MFA_SHELL=$_aws_mfa_shell "$_aws_mfa_bin" "$@" ;;
+		*) "$_aws_mfa_bin" "$@" ;;
+		esac
+		;;
+	"" | [0-9]*)
+		_aws_mfa_refresh "$@"
 		;;
 	*)
 		"$_aws_mfa_bin" "$@"
 		;;
 	esac
+}

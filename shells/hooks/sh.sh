@@ -11,7 +11,8 @@ _aws_mfa_shell='sh'
 # the session to this shell, and a refresh also refreshes variables
 # aws-mfa exported before. Output is captured whole before anything is
 # applied, and nothing is applied when the binary fails.
-aws_mfa() {
 @AWS_MFA_WRAPPER@
+aws_mfa() {
+	_aws_mfa_wrapper "$@"
 }
 alias aws-mfa=aws_mfa

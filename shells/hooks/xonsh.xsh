@@ -8,14 +8,27 @@ def _aws_mfa(args):
     process still detects its own shell."""
     import subprocess
     env = ${...}.detype()
-    if args and args[0] == 'env':
-        r = subprocess.run([_aws_mfa_bin, 'env', '--shell', 'xonsh'] + list(args[1:]), stdout=subprocess.PIPE, text=True, env=env)
+    args = list(args)
+
+    def apply(argv):
+        r = subprocess.run([_aws_mfa_bin] + argv, stdout=subprocess.PIPE, text=True, env=env)
         if r.returncode == 0:
             execx(r.stdout)
         return r.returncode
-    if args and args[0] == 'doctor':
+
+    cmd = args[0] if args else ''
+    if cmd.startswith('-'):
+        # Options may come before the subcommand (aws-mfa -p work env):
+        # the binary names it, and __env runs env with --shell after it.
+        r = subprocess.run([_aws_mfa_bin, '__command'] + args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+        cmd = r.stdout.strip().partition(' ')[2]
+        if cmd == 'env':
+            return apply(['__env', 'xonsh'] + args)
+    elif cmd == 'env':
+        return apply(['env', '--shell', 'xonsh'] + args[1:])
+    if cmd == 'doctor':
         env = dict(env, AWS_MFA_SHELL='xonsh')  # tells doctor the hook is loaded
-    return subprocess.run([_aws_mfa_bin] + list(args), env=env).returncode
+    return subprocess.run([_aws_mfa_bin] + args, env=env).returncode
 
 aliases['aws-mfa'] = _aws_mfa
 

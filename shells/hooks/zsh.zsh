@@ -12,8 +12,9 @@ _aws_mfa_vars=(@AWS_MFA_VARS@)
 # shell, and a refresh also refreshes variables aws-mfa exported before.
 # Output is captured whole before anything is applied, and nothing is
 # applied when the binary fails.
-function aws-mfa {
 @AWS_MFA_WRAPPER@
+function aws-mfa {
+	_aws_mfa_wrapper "$@"
 }
 
 # _aws_mfa_hook runs before each prompt: it removes an expired session
