@@ -50,7 +50,8 @@ func (f *File) render(section string, set []KV, remove []string) string {
 	if f.crlf {
 		eol = "\r\n"
 	}
-	lines := slices.Clone(f.lines)
+	lines := f.lines
+	repl := map[int]string{} // the few lines that change, by index
 	drop := map[int]bool{}
 	var appendLines []string
 	insertAt, indent := -1, ""
@@ -70,7 +71,7 @@ func (f *File) render(section string, set []KV, remove []string) string {
 	for _, kv := range set {
 		if s != nil {
 			if o := s.option(kv.Key); o != nil {
-				lines[o.line] = replaceValue(lines[o.line], o, kv.Value)
+				repl[o.line] = replaceValue(lines[o.line], o, kv.Value)
 				dropContinuation(f.lines, o, drop)
 				continue
 			}
@@ -90,9 +91,23 @@ func (f *File) render(section string, set []KV, remove []string) string {
 		added = nil
 	}
 
+	// Only the target section's lines change: the bytes before and after
+	// it are copied whole.
+	lo, hi := len(lines), len(lines)
+	if s != nil {
+		lo = s.header
+		if n := f.next(s); n != nil {
+			hi = n.header
+		}
+	}
 	var b strings.Builder
 	b.Grow(f.size() + 512)
-	for i, line := range lines {
+	b.WriteString(f.data[:f.offset(lo)])
+	for i := lo; i < hi; i++ {
+		line := lines[i]
+		if r, ok := repl[i]; ok {
+			line = r
+		}
 		if !drop[i] {
 			b.WriteString(line)
 		}
@@ -103,6 +118,7 @@ func (f *File) render(section string, set []KV, remove []string) string {
 			}
 		}
 	}
+	b.WriteString(f.data[len(f.data)-(f.size()-f.offset(hi)):])
 	if len(appendLines) > 0 {
 		if b.Len() > 0 {
 			ensureEOL(&b, eol)
