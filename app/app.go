@@ -84,6 +84,10 @@ func Run(args []string, sys System) int {
 		// what the wrapper evaluates); help alone goes to stdout.
 		a.Writer = sys.Stderr
 	}
+	if err := helpTopic(a, args); err != nil {
+		fmt.Fprintf(sys.Stderr, "aws-mfa: %v\n", err)
+		return ExitUsage
+	}
 	err := a.Run(args)
 	if err == nil {
 		return ExitOK

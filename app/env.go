@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/suggest"
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 
@@ -101,6 +102,9 @@ func pickShell(flag, configured string, sys System) (shells.Shell, error) {
 	if flag != "" {
 		sh, ok := shells.Lookup(flag)
 		if !ok {
+			if s := suggest.Closest(flag, shells.Names()); s != "" {
+				return nil, usage("unknown --shell %q; did you mean %s? The dialects are %s", flag, s, strings.Join(shells.Names(), ", "))
+			}
 			return nil, usage("unknown --shell %q; use one of %s", flag, strings.Join(shells.Names(), ", "))
 		}
 		return sh, nil

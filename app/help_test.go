@@ -83,6 +83,10 @@ func TestDidYouMean(t *testing.T) {
 		{[]string{"setup", "--seriall", "x"}, "did you mean --serial?"},
 		{[]string{"--zzzzzz"}, "unknown option --zzzzzz; see aws-mfa --help"},
 		{[]string{"hook", "cmd"}, `hook has no "cmd" shell; use one of ash, bash`},
+		{[]string{"hook", "bsah"}, `hook has no "bsah" shell; did you mean bash? The shells are ash, bash`},
+		{[]string{"env", "--shell", "zhs"}, `unknown --shell "zhs"; did you mean zsh?`},
+		{[]string{"help", "statsu"}, `no command "statsu" to help with; did you mean status? See aws-mfa --help`},
+		{[]string{"help", "zzz"}, `no command "zzz" to help with; the commands are env, exec, status, hook, setup, doctor`},
 	} {
 		stdout, stderr, code := run(tc.args...)
 		if code != 2 || stdout != "" || !strings.Contains(stderr, tc.want) || strings.Count(stderr, "\n") != 1 {

@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/suggest"
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 
@@ -32,6 +33,9 @@ func hookCommand(sys System) *cli.Command {
 			}
 			sh, ok := shells.Lookup(c.Args().First())
 			if !ok || !slices.Contains(hookShells, shells.Normalize(c.Args().First())) {
+				if s := suggest.Closest(c.Args().First(), hookShells); s != "" {
+					return usage("hook has no %q shell; did you mean %s? The shells are %s", c.Args().First(), s, strings.Join(hookShells, ", "))
+				}
 				return usage("hook has no %q shell; use one of %s", c.Args().First(), strings.Join(hookShells, ", "))
 			}
 			exe, err := executable(sys)

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -29,6 +30,30 @@ func unknownCommand(c *cli.Context) error {
 		return usage("unknown command %q; did you mean %s? See aws-mfa --help", word, s)
 	}
 	return usage("unknown command %q; the commands are %s, or give a six-digit code; see aws-mfa --help", word, strings.Join(names, ", "))
+}
+
+// helpTopic refuses `aws-mfa help NAME` for a NAME that is no command,
+// which urfave/cli reports as a failure (exit 1) with no hint.
+func helpTopic(a *cli.App, args []string) error {
+	if len(args) < 3 || (args[1] != "help" && args[1] != "h") || strings.HasPrefix(args[2], "-") {
+		return nil
+	}
+	names := []string{"help"}
+	for _, cmd := range a.Commands {
+		if cmd.Name == args[2] || slices.Contains(cmd.Aliases, args[2]) {
+			return nil
+		}
+		if !cmd.Hidden {
+			names = append(names, cmd.Name)
+		}
+	}
+	if args[2] == "help" {
+		return nil
+	}
+	if s := suggest.Closest(args[2], names); s != "" {
+		return usage("no command %q to help with; did you mean %s? See aws-mfa --help", args[2], s)
+	}
+	return usage("no command %q to help with; the commands are %s", args[2], strings.Join(names[1:], ", "))
 }
 
 var undefinedFlag = regexp.MustCompile(`^flag provided but not defined: -+(.+)$`)
