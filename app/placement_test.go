@@ -113,3 +113,22 @@ func TestOptionGivenTwice(t *testing.T) {
 		}
 	}
 }
+
+// TestSubcommandOptionBefore: an option only a subcommand takes, given
+// before it, is refused with the command it belongs to, never ignored.
+func TestSubcommandOptionBefore(t *testing.T) {
+	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }})
+	for _, cmd := range a.Commands {
+		for _, f := range cmd.Flags {
+			name := f.Names()[0]
+			if defines(a.Flags, name) || name == "help" {
+				continue
+			}
+			args := append(append([]string{"aws-mfa", dashed(name)}, sample(f)...), cmd.Name)
+			stdout, stderr, code := run(args[1:]...)
+			if code != 2 || stdout != "" || !strings.Contains(stderr, dashed(name)+" is an option of ") || !strings.Contains(stderr, cmd.Name) {
+				t.Errorf("%q: exit %d, %q", args, code, stderr)
+			}
+		}
+	}
+}

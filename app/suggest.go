@@ -68,6 +68,17 @@ func flagHint(c *cli.Context, err error) string {
 	flags := c.App.Flags
 	if c.Command != nil && c.Command.Name != c.App.Name {
 		flags = c.Command.Flags
+	} else {
+		// An option of a subcommand, given before it: say whose it is.
+		var owners []string
+		for _, cmd := range c.App.Commands {
+			if !cmd.Hidden && defines(cmd.Flags, m[1]) {
+				owners = append(owners, cmd.Name)
+			}
+		}
+		if len(owners) > 0 {
+			return fmt.Sprintf("%s is an option of %s; put it after the command, as in aws-mfa %s %s", dashed(m[1]), strings.Join(owners, " and "), owners[0], dashed(m[1]))
+		}
 	}
 	var names []string
 	for _, f := range flags {
