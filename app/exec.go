@@ -44,7 +44,9 @@ func execCommand(sys System) *cli.Command {
 	}
 }
 
-var codeLike = regexp.MustCompile(`^\s*\d+\s*$`)
+// codeLike is a word before -- that is meant as the code: digits, or
+// three and three with a space or hyphen between, as authenticators show.
+var codeLike = regexp.MustCompile(`^\s*(\d+|\d{3}[ -]\d{3})\s*$`)
 
 // environ applies the session to env: the same variables env exports,
 // with the stale ones removed.
