@@ -316,3 +316,57 @@ func TestReadmeManyAccounts(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentPromptAsksOnce: three credential processes started at once
+// in a terminal, the session expired and no token_command. One question
+// shows on the terminal; after the code is typed, all three print the
+// session it got.
+func TestConcurrentPromptAsksOnce(t *testing.T) {
+	requireTool(t, "tmux")
+	bin := toolBinary(t)
+	emu := stsemu.Start(alice)
+	defer emu.Close()
+	dir := credProcSetup(t, bin, "")
+	os.WriteFile(filepath.Join(dir, "rc"), []byte("PS1='$ '\n"), 0o600)
+	env := []string{
+		"HOME=" + dir, "TERM=xterm", "PATH=/usr/bin:/bin", "XDG_CONFIG_HOME=" + dir, "HISTFILE=/dev/null",
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"), "AWS_CONFIG_FILE=" + filepath.Join(dir, "config"),
+		"AWS_ENDPOINT_URL_STS=" + emu.URL,
+	}
+	sh := startTmux(t, dir, env, "bash", "--noprofile", "--rcfile", filepath.Join(dir, "rc"), "-i")
+	out := func(i int) string { return filepath.Join(dir, "out-"+string(rune('0'+i))) }
+	// A non-interactive bash keeps them in the terminal's foreground
+	// process group, as the AWS CLI's children are; an interactive
+	// shell's background jobs would be stopped on reading the terminal.
+	sh.send("bash -c 'for i in 1 2 3; do " + bin + " env --format json -p prod > " + dir + "/out-$i 2> " + dir + "/err-$i & done; wait'; echo done > " + dir + "/out-done")
+	sh.waitScreen("MFA code for arn:aws:iam::123456789012:mfa/alice:", 1)
+	sh.send("314159")
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if _, err := os.Stat(filepath.Join(dir, "out-done")); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the processes never finished:\n%s", sh.screen())
+		}
+	}
+	var first string
+	for i := 1; i <= 3; i++ {
+		b, _ := os.ReadFile(out(i))
+		var got struct{ SessionToken string }
+		if json.Unmarshal(b, &got) != nil || got.SessionToken == "" {
+			t.Fatalf("process %d printed %q", i, b)
+		}
+		if first == "" {
+			first = got.SessionToken
+		}
+		if got.SessionToken != first {
+			t.Errorf("process %d printed another session", i)
+		}
+	}
+	if n := strings.Count(sh.screen(), "MFA code for"); n != 1 {
+		t.Errorf("asked %d times:\n%s", n, sh.screen())
+	}
+	if got := len(emu.Calls()); got != 2 {
+		t.Errorf("%d STS calls, want 2 (GetSessionToken, AssumeRole)", got)
+	}
+}
