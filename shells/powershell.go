@@ -10,7 +10,10 @@ type powershell struct{}
 func (powershell) Export(vars []Var) (string, error) {
 	return lines(vars,
 		func(k, v string) (string, error) { return "$Env:" + k + " = " + psQuote(v), nil },
-		func(k string) string { return "Remove-Item Env:" + k + " -ErrorAction SilentlyContinue" })
+		// Assigning $null removes the variable and never fails; Remove-Item
+		// of an unset one fails, and -ErrorAction SilentlyContinue hides the
+		// message but still leaves $? false (as fish's set -e leaves 4).
+		func(k string) string { return "$Env:" + k + " = $null" })
 }
 
 var psQuotes = strings.NewReplacer("'", "''", "\u2018", "\u2018\u2018", "\u2019", "\u2019\u2019", "\u201a", "\u201a\u201a", "\u201b", "\u201b\u201b")
