@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -36,7 +37,30 @@ func credentialProcessNoTTY(c *cli.Context, sys System, pair config.Pair) func(e
 		if path == "" {
 			path = "the config file"
 		}
-		return usage("[%s] needs a new session and there is no terminal to ask for the MFA code; set token_command in %s, or run `aws-mfa -p %s` in a terminal first",
-			pair.Target, path, pair.Name)
+		return usage("[%s] needs a new session and there is no terminal to ask for the MFA code; set token_command in %s, or run `%s` in a terminal first",
+			pair.Target, path, refreshLine(c, sys, pair))
 	}
+}
+
+// refreshLine is the refresh command that renews the same target: the
+// pair, and the --config, --source and --target given to this run.
+func refreshLine(c *cli.Context, sys System, pair config.Pair) string {
+	args := []string{"aws-mfa"}
+	if loc := configPath(c, sys); loc.By == "--config" {
+		args = append(args, "--config", loc.Path)
+	}
+	if pair.Name != config.BuiltinName || c.IsSet("pair") || sys.Getenv("AWS_MFA_PAIR") != "" {
+		args = append(args, "-p", pair.Name)
+	}
+	for _, name := range []string{"source", "target"} {
+		if c.IsSet(name) {
+			args = append(args, "--"+name, c.String(name))
+		}
+	}
+	for i, a := range args {
+		if a == "" || strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@+,") != "" {
+			args[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+	}
+	return strings.Join(args, " ")
 }

@@ -52,7 +52,9 @@ func TestCodePrompts(t *testing.T) {
 		{name: "credential_process with a terminal stdin", args: []string{"aws-mfa", "env", "--format", "json"}, stdinTTY: true, stdin: "314159\n", tty: "12345\n1\n2\n",
 			wantTTY: asked3, wantErr: six},
 		{name: "credential_process without a terminal", args: []string{"aws-mfa", "env", "--format", "json", "-p", "default"}, stdin: "314159\n", tty: "-",
-			wantErr: "[default] needs a new session and there is no terminal to ask for the MFA code; set token_command in CONFIG, or run `aws-mfa -p default` in a terminal first"},
+			wantErr: "[default] needs a new session and there is no terminal to ask for the MFA code; set token_command in CONFIG, or run `aws-mfa --config CONFIG -p default` in a terminal first"},
+		{name: "credential_process, target given", args: []string{"aws-mfa", "env", "--format", "json", "--target", "mfa-session"}, stdin: "314159\n", tty: "-",
+			wantErr: "[mfa-session] needs a new session and there is no terminal to ask for the MFA code; set token_command in CONFIG, or run `aws-mfa --config CONFIG --target mfa-session` in a terminal first"},
 		{name: "terminal stdin, no terminal", args: []string{"aws-mfa"}, stdinTTY: true, tty: "-", wantErr: "cannot open the terminal to ask for the MFA code"},
 	}
 	for _, tc := range cases {
