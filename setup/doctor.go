@@ -37,7 +37,14 @@ func Doctor(c Checkup) []Finding {
 
 	cfg, err := config.Load(c.Config)
 	if err != nil {
-		add(false, err.Error(), "fix the config file at the line named")
+		fix := "fix the config file at the line named"
+		switch {
+		case errors.Is(err, config.ErrMissing):
+			fix = "create the file, or name one that exists"
+		case !errors.Is(err, config.ErrInvalid):
+			fix = "make the config file readable by this user"
+		}
+		add(false, err.Error(), fix)
 		cfg, _ = config.Load(config.Location{})
 	} else if cfg.Path != "" {
 		add(true, fmt.Sprintf("config %s is valid (%d pairs)", cfg.Path, len(cfg.Pairs)), "")
