@@ -258,3 +258,28 @@ func TestConcurrentRenewalsAskOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestChainVerboseHidesSecrets: --verbose names the role, the profile
+// whose session signs and its masked key, never a secret or token.
+func TestChainVerboseHidesSecrets(t *testing.T) {
+	fx := setup(t, aliceFile)
+	realClock(fx)
+	base, err := Obtain(context.Background(), fx.req, fx.deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	fx.deps.Log = &log
+	res, err := Obtain(context.Background(), chained(fx, &fx.req, "prod"), fx.deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "AssumeRole role="+prodRole+" with the session in [default] key="+MaskKey(base.AccessKeyID)) {
+		t.Errorf("verbose log: %q", log.String())
+	}
+	for _, secret := range []string{base.AccessKeyID, base.SecretAccessKey, base.SessionToken, res.SecretAccessKey, res.SessionToken, alice.SecretAccessKey} {
+		if strings.Contains(log.String(), secret) {
+			t.Errorf("verbose log shows a secret")
+		}
+	}
+}
