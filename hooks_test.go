@@ -645,6 +645,7 @@ func TestCompletionInteractive(t *testing.T) {
 	}
 	for _, name := range []string{"bash", "zsh", "fish"} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // each has its own tmux server and directory
 			requireTool(t, name)
 			dir := t.TempDir()
 			cfg := filepath.Join(dir, "config.toml")
