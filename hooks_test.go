@@ -626,6 +626,7 @@ func TestCompletionInteractive(t *testing.T) {
 		{"aws-mfa sta", "aws-mfa status"},
 		{"aws-mfa env --no-w", "aws-mfa env --no-write"},
 		{"aws-mfa env --shell fi", "aws-mfa env --shell fish"},
+		{"aws-mfa env --shell=fi", "aws-mfa env --shell=fish"},
 		{"aws-mfa env --format js", "aws-mfa env --format json"},
 		{"aws-mfa hook xo", "aws-mfa hook xonsh"},
 		{"aws-mfa hook d", "aws-mfa hook dash"}, // not dotenv, which hook refuses

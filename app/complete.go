@@ -71,6 +71,17 @@ func completions(app *cli.App, args []string, pairs func(configFlag string) []ca
 	if pending != nil {
 		return flagValues(pending, configFlag, pairs)
 	}
+	// --shell=fi in zsh and fish, which keep it one word: the values,
+	// each written whole (bash splits at the = and is served above).
+	if name, _, ok := strings.Cut(cur, "="); ok && strings.HasPrefix(name, "--") {
+		if f := findFlag(strings.TrimPrefix(name, "--"), flags, app.Flags); f != nil && takesValue(f) {
+			vals, files := flagValues(f, configFlag, pairs)
+			for i := range vals {
+				vals[i].word = name + "=" + vals[i].word
+			}
+			return vals, files
+		}
+	}
 	if strings.HasPrefix(cur, "-") {
 		return flagCandidates(flags), false
 	}

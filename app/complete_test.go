@@ -34,6 +34,8 @@ func TestComplete(t *testing.T) {
 		{args: []string{"-"}, has: []string{"--pair", "--force", "--version"}, not: []string{"--shell", "--no-write"}},
 		{args: []string{"env", "--shell", ""}, has: []string{"bash", "fish", "tcsh", "nu", "cmd", "dotenv"}},
 		{args: []string{"env", "--shell", "=", ""}, has: []string{"bash"}}, // bash splits --shell=
+		{args: []string{"env", "--shell=fi"}, has: []string{"--shell=fish"}, not: []string{"fish", "--shell"}},
+		{args: []string{"--pair=w"}, has: []string{"--pair=work"}},
 		{args: []string{"env", "--format", ""}, has: []string{"shell", "json", "dotenv"}, not: []string{"bash"}},
 		{args: []string{"hook", ""}, has: []string{"bash", "zsh", "sh", "fish", "tcsh", "csh", "elvish", "xonsh", "nu", "pwsh"}, not: []string{"cmd", "dotenv"}},
 		{args: []string{"hook", "bash", ""}, not: []string{"bash", "zsh"}},
