@@ -7,11 +7,12 @@ _aws_mfa_bin='@AWS_MFA@'
 _aws_mfa_shell='bash'
 _aws_mfa_vars='@AWS_MFA_VARS@'
 
+@AWS_MFA_WRAPPER@
+
 # aws-mfa wraps the binary: `aws-mfa env ...` applies the session to this
 # shell, and a refresh also refreshes variables aws-mfa exported before.
 # Output is captured whole before anything is applied, and nothing is
 # applied when the binary fails.
-@AWS_MFA_WRAPPER@
 aws-mfa() {
 	_aws_mfa_wrapper "$@"
 }

@@ -7,11 +7,12 @@
 _aws_mfa_bin='@AWS_MFA@'
 _aws_mfa_shell='sh'
 
+@AWS_MFA_WRAPPER@
+
 # aws_mfa wraps the binary (aliased to aws-mfa): `aws-mfa env ...` applies
 # the session to this shell, and a refresh also refreshes variables
 # aws-mfa exported before. Output is captured whole before anything is
 # applied, and nothing is applied when the binary fails.
-@AWS_MFA_WRAPPER@
 aws_mfa() {
 	_aws_mfa_wrapper "$@"
 }

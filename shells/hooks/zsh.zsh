@@ -8,11 +8,12 @@ typeset -g _aws_mfa_shell=zsh
 typeset -ga _aws_mfa_vars
 _aws_mfa_vars=(@AWS_MFA_VARS@)
 
+@AWS_MFA_WRAPPER@
+
 # aws-mfa wraps the binary: `aws-mfa env ...` applies the session to this
 # shell, and a refresh also refreshes variables aws-mfa exported before.
 # Output is captured whole before anything is applied, and nothing is
 # applied when the binary fails.
-@AWS_MFA_WRAPPER@
 function aws-mfa {
 	_aws_mfa_wrapper "$@"
 }
