@@ -68,24 +68,24 @@ func credentialsOf(s, d *Section) Credentials {
 }
 
 // HoldsLongTermKeys is the one rule for "does this profile hold long-term
-// keys", used to guard a target and to accept a source. It does when it
-// has a key id that is not a session's (ASIA…, useless without its
-// token) and either botocore reads no token with it (none, or an empty
-// one: botocore then signs with the keys alone), or the section lacks a
-// non-empty aws_session_token of its own, which every session aws-mfa
-// writes has: a token inherited from [DEFAULT], or a stale
-// aws_security_token, does not make keys written there any less
-// long-term keys.
+// keys", used to guard a target and to accept a source. It does when
+// botocore reads a key id for it that is not a temporary one: AWS gives
+// temporary credentials (STS) key ids starting ASIA and IAM users' access
+// keys ids starting AKIA, so only ASIA marks a session.
+//
+// A token beside the key id proves nothing: `aws configure set` rotating
+// a key over an old session keeps the stale aws_session_token (or
+// aws_security_token) line, so a rule that trusted the token would let a
+// refresh overwrite the only copy of the new key. The price is that a
+// session whose id does not start ASIA (moto's start AKIA; other STS
+// emulators use their own) counts as long-term keys, and replacing it
+// takes --force: a refusal can be retried, a lost key cannot.
 func (f *File) HoldsLongTermKeys(profile string) bool {
-	s := f.Section(profile)
-	if s == nil {
+	if f.Section(profile) == nil {
 		return false
 	}
-	c := f.Credentials(profile)
-	if c.AccessKeyID == "" || strings.HasPrefix(c.AccessKeyID, "ASIA") {
-		return false
-	}
-	return c.SessionToken == "" || s.Get("aws_session_token") == ""
+	id := f.Credentials(profile).AccessKeyID
+	return id != "" && !strings.HasPrefix(id, "ASIA")
 }
 
 // OnlyCopy reports whether replacing profile's keys would destroy the only

@@ -98,7 +98,6 @@ func TestOnlyCopyFindsCopiesAnywhere(t *testing.T) {
 		"inherited from [DEFAULT]": "[DEFAULT]\n" + k + "[default]\nregion = x\n",
 		"a session":                "[default]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\naws_session_token = t\n",
 		"a session key, no token":  "[default]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\n",
-		"an aws-mfa session":       "[default]\naws_access_key_id = AKIAMOTOSESSION\naws_secret_access_key = s\naws_session_token = t\n",
 		"no keys":                  "[default]\nregion = x\n",
 		"no section":               "[other]\n" + k,
 	} {
@@ -108,6 +107,53 @@ func TestOnlyCopyFindsCopiesAnywhere(t *testing.T) {
 		}
 		if id, only := f.OnlyCopy("default"); only {
 			t.Errorf("%s: OnlyCopy = %q, true", name, id)
+		}
+	}
+}
+
+// staleTokenLines are token lines that `aws configure set` leaves beside
+// a rotated key, or that an old session left: every key spelling botocore
+// reads, with a non-empty value.
+func staleTokenLines() []string {
+	var lines []string
+	for _, key := range []string{"aws_session_token", "AWS_SESSION_TOKEN", "Aws_Session_Token", "aws_security_token", "AWS_SECURITY_TOKEN"} {
+		for _, sep := range []string{" = ", ":", "\t=\t", "   = "} {
+			lines = append(lines, key+sep+"FwoGZXIvYXdzEstale==")
+		}
+	}
+	return lines
+}
+
+// TestRotatedKeyOverAStaleSession: a key id that is not a temporary one
+// (ASIA) is long-term keys whatever token sits beside it, in the section
+// or inherited from [DEFAULT], with or without a stale expiration: a key
+// rotated with `aws configure set` over an old session is the only copy
+// of that key. ASIA ids with the same tokens are sessions.
+func TestRotatedKeyOverAStaleSession(t *testing.T) {
+	const secret = "NEWROTATEDSECRETonlycopy"
+	for _, id := range []string{"AKIANEWROTATEDKEY001", "akianewrotatedkey001", "AIDAUNUSUALPREFIX001", "MINIOKEYNOPREFIX0001", "ASIATEMPORARYKEY0001"} {
+		session := strings.HasPrefix(id, "ASIA")
+		for _, tok := range staleTokenLines() {
+			for _, exp := range []string{"", "expiration = 2020-01-01T00:00:00Z\n"} {
+				keys := "aws_access_key_id = " + id + "\naws_secret_access_key = " + secret + "\n"
+				for _, file := range []string{
+					"[default]\n" + keys + tok + "\n" + exp,
+					"[default]\n" + tok + "\n" + exp + keys,
+					"[DEFAULT]\n" + tok + "\n[default]\n" + exp + keys,
+				} {
+					data := "[aws-mfa]\naws_access_key_id = AKIASOURCEEXAMPLE001\naws_secret_access_key = s\n" + file
+					f, err := Parse([]byte(data))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got := f.HoldsLongTermKeys("default"); got == session {
+						t.Errorf("HoldsLongTermKeys = %v for %s:\n%s", got, id, data)
+					}
+					if gotID, only := f.OnlyCopy("default"); only == session || (!session && gotID != id) {
+						t.Errorf("OnlyCopy = %q, %v for %s:\n%s", gotID, only, id, data)
+					}
+				}
+			}
 		}
 	}
 }
