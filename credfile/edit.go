@@ -206,11 +206,11 @@ func leadingSpace(line string) string {
 func (f *File) verify(out string, section string, set []KV, remove []string) (*Section, error) {
 	want := map[string]string{}
 	for _, kv := range set {
-		want[strings.ToLower(kv.Key)] = kv.Value
+		want[lower(kv.Key)] = kv.Value
 	}
 	gone := map[string]bool{}
 	for _, k := range remove {
-		gone[strings.ToLower(k)] = true
+		gone[lower(k)] = true
 	}
 	s := f.Section(section)
 	prefix, suffix, next := len(f.data), 0, ""

@@ -130,6 +130,9 @@ func parse(data string) (*File, error) {
 		if !ok {
 			return nil, fmt.Errorf("%w: line %d is neither a [section], a key = value line nor a comment; fix or remove it", ErrUnreadable, i+1)
 		}
+		if strings.ContainsAny(key, "\u03c3\u03c2") && !sigmaSure(line) {
+			return nil, fmt.Errorf("%w: line %d: the key's capital sigma (\u03a3) stands next to characters that Python versions treat differently when lower-casing, so botocore's reading of it is uncertain; rename the key", ErrUnreadable, i+1)
+		}
 		if cur.option(key) != nil {
 			return nil, fmt.Errorf("%w: key %s appears twice in [%s] (line %d), which the AWS CLI cannot parse; remove one", ErrUnreadable, key, cur.Name, i+1)
 		}
@@ -276,14 +279,130 @@ func skipSpace(line string, i int) int {
 	return i
 }
 
-// lower is strings.ToLower without the copy for keys that are already lower.
+// lower is Python's str.lower, which configparser applies to every key
+// (optionxform): aws-mfa must see the same key as botocore, or it could
+// take an unknown key for aws_session_token and overwrite a profile whose
+// keys botocore reads as long-term ones. ASCII, the usual case, is
+// lowered in place; anything else goes through pyLower.
 func lower(s string) string {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
+		if c := s[i]; c >= 0x80 {
+			return pyLower(s)
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
 			return strings.ToLower(s)
 		}
 	}
 	return s
+}
+
+// pyLower is CPython's str.lower for any string: the full lower-case
+// mapping, where Go's strings.ToLower uses the simple one. They differ in
+// two places: U+0130 (İ) becomes "i̇" (two code points; its only
+// unconditional SpecialCasing entry for lower case), and a capital sigma
+// becomes the final ς when it ends a word (Unicode's Final_Sigma
+// context, as CPython's handle_capital_sigma reads it). TestLowerIsPythons
+// checks every code point and random strings against python3.
+func pyLower(s string) string {
+	rs := []rune(s)
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	for i, r := range rs {
+		switch r {
+		case '\u0130':
+			b.WriteString("i\u0307")
+		case '\u03a3':
+			if finalSigma(rs, i) {
+				b.WriteRune('\u03c2')
+			} else {
+				b.WriteRune('\u03c3')
+			}
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// finalSigma reports whether the sigma at rs[i] is in the Final_Sigma
+// context: a cased letter before it and none after it, skipping
+// case-ignorable characters on both sides.
+func finalSigma(rs []rune, i int) bool {
+	final, _ := sigmaContext(rs, i)
+	return final
+}
+
+// sigmaContext is finalSigma, also reporting whether every character it
+// looked at is below U+0800. Those have had the same Cased and
+// Case_Ignorable properties in every Unicode version since Python 3.8
+// (Unicode 12.1); a character added since, such as U+1E046 in Unicode
+// 15, is case-ignorable for one Python and unassigned for another, so
+// the sigma beside it is lowered to ς by one and σ by the other.
+func sigmaContext(rs []rune, i int) (final, sure bool) {
+	sure = true
+	look := func(r rune) rune {
+		if r >= 0x800 {
+			sure = false
+		}
+		return r
+	}
+	j := i - 1
+	for j >= 0 && caseIgnorable(look(rs[j])) {
+		j--
+	}
+	if j < 0 || !cased(rs[j]) {
+		return false, sure
+	}
+	j = i + 1
+	for j < len(rs) && caseIgnorable(look(rs[j])) {
+		j++
+	}
+	return j == len(rs) || !cased(rs[j]), sure
+}
+
+// sigmaSure reports whether every capital sigma in the key of line is
+// lowered the same by every Python that botocore supports.
+func sigmaSure(line string) bool {
+	rs := []rune(line)
+	start := 0
+	for start < len(rs) && (rs[start] == ' ' || rs[start] == '\t' || pySpace(rs[start])) {
+		start++
+	}
+	end := start
+	for end < len(rs) && rs[end] != '=' && rs[end] != ':' {
+		end++
+	}
+	for end > start && pySpace(rs[end-1]) {
+		end--
+	}
+	key := rs[start:end]
+	for i, r := range key {
+		if r == '\u03a3' {
+			if _, sure := sigmaContext(key, i); !sure {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// cased is Unicode's Cased property: Lowercase, Uppercase or Lt.
+func cased(r rune) bool {
+	return unicode.In(r, unicode.Lu, unicode.Ll, unicode.Lt, unicode.Other_Lowercase, unicode.Other_Uppercase)
+}
+
+// caseIgnorable is Unicode's Case_Ignorable property: Mn, Me, Cf, Lm,
+// Sk, and the Word_Break classes MidLetter, MidNumLet and Single_Quote,
+// listed here because Go's unicode package has no Word_Break tables.
+func caseIgnorable(r rune) bool {
+	switch r {
+	case '\'', '.', ':', '\u00b7', '\u0387', '\u055f', '\u05f4', '\u2018', '\u2019', '\u2024', '\u2027',
+		'\ufe13', '\ufe52', '\ufe55', '\uff07', '\uff0e', '\uff1a':
+		return true
+	}
+	return unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf, unicode.Lm, unicode.Sk)
 }
 
 // Bytes returns the file as it was read.

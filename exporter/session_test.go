@@ -207,7 +207,7 @@ func TestObtainFailuresLeaveTheFileAlone(t *testing.T) {
 		{name: "region with spaces in pair", change: func(fx *fixture) { fx.req.Region = "eu west 1" }, input: true, want: "the pair's region: region has a space"},
 		{name: "region with a slash in env", change: func(fx *fixture) { fx.req.EnvRegion = "eu-west-1/x" }, input: true, want: "AWS_REGION or AWS_DEFAULT_REGION: region has '/'"},
 		{name: "no keys", content: "[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n", input: true, want: "lacks aws_access_key_id or aws_secret_access_key"},
-		{name: "session creds local", content: strings.Replace(aliceFile, "mfa_serial", "aws_session_token = x\nmfa_serial", 1), input: true, want: "[aws-mfa] in"},
+		{name: "session creds local", content: strings.Replace(strings.Replace(aliceFile, "mfa_serial", "aws_session_token = x\nmfa_serial", 1), "AKIAALICE", "ASIAALICE", 1), input: true, want: "[aws-mfa] in"},
 		{name: "same profile", change: func(fx *fixture) { fx.req.Target = "aws-mfa" }, input: true, want: "source and target are both [aws-mfa]"},
 		{name: "bad duration", change: func(fx *fixture) { fx.req.Duration = 37 * time.Hour }, input: true, want: "outside what STS allows (15m to 36h)"},
 		{name: "only copy of keys", content: strings.Replace(aliceFile, "[default]\naws_access_key_id = AKIAALICEEXAMPLE0001", "[default]\naws_access_key_id = AKIAOTHEREXAMPLE0001", 1), input: true, want: "[default] holds long-term keys (AKIA…0001) found in no other profile"},

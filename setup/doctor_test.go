@@ -32,7 +32,7 @@ func TestDoctor(t *testing.T) {
 		{name: "unparseable", creds: "[a]\n[a]\n", problem: "appears twice", fix: "fix the line"},
 		{name: "no source", creds: "[default]\nregion = x\n", problem: "no [aws-mfa] profile", fix: "aws-mfa setup"},
 		{name: "no keys", creds: "[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/a\n", problem: "lacks long-term keys", fix: "aws configure --profile aws-mfa"},
-		{name: "session in source", creds: strings.Replace(healthy, "mfa_serial", "aws_session_token = x\nmfa_serial", 1), problem: "holds session credentials", fix: "long-term keys"},
+		{name: "session in source", creds: strings.Replace(strings.Replace(healthy, "mfa_serial", "aws_session_token = x\nmfa_serial", 1), "AKIAALICE", "ASIAALICE", 1), problem: "holds session credentials", fix: "long-term keys"},
 		{name: "no serial", creds: strings.Replace(healthy, "mfa_serial = arn:aws:iam::123456789012:mfa/alice\n", "", 1), problem: "has no mfa_serial", fix: "aws-mfa setup"},
 		{name: "long-term target", creds: "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = s\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n[default]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = s\n", problem: "holds long-term keys, which a refresh would replace", fix: "copies them"},
 		{name: "expired", creds: strings.Replace(healthy, "2026-11-27T20:00:00Z", "2026-11-27T13:00:00Z", 1), problem: "session expired", fix: "aws-mfa CODE"},

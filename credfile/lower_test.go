@@ -1,0 +1,161 @@
+package credfile
+
+import (
+	"bufio"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/aws-mfa/aws-mfa/internal/peers"
+)
+
+// pythonLower lowers every string with python3's str.lower, in one
+// process.
+func pythonLower(t *testing.T, in []string) []string {
+	t.Helper()
+	if _, err := exec.LookPath("python3"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("python3 is not installed")
+		}
+		t.Skip("python3 is not installed")
+	}
+	cmd := exec.Command("python3", "-c", `import json, sys
+for line in sys.stdin:
+    sys.stdout.write(json.dumps(json.loads(line).lower()) + "\n")
+`)
+	var req strings.Builder
+	for _, s := range in {
+		b, _ := json.Marshal(s)
+		req.Write(b)
+		req.WriteByte('\n')
+	}
+	cmd.Stdin = strings.NewReader(req.String())
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("python3: %v", err)
+	}
+	var got []string
+	sc := bufio.NewScanner(strings.NewReader(string(out)))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var s string
+		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, s)
+	}
+	if len(got) != len(in) {
+		t.Fatalf("python3 answered %d of %d strings", len(got), len(in))
+	}
+	return got
+}
+
+// TestLowerIsPythons: keys are lowered exactly as configparser does, with
+// Python's str.lower: every code point alone, then random strings built
+// around the context-dependent capital sigma and U+0130.
+func TestLowerIsPythons(t *testing.T) {
+	var in []string
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if utf8.ValidRune(r) {
+			in = append(in, "k"+string(r)+"K")
+		}
+	}
+	// Below U+0800, where a sigma's context is trusted: each character
+	// before, after and around one.
+	for r := rune(0); r < 0x800; r++ {
+		c := string(r)
+		in = append(in, "a"+c+"Σ", "aΣ"+c, "Σ"+c+"a", c+"Σ", "aΣ"+c+"b", "a"+c+"Σb")
+	}
+	// Strings of runes from the classes that decide the sigma's form:
+	// cased letters, case-ignorable ones, others, and the specials.
+	pool := []rune{'Σ', 'Σ', 'σ', 'ς', 'İ', 'A', 'a', 'ǅ', 'ʰ', '\'', '.', ':', '·', '’', '\u0301', '\u0345', '\u00ad', '\u200d', '^', 'ˆ', '_', '1', ' ', 'Ⓐ', 'ⓐ', 'ᾼ', 'ﬀ', 'Ꭰ', 'ꭰ', '𐐀', '中'}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		n := 1 + r.IntN(8)
+		var b strings.Builder
+		for range n {
+			if r.IntN(6) == 0 {
+				c := rune(r.IntN(0x20000))
+				if utf8.ValidRune(c) {
+					b.WriteRune(c)
+					continue
+				}
+			}
+			b.WriteRune(pool[r.IntN(len(pool))])
+		}
+		in = append(in, b.String())
+	}
+	want := pythonLower(t, in)
+	bad, unsure := 0, 0
+	for i, s := range in {
+		if strings.ContainsRune(s, 'Σ') && !sigmaSure(s) {
+			unsure++ // refused by Parse: no claim
+			continue
+		}
+		if got := lower(s); got != want[i] {
+			bad++
+			if bad <= 20 {
+				t.Errorf("lower(%+q) = %+q, python3 %+q", s, got, want[i])
+			}
+		}
+	}
+	if bad > 20 {
+		t.Errorf("%d strings in all", bad)
+	}
+	if unsure == 0 || unsure > len(in)/10 {
+		t.Errorf("%d of %d strings have an uncertain sigma", unsure, len(in))
+	}
+}
+
+// TestParseRefusesAnUncertainSigma: a key whose capital sigma stands next
+// to a character that Pythons classify differently is refused; the same
+// key beside characters every Python agrees on is read.
+func TestParseRefusesAnUncertainSigma(t *testing.T) {
+	for _, c := range []struct {
+		key  string
+		read bool
+	}{
+		{"aΣ", true}, {"ΑΣ_x", true}, {"aΣ'b", true}, {"Σ", true}, {"x_Σ\u0301", true},
+		{"a\U0001e046Σ", false}, {"aΣ\U00013439", false}, {"ΣΣ\U00013439\u02c6", false},
+	} {
+		_, err := Parse([]byte("[p]\n" + c.key + " = v\n"))
+		if (err == nil) != c.read {
+			t.Errorf("%+q: %v", c.key, err)
+		}
+	}
+}
+
+// TestKeysAsBotocoreLowersThem: a key whose Python lower-casing differs
+// from Go's strings.ToLower is the key botocore reads, not the session
+// token it resembles, and is no duplicate of it.
+func TestKeysAsBotocoreLowersThem(t *testing.T) {
+	b := startBotocore(t)
+	for _, key := range []string{"aws_sess\u0130on_token", "AWS_SESS\u0130ON_TOKEN", "aws_session_tokenΣ", "aws_ΣΣ_token", "aws_acceΣs_key_id"} {
+		for _, file := range []string{
+			"[default]\naws_access_key_id = " + onlyID + "\naws_secret_access_key = " + onlySecret + "\n" + key + " = x\n",
+			"[default]\naws_session_token = t\n" + key + " = x\n",
+		} {
+			if _, err := Parse([]byte(file)); err != nil {
+				t.Errorf("%+q: %v", file, err) // botocore reads it: no false refusal
+			}
+			agreeWithBotocore(t, b, []byte(file))
+		}
+	}
+	data := []byte("[default]\naws_access_key_id = " + onlyID + "\naws_secret_access_key = " + onlySecret + "\naws_sess\u0130on_token = x\n")
+	f, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, only := f.OnlyCopy("default"); !only || f.Credentials("default").SessionToken != "" {
+		t.Errorf("aws_sess\u0130on_token read as the session token")
+	}
+	if v := peers.StartBotocore(t).Read(t, data, "default"); v.Target == nil || v.Target.Token != "" {
+		t.Errorf("botocore reads %+v", v.Target)
+	}
+}
