@@ -4,6 +4,8 @@
 package app
 
 import (
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -27,6 +29,15 @@ const (
 	ExitFailure = 1 // STS, network or file-system failure
 	ExitUsage   = 2 // bad usage or input
 )
+
+// exitCode is an error that only sets the exit code: the command has
+// said what it had to (doctor's findings, exec's command's own status).
+type exitCode int
+
+func (e exitCode) Error() string { return "" }
+
+// ExitCode is the code the process exits with.
+func (e exitCode) ExitCode() int { return int(e) }
 
 // System is everything the CLI takes from the process. Tests build their own.
 type System struct {
@@ -130,7 +141,10 @@ func newApp(sys System) *cli.App {
 		ErrWriter: sys.Stderr,
 		Flags:     sessionFlags(),
 		Action: func(c *cli.Context) error {
-			return refresh(c, sys)
+			if err := unknownCommand(c); err != nil {
+				return err
+			}
+			return RefreshCommand(c.Context, sys, RefreshInput{Session: sessionInput(c), Args: c.Args().Slice()})
 		},
 		Commands:             []*cli.Command{envCommand(sys), execCommand(sys), statusCommand(sys), hookCommand(sys), setupCommand(sys), doctorCommand(sys), keyringCommand(sys), completeCommand(sys), commandCommand(sys), envInCommand(sys)},
 		EnableBashCompletion: true,
@@ -172,30 +186,69 @@ func sessionFlags() []cli.Flag {
 	}
 }
 
+// SessionInput is what the session flags of refresh, env and exec say.
+// A field with a Set twin may be given empty; the twin says it was given
+// at all, since a flag given beats the pair's value.
+type SessionInput struct {
+	PairFlags
+	Token       string
+	Source      string
+	SourceSet   bool
+	Target      string
+	TargetSet   bool
+	Duration    string // as typed
+	DurationSet bool
+	Force       bool
+	Endpoint    string
+	Timeout     time.Duration
+	Verbose     bool
+	// NoWrite (env and exec) leaves the credentials file alone.
+	NoWrite bool
+}
+
+// sessionInput reads the session flags.
+func sessionInput(c *cli.Context) SessionInput {
+	return SessionInput{
+		PairFlags:   pairFlags(c),
+		Token:       c.String("token"),
+		Source:      c.String("source"),
+		SourceSet:   c.IsSet("source"),
+		Target:      c.String("target"),
+		TargetSet:   c.IsSet("target"),
+		Duration:    c.String("duration"),
+		DurationSet: c.IsSet("duration"),
+		Force:       c.Bool("force"),
+		Endpoint:    c.String("endpoint-url"),
+		Timeout:     c.Duration("timeout"),
+		Verbose:     c.Bool("verbose"),
+		NoWrite:     c.Bool("no-write"),
+	}
+}
+
 // request turns the selected pair, the session flags and the environment
 // into a request; flags given explicitly beat the pair. For a chained pair
 // the returned pair carries its chain's first pair's token_command, since
 // that pair is the one whose code is asked.
-func request(c *cli.Context, sys System) (exporter.Request, config.Pair, error) {
-	cfg, pair, err := selectPair(c, sys)
+func request(sys System, in SessionInput) (exporter.Request, config.Pair, error) {
+	cfg, pair, err := selectPair(sys, in.PairFlags)
 	if err != nil {
 		return exporter.Request{}, pair, err
 	}
-	if c.IsSet("source") {
+	if in.SourceSet {
 		if pair.SourcePair != "" {
 			return exporter.Request{}, pair, usage("pair %s takes its credentials from pair %s's session (source_pair); --source does not apply to it", pair.Name, pair.SourcePair)
 		}
-		pair.Source = c.String("source")
+		pair.Source = in.Source
 	}
-	if c.IsSet("target") {
-		pair.Target = c.String("target")
+	if in.TargetSet {
+		pair.Target = in.Target
 	}
-	if c.IsSet("duration") {
-		if pair.Duration, err = stsparam.ParseDuration(c.String("duration")); err != nil {
+	if in.DurationSet {
+		if pair.Duration, err = stsparam.ParseDuration(in.Duration); err != nil {
 			return exporter.Request{}, pair, usage("%w", err)
 		}
 	}
-	timeout, err := checkTimeout(c)
+	timeout, err := checkTimeout(in.Timeout)
 	if err != nil {
 		return exporter.Request{}, pair, err
 	}
@@ -209,19 +262,19 @@ func request(c *cli.Context, sys System) (exporter.Request, config.Pair, error) 
 	}
 	var base *exporter.Request
 	for _, p := range chain[:len(chain)-1] {
-		r := linkRequest(c, sys, p, paths, timeout)
+		r := linkRequest(sys, in, p, paths, timeout)
 		r.Base = base
 		base = &r
 	}
-	req := linkRequest(c, sys, pair, paths, timeout)
+	req := linkRequest(sys, in, pair, paths, timeout)
 	req.Base = base
-	req.Force = c.Bool("force")
+	req.Force = in.Force
 	pair.TokenCommand, pair.TokenTimeout = chain[0].TokenCommand, chain[0].TokenTimeout
 	return req, pair, nil
 }
 
 // linkRequest is the request for one pair of a chain.
-func linkRequest(c *cli.Context, sys System, pair config.Pair, paths credfile.Paths, timeout time.Duration) exporter.Request {
+func linkRequest(sys System, in SessionInput, pair config.Pair, paths credfile.Paths, timeout time.Duration) exporter.Request {
 	return exporter.Request{
 		Paths:           paths,
 		Source:          pair.Source,
@@ -230,7 +283,7 @@ func linkRequest(c *cli.Context, sys System, pair config.Pair, paths credfile.Pa
 		Margin:          pair.Margin,
 		Region:          pair.Region,
 		EnvRegion:       firstEnv(sys.Getenv, "AWS_REGION", "AWS_DEFAULT_REGION"),
-		Endpoint:        firstNonEmpty(c.String("endpoint-url"), pair.Endpoint, firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL")),
+		Endpoint:        cmp.Or(in.Endpoint, pair.Endpoint, firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL")),
 		Timeout:         timeout,
 		Serial:          pair.Serial,
 		RoleARN:         pair.RoleARN,
@@ -238,7 +291,7 @@ func linkRequest(c *cli.Context, sys System, pair config.Pair, paths credfile.Pa
 		ExternalID:      pair.ExternalID,
 		Keyring:         pair.Keyring,
 		// --no-write (env and exec) leaves the whole file alone, bases included.
-		NoWrite: !pair.Write || c.Bool("no-write"),
+		NoWrite: !pair.Write || in.NoWrite,
 	}
 }
 
@@ -246,10 +299,9 @@ func linkRequest(c *cli.Context, sys System, pair config.Pair, paths credfile.Pa
 // hour is a mistyped unit, and a command that hangs for it looks broken.
 const MaxTimeout = 10 * time.Minute
 
-// checkTimeout reads --timeout, which must be positive (0 would give up
+// checkTimeout checks --timeout, which must be positive (0 would give up
 // before the request is sent) and at most MaxTimeout.
-func checkTimeout(c *cli.Context) (time.Duration, error) {
-	t := c.Duration("timeout")
+func checkTimeout(t time.Duration) (time.Duration, error) {
 	if t <= 0 || t > MaxTimeout {
 		return 0, usage("--timeout %s must be more than 0 and at most %s, like 15s or 1m", t, MaxTimeout)
 	}
@@ -258,15 +310,17 @@ func checkTimeout(c *cli.Context) (time.Duration, error) {
 
 // codeArg is the code given as the only argument, if any; `aws-mfa 123
 // 456`, the code typed as the authenticator shows it, is one code too.
-func codeArg(c *cli.Context) (string, error) {
-	args := c.Args().Slice()
+func codeArg(args []string) (string, error) {
 	if len(args) == 2 && isDigits(args[0], 3) && isDigits(args[1], 3) {
 		return args[0] + args[1], nil
 	}
 	if len(args) > 1 {
 		return "", usage("unexpected argument %q; put flags before the code", args[1])
 	}
-	return c.Args().First(), nil
+	if len(args) == 0 {
+		return "", nil
+	}
+	return args[0], nil
 }
 
 // normalizeCode accepts a code written as authenticator apps show it,
@@ -333,8 +387,8 @@ func (p *prompter) tell(line string) {
 // deps wires the real side effects for a command; arg is a code given
 // as an argument. The prompter is non-nil when the code will be asked for
 // at the terminal.
-func deps(c *cli.Context, sys System, arg string, pair config.Pair) (exporter.Deps, *prompter, error) {
-	given := c.String("token")
+func deps(ctx context.Context, sys System, in SessionInput, arg string, credProcess bool, pair config.Pair) (exporter.Deps, *prompter, error) {
+	given := in.Token
 	if arg != "" {
 		if given != "" {
 			return exporter.Deps{}, nil, usage("the code is given twice, as --token and as an argument; give it once")
@@ -350,8 +404,8 @@ func deps(c *cli.Context, sys System, arg string, pair config.Pair) (exporter.De
 	var ask *prompter
 	if given == "" && len(pair.TokenCommand) == 0 {
 		switch {
-		case c.String("format") == "json":
-			ask = &prompter{sys: sys, noTTY: credentialProcessNoTTY(c, sys, pair)}
+		case credProcess:
+			ask = &prompter{sys: sys, noTTY: credentialProcessNoTTY(sys, in, pair)}
 		case sys.IsTerminal(sys.Stdin):
 			ask = &prompter{sys: sys, noTTY: func(err error) error {
 				return usage("cannot open the terminal to ask for the MFA code (%v); pass it as an argument (aws-mfa 123456) or with -t", err)
@@ -365,7 +419,7 @@ func deps(c *cli.Context, sys System, arg string, pair config.Pair) (exporter.De
 			case given != "":
 				return given, nil
 			case len(pair.TokenCommand) > 0:
-				return runTokenCommand(c.Context, pair.TokenCommand, pair.TokenTimeout)
+				return runTokenCommand(ctx, pair.TokenCommand, pair.TokenTimeout)
 			case ask != nil:
 				return ask.ask(serial)
 			}
@@ -373,10 +427,10 @@ func deps(c *cli.Context, sys System, arg string, pair config.Pair) (exporter.De
 			return normalizeCode(line), err
 		},
 	}
-	if c.Bool("verbose") {
+	if in.Verbose {
 		d.Log = sys.Stderr
 	}
-	d.Keyring = keyringReader(c, pair)
+	d.Keyring = keyringReader(ctx, pair)
 	return d, ask, nil
 }
 
@@ -412,15 +466,6 @@ func readLine(r io.Reader, max int) (string, error) {
 func firstEnv(getenv func(string) string, names ...string) string {
 	for _, n := range names {
 		if v := getenv(n); v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
 			return v
 		}
 	}

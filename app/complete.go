@@ -33,7 +33,7 @@ func completeCommand(sys System) *cli.Command {
 				return pairCandidates(config.Locate(configFlag, sys.Getenv, func() (string, error) { return userConfigDir(sys.Getenv) }))
 			})
 			if files {
-				return cli.Exit("", exitFiles)
+				return exitCode(exitFiles)
 			}
 			var b strings.Builder
 			for _, k := range cands {

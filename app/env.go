@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -28,15 +29,14 @@ func envCommand(sys System) *cli.Command {
 			&cli.BoolFlag{Name: "cached", Usage: "use only a session still valid in the target; never ask for a code"},
 		),
 		Action: func(c *cli.Context) error {
-			out, err := envOutput(c, sys)
-			if err != nil {
-				return err
-			}
-			if sys.IsTerminal(sys.Stdout) && sys.Getenv("AWS_MFA_SHELL") == "" && c.String("format") == "shell" {
-				fmt.Fprintln(sys.Stderr, `aws-mfa: this only prints; to apply it run eval "$(aws-mfa env)", or load the hook (aws-mfa hook --help)`)
-			}
-			_, err = fmt.Fprint(sys.Stdout, out)
-			return err
+			return EnvCommand(c.Context, sys, EnvInput{
+				Session: sessionInput(c),
+				Args:    c.Args().Slice(),
+				Shell:   c.String("shell"),
+				Format:  c.String("format"),
+				Unset:   c.Bool("unset"),
+				Cached:  c.Bool("cached"),
+			})
 		},
 	}
 }
@@ -50,18 +50,42 @@ func envFormats() []struct{ name, desc string } {
 	}
 }
 
+// EnvInput is what `aws-mfa env` was given.
+type EnvInput struct {
+	Session SessionInput
+	Args    []string // the code
+	Shell   string   // --shell: a dialect, or "" to detect one
+	Format  string   // shell, json or dotenv
+	Unset   bool
+	Cached  bool
+}
+
+// EnvCommand is `aws-mfa env`: print the session for a shell, as
+// credential_process JSON or as dotenv lines.
+func EnvCommand(ctx context.Context, sys System, in EnvInput) error {
+	out, err := envOutput(ctx, sys, in)
+	if err != nil {
+		return err
+	}
+	if sys.IsTerminal(sys.Stdout) && sys.Getenv("AWS_MFA_SHELL") == "" && in.Format == "shell" {
+		fmt.Fprintln(sys.Stderr, `aws-mfa: this only prints; to apply it run eval "$(aws-mfa env)", or load the hook (aws-mfa hook --help)`)
+	}
+	_, err = fmt.Fprint(sys.Stdout, out)
+	return err
+}
+
 // envOutput builds the whole output before anything is printed, so a
 // failed run prints nothing for eval to run.
-func envOutput(c *cli.Context, sys System) (string, error) {
-	req, pair, err := request(c, sys)
+func envOutput(ctx context.Context, sys System, in EnvInput) (string, error) {
+	req, pair, err := request(sys, in.Session)
 	if err != nil {
 		return "", err
 	}
-	format := c.String("format")
+	format := in.Format
 	var sh shells.Shell
 	switch format {
 	case "shell":
-		if sh, err = pickShell(c.String("shell"), pair.Shell, sys); err != nil {
+		if sh, err = pickShell(in.Shell, pair.Shell, sys); err != nil {
 			return "", err
 		}
 	case "dotenv":
@@ -70,23 +94,22 @@ func envOutput(c *cli.Context, sys System) (string, error) {
 	default:
 		return "", usage("unknown --format %q; use shell, json or dotenv", format)
 	}
-	if c.Bool("unset") {
+	if in.Unset {
 		if sh == nil {
 			return "", usage("--unset needs a shell format")
 		}
 		return sh.Export(exporter.UnsetVars())
 	}
-	code, err := codeArg(c)
+	code, err := codeArg(in.Args)
 	if err != nil {
 		return "", err
 	}
-	req.NoWrite = req.NoWrite || c.Bool("no-write")
-	req.Cached = c.Bool("cached")
-	res, err := obtain(c, sys, req, code, pair)
+	req.Cached = in.Cached
+	res, err := obtain(ctx, sys, in.Session, req, code, format == "json", pair)
 	if err != nil {
 		return "", err
 	}
-	note(c, sys, res, req)
+	note(sys, res, req, false)
 	if sh == nil {
 		b, err := json.Marshal(exporter.ForCredentialProcess(res.Session))
 		return string(b) + "\n", err

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"os/exec"
 	"regexp"
 
@@ -18,30 +19,42 @@ func execCommand(sys System) *cli.Command {
 			&cli.BoolFlag{Name: "no-write", Usage: "do not write the session to the target profile"},
 		),
 		Action: func(c *cli.Context) error {
-			argv, code := c.Args().Slice(), ""
-			if len(argv) >= 2 && argv[1] == "--" && codeLike.MatchString(argv[0]) {
-				code, argv = argv[0], argv[2:]
-			}
-			if len(argv) == 0 {
-				return usage("exec needs a command: aws-mfa exec -- COMMAND [ARGS...]")
-			}
-			path, err := exec.LookPath(argv[0])
-			if err != nil {
-				return usage("command %q not found in PATH", argv[0])
-			}
-			req, pair, err := request(c, sys)
-			if err != nil {
-				return err
-			}
-			req.NoWrite = req.NoWrite || c.Bool("no-write")
-			res, err := obtain(c, sys, req, code, pair)
-			if err != nil {
-				return err
-			}
-			note(c, sys, res, req)
-			return sys.Exec(path, argv, environ(sys.Environ(), res, req))
+			return ExecCommand(c.Context, sys, ExecInput{Session: sessionInput(c), Args: c.Args().Slice()})
 		},
 	}
+}
+
+// ExecInput is what `aws-mfa exec` was given.
+type ExecInput struct {
+	Session SessionInput
+	Args    []string // [CODE --] COMMAND [ARGS...]
+}
+
+// ExecCommand is `aws-mfa exec`: run a command with the session in its
+// environment. On success it does not return where the system can
+// replace the process.
+func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
+	argv, code := in.Args, ""
+	if len(argv) >= 2 && argv[1] == "--" && codeLike.MatchString(argv[0]) {
+		code, argv = argv[0], argv[2:]
+	}
+	if len(argv) == 0 {
+		return usage("exec needs a command: aws-mfa exec -- COMMAND [ARGS...]")
+	}
+	path, err := exec.LookPath(argv[0])
+	if err != nil {
+		return usage("command %q not found in PATH", argv[0])
+	}
+	req, pair, err := request(sys, in.Session)
+	if err != nil {
+		return err
+	}
+	res, err := obtain(ctx, sys, in.Session, req, code, false, pair)
+	if err != nil {
+		return err
+	}
+	note(sys, res, req, false)
+	return sys.Exec(path, argv, environ(sys.Environ(), res, req))
 }
 
 // codeLike is a word before -- that is meant as the code: digits, or

@@ -28,28 +28,35 @@ func hookCommand(sys System) *cli.Command {
 			}
 		},
 		Action: func(c *cli.Context) error {
-			if c.NArg() != 1 {
-				return usage("hook needs one shell: aws-mfa hook %s", strings.Join(hookShells, "|"))
-			}
-			sh, ok := shells.Lookup(c.Args().First())
-			if !ok || !slices.Contains(hookShells, shells.Normalize(c.Args().First())) {
-				if s := suggest.Closest(c.Args().First(), hookShells); s != "" {
-					return usage("hook has no %q shell; did you mean %s? The shells are %s", c.Args().First(), s, strings.Join(hookShells, ", "))
-				}
-				return usage("hook has no %q shell; use one of %s", c.Args().First(), strings.Join(hookShells, ", "))
-			}
-			exe, err := executable(sys)
-			if err != nil {
-				return err
-			}
-			out, err := sh.Hook(exe, exporter.SessionVars())
-			if err != nil {
-				return usage("%v", err)
-			}
-			_, err = fmt.Fprint(sys.Stdout, out)
-			return err
+			return HookCommand(sys, c.Args().Slice())
 		},
 	}
+}
+
+// HookCommand is `aws-mfa hook SHELL`: print the shell's hook, which runs
+// this binary by its absolute path.
+func HookCommand(sys System, args []string) error {
+	if len(args) != 1 {
+		return usage("hook needs one shell: aws-mfa hook %s", strings.Join(hookShells, "|"))
+	}
+	name := args[0]
+	sh, ok := shells.Lookup(name)
+	if !ok || !slices.Contains(hookShells, shells.Normalize(name)) {
+		if s := suggest.Closest(name, hookShells); s != "" {
+			return usage("hook has no %q shell; did you mean %s? The shells are %s", name, s, strings.Join(hookShells, ", "))
+		}
+		return usage("hook has no %q shell; use one of %s", name, strings.Join(hookShells, ", "))
+	}
+	exe, err := executable(sys)
+	if err != nil {
+		return err
+	}
+	out, err := sh.Hook(exe, exporter.SessionVars())
+	if err != nil {
+		return usage("%v", err)
+	}
+	_, err = fmt.Fprint(sys.Stdout, out)
+	return err
 }
 
 // hookShells are the names `hook` takes: every dialect but those without

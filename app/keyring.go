@@ -2,6 +2,7 @@ package app
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 
@@ -16,13 +17,13 @@ import (
 
 // keyringReader reads a pair's long-term keys from its keyring, bounded
 // by the pair's token_timeout: an unlock prompt waits for a person too.
-func keyringReader(c *cli.Context, pair config.Pair) func(item string) (exporter.Keys, error) {
+func keyringReader(ctx context.Context, pair config.Pair) func(item string) (exporter.Keys, error) {
 	return func(item string) (exporter.Keys, error) {
 		store, err := keyring.Open(pair.KeyringBackend, pair.TokenTimeout)
 		if err != nil {
 			return exporter.Keys{}, usage("%w", err)
 		}
-		k, err := store.Get(c.Context, item)
+		k, err := store.Get(ctx, item)
 		if err != nil {
 			return exporter.Keys{}, keyringError(err)
 		}
@@ -57,23 +58,31 @@ func keyringCommand(sys System) *cli.Command {
 				if c.NArg() > 0 {
 					return usage("keyring export takes no arguments")
 				}
-				cfg, pair, err := selectPair(c, sys)
-				if err != nil {
-					return err
-				}
-				return keyringExport(c, sys, cfg, pair)
+				return KeyringExportCommand(c.Context, sys, KeyringExportInput{PairFlags: pairFlags(c), Profile: c.String("profile"), Delete: c.Bool("delete")})
 			},
 		}},
 	}
 }
 
-// keyringExport writes the pair's keys into a profile, reads the file back
-// to check them, and only then, if asked, deletes the keyring item.
-func keyringExport(c *cli.Context, sys System, cfg *config.Config, pair config.Pair) error {
+// KeyringExportInput is what `aws-mfa keyring export` was given.
+type KeyringExportInput struct {
+	PairFlags
+	Profile string // "" is the pair's source
+	Delete  bool
+}
+
+// KeyringExportCommand writes the pair's keys into a profile, reads the
+// file back to check them, and only then, if asked, deletes the keyring
+// item.
+func KeyringExportCommand(ctx context.Context, sys System, in KeyringExportInput) error {
+	cfg, pair, err := selectPair(sys, in.PairFlags)
+	if err != nil {
+		return err
+	}
 	if pair.Keyring == "" {
 		return usage("pair %s keeps its keys in [%s], not in a keyring (config: %s)", pair.Name, pair.Source, orNone(cfg.Path))
 	}
-	profile := firstNonEmpty(c.String("profile"), pair.Source)
+	profile := cmp.Or(in.Profile, pair.Source)
 	if err := credfile.ValidName(profile); err != nil {
 		return usage("profile name: %w", err)
 	}
@@ -84,7 +93,7 @@ func keyringExport(c *cli.Context, sys System, cfg *config.Config, pair config.P
 	if err != nil {
 		return usage("%w", err)
 	}
-	k, err := store.Get(c.Context, pair.Keyring)
+	k, err := store.Get(ctx, pair.Keyring)
 	if err != nil {
 		return keyringError(err)
 	}
@@ -111,8 +120,8 @@ func keyringExport(c *cli.Context, sys System, cfg *config.Config, pair config.P
 		return fmt.Errorf("[%s] in %s does not read back the keys written; the keyring item is kept", profile, path)
 	}
 	fmt.Fprintf(sys.Stderr, "aws-mfa: wrote the keys %s from %s to [%s] in %s\n", exporter.MaskKey(k.AccessKeyID), store.Where(pair.Keyring), profile, path)
-	if c.Bool("delete") {
-		if err := store.Delete(c.Context, pair.Keyring); err != nil {
+	if in.Delete {
+		if err := store.Delete(ctx, pair.Keyring); err != nil {
 			return keyringError(err)
 		}
 		fmt.Fprintf(sys.Stderr, "aws-mfa: deleted %s\n", store.Where(pair.Keyring))
@@ -129,7 +138,7 @@ func keyringExport(c *cli.Context, sys System, cfg *config.Config, pair config.P
 // name the item (--pair, else the config's pair for --source and
 // --target, else the built-in name), the item (the pair's, else the
 // source profile's name), and the backend to store it in.
-func keyringSetup(c *cli.Context, req *setup.Request) (setup.KeyStore, error) {
+func keyringSetup(in SetupInput, req *setup.Request) (setup.KeyStore, error) {
 	cfg, err := config.Load(config.Location{Path: req.ConfigPath})
 	if err != nil {
 		return nil, usage("%w", err)
@@ -142,13 +151,13 @@ func keyringSetup(c *cli.Context, req *setup.Request) (setup.KeyStore, error) {
 		}
 	}
 	switch {
-	case pair != nil && req.Pair != "" && !(c.IsSet("source") || c.IsSet("target")):
+	case pair != nil && req.Pair != "" && !(in.SourceSet || in.TargetSet):
 		req.Source, req.Target = pair.Source, pair.Target
-	case pair == nil && req.Pair != "" && !(c.IsSet("source") && c.IsSet("target")):
+	case pair == nil && req.Pair != "" && !(in.SourceSet && in.TargetSet):
 		return nil, usage("pair %s is not in the config (%s); give --source and --target to add it", req.Pair, orNone(cfg.Path))
 	}
 	timeout := config.DefaultTokenTimeout
-	backend := c.String("keyring-backend")
+	backend := in.KeyringBackend
 	req.Keyring = req.Source
 	if pair != nil {
 		req.Pair = pair.Name
@@ -161,11 +170,11 @@ func keyringSetup(c *cli.Context, req *setup.Request) (setup.KeyStore, error) {
 	if err := keyring.CheckItem(req.Keyring); err != nil {
 		return nil, usage("%v; name the item in the pair's keyring key", err)
 	}
-	if c.IsSet("keyring-backend") {
+	if in.KeyringBackendSet {
 		req.KeyringBackend = backend
 	}
-	if c.IsSet("timeout") {
-		timeout = c.Duration("timeout")
+	if in.TimeoutSet {
+		timeout = in.Timeout
 	}
 	store, err := keyring.Open(backend, timeout)
 	if err != nil {

@@ -17,14 +17,26 @@ import (
 	"github.com/aws-mfa/aws-mfa/exporter"
 )
 
+// PairFlags are the --config and --pair a command was given.
+type PairFlags struct {
+	Config  string
+	Pair    string
+	PairSet bool // --pair was given, perhaps empty: it beats AWS_MFA_PAIR
+}
+
+// pairFlags reads --config and --pair.
+func pairFlags(c *cli.Context) PairFlags {
+	return PairFlags{Config: c.String("config"), Pair: c.String("pair"), PairSet: c.IsSet("pair")}
+}
+
 // selectPair loads the config and picks the pair --pair or AWS_MFA_PAIR
 // names, else the default one.
-func selectPair(c *cli.Context, sys System) (*config.Config, config.Pair, error) {
-	cfg, err := config.Load(configPath(c, sys))
+func selectPair(sys System, in PairFlags) (*config.Config, config.Pair, error) {
+	cfg, err := config.Load(configPath(sys, in.Config))
 	if err != nil {
 		return nil, config.Pair{}, configError(err)
 	}
-	pair, err := cfg.Select(pairName(c, sys))
+	pair, err := cfg.Select(pairName(sys, in))
 	if err != nil {
 		return nil, pair, usage("%v (config: %s)", err, orNone(cfg.Path))
 	}
@@ -34,9 +46,9 @@ func selectPair(c *cli.Context, sys System) (*config.Config, config.Pair, error)
 // pairName is --pair, else AWS_MFA_PAIR. The variable is read here, not
 // through the flag's EnvVars, so that a flag given before the subcommand
 // beats it (see placeOptions).
-func pairName(c *cli.Context, sys System) string {
-	if c.IsSet("pair") {
-		return c.String("pair")
+func pairName(sys System, in PairFlags) string {
+	if in.PairSet {
+		return in.Pair
 	}
 	return sys.Getenv("AWS_MFA_PAIR")
 }
@@ -51,8 +63,8 @@ func configError(err error) error {
 }
 
 // configPath is --config, else AWS_MFA_CONFIG, else the user config directory's.
-func configPath(c *cli.Context, sys System) config.Location {
-	return config.Locate(c.String("config"), sys.Getenv, func() (string, error) { return userConfigDir(sys.Getenv) })
+func configPath(sys System, flag string) config.Location {
+	return config.Locate(flag, sys.Getenv, func() (string, error) { return userConfigDir(sys.Getenv) })
 }
 
 func orNone(path string) string {

@@ -57,6 +57,14 @@ type streams struct {
 // and with stdin a terminal, the controlling terminal reads the same
 // input and records what is written to it in r.tty.
 func (r *rig) run(input string, args ...string) (stdout, stderr string, code int) {
+	sys, s := r.system(input)
+	code = Run(append([]string{"aws-mfa"}, args...), sys)
+	return s.out.String(), s.err.String(), code
+}
+
+// system is the rig's System, reading input; tests that call a command's
+// function directly use it too.
+func (r *rig) system(input string) (System, streams) {
 	s := streams{in: strings.NewReader(input), out: &bytes.Buffer{}, err: &bytes.Buffer{}}
 	r.tty = &recordingTTY{Reader: s.in}
 	sys := System{
@@ -87,8 +95,7 @@ func (r *rig) run(input string, args ...string) (stdout, stderr string, code int
 			return r.tty, nil
 		},
 	}
-	code = Run(append([]string{"aws-mfa"}, args...), sys)
-	return s.out.String(), s.err.String(), code
+	return sys, s
 }
 
 // TestPromptAsksAgain: at an interactive prompt a malformed code, or one

@@ -1,10 +1,9 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"strings"
-
-	"github.com/urfave/cli/v2"
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
@@ -14,8 +13,8 @@ import (
 
 // obtain gets the session req asks for; code is a code given as an
 // argument.
-func obtain(c *cli.Context, sys System, req exporter.Request, code string, pair config.Pair) (*exporter.Result, error) {
-	d, ask, err := deps(c, sys, code, pair)
+func obtain(ctx context.Context, sys System, in SessionInput, req exporter.Request, code string, credProcess bool, pair config.Pair) (*exporter.Result, error) {
+	d, ask, err := deps(ctx, sys, in, code, credProcess, pair)
 	if err != nil {
 		return nil, err
 	}
@@ -32,7 +31,7 @@ func obtain(c *cli.Context, sys System, req exporter.Request, code string, pair 
 		return code, err
 	}
 	for {
-		res, err := exporter.Obtain(c.Context, req, d)
+		res, err := exporter.Obtain(ctx, req, d)
 		wait.stop()
 		wait = nil
 		if !ask.again(err) {
@@ -44,12 +43,12 @@ func obtain(c *cli.Context, sys System, req exporter.Request, code string, pair 
 // note tells the user, on stderr, what happened and how long it lasts.
 // A session reused from the file is news only to someone who typed the
 // refresh command at a terminal: env, exec and credential_process (and
-// the hook's env --cached after a refresh) stay silent.
-func note(c *cli.Context, sys System, res *exporter.Result, req exporter.Request) {
+// the hook's env --cached after a refresh) stay silent: only
+// refreshCommand says it.
+func note(sys System, res *exporter.Result, req exporter.Request, refreshCommand bool) {
 	until := untilText(res.Expiration, sys.Now())
 	switch {
 	case res.Cached:
-		refreshCommand := c.Command == nil || c.Command.Name == c.App.Name
 		if refreshCommand && sys.IsTerminal(sys.Stderr) {
 			fmt.Fprintf(sys.Stderr, "aws-mfa: [%s] is still valid until %s; --force refreshes it now\n", req.Target, until)
 		}
@@ -62,16 +61,20 @@ func note(c *cli.Context, sys System, res *exporter.Result, req exporter.Request
 	}
 }
 
-// refresh is `aws-mfa [CODE]`: write a session into the target profile.
-func refresh(c *cli.Context, sys System) error {
-	if err := unknownCommand(c); err != nil {
-		return err
-	}
-	code, err := codeArg(c)
+// RefreshInput is what `aws-mfa [CODE]` was given.
+type RefreshInput struct {
+	Session SessionInput
+	Args    []string // the code, as one word or as two halves
+}
+
+// RefreshCommand is `aws-mfa [CODE]`: write a session into the target
+// profile.
+func RefreshCommand(ctx context.Context, sys System, in RefreshInput) error {
+	code, err := codeArg(in.Args)
 	if err != nil {
 		return err
 	}
-	req, pair, err := request(c, sys)
+	req, pair, err := request(sys, in.Session)
 	if err != nil {
 		return err
 	}
@@ -80,11 +83,11 @@ func refresh(c *cli.Context, sys System) error {
 		// on a session this command could only throw away.
 		return usage("pair %s has write = false, so a refresh has nowhere to put the session; use aws-mfa env -p %s or aws-mfa exec -p %s -- COMMAND", pair.Name, pair.Name, pair.Name)
 	}
-	res, err := obtain(c, sys, req, code, pair)
+	res, err := obtain(ctx, sys, in.Session, req, code, false, pair)
 	if err != nil {
 		return err
 	}
-	note(c, sys, res, req)
+	note(sys, res, req, true)
 	return nil
 }
 

@@ -2,9 +2,12 @@ package app
 
 import (
 	"bufio"
+	"cmp"
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -32,41 +35,82 @@ func setupCommand(sys System) *cli.Command {
 			&cli.BoolFlag{Name: "keyring", Usage: "move the long-term keys out of the credentials file into the keyring"},
 			&cli.StringFlag{Name: "keyring-backend", Usage: "with --keyring: `NAME` os (this system's own store) or pass (default: the config's, os)"},
 		},
-		Action: func(c *cli.Context) error { return runSetup(c, sys) },
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usage("setup takes no arguments; give a code with -t")
+			}
+			return SetupCommand(c.Context, sys, SetupInput{
+				Config:            c.String("config"),
+				Pair:              c.String("pair"),
+				Source:            c.String("source"),
+				SourceSet:         c.IsSet("source"),
+				Target:            c.String("target"),
+				TargetSet:         c.IsSet("target"),
+				Serial:            c.String("serial"),
+				Token:             c.String("token"),
+				Yes:               c.Bool("yes"),
+				DryRun:            c.Bool("dry-run"),
+				Endpoint:          c.String("endpoint-url"),
+				Timeout:           c.Duration("timeout"),
+				TimeoutSet:        c.IsSet("timeout"),
+				Keyring:           c.Bool("keyring"),
+				KeyringBackend:    c.String("keyring-backend"),
+				KeyringBackendSet: c.IsSet("keyring-backend"),
+			})
+		},
 	}
 }
 
-func runSetup(c *cli.Context, sys System) error {
-	if c.NArg() > 0 {
-		return usage("setup takes no arguments; give a code with -t")
-	}
+// SetupInput is what `aws-mfa setup` was given. Source and Target hold
+// their defaults when not given; the Set twins say whether they were.
+type SetupInput struct {
+	Config            string
+	Pair              string
+	Source, Target    string
+	SourceSet         bool
+	TargetSet         bool
+	Serial            string
+	Token             string // a code for the first refresh
+	Yes               bool   // never ask
+	DryRun            bool
+	Endpoint          string // IAM's and STS's
+	Timeout           time.Duration
+	TimeoutSet        bool
+	Keyring           bool
+	KeyringBackend    string
+	KeyringBackendSet bool
+}
+
+// SetupCommand is `aws-mfa setup`: move the long-term keys to the source
+// profile, find the MFA device and, given a code, refresh right away.
+func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	paths, err := credfile.Locate(sys.Getenv)
 	if err != nil {
 		return usage("%w", err)
 	}
-	region := firstNonEmpty(firstEnv(sys.Getenv, "AWS_REGION", "AWS_DEFAULT_REGION"), "us-east-1")
-	endpoint := c.String("endpoint-url")
+	region := cmp.Or(firstEnv(sys.Getenv, "AWS_REGION", "AWS_DEFAULT_REGION"), "us-east-1")
+	endpoint := in.Endpoint
 	req := setup.Request{
 		Paths:      paths,
-		Source:     c.String("source"),
-		Target:     c.String("target"),
-		Serial:     c.String("serial"),
-		Pair:       c.String("pair"),
-		ConfigPath: configPath(c, sys).Path,
-		DryRun:     c.Bool("dry-run"),
+		Source:     in.Source,
+		Target:     in.Target,
+		Serial:     in.Serial,
+		Pair:       in.Pair,
+		ConfigPath: configPath(sys, in.Config).Path,
+		DryRun:     in.DryRun,
 	}
 	var store setup.KeyStore
-	if c.Bool("keyring") {
-		if store, err = keyringSetup(c, &req); err != nil {
+	if in.Keyring {
+		if store, err = keyringSetup(in, &req); err != nil {
 			return err
 		}
-	} else if c.IsSet("keyring-backend") {
+	} else if in.KeyringBackendSet {
 		return usage("--keyring-backend goes with --keyring")
 	}
-	if req.Pair != "" && req.Keyring == "" && !(c.IsSet("source") && c.IsSet("target")) {
+	if req.Pair != "" && req.Keyring == "" && !(in.SourceSet && in.TargetSet) {
 		return usage("setup --pair NAME needs --source and --target")
 	}
-	timeout, err := checkTimeout(c)
+	timeout, err := checkTimeout(in.Timeout)
 	if err != nil {
 		return err
 	}
@@ -78,8 +122,8 @@ func runSetup(c *cli.Context, sys System) error {
 	devices := setup.AWS{
 		Source:  req.Source,
 		Region:  region,
-		STSURL:  firstNonEmpty(endpoint, firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL")),
-		IAMURL:  firstNonEmpty(endpoint, firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL")),
+		STSURL:  cmp.Or(endpoint, firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL")),
+		IAMURL:  cmp.Or(endpoint, firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL")),
 		Timeout: timeout,
 	}
 	d := setup.Deps{Devices: devices, Out: sys.Stderr, Now: sys.Now, Store: store}
@@ -87,12 +131,12 @@ func runSetup(c *cli.Context, sys System) error {
 		d.Out = sys.Stdout
 	}
 	var ask *asker
-	if !c.Bool("yes") {
+	if !in.Yes {
 		ask = &asker{sys: sys}
 		defer ask.close()
 		d.Choose = ask.choose
 	}
-	res, err := setup.Run(c.Context, req, d)
+	res, err := setup.Run(ctx, req, d)
 	if err != nil {
 		return err
 	}
@@ -100,7 +144,7 @@ func runSetup(c *cli.Context, sys System) error {
 	if req.DryRun {
 		return nil
 	}
-	code := c.String("token")
+	code := in.Token
 	if code == "" && ask != nil {
 		if code, err = ask.line("MFA code for a first refresh now (Enter to skip): "); err != nil && !ask.noTTY {
 			return err
@@ -112,18 +156,20 @@ func runSetup(c *cli.Context, sys System) error {
 		fmt.Fprintf(sys.Stderr, "aws-mfa: set up; run `aws-mfa%s CODE` to get a session\n", pairArg(req.Pair))
 		return nil
 	}
-	args := []string{"aws-mfa", "--source", req.Source, "--target", req.Target}
+	// The first refresh is the refresh command itself, with setup's
+	// profiles or pair, endpoint and timeout.
+	first := SessionInput{
+		Token:    code,
+		Endpoint: devices.STSURL,
+		Timeout:  timeout,
+	}
 	if req.Pair != "" {
-		args = []string{"aws-mfa", "--config", req.ConfigPath, "-p", req.Pair}
+		first.PairFlags = PairFlags{Config: req.ConfigPath, Pair: req.Pair, PairSet: true}
+	} else {
+		first.Source, first.SourceSet = req.Source, true
+		first.Target, first.TargetSet = req.Target, true
 	}
-	if devices.STSURL != "" {
-		args = append(args, "--endpoint-url", devices.STSURL)
-	}
-	args = append(args, "-t", code)
-	if rc := Run(args, sys); rc != 0 {
-		return cli.Exit("", rc)
-	}
-	return nil
+	return RefreshCommand(ctx, sys, RefreshInput{Session: first})
 }
 
 func pairArg(pair string) string {
@@ -193,30 +239,37 @@ func doctorCommand(sys System) *cli.Command {
 			&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "check only this pair `NAME` (default: AWS_MFA_PAIR, else every pair)"},
 		},
 		Action: func(c *cli.Context) error {
-			paths, err := credfile.Locate(sys.Getenv)
-			if err != nil {
-				return usage("%w", err)
-			}
-			findings := setup.Doctor(setup.Checkup{
-				Paths:  paths,
-				Config: configPath(c, sys),
-				Pair:   pairName(c, sys),
-				Getenv: sys.Getenv,
-				Now:    sys.Now(),
-			})
-			bad, paint := 0, colours(sys)
-			for _, f := range findings {
-				if f.OK {
-					fmt.Fprintf(sys.Stdout, "%s    %s\n", paint(green, "ok"), f.What)
-					continue
-				}
-				bad++
-				fmt.Fprintf(sys.Stdout, "%s   %s\n      → %s\n", paint(red, "FIX"), f.What, f.Fix)
-			}
-			if bad > 0 {
-				return cli.Exit("", ExitFailure)
-			}
-			return nil
+			return DoctorCommand(sys, pairFlags(c))
 		},
 	}
+}
+
+// DoctorCommand is `aws-mfa doctor`: check the files, the config and this
+// shell, print each finding with its fix, and fail when one needs one.
+func DoctorCommand(sys System, in PairFlags) error {
+	paths, err := credfile.Locate(sys.Getenv)
+	if err != nil {
+		return usage("%w", err)
+	}
+	findings := setup.Doctor(setup.Checkup{
+		Paths:  paths,
+		Config: configPath(sys, in.Config),
+		Pair:   pairName(sys, in),
+		Getenv: sys.Getenv,
+		Now:    sys.Now(),
+	})
+	bad, paint := 0, colours(sys)
+	for _, f := range findings {
+		if f.OK {
+			fmt.Fprintf(sys.Stdout, "%s    %s\n", paint(green, "ok"), f.What)
+			continue
+		}
+		bad++
+		fmt.Fprintf(sys.Stdout, "%s   %s\n      → %s\n", paint(red, "FIX"), f.What, f.Fix)
+	}
+	if bad > 0 {
+		return exitCode(ExitFailure)
+	}
+	return nil
+
 }

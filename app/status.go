@@ -24,55 +24,68 @@ func statusCommand(sys System) *cli.Command {
 			&cli.BoolFlag{Name: "names", Usage: "print only the pair names, one a line (for completion)"},
 		},
 		Action: func(c *cli.Context) error {
-			if c.Bool("names") {
-				cfg, _, err := selectPair(c, sys)
-				if err != nil {
-					return err
-				}
-				for _, p := range cfg.Pairs {
-					fmt.Fprintln(sys.Stdout, p.Name)
-				}
-				return nil
-			}
-			rows, err := status(c, sys)
-			if err != nil {
-				return err
-			}
-			if c.Bool("json") {
-				b, err := json.MarshalIndent(rows, "", "  ")
-				if err != nil {
-					return err
-				}
-				_, err = fmt.Fprintf(sys.Stdout, "%s\n", b)
-				return err
-			}
-			paint := colours(sys)
-			w := tabwriter.NewWriter(sys.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "PAIR\tSOURCE → TARGET\tSTATE\tLEFT")
-			for _, r := range rows {
-				state, left, colour := r.State, "-", red
-				switch r.State {
-				case "valid":
-					state, left = "valid until "+r.exp.In(sys.Now().Location()).Format("Mon 2 Jan 15:04 MST"), Left(time.Duration(r.SecondsLeft)*time.Second)
-					colour = green
-					if time.Duration(r.SecondsLeft)*time.Second < soon {
-						colour = yellow
-					}
-				case "never":
-					state, colour = "never obtained", plain
-				}
-				source := r.Source
-				if r.Base != "" {
-					source = "pair " + r.Base
-					if r.State != "valid" && r.baseValid {
-						state += "; renews from " + r.Base + " with no code"
-					}
-				}
-				fmt.Fprintf(w, "%s\t%s → %s\t%s\t%s\n", r.Pair, source, r.Target, paint(colour, state), left)
-			}
-			return w.Flush()
+			return StatusCommand(sys, StatusInput{PairFlags: pairFlags(c), JSON: c.Bool("json"), Names: c.Bool("names")})
 		},
 	}
+}
+
+// StatusInput is what `aws-mfa status` was given.
+type StatusInput struct {
+	PairFlags
+	JSON  bool // print JSON for scripts
+	Names bool // print only the pair names
+}
+
+// StatusCommand is `aws-mfa status`: each pair's session, from local
+// files only.
+func StatusCommand(sys System, in StatusInput) error {
+	if in.Names {
+		cfg, _, err := selectPair(sys, in.PairFlags)
+		if err != nil {
+			return err
+		}
+		for _, p := range cfg.Pairs {
+			fmt.Fprintln(sys.Stdout, p.Name)
+		}
+		return nil
+	}
+	rows, err := status(sys, in.PairFlags)
+	if err != nil {
+		return err
+	}
+	if in.JSON {
+		b, err := json.MarshalIndent(rows, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(sys.Stdout, "%s\n", b)
+		return err
+	}
+	paint := colours(sys)
+	w := tabwriter.NewWriter(sys.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "PAIR\tSOURCE → TARGET\tSTATE\tLEFT")
+	for _, r := range rows {
+		state, left, colour := r.State, "-", red
+		switch r.State {
+		case "valid":
+			state, left = "valid until "+r.exp.In(sys.Now().Location()).Format("Mon 2 Jan 15:04 MST"), Left(time.Duration(r.SecondsLeft)*time.Second)
+			colour = green
+			if time.Duration(r.SecondsLeft)*time.Second < soon {
+				colour = yellow
+			}
+		case "never":
+			state, colour = "never obtained", plain
+		}
+		source := r.Source
+		if r.Base != "" {
+			source = "pair " + r.Base
+			if r.State != "valid" && r.baseValid {
+				state += "; renews from " + r.Base + " with no code"
+			}
+		}
+		fmt.Fprintf(w, "%s\t%s → %s\t%s\t%s\n", r.Pair, source, r.Target, paint(colour, state), left)
+	}
+	return w.Flush()
 }
 
 // statusRow is one pair's state; its JSON form is for scripts.
@@ -104,13 +117,13 @@ func chainRenewable(cfg *config.Config, p config.Pair, f *credfile.File, now tim
 	return false
 }
 
-func status(c *cli.Context, sys System) ([]statusRow, error) {
-	cfg, _, err := selectPair(c, sys)
+func status(sys System, in PairFlags) ([]statusRow, error) {
+	cfg, _, err := selectPair(sys, in)
 	if err != nil {
 		return nil, err
 	}
 	pairs := cfg.Pairs
-	if name := pairName(c, sys); name != "" {
+	if name := pairName(sys, in); name != "" {
 		p, err := cfg.Select(name)
 		if err != nil {
 			return nil, usage("%v", err)

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/urfave/cli/v2"
-
 	"github.com/aws-mfa/aws-mfa/config"
 )
 
@@ -31,31 +29,32 @@ func askTTY(serial string, sys System, noTTY func(error) error) (string, error) 
 // tools' credential_process. They capture stdout and stderr and may pass
 // their own stdin on, so the only ways to a code are token_command (tried
 // before this) and the controlling terminal; stdin is never read.
-func credentialProcessNoTTY(c *cli.Context, sys System, pair config.Pair) func(error) error {
+func credentialProcessNoTTY(sys System, in SessionInput, pair config.Pair) func(error) error {
 	return func(error) error {
-		path := configPath(c, sys).Path
+		path := configPath(sys, in.Config).Path
 		if path == "" {
 			path = "the config file"
 		}
 		return usage("[%s] needs a new session and there is no terminal to ask for the MFA code; set token_command in %s, or run `%s` in a terminal first",
-			pair.Target, path, refreshLine(c, sys, pair))
+			pair.Target, path, refreshLine(sys, in, pair))
 	}
 }
 
 // refreshLine is the refresh command that renews the same target: the
 // pair, and the --config, --source and --target given to this run.
-func refreshLine(c *cli.Context, sys System, pair config.Pair) string {
+func refreshLine(sys System, in SessionInput, pair config.Pair) string {
 	args := []string{"aws-mfa"}
-	if loc := configPath(c, sys); loc.By == "--config" {
+	if loc := configPath(sys, in.Config); loc.By == "--config" {
 		args = append(args, "--config", loc.Path)
 	}
-	if pair.Name != config.BuiltinName || c.IsSet("pair") || sys.Getenv("AWS_MFA_PAIR") != "" {
+	if pair.Name != config.BuiltinName || in.PairSet || sys.Getenv("AWS_MFA_PAIR") != "" {
 		args = append(args, "-p", pair.Name)
 	}
-	for _, name := range []string{"source", "target"} {
-		if c.IsSet(name) {
-			args = append(args, "--"+name, c.String(name))
-		}
+	if in.SourceSet {
+		args = append(args, "--source", in.Source)
+	}
+	if in.TargetSet {
+		args = append(args, "--target", in.Target)
 	}
 	for i, a := range args {
 		if a == "" || strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@+,") != "" {
