@@ -102,6 +102,7 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 	if copied {
 		set = append(set, credfile.KV{Key: "aws_access_key_id", Value: keys.AccessKeyID}, credfile.KV{Key: "aws_secret_access_key", Value: keys.SecretAccessKey})
 	}
+	remove := staleSession(creds, req.Source, copied)
 	res := &Result{Serial: req.Serial}
 	if src := creds.Section(req.Source); res.Serial == "" && src != nil {
 		res.Serial = src.Get("mfa_serial")
@@ -124,14 +125,21 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 		apply    func() error
 	}
 	var changes []change
-	if len(set) > 0 {
+	if len(set) > 0 || len(remove) > 0 {
 		old := creds.Bytes()
-		out, err := creds.Edit(req.Source, set, nil)
+		edit := func(f *credfile.File) ([]byte, error) {
+			out, err := f.Edit(req.Source, set, remove)
+			if err != nil {
+				return nil, err
+			}
+			return out, checkSource(out, req, keys)
+		}
+		out, err := edit(creds)
 		if err != nil {
 			return nil, err
 		}
 		changes = append(changes, change{req.Paths.Credentials, old, out, func() error {
-			return d.Writer.Update(req.Paths.Credentials, func(f *credfile.File) ([]byte, error) { return f.Edit(req.Source, set, nil) })
+			return d.Writer.Update(req.Paths.Credentials, edit)
 		}})
 	}
 	if req.Pair != "" {
@@ -187,6 +195,42 @@ func sourceKeys(f *credfile.File, req Request) (exporter.Keys, bool, error) {
 	}
 	return exporter.Keys{}, false, exporter.Inputf("neither [%s] nor [%s] in %s holds long-term keys; run `aws configure` (or `aws configure --profile %s`) with your IAM user's access key first",
 		req.Source, req.Target, req.Paths.Credentials, req.Source)
+}
+
+// sessionKeys are what a session leaves in a profile besides its keys.
+var sessionKeys = []string{"aws_session_token", "aws_security_token", "expiration"}
+
+// staleSession lists the session keys to remove from the source, so that
+// botocore reads it as the long-term keys setup leaves there: all of them
+// when setup copies keys over an old session, else any token botocore
+// would send with the keys (a stale aws_security_token, which it reads
+// first).
+func staleSession(f *credfile.File, source string, copied bool) []string {
+	s := f.Section(source)
+	if s == nil {
+		return nil
+	}
+	var remove []string
+	for _, k := range sessionKeys {
+		if s.Has(k) && (copied || k != "expiration" && s.Get(k) != "") {
+			remove = append(remove, k)
+		}
+	}
+	return remove
+}
+
+// checkSource refuses, before anything is written, a result in which the
+// source would not hold keys as botocore and a refresh read long-term keys.
+func checkSource(out []byte, req Request, keys exporter.Keys) error {
+	f, err := credfile.Parse(out)
+	if err != nil {
+		return fmt.Errorf("refusing to write %s: %w", req.Paths.Credentials, err)
+	}
+	c := f.Credentials(req.Source)
+	if !f.HoldsLongTermKeys(req.Source) || c.AccessKeyID != keys.AccessKeyID || c.SecretAccessKey != keys.SecretAccessKey {
+		return fmt.Errorf("refusing to write %s: [%s] would not hold the long-term keys %s; nothing was changed", req.Paths.Credentials, req.Source, exporter.MaskKey(keys.AccessKeyID))
+	}
+	return nil
 }
 
 func findDevice(ctx context.Context, keys exporter.Keys, d Deps) (string, error) {

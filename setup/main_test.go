@@ -1,0 +1,14 @@
+package setup
+
+import (
+	"os"
+	"testing"
+
+	"github.com/aws-mfa/aws-mfa/internal/peers"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	peers.StopAll()
+	os.Exit(code)
+}

@@ -1,0 +1,50 @@
+package setup
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/aws-mfa/aws-mfa/internal/peers"
+)
+
+// TestSetupOverAnOldSession: setup copying long-term keys into a source
+// that holds an old session (in every spelling botocore reads a token)
+// leaves a source from which botocore itself reads exactly the long-term
+// keys and no token, and other profiles as they were.
+func TestSetupOverAnOldSession(t *testing.T) {
+	bc := peers.StartBotocore(t)
+	const serial = "mfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
+	const target = "[default]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\n"
+	for _, source := range []string{
+		"[aws-mfa]\naws_access_key_id = ASIAOLDSESSION000001\naws_secret_access_key = oldsecret\naws_session_token = oldtok\n" + serial,
+		"[aws-mfa]\naws_access_key_id = ASIAOLDSESSION000001\naws_secret_access_key = oldsecret\nAWS_SESSION_TOKEN: oldtok\nexpiration = 2026-11-27T10:00:00Z\n",
+		"[aws-mfa]\naws_access_key_id = ASIAOLDSESSION000001\naws_secret_access_key = oldsecret\naws_security_token = oldtok\naws_session_token = oldtok\n" + serial,
+		"[aws-mfa]\naws_access_key_id = ASIAOLDSESSION000001\naws_secret_access_key = oldsecret\naws_session_token = oldtok\n  continued\n" + serial,
+		"[aws-mfa]\naws_access_key_id = ASIAOLDSESSION000001\naws_secret_access_key = oldsecret\n" + serial,
+		// Long-term keys already there, with a stale token botocore would send.
+		"[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\naws_security_token = stale\n" + serial,
+		"[aws-mfa]\nAws_Security_Token: stale\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\n" + serial,
+	} {
+		before := "# mine\n" + source + "\n" + target
+		req, out := setupFiles(t, before)
+		req.Serial = "arn:aws:iam::123456789012:mfa/alice"
+		if _, err := Run(context.Background(), req, deps(&fakeDevices{}, out)); err != nil {
+			t.Errorf("setup over\n%s: %v", source, err)
+			continue
+		}
+		after, _ := os.ReadFile(req.Paths.Credentials)
+		v := bc.Read(t, after, "aws-mfa")
+		if v.Target == nil || v.Target.Key != "AKIAALICEEXAMPLE0001" || v.Target.Secret != "alice/secret" || v.Target.Token != "" {
+			t.Errorf("setup over\n%s\nleft\n%s\nbotocore reads [aws-mfa] as %+v %s", source, after, v.Target, v.TargetError)
+		}
+		old := bc.Read(t, []byte(before), "default")
+		if v := bc.Read(t, after, "default"); v.Target == nil || *v.Target != *old.Target {
+			t.Errorf("setup over\n%s\nchanged [default]: %+v", source, v.Target)
+		}
+		if !strings.HasPrefix(string(after), "# mine\n") {
+			t.Errorf("comment lost:\n%s", after)
+		}
+	}
+}
