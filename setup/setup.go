@@ -316,6 +316,13 @@ func writeBackup(path string, data []byte, now time.Time) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("back up %s: %w", path, err)
 	}
+	// Given away before it holds anything: a backup the user cannot read
+	// is no backup.
+	if err := credfile.GiveToDirOwner(backup); err != nil {
+		f.Close()
+		os.Remove(backup)
+		return "", fmt.Errorf("back up %s: %w", path, err)
+	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return "", fmt.Errorf("back up %s: %w", path, err)
