@@ -246,7 +246,7 @@ func keyringLookup(t testing.TB, backend string, env []string, item string) stri
 // when the keyring cannot take them or holds other keys.
 func TestSetupKeyring(t *testing.T) {
 	bin := toolBinary(t)
-	const configured = "# from aws configure\n[default]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\nregion = eu-west-1\n\n[other]\naws_access_key_id = AKIAOTHEREXAMPLE0002\naws_secret_access_key = other/long+term/secret\n"
+	const configured = "# from aws configure\n[default]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\nregion = eu-west-1\n\n[other]\naws_access_key_id = AKIAOTHEREXAMPLE0002\naws_secret_access_key = other/long+term/secret\n\n[copy]\nregion = eu-west-1\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\n"
 	for _, b := range keyringBackends {
 		t.Run(b.name, func(t *testing.T) {
 			kenv := b.start(t)
@@ -280,6 +280,10 @@ func TestSetupKeyring(t *testing.T) {
 			_, stderr, err = run(t, env, bin, append(setupArgs, "-t", alice.Code)...)
 			if err != nil || !strings.Contains(stderr, "wrote an MFA session to [default]") || strings.Contains(stderr, "alice/long") {
 				t.Fatalf("setup --keyring: %v\n%s", err, stderr)
+			}
+			// Every profile that held them was cleared, and named.
+			if !strings.Contains(stderr, "removed the keys from [default] and [copy] in "+creds) {
+				t.Fatalf("setup --keyring did not name the profiles cleared:\n%s", stderr)
 			}
 			if v := keyringLookup(t, b.name, kenv, "aws-mfa"); v != aliceKeysJSON {
 				t.Fatalf("keyring holds %q", v)

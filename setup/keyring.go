@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
 
 	"github.com/rogpeppe/go-internal/diff"
@@ -46,6 +48,11 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 		}
 		keys = exporter.Keys{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey}
 	}
+	if s := creds.Section(credfile.DefaultSection); s != nil && s.Get("aws_secret_access_key") == keys.SecretAccessKey {
+		// Clearing [DEFAULT] would take the keys from every profile that
+		// inherits them: that is the user's call, made before anything moves.
+		return nil, exporter.Inputf("[%s] in %s holds the secret key of %s, which every profile inherits; move the keys from [%[1]s] into the profiles that use them, then run setup --keyring again", credfile.DefaultSection, req.Paths.Credentials, exporter.MaskKey(keys.AccessKeyID))
+	}
 	res := &Result{Serial: req.Serial}
 	if v, _ := creds.Value(req.Source, "mfa_serial"); res.Serial == "" {
 		res.Serial = v
@@ -57,34 +64,56 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 	}
 
 	// The file: mfa_serial in the source; the keys out of every profile
-	// that holds exactly them as long-term keys (the source, and the
-	// target when they came from there).
+	// that holds exactly them (refused above when [DEFAULT] does): after
+	// the move no profile may keep a plaintext copy. Which sections those are is
+	// decided on the file as read under the lock, and cleared names them.
 	old := creds.Bytes()
+	var cleared []string
 	edit := func(f *credfile.File) ([]byte, error) {
-		out := f
-		for _, name := range []string{req.Source, req.Target} {
-			var set []credfile.KV
-			var remove []string
-			if name == req.Source {
-				if v, _ := out.Value(name, "mfa_serial"); v != res.Serial {
-					set = append(set, credfile.KV{Key: "mfa_serial", Value: res.Serial})
-				}
-			}
-			if s := out.Section(name); s != nil && out.HoldsLongTermKeys(name) {
-				c := out.Credentials(name)
-				if c.AccessKeyID == keys.AccessKeyID && c.SecretAccessKey == keys.SecretAccessKey {
-					remove = longTermKeyNames
-				}
-			}
-			if len(set) == 0 && len(remove) == 0 {
+		cleared = nil
+		type drop struct {
+			name string
+			keys []string
+		}
+		var drops []drop
+		for _, s := range f.Sections() {
+			c := f.Credentials(s.Name)
+			if c.AccessKeyID != keys.AccessKeyID || c.SecretAccessKey != keys.SecretAccessKey {
 				continue
 			}
+			var own []string
+			for _, k := range longTermKeyNames {
+				if s.Has(k) {
+					own = append(own, k)
+				}
+			}
+			if len(own) > 0 {
+				drops = append(drops, drop{s.Name, own})
+			}
+		}
+		out := f
+		apply := func(name string, set []credfile.KV, remove []string) error {
 			b, err := out.Edit(name, set, remove)
 			if err != nil {
+				return err
+			}
+			out, err = credfile.Parse(b)
+			return err
+		}
+		if v, _ := out.Value(req.Source, "mfa_serial"); v != res.Serial {
+			if err := apply(req.Source, []credfile.KV{{Key: "mfa_serial", Value: res.Serial}}, nil); err != nil {
 				return nil, err
 			}
-			if out, err = credfile.Parse(b); err != nil {
+		}
+		for _, d := range drops {
+			if err := apply(d.name, nil, d.keys); err != nil {
 				return nil, err
+			}
+			cleared = append(cleared, d.name)
+		}
+		for _, s := range out.Sections() {
+			if c := out.Credentials(s.Name); c.SecretAccessKey == keys.SecretAccessKey {
+				return nil, fmt.Errorf("refusing to write %s: [%s] would still read the secret key of %s", req.Paths.Credentials, s.Name, exporter.MaskKey(keys.AccessKeyID))
 			}
 		}
 		return out.Bytes(), nil
@@ -114,6 +143,10 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 				changed = true
 			}
 		}
+		if len(cleared) > 0 {
+			fmt.Fprintf(d.Out, "aws-mfa: would remove the keys from %s in %s\n", profiles(cleared), req.Paths.Credentials)
+		}
+		leftovers(d.Out, req.Paths.Credentials, newCreds, keys)
 		if !changed {
 			fmt.Fprintln(d.Out, "aws-mfa: nothing to change")
 		}
@@ -153,9 +186,42 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 			return nil, fmt.Errorf("remove the keys from %s (they are safe in %s): %w", req.Paths.Credentials, where, err)
 		}
 		res.Changed = append(res.Changed, req.Paths.Credentials)
-		fmt.Fprintf(d.Out, "aws-mfa: removed the keys from %s, replaced in one step; no backup with the keys was written\n", req.Paths.Credentials)
+		fmt.Fprintf(d.Out, "aws-mfa: removed the keys from %s in %s, replaced in one step; no backup with the keys was written\n", profiles(cleared), req.Paths.Credentials)
+		if after, err := credfile.Read(req.Paths.Credentials); err == nil {
+			leftovers(d.Out, req.Paths.Credentials, after.Bytes(), keys)
+		}
 	}
 	return res, nil
+}
+
+// profiles names sections as "[a], [b] and [c]".
+func profiles(names []string) string {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = "[" + n + "]"
+	}
+	if len(quoted) < 2 {
+		return strings.Join(quoted, "")
+	}
+	return strings.Join(quoted[:len(quoted)-1], ", ") + " and " + quoted[len(quoted)-1]
+}
+
+// leftovers tells the user where the secret key still appears in data
+// outside any key botocore reads (a comment, another key's value), by
+// line number only: setup removes keys, never the user's comments.
+func leftovers(w io.Writer, path string, data []byte, keys exporter.Keys) {
+	if len(keys.SecretAccessKey) < 8 {
+		return // too short to tell from other text; AWS's are 40 characters
+	}
+	var at []string
+	for i, line := range strings.Split(string(data), "\n") {
+		if strings.Contains(line, keys.SecretAccessKey) {
+			at = append(at, strconv.Itoa(i+1))
+		}
+	}
+	if len(at) > 0 {
+		fmt.Fprintf(w, "aws-mfa: the secret key of %s still appears in %s on line %s; delete it there by hand\n", exporter.MaskKey(keys.AccessKeyID), path, strings.Join(at, ", "))
+	}
 }
 
 // keyringPair returns the config with [pair.NAME] naming the keyring item
