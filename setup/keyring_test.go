@@ -3,10 +3,10 @@ package setup
 import (
 	"context"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
-	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/internal/peers"
 	"github.com/aws-mfa/aws-mfa/keyring"
 )
@@ -66,20 +66,24 @@ func TestSetupKeyringClearsEveryCopy(t *testing.T) {
 				t.Fatalf("keyring holds %+v", store)
 			}
 			after, _ := os.ReadFile(req.Paths.Credentials)
-			before, _ := credfile.Parse([]byte(tc.creds))
-			for _, s := range before.Sections() {
-				if s.Name == credfile.DefaultSection {
-					continue
+			// botocore's view of every profile, [DEFAULT]'s keys inherited.
+			was, now := bc.Read(t, []byte(tc.creds), "").Sections, bc.Read(t, after, "").Sections
+			if len(was) == 0 || len(now) < len(was) {
+				t.Fatalf("botocore reads %v, then %v", was, now)
+			}
+			for name, keys := range now {
+				if keys["aws_secret_access_key"] == secret {
+					t.Errorf("[%s] reads the secret:\n%s", name, after)
 				}
-				was := bc.Read(t, []byte(tc.creds), s.Name).Target
-				now := bc.Read(t, after, s.Name).Target
+			}
+			for name, keys := range was {
 				switch {
-				case was != nil && was.Secret == secret:
-					if now != nil && now.Secret == secret {
-						t.Errorf("[%s] still reads the secret:\n%s", s.Name, after)
+				case keys["aws_secret_access_key"] == secret:
+					if now[name]["aws_secret_access_key"] == secret {
+						t.Errorf("[%s] still reads the secret:\n%s", name, after)
 					}
-				case (was == nil) != (now == nil) || was != nil && *was != *now:
-					t.Errorf("[%s] changed from %+v to %+v", s.Name, was, now)
+				case !reflect.DeepEqual(keys, now[name]):
+					t.Errorf("[%s] changed from %v to %v", name, keys, now[name])
 				}
 			}
 			if !strings.Contains(out.String(), "removed the keys from "+tc.cleared+" in "+req.Paths.Credentials) {
