@@ -126,10 +126,6 @@ func newApp(sys System) *cli.App {
 		}
 		return usage("%s; see %s", msg, help)
 	}
-	// urfave/cli keeps the version flag and printer in package variables;
-	// its flag takes -v, which is --verbose here, and prints to stderr.
-	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the version"}
-	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintf(sys.Stdout, "aws-mfa %s\n", c.App.Version) }
 	a := &cli.App{
 		Name:      "aws-mfa",
 		Version:   version(),
@@ -139,7 +135,20 @@ func newApp(sys System) *cli.App {
 		// `aws-mfa --help | less` works. Errors and notes go to stderr.
 		Writer:    sys.Stdout,
 		ErrWriter: sys.Stderr,
-		Flags:     sessionFlags(),
+		// urfave/cli's own version flag and printer are package variables
+		// (and its flag takes -v, which is --verbose here): --version is
+		// this app's own flag, answered before any command runs.
+		HideVersion: true,
+		Flags:       append(sessionFlags(), &cli.BoolFlag{Name: "version", Usage: "print the version"}),
+		Before: func(c *cli.Context) error {
+			if !c.Bool("version") {
+				return nil
+			}
+			if _, err := fmt.Fprintf(sys.Stdout, "aws-mfa %s\n", c.App.Version); err != nil {
+				return err
+			}
+			return exitCode(ExitOK)
+		},
 		Action: func(c *cli.Context) error {
 			if err := unknownCommand(c); err != nil {
 				return err
