@@ -8,6 +8,11 @@ import (
 	"syscall"
 )
 
+// lockOpenFlags are added when the lock file is opened: O_NOFOLLOW fails
+// on a symbolic link (ELOOP) instead of following it, O_NONBLOCK keeps a
+// FIFO from hanging the open.
+const lockOpenFlags = syscall.O_NOFOLLOW | syscall.O_NONBLOCK
+
 // syncDir makes the rename durable.
 func syncDir(dir string) {
 	if d, err := os.Open(dir); err == nil {
