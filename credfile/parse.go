@@ -462,16 +462,88 @@ func (s *Section) option(key string) *option {
 }
 
 // Profile returns the section for profile name: in a credentials file
-// it is [name]; in a config file it is [profile name], or [default].
+// it is [name]. In a config file it is the section botocore's
+// build_profile_map picks: any header starting "profile" that Python's
+// shlex.split cuts into exactly two words, the second being name ([profile
+// "x"], [profile  x], [profile\tx] and [profiles x] all name x), or
+// [default] for default; where several name the same profile, the last
+// one in the file wins, as botocore's dict assignment does.
 func (f *File) Profile(name string, config bool) *Section {
 	if !config {
 		return f.Section(name)
 	}
-	if s := f.Section("profile " + name); s != nil {
-		return s
+	var found *Section
+	for _, s := range f.sections {
+		switch {
+		case strings.HasPrefix(s.Name, "profile"):
+			if words, ok := shlexSplit(s.Name); ok && len(words) == 2 && words[1] == name {
+				found = s
+			}
+		case s.Name == "default" && name == "default":
+			found = s
+		}
 	}
-	if name == "default" {
-		return f.Section("default")
+	return found
+}
+
+// shlexSplit is Python's shlex.split(s) in its default POSIX mode without
+// comments: words split on space, tab, CR and LF; '…' quotes everything,
+// "…" everything but \" and \\, a backslash outside quotes escapes the
+// next character, and an empty quoted word counts. ok is false where
+// Python raises ValueError (an unclosed quote, a trailing backslash);
+// botocore then ignores the section.
+func shlexSplit(s string) (words []string, ok bool) {
+	var (
+		tok     strings.Builder
+		quoted  bool // the word had quotes, so it counts even if empty
+		state   = ' '
+		escaped rune // the state a backslash returns to
+	)
+	emit := func() {
+		if tok.Len() > 0 || quoted {
+			words = append(words, tok.String())
+		}
+		tok.Reset()
+		quoted = false
 	}
-	return nil
+	for _, c := range s {
+		switch state {
+		case ' ', 'a':
+			switch c {
+			case ' ', '\t', '\r', '\n':
+				if state == 'a' {
+					emit()
+				}
+				state = ' '
+			case '\'', '"':
+				state = c
+			case '\\':
+				escaped, state = 'a', '\\'
+			default:
+				tok.WriteRune(c)
+				state = 'a'
+			}
+		case '\'', '"':
+			quoted = true
+			switch {
+			case c == state:
+				state = 'a'
+			case c == '\\' && state == '"':
+				escaped, state = state, '\\'
+			default:
+				tok.WriteRune(c)
+			}
+		case '\\':
+			if escaped == '"' && c != '\\' && c != '"' {
+				tok.WriteRune('\\')
+			}
+			tok.WriteRune(c)
+			state = escaped
+		}
+	}
+	if state != ' ' && state != 'a' {
+		return nil, false
+	}
+	emit()
+	return words, true
 }
