@@ -172,9 +172,12 @@ func commandCommand(sys System) *cli.Command {
 
 // envInCommand is `aws-mfa __env DIALECT WORD…`: the command line WORD…,
 // whose subcommand is env wherever it stands, run with --shell DIALECT
-// placed right after env (before a code, which must come last). The
-// wrappers use it for env lines that start with options, since csh's
-// alias cannot move words, and no shell should have to.
+// placed right after env (before a code, which must come last). Every
+// wrapper sends its env lines here, since csh's alias cannot move words,
+// and no shell should have to. What the wrapper evaluates is stdout, so
+// stdout carries only the code env builds: help, usage and the version
+// (aws-mfa env --help, whose text holds eval "$(aws-mfa env)") go to
+// stderr, and are never run as code.
 func envInCommand(sys System) *cli.Command {
 	return &cli.Command{
 		Name:            "__env",
@@ -193,9 +196,79 @@ func envInCommand(sys System) *cli.Command {
 			}
 			argv := append([]string{"aws-mfa"}, words[:s.cmdIndex+1]...)
 			argv = append(append(argv, "--shell", args[0]), words[s.cmdIndex+1:]...)
-			return newApp(sys).Run(argv)
+			return codeOnlyApp(sys).Run(argv)
 		},
 	}
+}
+
+// reexportCommand is `aws-mfa __reexport DIALECT TARGET WORD…`: after a
+// refresh (the command line WORD…, for its --config), the code that
+// re-applies the session cached in profile TARGET, the AWS_MFA_TARGET a
+// wrapper's shell holds. TARGET is a profile, not a pair: the pair
+// chosen is the one whose target it is (a pair's name may be another
+// pair's target), else the default pair aimed at TARGET. Never a code,
+// never STS: a session no longer valid there applies nothing.
+func reexportCommand(sys System) *cli.Command {
+	return &cli.Command{
+		Name:            "__reexport",
+		Hidden:          true,
+		HideHelp:        true,
+		SkipFlagParsing: true,
+		Action: func(c *cli.Context) error {
+			args := c.Args().Slice()
+			if len(args) < 2 || args[1] == "" {
+				return usage("__reexport needs a dialect and a target profile")
+			}
+			dialect, target := args[0], args[1]
+			argv := []string{"aws-mfa", "env", "--shell", dialect, "--cached"}
+			configFlag := scan(c.App, args[2:]).configFlag
+			if configFlag != "" {
+				argv = append(argv, "--config", configFlag)
+			}
+			loc := config.Locate(configFlag, sys.Getenv, func() (string, error) { return userConfigDir(sys.Getenv) })
+			pair := ""
+			if cfg, err := config.Load(loc); err == nil {
+				for _, p := range cfg.Pairs {
+					if p.Target == target {
+						pair = p.Name
+						break
+					}
+				}
+			}
+			if pair != "" {
+				argv = append(argv, "--pair", pair)
+			} else {
+				argv = append(argv, "--target", target)
+			}
+			quiet := sys
+			quiet.Stdin = strings.NewReader("") // never a code
+			return codeOnlyApp(quiet).Run(argv)
+		},
+	}
+}
+
+// codeOnlyApp is the app for a wrapper to evaluate: only env's code
+// reaches sys.Stdout; everything else the app would print there (help,
+// version, completion words) goes to stderr.
+func codeOnlyApp(sys System) *cli.App {
+	quiet := sys
+	quiet.Stdout = sys.Stderr
+	a := newApp(quiet)
+	a.Writer = sys.Stderr
+	for _, cmd := range a.Commands {
+		if cmd.Name != "env" {
+			continue
+		}
+		cmd.Action = func(c *cli.Context) error {
+			out, err := envOutput(c, quiet)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprint(sys.Stdout, out)
+			return err
+		}
+	}
+	return a
 }
 
 // flagValues lists the values a flag takes, where they form a list.

@@ -85,7 +85,8 @@ var wrapperShells = []wrapperShell{
 		call: func(a string) string {
 			return "try { aws-mfa " + a + "; echo status=0 } catch e { echo status=$e[reason][exit-status] }\n"
 		},
-		show: "if (has-env X) { echo X=$E:X } else { echo X=unset }\n",
+		show:      "if (has-env X) { echo X=$E:X } else { echo X=unset }\n",
+		reexports: true,
 	},
 	{
 		hook: "xonsh", dialect: "xonsh", bin: "xonsh", args: []string{"--no-rc"},
@@ -93,8 +94,9 @@ var wrapperShells = []wrapperShell{
 		call: func(a string) string {
 			return "_st = aliases['aws-mfa'](" + pyList(a) + ")\nprint(f'status={_st}')\n"
 		},
-		show: "print('X=' + ${...}.get('X', 'unset'))\n",
-		dump: "print(repr({k: v for k, v in globals().items() if not k.startswith('__')}))\n",
+		show:      "print('X=' + ${...}.get('X', 'unset'))\n",
+		dump:      "print(repr({k: v for k, v in globals().items() if not k.startswith('__')}))\n",
+		reexports: true,
 	},
 	{
 		// nushell's nu, from the npm package nushell (.ci/run). A failure
@@ -104,8 +106,9 @@ var wrapperShells = []wrapperShell{
 		call: func(a string) string {
 			return "try { aws-mfa " + a + "; print status=0 } catch { print status=failed }\n"
 		},
-		show:   "print $\"X=($env.X? | default 'unset')\"\n",
-		failed: "status=failed",
+		show:      "print $\"X=($env.X? | default 'unset')\"\n",
+		failed:    "status=failed",
+		reexports: true,
 	},
 }
 
@@ -130,9 +133,8 @@ func pyList(words string) string {
 	return "[" + strings.Join(q, ", ") + "]"
 }
 
-// TestWrappers runs every hook's wrapper against the fake binary: the
-// dialect goes to env as --shell right after the subcommand (never after
-// a code, never exported), doctor alone learns that the hook is loaded,
+// TestWrappers runs every hook's wrapper against the fake binary: every
+// env line goes to __env with the dialect (never exported), doctor alone learns that the hook is loaded,
 // a failure applies nothing and keeps the status, and no helper variable
 // keeps the output, which holds the secret key.
 func TestWrappers(t *testing.T) {
@@ -219,13 +221,15 @@ func TestWrappers(t *testing.T) {
 			}
 
 			calls, _ := os.ReadFile(filepath.Join(dir, "calls"))
-			want := "unset|env --shell " + ws.dialect + " 123456\n" +
-				"unset|env --shell " + ws.dialect + " --force 654321\n" +
+			want := "unset|__env " + ws.dialect + " env 123456\n" +
+				"unset|__env " + ws.dialect + " env --force 654321\n" +
 				ws.dialect + "|doctor\n" +
 				"unset|status\n" +
 				"unset|111111\n"
 			if ws.reexports {
-				want += "unset|env --shell " + ws.dialect + " --cached --pair it's work\n"
+				// By target profile, which __reexport maps to its pair:
+				// never --pair, which finds a pair by name first.
+				want += "unset|__reexport " + ws.dialect + " it's work 111111\n"
 			}
 			// Options before env: the binary names the subcommand, then
 			// runs the line with this shell's --shell placed after env.

@@ -19,29 +19,26 @@ end
 # shell, and a refresh also refreshes variables aws-mfa exported before.
 # Output is captured whole before anything is applied, and nothing is
 # applied when the binary fails. The dialect goes to each call as --shell,
-# never exported, so a child process still detects its own shell. A line
-# that starts with an option may still be env (aws-mfa -p work env): the
-# binary names the subcommand (__command) and runs it with --shell placed
-# after env (__env).
+# never exported, so a child process still detects its own shell. An env
+# line goes to __env, which puts --shell after env and prints nothing but
+# that code on stdout (env --help goes to stderr). A line that starts
+# with an option may still be env (aws-mfa -p work env): the binary names
+# the subcommand (__command). After a refresh, __reexport re-applies the
+# session of the target profile AWS_MFA_TARGET names.
 function aws-mfa --description 'aws-mfa, applying sessions to this shell'
     set -l cmd "$argv[1]"
     if string match -q -- '-*' "$cmd"
         set cmd (string replace -r '^[0-9]+ ' '' -- ($_aws_mfa_bin __command $argv 2>/dev/null))
-        if test "$cmd" = env
-            _aws_mfa_apply __env fish $argv
-            return
-        end
-    else if test "$cmd" = env
-        _aws_mfa_apply env --shell fish $argv[2..-1]
-        return
     end
-    if test "$cmd" = doctor
+    if test "$cmd" = env
+        _aws_mfa_apply __env fish $argv
+    else if test "$cmd" = doctor
         # Only doctor is told, for this one call, that the hook is loaded.
         AWS_MFA_SHELL=fish $_aws_mfa_bin $argv
     else if test -z "$cmd"; or string match -qr '^[0-9]' -- "$cmd"
         $_aws_mfa_bin $argv; or return $status
-        if set -q AWS_MFA_TARGET
-            _aws_mfa_apply env --shell fish --cached --pair "$AWS_MFA_TARGET" </dev/null
+        if set -q AWS_MFA_TARGET; and test -n "$AWS_MFA_TARGET"
+            _aws_mfa_apply __reexport fish "$AWS_MFA_TARGET" $argv </dev/null
         end
         return 0
     else

@@ -14,27 +14,30 @@ def --env --wrapped _aws_mfa_apply [...argv] {
 }
 
 # aws-mfa wraps the binary: `aws-mfa env ...` loads the session into this
-# shell. The dialect goes right after the subcommand, before the user's
-# arguments (a code must come last), and never into the environment. A
-# line that starts with an option may still be env (aws-mfa -p work env):
-# the binary names the subcommand (__command) and runs it with --shell
-# placed after env (__env).
+# shell. An env line goes to __env, which puts --shell right after env,
+# before the user's arguments (a code must come last), and prints nothing
+# but that code on stdout (env --help goes to stderr); the dialect never
+# goes into the environment. A line that starts with an option may still
+# be env (aws-mfa -p work env): the binary names the subcommand
+# (__command). After a refresh, __reexport re-applies the session of the
+# target profile AWS_MFA_TARGET names.
 def --env --wrapped aws-mfa [...args] {
   mut cmd = ($args | get 0? | default '')
   if ($cmd | str starts-with '-') {
     let w = (^'@AWS_MFA@' __command ...$args | complete | get stdout | str trim | split row ' ')
     $cmd = ($w | get 1? | default '')
-    if $cmd == 'env' {
-      _aws_mfa_apply __env nu ...$args
-      return
-    }
-  } else if $cmd == 'env' {
-    _aws_mfa_apply env --shell nu ...($args | skip 1)
-    return
   }
-  if $cmd == 'doctor' {
+  if $cmd == 'env' {
+    _aws_mfa_apply __env nu ...$args
+  } else if $cmd == 'doctor' {
     # Only doctor is told, for this one call, that the hook is loaded.
     with-env {AWS_MFA_SHELL: 'nu'} { ^'@AWS_MFA@' ...$args }
+  } else if $cmd == '' or ($cmd =~ '^[0-9]') {
+    ^'@AWS_MFA@' ...$args
+    let target = ($env.AWS_MFA_TARGET? | default '')
+    if $target != '' {
+      try { _aws_mfa_apply __reexport nu $target ...$args }
+    }
   } else {
     ^'@AWS_MFA@' ...$args
   }

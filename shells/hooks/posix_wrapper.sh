@@ -15,24 +15,26 @@ _aws_mfa_apply() {
 }
 
 # _aws_mfa_refresh refreshes, then re-applies the session of the target
-# aws-mfa exported before, so that fresh file credentials are never hidden
-# behind stale variables.
+# profile aws-mfa exported before (AWS_MFA_TARGET, a profile, which
+# __reexport maps to its pair), so that fresh file credentials are never
+# hidden behind stale variables.
 _aws_mfa_refresh() {
 	"$_aws_mfa_bin" "$@" || return
 	if [ -n "${AWS_MFA_TARGET-}" ]; then
-		_aws_mfa_apply env --shell "$_aws_mfa_shell" --cached --pair "$AWS_MFA_TARGET" </dev/null || return 0
+		_aws_mfa_apply __reexport "$_aws_mfa_shell" "$AWS_MFA_TARGET" "$@" </dev/null || return 0
 	fi
 }
 
 # _aws_mfa_wrapper is the body of aws-mfa. Only doctor is told, for its
-# one call, that the hook is loaded. A line that starts with an option may
-# still be env (aws-mfa -p work env): the binary says which subcommand it
-# is, and __env runs it with this shell's --shell placed after env.
+# one call, that the hook is loaded. An env line goes to __env, which
+# puts this shell's --shell after env and prints nothing but that code on
+# stdout (env --help goes to stderr). A line that starts with an option
+# may still be env (aws-mfa -p work env): the binary says which
+# subcommand it is.
 _aws_mfa_wrapper() {
 	case "${1-}" in
 	env)
-		shift
-		_aws_mfa_apply env --shell "$_aws_mfa_shell" "$@"
+		_aws_mfa_apply __env "$_aws_mfa_shell" "$@"
 		;;
 	doctor)
 		AWS_MFA_SHELL=$_aws_mfa_shell "$_aws_mfa_bin" "$@"

@@ -10,8 +10,8 @@ def _aws_mfa(args):
     env = ${...}.detype()
     args = list(args)
 
-    def apply(argv):
-        r = subprocess.run([_aws_mfa_bin] + argv, stdout=subprocess.PIPE, text=True, env=env)
+    def apply(argv, stdin=None):
+        r = subprocess.run([_aws_mfa_bin] + argv, stdout=subprocess.PIPE, stdin=stdin, text=True, env=env)
         if r.returncode == 0:
             execx(r.stdout)
         return r.returncode
@@ -19,16 +19,22 @@ def _aws_mfa(args):
     cmd = args[0] if args else ''
     if cmd.startswith('-'):
         # Options may come before the subcommand (aws-mfa -p work env):
-        # the binary names it, and __env runs env with --shell after it.
+        # the binary names it.
         r = subprocess.run([_aws_mfa_bin, '__command'] + args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
         cmd = r.stdout.strip().partition(' ')[2]
-        if cmd == 'env':
-            return apply(['__env', 'xonsh'] + args)
-    elif cmd == 'env':
-        return apply(['env', '--shell', 'xonsh'] + args[1:])
+    if cmd == 'env':
+        # __env puts --shell after env and prints nothing but that code on
+        # stdout (env --help goes to stderr).
+        return apply(['__env', 'xonsh'] + args)
     if cmd == 'doctor':
         env = dict(env, AWS_MFA_SHELL='xonsh')  # tells doctor the hook is loaded
-    return subprocess.run([_aws_mfa_bin] + args, env=env).returncode
+    rc = subprocess.run([_aws_mfa_bin] + args, env=env).returncode
+    target = env.get('AWS_MFA_TARGET', '')
+    if rc == 0 and (cmd == '' or cmd[:1].isdigit()) and target:
+        # After a refresh, re-apply the session of the target profile
+        # this shell holds, so that stale variables never hide it.
+        apply(['__reexport', 'xonsh', target] + args, stdin=subprocess.DEVNULL)
+    return rc
 
 aliases['aws-mfa'] = _aws_mfa
 

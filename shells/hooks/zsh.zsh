@@ -2,7 +2,14 @@
 #   eval "$(aws-mfa hook zsh)"
 # It is safe to load twice, and works under setopt nounset.
 
-zmodload zsh/datetime # $EPOCHSECONDS, without a process
+# $EPOCHSECONDS, without a process. An EPOCHSECONDS inherited from the
+# environment is an ordinary variable that stops the module from adding
+# its own ("parameter already exists"): remove it first. The hook still
+# uses only plain digits from it.
+if [[ ${(t)EPOCHSECONDS-} != *special* ]]; then
+	unset EPOCHSECONDS 2>/dev/null
+	zmodload zsh/datetime 2>/dev/null
+fi
 typeset -g _aws_mfa_bin='@AWS_MFA@'
 typeset -g _aws_mfa_shell=zsh
 typeset -ga _aws_mfa_vars
@@ -22,7 +29,7 @@ function aws-mfa {
 # aws-mfa exported, warns once when ten minutes are left, and sets
 # AWS_MFA_PROMPT for PROMPT or RPROMPT ("default 1h23m").
 function _aws_mfa_hook {
-	local secs
+	local secs now=${EPOCHSECONDS-}
 	typeset -g AWS_MFA_PROMPT=
 	# AWS_MFA_EXPIRY comes from the environment, and zsh arithmetic would
 	# run a command substitution in it: only 1 to 18 plain digits (no
@@ -30,7 +37,11 @@ function _aws_mfa_hook {
 	case ${AWS_MFA_EXPIRY-} in
 	"" | 0* | *[!0-9]* | ???????????????????*) return 0 ;;
 	esac
-	(( secs = AWS_MFA_EXPIRY - EPOCHSECONDS ))
+	# zsh arithmetic would also run what a clock variable holds.
+	case $now in
+	"" | *[!0-9]*) now=$(date +%s) ;;
+	esac
+	(( secs = AWS_MFA_EXPIRY - now ))
 	if (( secs <= 0 )); then
 		print -ru2 -- "aws-mfa: the session for [${AWS_MFA_TARGET-}] expired and was removed from this shell; run aws-mfa env"
 		unset $_aws_mfa_vars

@@ -1,0 +1,248 @@
+//go:build unix
+
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/stsemu"
+)
+
+// hookedShell runs a script in a shell with the real hook loaded: the
+// hook's text, then lines that call the wrapper, then one that shows the
+// session the shell holds.
+type hookedShell struct {
+	bin  string
+	args []string
+	hook string // aws-mfa hook HOOK
+	// call runs aws-mfa with words, ignoring its failure.
+	call func(words string) string
+	// token prints "token=VALUE", or "token=unset".
+	token string
+	// set sets a variable in the shell (and its environment).
+	set func(name, value string) string
+}
+
+func posixHooked(bin, hook string, args ...string) hookedShell {
+	return hookedShell{
+		bin: bin, args: args, hook: hook,
+		call:  func(w string) string { return "aws-mfa " + w + " || :\n" },
+		token: `printf 'token=%s\n' "${AWS_SESSION_TOKEN-unset}"` + "\n",
+		set:   func(n, v string) string { return "export " + n + "='" + v + "'\n" },
+	}
+}
+
+func cshHooked(bin string) hookedShell {
+	return hookedShell{
+		bin: bin, args: []string{"-f"}, hook: bin,
+		call:  func(w string) string { return "aws-mfa " + w + "\n" },
+		// csh substitutes a variable even where the if is false.
+		token: "sh -c 'printf \"token=%s\\n\" \"${AWS_SESSION_TOKEN-unset}\"'\n",
+		set:   func(n, v string) string { return "setenv " + n + " '" + v + "'\n" },
+	}
+}
+
+// hookedShells is every shell with a hook that this machine can run.
+var hookedShells = []hookedShell{
+	posixHooked("bash", "bash", "--norc", "--noprofile"),
+	posixHooked("zsh", "zsh", "-f"),
+	posixHooked("dash", "sh"),
+	posixHooked("ksh93", "sh"),
+	posixHooked("mksh", "sh"),
+	posixHooked("yash", "sh"),
+	posixHooked("busybox", "sh", "sh"),
+	{
+		bin: "fish", args: []string{"--no-config"}, hook: "fish",
+		call:  func(w string) string { return "aws-mfa " + w + "\n" },
+		token: "if set -q AWS_SESSION_TOKEN; echo token=$AWS_SESSION_TOKEN; else; echo token=unset; end\n",
+		set:   func(n, v string) string { return "set -gx " + n + " '" + v + "'\n" },
+	},
+	cshHooked("tcsh"),
+	cshHooked("csh"),
+	{
+		// The script follows the hook in one file: elvish keeps what eval
+		// defines inside that eval. A failure raises an exception.
+		bin: "elvish", args: []string{"-norc"}, hook: "elvish",
+		call:  func(w string) string { return "try { aws-mfa " + w + " } catch { }\n" },
+		token: "if (has-env AWS_SESSION_TOKEN) { echo token=$E:AWS_SESSION_TOKEN } else { echo token=unset }\n",
+		set:   func(n, v string) string { return "set E:" + n + " = '" + v + "'\n" },
+	},
+	{
+		bin: "xonsh", args: []string{"--no-rc"}, hook: "xonsh",
+		call:  func(w string) string { return "aws-mfa " + w + "\n" },
+		token: "print('token=' + ${...}.get('AWS_SESSION_TOKEN', 'unset'))\n",
+		set:   func(n, v string) string { return "$" + n + " = '" + v + "'\n" },
+	},
+	{
+		bin: "nu", args: []string{"-n"}, hook: "nu",
+		call:  func(w string) string { return "try { aws-mfa " + w + " } catch { }\n" },
+		token: "print $\"token=($env.AWS_SESSION_TOKEN? | default unset)\"\n",
+		set:   func(n, v string) string { return "$env." + n + " = '" + v + "'\n" },
+	},
+}
+
+// runHooked writes the hook and body into one script and runs it; it
+// returns stdout and stderr.
+func runHooked(t *testing.T, sh hookedShell, env []string, body string) (string, string) {
+	t.Helper()
+	bin := toolBinary(t)
+	dir := t.TempDir()
+	hook, stderr, err := run(t, env, bin, "hook", sh.hook)
+	if err != nil {
+		t.Fatalf("hook %s: %v %s", sh.hook, err, stderr)
+	}
+	script := filepath.Join(dir, "script")
+	if err := os.WriteFile(script, []byte(hook+"\n"+body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, err := run(t, env, sh.bin, append(sh.args, script)...)
+	if err != nil {
+		t.Fatalf("%s: %v\nstdout %s\nstderr %s", sh.bin, err, out, stderr)
+	}
+	return out, stderr
+}
+
+// hookedEnv is a sandbox for the hooked shells: the emulator, the
+// credentials (long-term keys only), a config, and nothing else.
+func hookedEnv(t *testing.T, emu *stsemu.Server, dir, config string) []string {
+	t.Helper()
+	bin := toolBinary(t)
+	os.WriteFile(filepath.Join(dir, "credentials"), []byte(aliceSource), 0o600)
+	cfg := filepath.Join(dir, "config.toml")
+	os.WriteFile(cfg, []byte(config), 0o600)
+	return peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL, "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"),
+		"AWS_MFA_CONFIG="+cfg, "XONSH_HISTORY_BACKEND=dummy", "LANG=C.UTF-8", "XDG_CONFIG_HOME="+dir, "XDG_DATA_HOME="+dir)
+}
+
+// TestHookHelpIsNeverCode: the wrappers evaluate what an env line prints,
+// and env's help holds eval "$(aws-mfa env)". Help, usage, the version
+// and urfave/cli's completion flag, wherever they stand on an env line,
+// must not reach the shell as code: nothing asks for a code
+// (token_command leaves a mark), nothing goes to STS, nothing is written,
+// nothing is applied. The last line, a real env, shows that the harness
+// would see it.
+func TestHookHelpIsNeverCode(t *testing.T) {
+	lines := []string{
+		"env --help", "env -h", "env help", "env --version", "--version env", "env --help 314159",
+		"-v env --help", "-p default env -h", "--pair=default env --help", "env -h --no-write",
+		"env --generate-bash-completion", "--generate-bash-completion env", "env --shell", "env --format",
+		"help env", "env --unknown", "env 12", "-h env",
+	}
+	for _, sh := range hookedShells {
+		t.Run(sh.bin, func(t *testing.T) {
+			requireTool(t, sh.bin)
+			emu := stsemu.Start(alice)
+			defer emu.Close()
+			dir := t.TempDir()
+			mark := filepath.Join(dir, "asked")
+			env := hookedEnv(t, emu, dir, fmt.Sprintf("[defaults]\ntoken_command = [\"sh\", \"-c\", \"touch '%s'; echo 314159\"]\n", mark))
+			creds := filepath.Join(dir, "credentials")
+			var body strings.Builder
+			for _, l := range lines {
+				body.WriteString(sh.call(l))
+			}
+			body.WriteString(sh.token)
+			body.WriteString(sh.call("env --no-write 314159"))
+			body.WriteString(sh.token)
+			out, stderr := runHooked(t, sh, env, body.String())
+			got := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+			if len(got) < 2 || got[len(got)-2] != "token=unset" {
+				t.Errorf("a help or usage line applied a session:\nstdout %s\nstderr %s", out, stderr)
+			}
+			if len(got) < 1 || !strings.HasPrefix(got[len(got)-1], "token=FwoG") {
+				t.Errorf("the real env line applied nothing:\nstdout %s\nstderr %s", out, stderr)
+			}
+			if _, err := os.Stat(mark); err == nil {
+				t.Errorf("a help or usage line ran token_command")
+			}
+			if n := emu.Requests(); n != 1 {
+				t.Errorf("%d requests to STS, want 1 (the real env line)", n)
+			}
+			if b, _ := os.ReadFile(creds); string(b) != aliceSource {
+				t.Errorf("the credentials file changed:\n%s", b)
+			}
+		})
+	}
+}
+
+// TestHookOptionsAnywhere: options may stand before env, between, or
+// after it, in any spelling; through the hook each such line is still
+// env. Its session is applied, and no secret reaches the terminal.
+func TestHookOptionsAnywhere(t *testing.T) {
+	lines := []string{
+		"--endpoint-url {EMU} env --no-write 314159", "env --endpoint-url {EMU} --no-write 314159",
+		"--endpoint-url={EMU} env --no-write 314159", "--pair default env --no-write 314159",
+		"-p default env --no-write 314159", "-v env --no-write 314159", "--pair=default -v env --no-write -t 314159",
+		"-t 314159 env --no-write", "--timeout 5s --config {CFG} env --no-write 314159", "-v --target default env --no-write 314159",
+	}
+	for _, sh := range hookedShells {
+		t.Run(sh.bin, func(t *testing.T) {
+			requireTool(t, sh.bin)
+			emu := stsemu.Start(alice)
+			defer emu.Close()
+			dir := t.TempDir()
+			env := hookedEnv(t, emu, dir, "")
+			var body strings.Builder
+			for _, l := range lines {
+				l = strings.NewReplacer("{EMU}", emu.URL, "{CFG}", filepath.Join(dir, "config.toml")).Replace(l)
+				body.WriteString(sh.call(l))
+				body.WriteString(sh.token)
+				body.WriteString(sh.call("env --unset"))
+			}
+			out, stderr := runHooked(t, sh, env, body.String())
+			got := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+			if len(got) != len(lines) {
+				t.Fatalf("stdout %s\nstderr %s", out, stderr)
+			}
+			for i, g := range got {
+				if !strings.HasPrefix(g, "token=FwoG") {
+					t.Errorf("aws-mfa %s applied nothing: %q", lines[i], g)
+				}
+			}
+			for _, secret := range []string{"FwoG", "aws_secret", "AWS_SECRET_ACCESS_KEY", "export ", "setenv", "set -gx"} {
+				if strings.Contains(stderr, secret) {
+					t.Errorf("%q reached the terminal:\n%s", secret, stderr)
+				}
+			}
+		})
+	}
+}
+
+// TestHookReexportsByTarget: AWS_MFA_TARGET names a profile; the pair
+// named like it may aim elsewhere. Pair x targets profile prod, and pair
+// prod targets prod-session. After `aws-mfa env -p x`, a refresh of pair
+// prod must leave the shell on profile prod's session (re-applied from
+// the file), never switch it to prod-session's.
+func TestHookReexportsByTarget(t *testing.T) {
+	cfg := "[pair.prod]\nsource = \"aws-mfa\"\ntarget = \"prod-session\"\n[pair.x]\nsource = \"aws-mfa\"\ntarget = \"prod\"\n"
+	for _, sh := range hookedShells {
+		if sh.hook == "tcsh" || sh.hook == "csh" {
+			continue // the alias cannot run a second command after a refresh
+		}
+		t.Run(sh.bin, func(t *testing.T) {
+			requireTool(t, sh.bin)
+			emu := stsemu.Start(alice)
+			defer emu.Close()
+			dir := t.TempDir()
+			env := hookedEnv(t, emu, dir, cfg)
+			body := sh.call("env -p x 314159") + sh.token + sh.call("-p prod 314159") + sh.token
+			out, stderr := runHooked(t, sh, env, body)
+			f, err := credfile.Read(filepath.Join(dir, "credentials"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			prod, other := f.Section("prod").Get("aws_session_token"), f.Section("prod-session").Get("aws_session_token")
+			if prod == "" || other == "" || prod == other {
+				t.Fatalf("sessions: prod %q prod-session %q\nstderr %s", prod, other, stderr)
+			}
+			if want := "token=" + prod + "\ntoken=" + prod + "\n"; out != want {
+				t.Errorf("got\n%s\nwant\n%s\nstderr %s", out, want, stderr)
+			}
+		})
+	}
+}
