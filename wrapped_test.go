@@ -40,7 +40,7 @@ func posixHooked(bin, hook string, args ...string) hookedShell {
 func cshHooked(bin string) hookedShell {
 	return hookedShell{
 		bin: bin, args: []string{"-f"}, hook: bin,
-		call:  func(w string) string { return "aws-mfa " + w + "\n" },
+		call: func(w string) string { return "aws-mfa " + w + "\n" },
 		// csh substitutes a variable even where the if is false.
 		token: "sh -c 'printf \"token=%s\\n\" \"${AWS_SESSION_TOKEN-unset}\"'\n",
 		set:   func(n, v string) string { return "setenv " + n + " '" + v + "'\n" },
