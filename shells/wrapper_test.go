@@ -347,3 +347,82 @@ AWS_MFA_EXPIRY=$(( $(date +%s) + 7200 )); _aws_mfa_hook; echo "$AWS_MFA_PROMPT"`
 		t.Errorf("%v %q", err, out)
 	}
 }
+
+// TestPromptHookHostileEnvironment: a prompt hook runs in a shell whose
+// environment anyone may have set. Every value a hook could read in
+// arithmetic (the shells' clocks and counters, the hook's own helper
+// names) holds a command substitution; each hook still computes the
+// right time left from the real clock, warns, and removes an expired
+// session, and runs nothing. zsh once took an inherited EPOCHSECONDS,
+// which stops zsh/datetime from loading, as its clock.
+func TestPromptHookHostileEnvironment(t *testing.T) {
+	type hookShell struct {
+		bin    string
+		args   []string
+		script func(h string) string
+	}
+	posix := func(h string) string {
+		return `eval "$(cat '` + h + `')"
+export AWS_SESSION_TOKEN=keep AWS_MFA_TARGET=t
+AWS_MFA_EXPIRY=$(( $(date +%s) + 7200 )); _aws_mfa_hook; echo "prompt=$AWS_MFA_PROMPT"
+AWS_MFA_EXPIRY=$(( $(date +%s) + 300 )); _aws_mfa_hook 2>&1; echo "prompt=$AWS_MFA_PROMPT"
+AWS_MFA_EXPIRY=$(( $(date +%s) - 5 )); _aws_mfa_hook 2>/dev/null; echo "token=${AWS_SESSION_TOKEN-unset}"`
+	}
+	shells := []hookShell{
+		{"bash", []string{"--norc", "--noprofile", "-c"}, posix},
+		{"zsh", []string{"-f", "-c"}, posix},
+		{"fish", []string{"--no-config", "-c"}, func(h string) string {
+			return "source '" + h + "'\nset -gx AWS_SESSION_TOKEN keep; set -gx AWS_MFA_TARGET t\n" +
+				"set -gx AWS_MFA_EXPIRY (math (date +%s) + 7200); _aws_mfa_hook; echo prompt=$AWS_MFA_PROMPT\n" +
+				"set -gx AWS_MFA_EXPIRY (math (date +%s) + 300); _aws_mfa_hook 2>&1; echo prompt=$AWS_MFA_PROMPT\n" +
+				"set -gx AWS_MFA_EXPIRY (math (date +%s) - 5); _aws_mfa_hook 2>/dev/null; set -q AWS_SESSION_TOKEN; or set AWS_SESSION_TOKEN unset; echo token=$AWS_SESSION_TOKEN"
+		}},
+		{"xonsh", []string{"--no-rc", "-c"}, func(h string) string {
+			return "import time, sys\nexecx(open('" + h + "').read())\n$AWS_SESSION_TOKEN = 'keep'\n$AWS_MFA_TARGET = 't'\n" +
+				"$AWS_MFA_EXPIRY = str(int(time.time()) + 7200)\n_ = events.on_pre_prompt.fire()\nprint('prompt=' + $AWS_MFA_PROMPT)\n" +
+				"sys.stderr = sys.stdout\n$AWS_MFA_EXPIRY = str(int(time.time()) + 300)\n_ = events.on_pre_prompt.fire()\nprint('prompt=' + $AWS_MFA_PROMPT)\n" +
+				"sys.stderr = sys.__stderr__\n$AWS_MFA_EXPIRY = str(int(time.time()) - 5)\n_ = events.on_pre_prompt.fire()\nprint('token=' + ${...}.get('AWS_SESSION_TOKEN', 'unset'))\n"
+		}},
+	}
+	hostileNames := []string{"EPOCHSECONDS", "EPOCHREALTIME", "SECONDS", "COLUMNS", "LINES", "RANDOM", "secs", "now", "status",
+		"_aws_mfa_secs", "_aws_mfa_warned", "_aws_mfa_vars", "_aws_mfa_bin", "AWS_MFA_PROMPT", "fish_pid", "XONSH_INTERACTIVE"}
+	for _, sh := range shells {
+		t.Run(sh.bin, func(t *testing.T) {
+			path := requireShell(t, sh.bin)
+			dir := t.TempDir()
+			marker := filepath.Join(dir, "ran")
+			d, _ := Lookup(sh.bin)
+			hook, err := d.Hook(filepath.Join(dir, "aws-mfa"), hookVars)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := filepath.Join(dir, "hook")
+			os.WriteFile(h, []byte(hook), 0o600)
+			for _, value := range []string{"x[$(touch " + marker + ")]", "$(touch " + marker + ")", "1", "99999999999"} {
+				cmd := exec.Command(path, append(sh.args, sh.script(h))...)
+				cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8", "XONSH_HISTORY_BACKEND=dummy"}
+				for _, n := range hostileNames {
+					cmd.Env = append(cmd.Env, n+"="+value)
+				}
+				out, err := cmd.CombinedOutput()
+				if _, statErr := os.Stat(marker); statErr == nil {
+					t.Errorf("%s: the hostile environment ran a command", value)
+					os.Remove(marker)
+				}
+				var lines []string // xonsh's stderr and stdout interleave
+				for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+					if !strings.Contains(l, "expired and was removed") {
+						lines = append(lines, l)
+					}
+				}
+				ok := err == nil && len(lines) == 4 &&
+					(lines[0] == "prompt=t 1h59m" || lines[0] == "prompt=t 2h00m") &&
+					strings.HasPrefix(lines[1], "aws-mfa: the session for [t] expires in ") &&
+					(lines[2] == "prompt=t 4m" || lines[2] == "prompt=t 5m") && lines[3] == "token=unset"
+				if !ok {
+					t.Errorf("%s: %v\n%s", value, err, out)
+				}
+			}
+		})
+	}
+}
