@@ -256,16 +256,8 @@ func codeOnlyApp(sys System) *cli.App {
 	a := newApp(quiet)
 	a.Writer = sys.Stderr
 	for _, cmd := range a.Commands {
-		if cmd.Name != "env" {
-			continue
-		}
-		cmd.Action = func(c *cli.Context) error {
-			out, err := envOutput(c, quiet)
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprint(sys.Stdout, out)
-			return err
+		if cmd.Name == "env" {
+			cmd.Action = envCommand(sys).Action // the one that prints on stdout
 		}
 	}
 	return a
