@@ -141,7 +141,7 @@ func KeyringExportCommand(ctx context.Context, sys System, in KeyringExportInput
 func keyringSetup(in SetupInput, req *setup.Request) (setup.KeyStore, error) {
 	cfg, err := config.Load(config.Location{Path: req.ConfigPath})
 	if err != nil {
-		return nil, usage("%w", err)
+		return nil, configError(err)
 	}
 	var pair *config.Pair
 	for i, p := range cfg.Pairs {

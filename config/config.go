@@ -208,7 +208,8 @@ func Load(loc Location) (*Config, error) {
 	case errors.Is(err, readfile.ErrNotRegular), errors.Is(err, readfile.ErrTooLarge):
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	case errors.Is(err, fs.ErrPermission):
-		return nil, fmt.Errorf("cannot read the config file %s: permission denied; make it readable by this user", loc.Path)
+		// fs.ErrPermission is kept: the caller's exit code depends on it.
+		return nil, fmt.Errorf("cannot read the config file %s: %w; make it readable by this user", loc.Path, fs.ErrPermission)
 	}
 	return nil, fmt.Errorf("cannot read the config file: %w", err)
 }

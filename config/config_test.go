@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -247,7 +248,7 @@ func TestLoad(t *testing.T) {
 func TestUnreadableIsAFileSystemFailure(t *testing.T) {
 	if path := os.Getenv("CONFIG_LOCKED_PATH"); path != "" {
 		_, err := Load(Location{Path: path, By: "--config"})
-		fmt.Printf("ERR: invalid=%v missing=%v %v\n", errors.Is(err, ErrInvalid), errors.Is(err, ErrMissing), err)
+		fmt.Printf("ERR: invalid=%v missing=%v permission=%v %v\n", errors.Is(err, ErrInvalid), errors.Is(err, ErrMissing), errors.Is(err, fs.ErrPermission), err)
 		return
 	}
 	dir := t.TempDir()
@@ -282,7 +283,7 @@ func TestUnreadableIsAFileSystemFailure(t *testing.T) {
 	if err != nil && len(out) == 0 {
 		t.Skipf("cannot run the helper as an unprivileged user: %v", err)
 	}
-	want := "ERR: invalid=false missing=false cannot read the config file " + locked + ": permission denied; make it readable by this user"
+	want := "ERR: invalid=false missing=false permission=true cannot read the config file " + locked + ": permission denied; make it readable by this user"
 	if !strings.Contains(string(out), want) {
 		t.Fatalf("helper said:\n%s\nwant %q", out, want)
 	}

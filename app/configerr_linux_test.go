@@ -1,0 +1,82 @@
+package app
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// TestUnreadableConfigExitsOne: a config the file system will not let us
+// read is a failure (exit 1), not bad input (exit 2), on every command
+// that reads it. Root reads any file, so as root the commands run in a
+// copy of this test binary as an unprivileged user.
+func TestUnreadableConfigExitsOne(t *testing.T) {
+	commands := [][]string{
+		{"-t", "314159"},
+		{"env", "-t", "314159"},
+		{"exec", "-t", "314159", "--", "true"},
+		{"status"},
+		{"status", "--names"},
+		{"keyring", "export"},
+		{"setup", "--yes", "--keyring", "--serial", "arn:aws:iam::123456789012:mfa/alice"},
+	}
+	if path := os.Getenv("APP_LOCKED_CONFIG"); path != "" {
+		home := os.Getenv("APP_HOME")
+		for _, args := range commands {
+			var stderr bytes.Buffer
+			env := map[string]string{"HOME": home, "AWS_MFA_CONFIG": path, "AWS_ENDPOINT_URL_STS": "http://127.0.0.1:1"}
+			sys := System{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &stderr,
+				Getenv: func(k string) string { return env[k] }, Environ: func() []string { return nil },
+				IsTerminal: func(any) bool { return false }, ParentProcess: func() string { return "" }}
+			rc := Run(append([]string{"aws-mfa"}, args...), sys)
+			fmt.Printf("RC %d %q %s", rc, args, stderr.String())
+		}
+		return
+	}
+	dir := t.TempDir()
+	home := filepath.Join(dir, "home")
+	os.MkdirAll(filepath.Join(home, ".aws"), 0o755)
+	os.WriteFile(filepath.Join(home, ".aws", "credentials"), []byte(aliceProfile), 0o644)
+	locked := filepath.Join(dir, "locked.toml")
+	if err := os.WriteFile(locked, []byte("[defaults]\n"), 0); err != nil {
+		t.Fatal(err)
+	}
+	self, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "helper.test")
+	if err := os.WriteFile(bin, self, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-test.run=^TestUnreadableConfigExitsOne$")
+	cmd.Env = append(os.Environ(), "APP_LOCKED_CONFIG="+locked, "APP_HOME="+home)
+	if os.Geteuid() == 0 {
+		top := filepath.Dir(filepath.Dir(dir))
+		for d := top; d != "/"; d = filepath.Dir(d) {
+			if st, err := os.Stat(d); err != nil || st.Mode().Perm()&0o001 == 0 {
+				t.Skipf("%s is closed to other users; set TMPDIR to an open directory", d)
+			}
+		}
+		for d := dir; d != top; d = filepath.Dir(d) {
+			st, _ := os.Stat(d)
+			os.Chmod(d, st.Mode().Perm()|0o005)
+		}
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	}
+	out, err := cmd.CombinedOutput()
+	if err != nil && len(out) == 0 {
+		t.Skipf("cannot run the helper as an unprivileged user: %v", err)
+	}
+	for _, args := range commands {
+		want := fmt.Sprintf("RC 1 %q aws-mfa: cannot read the config file %s: permission denied; make it readable by this user\n", args, locked)
+		if !strings.Contains(string(out), want) {
+			t.Errorf("%q: want exit 1 and the permission error; helper said:\n%s", args, out)
+		}
+	}
+}
