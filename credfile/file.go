@@ -37,8 +37,10 @@ type Paths struct {
 var ErrNoHome = errors.New("no home directory")
 
 // Locate finds the files as the AWS CLI does: AWS_SHARED_CREDENTIALS_FILE
-// and AWS_CONFIG_FILE, else ~/.aws/credentials and ~/.aws/config. The
-// home directory is resolved only when a path needs it (see Home).
+// and AWS_CONFIG_FILE, else ~/.aws/credentials and ~/.aws/config, with
+// $VARS then ~ and ~user expanded as botocore does (os.path.expandvars,
+// then expanduser). The home directory is resolved only when a path needs
+// it (see Home).
 func Locate(getenv func(string) string) (Paths, error) {
 	return locate(getenv, userHome)
 }
@@ -48,17 +50,84 @@ func locate(getenv func(string) string, db func() (string, error)) (Paths, error
 		Credentials: cmp.Or(getenv("AWS_SHARED_CREDENTIALS_FILE"), filepath.Join("~", ".aws", "credentials")),
 		Config:      cmp.Or(getenv("AWS_CONFIG_FILE"), filepath.Join("~", ".aws", "config")),
 	}
-	for _, path := range []*string{&p.Credentials, &p.Config} {
-		if !hasHomePrefix(*path) {
-			continue
-		}
-		home, err := resolveHome(getenv, db)
+	for _, f := range []struct {
+		path *string
+		env  string
+	}{{&p.Credentials, "AWS_SHARED_CREDENTIALS_FILE"}, {&p.Config, "AWS_CONFIG_FILE"}} {
+		path, err := expandVars(*f.path, getenv)
 		if err != nil {
-			return Paths{}, err
+			return Paths{}, fmt.Errorf("%s: %w", f.env, err)
 		}
-		*path = filepath.Join(home, (*path)[1:])
+		switch {
+		case hasHomePrefix(path):
+			home, err := resolveHome(getenv, db)
+			if err != nil {
+				return Paths{}, err
+			}
+			path = filepath.Join(home, path[1:])
+		case strings.HasPrefix(path, "~"):
+			if path, err = expandUser(path); err != nil {
+				return Paths{}, fmt.Errorf("%s: %w", f.env, err)
+			}
+		}
+		*f.path = path
 	}
 	return p, nil
+}
+
+// expandVars is Python's os.path.expandvars, which botocore applies to
+// both paths before expanduser: $NAME and ${NAME} are replaced by the
+// variable's value, once, not expanded again. Where botocore would keep a
+// reference to an unset (or empty) variable literally, as a strange
+// relative path, it fails instead.
+func expandVars(path string, getenv func(string) string) (string, error) {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(path, '$')
+		if i < 0 {
+			b.WriteString(path)
+			return b.String(), nil
+		}
+		b.WriteString(path[:i])
+		rest := path[i+1:]
+		name, n := "", 0
+		if strings.HasPrefix(rest, "{") {
+			if end := strings.IndexByte(rest, '}'); end >= 0 {
+				name, n = rest[1:end], end+1
+			}
+		} else {
+			for n < len(rest) && (rest[n] == '_' || rest[n] >= 'a' && rest[n] <= 'z' || rest[n] >= 'A' && rest[n] <= 'Z' || rest[n] >= '0' && rest[n] <= '9') {
+				n++
+			}
+			name = rest[:n]
+		}
+		if n == 0 {
+			b.WriteByte('$') // not a reference: kept, as Python does
+			path = rest
+			continue
+		}
+		v := getenv(name)
+		if v == "" {
+			return "", fmt.Errorf("the path refers to $%s, which is not set; set it, or write the path out", name)
+		}
+		b.WriteString(v)
+		path = rest[n:]
+	}
+}
+
+// expandUser expands ~NAME as Python's os.path.expanduser does, to that
+// user's home directory; botocore keeps it literally for an unknown user,
+// aws-mfa fails instead.
+func expandUser(path string) (string, error) {
+	i := strings.IndexAny(path, `/\`)
+	if i < 0 {
+		i = len(path)
+	}
+	u, err := user.Lookup(path[1:i])
+	if err != nil || !filepath.IsAbs(u.HomeDir) {
+		return "", fmt.Errorf("the path starts with %s, but the user database names no home directory for user %q; write the path out", path[:i], path[1:i])
+	}
+	return filepath.Join(u.HomeDir, path[i:]), nil
 }
 
 // Home returns the user's home directory as botocore finds it (Python's

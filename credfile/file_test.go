@@ -1,6 +1,7 @@
 package credfile
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -274,6 +275,62 @@ func TestNonRegularFilesFailAtOnce(t *testing.T) {
 					t.Error("/dev/zero.lock created")
 				}
 			})
+		}
+	}
+}
+
+// TestLocateExpandsLikeBotocore: the two paths get Python's
+// os.path.expandvars and then expanduser, as botocore applies them;
+// where Python would keep a reference literally (an unset variable, an
+// unknown user), Locate fails with one line naming the variable.
+func TestLocateExpandsLikeBotocore(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is not installed")
+	}
+	env := map[string]string{"HOME": "/home/u", "D": "/data", "SUB": "aws", "TILDE": "~/t", "DOLLAR": "$D", "_x1": "/under"}
+	paths := []string{
+		"$D/credentials", "${D}/credentials", "$D$SUB", "${D}${SUB}/c", "/a/$SUB/c", "$TILDE/c", "$DOLLAR/c", "$_x1/c",
+		"/a/$/c", "/a/$-/c", "/a/${D", "/a$", "~/c", "~", "~root/c", "~root", "$D/~/c", "/plain",
+		"$UNSET/c", "${UNSET}/c", "${}/c", "~no-such-user-here/c",
+	}
+	py := `import json, os, sys
+print(json.dumps([os.path.expanduser(os.path.expandvars(p)) for p in json.loads(sys.argv[1])]))`
+	arg, _ := json.Marshal(paths)
+	cmd := exec.Command("python3", "-c", py, string(arg))
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	if err := json.Unmarshal(out, &want); err != nil {
+		t.Fatal(err)
+	}
+	getenv := func(k string) string { return env[k] }
+	for i, path := range paths {
+		for _, name := range []string{"AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"} {
+			p, err := locate(func(k string) string {
+				if k == name {
+					return path
+				}
+				return getenv(k)
+			}, func() (string, error) { return "/db", nil })
+			got := p.Credentials
+			if name == "AWS_CONFIG_FILE" {
+				got = p.Config
+			}
+			if err != nil {
+				// Refused only where botocore keeps a reference literally.
+				if !strings.Contains(want[i], "$") && !strings.HasPrefix(want[i], "~") || !strings.HasPrefix(err.Error(), name+": ") || strings.Contains(err.Error(), "\n") {
+					t.Errorf("%s=%q: %v; botocore reads %q", name, path, err, want[i])
+				}
+				continue
+			}
+			if got != filepath.Clean(want[i]) {
+				t.Errorf("%s=%q: %q, botocore reads %q", name, path, got, want[i])
+			}
 		}
 	}
 }
