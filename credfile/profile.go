@@ -163,3 +163,39 @@ func (f *File) SetSession(profile string, s Session, also ...KV) ([]byte, error)
 	}
 	return out, nil
 }
+
+// shadowKeys are the profile settings with which botocore's credential
+// chain returns other credentials before it reads the shared credentials
+// file's keys: AssumeRole (role_arn), AssumeRoleWithWebIdentity
+// (web_identity_token_file) and SSO (sso_account_id or sso_role_name,
+// either of which starts the SSO provider). credential_process comes
+// after the shared credentials file in the chain, and source_profile
+// does nothing without role_arn, so neither is among them.
+var shadowKeys = []string{"role_arn", "web_identity_token_file", "sso_account_id", "sso_role_name"}
+
+// Shadowing returns a key that makes botocore ignore the keys written
+// into profile of the credentials file creds: set in that section or
+// inherited from its [DEFAULT] (which a new section inherits too), or set
+// for the profile in the config file cfg (nil when there is none), which
+// botocore merges with it. section names where it is set, as
+// "[name] in the config file" or "[name]". key is "" when there is none.
+func Shadowing(creds, cfg *File, profile string) (key, section string) {
+	s, d := creds.Section(profile), creds.Section(DefaultSection)
+	var p *Section
+	if cfg != nil {
+		p = cfg.Profile(profile, true)
+	}
+	for _, k := range shadowKeys {
+		switch {
+		case s != nil && s.Has(k):
+			return k, "[" + profile + "]"
+		case d != nil && d.Has(k):
+			return k, "[" + DefaultSection + "]"
+		case p != nil && p.Has(k):
+			return k, "[" + p.Name + "] in the config file"
+		case p != nil && cfg.Section(DefaultSection) != nil && cfg.Section(DefaultSection).Has(k):
+			return k, "[" + DefaultSection + "] in the config file"
+		}
+	}
+	return "", ""
+}

@@ -157,3 +157,67 @@ func TestRotatedKeyOverAStaleSession(t *testing.T) {
 		}
 	}
 }
+
+// TestShadowingAsBotocoreSeesIt puts profile settings in every place
+// botocore merges into a target's profile (the section, the credentials
+// file's [DEFAULT], the config file's profile section in the spellings
+// botocore accepts, and its [DEFAULT]) beside a written session. Where
+// Shadowing finds nothing, botocore's own resolver must return exactly
+// the session; where it names a key, botocore must not.
+func TestShadowingAsBotocoreSeesIt(t *testing.T) {
+	b := peers.StartBotocore(t)
+	const session = "aws_access_key_id = ASIAWRITTENSESSION01\naws_secret_access_key = written/secret\naws_session_token = written-token\n"
+	settings := []string{
+		"role_arn = arn:aws:iam::123456789012:role/r",
+		"role_arn = arn:aws:iam::123456789012:role/r\nsource_profile = src",
+		"role_arn = arn:aws:iam::123456789012:role/r\ncredential_source = Environment",
+		"Role_ARN: arn:aws:iam::123456789012:role/r",
+		"web_identity_token_file = /nonexistent/token",
+		"web_identity_token_file = /nonexistent/token\nrole_arn = arn:aws:iam::123456789012:role/r",
+		"sso_account_id = 123456789012",
+		"sso_role_name = r",
+		"sso_account_id = 123456789012\nsso_role_name = r\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1",
+		"sso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1",
+		"sso_session = s",
+		"credential_process = /bin/false",
+		"source_profile = src",
+		"credential_source = Environment",
+		"region = eu-west-1",
+	}
+	for _, target := range []string{"default", "dev"} {
+		header := "[profile " + target + "]"
+		if target == "default" {
+			header = "[default]"
+		}
+		for _, set := range settings {
+			for _, c := range []struct{ where, creds, config string }{
+				{"section", "[" + target + "]\n" + session + set + "\n", ""},
+				{"[DEFAULT]", "[DEFAULT]\n" + set + "\n[" + target + "]\n" + session, ""},
+				{"config", "[" + target + "]\n" + session, header + "\n" + set + "\n"},
+				{"config, quoted header", "[" + target + "]\n" + session, "[profile \"" + target + "\"]\n" + set + "\n"},
+				{"config [DEFAULT]", "[" + target + "]\n" + session, "[DEFAULT]\n" + set + "\n" + header + "\nregion = x\n"},
+				{"config [DEFAULT], no profile", "[" + target + "]\n" + session, "[DEFAULT]\n" + set + "\n[profile other]\nregion = x\n"},
+			} {
+				creds := []byte("[src]\naws_access_key_id = AKIASOURCEEXAMPLE001\naws_secret_access_key = s\n" + c.creds)
+				f, err := Parse(creds)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var cfg *File
+				var config []byte
+				if c.config != "" {
+					config = []byte(c.config)
+					if cfg, err = Parse(config); err != nil {
+						t.Fatal(err)
+					}
+				}
+				key, where := Shadowing(f, cfg, target)
+				v := b.ReadWithConfig(t, creds, config, target)
+				used := v.Target != nil && v.Target.Key == "ASIAWRITTENSESSION01" && v.Target.Secret == "written/secret" && v.Target.Token == "written-token"
+				if (key == "") != used {
+					t.Errorf("[%s], %q in %s: Shadowing = %q (%s); botocore reads %+v %s", target, set, c.where, key, where, v.Target, v.TargetError)
+				}
+			}
+		}
+	}
+}

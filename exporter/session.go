@@ -113,6 +113,9 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 	if req.Cached && req.Base == nil {
 		return nil, Inputf("no session valid for more than %s in [%s]; run aws-mfa with a code", req.Margin, req.Target)
 	}
+	if err := checkShadowed(creds, links, req); err != nil {
+		return nil, err
+	}
 	r := renewal{links: links, src: src, d: d}
 	if !r.writes() {
 		return r.run(ctx, creds, region)
@@ -339,6 +342,28 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 		return nil, Inputf("[%s]: %w", req.Source, err)
 	}
 	return src, nil
+}
+
+// checkShadowed refuses, before a code is spent, a target where botocore
+// would not use the session written: one whose profile sets a key that
+// botocore's credential chain serves before the credentials file's keys.
+func checkShadowed(creds *credfile.File, links []Request, req Request) error {
+	cfg, err := credfile.Read(req.Paths.Config)
+	switch {
+	case errors.Is(err, credfile.ErrNotFound):
+		cfg = nil
+	case err != nil:
+		return fileError(err, req)
+	}
+	for _, l := range links {
+		if l.NoWrite {
+			continue
+		}
+		if key, where := credfile.Shadowing(creds, cfg, l.Target); key != "" {
+			return Inputf("%s sets %s, which the AWS CLI and SDKs use instead of the keys in [%s], so a session written there would go unused; remove %s from %s, or write the session to another profile", where, key, l.Target, key, where)
+		}
+	}
+	return nil
 }
 
 // guardLongTermKeys refuses to overwrite a target holding long-term keys

@@ -212,6 +212,12 @@ func TestObtainFailuresLeaveTheFileAlone(t *testing.T) {
 		{name: "bad duration", change: func(fx *fixture) { fx.req.Duration = 37 * time.Hour }, input: true, want: "outside what STS allows (15m to 36h)"},
 		{name: "only copy of keys", content: strings.Replace(aliceFile, "[default]\naws_access_key_id = AKIAALICEEXAMPLE0001", "[default]\naws_access_key_id = AKIAOTHEREXAMPLE0001", 1), input: true, want: "[default] holds long-term keys (AKIA…0001) found in no other profile"},
 		{name: "duplicate section", content: aliceFile + "[default]\n", input: true, want: "section [default] appears twice"},
+		{name: "role_arn in the target", content: strings.Replace(aliceFile, "[default]\n", "[default]\nrole_arn = arn:aws:iam::123456789012:role/r\n", 1), input: true, want: "[default] sets role_arn, which the AWS CLI and SDKs use instead of the keys in [default]"},
+		{name: "sso from [DEFAULT]", content: "[DEFAULT]\nSSO_Account_Id = 123456789012\n" + aliceFile, input: true, want: "[DEFAULT] sets sso_account_id"},
+		{name: "web identity in the config", change: func(fx *fixture) {
+			fx.req.Paths.Config = filepath.Join(filepath.Dir(fx.req.Paths.Credentials), "config")
+			os.WriteFile(fx.req.Paths.Config, []byte("[profile  \"default\"]\nweb_identity_token_file = /t\n"), 0o600)
+		}, input: true, want: "in the config file sets web_identity_token_file"},
 		{name: "bom", content: "\ufeff" + aliceFile, input: true, want: "byte order mark"},
 		{name: "missing file", change: func(fx *fixture) { fx.req.Paths.Credentials += ".missing" }, input: true, want: "no credentials file at"},
 	}

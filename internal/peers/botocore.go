@@ -80,9 +80,19 @@ func StartBotocore(t testing.TB) *Botocore {
 // resolves for target ("" for no target).
 func (b *Botocore) Read(t testing.TB, data []byte, target string) BotocoreView {
 	t.Helper()
+	return b.ReadWithConfig(t, data, nil, target)
+}
+
+// ReadWithConfig is Read with config as the config file (nil for none).
+func (b *Botocore) ReadWithConfig(t testing.TB, data, config []byte, target string) BotocoreView {
+	t.Helper()
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	req, _ := json.Marshal(map[string]string{"data": base64.StdEncoding.EncodeToString(data), "target": target})
+	r := map[string]string{"data": base64.StdEncoding.EncodeToString(data), "target": target}
+	if config != nil {
+		r["config"] = base64.StdEncoding.EncodeToString(config)
+	}
+	req, _ := json.Marshal(r)
 	if _, err := b.in.Write(append(req, '\n')); err != nil {
 		t.Fatalf("botocore: %v", err)
 	}

@@ -1,7 +1,8 @@
 """Reads credentials files the way the AWS CLI does, for aws-mfa's tests.
 
 One JSON request per line on stdin:
-  {"data": "<base64 of the credentials file>", "target": "profile or empty"}
+  {"data": "<base64 of the credentials file>", "target": "profile or empty",
+   "config": "<base64 of the config file> (optional: none when absent)"}
 One JSON answer per line on stdout:
   {"sections": {name: {key: value}}, "error": "...",
    "target": {"key": ..., "secret": ..., "token": ...} or null, "target_error": "..."}
@@ -9,7 +10,7 @@ One JSON answer per line on stdout:
 "sections" is what botocore's shared-credentials provider parses (with
 [DEFAULT]'s keys inherited, nested values parsed); "target" is what
 botocore's own credential resolver, as Session(profile=target) builds it,
-returns for the target, with no environment and no config file.
+returns for the target, with no environment and the config file given.
 """
 import base64
 import json
@@ -37,6 +38,12 @@ with tempfile.TemporaryDirectory() as tmp:
         req = json.loads(line)
         with open(path, "wb") as f:
             f.write(base64.b64decode(req["data"]))
+        config = os.environ["AWS_CONFIG_FILE"]
+        if "config" in req:
+            with open(config, "wb") as f:
+                f.write(base64.b64decode(req["config"]))
+        elif os.path.exists(config):
+            os.remove(config)
         answer = {"sections": None, "error": "", "target": None, "target_error": ""}
         try:
             answer["sections"] = botocore.configloader.raw_config_parse(path)
@@ -49,9 +56,14 @@ with tempfile.TemporaryDirectory() as tmp:
                 # session whose handlers are registered once: its cached
                 # config is dropped so that the new file is read.
                 session._config = None
+                session._profile_map = None
                 session.set_config_variable("profile", target)
                 creds = botocore.credentials.create_credential_resolver(session).load_credentials()
-                if creds is not None:
+                if creds is not None and creds.method != "shared-credentials-file":
+                    # Another provider won (AssumeRole, SSO, ...): its
+                    # credentials would be fetched over the network.
+                    answer["target_error"] = "method " + creds.method
+                elif creds is not None:
                     c = creds.get_frozen_credentials()
                     answer["target"] = {"key": c.access_key, "secret": c.secret_key, "token": c.token}
             except Exception as e:
