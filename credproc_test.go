@@ -43,6 +43,7 @@ func credProcSetup(t *testing.T, bin, extra string) string {
 // at once, as the AWS SDKs may, with the session expired. token_command
 // counts its runs: exactly one, and every process prints the same session.
 func TestConcurrentCredentialProcesses(t *testing.T) {
+	t.Parallel()
 	bin := toolBinary(t)
 	for _, pair := range []string{"default", "prod"} {
 		t.Run(pair, func(t *testing.T) {
@@ -104,6 +105,7 @@ func TestConcurrentCredentialProcesses(t *testing.T) {
 // controlling terminal (a new session): one line naming both fixes,
 // stdin left alone, nothing written.
 func TestCredentialProcessWithoutTerminal(t *testing.T) {
+	t.Parallel()
 	bin := toolBinary(t)
 	emu := stsemu.Start(alice)
 	defer emu.Close()
@@ -134,6 +136,7 @@ func TestCredentialProcessWithoutTerminal(t *testing.T) {
 // stdout and stderr; the code is typed and the command succeeds. Then a
 // chained role, expired, is renewed from the valid base with no question.
 func TestAWSCLICredentialProcess(t *testing.T) {
+	t.Parallel()
 	aws := "/usr/bin/aws"
 	if _, err := os.Stat(aws); err != nil {
 		if os.Getenv("CI") == "true" {
@@ -226,6 +229,7 @@ func TestAWSCLICredentialProcess(t *testing.T) {
 // valid base. (Plain moto checks no signature: the emulator tests prove
 // the AssumeRole is signed with the base session.)
 func TestMotoChain(t *testing.T) {
+	t.Parallel()
 	url := peers.Moto(t, false)
 	bin := toolBinary(t)
 	dir := t.TempDir()
@@ -269,6 +273,7 @@ func TestMotoChain(t *testing.T) {
 // line in its ~/.aws/config names a pair of it and parses as the AWS CLI
 // reads it.
 func TestReadmeManyAccounts(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
@@ -322,6 +327,7 @@ func TestReadmeManyAccounts(t *testing.T) {
 // shows on the terminal; after the code is typed, all three print the
 // session it got.
 func TestConcurrentPromptAsksOnce(t *testing.T) {
+	t.Parallel()
 	requireTool(t, "tmux")
 	bin := toolBinary(t)
 	emu := stsemu.Start(alice)

@@ -37,6 +37,7 @@ func faultRig(t *testing.T, content string, mode os.FileMode) (emu *stsemu.Serve
 // TestFiftyConcurrentProcesses has 50 aws-mfa processes write 50 targets
 // into one file at once. The lock must keep every one of them.
 func TestFiftyConcurrentProcesses(t *testing.T) {
+	t.Parallel()
 	emu, bin, dir, creds := faultRig(t, "# shared\n"+aliceSource, 0o600)
 
 	var wg sync.WaitGroup
@@ -83,6 +84,7 @@ func TestFiftyConcurrentProcesses(t *testing.T) {
 // TestSecretsNeverPrinted runs failing paths and --verbose and scans all
 // output for the long-term secret, the session's secret and its token.
 func TestSecretsNeverPrinted(t *testing.T) {
+	t.Parallel()
 	emu, bin, dir, creds := faultRig(t, aliceSource, 0o600)
 	env := peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL)
 

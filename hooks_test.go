@@ -23,6 +23,11 @@ import (
 // sessionPrompt matches AWS_MFA_PROMPT just after a 12-hour session.
 var sessionPrompt = regexp.MustCompile(`^default (11h5\dm|12h00m)`)
 
+// hang bounds each wait on a shell's screen or output: a bound on a hung
+// shell, not a timing, generous because the tests run in parallel on a
+// loaded 2-core machine.
+const hang = 60 * time.Second
+
 // tmuxShell is an interactive shell in a tmux pane, driven by send-keys.
 type tmuxShell struct {
 	t      *testing.T
@@ -77,7 +82,7 @@ func (ts *tmuxShell) result(command, name string) string {
 	ts.t.Helper()
 	path := filepath.Join(ts.dir, "out-"+name)
 	ts.send(command + " > " + path)
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(hang); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		if b, err := os.ReadFile(path); err == nil && strings.HasSuffix(string(b), "\n") {
 			return strings.TrimSuffix(string(b), "\n")
 		}
@@ -89,7 +94,7 @@ func (ts *tmuxShell) result(command, name string) string {
 // waitScreen waits until the screen shows want n times.
 func (ts *tmuxShell) waitScreen(want string, n int) {
 	ts.t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(hang); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		if strings.Count(ts.screen(), want) >= n {
 			return
 		}
@@ -100,7 +105,7 @@ func (ts *tmuxShell) waitScreen(want string, n int) {
 // waitLastLine waits until the last non-empty line of the screen passes ok.
 func (ts *tmuxShell) waitLastLine(ok func(string) bool) {
 	ts.t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(hang); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		lines := strings.Split(strings.TrimRight(ts.screen(), "\n "), "\n")
 		if ok(lines[len(lines)-1]) {
 			return
@@ -160,10 +165,12 @@ var interactiveShells = map[string]dialect{
 // and fish, in their strict modes, and drives them through tmux against
 // the STS emulator.
 func TestHookInteractive(t *testing.T) {
+	t.Parallel()
 	requireTool(t, "tmux")
 	bin := toolBinary(t)
 	for name, d := range interactiveShells {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // its own emulator, directory and tmux server
 			requireTool(t, name)
 			emu := stsemu.Start(alice)
 			defer emu.Close()
@@ -247,6 +254,7 @@ func TestHookInteractive(t *testing.T) {
 // TestHookStrictModes sources the hooks twice under bash's set -euo
 // pipefail and zsh's nounset, non-interactively, and uses them.
 func TestHookStrictModes(t *testing.T) {
+	t.Parallel()
 	bin := toolBinary(t)
 	emu := stsemu.Start(alice)
 	defer emu.Close()
@@ -269,6 +277,7 @@ func TestHookStrictModes(t *testing.T) {
 // TestPromptHookSpawnsNothing counts, with strace, the processes bash and
 // zsh start while running the prompt hook 600 times. It must be none.
 func TestPromptHookSpawnsNothing(t *testing.T) {
+	t.Parallel()
 	strace := requireTool(t, "strace")
 	bin := toolBinary(t)
 	for _, name := range []string{"bash", "zsh"} {
@@ -316,6 +325,7 @@ done`
 // TestHookOtherShells loads the hook in each remaining shell from a
 // script, as an rc file would, and applies, then removes, a session.
 func TestHookOtherShells(t *testing.T) {
+	t.Parallel()
 	bin := toolBinary(t)
 	emu := stsemu.Start(alice)
 	defer emu.Close()
@@ -368,6 +378,7 @@ echo "after=${AWS_SESSION_TOKEN-unset}"
 // namespace, so the hook hands its function to the REPL; only an
 // interactive elvish shows that it works.
 func TestHookElvishInteractive(t *testing.T) {
+	t.Parallel()
 	requireTool(t, "tmux")
 	requireTool(t, "elvish")
 	bin := toolBinary(t)
@@ -391,6 +402,7 @@ func TestHookElvishInteractive(t *testing.T) {
 // names in bash and fish (through their completion functions) and zsh
 // (a Tab in an interactive shell with compinit).
 func TestHookCompletion(t *testing.T) {
+	t.Parallel()
 	bin := toolBinary(t)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.toml")
@@ -433,6 +445,7 @@ c aws-mfa st; c aws-mfa env --no-w; c aws-mfa hook xo; c aws-mfa -p w; c aws-mfa
 // TestHookPromptCommandForms registers the bash hook, twice, into both
 // forms of PROMPT_COMMAND, keeping what was there.
 func TestHookPromptCommandForms(t *testing.T) {
+	t.Parallel()
 	requireTool(t, "bash")
 	bin := toolBinary(t)
 	env := peerEnv(t.TempDir(), "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"))
@@ -472,6 +485,7 @@ esac
 // bash (its completion function), zsh and fish (a Tab in an interactive
 // shell), and checks that each inserted word reads back literally.
 func TestCompletionHostileWords(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	marker := filepath.Join(dir, "ran")
 	words := hostileWords(marker)
@@ -557,6 +571,7 @@ done`
 // wrapper. A bash script started from fish with the hook loaded gets
 // bash's syntax, and tcsh that inherited AWS_MFA_SHELL=bash gets tcsh's.
 func TestHookDialectStaysInItsShell(t *testing.T) {
+	t.Parallel()
 	bin := toolBinary(t)
 	dir := t.TempDir()
 	exp := time.Now().Add(6 * time.Hour).UTC().Format(time.RFC3339)
@@ -589,6 +604,7 @@ func TestHookDialectStaysInItsShell(t *testing.T) {
 // installed by .ci/run), and applies, then removes, a session: removal
 // sets the variables empty, as load-env cannot remove them.
 func TestHookNushell(t *testing.T) {
+	t.Parallel()
 	nu := requireTool(t, "nu")
 	bin := toolBinary(t)
 	emu := stsemu.Start(alice)
@@ -620,6 +636,7 @@ func TestHookNushell(t *testing.T) {
 // and pair names are inserted; nothing is inserted where nothing fits; a
 // bare -- lists every flag; zsh and fish show descriptions.
 func TestCompletionInteractive(t *testing.T) {
+	t.Parallel()
 	requireTool(t, "tmux")
 	bin := toolBinary(t)
 	inserts := []struct{ typed, want string }{
@@ -715,6 +732,7 @@ func TestCompletionInteractive(t *testing.T) {
 // (aws-mfa -p default env). Through the hook that is still env: its output
 // is applied to the shell, never printed on the terminal.
 func TestHookOptionsBeforeEnv(t *testing.T) {
+	t.Parallel()
 	bin := toolBinary(t)
 	dir := t.TempDir()
 	exp := time.Now().Add(6 * time.Hour).UTC().Format(time.RFC3339)

@@ -12,6 +12,7 @@ import (
 // way. Bytes allocated are counted by the runtime (GODEBUG=inittrace=1),
 // so this measures no time.
 func TestOwnPackagesInitCheaply(t *testing.T) {
+	t.Parallel()
 	bin := toolBinary(t)
 	_, stderr, err := run(t, append(peerEnv(t.TempDir()), "GODEBUG=inittrace=1"), bin, "status")
 	if err != nil {

@@ -344,6 +344,7 @@ func assertFiles(t *testing.T, dir string, want map[string]string) {
 
 // TestKeyringUsage: misuses that need no backend, each one line, exit 2.
 func TestKeyringUsage(t *testing.T) {
+	t.Parallel()
 	bin := toolBinary(t)
 	cases := []struct {
 		name, config string

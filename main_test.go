@@ -43,6 +43,7 @@ type emuKey struct{}
 // TestScript runs testdata/script/*.txtar against the built command, each
 // with its own STS emulator, HOME and credentials file.
 func TestScript(t *testing.T) {
+	t.Parallel()
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *updateScripts,

@@ -64,6 +64,7 @@ func run(_ testing.TB, env []string, name string, args ...string) (string, strin
 // SigV4 signature with the key it issued, then has both AWS CLIs use what
 // aws-mfa wrote.
 func TestMoto(t *testing.T) {
+	t.Parallel()
 	authURL := peers.Moto(t, true)
 	acct := peers.Provision(t, authURL)
 	bin := toolBinary(t)
