@@ -135,6 +135,7 @@ func TestMoto(t *testing.T) {
 	plainURL := peers.Moto(t, false)
 	for _, cli := range []string{"aws", "/usr/bin/aws"} {
 		t.Run(cli, func(t *testing.T) {
+			t.Parallel() // both only read the file
 			path, err := exec.LookPath(cli)
 			if err != nil {
 				if os.Getenv("CI") == "true" {
@@ -142,14 +143,20 @@ func TestMoto(t *testing.T) {
 				}
 				t.Skipf("%s is not installed", cli)
 			}
-			out, stderr, err := run(t, peerEnv(dir), path, "configure", "get", "aws_session_token", "--profile", "default")
-			if err != nil || strings.TrimSpace(out) != token {
-				t.Errorf("configure get: %q %v %s", out, err, stderr)
-			}
-			out, stderr, err = run(t, peerEnv(dir), path, "sts", "get-caller-identity", "--profile", "default", "--endpoint-url", plainURL, "--region", "us-east-1", "--output", "text")
+			// The two commands only read: run them at once (each CLI start
+			// is seconds of Python on a loaded machine).
+			var wg sync.WaitGroup
+			wg.Go(func() {
+				out, stderr, err := run(t, peerEnv(dir), path, "configure", "get", "aws_session_token", "--profile", "default")
+				if err != nil || strings.TrimSpace(out) != token {
+					t.Errorf("configure get: %q %v %s", out, err, stderr)
+				}
+			})
+			out, stderr, err := run(t, peerEnv(dir), path, "sts", "get-caller-identity", "--profile", "default", "--endpoint-url", plainURL, "--region", "us-east-1", "--output", "text")
 			if err != nil || !strings.Contains(out, "arn:aws:") {
 				t.Errorf("get-caller-identity: %q %v %s", out, err, stderr)
 			}
+			wg.Wait()
 		})
 	}
 }

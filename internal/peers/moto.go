@@ -34,24 +34,36 @@ type Account struct {
 }
 
 var (
-	mu          sync.Mutex
-	accounts    = map[string]*Account{}
-	ownServers  = map[bool]string{}
+	mu       sync.Mutex
+	accounts = map[string]*Account{}
+	// ownServers holds, per mode (auth or not), the moto this process
+	// started. Each mode has its own lock, so that tests wanting the two
+	// modes start them at the same time instead of one after the other.
+	ownServers  = map[bool]*ownServer{false: {}, true: {}}
 	ownStops    []func()
-	ownServerMu sync.Mutex
+	ownServerMu sync.Mutex // guards ownStops
 )
+
+type ownServer struct {
+	mu  sync.Mutex
+	url string
+}
 
 // StopAll stops the servers this process started and waits for them to
 // exit. Call it from TestMain (testproc.Wrap(m, peers.StopAll)); should the
 // test binary die first, the servers die with it (see start).
 func StopAll() {
+	for _, s := range ownServers {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.url = ""
+	}
 	ownServerMu.Lock()
 	defer ownServerMu.Unlock()
 	for _, stop := range ownStops {
 		stop()
 	}
 	ownStops = nil
-	ownServers = map[bool]string{}
 }
 
 // inCI is true where .ci/run provides moto: then a missing moto fails.
@@ -70,10 +82,11 @@ func Moto(t testing.TB, auth bool) string {
 	if u := os.Getenv(name); u != "" {
 		return u
 	}
-	ownServerMu.Lock()
-	defer ownServerMu.Unlock()
-	if u := ownServers[auth]; u != "" {
-		return u
+	own := ownServers[auth]
+	own.mu.Lock()
+	defer own.mu.Unlock()
+	if own.url != "" {
+		return own.url
 	}
 	bin, err := exec.LookPath("moto_server")
 	if err != nil {
@@ -93,10 +106,12 @@ func Moto(t testing.TB, auth bool) string {
 		t.Fatalf("start moto: %v", err)
 	}
 	// Tests share the server; TestMain stops it with StopAll.
+	ownServerMu.Lock()
 	ownStops = append(ownStops, stop)
+	ownServerMu.Unlock()
 	url := "http://127.0.0.1:" + port
 	waitUp(t, url)
-	ownServers[auth] = url
+	own.url = url
 	return url
 }
 
