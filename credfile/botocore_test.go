@@ -120,6 +120,7 @@ func agreeWithBotocore(t testing.TB, b *botocore, data []byte) {
 // TestBotocoreReadsEveryGoldenFile runs the AWS CLI's parser over every
 // golden input and output: it must parse them, and see what we see.
 func TestBotocoreReadsEveryGoldenFile(t *testing.T) {
+	t.Parallel()
 	b := startBotocore(t)
 	files, _ := filepath.Glob("testdata/edit/*/*")
 	for _, file := range files {

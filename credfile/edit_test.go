@@ -106,6 +106,7 @@ func isOwned(key string) bool {
 }
 
 func TestParseRefusesWhatTheAWSCLICannotRead(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"bom":                "\xef\xbb\xbf[default]\nregion = x\n",
 		"duplicate section":  "[default]\na = 1\n[default]\nb = 2\n",

@@ -175,6 +175,7 @@ func TestUpdateFailuresLeaveTheFileIntact(t *testing.T) {
 // TestUpdateSerialisesConcurrentWriters has many writers add their own
 // profile at once; none may lose another's.
 func TestUpdateSerialisesConcurrentWriters(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "credentials")
 	write(t, path, sample, 0o600)
 	var wg sync.WaitGroup

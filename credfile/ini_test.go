@@ -19,6 +19,7 @@ import (
 // as before), Edit must accept it: no check, ini.v1's included, may
 // refuse a file botocore reads.
 func TestEditNeverRefusesWhatBotocoreReads(t *testing.T) {
+	t.Parallel()
 	b := peers.StartBotocore(t)
 	r := rand.New(rand.NewPCG(10, 1))
 	intended, inSubset := 0, 0

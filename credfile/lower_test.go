@@ -53,6 +53,7 @@ json.dump([s.lower() for s in json.load(sys.stdin)], sys.stdout)
 // Python's str.lower: every code point alone, then random strings built
 // around the context-dependent capital sigma and U+0130.
 func TestLowerIsPythons(t *testing.T) {
+	t.Parallel()
 	var in []string
 	for r := rune(0); r <= unicode.MaxRune; r++ {
 		if utf8.ValidRune(r) {

@@ -34,6 +34,7 @@ func tokenSpellings() []string {
 // must read long-term keys (no token) there wherever the rule relies on
 // it.
 func TestLongTermKeysAsBotocoreSeesThem(t *testing.T) {
+	t.Parallel()
 	b := peers.StartBotocore(t)
 	keys := []string{
 		"aws_access_key_id = " + onlyID + "\naws_secret_access_key = " + onlySecret + "\n",

@@ -222,6 +222,7 @@ func TestExportStatus(t *testing.T) {
 			for _, before := range []bool{false, true} {
 				name := fmt.Sprintf("%s/unset=%v/before=%v", sh.bin, unset, before)
 				t.Run(name, func(t *testing.T) {
+					t.Parallel() // its own file and environment
 					path := requireShell(t, sh.bin)
 					vs := vars
 					if unset {

@@ -140,6 +140,7 @@ func pyList(words string) string {
 func TestWrappers(t *testing.T) {
 	for _, ws := range wrapperShells {
 		t.Run(ws.bin, func(t *testing.T) {
+			t.Parallel() // its own directory and environment
 			path := requireShell(t, ws.bin)
 			dir := t.TempDir()
 			exe := filepath.Join(dir, "aws-mfa")
