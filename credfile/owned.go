@@ -5,3 +5,19 @@ package credfile
 // when aws-mfa runs as root, as the lock and new files get: root setting
 // up a user's files must leave nothing the user cannot read or delete.
 func GiveToDirOwner(path string) error { return giveToDirOwner(path) }
+
+// HeaderLine is the index (from 0) of the section's [name] line.
+func (s *Section) HeaderLine() int { return s.header }
+
+// ValueLines says which lines key's value takes in the section: first is
+// the "key = value" line, last its last continuation line (blank lines
+// between continuations included), valueAt the byte offset of the value
+// in the first line; ok is false when the section does not set key.
+// setup's dry run masks secrets by it, continuation lines included.
+func (s *Section) ValueLines(key string) (first, last, valueAt int, ok bool) {
+	o := s.option(key)
+	if o == nil {
+		return 0, 0, 0, false
+	}
+	return o.line, o.last, o.valueAt, true
+}

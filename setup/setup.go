@@ -337,13 +337,79 @@ func writeBackup(path string, data []byte, now time.Time) (string, error) {
 // maxBackupsPerSecond bounds the search for a free backup name.
 const maxBackupsPerSecond = 100
 
-var secretLine = regexp.MustCompile(`(?mi)^(\s*(aws_secret_access_key|aws_session_token|aws_security_token)\s*[=:]\s*)\S.*$`)
-var keyID = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{12,}\b`)
+// secretKeys are the keys whose values the dry run never shows.
+var secretKeys = []string{"aws_secret_access_key", "aws_session_token", "aws_security_token"}
 
-// mask hides secrets and shortens key ids, for the dry run's diff.
+var (
+	keyID = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{12,}\b`)
+	// In a comment (or a file that does not parse) a secret key's value
+	// runs to the end of its line, and only there: [ \t], never \s, which
+	// would cross into the next line.
+	secretAssign = regexp.MustCompile(`(?i)((?:aws_secret_access_key|aws_session_token|aws_security_token)[ \t]*[=:][ \t]*)\S.*`)
+	// What secrets and tokens look like, for comments: a long base64 run.
+	secretLooking = regexp.MustCompile(`[A-Za-z0-9/+=]{20,}`)
+)
+
+// mask hides secrets and shortens key ids, for the dry run's diff. The
+// parser says which lines hold a secret key's value, continuation lines
+// included; comments lose anything that looks secret; any known secret
+// value is hidden wherever else it appears; section headers are never
+// touched.
 func mask(b []byte) []byte {
-	b = secretLine.ReplaceAll(b, []byte("${1}****"))
-	return keyID.ReplaceAllFunc(b, func(id []byte) []byte { return []byte(exporter.MaskKey(string(id))) })
+	lines := strings.SplitAfter(string(b), "\n")
+	header := map[int]bool{}
+	var known []string
+	hide := func(i, at int) {
+		body := strings.TrimRight(lines[i], "\r\n")
+		if at < len(body) {
+			lines[i] = body[:at] + "****" + lines[i][len(body):]
+		}
+	}
+	f, err := credfile.Parse(b)
+	parsed := err == nil
+	if parsed {
+		for _, s := range f.Sections() {
+			header[s.HeaderLine()] = true
+			for _, k := range secretKeys {
+				first, last, at, ok := s.ValueLines(k)
+				if !ok {
+					continue
+				}
+				for _, v := range strings.Split(s.Get(k), "\n") {
+					if len(v) >= 8 {
+						known = append(known, v)
+					}
+				}
+				hide(first, at)
+				for i := first + 1; i <= last; i++ {
+					body := strings.TrimRight(lines[i], "\r\n")
+					hide(i, len(body)-len(strings.TrimLeft(body, " \t")))
+				}
+			}
+		}
+	}
+	for i, line := range lines {
+		stripped := strings.TrimSpace(line)
+		switch {
+		case stripped == "":
+			continue
+		case header[i] || !parsed && stripped[0] == '[':
+			continue
+		case stripped[0] == '#' || stripped[0] == ';' || !parsed:
+			line = secretAssign.ReplaceAllString(line, "${1}****")
+			line = keyID.ReplaceAllStringFunc(line, exporter.MaskKey)
+			if stripped[0] == '#' || stripped[0] == ';' {
+				line = secretLooking.ReplaceAllString(line, "****")
+			}
+		default:
+			line = keyID.ReplaceAllStringFunc(line, exporter.MaskKey)
+		}
+		for _, v := range known {
+			line = strings.ReplaceAll(line, v, "****")
+		}
+		lines[i] = line
+	}
+	return []byte(strings.Join(lines, ""))
 }
 
 // AWS finds devices with the real IAM and STS, called with the keys.
