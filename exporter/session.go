@@ -372,7 +372,14 @@ func guardLongTermKeys(f *credfile.File, req Request) error {
 	if req.Force {
 		return nil
 	}
-	if id, only := f.OnlyCopy(req.Target); only {
+	id, only := f.OnlyCopy(req.Target)
+	switch {
+	case !only:
+	case req.Base != nil:
+		// A chained link's source is its base pair's target, which
+		// aws-mfa overwrites too: the keys must go where nothing writes.
+		return Inputf("[%s] holds long-term keys (%s) found in no other profile; writing the session would destroy them. Copy them to a profile no pair writes (`aws configure --profile NAME`, not [%s], which holds the base pair's session) and make it a pair's source, or pass --force if you have them elsewhere", req.Target, MaskKey(id), req.Source)
+	default:
 		return Inputf("[%s] holds long-term keys (%s) found in no other profile; writing the session would destroy them. Copy [%s] to [%s] first (Quick start in the README), or pass --force if you have them elsewhere", req.Target, MaskKey(id), req.Target, req.Source)
 	}
 	return nil
