@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/aws-mfa/aws-mfa/internal/keyringd"
+	"github.com/aws-mfa/aws-mfa/internal/peers"
 	"github.com/aws-mfa/aws-mfa/internal/stsemu"
 )
 
@@ -372,5 +373,52 @@ func TestKeyringUsage(t *testing.T) {
 				t.Fatalf("%v: exit %d\n%s\nwant %q", tc.args, exitCode(err), stderr, tc.want)
 			}
 		})
+	}
+}
+
+// TestKeyringExportBotocoreReadsTheKeys: after keyring export, botocore's
+// own Session for the profile returns exactly the exported keys and no
+// token, whatever stale token the profile or [DEFAULT] held; where only
+// [DEFAULT] could be changed for that, export refuses and writes nothing.
+func TestKeyringExportBotocoreReadsTheKeys(t *testing.T) {
+	bin := toolBinary(t)
+	bc := peers.StartBotocore(t)
+	b := keyringBackends[1] // pass: the file logic is the same for both
+	kenv := b.start(t)
+	b.seed(t, kenv, "alice", aliceKeysJSON)
+	const src = "[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
+	for _, tc := range []struct {
+		creds string
+		ok    bool
+	}{
+		{src + "aws_security_token = stale\n", true},
+		{src + "Aws_Session_Token: stale\nAWS_SECURITY_TOKEN = stale\nexpiration = 2026-11-27T10:00:00Z\n", true},
+		{"[DEFAULT]\naws_security_token =\n" + src, true},
+		{"[DEFAULT]\naws_security_token = stale\n" + src, false},
+		{"[DEFAULT]\nAWS_SESSION_TOKEN: stale\n" + src, false},
+		{"[DEFAULT]\naws_session_token = stale\n" + src + "aws_security_token = own\n", false},
+	} {
+		dir := t.TempDir()
+		creds := filepath.Join(dir, "credentials")
+		cfg := filepath.Join(dir, "config.toml")
+		os.WriteFile(creds, []byte(tc.creds), 0o600)
+		os.WriteFile(cfg, []byte("[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\nkeyring_backend = \"pass\"\n"), 0o600)
+		env := append(peerEnv(dir, "AWS_MFA_CONFIG="+cfg), kenv...)
+		_, stderr, err := run(t, env, bin, "keyring", "export")
+		data, _ := os.ReadFile(creds)
+		if !tc.ok {
+			if exitCode(err) != 2 || !strings.Contains(stderr, "[DEFAULT] in "+creds+" sets a session token that [aws-mfa] would inherit") || string(data) != tc.creds {
+				t.Errorf("export under\n%s: %v\n%s\nfile:\n%s", tc.creds, err, stderr, data)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("export under\n%s: %v\n%s", tc.creds, err, stderr)
+			continue
+		}
+		v := bc.Read(t, data, "aws-mfa")
+		if v.Target == nil || v.Target.Key != "AKIAALICEEXAMPLE0001" || v.Target.Secret != "alice/long+term/secret" || v.Target.Token != "" {
+			t.Errorf("after export under\n%s\nbotocore reads [aws-mfa] as %+v %s:\n%s", tc.creds, v.Target, v.TargetError, data)
+		}
 	}
 }

@@ -107,7 +107,21 @@ func KeyringExportCommand(ctx context.Context, sys System, in KeyringExportInput
 		if s := f.Section(profile); s != nil && s.Get("aws_access_key_id") != "" && s.Get("aws_access_key_id") != k.AccessKeyID {
 			return nil, usage("[%s] in %s already holds other keys (%s); choose another --profile", profile, path, exporter.MaskKey(s.Get("aws_access_key_id")))
 		}
-		return f.Edit(profile, set, []string{"aws_session_token", "aws_security_token", "expiration"})
+		out, err := f.Edit(profile, set, []string{"aws_session_token", "aws_security_token", "expiration"})
+		if err != nil {
+			return nil, err
+		}
+		// botocore must read exactly the keys, with no token: one that
+		// [DEFAULT] still hands to every profile would break them, and an
+		// empty one to shadow it cannot be written.
+		g, err := credfile.Parse(out)
+		if err != nil {
+			return nil, err
+		}
+		if c := g.Credentials(profile); c.AccessKeyID != k.AccessKeyID || c.SecretAccessKey != k.SecretAccessKey || c.SessionToken != "" {
+			return nil, usage("[%s] in %s sets a session token that [%s] would inherit with the keys; remove aws_security_token and aws_session_token from [%[1]s] first (nothing was written)", credfile.DefaultSection, path, profile)
+		}
+		return out, nil
 	})
 	if err != nil {
 		return fmt.Errorf("write the keys to [%s] in %s: %w", profile, path, err)
