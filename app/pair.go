@@ -14,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/aws-mfa/aws-mfa/config"
+	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
 )
 
@@ -74,26 +75,33 @@ func orNone(path string) string {
 	return path
 }
 
-// userConfigDir is os.UserConfigDir, reading the environment through getenv.
+// userConfigDir is os.UserConfigDir, reading the environment through
+// getenv, with the home directory found as for ~/.aws (credfile.Home:
+// HOME, else the user database), so that the config and the credentials
+// file never disagree about where home is.
 func userConfigDir(getenv func(string) string) (string, error) {
 	switch runtime.GOOS {
 	case "windows":
 		if d := getenv("AppData"); d != "" {
 			return d, nil
 		}
+		return os.UserConfigDir()
 	case "darwin", "ios":
-		if h := getenv("HOME"); h != "" {
-			return filepath.Join(h, "Library", "Application Support"), nil
+		home, err := credfile.Home(getenv)
+		if err != nil {
+			return "", err
 		}
+		return filepath.Join(home, "Library", "Application Support"), nil
 	default:
 		if d := getenv("XDG_CONFIG_HOME"); filepath.IsAbs(d) {
 			return d, nil
 		}
-		if h := getenv("HOME"); h != "" {
-			return filepath.Join(h, ".config"), nil
+		home, err := credfile.Home(getenv)
+		if err != nil {
+			return "", err
 		}
+		return filepath.Join(home, ".config"), nil
 	}
-	return os.UserConfigDir()
 }
 
 // maxTokenOutput bounds what a token_command may print: a code and a
