@@ -91,6 +91,10 @@ func checkPair(creds *credfile.File, p config.Pair, c Checkup) []Finding {
 	switch {
 	case p.Keyring != "":
 		out = append(out, checkKeyring(creds, p)...)
+	case creds.Section(p.Source) == nil && !creds.HoldsLongTermKeys(p.Target):
+		// Setup would find no keys to copy: they must come from IAM.
+		add(false, name+"no ["+p.Source+"] profile, and no long-term keys in ["+p.Target+"] to copy there", "aws configure --profile "+p.Source+" (the IAM user's access key), then "+setupCommand(p))
+		return out
 	case creds.Section(p.Source) == nil:
 		add(false, name+"no ["+p.Source+"] profile", setupCommand(p))
 		return out
