@@ -125,6 +125,7 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 		apply    func() error
 	}
 	var changes []change
+	after := creds
 	if len(set) > 0 || len(remove) > 0 {
 		old := creds.Bytes()
 		edit := func(f *credfile.File) ([]byte, error) {
@@ -136,6 +137,9 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 		}
 		out, err := edit(creds)
 		if err != nil {
+			return nil, err
+		}
+		if after, err = credfile.Parse(out); err != nil {
 			return nil, err
 		}
 		changes = append(changes, change{req.Paths.Credentials, old, out, func() error {
@@ -152,6 +156,12 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 		}
 	}
 
+	if after.Credentials(req.Source).SessionToken != "" {
+		// Only [DEFAULT] can hand the source a token now, and an empty one
+		// to shadow it cannot be written: aws-mfa signs with the keys alone,
+		// but say so for the other tools that use the source profile.
+		fmt.Fprintf(d.Out, "aws-mfa: [%s] in %s sets a session token that botocore also sends with [%s]'s keys; remove it from [%[1]s]\n", credfile.DefaultSection, req.Paths.Credentials, req.Source)
+	}
 	if req.DryRun {
 		for _, c := range changes {
 			d.Out.Write(diff.Diff(c.path, mask(c.old), c.path+" (after setup)", mask(c.new)))
@@ -204,7 +214,7 @@ var sessionKeys = []string{"aws_session_token", "aws_security_token", "expiratio
 // botocore reads it as the long-term keys setup leaves there: all of them
 // when setup copies keys over an old session, else any token botocore
 // would send with the keys (a stale aws_security_token, which it reads
-// first).
+// first); empty ones are kept.
 func staleSession(f *credfile.File, source string, copied bool) []string {
 	s := f.Section(source)
 	if s == nil {
@@ -212,7 +222,9 @@ func staleSession(f *credfile.File, source string, copied bool) []string {
 	}
 	var remove []string
 	for _, k := range sessionKeys {
-		if s.Has(k) && (copied || k != "expiration" && s.Get(k) != "") {
+		// An empty token stays: botocore sends none for it, and it may be
+		// what shadows a token in [DEFAULT].
+		if s.Has(k) && s.Get(k) != "" && (copied || k != "expiration") {
 			remove = append(remove, k)
 		}
 	}

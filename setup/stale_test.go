@@ -48,3 +48,32 @@ func TestSetupOverAnOldSession(t *testing.T) {
 		}
 	}
 }
+
+// TestSetupSaysWhenDEFAULTHandsTheSourceAToken: a token in [DEFAULT] that
+// botocore would send with the source's keys cannot be shadowed (an empty
+// value is never written); setup says so, naming [DEFAULT], and only when
+// it is so.
+func TestSetupSaysWhenDEFAULTHandsTheSourceAToken(t *testing.T) {
+	const target = "[default]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\n"
+	for _, tc := range []struct {
+		creds string
+		warn  bool
+	}{
+		{"[DEFAULT]\naws_security_token = stale\n" + target, true},
+		{"[DEFAULT]\nAWS_SESSION_TOKEN: stale\n" + target, true},
+		{"[DEFAULT]\naws_security_token = stale\n" + target + "[aws-mfa]\naws_security_token =\n", false},
+		{"[DEFAULT]\naws_session_token =\n" + target, false},
+		{target, false},
+	} {
+		req, out := setupFiles(t, tc.creds)
+		req.Serial = "arn:aws:iam::123456789012:mfa/alice"
+		if _, err := Run(context.Background(), req, deps(&fakeDevices{}, out)); err != nil {
+			t.Errorf("%s: %v", tc.creds, err)
+			continue
+		}
+		said := strings.Contains(out.String(), "[DEFAULT] in "+req.Paths.Credentials+" sets a session token that botocore also sends with [aws-mfa]'s keys")
+		if said != tc.warn || strings.Contains(out.String(), "stale") {
+			t.Errorf("%s: said %v, want %v:\n%s", tc.creds, said, tc.warn, out)
+		}
+	}
+}
