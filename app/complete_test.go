@@ -2,11 +2,15 @@ package app
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/aws-mfa/aws-mfa/internal/stsemu"
 )
 
 // TestComplete drives `aws-mfa __complete` as the hooks do, through Run:
@@ -165,4 +169,97 @@ func TestEnvInALine(t *testing.T) {
 			t.Errorf("%q: exit %d\nstdout %q\nstderr %q", c.args, code, stdout.String(), stderr.String())
 		}
 	}
+}
+
+// tripwire fails every read, write or open, and counts them.
+type tripwire struct{ n *int }
+
+func (w tripwire) Read([]byte) (int, error)  { *w.n++; return 0, io.ErrUnexpectedEOF }
+func (w tripwire) Write([]byte) (int, error) { *w.n++; return 0, io.ErrClosedPipe }
+func (w tripwire) Close() error              { return nil }
+
+// TestCompleteRunsNothing: completion answers from the words alone. Over
+// every subcommand (hidden ones too), with options before it, with a
+// code, -t CODE, a -- and a command after it, help, version and
+// urfave/cli's own completion flag, __complete never runs a command,
+// never asks for or reads a code (stdin, terminal, token_command), never
+// calls STS and never writes a file. (Tab after `aws-mfa exec CODE --
+// CMD` once ran CMD and spent the code.)
+func TestCompleteRunsNothing(t *testing.T) {
+	emu := stsemu.Start(stsemu.User{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "s", Serial: "arn:aws:iam::123456789012:mfa/alice", Code: "314159"})
+	defer emu.Close()
+	dir := t.TempDir()
+	mark := filepath.Join(dir, "ran")
+	creds := filepath.Join(dir, "credentials")
+	source := "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = s\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
+	os.WriteFile(creds, []byte(source), 0o600)
+	cfg := filepath.Join(dir, "config.toml")
+	os.WriteFile(cfg, []byte("[defaults]\ntoken_command = [\"sh\", \"-c\", \"touch '"+mark+"'; echo 314159\"]\n[pair.work]\nsource = \"aws-mfa\"\ntarget = \"work\"\n"), 0o600)
+	vars := map[string]string{
+		"AWS_MFA_CONFIG": cfg, "AWS_SHARED_CREDENTIALS_FILE": creds, "AWS_CONFIG_FILE": filepath.Join(dir, "config"),
+		"AWS_ENDPOINT_URL_STS": emu.URL, "HOME": dir, "XDG_CONFIG_HOME": dir, "PATH": os.Getenv("PATH"),
+	}
+	before, _ := os.ReadDir(dir)
+
+	var reads, execs, ttys int
+	sys := System{
+		Stdin: tripwire{&reads}, Stderr: io.Discard,
+		Getenv:        func(k string) string { return vars[k] },
+		Environ:       func() []string { return nil },
+		Now:           time.Now,
+		IsTerminal:    func(any) bool { return true }, // a prompt would be tried
+		ParentProcess: func() string { return "bash" },
+		Exec:          func(string, []string, []string) error { execs++; return nil },
+		Args0:         "aws-mfa",
+		Executable:    func() (string, error) { return "/bin/aws-mfa", nil },
+		TTY:           func() (io.ReadWriteCloser, error) { ttys++; return tripwire{&ttys}, nil },
+	}
+	var subcommands []string
+	for _, c := range newApp(sys).Commands {
+		subcommands = append(subcommands, c.Name)
+	}
+	slices.Sort(subcommands)
+	if !slices.Contains(subcommands, "__complete") || !slices.Contains(subcommands, "exec") {
+		t.Fatalf("subcommands %q", subcommands)
+	}
+	subcommands = append(subcommands, "", "help", "314159")
+	touch := []string{"touch", mark}
+	middles := [][]string{
+		nil, {"314159"}, {"-t", "314159"}, {"--token=314159"}, {"--force", "314159"},
+		append([]string{"--"}, touch...), append([]string{"314159", "--"}, touch...), append([]string{"-t", "314159", "--"}, touch...),
+		{"--help"}, {"-h"}, {"--version"}, {"--generate-bash-completion"}, {"--", "--generate-bash-completion"},
+	}
+	lasts := []string{"", "x", "-", "--", "--generate-bash-completion", "314159"}
+	var runs int
+	for _, pre := range [][]string{nil, {"-p", "work"}, {"-v", "--force"}, {"-t", "314159"}} {
+		for _, sub := range subcommands {
+			for _, mid := range middles {
+				for _, last := range lasts {
+					words := slices.Concat(pre, []string{sub}, mid, []string{last})
+					if sub == "" {
+						words = slices.Concat(pre, mid, []string{last})
+					}
+					var stdout bytes.Buffer
+					sys.Stdout = &stdout
+					code := Run(append([]string{"aws-mfa", "__complete"}, words...), sys)
+					runs++
+					if code != 0 && code != exitFiles {
+						t.Errorf("__complete %q: exit %d", words, code)
+					}
+					if _, err := os.Stat(mark); err == nil || reads+execs+ttys > 0 || emu.Requests() > 0 {
+						t.Fatalf("__complete %q ran something: command or token_command %v, stdin %d, exec %d, terminal %d, STS %d",
+							words, err == nil, reads, execs, ttys, emu.Requests())
+					}
+					if strings.Contains(stdout.String(), "FwoG") || strings.Contains(stdout.String(), "AWS_") {
+						t.Fatalf("__complete %q printed a session: %q", words, stdout.String())
+					}
+				}
+			}
+		}
+	}
+	after, _ := os.ReadDir(dir)
+	if b, _ := os.ReadFile(creds); string(b) != source || len(after) != len(before) {
+		t.Errorf("completion wrote files: %d entries, was %d; credentials:\n%s", len(after), len(before), b)
+	}
+	t.Logf("%d command lines completed", runs)
 }
