@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -242,6 +243,73 @@ func TestHookReexportsByTarget(t *testing.T) {
 			}
 			if want := "token=" + prod + "\ntoken=" + prod + "\n"; out != want {
 				t.Errorf("got\n%s\nwant\n%s\nstderr %s", out, want, stderr)
+			}
+		})
+	}
+}
+
+// TestCompletionRunsNothingInteractive presses Tab in interactive bash,
+// zsh and fish (hook loaded, real binary) on lines that would run a
+// command, spend a code or write the file if completion executed them:
+// nothing runs, STS gets no request, the file stays as it was.
+func TestCompletionRunsNothingInteractive(t *testing.T) {
+	requireTool(t, "tmux")
+	bin := toolBinary(t)
+	for _, name := range []string{"bash", "zsh", "fish"} {
+		t.Run(name, func(t *testing.T) {
+			requireTool(t, name)
+			emu := stsemu.Start(alice)
+			defer emu.Close()
+			dir := t.TempDir()
+			mark := filepath.Join(dir, "ran")
+			creds := filepath.Join(dir, "credentials")
+			os.WriteFile(creds, []byte(aliceSource), 0o600)
+			cfg := filepath.Join(dir, "config.toml")
+			os.WriteFile(cfg, []byte("[defaults]\ntoken_command = [\"touch\", \""+mark+"\"]\n[pair.work]\nsource = \"aws-mfa\"\ntarget = \"work\"\n"), 0o600)
+			env := []string{"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin", "AWS_MFA_CONFIG=" + cfg,
+				"AWS_SHARED_CREDENTIALS_FILE=" + creds, "AWS_ENDPOINT_URL_STS=" + emu.URL, "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
+			var argv []string
+			switch name {
+			case "bash":
+				os.WriteFile(filepath.Join(dir, "rc"), []byte("eval \"$(aws-mfa hook bash)\"\nPS1='$ '\n"), 0o600)
+				argv = []string{"bash", "--noprofile", "--rcfile", filepath.Join(dir, "rc"), "-i"}
+			case "zsh":
+				os.WriteFile(filepath.Join(dir, ".zshrc"), []byte("autoload -U compinit; compinit -u\neval \"$(aws-mfa hook zsh)\"\nPROMPT='%% '\n"), 0o600)
+				env = append(env, "ZDOTDIR="+dir)
+				argv = []string{"zsh", "-i"}
+			case "fish":
+				argv = []string{"fish", "--no-config", "-i", "-C", "aws-mfa hook fish | source; function fish_prompt; echo '> '; end"}
+			}
+			sh := startTmux(t, dir, env, argv...)
+			keys := func(k ...string) {
+				t.Helper()
+				if out, err := exec.Command("tmux", append([]string{"-L", sh.socket, "send-keys"}, k...)...).CombinedOutput(); err != nil {
+					t.Fatalf("send-keys: %v %s", err, out)
+				}
+			}
+			lines := []string{
+				"aws-mfa exec 314159 -- touch " + mark + " ", "aws-mfa exec -t 314159 -- touch " + mark + " x",
+				"aws-mfa exec -- touch " + mark + " ", "aws-mfa 314159 ", "aws-mfa --force 314159 -", "aws-mfa env 314159 ",
+				"aws-mfa -p work env -t 314159 --", "aws-mfa env --generate-bash-completion ", "aws-mfa exec 314159 -- sh -c 'touch " + mark + "' ",
+				"aws-mfa setup --yes ", "aws-mfa env ", "aws-mfa ",
+			}
+			for i, l := range lines {
+				keys("-l", l)
+				keys("Tab")
+				keys("Tab")
+				keys("C-e", "C-u")
+				if got := sh.result("echo done", fmt.Sprintf("line%d", i)); got != "done" {
+					t.Errorf("after %q the line held %q", l, got)
+				}
+			}
+			if _, err := os.Stat(mark); err == nil {
+				t.Error("a Tab ran a command or token_command")
+			}
+			if n := emu.Requests(); n != 0 {
+				t.Errorf("a Tab sent %d requests to STS", n)
+			}
+			if b, _ := os.ReadFile(creds); string(b) != aliceSource {
+				t.Errorf("a Tab changed the credentials file:\n%s", b)
 			}
 		})
 	}
