@@ -364,7 +364,7 @@ func TestPromptHookHostileEnvironment(t *testing.T) {
 	}
 	posix := func(h string) string {
 		return `eval "$(cat '` + h + `')"
-export AWS_SESSION_TOKEN=keep AWS_MFA_TARGET=t
+export AWS_SESSION_TOKEN=keep
 AWS_MFA_EXPIRY=$(( $(date +%s) + 7200 )); _aws_mfa_hook; echo "prompt=$AWS_MFA_PROMPT"
 AWS_MFA_EXPIRY=$(( $(date +%s) + 300 )); _aws_mfa_hook 2>&1; echo "prompt=$AWS_MFA_PROMPT"
 AWS_MFA_EXPIRY=$(( $(date +%s) - 5 )); _aws_mfa_hook 2>/dev/null; echo "token=${AWS_SESSION_TOKEN-unset}"`
@@ -373,20 +373,20 @@ AWS_MFA_EXPIRY=$(( $(date +%s) - 5 )); _aws_mfa_hook 2>/dev/null; echo "token=${
 		{"bash", []string{"--norc", "--noprofile", "-c"}, posix},
 		{"zsh", []string{"-f", "-c"}, posix},
 		{"fish", []string{"--no-config", "-c"}, func(h string) string {
-			return "source '" + h + "'\nset -gx AWS_SESSION_TOKEN keep; set -gx AWS_MFA_TARGET t\n" +
+			return "source '" + h + "'\nset -gx AWS_SESSION_TOKEN keep\n" +
 				"set -gx AWS_MFA_EXPIRY (math (date +%s) + 7200); _aws_mfa_hook; echo prompt=$AWS_MFA_PROMPT\n" +
 				"set -gx AWS_MFA_EXPIRY (math (date +%s) + 300); _aws_mfa_hook 2>&1; echo prompt=$AWS_MFA_PROMPT\n" +
 				"set -gx AWS_MFA_EXPIRY (math (date +%s) - 5); _aws_mfa_hook 2>/dev/null; set -q AWS_SESSION_TOKEN; or set AWS_SESSION_TOKEN unset; echo token=$AWS_SESSION_TOKEN"
 		}},
 		{"xonsh", []string{"--no-rc", "-c"}, func(h string) string {
-			return "import time, sys\nexecx(open('" + h + "').read())\n$AWS_SESSION_TOKEN = 'keep'\n$AWS_MFA_TARGET = 't'\n" +
+			return "import time, sys\nexecx(open('" + h + "').read())\n$AWS_SESSION_TOKEN = 'keep'\n" +
 				"$AWS_MFA_EXPIRY = str(int(time.time()) + 7200)\n_ = events.on_pre_prompt.fire()\nprint('prompt=' + $AWS_MFA_PROMPT)\n" +
 				"sys.stderr = sys.stdout\n$AWS_MFA_EXPIRY = str(int(time.time()) + 300)\n_ = events.on_pre_prompt.fire()\nprint('prompt=' + $AWS_MFA_PROMPT)\n" +
 				"sys.stderr = sys.__stderr__\n$AWS_MFA_EXPIRY = str(int(time.time()) - 5)\n_ = events.on_pre_prompt.fire()\nprint('token=' + ${...}.get('AWS_SESSION_TOKEN', 'unset'))\n"
 		}},
 	}
 	hostileNames := []string{"EPOCHSECONDS", "EPOCHREALTIME", "SECONDS", "COLUMNS", "LINES", "RANDOM", "secs", "now", "status",
-		"_aws_mfa_secs", "_aws_mfa_warned", "_aws_mfa_vars", "_aws_mfa_bin", "AWS_MFA_PROMPT", "fish_pid", "XONSH_INTERACTIVE"}
+		"_aws_mfa_secs", "_aws_mfa_target", "target", "_aws_mfa_warned", "_aws_mfa_vars", "_aws_mfa_bin", "AWS_MFA_PROMPT", "fish_pid", "XONSH_INTERACTIVE"}
 	for _, sh := range shells {
 		t.Run(sh.bin, func(t *testing.T) {
 			path := requireShell(t, sh.bin)
@@ -401,7 +401,7 @@ AWS_MFA_EXPIRY=$(( $(date +%s) - 5 )); _aws_mfa_hook 2>/dev/null; echo "token=${
 			os.WriteFile(h, []byte(hook), 0o600)
 			for _, value := range []string{"x[$(touch " + marker + ")]", "$(touch " + marker + ")", "1", "99999999999"} {
 				cmd := exec.Command(path, append(sh.args, sh.script(h))...)
-				cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8", "XONSH_HISTORY_BACKEND=dummy"}
+				cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8", "XONSH_HISTORY_BACKEND=dummy", "AWS_MFA_TARGET=t"}
 				for _, n := range hostileNames {
 					cmd.Env = append(cmd.Env, n+"="+value)
 				}
@@ -422,6 +422,25 @@ AWS_MFA_EXPIRY=$(( $(date +%s) - 5 )); _aws_mfa_hook 2>/dev/null; echo "token=${
 					(lines[2] == "prompt=t 4m" || lines[2] == "prompt=t 5m") && lines[3] == "token=unset"
 				if !ok {
 					t.Errorf("%s: %v\n%s", value, err, out)
+				}
+			}
+			// AWS_MFA_TARGET reaches the terminal: in the prompt and the
+			// warnings. Escape sequences in it must not.
+			for _, target := range []string{"t\x1b]0;pwned\x07", "t\x1b[2J\x1b[31m", "t\u009b31m\u009d0;x\u009c", "t\r\x08\x7f\x00x", "t\xc2", "prod é"} {
+				if strings.ContainsRune(target, 0) && sh.bin != "xonsh" {
+					continue // no environment holds a NUL
+				}
+				cmd := exec.Command(path, append(sh.args, sh.script(h))...)
+				cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8", "XONSH_HISTORY_BACKEND=dummy", "AWS_MFA_TARGET=" + strings.ReplaceAll(target, "\x00", "")}
+				out, err := cmd.CombinedOutput()
+				for _, r := range strings.ReplaceAll(string(out), "\n", "") {
+					if r < 0x20 || r >= 0x7f && r <= 0x9f {
+						t.Errorf("%q: a control character (%U) reached the terminal: %q", target, r, out)
+						break
+					}
+				}
+				if err != nil || !strings.Contains(string(out), "prompt=t") && !strings.Contains(string(out), "prompt=prod é") {
+					t.Errorf("%q: %v %q", target, err, out)
 				}
 			}
 		})

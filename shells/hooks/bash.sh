@@ -36,7 +36,7 @@ _aws_mfa_left() {
 # aws-mfa exported, warns once when ten minutes are left, and sets
 # AWS_MFA_PROMPT for PS1 ("default 1h23m").
 _aws_mfa_hook() {
-	local status=$? _aws_mfa_secs
+	local status=$? _aws_mfa_secs _aws_mfa_target
 	AWS_MFA_PROMPT=
 	# AWS_MFA_EXPIRY comes from the environment, and bash arithmetic would
 	# run a command substitution in it: only 1 to 18 plain digits (no
@@ -45,19 +45,23 @@ _aws_mfa_hook() {
 	"" | 0* | *[!0-9]* | ???????????????????*) ;;
 	*)
 		_aws_mfa_left
+		# The name goes to the terminal: no control character (an escape
+		# sequence from the environment) gets there, in any locale.
+		_aws_mfa_target=${AWS_MFA_TARGET-}
+		_aws_mfa_target=${_aws_mfa_target//[![:print:]]/?}
 		if ((_aws_mfa_secs <= 0)); then
-			printf 'aws-mfa: the session for [%s] expired and was removed from this shell; run aws-mfa env\n' "${AWS_MFA_TARGET-}" >&2
+			printf 'aws-mfa: the session for [%s] expired and was removed from this shell; run aws-mfa env\n' "$_aws_mfa_target" >&2
 			# shellcheck disable=SC2086 # the names are split on purpose
 			unset $_aws_mfa_vars
 		else
 			if ((_aws_mfa_secs < 600)) && [ "${_aws_mfa_warned-}" != "$AWS_MFA_EXPIRY" ]; then
 				_aws_mfa_warned=$AWS_MFA_EXPIRY
-				printf 'aws-mfa: the session for [%s] expires in %dm\n' "${AWS_MFA_TARGET-}" $((_aws_mfa_secs / 60)) >&2
+				printf 'aws-mfa: the session for [%s] expires in %dm\n' "$_aws_mfa_target" $((_aws_mfa_secs / 60)) >&2
 			fi
 			if ((_aws_mfa_secs >= 3600)); then
-				printf -v AWS_MFA_PROMPT '%s %dh%02dm' "${AWS_MFA_TARGET-}" $((_aws_mfa_secs / 3600)) $((_aws_mfa_secs % 3600 / 60))
+				printf -v AWS_MFA_PROMPT '%s %dh%02dm' "$_aws_mfa_target" $((_aws_mfa_secs / 3600)) $((_aws_mfa_secs % 3600 / 60))
 			else
-				printf -v AWS_MFA_PROMPT '%s %dm' "${AWS_MFA_TARGET-}" $((_aws_mfa_secs / 60))
+				printf -v AWS_MFA_PROMPT '%s %dm' "$_aws_mfa_target" $((_aws_mfa_secs / 60))
 			fi
 		fi
 		;;

@@ -57,19 +57,22 @@ function _aws_mfa_hook --on-event fish_prompt
     test (count $AWS_MFA_EXPIRY) -eq 1; or return
     string match -qr '^[1-9][0-9]{0,17}$' -- $AWS_MFA_EXPIRY; or return
     set -l secs (math $AWS_MFA_EXPIRY - (date +%s))
+    # The name goes to the terminal: no control character (an escape
+    # sequence from the environment) gets there.
+    set -l target (string replace -ra '[\x00-\x1f\x7f-\x9f]' '?' -- "$AWS_MFA_TARGET")
     if test $secs -le 0
-        echo "aws-mfa: the session for [$AWS_MFA_TARGET] expired and was removed from this shell; run aws-mfa env" >&2
+        echo "aws-mfa: the session for [$target] expired and was removed from this shell; run aws-mfa env" >&2
         set -e $_aws_mfa_vars
         return
     end
     if test $secs -lt 600; and test "$_aws_mfa_warned" != "$AWS_MFA_EXPIRY"
         set -g _aws_mfa_warned $AWS_MFA_EXPIRY
-        echo "aws-mfa: the session for [$AWS_MFA_TARGET] expires in "(math --scale=0 $secs / 60)"m" >&2
+        echo "aws-mfa: the session for [$target] expires in "(math --scale=0 $secs / 60)"m" >&2
     end
     if test $secs -ge 3600
-        set -g AWS_MFA_PROMPT (printf '%s %dh%02dm' $AWS_MFA_TARGET (math --scale=0 $secs / 3600) (math --scale=0 $secs % 3600 / 60))
+        set -g AWS_MFA_PROMPT (printf '%s %dh%02dm' $target (math --scale=0 $secs / 3600) (math --scale=0 $secs % 3600 / 60))
     else
-        set -g AWS_MFA_PROMPT (printf '%s %dm' $AWS_MFA_TARGET (math --scale=0 $secs / 60))
+        set -g AWS_MFA_PROMPT (printf '%s %dm' $target (math --scale=0 $secs / 60))
     end
 end
 

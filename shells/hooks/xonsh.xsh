@@ -53,7 +53,9 @@ def _aws_mfa_hook(**kwargs):
     if not isinstance(expiry, str) or not re.fullmatch('[1-9][0-9]{0,17}', expiry):
         return
     secs = int(expiry) - int(time.time())
-    target = ${...}.get('AWS_MFA_TARGET', '')
+    # The name goes to the terminal: no control character (an escape
+    # sequence from the environment) gets there.
+    target = ''.join(c if c.isprintable() else '?' for c in str(${...}.get('AWS_MFA_TARGET', '')))
     if secs <= 0:
         print(f'aws-mfa: the session for [{target}] expired and was removed from this shell; run aws-mfa env', file=sys.stderr)
         for name in _aws_mfa_vars:

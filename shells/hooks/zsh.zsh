@@ -29,7 +29,7 @@ function aws-mfa {
 # aws-mfa exported, warns once when ten minutes are left, and sets
 # AWS_MFA_PROMPT for PROMPT or RPROMPT ("default 1h23m").
 function _aws_mfa_hook {
-	local secs now=${EPOCHSECONDS-}
+	local secs now=${EPOCHSECONDS-} target
 	typeset -g AWS_MFA_PROMPT=
 	# AWS_MFA_EXPIRY comes from the environment, and zsh arithmetic would
 	# run a command substitution in it: only 1 to 18 plain digits (no
@@ -37,24 +37,28 @@ function _aws_mfa_hook {
 	case ${AWS_MFA_EXPIRY-} in
 	"" | 0* | *[!0-9]* | ???????????????????*) return 0 ;;
 	esac
+	# The name goes to the terminal: no control character (an escape
+	# sequence from the environment) gets there, in any locale.
+	target=${AWS_MFA_TARGET-}
+	target=${target//[^[:print:]]/?}
 	# zsh arithmetic would also run what a clock variable holds.
 	case $now in
 	"" | *[!0-9]*) now=$(date +%s) ;;
 	esac
 	(( secs = AWS_MFA_EXPIRY - now ))
 	if (( secs <= 0 )); then
-		print -ru2 -- "aws-mfa: the session for [${AWS_MFA_TARGET-}] expired and was removed from this shell; run aws-mfa env"
+		print -ru2 -- "aws-mfa: the session for [${target}] expired and was removed from this shell; run aws-mfa env"
 		unset $_aws_mfa_vars
 		return 0
 	fi
 	if (( secs < 600 )) && [[ "${_aws_mfa_warned-}" != "$AWS_MFA_EXPIRY" ]]; then
 		typeset -g _aws_mfa_warned=$AWS_MFA_EXPIRY
-		print -ru2 -- "aws-mfa: the session for [${AWS_MFA_TARGET-}] expires in $(( secs / 60 ))m"
+		print -ru2 -- "aws-mfa: the session for [${target}] expires in $(( secs / 60 ))m"
 	fi
 	if (( secs >= 3600 )); then
-		printf -v AWS_MFA_PROMPT '%s %dh%02dm' "${AWS_MFA_TARGET-}" $(( secs / 3600 )) $(( secs % 3600 / 60 ))
+		printf -v AWS_MFA_PROMPT '%s %dh%02dm' "$target" $(( secs / 3600 )) $(( secs % 3600 / 60 ))
 	else
-		AWS_MFA_PROMPT="${AWS_MFA_TARGET-} $(( secs / 60 ))m"
+		AWS_MFA_PROMPT="$target $(( secs / 60 ))m"
 	fi
 }
 
