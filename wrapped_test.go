@@ -314,3 +314,70 @@ func TestCompletionRunsNothingInteractive(t *testing.T) {
 		})
 	}
 }
+
+// TestCshFailurePrintsNothing: csh's backquotes hide the exit status, so
+// the tcsh/csh alias evaluates whatever __env printed. Every failing run
+// must print nothing on stdout: STS faults, bad input, bad files, no
+// cached session, a value csh cannot hold, help and usage.
+func TestCshFailurePrintsNothing(t *testing.T) {
+	bin := toolBinary(t)
+	emu := stsemu.Start(alice)
+	defer emu.Close()
+	dir := t.TempDir()
+	env := hookedEnv(t, emu, dir, "")
+	bad := filepath.Join(dir, "bad.toml")
+	os.WriteFile(bad, []byte("[pair.x\n"), 0o600)
+	failing := filepath.Join(dir, "failing.toml")
+	os.WriteFile(failing, []byte("[defaults]\ntoken_command = [\"false\"]\n"), 0o600)
+	long := filepath.Join(dir, "long.toml")
+	os.WriteFile(long, []byte("[pair.x]\nsource = \"aws-mfa\"\ntarget = \""+strings.Repeat("p", 5000)+"\"\n"), 0o600)
+	cases := []struct {
+		fault stsemu.Fault
+		args  []string
+		only  string // the one dialect it fails in
+	}{
+		{stsemu.WrongCode, []string{"env", "--no-write", "314159"}, ""},
+		{stsemu.ExpiredToken, []string{"env", "--no-write", "314159"}, ""},
+		{stsemu.Throttling, []string{"env", "--no-write", "314159"}, ""},
+		{stsemu.ServerError, []string{"env", "--no-write", "314159"}, ""},
+		{stsemu.Garbage, []string{"env", "--no-write", "314159"}, ""},
+		{stsemu.Reset, []string{"env", "--no-write", "314159"}, ""},
+		{stsemu.Close, []string{"env", "--no-write", "314159"}, ""},
+		{stsemu.Denied, []string{"env", "--no-write", "314159"}, ""},
+		{stsemu.ClockSkew, []string{"env", "--no-write", "314159"}, ""},
+		{stsemu.SessionCreds, []string{"env", "--no-write", "314159"}, ""},
+		{stsemu.Hang, []string{"env", "--no-write", "--timeout", "1s", "314159"}, ""},
+		{"", []string{"env", "12345"}, ""},
+		{"", []string{"env", "--cached"}, ""},
+		{"", []string{"env", "--source", "nosuch", "314159"}, ""},
+		{"", []string{"env", "--config", bad, "314159"}, ""},
+		{"", []string{"env", "--config", filepath.Join(dir, "missing.toml"), "314159"}, ""},
+		{"", []string{"env", "--config", failing}, ""},
+		{"", []string{"--config", long, "-p", "x", "env", "--no-write", "314159"}, "csh"}, // bsd-csh's eval cannot take a 5 KB word
+		{"", []string{"env", "--endpoint-url", "http://127.0.0.1:1", "314159"}, ""},
+		{"", []string{"env", "--duration", "1s", "314159"}, ""},
+		{"", []string{"env", "--format", "nope"}, ""},
+		{"", []string{"env", "--help"}, ""},
+		{"", []string{"env", "--bogus"}, ""},
+		{"", []string{"-p", "nosuch", "env", "314159"}, ""},
+	}
+	for _, dialect := range []string{"tcsh", "csh"} {
+		for _, c := range cases {
+			if c.only != "" && c.only != dialect {
+				continue
+			}
+			emu.SetFault(c.fault)
+			out, stderr, err := run(t, env, bin, append([]string{"__env", dialect}, c.args...)...)
+			if out != "" {
+				t.Errorf("%s %s %q: stdout %q (%v)\nstderr %s", dialect, c.fault, c.args, out, err, stderr)
+			}
+			if err == nil && !strings.Contains(c.args[len(c.args)-1], "help") {
+				t.Errorf("%s %s %q: exit 0", dialect, c.fault, c.args)
+			}
+		}
+	}
+	emu.SetFault(stsemu.None)
+	if out, stderr, err := run(t, env, bin, "__env", "tcsh", "env", "--no-write", "314159"); err != nil || !strings.Contains(out, "setenv AWS_SESSION_TOKEN") {
+		t.Errorf("the working case printed %q (%v) %s", out, err, stderr)
+	}
+}
