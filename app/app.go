@@ -90,11 +90,6 @@ func isTerminal(stream any) bool {
 // Run runs the command line and returns the exit code.
 func Run(args []string, sys System) int {
 	a := newApp(sys)
-	if len(args) > 0 && args[len(args)-1] == "--generate-bash-completion" {
-		// The shell hooks read completion words from stderr (stdout is
-		// what the wrapper evaluates); help alone goes to stdout.
-		a.Writer = sys.Stderr
-	}
 	if err := helpTopic(a, args); err != nil {
 		fmt.Fprintf(sys.Stderr, "aws-mfa: %v\n", err)
 		return ExitUsage
@@ -155,10 +150,9 @@ func newApp(sys System) *cli.App {
 			}
 			return RefreshCommand(c.Context, sys, RefreshInput{Session: sessionInput(c), Args: c.Args().Slice()})
 		},
-		Commands:             []*cli.Command{envCommand(sys), execCommand(sys), statusCommand(sys), hookCommand(sys), setupCommand(sys), doctorCommand(sys), keyringCommand(sys), completeCommand(sys), commandCommand(sys), envInCommand(sys), reexportCommand(sys)},
-		EnableBashCompletion: true,
-		ExitErrHandler:       func(*cli.Context, error) {},
-		OnUsageError:         onUsageError,
+		Commands:       []*cli.Command{envCommand(sys), execCommand(sys), statusCommand(sys), hookCommand(sys), setupCommand(sys), doctorCommand(sys), keyringCommand(sys), completeCommand(sys), commandCommand(sys), envInCommand(sys), reexportCommand(sys)},
+		ExitErrHandler: func(*cli.Context, error) {},
+		OnUsageError:   onUsageError,
 	}
 	for _, c := range a.Commands {
 		c.OnUsageError = onUsageError

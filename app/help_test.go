@@ -95,11 +95,15 @@ func TestDidYouMean(t *testing.T) {
 	}
 }
 
-// TestCompletionOnStderr: the hooks read completion words from stderr,
-// while help goes to stdout.
-func TestCompletionOnStderr(t *testing.T) {
-	stdout, stderr, code := run("hook", "--generate-bash-completion")
-	if code != 0 || stdout != "" || !strings.Contains(stderr, "zsh\n") || strings.Contains(stderr, "dotenv") {
-		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+// TestNoUrfaveCompletion: the hooks complete through __complete, which
+// reads only the words. urfave/cli's own --generate-bash-completion (whose
+// callbacks ran inside the command line being completed) is not an option
+// any more: it is refused, prints nothing on stdout, and runs nothing.
+func TestNoUrfaveCompletion(t *testing.T) {
+	for _, args := range [][]string{{"hook", "--generate-bash-completion"}, {"--generate-bash-completion"}, {"env", "--generate-bash-completion"}} {
+		stdout, stderr, code := run(args...)
+		if code != 2 || stdout != "" || !strings.Contains(stderr, "unknown option --generate-bash-completion") {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q", args, code, stdout, stderr)
+		}
 	}
 }

@@ -22,11 +22,6 @@ func hookCommand(sys System) *cli.Command {
 		Description: "SHELL is one of " + strings.Join(hookShells, ", ") + ".\n" +
 			"The hook wraps aws-mfa so that `aws-mfa env` and a refresh apply the session in place,\n" +
 			"and adds a prompt function. Load it from your shell's rc file, as the README shows.",
-		BashComplete: func(c *cli.Context) {
-			for _, n := range hookShells {
-				fmt.Fprintln(c.App.Writer, n)
-			}
-		},
 		Action: func(c *cli.Context) error {
 			return HookCommand(sys, c.Args().Slice())
 		},

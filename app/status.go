@@ -21,7 +21,7 @@ func statusCommand(sys System) *cli.Command {
 			&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
 			&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "show only this `NAME` (default: AWS_MFA_PAIR, else every pair)"},
 			&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"},
-			&cli.BoolFlag{Name: "names", Usage: "print only the pair names, one a line (for completion)"},
+			&cli.BoolFlag{Name: "names", Usage: "print only the pair names, one a line (for scripts)"},
 		},
 		Action: func(c *cli.Context) error {
 			return StatusCommand(sys, StatusInput{PairFlags: pairFlags(c), JSON: c.Bool("json"), Names: c.Bool("names")})
