@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,26 +15,67 @@ import (
 var buildFlags = []string{"build", "-trimpath", "-tags", "urfave_cli_no_docs", "-o"}
 
 func build(b *testing.B, dir, out string) string {
+	return buildAs(b, dir, ".", out, true, nil)
+}
+
+// buildAs builds the main package pkg of the module in dir, the README's way or, unless
+// release, with a plain `go build`. overlay maps files that exist only
+// for the build (go build -overlay).
+func buildAs(b *testing.B, dir, pkg, out string, release bool, overlay map[string]string) string {
 	b.Helper()
 	bin := filepath.Join(b.TempDir(), out)
-	cmd := exec.Command("go", append(buildFlags, bin, ".")...)
+	args := append(slices.Clone(buildFlags), bin)
+	env := append(os.Environ(), "CGO_ENABLED=0")
+	if !release {
+		args, env = []string{"build", "-o", bin}, os.Environ()
+	}
+	if overlay != nil {
+		o, err := json.Marshal(map[string]any{"Replace": overlay})
+		if err != nil {
+			b.Fatal(err)
+		}
+		path := filepath.Join(b.TempDir(), "overlay.json")
+		os.WriteFile(path, o, 0o644)
+		args = append(args, "-overlay", path)
+	}
+	cmd := exec.Command("go", append(args, pkg)...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd.Env = env
 	if out, err := cmd.CombinedOutput(); err != nil {
 		b.Fatalf("build %s: %v\n%s", dir, err, out)
 	}
 	return bin
 }
 
+// linkedOnly builds a program that links aws-mfa's packages, so that
+// every package initialises, and does nothing: the floor for aws-mfa's
+// own start-up. Its main.go exists only in the build's overlay.
+func linkedOnly(b *testing.B, release bool) string {
+	dir, err := filepath.Abs("linkedonly")
+	if err != nil {
+		b.Fatal(err)
+	}
+	src := filepath.Join(b.TempDir(), "main.go")
+	os.WriteFile(src, []byte("package main\n\nimport _ \"github.com/aws-mfa/aws-mfa/app\"\n\nfunc main() {}\n"), 0o644)
+	return buildAs(b, ".", "./linkedonly", "linked", release, map[string]string{filepath.Join(dir, "main.go"): src})
+}
+
 // BenchmarkStartup runs the cached paths (a session still valid in the
-// file: no code, no network) and an empty Go program built the same way,
-// interleaved, and reports each median as a ratio to the empty program's.
+// file: no code, no network), an empty Go program and a program that only
+// links aws-mfa's packages, each built the README's way and with a plain
+// `go build`, interleaved, and reports each median as a ratio to the
+// empty program's (README build): x-empty-env is the README's aws-mfa
+// env, x-empty-env-plain the same built plainly, and so on.
 func BenchmarkStartup(b *testing.B) {
 	empty := b.TempDir()
 	os.WriteFile(filepath.Join(empty, "go.mod"), []byte("module empty\n\ngo 1.22\n"), 0o644)
 	os.WriteFile(filepath.Join(empty, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644)
 	emptyBin := build(b, empty, "empty")
 	tool := build(b, ".", "aws-mfa")
+	emptyPlain := buildAs(b, empty, ".", "empty", false, nil)
+	toolPlain := buildAs(b, ".", ".", "aws-mfa", false, nil)
+	linked := linkedOnly(b, true)
+	linkedPlain := linkedOnly(b, false)
 
 	home := b.TempDir()
 	os.MkdirAll(filepath.Join(home, ".aws"), 0o700)
@@ -52,9 +94,13 @@ expiration = `+exp+"\n"), 0o600)
 	env := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "AWS_ENDPOINT_URL_STS=http://127.0.0.1:1"}
 
 	runs := map[string][]string{
-		"empty":   {emptyBin},
-		"env":     {tool, "env", "--shell", "bash"},
-		"refresh": {tool},
+		"empty":        {emptyBin},
+		"env":          {tool, "env", "--shell", "bash"},
+		"refresh":      {tool},
+		"linked":       {linked},
+		"empty-plain":  {emptyPlain},
+		"env-plain":    {toolPlain, "env", "--shell", "bash"},
+		"linked-plain": {linkedPlain},
 	}
 	times := map[string][]time.Duration{}
 	b.ResetTimer()
@@ -72,8 +118,11 @@ expiration = `+exp+"\n"), 0o600)
 	b.StopTimer()
 	base := median(times["empty"])
 	b.ReportMetric(float64(base.Microseconds()), "µs-empty")
-	b.ReportMetric(float64(median(times["env"]))/float64(base), "x-empty-env")
-	b.ReportMetric(float64(median(times["refresh"]))/float64(base), "x-empty-refresh")
+	for name := range runs {
+		if name != "empty" {
+			b.ReportMetric(float64(median(times[name]))/float64(base), "x-empty-"+name)
+		}
+	}
 }
 
 func median(ds []time.Duration) time.Duration {

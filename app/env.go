@@ -14,15 +14,16 @@ import (
 )
 
 func envCommand(sys System) *cli.Command {
+	dialects := strings.Join(shells.Names(), ", ")
 	return &cli.Command{
 		Name:      "env",
 		Usage:     "print the session as code for your shell: eval \"$(aws-mfa env)\"",
 		ArgsUsage: "[CODE]",
-		Description: "The dialects for --shell: " + strings.Join(shells.Names(), ", ") + ".\n" +
+		Description: "The dialects for --shell: " + dialects + ".\n" +
 			"--format json prints the credential_process JSON; --format dotenv prints KEY=value lines.\n" +
 			"Unless --no-write, the session is also written to the target profile.",
 		Flags: append(sessionFlags(),
-			&cli.StringFlag{Name: "shell", Usage: "dialect: " + strings.Join(shells.Names(), ", ") + " (default: detected)"},
+			&cli.StringFlag{Name: "shell", Usage: "dialect: " + dialects + " (default: detected)"},
 			&cli.StringFlag{Name: "format", Value: "shell", Usage: "shell, json (credential_process) or dotenv"}, // envFormats
 			&cli.BoolFlag{Name: "no-write", Usage: "do not write the session to the target profile"},
 			&cli.BoolFlag{Name: "unset", Usage: "print code that removes every variable env sets"},

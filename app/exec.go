@@ -3,7 +3,7 @@ package app
 import (
 	"context"
 	"os/exec"
-	"regexp"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -35,7 +35,7 @@ type ExecInput struct {
 // replace the process.
 func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
 	argv, code := in.Args, ""
-	if len(argv) >= 2 && argv[1] == "--" && codeLike.MatchString(argv[0]) {
+	if len(argv) >= 2 && argv[1] == "--" && codeLike(argv[0]) {
 		code, argv = argv[0], argv[2:]
 	}
 	if len(argv) == 0 {
@@ -57,9 +57,15 @@ func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
 	return sys.Exec(path, argv, environ(sys.Environ(), res, req))
 }
 
-// codeLike is a word before -- that is meant as the code: digits, or
-// three and three with a space or hyphen between, as authenticators show.
-var codeLike = regexp.MustCompile(`^\s*(\d+|\d{3}[ -]\d{3})\s*$`)
+// codeLike says whether a word before -- is meant as the code: digits, or
+// three and three with a space or hyphen between, as authenticators show,
+// with white space around. It is plain code, not a regexp compiled at
+// every start.
+func codeLike(s string) bool {
+	s = strings.Trim(s, " \t\n\f\r")
+	return s != "" && isDigits(s, len(s)) ||
+		len(s) == 7 && (s[3] == ' ' || s[3] == '-') && isDigits(s[:3], 3) && isDigits(s[4:], 3)
+}
 
 // environ applies the session to env: the same variables env exports,
 // with the stale ones removed.

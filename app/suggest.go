@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -56,13 +55,27 @@ func helpTopic(a *cli.App, args []string) error {
 	return usage("no command %q to help with; the commands are %s", args[2], strings.Join(names[1:], ", "))
 }
 
-var undefinedFlag = regexp.MustCompile(`^flag provided but not defined: -+(.+)$`)
+// undefinedFlag finds the option named in the flag package's "flag
+// provided but not defined: -name" (as the regexp
+// `^flag provided but not defined: -+(.+)$` would, without compiling one
+// at every start).
+func undefinedFlag(msg string) (string, bool) {
+	rest, ok := strings.CutPrefix(msg, "flag provided but not defined: ")
+	dashes := len(rest) - len(strings.TrimLeft(rest, "-"))
+	if dashes == len(rest) {
+		dashes-- // the name is the last dash: "---" names "-"
+	}
+	if !ok || dashes < 1 || strings.Contains(rest, "\n") {
+		return "", false
+	}
+	return rest[dashes:], true
+}
 
 // flagHint rewords urfave/cli's "flag provided but not defined" and names
 // the option it was meant to be, among those the command takes.
 func flagHint(c *cli.Context, err error) string {
-	m := undefinedFlag.FindStringSubmatch(err.Error())
-	if m == nil {
+	name, ok := undefinedFlag(err.Error())
+	if !ok {
 		return err.Error()
 	}
 	flags := c.App.Flags
@@ -72,20 +85,20 @@ func flagHint(c *cli.Context, err error) string {
 		// An option of a subcommand, given before it: say whose it is.
 		var owners []string
 		for _, cmd := range c.App.Commands {
-			if !cmd.Hidden && defines(cmd.Flags, m[1]) {
+			if !cmd.Hidden && defines(cmd.Flags, name) {
 				owners = append(owners, cmd.Name)
 			}
 		}
 		if len(owners) > 0 {
-			return fmt.Sprintf("%s is an option of %s; put it after the command, as in aws-mfa %s %s", dashed(m[1]), strings.Join(owners, " and "), owners[0], dashed(m[1]))
+			return fmt.Sprintf("%s is an option of %s; put it after the command, as in aws-mfa %s %s", dashed(name), strings.Join(owners, " and "), owners[0], dashed(name))
 		}
 	}
 	var names []string
 	for _, f := range flags {
 		names = append(names, f.Names()...)
 	}
-	if s := suggest.Closest(m[1], names); s != "" {
-		return fmt.Sprintf("unknown option %s; did you mean %s?", dashed(m[1]), dashed(s))
+	if s := suggest.Closest(name, names); s != "" {
+		return fmt.Sprintf("unknown option %s; did you mean %s?", dashed(name), dashed(s))
 	}
-	return fmt.Sprintf("unknown option %s", dashed(m[1]))
+	return fmt.Sprintf("unknown option %s", dashed(name))
 }
