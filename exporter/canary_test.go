@@ -24,6 +24,7 @@ const canary = "CANARY q7Zx"
 // refreshes through every STS fault with --verbose on. No error and no
 // verbose line may carry the canary.
 func TestErrorsNeverQuoteTheFiles(t *testing.T) {
+	t.Parallel() // its own files and emulators; botocore answers under a lock
 	r := rand.New(rand.NewPCG(3, 4))
 	faults := []stsemu.Fault{stsemu.None, stsemu.WrongCode, stsemu.ExpiredToken, stsemu.Throttling, stsemu.ServerError, stsemu.Garbage, stsemu.SessionCreds, stsemu.RegionRefused}
 	var files []string

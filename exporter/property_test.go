@@ -21,6 +21,7 @@ import (
 // there, with the file untouched; or it failed with the file byte for byte
 // as it was.
 func TestRefreshAsBotocoreSeesIt(t *testing.T) {
+	t.Parallel() // its own files and emulators; botocore answers under a lock
 	b := peers.StartBotocore(t)
 	r := rand.New(rand.NewPCG(9, 9))
 	const n = 400

@@ -167,6 +167,7 @@ func TestObtainReadsPythonAwsMfaExpiration(t *testing.T) {
 }
 
 func TestObtainFailuresLeaveTheFileAlone(t *testing.T) {
+	t.Parallel() // its own files and emulators
 	cases := []struct {
 		name    string
 		content string

@@ -1,0 +1,13 @@
+package exporter
+
+import (
+	"os"
+	"testing"
+
+	"github.com/aws-mfa/aws-mfa/internal/peers"
+	"github.com/aws-mfa/aws-mfa/internal/testproc"
+)
+
+// TestMain stops the shared botocore process and fails the run if a test
+// leaves a process it started running.
+func TestMain(m *testing.M) { os.Exit(testproc.Wrap(m, peers.StopAll).Run()) }
