@@ -27,7 +27,7 @@ var keyringBackends = []struct {
 }{
 	{
 		name:  "secret-service",
-		start: keyringd.SecretService,
+		start: keyringd.SecretServiceEnv,
 		seed: func(t testing.TB, env []string, item, value string) {
 			runTool(t, env, value, "secret-tool", "store", "--label=aws-mfa test", "service", "aws-mfa", "username", item)
 		},
@@ -38,7 +38,7 @@ var keyringBackends = []struct {
 	},
 	{
 		name:  "pass",
-		start: keyringd.Pass,
+		start: keyringd.PassEnv,
 		seed: func(t testing.TB, env []string, item, value string) {
 			runTool(t, env, value+"\n", "pass", "insert", "--multiline", "aws-mfa/"+item)
 		},
@@ -91,9 +91,11 @@ const aliceKeysJSON = `{"aws_access_key_id":"AKIAALICEEXAMPLE0001","aws_secret_a
 // a refresh with the keyring out of reach fails in bounded time, naming
 // the backend and item and no secret.
 func TestKeyringRefresh(t *testing.T) {
+	t.Parallel() // the keyring's environment goes only to the child processes
 	bin := toolBinary(t)
 	for _, b := range keyringBackends {
 		t.Run(b.name, func(t *testing.T) {
+			t.Parallel() // each backend is its own daemon or store
 			kenv := b.start(t)
 			b.seed(t, kenv, "alice", aliceKeysJSON)
 			emu := stsemu.Start(alice)
@@ -149,8 +151,9 @@ func TestKeyringRefresh(t *testing.T) {
 // without a prompt, doctor reports it, and a refresh says the keyring is locked and how to
 // unlock it (no prompter here, as on a server without a desktop).
 func TestKeyringLocked(t *testing.T) {
+	t.Parallel() // the keyring's environment goes only to the child processes
 	bin := toolBinary(t)
-	kenv := keyringd.SecretService(t)
+	kenv := keyringd.SecretServiceEnv(t)
 	keyringBackends[0].seed(t, kenv, "alice", aliceKeysJSON)
 	emu := stsemu.Start(alice)
 	t.Cleanup(emu.Close)
@@ -163,7 +166,7 @@ func TestKeyringLocked(t *testing.T) {
 	if _, stderr, err := run(t, env, bin, "-t", alice.Code); err != nil {
 		t.Fatalf("refresh: %v\n%s", err, stderr)
 	}
-	keyringd.Lock(t)
+	keyringd.Lock(t, kenv)
 	if _, stderr, err := run(t, env, bin, "env"); err != nil {
 		t.Fatalf("cached env with a locked keyring: %v\n%s", err, stderr)
 	}
@@ -185,9 +188,11 @@ func TestKeyringLocked(t *testing.T) {
 // user who leaves the keyring, and deletes the item only when asked and
 // only after the file reads them back.
 func TestKeyringExport(t *testing.T) {
+	t.Parallel() // the keyring's environment goes only to the child processes
 	bin := toolBinary(t)
 	for _, b := range keyringBackends {
 		t.Run(b.name, func(t *testing.T) {
+			t.Parallel() // each backend is its own daemon or store
 			kenv := b.start(t)
 			b.seed(t, kenv, "alice", aliceKeysJSON)
 			dir := t.TempDir()
@@ -246,10 +251,12 @@ func keyringLookup(t testing.TB, backend string, env []string, item string) stri
 // them left anywhere, refreshes reading them; and it changes nothing
 // when the keyring cannot take them or holds other keys.
 func TestSetupKeyring(t *testing.T) {
+	t.Parallel() // the keyring's environment goes only to the child processes
 	bin := toolBinary(t)
 	const configured = "# from aws configure\n[default]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\nregion = eu-west-1\n\n[other]\naws_access_key_id = AKIAOTHEREXAMPLE0002\naws_secret_access_key = other/long+term/secret\n\n[copy]\nregion = eu-west-1\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\n"
 	for _, b := range keyringBackends {
 		t.Run(b.name, func(t *testing.T) {
+			t.Parallel() // each backend is its own daemon or store
 			kenv := b.start(t)
 			emu := stsemu.Start(alice)
 			t.Cleanup(emu.Close)

@@ -72,7 +72,7 @@ func roundTrip(t *testing.T, backend string) {
 }
 
 func TestSecretService(t *testing.T) {
-	keyringd.SecretService(t)
+	env := keyringd.SecretService(t)
 	t.Run("round trip", func(t *testing.T) { roundTrip(t, keyring.SecretService) })
 	t.Run("os is secret-service", func(t *testing.T) { roundTrip(t, keyring.OS) })
 	t.Run("locked", func(t *testing.T) {
@@ -82,7 +82,7 @@ func TestSecretService(t *testing.T) {
 		if err := s.Put(ctx, "locked", k); err != nil {
 			t.Fatal(err)
 		}
-		keyringd.Lock(t)
+		keyringd.Lock(t, env)
 		err := s.Status(ctx, "locked")
 		if !errors.Is(err, keyring.ErrLocked) {
 			t.Fatalf("status of a locked keyring: %v, want locked", err)

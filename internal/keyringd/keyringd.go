@@ -51,6 +51,14 @@ func tempDir(t testing.TB, pattern string) string {
 // child processes: DBUS_SESSION_BUS_ADDRESS.
 func SecretService(t testing.TB) []string {
 	t.Helper()
+	return setenv(t, SecretServiceEnv(t))
+}
+
+// SecretServiceEnv is SecretService for a test that gives the environment
+// only to its child processes: it changes nothing in this process, so the
+// test may run in parallel.
+func SecretServiceEnv(t testing.TB) []string {
+	t.Helper()
 	need(t, "dbus-daemon", "gnome-keyring-daemon")
 	dir := tempDir(t, "kr")
 	env := []string{
@@ -90,9 +98,7 @@ func SecretService(t testing.TB) []string {
 	t.Cleanup(func() { gk.Process.Kill(); gk.Wait() })
 	// Clients need only the bus; HOME and the XDG directories were the
 	// daemon's, to keep it away from the user's own keyrings.
-	k, v, _ := strings.Cut(busEnv, "=")
-	t.Setenv(k, v)
-	conn := connect(t)
+	conn := connect(t, []string{busEnv})
 	// Readiness, not timing: wait until the daemon owns its bus name and
 	// the login keyring exists; bounded by count.
 	for i := 0; ; i++ {
@@ -111,9 +117,16 @@ func SecretService(t testing.TB) []string {
 	return []string{busEnv}
 }
 
-func connect(t testing.TB) *dbus.Conn {
+// connect opens a private connection to the bus named in env.
+func connect(t testing.TB, env []string) *dbus.Conn {
 	t.Helper()
-	conn, err := dbus.SessionBusPrivate()
+	var addr string
+	for _, e := range env {
+		if v, ok := strings.CutPrefix(e, "DBUS_SESSION_BUS_ADDRESS="); ok {
+			addr = v
+		}
+	}
+	conn, err := dbus.Dial(addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,12 +140,13 @@ func connect(t testing.TB) *dbus.Conn {
 	return conn
 }
 
-// Lock locks the login keyring of the Secret Service SecretService started.
-func Lock(t testing.TB) {
+// Lock locks the login keyring of the Secret Service that SecretService
+// or SecretServiceEnv started and returned env for.
+func Lock(t testing.TB, env []string) {
 	t.Helper()
 	var locked []dbus.ObjectPath
 	var prompt dbus.ObjectPath
-	err := connect(t).Object("org.freedesktop.secrets", "/org/freedesktop/secrets").
+	err := connect(t, env).Object("org.freedesktop.secrets", "/org/freedesktop/secrets").
 		Call("org.freedesktop.Secret.Service.Lock", 0, []dbus.ObjectPath{"/org/freedesktop/secrets/aliases/default"}).Store(&locked, &prompt)
 	if err != nil || len(locked) != 1 {
 		t.Fatalf("lock the login keyring: %v (locked %v, prompt %v)", err, locked, prompt)
@@ -142,13 +156,18 @@ func Lock(t testing.TB) {
 // Pass creates a password store with a new gpg key without a passphrase,
 // points this process at it with t.Setenv, and returns the environment
 // entries for child processes.
-func Pass(t testing.TB) []string { return pass(t, false) }
+func Pass(t testing.TB) []string { return setenv(t, pass(t, false)) }
+
+// PassEnv is Pass for a test that gives the environment only to its child
+// processes: it changes nothing in this process, so the test may run in
+// parallel.
+func PassEnv(t testing.TB) []string { return pass(t, false) }
 
 // PassLocked is Pass with a key under a passphrase that nobody can enter:
 // gpg-agent's pinentry is /bin/false, as when there is no terminal, and
 // the agent has forgotten the passphrase. Items can be stored (encrypting
 // needs only the public key) but not read.
-func PassLocked(t testing.TB) []string { return pass(t, true) }
+func PassLocked(t testing.TB) []string { return setenv(t, pass(t, true)) }
 
 func pass(t testing.TB, locked bool) []string {
 	t.Helper()
@@ -186,6 +205,12 @@ func pass(t testing.TB, locked bool) []string {
 	if locked {
 		run("gpgconf", "--kill", "gpg-agent") // forgets the passphrase
 	}
+	return env
+}
+
+// setenv points this process at env with t.Setenv and returns env.
+func setenv(t testing.TB, env []string) []string {
+	t.Helper()
 	for _, e := range env {
 		k, v, _ := strings.Cut(e, "=")
 		t.Setenv(k, v)
