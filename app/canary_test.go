@@ -130,7 +130,10 @@ func TestCanariesNeverPrinted(t *testing.T) {
 		runs = append(runs, canaryRun{args: []string{"--verbose", "--force", "314159"}, behind: behind})
 	}
 	wrongSecret := strings.Replace(credsBase, srcSecret, c.plant("wrong source secret"), 1)
-	for _, creds := range []string{wrongSecret, withDefault, withDefaultToken, onlyCopy, "\ufeff" + credsBase, credsBase + "\n" + source, strings.Replace(credsBase, "[aws-mfa]", "[renamed]", 1), credsBase + "\n[broken\n", credsBase + "\nk = v\x00\n"} {
+	multiLineSerial := strings.Replace(credsBase, "mfa_serial = arn:aws:iam::123456789012:mfa/alice\n",
+		"mfa_serial = arn:aws:iam::123456789012:mfa/alice\n  aws_secret_access_key = "+c.plant("line after a multi-line mfa_serial")+"\n", 1)
+	oddLines := credsBase + "[odd]\nk = \"\"\"" + c.plant("value starting with triple quotes") + "\n[x = " + c.plant("key line like a header") + "\n"
+	for _, creds := range []string{wrongSecret, multiLineSerial, oddLines, withDefault, withDefaultToken, onlyCopy, "\ufeff" + credsBase, credsBase + "\n" + source, strings.Replace(credsBase, "[aws-mfa]", "[renamed]", 1), credsBase + "\n[broken\n", credsBase + "\nk = v\x00\n"} {
 		runs = append(runs,
 			canaryRun{args: []string{"--verbose", "314159"}, creds: creds},
 			canaryRun{args: []string{"env", "--verbose", "--shell", "fish", "314159"}, creds: creds},
