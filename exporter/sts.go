@@ -100,10 +100,6 @@ func (c boundedClient) Do(req *http.Request) (*http.Response, error) {
 	if err != nil || resp.Body == nil {
 		return resp, err
 	}
-	if resp.ContentLength > MaxBody {
-		resp.Body.Close()
-		return nil, &http.MaxBytesError{Limit: MaxBody}
-	}
 	resp.Body = http.MaxBytesReader(nil, resp.Body, MaxBody)
 	return resp, nil
 }
