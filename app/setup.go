@@ -88,7 +88,7 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	if err != nil {
 		return usage("%w", err)
 	}
-	region := cmp.Or(firstEnv(sys.Getenv, "AWS_REGION", "AWS_DEFAULT_REGION"), "us-east-1")
+	region := cmp.Or(firstEnv(sys.Getenv, "AWS_REGION", "AWS_DEFAULT_REGION"), stsparam.DefaultRegion)
 	endpoint := in.Endpoint
 	req := setup.Request{
 		Paths:      paths,
