@@ -84,6 +84,7 @@ func TestCanariesNeverPrinted(t *testing.T) {
 		"[pair.totp]\nsource = \"aws-mfa\"\ntarget = \"totp\"\ntoken_command = [\"/bin/echo\", \"" + c.plant("token_command argument printed as the code") + "\"]\n" +
 		"[pair.fails]\nsource = \"aws-mfa\"\ntarget = \"fails\"\ntoken_command = [\"/bin/sh\", \"-c\", \"exit 3\", \"" + c.plant("token_command argument of a failing command") + "\"]\n" +
 		"[pair.role]\nsource = \"aws-mfa\"\ntarget = \"role\"\nduration = \"1h\"\nrole_arn = \"arn:aws:iam::123456789012:role/admin\"\nexternal_id = \"" + c.plant("external_id") + "\"\n" +
+		"[pair.chained]\nsource_pair = \"role\"\ntarget = \"chained\"\nduration = \"1h\"\nrole_arn = \"arn:aws:iam::123456789012:role/readonly\"\nexternal_id = \"" + c.plant("chained pair's external_id") + "\"\n" +
 		"[pair.local]\nsource = \"aws-mfa\"\ntarget = \"local\"\nendpoint_url = \"" + strings.Replace(emuURL, "http://", "http://user:"+c.plant("pair endpoint_url password")+"@", 1) + "\"\n"
 	badTOML := []string{
 		"[defaults]\nduration = \"" + c.plant("bad duration string") + "\"\n",
@@ -122,6 +123,7 @@ func TestCanariesNeverPrinted(t *testing.T) {
 			canaryRun{args: []string{"env", "--verbose", "--timeout", timeout, "--shell", "sh", "314159"}, fault: f},
 			canaryRun{args: []string{"exec", "--verbose", "--timeout", timeout, "-t", "314159", "--", "true"}, fault: f},
 			canaryRun{args: []string{"-p", "role", "--verbose", "--timeout", timeout, "314159"}, fault: f},
+			canaryRun{args: []string{"-p", "chained", "--verbose", "--timeout", timeout, "314159"}, fault: f},
 			canaryRun{args: []string{"setup", "--yes", "--source", "fresh", "--target", "aws-mfa", "--timeout", timeout}, fault: f, action: "ListMFADevices"},
 			canaryRun{args: []string{"setup", "--yes", "--source", "fresh", "--target", "aws-mfa", "--timeout", timeout}, fault: f, action: "GetCallerIdentity"},
 		)
@@ -254,7 +256,7 @@ func TestCanariesNeverPrinted(t *testing.T) {
 		"sent an answer over 1024 KiB", "holds session credentials", "not enabled in this region", "access denied by IAM ListMFADevices",
 		"no complete answer from STS", "handed out a session that expired", "within the refresh margin", "found in no other profile",
 		"byte order mark", "appears twice", "invalid config", "region has a space", "MFA code must be exactly six digits",
-		"endpoint URL does not parse", "AssumeRole", "wrote an MFA session",
+		"endpoint URL does not parse", "AssumeRole", "wrote an MFA session", "AssumeRole role=arn:aws:iam::123456789012:role/readonly with the session in [role]",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("no run reached %q", want)
