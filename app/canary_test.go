@@ -35,6 +35,7 @@ type canaryRun struct {
 	behind time.Duration // STS's clock runs this far behind
 	creds  string        // credentials file content; "" for the base one
 	toml   string        // aws-mfa's config; "" for the base one
+	config string        // the AWS config; "" for the base one
 	env    map[string]string
 	stdin  string
 }
@@ -143,6 +144,19 @@ func TestCanariesNeverPrinted(t *testing.T) {
 			canaryRun{args: []string{"doctor"}, creds: creds},
 		)
 	}
+	// The target's profile in the AWS config sets what botocore serves
+	// before the credentials file.
+	for _, cfg := range []string{
+		awsConfig + "[default]\nrole_arn = arn:aws:iam::123456789012:role/" + c.plant("config role_arn of the target") + "\nsource_profile = " + c.plant("config source_profile of the target") + "\n",
+		awsConfig + "[default]\nsso_account_id = " + c.plant("config sso_account_id") + "\nsso_role_name = " + c.plant("config sso_role_name") + "\n",
+		awsConfig + "[default]\nweb_identity_token_file = /tmp/" + c.plant("config web_identity_token_file") + "\n",
+		awsConfig + "[default]\ncredential_process = /bin/echo " + c.plant("config credential_process of the target") + "\n",
+	} {
+		runs = append(runs,
+			canaryRun{args: []string{"--verbose", "314159"}, config: cfg},
+			canaryRun{args: []string{"doctor"}, config: cfg},
+		)
+	}
 	for _, toml := range badTOML {
 		runs = append(runs,
 			canaryRun{args: []string{"--verbose", "314159"}, toml: toml},
@@ -186,7 +200,7 @@ func TestCanariesNeverPrinted(t *testing.T) {
 				aws := filepath.Join(home, ".aws")
 				os.MkdirAll(aws, 0o700)
 				os.WriteFile(filepath.Join(aws, "credentials"), []byte(cmp.Or(r.creds, credsBase)), 0o600)
-				os.WriteFile(filepath.Join(aws, "config"), []byte(awsConfig), 0o600)
+				os.WriteFile(filepath.Join(aws, "config"), []byte(cmp.Or(r.config, awsConfig)), 0o600)
 				tomlPath := filepath.Join(home, "aws-mfa.toml")
 				os.WriteFile(tomlPath, []byte(at(cmp.Or(r.toml, tomlBase))), 0o600)
 				if r.action != "" {
@@ -257,6 +271,7 @@ func TestCanariesNeverPrinted(t *testing.T) {
 		"no complete answer from STS", "handed out a session that expired", "within the refresh margin", "found in no other profile",
 		"byte order mark", "appears twice", "invalid config", "region has a space", "MFA code must be exactly six digits",
 		"endpoint URL does not parse", "AssumeRole", "wrote an MFA session", "AssumeRole role=arn:aws:iam::123456789012:role/readonly with the session in [role]",
+		"which the AWS CLI and SDKs use instead of the keys",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("no run reached %q", want)
