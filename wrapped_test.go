@@ -128,6 +128,7 @@ func hookedEnv(t *testing.T, emu *stsemu.Server, dir, config string) []string {
 // nothing is applied. The last line, a real env, shows that the harness
 // would see it.
 func TestHookHelpIsNeverCode(t *testing.T) {
+	t.Parallel()
 	lines := []string{
 		"env --help", "env -h", "env help", "env --version", "--version env", "env --help 314159",
 		"-v env --help", "-p default env -h", "--pair=default env --help", "env -h --no-write",
@@ -136,6 +137,7 @@ func TestHookHelpIsNeverCode(t *testing.T) {
 	}
 	for _, sh := range hookedShells {
 		t.Run(sh.bin, func(t *testing.T) {
+			t.Parallel() // each has its own emulator and directory
 			requireTool(t, sh.bin)
 			emu := stsemu.Start(alice)
 			defer emu.Close()
@@ -175,6 +177,7 @@ func TestHookHelpIsNeverCode(t *testing.T) {
 // after it, in any spelling; through the hook each such line is still
 // env. Its session is applied, and no secret reaches the terminal.
 func TestHookOptionsAnywhere(t *testing.T) {
+	t.Parallel()
 	lines := []string{
 		"--endpoint-url {EMU} env --no-write 314159", "env --endpoint-url {EMU} --no-write 314159",
 		"--endpoint-url={EMU} env --no-write 314159", "--pair default env --no-write 314159",
@@ -183,6 +186,7 @@ func TestHookOptionsAnywhere(t *testing.T) {
 	}
 	for _, sh := range hookedShells {
 		t.Run(sh.bin, func(t *testing.T) {
+			t.Parallel() // each has its own emulator and directory
 			requireTool(t, sh.bin)
 			emu := stsemu.Start(alice)
 			defer emu.Close()
@@ -220,12 +224,14 @@ func TestHookOptionsAnywhere(t *testing.T) {
 // prod must leave the shell on profile prod's session (re-applied from
 // the file), never switch it to prod-session's.
 func TestHookReexportsByTarget(t *testing.T) {
+	t.Parallel()
 	cfg := "[pair.prod]\nsource = \"aws-mfa\"\ntarget = \"prod-session\"\n[pair.x]\nsource = \"aws-mfa\"\ntarget = \"prod\"\n"
 	for _, sh := range hookedShells {
 		if sh.hook == "tcsh" || sh.hook == "csh" {
 			continue // the alias cannot run a second command after a refresh
 		}
 		t.Run(sh.bin, func(t *testing.T) {
+			t.Parallel() // each has its own emulator and directory
 			requireTool(t, sh.bin)
 			emu := stsemu.Start(alice)
 			defer emu.Close()
@@ -253,10 +259,12 @@ func TestHookReexportsByTarget(t *testing.T) {
 // command, spend a code or write the file if completion executed them:
 // nothing runs, STS gets no request, the file stays as it was.
 func TestCompletionRunsNothingInteractive(t *testing.T) {
+	t.Parallel()
 	requireTool(t, "tmux")
 	bin := toolBinary(t)
 	for _, name := range []string{"bash", "zsh", "fish"} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // each has its own tmux server, emulator and directory
 			requireTool(t, name)
 			emu := stsemu.Start(alice)
 			defer emu.Close()
@@ -320,6 +328,7 @@ func TestCompletionRunsNothingInteractive(t *testing.T) {
 // must print nothing on stdout: STS faults, bad input, bad files, no
 // cached session, a value csh cannot hold, help and usage.
 func TestCshFailurePrintsNothing(t *testing.T) {
+	t.Parallel()
 	bin := toolBinary(t)
 	emu := stsemu.Start(alice)
 	defer emu.Close()
