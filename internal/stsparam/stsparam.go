@@ -242,19 +242,17 @@ func CheckEndpoint(s string) error {
 	return nil
 }
 
-// Redact returns an endpoint URL fit to print: without its user:password@
-// part, and without the whole URL when it does not parse (the userinfo
-// could not be found to cut out).
+// Redact returns an endpoint URL fit to print: its scheme, host and port
+// only. A user:password@ part, a path, a query (a presigned
+// X-Amz-Security-Token=…) or a fragment may carry a secret, and none of
+// them says where the request went. A URL that does not parse is not shown
+// at all (what is secret in it could not be found to cut out).
 func Redact(s string) string {
 	u, err := url.Parse(s)
 	if err != nil {
 		return "(an endpoint URL that does not parse)"
 	}
-	if u.User == nil {
-		return s
-	}
-	u.User = nil
-	return u.String()
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host}).String()
 }
 
 // Endpoint is the URL STS is called at: the override, else the regional

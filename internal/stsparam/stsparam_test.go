@@ -113,12 +113,15 @@ func TestCheckEndpointAndRedact(t *testing.T) {
 		"":                                       "not http or https",
 	})
 	for in, want := range map[string]string{
-		"https://sts.eu-west-1.amazonaws.com": "https://sts.eu-west-1.amazonaws.com",
-		"http://user:secret@127.0.0.1:5000/p": "http://127.0.0.1:5000/p",
-		"http://user@127.0.0.1:5000":          "http://127.0.0.1:5000",
-		"http://u:p%40ss@h/":                  "http://h/",
-		"http://u:secret@h:port":              "(an endpoint URL that does not parse)",
-		"http://u:secret@ho st":               "(an endpoint URL that does not parse)",
+		"https://sts.eu-west-1.amazonaws.com":                        "https://sts.eu-west-1.amazonaws.com",
+		"http://user:secret@127.0.0.1:5000/p":                        "http://127.0.0.1:5000",
+		"http://127.0.0.1:5000/p/a?X-Amz-Security-Token=CANARY#frag": "http://127.0.0.1:5000",
+		"https://h/#CANARY":                                          "https://h",
+		"https://h:443/;CANARY":                                      "https://h:443",
+		"http://user@127.0.0.1:5000":                                 "http://127.0.0.1:5000",
+		"http://u:p%40ss@h/":                                         "http://h",
+		"http://u:secret@h:port":                                     "(an endpoint URL that does not parse)",
+		"http://u:secret@ho st":                                      "(an endpoint URL that does not parse)",
 	} {
 		if got := Redact(in); got != want {
 			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
