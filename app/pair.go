@@ -3,12 +3,10 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -116,8 +114,9 @@ func runTokenCommand(ctx context.Context, argv []string, timeout time.Duration) 
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.WaitDelay = time.Second
 	stdout := &capped{max: maxTokenOutput}
-	stderr := &capped{max: maxTokenOutput, quiet: true}
-	cmd.Stdout, cmd.Stderr = stdout, stderr
+	// Its stderr is not kept: a password manager's message may carry a
+	// secret, and none of it may reach an error line.
+	cmd.Stdout = stdout
 	err := cmd.Run()
 	switch {
 	case stdout.over:
@@ -127,7 +126,7 @@ func runTokenCommand(ctx context.Context, argv []string, timeout time.Duration) 
 	case errors.Is(err, exec.ErrNotFound):
 		return "", usage("token_command %s: not found in PATH", argv[0])
 	case err != nil:
-		return "", usage("token_command %s failed (%v)%s; run it by hand to see why", argv[0], err, firstLine(stderr.String()))
+		return "", usage("token_command %s failed (%v); run it by hand to see why", argv[0], err)
 	}
 	code, err := exporter.CheckCode(stdout.String())
 	if err != nil {
@@ -137,23 +136,18 @@ func runTokenCommand(ctx context.Context, argv []string, timeout time.Duration) 
 }
 
 // capped keeps the first max bytes written to it. Past that it fails the
-// write, which makes os/exec close the pipe (the command gets SIGPIPE), or,
-// when quiet, drops the rest. It has no ReadFrom, which io.Copy would
-// call instead of Write.
+// write, which makes os/exec close the pipe (the command gets SIGPIPE).
+// It has no ReadFrom, which io.Copy would call instead of Write.
 type capped struct {
-	buf   []byte
-	max   int
-	over  bool
-	quiet bool
+	buf  []byte
+	max  int
+	over bool
 }
 
 func (w *capped) Write(p []byte) (int, error) {
 	if room := w.max - len(w.buf); len(p) > room {
 		w.buf = append(w.buf, p[:max(room, 0)]...)
 		w.over = true
-		if w.quiet {
-			return len(p), nil
-		}
 		return 0, errTooMuchOutput
 	}
 	w.buf = append(w.buf, p...)
@@ -163,11 +157,3 @@ func (w *capped) Write(p []byte) (int, error) {
 func (w *capped) String() string { return string(w.buf) }
 
 var errTooMuchOutput = errors.New("too much output")
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
-	if s == "" {
-		return ""
-	}
-	return fmt.Sprintf(": %.120s", s)
-}
