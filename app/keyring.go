@@ -84,7 +84,7 @@ func KeyringExportCommand(ctx context.Context, sys System, in KeyringExportInput
 	}
 	profile := cmp.Or(in.Profile, pair.Source)
 	if err := credfile.ValidName(profile); err != nil {
-		return usage("profile name: %w", err)
+		return usage("--profile: %w", err)
 	}
 	if profile == pair.Target {
 		return usage("[%s] is the pair's target, which a refresh overwrites; choose another --profile", profile)

@@ -219,17 +219,29 @@ func call(ctx context.Context, client STS, req Request, src *source, code string
 	return sessionFrom(c)
 }
 
+// MaxSkew is how far STS's clock may be ahead of this machine's: AWS
+// refuses a request signed more than 15 minutes off its own clock, so an
+// answer from further ahead is not one STS gave.
+const MaxSkew = 15 * time.Minute
+
 // checkFresh refuses a session that STS hands out already expired, or
 // expiring within the refresh margin: written, it would replace one that
 // may still be valid, and the next run would refresh again. Either this
-// machine's clock is ahead, or the endpoint is not what it should be.
+// machine's clock is ahead, or the endpoint is not what it should be. It
+// refuses one that lasts longer than was asked (beyond MaxSkew) too: STS
+// never does that, and a session "valid" until 2099 would never be
+// refreshed.
 func checkFresh(s Session, now time.Time, req Request, endpoint string) error {
 	left := s.Expiration.Sub(now)
+	at := stsparam.Redact(endpoint)
+	when := s.Expiration.UTC().Format(time.RFC3339)
+	if s.Expiration.After(now.Add(req.Duration + MaxSkew)) {
+		return fmt.Errorf("STS at %s handed out a session that expires at %s, later than the %s asked for (and %s of clock skew) allows; check --endpoint-url and the system clock; nothing was written",
+			at, when, req.Duration, MaxSkew)
+	}
 	if left > req.Margin {
 		return nil
 	}
-	at := stsparam.Redact(endpoint)
-	when := s.Expiration.UTC().Format(time.RFC3339)
 	if left <= 0 {
 		return fmt.Errorf("STS at %s handed out a session that expired at %s, %s before this machine's clock; check the system clock (clock skew) and --endpoint-url; nothing was written",
 			at, when, (-left).Round(time.Second))
@@ -242,9 +254,9 @@ func checkRequest(req Request) error {
 	if req.Source == req.Target {
 		return Inputf("source and target are both [%s]; the session must go to another profile than the long-term keys", req.Source)
 	}
-	for _, name := range []string{req.Source, req.Target} {
-		if err := credfile.ValidName(name); err != nil {
-			return Inputf("profile name: %w", err)
+	for _, p := range []struct{ role, name string }{{"source", req.Source}, {"target", req.Target}} {
+		if err := credfile.ValidName(p.name); err != nil {
+			return Inputf("%s: %w", p.role, err) // "target: invalid profile name: …"
 		}
 	}
 	if req.Endpoint != "" {

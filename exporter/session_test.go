@@ -209,6 +209,8 @@ func TestObtainFailuresLeaveTheFileAlone(t *testing.T) {
 		{name: "region with a slash in env", change: func(fx *fixture) { fx.req.EnvRegion = "eu-west-1/x" }, input: true, want: "AWS_REGION or AWS_DEFAULT_REGION: region has '/'"},
 		{name: "no keys", content: "[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n", input: true, want: "lacks aws_access_key_id or aws_secret_access_key"},
 		{name: "session creds local", content: strings.Replace(strings.Replace(aliceFile, "mfa_serial", "aws_session_token = x\nmfa_serial", 1), "AKIAALICE", "ASIAALICE", 1), input: true, want: "[aws-mfa] in"},
+		{name: "bad target name", change: func(fx *fixture) { fx.req.Target = "[x" }, input: true, want: `target: invalid profile name: "[x" contains [, ], # or ;`},
+		{name: "empty source name", change: func(fx *fixture) { fx.req.Source = "" }, input: true, want: "source: invalid profile name: empty"},
 		{name: "same profile", change: func(fx *fixture) { fx.req.Target = "aws-mfa" }, input: true, want: "source and target are both [aws-mfa]"},
 		{name: "bad duration", change: func(fx *fixture) { fx.req.Duration = 37 * time.Hour }, input: true, want: "outside what STS allows (15m to 36h)"},
 		{name: "only copy of keys", content: strings.Replace(aliceFile, "[default]\naws_access_key_id = AKIAALICEEXAMPLE0001", "[default]\naws_access_key_id = AKIAOTHEREXAMPLE0001", 1), input: true, want: "[default] holds long-term keys (AKIA…0001) found in no other profile"},
@@ -245,6 +247,9 @@ func TestObtainFailuresLeaveTheFileAlone(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "\n") {
 				t.Errorf("error spans lines: %q", err)
+			}
+			if strings.Count(err.Error(), "profile name") > 1 {
+				t.Errorf("error repeats itself: %q", err)
 			}
 			for _, secret := range []string{alice.SecretAccessKey, alice.Code, "AKIAALICEEXAMPLE0001"} {
 				if strings.Contains(err.Error(), secret) {
@@ -333,7 +338,8 @@ func TestObtainRefusesMalformedCredentials(t *testing.T) {
 }
 
 // TestObtainRefusesAStaleSessionFromSTS: a session STS hands out already
-// expired, or expiring within the refresh margin, is never written over
+// expired, or expiring within the refresh margin, or later than the
+// duration asked allows (beyond MaxSkew: 2099, 9999), is never written over
 // the one in the target (still valid here, refreshed with --force) nor
 // handed out; the run fails (exit 1, not a usage error) and says why.
 func TestObtainRefusesAStaleSessionFromSTS(t *testing.T) {
@@ -344,21 +350,28 @@ func TestObtainRefusesAStaleSessionFromSTS(t *testing.T) {
 		if role {
 			dur = time.Hour
 		}
+		later := fmt.Sprintf("later than the %s asked for (and 15m0s of clock skew) allows; check --endpoint-url and the system clock; nothing was written", dur)
 		for _, tc := range []struct {
 			behind time.Duration // how far STS's clock is behind this machine's
 			want   string        // "" for accepted
+			at     time.Time     // STS's clock, when not now minus behind
 		}{
-			{0, ""},
-			{dur - 11*time.Minute, ""},
-			{dur - 10*time.Minute, "in 10m0s, within the refresh margin of 10m0s; check the system clock (clock skew)"},
-			{dur - time.Minute, "in 1m0s, within the refresh margin"},
-			{dur, "expired at 2026-11-27T14:00:00Z, 0s before this machine's clock; check the system clock (clock skew) and --endpoint-url; nothing was written"},
-			{dur + 3*time.Hour, "3h0m0s before this machine's clock"},
-			{10 * 24 * time.Hour, "before this machine's clock"},
+			{0, "", time.Time{}},
+			{-MaxSkew, "", time.Time{}},
+			{-MaxSkew - time.Second, "expires at 2026-11-" + map[bool]string{false: "28T02:15:01Z", true: "27T15:15:01Z"}[role] + ", " + later, time.Time{}},
+			{-3 * time.Hour, later, time.Time{}},
+			{0, "expires at 2099-", time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)},
+			{0, "expires at 9999-", time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)},
+			{dur - 11*time.Minute, "", time.Time{}},
+			{dur - 10*time.Minute, "in 10m0s, within the refresh margin of 10m0s; check the system clock (clock skew)", time.Time{}},
+			{dur - time.Minute, "in 1m0s, within the refresh margin", time.Time{}},
+			{dur, "expired at 2026-11-27T14:00:00Z, 0s before this machine's clock; check the system clock (clock skew) and --endpoint-url; nothing was written", time.Time{}},
+			{dur + 3*time.Hour, "3h0m0s before this machine's clock", time.Time{}},
+			{10 * 24 * time.Hour, "before this machine's clock", time.Time{}},
 		} {
-			t.Run(fmt.Sprintf("role=%v/behind=%s", role, tc.behind), func(t *testing.T) {
+			t.Run(fmt.Sprintf("role=%v/behind=%s/at=%d", role, tc.behind, tc.at.Year()), func(t *testing.T) {
 				fx := setup(t, content)
-				fx.sts.SetNow(func() time.Time { return now.Add(-tc.behind) })
+				fx.sts.SetNow(func() time.Time { return cmp.Or(tc.at, now.Add(-tc.behind)) })
 				fx.req.Force, fx.req.Duration = true, dur
 				if role {
 					fx.req.RoleARN = "arn:aws:iam::123456789012:role/admin"
