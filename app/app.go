@@ -91,10 +91,15 @@ func isTerminal(stream any) bool {
 func Run(args []string, sys System) int {
 	a := newApp(sys)
 	if err := helpTopic(a, args); err != nil {
-		fmt.Fprintf(sys.Stderr, "aws-mfa: %v\n", err)
+		printError(sys.Stderr, err)
 		return ExitUsage
 	}
+	var notFound error // urfave/cli reports it as a failure, without a hint
+	a.CommandNotFound = func(c *cli.Context, word string) { notFound = unknownSubcommand(c, word) }
 	err := a.Run(args)
+	if notFound != nil {
+		err = notFound
+	}
 	if err == nil {
 		return ExitOK
 	}
@@ -102,7 +107,7 @@ func Run(args []string, sys System) int {
 	if errors.As(err, &exit) && exit.Error() == "" {
 		return exit.ExitCode() // a command that reports its own status, like exec
 	}
-	fmt.Fprintf(sys.Stderr, "aws-mfa: %v\n", err)
+	printError(sys.Stderr, err)
 	if errors.Is(err, exporter.ErrInput) {
 		return ExitUsage
 	}

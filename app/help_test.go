@@ -87,6 +87,10 @@ func TestDidYouMean(t *testing.T) {
 		{[]string{"env", "--shell", "zhs"}, `unknown --shell "zhs"; did you mean zsh?`},
 		{[]string{"help", "statsu"}, `no command "statsu" to help with; did you mean status? See aws-mfa --help`},
 		{[]string{"help", "zzz"}, `no command "zzz" to help with; the commands are env, exec, status, hook, setup, doctor`},
+		{[]string{"keyring", "exprot"}, `keyring has no command "exprot"; did you mean export? See aws-mfa keyring --help`},
+		{[]string{"keyring", "bogus"}, `keyring has no command "bogus"; its commands are export, help; see aws-mfa keyring --help`},
+		{[]string{"keyring", "help", "bogus"}, `keyring has no command "bogus"; its commands are export, help`},
+		{[]string{"keyring", "help", "exprot"}, "did you mean export?"},
 	} {
 		stdout, stderr, code := run(tc.args...)
 		if code != 2 || stdout != "" || !strings.Contains(stderr, tc.want) || strings.Count(stderr, "\n") != 1 {

@@ -102,3 +102,25 @@ func flagHint(c *cli.Context, err error) string {
 	}
 	return fmt.Sprintf("unknown option %s", dashed(name))
 }
+
+// unknownSubcommand refuses a word that is no subcommand of a command that
+// has some (`aws-mfa keyring exprot`, `aws-mfa keyring help bogus`), which
+// urfave/cli reports as a failure (exit 1) with no hint: a usage error,
+// with the one it was probably meant to be.
+func unknownSubcommand(c *cli.Context, word string) error {
+	cmds, name, help := c.App.Commands, "aws-mfa", "aws-mfa --help"
+	if c.Command != nil && len(c.Command.Subcommands) > 0 {
+		cmds, name = c.Command.Subcommands, c.Command.FullName()
+		help = "aws-mfa " + name + " --help"
+	}
+	var names []string
+	for _, cmd := range cmds {
+		if !cmd.Hidden {
+			names = append(names, cmd.Name)
+		}
+	}
+	if s := suggest.Closest(word, names); s != "" {
+		return usage("%s has no command %q; did you mean %s? See %s", name, word, s, help)
+	}
+	return usage("%s has no command %q; its commands are %s; see %s", name, word, strings.Join(names, ", "), help)
+}
