@@ -158,9 +158,13 @@ func newApp(sys System) *cli.App {
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   onUsageError,
 	}
+	a.Before = noEmptyValues
 	for _, c := range a.Commands {
 		c.OnUsageError = onUsageError
-		c.Before = placeOptions
+		c.Before = before
+		for _, sub := range c.Subcommands {
+			sub.OnUsageError, sub.Before = onUsageError, before
+		}
 	}
 	fastNames(a)
 	return a

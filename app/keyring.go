@@ -49,7 +49,7 @@ func keyringCommand(sys System) *cli.Command {
 			Usage:     "write the keys kept in the pair's keyring item back into a profile of the credentials file",
 			UsageText: "aws-mfa keyring export [-p PAIR] [--profile PROFILE] [--delete]",
 			Flags: []cli.Flag{
-				&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, EnvVars: []string{"AWS_MFA_PAIR"}, Usage: "`NAME` of a pair with a keyring item"},
+				&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "`NAME` of a pair with a keyring item (default: AWS_MFA_PAIR, else the config's)"},
 				&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
 				&cli.StringFlag{Name: "profile", Usage: "`PROFILE` to write the keys to (default: the pair's source)"},
 				&cli.BoolFlag{Name: "delete", Usage: "delete the keyring item once the file holds the keys"},

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 )
@@ -32,6 +33,9 @@ func placeOptions(c *cli.Context) error {
 		name := names[0]
 		if name == "help" || name == "version" || !slices.ContainsFunc(names, func(n string) bool { return slices.Contains(before, n) }) {
 			continue
+		}
+		if owners := optionOwners(c.Command.Subcommands, c.Command.Name, name); !defines(c.Command.Flags, name) && len(owners) > 0 {
+			return usage("%s is an option of %s; put it after the command, as in aws-mfa %s %s", dashed(name), strings.Join(owners, " and "), owners[0], dashed(name))
 		}
 		if !defines(c.Command.Flags, name) {
 			return usage("%s does not apply to %s; see aws-mfa %s --help", dashed(name), c.Command.Name, c.Command.Name)
@@ -64,4 +68,33 @@ func dashed(name string) string {
 		return "-" + name
 	}
 	return "--" + name
+}
+
+// noEmptyValues refuses an option given an empty value (`-p ''`,
+// `--config=`): left to itself it would mean the default, silently, as if
+// it had not been typed. Each command checks the options it parsed itself.
+func noEmptyValues(c *cli.Context) error {
+	flags := c.App.Flags
+	if c.Command != nil {
+		flags = c.Command.Flags
+	}
+	set := c.LocalFlagNames()
+	for _, f := range flags {
+		names := f.Names()
+		if !slices.ContainsFunc(names, func(n string) bool { return slices.Contains(set, n) }) {
+			continue
+		}
+		if v, ok := c.Value(names[0]).(string); ok && v == "" {
+			return usage("%s is given an empty value; give one, or leave the option out for the default", dashed(names[0]))
+		}
+	}
+	return nil
+}
+
+// before runs before every command and subcommand.
+func before(c *cli.Context) error {
+	if err := noEmptyValues(c); err != nil {
+		return err
+	}
+	return placeOptions(c)
 }

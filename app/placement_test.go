@@ -41,7 +41,7 @@ func seen(t *testing.T, args []string) (string, int, string) {
 	code := 0
 	if err != nil {
 		code = 1
-		if strings.Contains(err.Error(), "does not apply") || strings.Contains(err.Error(), "given twice") {
+		if strings.Contains(err.Error(), "does not apply") || strings.Contains(err.Error(), "given twice") || strings.Contains(err.Error(), "is an option of") {
 			code = 2
 		}
 	}
@@ -68,6 +68,12 @@ func TestOptionPlacement(t *testing.T) {
 					before := append(append([]string{"aws-mfa"}, opt...), cmd.Name)
 					after := append([]string{"aws-mfa", cmd.Name}, opt...)
 					gotB, codeB, errB := seen(t, before)
+					if owners := optionOwners(cmd.Subcommands, cmd.Name, names[0]); !defines(cmd.Flags, names[0]) && len(owners) > 0 {
+						if codeB != 2 || !strings.Contains(errB, dashed(names[0])+" is an option of "+owners[0]) {
+							t.Fatalf("%q: exit %d, %q; want a refusal naming %s", before, codeB, errB, owners[0])
+						}
+						return
+					}
 					if !defines(cmd.Flags, names[0]) {
 						if codeB != 2 || !strings.Contains(errB, dashed(names[0])+" does not apply to "+cmd.Name) {
 							t.Fatalf("%q: exit %d, %q; want a refusal naming %s", before, codeB, errB, dashed(names[0]))
@@ -130,5 +136,81 @@ func TestSubcommandOptionBefore(t *testing.T) {
 				t.Errorf("%q: exit %d, %q", args, code, stderr)
 			}
 		}
+	}
+}
+
+// TestSubcommandOptionBeforeNested: an option of a subcommand's own
+// subcommand (keyring export), given before either, is refused with the
+// command it belongs to; an app option keyring does not take but export
+// does (-p) is too.
+func TestSubcommandOptionBeforeNested(t *testing.T) {
+	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }})
+	n := 0
+	for _, cmd := range a.Commands {
+		for _, sub := range cmd.Subcommands {
+			for _, f := range sub.Flags {
+				name := f.Names()[0]
+				if name == "help" {
+					continue
+				}
+				opt := append([]string{dashed(name)}, sample(f)...)
+				for _, args := range [][]string{
+					append(append([]string{}, opt...), cmd.Name, sub.Name),
+					append(append([]string{cmd.Name}, opt...), sub.Name),
+				} {
+					n++
+					stdout, stderr, code := run(args...)
+					want := dashed(name) + " is an option of " + cmd.Name + " " + sub.Name + "; put it after the command"
+					if code != 2 || stdout != "" || !strings.Contains(stderr, want) || strings.Count(stderr, "\n") != 1 {
+						t.Errorf("%q: exit %d, %q; want %q", args, code, stderr, want)
+					}
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no subcommand with options")
+	}
+}
+
+// TestEmptyOptionValues: every option that takes a value, of the app and
+// of each command and subcommand, is refused when given an empty one, in
+// each spelling and before a subcommand too, rather than meaning the
+// default as if it had not been typed.
+func TestEmptyOptionValues(t *testing.T) {
+	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }})
+	var cases [][]string
+	add := func(path []string, flags []cli.Flag) {
+		for _, f := range flags {
+			if _, ok := f.(stringFlag); !ok {
+				continue
+			}
+			for _, spelling := range f.Names() {
+				cases = append(cases,
+					append(append([]string{}, path...), dashed(spelling)+"="),
+					append(append([]string{}, path...), dashed(spelling), ""))
+			}
+		}
+	}
+	add(nil, a.Flags)
+	for _, f := range a.Flags { // before the subcommand
+		if _, ok := f.(stringFlag); ok {
+			cases = append(cases, []string{dashed(f.Names()[0]), "", "env"}, []string{dashed(f.Names()[0]) + "=", "status"})
+		}
+	}
+	for _, cmd := range a.Commands {
+		add([]string{cmd.Name}, cmd.Flags)
+		for _, sub := range cmd.Subcommands {
+			add([]string{cmd.Name, sub.Name}, sub.Flags)
+		}
+	}
+	for _, args := range cases {
+		stdout, stderr, code := run(args...)
+		if code != 2 || stdout != "" || !strings.Contains(stderr, "is given an empty value; give one, or leave the option out") || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q", args, code, stdout, stderr)
+		}
+	}
+	if len(cases) < 40 {
+		t.Fatalf("only %d cases", len(cases))
 	}
 }

@@ -78,20 +78,13 @@ func flagHint(c *cli.Context, err error) string {
 	if !ok {
 		return err.Error()
 	}
-	flags := c.App.Flags
+	flags, cmds, path := c.App.Flags, c.App.Commands, ""
 	if c.Command != nil && c.Command.Name != c.App.Name {
-		flags = c.Command.Flags
-	} else {
-		// An option of a subcommand, given before it: say whose it is.
-		var owners []string
-		for _, cmd := range c.App.Commands {
-			if !cmd.Hidden && defines(cmd.Flags, name) {
-				owners = append(owners, cmd.Name)
-			}
-		}
-		if len(owners) > 0 {
-			return fmt.Sprintf("%s is an option of %s; put it after the command, as in aws-mfa %s %s", dashed(name), strings.Join(owners, " and "), owners[0], dashed(name))
-		}
+		flags, cmds, path = c.Command.Flags, c.Command.Subcommands, c.Command.FullName()
+	}
+	// An option of a subcommand, given before it: say whose it is.
+	if owners := optionOwners(cmds, path, name); len(owners) > 0 && !defines(flags, name) {
+		return fmt.Sprintf("%s is an option of %s; put it after the command, as in aws-mfa %s %s", dashed(name), strings.Join(owners, " and "), owners[0], dashed(name))
 	}
 	var names []string
 	for _, f := range flags {
@@ -123,4 +116,21 @@ func unknownSubcommand(c *cli.Context, word string) error {
 		return usage("%s has no command %q; did you mean %s? See %s", name, word, s, help)
 	}
 	return usage("%s has no command %q; its commands are %s; see %s", name, word, strings.Join(names, ", "), help)
+}
+
+// optionOwners names the commands among cmds and their subcommands that
+// take the option name, each by its path under prefix ("keyring export").
+func optionOwners(cmds []*cli.Command, prefix, name string) []string {
+	var owners []string
+	for _, cmd := range cmds {
+		if cmd.Hidden || cmd.Name == "help" { // urfave/cli's help lists itself among its subcommands
+			continue
+		}
+		path := strings.TrimSpace(prefix + " " + cmd.Name)
+		if defines(cmd.Flags, name) {
+			owners = append(owners, path)
+		}
+		owners = append(owners, optionOwners(cmd.Subcommands, path, name)...)
+	}
+	return owners
 }
