@@ -70,7 +70,7 @@ func dashed(name string) string {
 	return "--" + name
 }
 
-// noEmptyValues refuses an option given an empty value (`-p ”`,
+// noEmptyValues refuses an option given an empty value (`--pair=`,
 // `--config=`): left to itself it would mean the default, silently, as if
 // it had not been typed. Each command checks the options it parsed itself.
 func noEmptyValues(c *cli.Context) error {
