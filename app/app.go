@@ -141,7 +141,7 @@ func newApp(sys System) *cli.App {
 		Flags:       append(sessionFlags(), &cli.BoolFlag{Name: "version", Usage: "print the version"}),
 		Before: func(c *cli.Context) error {
 			if !c.Bool("version") {
-				return nil
+				return noEmptyValues(c)
 			}
 			if _, err := fmt.Fprintf(sys.Stdout, "aws-mfa %s\n", version()); err != nil {
 				return err
@@ -158,7 +158,6 @@ func newApp(sys System) *cli.App {
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   onUsageError,
 	}
-	a.Before = noEmptyValues
 	for _, c := range a.Commands {
 		c.OnUsageError = onUsageError
 		c.Before = before

@@ -53,9 +53,9 @@ func note(sys System, res *exporter.Result, req exporter.Request, refreshCommand
 			fmt.Fprintf(sys.Stderr, "aws-mfa: [%s] is still valid until %s; --force refreshes it now\n", req.Target, until)
 		}
 	case res.Created:
-		fmt.Fprintf(sys.Stderr, "aws-mfa: wrote an MFA session to [%s], a new profile in %s, valid until %s%s%s\n", req.Target, req.Paths.Credentials, until, basesText(res), didYouMeanProfile(req))
+		fmt.Fprintf(sys.Stderr, "aws-mfa: wrote an MFA session to [%s], a new profile in %s, valid until %s%s%s%s\n", req.Target, req.Paths.Credentials, until, basesText(res), regionText(res, req), didYouMeanProfile(req))
 	case res.Written:
-		fmt.Fprintf(sys.Stderr, "aws-mfa: wrote an MFA session to [%s], valid until %s%s\n", req.Target, until, basesText(res))
+		fmt.Fprintf(sys.Stderr, "aws-mfa: wrote an MFA session to [%s], valid until %s%s%s\n", req.Target, until, basesText(res), regionText(res, req))
 	default:
 		fmt.Fprintf(sys.Stderr, "aws-mfa: got an MFA session for [%s], valid until %s (not written)\n", req.Target, until)
 	}
@@ -114,4 +114,13 @@ func basesText(res *exporter.Result) string {
 		return ""
 	}
 	return "; renewed [" + strings.Join(res.Bases, "], [") + "] first"
+}
+
+// regionText says that the target kept a region of its own where the pair
+// names another: a refresh never overrides it, and never silently.
+func regionText(res *exporter.Result, req exporter.Request) string {
+	if !res.OwnRegion || req.Region == "" || res.Region == req.Region {
+		return ""
+	}
+	return fmt.Sprintf("; [%s] keeps its own region %s (the pair's %s is used only to call STS)", req.Target, res.Region, req.Region)
 }

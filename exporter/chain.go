@@ -92,7 +92,9 @@ func (r *renewal) run(ctx context.Context, f *credfile.File, region string) (*Re
 		r.got = append(r.got, step{r.links[i], s})
 		base = s
 	}
-	return &Result{Session: base, Region: region}, nil
+	res := &Result{Session: base}
+	res.setRegion(r.src, f, r.links[last].Target, region)
+	return res, nil
 }
 
 // first gets the session of the chain's first link: the code, then STS
@@ -191,11 +193,12 @@ func (r *renewal) edit(f *credfile.File) ([]byte, error) {
 			return nil, err
 		}
 		// The region goes with the session, so that every tool using the
-		// target profile has one: the pair's always, the source profile's
-		// only where the target names none of its own.
+		// target profile has one: the pair's, else the source profile's,
+		// but only where the target has none of its own in either file. A
+		// region the user gave the target is never overridden.
 		var also []credfile.KV
-		t := f.Section(st.req.Target)
-		if region := cmp.Or(st.req.Region, r.src.region); region != "" && (st.req.Region != "" || t == nil || t.Get("region") == "") {
+		own, known := r.src.targetRegion(f, st.req.Target)
+		if region := cmp.Or(st.req.Region, r.src.region); region != "" && known && own == "" {
 			also = append(also, credfile.KV{Key: "region", Value: region})
 		}
 		b, err := f.SetSession(st.req.Target, st.s.stored(), also...)

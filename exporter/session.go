@@ -72,10 +72,14 @@ type Session struct {
 // Result is what Obtain did.
 type Result struct {
 	Session
-	Cached  bool   // the target's session was still valid and reused
-	Written bool   // the target profile was rewritten
-	Created bool   // the target profile did not exist before
-	Region  string // the pair's or profile's region, if either names one
+	Cached  bool // the target's session was still valid and reused
+	Written bool // the target profile was rewritten
+	Created bool // the target profile did not exist before
+	// Region is the region tools read for the target profile: its own
+	// (OwnRegion), else the one a refresh writes there (the pair's, else
+	// the source profile's); "" when none names one.
+	Region    string
+	OwnRegion bool
 
 	// Bases are the targets of a chained pair's bases renewed and written
 	// on the way, first pair first.
@@ -107,7 +111,7 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 		return nil, err
 	}
 	region := cmp.Or(req.Region, src.region)
-	if res, ok := reuse(creds, req, d.Now(), region); ok {
+	if res, ok := reuse(creds, req, d.Now(), src, region); ok {
 		return res, nil
 	}
 	if req.Cached && req.Base == nil {
@@ -127,7 +131,7 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 	var res *Result
 	var runErr error
 	err = w.UpdateParsed(req.Paths.Credentials, creds, func(f *credfile.File) ([]byte, error) {
-		if cached, ok := reuse(f, req, d.Now(), region); ok {
+		if cached, ok := reuse(f, req, d.Now(), src, region); ok {
 			res = cached // another run renewed it while this one waited
 			return nil, errDone
 		}
@@ -164,12 +168,21 @@ var errDone = errors.New("nothing to write")
 
 // reuse returns the session in req.Target while it is valid for longer
 // than req.Margin, unless req.Force.
-func reuse(f *credfile.File, req Request, now time.Time, region string) (*Result, bool) {
+func reuse(f *credfile.File, req Request, now time.Time, src *source, region string) (*Result, bool) {
 	s, ok := validSession(f, req.Target, now, req.Margin)
 	if !ok || req.Force {
 		return nil, false
 	}
-	return &Result{Session: s, Cached: true, Region: region}, true
+	res := &Result{Session: s, Cached: true}
+	res.setRegion(src, f, req.Target, region)
+	return res, true
+}
+
+// setRegion sets the region tools read for target: its own, else region,
+// the one a refresh writes there.
+func (res *Result) setRegion(src *source, f *credfile.File, target, region string) {
+	own, _ := src.targetRegion(f, target)
+	res.Region, res.OwnRegion = cmp.Or(own, region), own != ""
 }
 
 // call asks STS for the session: AssumeRole for a role, else GetSessionToken.
@@ -312,6 +325,50 @@ type source struct {
 	keys   Keys
 	serial string
 	region string
+
+	configPath string
+	config     *credfile.File // read once, when first needed; nil when absent
+	configErr  error
+	configRead bool
+}
+
+// readConfig reads the config file once; a missing one is no error.
+func (s *source) readConfig() (*credfile.File, error) {
+	if !s.configRead {
+		s.configRead = true
+		s.config, s.configErr = credfile.Read(s.configPath)
+		if errors.Is(s.configErr, credfile.ErrNotFound) {
+			s.config, s.configErr = nil, nil
+		}
+	}
+	return s.config, s.configErr
+}
+
+// targetRegion is the region botocore reads for profile target once it is
+// in the credentials file f, before aws-mfa adds one: the target's own
+// there, else [DEFAULT]'s there (which every profile of that file
+// inherits), else that of its profile in the config file (with the
+// config's [DEFAULT]); the credentials file beats the config file. An
+// empty value counts as none. known is false when the config file, needed
+// for the answer, cannot be read.
+func (s *source) targetRegion(f *credfile.File, target string) (region string, known bool) {
+	for _, sec := range []*credfile.Section{f.Section(target), f.Section(credfile.DefaultSection)} {
+		if sec != nil && sec.Has("region") {
+			return sec.Get("region"), true
+		}
+	}
+	cfg, err := s.readConfig()
+	if err != nil {
+		return "", false
+	}
+	if cfg == nil {
+		return "", true
+	}
+	if p := cfg.Profile(target, true); p != nil {
+		region, _ := cfg.Value(p.Name, "region")
+		return region, true
+	}
+	return "", true
 }
 
 func readSource(creds *credfile.File, req Request) (*source, error) {
@@ -326,6 +383,8 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 		keys:   Keys{c.AccessKeyID, c.SecretAccessKey},
 		serial: cmp.Or(req.Serial, serial),
 		region: region,
+
+		configPath: req.Paths.Config,
 	}
 	if req.Keyring != "" {
 		src.keys = Keys{} // read later, and only if STS is called
@@ -336,15 +395,17 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 		return nil, Inputf("[%s] in %s holds session credentials; put the IAM user's long-term keys (AKIA…) there instead", req.Source, path)
 	}
 	if src.serial == "" || src.region == "" {
-		if cfg, err := credfile.Read(req.Paths.Config); err == nil {
+		cfg, err := src.readConfig()
+		if err != nil {
+			return nil, fileError(err, req)
+		}
+		if cfg != nil {
 			if p := cfg.Profile(req.Source, true); p != nil {
 				serial, _ := cfg.Value(p.Name, "mfa_serial")
 				region, _ := cfg.Value(p.Name, "region")
 				src.serial = cmp.Or(src.serial, serial)
 				src.region = cmp.Or(src.region, region)
 			}
-		} else if !errors.Is(err, credfile.ErrNotFound) {
-			return nil, fileError(err, req)
 		}
 	}
 	if src.serial == "" {

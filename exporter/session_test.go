@@ -525,16 +525,16 @@ func TestExplainNetworkErrors(t *testing.T) {
 		err  error
 		want string
 	}{
-		{wrap(&net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}), "cannot connect to STS at http://h/ (connection refused); check your network"},
-		{wrap(timeout), "cannot connect to STS at http://h/ (no answer to connect within the timeout)"},
-		{wrap(&net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "h", IsNotFound: true}}), "cannot connect to STS at http://h/: its host name does not resolve"},
-		{wrap(&net.OpError{Op: "proxyconnect", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}), "cannot connect to the proxy for STS at http://h/ (connection refused); check HTTPS_PROXY"},
-		{wrap(&net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}), "STS at http://h/ closed the connection without a complete answer; check --endpoint-url and any proxy in between, then run again with the next code (this one may have been used)"},
+		{wrap(&net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}), "cannot connect to STS at http://h (connection refused); check your network"},
+		{wrap(timeout), "cannot connect to STS at http://h (no answer to connect within the timeout)"},
+		{wrap(&net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "h", IsNotFound: true}}), "cannot connect to STS at http://h: its host name does not resolve"},
+		{wrap(&net.OpError{Op: "proxyconnect", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}), "cannot connect to the proxy for STS at http://h (connection refused); check HTTPS_PROXY"},
+		{wrap(&net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}), "STS at http://h closed the connection without a complete answer; check --endpoint-url and any proxy in between, then run again with the next code (this one may have been used)"},
 		{wrap(io.EOF), "closed the connection without a complete answer"},
-		{wrap(&net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}), "no complete answer from STS at http://h/ within 15s; check your network, proxy or --endpoint-url, or raise --timeout, then run again with the next code"},
+		{wrap(&net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}), "no complete answer from STS at http://h within 15s; check your network, proxy or --endpoint-url, or raise --timeout, then run again with the next code"},
 		{wrap(context.Canceled), "interrupted"},
-		{wrap(x509.UnknownAuthorityError{}), "the TLS certificate of STS at http://h/ is not trusted (signed by an unknown authority)"},
-		{wrap(tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"}), "STS at http://h/ does not speak TLS"},
+		{wrap(x509.UnknownAuthorityError{}), "the TLS certificate of STS at http://h is not trusted (signed by an unknown authority)"},
+		{wrap(tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"}), "STS at http://h does not speak TLS"},
 	} {
 		got := ExplainError(tc.err, Call{Service: "STS", Operation: "GetSessionToken", Endpoint: "http://u:Pa55@h/", Timeout: 15 * time.Second, Code: true}).Error()
 		if !strings.Contains(got, tc.want) {
