@@ -276,7 +276,8 @@ func TestObtainAllowsForcedOverwriteAndSerialFromConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Region != "ap-southeast-2" || fx.sts.Calls()[0].Region != "ap-southeast-2" {
+	// STS is called in the source's region; [default] keeps its own.
+	if res.Region != "eu-west-1" || !res.OwnRegion || fx.sts.Calls()[0].Region != "ap-southeast-2" {
 		t.Errorf("region %q, signed for %q", res.Region, fx.sts.Calls()[0].Region)
 	}
 }
