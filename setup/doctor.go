@@ -128,6 +128,12 @@ func checkTarget(creds *credfile.File, p config.Pair, c Checkup) []Finding {
 		add(true, name+"["+p.Target+"] has no session yet", "")
 	case creds.HoldsLongTermKeys(p.Target) && !only:
 		add(true, name+"["+p.Target+"] still holds long-term keys also kept in another profile; the first refresh replaces them", "")
+	case creds.HoldsLongTermKeys(p.Target) && p.SourcePair != "":
+		// A chained pair has no source profile, and its base's target is
+		// overwritten too: the keys go to a profile of their own.
+		keep := p
+		keep.Source, keep.SourcePair = p.Target+"-keys", ""
+		add(false, name+"["+p.Target+"] holds long-term keys, which a refresh would replace", setupCommand(keep)+" (copies them to ["+keep.Source+"], which no refresh writes)")
 	case creds.HoldsLongTermKeys(p.Target):
 		add(false, name+"["+p.Target+"] holds long-term keys, which a refresh would replace", setupCommand(p)+" (copies them to ["+p.Source+"] first)")
 	default:

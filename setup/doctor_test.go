@@ -38,6 +38,7 @@ func TestDoctor(t *testing.T) {
 		{name: "long-term target", creds: "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = s\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n[default]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = s\n", problem: "holds long-term keys, which a refresh would replace", fix: "copies them"},
 		{name: "expired", creds: strings.Replace(healthy, "2026-11-27T20:00:00Z", "2026-11-27T13:00:00Z", 1), problem: "session expired", fix: "aws-mfa CODE"},
 		{name: "chained, healthy", creds: healthy, env: map[string]string{"AWS_MFA_SHELL": "zsh"}, config: chained},
+		{name: "chained, long-term target", creds: healthy + "[prod]\naws_access_key_id = AKIAPRODONLY00000001\naws_secret_access_key = p\n", config: chained, problem: "[prod] holds long-term keys, which a refresh would replace", fix: "aws-mfa setup --source prod-keys --target prod (copies them to [prod-keys], which no refresh writes)"},
 		{name: "chained, expired", creds: healthy + "[prod]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\naws_session_token = t\nexpiration = 2026-11-27T13:00:00Z\n", config: chained, problem: "[prod] session expired", fix: "aws-mfa -p prod"},
 		{name: "bad config", creds: healthy, config: "[pair.x]\nsorce = \"a\"\n", problem: "unknown key sorce", fix: "fix the config"},
 		{name: "stale env", creds: healthy, env: map[string]string{"AWS_ACCESS_KEY_ID": "AKIAOLD"}, problem: "shadows the credentials file", fix: `eval "$(aws-mfa env --unset)"`},
