@@ -121,6 +121,9 @@ func newApp(sys System) *cli.App {
 			help = "aws-mfa " + c.Command.Name + " --help"
 		}
 		msg := flagHint(c, err)
+		if strings.Contains(msg, " is an option of ") {
+			return usage("%s", msg) // it says where the option goes; help would not
+		}
 		if strings.HasSuffix(msg, "?") {
 			return usage("%s See %s", msg, help)
 		}

@@ -132,7 +132,7 @@ func TestSubcommandOptionBefore(t *testing.T) {
 			}
 			args := append(append([]string{"aws-mfa", dashed(name)}, sample(f)...), cmd.Name)
 			stdout, stderr, code := run(args[1:]...)
-			if code != 2 || stdout != "" || !strings.Contains(stderr, dashed(name)+" is an option of ") || !strings.Contains(stderr, cmd.Name) {
+			if code != 2 || stdout != "" || !strings.Contains(stderr, dashed(name)+" is an option of ") || !strings.Contains(stderr, cmd.Name) || strings.Contains(stderr, "--help") {
 				t.Errorf("%q: exit %d, %q", args, code, stderr)
 			}
 		}
@@ -161,7 +161,7 @@ func TestSubcommandOptionBeforeNested(t *testing.T) {
 					n++
 					stdout, stderr, code := run(args...)
 					want := dashed(name) + " is an option of " + cmd.Name + " " + sub.Name + "; put it after the command"
-					if code != 2 || stdout != "" || !strings.Contains(stderr, want) || strings.Count(stderr, "\n") != 1 {
+					if code != 2 || stdout != "" || !strings.Contains(stderr, want) || strings.Count(stderr, "\n") != 1 || strings.Contains(stderr, "--help") {
 						t.Errorf("%q: exit %d, %q; want %q", args, code, stderr, want)
 					}
 				}
