@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -63,5 +64,24 @@ func TestErrorWithANewlineInAPath(t *testing.T) {
 	code := Run([]string{"aws-mfa", "123456"}, sys)
 	if code != ExitUsage || out.Len() != 0 || strings.Count(errb.String(), "\n") != 1 || strings.Contains(errb.String(), "\x1b") || !strings.Contains(errb.String(), `a\nb\x1b[31m`) {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
+	}
+}
+
+// TestNoteWithANewlineInAPath: the line a refresh writes naming a new
+// profile's file stays one line too, whatever the path holds.
+func TestNoteWithANewlineInAPath(t *testing.T) {
+	r := newRig(t, aliceProfile)
+	path := filepath.Join(t.TempDir(), "cre\ndentials\x1b[31m")
+	b, err := os.ReadFile(r.creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r.env["AWS_SHARED_CREDENTIALS_FILE"] = path
+	_, stderr, code := r.run("", "--target", "fresh", "314159")
+	if code != 0 || strings.Count(stderr, "\n") != 1 || strings.Contains(stderr, "\x1b") || !strings.Contains(stderr, `cre\ndentials\x1b[31m`) {
+		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }

@@ -53,7 +53,7 @@ func note(sys System, res *exporter.Result, req exporter.Request, refreshCommand
 			fmt.Fprintf(sys.Stderr, "aws-mfa: [%s] is still valid until %s; --force refreshes it now\n", req.Target, until)
 		}
 	case res.Created:
-		fmt.Fprintf(sys.Stderr, "aws-mfa: wrote an MFA session to [%s], a new profile in %s, valid until %s%s%s%s\n", req.Target, req.Paths.Credentials, until, basesText(res), regionText(res, req), didYouMeanProfile(req))
+		fmt.Fprintf(sys.Stderr, "aws-mfa: wrote an MFA session to [%s], a new profile in %s, valid until %s%s%s%s\n", req.Target, oneLine(req.Paths.Credentials), until, basesText(res), regionText(res, req), didYouMeanProfile(req))
 	case res.Written:
 		fmt.Fprintf(sys.Stderr, "aws-mfa: wrote an MFA session to [%s], valid until %s%s%s\n", req.Target, until, basesText(res), regionText(res, req))
 	default:
