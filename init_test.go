@@ -1,6 +1,11 @@
 package main
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -42,5 +47,55 @@ func TestOwnPackagesInitCheaply(t *testing.T) {
 	// schema tables alone allocate 637 KB (0.7 ms) at every start.
 	if total > 640<<10 {
 		t.Errorf("package initialisation allocates %d bytes in all; a dependency grew (see Performance in the README)", total)
+	}
+}
+
+// TestNoRegexpCompiledAtInit finds package variables of aws-mfa's own
+// linked packages whose value compiles a regexp: such a variable is
+// compiled at every start, on the cached env path too, whether or not the
+// command uses it. Use plain code, or compile where the path needs it.
+func TestNoRegexpCompiledAtInit(t *testing.T) {
+	t.Parallel()
+	out, err := exec.Command("go", "list", "-deps", "-f",
+		`{{if .Module}}{{if eq .Module.Path "github.com/aws-mfa/aws-mfa"}}{{.Dir}}{{range .GoFiles}} {{.}}{{end}}{{"\n"}}{{end}}{{end}}`, ".").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	files := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(line)
+		for _, name := range f[1:] {
+			path := filepath.Join(f[0], name)
+			fset := token.NewFileSet()
+			file, err := parser.ParseFile(fset, path, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files++
+			for _, d := range file.Decls {
+				g, ok := d.(*ast.GenDecl)
+				if !ok || g.Tok != token.VAR {
+					continue
+				}
+				ast.Inspect(g, func(n ast.Node) bool {
+					if _, ok := n.(*ast.FuncLit); ok {
+						return false // runs only when called
+					}
+					call, ok := n.(*ast.CallExpr)
+					if !ok {
+						return true
+					}
+					if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+						if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "regexp" {
+							t.Errorf("%s: package variable calls regexp.%s, compiled at every start", fset.Position(call.Pos()), sel.Sel.Name)
+						}
+					}
+					return true
+				})
+			}
+		}
+	}
+	if files == 0 {
+		t.Fatalf("no source files listed:\n%s", out)
 	}
 }

@@ -243,7 +243,7 @@ func Parse(path string, data []byte) (*Config, error) {
 		if errors.As(err, &pe) {
 			// The parser quotes the text it stumbled on; that may be a
 			// secret, so the message keeps only the line and the why.
-			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, pe.Position.Line, quoted.ReplaceAllString(pe.Message, "…"))
+			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, pe.Position.Line, quotedRE().ReplaceAllString(pe.Message, "…"))
 		}
 		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
 	}
@@ -311,7 +311,7 @@ func pairLine(data, name string) int {
 // stricter than a profile name: IAM's name characters, starting with a
 // letter or digit (never "-", which would read as an option).
 func validPairName(name string) error {
-	if len(name) == 0 || len(name) > 64 || !pairNameRE.MatchString(name) {
+	if len(name) == 0 || len(name) > 64 || !pairNameChars(name) {
 		return fmt.Errorf("pair name %q: use 1 to 64 letters, digits and _.@+=,- starting with a letter or digit", printable(name))
 	}
 	return nil
@@ -330,12 +330,24 @@ func printable(s string) string {
 	}, s)
 }
 
-var (
-	quoted = regexp.MustCompile(`"[^"]*"|'[^']{2,}'`)
-	// Lengths are checked apart: counted repetitions like {1,64} compile
-	// to large programs at start-up.
-	pairNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.@+=,-]*$`)
-)
+// pairNameChars reports whether s matches ^[A-Za-z0-9][A-Za-z0-9_.@+=,-]*$:
+// plain code, not a package-level regexp compiled at every start
+// (TestPairNameCharsAgrees checks it against the regexp). The length is
+// checked apart.
+func pairNameChars(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || i > 0 && strings.IndexByte("_.@+=,-", c) >= 0 {
+			continue
+		}
+		return false
+	}
+	return s != ""
+}
+
+// quotedRE finds the quoted text in a TOML parse error. It is compiled
+// only on that error path, not at every start.
+func quotedRE() *regexp.Regexp { return regexp.MustCompile(`"[^"]*"|'[^']{2,}'`) }
 
 func resolve(name string, t pairTOML, d defaultsTOML) Pair {
 	p := Pair{

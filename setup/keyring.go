@@ -261,7 +261,7 @@ func keyringPair(req Request) (old, out []byte, err error) {
 		return old, cur, nil
 	}
 	at := -1
-	for _, m := range pairHeader.FindAllSubmatchIndex(cur, -1) {
+	for _, m := range pairHeaderRE().FindAllSubmatchIndex(cur, -1) {
 		if string(cur[m[2]:m[3]]) == req.Pair {
 			at = m[1]
 		}

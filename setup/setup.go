@@ -266,7 +266,12 @@ func findDevice(ctx context.Context, keys exporter.Keys, d Deps) (string, error)
 	return serials[i], nil
 }
 
-var pairHeader = regexp.MustCompile(`(?m)^\s*\[\s*pair\s*\.\s*"?([^"\]\s]+)"?\s*\]`)
+// pairHeaderRE finds [pair.NAME] headers. Compiled where setup needs
+// it, not in a package variable: that would run at every start, on the
+// cached env path too.
+func pairHeaderRE() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^\s*\[\s*pair\s*\.\s*"?([^"\]\s]+)"?\s*\]`)
+}
 
 // addPair appends a [pair.NAME] table to the config, keeping every byte
 // of what is there; it returns nil when the pair is already there as asked.
@@ -306,7 +311,7 @@ func addPair(req Request) (old, out []byte, err error) {
 }
 
 func pairDefined(data []byte, name string) bool {
-	for _, m := range pairHeader.FindAllSubmatch(data, -1) {
+	for _, m := range pairHeaderRE().FindAllSubmatch(data, -1) {
 		if string(m[1]) == name {
 			return true
 		}
@@ -352,7 +357,9 @@ const maxBackupsPerSecond = 100
 // secretKeys are the keys whose values the dry run never shows.
 var secretKeys = []string{"aws_secret_access_key", "aws_session_token", "aws_security_token"}
 
-var (
+// maskREs are the dry run's masks, compiled when it runs rather than in
+// package variables, which would compile them at every start.
+func maskREs() (keyID, secretAssign, secretLooking *regexp.Regexp) {
 	keyID = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{12,}\b`)
 	// In a comment (or a file that does not parse) a secret key's value
 	// runs to the end of its line, and only there: [ \t], never \s, which
@@ -360,7 +367,8 @@ var (
 	secretAssign = regexp.MustCompile(`(?i)((?:aws_secret_access_key|aws_session_token|aws_security_token)[ \t]*[=:][ \t]*)\S.*`)
 	// What secrets and tokens look like, for comments: a long base64 run.
 	secretLooking = regexp.MustCompile(`[A-Za-z0-9/+=]{20,}`)
-)
+	return keyID, secretAssign, secretLooking
+}
 
 // mask hides secrets and shortens key ids, for the dry run's diff. The
 // parser says which lines hold a secret key's value, continuation lines
@@ -368,6 +376,7 @@ var (
 // value is hidden wherever else it appears; section headers are never
 // touched.
 func mask(b []byte) []byte {
+	keyID, secretAssign, secretLooking := maskREs()
 	lines := strings.SplitAfter(string(b), "\n")
 	header := map[int]bool{}
 	var known []string

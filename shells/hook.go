@@ -36,7 +36,7 @@ func render(file, exe string, vars []string, quote func(string) (string, error))
 		return "", fmt.Errorf("the path %q %w", exe, err)
 	}
 	for _, v := range vars {
-		if !nameRE.MatchString(v) {
+		if !validName(v) {
 			return "", fmt.Errorf("variable name %q %w", v, ErrUnrepresentable)
 		}
 	}

@@ -10,7 +10,6 @@ package shells
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -99,11 +98,23 @@ func HookNames() []string {
 	return names
 }
 
-var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+// validName reports whether s matches [A-Za-z_][A-Za-z0-9_]*: plain code,
+// not a package-level regexp compiled at every start (TestValidNameAgrees
+// checks it against the regexp).
+func validName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '_' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || i > 0 && '0' <= c && c <= '9' {
+			continue
+		}
+		return false
+	}
+	return s != ""
+}
 
 // check rejects names no shell can set and values no environment can hold.
 func check(v Var) error {
-	if !nameRE.MatchString(v.Name) {
+	if !validName(v.Name) {
 		return fmt.Errorf("variable name %q %w: it must match [A-Za-z_][A-Za-z0-9_]*", v.Name, ErrUnrepresentable)
 	}
 	if strings.ContainsRune(v.Value, 0) || !utf8.ValidString(v.Value) {
