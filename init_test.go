@@ -105,7 +105,8 @@ func TestNoRegexpCompiledAtInit(t *testing.T) {
 // TestCachedEnvTouchesOnlyItsFiles traces, with strace, the files a cached
 // `aws-mfa env` opens or stats: past what the runtime, the dynamic loader
 // and the system read, only the config and the credentials file (the
-// source profile has its region, so the AWS config is not needed). Every
+// source and target profiles have their region, so the AWS config is
+// not needed). Every
 // other file is start-up time on every prompt that loads a session
 // (urfave/cli, for one, stats its own binary to fill a field it never
 // shows).
@@ -116,7 +117,7 @@ func TestCachedEnvTouchesOnlyItsFiles(t *testing.T) {
 	dir := t.TempDir()
 	creds := filepath.Join(dir, "credentials")
 	exp := time.Now().Add(6 * time.Hour).UTC().Format(time.RFC3339)
-	os.WriteFile(creds, []byte("[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\nregion = eu-west-1\n\n[default]\naws_access_key_id = ASIAALICESESSION0001\naws_secret_access_key = session/secret\naws_session_token = token\nexpiration = "+exp+"\n"), 0o600)
+	os.WriteFile(creds, []byte("[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\nregion = eu-west-1\n\n[default]\naws_access_key_id = ASIAALICESESSION0001\naws_secret_access_key = session/secret\naws_session_token = token\nregion = eu-west-1\nexpiration = "+exp+"\n"), 0o600)
 	log := filepath.Join(dir, "strace.log")
 	cmd := exec.Command(strace, "-f", "-qq", "-e", "trace=%file", "-o", log, bin, "env", "--shell", "bash")
 	cmd.Env = peerEnv(dir, "AWS_ENDPOINT_URL_STS=http://127.0.0.1:1")
