@@ -1,0 +1,181 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// A README command line is covered when a testscript quotes it verbatim in
+// a "# README: <line>" comment and the next line that is not a comment (or
+// blank) runs something: the commands that follow carry out what the line
+// says, with 314159 for the README's code 123456.
+const readmeMark = "# README: "
+
+// runsAwsMFA finds aws-mfa used as a command in a line or code span: at the
+// start, after a shell's "$(", "(", "| ", a quote, a backtick or a
+// directory, and followed by an argument, a closing bracket or the end.
+// "[aws-mfa]", "aws-mfa/config.toml", "aws-mfa-SOURCE", a quoted profile
+// name, prose ("run aws-mfa with a code") and the "aws-mfa: " prefix of
+// messages are names, not commands. The build line's
+// "$(go env GOPATH)/bin/aws-mfa" --help is not matched either (quoted path).
+var runsAwsMFA = regexp.MustCompile("(?:^|[(\"'`/]|\\|\\s*)aws-mfa(?:$|[ )])")
+
+// placeholder marks a synopsis rather than a line to type: an ellipsis, an
+// optional part in brackets, or a word in capitals standing for a value
+// (CODE, SHELL, NAME; "$SECRET" is a variable, not a placeholder).
+var placeholder = regexp.MustCompile(`…|\[[-A-Za-z]|(?:^|[\s\[=])[A-Z]{2,}(?:$|[\s\]…])`)
+
+// trailingComment is a "  # what it does" remark after a command in a code
+// block.
+var trailingComment = regexp.MustCompile(`\s{2,}#.*$`)
+
+// span is an inline code span: `x`, or “x” when x holds a backtick.
+var span = regexp.MustCompile("``\\s?(.+?)\\s?``|`([^`]+)`")
+
+// readmeCommands returns every command line README.md shows that runs
+// aws-mfa, as it is to be quoted, and the synopsis lines it exempts.
+func readmeCommands(readme string) (cmds, synopses []string) {
+	add := func(line string) {
+		line = strings.Join(strings.Fields(line), " ")
+		if !runsAwsMFA.MatchString(line) || line == "aws-mfa" || strings.HasPrefix(line, "aws-mfa: ") {
+			// bare "aws-mfa" names the program in prose; "aws-mfa: " is
+			// the prefix of its messages.
+			return
+		}
+		if placeholder.MatchString(line) {
+			synopses = append(synopses, line)
+			return
+		}
+		cmds = append(cmds, line)
+	}
+	var prose []string
+	flush := func() {
+		text := strings.Join(prose, " ")
+		prose = prose[:0]
+		for _, m := range span.FindAllStringSubmatch(text, -1) {
+			s := m[1] + m[2]
+			add(strings.ReplaceAll(s, `\|`, "|")) // a table cell escapes |
+		}
+	}
+	inBlock, lang, session := false, "", false
+	lines := strings.Split(readme, "\n")
+	for i, line := range lines {
+		trimmed := strings.TrimSpace(line)
+		if strings.HasPrefix(trimmed, "```") {
+			flush()
+			inBlock = !inBlock
+			lang = strings.TrimPrefix(trimmed, "```")
+			// A block that shows a session ("$ aws-mfa status" and its
+			// output) holds commands only on its "$ " lines.
+			session = false
+			for _, l := range lines[i+1:] {
+				l = strings.TrimSpace(l)
+				if strings.HasPrefix(l, "```") {
+					break
+				}
+				session = session || strings.HasPrefix(l, "$ ")
+			}
+			continue
+		}
+		if !inBlock {
+			if trimmed == "" || strings.HasPrefix(trimmed, "|") {
+				flush() // a paragraph or table row ends; spans do not cross
+			}
+			prose = append(prose, line)
+			if strings.HasPrefix(trimmed, "|") {
+				flush()
+			}
+			continue
+		}
+		cmd, prompt := strings.CutPrefix(trimmed, "$ ")
+		switch {
+		case strings.HasPrefix(cmd, "credential_process"):
+			add(cmd) // the AWS CLI runs it, in any block
+		case session && !prompt, lang != "" && lang != "sh", strings.HasPrefix(cmd, "#"):
+			// output, a file's content, a comment
+		default:
+			// "  # remark" or a synopsis's description column
+			cmd, _, _ = strings.Cut(trailingComment.ReplaceAllString(cmd, ""), "  ")
+			add(cmd)
+		}
+	}
+	flush()
+	return cmds, synopses
+}
+
+// scriptCoverage maps each "# README: " line of the scripts to whether a
+// command follows it.
+func scriptCoverage(t *testing.T) map[string]bool {
+	files, err := filepath.Glob("testdata/script/*.txtar")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no scripts in testdata/script: %v", err)
+	}
+	covered := map[string]bool{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		script, _, _ := strings.Cut(string(b), "\n-- ") // the script, not its files
+		lines := strings.Split(script, "\n")
+		for i, l := range lines {
+			quoted, ok := strings.CutPrefix(strings.TrimSpace(l), readmeMark)
+			if !ok {
+				continue
+			}
+			quoted = strings.Join(strings.Fields(quoted), " ")
+			runs := false
+			for _, next := range lines[i+1:] {
+				next = strings.TrimSpace(next)
+				if next == "" || strings.HasPrefix(next, "#") {
+					if strings.HasPrefix(next, readmeMark) {
+						continue // several quoted lines run by the same commands
+					}
+					if next == "" {
+						break
+					}
+					continue
+				}
+				runs = true
+				break
+			}
+			covered[quoted] = covered[quoted] || runs
+		}
+	}
+	return covered
+}
+
+// TestReadmeCommandsAreRun: every command line the README shows is run by a
+// script (issue 11).
+func TestReadmeCommandsAreRun(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmds, synopses := readmeCommands(string(b))
+	if len(cmds) < 20 {
+		t.Fatalf("found only %d README command lines; the extraction is broken", len(cmds))
+	}
+	for _, s := range synopses {
+		t.Logf("synopsis, exempt: %s", s)
+	}
+	covered := scriptCoverage(t)
+	var missing []string
+	seen := map[string]bool{}
+	for _, c := range cmds {
+		if seen[c] {
+			continue
+		}
+		seen[c] = true
+		if !covered[c] {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("%d of %d README command lines are run by no test; quote each in testdata/script as %q followed by the commands that run it:\n\t%s",
+			len(missing), len(seen), readmeMark+"<line>", strings.Join(missing, "\n\t"))
+	}
+}
