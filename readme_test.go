@@ -119,33 +119,36 @@ func scriptCoverage(t *testing.T) map[string]bool {
 		if err != nil {
 			t.Fatal(err)
 		}
-		script, _, _ := strings.Cut(string(b), "\n-- ") // the script, not its files
-		lines := strings.Split(script, "\n")
-		for i, l := range lines {
-			quoted, ok := strings.CutPrefix(strings.TrimSpace(l), readmeMark)
-			if !ok {
-				continue
+		quotedRuns(string(b), covered)
+	}
+	return covered
+}
+
+// quotedRuns records in covered each line a script quotes after "# README: "
+// and whether a command follows it: the next line that is neither a comment
+// nor another quoted line, before a blank line.
+func quotedRuns(txtar string, covered map[string]bool) {
+	script, _, _ := strings.Cut(txtar, "\n-- ") // the script, not its files
+	lines := strings.Split(script, "\n")
+	for i, l := range lines {
+		quoted, ok := strings.CutPrefix(strings.TrimSpace(l), readmeMark)
+		if !ok {
+			continue
+		}
+		quoted = strings.Join(strings.Fields(quoted), " ")
+		runs := false
+		for _, next := range lines[i+1:] {
+			next = strings.TrimSpace(next)
+			if next == "" {
+				break
 			}
-			quoted = strings.Join(strings.Fields(quoted), " ")
-			runs := false
-			for _, next := range lines[i+1:] {
-				next = strings.TrimSpace(next)
-				if next == "" || strings.HasPrefix(next, "#") {
-					if strings.HasPrefix(next, readmeMark) {
-						continue // several quoted lines run by the same commands
-					}
-					if next == "" {
-						break
-					}
-					continue
-				}
+			if !strings.HasPrefix(next, "#") {
 				runs = true
 				break
 			}
-			covered[quoted] = covered[quoted] || runs
 		}
+		covered[quoted] = covered[quoted] || runs
 	}
-	return covered
 }
 
 // TestReadmeCommandsAreRun: every command line the README shows is run by a
@@ -177,5 +180,48 @@ func TestReadmeCommandsAreRun(t *testing.T) {
 	if len(missing) > 0 {
 		t.Errorf("%d of %d README command lines are run by no test; quote each in testdata/script as %q followed by the commands that run it:\n\t%s",
 			len(missing), len(seen), readmeMark+"<line>", strings.Join(missing, "\n\t"))
+	}
+}
+
+// TestReadmeCommandExtraction: what counts as a README command line, what
+// is a synopsis, and what is only a name.
+func TestReadmeCommandExtraction(t *testing.T) {
+	const md = "# t\n\n" +
+		"```sh\naws-mfa setup -t 123456   # first\n# a comment\n```\n\n" +
+		"```\naws-mfa doctor                        check files\naws-mfa [options] [CODE]  refresh\n```\n\n" +
+		"```\n$ aws-mfa status\nPAIR  SOURCE → TARGET\ndefault  aws-mfa → default  valid\n```\n\n" +
+		"```ini\n[aws-mfa]\n# aws-mfa replaces them\ncredential_process = /usr/local/bin/aws-mfa env --format json -p prod\n```\n\n" +
+		"```toml\nsource = \"aws-mfa\"\n```\n\n" +
+		"Run `aws-mfa 123456` with the code; `[aws-mfa]`, `aws-mfa/config.toml`,\n" +
+		"`aws-mfa-SOURCE`, `aws-mfa: ` and `aws-mfa` are names, as is\n" +
+		"`no session in [x]; run aws-mfa with a code`. A span may wrap: `aws-mfa\n314 159`.\n\n" +
+		"| fish | `aws-mfa env \\| source` |\n| tcsh | ``eval \"`aws-mfa env`\"`` |\n" +
+		"| x | `oathtool -b \"$SECRET\" | aws-mfa` and `aws-mfa hook SHELL`, `aws-mfa exec -p prod -- …` |\n"
+	cmds, synopses := readmeCommands(md)
+	wantCmds := []string{
+		"aws-mfa setup -t 123456",
+		"aws-mfa doctor",
+		"aws-mfa status",
+		"credential_process = /usr/local/bin/aws-mfa env --format json -p prod",
+		"aws-mfa 123456",
+		"aws-mfa 314 159",
+		"aws-mfa env | source",
+		"eval \"`aws-mfa env`\"",
+		"oathtool -b \"$SECRET\" | aws-mfa",
+	}
+	wantSynopses := []string{"aws-mfa [options] [CODE]", "aws-mfa hook SHELL", "aws-mfa exec -p prod -- …"}
+	if strings.Join(cmds, "\n") != strings.Join(wantCmds, "\n") {
+		t.Errorf("commands:\n\t%s\nwant:\n\t%s", strings.Join(cmds, "\n\t"), strings.Join(wantCmds, "\n\t"))
+	}
+	if strings.Join(synopses, "\n") != strings.Join(wantSynopses, "\n") {
+		t.Errorf("synopses:\n\t%s\nwant:\n\t%s", strings.Join(synopses, "\n\t"), strings.Join(wantSynopses, "\n\t"))
+	}
+
+	covered := map[string]bool{}
+	quotedRuns("# README: a\n# README: b\n# why\nexec x\n# README: c\n\n# README: d\n-- f --\n# README: e\nexec y\n", covered)
+	for line, want := range map[string]bool{"a": true, "b": true, "c": false, "d": false, "e": false} {
+		if covered[line] != want {
+			t.Errorf("%q covered = %v, want %v", line, covered[line], want)
+		}
 	}
 }
