@@ -23,7 +23,15 @@ func parentProcess() string {
 	if err != nil {
 		return ""
 	}
-	return strings.TrimSpace(string(b))
+	return commName(string(b))
+}
+
+// commName is the program's name in a /proc comm line. A process may set
+// its own name with its arguments in it (xonsh, through setproctitle,
+// shows "xonsh -l /tmp/x"), so only the first word names the program.
+func commName(comm string) string {
+	name, _, _ := strings.Cut(strings.TrimSpace(comm), " ")
+	return name
 }
 
 // openTTY opens the controlling terminal.
