@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"fmt"
@@ -28,7 +28,7 @@ func toolBinary(t testing.TB) string {
 			return
 		}
 		builtBin = filepath.Join(dir, "aws-mfa")
-		if out, err := exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput(); err != nil {
+		if out, err := exec.Command("go", "build", "-o", builtBin, moduleRoot).CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("%v\n%s", err, out)
 		}
 	})

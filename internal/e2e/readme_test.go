@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"os"
@@ -109,7 +109,7 @@ func readmeCommands(readme string) (cmds, synopses []string) {
 // scriptCoverage maps each "# README: " line of the scripts to whether a
 // command follows it.
 func scriptCoverage(t *testing.T) map[string]bool {
-	files, err := filepath.Glob("testdata/script/*.txtar")
+	files, err := filepath.Glob(filepath.Join(moduleRoot, "testdata", "script", "*.txtar"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no scripts in testdata/script: %v", err)
 	}
@@ -154,7 +154,7 @@ func quotedRuns(txtar string, covered map[string]bool) {
 // TestReadmeCommandsAreRun: every command line the README shows is run by a
 // script (issue 11).
 func TestReadmeCommandsAreRun(t *testing.T) {
-	b, err := os.ReadFile("README.md")
+	b, err := os.ReadFile(filepath.Join(moduleRoot, "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}

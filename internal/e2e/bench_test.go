@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"encoding/json"
@@ -71,9 +71,9 @@ func BenchmarkStartup(b *testing.B) {
 	os.WriteFile(filepath.Join(empty, "go.mod"), []byte("module empty\n\ngo 1.22\n"), 0o644)
 	os.WriteFile(filepath.Join(empty, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644)
 	emptyBin := build(b, empty, "empty")
-	tool := build(b, ".", "aws-mfa")
+	tool := build(b, moduleRoot, "aws-mfa")
 	emptyPlain := buildAs(b, empty, ".", "empty", false, nil)
-	toolPlain := buildAs(b, ".", ".", "aws-mfa", false, nil)
+	toolPlain := buildAs(b, moduleRoot, ".", "aws-mfa", false, nil)
 	linked := linkedOnly(b, true)
 	linkedPlain := linkedOnly(b, false)
 

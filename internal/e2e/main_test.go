@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"errors"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -45,7 +46,7 @@ type emuKey struct{}
 func TestScript(t *testing.T) {
 	t.Parallel()
 	testscript.Run(t, testscript.Params{
-		Dir:           "testdata/script",
+		Dir:           filepath.Join(moduleRoot, "testdata", "script"),
 		UpdateScripts: *updateScripts,
 		Setup: func(env *testscript.Env) error {
 			emu := stsemu.Start(alice)

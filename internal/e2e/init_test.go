@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"go/ast"
@@ -59,7 +59,7 @@ func TestOwnPackagesInitCheaply(t *testing.T) {
 func TestNoRegexpCompiledAtInit(t *testing.T) {
 	t.Parallel()
 	out, err := exec.Command("go", "list", "-deps", "-f",
-		`{{if .Module}}{{if eq .Module.Path "github.com/aws-mfa/aws-mfa"}}{{.Dir}}{{range .GoFiles}} {{.}}{{end}}{{"\n"}}{{end}}{{end}}`, ".").Output()
+		`{{if .Module}}{{if eq .Module.Path "github.com/aws-mfa/aws-mfa"}}{{.Dir}}{{range .GoFiles}} {{.}}{{end}}{{"\n"}}{{end}}{{end}}`, moduleRoot).Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}

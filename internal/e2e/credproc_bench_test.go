@@ -1,6 +1,6 @@
 //go:build unix
 
-package main
+package e2e
 
 import (
 	"os"
@@ -19,7 +19,7 @@ func BenchmarkCredentialProcess(b *testing.B) {
 	os.WriteFile(filepath.Join(empty, "go.mod"), []byte("module empty\n\ngo 1.22\n"), 0o644)
 	os.WriteFile(filepath.Join(empty, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644)
 	emptyBin := build(b, empty, "empty")
-	tool := build(b, ".", "aws-mfa")
+	tool := build(b, moduleRoot, "aws-mfa")
 
 	home := b.TempDir()
 	os.MkdirAll(filepath.Join(home, ".aws"), 0o700)
