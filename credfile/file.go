@@ -303,7 +303,7 @@ func (w Writer) lock(real string) (func(), error) {
 	if statErr == nil && !st.Mode().IsRegular() {
 		// A link planted there would make aws-mfa, perhaps run as root,
 		// create or open a file wherever it points.
-		return nil, fmt.Errorf("refusing to lock through %s: it is a %s, not a regular file; remove it and retry", name, fileKind(st.Mode()))
+		return nil, fmt.Errorf("refusing to lock through %s: it is a %s, not a regular file; remove it and retry", name, readfile.Kind(st.Mode()))
 	}
 	// lockOpenFlags never follow a link and never block on a FIFO, should
 	// one replace the file between the check above and the open.
@@ -325,23 +325,6 @@ func (w Writer) lock(real string) (func(), error) {
 		}
 	}
 	return func() { _ = l.Unlock() }, nil
-}
-
-// fileKind names the type of a file that is not a regular one.
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeSymlink != 0:
-		return "symbolic link"
-	case m.IsDir():
-		return "directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "named pipe"
-	case m&fs.ModeSocket != 0:
-		return "socket"
-	case m&fs.ModeDevice != 0:
-		return "device"
-	}
-	return "special file"
 }
 
 // mkdirAll creates dir and its missing parents, private, each owned like

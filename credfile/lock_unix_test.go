@@ -36,7 +36,7 @@ func TestLockIsNeverFollowed(t *testing.T) {
 			must(t, os.Symlink(elsewhere, lock))
 		}, "symbolic link"},
 		{"directory", func(t *testing.T, lock, _ string) { must(t, os.Mkdir(lock, 0o700)) }, "directory"},
-		{"fifo", func(t *testing.T, lock, _ string) { must(t, syscall.Mkfifo(lock, 0o600)) }, "named pipe"},
+		{"fifo", func(t *testing.T, lock, _ string) { must(t, syscall.Mkfifo(lock, 0o600)) }, "FIFO"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			root := t.TempDir()

@@ -34,7 +34,7 @@ func Read(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: %w (%s)", path, ErrNotRegular, kind(st.Mode()))
+		return nil, fmt.Errorf("%s: %w (a %s)", path, ErrNotRegular, Kind(st.Mode()))
 	}
 	if st.Size() > limit {
 		return nil, fmt.Errorf("%s: %w (over %s)", path, ErrTooLarge, size(limit))
@@ -62,18 +62,22 @@ func Read(path string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-func kind(m fs.FileMode) string {
+// Kind names the type of a file that is not a regular one ("directory",
+// "FIFO", "symbolic link"), for messages that say why it is refused.
+func Kind(m fs.FileMode) string {
 	switch {
+	case m&fs.ModeSymlink != 0:
+		return "symbolic link"
 	case m.IsDir():
-		return "a directory"
+		return "directory"
 	case m&fs.ModeNamedPipe != 0:
-		return "a FIFO"
+		return "FIFO"
 	case m&fs.ModeSocket != 0:
-		return "a socket"
+		return "socket"
 	case m&fs.ModeDevice != 0:
-		return "a device"
+		return "device"
 	}
-	return "not a plain file"
+	return "special file"
 }
 
 func size(n int64) string {
