@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
+
+	"github.com/aws-mfa/aws-mfa/internal/testproc"
 )
 
 // TestUnreadableConfigExitsOne: a config the file system will not let us
@@ -46,33 +46,7 @@ func TestUnreadableConfigExitsOne(t *testing.T) {
 	if err := os.WriteFile(locked, []byte("[defaults]\n"), 0); err != nil {
 		t.Fatal(err)
 	}
-	self, err := os.ReadFile(os.Args[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "helper.test")
-	if err := os.WriteFile(bin, self, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "-test.run=^TestUnreadableConfigExitsOne$")
-	cmd.Env = append(os.Environ(), "APP_LOCKED_CONFIG="+locked, "APP_HOME="+home)
-	if os.Geteuid() == 0 {
-		top := filepath.Dir(filepath.Dir(dir))
-		for d := top; d != "/"; d = filepath.Dir(d) {
-			if st, err := os.Stat(d); err != nil || st.Mode().Perm()&0o001 == 0 {
-				t.Skipf("%s is closed to other users; set TMPDIR to an open directory", d)
-			}
-		}
-		for d := dir; d != top; d = filepath.Dir(d) {
-			st, _ := os.Stat(d)
-			os.Chmod(d, st.Mode().Perm()|0o005)
-		}
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-	}
-	out, err := cmd.CombinedOutput()
-	if err != nil && len(out) == 0 {
-		t.Skipf("cannot run the helper as an unprivileged user: %v", err)
-	}
+	out := testproc.RunAsNobody(t, dir, "TestUnreadableConfigExitsOne", "APP_LOCKED_CONFIG="+locked, "APP_HOME="+home)
 	for _, args := range commands {
 		want := fmt.Sprintf("RC 1 %q aws-mfa: cannot read the config file %s: permission denied; make it readable by this user\n", args, locked)
 		if !strings.Contains(string(out), want) {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"github.com/aws-mfa/aws-mfa/internal/testproc"
 )
 
 func TestExampleDecodesCompletely(t *testing.T) {
@@ -256,33 +256,7 @@ func TestUnreadableIsAFileSystemFailure(t *testing.T) {
 	if err := os.WriteFile(locked, []byte("[defaults]\n"), 0); err != nil {
 		t.Fatal(err)
 	}
-	self, err := os.ReadFile(os.Args[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "helper.test")
-	if err := os.WriteFile(bin, self, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "-test.run=^TestUnreadableIsAFileSystemFailure$")
-	cmd.Env = append(os.Environ(), "CONFIG_LOCKED_PATH="+locked)
-	if os.Geteuid() == 0 {
-		top := filepath.Dir(filepath.Dir(dir))
-		for d := top; d != "/"; d = filepath.Dir(d) {
-			if st, err := os.Stat(d); err != nil || st.Mode().Perm()&0o001 == 0 {
-				t.Skipf("%s is closed to other users; set TMPDIR to an open directory", d)
-			}
-		}
-		for d := dir; d != top; d = filepath.Dir(d) {
-			st, _ := os.Stat(d)
-			os.Chmod(d, st.Mode().Perm()|0o005)
-		}
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-	}
-	out, err := cmd.CombinedOutput()
-	if err != nil && len(out) == 0 {
-		t.Skipf("cannot run the helper as an unprivileged user: %v", err)
-	}
+	out := testproc.RunAsNobody(t, dir, "TestUnreadableIsAFileSystemFailure", "CONFIG_LOCKED_PATH="+locked)
 	want := "ERR: invalid=false missing=false permission=true cannot read the config file " + locked + ": permission denied; make it readable by this user"
 	if !strings.Contains(string(out), want) {
 		t.Fatalf("helper said:\n%s\nwant %q", out, want)

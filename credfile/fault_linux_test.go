@@ -2,11 +2,12 @@ package credfile
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/aws-mfa/aws-mfa/internal/testproc"
 )
 
 // TestFullDisk writes to a credentials file on a tmpfs too small for the
@@ -47,35 +48,7 @@ func TestReadOnlyDirectory(t *testing.T) {
 	write(t, path, sample, 0o644)
 	os.Chmod(ro, 0o555)
 	// A copy of this test binary that the unprivileged user can run.
-	self, err := os.ReadFile(os.Args[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "helper.test")
-	if err := os.WriteFile(bin, self, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "-test.run=^TestReadOnlyDirectory$")
-	cmd.Env = append(os.Environ(), "CREDFILE_RO_PATH="+path)
-	if os.Geteuid() == 0 {
-		// The test's own directories are opened to the unprivileged user;
-		// anything above them must be open already, or the test skips.
-		top := filepath.Dir(filepath.Dir(dir)) // the temp root, e.g. /tmp
-		for d := top; d != "/"; d = filepath.Dir(d) {
-			if st, err := os.Stat(d); err != nil || st.Mode().Perm()&0o001 == 0 {
-				t.Skipf("%s is closed to other users; set TMPDIR to an open directory", d)
-			}
-		}
-		for d := dir; d != top; d = filepath.Dir(d) {
-			st, _ := os.Stat(d)
-			os.Chmod(d, st.Mode().Perm()|0o005)
-		}
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-	}
-	out, err := cmd.CombinedOutput()
-	if err != nil && len(out) == 0 {
-		t.Skipf("cannot run the helper as an unprivileged user: %v", err)
-	}
+	out := testproc.RunAsNobody(t, dir, "TestReadOnlyDirectory", "CREDFILE_RO_PATH="+path)
 	if !strings.Contains(string(out), "ERR: cannot lock "+path+".lock (open "+path+".lock: permission denied); aws-mfa needs write access to "+ro) {
 		t.Fatalf("helper said:\n%s", out)
 	}
