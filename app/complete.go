@@ -194,6 +194,9 @@ func envInCommand(sys System) *cli.Command {
 			if s.cmd == nil || s.cmd.Name != "env" {
 				return usage("__env needs an env command line")
 			}
+			if opt := otherOutput(words[s.cmdIndex+1:], args[0]); opt != "" {
+				return usage("env %s prints no code for this shell, so the hook cannot apply it; run the aws-mfa binary itself, not the hook's function (in bash, zsh or fish: command aws-mfa env %s …)", opt, opt)
+			}
 			argv := append([]string{"aws-mfa"}, words[:s.cmdIndex+1]...)
 			argv = append(append(argv, "--shell", args[0]), words[s.cmdIndex+1:]...)
 			return codeOnlyApp(sys).Run(argv)
@@ -201,13 +204,45 @@ func envInCommand(sys System) *cli.Command {
 	}
 }
 
+// otherOutput names the option among env's words that makes env print
+// something other than code for dialect (--format json, --shell fish
+// under bash's wrapper), or "". A wrapper evaluates what env prints and
+// cannot hand it on instead (it is captured), so such a line is refused:
+// evaluated, JSON or another shell's code fails noisily, with the secrets
+// in the shell's error messages, and a redirect to a file gets nothing.
+func otherOutput(words []string, dialect string) string {
+	for i := 0; i < len(words); i++ {
+		if !strings.HasPrefix(words[i], "-") {
+			continue
+		}
+		name, value, given := strings.Cut(strings.TrimLeft(words[i], "-"), "=")
+		if name != "format" && name != "shell" {
+			continue
+		}
+		if !given {
+			if i+1 == len(words) {
+				return "" // env itself reports the missing value
+			}
+			i++
+			value = words[i]
+		}
+		if name == "format" && value != "shell" || name == "shell" && shells.Normalize(value) != shells.Normalize(dialect) {
+			return "--" + name + " " + value
+		}
+	}
+	return ""
+}
+
 // reexportCommand is `aws-mfa __reexport DIALECT TARGET WORD…`: after a
 // refresh (the command line WORD…, for its --config), the code that
 // re-applies the session cached in profile TARGET, the AWS_MFA_TARGET a
 // wrapper's shell holds. TARGET is a profile, not a pair: the pair
 // chosen is the one whose target it is (a pair's name may be another
-// pair's target), else the default pair aimed at TARGET. Never a code,
-// never STS: a session no longer valid there applies nothing.
+// pair's target), else the default pair aimed at TARGET. Never a code:
+// a session no longer valid there applies nothing, except that a chained
+// pair's session is renewed from its base's valid session, as env
+// --cached does (AssumeRole, no code). A write = false pair's session is
+// never in the file, so there is nothing to re-apply: silence.
 func reexportCommand(sys System) *cli.Command {
 	return &cli.Command{
 		Name:            "__reexport",
@@ -230,6 +265,9 @@ func reexportCommand(sys System) *cli.Command {
 			if cfg, err := config.Load(loc); err == nil {
 				for _, p := range cfg.Pairs {
 					if p.Target == target {
+						if !p.Write {
+							return nil
+						}
 						pair = p.Name
 						break
 					}
@@ -314,7 +352,11 @@ func pairCandidates(loc config.Location) []candidate {
 	}
 	out := make([]candidate, 0, len(cfg.Pairs))
 	for _, p := range cfg.Pairs {
-		out = append(out, candidate{p.Name, "[" + p.Source + "] → [" + p.Target + "]"})
+		from := "[" + p.Source + "]"
+		if p.SourcePair != "" {
+			from = "pair " + p.SourcePair
+		}
+		out = append(out, candidate{p.Name, from + " → [" + p.Target + "]"})
 	}
 	return out
 }

@@ -27,7 +27,7 @@ func envCommand(sys System) *cli.Command {
 			&cli.StringFlag{Name: "format", Value: "shell", Usage: "shell, json (credential_process) or dotenv"}, // envFormats
 			&cli.BoolFlag{Name: "no-write", Usage: "do not write the session to the target profile"},
 			&cli.BoolFlag{Name: "unset", Usage: "print code that removes every variable env sets"},
-			&cli.BoolFlag{Name: "cached", Usage: "use only a session still valid in the target; never ask for a code"},
+			&cli.BoolFlag{Name: "cached", Usage: "use only a session still valid in the target (a chained pair renews from its valid base); never ask for a code"},
 		),
 		Action: func(c *cli.Context) error {
 			return EnvCommand(c.Context, sys, EnvInput{

@@ -115,6 +115,10 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 		return res, nil
 	}
 	if req.Cached && req.Base == nil {
+		if req.NoWrite {
+			// Such a session never reaches the file: a refresh cannot help.
+			return nil, Inputf("no session valid for more than %s in [%s], and this pair does not write one there (write = false or --no-write); get a session with aws-mfa env and a code", req.Margin, req.Target)
+		}
 		return nil, Inputf("no session valid for more than %s in [%s]; run aws-mfa with a code", req.Margin, req.Target)
 	}
 	if err := checkShadowed(creds, links, req); err != nil {

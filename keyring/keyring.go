@@ -147,7 +147,7 @@ func (s *Store) Get(ctx context.Context, item string) (Keys, error) {
 		return k, err
 	}
 	if json.Unmarshal([]byte(v), &k) != nil || k.AccessKeyID == "" || k.SecretAccessKey == "" {
-		return Keys{}, fmt.Errorf("%s does not hold aws-mfa's keys (JSON with aws_access_key_id and aws_secret_access_key); store them with aws-mfa setup --keyring", s.Where(item))
+		return Keys{}, fmt.Errorf("%s does not hold aws-mfa's keys (JSON with aws_access_key_id and aws_secret_access_key); something else wrote it: name another item in the pair's keyring key, or remove this one with the backend's own tool, then run aws-mfa setup --keyring", s.Where(item))
 	}
 	return k, nil
 }
