@@ -126,22 +126,32 @@ func TestScript(t *testing.T) {
 			// code) with sh, in order; each must succeed.
 			"doctor-fixes": func(ts *testscript.TestScript, neg bool, args []string) {
 				ran := 0
+				run := func(fix string) {
+					ts.Logf("fix: %s", fix)
+					if err := ts.Exec("sh", "-c", fix); err != nil {
+						ts.Fatalf("doctor's fix %q failed: %v\n%s", fix, err, ts.ReadFile("stderr"))
+					}
+					ran++
+				}
 				for _, line := range strings.Split(ts.ReadFile("stdout"), "\n") {
 					fix, ok := strings.CutPrefix(strings.TrimSpace(line), "→ ")
 					if !ok {
 						continue
+					}
+					// "aws configure --profile P (…), then aws-mfa setup …": the
+					// AWS CLI asks for the IAM user's keys, typed here on its
+					// stdin (region and output left as they are).
+					if i := strings.Index(fix, "aws configure --profile "); i >= 0 {
+						profile := strings.Fields(fix[i+len("aws configure --profile "):])[0]
+						run(fmt.Sprintf("printf '%%s\\n%%s\\n\\n\\n' %s %s | aws configure --profile %s", alice.AccessKeyID, alice.SecretAccessKey, profile))
+						_, fix, _ = strings.Cut(fix[i:], ", then ")
 					}
 					fix, _, _ = strings.Cut(fix, " (") // an explanation after the command
 					if !strings.HasPrefix(fix, "aws-mfa ") && !strings.HasPrefix(fix, "chmod ") && !strings.HasPrefix(fix, "eval ") {
 						ts.Logf("not a command: %s", fix)
 						continue
 					}
-					fix = strings.ReplaceAll(fix, "CODE", alice.Code)
-					ts.Logf("fix: %s", fix)
-					if err := ts.Exec("sh", "-c", fix); err != nil {
-						ts.Fatalf("doctor's fix %q failed: %v\n%s", fix, err, ts.ReadFile("stderr"))
-					}
-					ran++
+					run(strings.ReplaceAll(fix, "CODE", alice.Code))
 				}
 				if want, _ := strconv.Atoi(args[0]); ran != want {
 					ts.Fatalf("ran %d fixes, want %d", ran, want)
