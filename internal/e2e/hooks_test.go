@@ -91,6 +91,36 @@ func (ts *tmuxShell) result(command, name string) string {
 	return ""
 }
 
+// interactiveHooked starts an interactive bash, zsh or fish in tmux with
+// the hook loaded from its rc file, a plain prompt and completion set up;
+// bashRC is added to bash's rc file.
+func interactiveHooked(t *testing.T, name, dir string, env []string, bashRC string) *tmuxShell {
+	t.Helper()
+	var argv []string
+	switch name {
+	case "bash":
+		os.WriteFile(filepath.Join(dir, "rc"), []byte("eval \"$(aws-mfa hook bash)\"\nPS1='$ '\n"+bashRC), 0o600)
+		argv = []string{"bash", "--noprofile", "--rcfile", filepath.Join(dir, "rc"), "-i"}
+	case "zsh":
+		os.WriteFile(filepath.Join(dir, ".zshrc"), []byte("autoload -U compinit; compinit -u\neval \"$(aws-mfa hook zsh)\"\nPROMPT='%% '\n"), 0o600)
+		env = append(env, "ZDOTDIR="+dir)
+		argv = []string{"zsh", "-i"}
+	case "fish":
+		argv = []string{"fish", "--no-config", "-i", "-C", "aws-mfa hook fish | source; function fish_prompt; echo '> '; end"}
+	default:
+		t.Fatalf("no interactive set-up for %s", name)
+	}
+	return startTmux(t, dir, env, argv...)
+}
+
+// keys sends keys, as tmux names them, to the shell.
+func (ts *tmuxShell) keys(k ...string) {
+	ts.t.Helper()
+	if out, err := exec.Command("tmux", append([]string{"-L", ts.socket, "send-keys"}, k...)...).CombinedOutput(); err != nil {
+		ts.t.Fatalf("send-keys: %v %s", err, out)
+	}
+}
+
 // waitScreen waits until the screen shows want n times.
 func (ts *tmuxShell) waitScreen(want string, n int) {
 	ts.t.Helper()
@@ -670,25 +700,8 @@ func TestCompletionInteractive(t *testing.T) {
 			os.WriteFile(cfg, []byte("[pair.work]\nsource = \"aws-mfa\"\ntarget = \"work\"\n"), 0o600)
 			env := []string{"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin", "AWS_MFA_CONFIG=" + cfg,
 				"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"), "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
-			var argv []string
-			switch name {
-			case "bash":
-				os.WriteFile(filepath.Join(dir, "rc"), []byte("eval \"$(aws-mfa hook bash)\"\nPS1='$ '\nbind 'set show-all-if-ambiguous on'\n"), 0o600)
-				argv = []string{"bash", "--noprofile", "--rcfile", filepath.Join(dir, "rc"), "-i"}
-			case "zsh":
-				os.WriteFile(filepath.Join(dir, ".zshrc"), []byte("autoload -U compinit; compinit -u\neval \"$(aws-mfa hook zsh)\"\nPROMPT='%% '\n"), 0o600)
-				env = append(env, "ZDOTDIR="+dir)
-				argv = []string{"zsh", "-i"}
-			case "fish":
-				argv = []string{"fish", "--no-config", "-i", "-C", "aws-mfa hook fish | source; function fish_prompt; echo '> '; end"}
-			}
-			sh := startTmux(t, dir, env, argv...)
-			keys := func(k ...string) {
-				t.Helper()
-				if out, err := exec.Command("tmux", append([]string{"-L", sh.socket, "send-keys"}, k...)...).CombinedOutput(); err != nil {
-					t.Fatalf("send-keys: %v %s", err, out)
-				}
-			}
+			sh := interactiveHooked(t, name, dir, env, "bind 'set show-all-if-ambiguous on'\n")
+			keys := sh.keys
 			// The shell reads keys in order, so the line edits after the Tab
 			// apply to what the Tab completed: they turn the line into
 			// printf's arguments, to compare word for word.

@@ -5,7 +5,6 @@ package e2e
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -276,25 +275,8 @@ func TestCompletionRunsNothingInteractive(t *testing.T) {
 			os.WriteFile(cfg, []byte("[defaults]\ntoken_command = [\"touch\", \""+mark+"\"]\n[pair.work]\nsource = \"aws-mfa\"\ntarget = \"work\"\n"), 0o600)
 			env := []string{"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin", "AWS_MFA_CONFIG=" + cfg,
 				"AWS_SHARED_CREDENTIALS_FILE=" + creds, "AWS_ENDPOINT_URL_STS=" + emu.URL, "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
-			var argv []string
-			switch name {
-			case "bash":
-				os.WriteFile(filepath.Join(dir, "rc"), []byte("eval \"$(aws-mfa hook bash)\"\nPS1='$ '\n"), 0o600)
-				argv = []string{"bash", "--noprofile", "--rcfile", filepath.Join(dir, "rc"), "-i"}
-			case "zsh":
-				os.WriteFile(filepath.Join(dir, ".zshrc"), []byte("autoload -U compinit; compinit -u\neval \"$(aws-mfa hook zsh)\"\nPROMPT='%% '\n"), 0o600)
-				env = append(env, "ZDOTDIR="+dir)
-				argv = []string{"zsh", "-i"}
-			case "fish":
-				argv = []string{"fish", "--no-config", "-i", "-C", "aws-mfa hook fish | source; function fish_prompt; echo '> '; end"}
-			}
-			sh := startTmux(t, dir, env, argv...)
-			keys := func(k ...string) {
-				t.Helper()
-				if out, err := exec.Command("tmux", append([]string{"-L", sh.socket, "send-keys"}, k...)...).CombinedOutput(); err != nil {
-					t.Fatalf("send-keys: %v %s", err, out)
-				}
-			}
+			sh := interactiveHooked(t, name, dir, env, "")
+			keys := sh.keys
 			lines := []string{
 				"aws-mfa exec 314159 -- touch " + mark + " ", "aws-mfa exec -t 314159 -- touch " + mark + " x",
 				"aws-mfa exec -- touch " + mark + " ", "aws-mfa 314159 ", "aws-mfa --force 314159 -", "aws-mfa env 314159 ",
