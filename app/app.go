@@ -20,6 +20,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 )
 
@@ -108,7 +109,7 @@ func Run(args []string, sys System) int {
 		return exit.ExitCode() // a command that reports its own status, like exec
 	}
 	printError(sys.Stderr, err)
-	if errors.Is(err, exporter.ErrInput) {
+	if errors.Is(err, inputerr.Err) {
 		return ExitUsage
 	}
 	return ExitFailure
@@ -186,7 +187,7 @@ func version() string {
 }
 
 // usage reports bad usage or input: exit 2.
-func usage(format string, a ...any) error { return exporter.Inputf(format, a...) }
+func usage(format string, a ...any) error { return inputerr.Errorf(format, a...) }
 
 // sessionFlags are shared by every command that obtains a session.
 func sessionFlags() []cli.Flag {
@@ -263,7 +264,7 @@ func request(sys System, in SessionInput) (exporter.Request, config.Pair, error)
 	}
 	if in.DurationSet {
 		if pair.Duration, err = stsparam.ParseDuration(in.Duration); err != nil {
-			return exporter.Request{}, pair, usage("%w", err)
+			return exporter.Request{}, pair, err
 		}
 	}
 	timeout, err := checkTimeout(in.Timeout)
@@ -272,7 +273,7 @@ func request(sys System, in SessionInput) (exporter.Request, config.Pair, error)
 	}
 	paths, err := credfile.Locate(sys.Getenv)
 	if err != nil {
-		return exporter.Request{}, pair, usage("%w", err)
+		return exporter.Request{}, pair, err
 	}
 	chain, err := cfg.Chain(pair)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/stsemu"
 )
 
@@ -63,7 +63,7 @@ func TestRefreshCommandRefuses(t *testing.T) {
 			in := RefreshInput{Session: session()}
 			tc.in(&in)
 			err := RefreshCommand(context.Background(), sys, in)
-			if !errors.Is(err, exporter.ErrInput) || !strings.Contains(err.Error(), tc.want) {
+			if !errors.Is(err, inputerr.Err) || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got %v, want an input error with %q", err, tc.want)
 			}
 			if r.emu.Requests() != 0 {
@@ -118,7 +118,7 @@ func TestEnvCommandRefuses(t *testing.T) {
 			sys, s := r.system("")
 			tc.in.Session, tc.in.Args = session(), []string{"314159"}
 			err := EnvCommand(context.Background(), sys, tc.in)
-			if !errors.Is(err, exporter.ErrInput) || !strings.Contains(err.Error(), tc.want) {
+			if !errors.Is(err, inputerr.Err) || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got %v, want an input error with %q", err, tc.want)
 			}
 			if s.out.Len() != 0 || r.emu.Requests() != 0 {
@@ -154,7 +154,7 @@ func TestExecCommand(t *testing.T) {
 	if b, _ := os.ReadFile(r.creds); string(b) != aliceProfile {
 		t.Errorf("NoWrite wrote the file:\n%s", b)
 	}
-	if err := ExecCommand(context.Background(), sys, ExecInput{Session: session()}); !errors.Is(err, exporter.ErrInput) {
+	if err := ExecCommand(context.Background(), sys, ExecInput{Session: session()}); !errors.Is(err, inputerr.Err) {
 		t.Errorf("no command: %v", err)
 	}
 }
@@ -179,7 +179,7 @@ func TestStatusCommand(t *testing.T) {
 		t.Errorf("rows %+v (%v) from:\n%s", rows, err, s.out)
 	}
 	err := StatusCommand(sys, StatusInput{PairFlags: PairFlags{Config: config, Pair: "wrok", PairSet: true}})
-	if !errors.Is(err, exporter.ErrInput) {
+	if !errors.Is(err, inputerr.Err) {
 		t.Errorf("unknown pair: %v", err)
 	}
 }
@@ -197,7 +197,7 @@ func TestHookCommand(t *testing.T) {
 	}
 	for _, args := range [][]string{nil, {"cmd"}, {"dotenv"}, {"bsh"}, {"bash", "zsh"}} {
 		sys, _ := r.system("")
-		if err := HookCommand(sys, args); !errors.Is(err, exporter.ErrInput) {
+		if err := HookCommand(sys, args); !errors.Is(err, inputerr.Err) {
 			t.Errorf("%q: %v", args, err)
 		}
 	}

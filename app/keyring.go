@@ -3,7 +3,6 @@ package app
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -21,23 +20,14 @@ func keyringReader(ctx context.Context, pair config.Pair) func(item string) (exp
 	return func(item string) (exporter.Keys, error) {
 		store, err := keyring.Open(pair.KeyringBackend, pair.TokenTimeout)
 		if err != nil {
-			return exporter.Keys{}, usage("%w", err)
+			return exporter.Keys{}, err
 		}
 		k, err := store.Get(ctx, item)
 		if err != nil {
-			return exporter.Keys{}, keyringError(err)
+			return exporter.Keys{}, err
 		}
 		return exporter.Keys{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey}, nil
 	}
-}
-
-// keyringError makes what the user can fix (an item not there, a locked
-// keyring) an input error, exit 2; a backend that fails or hangs exits 1.
-func keyringError(err error) error {
-	if errors.Is(err, keyring.ErrNotFound) || errors.Is(err, keyring.ErrLocked) {
-		return usage("%w", err)
-	}
-	return err
 }
 
 func keyringCommand(sys System) *cli.Command {
@@ -91,15 +81,15 @@ func KeyringExportCommand(ctx context.Context, sys System, in KeyringExportInput
 	}
 	store, err := keyring.Open(pair.KeyringBackend, pair.TokenTimeout)
 	if err != nil {
-		return usage("%w", err)
+		return err
 	}
 	k, err := store.Get(ctx, pair.Keyring)
 	if err != nil {
-		return keyringError(err)
+		return err
 	}
 	paths, err := credfile.Locate(sys.Getenv)
 	if err != nil {
-		return usage("%w", err)
+		return err
 	}
 	path := paths.Credentials
 	set := []credfile.KV{{Key: "aws_access_key_id", Value: k.AccessKeyID}, {Key: "aws_secret_access_key", Value: k.SecretAccessKey}}
@@ -136,7 +126,7 @@ func KeyringExportCommand(ctx context.Context, sys System, in KeyringExportInput
 	fmt.Fprintf(sys.Stderr, "aws-mfa: wrote the keys %s from %s to [%s] in %s\n", exporter.MaskKey(k.AccessKeyID), store.Where(pair.Keyring), profile, path)
 	if in.Delete {
 		if err := store.Delete(ctx, pair.Keyring); err != nil {
-			return keyringError(err)
+			return err
 		}
 		fmt.Fprintf(sys.Stderr, "aws-mfa: deleted %s\n", store.Where(pair.Keyring))
 	}
@@ -155,7 +145,7 @@ func KeyringExportCommand(ctx context.Context, sys System, in KeyringExportInput
 func keyringSetup(in SetupInput, req *setup.Request) (setup.KeyStore, error) {
 	cfg, err := config.Load(config.Location{Path: req.ConfigPath})
 	if err != nil {
-		return nil, configError(err)
+		return nil, err
 	}
 	var pair *config.Pair
 	for i, p := range cfg.Pairs {
@@ -192,7 +182,7 @@ func keyringSetup(in SetupInput, req *setup.Request) (setup.KeyStore, error) {
 	}
 	store, err := keyring.Open(backend, timeout)
 	if err != nil {
-		return nil, usage("%w", err)
+		return nil, err
 	}
 	return store, nil
 }

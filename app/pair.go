@@ -33,7 +33,7 @@ func pairFlags(c *cli.Context) PairFlags {
 func selectPair(sys System, in PairFlags) (*config.Config, config.Pair, error) {
 	cfg, err := config.Load(configPath(sys, in.Config))
 	if err != nil {
-		return nil, config.Pair{}, configError(err)
+		return nil, config.Pair{}, err
 	}
 	pair, err := cfg.Select(pairName(sys, in))
 	if err != nil {
@@ -50,15 +50,6 @@ func pairName(sys System, in PairFlags) string {
 		return in.Pair
 	}
 	return sys.Getenv("AWS_MFA_PAIR")
-}
-
-// configError is exit 2 for a config that is wrong or missing, exit 1 for
-// one the file system would not let us read.
-func configError(err error) error {
-	if errors.Is(err, config.ErrInvalid) || errors.Is(err, config.ErrMissing) {
-		return usage("%w", err)
-	}
-	return err
 }
 
 // configPath is --config, else AWS_MFA_CONFIG, else the user config directory's.

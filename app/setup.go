@@ -86,7 +86,7 @@ type SetupInput struct {
 func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	paths, err := credfile.Locate(sys.Getenv)
 	if err != nil {
-		return usage("%w", err)
+		return err
 	}
 	region := cmp.Or(firstEnv(sys.Getenv, "AWS_REGION", "AWS_DEFAULT_REGION"), stsparam.DefaultRegion)
 	endpoint := in.Endpoint
@@ -249,7 +249,7 @@ func doctorCommand(sys System) *cli.Command {
 func DoctorCommand(sys System, in PairFlags) error {
 	paths, err := credfile.Locate(sys.Getenv)
 	if err != nil {
-		return usage("%w", err)
+		return err
 	}
 	findings := setup.Doctor(setup.Checkup{
 		Paths:  paths,

@@ -132,14 +132,14 @@ func status(sys System, in PairFlags) ([]statusRow, error) {
 	}
 	paths, err := credfile.Locate(sys.Getenv)
 	if err != nil {
-		return nil, usage("%w", err)
+		return nil, err
 	}
 	f, err := credfile.Read(paths.Credentials)
 	if errors.Is(err, credfile.ErrNotFound) {
 		f, err = credfile.Parse(nil)
 	}
 	if err != nil {
-		return nil, usage("%w", err)
+		return nil, err
 	}
 	now := sys.Now()
 	rows := make([]statusRow, 0, len(pairs))

@@ -17,6 +17,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/readfile"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 	"github.com/aws-mfa/aws-mfa/internal/suggest"
@@ -25,9 +26,9 @@ import (
 
 var (
 	// ErrInvalid marks a config file that is present but wrong.
-	ErrInvalid = errors.New("invalid config")
+	ErrInvalid = inputerr.New("invalid config")
 	// ErrMissing marks a config file named explicitly that does not exist.
-	ErrMissing = errors.New("no config file")
+	ErrMissing = inputerr.New("no config file")
 )
 
 // Built-in values, used where neither the file nor a flag says otherwise.

@@ -7,10 +7,12 @@ import (
 	"strings"
 
 	"gopkg.in/ini.v1"
+
+	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 )
 
 // ErrInvalidName marks a profile name that cannot be written as a section.
-var ErrInvalidName = errors.New("invalid profile name")
+var ErrInvalidName = inputerr.New("invalid profile name")
 
 // KV is one key and value to write.
 type KV struct{ Key, Value string }

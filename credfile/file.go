@@ -15,6 +15,7 @@ import (
 
 	"github.com/gofrs/flock"
 
+	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/readfile"
 )
 
@@ -34,7 +35,7 @@ type Paths struct {
 // ErrNoHome marks a home directory that cannot be found: ~/.aws then
 // names no file, and a relative path would write keys into the current
 // directory.
-var ErrNoHome = errors.New("no home directory")
+var ErrNoHome = inputerr.New("no home directory")
 
 // Locate finds the files as the AWS CLI does: AWS_SHARED_CREDENTIALS_FILE
 // and AWS_CONFIG_FILE, else ~/.aws/credentials and ~/.aws/config, with
@@ -56,7 +57,7 @@ func locate(getenv func(string) string, db func() (string, error)) (Paths, error
 	}{{&p.Credentials, "AWS_SHARED_CREDENTIALS_FILE"}, {&p.Config, "AWS_CONFIG_FILE"}} {
 		path, err := expandVars(*f.path, getenv)
 		if err != nil {
-			return Paths{}, fmt.Errorf("%s: %w", f.env, err)
+			return Paths{}, inputerr.Errorf("%s: %w", f.env, err)
 		}
 		switch {
 		case hasHomePrefix(path):
@@ -67,7 +68,7 @@ func locate(getenv func(string) string, db func() (string, error)) (Paths, error
 			path = filepath.Join(home, path[1:])
 		case strings.HasPrefix(path, "~"):
 			if path, err = expandUser(path); err != nil {
-				return Paths{}, fmt.Errorf("%s: %w", f.env, err)
+				return Paths{}, inputerr.Errorf("%s: %w", f.env, err)
 			}
 		}
 		*f.path = path
@@ -194,6 +195,8 @@ func readFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %w; it must be a text file", ErrUnreadable, err)
 	case errors.Is(err, readfile.ErrTooLarge):
 		return nil, fmt.Errorf("%w: %w; that is not a credentials file", ErrUnreadable, err)
+	case errors.Is(err, fs.ErrPermission):
+		return nil, fmt.Errorf("cannot read %s: %w; make it readable by this user", path, fs.ErrPermission)
 	case err != nil:
 		return nil, err
 	}

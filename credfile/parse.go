@@ -8,16 +8,17 @@
 package credfile
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 )
 
 // ErrUnreadable marks a file that the AWS CLI itself could not parse, or
 // that aws-mfa refuses to touch (binary, another encoding).
-var ErrUnreadable = errors.New("unreadable file")
+var ErrUnreadable = inputerr.New("unreadable file")
 
 // File is a parsed credentials or config file. It keeps the raw lines so
 // that edits can be made without touching anything else.

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 )
 
@@ -75,7 +76,7 @@ func (r *renewal) run(ctx context.Context, f *credfile.File, region string) (*Re
 	if i == 0 {
 		first := r.links[0]
 		if r.links[last].Cached {
-			return nil, Inputf("no session valid for more than %s in [%s] nor in [%s], which it is chained from; run aws-mfa -p %s with a code", r.links[last].Margin, r.links[last].Target, first.Target, first.Target)
+			return nil, inputerr.Errorf("no session valid for more than %s in [%s] nor in [%s], which it is chained from; run aws-mfa -p %s with a code", r.links[last].Margin, r.links[last].Target, first.Target, first.Target)
 		}
 		s, err := r.first(ctx, f)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 )
 
 const prodRole = "arn:aws:iam::210987654321:role/admin"
@@ -172,7 +173,7 @@ func TestChainErrors(t *testing.T) {
 		prod := chained(fx, &fx.req, "prod")
 		prod.Duration = 2 * time.Hour
 		_, err := Obtain(context.Background(), prod, fx.deps)
-		if !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "role chaining: at most 1h") || fx.sts.Requests() != 0 || fx.asks != 0 {
+		if !errors.Is(err, inputerr.Err) || !strings.Contains(err.Error(), "role chaining: at most 1h") || fx.sts.Requests() != 0 || fx.asks != 0 {
 			t.Fatalf("%v, %d requests, %d asks", err, fx.sts.Requests(), fx.asks)
 		}
 	})
@@ -181,7 +182,7 @@ func TestChainErrors(t *testing.T) {
 		prod := chained(fx, &fx.req, "prod")
 		prod.Cached = true
 		_, err := Obtain(context.Background(), prod, fx.deps)
-		if !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "nor in [default], which it is chained from") || fx.asks != 0 || fx.sts.Requests() != 0 {
+		if !errors.Is(err, inputerr.Err) || !strings.Contains(err.Error(), "nor in [default], which it is chained from") || fx.asks != 0 || fx.sts.Requests() != 0 {
 			t.Fatalf("%v", err)
 		}
 	})

@@ -2,28 +2,12 @@ package exporter
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 )
-
-// ErrInput marks errors caused by the user's input, flags or files, as
-// opposed to STS or the network. The CLI exits 2 for them.
-var ErrInput = errors.New("bad input")
 
 // ErrCodeRejected is STS refusing the code as wrong or already used; a
 // prompt may ask for the next one.
 var ErrCodeRejected = errors.New("MFA code rejected: wrong or already used; wait for the next code and run again")
-
-type inputError struct{ err error }
-
-func (e inputError) Error() string        { return e.err.Error() }
-func (e inputError) Unwrap() error        { return e.err }
-func (e inputError) Is(target error) bool { return target == ErrInput }
-
-// Inputf formats an input error (exit 2); %w wraps as in fmt.Errorf.
-func Inputf(format string, a ...any) error {
-	return inputError{fmt.Errorf(format, a...)}
-}
 
 // MaskKey shows enough of an access key id to recognise it and no more:
 // AKIA…WXYZ. A value that is not shaped like a key id (letters and digits

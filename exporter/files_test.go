@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 )
 
 // TestObtainRefusesNonRegularFiles names a FIFO or /dev/zero as the
@@ -33,7 +35,7 @@ func TestObtainRefusesNonRegularFiles(t *testing.T) {
 					fx.req.Paths.Config = path
 				}
 				_, err := Obtain(context.Background(), fx.req, fx.deps)
-				if !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), path+": not a regular file") || strings.Contains(err.Error(), "\n") {
+				if !errors.Is(err, inputerr.Err) || !strings.Contains(err.Error(), path+": not a regular file") || strings.Contains(err.Error(), "\n") {
 					t.Fatalf("err = %v", err)
 				}
 				if fx.sts.Requests() != 0 || fx.asks != 0 {

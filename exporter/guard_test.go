@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/peers"
 )
 
@@ -38,7 +39,7 @@ func TestGuardRefusesEveryEmptyTokenSpelling(t *testing.T) {
 	for _, content := range files {
 		fx := setup(t, content)
 		_, err := Obtain(context.Background(), fx.req, fx.deps)
-		if !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "[default] holds long-term keys (AKIA…PLE1) found in no other profile") {
+		if !errors.Is(err, inputerr.Err) || !strings.Contains(err.Error(), "[default] holds long-term keys (AKIA…PLE1) found in no other profile") {
 			t.Errorf("err = %v for\n%s", err, content)
 		}
 		if fx.file(t) != content || fx.asks != 0 || fx.sts.Requests() != 0 {
@@ -98,7 +99,7 @@ func TestGuardAdviceForAChainedTarget(t *testing.T) {
 	fx := setup(t, aliceFile+"\n[prod]\naws_access_key_id = AKIAPRODONLYCOPY0001\naws_secret_access_key = prod/secret\n")
 	realClock(fx)
 	_, err := Obtain(context.Background(), chained(fx, &fx.req, "prod"), fx.deps)
-	if !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "[prod] holds long-term keys (AKIA…0001)") {
+	if !errors.Is(err, inputerr.Err) || !strings.Contains(err.Error(), "[prod] holds long-term keys (AKIA…0001)") {
 		t.Fatalf("%v", err)
 	}
 	if strings.Contains(err.Error(), "Copy [prod] to [default]") || !strings.Contains(err.Error(), "not [default], which holds the base pair's session") {

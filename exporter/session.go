@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 )
 
@@ -117,9 +118,9 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 	if req.Cached && req.Base == nil {
 		if req.NoWrite {
 			// Such a session never reaches the file: a refresh cannot help.
-			return nil, Inputf("no session valid for more than %s in [%s], and this pair does not write one there (write = false or --no-write); get a session with aws-mfa env and a code", req.Margin, req.Target)
+			return nil, inputerr.Errorf("no session valid for more than %s in [%s], and this pair does not write one there (write = false or --no-write); get a session with aws-mfa env and a code", req.Margin, req.Target)
 		}
-		return nil, Inputf("no session valid for more than %s in [%s]; run aws-mfa with a code", req.Margin, req.Target)
+		return nil, inputerr.Errorf("no session valid for more than %s in [%s]; run aws-mfa with a code", req.Margin, req.Target)
 	}
 	if err := checkShadowed(creds, links, req); err != nil {
 		return nil, err
@@ -269,37 +270,37 @@ func checkFresh(s Session, now time.Time, req Request, endpoint string) error {
 
 func checkRequest(req Request) error {
 	if req.Source == req.Target {
-		return Inputf("source and target are both [%s]; the session must go to another profile than the long-term keys", req.Source)
+		return inputerr.Errorf("source and target are both [%s]; the session must go to another profile than the long-term keys", req.Source)
 	}
 	for _, p := range []struct{ role, name string }{{"source", req.Source}, {"target", req.Target}} {
 		if err := credfile.ValidName(p.name); err != nil {
-			return Inputf("%s: %w", p.role, err) // "target: invalid profile name: …"
+			return inputerr.Errorf("%s: %w", p.role, err) // "target: invalid profile name: …"
 		}
 	}
 	if req.Endpoint != "" {
 		if err := stsparam.CheckEndpoint(req.Endpoint); err != nil {
-			return Inputf("%w (from --endpoint-url, the pair's endpoint_url, AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL)", err)
+			return inputerr.Errorf("%w (from --endpoint-url, the pair's endpoint_url, AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL)", err)
 		}
 	}
 	if req.Base != nil && req.RoleARN == "" {
-		return Inputf("[%s] is chained from [%s] but has no role to assume; set role_arn for its pair", req.Target, req.Base.Target)
+		return inputerr.Errorf("[%s] is chained from [%s] but has no role to assume; set role_arn for its pair", req.Target, req.Base.Target)
 	}
 	if err := stsparam.CheckChainedDuration(req.Duration); req.Base != nil && err != nil {
-		return Inputf("%w", err)
+		return err
 	}
 	if req.RoleARN != "" {
 		if err := stsparam.CheckRoleARN(req.RoleARN); err != nil {
-			return Inputf("%w", err)
+			return err
 		}
 		if err := stsparam.CheckExternalID(req.ExternalID); req.ExternalID != "" && err != nil {
-			return Inputf("%w", err)
+			return err
 		}
 		if err := stsparam.CheckRoleSessionName(req.RoleSessionName); req.RoleSessionName != "" && err != nil {
-			return Inputf("%w", err)
+			return err
 		}
 	}
 	if err := stsparam.CheckDuration(req.Duration, req.RoleARN != ""); err != nil {
-		return Inputf("%w", err)
+		return err
 	}
 	return nil
 }
@@ -318,7 +319,7 @@ func stsRegion(req Request, src *source) (string, error) {
 			continue
 		}
 		if err := stsparam.CheckRegion(r.value); err != nil {
-			return "", Inputf("%s: %w", r.from, err)
+			return "", inputerr.Errorf("%s: %w", r.from, err)
 		}
 		return r.value, nil
 	}
@@ -378,7 +379,7 @@ func (s *source) targetRegion(f *credfile.File, target string) (region string, k
 func readSource(creds *credfile.File, req Request) (*source, error) {
 	path := req.Paths.Credentials
 	if creds.Section(req.Source) == nil && req.Keyring == "" {
-		return nil, Inputf("no [%s] profile in %s; run `aws-mfa setup` to create it from [%s], or copy your long-term keys there and add mfa_serial (Quick start in the README)", req.Source, path, req.Target)
+		return nil, inputerr.Errorf("no [%s] profile in %s; run `aws-mfa setup` to create it from [%s], or copy your long-term keys there and add mfa_serial (Quick start in the README)", req.Source, path, req.Target)
 	}
 	c := creds.Credentials(req.Source)
 	serial, _ := creds.Value(req.Source, "mfa_serial")
@@ -393,10 +394,10 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 	if req.Keyring != "" {
 		src.keys = Keys{} // read later, and only if STS is called
 	} else if src.keys.AccessKeyID == "" || src.keys.SecretAccessKey == "" {
-		return nil, Inputf("[%s] in %s lacks aws_access_key_id or aws_secret_access_key; add the IAM user's long-term keys", req.Source, path)
+		return nil, inputerr.Errorf("[%s] in %s lacks aws_access_key_id or aws_secret_access_key; add the IAM user's long-term keys", req.Source, path)
 	}
 	if req.Keyring == "" && !creds.HoldsLongTermKeys(req.Source) {
-		return nil, Inputf("[%s] in %s holds session credentials; put the IAM user's long-term keys (AKIA…) there instead", req.Source, path)
+		return nil, inputerr.Errorf("[%s] in %s holds session credentials; put the IAM user's long-term keys (AKIA…) there instead", req.Source, path)
 	}
 	if src.serial == "" || src.region == "" {
 		cfg, err := src.readConfig()
@@ -413,10 +414,10 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 		}
 	}
 	if src.serial == "" {
-		return nil, Inputf("no mfa_serial for [%s]: add a line `mfa_serial = arn:aws:iam::ACCOUNT_ID:mfa/DEVICE` to it in %s (the ARN is under IAM console > Security credentials)", req.Source, path)
+		return nil, inputerr.Errorf("no mfa_serial for [%s]: add a line `mfa_serial = arn:aws:iam::ACCOUNT_ID:mfa/DEVICE` to it in %s (the ARN is under IAM console > Security credentials)", req.Source, path)
 	}
 	if err := stsparam.CheckSerial(src.serial); err != nil {
-		return nil, Inputf("[%s]: %w", req.Source, err)
+		return nil, inputerr.Errorf("[%s]: %w", req.Source, err)
 	}
 	return src, nil
 }
@@ -437,7 +438,7 @@ func checkShadowed(creds *credfile.File, links []Request, req Request) error {
 			continue
 		}
 		if key, where := credfile.Shadowing(creds, cfg, l.Target); key != "" {
-			return Inputf("%s sets %s, which the AWS CLI and SDKs use instead of the keys in [%s], so a session written there would go unused; remove %s from %s, or write the session to another profile", where, key, l.Target, key, where)
+			return inputerr.Errorf("%s sets %s, which the AWS CLI and SDKs use instead of the keys in [%s], so a session written there would go unused; remove %s from %s, or write the session to another profile", where, key, l.Target, key, where)
 		}
 	}
 	return nil
@@ -455,9 +456,9 @@ func guardLongTermKeys(f *credfile.File, req Request) error {
 	case req.Base != nil:
 		// A chained link's source is its base pair's target, which
 		// aws-mfa overwrites too: the keys must go where nothing writes.
-		return Inputf("[%s] holds long-term keys (%s) found in no other profile; writing the session would destroy them. Copy them to a profile no pair writes (`aws configure --profile NAME`, not [%s], which holds the base pair's session) and make it a pair's source, or pass --force if you have them elsewhere", req.Target, MaskKey(id), req.Source)
+		return inputerr.Errorf("[%s] holds long-term keys (%s) found in no other profile; writing the session would destroy them. Copy them to a profile no pair writes (`aws configure --profile NAME`, not [%s], which holds the base pair's session) and make it a pair's source, or pass --force if you have them elsewhere", req.Target, MaskKey(id), req.Source)
 	default:
-		return Inputf("[%s] holds long-term keys (%s) found in no other profile; writing the session would destroy them. Copy [%s] to [%s] first (Quick start in the README), or pass --force if you have them elsewhere", req.Target, MaskKey(id), req.Target, req.Source)
+		return inputerr.Errorf("[%s] holds long-term keys (%s) found in no other profile; writing the session would destroy them. Copy [%s] to [%s] first (Quick start in the README), or pass --force if you have them elsewhere", req.Target, MaskKey(id), req.Target, req.Source)
 	}
 	return nil
 }
@@ -481,7 +482,7 @@ func validSession(f *credfile.File, target string, now time.Time, margin time.Du
 func CheckCode(code string) (string, error) {
 	code = strings.TrimSpace(code)
 	if err := stsparam.CheckCode(code); err != nil {
-		return "", Inputf("%w", err)
+		return "", err
 	}
 	return code, nil
 }
@@ -515,9 +516,7 @@ func (s Session) stored() credfile.Session {
 func fileError(err error, req Request) error {
 	switch {
 	case errors.Is(err, credfile.ErrNotFound):
-		return Inputf("no credentials file at %s; run `aws configure`, then copy [default] to [%s] and add mfa_serial (Quick start in the README)", req.Paths.Credentials, req.Source)
-	case errors.Is(err, credfile.ErrUnreadable):
-		return Inputf("%w", err)
+		return inputerr.Errorf("no credentials file at %s; run `aws configure`, then copy [default] to [%s] and add mfa_serial (Quick start in the README)", req.Paths.Credentials, req.Source)
 	}
 	return err
 }

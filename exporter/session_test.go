@@ -25,6 +25,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/stsemu"
 )
 
@@ -239,8 +240,8 @@ func TestObtainFailuresLeaveTheFileAlone(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want %q", err, tc.want)
 			}
-			if errors.Is(err, ErrInput) != tc.input {
-				t.Errorf("input error = %v, want %v", errors.Is(err, ErrInput), tc.input)
+			if errors.Is(err, inputerr.Err) != tc.input {
+				t.Errorf("input error = %v, want %v", errors.Is(err, inputerr.Err), tc.input)
 			}
 			if tc.input && fx.sts.Requests() != 0 {
 				t.Errorf("bad input, yet %d requests went to STS", fx.sts.Requests())
@@ -389,7 +390,7 @@ func TestObtainRefusesAStaleSessionFromSTS(t *testing.T) {
 					if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "STS at "+fx.sts.URL) {
 						t.Fatalf("err = %v\nwant %q", err, tc.want)
 					}
-					if errors.Is(err, ErrInput) {
+					if errors.Is(err, inputerr.Err) {
 						t.Error("a usage error (exit 2)")
 					}
 					if res != nil {
@@ -483,7 +484,7 @@ func TestObtainNeverPrintsEndpointUserinfo(t *testing.T) {
 	fx := setup(t, aliceFile)
 	fx.req.Endpoint = "http://Us3rName:Pa55Word@host:port"
 	_, err := Obtain(context.Background(), fx.req, fx.deps)
-	if err == nil || !errors.Is(err, ErrInput) || strings.Contains(err.Error(), "Pa55Word") || strings.Contains(err.Error(), "Us3rName") {
+	if err == nil || !errors.Is(err, inputerr.Err) || strings.Contains(err.Error(), "Pa55Word") || strings.Contains(err.Error(), "Us3rName") {
 		t.Errorf("err = %v", err)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"runtime"
 	"time"
+
+	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 )
 
 // Backend names, as the config's keyring_backend spells them.
@@ -29,8 +31,8 @@ const Service = "aws-mfa"
 
 // Errors callers branch on. Each is wrapped with the backend and item.
 var (
-	ErrNotFound    = errors.New("no such item")
-	ErrLocked      = errors.New("locked")
+	ErrNotFound    = inputerr.New("no such item")
+	ErrLocked      = inputerr.New("locked")
 	ErrUnavailable = errors.New("unavailable")
 )
 
@@ -41,7 +43,7 @@ type kindError struct {
 }
 
 func (e kindError) Error() string        { return e.msg }
-func (e kindError) Is(target error) bool { return target == e.kind }
+func (e kindError) Is(target error) bool { return target == e.kind || errors.Is(e.kind, target) }
 
 func unavailable(format string, a ...any) error {
 	return kindError{ErrUnavailable, fmt.Sprintf(format, a...)}
@@ -82,11 +84,11 @@ func Open(name string, timeout time.Duration) (*Store, error) {
 		s.Name, s.b = "pass", passBackend{}
 	case SecretService, Keychain, WinCred:
 		if name != native() {
-			return nil, fmt.Errorf("keyring_backend %q is not available on %s; use %q or %q", name, runtime.GOOS, OS, Pass)
+			return nil, inputerr.Errorf("keyring_backend %q is not available on %s; use %q or %q", name, runtime.GOOS, OS, Pass)
 		}
 		s.Name, s.b = nativeName(), osBackend{}
 	default:
-		return nil, fmt.Errorf("keyring_backend %q is unknown; use %q (this system's own store) or %q", name, OS, Pass)
+		return nil, inputerr.Errorf("keyring_backend %q is unknown; use %q (this system's own store) or %q", name, OS, Pass)
 	}
 	return s, nil
 }

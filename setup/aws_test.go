@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/stsemu"
 )
 
@@ -106,8 +107,8 @@ func TestAWSDevicesErrorsNameTheirCall(t *testing.T) {
 			if strings.Contains(err.Error(), "Us3r") || strings.Contains(err.Error(), "Pa55") || strings.Contains(err.Error(), "\n") {
 				t.Errorf("userinfo or a line break shown: %q", err)
 			}
-			if errors.Is(err, exporter.ErrInput) != tc.input {
-				t.Errorf("input error = %v", errors.Is(err, exporter.ErrInput))
+			if errors.Is(err, inputerr.Err) != tc.input {
+				t.Errorf("input error = %v", errors.Is(err, inputerr.Err))
 			}
 			if tc.input && emu.Requests() != 0 {
 				t.Errorf("%d requests sent", emu.Requests())

@@ -13,6 +13,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/keyring"
 )
 
@@ -33,7 +34,7 @@ var longTermKeyNames = []string{"aws_access_key_id", "aws_secret_access_key"}
 // no backup with the keys is written at all.
 func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) (*Result, error) {
 	if req.Pair == "" {
-		return nil, exporter.Inputf("setup --keyring needs a pair to name the keyring item in")
+		return nil, inputerr.Errorf("setup --keyring needs a pair to name the keyring item in")
 	}
 	if d.Store == nil {
 		return nil, errors.New("setup --keyring: no keyring store")
@@ -51,7 +52,7 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 	if s := creds.Section(credfile.DefaultSection); s != nil && s.Get("aws_secret_access_key") == keys.SecretAccessKey {
 		// Clearing [DEFAULT] would take the keys from every profile that
 		// inherits them: that is the user's call, made before anything moves.
-		return nil, exporter.Inputf("[%s] in %s holds the secret key of %s, which every profile inherits; move the keys from [%[1]s] into the profiles that use them, then run setup --keyring again", credfile.DefaultSection, req.Paths.Credentials, exporter.MaskKey(keys.AccessKeyID))
+		return nil, inputerr.Errorf("[%s] in %s holds the secret key of %s, which every profile inherits; move the keys from [%[1]s] into the profiles that use them, then run setup --keyring again", credfile.DefaultSection, req.Paths.Credentials, exporter.MaskKey(keys.AccessKeyID))
 	}
 	res := &Result{Serial: req.Serial}
 	if v, _ := creds.Value(req.Source, "mfa_serial"); res.Serial == "" {
@@ -159,7 +160,7 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 	switch {
 	case err == nil && have == k:
 	case err == nil:
-		return nil, exporter.Inputf("%s already holds other keys (%s); run aws-mfa keyring export -p %s to keep them, or name another item", where, exporter.MaskKey(have.AccessKeyID), req.Pair)
+		return nil, inputerr.Errorf("%s already holds other keys (%s); run aws-mfa keyring export -p %s to keep them, or name another item", where, exporter.MaskKey(have.AccessKeyID), req.Pair)
 	case !errors.Is(err, keyring.ErrNotFound):
 		return nil, err
 	default:
@@ -237,7 +238,7 @@ func keyringPair(req Request) (old, out []byte, err error) {
 	}
 	cfg, err := config.Parse(req.ConfigPath, cur)
 	if err != nil {
-		return nil, nil, exporter.Inputf("fix the config first: %v", err)
+		return nil, nil, inputerr.Errorf("fix the config first: %v", err)
 	}
 	p, err := cfg.Select(req.Pair)
 	if err != nil {
@@ -249,7 +250,7 @@ func keyringPair(req Request) (old, out []byte, err error) {
 	case "":
 		lines = append(lines, fmt.Sprintf("keyring = %q\n", req.Keyring))
 	default:
-		return nil, nil, exporter.Inputf("[pair.%s] in %s already names keyring item %s", req.Pair, req.ConfigPath, p.Keyring)
+		return nil, nil, inputerr.Errorf("[pair.%s] in %s already names keyring item %s", req.Pair, req.ConfigPath, p.Keyring)
 	}
 	if req.KeyringBackend != "" && req.KeyringBackend != p.KeyringBackend {
 		lines = append(lines, fmt.Sprintf("keyring_backend = %q\n", req.KeyringBackend))
@@ -267,7 +268,7 @@ func keyringPair(req Request) (old, out []byte, err error) {
 		}
 	}
 	if at < 0 {
-		return nil, nil, exporter.Inputf("cannot find [pair.%s] in %s; add keyring = %q to it by hand", req.Pair, req.ConfigPath, req.Keyring)
+		return nil, nil, inputerr.Errorf("cannot find [pair.%s] in %s; add keyring = %q to it by hand", req.Pair, req.ConfigPath, req.Keyring)
 	}
 	if nl := strings.IndexByte(string(cur[at:]), '\n'); nl >= 0 {
 		at += nl + 1
@@ -281,7 +282,7 @@ func keyringPair(req Request) (old, out []byte, err error) {
 		p, err = check.Select(req.Pair)
 	}
 	if err != nil || p.Keyring != req.Keyring || req.KeyringBackend != "" && p.KeyringBackend != req.KeyringBackend {
-		return nil, nil, exporter.Inputf("could not add keyring = %q to [pair.%s] in %s (%v); add it by hand", req.Keyring, req.Pair, req.ConfigPath, err)
+		return nil, nil, inputerr.Errorf("could not add keyring = %q to [pair.%s] in %s (%v); add it by hand", req.Keyring, req.Pair, req.ConfigPath, err)
 	}
 	return old, out, nil
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 )
 
@@ -75,21 +76,21 @@ type Result struct {
 // what it would change. Running it again changes nothing.
 func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 	if req.Source == req.Target {
-		return nil, exporter.Inputf("source and target are both [%s]", req.Source)
+		return nil, inputerr.Errorf("source and target are both [%s]", req.Source)
 	}
 	if req.Serial != "" {
 		// Checked before anything is read or written, by the rule a
 		// refresh applies: setup must never write a serial STS refuses.
 		if err := stsparam.CheckSerial(req.Serial); err != nil {
-			return nil, exporter.Inputf("--serial: %w", err)
+			return nil, inputerr.Errorf("--serial: %w", err)
 		}
 	}
 	creds, err := credfile.Read(req.Paths.Credentials)
 	if errors.Is(err, credfile.ErrNotFound) {
-		return nil, exporter.Inputf("no credentials file at %s; run `aws configure` first to store your IAM user's access key", req.Paths.Credentials)
+		return nil, inputerr.Errorf("no credentials file at %s; run `aws configure` first to store your IAM user's access key", req.Paths.Credentials)
 	}
 	if err != nil {
-		return nil, exporter.Inputf("%w", err)
+		return nil, err
 	}
 	if req.Keyring != "" {
 		return runKeyring(ctx, req, d, creds)
@@ -113,7 +114,7 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 		}
 	}
 	if err := stsparam.CheckSerial(res.Serial); err != nil {
-		return nil, exporter.Inputf("[%s]: %w; pass --serial with the device's ARN", req.Source, err)
+		return nil, inputerr.Errorf("[%s]: %w; pass --serial with the device's ARN", req.Source, err)
 	}
 	if src := creds.Section(req.Source); src == nil || src.Get("mfa_serial") != res.Serial {
 		set = append(set, credfile.KV{Key: "mfa_serial", Value: res.Serial})
@@ -203,7 +204,7 @@ func sourceKeys(f *credfile.File, req Request) (exporter.Keys, bool, error) {
 	if k, ok := get(req.Target); ok {
 		return k, true, nil
 	}
-	return exporter.Keys{}, false, exporter.Inputf("neither [%s] nor [%s] in %s holds long-term keys; run `aws configure` (or `aws configure --profile %s`) with your IAM user's access key first",
+	return exporter.Keys{}, false, inputerr.Errorf("neither [%s] nor [%s] in %s holds long-term keys; run `aws configure` (or `aws configure --profile %s`) with your IAM user's access key first",
 		req.Source, req.Target, req.Paths.Credentials, req.Source)
 }
 
@@ -252,7 +253,7 @@ func findDevice(ctx context.Context, keys exporter.Keys, d Deps) (string, error)
 	}
 	switch len(serials) {
 	case 0:
-		return "", exporter.Inputf("this IAM user has no MFA device; assign one (IAM console > Users > you > Security credentials > Assign MFA device), then run setup again, or pass --serial ARN")
+		return "", inputerr.Errorf("this IAM user has no MFA device; assign one (IAM console > Users > you > Security credentials > Assign MFA device), then run setup again, or pass --serial ARN")
 	case 1:
 		return serials[0], nil
 	}
@@ -283,14 +284,14 @@ func addPair(req Request) (old, out []byte, err error) {
 	if len(old) > 0 {
 		cfg, err := config.Parse(req.ConfigPath, old)
 		if err != nil {
-			return nil, nil, exporter.Inputf("fix the config before adding a pair: %v", err)
+			return nil, nil, inputerr.Errorf("fix the config before adding a pair: %v", err)
 		}
 		for _, p := range cfg.Pairs {
 			if p.Name == req.Pair && cfg.Path != "" && pairDefined(old, req.Pair) {
 				if p.Source == req.Source && p.Target == req.Target {
 					return old, nil, nil
 				}
-				return nil, nil, exporter.Inputf("pair %s already maps [%s] to [%s] in %s; edit it there", p.Name, p.Source, p.Target, req.ConfigPath)
+				return nil, nil, inputerr.Errorf("pair %s already maps [%s] to [%s] in %s; edit it there", p.Name, p.Source, p.Target, req.ConfigPath)
 			}
 		}
 	}
@@ -305,7 +306,7 @@ func addPair(req Request) (old, out []byte, err error) {
 	fmt.Fprintf(&b, "[pair.%s]\nsource = %q\ntarget = %q\n", req.Pair, req.Source, req.Target)
 	out = []byte(b.String())
 	if _, err := config.Parse(req.ConfigPath, out); err != nil {
-		return nil, nil, exporter.Inputf("the new pair would not be valid: %v", err)
+		return nil, nil, inputerr.Errorf("the new pair would not be valid: %v", err)
 	}
 	return old, out, nil
 }
@@ -447,11 +448,11 @@ type AWS struct {
 func (a AWS) List(ctx context.Context, keys exporter.Keys) ([]string, error) {
 	region := cmp.Or(a.Region, stsparam.DefaultRegion)
 	if err := stsparam.CheckRegion(region); err != nil {
-		return nil, exporter.Inputf("AWS_REGION or AWS_DEFAULT_REGION: %w", err)
+		return nil, inputerr.Errorf("AWS_REGION or AWS_DEFAULT_REGION: %w", err)
 	}
 	for _, u := range []string{a.STSURL, a.IAMURL} {
 		if err := stsparam.CheckEndpoint(u); u != "" && err != nil {
-			return nil, exporter.Inputf("%w (from --endpoint-url, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_IAM or AWS_ENDPOINT_URL)", err)
+			return nil, inputerr.Errorf("%w (from --endpoint-url, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_IAM or AWS_ENDPOINT_URL)", err)
 		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, a.Timeout)
@@ -470,7 +471,7 @@ func (a AWS) List(ctx context.Context, keys exporter.Keys) ([]string, error) {
 	arn := aws.ToString(who.Arn)
 	i := strings.LastIndex(arn, "/")
 	if !strings.Contains(arn, ":user/") || i < 0 {
-		return nil, exporter.Inputf("the keys belong to %s, not an IAM user; MFA sessions need an IAM user's long-term keys", arn)
+		return nil, inputerr.Errorf("the keys belong to %s, not an IAM user; MFA sessions need an IAM user's long-term keys", arn)
 	}
 	io := iam.Options{Region: region, Credentials: creds, HTTPClient: httpClient}
 	if a.IAMURL != "" {

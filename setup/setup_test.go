@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 )
 
 type fakeDevices struct {
@@ -91,7 +92,7 @@ func TestSetupDevices(t *testing.T) {
 	t.Run("none", func(t *testing.T) {
 		req, out := setupFiles(t, afterConfigure)
 		_, err := Run(context.Background(), req, deps(&fakeDevices{}, out))
-		if !errors.Is(err, exporter.ErrInput) || !strings.Contains(err.Error(), "no MFA device; assign one") {
+		if !errors.Is(err, inputerr.Err) || !strings.Contains(err.Error(), "no MFA device; assign one") {
 			t.Fatal(err)
 		}
 		if got, _ := os.ReadFile(req.Paths.Credentials); string(got) != afterConfigure {
@@ -126,7 +127,7 @@ func TestSetupDevices(t *testing.T) {
 	t.Run("no keys anywhere", func(t *testing.T) {
 		req, out := setupFiles(t, "[default]\nregion = x\n")
 		_, err := Run(context.Background(), req, deps(&fakeDevices{}, out))
-		if !errors.Is(err, exporter.ErrInput) || !strings.Contains(err.Error(), "run `aws configure`") {
+		if !errors.Is(err, inputerr.Err) || !strings.Contains(err.Error(), "run `aws configure`") {
 			t.Fatal(err)
 		}
 	})
@@ -200,7 +201,7 @@ func TestSetupRefusesAnInvalidSerial(t *testing.T) {
 				req.Serial = serial
 			}
 			_, err := Run(context.Background(), req, deps(dev, out))
-			if !errors.Is(err, exporter.ErrInput) || !strings.Contains(err.Error(), "mfa_serial") {
+			if !errors.Is(err, inputerr.Err) || !strings.Contains(err.Error(), "mfa_serial") {
 				t.Errorf("%.30q given=%v: %v", serial, given, err)
 			}
 			if given && dev.calls != 0 {

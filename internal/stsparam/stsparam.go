@@ -19,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 )
 
 // Duration limits of the two STS calls aws-mfa makes.
@@ -42,7 +44,7 @@ const maxSeconds = math.MaxInt64 / int64(time.Second)
 // refusing what a time.Duration cannot hold instead of wrapping around.
 func Seconds(n int64) (time.Duration, error) {
 	if n > maxSeconds || n < -maxSeconds {
-		return 0, errors.New("duration is too large; give it like 12h, 90m or 3600 (seconds)")
+		return 0, inputerr.New("duration is too large; give it like 12h, 90m or 3600 (seconds)")
 	}
 	return time.Duration(n) * time.Second, nil
 }
@@ -56,13 +58,13 @@ func ParseDuration(s string) (time.Duration, error) {
 			if errors.Is(err, strconv.ErrRange) {
 				return Seconds(math.MaxInt64)
 			}
-			return 0, errors.New("duration is not like 12h, 90m or 3600 (seconds)")
+			return 0, inputerr.New("duration is not like 12h, 90m or 3600 (seconds)")
 		}
 		return Seconds(n)
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
-		return 0, errors.New("duration is not like 12h, 90m or 3600 (seconds)")
+		return 0, inputerr.New("duration is not like 12h, 90m or 3600 (seconds)")
 	}
 	return d, nil
 }
@@ -71,10 +73,10 @@ func ParseDuration(s string) (time.Duration, error) {
 // 15m to 12h for AssumeRole (role is true).
 func CheckDuration(d time.Duration, role bool) error {
 	if role && (d < MinDuration || d > MaxRoleDuration) {
-		return fmt.Errorf("duration %s is outside what AssumeRole allows (15m to 12h); the role's MaxSessionDuration may be lower still", d)
+		return inputerr.Errorf("duration %s is outside what AssumeRole allows (15m to 12h); the role's MaxSessionDuration may be lower still", d)
 	}
 	if d < MinDuration || d > MaxSessionDuration {
-		return fmt.Errorf("duration %s is outside what STS allows (15m to 36h)", d)
+		return inputerr.Errorf("duration %s is outside what STS allows (15m to 36h)", d)
 	}
 	return nil
 }
@@ -83,7 +85,7 @@ func CheckDuration(d time.Duration, role bool) error {
 // CheckDuration's for a role.
 func CheckChainedDuration(d time.Duration) error {
 	if d > MaxChainedDuration {
-		return fmt.Errorf("duration %s is more than AWS allows a role assumed with another session's credentials (role chaining: at most 1h); use 1h or less", d)
+		return inputerr.Errorf("duration %s is more than AWS allows a role assumed with another session's credentials (role chaining: at most 1h); use 1h or less", d)
 	}
 	return nil
 }
@@ -92,7 +94,7 @@ func CheckChainedDuration(d time.Duration) error {
 // Callers trim what a person typed or a command printed first.
 func CheckCode(code string) error {
 	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
-		return errors.New("MFA code must be exactly six digits, as your authenticator shows it")
+		return inputerr.New("MFA code must be exactly six digits, as your authenticator shows it")
 	}
 	return nil
 }
@@ -129,30 +131,30 @@ func badRune(s, extra string) string {
 func iamARN(s, what string, kinds ...string) (string, error) {
 	parts := strings.SplitN(s, ":", 6)
 	if len(parts) != 6 || parts[0] != "arn" {
-		return "", fmt.Errorf("%s is not an ARN of the form arn:aws:iam::ACCOUNT_ID:%s/NAME", what, kinds[0])
+		return "", inputerr.Errorf("%s is not an ARN of the form arn:aws:iam::ACCOUNT_ID:%s/NAME", what, kinds[0])
 	}
 	partition, service, region, account, resource := parts[1], parts[2], parts[3], parts[4], parts[5]
 	if partition != "aws" && (!strings.HasPrefix(partition, "aws-") || strings.Trim(partition, "abcdefghijklmnopqrstuvwxyz-") != "") {
-		return "", fmt.Errorf("%s names a partition other than aws, aws-cn, aws-us-gov, …", what)
+		return "", inputerr.Errorf("%s names a partition other than aws, aws-cn, aws-us-gov, …", what)
 	}
 	if service != "iam" || region != "" {
-		return "", fmt.Errorf("%s is not an IAM ARN; it starts arn:aws:iam:: with no region", what)
+		return "", inputerr.Errorf("%s is not an IAM ARN; it starts arn:aws:iam:: with no region", what)
 	}
 	if len(account) != 12 || strings.Trim(account, "0123456789") != "" {
-		return "", fmt.Errorf("%s has an account id of %d characters; an AWS account id is 12 digits", what, len(account))
+		return "", inputerr.Errorf("%s has an account id of %d characters; an AWS account id is 12 digits", what, len(account))
 	}
 	for _, kind := range kinds {
 		if rest, ok := strings.CutPrefix(resource, kind+"/"); ok {
 			if rest == "" || strings.HasSuffix(rest, "/") {
-				return "", fmt.Errorf("%s has no name after %s/", what, kind)
+				return "", inputerr.Errorf("%s has no name after %s/", what, kind)
 			}
 			if bad := badRune(rest, nameChars+"/"); bad != "" {
-				return "", fmt.Errorf("%s has %s; names hold letters, digits and +=,.@_-", what, bad)
+				return "", inputerr.Errorf("%s has %s; names hold letters, digits and +=,.@_-", what, bad)
 			}
 			return rest, nil
 		}
 	}
-	return "", fmt.Errorf("%s is not a %s ARN: after the account id comes %s/NAME", what, kinds[0], kinds[0])
+	return "", inputerr.Errorf("%s is not a %s ARN: after the account id comes %s/NAME", what, kinds[0], kinds[0])
 }
 
 // CheckSerial checks an MFA device's serial number as STS takes it: the
@@ -163,9 +165,9 @@ func CheckSerial(s string) error {
 	const hint = "; it looks like arn:aws:iam::ACCOUNT_ID:mfa/DEVICE (IAM console > Security credentials)"
 	switch {
 	case s == "":
-		return errors.New("mfa_serial is empty" + hint)
+		return inputerr.New("mfa_serial is empty" + hint)
 	case len(s) < 9 || len(s) > 256:
-		return fmt.Errorf("mfa_serial is %d characters long; STS takes 9 to 256%s", len(s), hint)
+		return inputerr.Errorf("mfa_serial is %d characters long; STS takes 9 to 256%s", len(s), hint)
 	case strings.HasPrefix(s, "arn:"):
 		if _, err := iamARN(s, "mfa_serial", "mfa", "u2f"); err != nil {
 			return err
@@ -173,7 +175,7 @@ func CheckSerial(s string) error {
 		return nil
 	}
 	if bad := badRune(s, nameChars+"/"); bad != "" {
-		return fmt.Errorf("mfa_serial has %s%s", bad, hint)
+		return inputerr.Errorf("mfa_serial has %s%s", bad, hint)
 	}
 	return nil
 }
@@ -182,7 +184,7 @@ func CheckSerial(s string) error {
 // with an optional path, at most 2048 characters.
 func CheckRoleARN(s string) error {
 	if len(s) > 2048 {
-		return fmt.Errorf("role_arn is %d characters long; at most 2048", len(s))
+		return inputerr.Errorf("role_arn is %d characters long; at most 2048", len(s))
 	}
 	_, err := iamARN(s, "role_arn", "role")
 	return err
@@ -191,7 +193,7 @@ func CheckRoleARN(s string) error {
 // CheckRoleSessionName checks AssumeRole's RoleSessionName.
 func CheckRoleSessionName(s string) error {
 	if len(s) < 2 || len(s) > 64 || badRune(s, nameChars) != "" {
-		return errors.New("role_session_name must be 2 to 64 of letters, digits and +=,.@_-")
+		return inputerr.New("role_session_name must be 2 to 64 of letters, digits and +=,.@_-")
 	}
 	return nil
 }
@@ -199,7 +201,7 @@ func CheckRoleSessionName(s string) error {
 // CheckExternalID checks AssumeRole's ExternalId.
 func CheckExternalID(s string) error {
 	if len(s) < 2 || len(s) > 1224 || badRune(s, nameChars+":/") != "" {
-		return errors.New("external_id must be 2 to 1224 of letters, digits and +=,.@:/_-")
+		return inputerr.New("external_id must be 2 to 1224 of letters, digits and +=,.@:/_-")
 	}
 	return nil
 }
@@ -212,14 +214,14 @@ func CheckRegion(s string) error {
 	const hint = "; a region is like eu-west-1"
 	switch {
 	case s == "":
-		return errors.New("region is empty" + hint)
+		return inputerr.New("region is empty" + hint)
 	case len(s) > 63:
-		return fmt.Errorf("region is %d characters long%s", len(s), hint)
+		return inputerr.Errorf("region is %d characters long%s", len(s), hint)
 	case s[0] == '-' || s[len(s)-1] == '-':
-		return errors.New("region starts or ends with a hyphen" + hint)
+		return inputerr.New("region starts or ends with a hyphen" + hint)
 	}
 	if bad := badRune(s, "-"); bad != "" {
-		return fmt.Errorf("region has %s%s", bad, hint)
+		return inputerr.Errorf("region has %s%s", bad, hint)
 	}
 	return nil
 }
@@ -233,11 +235,11 @@ func CheckEndpoint(s string) error {
 	switch {
 	case err != nil:
 		// url's error quotes the whole URL, userinfo included.
-		return errors.New("endpoint URL does not parse" + hint)
+		return inputerr.New("endpoint URL does not parse" + hint)
 	case u.Scheme != "http" && u.Scheme != "https":
-		return errors.New("endpoint URL is not http or https" + hint)
+		return inputerr.New("endpoint URL is not http or https" + hint)
 	case u.Hostname() == "":
-		return errors.New("endpoint URL has no host" + hint)
+		return inputerr.New("endpoint URL has no host" + hint)
 	}
 	return nil
 }
