@@ -56,24 +56,12 @@ func TestDoctorKeyring(t *testing.T) {
 				Getenv: func(string) string { return "" },
 				Now:    now,
 			})
-			var bad []Finding
 			for _, f := range findings {
 				if strings.Contains(f.What+f.Fix, "alice/secret") {
 					t.Errorf("finding carries the secret: %+v", f)
 				}
-				if !f.OK {
-					bad = append(bad, f)
-				}
 			}
-			if tc.problem == "" {
-				if len(bad) != 0 {
-					t.Fatalf("healthy set-up has findings: %+v", bad)
-				}
-				return
-			}
-			if len(bad) != 1 || !strings.Contains(bad[0].What, tc.problem) || !strings.Contains(bad[0].Fix, tc.fix) {
-				t.Fatalf("findings %+v\nwant one with %q, fix %q", bad, tc.problem, tc.fix)
-			}
+			wantOneFinding(t, findings, tc.problem, tc.fix)
 		})
 	}
 }

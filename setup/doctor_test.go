@@ -64,21 +64,28 @@ func TestDoctor(t *testing.T) {
 				Getenv: func(k string) string { return tc.env[k] },
 				Now:    now,
 			})
-			var bad []Finding
-			for _, f := range findings {
-				if !f.OK {
-					bad = append(bad, f)
-				}
-			}
-			if tc.problem == "" {
-				if len(bad) != 0 {
-					t.Fatalf("healthy set-up has findings: %+v", bad)
-				}
-				return
-			}
-			if len(bad) != 1 || !strings.Contains(bad[0].What, tc.problem) || !strings.Contains(bad[0].Fix, tc.fix) {
-				t.Fatalf("findings %+v\nwant one with %q, fix %q", bad, tc.problem, tc.fix)
-			}
+			wantOneFinding(t, findings, tc.problem, tc.fix)
 		})
+	}
+}
+
+// wantOneFinding fails unless findings hold exactly one problem, with what
+// and fix containing problem and fix, or none when problem is "".
+func wantOneFinding(t *testing.T, findings []Finding, problem, fix string) {
+	t.Helper()
+	var bad []Finding
+	for _, f := range findings {
+		if !f.OK {
+			bad = append(bad, f)
+		}
+	}
+	if problem == "" {
+		if len(bad) != 0 {
+			t.Fatalf("healthy set-up has findings: %+v", bad)
+		}
+		return
+	}
+	if len(bad) != 1 || !strings.Contains(bad[0].What, problem) || !strings.Contains(bad[0].Fix, fix) {
+		t.Fatalf("findings %+v\nwant one with %q, fix %q", bad, problem, fix)
 	}
 }
