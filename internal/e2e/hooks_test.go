@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -51,17 +52,34 @@ func startTmux(t *testing.T, dir string, env []string, argv ...string) *tmuxShel
 	}
 	// kill-server only sends SIGHUP, and a shell then still writes its
 	// history (bash: $HOME/.bash_history) into the test's directory: wait
-	// until the shell is gone, or TempDir's cleanup races with it.
+	// until the shell has exited, or TempDir's cleanup races with it.
 	t.Cleanup(func() {
 		exec.Command(tmux, "-L", ts.socket, "kill-server").Run()
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-			if syscall.Kill(pid, 0) == syscall.ESRCH {
+			if exited(pid) {
 				return
 			}
 		}
 		t.Errorf("the shell in tmux (pid %d) did not exit", pid)
 	})
 	return ts
+}
+
+// exited reports whether process pid has exited. The shell's parent, the
+// tmux server, is gone too, so the shell is a zombie of init until init
+// reaps it, which can take seconds; a zombie has closed all its files.
+func exited(pid int) bool {
+	if syscall.Kill(pid, 0) == syscall.ESRCH {
+		return true
+	}
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false // no /proc (macOS): wait for ESRCH
+	}
+	// The state follows the command name, which is in parentheses and
+	// may hold any byte: "pid (comm) S ...".
+	i := bytes.LastIndexByte(stat, ')')
+	return i >= 0 && i+2 < len(stat) && stat[i+2] == 'Z'
 }
 
 func (ts *tmuxShell) send(line string) {

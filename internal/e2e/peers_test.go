@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"os/exec"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/gofrs/flock"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/internal/peers"
@@ -20,22 +23,38 @@ var (
 )
 
 // toolBinary builds aws-mfa once for tests that run it as a subprocess.
+// It builds into the same place on every run from this checkout, where go
+// build finds the binary up to date and skips the link (a second of CPU);
+// a lock keeps two runs from writing it at once.
 func toolBinary(t testing.TB) string {
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "aws-mfa-test-bin")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		builtBin = filepath.Join(dir, "aws-mfa")
-		if out, err := exec.Command("go", "build", "-o", builtBin, moduleRoot).CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("%v\n%s", err, out)
-		}
-	})
+	buildOnce.Do(func() { builtBin, buildErr = buildOwn() })
 	if buildErr != nil {
 		panic(fmt.Sprintf("build aws-mfa: %v", buildErr))
 	}
 	return builtBin
+}
+
+func buildOwn() (string, error) {
+	root, err := filepath.Abs(moduleRoot)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(root))
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("aws-mfa-test-%x", sum[:6]))
+	// bin holds nothing else: tests put it on PATH.
+	if err := os.MkdirAll(filepath.Join(dir, "bin"), 0o700); err != nil {
+		return "", err
+	}
+	lock := flock.New(filepath.Join(dir, "lock"))
+	if err := lock.Lock(); err != nil {
+		return "", fmt.Errorf("lock %s: %w", dir, err)
+	}
+	defer lock.Unlock()
+	bin := filepath.Join(dir, "bin", "aws-mfa")
+	if out, err := exec.Command("go", "build", "-o", bin, root).CombinedOutput(); err != nil {
+		return "", fmt.Errorf("%w\n%s", err, out)
+	}
+	return bin, nil
 }
 
 // peerEnv is a clean environment for a run against a peer: its own HOME
