@@ -52,6 +52,7 @@ type canaryRun struct {
 // profile and pair names, the source's mfa_serial and region, key ids
 // (shown masked, so canaries sit in their hidden middle).
 func TestCanariesNeverPrinted(t *testing.T) {
+	t.Parallel() // its runs wait on emulators and back-off; others go meanwhile
 	c := &canaries{where: map[string]string{}}
 	srcKeyID := "AKIA" + c.plant("source key id, middle") + "0001"
 	srcSecret := c.plant("source secret") + "/long+term"
@@ -189,70 +190,76 @@ func TestCanariesNeverPrinted(t *testing.T) {
 	var mu sync.Mutex
 	var out, log strings.Builder // what aws-mfa printed; which run printed it
 	reached := map[int]int{}
-	t.Run("runs", func(t *testing.T) {
-		for i, r := range runs {
-			t.Run(fmt.Sprint(i), func(t *testing.T) {
-				t.Parallel()
-				emu := stsemu.Start(user)
-				defer emu.Close()
-				at := func(s string) string { return strings.ReplaceAll(s, emuHost, strings.TrimPrefix(emu.URL, "http://")) }
-				home := t.TempDir()
-				aws := filepath.Join(home, ".aws")
-				os.MkdirAll(aws, 0o700)
-				os.WriteFile(filepath.Join(aws, "credentials"), []byte(cmp.Or(r.creds, credsBase)), 0o600)
-				os.WriteFile(filepath.Join(aws, "config"), []byte(cmp.Or(r.config, awsConfig)), 0o600)
-				tomlPath := filepath.Join(home, "aws-mfa.toml")
-				os.WriteFile(tomlPath, []byte(at(cmp.Or(r.toml, tomlBase))), 0o600)
-				if r.action != "" {
-					emu.SetActionFault(r.action, r.fault)
-				} else {
-					emu.SetFault(r.fault)
-				}
-				emu.SetNow(func() time.Time { return time.Now().Add(-r.behind) })
+	// The runs share nothing (each has its own emulator and home), and
+	// many of them wait: on a hanging emulator, on the SDK's retry back-off
+	// for IAM. They go at once in goroutines: parallel subtests would run
+	// only -parallel (GOMAXPROCS) at a time, waits included.
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, 16)
+	for i, r := range runs {
+		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			emu := stsemu.Start(user)
+			defer emu.Close()
+			at := func(s string) string { return strings.ReplaceAll(s, emuHost, strings.TrimPrefix(emu.URL, "http://")) }
+			home := t.TempDir()
+			aws := filepath.Join(home, ".aws")
+			os.MkdirAll(aws, 0o700)
+			os.WriteFile(filepath.Join(aws, "credentials"), []byte(cmp.Or(r.creds, credsBase)), 0o600)
+			os.WriteFile(filepath.Join(aws, "config"), []byte(cmp.Or(r.config, awsConfig)), 0o600)
+			tomlPath := filepath.Join(home, "aws-mfa.toml")
+			os.WriteFile(tomlPath, []byte(at(cmp.Or(r.toml, tomlBase))), 0o600)
+			if r.action != "" {
+				emu.SetActionFault(r.action, r.fault)
+			} else {
+				emu.SetFault(r.fault)
+			}
+			emu.SetNow(func() time.Time { return time.Now().Add(-r.behind) })
 
-				vars := map[string]string{"HOME": home, "AWS_MFA_CONFIG": tomlPath, "PATH": "/usr/bin:/bin", "TZ": "UTC"}
-				for k, v := range env {
-					vars[k] = at(v)
-				}
-				for k, v := range r.env {
-					vars[k] = v
-				}
-				args := make([]string, len(r.args))
-				for j, a := range r.args {
-					args[j] = at(a)
-				}
-				var stdout, stderr bytes.Buffer
-				sys := System{
-					Stdin:  strings.NewReader(r.stdin),
-					Stdout: &stdout,
-					Stderr: &stderr,
-					Getenv: func(k string) string { return vars[k] },
-					Environ: func() []string {
-						var kv []string
-						for k, v := range vars {
-							kv = append(kv, k+"="+v)
-						}
-						return kv
-					},
-					Now:           time.Now,
-					IsTerminal:    func(any) bool { return false },
-					ParentProcess: func() string { return "" },
-					Exec:          func(string, []string, []string) error { return nil },
-					Args0:         "aws-mfa",
-					Executable:    func() (string, error) { return "/usr/local/bin/aws-mfa", nil },
-					TTY:           func() (io.ReadWriteCloser, error) { return nil, os.ErrNotExist },
-				}
-				rc := Run(append([]string{"aws-mfa"}, args...), sys)
-				mu.Lock()
-				defer mu.Unlock()
-				reached[rc]++
-				// A successful env prints the new session from the
-				// emulator: no canary, but it is checked all the same.
-				out.WriteString(stderr.String() + stdout.String())
-				fmt.Fprintf(&log, "run %d %q fault=%q behind=%s: exit %d\n%s%s", i, r.args, r.fault, r.behind, rc, stderr.String(), stdout.String())
-			})
-		}
-	})
+			vars := map[string]string{"HOME": home, "AWS_MFA_CONFIG": tomlPath, "PATH": "/usr/bin:/bin", "TZ": "UTC"}
+			for k, v := range env {
+				vars[k] = at(v)
+			}
+			for k, v := range r.env {
+				vars[k] = v
+			}
+			args := make([]string, len(r.args))
+			for j, a := range r.args {
+				args[j] = at(a)
+			}
+			var stdout, stderr bytes.Buffer
+			sys := System{
+				Stdin:  strings.NewReader(r.stdin),
+				Stdout: &stdout,
+				Stderr: &stderr,
+				Getenv: func(k string) string { return vars[k] },
+				Environ: func() []string {
+					var kv []string
+					for k, v := range vars {
+						kv = append(kv, k+"="+v)
+					}
+					return kv
+				},
+				Now:           time.Now,
+				IsTerminal:    func(any) bool { return false },
+				ParentProcess: func() string { return "" },
+				Exec:          func(string, []string, []string) error { return nil },
+				Args0:         "aws-mfa",
+				Executable:    func() (string, error) { return "/usr/local/bin/aws-mfa", nil },
+				TTY:           func() (io.ReadWriteCloser, error) { return nil, os.ErrNotExist },
+			}
+			rc := Run(append([]string{"aws-mfa"}, args...), sys)
+			mu.Lock()
+			defer mu.Unlock()
+			reached[rc]++
+			// A successful env prints the new session from the
+			// emulator: no canary, but it is checked all the same.
+			out.WriteString(stderr.String() + stdout.String())
+			fmt.Fprintf(&log, "run %d %q fault=%q behind=%s: exit %d\n%s%s", i, r.args, r.fault, r.behind, rc, stderr.String(), stdout.String())
+		})
+	}
+	wg.Wait()
 
 	all := out.String()
 	for s, place := range c.where {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -210,24 +211,31 @@ func TestCachedIsSilent(t *testing.T) {
 // the line is erased when the answer (or the timeout) comes; a pipe never
 // sees it, nor does a run that needs no request.
 func TestWaitingForSTS(t *testing.T) {
+	t.Parallel() // its own rigs; it waits for the timeouts
 	const msg, erase = "\raws-mfa: waiting for STS…", "\r\x1b[K"
+	// Each run waits for its timeout: both wait at once.
+	var wg sync.WaitGroup
 	for _, terminal := range []bool{true, false} {
 		r := newRig(t, aliceProfile)
 		r.wait = time.Nanosecond // no sleep in the test: the request hangs until the timeout
 		r.terminal["stderr"] = terminal
 		r.emu.SetFault(stsemu.Hang)
-		_, stderr, code := r.run("", "--timeout", "1s", "314159")
-		i, j := strings.Index(stderr, msg), strings.Index(stderr, erase)
-		if code != 1 {
-			t.Fatalf("exit %d: %q", code, stderr)
-		}
-		if terminal && (i < 0 || j < i || !strings.HasPrefix(stderr[j+len(erase):], "aws-mfa: ")) {
-			t.Errorf("terminal: %q; want the message, erased before the error", stderr)
-		}
-		if !terminal && strings.ContainsAny(stderr, "\r\x1b") {
-			t.Errorf("pipe: %q", stderr)
-		}
+		wg.Go(func() {
+			_, stderr, code := r.run("", "--timeout", "1s", "314159")
+			i, j := strings.Index(stderr, msg), strings.Index(stderr, erase)
+			if code != 1 {
+				t.Errorf("terminal %v: exit %d: %q", terminal, code, stderr)
+				return
+			}
+			if terminal && (i < 0 || j < i || !strings.HasPrefix(stderr[j+len(erase):], "aws-mfa: ")) {
+				t.Errorf("terminal: %q; want the message, erased before the error", stderr)
+			}
+			if !terminal && strings.ContainsAny(stderr, "\r\x1b") {
+				t.Errorf("pipe: %q", stderr)
+			}
+		})
 	}
+	wg.Wait()
 	r := newRig(t, aliceProfile)
 	r.wait = time.Nanosecond
 	r.terminal["stderr"] = true
