@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -82,12 +83,10 @@ func exited(pid int) bool {
 	return i >= 0 && i+2 < len(stat) && stat[i+2] == 'Z'
 }
 
+// send types line and Enter.
 func (ts *tmuxShell) send(line string) {
 	ts.t.Helper()
-	if out, err := exec.Command("tmux", "-L", ts.socket, "send-keys", "-l", line).CombinedOutput(); err != nil {
-		ts.t.Fatalf("send-keys: %v %s", err, out)
-	}
-	exec.Command("tmux", "-L", ts.socket, "send-keys", "Enter").Run()
+	ts.keys(text(line), press("Enter"))
 }
 
 func (ts *tmuxShell) screen() string {
@@ -100,13 +99,32 @@ func (ts *tmuxShell) result(command, name string) string {
 	ts.t.Helper()
 	path := filepath.Join(ts.dir, "out-"+name)
 	ts.send(command + " > " + path)
-	for deadline := time.Now().Add(hang); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if b, err := os.ReadFile(path); err == nil && strings.HasSuffix(string(b), "\n") {
-			return strings.TrimSuffix(string(b), "\n")
-		}
+	var value string
+	if waitFor(func() bool {
+		b, err := os.ReadFile(path)
+		value = string(b)
+		return err == nil && strings.HasSuffix(value, "\n")
+	}) {
+		return strings.TrimSuffix(value, "\n")
 	}
 	ts.t.Fatalf("no %s; the screen:\n%s", name, ts.screen())
 	return ""
+}
+
+// waitFor reports whether ok came true within hang. It looks again soon
+// at first, since a shell mostly answers within milliseconds, then less
+// often: each look at a screen starts a tmux client.
+func waitFor(ok func() bool) bool {
+	pause := 5 * time.Millisecond
+	for deadline := time.Now().Add(hang); ; time.Sleep(pause) {
+		if ok() {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		pause = min(2*pause, 50*time.Millisecond)
+	}
 }
 
 // interactiveHooked starts an interactive bash, zsh or fish in tmux with
@@ -120,7 +138,7 @@ func interactiveHooked(t *testing.T, name, dir string, env []string, bashRC stri
 		os.WriteFile(filepath.Join(dir, "rc"), []byte("eval \"$(aws-mfa hook bash)\"\nPS1='$ '\n"+bashRC), 0o600)
 		argv = []string{"bash", "--noprofile", "--rcfile", filepath.Join(dir, "rc"), "-i"}
 	case "zsh":
-		os.WriteFile(filepath.Join(dir, ".zshrc"), []byte("autoload -U compinit; compinit -u\neval \"$(aws-mfa hook zsh)\"\nPROMPT='%% '\n"), 0o600)
+		writeZshrc(t, dir, "eval \"$(aws-mfa hook zsh)\"\nPROMPT='%% '\n")
 		env = append(env, "ZDOTDIR="+dir)
 		argv = []string{"zsh", "-i"}
 	case "fish":
@@ -131,10 +149,56 @@ func interactiveHooked(t *testing.T, name, dir string, env []string, bashRC stri
 	return startTmux(t, dir, env, argv...)
 }
 
-// keys sends keys, as tmux names them, to the shell.
-func (ts *tmuxShell) keys(k ...string) {
+// text is keys that type s as it is.
+func text(s string) []string { return []string{"-l", s} }
+
+// press is keys as tmux names them (Tab, C-a, Enter).
+func press(k ...string) []string { return k }
+
+var (
+	zcompdumpOnce sync.Once
+	zcompdump     []byte
+)
+
+// writeZshrc writes dir/.zshrc for an interactive zsh with completion:
+// compinit, then body. compinit spends half a second of CPU on a dump of
+// every completion function on the machine when it finds none; each
+// shell starts with a copy of one dump, which compinit checks and uses.
+func writeZshrc(t *testing.T, dir, body string) {
+	t.Helper()
+	zcompdumpOnce.Do(func() {
+		tmp, err := os.MkdirTemp("", "aws-mfa-zcompdump")
+		if err != nil {
+			return
+		}
+		defer os.RemoveAll(tmp)
+		dump := filepath.Join(tmp, "dump")
+		cmd := exec.Command("zsh", "-f", "-c", "autoload -U compinit; compinit -u -d "+dump)
+		cmd.Env = []string{"HOME=" + tmp, "PATH=/usr/bin:/bin"}
+		if cmd.Run() == nil {
+			zcompdump, _ = os.ReadFile(dump)
+		}
+	})
+	if zcompdump != nil { // else compinit makes its own
+		os.WriteFile(filepath.Join(dir, ".zcompdump"), zcompdump, 0o600)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".zshrc"), []byte("autoload -U compinit; compinit -u\n"+body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// keys sends keys to the shell, in order, with one tmux client: a shell
+// reads them in order whether they come at once or one by one.
+func (ts *tmuxShell) keys(keys ...[]string) {
 	ts.t.Helper()
-	if out, err := exec.Command("tmux", append([]string{"-L", ts.socket, "send-keys"}, k...)...).CombinedOutput(); err != nil {
+	args := []string{"-L", ts.socket}
+	for i, k := range keys {
+		if i > 0 {
+			args = append(args, ";")
+		}
+		args = append(append(args, "send-keys"), k...)
+	}
+	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
 		ts.t.Fatalf("send-keys: %v %s", err, out)
 	}
 }
@@ -142,24 +206,20 @@ func (ts *tmuxShell) keys(k ...string) {
 // waitScreen waits until the screen shows want n times.
 func (ts *tmuxShell) waitScreen(want string, n int) {
 	ts.t.Helper()
-	for deadline := time.Now().Add(hang); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if strings.Count(ts.screen(), want) >= n {
-			return
-		}
+	if !waitFor(func() bool { return strings.Count(ts.screen(), want) >= n }) {
+		ts.t.Fatalf("the screen never showed %q %d times:\n%s", want, n, ts.screen())
 	}
-	ts.t.Fatalf("the screen never showed %q %d times:\n%s", want, n, ts.screen())
 }
 
 // waitLastLine waits until the last non-empty line of the screen passes ok.
 func (ts *tmuxShell) waitLastLine(ok func(string) bool) {
 	ts.t.Helper()
-	for deadline := time.Now().Add(hang); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	if !waitFor(func() bool {
 		lines := strings.Split(strings.TrimRight(ts.screen(), "\n "), "\n")
-		if ok(lines[len(lines)-1]) {
-			return
-		}
+		return ok(lines[len(lines)-1])
+	}) {
+		ts.t.Fatalf("the last line never matched:\n%s", ts.screen())
 	}
-	ts.t.Fatalf("the last line never matched:\n%s", ts.screen())
 }
 
 func requireTool(t *testing.T, name string) string {
@@ -478,14 +538,10 @@ c aws-mfa st; c aws-mfa env --no-w; c aws-mfa hook xo; c aws-mfa -p w; c aws-mfa
 	t.Run("zsh", func(t *testing.T) {
 		requireTool(t, "zsh")
 		requireTool(t, "tmux")
-		os.WriteFile(filepath.Join(dir, ".zshrc"), []byte("autoload -U compinit; compinit -u\neval \"$(aws-mfa hook zsh)\"\nPROMPT='%% '\n"), 0o600)
-		sh := startTmux(t, dir, append(env, "ZDOTDIR="+dir, "TERM=xterm"), "zsh", "-i")
-		exec.Command("tmux", "-L", sh.socket, "send-keys", "-l", "aws-mfa -p wo").Run()
-		exec.Command("tmux", "-L", sh.socket, "send-keys", "Tab").Run()
+		sh := interactiveHooked(t, "zsh", dir, append(env, "TERM=xterm"), "")
+		sh.keys(text("aws-mfa -p wo"), press("Tab"))
 		sh.waitScreen("aws-mfa -p work", 1)
-		exec.Command("tmux", "-L", sh.socket, "send-keys", "C-u").Run()
-		exec.Command("tmux", "-L", sh.socket, "send-keys", "-l", "aws-mfa sta").Run()
-		exec.Command("tmux", "-L", sh.socket, "send-keys", "Tab").Run()
+		sh.keys(press("C-u"), text("aws-mfa sta"), press("Tab"))
 		sh.waitScreen("aws-mfa status", 1)
 	})
 }
@@ -582,7 +638,7 @@ done`
 			var argv []string
 			switch name {
 			case "zsh":
-				os.WriteFile(filepath.Join(dir, ".zshrc"), []byte("autoload -U compinit; compinit -u\nsource '"+hook("zsh")+"'\nPROMPT='%% '\n"), 0o600)
+				writeZshrc(t, dir, "source '"+hook("zsh")+"'\nPROMPT='%% '\n")
 				env = append(env, "ZDOTDIR="+dir)
 				argv = []string{"zsh", "-i"}
 			case "fish":
@@ -590,21 +646,13 @@ done`
 			}
 			sh := startTmux(t, dir, env, argv...)
 			for i, w := range words {
-				keys := func(k ...string) {
-					if out, err := exec.Command("tmux", append([]string{"-L", sh.socket, "send-keys"}, k...)...).CombinedOutput(); err != nil {
-						t.Fatalf("send-keys: %v %s", err, out)
-					}
-				}
 				// Complete, then turn the line into printf's arguments.
-				keys("-l", "aws-mfa -p "+w[:1])
-				keys("Tab")
+				sh.keys(text("aws-mfa -p "+w[:1]), press("Tab"))
 				sh.waitLastLine(func(l string) bool {
 					_, after, ok := strings.Cut(l, "aws-mfa -p "+w[:1])
 					return ok && strings.TrimSpace(after) != ""
 				})
-				keys("C-a")
-				keys("-l", "printf '%s\\n' ")
-				keys("C-e")
+				sh.keys(press("C-a"), text("printf '%s\\n' "), press("C-e"))
 				got := sh.result("", fmt.Sprintf("word%d", i))
 				if want := "aws-mfa\n-p\n" + w; got != want {
 					t.Errorf("completed %q as %q", w, got)
@@ -719,16 +767,11 @@ func TestCompletionInteractive(t *testing.T) {
 			env := []string{"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin", "AWS_MFA_CONFIG=" + cfg,
 				"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"), "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
 			sh := interactiveHooked(t, name, dir, env, "bind 'set show-all-if-ambiguous on'\n")
-			keys := sh.keys
 			// The shell reads keys in order, so the line edits after the Tab
 			// apply to what the Tab completed: they turn the line into
 			// printf's arguments, to compare word for word.
 			for i, c := range inserts {
-				keys("-l", c.typed)
-				keys("Tab")
-				keys("C-a")
-				keys("-l", "printf '%s\\n' ")
-				keys("C-e")
+				sh.keys(text(c.typed), press("Tab", "C-a"), text("printf '%s\\n' "), press("C-e"))
 				got := sh.result("", fmt.Sprintf("insert%d", i))
 				if want := strings.Join(strings.Fields(c.want), "\n"); got != want {
 					t.Errorf("%q + Tab gave %q, want %q", c.typed, strings.Fields(got), c.want)
@@ -739,10 +782,10 @@ func TestCompletionInteractive(t *testing.T) {
 				sh.result("clear; echo cleared", fmt.Sprintf("clear%d", i))
 				exec.Command("tmux", "-L", sh.socket, "clear-history").Run()
 				sh.waitLastLine(func(string) bool { return !strings.Contains(sh.screen(), "clear") })
-				keys("-l", c.typed)
-				keys("Tab")
 				if name == "bash" {
-					keys("Tab")
+					sh.keys(text(c.typed), press("Tab", "Tab"))
+				} else {
+					sh.keys(text(c.typed), press("Tab"))
 				}
 				for _, w := range c.want {
 					sh.waitScreen(w, 1)
@@ -750,7 +793,7 @@ func TestCompletionInteractive(t *testing.T) {
 				if name != "bash" {
 					sh.waitScreen(c.desc, 1)
 				}
-				keys("C-e", "C-u")
+				sh.keys(press("C-e", "C-u"))
 				if got := sh.result("echo listed", fmt.Sprintf("list%d", i)); got != "listed" {
 					t.Errorf("after the list the line held %q", got)
 				}

@@ -276,7 +276,6 @@ func TestCompletionRunsNothingInteractive(t *testing.T) {
 			env := []string{"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin", "AWS_MFA_CONFIG=" + cfg,
 				"AWS_SHARED_CREDENTIALS_FILE=" + creds, "AWS_ENDPOINT_URL_STS=" + emu.URL, "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
 			sh := interactiveHooked(t, name, dir, env, "")
-			keys := sh.keys
 			lines := []string{
 				"aws-mfa exec 314159 -- touch " + mark + " ", "aws-mfa exec -t 314159 -- touch " + mark + " x",
 				"aws-mfa exec -- touch " + mark + " ", "aws-mfa 314159 ", "aws-mfa --force 314159 -", "aws-mfa env 314159 ",
@@ -284,10 +283,7 @@ func TestCompletionRunsNothingInteractive(t *testing.T) {
 				"aws-mfa setup --yes ", "aws-mfa env ", "aws-mfa ",
 			}
 			for i, l := range lines {
-				keys("-l", l)
-				keys("Tab")
-				keys("Tab")
-				keys("C-e", "C-u")
+				sh.keys(text(l), press("Tab", "Tab", "C-e", "C-u"))
 				if got := sh.result("echo done", fmt.Sprintf("line%d", i)); got != "done" {
 					t.Errorf("after %q the line held %q", l, got)
 				}
