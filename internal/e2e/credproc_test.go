@@ -229,6 +229,7 @@ func TestAWSCLICredentialProcess(t *testing.T) {
 // valid base. (Plain moto checks no signature: the emulator tests prove
 // the AssumeRole is signed with the base session.)
 func TestMotoChain(t *testing.T) {
+	peers.Prestart(false)
 	t.Parallel()
 	url := peers.Moto(t, false)
 	bin := toolBinary(t)

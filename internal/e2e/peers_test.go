@@ -9,11 +9,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gofrs/flock"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/internal/peers"
+	"github.com/aws-mfa/aws-mfa/internal/stsemu"
 )
 
 var (
@@ -83,6 +85,7 @@ func run(_ testing.TB, env []string, name string, args ...string) (string, strin
 // SigV4 signature with the key it issued, then has both AWS CLIs use what
 // aws-mfa wrote.
 func TestMoto(t *testing.T) {
+	peers.Prestart(true)
 	t.Parallel()
 	authURL := peers.Moto(t, true)
 	acct := peers.Provision(t, authURL)
@@ -149,12 +152,17 @@ func TestMoto(t *testing.T) {
 		}
 	})
 
-	// moto in auth mode rejects its own session keys, so the CLIs call a
-	// second moto that checks nothing; they must still send our session.
-	plainURL := peers.Moto(t, false)
+	// moto in auth mode rejects its own session keys. The STS emulator,
+	// told of moto's session, takes it, and checks each CLI's request: it
+	// must be signed with the session's keys and carry its token, so the
+	// CLI read all three from what aws-mfa wrote.
+	exp, err := time.Parse(time.RFC3339, d.Get("expiration"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, cli := range []string{"aws", "/usr/bin/aws"} {
 		t.Run(cli, func(t *testing.T) {
-			t.Parallel() // both only read the file
+			t.Parallel() // both only read the file; each has its own emulator
 			path, err := exec.LookPath(cli)
 			if err != nil {
 				if os.Getenv("CI") == "true" {
@@ -162,20 +170,16 @@ func TestMoto(t *testing.T) {
 				}
 				t.Skipf("%s is not installed", cli)
 			}
-			// The two commands only read: run them at once (each CLI start
-			// is seconds of Python on a loaded machine).
-			var wg sync.WaitGroup
-			wg.Go(func() {
-				out, stderr, err := run(t, peerEnv(dir), path, "configure", "get", "aws_session_token", "--profile", "default")
-				if err != nil || strings.TrimSpace(out) != token {
-					t.Errorf("configure get: %q %v %s", out, err, stderr)
-				}
-			})
-			out, stderr, err := run(t, peerEnv(dir), path, "sts", "get-caller-identity", "--profile", "default", "--endpoint-url", plainURL, "--region", "us-east-1", "--output", "text")
+			emu := stsemu.Start()
+			defer emu.Close()
+			emu.Accept(stsemu.User{}, d.Get("aws_access_key_id"), d.Get("aws_secret_access_key"), token, exp)
+			out, stderr, err := run(t, peerEnv(dir), path, "sts", "get-caller-identity", "--profile", "default", "--endpoint-url", emu.URL, "--region", "us-east-1", "--output", "text")
 			if err != nil || !strings.Contains(out, "arn:aws:") {
 				t.Errorf("get-caller-identity: %q %v %s", out, err, stderr)
 			}
-			wg.Wait()
+			if calls := emu.Calls(); len(calls) != 1 || calls[0].Key != d.Get("aws_access_key_id") {
+				t.Errorf("the CLI's calls: %+v", calls)
+			}
 		})
 	}
 }

@@ -37,7 +37,7 @@ var (
 	mu       sync.Mutex
 	accounts = map[string]*Account{}
 	// ownServers holds, per mode (auth or not), the moto this process
-	// started. Each mode has its own lock, so that tests wanting the two
+	// started. Each mode boots on its own, so that tests wanting the two
 	// modes start them at the same time instead of one after the other.
 	ownServers  = map[bool]*ownServer{false: {}, true: {}}
 	ownStops    []func()
@@ -45,8 +45,11 @@ var (
 )
 
 type ownServer struct {
-	mu  sync.Mutex
-	url string
+	mu      sync.Mutex
+	booting chan struct{} // closed once booted; nil until the first start
+	url     string
+	missing bool  // moto_server is not installed
+	err     error // why it did not start
 }
 
 // StopAll stops the servers this process started and waits for them to
@@ -55,8 +58,11 @@ type ownServer struct {
 func StopAll() {
 	for _, s := range ownServers {
 		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.url = ""
+		booting := s.booting
+		s.mu.Unlock()
+		if booting != nil {
+			<-booting // a moto still starting registers its stop first
+		}
 	}
 	ownServerMu.Lock()
 	defer ownServerMu.Unlock()
@@ -69,33 +75,78 @@ func StopAll() {
 // inCI is true where .ci/run provides moto: then a missing moto fails.
 func inCI() bool { return os.Getenv("CI") == "true" }
 
+func envName(auth bool) string {
+	if auth {
+		return "AWS_MFA_MOTO_AUTH_URL"
+	}
+	return "AWS_MFA_MOTO_URL"
+}
+
+// Prestart starts this process's moto for the mode booting, unless the
+// environment names one, and returns at once. A test calls it before
+// t.Parallel: moto's second or more of start-up then overlaps the tests
+// that run first, instead of holding a parallel test's slot. Moto waits
+// for it.
+func Prestart(auth bool) {
+	if os.Getenv(envName(auth)) == "" {
+		ownServers[auth].boot(auth)
+	}
+}
+
+// boot starts the server once, in the background; the channel is closed
+// when it is up or failed.
+func (s *ownServer) boot(auth bool) <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.booting == nil {
+		s.booting = make(chan struct{})
+		go func() {
+			url, missing, err := startMoto(auth)
+			s.mu.Lock()
+			s.url, s.missing, s.err = url, missing, err
+			s.mu.Unlock()
+			close(s.booting)
+		}()
+	}
+	return s.booting
+}
+
 // Moto returns the URL of a moto server. With auth, moto verifies SigV4
 // signatures after its first ProvisionCalls calls; without, it checks
 // nothing. .ci/run starts both and sets AWS_MFA_MOTO_AUTH_URL and
 // AWS_MFA_MOTO_URL; elsewhere one is started for this test process.
 func Moto(t testing.TB, auth bool) string {
 	t.Helper()
-	name := "AWS_MFA_MOTO_URL"
-	if auth {
-		name = "AWS_MFA_MOTO_AUTH_URL"
-	}
+	name := envName(auth)
 	if u := os.Getenv(name); u != "" {
 		return u
 	}
-	own := ownServers[auth]
-	own.mu.Lock()
-	defer own.mu.Unlock()
-	if own.url != "" {
-		return own.url
+	s := ownServers[auth]
+	<-s.boot(auth)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.missing && inCI():
+		t.Fatalf("moto_server is not installed and %s is not set; .ci/run must provide moto", name)
+	case s.missing:
+		t.Skip("moto_server is not installed")
+	case s.err != nil:
+		t.Fatalf("start moto: %v", s.err)
 	}
+	return s.url
+}
+
+// startMoto starts a moto server and waits until it answers. Tests share
+// it; TestMain stops it with StopAll.
+func startMoto(auth bool) (url string, missing bool, err error) {
 	bin, err := exec.LookPath("moto_server")
 	if err != nil {
-		if inCI() {
-			t.Fatalf("moto_server is not installed and %s is not set; .ci/run must provide moto", name)
-		}
-		t.Skip("moto_server is not installed")
+		return "", true, nil
 	}
-	port := freePort(t)
+	port, err := freePort()
+	if err != nil {
+		return "", false, err
+	}
 	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", port)
 	cmd.Env = append(os.Environ(), "MOTO_CALL_RESET_API=false")
 	if auth {
@@ -103,37 +154,36 @@ func Moto(t testing.TB, auth bool) string {
 	}
 	stop, err := start(cmd)
 	if err != nil {
-		t.Fatalf("start moto: %v", err)
+		return "", false, err
 	}
-	// Tests share the server; TestMain stops it with StopAll.
 	ownServerMu.Lock()
 	ownStops = append(ownStops, stop)
 	ownServerMu.Unlock()
-	url := "http://127.0.0.1:" + port
-	waitUp(t, url)
-	own.url = url
-	return url
+	url = "http://127.0.0.1:" + port
+	return url, false, waitUp(url)
 }
 
-func freePort(t testing.TB) string {
+func freePort() (string, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	defer l.Close()
-	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
+	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port), nil
 }
 
-func waitUp(t testing.TB, url string) {
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
+// waitUp waits for moto to answer, looking often at first: it is up
+// after a second or so on an idle machine, after several on a busy one.
+func waitUp(url string) error {
+	pause := 20 * time.Millisecond
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(pause) {
 		if resp, err := http.Get(url + "/moto-api/"); err == nil {
 			resp.Body.Close()
-			return
+			return nil
 		}
-		time.Sleep(100 * time.Millisecond)
+		pause = min(2*pause, 200*time.Millisecond)
 	}
-	t.Fatalf("moto at %s did not start", url)
+	return fmt.Errorf("moto at %s did not start within 30s", url)
 }
 
 // Provision creates, with exactly ProvisionCalls unsigned calls, an IAM

@@ -154,6 +154,15 @@ func (s *Server) SetNow(now func() time.Time) {
 	s.now = now
 }
 
+// Accept makes the emulator take a session that another STS (moto)
+// issued to u: requests signed with its keys and carrying its token, as
+// long as it has not expired.
+func (s *Server) Accept(u User, accessKeyID, secretAccessKey, token string, expires time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sessions[accessKeyID] = session{user: u, secret: secretAccessKey, token: token, expires: expires}
+}
+
 // BytesSent counts the body bytes Huge and HugeError sent before the
 // client stopped reading.
 func (s *Server) BytesSent() int64 { return s.sent.Load() }
@@ -252,7 +261,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			writeError(w, c.status, c.typ, c.code, c.msg)
 			return
 		}
-		s.identity(w, action, user, form)
+		s.identity(w, Call{Action: action, Region: region, Params: form, Key: key}, user)
 		return
 	}
 	if form.Get("Version") != "2011-06-15" {
@@ -341,10 +350,11 @@ func (s *Server) huge(w http.ResponseWriter, r *http.Request, fault Fault) {
 }
 
 // identity answers STS GetCallerIdentity and IAM ListMFADevices.
-func (s *Server) identity(w http.ResponseWriter, action string, u User, form url.Values) {
+func (s *Server) identity(w http.ResponseWriter, call Call, u User) {
 	name := "alice"
+	action, form := call.Action, call.Params
 	s.mu.Lock()
-	s.calls = append(s.calls, Call{Action: action, Params: form})
+	s.calls = append(s.calls, call)
 	s.mu.Unlock()
 	w.Header().Set("Content-Type", "text/xml")
 	if action == "GetCallerIdentity" {

@@ -96,3 +96,32 @@ func TestSessionCredentials(t *testing.T) {
 		t.Errorf("expired session: %v", err)
 	}
 }
+
+// TestAccept: a session another STS issued is taken with its own secret
+// and token until it expires, and the call names the key that signed it.
+func TestAccept(t *testing.T) {
+	s := Start()
+	defer s.Close()
+	ctx := context.Background()
+	const id, secret, token = "ASIAMOTOSESSION00001", "moto/secret", "FQoGZXIvYXdzEmoto"
+	s.Accept(alice, id, secret, token, time.Now().Add(time.Hour))
+	if _, err := client(s.URL, id, secret, token).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
+		t.Fatalf("accepted session: %v", err)
+	}
+	if calls := s.Calls(); len(calls) != 1 || calls[0].Action != "GetCallerIdentity" || calls[0].Key != id || calls[0].Region != "us-east-1" {
+		t.Errorf("calls %+v", calls)
+	}
+	for _, tc := range []struct{ secret, token, want string }{
+		{secret, "forged", "InvalidClientTokenId"},
+		{"wrong", token, "SignatureDoesNotMatch"},
+		{secret, "", "InvalidClientTokenId"},
+	} {
+		if _, err := client(s.URL, id, tc.secret, tc.token).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); !strings.HasPrefix(code(err), tc.want) {
+			t.Errorf("secret %q token %q: %v, want %s", tc.secret, tc.token, err, tc.want)
+		}
+	}
+	s.Accept(alice, id, secret, token, time.Now().Add(-time.Second))
+	if _, err := client(s.URL, id, secret, token).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); !strings.HasPrefix(code(err), "ExpiredToken") {
+		t.Errorf("expired: %v", err)
+	}
+}
