@@ -104,7 +104,10 @@ func TestKeyringRefresh(t *testing.T) {
 			creds := filepath.Join(dir, "credentials")
 			cfg := filepath.Join(dir, "config.toml")
 			os.WriteFile(creds, []byte("[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"), 0o600)
-			os.WriteFile(cfg, []byte("[defaults]\ntoken_timeout = \"2s\"\nkeyring_backend = \""+b.name+"\"\n\n[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\n"), 0o600)
+			pairs := func(timeout string) []byte {
+				return []byte("[defaults]\ntoken_timeout = \"" + timeout + "\"\nkeyring_backend = \"" + b.name + "\"\n\n[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\n")
+			}
+			os.WriteFile(cfg, pairs("2s"), 0o600)
 			env := append(peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL, "AWS_MFA_CONFIG="+cfg), kenv...)
 
 			_, stderr, err := run(t, env, bin, "-t", alice.Code)
@@ -121,8 +124,12 @@ func TestKeyringRefresh(t *testing.T) {
 
 			// The cached path opens no keyring: with it out of reach (a hung
 			// D-Bus would block any call for the whole token_timeout and
-			// then fail), a valid session is still served at once.
-			cut := b.cutOff(t, env)
+			// then fail), a valid session is still served at once. Out of
+			// reach, every keyring call fails whatever the bound: it is
+			// short, so that the refresh below fails soon.
+			short := filepath.Join(dir, "short.toml")
+			os.WriteFile(short, pairs("300ms"), 0o600)
+			cut := append(b.cutOff(t, env), "AWS_MFA_CONFIG="+short)
 			for _, args := range [][]string{{}, {"env", "--shell", "bash"}, {"status"}} {
 				_, stderr, err := run(t, cut, bin, args...)
 				if err != nil {
@@ -267,8 +274,9 @@ func TestSetupKeyring(t *testing.T) {
 			env := append(peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL, "AWS_MFA_CONFIG="+cfg), kenv...)
 			setupArgs := []string{"setup", "--keyring", "--keyring-backend", b.name, "--yes", "--serial", alice.Serial}
 
-			// Unreachable keyring: nothing changes anywhere.
-			_, stderr, err := run(t, b.cutOff(t, env), bin, append(setupArgs, "--timeout", "2s")...)
+			// Unreachable keyring: nothing changes anywhere. (It fails
+			// whatever the bound; a short one makes it fail soon.)
+			_, stderr, err := run(t, b.cutOff(t, env), bin, append(setupArgs, "--timeout", "300ms")...)
 			if err == nil || !strings.Contains(stderr, "aws-mfa/aws-mfa") || strings.Contains(stderr, "alice/long") {
 				t.Fatalf("setup with the keyring cut off: %v\n%s", err, stderr)
 			}

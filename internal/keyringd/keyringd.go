@@ -100,7 +100,8 @@ func SecretServiceEnv(t testing.TB) []string {
 	// daemon's, to keep it away from the user's own keyrings.
 	conn := connect(t, []string{busEnv})
 	// Readiness, not timing: wait until the daemon owns its bus name and
-	// the login keyring exists; bounded by count.
+	// the login keyring exists; bounded by count. It looks often at first.
+	pause := 5 * time.Millisecond
 	for i := 0; ; i++ {
 		var ok bool
 		err := conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, "org.freedesktop.secrets").Store(&ok)
@@ -109,10 +110,11 @@ func SecretServiceEnv(t testing.TB) []string {
 				break
 			}
 		}
-		if i == 200 {
+		if i == 250 {
 			t.Fatalf("gnome-keyring-daemon did not come up on the private bus (%v)", err)
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(pause)
+		pause = min(2*pause, 50*time.Millisecond)
 	}
 	return []string{busEnv}
 }
