@@ -72,6 +72,7 @@ func TestAWSDevicesAgainstTheEmulator(t *testing.T) {
 // reported as IAM's, a bad region before anything is sent, and endpoint
 // URLs without their user:password@.
 func TestAWSDevicesErrorsNameTheirCall(t *testing.T) {
+	t.Parallel() // own emulators; IAM throttled waits out the SDK's retry back-off
 	keys := exporter.Keys{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "alice/secret"}
 	for _, tc := range []struct {
 		name   string
@@ -92,6 +93,7 @@ func TestAWSDevicesErrorsNameTheirCall(t *testing.T) {
 		{name: "serial with a line break", devs: []string{"arn:aws:iam::123456789012:mfa/x\n[default]"}, want: "listed a device whose mfa_serial has a control character"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			emu := stsemu.Start(stsemu.User{AccessKeyID: keys.AccessKeyID, SecretAccessKey: keys.SecretAccessKey, Serial: "arn:aws:iam::123456789012:mfa/phone", Devices: tc.devs})
 			defer emu.Close()
 			emu.SetActionFault(tc.action, tc.fault)

@@ -37,6 +37,7 @@ func (m memStore) Where(item string) string { return "memory item " + item }
 // other profile's keys as botocore reads them, names each section it
 // cleared, and points at a copy left in a comment by line number.
 func TestSetupKeyringClearsEveryCopy(t *testing.T) {
+	t.Parallel() // its own files; botocore, shared, answers one at a time
 	bc := peers.StartBotocore(t)
 	const id, secret = "AKIAALICEEXAMPLE0001", "alice/long+term/secret"
 	const keys = "aws_access_key_id = " + id + "\naws_secret_access_key = " + secret + "\n"

@@ -15,6 +15,7 @@ import (
 // leaves a source from which botocore itself reads exactly the long-term
 // keys and no token, and other profiles as they were.
 func TestSetupOverAnOldSession(t *testing.T) {
+	t.Parallel() // its own files; botocore, shared, answers one at a time
 	bc := peers.StartBotocore(t)
 	const serial = "mfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
 	const target = "[default]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\n"
