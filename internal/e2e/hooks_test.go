@@ -590,41 +590,20 @@ esac
 // shell), and checks that each inserted word reads back literally.
 func TestCompletionHostileWords(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	marker := filepath.Join(dir, "ran")
-	words := hostileWords(marker)
-	fake := filepath.Join(dir, "aws-mfa")
-	os.WriteFile(fake, []byte(completionFake), 0o700)
-	os.WriteFile(filepath.Join(dir, "words"), []byte(strings.Join(words, "\n")+"\n"), 0o600)
-	hook := func(name string) string {
-		sh, _ := shells.Lookup(name)
-		code, err := sh.Hook(fake, exporter.SessionVars())
-		if err != nil {
-			t.Fatal(err)
-		}
-		file := filepath.Join(dir, "hook."+name)
-		os.WriteFile(file, []byte(code), 0o600)
-		return file
-	}
-	checkMarker := func(t *testing.T) {
-		if _, err := os.Stat(marker); err == nil {
-			t.Error("completion ran a command from a pair name")
-			os.Remove(marker)
-		}
-	}
-
 	t.Run("bash", func(t *testing.T) {
+		t.Parallel() // each shell has its own directory, fake binary and marker
 		requireTool(t, "bash")
+		c := newHostileCompletion(t)
 		// Each offered word, placed on a command line as bash inserts it,
 		// must give back the pair name.
-		script := `source '` + hook("bash") + `'
+		script := `source '` + c.hook("bash") + `'
 for cur in "" a b c d f g i k m n q r s t; do
 	COMP_WORDS=(aws-mfa -p "$cur"); COMP_CWORD=2; _aws_mfa_complete
 	for w in "${COMPREPLY[@]}"; do eval "printf '%s\n' $w"; done
 done`
-		out, stderr, err := run(t, []string{"PATH=/usr/bin:/bin", "HOME=" + dir}, "bash", "--norc", "--noprofile", "-c", script)
-		checkMarker(t)
-		want := strings.Join(append(words, words...), "\n") + "\n"
+		out, stderr, err := run(t, []string{"PATH=/usr/bin:/bin", "HOME=" + c.dir}, "bash", "--norc", "--noprofile", "-c", script)
+		c.checkMarker()
+		want := strings.Join(append(c.words, c.words...), "\n") + "\n"
 		if err != nil || out != want {
 			t.Errorf("%v\n got %q\nwant %q\n%s", err, out, want, stderr)
 		}
@@ -632,20 +611,23 @@ done`
 
 	for _, name := range []string{"zsh", "fish"} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			requireTool(t, name)
 			requireTool(t, "tmux")
+			c := newHostileCompletion(t)
+			dir := c.dir
 			env := []string{"HOME=" + dir, "TERM=xterm", "PATH=/usr/bin:/bin", "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
 			var argv []string
 			switch name {
 			case "zsh":
-				writeZshrc(t, dir, "source '"+hook("zsh")+"'\nPROMPT='%% '\n")
+				writeZshrc(t, dir, "source '"+c.hook("zsh")+"'\nPROMPT='%% '\n")
 				env = append(env, "ZDOTDIR="+dir)
 				argv = []string{"zsh", "-i"}
 			case "fish":
-				argv = []string{"fish", "--no-config", "-i", "-C", "source '" + hook("fish") + "'; function fish_prompt; echo '> '; end"}
+				argv = []string{"fish", "--no-config", "-i", "-C", "source '" + c.hook("fish") + "'; function fish_prompt; echo '> '; end"}
 			}
 			sh := startTmux(t, dir, env, argv...)
-			for i, w := range words {
+			for i, w := range c.words {
 				// Complete, then turn the line into printf's arguments.
 				sh.keys(text("aws-mfa -p "+w[:1]), press("Tab"))
 				sh.waitLastLine(func(l string) bool {
@@ -658,8 +640,47 @@ done`
 					t.Errorf("completed %q as %q", w, got)
 				}
 			}
-			checkMarker(t)
+			c.checkMarker()
 		})
+	}
+}
+
+// hostileCompletion is a directory with the fake binary, its hostile
+// words, and the marker any of them would create if run.
+type hostileCompletion struct {
+	t      *testing.T
+	dir    string
+	marker string
+	words  []string
+	fake   string
+}
+
+func newHostileCompletion(t *testing.T) *hostileCompletion {
+	t.Helper()
+	dir := t.TempDir()
+	c := &hostileCompletion{t: t, dir: dir, marker: filepath.Join(dir, "ran"), fake: filepath.Join(dir, "aws-mfa")}
+	c.words = hostileWords(c.marker)
+	os.WriteFile(c.fake, []byte(completionFake), 0o700)
+	os.WriteFile(filepath.Join(dir, "words"), []byte(strings.Join(c.words, "\n")+"\n"), 0o600)
+	return c
+}
+
+// hook writes the fake binary's hook for shell name and returns its path.
+func (c *hostileCompletion) hook(name string) string {
+	c.t.Helper()
+	sh, _ := shells.Lookup(name)
+	code, err := sh.Hook(c.fake, exporter.SessionVars())
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	file := filepath.Join(c.dir, "hook."+name)
+	os.WriteFile(file, []byte(code), 0o600)
+	return file
+}
+
+func (c *hostileCompletion) checkMarker() {
+	if _, err := os.Stat(c.marker); err == nil {
+		c.t.Error("completion ran a command from a pair name")
 	}
 }
 
