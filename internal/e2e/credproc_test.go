@@ -165,14 +165,15 @@ func TestAWSCLICredentialProcess(t *testing.T) {
 			" --region us-east-1 --query Arn --output text > " + filepath.Join(dir, "out-"+name) + " 2>&1; echo \"exit $?\" >> " + filepath.Join(dir, "out-"+name)
 	}
 	wait := func(name string) string {
-		path := filepath.Join(dir, "out-"+name)
-		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-			if b, err := os.ReadFile(path); err == nil && strings.Contains(string(b), "exit ") {
-				return string(b)
-			}
+		var out string
+		if !waitFor(func() bool {
+			b, err := os.ReadFile(filepath.Join(dir, "out-"+name))
+			out = string(b)
+			return err == nil && strings.Contains(out, "exit ")
+		}) {
+			t.Fatalf("%s never finished; the screen:\n%s", name, sh.screen())
 		}
-		t.Fatalf("%s never finished; the screen:\n%s", name, sh.screen())
-		return ""
+		return out
 	}
 
 	sh.send(identity("base", "expired"))
@@ -348,13 +349,11 @@ func TestConcurrentPromptAsksOnce(t *testing.T) {
 	sh.send("bash -c 'for i in 1 2 3; do " + bin + " env --format json -p prod > " + dir + "/out-$i 2> " + dir + "/err-$i & done; wait'; echo done > " + dir + "/out-done")
 	sh.waitScreen("MFA code for arn:aws:iam::123456789012:mfa/alice:", 1)
 	sh.send("314159")
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if _, err := os.Stat(filepath.Join(dir, "out-done")); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the processes never finished:\n%s", sh.screen())
-		}
+	if !waitFor(func() bool {
+		_, err := os.Stat(filepath.Join(dir, "out-done"))
+		return err == nil
+	}) {
+		t.Fatalf("the processes never finished:\n%s", sh.screen())
 	}
 	var first string
 	for i := 1; i <= 3; i++ {
