@@ -52,61 +52,53 @@ func (f *File) render(section string, set []KV, remove []string) string {
 	if f.crlf {
 		eol = "\r\n"
 	}
-	lines := f.lines
-	repl := map[int]string{} // the few lines that change, by index
-	drop := map[int]bool{}
-	var appendLines []string
-	insertAt, indent := -1, ""
-
+	var b strings.Builder
+	b.Grow(len(f.data) + 512)
 	s := f.Section(section)
 	if s == nil {
-		appendLines = append(appendLines, "["+section+"]"+eol)
-	} else {
-		insertAt = s.header
-		indent = leadingSpace(lines[s.header])
-		if n := len(s.options); n > 0 {
-			last := s.options[n-1]
-			insertAt, indent = last.last, lines[last.line][:last.indentLen]
-		}
-	}
-	var added []string
-	for _, kv := range set {
-		if s != nil {
-			if o := s.option(kv.Key); o != nil {
-				repl[o.line] = replaceValue(lines[o.line], o, kv.Value)
-				dropContinuation(f.lines, o, drop)
-				continue
+		// A new section goes at the end, after a blank line.
+		b.WriteString(f.data)
+		if b.Len() > 0 {
+			ensureEOL(&b, eol)
+			if pyStrip(lastLine(f.data)) != "" {
+				b.WriteString(eol)
 			}
 		}
-		added = append(added, indent+kv.Key+" = "+kv.Value+eol)
-	}
-	if s != nil {
-		for _, key := range remove {
-			if o := s.option(key); o != nil {
-				drop[o.line] = true
-				dropContinuation(f.lines, o, drop)
-			}
+		b.WriteString("[" + section + "]" + eol)
+		for _, kv := range set {
+			b.WriteString(kv.Key + " = " + kv.Value + eol)
 		}
-	}
-	if s == nil {
-		appendLines = append(appendLines, added...)
-		added = nil
+		return b.String()
 	}
 
 	// Only the target section's lines change: the bytes before and after
 	// it are copied whole.
-	lo, hi := len(lines), len(lines)
-	if s != nil {
-		lo = s.header
-		if n := f.next(s); n != nil {
-			hi = n.header
+	sec := s.parsed()
+	lines := sec.lines       // lines[i] is line s.header+i of the file
+	repl := map[int]string{} // the few lines that change, by index in lines
+	drop := map[int]bool{}
+	insertAt, indent := 0, leadingSpace(lines[0])
+	if n := len(sec.options); n > 0 {
+		last := sec.options[n-1]
+		insertAt, indent = last.last-s.header, lines[last.line-s.header][:last.indentLen]
+	}
+	var added []string
+	for _, kv := range set {
+		if o := s.option(kv.Key); o != nil {
+			repl[o.line-s.header] = replaceValue(lines[o.line-s.header], o, kv.Value)
+			dropContinuation(lines, s.header, o, drop)
+			continue
+		}
+		added = append(added, indent+kv.Key+" = "+kv.Value+eol)
+	}
+	for _, key := range remove {
+		if o := s.option(key); o != nil {
+			drop[o.line-s.header] = true
+			dropContinuation(lines, s.header, o, drop)
 		}
 	}
-	var b strings.Builder
-	b.Grow(f.size() + 512)
-	b.WriteString(f.data[:f.offset(lo)])
-	for i := lo; i < hi; i++ {
-		line := lines[i]
+	b.WriteString(f.data[:s.at])
+	for i, line := range lines {
 		if r, ok := repl[i]; ok {
 			line = r
 		}
@@ -120,19 +112,22 @@ func (f *File) render(section string, set []KV, remove []string) string {
 			}
 		}
 	}
-	b.WriteString(f.data[len(f.data)-(f.size()-f.offset(hi)):])
-	if len(appendLines) > 0 {
-		if b.Len() > 0 {
-			ensureEOL(&b, eol)
-			if last := lines[len(lines)-1]; pyStrip(last) != "" {
-				b.WriteString(eol)
-			}
-		}
-		for _, a := range appendLines {
-			b.WriteString(a)
-		}
-	}
+	b.WriteString(f.data[s.at+len(s.text):])
 	return b.String()
+}
+
+// lastLine returns the last line of data, which is not empty, with its
+// line ending.
+func lastLine(data string) string {
+	return data[strings.LastIndexByte(data[:len(data)-1], '\n')+1:]
+}
+
+// firstLine returns the first line of s with its line ending.
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i+1]
+	}
+	return s
 }
 
 // ValidName checks that name can be written as a [section] header that
@@ -176,9 +171,9 @@ func replaceValue(raw string, o *option, value string) string {
 }
 
 // dropContinuation marks the continuation lines of o, keeping comments
-// and blank lines between them.
-func dropContinuation(lines []string, o *option, drop map[int]bool) {
-	for i := o.line + 1; i <= o.last; i++ {
+// and blank lines between them. lines start at line first of the file.
+func dropContinuation(lines []string, first int, o *option, drop map[int]bool) {
+	for i := o.line + 1 - first; i <= o.last-first; i++ {
 		s := pyStrip(strings.TrimRight(lines[i], "\r\n"))
 		if s != "" && s[0] != '#' && s[0] != ';' {
 			drop[i] = true
@@ -216,25 +211,23 @@ func (f *File) verify(out string, section string, set []KV, remove []string) (*S
 	}
 	s := f.Section(section)
 	prefix, suffix, next := len(f.data), 0, ""
+	var nextHeader string
 	if s != nil {
-		prefix = f.offset(s.header)
+		prefix = s.at
 		if n := f.next(s); n != nil {
-			suffix = len(f.data) - f.offset(n.header)
-			next = n.Name
+			suffix = len(f.data) - n.at
+			next, nextHeader = n.Name, firstLine(n.text)
 		}
 	}
 	if len(out) < prefix+suffix || out[:prefix] != f.data[:prefix] || out[len(out)-suffix:] != f.data[len(f.data)-suffix:] {
 		return nil, errors.New("the edit would change lines outside [" + section + "]")
 	}
-	part := out[prefix : len(out)-suffix]
+	part := out[prefix:len(out)-suffix] + nextHeader
 	if s == nil && f.data != "" && !strings.HasSuffix(f.data, "\n") {
 		// The last line only gains its line ending.
 		if !strings.HasPrefix(part, "\n") && !strings.HasPrefix(part, "\r\n") {
 			return nil, errors.New("the edit would change the last line")
 		}
-	}
-	if next != "" {
-		part += f.lines[f.next(s).header]
 	}
 	g, err := parse(part)
 	if err != nil {
@@ -257,7 +250,7 @@ func (f *File) verify(out string, section string, set []KV, remove []string) (*S
 	t := g.sections[0]
 	n := 0
 	if s != nil {
-		for _, o := range s.options {
+		for _, o := range s.parsed().options {
 			_, owned := want[o.key]
 			if owned || gone[o.key] {
 				continue
@@ -268,7 +261,7 @@ func (f *File) verify(out string, section string, set []KV, remove []string) (*S
 			}
 		}
 	}
-	if len(t.options) != n+len(want) {
+	if len(t.parsed().options) != n+len(want) {
 		return nil, fmt.Errorf("the edit would add or lose keys in [%s]", section)
 	}
 	if err := iniAgrees(g.sectionText(section), section, want); err != nil {
@@ -287,15 +280,6 @@ func (f *File) verify(out string, section string, set []KV, remove []string) (*S
 	return t, nil
 }
 
-// offset returns the byte offset of line i in f.data.
-func (f *File) offset(i int) int {
-	n := 0
-	for _, l := range f.lines[:i] {
-		n += len(l)
-	}
-	return n
-}
-
 // next returns the section after s, or nil.
 func (f *File) next(s *Section) *Section {
 	i := slices.Index(f.sections, s)
@@ -304,8 +288,6 @@ func (f *File) next(s *Section) *Section {
 	}
 	return f.sections[i+1]
 }
-
-func (f *File) size() int { return len(f.data) }
 
 func boolInt(b bool) int {
 	if b {
@@ -393,15 +375,8 @@ func iniReadsLikeBotocore(text []byte) bool {
 
 // sectionText returns the raw lines of one section, header included.
 func (f *File) sectionText(name string) []byte {
-	for i, s := range f.sections {
-		if s.Name != name {
-			continue
-		}
-		end := len(f.lines)
-		if i+1 < len(f.sections) {
-			end = f.sections[i+1].header
-		}
-		return []byte(strings.Join(f.lines[s.header:end], ""))
+	if s := f.Section(name); s != nil {
+		return []byte(s.text)
 	}
 	return nil
 }

@@ -231,7 +231,7 @@ func (w Writer) UpdateParsed(path string, prev *File, edit func(*File) ([]byte, 
 		case errors.Is(err, ErrNotFound):
 		case err != nil:
 			return err
-		case prev != nil && len(prev.lines) > 0 && string(data) == prev.data:
+		case prev != nil && prev.data != "" && string(data) == prev.data:
 			f = prev
 		default:
 			if f, err = Parse(data); err != nil {

@@ -10,6 +10,7 @@ package credfile
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -20,34 +21,48 @@ import (
 // that aws-mfa refuses to touch (binary, another encoding).
 var ErrUnreadable = inputerr.New("unreadable file")
 
-// File is a parsed credentials or config file. It keeps the raw lines so
-// that edits can be made without touching anything else.
+// File is a parsed credentials or config file. It keeps the bytes as read
+// so that edits can be made without touching anything else.
 type File struct {
-	data     string   // the file as read
-	lines    []string // raw lines, each with its line ending ("\n", "\r\n" or none for the last)
+	data     string // the file as read
 	sections []*Section
 	byName   map[string]*Section
 	crlf     bool
 }
 
-// Section is one [name] block of a file.
+// Section is one [name] block of a file. Parsing the file checks every
+// line but keeps only where each section is; a section's options are
+// parsed from its text when first asked for, so that a file of many
+// profiles costs little more than the few a command reads.
 type Section struct {
-	Name    string
-	header  int // line index of the [name] line
-	options []*option
-	// index finds options by key once a section has more than a few, so
-	// that parsing and verifying a section of n keys stays linear in n;
-	// nil for the usual small section, where a scan is cheaper.
-	index map[string]*option
+	Name   string
+	header int    // line index of the [name] line
+	at     int    // byte offset of the [name] line
+	text   string // the section's raw lines, from its header to the next section's
+	body   atomic.Pointer[body]
+}
+
+// body is a section as parsed from its text.
+type body struct {
+	lines   []string // raw lines, the header first, each with its line ending ("\n", "\r\n" or none for the file's last)
+	options []option
+	// index finds options by key (their position in options) once a
+	// section has more than a few, so that parsing and verifying a section
+	// of n keys stays linear in n; nil for the usual small section, where
+	// a scan is cheaper.
+	index map[string]int
 }
 
 // indexAt is the number of options from which a section keeps an index.
 const indexAt = 16
 
+// blockSize is the number of sections allocated at once.
+const blockSize = 256
+
 type option struct {
 	key       string // lower-cased, as configparser does
 	value     string // continuation lines joined with "\n"
-	line      int    // line index of "key = value"
+	line      int    // line index of "key = value" in the file
 	last      int    // last line index that belongs to the value
 	valueAt   int    // byte offset of the value in the raw line
 	indentLen int    // bytes of indentation before the key
@@ -67,93 +82,58 @@ func parse(data string) (*File, error) {
 	if !utf8.ValidString(data) {
 		return nil, fmt.Errorf("%w: not UTF-8 text (binary, or saved in another encoding); save it as UTF-8", ErrUnreadable)
 	}
-	f := &File{data: data, crlf: strings.Contains(data, "\r\n"), byName: make(map[string]*Section, strings.Count(data, "\n[")+1)}
-	f.lines = splitLines(data)
-
-	var (
-		cur         *Section
-		curOpt      *option
-		indentLevel = 0
-		blanks      = 0 // blank lines inside a value, kept if it continues
-		slab        []option
-		// ptrs holds every section's option pointers back to back, so that
-		// a section's list is a window on it rather than its own allocation.
-		ptrs     = make([]*option, 0, len(f.lines))
-		curStart = 0
-		secs     []Section // sections in blocks, like options
-	)
-	for i, raw := range f.lines {
-		line := strings.TrimSuffix(strings.TrimSuffix(raw, "\n"), "\r")
-		if err := checkControl(line); err != nil {
-			return nil, fmt.Errorf("%w: line %d: %v", ErrUnreadable, i+1, err)
+	// At least the number of sections, each "[x]\n" or longer.
+	n := min(strings.Count(data, "["), len(data)/4) + 1
+	f := &File{
+		data:     data,
+		crlf:     strings.Contains(data, "\r\n"),
+		sections: make([]*Section, 0, n),
+		byName:   make(map[string]*Section, n),
+	}
+	p := parser{f: f, cur: -1}
+	i := 0
+	for at := 0; at < len(data); i++ {
+		n := strings.IndexByte(data[at:], '\n') + 1
+		if n == 0 {
+			n = len(data) - at // the last line, without an ending
 		}
-		stripped := pyStrip(line)
-		if stripped == "" {
-			blanks++
-			continue
+		if err := p.line(i, at, data[at:at+n]); err != nil {
+			return nil, err
 		}
-		if stripped[0] == '#' || stripped[0] == ';' {
-			continue
-		}
-		indentBytes, indent := indentOf(line)
-		if cur != nil && curOpt != nil && indent > indentLevel {
-			if (curOpt.value == "" || curOpt.value[0] == '\n') && !strings.Contains(stripped, "=") {
-				// botocore parses a value that starts on the next line as
-				// nested "key = value" settings, and fails on any other line.
-				return nil, fmt.Errorf("%w: line %d continues %s, whose value starts on the next line, without a \"=\"; the AWS CLI cannot parse that; indent it as `name = value` or join it to the line above", ErrUnreadable, i+1, curOpt.key)
-			}
-			curOpt.value += strings.Repeat("\n", blanks+1) + stripped
-			curOpt.last = i
-			blanks = 0
-			continue
-		}
-		blanks = 0
-		indentLevel = indent
-		if name, ok := sectionName(stripped); ok {
-			if first, dup := f.byName[name]; dup {
-				return nil, fmt.Errorf("%w: section [%s] appears twice (lines %d and %d), which the AWS CLI cannot parse; merge them", ErrUnreadable, name, first.header+1, i+1)
-			}
-			if len(secs) == cap(secs) {
-				secs = make([]Section, 0, 128)
-			}
-			secs = append(secs, Section{Name: name, header: i})
-			cur = &secs[len(secs)-1]
-			curStart = len(ptrs)
-			f.sections = append(f.sections, cur)
-			f.byName[name] = cur
-			curOpt = nil
-			continue
-		}
-		if cur == nil {
-			return nil, fmt.Errorf("%w: line %d is outside any [section], which the AWS CLI cannot parse; remove it or add a section header above it", ErrUnreadable, i+1)
-		}
-		key, valueAt, ok := splitOption(line)
-		if !ok {
-			return nil, fmt.Errorf("%w: line %d is neither a [section], a key = value line nor a comment; fix or remove it", ErrUnreadable, i+1)
-		}
-		if strings.ContainsAny(key, "\u03c3\u03c2") && !sigmaSure(line) {
-			return nil, fmt.Errorf("%w: line %d: the key's capital sigma (\u03a3) stands next to characters that Python versions treat differently when lower-casing, so botocore's reading of it is uncertain; rename the key", ErrUnreadable, i+1)
-		}
-		if cur.option(key) != nil {
-			return nil, fmt.Errorf("%w: key %s appears twice in [%s] (line %d), which the AWS CLI cannot parse; remove one", ErrUnreadable, key, cur.Name, i+1)
-		}
-		if len(slab) == cap(slab) {
-			slab = make([]option, 0, 256) // options in blocks: one allocation per 256
-		}
-		slab = append(slab, option{
-			key:       key,
-			value:     pyStrip(line[valueAt:]),
-			line:      i,
-			last:      i,
-			valueAt:   valueAt,
-			indentLen: indentBytes,
-		})
-		curOpt = &slab[len(slab)-1]
-		ptrs = append(ptrs, curOpt)
-		cur.options = ptrs[curStart:len(ptrs):len(ptrs)]
-		cur.indexLast()
+		at += n
+	}
+	if n := len(f.sections); n > 0 {
+		last := f.sections[n-1]
+		last.text = data[last.at:]
 	}
 	return f, nil
+}
+
+// parsed returns the section's options, parsing its text the first time.
+func (s *Section) parsed() *body {
+	if b := s.body.Load(); b != nil {
+		return b
+	}
+	// The parser's state at a section header does not depend on the lines
+	// before it, so the text parses as it did within the file, which
+	// Parse has checked: this cannot fail (FuzzSectionsParseAlone).
+	b, _ := parseSection(s.text, s.header)
+	s.body.CompareAndSwap(nil, b)
+	return s.body.Load()
+}
+
+// parseSection parses the text of one section, whose header is line
+// header of the file.
+func parseSection(text string, header int) (*body, error) {
+	b := &body{lines: splitLines(text)}
+	p := parser{cur: -1}
+	for j, raw := range b.lines {
+		if err := p.line(header+j, 0, raw); err != nil {
+			return b, err
+		}
+	}
+	b.options, b.index = p.sec.options, p.sec.index
+	return b, nil
 }
 
 // splitLines splits s after each "\n", keeping the endings.
@@ -168,20 +148,133 @@ func splitLines(s string) []string {
 	return lines
 }
 
-func checkControl(line string) error {
-	ascii := true
-	for j := 0; j < len(line); j++ {
-		c := line[j]
-		if c >= 0x80 {
-			ascii = false
-			break
+// parser is the state configparser keeps from one line to the next. Over
+// a whole file it records each section in f; over one section's text
+// (f nil) the options it collects are the section's.
+type parser struct {
+	f           *File
+	name        string // the current section; "" before the first
+	sec         body   // the current section's options so far
+	cur         int    // the option a more indented line continues, or -1
+	indentLevel int
+	blanks      int       // blank lines inside a value, kept if it continues
+	secs        []Section // the block new sections are allocated from
+}
+
+// line parses line i, which starts at byte at of the file.
+func (p *parser) line(i, at int, raw string) error {
+	line := strings.TrimSuffix(strings.TrimSuffix(raw, "\n"), "\r")
+	if err := checkControl(line); err != nil {
+		return fmt.Errorf("%w: line %d: %v", ErrUnreadable, i+1, err)
+	}
+	stripped := pyStrip(line)
+	if stripped == "" {
+		p.blanks++
+		return nil
+	}
+	if stripped[0] == '#' || stripped[0] == ';' {
+		return nil
+	}
+	indentBytes, indent := indentOf(line)
+	if p.cur >= 0 && indent > p.indentLevel {
+		return p.continuation(i, stripped)
+	}
+	p.blanks = 0
+	p.indentLevel = indent
+	if name, ok := sectionName(stripped); ok {
+		return p.section(i, at, name)
+	}
+	if p.name == "" {
+		return fmt.Errorf("%w: line %d is outside any [section], which the AWS CLI cannot parse; remove it or add a section header above it", ErrUnreadable, i+1)
+	}
+	return p.option(i, line, indentBytes)
+}
+
+// continuation adds line i, more indented than the option before it, to
+// that option's value.
+func (p *parser) continuation(i int, stripped string) error {
+	o := &p.sec.options[p.cur]
+	if (o.value == "" || o.value[0] == '\n') && !strings.Contains(stripped, "=") {
+		// botocore parses a value that starts on the next line as
+		// nested "key = value" settings, and fails on any other line.
+		return fmt.Errorf("%w: line %d continues %s, whose value starts on the next line, without a \"=\"; the AWS CLI cannot parse that; indent it as `name = value` or join it to the line above", ErrUnreadable, i+1, o.key)
+	}
+	o.value += strings.Repeat("\n", p.blanks+1) + stripped
+	o.last = i
+	p.blanks = 0
+	return nil
+}
+
+// section starts section name at line i. Over a whole file, the options
+// of the section before are dropped: only its place is kept.
+func (p *parser) section(i, at int, name string) error {
+	if p.f != nil {
+		if err := p.record(i, at, name); err != nil {
+			return err
 		}
-		if c < 0x20 && c != '\t' || c == 0x7f {
-			ascii = false
+	}
+	p.name, p.cur = name, -1
+	p.sec = body{options: p.sec.options[:0]}
+	return nil
+}
+
+// record adds section name, whose header is line i at byte at, to the file.
+func (p *parser) record(i, at int, name string) error {
+	f := p.f
+	if first, dup := f.byName[name]; dup {
+		return fmt.Errorf("%w: section [%s] appears twice (lines %d and %d), which the AWS CLI cannot parse; merge them", ErrUnreadable, name, first.header+1, i+1)
+	}
+	if n := len(f.sections); n > 0 {
+		prev := f.sections[n-1]
+		prev.text = f.data[prev.at:at]
+	}
+	if len(p.secs) == 0 {
+		p.secs = make([]Section, blockSize) // sections in blocks: one allocation per 256
+	}
+	s := &p.secs[0]
+	p.secs = p.secs[1:]
+	s.Name, s.header, s.at = name, i, at
+	f.sections = append(f.sections, s)
+	f.byName[name] = s
+	return nil
+}
+
+// option adds the "key = value" line i to the current section.
+func (p *parser) option(i int, line string, indentBytes int) error {
+	key, valueAt, ascii, ok := splitOption(line)
+	if !ok {
+		return fmt.Errorf("%w: line %d is neither a [section], a key = value line nor a comment; fix or remove it", ErrUnreadable, i+1)
+	}
+	if !ascii && hasSigma(key) && !sigmaSure(line) {
+		return fmt.Errorf("%w: line %d: the key's capital sigma (\u03a3) stands next to characters that Python versions treat differently when lower-casing, so botocore's reading of it is uncertain; rename the key", ErrUnreadable, i+1)
+	}
+	if p.sec.find(key) != nil {
+		return fmt.Errorf("%w: key %s appears twice in [%s] (line %d), which the AWS CLI cannot parse; remove one", ErrUnreadable, key, p.name, i+1)
+	}
+	p.sec.options = append(p.sec.options, option{
+		key:       key,
+		value:     pyStrip(line[valueAt:]),
+		line:      i,
+		last:      i,
+		valueAt:   valueAt,
+		indentLen: indentBytes,
+	})
+	p.cur = len(p.sec.options) - 1
+	p.sec.indexLast()
+	return nil
+}
+
+func checkControl(line string) error {
+	plain := true // printable ASCII and tabs only
+	for j := 0; j < len(line); j++ {
+		// One comparison for the usual byte: c-0x20 wraps around below
+		// 0x20, so only control characters and non-ASCII reach the second.
+		if c := line[j]; c-0x20 >= 0x7f-0x20 && c != '\t' {
+			plain = false
 			break
 		}
 	}
-	if ascii {
+	if plain {
 		return nil
 	}
 	for j, r := range line {
@@ -245,15 +338,19 @@ func sectionName(stripped string) (string, bool) {
 
 // splitOption applies configparser's option pattern to a raw line: the
 // key is everything before the first "=" or ":", right-trimmed and
-// lower-cased; the value starts after the delimiter and its spaces.
-func splitOption(line string) (key string, valueAt int, ok bool) {
+// lower-cased (as lower does); the value starts after the delimiter and
+// its spaces. ascii reports a key of ASCII characters only.
+func splitOption(line string) (key string, valueAt int, ascii, ok bool) {
 	start := skipSpace(line, 0)
 	d := start
-	for d < len(line) && line[d] != '=' && line[d] != ':' {
-		d++
+	var seen byte // the key's bytes ORed together: ASCII below 0x80
+	upper := false
+	for ; d < len(line) && line[d] != '=' && line[d] != ':'; d++ {
+		seen |= line[d]
+		upper = upper || line[d] >= 'A' && line[d] <= 'Z'
 	}
 	if d == len(line) {
-		return "", 0, false
+		return "", 0, false, false
 	}
 	key = line[start:d]
 	for key != "" && (key[len(key)-1] == ' ' || key[len(key)-1] == '\t') {
@@ -263,9 +360,15 @@ func splitOption(line string) (key string, valueAt int, ok bool) {
 		key = strings.TrimRightFunc(key, pySpace) // non-ASCII white space
 	}
 	if key == "" {
-		return "", 0, false
+		return "", 0, false, false
 	}
-	return lower(key), skipSpace(line, d+1), true
+	switch ascii = seen < 0x80; {
+	case !ascii:
+		key = pyLower(key)
+	case upper:
+		key = strings.ToLower(key)
+	}
+	return key, skipSpace(line, d+1), ascii, true
 }
 
 // skipSpace returns the index of the first byte from i on that is not
@@ -286,15 +389,16 @@ func skipSpace(line string, i int) int {
 // keys botocore reads as long-term ones. ASCII, the usual case, is
 // lowered in place; anything else goes through pyLower.
 func lower(s string) string {
+	upper := false
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 0x80 {
+		c := s[i]
+		if c >= 0x80 {
 			return pyLower(s)
 		}
+		upper = upper || c >= 'A' && c <= 'Z'
 	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' {
-			return strings.ToLower(s)
-		}
+	if upper {
+		return strings.ToLower(s)
 	}
 	return s
 }
@@ -363,6 +467,10 @@ func sigmaContext(rs []rune, i int) (final, sure bool) {
 	return j == len(rs) || !cased(rs[j]), sure
 }
 
+// hasSigma reports whether a lower-cased key holds a sigma: where the
+// line has a capital one, Pythons may lower it differently (sigmaSure).
+func hasSigma(key string) bool { return strings.ContainsAny(key, "\u03c3\u03c2") }
+
 // sigmaSure reports whether every capital sigma in the key of line is
 // lowered the same by every Python that botocore supports.
 func sigmaSure(line string) bool {
@@ -428,35 +536,41 @@ func (s *Section) Has(key string) bool { return s.option(key) != nil }
 
 // Keys lists the section's keys, lower-cased, in file order.
 func (s *Section) Keys() []string {
-	keys := make([]string, len(s.options))
-	for i, o := range s.options {
+	opts := s.parsed().options
+	keys := make([]string, len(opts))
+	for i, o := range opts {
 		keys[i] = o.key
 	}
 	return keys
 }
 
+func (s *Section) option(key string) *option { return s.parsed().find(lower(key)) }
+
 // indexLast keeps the index up to date after an option was appended.
-func (s *Section) indexLast() {
-	o := s.options[len(s.options)-1]
+func (b *body) indexLast() {
+	n := len(b.options) - 1
 	switch {
-	case s.index != nil:
-		s.index[o.key] = o
-	case len(s.options) >= indexAt:
-		s.index = make(map[string]*option, 2*len(s.options))
-		for _, o := range s.options {
-			s.index[o.key] = o
+	case b.index != nil:
+		b.index[b.options[n].key] = n
+	case len(b.options) >= indexAt:
+		b.index = make(map[string]int, 2*len(b.options))
+		for i, o := range b.options {
+			b.index[o.key] = i
 		}
 	}
 }
 
-func (s *Section) option(key string) *option {
-	key = lower(key)
-	if s.index != nil {
-		return s.index[key]
+// find returns the option for a key already lower-cased, or nil.
+func (b *body) find(key string) *option {
+	if b.index != nil {
+		if i, ok := b.index[key]; ok {
+			return &b.options[i]
+		}
+		return nil
 	}
-	for _, o := range s.options {
-		if o.key == key {
-			return o
+	for i := range b.options {
+		if b.options[i].key == key {
+			return &b.options[i]
 		}
 	}
 	return nil
