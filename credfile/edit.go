@@ -38,37 +38,36 @@ func (f *File) edit(section string, set []KV, remove []string) ([]byte, *Section
 			return nil, nil, err
 		}
 	}
-	out := f.render(section, set, remove)
+	out := f.rewrite(section, set, remove)
 	g, err := f.verify(out, section, set, remove)
 	if err != nil {
 		return nil, nil, fmt.Errorf("refusing to write: %w", err)
 	}
-	return []byte(out), g, nil
+	return out, g, nil
 }
 
-// render writes the edit, unchecked.
-func (f *File) render(section string, set []KV, remove []string) string {
+// rewrite writes the edit, unchecked.
+func (f *File) rewrite(section string, set []KV, remove []string) []byte {
 	eol := "\n"
 	if f.crlf {
 		eol = "\r\n"
 	}
-	var b strings.Builder
-	b.Grow(len(f.data) + 512)
+	b := make([]byte, 0, len(f.data)+512)
 	s := f.Section(section)
 	if s == nil {
 		// A new section goes at the end, after a blank line.
-		b.WriteString(f.data)
-		if b.Len() > 0 {
-			ensureEOL(&b, eol)
+		b = append(b, f.data...)
+		if len(b) > 0 {
+			b = ensureEOL(b, eol)
 			if pyStrip(lastLine(f.data)) != "" {
-				b.WriteString(eol)
+				b = append(b, eol...)
 			}
 		}
-		b.WriteString("[" + section + "]" + eol)
+		b = append(b, "["+section+"]"+eol...)
 		for _, kv := range set {
-			b.WriteString(kv.Key + " = " + kv.Value + eol)
+			b = append(b, kv.Key+" = "+kv.Value+eol...)
 		}
-		return b.String()
+		return b
 	}
 
 	// Only the target section's lines change: the bytes before and after
@@ -97,23 +96,23 @@ func (f *File) render(section string, set []KV, remove []string) string {
 			dropContinuation(lines, s.header, o, drop)
 		}
 	}
-	b.WriteString(f.data[:s.at])
+	b = append(b, f.data[:s.at]...)
 	for i, line := range lines {
 		if r, ok := repl[i]; ok {
 			line = r
 		}
 		if !drop[i] {
-			b.WriteString(line)
+			b = append(b, line...)
 		}
 		if i == insertAt && len(added) > 0 {
-			ensureEOL(&b, eol)
+			b = ensureEOL(b, eol)
 			for _, a := range added {
-				b.WriteString(a)
+				b = append(b, a...)
 			}
 		}
 	}
-	b.WriteString(f.data[s.at+len(s.text):])
-	return b.String()
+	b = append(b, f.data[s.at+len(s.text):]...)
+	return b
 }
 
 // lastLine returns the last line of data, which is not empty, with its
@@ -181,10 +180,11 @@ func dropContinuation(lines []string, first int, o *option, drop map[int]bool) {
 	}
 }
 
-func ensureEOL(b *strings.Builder, eol string) {
-	if s := b.String(); s != "" && !strings.HasSuffix(s, "\n") {
-		b.WriteString(eol)
+func ensureEOL(b []byte, eol string) []byte {
+	if len(b) > 0 && b[len(b)-1] != '\n' {
+		b = append(b, eol...)
 	}
+	return b
 }
 
 func leadingSpace(line string) string {
@@ -200,7 +200,7 @@ func leadingSpace(line string) string {
 // then the next section. The parser's state at a section header does not
 // depend on what came before, so the untouched parts parse as before.
 // It returns the edited section as parsed.
-func (f *File) verify(out string, section string, set []KV, remove []string) (*Section, error) {
+func (f *File) verify(out []byte, section string, set []KV, remove []string) (*Section, error) {
 	want := map[string]string{}
 	for _, kv := range set {
 		want[lower(kv.Key)] = kv.Value
@@ -219,10 +219,10 @@ func (f *File) verify(out string, section string, set []KV, remove []string) (*S
 			next, nextHeader = n.Name, firstLine(n.text)
 		}
 	}
-	if len(out) < prefix+suffix || out[:prefix] != f.data[:prefix] || out[len(out)-suffix:] != f.data[len(f.data)-suffix:] {
+	if len(out) < prefix+suffix || string(out[:prefix]) != f.data[:prefix] || string(out[len(out)-suffix:]) != f.data[len(f.data)-suffix:] {
 		return nil, errors.New("the edit would change lines outside [" + section + "]")
 	}
-	part := out[prefix:len(out)-suffix] + nextHeader
+	part := string(out[prefix:len(out)-suffix]) + nextHeader
 	if s == nil && f.data != "" && !strings.HasSuffix(f.data, "\n") {
 		// The last line only gains its line ending.
 		if !strings.HasPrefix(part, "\n") && !strings.HasPrefix(part, "\r\n") {

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/gofrs/flock"
 
@@ -176,11 +177,17 @@ func Read(path string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := Parse(data)
+	f, err := parseOwned(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return f, nil
+}
+
+// parseOwned is Parse for bytes just read, which nothing else holds or
+// will change: the file keeps them as its text instead of a copy.
+func parseOwned(data []byte) (*File, error) {
+	return parse(unsafe.String(unsafe.SliceData(data), len(data)))
 }
 
 // readFile reads path through readfile: opened without blocking, so a
@@ -234,7 +241,7 @@ func (w Writer) UpdateParsed(path string, prev *File, edit func(*File) ([]byte, 
 		case prev != nil && prev.data != "" && string(data) == prev.data:
 			f = prev
 		default:
-			if f, err = Parse(data); err != nil {
+			if f, err = parseOwned(data); err != nil {
 				return fmt.Errorf("%s: %w", path, err)
 			}
 		}

@@ -343,11 +343,13 @@ func sectionName(stripped string) (string, bool) {
 func splitOption(line string) (key string, valueAt int, ascii, ok bool) {
 	start := skipSpace(line, 0)
 	d := start
-	var seen byte // the key's bytes ORed together: ASCII below 0x80
-	upper := false
-	for ; d < len(line) && line[d] != '=' && line[d] != ':'; d++ {
-		seen |= line[d]
-		upper = upper || line[d] >= 'A' && line[d] <= 'Z'
+	var seen uint8 // the classes of the key's bytes
+	for ; d < len(line); d++ {
+		c := keyClass[line[d]]
+		if c == delimiter {
+			break
+		}
+		seen |= c
 	}
 	if d == len(line) {
 		return "", 0, false, false
@@ -362,14 +364,33 @@ func splitOption(line string) (key string, valueAt int, ascii, ok bool) {
 	if key == "" {
 		return "", 0, false, false
 	}
-	switch ascii = seen < 0x80; {
+	switch ascii = seen&nonASCII == 0; {
 	case !ascii:
 		key = pyLower(key)
-	case upper:
+	case seen&upper != 0:
 		key = strings.ToLower(key)
 	}
 	return key, skipSpace(line, d+1), ascii, true
 }
+
+// keyClass classes the bytes splitOption looks at in a key, so that it
+// reads each with one lookup.
+var keyClass = func() (t [256]uint8) {
+	t['='], t[':'] = delimiter, delimiter
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = upper
+	}
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = nonASCII
+	}
+	return t
+}()
+
+const (
+	delimiter = 1 << iota
+	upper
+	nonASCII
+)
 
 // skipSpace returns the index of the first byte from i on that is not
 // white space as Python sees it.

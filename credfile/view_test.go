@@ -7,9 +7,10 @@ import (
 	"testing"
 )
 
-// The tests read a parsed file through these two views: every line of the
-// file, and every option of a section as the code that edits the file
-// reads them (parsed from the section's text when first asked for).
+// The tests read a parsed file through these views: every line of the
+// file, every option of a section as the code that edits the file reads
+// them (parsed from the section's text when first asked for), and an
+// edit as text.
 
 // lines yields the file's raw lines with their indexes, each with its
 // line ending.
@@ -30,6 +31,11 @@ func (s *Section) options(yield func(int, option) bool) {
 			return
 		}
 	}
+}
+
+// render is rewrite as text.
+func (f *File) render(section string, set []KV, remove []string) string {
+	return string(f.rewrite(section, set, remove))
 }
 
 // FuzzSectionsParseAlone checks what parsing a section only when asked
