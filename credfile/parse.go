@@ -9,6 +9,7 @@ package credfile
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"unicode"
@@ -221,9 +222,6 @@ func (p *parser) section(i, at int, name string) error {
 // record adds section name, whose header is line i at byte at, to the file.
 func (p *parser) record(i, at int, name string) error {
 	f := p.f
-	if first, dup := f.byName[name]; dup {
-		return fmt.Errorf("%w: section [%s] appears twice (lines %d and %d), which the AWS CLI cannot parse; merge them", ErrUnreadable, name, first.header+1, i+1)
-	}
 	if n := len(f.sections); n > 0 {
 		prev := f.sections[n-1]
 		prev.text = f.data[prev.at:at]
@@ -234,8 +232,14 @@ func (p *parser) record(i, at int, name string) error {
 	s := &p.secs[0]
 	p.secs = p.secs[1:]
 	s.Name, s.header, s.at = name, i, at
+	// One map operation per section: a name already there leaves the
+	// count unchanged.
+	n := len(f.byName)
+	if f.byName[name] = s; len(f.byName) == n {
+		first := f.sections[slices.IndexFunc(f.sections, func(s *Section) bool { return s.Name == name })]
+		return fmt.Errorf("%w: section [%s] appears twice (lines %d and %d), which the AWS CLI cannot parse; merge them", ErrUnreadable, name, first.header+1, i+1)
+	}
 	f.sections = append(f.sections, s)
-	f.byName[name] = s
 	return nil
 }
 
