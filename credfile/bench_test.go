@@ -85,20 +85,3 @@ func BenchmarkWideSection(b *testing.B) {
 		})
 	}
 }
-
-// BenchmarkParse is the parse alone, the larger part of a refresh of a
-// large file.
-func BenchmarkParse(b *testing.B) {
-	for _, n := range []int{10000} {
-		b.Run(fmt.Sprintf("profiles=%d", n), func(b *testing.B) {
-			data := manyProfiles(n)
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			for range b.N {
-				if _, err := Parse(data); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
-}
