@@ -46,7 +46,7 @@ func (f *File) edit(section string, set []KV, remove []string) ([]byte, *Section
 	return out, g, nil
 }
 
-// rewrite writes the edit, unchecked.
+// rewrite returns the file with the edit made, unchecked.
 func (f *File) rewrite(section string, set []KV, remove []string) []byte {
 	eol := "\n"
 	if f.crlf {
