@@ -12,7 +12,6 @@ import (
 	"runtime"
 	"strings"
 	"time"
-	"unsafe"
 
 	"github.com/gofrs/flock"
 
@@ -177,17 +176,11 @@ func Read(path string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := parseOwned(data)
+	f, err := Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return f, nil
-}
-
-// parseOwned is Parse for bytes just read, which nothing else holds or
-// will change: the file keeps them as its text instead of a copy.
-func parseOwned(data []byte) (*File, error) {
-	return parse(unsafe.String(unsafe.SliceData(data), len(data)))
 }
 
 // readFile reads path through readfile: opened without blocking, so a
@@ -241,7 +234,7 @@ func (w Writer) UpdateParsed(path string, prev *File, edit func(*File) ([]byte, 
 		case prev != nil && prev.data != "" && string(data) == prev.data:
 			f = prev
 		default:
-			if f, err = parseOwned(data); err != nil {
+			if f, err = Parse(data); err != nil {
 				return fmt.Errorf("%s: %w", path, err)
 			}
 		}
