@@ -177,7 +177,7 @@ func TestAWSCLICredentialProcess(t *testing.T) {
 	}
 
 	sh.send(identity("base", "expired"))
-	sh.waitScreen("MFA code for arn:aws:iam::123456789012:mfa/alice:", 1) // tmux trims the trailing space
+	sh.waitScreen("MFA code for arn:aws:iam::123456789012:mfa/alice:") // tmux trims the trailing space
 	sh.send("314159")
 	if out := wait("expired"); out != "arn:aws:iam::123456789012:user/alice\nexit 0\n" {
 		t.Fatalf("aws after typing the code: %q\n%s", out, sh.screen())
@@ -347,7 +347,7 @@ func TestConcurrentPromptAsksOnce(t *testing.T) {
 	// process group, as the AWS CLI's children are; an interactive
 	// shell's background jobs would be stopped on reading the terminal.
 	sh.send("bash -c 'for i in 1 2 3; do " + bin + " env --format json -p prod > " + dir + "/out-$i 2> " + dir + "/err-$i & done; wait'; echo done > " + dir + "/out-done")
-	sh.waitScreen("MFA code for arn:aws:iam::123456789012:mfa/alice:", 1)
+	sh.waitScreen("MFA code for arn:aws:iam::123456789012:mfa/alice:")
 	sh.send("314159")
 	if !waitFor(func() bool {
 		_, err := os.Stat(filepath.Join(dir, "out-done"))

@@ -94,11 +94,13 @@ func (ts *tmuxShell) screen() string {
 	return string(out)
 }
 
-// result has the shell write a value to a file and waits for it.
-func (ts *tmuxShell) result(command, name string) string {
+// result has the shell write a value to a file and waits for it: after
+// keys (sent first, with the same tmux client), the shell runs command,
+// its output going to the file.
+func (ts *tmuxShell) result(command, name string, keys ...[]string) string {
 	ts.t.Helper()
 	path := filepath.Join(ts.dir, "out-"+name)
-	ts.send(command + " > " + path)
+	ts.keys(append(keys, text(command+" > "+path), press("Enter"))...)
 	var value string
 	if waitFor(func() bool {
 		b, err := os.ReadFile(path)
@@ -203,22 +205,33 @@ func (ts *tmuxShell) keys(keys ...[]string) {
 	}
 }
 
-// waitScreen waits until the screen shows want n times.
-func (ts *tmuxShell) waitScreen(want string, n int) {
+// waitScreen waits until the screen shows each of wants.
+func (ts *tmuxShell) waitScreen(wants ...string) {
 	ts.t.Helper()
-	if !waitFor(func() bool { return strings.Count(ts.screen(), want) >= n }) {
-		ts.t.Fatalf("the screen never showed %q %d times:\n%s", want, n, ts.screen())
-	}
+	ts.waitUntil(fmt.Sprintf("showed all of %q", wants), func(screen string) bool {
+		for _, w := range wants {
+			if !strings.Contains(screen, w) {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 // waitLastLine waits until the last non-empty line of the screen passes ok.
 func (ts *tmuxShell) waitLastLine(ok func(string) bool) {
 	ts.t.Helper()
-	if !waitFor(func() bool {
-		lines := strings.Split(strings.TrimRight(ts.screen(), "\n "), "\n")
+	ts.waitUntil("had a last line that matched", func(screen string) bool {
+		lines := strings.Split(strings.TrimRight(screen, "\n "), "\n")
 		return ok(lines[len(lines)-1])
-	}) {
-		ts.t.Fatalf("the last line never matched:\n%s", ts.screen())
+	})
+}
+
+// waitUntil waits until the screen passes ok; what says what it never did.
+func (ts *tmuxShell) waitUntil(what string, ok func(screen string) bool) {
+	ts.t.Helper()
+	if !waitFor(func() bool { return ok(ts.screen()) }) {
+		ts.t.Fatalf("the screen never %s:\n%s", what, ts.screen())
 	}
 }
 
@@ -338,13 +351,13 @@ func TestHookInteractive(t *testing.T) {
 			sh.send(d.setExpiry("+ 300"))
 			sh.send("")
 			sh.send("")
-			sh.waitScreen("expires in ", 1)
+			sh.waitScreen("expires in ")
 			if n := strings.Count(sh.screen(), "expires in"); n != 1 {
 				t.Errorf("warned %d times", n)
 			}
 			// At expiry it removes the session and says so.
 			sh.send(d.setExpiry("- 1"))
-			sh.waitScreen("expired and was removed from this shell", 1)
+			sh.waitScreen("expired and was removed from this shell")
 			if got := sh.result(d.printVar("AWS_SESSION_TOKEN"), "expired"); got != "unset" {
 				t.Errorf("after expiry AWS_SESSION_TOKEN = %q", got)
 			}
@@ -540,9 +553,9 @@ c aws-mfa st; c aws-mfa env --no-w; c aws-mfa hook xo; c aws-mfa -p w; c aws-mfa
 		requireTool(t, "tmux")
 		sh := interactiveHooked(t, "zsh", dir, append(env, "TERM=xterm"), "")
 		sh.keys(text("aws-mfa -p wo"), press("Tab"))
-		sh.waitScreen("aws-mfa -p work", 1)
+		sh.waitScreen("aws-mfa -p work")
 		sh.keys(press("C-u"), text("aws-mfa sta"), press("Tab"))
-		sh.waitScreen("aws-mfa status", 1)
+		sh.waitScreen("aws-mfa status")
 	})
 }
 
@@ -634,8 +647,7 @@ done`
 					_, after, ok := strings.Cut(l, "aws-mfa -p "+w[:1])
 					return ok && strings.TrimSpace(after) != ""
 				})
-				sh.keys(press("C-a"), text("printf '%s\\n' "), press("C-e"))
-				got := sh.result("", fmt.Sprintf("word%d", i))
+				got := sh.result("", fmt.Sprintf("word%d", i), press("C-a"), text("printf '%s\\n' "), press("C-e"))
 				if want := "aws-mfa\n-p\n" + w; got != want {
 					t.Errorf("completed %q as %q", w, got)
 				}
@@ -792,8 +804,7 @@ func TestCompletionInteractive(t *testing.T) {
 			// apply to what the Tab completed: they turn the line into
 			// printf's arguments, to compare word for word.
 			for i, c := range inserts {
-				sh.keys(text(c.typed), press("Tab", "C-a"), text("printf '%s\\n' "), press("C-e"))
-				got := sh.result("", fmt.Sprintf("insert%d", i))
+				got := sh.result("", fmt.Sprintf("insert%d", i), text(c.typed), press("Tab", "C-a"), text("printf '%s\\n' "), press("C-e"))
 				if want := strings.Join(strings.Fields(c.want), "\n"); got != want {
 					t.Errorf("%q + Tab gave %q, want %q", c.typed, strings.Fields(got), c.want)
 				}
@@ -802,20 +813,18 @@ func TestCompletionInteractive(t *testing.T) {
 				// A clear screen, so that only this list can match.
 				sh.result("clear; echo cleared", fmt.Sprintf("clear%d", i))
 				exec.Command("tmux", "-L", sh.socket, "clear-history").Run()
-				sh.waitLastLine(func(string) bool { return !strings.Contains(sh.screen(), "clear") })
+				sh.waitUntil("lost the cleared command", func(screen string) bool { return !strings.Contains(screen, "clear") })
 				if name == "bash" {
 					sh.keys(text(c.typed), press("Tab", "Tab"))
 				} else {
 					sh.keys(text(c.typed), press("Tab"))
 				}
-				for _, w := range c.want {
-					sh.waitScreen(w, 1)
+				if name == "bash" {
+					sh.waitScreen(c.want...)
+				} else {
+					sh.waitScreen(append(c.want, c.desc)...)
 				}
-				if name != "bash" {
-					sh.waitScreen(c.desc, 1)
-				}
-				sh.keys(press("C-e", "C-u"))
-				if got := sh.result("echo listed", fmt.Sprintf("list%d", i)); got != "listed" {
+				if got := sh.result("echo listed", fmt.Sprintf("list%d", i), press("C-e", "C-u")); got != "listed" {
 					t.Errorf("after the list the line held %q", got)
 				}
 			}
