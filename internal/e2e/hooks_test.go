@@ -289,87 +289,86 @@ func TestHookInteractive(t *testing.T) {
 	t.Parallel()
 	requireTool(t, "tmux")
 	bin := toolBinary(t)
-	for name, d := range interactiveShells {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel() // its own emulator, directory and tmux server
-			requireTool(t, name)
-			emu := stsemu.Start(alice)
-			defer emu.Close()
-			dir := t.TempDir()
-			creds := filepath.Join(dir, "credentials")
-			os.WriteFile(creds, []byte(aliceSource), 0o600)
-			env := []string{
-				"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin",
-				"AWS_SHARED_CREDENTIALS_FILE=" + creds, "AWS_CONFIG_FILE=" + filepath.Join(dir, "config"),
-				"AWS_ENDPOINT_URL_STS=" + emu.URL, "AWS_PROFILE=stale", "XDG_CONFIG_HOME=" + dir,
+	// Each shell has its own emulator, directory and tmux server.
+	atOnce(t, []string{"bash", "zsh", "fish"}, func(t *testing.T, name string) {
+		d := interactiveShells[name]
+		requireTool(t, name)
+		emu := stsemu.Start(alice)
+		defer emu.Close()
+		dir := t.TempDir()
+		creds := filepath.Join(dir, "credentials")
+		os.WriteFile(creds, []byte(aliceSource), 0o600)
+		env := []string{
+			"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin",
+			"AWS_SHARED_CREDENTIALS_FILE=" + creds, "AWS_CONFIG_FILE=" + filepath.Join(dir, "config"),
+			"AWS_ENDPOINT_URL_STS=" + emu.URL, "AWS_PROFILE=stale", "XDG_CONFIG_HOME=" + dir,
+		}
+		argv := d.argv(dir)
+		for len(argv) > 0 && strings.Contains(argv[0], "=") {
+			env, argv = append(env, argv[0]), argv[1:]
+		}
+		sh := startTmux(t, dir, env, argv...)
+		token := func() string {
+			f, err := credfile.Read(creds)
+			if err != nil {
+				t.Fatal(err)
 			}
-			argv := d.argv(dir)
-			for len(argv) > 0 && strings.Contains(argv[0], "=") {
-				env, argv = append(env, argv[0]), argv[1:]
-			}
-			sh := startTmux(t, dir, env, argv...)
-			token := func() string {
-				f, err := credfile.Read(creds)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return f.Section("default").Get("aws_session_token")
-			}
+			return f.Section("default").Get("aws_session_token")
+		}
 
-			// env applies the session to this very shell.
-			sh.send("aws-mfa env 314159")
-			first := sh.result(d.printVar("AWS_SESSION_TOKEN"), "env")
-			if first != token() || first == "" {
-				t.Fatalf("shell holds %q, file %q", first, token())
-			}
-			if got := sh.result(d.printVar("AWS_PROFILE"), "profile"); got != "unset" {
-				t.Errorf("AWS_PROFILE = %q", got)
-			}
-			if got := sh.result(d.printVar("AWS_MFA_SHELL"), "shellvar"); got != "unset" {
-				t.Errorf("AWS_MFA_SHELL = %q: the hook must not export it", got)
-			}
+		// env applies the session to this very shell.
+		sh.send("aws-mfa env 314159")
+		first := sh.result(d.printVar("AWS_SESSION_TOKEN"), "env")
+		if first != token() || first == "" {
+			t.Fatalf("shell holds %q, file %q", first, token())
+		}
+		if got := sh.result(d.printVar("AWS_PROFILE"), "profile"); got != "unset" {
+			t.Errorf("AWS_PROFILE = %q", got)
+		}
+		if got := sh.result(d.printVar("AWS_MFA_SHELL"), "shellvar"); got != "unset" {
+			t.Errorf("AWS_MFA_SHELL = %q: the hook must not export it", got)
+		}
 
-			// A failed run applies nothing.
-			emu.SetFault(stsemu.WrongCode)
-			sh.send("aws-mfa env --force 314159")
-			if got := sh.result(d.printVar("AWS_SESSION_TOKEN"), "failed"); got != first {
-				t.Errorf("after a failure the shell holds %q", got)
-			}
-			emu.SetFault(stsemu.None)
+		// A failed run applies nothing.
+		emu.SetFault(stsemu.WrongCode)
+		sh.send("aws-mfa env --force 314159")
+		if got := sh.result(d.printVar("AWS_SESSION_TOKEN"), "failed"); got != first {
+			t.Errorf("after a failure the shell holds %q", got)
+		}
+		emu.SetFault(stsemu.None)
 
-			// A plain refresh updates the variables aws-mfa exported.
-			sh.send("aws-mfa --force 314159")
-			second := sh.result(d.printVar("AWS_SESSION_TOKEN"), "refresh")
-			if second == first || second != token() {
-				t.Errorf("after a refresh the shell holds %q, the file %q", second, token())
-			}
-			if got := sh.result(d.printVar("AWS_MFA_PROMPT"), "prompt"); !sessionPrompt.MatchString(got) {
-				t.Errorf("AWS_MFA_PROMPT = %q", got)
-			}
+		// A plain refresh updates the variables aws-mfa exported.
+		sh.send("aws-mfa --force 314159")
+		second := sh.result(d.printVar("AWS_SESSION_TOKEN"), "refresh")
+		if second == first || second != token() {
+			t.Errorf("after a refresh the shell holds %q, the file %q", second, token())
+		}
+		if got := sh.result(d.printVar("AWS_MFA_PROMPT"), "prompt"); !sessionPrompt.MatchString(got) {
+			t.Errorf("AWS_MFA_PROMPT = %q", got)
+		}
 
-			// Ten minutes before expiry the prompt hook warns, once.
-			sh.send(d.setExpiry("+ 300"))
-			sh.send("")
-			sh.send("")
-			sh.waitScreen("expires in ")
-			if n := strings.Count(sh.screen(), "expires in"); n != 1 {
-				t.Errorf("warned %d times", n)
-			}
-			// At expiry it removes the session and says so.
-			sh.send(d.setExpiry("- 1"))
-			sh.waitScreen("expired and was removed from this shell")
-			if got := sh.result(d.printVar("AWS_SESSION_TOKEN"), "expired"); got != "unset" {
-				t.Errorf("after expiry AWS_SESSION_TOKEN = %q", got)
-			}
+		// Ten minutes before expiry the prompt hook warns, once.
+		sh.send(d.setExpiry("+ 300"))
+		sh.send("")
+		sh.send("")
+		sh.waitScreen("expires in ")
+		if n := strings.Count(sh.screen(), "expires in"); n != 1 {
+			t.Errorf("warned %d times", n)
+		}
+		// At expiry it removes the session and says so.
+		sh.send(d.setExpiry("- 1"))
+		sh.waitScreen("expired and was removed from this shell")
+		if got := sh.result(d.printVar("AWS_SESSION_TOKEN"), "expired"); got != "unset" {
+			t.Errorf("after expiry AWS_SESSION_TOKEN = %q", got)
+		}
 
-			// env --unset clears everything env set.
-			sh.send("aws-mfa env")
-			sh.send("aws-mfa env --unset")
-			if got := sh.result(d.printVar("AWS_ACCESS_KEY_ID"), "unset"); got != "unset" {
-				t.Errorf("after --unset AWS_ACCESS_KEY_ID = %q", got)
-			}
-		})
-	}
+		// env --unset clears everything env set.
+		sh.send("aws-mfa env")
+		sh.send("aws-mfa env --unset")
+		if got := sh.result(d.printVar("AWS_ACCESS_KEY_ID"), "unset"); got != "unset" {
+			t.Errorf("after --unset AWS_ACCESS_KEY_ID = %q", got)
+		}
+	})
 }
 
 // TestHookStrictModes sources the hooks twice under bash's set -euo
@@ -603,58 +602,17 @@ esac
 // shell), and checks that each inserted word reads back literally.
 func TestCompletionHostileWords(t *testing.T) {
 	t.Parallel()
-	t.Run("bash", func(t *testing.T) {
-		t.Parallel() // each shell has its own directory, fake binary and marker
-		requireTool(t, "bash")
+	// Each shell has its own directory, fake binary and marker.
+	atOnce(t, []string{"bash", "zsh", "fish"}, func(t *testing.T, name string) {
+		requireTool(t, name)
 		c := newHostileCompletion(t)
-		// Each offered word, placed on a command line as bash inserts it,
-		// must give back the pair name.
-		script := `source '` + c.hook("bash") + `'
-for cur in "" a b c d f g i k m n q r s t; do
-	COMP_WORDS=(aws-mfa -p "$cur"); COMP_CWORD=2; _aws_mfa_complete
-	for w in "${COMPREPLY[@]}"; do eval "printf '%s\n' $w"; done
-done`
-		out, stderr, err := run(t, []string{"PATH=/usr/bin:/bin", "HOME=" + c.dir}, "bash", "--norc", "--noprofile", "-c", script)
-		c.checkMarker()
-		want := strings.Join(append(c.words, c.words...), "\n") + "\n"
-		if err != nil || out != want {
-			t.Errorf("%v\n got %q\nwant %q\n%s", err, out, want, stderr)
+		if name == "bash" {
+			c.bash()
+		} else {
+			c.interactive(name)
 		}
+		c.checkMarker()
 	})
-
-	for _, name := range []string{"zsh", "fish"} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			requireTool(t, name)
-			requireTool(t, "tmux")
-			c := newHostileCompletion(t)
-			dir := c.dir
-			env := []string{"HOME=" + dir, "TERM=xterm", "PATH=/usr/bin:/bin", "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
-			var argv []string
-			switch name {
-			case "zsh":
-				writeZshrc(t, dir, "source '"+c.hook("zsh")+"'\nPROMPT='%% '\n")
-				env = append(env, "ZDOTDIR="+dir)
-				argv = []string{"zsh", "-i"}
-			case "fish":
-				argv = []string{"fish", "--no-config", "-i", "-C", "source '" + c.hook("fish") + "'; function fish_prompt; echo '> '; end"}
-			}
-			sh := startTmux(t, dir, env, argv...)
-			for i, w := range c.words {
-				// Complete, then turn the line into printf's arguments.
-				sh.keys(text("aws-mfa -p "+w[:1]), press("Tab"))
-				sh.waitLastLine(func(l string) bool {
-					_, after, ok := strings.Cut(l, "aws-mfa -p "+w[:1])
-					return ok && strings.TrimSpace(after) != ""
-				})
-				got := sh.result("", fmt.Sprintf("word%d", i), press("C-a"), text("printf '%s\\n' "), press("C-e"))
-				if want := "aws-mfa\n-p\n" + w; got != want {
-					t.Errorf("completed %q as %q", w, got)
-				}
-			}
-			c.checkMarker()
-		})
-	}
 }
 
 // hostileCompletion is a directory with the fake binary, its hostile
@@ -688,6 +646,53 @@ func (c *hostileCompletion) hook(name string) string {
 	file := filepath.Join(c.dir, "hook."+name)
 	os.WriteFile(file, []byte(code), 0o600)
 	return file
+}
+
+// bash runs bash's completion function: each offered word, placed on a
+// command line as bash inserts it, must give back the pair name.
+func (c *hostileCompletion) bash() {
+	t := c.t
+	script := `source '` + c.hook("bash") + `'
+for cur in "" a b c d f g i k m n q r s t; do
+	COMP_WORDS=(aws-mfa -p "$cur"); COMP_CWORD=2; _aws_mfa_complete
+	for w in "${COMPREPLY[@]}"; do eval "printf '%s\n' $w"; done
+done`
+	out, stderr, err := run(t, []string{"PATH=/usr/bin:/bin", "HOME=" + c.dir}, "bash", "--norc", "--noprofile", "-c", script)
+	want := strings.Join(append(c.words, c.words...), "\n") + "\n"
+	if err != nil || out != want {
+		t.Errorf("%v\n got %q\nwant %q\n%s", err, out, want, stderr)
+	}
+}
+
+// interactive presses Tab in an interactive zsh or fish for each word,
+// then has the shell print the completed line's words.
+func (c *hostileCompletion) interactive(name string) {
+	t := c.t
+	requireTool(t, "tmux")
+	dir := c.dir
+	env := []string{"HOME=" + dir, "TERM=xterm", "PATH=/usr/bin:/bin", "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
+	var argv []string
+	switch name {
+	case "zsh":
+		writeZshrc(t, dir, "source '"+c.hook("zsh")+"'\nPROMPT='%% '\n")
+		env = append(env, "ZDOTDIR="+dir)
+		argv = []string{"zsh", "-i"}
+	case "fish":
+		argv = []string{"fish", "--no-config", "-i", "-C", "source '" + c.hook("fish") + "'; function fish_prompt; echo '> '; end"}
+	}
+	sh := startTmux(t, dir, env, argv...)
+	for i, w := range c.words {
+		// Complete, then turn the line into printf's arguments.
+		sh.keys(text("aws-mfa -p "+w[:1]), press("Tab"))
+		sh.waitLastLine(func(l string) bool {
+			_, after, ok := strings.Cut(l, "aws-mfa -p "+w[:1])
+			return ok && strings.TrimSpace(after) != ""
+		})
+		got := sh.result("", fmt.Sprintf("word%d", i), press("C-a"), text("printf '%s\\n' "), press("C-e"))
+		if want := "aws-mfa\n-p\n" + w; got != want {
+			t.Errorf("completed %q as %q", w, got)
+		}
+	}
 }
 
 func (c *hostileCompletion) checkMarker() {
@@ -790,46 +795,44 @@ func TestCompletionInteractive(t *testing.T) {
 		{"aws-mfa env --format ", []string{"shell", "json", "dotenv"}, "credential_process JSON"},
 		{"aws-mfa ", []string{"env", "exec", "status", "hook", "setup", "doctor"}, "run a command with the session in its environment"},
 	}
-	for _, name := range []string{"bash", "zsh", "fish"} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel() // each has its own tmux server and directory
-			requireTool(t, name)
-			dir := t.TempDir()
-			cfg := filepath.Join(dir, "config.toml")
-			os.WriteFile(cfg, []byte("[pair.work]\nsource = \"aws-mfa\"\ntarget = \"work\"\n"), 0o600)
-			env := []string{"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin", "AWS_MFA_CONFIG=" + cfg,
-				"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"), "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
-			sh := interactiveHooked(t, name, dir, env, "bind 'set show-all-if-ambiguous on'\n")
-			// The shell reads keys in order, so the line edits after the Tab
-			// apply to what the Tab completed: they turn the line into
-			// printf's arguments, to compare word for word.
-			for i, c := range inserts {
-				got := sh.result("", fmt.Sprintf("insert%d", i), text(c.typed), press("Tab", "C-a"), text("printf '%s\\n' "), press("C-e"))
-				if want := strings.Join(strings.Fields(c.want), "\n"); got != want {
-					t.Errorf("%q + Tab gave %q, want %q", c.typed, strings.Fields(got), c.want)
-				}
+	// Each shell has its own tmux server and directory.
+	atOnce(t, []string{"bash", "zsh", "fish"}, func(t *testing.T, name string) {
+		requireTool(t, name)
+		dir := t.TempDir()
+		cfg := filepath.Join(dir, "config.toml")
+		os.WriteFile(cfg, []byte("[pair.work]\nsource = \"aws-mfa\"\ntarget = \"work\"\n"), 0o600)
+		env := []string{"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin", "AWS_MFA_CONFIG=" + cfg,
+			"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"), "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
+		sh := interactiveHooked(t, name, dir, env, "bind 'set show-all-if-ambiguous on'\n")
+		// The shell reads keys in order, so the line edits after the Tab
+		// apply to what the Tab completed: they turn the line into
+		// printf's arguments, to compare word for word.
+		for i, c := range inserts {
+			got := sh.result("", fmt.Sprintf("insert%d", i), text(c.typed), press("Tab", "C-a"), text("printf '%s\\n' "), press("C-e"))
+			if want := strings.Join(strings.Fields(c.want), "\n"); got != want {
+				t.Errorf("%q + Tab gave %q, want %q", c.typed, strings.Fields(got), c.want)
 			}
-			for i, c := range lists {
-				// A clear screen, so that only this list can match.
-				sh.result("clear; echo cleared", fmt.Sprintf("clear%d", i))
-				exec.Command("tmux", "-L", sh.socket, "clear-history").Run()
-				sh.waitUntil("lost the cleared command", func(screen string) bool { return !strings.Contains(screen, "clear") })
-				if name == "bash" {
-					sh.keys(text(c.typed), press("Tab", "Tab"))
-				} else {
-					sh.keys(text(c.typed), press("Tab"))
-				}
-				if name == "bash" {
-					sh.waitScreen(c.want...)
-				} else {
-					sh.waitScreen(append(c.want, c.desc)...)
-				}
-				if got := sh.result("echo listed", fmt.Sprintf("list%d", i), press("C-e", "C-u")); got != "listed" {
-					t.Errorf("after the list the line held %q", got)
-				}
+		}
+		for i, c := range lists {
+			// A clear screen, so that only this list can match.
+			sh.result("clear; echo cleared", fmt.Sprintf("clear%d", i))
+			exec.Command("tmux", "-L", sh.socket, "clear-history").Run()
+			sh.waitUntil("lost the cleared command", func(screen string) bool { return !strings.Contains(screen, "clear") })
+			if name == "bash" {
+				sh.keys(text(c.typed), press("Tab", "Tab"))
+			} else {
+				sh.keys(text(c.typed), press("Tab"))
 			}
-		})
-	}
+			if name == "bash" {
+				sh.waitScreen(c.want...)
+			} else {
+				sh.waitScreen(append(c.want, c.desc)...)
+			}
+			if got := sh.result("echo listed", fmt.Sprintf("list%d", i), press("C-e", "C-u")); got != "listed" {
+				t.Errorf("after the list the line held %q", got)
+			}
+		}
+	})
 }
 
 // TestHookOptionsBeforeEnv: options may come before the subcommand

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,16 +16,18 @@ import (
 	"github.com/aws-mfa/aws-mfa/internal/stsemu"
 )
 
-// keyringBackends are the real backends the keyring tests run against:
-// each starts its daemon or store and returns the environment for aws-mfa.
-var keyringBackends = []struct {
+// keyringBackend is a real backend the keyring tests run against: it
+// starts its daemon or store and returns the environment for aws-mfa.
+type keyringBackend struct {
 	name  string
 	start func(t testing.TB) []string
 	// seed stores value in item with the backend's own tool.
 	seed func(t testing.TB, env []string, item, value string)
 	// cutOff returns an environment in which the backend cannot be reached.
 	cutOff func(t testing.TB, env []string) []string
-}{
+}
+
+var keyringBackends = []keyringBackend{
 	{
 		name:  "secret-service",
 		start: keyringd.SecretServiceEnv,
@@ -46,6 +49,19 @@ var keyringBackends = []struct {
 			return append(env, "PASSWORD_STORE_DIR="+filepath.Join(t.TempDir(), "gone"), "PATH="+t.TempDir())
 		},
 	},
+}
+
+// eachBackend runs f for every backend, at once (atOnce): each is its
+// own daemon or store, and mostly waits for it.
+func eachBackend(t *testing.T, f func(t *testing.T, b keyringBackend)) {
+	t.Helper()
+	var names []string
+	for _, b := range keyringBackends {
+		names = append(names, b.name)
+	}
+	atOnce(t, names, func(t *testing.T, name string) {
+		f(t, keyringBackends[slices.Index(names, name)])
+	})
 }
 
 func runTool(t testing.TB, env []string, stdin string, name string, args ...string) {
@@ -93,65 +109,63 @@ const aliceKeysJSON = `{"aws_access_key_id":"AKIAALICEEXAMPLE0001","aws_secret_a
 func TestKeyringRefresh(t *testing.T) {
 	t.Parallel() // the keyring's environment goes only to the child processes
 	bin := toolBinary(t)
-	for _, b := range keyringBackends {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel() // each backend is its own daemon or store
-			kenv := b.start(t)
-			b.seed(t, kenv, "alice", aliceKeysJSON)
-			emu := stsemu.Start(alice)
-			t.Cleanup(emu.Close)
-			dir := t.TempDir()
-			creds := filepath.Join(dir, "credentials")
-			cfg := filepath.Join(dir, "config.toml")
-			os.WriteFile(creds, []byte("[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"), 0o600)
-			pairs := func(timeout string) []byte {
-				return []byte("[defaults]\ntoken_timeout = \"" + timeout + "\"\nkeyring_backend = \"" + b.name + "\"\n\n[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\n")
-			}
-			os.WriteFile(cfg, pairs("2s"), 0o600)
-			env := append(peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL, "AWS_MFA_CONFIG="+cfg), kenv...)
+	eachBackend(t, func(t *testing.T, b keyringBackend) {
+		kenv := b.start(t)
+		b.seed(t, kenv, "alice", aliceKeysJSON)
+		emu := stsemu.Start(alice)
+		t.Cleanup(emu.Close)
+		dir := t.TempDir()
+		creds := filepath.Join(dir, "credentials")
+		cfg := filepath.Join(dir, "config.toml")
+		os.WriteFile(creds, []byte("[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"), 0o600)
+		// defaults is the [defaults] table's first lines.
+		pairs := func(defaults string) []byte {
+			return []byte("[defaults]\n" + defaults + "keyring_backend = \"" + b.name + "\"\n\n[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\n")
+		}
+		os.WriteFile(cfg, pairs(""), 0o600) // the default bound: ample for a keyring on a busy machine
+		env := append(peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL, "AWS_MFA_CONFIG="+cfg), kenv...)
 
-			_, stderr, err := run(t, env, bin, "-t", alice.Code)
-			if err != nil || !strings.Contains(stderr, "wrote an MFA session to [default]") {
-				t.Fatalf("refresh: %v\n%s", err, stderr)
-			}
-			data, _ := os.ReadFile(creds)
-			if strings.Contains(string(data), "AKIAALICE") || strings.Contains(string(data), "alice/long") {
-				t.Fatalf("long-term keys in the file:\n%s", data)
-			}
-			if emu.Requests() != 1 {
-				t.Fatalf("%d STS requests", emu.Requests())
-			}
+		_, stderr, err := run(t, env, bin, "-t", alice.Code)
+		if err != nil || !strings.Contains(stderr, "wrote an MFA session to [default]") {
+			t.Fatalf("refresh: %v\n%s", err, stderr)
+		}
+		data, _ := os.ReadFile(creds)
+		if strings.Contains(string(data), "AKIAALICE") || strings.Contains(string(data), "alice/long") {
+			t.Fatalf("long-term keys in the file:\n%s", data)
+		}
+		if emu.Requests() != 1 {
+			t.Fatalf("%d STS requests", emu.Requests())
+		}
 
-			// The cached path opens no keyring: with it out of reach (a hung
-			// D-Bus would block any call for the whole token_timeout and
-			// then fail), a valid session is still served at once. Out of
-			// reach, every keyring call fails whatever the bound: it is
-			// short, so that the refresh below fails soon.
-			short := filepath.Join(dir, "short.toml")
-			os.WriteFile(short, pairs("300ms"), 0o600)
-			cut := append(b.cutOff(t, env), "AWS_MFA_CONFIG="+short)
-			for _, args := range [][]string{{}, {"env", "--shell", "bash"}, {"status"}} {
-				_, stderr, err := run(t, cut, bin, args...)
-				if err != nil {
-					t.Fatalf("cached %v with the keyring cut off: %v\n%s", args, err, stderr)
-				}
+		// The cached path opens no keyring: with it out of reach (a hung
+		// D-Bus would block any call for the whole token_timeout and
+		// then fail), a valid session is still served at once. Out of
+		// reach, every keyring call fails whatever the bound: it is
+		// short, so that the refresh below fails soon.
+		short := filepath.Join(dir, "short.toml")
+		os.WriteFile(short, pairs("token_timeout = \"300ms\"\n"), 0o600)
+		cut := append(b.cutOff(t, env), "AWS_MFA_CONFIG="+short)
+		for _, args := range [][]string{{}, {"env", "--shell", "bash"}, {"status"}} {
+			_, stderr, err := run(t, cut, bin, args...)
+			if err != nil {
+				t.Fatalf("cached %v with the keyring cut off: %v\n%s", args, err, stderr)
 			}
-			if emu.Requests() != 1 {
-				t.Fatalf("%d STS requests after cached runs", emu.Requests())
-			}
+		}
+		if emu.Requests() != 1 {
+			t.Fatalf("%d STS requests after cached runs", emu.Requests())
+		}
 
-			// A refresh must read the keyring: it fails, bounded by
-			// token_timeout, before asking STS or for a code.
-			_, stderr, err = run(t, cut, bin, "--force", "-t", alice.Code)
-			if err == nil || !strings.Contains(stderr, "aws-mfa/alice") || strings.Count(stderr, "\n") != 1 {
-				t.Fatalf("forced refresh with the keyring cut off: %v\n%s", err, stderr)
-			}
-			if strings.Contains(stderr, "alice/long") || emu.Requests() != 1 {
-				t.Fatalf("leaked a secret or called STS (%d): %s", emu.Requests(), stderr)
-			}
-			t.Logf("cut off: %s", stderr)
-		})
-	}
+		// A refresh must read the keyring: it fails, bounded by
+		// token_timeout, before asking STS or for a code.
+		_, stderr, err = run(t, cut, bin, "--force", "-t", alice.Code)
+		if err == nil || !strings.Contains(stderr, "aws-mfa/alice") || strings.Count(stderr, "\n") != 1 {
+			t.Fatalf("forced refresh with the keyring cut off: %v\n%s", err, stderr)
+		}
+		if strings.Contains(stderr, "alice/long") || emu.Requests() != 1 {
+			t.Fatalf("leaked a secret or called STS (%d): %s", emu.Requests(), stderr)
+		}
+		t.Logf("cut off: %s", stderr)
+	})
 }
 
 // TestKeyringLocked: a locked Secret Service serves a cached session
@@ -197,46 +211,43 @@ func TestKeyringLocked(t *testing.T) {
 func TestKeyringExport(t *testing.T) {
 	t.Parallel() // the keyring's environment goes only to the child processes
 	bin := toolBinary(t)
-	for _, b := range keyringBackends {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel() // each backend is its own daemon or store
-			kenv := b.start(t)
-			b.seed(t, kenv, "alice", aliceKeysJSON)
-			dir := t.TempDir()
-			creds := filepath.Join(dir, "credentials")
-			cfg := filepath.Join(dir, "config.toml")
-			const other = "# mine\n[other]\naws_access_key_id = AKIAOTHEREXAMPLE0002\naws_secret_access_key = other/secret\n"
-			os.WriteFile(creds, []byte(other+"\n[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"), 0o600)
-			os.WriteFile(cfg, []byte("[defaults]\nkeyring_backend = \""+b.name+"\"\n\n[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\n"), 0o600)
-			env := append(peerEnv(dir, "AWS_MFA_CONFIG="+cfg), kenv...)
+	eachBackend(t, func(t *testing.T, b keyringBackend) {
+		kenv := b.start(t)
+		b.seed(t, kenv, "alice", aliceKeysJSON)
+		dir := t.TempDir()
+		creds := filepath.Join(dir, "credentials")
+		cfg := filepath.Join(dir, "config.toml")
+		const other = "# mine\n[other]\naws_access_key_id = AKIAOTHEREXAMPLE0002\naws_secret_access_key = other/secret\n"
+		os.WriteFile(creds, []byte(other+"\n[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"), 0o600)
+		os.WriteFile(cfg, []byte("[defaults]\nkeyring_backend = \""+b.name+"\"\n\n[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\n"), 0o600)
+		env := append(peerEnv(dir, "AWS_MFA_CONFIG="+cfg), kenv...)
 
-			// Into a profile holding other keys: refused, nothing changed.
-			_, stderr, err := run(t, env, bin, "keyring", "export", "--profile", "other")
-			if exitCode(err) != 2 || !strings.Contains(stderr, "[other]") || strings.Contains(stderr, "other/secret") {
-				t.Fatalf("export over other keys: %v\n%s", err, stderr)
-			}
-			_, stderr, err = run(t, env, bin, "keyring", "export", "--delete")
-			if err != nil {
-				t.Fatalf("export: %v\n%s", err, stderr)
-			}
-			if strings.Contains(stderr, "alice/long") || !strings.Contains(stderr, "AKIA…0001") || !strings.Contains(stderr, "deleted") {
-				t.Fatalf("export said:\n%s", stderr)
-			}
-			data, _ := os.ReadFile(creds)
-			want := other + "\n[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\n"
-			if string(data) != want {
-				t.Fatalf("credentials after export:\n%s\nwant:\n%s", data, want)
-			}
-			// The item is gone: a second export says so and changes nothing.
-			_, stderr, err = run(t, env, bin, "keyring", "export")
-			if exitCode(err) != 2 || !strings.Contains(stderr, "aws-mfa/alice not found") {
-				t.Fatalf("second export: %v\n%s", err, stderr)
-			}
-			if after, _ := os.ReadFile(creds); string(after) != want {
-				t.Fatalf("second export changed the file:\n%s", after)
-			}
-		})
-	}
+		// Into a profile holding other keys: refused, nothing changed.
+		_, stderr, err := run(t, env, bin, "keyring", "export", "--profile", "other")
+		if exitCode(err) != 2 || !strings.Contains(stderr, "[other]") || strings.Contains(stderr, "other/secret") {
+			t.Fatalf("export over other keys: %v\n%s", err, stderr)
+		}
+		_, stderr, err = run(t, env, bin, "keyring", "export", "--delete")
+		if err != nil {
+			t.Fatalf("export: %v\n%s", err, stderr)
+		}
+		if strings.Contains(stderr, "alice/long") || !strings.Contains(stderr, "AKIA…0001") || !strings.Contains(stderr, "deleted") {
+			t.Fatalf("export said:\n%s", stderr)
+		}
+		data, _ := os.ReadFile(creds)
+		want := other + "\n[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\n"
+		if string(data) != want {
+			t.Fatalf("credentials after export:\n%s\nwant:\n%s", data, want)
+		}
+		// The item is gone: a second export says so and changes nothing.
+		_, stderr, err = run(t, env, bin, "keyring", "export")
+		if exitCode(err) != 2 || !strings.Contains(stderr, "aws-mfa/alice not found") {
+			t.Fatalf("second export: %v\n%s", err, stderr)
+		}
+		if after, _ := os.ReadFile(creds); string(after) != want {
+			t.Fatalf("second export changed the file:\n%s", after)
+		}
+	})
 }
 
 // keyringLookup reads an item with the backend's own tool; "" when absent.
@@ -261,78 +272,75 @@ func TestSetupKeyring(t *testing.T) {
 	t.Parallel() // the keyring's environment goes only to the child processes
 	bin := toolBinary(t)
 	const configured = "# from aws configure\n[default]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\nregion = eu-west-1\n\n[other]\naws_access_key_id = AKIAOTHEREXAMPLE0002\naws_secret_access_key = other/long+term/secret\n\n[copy]\nregion = eu-west-1\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\n"
-	for _, b := range keyringBackends {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel() // each backend is its own daemon or store
-			kenv := b.start(t)
-			emu := stsemu.Start(alice)
-			t.Cleanup(emu.Close)
-			dir := t.TempDir()
-			creds := filepath.Join(dir, "credentials")
-			cfg := filepath.Join(dir, "config.toml")
-			os.WriteFile(creds, []byte(configured), 0o600)
-			env := append(peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL, "AWS_MFA_CONFIG="+cfg), kenv...)
-			setupArgs := []string{"setup", "--keyring", "--keyring-backend", b.name, "--yes", "--serial", alice.Serial}
+	eachBackend(t, func(t *testing.T, b keyringBackend) {
+		kenv := b.start(t)
+		emu := stsemu.Start(alice)
+		t.Cleanup(emu.Close)
+		dir := t.TempDir()
+		creds := filepath.Join(dir, "credentials")
+		cfg := filepath.Join(dir, "config.toml")
+		os.WriteFile(creds, []byte(configured), 0o600)
+		env := append(peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL, "AWS_MFA_CONFIG="+cfg), kenv...)
+		setupArgs := []string{"setup", "--keyring", "--keyring-backend", b.name, "--yes", "--serial", alice.Serial}
 
-			// Unreachable keyring: nothing changes anywhere. (It fails
-			// whatever the bound; a short one makes it fail soon.)
-			_, stderr, err := run(t, b.cutOff(t, env), bin, append(setupArgs, "--timeout", "300ms")...)
-			if err == nil || !strings.Contains(stderr, "aws-mfa/aws-mfa") || strings.Contains(stderr, "alice/long") {
-				t.Fatalf("setup with the keyring cut off: %v\n%s", err, stderr)
-			}
-			assertFiles(t, dir, map[string]string{"credentials": configured})
+		// Unreachable keyring: nothing changes anywhere. (It fails
+		// whatever the bound; a short one makes it fail soon.)
+		_, stderr, err := run(t, b.cutOff(t, env), bin, append(setupArgs, "--timeout", "300ms")...)
+		if err == nil || !strings.Contains(stderr, "aws-mfa/aws-mfa") || strings.Contains(stderr, "alice/long") {
+			t.Fatalf("setup with the keyring cut off: %v\n%s", err, stderr)
+		}
+		assertFiles(t, dir, map[string]string{"credentials": configured})
 
-			// Dry run: a masked diff, nothing stored or written.
-			stdout, stderr, err := run(t, env, bin, append(setupArgs, "--dry-run")...)
-			if err != nil || !strings.Contains(stdout, "would store the keys AKIA…0001 in") || !strings.Contains(stdout, "-aws_secret_access_key = ****") || !strings.Contains(stdout, `+keyring = "aws-mfa"`) || strings.Contains(stdout+stderr, "alice/long") {
-				t.Fatalf("dry run: %v\n%s\n%s", err, stdout, stderr)
-			}
-			assertFiles(t, dir, map[string]string{"credentials": configured})
-			if v := keyringLookup(t, b.name, kenv, "aws-mfa"); v != "" {
-				t.Fatalf("dry run stored %q", v)
-			}
+		// Dry run: a masked diff, nothing stored or written.
+		stdout, stderr, err := run(t, env, bin, append(setupArgs, "--dry-run")...)
+		if err != nil || !strings.Contains(stdout, "would store the keys AKIA…0001 in") || !strings.Contains(stdout, "-aws_secret_access_key = ****") || !strings.Contains(stdout, `+keyring = "aws-mfa"`) || strings.Contains(stdout+stderr, "alice/long") {
+			t.Fatalf("dry run: %v\n%s\n%s", err, stdout, stderr)
+		}
+		assertFiles(t, dir, map[string]string{"credentials": configured})
+		if v := keyringLookup(t, b.name, kenv, "aws-mfa"); v != "" {
+			t.Fatalf("dry run stored %q", v)
+		}
 
-			// The move, and a first refresh that reads the keyring.
-			_, stderr, err = run(t, env, bin, append(setupArgs, "-t", alice.Code)...)
-			if err != nil || !strings.Contains(stderr, "wrote an MFA session to [default]") || strings.Contains(stderr, "alice/long") {
-				t.Fatalf("setup --keyring: %v\n%s", err, stderr)
-			}
-			// Every profile that held them was cleared, and named.
-			if !strings.Contains(stderr, "removed the keys from [default] and [copy] in "+creds) {
-				t.Fatalf("setup --keyring did not name the profiles cleared:\n%s", stderr)
-			}
-			if v := keyringLookup(t, b.name, kenv, "aws-mfa"); v != aliceKeysJSON {
-				t.Fatalf("keyring holds %q", v)
-			}
-			if emu.Requests() != 1 {
-				t.Fatalf("%d STS requests", emu.Requests())
-			}
-			wantCfg := "[pair.default]\nkeyring = \"aws-mfa\"\nkeyring_backend = \"" + b.name + "\"\nsource = \"aws-mfa\"\ntarget = \"default\"\n"
-			data, _ := os.ReadFile(creds)
-			if strings.Contains(string(data), "AKIAALICE") || strings.Contains(string(data), "alice/long") || !strings.Contains(string(data), "[other]\naws_access_key_id = AKIAOTHEREXAMPLE0002\naws_secret_access_key = other/long+term/secret\n") || !strings.Contains(string(data), "[aws-mfa]\nmfa_serial = "+alice.Serial+"\n") {
-				t.Fatalf("credentials after the move:\n%s", data)
-			}
-			assertFiles(t, dir, map[string]string{"credentials": string(data), "config.toml": wantCfg})
+		// The move, and a first refresh that reads the keyring.
+		_, stderr, err = run(t, env, bin, append(setupArgs, "-t", alice.Code)...)
+		if err != nil || !strings.Contains(stderr, "wrote an MFA session to [default]") || strings.Contains(stderr, "alice/long") {
+			t.Fatalf("setup --keyring: %v\n%s", err, stderr)
+		}
+		// Every profile that held them was cleared, and named.
+		if !strings.Contains(stderr, "removed the keys from [default] and [copy] in "+creds) {
+			t.Fatalf("setup --keyring did not name the profiles cleared:\n%s", stderr)
+		}
+		if v := keyringLookup(t, b.name, kenv, "aws-mfa"); v != aliceKeysJSON {
+			t.Fatalf("keyring holds %q", v)
+		}
+		if emu.Requests() != 1 {
+			t.Fatalf("%d STS requests", emu.Requests())
+		}
+		wantCfg := "[pair.default]\nkeyring = \"aws-mfa\"\nkeyring_backend = \"" + b.name + "\"\nsource = \"aws-mfa\"\ntarget = \"default\"\n"
+		data, _ := os.ReadFile(creds)
+		if strings.Contains(string(data), "AKIAALICE") || strings.Contains(string(data), "alice/long") || !strings.Contains(string(data), "[other]\naws_access_key_id = AKIAOTHEREXAMPLE0002\naws_secret_access_key = other/long+term/secret\n") || !strings.Contains(string(data), "[aws-mfa]\nmfa_serial = "+alice.Serial+"\n") {
+			t.Fatalf("credentials after the move:\n%s", data)
+		}
+		assertFiles(t, dir, map[string]string{"credentials": string(data), "config.toml": wantCfg})
 
-			// Again: the keys are only in the keyring now; nothing changes.
-			_, stderr, err = run(t, env, bin, setupArgs...)
-			if err != nil {
-				t.Fatalf("setup --keyring again: %v\n%s", err, stderr)
-			}
-			assertFiles(t, dir, map[string]string{"credentials": string(data), "config.toml": wantCfg})
+		// Again: the keys are only in the keyring now; nothing changes.
+		_, stderr, err = run(t, env, bin, setupArgs...)
+		if err != nil {
+			t.Fatalf("setup --keyring again: %v\n%s", err, stderr)
+		}
+		assertFiles(t, dir, map[string]string{"credentials": string(data), "config.toml": wantCfg})
 
-			// Another profile's keys into an item that holds alice's: refused.
-			os.Remove(cfg)
-			_, stderr, err = run(t, env, bin, "setup", "--keyring", "--keyring-backend", b.name, "--yes", "--serial", alice.Serial, "--source", "aws-mfa", "--target", "other")
-			if exitCode(err) != 2 || !strings.Contains(stderr, "already holds other keys (AKIA…0001)") {
-				t.Fatalf("setup into a taken item: %v\n%s", err, stderr)
-			}
-			assertFiles(t, dir, map[string]string{"credentials": string(data)})
-			if v := keyringLookup(t, b.name, kenv, "aws-mfa"); v != aliceKeysJSON {
-				t.Fatalf("keyring holds %q", v)
-			}
-		})
-	}
+		// Another profile's keys into an item that holds alice's: refused.
+		os.Remove(cfg)
+		_, stderr, err = run(t, env, bin, "setup", "--keyring", "--keyring-backend", b.name, "--yes", "--serial", alice.Serial, "--source", "aws-mfa", "--target", "other")
+		if exitCode(err) != 2 || !strings.Contains(stderr, "already holds other keys (AKIA…0001)") {
+			t.Fatalf("setup into a taken item: %v\n%s", err, stderr)
+		}
+		assertFiles(t, dir, map[string]string{"credentials": string(data)})
+		if v := keyringLookup(t, b.name, kenv, "aws-mfa"); v != aliceKeysJSON {
+			t.Fatalf("keyring holds %q", v)
+		}
+	})
 }
 
 // assertFiles checks that dir holds exactly these files with this content:

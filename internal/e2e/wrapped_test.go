@@ -261,43 +261,41 @@ func TestCompletionRunsNothingInteractive(t *testing.T) {
 	t.Parallel()
 	requireTool(t, "tmux")
 	bin := toolBinary(t)
-	for _, name := range []string{"bash", "zsh", "fish"} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel() // each has its own tmux server, emulator and directory
-			requireTool(t, name)
-			emu := stsemu.Start(alice)
-			defer emu.Close()
-			dir := t.TempDir()
-			mark := filepath.Join(dir, "ran")
-			creds := filepath.Join(dir, "credentials")
-			os.WriteFile(creds, []byte(aliceSource), 0o600)
-			cfg := filepath.Join(dir, "config.toml")
-			os.WriteFile(cfg, []byte("[defaults]\ntoken_command = [\"touch\", \""+mark+"\"]\n[pair.work]\nsource = \"aws-mfa\"\ntarget = \"work\"\n"), 0o600)
-			env := []string{"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin", "AWS_MFA_CONFIG=" + cfg,
-				"AWS_SHARED_CREDENTIALS_FILE=" + creds, "AWS_ENDPOINT_URL_STS=" + emu.URL, "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
-			sh := interactiveHooked(t, name, dir, env, "")
-			lines := []string{
-				"aws-mfa exec 314159 -- touch " + mark + " ", "aws-mfa exec -t 314159 -- touch " + mark + " x",
-				"aws-mfa exec -- touch " + mark + " ", "aws-mfa 314159 ", "aws-mfa --force 314159 -", "aws-mfa env 314159 ",
-				"aws-mfa -p work env -t 314159 --", "aws-mfa env --generate-bash-completion ", "aws-mfa exec 314159 -- sh -c 'touch " + mark + "' ",
-				"aws-mfa setup --yes ", "aws-mfa env ", "aws-mfa ",
+	// Each shell has its own tmux server, emulator and directory.
+	atOnce(t, []string{"bash", "zsh", "fish"}, func(t *testing.T, name string) {
+		requireTool(t, name)
+		emu := stsemu.Start(alice)
+		defer emu.Close()
+		dir := t.TempDir()
+		mark := filepath.Join(dir, "ran")
+		creds := filepath.Join(dir, "credentials")
+		os.WriteFile(creds, []byte(aliceSource), 0o600)
+		cfg := filepath.Join(dir, "config.toml")
+		os.WriteFile(cfg, []byte("[defaults]\ntoken_command = [\"touch\", \""+mark+"\"]\n[pair.work]\nsource = \"aws-mfa\"\ntarget = \"work\"\n"), 0o600)
+		env := []string{"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin", "AWS_MFA_CONFIG=" + cfg,
+			"AWS_SHARED_CREDENTIALS_FILE=" + creds, "AWS_ENDPOINT_URL_STS=" + emu.URL, "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
+		sh := interactiveHooked(t, name, dir, env, "")
+		lines := []string{
+			"aws-mfa exec 314159 -- touch " + mark + " ", "aws-mfa exec -t 314159 -- touch " + mark + " x",
+			"aws-mfa exec -- touch " + mark + " ", "aws-mfa 314159 ", "aws-mfa --force 314159 -", "aws-mfa env 314159 ",
+			"aws-mfa -p work env -t 314159 --", "aws-mfa env --generate-bash-completion ", "aws-mfa exec 314159 -- sh -c 'touch " + mark + "' ",
+			"aws-mfa setup --yes ", "aws-mfa env ", "aws-mfa ",
+		}
+		for i, l := range lines {
+			if got := sh.result("echo done", fmt.Sprintf("line%d", i), text(l), press("Tab", "Tab", "C-e", "C-u")); got != "done" {
+				t.Errorf("after %q the line held %q", l, got)
 			}
-			for i, l := range lines {
-				if got := sh.result("echo done", fmt.Sprintf("line%d", i), text(l), press("Tab", "Tab", "C-e", "C-u")); got != "done" {
-					t.Errorf("after %q the line held %q", l, got)
-				}
-			}
-			if _, err := os.Stat(mark); err == nil {
-				t.Error("a Tab ran a command or token_command")
-			}
-			if n := emu.Requests(); n != 0 {
-				t.Errorf("a Tab sent %d requests to STS", n)
-			}
-			if b, _ := os.ReadFile(creds); string(b) != aliceSource {
-				t.Errorf("a Tab changed the credentials file:\n%s", b)
-			}
-		})
-	}
+		}
+		if _, err := os.Stat(mark); err == nil {
+			t.Error("a Tab ran a command or token_command")
+		}
+		if n := emu.Requests(); n != 0 {
+			t.Errorf("a Tab sent %d requests to STS", n)
+		}
+		if b, _ := os.ReadFile(creds); string(b) != aliceSource {
+			t.Errorf("a Tab changed the credentials file:\n%s", b)
+		}
+	})
 }
 
 // TestCshFailurePrintsNothing: csh's backquotes hide the exit status, so
