@@ -12,6 +12,7 @@ import (
 // TestColour: status and doctor colour their states on a terminal only,
 // and never with NO_COLOR set or TERM=dumb; columns stay aligned.
 func TestColour(t *testing.T) {
+	t.Parallel()
 	exp := func(d time.Duration) string { return time.Now().Add(d).UTC().Format(time.RFC3339) }
 	creds := aliceProfile + fmt.Sprintf("[long]\naws_access_key_id = ASIAX\naws_secret_access_key = s\naws_session_token = t\nexpiration = %s\n", exp(5*time.Hour)) +
 		fmt.Sprintf("[short]\naws_access_key_id = ASIAX\naws_secret_access_key = s\naws_session_token = t\nexpiration = %s\n", exp(30*time.Minute)) +

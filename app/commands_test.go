@@ -24,6 +24,7 @@ import (
 func session() SessionInput { return SessionInput{Timeout: 15 * time.Second} }
 
 func TestRefreshCommand(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, aliceProfile)
 	sys, s := r.system("")
 	in := session()
@@ -43,6 +44,7 @@ func TestRefreshCommand(t *testing.T) {
 // TestRefreshCommandRefuses: bad input is an input error (exit 2), found
 // before STS is asked anything.
 func TestRefreshCommandRefuses(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		in   func(*RefreshInput)
@@ -74,6 +76,7 @@ func TestRefreshCommandRefuses(t *testing.T) {
 }
 
 func TestEnvCommand(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		format, shell string
 		unset         bool
@@ -103,6 +106,7 @@ func TestEnvCommand(t *testing.T) {
 }
 
 func TestEnvCommandRefuses(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		in   EnvInput
@@ -129,6 +133,7 @@ func TestEnvCommandRefuses(t *testing.T) {
 }
 
 func TestExecCommand(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, aliceProfile)
 	sys, _ := r.system("")
 	var gotPath string
@@ -160,6 +165,7 @@ func TestExecCommand(t *testing.T) {
 }
 
 func TestStatusCommand(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, aliceProfile)
 	config := filepath.Join(t.TempDir(), "config.toml")
 	os.WriteFile(config, []byte("[pair.work]\nsource = \"aws-mfa\"\ntarget = \"work\"\n\n[pair.play]\nsource = \"aws-mfa\"\ntarget = \"play\"\n"), 0o600)
@@ -185,6 +191,7 @@ func TestStatusCommand(t *testing.T) {
 }
 
 func TestHookCommand(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, aliceProfile)
 	for _, name := range hookShells {
 		sys, s := r.system("")
@@ -204,6 +211,7 @@ func TestHookCommand(t *testing.T) {
 }
 
 func TestDoctorCommandExitCode(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, "")
 	sys, s := r.system("")
 	err := DoctorCommand(sys, PairFlags{})
@@ -220,6 +228,7 @@ func TestDoctorCommandExitCode(t *testing.T) {
 // with setup's --endpoint-url and --timeout (an argv built for Run once
 // dropped --timeout).
 func TestSetupFirstRefresh(t *testing.T) {
+	t.Parallel()
 	hang := make(chan struct{})
 	silent := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {

@@ -16,6 +16,7 @@ import (
 // TestComplete drives `aws-mfa __complete` as the hooks do, through Run:
 // the words typed after aws-mfa, the last one being completed.
 func TestComplete(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.toml")
 	os.WriteFile(cfg, []byte("[pair.work]\nsource = \"aws-mfa\"\ntarget = \"work\"\n\n[pair.play]\nsource = \"p-src\"\ntarget = \"p\"\n"), 0o600)
@@ -92,6 +93,7 @@ func TestComplete(t *testing.T) {
 // TestCompleteOffersEveryFlag: every visible flag of every command, by each
 // of its names, with a description, so the lists cannot fall behind.
 func TestCompleteOffersEveryFlag(t *testing.T) {
+	t.Parallel()
 	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }})
 	for _, cmd := range a.VisibleCommands() {
 		var stdout bytes.Buffer
@@ -116,6 +118,7 @@ func TestCompleteOffersEveryFlag(t *testing.T) {
 // TestCompletedFormatsAreAccepted: each --format that completion offers is
 // one env knows.
 func TestCompletedFormatsAreAccepted(t *testing.T) {
+	t.Parallel()
 	for _, f := range append(envFormats(), struct{ name, desc string }{"yaml", "(not a format: the check's control)"}) {
 		sys, stderr, _ := testSystem(t, t.TempDir())
 		Run([]string{"aws-mfa", "env", "--format", f.name, "--unset", "--shell", "bash"}, sys)
@@ -128,6 +131,7 @@ func TestCompletedFormatsAreAccepted(t *testing.T) {
 // TestCommandOfALine: __command names the subcommand of a line whose
 // options come first, as placeOptions reads it, with its place from 1.
 func TestCommandOfALine(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		args []string
 		want string
@@ -151,6 +155,7 @@ func TestCommandOfALine(t *testing.T) {
 // TestEnvInALine: __env runs an env line with the dialect placed right
 // after env, before the code; anything else is refused.
 func TestEnvInALine(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		args []string
 		want string // in stdout, or in stderr for a refusal
@@ -186,6 +191,7 @@ func (w tripwire) Close() error              { return nil }
 // calls STS and never writes a file. (Tab after `aws-mfa exec CODE --
 // CMD` once ran CMD and spent the code.)
 func TestCompleteRunsNothing(t *testing.T) {
+	t.Parallel()
 	emu := stsemu.Start(stsemu.User{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "s", Serial: "arn:aws:iam::123456789012:mfa/alice", Code: "314159"})
 	defer emu.Close()
 	dir := t.TempDir()

@@ -16,6 +16,7 @@ import (
 // every command that reads it. Root reads any file, so as root the
 // commands run in a copy of this test binary as an unprivileged user.
 func TestUnreadableFilesExitOne(t *testing.T) {
+	t.Parallel()
 	commands := [][]string{
 		{"-t", "314159"},
 		{"env", "-t", "314159"},

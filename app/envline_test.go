@@ -36,6 +36,7 @@ const lineCreds = "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secr
 // secrets in the shell's errors, and a redirect got an empty file); lines
 // that print this shell's code still run.
 func TestEnvLineForAnotherOutput(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range []string{"bash", "zsh", "sh", "fish", "tcsh", "elvish", "xonsh", "nu", "pwsh"} {
 		other := "fish"
 		if dialect == "fish" {
@@ -82,6 +83,7 @@ target = "prod"
 // session has nothing to re-apply from the file after a refresh: silence,
 // not an error whose advice (a refresh) cannot help.
 func TestReexportOfAnUnwrittenPair(t *testing.T) {
+	t.Parallel()
 	sys, stdout, stderr := lineSystem(t, lineConfig, lineCreds)
 	if rc := Run([]string{"aws-mfa", "__reexport", "bash", "ci-session"}, sys); rc != 0 || stdout.Len() != 0 || stderr.Len() != 0 {
 		t.Errorf("exit %d, stdout %q, stderr %q", rc, stdout, stderr)
@@ -91,6 +93,7 @@ func TestReexportOfAnUnwrittenPair(t *testing.T) {
 // TestCachedUnwrittenAdvice: env --cached for a pair that never writes its
 // target says so, and points at a new session, not at a refresh.
 func TestCachedUnwrittenAdvice(t *testing.T) {
+	t.Parallel()
 	sys, stdout, stderr := lineSystem(t, lineConfig, lineCreds)
 	rc := Run([]string{"aws-mfa", "env", "-p", "ci", "--cached", "--shell", "sh"}, sys)
 	if rc != ExitUsage || stdout.Len() != 0 || !strings.Contains(stderr.String(), "does not write one there (write = false or --no-write); get a session with aws-mfa env and a code") {
@@ -101,6 +104,7 @@ func TestCachedUnwrittenAdvice(t *testing.T) {
 // TestCompletionNamesAChainsBase: a chained pair is offered with its base
 // pair, as status shows it, not with an empty source profile.
 func TestCompletionNamesAChainsBase(t *testing.T) {
+	t.Parallel()
 	sys, stdout, stderr := lineSystem(t, lineConfig, lineCreds)
 	Run([]string{"aws-mfa", "__complete", "-p", ""}, sys)
 	out := stdout.String() + stderr.String()

@@ -39,6 +39,7 @@ func checkOneLine(t *testing.T, msg string) bool {
 // newlines, CR, escape sequences, U+2028, invalid UTF-8), it is printed
 // as one line with nothing that drives the terminal.
 func TestPrintErrorIsOneLine(t *testing.T) {
+	t.Parallel()
 	for _, msg := range []string{
 		"",
 		"no credentials file at /tmp/a\nb; run `aws configure`",
@@ -57,6 +58,7 @@ func TestPrintErrorIsOneLine(t *testing.T) {
 // TestErrorWithANewlineInAPath: a credentials path holding a newline and
 // an escape sequence still gives one line on stderr.
 func TestErrorWithANewlineInAPath(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "a\nb\x1b[31m")
 	var out, errb bytes.Buffer
 	env := map[string]string{"AWS_SHARED_CREDENTIALS_FILE": path, "AWS_CONFIG_FILE": path + ".config", "HOME": t.TempDir(), "XDG_CONFIG_HOME": t.TempDir()}
@@ -70,6 +72,7 @@ func TestErrorWithANewlineInAPath(t *testing.T) {
 // TestNoteWithANewlineInAPath: the line a refresh writes naming a new
 // profile's file stays one line too, whatever the path holds.
 func TestNoteWithANewlineInAPath(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, aliceProfile)
 	path := filepath.Join(t.TempDir(), "cre\ndentials\x1b[31m")
 	b, err := os.ReadFile(r.creds)

@@ -12,6 +12,7 @@ import (
 // each command: it is wrapped, its Names are the library's own, and a
 // caller appending to them cannot write into the shared slice.
 func TestFastNamesAgreeWithTheLibrary(t *testing.T) {
+	t.Parallel()
 	a := newApp(System{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }})
 	sets := map[string][]cli.Flag{"app": a.Flags}
 	for _, c := range a.Commands {

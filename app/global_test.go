@@ -18,6 +18,7 @@ import (
 // process (tests, __env) print each other's version to each other's
 // stdout.
 func TestRunSetsNoGlobals(t *testing.T) {
+	t.Parallel()
 	flag, printer := cli.VersionFlag, reflect.ValueOf(cli.VersionPrinter).Pointer()
 	for _, args := range [][]string{{"--version"}, {"--help"}, {"env", "--help"}, {"--version", "env"}} {
 		var out bytes.Buffer
@@ -35,6 +36,7 @@ func TestRunSetsNoGlobals(t *testing.T) {
 // TestNoExitInApp: package app returns exit codes; only main exits, so
 // that deferred clean-up runs and tests can call every path.
 func TestNoExitInApp(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 
 // TestHookShells: hook takes exactly the dialects that have a hook.
 func TestHookShells(t *testing.T) {
+	t.Parallel()
 	var want []string
 	for _, n := range shells.Names() {
 		sh, _ := shells.Lookup(n)
@@ -33,6 +34,7 @@ func run(args ...string) (stdout, stderr string, code int) {
 // TestHelp: every way of asking for help prints to stdout, exits 0, and
 // says what the command takes.
 func TestHelp(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want []string
@@ -65,6 +67,7 @@ func TestHelp(t *testing.T) {
 // TestDidYouMean: a mistyped command, option or pair name is exit 2 with
 // the name it was meant to be; a word far from any is listed against all.
 func TestDidYouMean(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -104,6 +107,7 @@ func TestDidYouMean(t *testing.T) {
 // callbacks ran inside the command line being completed) is not an option
 // any more: it is refused, prints nothing on stdout, and runs nothing.
 func TestNoUrfaveCompletion(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"hook", "--generate-bash-completion"}, {"--generate-bash-completion"}, {"env", "--generate-bash-completion"}} {
 		stdout, stderr, code := run(args...)
 		if code != 2 || stdout != "" || !strings.Contains(stderr, "unknown option --generate-bash-completion") {

@@ -12,6 +12,7 @@ import (
 // TestReadLineLeavesTheRest: the code is read up to its newline and not a
 // byte further, whatever follows and however the reader splits its reads.
 func TestReadLineLeavesTheRest(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, line, rest string }{
 		{"314159\n", "314159", ""},
 		{"314159\nrest\nof it\n", "314159", "rest\nof it\n"},
@@ -37,6 +38,7 @@ func TestReadLineLeavesTheRest(t *testing.T) {
 }
 
 func TestReadLineBounded(t *testing.T) {
+	t.Parallel()
 	for _, in := range []io.Reader{
 		strings.NewReader(strings.Repeat("1", maxCodeLine+1) + "\n"),
 		iotest.OneByteReader(strings.NewReader(strings.Repeat("1", 1<<20))),
@@ -61,6 +63,7 @@ func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 // TestIsTerminal: character devices such as /dev/null, pipes and files are
 // not terminals; only a real terminal gets a prompt.
 func TestIsTerminal(t *testing.T) {
+	t.Parallel()
 	null, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -85,6 +88,7 @@ func TestIsTerminal(t *testing.T) {
 // TestCapped: output past the bound is refused and what was kept is
 // exactly the first max bytes.
 func TestCapped(t *testing.T) {
+	t.Parallel()
 	w := &capped{max: 10}
 	var err error
 	for i := 0; i < 5 && err == nil; i++ {

@@ -55,6 +55,7 @@ func seen(t *testing.T, args []string) (string, int, string) {
 // subcommand, reads in the subcommand exactly as when given after it;
 // one the subcommand does not take is refused, never ignored.
 func TestOptionPlacement(t *testing.T) {
+	t.Parallel()
 	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }})
 	for _, cmd := range a.Commands {
 		for _, f := range a.Flags {
@@ -97,6 +98,7 @@ func TestOptionPlacement(t *testing.T) {
 }
 
 func TestOptionGivenTwice(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -123,6 +125,7 @@ func TestOptionGivenTwice(t *testing.T) {
 // TestSubcommandOptionBefore: an option only a subcommand takes, given
 // before it, is refused with the command it belongs to, never ignored.
 func TestSubcommandOptionBefore(t *testing.T) {
+	t.Parallel()
 	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }})
 	for _, cmd := range a.Commands {
 		for _, f := range cmd.Flags {
@@ -144,6 +147,7 @@ func TestSubcommandOptionBefore(t *testing.T) {
 // command it belongs to; an app option keyring does not take but export
 // does (-p) is too.
 func TestSubcommandOptionBeforeNested(t *testing.T) {
+	t.Parallel()
 	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }})
 	n := 0
 	for _, cmd := range a.Commands {
@@ -178,6 +182,7 @@ func TestSubcommandOptionBeforeNested(t *testing.T) {
 // each spelling and before a subcommand too, rather than meaning the
 // default as if it had not been typed.
 func TestEmptyOptionValues(t *testing.T) {
+	t.Parallel()
 	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }})
 	var cases [][]string
 	add := func(path []string, flags []cli.Flag) {

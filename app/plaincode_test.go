@@ -15,6 +15,7 @@ var (
 )
 
 func TestCodeLikeAgreesWithItsRegexp(t *testing.T) {
+	t.Parallel()
 	cases := append(regexptest.Random("0123456789 -\t\v\f\r\na", 200000),
 		"", " ", "123456", " 123 456 ", "123-456", "123--456", "12 3456", "1", "\u00a0123456", "１２３")
 	regexptest.Agree(t, "codeLike", codeLike, codeLikeRE, cases...)
@@ -28,6 +29,7 @@ func FuzzCodeLike(f *testing.F) {
 }
 
 func TestUndefinedFlagAgreesWithItsRegexp(t *testing.T) {
+	t.Parallel()
 	var cases []string
 	for _, w := range regexptest.Random("-ab\n =", 50000) {
 		cases = append(cases, "flag provided but not defined: "+w, w)

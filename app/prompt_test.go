@@ -103,6 +103,7 @@ func (r *rig) system(input string) (System, streams) {
 // STS rejects, is asked for again, three questions in all; a code from an
 // argument or a pipe is never asked again.
 func TestPromptAsksAgain(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name     string
 		terminal bool
@@ -145,6 +146,7 @@ func TestPromptAsksAgain(t *testing.T) {
 // hyphen in the middle, is accepted from every source; other spellings
 // are refused before STS is called.
 func TestCodeSpellings(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		input string
 		args  []string
@@ -188,6 +190,7 @@ func TestCodeSpellings(t *testing.T) {
 // TestCachedIsSilent: a session reused from the file is mentioned only by
 // the refresh command on a terminal.
 func TestCachedIsSilent(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, aliceProfile)
 	if _, stderr, code := r.run("", "314159"); code != 0 {
 		t.Fatal(stderr)

@@ -40,6 +40,7 @@ func testSystem(t *testing.T, home string) (System, *bytes.Buffer, *int) {
 const configured = "[default]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\n"
 
 func TestSetupYesNeverOpensTheTerminal(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	os.MkdirAll(filepath.Join(home, ".aws"), 0o700)
 	os.WriteFile(filepath.Join(home, ".aws", "credentials"), []byte(configured), 0o600)
@@ -53,6 +54,7 @@ func TestSetupYesNeverOpensTheTerminal(t *testing.T) {
 }
 
 func TestSetupAsksOnTheTerminalNotStdin(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	os.MkdirAll(filepath.Join(home, ".aws"), 0o700)
 	os.WriteFile(filepath.Join(home, ".aws", "credentials"), []byte(configured), 0o600)
@@ -69,6 +71,7 @@ func TestSetupAsksOnTheTerminalNotStdin(t *testing.T) {
 }
 
 func TestRefreshPromptsOnATerminal(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	os.MkdirAll(filepath.Join(home, ".aws"), 0o700)
 	os.WriteFile(filepath.Join(home, ".aws", "credentials"), []byte("[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = s\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"), 0o600)
@@ -90,6 +93,7 @@ func TestRefreshPromptsOnATerminal(t *testing.T) {
 }
 
 func TestEnvOnATerminalSaysItOnlyPrints(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	os.MkdirAll(filepath.Join(home, ".aws"), 0o700)
 	exp := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)

@@ -5,6 +5,7 @@ package app
 import "testing"
 
 func TestCommName(t *testing.T) {
+	t.Parallel()
 	for comm, want := range map[string]string{
 		"bash\n":            "bash",
 		"zsh":               "zsh",

@@ -29,6 +29,7 @@ const sourceOnly = "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_sec
 // read from a place it must not read would pass that check and reach the
 // (closed) endpoint instead.
 func TestCodePrompts(t *testing.T) {
+	t.Parallel()
 	const six = "MFA code must be exactly six digits"
 	const prompt = "MFA code for arn:aws:iam::123456789012:mfa/alice: "
 	// Short codes, thrice: the prompt asks twice more, then gives up.
