@@ -8,6 +8,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	peers.PreferRealPython()
 	code := m.Run()
 	peers.StopAll()
 	os.Exit(code)

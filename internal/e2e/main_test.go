@@ -24,6 +24,7 @@ import (
 var updateScripts = flag.Bool("update", false, "rewrite the golden files in testdata/script")
 
 func TestMain(m *testing.M) {
+	peers.PreferRealPython()
 	// testscript.Main exits the process itself; the wrapper stops the
 	// shared moto servers and fails the run if a test left a process behind.
 	testscript.Main(testproc.Wrap(m, peers.StopAll), map[string]func(){
