@@ -1,88 +1,44 @@
 package credfile
 
 import (
-	"bufio"
-	"encoding/base64"
-	"encoding/json"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
-	"sync"
 	"testing"
+
+	"github.com/aws-mfa/aws-mfa/internal/peers"
 )
 
-// botocore parses files with the AWS CLI's own parser, in one long-lived
-// Python process.
-type botocore struct {
-	mu  sync.Mutex
-	in  io.WriteCloser
-	out *bufio.Reader
-	cmd *exec.Cmd
+// flatViews has botocore parse every file as the AWS CLI's parser does,
+// nested values as written, in one round trip.
+func flatViews(t testing.TB, b *peers.Botocore, files ...[]byte) []peers.BotocoreView {
+	t.Helper()
+	qs := make([]peers.BotocoreQuery, len(files))
+	for i, data := range files {
+		qs[i] = peers.BotocoreQuery{Data: data, As: "flat"}
+	}
+	return b.ReadAll(t, qs)
 }
 
-var (
-	botocoreOnce sync.Once
-	botocorePeer *botocore
-	botocoreErr  string
-)
-
-func startBotocore(t testing.TB) *botocore {
-	botocoreOnce.Do(func() {
-		script, _ := filepath.Abs("../testdata/peers/botocore_parse.py")
-		cmd := exec.Command("python3", script)
-		if out, err := exec.Command("python3", "-c", "import botocore").CombinedOutput(); err != nil {
-			botocoreErr = "python3 with botocore is not available: " + string(out)
-			return
+// flat is botocore's view in ours' shape, ok=false where it fails to
+// parse.
+func flat(t testing.TB, v peers.BotocoreView) (map[string]map[string]string, bool) {
+	t.Helper()
+	if v.Error != "" {
+		return nil, false
+	}
+	m := map[string]map[string]string{}
+	for name, keys := range v.Sections {
+		m[name] = map[string]string{}
+		for k, val := range keys {
+			s, ok := val.(string)
+			if !ok {
+				t.Fatalf("botocore read [%s] %s as %#v, not as written", name, k, val)
+			}
+			m[name][k] = s
 		}
-		in, _ := cmd.StdinPipe()
-		out, _ := cmd.StdoutPipe()
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			botocoreErr = err.Error()
-			return
-		}
-		botocorePeer = &botocore{in: in, out: bufio.NewReaderSize(out, 1<<20), cmd: cmd}
-	})
-	if botocorePeer == nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal(botocoreErr)
-		}
-		t.Skip(botocoreErr)
 	}
-	return botocorePeer
-}
-
-// stopBotocore ends the Python process, if one was started: it exits at
-// the end of its input.
-func stopBotocore() {
-	if b := botocorePeer; b != nil {
-		b.in.Close()
-		_ = b.cmd.Wait()
-	}
-}
-
-// parse returns botocore's sections, or ok=false where it fails to parse.
-func (b *botocore) parse(t testing.TB, data []byte) (map[string]map[string]string, bool) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	req, _ := json.Marshal(map[string]string{"data": base64.StdEncoding.EncodeToString(data)})
-	if _, err := b.in.Write(append(req, '\n')); err != nil {
-		t.Fatal(err)
-	}
-	line, err := b.out.ReadBytes('\n')
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ans struct {
-		Sections map[string]map[string]string
-		Error    string
-	}
-	if err := json.Unmarshal(line, &ans); err != nil {
-		t.Fatal(err)
-	}
-	return ans.Sections, ans.Error == ""
+	return m, true
 }
 
 // ours is what Parse sees, in botocore's shape.
@@ -99,7 +55,16 @@ func ours(f *File) map[string]map[string]string {
 
 // agreeWithBotocore asserts that where Parse accepts data, botocore does
 // too and sees the same sections, keys and values.
-func agreeWithBotocore(t testing.TB, b *botocore, data []byte) {
+func agreeWithBotocore(t testing.TB, b *peers.Botocore, data []byte) {
+	t.Helper()
+	if f, err := Parse(data); err != nil || f.Section("DEFAULT") != nil {
+		return // no claim to check (see agrees): no need to ask
+	}
+	agrees(t, data, flatViews(t, b, data)[0])
+}
+
+// agrees is agreeWithBotocore with botocore's view of data already read.
+func agrees(t testing.TB, data []byte, v peers.BotocoreView) {
 	t.Helper()
 	f, err := Parse(data)
 	if err != nil {
@@ -108,7 +73,7 @@ func agreeWithBotocore(t testing.TB, b *botocore, data []byte) {
 	if f.Section("DEFAULT") != nil {
 		return // configparser copies [DEFAULT] into every section; aws-mfa never writes it
 	}
-	theirs, ok := b.parse(t, data)
+	theirs, ok := flat(t, v)
 	if !ok {
 		t.Fatalf("botocore cannot parse what aws-mfa accepts:\n%q", data)
 	}
@@ -121,19 +86,23 @@ func agreeWithBotocore(t testing.TB, b *botocore, data []byte) {
 // golden input and output: it must parse them, and see what we see.
 func TestBotocoreReadsEveryGoldenFile(t *testing.T) {
 	t.Parallel()
-	b := startBotocore(t)
+	b := peers.StartBotocore(t)
 	files, _ := filepath.Glob("testdata/edit/*/*")
+	var data [][]byte
 	for _, file := range files {
-		data, _ := os.ReadFile(file)
-		if _, err := Parse(data); err != nil {
+		d, _ := os.ReadFile(file)
+		if _, err := Parse(d); err != nil {
 			t.Fatalf("%s: %v", file, err)
 		}
-		if filepath.Base(file) == "want" {
-			if _, ok := b.parse(t, data); !ok {
-				t.Errorf("botocore cannot parse %s", file)
+		data = append(data, d)
+	}
+	for i, v := range flatViews(t, b, data...) {
+		if filepath.Base(files[i]) == "want" {
+			if _, ok := flat(t, v); !ok {
+				t.Errorf("botocore cannot parse %s", files[i])
 			}
 		}
-		agreeWithBotocore(t, b, data)
+		agrees(t, data[i], v)
 	}
 }
 
@@ -146,20 +115,22 @@ func FuzzEdit(f *testing.F) {
 		data, _ := os.ReadFile(file)
 		f.Add(data)
 	}
-	b := startBotocore(f)
+	b := peers.StartBotocore(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		agreeWithBotocore(t, b, data)
 		file, err := Parse(data)
 		if err != nil {
-			return
+			return // refusing is always safe
 		}
 		out, err := file.Edit("default", sessionKeys, []string{"aws_security_token"})
 		if err != nil {
+			agreeWithBotocore(t, b, data)
 			return // refused by verify: nothing written
 		}
+		vs := flatViews(t, b, data, out)
+		agrees(t, data, vs[0])
 		checkPreserved(t, data, out)
-		agreeWithBotocore(t, b, out)
-		theirs, ok := b.parse(t, out)
+		agrees(t, out, vs[1])
+		theirs, ok := flat(t, vs[1])
 		if !ok {
 			t.Fatalf("botocore cannot parse the result:\n%q", out)
 		}

@@ -1,37 +1,19 @@
 package credfile
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
-)
 
-// ask sends one request to the botocore process and decodes its answer.
-func (b *botocore) ask(t testing.TB, req, ans any) {
-	t.Helper()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	data, _ := json.Marshal(req)
-	if _, err := b.in.Write(append(data, '\n')); err != nil {
-		t.Fatal(err)
-	}
-	line, err := b.out.ReadBytes('\n')
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(line, ans); err != nil {
-		t.Fatal(err)
-	}
-}
+	"github.com/aws-mfa/aws-mfa/internal/peers"
+)
 
 // TestShlexSplitIsPythons compares shlexSplit with Python's shlex.split
 // over random strings of the characters that steer it.
 func TestShlexSplitIsPythons(t *testing.T) {
-	b := startBotocore(t)
+	b := peers.StartBotocore(t)
 	alphabet := []rune{'a', 'b', ' ', ' ', '\t', '\'', '"', '\\', 'é', '-', '#', '"', '\''}
 	r := rand.New(rand.NewPCG(3, 4))
 	in := []string{"", " ", "''", `""`, `a\`, `"a`, `'a\'`, `"a\"b"`, `"a\b"`, `a\ b`, `'a\b'`, "profile  x", "profile\tx"}
@@ -42,11 +24,10 @@ func TestShlexSplitIsPythons(t *testing.T) {
 		}
 		in = append(in, s.String())
 	}
-	var ans struct{ Shlex [][]string }
-	b.ask(t, map[string]any{"shlex": in}, &ans)
+	split := b.Shlex(t, in)
 	for i, s := range in {
 		got, ok := shlexSplit(s)
-		want := ans.Shlex[i]
+		want := split[i]
 		if ok != (want != nil) || (ok && !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0)) {
 			t.Errorf("shlexSplit(%q) = %q, %v; python %q", s, got, ok, want)
 		}
@@ -72,11 +53,12 @@ func configHeaders() []string {
 // picks, for every profile name botocore's build_profile_map knows, and
 // for names it does not, the same section as botocore (later wins).
 func TestConfigProfilesAsBotocoreSeesThem(t *testing.T) {
-	b := startBotocore(t)
+	b := peers.StartBotocore(t)
 	hs := configHeaders()
 	r := rand.New(rand.NewPCG(5, 6))
 	names := []string{"aws-mfa", "default", "dev", "aws mfa", "", "x", "aws-mfa x", `aws\-mfa`, `"aws-mfa"`, "DEFAULT"}
-	checked := 0
+	var files []*File
+	var qs []peers.BotocoreQuery
 	for i := range 1500 {
 		var file strings.Builder
 		if r.IntN(5) == 0 {
@@ -93,11 +75,12 @@ func TestConfigProfilesAsBotocoreSeesThem(t *testing.T) {
 		if err != nil {
 			continue // a duplicate header: refused, as by botocore
 		}
-		var ans struct {
-			Sections map[string]map[string]any
-			Error    string
-		}
-		b.ask(t, map[string]any{"data": base64.StdEncoding.EncodeToString(data), "profiles": true}, &ans)
+		files = append(files, f)
+		qs = append(qs, peers.BotocoreQuery{Data: data, As: "config"})
+	}
+	checked := 0
+	for i, ans := range b.ReadAll(t, qs) {
+		f, data := files[i], qs[i].Data
 		if ans.Error != "" {
 			t.Fatalf("botocore cannot parse what aws-mfa accepts: %s\n%s", ans.Error, data)
 		}

@@ -129,7 +129,8 @@ func TestParseRefusesAnUncertainSigma(t *testing.T) {
 // from Go's strings.ToLower is the key botocore reads, not the session
 // token it resembles, and is no duplicate of it.
 func TestKeysAsBotocoreLowersThem(t *testing.T) {
-	b := startBotocore(t)
+	b := peers.StartBotocore(t)
+	var files [][]byte
 	for _, key := range []string{"aws_sess\u0130on_token", "AWS_SESS\u0130ON_TOKEN", "aws_session_tokenΣ", "aws_ΣΣ_token", "aws_acceΣs_key_id"} {
 		for _, file := range []string{
 			"[default]\naws_access_key_id = " + onlyID + "\naws_secret_access_key = " + onlySecret + "\n" + key + " = x\n",
@@ -138,8 +139,11 @@ func TestKeysAsBotocoreLowersThem(t *testing.T) {
 			if _, err := Parse([]byte(file)); err != nil {
 				t.Errorf("%+q: %v", file, err) // botocore reads it: no false refusal
 			}
-			agreeWithBotocore(t, b, []byte(file))
+			files = append(files, []byte(file))
 		}
+	}
+	for i, v := range flatViews(t, b, files...) {
+		agrees(t, files[i], v)
 	}
 	data := []byte("[default]\naws_access_key_id = " + onlyID + "\naws_secret_access_key = " + onlySecret + "\naws_sess\u0130on_token = x\n")
 	f, err := Parse(data)
@@ -149,7 +153,7 @@ func TestKeysAsBotocoreLowersThem(t *testing.T) {
 	if _, only := f.OnlyCopy("default"); !only || f.Credentials("default").SessionToken != "" {
 		t.Errorf("aws_sess\u0130on_token read as the session token")
 	}
-	if v := peers.StartBotocore(t).Read(t, data, "default"); v.Target == nil || v.Target.Token != "" {
+	if v := b.Read(t, data, "default"); v.Target == nil || v.Target.Token != "" {
 		t.Errorf("botocore reads %+v", v.Target)
 	}
 }

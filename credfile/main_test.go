@@ -8,5 +8,9 @@ import (
 	"github.com/aws-mfa/aws-mfa/internal/testproc"
 )
 
-// TestMain fails the run if a test leaves a process it started running.
-func TestMain(m *testing.M) { os.Exit(testproc.Wrap(m, stopBotocore, peers.StopAll).Run()) }
+// TestMain stops the shared botocore process and fails the run if a test
+// leaves a process it started running.
+func TestMain(m *testing.M) {
+	peers.PreferRealPython()
+	os.Exit(testproc.Wrap(m, peers.StopAll).Run())
+}

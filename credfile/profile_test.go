@@ -65,7 +65,9 @@ func TestLongTermKeysAsBotocoreSeesThem(t *testing.T) {
 			tc{fmt.Sprintf("keys%d, secret from [DEFAULT]", i), "[DEFAULT]\naws_secret_access_key = " + onlySecret + "\n[default]\n" + strings.SplitAfter(k, "\n")[0], true},
 		)
 	}
-	for _, c := range cases {
+	files := make([]*File, len(cases))
+	qs := make([]peers.BotocoreQuery, len(cases))
+	for i, c := range cases {
 		data := []byte("# c\n[other]\naws_access_key_id = AKIAOTHEREXAMPLE0001\naws_secret_access_key = x\n" + c.file)
 		f, err := Parse(data)
 		if err != nil {
@@ -77,7 +79,10 @@ func TestLongTermKeysAsBotocoreSeesThem(t *testing.T) {
 		if id, only := f.OnlyCopy("default"); !only || id != onlyID {
 			t.Errorf("%s: OnlyCopy = %q, %v:\n%s", c.name, id, only, data)
 		}
-		v := b.Read(t, data, "default")
+		files[i], qs[i] = f, peers.BotocoreQuery{Data: data, Target: "default"}
+	}
+	for i, v := range b.ReadAll(t, qs) {
+		c, f := cases[i], files[i]
 		if v.Target == nil || v.Target.Key != onlyID || (v.Target.Token == "") != c.botocoreEmpty {
 			t.Errorf("%s: botocore reads %+v (%s), want %s with an empty token: %v", c.name, v.Target, v.TargetError, onlyID, c.botocoreEmpty)
 		}
@@ -185,6 +190,12 @@ func TestShadowingAsBotocoreSeesIt(t *testing.T) {
 		"credential_source = Environment",
 		"region = eu-west-1",
 	}
+	type check struct {
+		target, set, where string
+		key, in            string // what Shadowing says
+	}
+	var checks []check
+	var qs []peers.BotocoreQuery
 	for _, target := range []string{"default", "dev"} {
 		header := "[profile " + target + "]"
 		if target == "default" {
@@ -213,12 +224,16 @@ func TestShadowingAsBotocoreSeesIt(t *testing.T) {
 					}
 				}
 				key, where := Shadowing(f, cfg, target)
-				v := b.ReadWithConfig(t, creds, config, target)
-				used := v.Target != nil && v.Target.Key == "ASIAWRITTENSESSION01" && v.Target.Secret == "written/secret" && v.Target.Token == "written-token"
-				if (key == "") != used {
-					t.Errorf("[%s], %q in %s: Shadowing = %q (%s); botocore reads %+v %s", target, set, c.where, key, where, v.Target, v.TargetError)
-				}
+				checks = append(checks, check{target, set, c.where, key, where})
+				qs = append(qs, peers.BotocoreQuery{Data: creds, Config: config, Target: target})
 			}
+		}
+	}
+	for i, v := range b.ReadAll(t, qs) {
+		c := checks[i]
+		used := v.Target != nil && v.Target.Key == "ASIAWRITTENSESSION01" && v.Target.Secret == "written/secret" && v.Target.Token == "written-token"
+		if (c.key == "") != used {
+			t.Errorf("[%s], %q in %s: Shadowing = %q (%s); botocore reads %+v %s", c.target, c.set, c.where, c.key, c.in, v.Target, v.TargetError)
 		}
 	}
 }

@@ -77,11 +77,11 @@ func TestRefreshBeatsDefaultSection(t *testing.T) {
 			if !bytes.HasPrefix(after, []byte("[DEFAULT]\n"+def)) {
 				t.Errorf("[DEFAULT] changed:\n%s", after)
 			}
-			v := b.Read(t, after, "default")
+			vs := b.ReadAll(t, []peers.BotocoreQuery{{Data: after, Target: "default"}, {Data: []byte(content)}})
+			v, old := vs[0], vs[1]
 			if v.Target == nil || v.Target.Key != res.AccessKeyID || v.Target.Secret != res.SecretAccessKey || v.Target.Token != res.SessionToken {
 				t.Errorf("botocore reads %+v (%s) for [default], want the new session, in\n%s", v.Target, v.TargetError, after)
 			}
-			old := b.Read(t, []byte(content), "")
 			for name, keys := range old.Sections {
 				if name != "default" && !reflect.DeepEqual(keys, v.Sections[name]) {
 					t.Errorf("[%s] changed: %v -> %v", name, keys, v.Sections[name])

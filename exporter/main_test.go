@@ -10,4 +10,7 @@ import (
 
 // TestMain stops the shared botocore process and fails the run if a test
 // leaves a process it started running.
-func TestMain(m *testing.M) { os.Exit(testproc.Wrap(m, peers.StopAll).Run()) }
+func TestMain(m *testing.M) {
+	peers.PreferRealPython()
+	os.Exit(testproc.Wrap(m, peers.StopAll).Run())
+}

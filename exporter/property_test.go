@@ -26,6 +26,15 @@ func TestRefreshAsBotocoreSeesIt(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 9))
 	const n = 400
 	var written, cached, failed int
+	// botocore reads every file once all the refreshes are done, in one
+	// round trip: each kept refresh is a check below.
+	type refresh struct {
+		content, after string
+		res            *Result
+		view           int // its first view in views
+	}
+	var reused, wrote []refresh
+	var qs []peers.BotocoreQuery
 	for i := range n {
 		content := string(credgen.File(r, credgen.Options{
 			Target: "default", Source: "aws-mfa", Default: true,
@@ -58,27 +67,36 @@ func TestRefreshAsBotocoreSeesIt(t *testing.T) {
 			}
 		case res.Cached:
 			cached++
-			v := b.Read(t, []byte(after), "default")
-			if after != content || v.Target == nil || v.Target.Key != res.AccessKeyID || v.Target.Secret != res.SecretAccessKey || v.Target.Token != res.SessionToken {
-				t.Fatalf("reused a session botocore reads as %+v (%s):\n%q", v.Target, v.TargetError, content)
-			}
+			reused = append(reused, refresh{content, after, res, len(qs)})
+			qs = append(qs, peers.BotocoreQuery{Data: []byte(after), Target: "default"})
 		default:
 			written++
-			before, v := b.Read(t, []byte(content), ""), b.Read(t, []byte(after), "default")
-			if before.Error != "" {
-				t.Fatalf("wrote a file botocore cannot read (%s):\n%q", before.Error, content)
+			wrote = append(wrote, refresh{content, after, res, len(qs)})
+			qs = append(qs, peers.BotocoreQuery{Data: []byte(content)}, peers.BotocoreQuery{Data: []byte(after), Target: "default"})
+		}
+	}
+	views := b.ReadAll(t, qs)
+	for _, c := range reused {
+		v, res := views[c.view], c.res
+		if c.after != c.content || v.Target == nil || v.Target.Key != res.AccessKeyID || v.Target.Secret != res.SecretAccessKey || v.Target.Token != res.SessionToken {
+			t.Fatalf("reused a session botocore reads as %+v (%s):\n%q", v.Target, v.TargetError, c.content)
+		}
+	}
+	for _, c := range wrote {
+		before, v, res := views[c.view], views[c.view+1], c.res
+		if before.Error != "" {
+			t.Fatalf("wrote a file botocore cannot read (%s):\n%q", before.Error, c.content)
+		}
+		if v.Target == nil || v.Target.Key != res.AccessKeyID || v.Target.Secret != res.SecretAccessKey || v.Target.Token != res.SessionToken {
+			t.Fatalf("botocore reads %+v (%s) for [default], not the new session, in\n%q\nfrom\n%q", v.Target, v.TargetError, c.after, c.content)
+		}
+		for name, keys := range before.Sections {
+			if name != "default" && !reflect.DeepEqual(keys, v.Sections[name]) {
+				t.Fatalf("[%s] changed: %v -> %v in\n%q\nfrom\n%q", name, keys, v.Sections[name], c.after, c.content)
 			}
-			if v.Target == nil || v.Target.Key != res.AccessKeyID || v.Target.Secret != res.SecretAccessKey || v.Target.Token != res.SessionToken {
-				t.Fatalf("botocore reads %+v (%s) for [default], not the new session, in\n%q\nfrom\n%q", v.Target, v.TargetError, after, content)
-			}
-			for name, keys := range before.Sections {
-				if name != "default" && !reflect.DeepEqual(keys, v.Sections[name]) {
-					t.Fatalf("[%s] changed: %v -> %v in\n%q\nfrom\n%q", name, keys, v.Sections[name], after, content)
-				}
-			}
-			if len(v.Sections) != len(before.Sections)+boolInt(before.Sections["default"] == nil) {
-				t.Fatalf("profiles added or lost:\n%q\nfrom\n%q", after, content)
-			}
+		}
+		if len(v.Sections) != len(before.Sections)+boolInt(before.Sections["default"] == nil) {
+			t.Fatalf("profiles added or lost:\n%q\nfrom\n%q", c.after, c.content)
 		}
 	}
 	t.Logf("%d written, %d reused, %d refused of %d", written, cached, failed, n)

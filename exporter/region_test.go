@@ -3,13 +3,14 @@ package exporter
 import (
 	"cmp"
 	"context"
-	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/peers"
 )
 
 // botocoreRegions asks botocore, with no AWS_REGION in the environment,
@@ -17,33 +18,22 @@ import (
 // config file, profile): "" for none.
 func botocoreRegions(t *testing.T, files [][3]string) []string {
 	t.Helper()
-	if _, err := exec.LookPath("python3"); err != nil {
-		t.Skip("python3 is not installed")
-	}
-	const script = `
-import json, os, sys
-import botocore.session
-out = []
-for creds, cfg, profile in json.load(sys.stdin):
-    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = creds
-    os.environ["AWS_CONFIG_FILE"] = cfg
-    out.append(botocore.session.Session(profile=profile).get_config_variable("region") or "")
-print(json.dumps(out))
-`
-	b, _ := json.Marshal(files)
-	cmd := exec.Command("python3", "-c", script)
-	cmd.Stdin = strings.NewReader(string(b))
-	cmd.Env = []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH")}
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		if strings.Contains(string(out), "No module named 'botocore'") && os.Getenv("CI") != "true" {
-			t.Skip("botocore is not installed")
+	b := peers.StartBotocore(t)
+	var qs []peers.BotocoreQuery
+	for _, f := range files {
+		creds, err := os.ReadFile(f[0])
+		if err != nil {
+			t.Fatal(err)
 		}
-		t.Fatalf("botocore: %v\n%s", err, out)
+		config, err := os.ReadFile(f[1])
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
+		qs = append(qs, peers.BotocoreQuery{Data: creds, Config: config, Target: f[2], As: "region"})
 	}
 	var regions []string
-	if err := json.Unmarshal(out, &regions); err != nil {
-		t.Fatalf("botocore: %v\n%s", err, out)
+	for _, v := range b.ReadAll(t, qs) {
+		regions = append(regions, v.Region)
 	}
 	return regions
 }

@@ -2,7 +2,6 @@ package peers
 
 import (
 	"bufio"
-	"encoding/base64"
 	"encoding/json"
 	"io"
 	"os"
@@ -13,13 +12,30 @@ import (
 	"testing"
 )
 
-// Botocore answers how the AWS CLI's own code reads a credentials file:
-// one long-lived python3 process running testdata/peers/botocore_session.py,
-// so that a test can ask about thousands of files.
+// Botocore answers how the AWS CLI's own code reads credentials and
+// config files: one long-lived python3 process running
+// testdata/peers/botocore_session.py, which takes many files per round
+// trip, so that a test can ask about thousands of them.
 type Botocore struct {
 	mu  sync.Mutex
 	in  io.Writer
 	out *bufio.Reader
+}
+
+// BotocoreQuery is one file for botocore to read.
+type BotocoreQuery struct {
+	// Data is the credentials file, or the config file with As "config".
+	Data []byte `json:"data"`
+	// Config is the config file beside Data, nil for none (null, not
+	// omitted, so that an empty file is still a file).
+	Config []byte `json:"config"`
+	// Target is the profile to resolve credentials for, "" for none.
+	Target string `json:"target,omitempty"`
+	// As is how to read Data: "" as the shared-credentials provider does,
+	// "flat" the same without parsing nested values, "config" as a config
+	// file, whose profiles (by profile name) are the view's Sections;
+	// "region" answers only the view's Region, for Target.
+	As string `json:"as,omitempty"`
 }
 
 // BotocoreView is botocore's reading of one file.
@@ -27,13 +43,17 @@ type BotocoreView struct {
 	// Sections is every profile with its keys, [DEFAULT]'s inherited, as
 	// the shared-credentials provider parses them (values may be nested).
 	Sections map[string]map[string]any
-	// Error is the parser's exception class when the file does not parse.
+	// Error is the parser's exception, class and message, when the file
+	// does not parse.
 	Error string
 	// Target is what botocore's credential resolver returns for the
 	// asked profile, nil when it finds none.
 	Target *struct{ Key, Secret, Token string }
 	// TargetError is the resolver's exception class, if it failed.
 	TargetError string `json:"target_error"`
+	// Region is the region botocore's session for Target finds in the
+	// two files, "" for none (As "region" only).
+	Region string
 }
 
 var (
@@ -43,30 +63,10 @@ var (
 )
 
 // StartBotocore returns the shared botocore process, started on first
-// use and stopped by StopAll (call it from TestMain). Without python3 and botocore the test is
-// skipped, or fails in CI.
+// use and stopped by StopAll (call it from TestMain). Without python3 and
+// botocore the test is skipped, or fails in CI.
 func StartBotocore(t testing.TB) *Botocore {
-	botocoreOnce.Do(func() {
-		_, file, _, _ := runtime.Caller(0)
-		script := filepath.Join(filepath.Dir(file), "..", "..", "testdata", "peers", "botocore_session.py")
-		if out, err := exec.Command("python3", "-c", "import botocore").CombinedOutput(); err != nil {
-			botocoreErr = "python3 with botocore is not available: " + string(out)
-			return
-		}
-		cmd := exec.Command("python3", script)
-		in, _ := cmd.StdinPipe()
-		out, _ := cmd.StdoutPipe()
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			botocoreErr = err.Error()
-			return
-		}
-		ownServerMu.Lock()
-		// It exits at the end of its input.
-		ownStops = append(ownStops, func() { in.Close(); _ = cmd.Wait() })
-		ownServerMu.Unlock()
-		botocorePeer = &Botocore{in: in, out: bufio.NewReaderSize(out, 1<<20)}
-	})
+	botocoreOnce.Do(func() { botocorePeer, botocoreErr = startBotocore() })
 	if botocorePeer == nil {
 		if inCI() {
 			t.Fatal(botocoreErr)
@@ -74,6 +74,30 @@ func StartBotocore(t testing.TB) *Botocore {
 		t.Skip(botocoreErr)
 	}
 	return botocorePeer
+}
+
+// startBotocore starts the script and waits for its first line, which
+// says whether botocore imports: no separate python3 just to ask.
+func startBotocore() (*Botocore, string) {
+	_, file, _, _ := runtime.Caller(0)
+	script := filepath.Join(filepath.Dir(file), "..", "..", "testdata", "peers", "botocore_session.py")
+	cmd := exec.Command("python3", script)
+	in, _ := cmd.StdinPipe()
+	out, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, "python3 with botocore is not available: " + err.Error()
+	}
+	ownServerMu.Lock()
+	// It exits at the end of its input.
+	ownStops = append(ownStops, func() { in.Close(); _ = cmd.Wait() })
+	ownServerMu.Unlock()
+	b := &Botocore{in: in, out: bufio.NewReaderSize(out, 1<<20)}
+	var hello struct{ Botocore, Unavailable string }
+	if line, err := b.out.ReadBytes('\n'); err != nil || json.Unmarshal(line, &hello) != nil || hello.Botocore == "" {
+		return nil, "python3 with botocore is not available: " + hello.Unavailable
+	}
+	return b, ""
 }
 
 // Read asks botocore to read data as a credentials file, and what it
@@ -86,23 +110,49 @@ func (b *Botocore) Read(t testing.TB, data []byte, target string) BotocoreView {
 // ReadWithConfig is Read with config as the config file (nil for none).
 func (b *Botocore) ReadWithConfig(t testing.TB, data, config []byte, target string) BotocoreView {
 	t.Helper()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	r := map[string]string{"data": base64.StdEncoding.EncodeToString(data), "target": target}
-	if config != nil {
-		r["config"] = base64.StdEncoding.EncodeToString(config)
+	return b.ReadAll(t, []BotocoreQuery{{Data: data, Config: config, Target: target}})[0]
+}
+
+// ReadAll answers every query, in order, in one round trip.
+func (b *Botocore) ReadAll(t testing.TB, qs []BotocoreQuery) []BotocoreView {
+	t.Helper()
+	var views []BotocoreView
+	b.ask(t, qs, &views)
+	if len(views) != len(qs) {
+		t.Fatalf("botocore answered %d of %d queries", len(views), len(qs))
 	}
-	req, _ := json.Marshal(r)
-	if _, err := b.in.Write(append(req, '\n')); err != nil {
-		t.Fatalf("botocore: %v", err)
+	return views
+}
+
+// Shlex splits every string with Python's shlex.split, as botocore
+// splits a config file's section names; nil where it raises ValueError.
+func (b *Botocore) Shlex(t testing.TB, in []string) [][]string {
+	t.Helper()
+	var ans []struct{ Shlex [][]string }
+	b.ask(t, []map[string][]string{{"shlex": in}}, &ans)
+	if len(ans) != 1 || len(ans[0].Shlex) != len(in) {
+		t.Fatalf("shlex did not answer each of the %d strings", len(in))
 	}
-	line, err := b.out.ReadBytes('\n')
+	return ans[0].Shlex
+}
+
+// ask sends one request line and decodes the answer line.
+func (b *Botocore) ask(t testing.TB, req, ans any) {
+	t.Helper()
+	line, err := json.Marshal(req)
 	if err != nil {
 		t.Fatalf("botocore: %v", err)
 	}
-	var v BotocoreView
-	if err := json.Unmarshal(line, &v); err != nil {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if _, err := b.in.Write(append(line, '\n')); err != nil {
 		t.Fatalf("botocore: %v", err)
 	}
-	return v
+	line, err = b.out.ReadBytes('\n')
+	if err != nil {
+		t.Fatalf("botocore: %v", err)
+	}
+	if err := json.Unmarshal(line, ans); err != nil {
+		t.Fatalf("botocore: %v", err)
+	}
 }
