@@ -173,79 +173,98 @@ func TestCshRefusesLineBreaks(t *testing.T) {
 	}
 }
 
-// statusScripts evaluate a file of our output the way users do, then
-// print the status it left, as `aws-mfa env | source; and CMD` would see
-// it. elvish and xonsh have exceptions instead: reaching the print is
-// success.
-var statusScripts = map[string]func(file string) []string{
-	"bash": func(f string) []string {
-		return []string{"--norc", "--noprofile", "-c", `eval "$(cat '` + f + `')"; echo "status=$?"`}
-	},
-	"dash":    func(f string) []string { return []string{"-c", `eval "$(cat '` + f + `')"; echo "status=$?"`} },
-	"zsh":     func(f string) []string { return []string{"-f", "-c", `eval "$(cat '` + f + `')"; echo "status=$?"`} },
-	"ksh93":   func(f string) []string { return []string{"-c", `eval "$(cat '` + f + `')"; echo "status=$?"`} },
-	"mksh":    func(f string) []string { return []string{"-c", `eval "$(cat '` + f + `')"; echo "status=$?"`} },
-	"yash":    func(f string) []string { return []string{"-c", `eval "$(cat '` + f + `')"; echo "status=$?"`} },
-	"busybox": func(f string) []string { return []string{"sh", "-c", `eval "$(cat '` + f + `')"; echo "status=$?"`} },
-	"fish": func(f string) []string {
-		return []string{"--no-config", "-c", "cat '" + f + "' | source; echo status=$status"}
-	},
-	"tcsh": func(f string) []string {
-		return []string{"-f", "-c", "eval \"`cat '" + f + "'`\"; echo status=$status"}
-	},
-	"csh": func(f string) []string {
-		return []string{"-f", "-c", "eval \"`cat '" + f + "'`\"; echo status=$status"}
-	},
-	"elvish": func(f string) []string {
-		return []string{"-norc", "-c", "eval (cat '" + f + "' | slurp); echo status=0"}
-	},
-	"xonsh": func(f string) []string {
-		return []string{"--no-rc", "-c", "execx(open('" + f + "').read()); print('status=0')"}
-	},
-	"nu": func(f string) []string {
-		return []string{"-n", "-c", "open --raw '" + f + "' | from json | load-env; print status=0"}
-	},
+// statusShell evaluates files of our output the way users do, each then
+// printing the status it left, as `aws-mfa env | source; and CMD` would
+// see it: args, then a script of one step per file. elvish and xonsh have
+// exceptions instead: reaching the print is success.
+type statusShell struct {
+	args []string
+	step func(file string) string
+}
+
+func posixStatus(args ...string) statusShell {
+	return statusShell{append(args, "-c"), func(f string) string { return `eval "$(cat '` + f + `')"; echo "status=$?"` }}
+}
+
+var statusShells = map[string]statusShell{
+	"bash":    posixStatus("--norc", "--noprofile"),
+	"dash":    posixStatus(),
+	"zsh":     posixStatus("-f"),
+	"ksh93":   posixStatus(),
+	"mksh":    posixStatus(),
+	"yash":    posixStatus(),
+	"busybox": posixStatus("sh"),
+	"fish": {[]string{"--no-config", "-c"}, func(f string) string {
+		return "cat '" + f + "' | source; echo status=$status"
+	}},
+	"tcsh": {[]string{"-f", "-c"}, func(f string) string {
+		return "eval \"`cat '" + f + "'`\"; echo status=$status"
+	}},
+	"csh": {[]string{"-f", "-c"}, func(f string) string {
+		return "eval \"`cat '" + f + "'`\"; echo status=$status"
+	}},
+	"elvish": {[]string{"-norc", "-c"}, func(f string) string {
+		return "eval (cat '" + f + "' | slurp); echo status=0"
+	}},
+	"xonsh": {[]string{"--no-rc", "-c"}, func(f string) string {
+		return "execx(open('" + f + "').read()); print('status=0')"
+	}},
+	"nu": {[]string{"-n", "-c"}, func(f string) string {
+		return "open --raw '" + f + "' | from json | load-env; print status=0"
+	}},
 }
 
 // TestExportStatus: the code every dialect prints ends with status 0 when
 // it applied everything, whether or not the variables it sets and removes
-// were set before (fish's set -e of an unset variable fails with 4).
+// were set before (fish's set -e of an unset variable fails with 4). One
+// shell per dialect evaluates the four cases in turn, each on names of its
+// own, set in the shell's environment or not, so that no case sees what
+// another did.
 func TestExportStatus(t *testing.T) {
-	vars := []Var{{Name: "GONE_A", Unset: true}, {Name: "SET_B", Value: "b"}, {Name: "GONE_C", Unset: true}}
+	type exportCase struct{ unset, before bool }
+	cases := []exportCase{{false, false}, {false, true}, {true, false}, {true, true}}
 	for _, sh := range realShells {
-		script := statusScripts[sh.bin]
-		if script == nil {
+		st, ok := statusShells[sh.bin]
+		if !ok {
 			t.Fatalf("no status script for %s", sh.bin)
 		}
 		d, _ := Lookup(sh.dialect)
-		for _, unset := range []bool{false, true} {
-			for _, before := range []bool{false, true} {
-				name := fmt.Sprintf("%s/unset=%v/before=%v", sh.bin, unset, before)
-				t.Run(name, func(t *testing.T) {
-					t.Parallel() // its own file and environment
-					path := requireShell(t, sh.bin)
-					vs := vars
-					if unset {
-						vs = []Var{{Name: "GONE_A", Unset: true}, {Name: "SET_B", Unset: true}}
-					}
-					code, err := d.Export(vs)
-					if err != nil {
-						t.Fatal(err)
-					}
-					file := filepath.Join(t.TempDir(), "exports")
-					os.WriteFile(file, []byte(code), 0o600)
-					cmd := exec.Command(path, script(file)...)
-					cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=/nonexistent", "LANG=C.UTF-8", "XONSH_HISTORY_BACKEND=dummy"}
-					if before {
-						cmd.Env = append(cmd.Env, "GONE_A=a", "SET_B=old", "GONE_C=c")
-					}
-					out, err := cmd.CombinedOutput()
-					if err != nil || string(out) != "status=0\n" {
-						t.Errorf("%v: %q", err, out)
-					}
-				})
+		t.Run(sh.bin, func(t *testing.T) {
+			t.Parallel() // its own files and environment
+			path := requireShell(t, sh.bin)
+			dir := t.TempDir()
+			env := []string{"PATH=/usr/bin:/bin", "HOME=/nonexistent", "LANG=C.UTF-8", "XONSH_HISTORY_BACKEND=dummy"}
+			var steps []string
+			for i, c := range cases {
+				name := func(n string) string { return fmt.Sprintf("%s_%d", n, i) }
+				vs := []Var{{Name: name("GONE_A"), Unset: true}, {Name: name("SET_B"), Value: "b"}, {Name: name("GONE_C"), Unset: true}}
+				if c.unset {
+					vs = []Var{{Name: name("GONE_A"), Unset: true}, {Name: name("SET_B"), Unset: true}}
+				}
+				if c.before {
+					env = append(env, name("GONE_A")+"=a", name("SET_B")+"=old", name("GONE_C")+"=c")
+				}
+				code, err := d.Export(vs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				file := filepath.Join(dir, fmt.Sprint(i))
+				os.WriteFile(file, []byte(code), 0o600)
+				steps = append(steps, st.step(file))
 			}
-		}
+			cmd := exec.Command(path, append(st.args, strings.Join(steps, "\n"))...)
+			cmd.Env = env
+			out, err := cmd.CombinedOutput()
+			lines := strings.Split(string(out), "\n")
+			for i, c := range cases {
+				if err != nil || i >= len(lines) || lines[i] != "status=0" {
+					t.Errorf("unset=%v/before=%v: %v: %q", c.unset, c.before, err, out)
+				}
+			}
+			if string(out) != strings.Repeat("status=0\n", len(cases)) {
+				t.Errorf("output %q", out)
+			}
+		})
 	}
 }
 

@@ -3,6 +3,7 @@
 package shells
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -16,15 +17,17 @@ import (
 // the status in the file "rc"; asked which subcommand a line names
 // (__command), it prints the file "command". The hooks are rendered with
 // its path, so no Go binary and no STS is needed to see what they do.
+// It forks only cat, which the many calls of the many shells make count.
 const fakeBin = `#!/bin/sh
-d=$(dirname "$0")
+d=${0%/*}
 printf '%s|%s\n' "${AWS_MFA_SHELL-unset}" "$*" >>"$d/calls"
 if [ "$1" = __command ]; then
 	cat "$d/command"
 	exit 0
 fi
 cat "$d/out"
-exit "$(cat "$d/rc")"
+read -r rc <"$d/rc"
+exit "$rc"
 `
 
 // wrapperShell says how to run a script in a shell with its hook loaded.
@@ -357,33 +360,51 @@ AWS_MFA_EXPIRY=$(( $(date +%s) + 7200 )); _aws_mfa_hook; echo "$AWS_MFA_PROMPT"`
 // session, and runs nothing. zsh once took an inherited EPOCHSECONDS,
 // which stops zsh/datetime from loading, as its clock.
 func TestPromptHookHostileEnvironment(t *testing.T) {
+	// Each shell loads the hook from h, then prompts three times: two
+	// hours left, five minutes and shift seconds left, expired. target
+	// sets AWS_MFA_TARGET from $TARGET_i and prints "target=i". Steps
+	// with a growing shift always have a new expiry, which the hook
+	// warns about once more, whatever the clock did in between.
 	type hookShell struct {
 		bin    string
 		args   []string
-		script func(h string) string
+		load   func(h string) string
+		target func(i int) string
+		steps  func(shift int) string
 	}
-	posix := func(h string) string {
-		return `eval "$(cat '` + h + `')"
-export AWS_SESSION_TOKEN=keep
-AWS_MFA_EXPIRY=$(( $(date +%s) + 7200 )); _aws_mfa_hook; echo "prompt=$AWS_MFA_PROMPT"
-AWS_MFA_EXPIRY=$(( $(date +%s) + 300 )); _aws_mfa_hook 2>&1; echo "prompt=$AWS_MFA_PROMPT"
-AWS_MFA_EXPIRY=$(( $(date +%s) - 5 )); _aws_mfa_hook 2>/dev/null; echo "token=${AWS_SESSION_TOKEN-unset}"`
+	posix := hookShell{
+		load:   func(h string) string { return `eval "$(cat '` + h + `')"` + "\n" },
+		target: func(i int) string { return fmt.Sprintf("export AWS_MFA_TARGET=\"$TARGET_%d\"; echo target=%d\n", i, i) },
+		steps: func(shift int) string {
+			return fmt.Sprintf(`export AWS_SESSION_TOKEN=keep
+AWS_MFA_EXPIRY=$(( $(date +%%s) + 7200 )); _aws_mfa_hook; echo "prompt=$AWS_MFA_PROMPT"
+AWS_MFA_EXPIRY=$(( $(date +%%s) + %d )); _aws_mfa_hook 2>&1; echo "prompt=$AWS_MFA_PROMPT"
+AWS_MFA_EXPIRY=$(( $(date +%%s) - 5 )); _aws_mfa_hook 2>/dev/null; echo "token=${AWS_SESSION_TOKEN-unset}"
+`, 300+shift)
+		},
 	}
-	shells := []hookShell{
-		{"bash", []string{"--norc", "--noprofile", "-c"}, posix},
-		{"zsh", []string{"-f", "-c"}, posix},
-		{"fish", []string{"--no-config", "-c"}, func(h string) string {
-			return "source '" + h + "'\nset -gx AWS_SESSION_TOKEN keep\n" +
-				"set -gx AWS_MFA_EXPIRY (math (date +%s) + 7200); _aws_mfa_hook; echo prompt=$AWS_MFA_PROMPT\n" +
-				"set -gx AWS_MFA_EXPIRY (math (date +%s) + 300); _aws_mfa_hook 2>&1; echo prompt=$AWS_MFA_PROMPT\n" +
-				"set -gx AWS_MFA_EXPIRY (math (date +%s) - 5); _aws_mfa_hook 2>/dev/null; set -q AWS_SESSION_TOKEN; or set AWS_SESSION_TOKEN unset; echo token=$AWS_SESSION_TOKEN"
-		}},
-		{"xonsh", []string{"--no-rc", "-c"}, func(h string) string {
-			return "import time, sys\nexecx(open('" + h + "').read())\n$AWS_SESSION_TOKEN = 'keep'\n" +
-				"$AWS_MFA_EXPIRY = str(int(time.time()) + 7200)\n_ = events.on_pre_prompt.fire()\nprint('prompt=' + $AWS_MFA_PROMPT)\n" +
-				"sys.stderr = sys.stdout\n$AWS_MFA_EXPIRY = str(int(time.time()) + 300)\n_ = events.on_pre_prompt.fire()\nprint('prompt=' + $AWS_MFA_PROMPT)\n" +
-				"sys.stderr = sys.__stderr__\n$AWS_MFA_EXPIRY = str(int(time.time()) - 5)\n_ = events.on_pre_prompt.fire()\nprint('token=' + ${...}.get('AWS_SESSION_TOKEN', 'unset'))\n"
-		}},
+	bash, zsh := posix, posix
+	bash.bin, bash.args = "bash", []string{"--norc", "--noprofile", "-c"}
+	zsh.bin, zsh.args = "zsh", []string{"-f", "-c"}
+	shells := []hookShell{bash, zsh,
+		{"fish", []string{"--no-config", "-c"},
+			func(h string) string { return "source '" + h + "'\n" },
+			func(i int) string { return fmt.Sprintf("set -gx AWS_MFA_TARGET $TARGET_%d; echo target=%d\n", i, i) },
+			func(shift int) string {
+				return "set -gx AWS_SESSION_TOKEN keep\n" +
+					"set -gx AWS_MFA_EXPIRY (math (date +%s) + 7200); _aws_mfa_hook; echo prompt=$AWS_MFA_PROMPT\n" +
+					fmt.Sprintf("set -gx AWS_MFA_EXPIRY (math (date +%%s) + %d); _aws_mfa_hook 2>&1; echo prompt=$AWS_MFA_PROMPT\n", 300+shift) +
+					"set -gx AWS_MFA_EXPIRY (math (date +%s) - 5); _aws_mfa_hook 2>/dev/null; set -q AWS_SESSION_TOKEN; or set AWS_SESSION_TOKEN unset; echo token=$AWS_SESSION_TOKEN\n"
+			}},
+		{"xonsh", []string{"--no-rc", "-c"},
+			func(h string) string { return "import time, sys\nexecx(open('" + h + "').read())\n" },
+			func(i int) string { return fmt.Sprintf("$AWS_MFA_TARGET = $TARGET_%d\nprint('target=%d')\n", i, i) },
+			func(shift int) string {
+				return "$AWS_SESSION_TOKEN = 'keep'\n" +
+					"$AWS_MFA_EXPIRY = str(int(time.time()) + 7200)\n_ = events.on_pre_prompt.fire()\nprint('prompt=' + $AWS_MFA_PROMPT)\n" +
+					fmt.Sprintf("sys.stderr = sys.stdout\n$AWS_MFA_EXPIRY = str(int(time.time()) + %d)\n_ = events.on_pre_prompt.fire()\nprint('prompt=' + $AWS_MFA_PROMPT)\n", 300+shift) +
+					"sys.stderr = sys.__stderr__\n$AWS_MFA_EXPIRY = str(int(time.time()) - 5)\n_ = events.on_pre_prompt.fire()\nprint('token=' + ${...}.get('AWS_SESSION_TOKEN', 'unset'))\n"
+			}},
 	}
 	hostileNames := []string{"EPOCHSECONDS", "EPOCHREALTIME", "SECONDS", "COLUMNS", "LINES", "RANDOM", "secs", "now", "status",
 		"_aws_mfa_secs", "_aws_mfa_target", "target", "_aws_mfa_warned", "_aws_mfa_vars", "_aws_mfa_bin", "AWS_MFA_PROMPT", "fish_pid", "XONSH_INTERACTIVE"}
@@ -399,8 +420,9 @@ AWS_MFA_EXPIRY=$(( $(date +%s) - 5 )); _aws_mfa_hook 2>/dev/null; echo "token=${
 			}
 			h := filepath.Join(dir, "hook")
 			os.WriteFile(h, []byte(hook), 0o600)
+			// The environment is read as the shell starts: a shell per value.
 			for _, value := range []string{"x[$(touch " + marker + ")]", "$(touch " + marker + ")", "1", "99999999999"} {
-				cmd := exec.Command(path, append(sh.args, sh.script(h))...)
+				cmd := exec.Command(path, append(sh.args, sh.load(h)+sh.steps(0))...)
 				cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8", "XONSH_HISTORY_BACKEND=dummy", "AWS_MFA_TARGET=t"}
 				for _, n := range hostileNames {
 					cmd.Env = append(cmd.Env, n+"="+value)
@@ -425,22 +447,50 @@ AWS_MFA_EXPIRY=$(( $(date +%s) - 5 )); _aws_mfa_hook 2>/dev/null; echo "token=${
 				}
 			}
 			// AWS_MFA_TARGET reaches the terminal: in the prompt and the
-			// warnings. Escape sequences in it must not.
-			for _, target := range []string{"t\x1b]0;pwned\x07", "t\x1b[2J\x1b[31m", "t\u009b31m\u009d0;x\u009c", "t\r\x08\x7f\x00x", "t\xc2", "prod é"} {
+			// warnings. Escape sequences in it must not. The hook reads it
+			// at each prompt, so one shell takes every name in turn, each
+			// with an expiry of its own, so that each is warned about.
+			targets := []string{"t\x1b]0;pwned\x07", "t\x1b[2J\x1b[31m", "t\u009b31m\u009d0;x\u009c", "t\r\x08\x7f\x00x", "t\xc2", "prod é"}
+			script := sh.load(h)
+			env := []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8", "XONSH_HISTORY_BACKEND=dummy"}
+			var asked []string
+			for _, target := range targets {
 				if strings.ContainsRune(target, 0) && sh.bin != "xonsh" {
 					continue // no environment holds a NUL
 				}
-				cmd := exec.Command(path, append(sh.args, sh.script(h))...)
-				cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8", "XONSH_HISTORY_BACKEND=dummy", "AWS_MFA_TARGET=" + strings.ReplaceAll(target, "\x00", "")}
-				out, err := cmd.CombinedOutput()
-				for _, r := range strings.ReplaceAll(string(out), "\n", "") {
+				i := len(asked)
+				asked = append(asked, target)
+				env = append(env, fmt.Sprintf("TARGET_%d=%s", i, strings.ReplaceAll(target, "\x00", "")))
+				script += sh.target(i) + sh.steps(i)
+			}
+			cmd := exec.Command(path, append(sh.args, script)...)
+			cmd.Env = env
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err = cmd.Run()
+			// stdout holds each name's prompts and warning after its
+			// "target=i"; stderr only the removals (xonsh's), which name
+			// the targets too.
+			blocks := strings.Split(stdout.String(), "target=")[1:]
+			if err != nil || len(blocks) != len(asked) {
+				t.Fatalf("%v: %d of %d targets\n%s\n%s", err, len(blocks), len(asked), &stdout, &stderr)
+			}
+			for i, target := range asked {
+				out := strings.TrimPrefix(blocks[i], fmt.Sprintf("%d\n", i))
+				for _, r := range strings.ReplaceAll(out, "\n", "") {
 					if r < 0x20 || r >= 0x7f && r <= 0x9f {
 						t.Errorf("%q: a control character (%U) reached the terminal: %q", target, r, out)
 						break
 					}
 				}
-				if err != nil || !strings.Contains(string(out), "prompt=t") && !strings.Contains(string(out), "prompt=prod é") {
-					t.Errorf("%q: %v %q", target, err, out)
+				if !strings.Contains(out, "prompt=t") && !strings.Contains(out, "prompt=prod é") || !strings.Contains(out, "expires in") {
+					t.Errorf("%q: no prompt or no warning: %q", target, out)
+				}
+			}
+			for _, r := range strings.ReplaceAll(stderr.String(), "\n", "") {
+				if r < 0x20 || r >= 0x7f && r <= 0x9f {
+					t.Errorf("a control character (%U) reached the terminal: %q", r, &stderr)
+					break
 				}
 			}
 		})
