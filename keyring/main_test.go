@@ -4,13 +4,9 @@ import (
 	"os"
 	"testing"
 
-	"github.com/aws-mfa/aws-mfa/internal/peers"
 	"github.com/aws-mfa/aws-mfa/internal/testproc"
 )
 
 // TestMain fails the run if a test leaves a daemon (dbus-daemon,
 // gnome-keyring-daemon, gpg-agent) running.
-func TestMain(m *testing.M) {
-	peers.PreferRealPython()
-	os.Exit(testproc.Wrap(m).Run())
-}
+func TestMain(m *testing.M) { os.Exit(testproc.Wrap(m).Run()) }

@@ -4,12 +4,8 @@ import (
 	"os"
 	"testing"
 
-	"github.com/aws-mfa/aws-mfa/internal/peers"
 	"github.com/aws-mfa/aws-mfa/internal/testproc"
 )
 
 // TestMain fails the run if a test leaves a process it started running.
-func TestMain(m *testing.M) {
-	peers.PreferRealPython()
-	os.Exit(testproc.Wrap(m).Run())
-}
+func TestMain(m *testing.M) { os.Exit(testproc.Wrap(m).Run()) }
