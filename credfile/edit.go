@@ -121,6 +121,11 @@ func lastLine(data string) string {
 	return data[strings.LastIndexByte(data[:len(data)-1], '\n')+1:]
 }
 
+// trimEOL returns line without its line ending.
+func trimEOL(line string) string {
+	return strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
+}
+
 // firstLine returns the first line of s with its line ending.
 func firstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
@@ -180,8 +185,16 @@ func dropContinuation(lines []string, first int, o *option, drop map[int]bool) {
 	}
 }
 
+// ensureEOL ends the last line of b. One that ends in a carriage return
+// alone, which Parse reads as a line ending as Python does, gains only
+// the "\n" that makes it CRLF: another ending after it would leave a bare
+// carriage return inside the file, which Parse refuses.
 func ensureEOL(b []byte, eol string) []byte {
-	if len(b) > 0 && b[len(b)-1] != '\n' {
+	switch {
+	case len(b) == 0 || b[len(b)-1] == '\n':
+	case b[len(b)-1] == '\r':
+		b = append(b, '\n')
+	default:
 		b = append(b, eol...)
 	}
 	return b
@@ -224,8 +237,9 @@ func (f *File) verify(out []byte, section string, set []KV, remove []string) (*S
 	}
 	part := string(out[prefix:len(out)-suffix]) + nextHeader
 	if s == nil && f.data != "" && !strings.HasSuffix(f.data, "\n") {
-		// The last line only gains its line ending.
-		if !strings.HasPrefix(part, "\n") && !strings.HasPrefix(part, "\r\n") {
+		// The last line only gains its line ending, or completes it.
+		last := strings.TrimSuffix(lastLine(f.data), "\r")
+		if joined := lastLine(f.data) + firstLine(part); !strings.HasSuffix(joined, "\n") || trimEOL(joined) != last {
 			return nil, errors.New("the edit would change the last line")
 		}
 	}

@@ -169,3 +169,42 @@ func TestEditRefusesBadNamesAndValues(t *testing.T) {
 		}
 	}
 }
+
+// TestEditAfterALoneCarriageReturn edits files whose last line ends with
+// a carriage return and no line feed, which Parse (like Python's
+// universal newlines) reads as a line ending: the line gains only the
+// "\n" that completes it, never a second ending after the "\r" that would
+// leave a bare carriage return inside the file aws-mfa then refuses to read.
+func TestEditAfterALoneCarriageReturn(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{
+		"[default]\r\nk = v\r",                       // CRLF, target last
+		"[default]\nk = v\r",                         // LF, target last
+		"[default]\r\nk = v\r\n  more\r",             // its value continues
+		"[default]\r",                                // only the header
+		"[other]\r\nk = v\r",                         // CRLF, target absent
+		"[other]\nk = v\r",                           // LF, target absent
+		"[other]\r\nk = v\r\n# c\r",                  // a comment last
+		"[default]\r\nk = v\r\n[other]\r\nk = v\r",   // target first, not touching the end
+		"[other]\r\nk = v\r\n[default]\r\n\r\n; c\r", // target last, ends in a comment
+	} {
+		f, err := Parse([]byte(in))
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", in, err)
+		}
+		out, err := f.Edit("default", sessionKeys, []string{"aws_security_token"})
+		if err != nil {
+			t.Errorf("Edit(%q): %v", in, err)
+			continue
+		}
+		g, err := Parse(out)
+		if err != nil {
+			t.Errorf("Edit(%q) wrote %q, which aws-mfa cannot read: %v", in, out, err)
+			continue
+		}
+		if got := g.Credentials("default"); got.SessionToken != sessionKeys[2].Value {
+			t.Errorf("Edit(%q) wrote %q: token %q", in, out, got.SessionToken)
+		}
+		checkPreserved(t, []byte(in), out)
+	}
+}
