@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -13,8 +14,23 @@ import (
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 
+// dialects are the values of --shell, written out so that no run builds
+// and sorts the list; a test keeps it equal to shells.Names().
+const dialects = "ash, bash, bsd-csh, busybox, cmd, csh, dash, dotenv, elvish, fish, ksh, ksh93, mksh, nu, nushell, powershell, pwsh, sh, tcsh, xonsh, yash, zsh"
+
+// envFlags are env's own, after the session flags.
+var envFlags = []cli.Flag{
+	stringFlag{&cli.StringFlag{Name: "shell", Usage: "dialect: " + dialects + " (default: detected)"}, []string{"shell"}},
+	stringFlag{&cli.StringFlag{Name: "format", Value: "shell", Usage: "shell, json (credential_process) or dotenv"}, []string{"format"}}, // envFormats
+	noWriteFlag,
+	boolFlag{&cli.BoolFlag{Name: "unset", Usage: "print code that removes every variable env sets"}, []string{"unset"}},
+	boolFlag{&cli.BoolFlag{Name: "cached", Usage: "use only a session still valid in the target (a chained pair renews from its valid base); never ask for a code"}, []string{"cached"}},
+}
+
+// noWriteFlag is env's and exec's --no-write.
+var noWriteFlag = boolFlag{&cli.BoolFlag{Name: "no-write", Usage: "do not write the session to the target profile"}, []string{"no-write"}}
+
 func envCommand(sys System) *cli.Command {
-	dialects := strings.Join(shells.Names(), ", ")
 	return &cli.Command{
 		Name:      "env",
 		Usage:     "print the session as code for your shell: eval \"$(aws-mfa env)\"",
@@ -22,13 +38,7 @@ func envCommand(sys System) *cli.Command {
 		Description: "The dialects for --shell: " + dialects + ".\n" +
 			"--format json prints the credential_process JSON; --format dotenv prints KEY=value lines.\n" +
 			"Unless --no-write, the session is also written to the target profile.",
-		Flags: append(sessionFlags(),
-			&cli.StringFlag{Name: "shell", Usage: "dialect: " + dialects + " (default: detected)"},
-			&cli.StringFlag{Name: "format", Value: "shell", Usage: "shell, json (credential_process) or dotenv"}, // envFormats
-			&cli.BoolFlag{Name: "no-write", Usage: "do not write the session to the target profile"},
-			&cli.BoolFlag{Name: "unset", Usage: "print code that removes every variable env sets"},
-			&cli.BoolFlag{Name: "cached", Usage: "use only a session still valid in the target (a chained pair renews from its valid base); never ask for a code"},
-		),
+		Flags: slices.Concat(sessionFlags, envFlags),
 		Action: func(c *cli.Context) error {
 			return EnvCommand(c.Context, sys, EnvInput{
 				Session: sessionInput(c),

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"os/exec"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -15,9 +16,7 @@ func execCommand(sys System) *cli.Command {
 		Name:      "exec",
 		Usage:     "run a command with the session in its environment",
 		ArgsUsage: "[CODE] -- COMMAND [ARGS...]",
-		Flags: append(sessionFlags(),
-			&cli.BoolFlag{Name: "no-write", Usage: "do not write the session to the target profile"},
-		),
+		Flags:     slices.Concat(sessionFlags, []cli.Flag{noWriteFlag}),
 		Action: func(c *cli.Context) error {
 			return ExecCommand(c.Context, sys, ExecInput{Session: sessionInput(c), Args: c.Args().Slice()})
 		},

@@ -1,13 +1,24 @@
 package app
 
-import "github.com/urfave/cli/v2"
+import (
+	"flag"
+	"time"
 
-// urfave/cli's Names method runs a regexp over every flag name, and it is
-// called for every flag on every lookup, so a command with 17 flags makes
-// hundreds of regexp calls per run: 60% of a cached `aws-mfa env`. These
-// wrappers answer Names from a slice built once per flag (its capacity
-// is its length, so a caller's append copies it; urfave/cli only reads
-// it); every other method is the library's own.
+	"github.com/urfave/cli/v2"
+)
+
+// Every flag is defined once, as a package-level value that no run
+// changes, and wrapped so that urfave/cli's per-run work on it is cheap.
+// The library's Names runs a regexp over every name, and it is called for
+// every flag on every lookup: hundreds of regexp calls a run. The wrappers
+// answer Names from a slice written out beside the flag (its capacity is
+// its length, so a caller's append copies it; urfave/cli only reads it),
+// and Apply registers those names without the library's Apply, which runs
+// Names too, looks up EnvVars and FilePath, and writes the default into the
+// flag: a write to a shared definition. No flag here has EnvVars, FilePath,
+// Destination or Action (options come only from the command line; see
+// placeOptions), so nothing the library's Apply did is lost. Every other
+// method is the library's own, so help prints the flags as before.
 type (
 	stringFlag struct {
 		*cli.StringFlag
@@ -27,27 +38,28 @@ func (f stringFlag) Names() []string   { return f.names }
 func (f boolFlag) Names() []string     { return f.names }
 func (f durationFlag) Names() []string { return f.names }
 
-func names(name string, aliases []string) []string {
-	n := append([]string{name}, aliases...)
-	return n[:len(n):len(n)]
+// Apply defines each of the flag's names in the run's flag set, all
+// holding one value, so an alias given sets the name too.
+func (f stringFlag) Apply(set *flag.FlagSet) error {
+	v := new(string)
+	for _, n := range f.names {
+		set.StringVar(v, n, f.Value, f.Usage)
+	}
+	return nil
 }
 
-// fastNames wraps the flags of the app and of every command.
-func fastNames(a *cli.App) {
-	wrap := func(flags []cli.Flag) {
-		for i, f := range flags {
-			switch f := f.(type) {
-			case *cli.StringFlag:
-				flags[i] = stringFlag{f, names(f.Name, f.Aliases)}
-			case *cli.BoolFlag:
-				flags[i] = boolFlag{f, names(f.Name, f.Aliases)}
-			case *cli.DurationFlag:
-				flags[i] = durationFlag{f, names(f.Name, f.Aliases)}
-			}
-		}
+func (f boolFlag) Apply(set *flag.FlagSet) error {
+	v := new(bool)
+	for _, n := range f.names {
+		set.BoolVar(v, n, f.Value, f.Usage)
 	}
-	wrap(a.Flags)
-	for _, c := range a.Commands {
-		wrap(c.Flags)
+	return nil
+}
+
+func (f durationFlag) Apply(set *flag.FlagSet) error {
+	v := new(time.Duration)
+	for _, n := range f.names {
+		set.DurationVar(v, n, f.Value, f.Usage)
 	}
+	return nil
 }

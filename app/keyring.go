@@ -30,6 +30,14 @@ func keyringReader(ctx context.Context, pair config.Pair) func(item string) (exp
 	}
 }
 
+// keyringExportFlags are keyring export's options.
+var keyringExportFlags = []cli.Flag{
+	stringFlag{&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "`NAME` of a pair with a keyring item (default: AWS_MFA_PAIR, else the config's)"}, []string{"pair", "p"}},
+	stringFlag{&cli.StringFlag{Name: "config", Usage: "config `FILE`"}, []string{"config"}},
+	stringFlag{&cli.StringFlag{Name: "profile", Usage: "`PROFILE` to write the keys to (default: the pair's source)"}, []string{"profile"}},
+	boolFlag{&cli.BoolFlag{Name: "delete", Usage: "delete the keyring item once the file holds the keys"}, []string{"delete"}},
+}
+
 func keyringCommand(sys System) *cli.Command {
 	return &cli.Command{
 		Name:  "keyring",
@@ -38,12 +46,7 @@ func keyringCommand(sys System) *cli.Command {
 			Name:      "export",
 			Usage:     "write the keys kept in the pair's keyring item back into a profile of the credentials file",
 			UsageText: "aws-mfa keyring export [-p PAIR] [--profile PROFILE] [--delete]",
-			Flags: []cli.Flag{
-				&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "`NAME` of a pair with a keyring item (default: AWS_MFA_PAIR, else the config's)"},
-				&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
-				&cli.StringFlag{Name: "profile", Usage: "`PROFILE` to write the keys to (default: the pair's source)"},
-				&cli.BoolFlag{Name: "delete", Usage: "delete the keyring item once the file holds the keys"},
-			},
+			Flags:     keyringExportFlags,
 			Action: func(c *cli.Context) error {
 				if c.NArg() > 0 {
 					return usage("keyring export takes no arguments")

@@ -13,16 +13,19 @@ import (
 	"github.com/aws-mfa/aws-mfa/credfile"
 )
 
+// statusFlags are status's options.
+var statusFlags = []cli.Flag{
+	stringFlag{&cli.StringFlag{Name: "config", Usage: "config `FILE`"}, []string{"config"}},
+	stringFlag{&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "show only this `NAME` (default: AWS_MFA_PAIR, else every pair)"}, []string{"pair", "p"}},
+	boolFlag{&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"}, []string{"json"}},
+	boolFlag{&cli.BoolFlag{Name: "names", Usage: "print only the pair names, one a line (for scripts)"}, []string{"names"}},
+}
+
 func statusCommand(sys System) *cli.Command {
 	return &cli.Command{
 		Name:  "status",
 		Usage: "show each pair's session; reads local files only",
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
-			&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "show only this `NAME` (default: AWS_MFA_PAIR, else every pair)"},
-			&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"},
-			&cli.BoolFlag{Name: "names", Usage: "print only the pair names, one a line (for scripts)"},
-		},
+		Flags: statusFlags,
 		Action: func(c *cli.Context) error {
 			return StatusCommand(sys, StatusInput{PairFlags: pairFlags(c), JSON: c.Bool("json"), Names: c.Bool("names")})
 		},
