@@ -46,12 +46,16 @@ func obtain(ctx context.Context, sys System, in SessionInput, req exporter.Reque
 // the hook's env --cached after a refresh) stay silent: only
 // refreshCommand says it.
 func note(sys System, res *exporter.Result, req exporter.Request, refreshCommand bool) {
+	if res.Cached {
+		// Checked first: the time is formatted only when it is printed,
+		// not on every cached env.
+		if refreshCommand && sys.IsTerminal(sys.Stderr) {
+			fmt.Fprintf(sys.Stderr, "aws-mfa: [%s] is still valid until %s; --force refreshes it now\n", req.Target, untilText(res.Expiration, sys.Now()))
+		}
+		return
+	}
 	until := untilText(res.Expiration, sys.Now())
 	switch {
-	case res.Cached:
-		if refreshCommand && sys.IsTerminal(sys.Stderr) {
-			fmt.Fprintf(sys.Stderr, "aws-mfa: [%s] is still valid until %s; --force refreshes it now\n", req.Target, until)
-		}
 	case res.Created:
 		fmt.Fprintf(sys.Stderr, "aws-mfa: wrote an MFA session to [%s], a new profile in %s, valid until %s%s%s%s\n", req.Target, oneLine(req.Paths.Credentials), until, basesText(res), regionText(res, req), didYouMeanProfile(req))
 	case res.Written:
