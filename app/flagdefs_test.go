@@ -82,10 +82,14 @@ func TestFlagDefinitionsNeverChange(t *testing.T) {
 	}
 }
 
-// TestDialectsListed keeps the list --shell's help prints equal to the
-// dialects shells knows.
-func TestDialectsListed(t *testing.T) {
+// TestHelpListsWrittenOut keeps the lists help prints, written out so
+// that no run builds them, equal to the lists they stand for: the dialects
+// shells knows (env's --shell) and the shells hook takes.
+func TestHelpListsWrittenOut(t *testing.T) {
 	if want := strings.Join(shells.Names(), ", "); dialects != want {
 		t.Errorf("dialects = %q\nshells.Names() = %q", dialects, want)
+	}
+	if want := strings.Join(hookShells, ", "); hookShellList != want {
+		t.Errorf("hookShellList = %q\nhookShells = %q", hookShellList, want)
 	}
 }
