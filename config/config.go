@@ -207,7 +207,7 @@ func Load(loc Location) (*Config, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("%w at %s (named by %s); create it, or name another", ErrMissing, loc.Path, loc.By)
 	case errors.Is(err, readfile.ErrNotRegular), errors.Is(err, readfile.ErrTooLarge):
-		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	case errors.Is(err, fs.ErrPermission):
 		// fs.ErrPermission is kept: the caller's exit code depends on it.
 		return nil, fmt.Errorf("cannot read the config file %s: %w; make it readable by this user", loc.Path, fs.ErrPermission)

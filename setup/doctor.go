@@ -3,6 +3,7 @@ package setup
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/inputerr"
+	"github.com/aws-mfa/aws-mfa/internal/readfile"
 )
 
 // Finding is one thing doctor checked.
@@ -37,12 +40,9 @@ func Doctor(c Checkup) []Finding {
 
 	cfg, err := config.Load(c.Config)
 	if err != nil {
-		fix := "fix the config file at the line named"
-		switch {
-		case errors.Is(err, config.ErrMissing):
+		fix := readFix(err, "the config file", "a TOML file", "fix the config file at the line named")
+		if errors.Is(err, config.ErrMissing) {
 			fix = "create the file, or name one that exists"
-		case !errors.Is(err, config.ErrInvalid):
-			fix = "make the config file readable by this user"
 		}
 		add(false, err.Error(), fix)
 		cfg, _ = config.Load(config.Location{})
@@ -51,7 +51,7 @@ func Doctor(c Checkup) []Finding {
 	}
 
 	path := c.Paths.Credentials
-	if st, err := os.Stat(path); err == nil && st.Mode().Perm()&0o077 != 0 {
+	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Mode().Perm()&0o077 != 0 {
 		add(false, fmt.Sprintf("%s is readable by others (mode %v)", path, st.Mode().Perm()), shellWords([]string{"chmod", "600", path}))
 	}
 	creds, err := credfile.Read(path)
@@ -60,8 +60,21 @@ func Doctor(c Checkup) []Finding {
 		add(false, "no credentials file at "+path, "run `aws configure`, then `aws-mfa setup`")
 		return out
 	case err != nil:
-		add(false, err.Error(), "fix the line named; the AWS CLI cannot read the file either")
+		add(false, err.Error(), readFix(err, "the credentials file", "the credentials text file", "fix the line named; the AWS CLI cannot read the file either"))
 		return out
+	}
+	// The AWS config file: a refresh reads it too (a role_arn or sso_ key
+	// for a target there would shadow the session written).
+	var awsConfig *credfile.File
+	if c.Paths.Config != "" {
+		awsConfig, err = credfile.Read(c.Paths.Config)
+		switch {
+		case errors.Is(err, credfile.ErrNotFound):
+			awsConfig = nil
+		case err != nil:
+			add(false, err.Error(), readFix(err, "the AWS config file", "the AWS config text file", "fix the line named; the AWS CLI cannot read the file either"))
+			return out
+		}
 	}
 	pairs := cfg.Pairs
 	if c.Pair != "" {
@@ -74,6 +87,10 @@ func Doctor(c Checkup) []Finding {
 	}
 	for _, p := range pairs {
 		out = append(out, checkPair(creds, p, c)...)
+		if key, where := credfile.Shadowing(creds, awsConfig, p.Target); key != "" && p.Write {
+			add(false, fmt.Sprintf("pair %s: %s sets %s, which the AWS CLI and SDKs use instead of the session in [%s]; a refresh refuses to write there", p.Name, where, key, p.Target),
+				"remove "+key+" from "+where+", or give the pair another target")
+		}
 	}
 	return append(out, checkEnv(c)...)
 }
@@ -228,4 +245,22 @@ func checkEnv(c Checkup) []Finding {
 		out = append(out, Finding{false, "this shell holds an expired aws-mfa session that shadows the credentials file", applyEnv(c, "CODE")})
 	}
 	return out
+}
+
+// readFix is the fix for a file that could not be read or parsed: what the
+// user does depends on why, not on the message. what names the file in the
+// fix, want says what belongs in its place, and parse is the fix for
+// content the parser refused.
+func readFix(err error, what, want, parse string) string {
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		return "make " + what + " readable by this user"
+	case errors.Is(err, readfile.ErrNotRegular):
+		return "put " + want + " in its place"
+	case errors.Is(err, readfile.ErrTooLarge):
+		return "put " + want + " in its place; this one is far too large to be it"
+	case errors.Is(err, inputerr.Err):
+		return parse
+	}
+	return "make " + what + " readable by this user"
 }
