@@ -83,6 +83,28 @@ func exited(pid int) bool {
 	return i >= 0 && i+2 < len(stat) && stat[i+2] == 'Z'
 }
 
+// text is keys that type s as it is.
+func text(s string) []string { return []string{"-l", s} }
+
+// press is keys as tmux names them (Tab, C-a, Enter).
+func press(k ...string) []string { return k }
+
+// keys sends keys to the shell, in order, with one tmux client: a shell
+// reads them in order whether they come at once or one by one.
+func (ts *tmuxShell) keys(groups ...[]string) {
+	ts.t.Helper()
+	args := []string{"-L", ts.socket}
+	for i, k := range groups {
+		if i > 0 {
+			args = append(args, ";")
+		}
+		args = append(append(args, "send-keys"), k...)
+	}
+	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
+		ts.t.Fatalf("send-keys: %v %s", err, out)
+	}
+}
+
 // send types line and Enter.
 func (ts *tmuxShell) send(line string) {
 	ts.t.Helper()
@@ -129,6 +151,36 @@ func waitFor(ok func() bool) bool {
 	}
 }
 
+// waitScreen waits until the screen shows each of wants.
+func (ts *tmuxShell) waitScreen(wants ...string) {
+	ts.t.Helper()
+	ts.waitUntil(fmt.Sprintf("showed all of %q", wants), func(screen string) bool {
+		for _, w := range wants {
+			if !strings.Contains(screen, w) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// waitLastLine waits until the last non-empty line of the screen passes ok.
+func (ts *tmuxShell) waitLastLine(ok func(string) bool) {
+	ts.t.Helper()
+	ts.waitUntil("had a last line that matched", func(screen string) bool {
+		lines := strings.Split(strings.TrimRight(screen, "\n "), "\n")
+		return ok(lines[len(lines)-1])
+	})
+}
+
+// waitUntil waits until the screen passes ok; what says what it never did.
+func (ts *tmuxShell) waitUntil(what string, ok func(screen string) bool) {
+	ts.t.Helper()
+	if !waitFor(func() bool { return ok(ts.screen()) }) {
+		ts.t.Fatalf("the screen never %s:\n%s", what, ts.screen())
+	}
+}
+
 // interactiveHooked starts an interactive bash, zsh or fish in tmux with
 // the hook loaded from its rc file, a plain prompt and completion set up;
 // bashRC is added to bash's rc file.
@@ -150,12 +202,6 @@ func interactiveHooked(t *testing.T, name, dir string, env []string, bashRC stri
 	}
 	return startTmux(t, dir, env, argv...)
 }
-
-// text is keys that type s as it is.
-func text(s string) []string { return []string{"-l", s} }
-
-// press is keys as tmux names them (Tab, C-a, Enter).
-func press(k ...string) []string { return k }
 
 var (
 	zcompdumpOnce sync.Once
@@ -186,52 +232,6 @@ func writeZshrc(t *testing.T, dir, body string) {
 	}
 	if err := os.WriteFile(filepath.Join(dir, ".zshrc"), []byte("autoload -U compinit; compinit -u\n"+body), 0o600); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// keys sends keys to the shell, in order, with one tmux client: a shell
-// reads them in order whether they come at once or one by one.
-func (ts *tmuxShell) keys(keys ...[]string) {
-	ts.t.Helper()
-	args := []string{"-L", ts.socket}
-	for i, k := range keys {
-		if i > 0 {
-			args = append(args, ";")
-		}
-		args = append(append(args, "send-keys"), k...)
-	}
-	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
-		ts.t.Fatalf("send-keys: %v %s", err, out)
-	}
-}
-
-// waitScreen waits until the screen shows each of wants.
-func (ts *tmuxShell) waitScreen(wants ...string) {
-	ts.t.Helper()
-	ts.waitUntil(fmt.Sprintf("showed all of %q", wants), func(screen string) bool {
-		for _, w := range wants {
-			if !strings.Contains(screen, w) {
-				return false
-			}
-		}
-		return true
-	})
-}
-
-// waitLastLine waits until the last non-empty line of the screen passes ok.
-func (ts *tmuxShell) waitLastLine(ok func(string) bool) {
-	ts.t.Helper()
-	ts.waitUntil("had a last line that matched", func(screen string) bool {
-		lines := strings.Split(strings.TrimRight(screen, "\n "), "\n")
-		return ok(lines[len(lines)-1])
-	})
-}
-
-// waitUntil waits until the screen passes ok; what says what it never did.
-func (ts *tmuxShell) waitUntil(what string, ok func(screen string) bool) {
-	ts.t.Helper()
-	if !waitFor(func() bool { return ok(ts.screen()) }) {
-		ts.t.Fatalf("the screen never %s:\n%s", what, ts.screen())
 	}
 }
 
