@@ -235,18 +235,6 @@ func writeZshrc(t *testing.T, dir, body string) {
 	}
 }
 
-func requireTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not installed; .ci/run must install it", name)
-		}
-		t.Skipf("%s is not installed", name)
-	}
-	return p
-}
-
 // dialect says how each shell does the few things the test needs.
 type dialect struct {
 	argv      func(dir string) []string

@@ -59,6 +59,20 @@ func buildOwn() (string, error) {
 	return bin, nil
 }
 
+// requireTool is the path of the program name; without it the test is
+// skipped, or fails in CI, where .ci/run installs every tool.
+func requireTool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not installed; .ci/run must install it", name)
+		}
+		t.Skipf("%s is not installed", name)
+	}
+	return p
+}
+
 // peerEnv is a clean environment for a run against a peer: its own HOME
 // and files, and nothing from the user's AWS set-up.
 func peerEnv(dir string, extra ...string) []string {
