@@ -3,10 +3,11 @@
 package peers
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
-	"net"
-	"net/http"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -136,54 +137,70 @@ func Moto(t testing.TB, auth bool) string {
 	return s.url
 }
 
-// startMoto starts a moto server and waits until it answers. Tests share
-// it; TestMain stops it with StopAll.
+// startMoto starts a moto server on a port it picks itself, and returns
+// its URL once it listens. (A free port found here and handed to moto
+// could be taken in between by another test's server, which would then
+// answer in moto's place and vanish with its test.) Tests share the
+// server; TestMain stops it with StopAll.
 func startMoto(auth bool) (url string, missing bool, err error) {
 	bin, err := exec.LookPath("moto_server")
 	if err != nil {
 		return "", true, nil
 	}
-	port, err := freePort()
+	logR, logW, err := os.Pipe()
 	if err != nil {
 		return "", false, err
 	}
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", port)
+	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", "0")
 	cmd.Env = append(os.Environ(), "MOTO_CALL_RESET_API=false")
 	if auth {
 		cmd.Env = append(cmd.Env, fmt.Sprintf("INITIAL_NO_AUTH_ACTION_COUNT=%d", ProvisionCalls))
 	}
+	cmd.Stderr = logW
 	stop, err := start(cmd)
+	logW.Close() // moto holds it now
 	if err != nil {
+		logR.Close()
 		return "", false, err
 	}
 	ownServerMu.Lock()
 	ownStops = append(ownStops, stop)
 	ownServerMu.Unlock()
-	url = "http://127.0.0.1:" + port
-	return url, false, waitUp(url)
+	url, err = listening(logR)
+	return url, false, err
 }
 
-func freePort() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port), nil
-}
-
-// waitUp waits for moto to answer, looking often at first: it is up
-// after a second or so on an idle machine, after several on a busy one.
-func waitUp(url string) error {
-	pause := 20 * time.Millisecond
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(pause) {
-		if resp, err := http.Get(url + "/moto-api/"); err == nil {
-			resp.Body.Close()
-			return nil
+// listening reads moto's log (its stderr) until werkzeug says where it
+// listens, " * Running on http://127.0.0.1:PORT", which it prints once
+// the socket is bound. It then drains the rest in the background, as
+// moto logs every request there and must never block on a full pipe.
+func listening(log *os.File) (string, error) {
+	found := make(chan string, 1)
+	go func() {
+		defer log.Close()
+		r := bufio.NewReader(log)
+		for {
+			line, err := r.ReadString('\n')
+			if _, url, ok := strings.Cut(line, "Running on "); ok {
+				found <- strings.TrimSpace(url)
+				break
+			}
+			if err != nil {
+				close(found) // moto exited without listening
+				return
+			}
 		}
-		pause = min(2*pause, 200*time.Millisecond)
+		io.Copy(io.Discard, r)
+	}()
+	select {
+	case url, ok := <-found:
+		if !ok {
+			return "", errors.New("moto exited before it listened")
+		}
+		return url, nil
+	case <-time.After(60 * time.Second):
+		return "", errors.New("moto did not listen within 60s")
 	}
-	return fmt.Errorf("moto at %s did not start within 30s", url)
 }
 
 // Provision creates, with exactly ProvisionCalls unsigned calls, an IAM
