@@ -166,6 +166,7 @@ func newApp(sys System) *cli.App {
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   onUsageError,
 	}
+	ownHelp(a)
 	for _, c := range a.Commands {
 		c.OnUsageError = onUsageError
 		c.Before = before

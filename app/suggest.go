@@ -42,7 +42,7 @@ func helpTopic(a *cli.App, args []string) error {
 		if cmd.Name == args[2] || slices.Contains(cmd.Aliases, args[2]) {
 			return nil
 		}
-		if !cmd.Hidden {
+		if !cmd.Hidden && cmd.Name != "help" { // names holds it already
 			names = append(names, cmd.Name)
 		}
 	}
@@ -114,6 +114,9 @@ func unknownSubcommand(c *cli.Context, word string) error {
 	}
 	if s := suggest.Closest(word, names); s != "" {
 		return usage("%s has no command %q; did you mean %s? See %s", name, word, s, help)
+	}
+	if len(names) == 0 {
+		return usage("%s has no command %q; see %s", name, word, help)
 	}
 	return usage("%s has no command %q; its commands are %s; see %s", name, word, strings.Join(names, ", "), help)
 }

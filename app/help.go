@@ -1,0 +1,73 @@
+package app
+
+import (
+	"slices"
+
+	"github.com/urfave/cli/v2"
+)
+
+// urfave/cli's own --help flag and help command are package variables
+// that every run writes into (the flag's Apply records its default, the
+// command its separator), so two runs in one process race. ownHelp hides
+// them (HideHelp) and gives the app and each command an equal flag and
+// command defined here. urfave/cli still answers --help and -h itself: it
+// looks those names up in the run's flags, whichever flag defines them.
+func ownHelp(a *cli.App) {
+	a.HideHelp = true
+	a.Flags = withHelpFlag(a.Flags)
+	for _, c := range a.Commands {
+		ownCommandHelp(c)
+	}
+	a.Commands = append(a.Commands, helpCommand(false))
+}
+
+// ownCommandHelp gives c and its subcommands the help flag and a help
+// subcommand. A command without subcommands still takes `help`, as
+// urfave/cli's gave each one; it is kept out of its listing and
+// completion, and its help stays the plain command template.
+func ownCommandHelp(c *cli.Command) {
+	if c.HideHelp {
+		return // the hidden machine commands never answer with help
+	}
+	c.HideHelp = true
+	c.Flags = withHelpFlag(c.Flags)
+	for _, sub := range c.Subcommands {
+		ownCommandHelp(sub)
+	}
+	leaf := len(c.Subcommands) == 0
+	if leaf && c.CustomHelpTemplate == "" {
+		c.CustomHelpTemplate = cli.CommandHelpTemplate
+	}
+	c.Subcommands = append(c.Subcommands, helpCommand(leaf))
+}
+
+// helpFlag is --help, -h, as urfave/cli defines it.
+var helpFlag = boolFlag{&cli.BoolFlag{Name: "help", Aliases: []string{"h"}, Usage: "show help", DisableDefaultText: true}, []string{"help", "h"}}
+
+// withHelpFlag returns flags and the help flag in a new slice: flags may be
+// a package-level definition that no run writes.
+func withHelpFlag(flags []cli.Flag) []cli.Flag { return slices.Concat(flags, []cli.Flag{helpFlag}) }
+
+// helpCommand is `help [COMMAND]`, answered as urfave/cli's own: the app's
+// help, a command's, or the help of the command it is under.
+func helpCommand(hidden bool) *cli.Command {
+	return &cli.Command{
+		Name:      "help",
+		Aliases:   []string{"h"},
+		Usage:     "Shows a list of commands or help for one command",
+		ArgsUsage: "[command]",
+		Hidden:    hidden,
+		Flags:     []cli.Flag{helpFlag},
+		HideHelp:  true,
+		Action: func(c *cli.Context) error {
+			parent := c.Lineage()[1] // what help was asked of
+			switch {
+			case c.Args().Present():
+				return cli.ShowCommandHelp(parent, c.Args().First())
+			case len(parent.Lineage()) <= 2: // the app, and the empty context above it
+				return cli.ShowAppHelp(parent)
+			}
+			return cli.ShowSubcommandHelp(parent)
+		},
+	}
+}
