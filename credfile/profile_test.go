@@ -237,3 +237,26 @@ func TestShadowingAsBotocoreSeesIt(t *testing.T) {
 		}
 	}
 }
+
+// TestLongTermKeysInheritedFromDEFAULT: botocore gives every profile the
+// keys of [DEFAULT] it does not set itself, so a profile holding nothing
+// but a region holds [DEFAULT]'s long-term keys, and writing a session
+// there replaces what it read.
+func TestLongTermKeysInheritedFromDEFAULT(t *testing.T) {
+	k := "aws_access_key_id = " + onlyID + "\naws_secret_access_key = " + onlySecret + "\n"
+	for file, want := range map[string]bool{
+		"[DEFAULT]\n" + k + "[default]\nregion = x\n":                                           true,
+		"[DEFAULT]\naws_access_key_id = " + onlyID + "\n[default]\naws_secret_access_key = s\n": true,
+		"[DEFAULT]\naws_access_key_id = ASIAEXAMPLE\n[default]\naws_secret_access_key = s\n":    false,
+		"[DEFAULT]\n" + k + "[default]\naws_access_key_id = ASIAEXAMPLE\n":                      false,
+		"[DEFAULT]\n" + k: false, // no [default] section
+	} {
+		f, err := Parse([]byte(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.HoldsLongTermKeys("default"); got != want {
+			t.Errorf("HoldsLongTermKeys(default) = %v, want %v in\n%s", got, want, file)
+		}
+	}
+}
