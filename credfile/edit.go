@@ -259,6 +259,11 @@ func (f *File) verify(out []byte, section string, set []KV, remove []string) (*S
 		return nil, errors.New("the edit appended the wrong section")
 	}
 	if !slices.Equal(names, wantNames) {
+		if indent := leadingSpace(nextHeader); indent != "" {
+			// A key line written above an indented header takes the
+			// header in as the next line of its value.
+			return nil, fmt.Errorf("the header of [%s], after [%s], is indented, so the keys written above it would take it in as part of a value; remove the white space before [%s] in the file", next, section, next)
+		}
 		return nil, errors.New("the edit would add or lose a section")
 	}
 	t := g.sections[0]
