@@ -47,6 +47,11 @@ func buildOwn() (string, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "bin"), 0o700); err != nil {
 		return "", err
 	}
+	for _, d := range []string{dir, filepath.Join(dir, "bin")} {
+		if err := privateDir(d); err != nil {
+			return "", err
+		}
+	}
 	lock := flock.New(filepath.Join(dir, "lock"))
 	if err := lock.Lock(); err != nil {
 		return "", fmt.Errorf("lock %s: %w", dir, err)
