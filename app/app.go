@@ -120,7 +120,7 @@ func newApp(sys System) *cli.App {
 	onUsageError := func(c *cli.Context, err error, _ bool) error {
 		help := "aws-mfa --help"
 		if c.Command != nil && c.Command.Name != "" && c.Command.Name != c.App.Name {
-			help = "aws-mfa " + c.Command.Name + " --help"
+			help = c.Command.HelpName + " --help" // the whole path: aws-mfa keyring export
 		}
 		msg := flagHint(c, err)
 		if strings.Contains(msg, " is an option of ") {
@@ -167,14 +167,17 @@ func newApp(sys System) *cli.App {
 		OnUsageError:   onUsageError,
 	}
 	ownHelp(a)
-	for _, c := range a.Commands {
-		c.OnUsageError = onUsageError
-		c.Before = before
-		for _, sub := range c.Subcommands {
-			sub.OnUsageError, sub.Before = onUsageError, before
-		}
-	}
+	wire(a.Commands, onUsageError)
 	return a
+}
+
+// wire gives every command, at every depth (keyring export help too), the
+// app's usage errors and the checks before it runs.
+func wire(cmds []*cli.Command, onUsageError cli.OnUsageErrorFunc) {
+	for _, c := range cmds {
+		c.OnUsageError, c.Before = onUsageError, before
+		wire(c.Subcommands, onUsageError)
+	}
 }
 
 // version is the module version the binary was built from, or "dev".

@@ -2,9 +2,12 @@ package app
 
 import (
 	"bytes"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/urfave/cli/v2"
 
 	"github.com/aws-mfa/aws-mfa/shells"
 )
@@ -114,4 +117,43 @@ func TestNoUrfaveCompletion(t *testing.T) {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q", args, code, stdout, stderr)
 		}
 	}
+}
+
+// TestEveryCommandRefusesUnknownOption walks every command the app has, at
+// every depth (help commands too): an unknown option, or an unknown word
+// after help, is exit 2 with one line on stderr and nothing on stdout, and
+// the help that line points to is a command line that prints help.
+func TestEveryCommandRefusesUnknownOption(t *testing.T) {
+	t.Parallel()
+	seeHelp := regexp.MustCompile(`[Ss]ee (aws-mfa(?: [a-z]+)*) --help`)
+	var walk func(path []string, cmds []*cli.Command)
+	walk = func(path []string, cmds []*cli.Command) {
+		for _, c := range cmds {
+			if c.Hidden && c.Name != "help" {
+				continue // the hooks' machine commands take no options
+			}
+			p := append(slices.Clone(path), c.Name)
+			lines := [][]string{append(slices.Clone(p), "--bogus")}
+			if c.Name == "help" {
+				lines = append(lines, append(slices.Clone(p), "bogus"))
+			}
+			for _, args := range lines {
+				stdout, stderr, code := run(args...)
+				if code != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "aws-mfa: ") {
+					t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2 and one line on stderr", args, code, stdout, stderr)
+					continue
+				}
+				m := seeHelp.FindStringSubmatch(stderr)
+				if m == nil {
+					continue // it lists what may come instead
+				}
+				help := append(strings.Fields(m[1])[1:], "--help")
+				if out, errs, code := run(help...); code != 0 || out == "" {
+					t.Errorf("%q: %q points to %q, which exits %d: %q", args, stderr, help, code, errs)
+				}
+			}
+			walk(p, c.Subcommands)
+		}
+	}
+	walk(nil, newApp(System{}).Commands)
 }

@@ -103,8 +103,10 @@ func flagHint(c *cli.Context, err error) string {
 func unknownSubcommand(c *cli.Context, word string) error {
 	cmds, name, help := c.App.Commands, "aws-mfa", "aws-mfa --help"
 	if c.Command != nil && len(c.Command.Subcommands) > 0 {
-		cmds, name = c.Command.Subcommands, c.Command.FullName()
-		help = "aws-mfa " + name + " --help"
+		// HelpName is the whole path (aws-mfa keyring export); FullName
+		// is only the last word.
+		cmds, name = c.Command.Subcommands, strings.TrimPrefix(c.Command.HelpName, "aws-mfa ")
+		help = c.Command.HelpName + " --help"
 	}
 	var names []string
 	for _, cmd := range cmds {
