@@ -91,8 +91,13 @@ func noEmptyValues(c *cli.Context) error {
 	return nil
 }
 
-// before runs before every command and subcommand.
+// before runs before every command and subcommand. Help is shown
+// whatever options stand before it (`aws-mfa env -p work help`), as it was
+// when urfave/cli's own help command answered: it uses none of them.
 func before(c *cli.Context) error {
+	if c.Command != nil && c.Command.Name == "help" {
+		return nil
+	}
 	if err := noEmptyValues(c); err != nil {
 		return err
 	}

@@ -58,6 +58,9 @@ func TestOptionPlacement(t *testing.T) {
 	t.Parallel()
 	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }})
 	for _, cmd := range a.Commands {
+		if cmd.Name == "help" {
+			continue // TestHelpAfterOptions: help uses no option, and is shown whatever stands before it
+		}
 		for _, f := range a.Flags {
 			names := f.Names()
 			if names[0] == "help" || names[0] == "version" {
@@ -217,5 +220,25 @@ func TestEmptyOptionValues(t *testing.T) {
 	}
 	if len(cases) < 40 {
 		t.Fatalf("only %d cases", len(cases))
+	}
+}
+
+// TestHelpAfterOptions: `help` after options, at the top or under a
+// command, prints that help and exits 0, as urfave/cli's help command did:
+// it uses none of them.
+func TestHelpAfterOptions(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"-p", "work", "help"}, {"--force", "help", "env"}, {"-t", "123456", "-v", "help"},
+		{"env", "-p", "work", "help"}, {"status", "--json", "help"}, {"keyring", "export", "-p", "work", "help"},
+	} {
+		var stdout, stderr bytes.Buffer
+		sys := System{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
+			Getenv: func(string) string { return "" }, Environ: func() []string { return nil },
+			IsTerminal: func(any) bool { return false }, ParentProcess: func() string { return "" }}
+		code := Run(append([]string{"aws-mfa"}, args...), sys)
+		if code != 0 || !strings.Contains(stdout.String(), "USAGE:") || stderr.Len() != 0 {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want its help", args, code, stdout.String(), stderr.String())
+		}
 	}
 }
