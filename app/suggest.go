@@ -55,6 +55,38 @@ func helpTopic(a *cli.App, args []string) error {
 	return usage("no command %q to help with; the commands are %s", args[2], strings.Join(names[1:], ", "))
 }
 
+// badValue rewords what the flag package and urfave/cli say of a value an
+// option cannot take, naming the option as the user types it and what it
+// takes; the value is not repeated (the messages never quote input).
+func badValue(msg string, flags []cli.Flag) (string, bool) {
+	if rest, ok := strings.CutPrefix(msg, "Cannot use two forms of the same flag: "); ok {
+		names := strings.Fields(rest)
+		for i, n := range names {
+			names[i] = dashed(n)
+		}
+		return strings.Join(names, " and ") + " are one option; give it once", len(names) > 1
+	}
+	var name string
+	switch {
+	case strings.HasPrefix(msg, "invalid boolean value "):
+		_, rest, _ := strings.Cut(msg, " for -")
+		name, _, _ = strings.Cut(rest, ": ")
+		return dashed(name) + " takes no value; give it alone (or as " + dashed(name) + "=false to turn it off)", name != ""
+	case strings.HasPrefix(msg, "invalid value "):
+		_, rest, _ := strings.Cut(msg, " for flag -")
+		name, _, _ = strings.Cut(rest, ": ")
+	}
+	if name == "" {
+		return "", false
+	}
+	for _, f := range flags {
+		if _, ok := f.(durationFlag); ok && slices.Contains(f.Names(), name) {
+			return dashed(name) + " takes a duration such as 30s, 2m or 1h", true
+		}
+	}
+	return dashed(name) + " has a value it cannot take", true
+}
+
 // undefinedFlag finds the option named in the flag package's "flag
 // provided but not defined: -name" (as the regexp
 // `^flag provided but not defined: -+(.+)$` would, without compiling one
@@ -74,13 +106,16 @@ func undefinedFlag(msg string) (string, bool) {
 // flagHint rewords urfave/cli's "flag provided but not defined" and names
 // the option it was meant to be, among those the command takes.
 func flagHint(c *cli.Context, err error) string {
-	name, ok := undefinedFlag(err.Error())
-	if !ok {
-		return err.Error()
-	}
 	flags, cmds, path := c.App.Flags, c.App.Commands, ""
 	if c.Command != nil && c.Command.Name != c.App.Name {
 		flags, cmds, path = c.Command.Flags, c.Command.Subcommands, c.Command.FullName()
+	}
+	if msg, ok := badValue(err.Error(), flags); ok {
+		return msg
+	}
+	name, ok := undefinedFlag(err.Error())
+	if !ok {
+		return err.Error()
 	}
 	// An option of a subcommand, given before it: say whose it is.
 	if owners := optionOwners(cmds, path, name); len(owners) > 0 && !defines(flags, name) {
