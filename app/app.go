@@ -195,20 +195,20 @@ func usage(format string, a ...any) error { return inputerr.Errorf(format, a...)
 
 // sessionFlags are shared by every command that obtains a session.
 var sessionFlags = []cli.Flag{
-	stringFlag{&cli.StringFlag{Name: "token", Aliases: []string{"t"}, Usage: "the six-digit MFA `CODE` (or give it as the argument, pipe it, or type it at the prompt)"}, []string{"token", "t"}},
-	stringFlag{&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "`NAME` of a pair in the config, or its target profile (default: AWS_MFA_PAIR, else the config's)"}, []string{"pair", "p"}},
-	stringFlag{&cli.StringFlag{Name: "config", Usage: "config `FILE` (default: AWS_MFA_CONFIG, else aws-mfa/config.toml in the user config directory)"}, []string{"config"}},
-	stringFlag{&cli.StringFlag{Name: "source", Usage: "`PROFILE` with the long-term keys and mfa_serial (default: the pair's, aws-mfa)"}, []string{"source"}},
-	stringFlag{&cli.StringFlag{Name: "target", Usage: "`PROFILE` that receives the session (default: the pair's, default)"}, []string{"target"}},
-	stringFlag{&cli.StringFlag{Name: "duration", Usage: "session length: 12h, 90m or seconds, 15m to 36h (default: the pair's, 12h)"}, []string{"duration"}},
-	boolFlag{&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "refresh even if the session is still valid; overwrite long-term keys in the target"}, []string{"force", "f"}},
-	stringFlag{&cli.StringFlag{Name: "endpoint-url", Usage: "STS `URL` (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, else regional AWS)"}, []string{"endpoint-url"}},
-	durationFlag{&cli.DurationFlag{Name: "timeout", Value: 15 * time.Second, Usage: "give up on STS after this long"}, []string{"timeout"}},
-	boolFlag{&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show what is sent to STS (never secrets)"}, []string{"verbose", "v"}},
+	newString(&cli.StringFlag{Name: "token", Aliases: []string{"t"}, Usage: "the six-digit MFA `CODE` (or give it as the argument, pipe it, or type it at the prompt)"}),
+	newString(&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "`NAME` of a pair in the config, or its target profile (default: AWS_MFA_PAIR, else the config's)"}),
+	newString(&cli.StringFlag{Name: "config", Usage: "config `FILE` (default: AWS_MFA_CONFIG, else aws-mfa/config.toml in the user config directory)"}),
+	newString(&cli.StringFlag{Name: "source", Usage: "`PROFILE` with the long-term keys and mfa_serial (default: the pair's, aws-mfa)"}),
+	newString(&cli.StringFlag{Name: "target", Usage: "`PROFILE` that receives the session (default: the pair's, default)"}),
+	newString(&cli.StringFlag{Name: "duration", Usage: "session length: 12h, 90m or seconds, 15m to 36h (default: the pair's, 12h)"}),
+	newBool(&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "refresh even if the session is still valid; overwrite long-term keys in the target"}),
+	newString(&cli.StringFlag{Name: "endpoint-url", Usage: "STS `URL` (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, else regional AWS)"}),
+	newDuration(&cli.DurationFlag{Name: "timeout", Value: 15 * time.Second, Usage: "give up on STS after this long"}),
+	newBool(&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show what is sent to STS (never secrets)"}),
 }
 
 // versionFlag is the app's own --version (see newApp).
-var versionFlag = boolFlag{&cli.BoolFlag{Name: "version", Usage: "print the version"}, []string{"version"}}
+var versionFlag = newBool(&cli.BoolFlag{Name: "version", Usage: "print the version"})
 
 // SessionInput is what the session flags of refresh, env and exec say.
 // A field with a Set twin may be given empty; the twin says it was given

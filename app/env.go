@@ -20,15 +20,15 @@ const dialects = "ash, bash, bsd-csh, busybox, cmd, csh, dash, dotenv, elvish, f
 
 // envFlags are env's own, after the session flags.
 var envFlags = []cli.Flag{
-	stringFlag{&cli.StringFlag{Name: "shell", Usage: "dialect: " + dialects + " (default: detected)"}, []string{"shell"}},
-	stringFlag{&cli.StringFlag{Name: "format", Value: "shell", Usage: "shell, json (credential_process) or dotenv"}, []string{"format"}}, // envFormats
+	newString(&cli.StringFlag{Name: "shell", Usage: "dialect: " + dialects + " (default: detected)"}),
+	newString(&cli.StringFlag{Name: "format", Value: "shell", Usage: "shell, json (credential_process) or dotenv"}), // envFormats
 	noWriteFlag,
-	boolFlag{&cli.BoolFlag{Name: "unset", Usage: "print code that removes every variable env sets"}, []string{"unset"}},
-	boolFlag{&cli.BoolFlag{Name: "cached", Usage: "use only a session still valid in the target (a chained pair renews from its valid base); never ask for a code"}, []string{"cached"}},
+	newBool(&cli.BoolFlag{Name: "unset", Usage: "print code that removes every variable env sets"}),
+	newBool(&cli.BoolFlag{Name: "cached", Usage: "use only a session still valid in the target (a chained pair renews from its valid base); never ask for a code"}),
 }
 
 // noWriteFlag is env's and exec's --no-write.
-var noWriteFlag = boolFlag{&cli.BoolFlag{Name: "no-write", Usage: "do not write the session to the target profile"}, []string{"no-write"}}
+var noWriteFlag = newBool(&cli.BoolFlag{Name: "no-write", Usage: "do not write the session to the target profile"})
 
 func envCommand(sys System) *cli.Command {
 	return &cli.Command{

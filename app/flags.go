@@ -11,9 +11,9 @@ import (
 // changes, and wrapped so that urfave/cli's per-run work on it is cheap.
 // The library's Names runs a regexp over every name, and it is called for
 // every flag on every lookup: hundreds of regexp calls a run. The wrappers
-// answer Names from a slice written out beside the flag (its capacity is
-// its length, so a caller's append copies it; urfave/cli only reads it),
-// and Apply registers those names without the library's Apply, which runs
+// answer Names from a slice built once, when the package initialises (its
+// capacity is its length, so a caller's append copies it; urfave/cli only
+// reads it), and Apply registers those names without the library's Apply, which runs
 // Names too, looks up EnvVars and FilePath, and writes the default into the
 // flag: a write to a shared definition. No flag here has EnvVars, FilePath,
 // Destination or Action (options come only from the command line; see
@@ -33,6 +33,23 @@ type (
 		names []string
 	}
 )
+
+// newString, newBool and newDuration wrap a definition, its names (the
+// name, then the aliases) written out once, when the package initialises.
+func newString(f *cli.StringFlag) stringFlag { return stringFlag{f, names(f.Name, f.Aliases)} }
+
+func newBool(f *cli.BoolFlag) boolFlag { return boolFlag{f, names(f.Name, f.Aliases)} }
+
+func newDuration(f *cli.DurationFlag) durationFlag {
+	return durationFlag{f, names(f.Name, f.Aliases)}
+}
+
+// names is name and aliases in one slice whose capacity is its length, so
+// that a caller's append copies it.
+func names(name string, aliases []string) []string {
+	n := append([]string{name}, aliases...)
+	return n[:len(n):len(n)]
+}
 
 func (f stringFlag) Names() []string   { return f.names }
 func (f boolFlag) Names() []string     { return f.names }

@@ -42,7 +42,7 @@ func ownCommandHelp(c *cli.Command) {
 }
 
 // helpFlag is --help, -h, as urfave/cli defines it.
-var helpFlag = boolFlag{&cli.BoolFlag{Name: "help", Aliases: []string{"h"}, Usage: "show help", DisableDefaultText: true}, []string{"help", "h"}}
+var helpFlag = newBool(&cli.BoolFlag{Name: "help", Aliases: []string{"h"}, Usage: "show help", DisableDefaultText: true})
 
 // withHelpFlag returns flags and the help flag in a new slice: flags may be
 // a package-level definition that no run writes.

@@ -32,10 +32,10 @@ func keyringReader(ctx context.Context, pair config.Pair) func(item string) (exp
 
 // keyringExportFlags are keyring export's options.
 var keyringExportFlags = []cli.Flag{
-	stringFlag{&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "`NAME` of a pair with a keyring item (default: AWS_MFA_PAIR, else the config's)"}, []string{"pair", "p"}},
-	stringFlag{&cli.StringFlag{Name: "config", Usage: "config `FILE`"}, []string{"config"}},
-	stringFlag{&cli.StringFlag{Name: "profile", Usage: "`PROFILE` to write the keys to (default: the pair's source)"}, []string{"profile"}},
-	boolFlag{&cli.BoolFlag{Name: "delete", Usage: "delete the keyring item once the file holds the keys"}, []string{"delete"}},
+	newString(&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "`NAME` of a pair with a keyring item (default: AWS_MFA_PAIR, else the config's)"}),
+	newString(&cli.StringFlag{Name: "config", Usage: "config `FILE`"}),
+	newString(&cli.StringFlag{Name: "profile", Usage: "`PROFILE` to write the keys to (default: the pair's source)"}),
+	newBool(&cli.BoolFlag{Name: "delete", Usage: "delete the keyring item once the file holds the keys"}),
 }
 
 func keyringCommand(sys System) *cli.Command {

@@ -19,18 +19,18 @@ import (
 
 // setupFlags are setup's options.
 var setupFlags = []cli.Flag{
-	stringFlag{&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "add this pair `NAME` to the config (with --source and --target)"}, []string{"pair", "p"}},
-	stringFlag{&cli.StringFlag{Name: "config", Usage: "config `FILE`"}, []string{"config"}},
-	stringFlag{&cli.StringFlag{Name: "source", Value: config.BuiltinSource, Usage: "`PROFILE` for the long-term keys"}, []string{"source"}},
-	stringFlag{&cli.StringFlag{Name: "target", Value: config.BuiltinTarget, Usage: "`PROFILE` for sessions; its long-term keys are copied to the source"}, []string{"target"}},
-	stringFlag{&cli.StringFlag{Name: "serial", Usage: "MFA device `ARN`; skips the IAM lookup"}, []string{"serial"}},
-	stringFlag{&cli.StringFlag{Name: "token", Aliases: []string{"t"}, Usage: "a `CODE` for the first refresh, right after setup"}, []string{"token", "t"}},
-	boolFlag{&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "answer every question with its default; never read the terminal"}, []string{"yes", "y"}},
-	boolFlag{&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print what would change, as a diff with secrets masked"}, []string{"dry-run", "n"}},
-	stringFlag{&cli.StringFlag{Name: "endpoint-url", Usage: "IAM and STS `URL` (default: AWS_ENDPOINT_URL_IAM / _STS, AWS_ENDPOINT_URL)"}, []string{"endpoint-url"}},
-	durationFlag{&cli.DurationFlag{Name: "timeout", Value: 15e9, Usage: "give up on AWS (and, when given, on the keyring) after this long"}, []string{"timeout"}},
-	boolFlag{&cli.BoolFlag{Name: "keyring", Usage: "move the long-term keys out of the credentials file into the keyring"}, []string{"keyring"}},
-	stringFlag{&cli.StringFlag{Name: "keyring-backend", Usage: "with --keyring: `NAME` os (this system's own store) or pass (default: the config's, os)"}, []string{"keyring-backend"}},
+	newString(&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "add this pair `NAME` to the config (with --source and --target)"}),
+	newString(&cli.StringFlag{Name: "config", Usage: "config `FILE`"}),
+	newString(&cli.StringFlag{Name: "source", Value: config.BuiltinSource, Usage: "`PROFILE` for the long-term keys"}),
+	newString(&cli.StringFlag{Name: "target", Value: config.BuiltinTarget, Usage: "`PROFILE` for sessions; its long-term keys are copied to the source"}),
+	newString(&cli.StringFlag{Name: "serial", Usage: "MFA device `ARN`; skips the IAM lookup"}),
+	newString(&cli.StringFlag{Name: "token", Aliases: []string{"t"}, Usage: "a `CODE` for the first refresh, right after setup"}),
+	newBool(&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "answer every question with its default; never read the terminal"}),
+	newBool(&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print what would change, as a diff with secrets masked"}),
+	newString(&cli.StringFlag{Name: "endpoint-url", Usage: "IAM and STS `URL` (default: AWS_ENDPOINT_URL_IAM / _STS, AWS_ENDPOINT_URL)"}),
+	newDuration(&cli.DurationFlag{Name: "timeout", Value: 15e9, Usage: "give up on AWS (and, when given, on the keyring) after this long"}),
+	newBool(&cli.BoolFlag{Name: "keyring", Usage: "move the long-term keys out of the credentials file into the keyring"}),
+	newString(&cli.StringFlag{Name: "keyring-backend", Usage: "with --keyring: `NAME` os (this system's own store) or pass (default: the config's, os)"}),
 }
 
 func setupCommand(sys System) *cli.Command {
@@ -235,8 +235,8 @@ func (a *asker) close() {
 
 // doctorFlags are doctor's options.
 var doctorFlags = []cli.Flag{
-	stringFlag{&cli.StringFlag{Name: "config", Usage: "config `FILE`"}, []string{"config"}},
-	stringFlag{&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "check only this pair `NAME` (default: AWS_MFA_PAIR, else every pair)"}, []string{"pair", "p"}},
+	newString(&cli.StringFlag{Name: "config", Usage: "config `FILE`"}),
+	newString(&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "check only this pair `NAME` (default: AWS_MFA_PAIR, else every pair)"}),
 }
 
 func doctorCommand(sys System) *cli.Command {

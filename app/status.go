@@ -15,10 +15,10 @@ import (
 
 // statusFlags are status's options.
 var statusFlags = []cli.Flag{
-	stringFlag{&cli.StringFlag{Name: "config", Usage: "config `FILE`"}, []string{"config"}},
-	stringFlag{&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "show only this `NAME` (default: AWS_MFA_PAIR, else every pair)"}, []string{"pair", "p"}},
-	boolFlag{&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"}, []string{"json"}},
-	boolFlag{&cli.BoolFlag{Name: "names", Usage: "print only the pair names, one a line (for scripts)"}, []string{"names"}},
+	newString(&cli.StringFlag{Name: "config", Usage: "config `FILE`"}),
+	newString(&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "show only this `NAME` (default: AWS_MFA_PAIR, else every pair)"}),
+	newBool(&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"}),
+	newBool(&cli.BoolFlag{Name: "names", Usage: "print only the pair names, one a line (for scripts)"}),
 }
 
 func statusCommand(sys System) *cli.Command {
