@@ -77,7 +77,7 @@ func KeyringExportCommand(ctx context.Context, sys System, in KeyringExportInput
 	}
 	profile := cmp.Or(in.Profile, pair.Source)
 	if err := credfile.ValidName(profile); err != nil {
-		return usage("--profile: %w", err)
+		return fmt.Errorf("--profile: %w", err)
 	}
 	if profile == pair.Target {
 		return usage("[%s] is the pair's target, which a refresh overwrites; choose another --profile", profile)

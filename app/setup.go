@@ -119,7 +119,7 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	}
 	if endpoint != "" {
 		if err := stsparam.CheckEndpoint(endpoint); err != nil {
-			return usage("%w (from --endpoint-url)", err)
+			return fmt.Errorf("%w (from --endpoint-url)", err)
 		}
 	}
 	devices := setup.AWS{

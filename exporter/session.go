@@ -274,12 +274,12 @@ func checkRequest(req Request) error {
 	}
 	for _, p := range []struct{ role, name string }{{"source", req.Source}, {"target", req.Target}} {
 		if err := credfile.ValidName(p.name); err != nil {
-			return inputerr.Errorf("%s: %w", p.role, err) // "target: invalid profile name: …"
+			return fmt.Errorf("%s: %w", p.role, err) // "target: invalid profile name: …"
 		}
 	}
 	if req.Endpoint != "" {
 		if err := stsparam.CheckEndpoint(req.Endpoint); err != nil {
-			return inputerr.Errorf("%w (from --endpoint-url, the pair's endpoint_url, AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL)", err)
+			return fmt.Errorf("%w (from --endpoint-url, the pair's endpoint_url, AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL)", err)
 		}
 	}
 	if req.Base != nil && req.RoleARN == "" {
@@ -319,7 +319,7 @@ func stsRegion(req Request, src *source) (string, error) {
 			continue
 		}
 		if err := stsparam.CheckRegion(r.value); err != nil {
-			return "", inputerr.Errorf("%s: %w", r.from, err)
+			return "", fmt.Errorf("%s: %w", r.from, err)
 		}
 		return r.value, nil
 	}
@@ -417,7 +417,7 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 		return nil, inputerr.Errorf("no mfa_serial for [%s]: add a line `mfa_serial = arn:aws:iam::ACCOUNT_ID:mfa/DEVICE` to it in %s (the ARN is under IAM console > Security credentials)", req.Source, path)
 	}
 	if err := stsparam.CheckSerial(src.serial); err != nil {
-		return nil, inputerr.Errorf("[%s]: %w", req.Source, err)
+		return nil, fmt.Errorf("[%s]: %w", req.Source, err)
 	}
 	return src, nil
 }

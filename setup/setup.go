@@ -82,7 +82,7 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 		// Checked before anything is read or written, by the rule a
 		// refresh applies: setup must never write a serial STS refuses.
 		if err := stsparam.CheckSerial(req.Serial); err != nil {
-			return nil, inputerr.Errorf("--serial: %w", err)
+			return nil, fmt.Errorf("--serial: %w", err)
 		}
 	}
 	creds, err := credfile.Read(req.Paths.Credentials)
@@ -114,7 +114,7 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 		}
 	}
 	if err := stsparam.CheckSerial(res.Serial); err != nil {
-		return nil, inputerr.Errorf("[%s]: %w; pass --serial with the device's ARN", req.Source, err)
+		return nil, fmt.Errorf("[%s]: %w; pass --serial with the device's ARN", req.Source, err)
 	}
 	if src := creds.Section(req.Source); src == nil || src.Get("mfa_serial") != res.Serial {
 		set = append(set, credfile.KV{Key: "mfa_serial", Value: res.Serial})
@@ -448,11 +448,11 @@ type AWS struct {
 func (a AWS) List(ctx context.Context, keys exporter.Keys) ([]string, error) {
 	region := cmp.Or(a.Region, stsparam.DefaultRegion)
 	if err := stsparam.CheckRegion(region); err != nil {
-		return nil, inputerr.Errorf("AWS_REGION or AWS_DEFAULT_REGION: %w", err)
+		return nil, fmt.Errorf("AWS_REGION or AWS_DEFAULT_REGION: %w", err)
 	}
 	for _, u := range []string{a.STSURL, a.IAMURL} {
 		if err := stsparam.CheckEndpoint(u); u != "" && err != nil {
-			return nil, inputerr.Errorf("%w (from --endpoint-url, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_IAM or AWS_ENDPOINT_URL)", err)
+			return nil, fmt.Errorf("%w (from --endpoint-url, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_IAM or AWS_ENDPOINT_URL)", err)
 		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, a.Timeout)
