@@ -63,18 +63,15 @@ func Doctor(c Checkup) []Finding {
 		add(false, err.Error(), readFix(err, "the credentials file", "the credentials text file", "fix the line named; the AWS CLI cannot read the file either"))
 		return out
 	}
-	// The AWS config file: a refresh reads it too (a role_arn or sso_ key
-	// for a target there would shadow the session written).
-	var awsConfig *credfile.File
-	if c.Paths.Config != "" {
-		awsConfig, err = credfile.Read(c.Paths.Config)
-		switch {
-		case errors.Is(err, credfile.ErrNotFound):
-			awsConfig = nil
-		case err != nil:
-			add(false, err.Error(), readFix(err, "the AWS config file", "the AWS config text file", "fix the line named; the AWS CLI cannot read the file either"))
-			return out
-		}
+	// The AWS config file: a refresh reads it too (a role_arn or an sso_
+	// key for a target there would shadow the session written).
+	awsConfig, err := credfile.Read(c.Paths.Config)
+	switch {
+	case errors.Is(err, credfile.ErrNotFound):
+		awsConfig = nil
+	case err != nil:
+		add(false, err.Error(), readFix(err, "the AWS config file", "the AWS config text file", "fix the line named; the AWS CLI cannot read the file either"))
+		return out
 	}
 	pairs := cfg.Pairs
 	if c.Pair != "" {
