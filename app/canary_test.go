@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws-mfa/aws-mfa/internal/stsemu"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 )
 
 // canaries hands out distinct secret-looking strings, one per place

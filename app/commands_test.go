@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
-	"github.com/aws-mfa/aws-mfa/internal/stsemu"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 )
 
 // These tests call each command's function directly, with an input

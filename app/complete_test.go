@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws-mfa/aws-mfa/internal/stsemu"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 )
 
 // TestComplete drives `aws-mfa __complete` as the hooks do, through Run:

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws-mfa/aws-mfa/internal/testproc"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 )
 
 // TestUnreadableFilesExitOne: a config or credentials file the file system

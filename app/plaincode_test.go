@@ -4,7 +4,7 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/aws-mfa/aws-mfa/internal/regexptest"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/regexptest"
 )
 
 // The regexps that codeLike and undefinedFlag replace (compiling them at

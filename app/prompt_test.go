@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws-mfa/aws-mfa/internal/stsemu"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 )
 
 var alice = stsemu.User{

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
-	"github.com/aws-mfa/aws-mfa/internal/testproc"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 )
 
 func TestExampleDecodesCompletely(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/aws-mfa/aws-mfa/internal/peers"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
 )
 
 // flatViews has botocore parse every file as the AWS CLI's parser does,

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws-mfa/aws-mfa/internal/peers"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")

@@ -7,7 +7,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/aws-mfa/aws-mfa/internal/testproc"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 )
 
 // TestFullDisk writes to a credentials file on a tmpfs too small for the

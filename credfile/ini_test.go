@@ -7,8 +7,8 @@ import (
 
 	"gopkg.in/ini.v1"
 
-	"github.com/aws-mfa/aws-mfa/internal/credgen"
-	"github.com/aws-mfa/aws-mfa/internal/peers"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/credgen"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
 )
 
 // TestEditNeverRefusesWhatBotocoreReads generates files with the lines

@@ -4,8 +4,8 @@ import (
 	"os"
 	"testing"
 
-	"github.com/aws-mfa/aws-mfa/internal/peers"
-	"github.com/aws-mfa/aws-mfa/internal/testproc"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 )
 
 // TestMain stops the shared botocore process and fails the run if a test

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws-mfa/aws-mfa/internal/credgen"
-	"github.com/aws-mfa/aws-mfa/internal/stsemu"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/credgen"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 )
 
 // canary has a space, so no key id, serial or region that --verbose may

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws-mfa/aws-mfa/internal/credgen"
-	"github.com/aws-mfa/aws-mfa/internal/peers"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/credgen"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
 )
 
 // TestRefreshAsBotocoreSeesIt runs real refreshes (Obtain against the STS

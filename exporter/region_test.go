@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
-	"github.com/aws-mfa/aws-mfa/internal/peers"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
 )
 
 // botocoreRegions asks botocore, with no AWS_REGION in the environment,

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws-mfa/aws-mfa/internal/keyringd"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/keyringd"
 	"github.com/aws-mfa/aws-mfa/keyring"
 )
 

@@ -11,7 +11,7 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/exporter"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
-	"github.com/aws-mfa/aws-mfa/internal/stsemu"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 )
 
 // TestAWSDevicesAgainstTheEmulator runs the real lookup (GetCallerIdentity,

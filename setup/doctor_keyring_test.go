@@ -12,7 +12,7 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
-	"github.com/aws-mfa/aws-mfa/internal/keyringd"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/keyringd"
 	"github.com/aws-mfa/aws-mfa/keyring"
 )
 

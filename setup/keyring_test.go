@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws-mfa/aws-mfa/internal/peers"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
 	"github.com/aws-mfa/aws-mfa/keyring"
 )
 

@@ -4,7 +4,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/aws-mfa/aws-mfa/internal/peers"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
 )
 
 func TestMain(m *testing.M) {

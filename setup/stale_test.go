@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws-mfa/aws-mfa/internal/peers"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
 )
 
 // TestSetupOverAnOldSession: setup copying long-term keys into a source

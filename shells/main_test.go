@@ -4,7 +4,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/aws-mfa/aws-mfa/internal/testproc"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 )
 
 // TestMain fails the run if a test leaves a process it started running.

@@ -4,7 +4,7 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/aws-mfa/aws-mfa/internal/regexptest"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/regexptest"
 )
 
 // nameRE is the regexp validName replaces; validName must agree with it.

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
-	"github.com/aws-mfa/aws-mfa/internal/stsemu"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 )
 
 const aliceSource = "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"

@@ -14,8 +14,8 @@ import (
 	"github.com/gofrs/flock"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
-	"github.com/aws-mfa/aws-mfa/internal/peers"
-	"github.com/aws-mfa/aws-mfa/internal/stsemu"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 )
 
 var (

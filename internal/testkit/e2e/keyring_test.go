@@ -11,9 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws-mfa/aws-mfa/internal/keyringd"
-	"github.com/aws-mfa/aws-mfa/internal/peers"
-	"github.com/aws-mfa/aws-mfa/internal/stsemu"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/keyringd"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 )
 
 // keyringBackend is a real backend the keyring tests run against: it

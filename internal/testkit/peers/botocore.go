@@ -80,7 +80,7 @@ func StartBotocore(t testing.TB) *Botocore {
 // says whether botocore imports: no separate python3 just to ask.
 func startBotocore() (*Botocore, string) {
 	_, file, _, _ := runtime.Caller(0)
-	script := filepath.Join(filepath.Dir(file), "..", "..", "testdata", "peers", "botocore_session.py")
+	script := filepath.Join(filepath.Dir(file), "..", "..", "..", "testdata", "peers", "botocore_session.py")
 	cmd := exec.Command("python3", script)
 	in, _ := cmd.StdinPipe()
 	out, _ := cmd.StdoutPipe()

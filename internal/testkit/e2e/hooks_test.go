@@ -18,7 +18,7 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
-	"github.com/aws-mfa/aws-mfa/internal/stsemu"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 

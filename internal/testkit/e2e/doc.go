@@ -7,4 +7,4 @@ package e2e
 
 // moduleRoot is the repository root, seen from this package's directory,
 // where go test runs its tests.
-const moduleRoot = "../.."
+const moduleRoot = "../../.."

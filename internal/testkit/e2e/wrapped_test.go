@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
-	"github.com/aws-mfa/aws-mfa/internal/stsemu"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 )
 
 // hookedShell runs a script in a shell with the real hook loaded: the

@@ -16,9 +16,9 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/app"
 	"github.com/aws-mfa/aws-mfa/credfile"
-	"github.com/aws-mfa/aws-mfa/internal/peers"
-	"github.com/aws-mfa/aws-mfa/internal/stsemu"
-	"github.com/aws-mfa/aws-mfa/internal/testproc"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 )
 
 var updateScripts = flag.Bool("update", false, "rewrite the golden files in testdata/script")
