@@ -250,17 +250,18 @@ func sessionInput(c *cli.Context) SessionInput {
 }
 
 // request turns the selected pair, the session flags and the environment
-// into a request; flags given explicitly beat the pair. For a chained pair
-// the returned pair carries its chain's first pair's token_command, since
-// that pair is the one whose code is asked.
-func request(sys System, in SessionInput) (exporter.Request, config.Pair, error) {
+// into a request; flags given explicitly beat the pair. It also returns
+// the pair's chain, from the pair whose code is asked and whose keys are
+// read to the selected pair itself, as given: every setting of a link
+// comes from that link's own pair.
+func request(sys System, in SessionInput) (exporter.Request, []config.Pair, error) {
 	cfg, pair, err := selectPair(sys, in.PairFlags)
 	if err != nil {
-		return exporter.Request{}, pair, err
+		return exporter.Request{}, nil, err
 	}
 	if in.SourceSet {
 		if pair.SourcePair != "" {
-			return exporter.Request{}, pair, usage("pair %s takes its credentials from pair %s's session (source_pair); --source does not apply to it", pair.Name, pair.SourcePair)
+			return exporter.Request{}, nil, usage("pair %s takes its credentials from pair %s's session (source_pair); --source does not apply to it", pair.Name, pair.SourcePair)
 		}
 		pair.Source = in.Source
 	}
@@ -269,20 +270,20 @@ func request(sys System, in SessionInput) (exporter.Request, config.Pair, error)
 	}
 	if in.DurationSet {
 		if pair.Duration, err = stsparam.ParseDuration(in.Duration); err != nil {
-			return exporter.Request{}, pair, err
+			return exporter.Request{}, nil, err
 		}
 	}
 	timeout, err := checkTimeout(in.Timeout)
 	if err != nil {
-		return exporter.Request{}, pair, err
+		return exporter.Request{}, nil, err
 	}
 	paths, err := credfile.Locate(sys.Getenv)
 	if err != nil {
-		return exporter.Request{}, pair, err
+		return exporter.Request{}, nil, err
 	}
 	chain, err := cfg.Chain(pair)
 	if err != nil {
-		return exporter.Request{}, pair, usage("%v (config: %s)", err, orNone(cfg.Path))
+		return exporter.Request{}, nil, usage("%v (config: %s)", err, orNone(cfg.Path))
 	}
 	var base *exporter.Request
 	for _, p := range chain[:len(chain)-1] {
@@ -293,8 +294,8 @@ func request(sys System, in SessionInput) (exporter.Request, config.Pair, error)
 	req := linkRequest(sys, in, pair, paths, timeout)
 	req.Base = base
 	req.Force = in.Force
-	pair.TokenCommand, pair.TokenTimeout = chain[0].TokenCommand, chain[0].TokenTimeout
-	return req, pair, nil
+	chain[len(chain)-1] = pair
+	return req, chain, nil
 }
 
 // linkRequest is the request for one pair of a chain.
@@ -409,9 +410,11 @@ func (p *prompter) tell(line string) {
 }
 
 // deps wires the real side effects for a command; arg is a code given
-// as an argument. The prompter is non-nil when the code will be asked for
-// at the terminal.
-func deps(ctx context.Context, sys System, in SessionInput, arg string, credProcess bool, pair config.Pair) (exporter.Deps, *prompter, error) {
+// as an argument. The code is asked and the keys are read for the chain's
+// first pair, with that pair's settings. The prompter is non-nil when the
+// code will be asked for at the terminal.
+func deps(ctx context.Context, sys System, in SessionInput, arg string, credProcess bool, chain []config.Pair) (exporter.Deps, *prompter, error) {
+	start, pair := chain[0], chain[len(chain)-1]
 	given := in.Token
 	if arg != "" {
 		if given != "" {
@@ -426,7 +429,7 @@ func deps(ctx context.Context, sys System, in SessionInput, arg string, credProc
 		}
 	}
 	var ask *prompter
-	if given == "" && len(pair.TokenCommand) == 0 {
+	if given == "" && len(start.TokenCommand) == 0 {
 		switch {
 		case credProcess:
 			ask = &prompter{sys: sys, noTTY: credentialProcessNoTTY(sys, in, pair)}
@@ -442,8 +445,8 @@ func deps(ctx context.Context, sys System, in SessionInput, arg string, credProc
 			switch {
 			case given != "":
 				return given, nil
-			case len(pair.TokenCommand) > 0:
-				return runTokenCommand(ctx, pair.TokenCommand, pair.TokenTimeout)
+			case len(start.TokenCommand) > 0:
+				return runTokenCommand(ctx, start.TokenCommand, start.TokenTimeout)
 			case ask != nil:
 				return ask.ask(serial)
 			}
@@ -454,7 +457,7 @@ func deps(ctx context.Context, sys System, in SessionInput, arg string, credProc
 	if in.Verbose {
 		d.Log = sys.Stderr
 	}
-	d.Keyring = keyringReader(ctx, pair)
+	d.Keyring = keyringReader(ctx, start)
 	return d, ask, nil
 }
 

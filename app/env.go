@@ -88,10 +88,11 @@ func EnvCommand(ctx context.Context, sys System, in EnvInput) error {
 // envOutput builds the whole output before anything is printed, so a
 // failed run prints nothing for eval to run.
 func envOutput(ctx context.Context, sys System, in EnvInput) (string, error) {
-	req, pair, err := request(sys, in.Session)
+	req, chain, err := request(sys, in.Session)
 	if err != nil {
 		return "", err
 	}
+	pair := chain[len(chain)-1]
 	format := in.Format
 	var sh shells.Shell
 	switch format {
@@ -116,7 +117,7 @@ func envOutput(ctx context.Context, sys System, in EnvInput) (string, error) {
 		return "", err
 	}
 	req.Cached = in.Cached
-	res, err := obtain(ctx, sys, in.Session, req, code, format == "json", pair)
+	res, err := obtain(ctx, sys, in.Session, req, code, format == "json", chain)
 	if err != nil {
 		return "", err
 	}

@@ -44,11 +44,11 @@ func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
 	if err != nil {
 		return usage("command %q not found in PATH", argv[0])
 	}
-	req, pair, err := request(sys, in.Session)
+	req, chain, err := request(sys, in.Session)
 	if err != nil {
 		return err
 	}
-	res, err := obtain(ctx, sys, in.Session, req, code, false, pair)
+	res, err := obtain(ctx, sys, in.Session, req, code, false, chain)
 	if err != nil {
 		return err
 	}

@@ -13,8 +13,8 @@ import (
 
 // obtain gets the session req asks for; code is a code given as an
 // argument.
-func obtain(ctx context.Context, sys System, in SessionInput, req exporter.Request, code string, credProcess bool, pair config.Pair) (*exporter.Result, error) {
-	d, ask, err := deps(ctx, sys, in, code, credProcess, pair)
+func obtain(ctx context.Context, sys System, in SessionInput, req exporter.Request, code string, credProcess bool, chain []config.Pair) (*exporter.Result, error) {
+	d, ask, err := deps(ctx, sys, in, code, credProcess, chain)
 	if err != nil {
 		return nil, err
 	}
@@ -78,16 +78,16 @@ func RefreshCommand(ctx context.Context, sys System, in RefreshInput) error {
 	if err != nil {
 		return err
 	}
-	req, pair, err := request(sys, in.Session)
+	req, chain, err := request(sys, in.Session)
 	if err != nil {
 		return err
 	}
-	if !pair.Write {
+	if pair := chain[len(chain)-1]; !pair.Write {
 		// Checked before a code is asked for or sent: STS would spend it
 		// on a session this command could only throw away.
 		return usage("pair %s has write = false, so a refresh has nowhere to put the session; use aws-mfa env -p %s or aws-mfa exec -p %s -- COMMAND", pair.Name, pair.Name, pair.Name)
 	}
-	res, err := obtain(ctx, sys, in.Session, req, code, false, pair)
+	res, err := obtain(ctx, sys, in.Session, req, code, false, chain)
 	if err != nil {
 		return err
 	}

@@ -445,3 +445,29 @@ func TestKeyringExportBotocoreReadsTheKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyringChainReadsThroughItsBase: a chained pair renewing its base
+// reads the base's keyring item through the base's keyring_backend and
+// token_timeout, not its own: here the base keeps its keys in pass and
+// the chained pair names no backend (the OS's own, with no D-Bus here),
+// by a refresh and by credential_process (env --format json) alike.
+func TestKeyringChainReadsThroughItsBase(t *testing.T) {
+	t.Parallel() // the keyring's environment goes only to the child processes
+	bin := toolBinary(t)
+	kenv := keyringd.PassEnv(t)
+	keyringBackends[1].seed(t, kenv, "alice", aliceKeysJSON)
+	for _, args := range [][]string{{"-p", "prod", "-t", alice.Code}, {"env", "--format", "json", "-p", "prod", "-t", alice.Code}} {
+		emu := stsemu.Start(alice)
+		t.Cleanup(emu.Close)
+		dir := t.TempDir()
+		creds := filepath.Join(dir, "credentials")
+		cfg := filepath.Join(dir, "config.toml")
+		os.WriteFile(creds, []byte("[aws-mfa]\nmfa_serial = "+alice.Serial+"\n"), 0o600)
+		os.WriteFile(cfg, []byte("[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\nkeyring_backend = \"pass\"\n\n"+
+			"[pair.prod]\nsource_pair = \"default\"\ntarget = \"prod\"\nrole_arn = \"arn:aws:iam::123456789012:role/admin\"\nduration = \"1h\"\ntoken_timeout = \"1ms\"\n"), 0o600)
+		env := append(peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL, "AWS_MFA_CONFIG="+cfg), kenv...)
+		if _, stderr, err := run(t, env, bin, args...); err != nil || emu.Requests() != 2 {
+			t.Fatalf("%v: %v (%d STS requests)\n%s", args, err, emu.Requests(), stderr)
+		}
+	}
+}
