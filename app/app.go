@@ -23,6 +23,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/exporter"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
+	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 // Exit codes.
@@ -506,18 +507,5 @@ func untilText(t, now time.Time) string {
 	if local.YearDay() != now.YearDay() || local.Year() != now.Year() {
 		layout = "Mon 2 Jan 15:04 MST"
 	}
-	return fmt.Sprintf("%s (in %s)", local.Format(layout), Left(t.Sub(now)))
-}
-
-// Left prints a time left the way a prompt shows it: 11h59m, 9m, 40s.
-func Left(d time.Duration) string {
-	switch {
-	case d <= 0:
-		return "expired"
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	}
-	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	return fmt.Sprintf("%s (in %s)", local.Format(layout), shells.Left(t.Sub(now)))
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 // statusFlags are status's options.
@@ -71,7 +72,7 @@ func StatusCommand(sys System, in StatusInput) error {
 		state, left, colour := r.State, "-", red
 		switch r.State {
 		case "valid":
-			state, left = "valid until "+r.exp.In(sys.Now().Location()).Format("Mon 2 Jan 15:04 MST"), Left(time.Duration(r.SecondsLeft)*time.Second)
+			state, left = "valid until "+r.exp.In(sys.Now().Location()).Format("Mon 2 Jan 15:04 MST"), shells.Left(time.Duration(r.SecondsLeft)*time.Second)
 			colour = green
 			if time.Duration(r.SecondsLeft)*time.Second < soon {
 				colour = yellow

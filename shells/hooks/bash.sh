@@ -36,7 +36,7 @@ _aws_mfa_left() {
 # aws-mfa exported, warns once when ten minutes are left, and sets
 # AWS_MFA_PROMPT for PS1 ("default 1h23m").
 _aws_mfa_hook() {
-	local status=$? _aws_mfa_secs _aws_mfa_target
+	local status=$? _aws_mfa_secs _aws_mfa_target _aws_mfa_time
 	AWS_MFA_PROMPT=
 	# AWS_MFA_EXPIRY comes from the environment, and bash arithmetic would
 	# run a command substitution in it: only 1 to 18 plain digits (no
@@ -54,15 +54,19 @@ _aws_mfa_hook() {
 			# shellcheck disable=SC2086 # the names are split on purpose
 			unset $_aws_mfa_vars
 		else
+			# The time left as shells.Left says it: 1h05m, 9m, under a minute.
+			if ((_aws_mfa_secs >= 3600)); then
+				printf -v _aws_mfa_time '%dh%02dm' $((_aws_mfa_secs / 3600)) $((_aws_mfa_secs % 3600 / 60))
+			elif ((_aws_mfa_secs >= 60)); then
+				_aws_mfa_time="$((_aws_mfa_secs / 60))m"
+			else
+				_aws_mfa_time='under a minute'
+			fi
 			if ((_aws_mfa_secs < 600)) && [ "${_aws_mfa_warned-}" != "$AWS_MFA_EXPIRY" ]; then
 				_aws_mfa_warned=$AWS_MFA_EXPIRY
-				printf 'aws-mfa: the session for [%s] expires in %dm\n' "$_aws_mfa_target" $((_aws_mfa_secs / 60)) >&2
+				printf 'aws-mfa: the session for [%s] expires in %s\n' "$_aws_mfa_target" "$_aws_mfa_time" >&2
 			fi
-			if ((_aws_mfa_secs >= 3600)); then
-				printf -v AWS_MFA_PROMPT '%s %dh%02dm' "$_aws_mfa_target" $((_aws_mfa_secs / 3600)) $((_aws_mfa_secs % 3600 / 60))
-			else
-				printf -v AWS_MFA_PROMPT '%s %dm' "$_aws_mfa_target" $((_aws_mfa_secs / 60))
-			fi
+			AWS_MFA_PROMPT="$_aws_mfa_target $_aws_mfa_time"
 		fi
 		;;
 	esac

@@ -65,15 +65,18 @@ function _aws_mfa_hook --on-event fish_prompt
         set -e $_aws_mfa_vars
         return
     end
+    # The time left as shells.Left says it: 1h05m, 9m, under a minute.
+    set -l left 'under a minute'
+    if test $secs -ge 3600
+        set left (printf '%dh%02dm' (math --scale=0 $secs / 3600) (math --scale=0 $secs % 3600 / 60))
+    else if test $secs -ge 60
+        set left (math --scale=0 $secs / 60)m
+    end
     if test $secs -lt 600; and test "$_aws_mfa_warned" != "$AWS_MFA_EXPIRY"
         set -g _aws_mfa_warned $AWS_MFA_EXPIRY
-        echo "aws-mfa: the session for [$target] expires in "(math --scale=0 $secs / 60)"m" >&2
+        echo "aws-mfa: the session for [$target] expires in $left" >&2
     end
-    if test $secs -ge 3600
-        set -g AWS_MFA_PROMPT (printf '%s %dh%02dm' $target (math --scale=0 $secs / 3600) (math --scale=0 $secs % 3600 / 60))
-    else
-        set -g AWS_MFA_PROMPT (printf '%s %dm' $target (math --scale=0 $secs / 60))
-    end
+    set -g AWS_MFA_PROMPT "$target $left"
 end
 
 # aws_mfa_prompt prints what AWS_MFA_PROMPT holds, for fish_right_prompt.

@@ -61,7 +61,9 @@ def _aws_mfa_hook(**kwargs):
         for name in _aws_mfa_vars:
             ${...}.pop(name, None)
         return
+    # The time left as shells.Left says it: 1h05m, 9m, under a minute.
+    left = f'{secs // 3600}h{secs % 3600 // 60:02d}m' if secs >= 3600 else f'{secs // 60}m' if secs >= 60 else 'under a minute'
     if secs < 600 and globals().get('_aws_mfa_warned') != $AWS_MFA_EXPIRY:
         _aws_mfa_warned = $AWS_MFA_EXPIRY
-        print(f'aws-mfa: the session for [{target}] expires in {secs // 60}m', file=sys.stderr)
-    $AWS_MFA_PROMPT = f'{target} {secs // 3600}h{secs % 3600 // 60:02d}m' if secs >= 3600 else f'{target} {secs // 60}m'
+        print(f'aws-mfa: the session for [{target}] expires in {left}', file=sys.stderr)
+    $AWS_MFA_PROMPT = f'{target} {left}'

@@ -29,7 +29,7 @@ function aws-mfa {
 # aws-mfa exported, warns once when ten minutes are left, and sets
 # AWS_MFA_PROMPT for PROMPT or RPROMPT ("default 1h23m").
 function _aws_mfa_hook {
-	local secs now=${EPOCHSECONDS-} target
+	local secs now=${EPOCHSECONDS-} target left
 	typeset -g AWS_MFA_PROMPT=
 	# AWS_MFA_EXPIRY comes from the environment, and zsh arithmetic would
 	# run a command substitution in it: only 1 to 18 plain digits (no
@@ -51,15 +51,19 @@ function _aws_mfa_hook {
 		unset $_aws_mfa_vars
 		return 0
 	fi
+	# The time left as shells.Left says it: 1h05m, 9m, under a minute.
+	if (( secs >= 3600 )); then
+		printf -v left '%dh%02dm' $(( secs / 3600 )) $(( secs % 3600 / 60 ))
+	elif (( secs >= 60 )); then
+		left="$(( secs / 60 ))m"
+	else
+		left='under a minute'
+	fi
 	if (( secs < 600 )) && [[ "${_aws_mfa_warned-}" != "$AWS_MFA_EXPIRY" ]]; then
 		typeset -g _aws_mfa_warned=$AWS_MFA_EXPIRY
-		print -ru2 -- "aws-mfa: the session for [${target}] expires in $(( secs / 60 ))m"
+		print -ru2 -- "aws-mfa: the session for [${target}] expires in $left"
 	fi
-	if (( secs >= 3600 )); then
-		printf -v AWS_MFA_PROMPT '%s %dh%02dm' "$target" $(( secs / 3600 )) $(( secs % 3600 / 60 ))
-	else
-		AWS_MFA_PROMPT="$target $(( secs / 60 ))m"
-	fi
+	AWS_MFA_PROMPT="$target $left"
 }
 
 # aws_mfa_prompt prints what AWS_MFA_PROMPT holds.
