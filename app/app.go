@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -152,7 +153,7 @@ func newApp(sys System) *cli.App {
 			if !c.Bool("version") {
 				return noEmptyValues(c)
 			}
-			if _, err := fmt.Fprintf(sys.Stdout, "aws-mfa %s\n", version()); err != nil {
+			if _, err := fmt.Fprintln(sys.Stdout, versionLine(version, buildInfo())); err != nil {
 				return err
 			}
 			return exitCode(ExitOK)
@@ -181,14 +182,55 @@ func wire(cmds []*cli.Command, onUsageError cli.OnUsageErrorFunc) {
 	}
 }
 
-// version is the module version the binary was built from, or "dev".
-// Only --version asks: reading the build information takes a tenth of a
-// cached run.
-func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+// version names a release. Release builds set it:
+//
+//	go build -ldflags "-X github.com/aws-mfa/aws-mfa/app.version=v0.3.0"
+//
+// A plain build leaves "dev", or takes the module's version when
+// `go install module@v0.3.0` stamped one (see versionLine).
+var version = "dev"
+
+// versionLine is what --version prints: the version, and the commit it was
+// built from with its date, "+dirty" when the checkout had changes:
+// "aws-mfa v0.3.0 (5c7fe1f, 2026-12-05)". Only --version reads the build
+// information.
+func versionLine(v string, bi *debug.BuildInfo) string {
+	if bi == nil {
+		return "aws-mfa " + v
 	}
-	return "dev"
+	// Go stamps a build from a checkout with a pseudo-version
+	// (v0.0.0-20261205143000-5c7fe1f1a2b3+dirty): a commit, shown below
+	// as such, not a release.
+	pseudo := regexp.MustCompile(`-(?:\d+\.)?\d{14}-[0-9a-f]{12}(?:\+dirty)?$`)
+	if m := bi.Main.Version; v == "dev" && m != "" && m != "(devel)" && !pseudo.MatchString(m) {
+		v = m
+	}
+	var rev, date, dirty string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value[:min(len(s.Value), 7)]
+		case "vcs.time":
+			date = s.Value[:min(len(s.Value), len("2006-01-02"))]
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "+dirty"
+			}
+		}
+	}
+	if rev == "" {
+		return "aws-mfa " + v
+	}
+	if date != "" {
+		date = ", " + date
+	}
+	return fmt.Sprintf("aws-mfa %s (%s%s%s)", v, rev, dirty, date)
+}
+
+// buildInfo is the binary's build information, or nil.
+func buildInfo() *debug.BuildInfo {
+	bi, _ := debug.ReadBuildInfo()
+	return bi
 }
 
 // usage reports bad usage or input: exit 2.
