@@ -8,12 +8,14 @@ type elvish struct{}
 func (elvish) Export(vars []Var) (string, error) {
 	return lines(vars,
 		func(k, v string) (string, error) {
-			return "set-env " + k + " '" + strings.ReplaceAll(v, "'", "''") + "'", nil
+			return "set-env " + k + " " + elvishQuote(v), nil
 		},
 		func(k string) string { return "unset-env " + k })
 }
 
 // Hook prints the elvish hook.
 func (elvish) Hook(exe string, vars []string) (string, error) {
-	return render("elvish.elv", exe, vars, noQuoteErr(func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }))
+	return render("elvish.elv", exe, vars, noQuoteErr(elvishQuote))
 }
+
+func elvishQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

@@ -8,19 +8,23 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
 
 // A fake aws-mfa for the wrapper tests: it records its arguments and
 // whether AWS_MFA_SHELL reached it, prints the file "out" and exits with
-// the status in the file "rc"; asked which subcommand a line names
+// the status in the file "rc" (in "argv" each call is AWS_MFA_SHELL, the
+// count and the arguments, each ending in a NUL); asked which subcommand a line names
 // (__command), it prints the file "command". The hooks are rendered with
 // its path, so no Go binary and no STS is needed to see what they do.
 // It forks only cat, which the many calls of the many shells make count.
 const fakeBin = `#!/bin/sh
 d=${0%/*}
 printf '%s|%s\n' "${AWS_MFA_SHELL-unset}" "$*" >>"$d/calls"
+printf '%s\0' "${AWS_MFA_SHELL-unset}" $# "$@" >>"$d/argv"
 if [ "$1" = __command ]; then
 	cat "$d/command"
 	exit 0
@@ -38,8 +42,9 @@ type wrapperShell struct {
 	args    []string // before the script file
 	// script loads the hook from file h, then runs the file b.
 	script func(h, b string) string
-	// call runs the wrapper with args, then prints "status=N".
-	call func(args string) string
+	// call runs the wrapper with the words args, each quoted for the
+	// shell, then prints "status=N".
+	call func(args ...string) string
 	// show prints variable X's value, or "unset".
 	show string
 	// dump prints every shell variable, to find helpers left holding output.
@@ -55,7 +60,7 @@ func posixWrapperShell(hook, bin string, args ...string) wrapperShell {
 	return wrapperShell{
 		hook: hook, dialect: hook, bin: bin, args: args,
 		script:    func(h, b string) string { return `eval "$(cat '` + h + `')"` + "\n. '" + b + "'\n" },
-		call:      func(a string) string { return "aws-mfa " + a + "\necho \"status=$?\"\n" },
+		call:      func(a ...string) string { return "aws-mfa " + quoteWords(a, posixQuote) + "\necho \"status=$?\"\n" },
 		show:      `echo "X=${X-unset}"` + "\n",
 		dump:      "set\n",
 		reexports: true,
@@ -73,7 +78,7 @@ var wrapperShells = []wrapperShell{
 	{
 		hook: "fish", dialect: "fish", bin: "fish", args: []string{"--no-config"},
 		script:    func(h, b string) string { return "source '" + h + "'\nsource '" + b + "'\n" },
-		call:      func(a string) string { return "aws-mfa " + a + "\necho \"status=$status\"\n" },
+		call:      func(a ...string) string { return "aws-mfa " + quoteWords(a, fishQuote) + "\necho \"status=$status\"\n" },
 		show:      "if set -q X; echo \"X=$X\"; else; echo X=unset; end\n",
 		dump:      "set\n",
 		reexports: true,
@@ -85,8 +90,8 @@ var wrapperShells = []wrapperShell{
 		// in the same eval as the hook. A failure raises an exception.
 		hook: "elvish", dialect: "elvish", bin: "elvish", args: []string{"-norc"},
 		script: func(h, b string) string { return "eval (cat '" + h + "' '" + b + "' | slurp)\n" },
-		call: func(a string) string {
-			return "try { aws-mfa " + a + "; echo status=0 } catch e { echo status=$e[reason][exit-status] }\n"
+		call: func(a ...string) string {
+			return "try { aws-mfa " + quoteWords(a, elvishQuote) + "; echo status=0 } catch e { echo status=$e[reason][exit-status] }\n"
 		},
 		show:      "if (has-env X) { echo X=$E:X } else { echo X=unset }\n",
 		reexports: true,
@@ -94,8 +99,8 @@ var wrapperShells = []wrapperShell{
 	{
 		hook: "xonsh", dialect: "xonsh", bin: "xonsh", args: []string{"--no-rc"},
 		script: func(h, b string) string { return "execx(open('" + h + "').read())\nexecx(open('" + b + "').read())\n" },
-		call: func(a string) string {
-			return "_st = aliases['aws-mfa'](" + pyList(a) + ")\nprint(f'status={_st}')\n"
+		call: func(a ...string) string {
+			return "_st = aliases['aws-mfa']([" + strings.Join(quoteAll(a, pyQuote), ", ") + "])\nprint(f'status={_st}')\n"
 		},
 		show:      "print('X=' + ${...}.get('X', 'unset'))\n",
 		dump:      "print(repr({k: v for k, v in globals().items() if not k.startswith('__')}))\n",
@@ -106,8 +111,8 @@ var wrapperShells = []wrapperShell{
 		// is an error, which carries no status.
 		hook: "nu", dialect: "nu", bin: "nu", args: []string{"-n"},
 		script: func(h, b string) string { return "source '" + h + "'\nsource '" + b + "'\n" },
-		call: func(a string) string {
-			return "try { aws-mfa " + a + "; print status=0 } catch { print status=failed }\n"
+		call: func(a ...string) string {
+			return "try { aws-mfa " + quoteWords(a, nuQuote) + "; print status=0 } catch { print status=failed }\n"
 		},
 		show:      "print $\"X=($env.X? | default 'unset')\"\n",
 		failed:    "status=failed",
@@ -121,19 +126,48 @@ func cshWrapperShell(bin string) wrapperShell {
 		script: func(h, b string) string { return "eval \"`cat '" + h + "'`\"\nsource '" + b + "'\n" },
 		// The alias's last command is a test; its status says nothing.
 		// What the binary exited with shows in what was applied.
-		call: func(a string) string { return "aws-mfa " + a + "\necho status=-\n" },
+		call: func(a ...string) string { return "aws-mfa " + quoteWords(a, cshWordQuote) + "\necho status=-\n" },
 		show: "if ($?X) echo X=$X:q\nif (! $?X) echo X=unset\n",
 		dump: "set\nenv\n",
 	}
 }
 
-// pyList writes space-separated words as a Python list of strings.
-func pyList(words string) string {
-	var q []string
-	for _, w := range strings.Fields(words) {
-		q = append(q, pyQuote(w))
+// quoteAll quotes each word with quote.
+func quoteAll(words []string, quote func(string) string) []string {
+	q := make([]string, len(words))
+	for i, w := range words {
+		q[i] = quote(w)
 	}
-	return "[" + strings.Join(q, ", ") + "]"
+	return q
+}
+
+// quoteWords writes words as one command line's arguments.
+func quoteWords(words []string, quote func(string) string) string {
+	return strings.Join(quoteAll(words, quote), " ")
+}
+
+// cshWordQuote is cshQuote for a word typed on a command line, where a
+// newline inside quotes is written \ and newline.
+func cshWordQuote(s string) string { return strings.ReplaceAll(cshQuote(s), "\n", "\\\n") }
+
+// nuQuote writes s as a nushell double-quoted string. (Raw strings,
+// r#'…'#, cannot be empty, and nu 0.115 misreads one that starts with #.)
+func nuQuote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '\\' || r == '"':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u{%x}`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 // TestWrappers runs every hook's wrapper against the fake binary: every
@@ -174,13 +208,13 @@ func TestWrappers(t *testing.T) {
 
 			// Each step rewrites out and rc through the shell-neutral
 			// cp, so one script covers success, then failure, then doctor.
-			body := ws.call("env 123456") + ws.show +
+			body := ws.call("env", "123456") + ws.show +
 				"cp '" + dir + "/refused' '" + dir + "/out'\ncp '" + dir + "/three' '" + dir + "/rc'\n" +
-				ws.call("env --force 654321") + ws.show +
+				ws.call("env", "--force", "654321") + ws.show +
 				"cp '" + dir + "/zero' '" + dir + "/rc'\ncp '" + dir + "/empty' '" + dir + "/out'\n" +
 				ws.call("doctor") + ws.call("status") + ws.call("111111") +
 				"cp '" + dir + "/lead' '" + dir + "/out'\ncp '" + dir + "/leadcommand' '" + dir + "/command'\n" +
-				ws.call("-p work env 222333") + ws.show + ws.dump
+				ws.call("-p", "work", "env", "222333") + ws.show + ws.dump
 			write("refused", refused)
 			write("three", "3")
 			write("zero", "0")
@@ -495,4 +529,126 @@ AWS_MFA_EXPIRY=$(( $(date +%%s) - 5 )); _aws_mfa_hook 2>/dev/null; echo "token=$
 			}
 		})
 	}
+}
+
+// hostileArgs are arguments a user may pass through a hook, each of which
+// a shell that parsed it once more would run or change: the marker file
+// appears if any command in them runs.
+func hostileArgs(marker string) []string {
+	return []string{
+		"`touch " + marker + "`", "$(touch " + marker + ")", "(touch " + marker + ")", "x;touch " + marker,
+		"$HOME", "${HOME}", "$", `a'b"c`, `'`, `"`, `a"b`, "!", "!!", "x!y", "!$", "%", "%1", "%s",
+		"a\nb", "\\", `\'`, "*", "~", "a  b", "{a,b}", "#x", "\t", "|&<>", "-p",
+		strings.Repeat("long-", 800), "é€😀\u2019",
+	}
+}
+
+// TestWrapperHostileArgs passes one table of hostile arguments through
+// every hook's wrapper, on each of its paths (env, doctor, another
+// subcommand, options first, a refresh): the binary receives each
+// argument byte for byte, and nothing in them runs. csh cannot pass an
+// empty argument through an alias and says so, running nothing.
+func TestWrapperHostileArgs(t *testing.T) {
+	for _, ws := range wrapperShells {
+		t.Run(ws.bin, func(t *testing.T) {
+			t.Parallel()
+			path := requireShell(t, ws.bin)
+			dir := t.TempDir()
+			marker := filepath.Join(dir, "ran")
+			args := hostileArgs(marker)
+			write := func(name, s string) {
+				t.Helper()
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o700); err != nil {
+					t.Fatal(err)
+				}
+			}
+			write("aws-mfa", fakeBin)
+			d, _ := Lookup(ws.hook)
+			hook, err := d.Hook(filepath.Join(dir, "aws-mfa"), hookVars)
+			if err != nil {
+				t.Fatal(err)
+			}
+			write("hook", hook)
+			dialect, _ := Lookup(ws.dialect)
+			out, _ := dialect.Export([]Var{{Name: "X", Value: "applied"}})
+			write("out", out)
+			write("rc", "0")
+			write("command", "")
+
+			const target = "it's work"
+			var body strings.Builder
+			var want [][]string // each call: AWS_MFA_SHELL, then argv
+			call := func(shell string, argv ...string) { want = append(want, append([]string{shell}, argv...)) }
+			refresh := func(a []string) {
+				call("unset", a...)
+				if ws.reexports {
+					call("unset", append([]string{"__reexport", ws.dialect, target}, a...)...)
+				}
+			}
+			with := func(first ...string) []string { return append(first, args...) }
+			body.WriteString(ws.call(with("env")...))
+			call("unset", append([]string{"__env", ws.dialect}, with("env")...)...)
+			body.WriteString(ws.call(with("doctor")...))
+			call(ws.dialect, with("doctor")...)
+			body.WriteString(ws.call(with("status")...))
+			call("unset", with("status")...)
+			// Options first: the binary is asked which subcommand this is
+			// (none: "command" is empty), then the line runs as a refresh.
+			body.WriteString(ws.call(with("-p", "work")...))
+			call("unset", with("__command", "-p", "work")...)
+			refresh(with("-p", "work"))
+			body.WriteString(ws.call(with("123456")...))
+			refresh(with("123456"))
+			body.WriteString(ws.call()) // a bare refresh
+			refresh(nil)
+			body.WriteString(ws.call("status", "", "x"))
+			if ws.hook != "tcsh" && ws.hook != "csh" {
+				call("unset", "status", "", "x")
+			}
+			write("body", body.String())
+			write("script", ws.script(filepath.Join(dir, "hook"), filepath.Join(dir, "body")))
+			cmd := exec.Command(path, append(ws.args, filepath.Join(dir, "script"))...)
+			cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8", "XONSH_HISTORY_BACKEND=dummy", "AWS_MFA_TARGET=" + target}
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if _, err := cmd.Output(); err != nil {
+				t.Fatalf("%v\n%s", err, &stderr)
+			}
+			if _, err := os.Stat(marker); err == nil {
+				t.Errorf("an argument ran a command")
+			}
+			if (ws.hook == "tcsh" || ws.hook == "csh") != strings.Contains(stderr.String(), "drops an empty argument") {
+				t.Errorf("stderr: %s", &stderr)
+			}
+			b, _ := os.ReadFile(filepath.Join(dir, "argv"))
+			got := parseCalls(t, b)
+			for i := 0; i < max(len(got), len(want)); i++ {
+				switch {
+				case i >= len(got):
+					t.Errorf("call %d never came: %q", i, want[i])
+				case i >= len(want):
+					t.Errorf("call %d was not expected: %q", i, got[i])
+				case !slices.Equal(got[i], want[i]):
+					t.Errorf("call %d:\n got %q\nwant %q", i, got[i], want[i])
+				}
+			}
+		})
+	}
+}
+
+// parseCalls reads the fake binary's argv file: for each call,
+// AWS_MFA_SHELL, the count and the arguments, each ending in a NUL.
+func parseCalls(t *testing.T, b []byte) [][]string {
+	t.Helper()
+	fields := strings.Split(string(b), "\x00")
+	var calls [][]string
+	for len(fields) > 2 {
+		n, err := strconv.Atoi(fields[1])
+		if err != nil || len(fields) < 2+n {
+			t.Fatalf("argv file: %q", b)
+		}
+		calls = append(calls, append([]string{fields[0]}, fields[2:2+n]...))
+		fields = fields[2+n:]
+	}
+	return calls
 }
