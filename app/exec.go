@@ -23,6 +23,9 @@ func execCommand(sys System) *cli.Command {
 	}
 }
 
+// execForm is how exec is called, for its errors.
+const execForm = "aws-mfa exec [-t CODE] -- COMMAND [ARGS...]"
+
 // ExecInput is what `aws-mfa exec` was given.
 type ExecInput struct {
 	Session SessionInput
@@ -38,11 +41,16 @@ func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
 		code, argv = argv[0], argv[2:]
 	}
 	if len(argv) == 0 {
-		return usage("exec needs a command: aws-mfa exec -- COMMAND [ARGS...]")
+		return usage("exec needs a command: %s", execForm)
 	}
 	path, err := exec.LookPath(argv[0])
-	if err != nil {
-		return usage("command %q not found in PATH", argv[0])
+	switch {
+	case err != nil && codeLike(argv[0]):
+		// `aws-mfa exec 123456` or `exec 123456 aws …`: a code with no --
+		// after it, never a command to look for.
+		return usage("exec takes the command after --, and the code before it or with -t: %s", execForm)
+	case err != nil:
+		return usage("command %q not found in PATH; the form is %s", argv[0], execForm)
 	}
 	req, chain, err := request(sys, in.Session)
 	if err != nil {
