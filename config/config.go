@@ -88,6 +88,7 @@ type defaultsTOML struct {
 	TokenTimeout   duration `toml:"token_timeout"`
 	Shell          string   `toml:"shell"`
 	KeyringBackend string   `toml:"keyring_backend"`
+	EndpointURL    string   `toml:"endpoint_url"`
 }
 
 type pairTOML struct {
@@ -224,7 +225,7 @@ func builtinPair(d defaultsTOML) Pair {
 		Name: BuiltinName, Source: BuiltinSource, Target: BuiltinTarget,
 		Duration: or(d.Duration, DefaultDur), Margin: or(d.RefreshMargin, DefaultMargin),
 		Region: d.Region, TokenCommand: d.TokenCommand, TokenTimeout: or(d.TokenTimeout, DefaultTokenTimeout),
-		Write: true, Shell: d.Shell, KeyringBackend: d.KeyringBackend,
+		Write: true, Shell: d.Shell, KeyringBackend: d.KeyringBackend, Endpoint: d.EndpointURL,
 	}
 }
 
@@ -360,7 +361,7 @@ func resolve(name string, t pairTOML, d defaultsTOML) Pair {
 		Duration:        or(t.Duration, or(d.Duration, DefaultDur)),
 		Margin:          or(t.RefreshMargin, or(d.RefreshMargin, DefaultMargin)),
 		Region:          cmp.Or(t.Region, d.Region),
-		Endpoint:        t.EndpointURL,
+		Endpoint:        cmp.Or(t.EndpointURL, d.EndpointURL),
 		RoleARN:         t.RoleARN,
 		RoleSessionName: t.RoleSessionName,
 		ExternalID:      t.ExternalID,
@@ -374,10 +375,12 @@ func resolve(name string, t pairTOML, d defaultsTOML) Pair {
 	if p.TokenCommand == nil {
 		p.TokenCommand = d.TokenCommand
 	}
-	if p.SourcePair != "" && !t.Duration.set {
-		// [defaults]' duration is for sessions from long-term keys; a
-		// chained pair gets at most role chaining's hour from it.
-		p.Duration = min(p.Duration, stsparam.MaxChainedDuration)
+	if (p.SourcePair != "" || p.RoleARN != "") && !t.Duration.set {
+		// [defaults]' duration is for sessions from long-term keys; a role
+		// gets at most an hour from it: role chaining's limit, and every
+		// role's MaxSessionDuration unless its owner raised it. A role
+		// that allows more takes a duration of its own.
+		p.Duration = min(p.Duration, stsparam.DefaultRoleDuration)
 	}
 	return p
 }

@@ -146,7 +146,7 @@ func (r *renewal) chained(ctx context.Context, req Request, base Session) (Sessi
 	}
 	in := &sts.AssumeRoleInput{
 		RoleArn:         aws.String(req.RoleARN),
-		RoleSessionName: aws.String(cmp.Or(req.RoleSessionName, "aws-mfa-"+req.Source)),
+		RoleSessionName: aws.String(cmp.Or(req.RoleSessionName, stsparam.RoleSessionName(r.src.serial))),
 		DurationSeconds: aws.Int32(secs),
 	}
 	if req.ExternalID != "" {

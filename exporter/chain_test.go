@@ -55,7 +55,7 @@ func TestChainFromAValidBase(t *testing.T) {
 	}
 	c := fx.sts.Calls()[1]
 	if c.Action != "AssumeRole" || c.Key != base.AccessKeyID || c.Params.Get("TokenCode") != "" || c.Params.Get("SerialNumber") != "" ||
-		c.Params.Get("DurationSeconds") != "3600" || c.Params.Get("RoleArn") != prodRole || c.Params.Get("RoleSessionName") != "aws-mfa-default" {
+		c.Params.Get("DurationSeconds") != "3600" || c.Params.Get("RoleArn") != prodRole || c.Params.Get("RoleSessionName") != "alice@aws-mfa" {
 		t.Fatalf("AssumeRole: key %s, %v", c.Key, c.Params)
 	}
 	if !res.Written || res.Cached || section(t, fx, "prod").Get("aws_session_token") != res.SessionToken {
@@ -122,7 +122,7 @@ func TestLongerChains(t *testing.T) {
 		t.Fatalf("calls %s, asks %d", got, fx.asks)
 	}
 	calls := fx.sts.Calls()
-	if calls[2].Key != section(t, fx, "mid").Get("aws_access_key_id") || calls[2].Params.Get("RoleSessionName") != "aws-mfa-mid" {
+	if calls[2].Key != section(t, fx, "mid").Get("aws_access_key_id") || calls[2].Params.Get("RoleSessionName") != "alice@aws-mfa" {
 		t.Errorf("top not signed with mid's session: %s", calls[2].Key)
 	}
 	top.Force = true

@@ -39,7 +39,7 @@ type Request struct {
 
 	Serial          string // overrides the source profile's mfa_serial
 	RoleARN         string // when set, AssumeRole instead of GetSessionToken
-	RoleSessionName string // default: aws-mfa-SOURCE
+	RoleSessionName string // default: stsparam.RoleSessionName of the chain's serial
 	ExternalID      string
 
 	Keyring string // keyring item with the long-term keys, read through Deps.Keyring; "" means the source profile's
@@ -210,7 +210,7 @@ func call(ctx context.Context, client STS, req Request, src *source, code string
 	if req.RoleARN != "" {
 		in := &sts.AssumeRoleInput{
 			RoleArn:         aws.String(req.RoleARN),
-			RoleSessionName: aws.String(cmp.Or(req.RoleSessionName, "aws-mfa-"+req.Source)),
+			RoleSessionName: aws.String(cmp.Or(req.RoleSessionName, stsparam.RoleSessionName(src.serial))),
 			SerialNumber:    aws.String(src.serial),
 			TokenCode:       aws.String(code),
 			DurationSeconds: secs,

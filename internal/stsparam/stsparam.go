@@ -31,6 +31,10 @@ const (
 	// MaxChainedDuration caps AssumeRole signed with session credentials
 	// (role chaining, which includes a GetSessionToken session).
 	MaxChainedDuration = time.Hour
+	// DefaultRoleDuration is what a role pair asks for when it names no
+	// duration: a role's MaxSessionDuration is 1h unless its owner raised
+	// it, and AssumeRole refuses more than that.
+	DefaultRoleDuration = time.Hour
 )
 
 // DefaultRegion is where STS is called when neither the pair, the source
@@ -196,6 +200,30 @@ func CheckRoleSessionName(s string) error {
 		return inputerr.New("role_session_name must be 2 to 64 of letters, digits and +=,.@_-")
 	}
 	return nil
+}
+
+// RoleSessionName is the session name aws-mfa gives a role when the pair
+// names none: the MFA device's name, which is the IAM user's by AWS's
+// console convention (arn:aws:iam::ACCOUNT:mfa/alice gives alice@aws-mfa),
+// so that CloudTrail tells one engineer from another, with a mark that
+// says aws-mfa made it. Characters STS refuses become '-', and the name
+// is cut to fit 64; a serial with no device name gives aws-mfa alone.
+func RoleSessionName(serial string) string {
+	const mark = "@aws-mfa"
+	_, device, ok := strings.Cut(serial, ":mfa/")
+	if i := strings.LastIndexByte(device, '/'); i >= 0 {
+		device = device[i+1:]
+	}
+	if !ok || device == "" {
+		return "aws-mfa"
+	}
+	name := []byte(device)
+	for i, c := range name {
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || strings.IndexByte(nameChars, c) >= 0) {
+			name[i] = '-'
+		}
+	}
+	return string(name[:min(len(name), 64-len(mark))]) + mark
 }
 
 // CheckExternalID checks AssumeRole's ExternalId.
