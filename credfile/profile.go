@@ -1,6 +1,8 @@
 package credfile
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -69,23 +71,44 @@ func credentialsOf(s, d *Section) Credentials {
 
 // HoldsLongTermKeys is the one rule for "does this profile hold long-term
 // keys", used to guard a target and to accept a source. It does when
-// botocore reads a key id for it that is not a temporary one: AWS gives
-// temporary credentials (STS) key ids starting ASIA and IAM users' access
-// keys ids starting AKIA, so only ASIA marks a session.
+// botocore reads a key id for it that is not a temporary one, unless
+// aws-mfa wrote the session there: AWS gives temporary credentials (STS)
+// key ids starting ASIA and IAM users' access keys ids starting AKIA, but
+// emulators (moto, LocalStack) hand out sessions whose ids start AKIA.
 //
 // A token beside the key id proves nothing: `aws configure set` rotating
 // a key over an old session keeps the stale aws_session_token (or
-// aws_security_token) line, so a rule that trusted the token would let a
-// refresh overwrite the only copy of the new key. The price is that a
-// session whose id does not start ASIA (moto's start AKIA; other STS
-// emulators use their own) counts as long-term keys, and replacing it
-// takes --force: a refusal can be retried, a lost key cannot.
+// aws_security_token) line and the expiration, so a rule that trusted
+// them would let a refresh overwrite the only copy of the new key. What
+// aws-mfa wrote is known by SessionMarkKey, a digest of the session's key
+// id, secret and token that it writes beside a session whose id does not
+// start ASIA: a key set over it no longer matches its digest.
 func (f *File) HoldsLongTermKeys(profile string) bool {
 	if f.Section(profile) == nil {
 		return false
 	}
 	id := f.Credentials(profile).AccessKeyID
-	return id != "" && !strings.HasPrefix(id, "ASIA")
+	return id != "" && !strings.HasPrefix(id, "ASIA") && !f.markedSession(profile)
+}
+
+// SessionMarkKey is the key aws-mfa writes beside a session whose key id
+// does not start ASIA (see HoldsLongTermKeys). botocore ignores it.
+const SessionMarkKey = "aws_mfa_session"
+
+// sessionMark is the mark for c: the first 8 bytes of a SHA-256 over its
+// three values, in hex. Those values sit in the same section in the
+// clear, so the digest tells nothing they do not.
+func sessionMark(c Credentials) string {
+	h := sha256.Sum256([]byte(c.AccessKeyID + "\x00" + c.SecretAccessKey + "\x00" + c.SessionToken))
+	return hex.EncodeToString(h[:8])
+}
+
+// markedSession reports whether profile holds, with a readable
+// expiration, the very session aws-mfa wrote with its mark.
+func (f *File) markedSession(profile string) bool {
+	mark := f.Section(profile).Get(SessionMarkKey)
+	s, ok := f.Session(profile)
+	return mark != "" && ok && mark == sessionMark(s.Credentials)
 }
 
 // OnlyCopy reports whether replacing profile's keys would destroy the only
@@ -135,7 +158,8 @@ func ParseExpiration(v string) (time.Time, bool) {
 }
 
 // SetSession returns the file with s written into profile so that
-// botocore reads exactly s for it: the four keys aws-mfa owns are set, and
+// botocore reads exactly s for it: the four keys aws-mfa owns are set
+// (with SessionMarkKey for an id that does not start ASIA), and
 // aws_security_token, which botocore reads before aws_session_token, is
 // removed, or set to the new token where the profile would otherwise
 // inherit one from [DEFAULT]. [DEFAULT] itself is never touched. The keys
@@ -149,6 +173,11 @@ func (f *File) SetSession(profile string, s Session, also ...KV) ([]byte, error)
 	}
 	set = append(set, also...)
 	var remove []string
+	if strings.HasPrefix(s.AccessKeyID, "ASIA") {
+		remove = append(remove, SessionMarkKey)
+	} else {
+		set = append(set, KV{Key: SessionMarkKey, Value: sessionMark(s.Credentials)})
+	}
 	if d := f.Section(DefaultSection); d != nil && d.Has("aws_security_token") {
 		set = append(set, KV{Key: "aws_security_token", Value: s.SessionToken})
 	} else {

@@ -209,7 +209,7 @@ func sourceKeys(f *credfile.File, req Request) (exporter.Keys, bool, error) {
 }
 
 // sessionKeys are what a session leaves in a profile besides its keys.
-var sessionKeys = []string{"aws_session_token", "aws_security_token", "expiration"}
+var sessionKeys = []string{"aws_session_token", "aws_security_token", "expiration", credfile.SessionMarkKey}
 
 // staleSession lists the session keys to remove from the source, so that
 // botocore reads it as the long-term keys setup leaves there: all of them
@@ -225,7 +225,7 @@ func staleSession(f *credfile.File, source string, copied bool) []string {
 	for _, k := range sessionKeys {
 		// An empty token stays: botocore sends none for it, and it may be
 		// what shadows a token in [DEFAULT].
-		if s.Has(k) && s.Get(k) != "" && (copied || k != "expiration") {
+		if s.Has(k) && s.Get(k) != "" && (copied || k == "aws_session_token" || k == "aws_security_token") {
 			remove = append(remove, k)
 		}
 	}
