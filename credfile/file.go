@@ -1,6 +1,7 @@
 package credfile
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -203,79 +205,156 @@ func readFile(path string) ([]byte, error) {
 	return data, nil
 }
 
-// Writer replaces files atomically. Its zero value is ready to use.
+// LockWait bounds how long aws-mfa waits for another aws-mfa that holds
+// a file's lock. The holder may be waiting for a person to type a code,
+// at a terminal or a credential_process prompt, so every writer waits
+// as long as that may take.
+const LockWait = 2 * time.Minute
+
+// Writer edits files atomically, under a lock. Its zero value is ready
+// to use.
 type Writer struct {
-	// LockTimeout bounds the wait for another aws-mfa's lock (default 10s).
+	// LockTimeout bounds the wait for another aws-mfa's lock (default
+	// LockWait).
 	LockTimeout time.Duration
 	// beforeRename, when set, runs after the temp file is complete and
-	// before it replaces the original; tests use it to simulate a crash.
+	// before it replaces the original; tests use it to simulate a crash,
+	// or another program writing the file.
 	beforeRename func()
 }
 
-// Update rewrites the file at path under an exclusive lock: it reads the
-// file again, hands it to edit, and atomically replaces it with edit's
-// result. A missing file is passed to edit as an empty one. Symlinks are
-// followed, so a linked file stays linked and its target is updated.
+// Update applies edit to the file at path as it is now, under its lock
+// (see Locked.Update).
 func (w Writer) Update(path string, edit func(*File) ([]byte, error)) error {
-	return w.UpdateParsed(path, nil, edit)
-}
-
-// UpdateParsed is Update for a caller that has read and parsed the file
-// before taking the lock: when the file still holds the same bytes, prev
-// is handed to edit instead of parsing them again.
-func (w Writer) UpdateParsed(path string, prev *File, edit func(*File) ([]byte, error)) error {
-	return w.locked(path, func(real string) error {
-		f := &File{}
-		data, err := readFile(real)
-		switch {
-		case errors.Is(err, ErrNotFound):
-		case err != nil:
-			return err
-		case prev != nil && prev.data != "" && string(data) == prev.data:
-			f = prev
-		default:
-			if f, err = Parse(data); err != nil {
-				return fmt.Errorf("%s: %w", path, err)
-			}
-		}
-		out, err := edit(f)
-		if err != nil {
-			return err
-		}
-		return w.replace(real, out)
-	})
-}
-
-// WriteFile replaces the file at path with data, atomically and under the
-// same lock as Update. It is for files that are not INI, such as
-// aws-mfa's TOML config.
-func (w Writer) WriteFile(path string, data []byte) error {
-	return w.locked(path, func(real string) error { return w.replace(real, data) })
-}
-
-// locked follows symlinks from path, makes the directory, takes the lock,
-// removes what crashed runs left, and calls fn with the file to write.
-func (w Writer) locked(path string, fn func(real string) error) error {
-	real, err := resolve(path)
+	l, err := w.Lock(path)
 	if err != nil {
 		return err
+	}
+	defer l.Unlock()
+	return l.Update(edit)
+}
+
+// EditBytes applies edit to the file at path as it is now, under its
+// lock (see Locked.EditBytes); for files that are not INI, such as
+// aws-mfa's TOML config.
+func (w Writer) EditBytes(path string, edit func(old []byte) ([]byte, error)) error {
+	l, err := w.Lock(path)
+	if err != nil {
+		return err
+	}
+	defer l.Unlock()
+	return l.EditBytes(edit)
+}
+
+// Locked is a file whose lock this run holds. The lock orders aws-mfa
+// against aws-mfa: concurrent runs take turns, and share one code. Other
+// programs (aws configure, editors) write the file without it, so what
+// was read before a wait may be stale when the run writes: a Locked never
+// writes bytes computed before its Update or EditBytes was called.
+type Locked struct {
+	w      Writer
+	path   string // as the caller named it, for messages
+	real   string // the file written: path with links followed
+	unlock func()
+}
+
+// Lock follows symlinks from path, makes the directory, takes the lock
+// beside the file they lead to, and removes what crashed runs left.
+// Unlock releases it.
+func (w Writer) Lock(path string) (*Locked, error) {
+	real, err := resolve(path)
+	if err != nil {
+		return nil, err
 	}
 	// Refuse a FIFO or a device before creating anything beside it.
 	if st, err := os.Stat(real); err == nil && !st.Mode().IsRegular() {
 		_, err := readFile(real)
-		return err
+		return nil, err
 	}
 	if err := mkdirAll(filepath.Dir(real)); err != nil {
-		return err
+		return nil, err
 	}
 	unlock, err := w.lock(real)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer unlock()
 	cleanTemps(real)
-	return fn(real)
+	return &Locked{w: w, path: path, real: real, unlock: unlock}, nil
 }
+
+// Unlock releases the lock.
+func (l *Locked) Unlock() { l.unlock() }
+
+// Read reads and parses the file as it is now; a missing file reads as
+// an empty one.
+func (l *Locked) Read() (*File, error) {
+	data, err := l.read()
+	if err != nil || data == nil {
+		return &File{}, err
+	}
+	f, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", l.path, err)
+	}
+	return f, nil
+}
+
+// read returns the file's bytes, nil when it does not exist.
+func (l *Locked) read() ([]byte, error) {
+	data, err := readFile(l.real)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return data, err
+}
+
+// Update is EditBytes for an INI file: edit gets the file as it is now,
+// parsed (a missing one as an empty one), and returns the new bytes, or
+// nil to leave the file alone.
+func (l *Locked) Update(edit func(*File) ([]byte, error)) error {
+	return l.EditBytes(func(old []byte) ([]byte, error) {
+		f := &File{}
+		if old != nil {
+			var err error
+			if f, err = Parse(old); err != nil {
+				return nil, fmt.Errorf("%s: %w", l.path, err)
+			}
+		}
+		return edit(f)
+	})
+}
+
+// maxTries bounds how often an edit is made again on a file that other
+// programs keep changing while aws-mfa writes it.
+const maxTries = 5
+
+// EditBytes reads the file (nil when it does not exist), hands it to
+// edit, and atomically replaces it with edit's result; nil leaves it
+// alone. Just before the rename it reads the file again: if another
+// program changed it meanwhile, the edit is made again on what that
+// program wrote, so that its change is kept.
+func (l *Locked) EditBytes(edit func(old []byte) ([]byte, error)) error {
+	for try := 1; ; try++ {
+		old, err := l.read()
+		if err != nil {
+			return err
+		}
+		out, err := edit(old)
+		if err != nil || out == nil {
+			return err
+		}
+		err = l.w.replace(l.real, out, old)
+		if !errors.Is(err, errChanged) {
+			return err
+		}
+		if try == maxTries {
+			return fmt.Errorf("%s changed %d times while aws-mfa was writing it, so nothing was written; retry once the program writing it is done", l.path, maxTries)
+		}
+	}
+}
+
+// errChanged says the file changed between the read and the rename.
+var errChanged = errors.New("changed while being written")
 
 // resolve follows symlinks to the file that is really written.
 func resolve(path string) (string, error) {
@@ -297,10 +376,7 @@ func resolve(path string) (string, error) {
 }
 
 func (w Writer) lock(real string) (func(), error) {
-	timeout := w.LockTimeout
-	if timeout == 0 {
-		timeout = 10 * time.Second
-	}
+	timeout := cmp.Or(w.LockTimeout, LockWait)
 	name := real + ".lock"
 	st, statErr := os.Lstat(name)
 	if statErr == nil && !st.Mode().IsRegular() {
@@ -310,7 +386,7 @@ func (w Writer) lock(real string) (func(), error) {
 	}
 	// lockOpenFlags never follow a link and never block on a FIFO, should
 	// one replace the file between the check above and the open.
-	l := flock.New(name, flock.SetPermissions(0o600), flock.SetFlag(os.O_CREATE|os.O_RDONLY|lockOpenFlags))
+	l := flock.New(name, flock.SetPermissions(0o600), flock.SetFlag(os.O_CREATE|os.O_RDWR|lockOpenFlags))
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	ok, err := l.TryLockContext(ctx, 20*time.Millisecond)
@@ -318,16 +394,33 @@ func (w Writer) lock(real string) (func(), error) {
 		return nil, fmt.Errorf("cannot lock %s (%w); aws-mfa needs write access to %s", name, err, filepath.Dir(real))
 	}
 	if !ok {
-		return nil, fmt.Errorf("another aws-mfa has held %s for %s; wait for it to finish and retry", name, timeout)
+		return nil, heldError(name, timeout)
 	}
 	if errors.Is(statErr, fs.ErrNotExist) {
-		// The lock file is new: it belongs to the directory's owner.
-		if err := giveToDirOwner(name); err != nil {
+		// The lock file is new: it belongs to whom the file belongs to.
+		if err := giveAway(name, real); err != nil {
 			_ = l.Unlock()
 			return nil, err
 		}
 	}
+	// The holder's process id, for the message of a run that gives up
+	// waiting for it; the lock works without it.
+	if f, err := os.OpenFile(name, os.O_WRONLY|os.O_TRUNC|lockOpenFlags, 0); err == nil {
+		fmt.Fprintf(f, "%d\n", os.Getpid())
+		f.Close()
+	}
 	return func() { _ = l.Unlock() }, nil
+}
+
+// heldError says which process holds the lock and what to do about it.
+func heldError(name string, waited time.Duration) error {
+	who := "another aws-mfa"
+	if b, err := readfile.Read(name, 32); err == nil {
+		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
+			who = fmt.Sprintf("another aws-mfa (process %d)", pid)
+		}
+	}
+	return fmt.Errorf("%s has held %s for %s; it is most likely waiting for an MFA code or a keyring at its prompt: answer it or end that process, then retry", who, name, waited)
 }
 
 // mkdirAll creates dir and its missing parents, private, each owned like
@@ -344,33 +437,93 @@ func mkdirAll(dir string) error {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
 	for i := len(missing) - 1; i >= 0; i-- {
-		if err := giveToDirOwner(missing[i]); err != nil {
+		if err := giveAway(missing[i], filepath.Dir(missing[i])); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// giveToDirOwner gives a file aws-mfa just created the owner and group of
-// its directory, when it runs as root and they differ: root refreshing a
-// user's file must leave nothing the user cannot read or replace.
-func giveToDirOwner(path string) error {
+// giveAway gives a file aws-mfa just created (a lock, a backup, a
+// directory) the owner and group of like, or of like's directory while
+// like does not exist, when it runs as root and they differ: root editing
+// a user's file must leave nothing the user cannot read or replace, and
+// root's own file linked from a user's HOME gives the user nothing.
+func giveAway(path, like string) error {
 	if !isRoot() {
 		return nil
 	}
-	st, err := os.Stat(filepath.Dir(path))
+	st, err := os.Stat(like)
+	if errors.Is(err, fs.ErrNotExist) {
+		like = filepath.Dir(like)
+		st, err = os.Stat(like)
+	}
 	if err != nil {
-		return fmt.Errorf("stat %s: %w", filepath.Dir(path), err)
+		return fmt.Errorf("stat %s: %w", like, err)
 	}
 	own, ok := ownerOf(st)
 	if !ok {
 		return nil
 	}
 	if err := os.Lchown(path, own.uid, own.gid); err != nil {
-		return fmt.Errorf("give %s to its directory's owner: %w", path, err)
+		return fmt.Errorf("give %s to the owner of %s: %w", path, like, err)
 	}
 	return nil
 }
+
+// Backup copies the file as it is now to NAME.aws-mfa-backup-STAMP
+// beside it: beside the file its links lead to, with that file's owner
+// and at most its mode, so that a backup sits where the secret does and
+// no one reads it who could not read the file. It returns "" when the
+// file is missing or empty.
+func (l *Locked) Backup(now time.Time) (string, error) {
+	data, err := l.read()
+	if err != nil || len(data) == 0 {
+		return "", err
+	}
+	mode := fs.FileMode(0o600)
+	if st, err := os.Stat(l.real); err == nil {
+		mode &= st.Mode().Perm()
+	}
+	stamp := l.real + ".aws-mfa-backup-" + now.UTC().Format("20060102T150405Z")
+	backup := stamp
+	f, err := os.OpenFile(backup, os.O_WRONLY|os.O_CREATE|os.O_EXCL|lockOpenFlags, 0o600)
+	// Two runs within a second share a stamp: the later backup gets the
+	// next free -N suffix, and no backup is ever overwritten.
+	for n := 1; errors.Is(err, fs.ErrExist) && n < maxBackupsPerSecond; n++ {
+		backup = fmt.Sprintf("%s-%d", stamp, n)
+		f, err = os.OpenFile(backup, os.O_WRONLY|os.O_CREATE|os.O_EXCL|lockOpenFlags, 0o600)
+	}
+	if err != nil {
+		return "", fmt.Errorf("back up %s: %w", l.path, err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			f.Close()
+			os.Remove(backup)
+		}
+	}()
+	// Given away before it holds anything: a backup the user cannot read
+	// is no backup.
+	if err := giveAway(backup, l.real); err != nil {
+		return "", fmt.Errorf("back up %s: %w", l.path, err)
+	}
+	if err := f.Chmod(mode); err != nil {
+		return "", fmt.Errorf("back up %s: %w", l.path, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		return "", fmt.Errorf("back up %s: %w", l.path, err)
+	}
+	if err := f.Sync(); err != nil {
+		return "", fmt.Errorf("back up %s: %w", l.path, err)
+	}
+	ok = true
+	return backup, f.Close()
+}
+
+// maxBackupsPerSecond bounds the search for a free backup name.
+const maxBackupsPerSecond = 100
 
 const tempPattern = ".aws-mfa-*.tmp"
 
@@ -386,8 +539,9 @@ func cleanTemps(real string) {
 }
 
 // replace writes data to a temp file beside real and renames it over
-// real. The mode is 0600, or the existing file's if that is stricter.
-func (w Writer) replace(real string, data []byte) error {
+// real, unless real no longer holds old (errChanged). The mode is 0600,
+// or the existing file's if that is stricter.
+func (w Writer) replace(real string, data, old []byte) error {
 	mode := fs.FileMode(0o600)
 	var (
 		own    owner
@@ -428,6 +582,9 @@ func (w Writer) replace(real string, data []byte) error {
 	if w.beforeRename != nil {
 		w.beforeRename()
 	}
+	if cur, err := readFile(real); errors.Is(err, ErrNotFound) && old != nil || err == nil && !bytes.Equal(cur, old) {
+		return errChanged
+	}
 	if err := os.Rename(name, real); err != nil {
 		return fmt.Errorf("replace %s: %w", real, err)
 	}
@@ -441,7 +598,7 @@ func (w Writer) replace(real string, data []byte) error {
 // silently hand another user's keys to the one running aws-mfa.
 func keepOwner(tmp *os.File, real string, own owner, hasOwn bool) error {
 	if !hasOwn {
-		return giveToDirOwner(tmp.Name())
+		return giveAway(tmp.Name(), real)
 	}
 	st, err := tmp.Stat()
 	if err != nil {

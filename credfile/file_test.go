@@ -1,6 +1,7 @@
 package credfile
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 )
 
 const sample = "# keep\n[aws-mfa]\naws_access_key_id = AKIAEXAMPLE\n"
@@ -333,5 +335,120 @@ print(json.dumps([os.path.expanduser(os.path.expandvars(p)) for p in json.loads(
 				t.Errorf("%s=%q: %q, botocore reads %q", name, path, got, want[i])
 			}
 		}
+	}
+}
+
+// TestEditKeepsWhatAnotherProgramWrote: another program (aws configure,
+// an editor) writes the file, in place or by rename, after aws-mfa read
+// it and before its rename: the edit is made again on what that program
+// wrote, which is kept. One that never stops writing gets an error, and
+// its last version stays.
+func TestEditKeepsWhatAnotherProgramWrote(t *testing.T) {
+	const foreign = "[ci]\naws_access_key_id = AKIAROTATEDEXAMPLE01\n"
+	styles := map[string]func(path, data string) error{
+		"in place": func(path, data string) error { return os.WriteFile(path, []byte(data), 0o600) },
+		"by rename": func(path, data string) error {
+			tmp := path + ".editor~"
+			if err := os.WriteFile(tmp, []byte(data), 0o600); err != nil {
+				return err
+			}
+			return os.Rename(tmp, path)
+		},
+	}
+	for name, write := range styles {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "credentials")
+			os.WriteFile(path, []byte(sample), 0o600)
+			once := false
+			w := Writer{beforeRename: func() {
+				if !once {
+					once = true
+					if err := write(path, sample+foreign); err != nil {
+						t.Error(err)
+					}
+				}
+			}}
+			if err := w.Update(path, setSession); err != nil {
+				t.Fatal(err)
+			}
+			f, err := Read(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Section("ci").Get("aws_access_key_id") != "AKIAROTATEDEXAMPLE01" || f.Section("default").Get("aws_session_token") == "" {
+				t.Fatalf("the file lost a write:\n%s", f.Bytes())
+			}
+		})
+		t.Run(name+" without end", func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "credentials")
+			os.WriteFile(path, []byte(sample), 0o600)
+			n := 0
+			w := Writer{beforeRename: func() {
+				n++
+				write(path, fmt.Sprintf("%s# edit %d\n", sample, n))
+			}}
+			err := w.Update(path, setSession)
+			if err == nil || !strings.Contains(err.Error(), "changed 5 times while aws-mfa was writing it, so nothing was written; retry") {
+				t.Fatalf("err = %v", err)
+			}
+			if b, _ := os.ReadFile(path); string(b) != fmt.Sprintf("%s# edit %d\n", sample, n) {
+				t.Errorf("file is\n%s", b)
+			}
+			if temps, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".credentials.aws-mfa-*")); len(temps) != 0 {
+				t.Errorf("temp left: %v", temps)
+			}
+		})
+	}
+}
+
+// TestLockHeldSaysWhoAndWhat: a run that gives up waiting for the lock
+// names the process holding it and says what to do; every writer waits
+// as long as a holder may wait for a person at a prompt.
+func TestLockHeldSaysWhoAndWhat(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "credentials")
+	os.WriteFile(path, []byte(sample), 0o600)
+	held, err := Writer{}.Lock(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Unlock()
+	err = Writer{LockTimeout: 50 * time.Millisecond}.Update(path, setSession)
+	want := fmt.Sprintf("another aws-mfa (process %d) has held %s.lock for 50ms; it is most likely waiting for an MFA code or a keyring at its prompt: answer it or end that process, then retry", os.Getpid(), path)
+	if err == nil || err.Error() != want {
+		t.Fatalf("err = %v\nwant  %s", err, want)
+	}
+	if got := cmp.Or(Writer{}.LockTimeout, LockWait); got < 2*time.Minute {
+		t.Errorf("a writer waits %s for the lock, less than a prompt may hold it", got)
+	}
+}
+
+// TestBackupsInOneSecond: runs that back up the same file within one
+// second each keep their own backup, byte for byte.
+func TestBackupsInOneSecond(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "credentials")
+	now := time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC)
+	seen := map[string]bool{}
+	for i := range 5 {
+		data := strings.Repeat("x", i+1)
+		os.WriteFile(path, []byte(data), 0o600)
+		l, err := Writer{}.Lock(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := l.Backup(now)
+		l.Unlock()
+		if err != nil {
+			t.Fatalf("backup %d: %v", i, err)
+		}
+		if seen[b] {
+			t.Fatalf("backup %d reused %s", i, b)
+		}
+		seen[b] = true
+		if got, _ := os.ReadFile(b); string(got) != data {
+			t.Errorf("%s holds %q", b, got)
+		}
+	}
+	if first, _ := os.ReadFile(path + ".aws-mfa-backup-20261127T140000Z"); string(first) != "x" {
+		t.Errorf("the first backup was overwritten: %q", first)
 	}
 }

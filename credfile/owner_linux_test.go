@@ -9,8 +9,8 @@ import (
 
 // TestRootKeepsTheUsersOwnership runs a refresh as root on files of an
 // ordinary user (nobody, 65534): the credentials file keeps its owner and
-// group, and the lock file, a new file and a new .aws directory get the
-// directory's owner.
+// group, the lock file gets the file's, and a new file, its lock and a new
+// .aws directory get the directory's owner.
 func TestRootKeepsTheUsersOwnership(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to own files as another user")
@@ -43,7 +43,7 @@ func TestRootKeepsTheUsersOwnership(t *testing.T) {
 			t.Fatal(err)
 		}
 		owned(t, path, nobody, group)
-		owned(t, path+".lock", nobody, nobody)
+		owned(t, path+".lock", nobody, group)
 	})
 	t.Run("lock file already there", func(t *testing.T) {
 		dir := home(t)

@@ -129,47 +129,44 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 	if !r.writes() {
 		return r.run(ctx, creds, region)
 	}
-	w := d.Writer
-	if w.LockTimeout == 0 {
-		w.LockTimeout = LockWait
-	}
-	var res *Result
-	var runErr error
-	err = w.UpdateParsed(req.Paths.Credentials, creds, func(f *credfile.File) ([]byte, error) {
-		if cached, ok := reuse(f, req, d.Now(), src, region); ok {
-			res = cached // another run renewed it while this one waited
-			return nil, errDone
-		}
-		if res, runErr = r.run(ctx, f, region); runErr != nil {
-			return nil, errDone
-		}
-		created := f.Section(req.Target) == nil
-		out, err := r.edit(f)
-		if err == nil && out == nil {
-			return nil, errDone
-		}
-		res.Written = err == nil && !req.NoWrite
-		res.Created = res.Written && created
-		res.Bases = r.writtenBases()
-		return out, err
-	})
-	switch {
-	case runErr != nil:
-		return nil, runErr
-	case errors.Is(err, errDone):
-		return res, nil
-	case err != nil:
-		return nil, fmt.Errorf("write [%s] to %s: %w", req.Target, req.Paths.Credentials, err)
-	}
-	return res, nil
+	return r.renewLocked(ctx, req, region)
 }
 
-// LockWait bounds how long a run waits for another that holds the
-// credentials file's lock: long enough for a person to type a code there.
-const LockWait = 2 * time.Minute
-
-// errDone ends an Update without writing.
-var errDone = errors.New("nothing to write")
+// renewLocked renews the chain and writes what it got, under the
+// credentials file's lock: concurrent runs ask for one code between them,
+// and a run that waited takes what the first wrote. The waits (keyring,
+// code, STS) come first; the edit is then made on the file as it is
+// after them, so that what another program wrote meanwhile is kept.
+func (r *renewal) renewLocked(ctx context.Context, req Request, region string) (*Result, error) {
+	l, err := r.d.Writer.Lock(req.Paths.Credentials)
+	if err != nil {
+		return nil, fmt.Errorf("write [%s] to %s: %w", req.Target, req.Paths.Credentials, err)
+	}
+	defer l.Unlock()
+	f, err := l.Read()
+	if err != nil {
+		return nil, err
+	}
+	if res, ok := reuse(f, req, r.d.Now(), r.src, region); ok {
+		return res, nil // another run renewed it while this one waited
+	}
+	res, err := r.run(ctx, f, region)
+	if err != nil {
+		return nil, err
+	}
+	// The file after the wait, which the edit below reads again.
+	if f, err = l.Read(); err != nil {
+		return nil, err
+	}
+	res.setRegion(r.src, f, req.Target, region)
+	if err := l.Update(r.edit); err != nil {
+		return nil, fmt.Errorf("write [%s] to %s: %w", req.Target, req.Paths.Credentials, err)
+	}
+	res.Written = !req.NoWrite
+	res.Created = res.Written && f.Section(req.Target) == nil
+	res.Bases = r.writtenBases()
+	return res, nil
+}
 
 // reuse returns the session in req.Target while it is valid for longer
 // than req.Margin, unless req.Force.

@@ -123,7 +123,11 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 	if err != nil {
 		return nil, err
 	}
-	oldCfg, newCfg, err := keyringPair(req)
+	oldCfg, err := readConfig(req.ConfigPath)
+	if err != nil {
+		return nil, err
+	}
+	newCfg, err := keyringPair(req, oldCfg)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +175,10 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 	}
 	// 2. The pair names the item, so that refreshes read it.
 	if newCfg != nil {
-		if err := d.Writer.WriteFile(req.ConfigPath, newCfg); err != nil {
+		// Made again on the config as it is now: another setup --keyring
+		// or a hand edit meanwhile keeps what it wrote.
+		err := d.Writer.EditBytes(req.ConfigPath, func(old []byte) ([]byte, error) { return keyringPair(req, old) })
+		if err != nil {
 			return nil, fmt.Errorf("write %s: %w", req.ConfigPath, err)
 		}
 		res.Changed = append(res.Changed, req.ConfigPath)
@@ -225,24 +232,24 @@ func leftovers(w io.Writer, path string, data []byte, keys exporter.Keys) {
 	}
 }
 
-// keyringPair returns the config with [pair.NAME] naming the keyring item
-// (and backend): appended if the pair is new, lines inserted under its
-// header if it has none; out is nil when nothing changes.
-func keyringPair(req Request) (old, out []byte, err error) {
-	old, cur, err := addPair(req)
+// keyringPair returns the config old with [pair.NAME] naming the keyring
+// item (and backend): appended if the pair is new, lines inserted under
+// its header if it has none; nil when nothing changes.
+func keyringPair(req Request, old []byte) ([]byte, error) {
+	cur, err := addPair(req, old)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if cur == nil {
 		cur = old
 	}
 	cfg, err := config.Parse(req.ConfigPath, cur)
 	if err != nil {
-		return nil, nil, inputerr.Errorf("fix the config first: %v", err)
+		return nil, inputerr.Errorf("fix the config first: %v", err)
 	}
 	p, err := cfg.Select(req.Pair)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var lines []string
 	switch p.Keyring {
@@ -250,16 +257,16 @@ func keyringPair(req Request) (old, out []byte, err error) {
 	case "":
 		lines = append(lines, fmt.Sprintf("keyring = %q\n", req.Keyring))
 	default:
-		return nil, nil, inputerr.Errorf("[pair.%s] in %s already names keyring item %s", req.Pair, req.ConfigPath, p.Keyring)
+		return nil, inputerr.Errorf("[pair.%s] in %s already names keyring item %s", req.Pair, req.ConfigPath, p.Keyring)
 	}
 	if req.KeyringBackend != "" && req.KeyringBackend != p.KeyringBackend {
 		lines = append(lines, fmt.Sprintf("keyring_backend = %q\n", req.KeyringBackend))
 	}
 	if len(lines) == 0 {
 		if string(cur) == string(old) {
-			return old, nil, nil
+			return nil, nil
 		}
-		return old, cur, nil
+		return cur, nil
 	}
 	at := -1
 	for _, m := range pairHeaderRE().FindAllSubmatchIndex(cur, -1) {
@@ -268,7 +275,7 @@ func keyringPair(req Request) (old, out []byte, err error) {
 		}
 	}
 	if at < 0 {
-		return nil, nil, inputerr.Errorf("cannot find [pair.%s] in %s; add keyring = %q to it by hand", req.Pair, req.ConfigPath, req.Keyring)
+		return nil, inputerr.Errorf("cannot find [pair.%s] in %s; add keyring = %q to it by hand", req.Pair, req.ConfigPath, req.Keyring)
 	}
 	if nl := strings.IndexByte(string(cur[at:]), '\n'); nl >= 0 {
 		at += nl + 1
@@ -276,13 +283,13 @@ func keyringPair(req Request) (old, out []byte, err error) {
 		at = len(cur)
 		lines[0] = "\n" + lines[0]
 	}
-	out = []byte(string(cur[:at]) + strings.Join(lines, "") + string(cur[at:]))
+	out := []byte(string(cur[:at]) + strings.Join(lines, "") + string(cur[at:]))
 	check, err := config.Parse(req.ConfigPath, out)
 	if err == nil {
 		p, err = check.Select(req.Pair)
 	}
 	if err != nil || p.Keyring != req.Keyring || req.KeyringBackend != "" && p.KeyringBackend != req.KeyringBackend {
-		return nil, nil, inputerr.Errorf("could not add keyring = %q to [pair.%s] in %s (%v); add it by hand", req.Keyring, req.Pair, req.ConfigPath, err)
+		return nil, inputerr.Errorf("could not add keyring = %q to [pair.%s] in %s (%v); add it by hand", req.Keyring, req.Pair, req.ConfigPath, err)
 	}
-	return old, out, nil
+	return out, nil
 }

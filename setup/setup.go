@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"regexp"
 	"strings"
 	"time"
@@ -27,6 +26,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
+	"github.com/aws-mfa/aws-mfa/internal/readfile"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 )
 
@@ -123,12 +123,11 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 	type change struct {
 		path     string
 		old, new []byte
-		apply    func() error
+		apply    func(*credfile.Locked) error // the edit, made again on the file as it is then
 	}
 	var changes []change
 	after := creds
 	if len(set) > 0 || len(remove) > 0 {
-		old := creds.Bytes()
 		edit := func(f *credfile.File) ([]byte, error) {
 			out, err := f.Edit(req.Source, set, remove)
 			if err != nil {
@@ -143,17 +142,20 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 		if after, err = credfile.Parse(out); err != nil {
 			return nil, err
 		}
-		changes = append(changes, change{req.Paths.Credentials, old, out, func() error {
-			return d.Writer.Update(req.Paths.Credentials, edit)
-		}})
+		changes = append(changes, change{req.Paths.Credentials, creds.Bytes(), out, func(l *credfile.Locked) error { return l.Update(edit) }})
 	}
 	if req.Pair != "" {
-		old, out, err := addPair(req)
+		old, err := readConfig(req.ConfigPath)
+		if err != nil {
+			return nil, err
+		}
+		edit := func(old []byte) ([]byte, error) { return addPair(req, old) }
+		out, err := edit(old)
 		if err != nil {
 			return nil, err
 		}
 		if out != nil {
-			changes = append(changes, change{req.ConfigPath, old, out, func() error { return d.Writer.WriteFile(req.ConfigPath, out) }})
+			changes = append(changes, change{req.ConfigPath, old, out, func(l *credfile.Locked) error { return l.EditBytes(edit) }})
 		}
 	}
 
@@ -173,21 +175,45 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 		return res, nil
 	}
 	for _, c := range changes {
-		if len(c.old) > 0 {
-			backup, err := writeBackup(c.path, c.old, d.Now())
-			if err != nil {
-				return nil, err
-			}
+		backup, err := backedUp(c.path, d, c.apply)
+		if backup != "" {
 			res.Backups = append(res.Backups, backup)
 			fmt.Fprintf(d.Out, "aws-mfa: backed up %s to %s\n", c.path, backup)
 		}
-		if err := c.apply(); err != nil {
+		if err != nil {
 			return nil, err
 		}
 		res.Changed = append(res.Changed, c.path)
 		fmt.Fprintf(d.Out, "aws-mfa: updated %s\n", c.path)
 	}
 	return res, nil
+}
+
+// backedUp makes edit under path's lock, after a backup of the file as it
+// is then; it returns the backup, "" for none.
+func backedUp(path string, d Deps, edit func(*credfile.Locked) error) (string, error) {
+	l, err := d.Writer.Lock(path)
+	if err != nil {
+		return "", err
+	}
+	defer l.Unlock()
+	backup, err := l.Backup(d.Now())
+	if err != nil {
+		return "", err
+	}
+	return backup, edit(l)
+}
+
+// readConfig returns the config file's bytes, nil when there is none.
+func readConfig(path string) ([]byte, error) {
+	b, err := readfile.Read(path, credfile.MaxSize)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return b, nil
 }
 
 // sourceKeys returns the long-term keys: the source profile's, or the
@@ -274,24 +300,20 @@ func pairHeaderRE() *regexp.Regexp {
 	return regexp.MustCompile(`(?m)^\s*\[\s*pair\s*\.\s*"?([^"\]\s]+)"?\s*\]`)
 }
 
-// addPair appends a [pair.NAME] table to the config, keeping every byte
-// of what is there; it returns nil when the pair is already there as asked.
-func addPair(req Request) (old, out []byte, err error) {
-	old, err = os.ReadFile(req.ConfigPath)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, nil, err
-	}
+// addPair appends a [pair.NAME] table to the config old, keeping every
+// byte of it; it returns nil when the pair is already there as asked.
+func addPair(req Request, old []byte) ([]byte, error) {
 	if len(old) > 0 {
 		cfg, err := config.Parse(req.ConfigPath, old)
 		if err != nil {
-			return nil, nil, inputerr.Errorf("fix the config before adding a pair: %v", err)
+			return nil, inputerr.Errorf("fix the config before adding a pair: %v", err)
 		}
 		for _, p := range cfg.Pairs {
 			if p.Name == req.Pair && cfg.Path != "" && pairDefined(old, req.Pair) {
 				if p.Source == req.Source && p.Target == req.Target {
-					return old, nil, nil
+					return nil, nil
 				}
-				return nil, nil, inputerr.Errorf("pair %s already maps [%s] to [%s] in %s; edit it there", p.Name, p.Source, p.Target, req.ConfigPath)
+				return nil, inputerr.Errorf("pair %s already maps [%s] to [%s] in %s; edit it there", p.Name, p.Source, p.Target, req.ConfigPath)
 			}
 		}
 	}
@@ -304,11 +326,11 @@ func addPair(req Request) (old, out []byte, err error) {
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "[pair.%s]\nsource = %q\ntarget = %q\n", req.Pair, req.Source, req.Target)
-	out = []byte(b.String())
+	out := []byte(b.String())
 	if _, err := config.Parse(req.ConfigPath, out); err != nil {
-		return nil, nil, inputerr.Errorf("the new pair would not be valid: %v", err)
+		return nil, inputerr.Errorf("the new pair would not be valid: %v", err)
 	}
-	return old, out, nil
+	return out, nil
 }
 
 func pairDefined(data []byte, name string) bool {
@@ -319,41 +341,6 @@ func pairDefined(data []byte, name string) bool {
 	}
 	return false
 }
-
-// writeBackup keeps the file's current bytes beside it, private.
-func writeBackup(path string, data []byte, now time.Time) (string, error) {
-	stamp := path + ".aws-mfa-backup-" + now.UTC().Format("20060102T150405Z")
-	backup := stamp
-	f, err := os.OpenFile(backup, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	// Two setups within a second share a stamp: the later backup gets the
-	// next free -N suffix, and no backup is ever overwritten.
-	for n := 1; errors.Is(err, fs.ErrExist) && n < maxBackupsPerSecond; n++ {
-		backup = fmt.Sprintf("%s-%d", stamp, n)
-		f, err = os.OpenFile(backup, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	}
-	if err != nil {
-		return "", fmt.Errorf("back up %s: %w", path, err)
-	}
-	// Given away before it holds anything: a backup the user cannot read
-	// is no backup.
-	if err := credfile.GiveToDirOwner(backup); err != nil {
-		f.Close()
-		os.Remove(backup)
-		return "", fmt.Errorf("back up %s: %w", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return "", fmt.Errorf("back up %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return "", fmt.Errorf("back up %s: %w", path, err)
-	}
-	return backup, f.Close()
-}
-
-// maxBackupsPerSecond bounds the search for a free backup name.
-const maxBackupsPerSecond = 100
 
 // secretKeys are the keys whose values the dry run never shows.
 var secretKeys = []string{"aws_secret_access_key", "aws_session_token", "aws_security_token"}

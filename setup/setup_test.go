@@ -217,31 +217,6 @@ func TestSetupRefusesAnInvalidSerial(t *testing.T) {
 	}
 }
 
-// TestBackupsInOneSecond: runs that back up the same file within one
-// second each keep their own backup, byte for byte.
-func TestBackupsInOneSecond(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "credentials")
-	now := time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC)
-	seen := map[string]bool{}
-	for i := range 5 {
-		data := []byte(strings.Repeat("x", i+1))
-		b, err := writeBackup(path, data, now)
-		if err != nil {
-			t.Fatalf("backup %d: %v", i, err)
-		}
-		if seen[b] {
-			t.Fatalf("backup %d reused %s", i, b)
-		}
-		seen[b] = true
-		if got, _ := os.ReadFile(b); string(got) != string(data) {
-			t.Errorf("%s holds %q", b, got)
-		}
-	}
-	if first, _ := os.ReadFile(path + ".aws-mfa-backup-20261127T140000Z"); string(first) != "x" {
-		t.Errorf("the first backup was overwritten: %q", first)
-	}
-}
-
 // TestSetupTwiceInOneSecond: two setups that change the file, at the
 // same second, both succeed.
 func TestSetupTwiceInOneSecond(t *testing.T) {

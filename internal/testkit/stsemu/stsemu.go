@@ -110,6 +110,7 @@ type Server struct {
 	sent     atomic.Int64 // body bytes Huge and HugeError managed to send
 	srv      *httptest.Server
 	now      func() time.Time
+	before   func(action string)
 	closed   chan struct{}
 }
 
@@ -144,6 +145,14 @@ func (s *Server) SetActionFault(action string, f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults[action] = f
+}
+
+// SetBefore makes every later request run before(action) before it is
+// answered: a test does there what happens while the client waits.
+func (s *Server) SetBefore(before func(action string)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.before = before
 }
 
 // SetNow sets the emulator's clock, from which it dates the sessions it
@@ -190,8 +199,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if fault == None {
 		fault, forAction = s.fault, false
 	}
-	now := s.now
+	now, before := s.now, s.before
 	s.mu.Unlock()
+	if before != nil {
+		before(form.Get("Action"))
+	}
 	switch fault {
 	case Hang:
 		select {

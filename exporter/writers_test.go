@@ -1,0 +1,111 @@
+package exporter
+
+import (
+	"context"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
+)
+
+// foreignWrite is what another program does to the credentials file
+// while aws-mfa waits: `aws configure set aws_access_key_id … --profile
+// ci` (a rotated key AWS shows only once) and a region added to the
+// target's own section, saved in place or by rename, as editors do.
+func foreignWrite(t *testing.T, path, target, style string) {
+	t.Helper()
+	f, err := credfile.Read(path)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	b, err := f.Edit("ci", []credfile.KV{{Key: "aws_access_key_id", Value: rotatedKey}}, nil)
+	if err == nil {
+		f, err = credfile.Parse(b)
+	}
+	if err == nil {
+		b, err = f.Edit(target, []credfile.KV{{Key: "region", Value: "ap-south-2"}}, nil)
+	}
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	switch style {
+	case "in place":
+		err = os.WriteFile(path, b, 0o600)
+	case "by rename":
+		tmp := path + ".swp"
+		if err = os.WriteFile(tmp, b, 0o600); err == nil {
+			err = os.Rename(tmp, path)
+		}
+	}
+	if err != nil {
+		t.Error(err)
+	}
+}
+
+const rotatedKey = "AKIAROTATEDEXAMPLE01"
+
+// TestOtherWritersSurviveEveryWait: at every point where a refresh waits
+// (the keyring, the code, each STS call of a chain), another program
+// writes the credentials file, in place and by rename. botocore then
+// reads both that program's change and the new session: the refresh
+// made its edit on the file as it was after the wait, not before.
+func TestOtherWritersSurviveEveryWait(t *testing.T) {
+	b := peers.StartBotocore(t)
+	waits := []string{"keyring", "code", "STS call 1 of 3", "STS call 2 of 3", "STS call 3 of 3"}
+	for _, wait := range waits {
+		for _, style := range []string{"in place", "by rename"} {
+			t.Run(wait+" "+style, func(t *testing.T) {
+				fx := setup(t, aliceFile+"\n[ci]\naws_access_key_id = AKIAOLDCIKEYEXAMPLE1\naws_secret_access_key = ci/secret\n")
+				realClock(fx)
+				req := fx.req
+				if strings.HasPrefix(wait, "STS") {
+					prod := chained(fx, &fx.req, "prod")
+					req = chained(fx, &prod, "prod2")
+				}
+				var once sync.Once
+				write := func() { once.Do(func() { foreignWrite(t, fx.path, req.Target, style) }) }
+				switch wait {
+				case "keyring":
+					req.Keyring = "alice"
+					fx.deps.Keyring = func(string) (Keys, error) {
+						write()
+						return Keys{alice.AccessKeyID, alice.SecretAccessKey}, nil
+					}
+				case "code":
+					fx.deps.Token = func(string) (string, error) {
+						write()
+						return alice.Code, nil
+					}
+				default:
+					n := 0
+					fx.sts.SetBefore(func(string) {
+						if n++; strings.HasPrefix(wait, "STS call "+string(rune('0'+n))) {
+							write()
+						}
+					})
+				}
+				res, err := Obtain(context.Background(), req, fx.deps)
+				if err != nil {
+					t.Fatal(err)
+				}
+				data := []byte(fx.file(t))
+				views := b.ReadAll(t, []peers.BotocoreQuery{{Data: data, Target: req.Target}, {Data: data, Target: req.Target, As: "region"}})
+				got := views[0]
+				if got.Target == nil || got.Target.Key != res.AccessKeyID || got.Target.Token != res.SessionToken {
+					t.Fatalf("botocore does not read the new session in [%s]:\n%s", req.Target, data)
+				}
+				if got.Sections["ci"]["aws_access_key_id"] != rotatedKey {
+					t.Fatalf("the key written to [ci] meanwhile is lost:\n%s", data)
+				}
+				if views[1].Region != "ap-south-2" || res.Region != "ap-south-2" || !res.OwnRegion {
+					t.Fatalf("the region written to [%s] meanwhile: botocore reads %q, aws-mfa reports %q:\n%s", req.Target, views[1].Region, res.Region, data)
+				}
+			})
+		}
+	}
+}
