@@ -270,18 +270,20 @@ func TestMotoChain(t *testing.T) {
 	}
 }
 
-// TestReadmeManyAccounts: the README's Many accounts example is a valid
+// TestReadmeManyAccounts: docs/configuration.md's Many accounts example is a valid
 // config whose chains are as the text says, and every credential_process
 // line in its ~/.aws/config names a pair of it and parses as the AWS CLI
 // reads it.
 func TestReadmeManyAccounts(t *testing.T) {
 	t.Parallel()
-	b, err := os.ReadFile(filepath.Join(moduleRoot, "README.md"))
+	b, err := os.ReadFile(filepath.Join(moduleRoot, "docs", "configuration.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	section := string(b)[strings.Index(string(b), "## Many accounts"):]
-	section = section[:strings.Index(section[3:], "\n## ")+3]
+	if end := strings.Index(section[3:], "\n## "); end >= 0 {
+		section = section[:end+3]
+	}
 	block := func(lang string, nth int) string {
 		parts := strings.Split(section, "```"+lang+"\n")
 		if len(parts) <= nth {

@@ -8,7 +8,8 @@ import (
 	"testing"
 )
 
-// A README command line is covered when a testscript quotes it verbatim in
+// A command line of README.md, CONTRIBUTING.md or docs/ is covered when a
+// testscript quotes it verbatim in
 // a "# README: <line>" comment and the next line that is not a comment (or
 // blank) runs something: the commands that follow carry out what the line
 // says, with 314159 for the README's code 123456.
@@ -151,16 +152,30 @@ func quotedRuns(txtar string, covered map[string]bool) {
 	}
 }
 
-// TestReadmeCommandsAreRun: every command line the README shows is run by a
-// script (issue 11).
-func TestReadmeCommandsAreRun(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(moduleRoot, "README.md"))
-	if err != nil {
-		t.Fatal(err)
+// docPages are the pages whose command lines the tests run: README.md,
+// CONTRIBUTING.md and every page in docs/.
+func docPages(t *testing.T) []string {
+	pages, err := filepath.Glob(filepath.Join(moduleRoot, "docs", "*.md"))
+	if err != nil || len(pages) == 0 {
+		t.Fatalf("no pages in docs/: %v", err)
 	}
-	cmds, synopses := readmeCommands(string(b))
+	return append([]string{filepath.Join(moduleRoot, "README.md"), filepath.Join(moduleRoot, "CONTRIBUTING.md")}, pages...)
+}
+
+// TestReadmeCommandsAreRun: every command line README.md, CONTRIBUTING.md
+// and docs/ show is run by a script (issues 11 and 19).
+func TestReadmeCommandsAreRun(t *testing.T) {
+	var cmds, synopses []string
+	for _, page := range docPages(t) {
+		b, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, s := readmeCommands(string(b))
+		cmds, synopses = append(cmds, c...), append(synopses, s...)
+	}
 	if len(cmds) < 20 {
-		t.Fatalf("found only %d README command lines; the extraction is broken", len(cmds))
+		t.Fatalf("found only %d command lines in the docs; the extraction is broken", len(cmds))
 	}
 	for _, s := range synopses {
 		t.Logf("synopsis, exempt: %s", s)
@@ -178,7 +193,7 @@ func TestReadmeCommandsAreRun(t *testing.T) {
 		}
 	}
 	if len(missing) > 0 {
-		t.Errorf("%d of %d README command lines are run by no test; quote each in testdata/script as %q followed by the commands that run it:\n\t%s",
+		t.Errorf("%d of %d command lines in README.md, CONTRIBUTING.md and docs/ are run by no test; quote each in testdata/script as %q followed by the commands that run it:\n\t%s",
 			len(missing), len(seen), readmeMark+"<line>", strings.Join(missing, "\n\t"))
 	}
 }
