@@ -4,8 +4,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // A command line of README.md, CONTRIBUTING.md or docs/ is covered when a
@@ -239,4 +241,64 @@ func TestReadmeCommandExtraction(t *testing.T) {
 			t.Errorf("%q covered = %v, want %v", line, covered[line], want)
 		}
 	}
+}
+
+// link is a Markdown link's target: [text](target).
+var link = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+
+// TestDocLinksResolve: every link between README.md, CONTRIBUTING.md and
+// docs/ names a file that exists and, after #, a heading in it.
+func TestDocLinksResolve(t *testing.T) {
+	for _, page := range docPages(t) {
+		b, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range link.FindAllStringSubmatch(string(b), -1) {
+			target := m[1]
+			if strings.Contains(target, "://") {
+				continue
+			}
+			file, anchor, _ := strings.Cut(target, "#")
+			dest := page
+			if file != "" {
+				dest = filepath.Join(filepath.Dir(page), file)
+			}
+			text, err := os.ReadFile(dest)
+			if err != nil {
+				t.Errorf("%s: link %s: %v", filepath.Base(page), target, err)
+				continue
+			}
+			if anchor != "" && !slices.Contains(headingAnchors(string(text)), anchor) {
+				t.Errorf("%s: link %s: no such heading in %s", filepath.Base(page), target, file)
+			}
+		}
+	}
+}
+
+// headingAnchors are the anchors GitHub gives a page's headings: lower
+// case, punctuation dropped, spaces as hyphens.
+func headingAnchors(md string) []string {
+	var anchors []string
+	inBlock := false
+	for _, l := range strings.Split(md, "\n") {
+		if strings.HasPrefix(l, "```") {
+			inBlock = !inBlock
+		}
+		if inBlock || !strings.HasPrefix(l, "#") {
+			continue
+		}
+		h := strings.ToLower(strings.TrimSpace(strings.TrimLeft(l, "#")))
+		h = strings.Map(func(r rune) rune {
+			switch {
+			case r == ' ':
+				return '-'
+			case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+				return r
+			}
+			return -1
+		}, h)
+		anchors = append(anchors, h)
+	}
+	return anchors
 }
