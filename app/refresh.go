@@ -9,6 +9,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
 	"github.com/aws-mfa/aws-mfa/internal/suggest"
+	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 // obtain gets the session req asks for; code is a code given as an
@@ -85,7 +86,7 @@ func RefreshCommand(ctx context.Context, sys System, in RefreshInput) error {
 	if pair := chain[len(chain)-1]; !pair.Write {
 		// Checked before a code is asked for or sent: STS would spend it
 		// on a session this command could only throw away.
-		return usage("pair %s has write = false, so a refresh has nowhere to put the session; use aws-mfa env -p %s or aws-mfa exec -p %s -- COMMAND", pair.Name, pair.Name, pair.Name)
+		return usage("pair %s has write = false, so a refresh has nowhere to put the session; use %s or %s", pair.Name, shells.Line("aws-mfa", "env", "-p", pair.Name), shells.Line("aws-mfa", "exec", "-p", pair.Name, "--", "COMMAND"))
 	}
 	res, err := obtain(ctx, sys, in.Session, req, code, false, chain)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 	"github.com/aws-mfa/aws-mfa/setup"
+	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 // setupFlags are setup's options.
@@ -156,7 +157,11 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 		// setup is done, and the next step is printed.
 	}
 	if strings.TrimSpace(code) == "" {
-		fmt.Fprintf(sys.Stderr, "aws-mfa: set up; run `aws-mfa%s CODE` to get a session\n", pairArg(req.Pair))
+		next := []string{"aws-mfa", "CODE"}
+		if req.Pair != "" {
+			next = []string{"aws-mfa", "-p", req.Pair, "CODE"}
+		}
+		fmt.Fprintf(sys.Stderr, "aws-mfa: set up; run `%s` to get a session\n", shells.Line(next...))
 		return nil
 	}
 	// The first refresh is the refresh command itself, with setup's
@@ -173,13 +178,6 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 		first.Target, first.TargetSet = req.Target, true
 	}
 	return RefreshCommand(ctx, sys, RefreshInput{Session: first})
-}
-
-func pairArg(pair string) string {
-	if pair == "" {
-		return ""
-	}
-	return " -p " + pair
 }
 
 // asker asks questions on the terminal: text to stderr, answers from the
@@ -267,11 +265,11 @@ func DoctorCommand(sys System, in PairFlags) error {
 	bad, paint := 0, colours(sys)
 	for _, f := range findings {
 		if f.OK {
-			fmt.Fprintf(sys.Stdout, "%s    %s\n", paint(green, "ok"), f.What)
+			fmt.Fprintf(sys.Stdout, "%s    %s\n", paint(green, "ok"), oneLine(f.What))
 			continue
 		}
 		bad++
-		fmt.Fprintf(sys.Stdout, "%s   %s\n      → %s\n", paint(red, "FIX"), f.What, f.Fix)
+		fmt.Fprintf(sys.Stdout, "%s   %s\n      → %s\n", paint(red, "FIX"), oneLine(f.What), oneLine(f.Fix))
 	}
 	if bad > 0 {
 		return exitCode(ExitFailure)

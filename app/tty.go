@@ -2,9 +2,9 @@ package app
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/aws-mfa/aws-mfa/config"
+	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 // askTTY asks for the code on the controlling terminal, question and
@@ -56,10 +56,5 @@ func refreshLine(sys System, in SessionInput, pair config.Pair) string {
 	if in.TargetSet {
 		args = append(args, "--target", in.Target)
 	}
-	for i, a := range args {
-		if a == "" || strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@+,") != "" {
-			args[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-		}
-	}
-	return strings.Join(args, " ")
+	return shells.Line(args...)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
+	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 // chainOf lists the requests req is made from, from the one signed with
@@ -76,7 +77,7 @@ func (r *renewal) run(ctx context.Context, f *credfile.File, region string) (*Re
 	if i == 0 {
 		first := r.links[0]
 		if r.links[last].Cached {
-			return nil, inputerr.Errorf("no session valid for more than %s in [%s] nor in [%s], which it is chained from; run aws-mfa -p %s with a code", r.links[last].Margin, r.links[last].Target, first.Target, first.Target)
+			return nil, inputerr.Errorf("no session valid for more than %s in [%s] nor in [%s], which it is chained from; run %s with a code", r.links[last].Margin, r.links[last].Target, first.Target, shells.Line("aws-mfa", "-p", first.Target))
 		}
 		s, err := r.first(ctx, f)
 		if err != nil {
@@ -236,7 +237,7 @@ func chainError(err error, req Request, endpoint string) error {
 		case code == "ValidationError" && strings.Contains(msg, "DurationSeconds"):
 			return fmt.Errorf("duration %s is more than AWS allows a role assumed with another session's credentials (role chaining: at most 1h), or than the role's MaxSessionDuration; use 1h or less", req.Duration)
 		case code == "ExpiredToken", code == "InvalidClientTokenId", code == "SignatureDoesNotMatch":
-			return fmt.Errorf("AWS refused the session in [%s] (%s) that signs the AssumeRole for [%s]; renew it with a code: aws-mfa -p %s --force", req.Source, code, req.Target, req.Source)
+			return fmt.Errorf("AWS refused the session in [%s] (%s) that signs the AssumeRole for [%s]; renew it with a code: %s", req.Source, code, req.Target, shells.Line("aws-mfa", "-p", req.Source, "--force"))
 		}
 	}
 	return ExplainError(err, Call{Service: "STS", Operation: "AssumeRole", Source: req.Source, Endpoint: endpoint,

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/aws-mfa/aws-mfa/config"
@@ -14,6 +13,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/exporter"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/readfile"
+	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 // Finding is one thing doctor checked.
@@ -52,7 +52,7 @@ func Doctor(c Checkup) []Finding {
 
 	path := c.Paths.Credentials
 	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Mode().Perm()&0o077 != 0 {
-		add(false, fmt.Sprintf("%s is readable by others (mode %v)", path, st.Mode().Perm()), shellWords([]string{"chmod", "600", path}))
+		add(false, fmt.Sprintf("%s is readable by others (mode %v)", path, st.Mode().Perm()), shells.Line("chmod", "600", path))
 	}
 	creds, err := credfile.Read(path)
 	switch {
@@ -107,15 +107,15 @@ func checkPair(creds *credfile.File, p config.Pair, c Checkup) []Finding {
 		out = append(out, checkKeyring(creds, p)...)
 	case creds.Section(p.Source) == nil && !creds.HoldsLongTermKeys(p.Target):
 		// Setup would find no keys to copy: they must come from IAM.
-		add(false, name+"no ["+p.Source+"] profile, and no long-term keys in ["+p.Target+"] to copy there", "aws configure --profile "+p.Source+" (the IAM user's access key), then "+setupCommand(p))
+		add(false, name+"no ["+p.Source+"] profile, and no long-term keys in ["+p.Target+"] to copy there", awsConfigure(p.Source)+" (the IAM user's access key), then "+setupCommand(p))
 		return out
 	case creds.Section(p.Source) == nil:
 		add(false, name+"no ["+p.Source+"] profile", setupCommand(p))
 		return out
 	case sc.AccessKeyID == "" || sc.SecretAccessKey == "":
-		add(false, name+"["+p.Source+"] lacks long-term keys", "aws configure --profile "+p.Source)
+		add(false, name+"["+p.Source+"] lacks long-term keys", awsConfigure(p.Source))
 	case !creds.HoldsLongTermKeys(p.Source):
-		add(false, name+"["+p.Source+"] holds session credentials", "put the IAM user's long-term keys there: aws configure --profile "+p.Source)
+		add(false, name+"["+p.Source+"] holds session credentials", "put the IAM user's long-term keys there: "+awsConfigure(p.Source))
 	default:
 		add(true, name+"["+p.Source+"] holds long-term keys "+exporter.MaskKey(sc.AccessKeyID), "")
 	}
@@ -164,11 +164,17 @@ func checkTarget(creds *credfile.File, p config.Pair, c Checkup) []Finding {
 	return out
 }
 
-func pairFlag(p config.Pair) string {
+// pairArgs are the arguments that name p on a command line.
+func pairArgs(p config.Pair) []string {
 	if p.Name == config.BuiltinName {
-		return ""
+		return nil
 	}
-	return " -p " + p.Name
+	return []string{"-p", p.Name}
+}
+
+// awsConfigure is the AWS CLI command that stores keys in profile.
+func awsConfigure(profile string) string {
+	return shells.Line("aws", "configure", "--profile", profile)
 }
 
 // setupCommand is the setup that mends p's source profile: it copies the
@@ -183,7 +189,7 @@ func setupCommand(p config.Pair) string {
 	if p.Serial != "" {
 		args = append(args, "--serial", p.Serial)
 	}
-	return shellWords(args)
+	return shells.Line(args...)
 }
 
 // refreshCommand is the refresh of p with args, reading the same config
@@ -197,20 +203,7 @@ func refreshCommand(c Checkup, p config.Pair, args ...string) string {
 	if p.Name != config.BuiltinName {
 		cmd = append(cmd, "-p", p.Name)
 	}
-	return shellWords(append(cmd, args...))
-}
-
-// shellWords joins args as a POSIX shell reads them back, quoting any
-// word with a character outside a plain set.
-func shellWords(args []string) string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		out[i] = a
-		if a == "" || strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@+,") != "" {
-			out[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-		}
-	}
-	return strings.Join(out, " ")
+	return shells.Line(append(cmd, args...)...)
 }
 
 // applyEnv is the command that applies `aws-mfa env ARGS` to the shell:
@@ -219,9 +212,9 @@ func shellWords(args []string) string {
 func applyEnv(c Checkup, args ...string) string {
 	cmd := append([]string{"aws-mfa", "env"}, args...)
 	if c.Getenv("AWS_MFA_SHELL") != "" {
-		return shellWords(cmd)
+		return shells.Line(cmd...)
 	}
-	return `eval "$(` + shellWords(cmd) + `)"`
+	return `eval "$(` + shells.Line(cmd...) + `)"`
 }
 
 func checkEnv(c Checkup) []Finding {

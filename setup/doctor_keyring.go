@@ -10,6 +10,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
 	"github.com/aws-mfa/aws-mfa/keyring"
+	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 // checkKeyring looks at a pair whose keys are in a keyring: the item is
@@ -19,7 +20,7 @@ func checkKeyring(creds *credfile.File, p config.Pair) []Finding {
 	var out []Finding
 	add := func(ok bool, what, fix string) { out = append(out, Finding{ok, what, fix}) }
 	name := fmt.Sprintf("pair %s: ", p.Name)
-	setupFix := "aws-mfa setup --keyring" + pairFlag(p)
+	setupFix := shells.Line(append([]string{"aws-mfa", "setup", "--keyring"}, pairArgs(p)...)...)
 	store, err := keyring.Open(p.KeyringBackend, p.TokenTimeout)
 	if err != nil {
 		add(false, name+err.Error(), "set keyring_backend in the config to os or pass")

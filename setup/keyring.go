@@ -15,6 +15,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/exporter"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/keyring"
+	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 // KeyStore is the keyring setup --keyring moves the keys to; *keyring.Store
@@ -164,7 +165,7 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 	switch {
 	case err == nil && have == k:
 	case err == nil:
-		return nil, inputerr.Errorf("%s already holds other keys (%s); run aws-mfa keyring export -p %s to keep them, or name another item", where, exporter.MaskKey(have.AccessKeyID), req.Pair)
+		return nil, inputerr.Errorf("%s already holds other keys (%s); run %s to keep them, or name another item", where, exporter.MaskKey(have.AccessKeyID), shells.Line("aws-mfa", "keyring", "export", "-p", req.Pair))
 	case !errors.Is(err, keyring.ErrNotFound):
 		return nil, err
 	default:

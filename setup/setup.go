@@ -230,8 +230,8 @@ func sourceKeys(f *credfile.File, req Request) (exporter.Keys, bool, error) {
 	if k, ok := get(req.Target); ok {
 		return k, true, nil
 	}
-	return exporter.Keys{}, false, inputerr.Errorf("neither [%s] nor [%s] in %s holds long-term keys; run `aws configure` (or `aws configure --profile %s`) with your IAM user's access key first",
-		req.Source, req.Target, req.Paths.Credentials, req.Source)
+	return exporter.Keys{}, false, inputerr.Errorf("neither [%s] nor [%s] in %s holds long-term keys; run `aws configure` (or `%s`) with your IAM user's access key first",
+		req.Source, req.Target, req.Paths.Credentials, awsConfigure(req.Source))
 }
 
 // sessionKeys are what a session leaves in a profile besides its keys.
