@@ -23,6 +23,10 @@ const (
 	// wrapperPlaceholder is a line in the bash, zsh and sh hooks that
 	// becomes hooks/posix_wrapper.sh: one copy of the wrapper's body.
 	wrapperPlaceholder = "@AWS_MFA_WRAPPER@\n"
+	// completionPlaceholder is a line in the bash, zsh and fish hooks
+	// that becomes hooks/complete_FILE: the completion a package also
+	// installs on its own (see Completion).
+	completionPlaceholder = "@AWS_MFA_COMPLETION@\n"
 )
 
 // render fills a hook script: the binary's path quoted for the dialect,
@@ -49,6 +53,13 @@ func render(file, exe string, vars []string, quote func(string) (string, error))
 		return "", err
 	}
 	script := strings.Replace(string(b), wrapperPlaceholder, string(wrapper), 1)
+	if strings.Contains(script, completionPlaceholder) {
+		complete, err := hookFiles.ReadFile("hooks/complete_" + file)
+		if err != nil {
+			return "", err
+		}
+		script = strings.Replace(script, completionPlaceholder, string(complete), 1)
+	}
 	return strings.NewReplacer(exePlaceholder, q, varsPlaceholder, strings.Join(vars, " ")).Replace(script), nil
 }
 
@@ -59,4 +70,30 @@ func noQuoteErr(f func(string) string) func(string) (string, error) {
 func jsonQuote(s string) (string, error) {
 	b, err := json.Marshal(s)
 	return string(b), err
+}
+
+// CompletionShells are the shells Completion writes a file for.
+var CompletionShells = []string{"bash", "zsh", "fish"}
+
+// Completion is the completion script a package installs for shell, one
+// of CompletionShells: for bash-completion's completions directory, as
+// zsh's _aws-mfa in its fpath, or for fish's vendor_completions.d. Each
+// shell loads it at the first Tab after aws-mfa. It is the hook's own
+// completion, which calls the hook's binary if a hook is loaded and the
+// aws-mfa on PATH if not: with both, the same function is registered.
+func Completion(shell string) (string, error) {
+	file := map[string]string{"bash": "bash.sh", "zsh": "zsh.zsh", "fish": "fish.fish"}[shell]
+	if file == "" {
+		return "", fmt.Errorf("no completion file for %s: it is written for %s", shell, strings.Join(CompletionShells, ", "))
+	}
+	b, err := hookFiles.ReadFile("hooks/complete_" + file)
+	if err != nil {
+		return "", err
+	}
+	if shell == "zsh" {
+		// An autoloaded file is the body of _aws-mfa, which compinit
+		// binds to aws-mfa: it defines the function and calls it.
+		return "#compdef aws-mfa\n\n" + string(b) + "\n_aws_mfa_complete \"$@\"\n", nil
+	}
+	return string(b), nil
 }

@@ -84,18 +84,4 @@ function aws_mfa_prompt
     printf '%s' $AWS_MFA_PROMPT
 end
 
-# Completion: the binary answers from its own commands and flags
-# (aws-mfa __complete WORD...; status 3 means "a path here"), one
-# candidate a line with a tab before its description, as fish reads them.
-function _aws_mfa_complete
-    set -l words (commandline -opc) (commandline -ct)
-    set -l out ($_aws_mfa_bin __complete $words[2..-1] 2>/dev/null)
-    switch $status
-        case 0
-            printf '%s\n' $out
-        case 3
-            __fish_complete_path (commandline -ct)
-    end
-end
-complete -c aws-mfa -e
-complete -c aws-mfa -f -a '(_aws_mfa_complete)'
+@AWS_MFA_COMPLETION@

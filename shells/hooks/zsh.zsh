@@ -74,29 +74,8 @@ function aws_mfa_prompt {
 typeset -ga precmd_functions
 (( ${precmd_functions[(I)_aws_mfa_hook]} )) || precmd_functions=(_aws_mfa_hook $precmd_functions)
 
-# Completion, when compinit has run: the binary answers from its own
-# commands and flags (aws-mfa __complete WORD...; status 3 means "a path
-# here"), with descriptions. compadd quotes what it inserts.
-function _aws_mfa_complete {
-	local out line
-	local -a cands descs
-	out=$("$_aws_mfa_bin" __complete "${(@Q)words[2,CURRENT]}" 2>/dev/null)
-	case $? in
-	0) ;;
-	3) _files; return ;;
-	*) return 1 ;;
-	esac
-	for line in "${(@f)out}"; do
-		[[ -n $line ]] || continue
-		cands+=("${line%%$'\t'*}")
-		if [[ $line == *$'\t'* ]]; then
-			descs+=("${line%%$'\t'*} -- ${line#*$'\t'}")
-		else
-			descs+=("$line")
-		fi
-	done
-	(( ${#cands} )) && compadd -l -d descs -a cands
-}
+@AWS_MFA_COMPLETION@
+# Registered when compinit has run.
 if (( ${+functions[compdef]} )); then
 	compdef _aws_mfa_complete aws-mfa
 fi

@@ -1,0 +1,34 @@
+# Completion for aws-mfa in bash: part of the hook, and on its own the
+# file a package installs (bash-completion loads it at the first Tab).
+# Both define the same function, which runs the hook's binary, else the
+# aws-mfa on PATH (command: never the hook's wrapper function).
+# The binary answers from its own commands and flags
+# (aws-mfa __complete WORD...; status 3 means "a path here"), so the lists
+# cannot drift. Not compgen -W, which expands its word list ($(...)
+# included) while pair names come from a file: each word is matched as a
+# string and offered %q-quoted, so that what is inserted is that word.
+_aws_mfa_complete() {
+	local cur=${COMP_WORDS[COMP_CWORD]} out w q
+	COMPREPLY=()
+	out=$(command "${_aws_mfa_bin:-aws-mfa}" __complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
+	case $? in
+	0) ;;
+	3)
+		# A path: bash 4 completes it itself; bash 3.2 has no compopt.
+		compopt -o default 2>/dev/null && return 0
+		while IFS= read -r w; do
+			printf -v q '%q' "$w"
+			COMPREPLY+=("$q")
+		done <<<"$(compgen -f -- "$cur")"
+		return 0
+		;;
+	*) return 0 ;;
+	esac
+	while IFS= read -r w; do
+		w=${w%%$'\t'*}
+		[ -n "$w" ] || continue
+		printf -v q '%q' "$w"
+		case $w in "$cur"*) COMPREPLY+=("$q") ;; *) case $q in "$cur"*) COMPREPLY+=("$q") ;; esac ;; esac
+	done <<<"$out"
+}
+complete -F _aws_mfa_complete aws-mfa
