@@ -194,23 +194,44 @@ func envInCommand(sys System) *cli.Command {
 			if s.cmd == nil || s.cmd.Name != "env" {
 				return usage("__env needs an env command line")
 			}
-			if opt := otherOutput(words[s.cmdIndex+1:], args[0]); opt != "" {
-				return usage("env %s prints no code for this shell, so the hook cannot apply it; run the aws-mfa binary itself, not the hook's function (in bash, zsh or fish: command aws-mfa env %s …)", opt, opt)
+			if otherOutput(words[s.cmdIndex+1:], args[0]) {
+				return passOn(sys, args[0], words)
 			}
 			argv := append([]string{"aws-mfa"}, words[:s.cmdIndex+1]...)
 			argv = append(append(argv, "--shell", args[0]), words[s.cmdIndex+1:]...)
-			return codeOnlyApp(sys).Run(argv)
+			return codeOnlyApp(sys, true).Run(argv)
 		},
 	}
 }
 
-// otherOutput names the option among env's words that makes env print
-// something other than code for dialect (--format json, --shell fish
-// under bash's wrapper), or "". A wrapper evaluates what env prints and
-// cannot hand it on instead (it is captured), so such a line is refused:
-// evaluated, JSON or another shell's code fails noisily, with the secrets
-// in the shell's error messages, and a redirect to a file gets nothing.
-func otherOutput(words []string, dialect string) string {
+// passOn runs env as the words say, for output that is not code for the
+// wrapper's dialect, and prints code that writes that output unchanged:
+// the wrapper evaluates it, so `aws-mfa env --format json > f` under a
+// hook does what it does without one.
+func passOn(sys System, dialect string, words []string) error {
+	sh, ok := shells.Lookup(dialect)
+	if !ok {
+		return usage("__env has no dialect %q", dialect)
+	}
+	var out strings.Builder
+	inner := sys
+	inner.Stdout = &out
+	if err := codeOnlyApp(inner, false).Run(append([]string{"aws-mfa"}, words...)); err != nil {
+		return err
+	}
+	code, err := sh.Print(out.String())
+	if err != nil {
+		return fmt.Errorf("the hook cannot pass this output on: %w; run the aws-mfa binary itself, not through the hook", err)
+	}
+	_, err = fmt.Fprint(sys.Stdout, code)
+	return err
+}
+
+// otherOutput reports whether env's words make it print something other
+// than code for dialect (--format json, --shell fish under bash's
+// wrapper). Evaluated, JSON or another shell's code would fail noisily,
+// with the secrets in the shell's error messages.
+func otherOutput(words []string, dialect string) bool {
 	for i := 0; i < len(words); i++ {
 		if !strings.HasPrefix(words[i], "-") {
 			continue
@@ -221,16 +242,16 @@ func otherOutput(words []string, dialect string) string {
 		}
 		if !given {
 			if i+1 == len(words) {
-				return "" // env itself reports the missing value
+				return false // env itself reports the missing value
 			}
 			i++
 			value = words[i]
 		}
 		if name == "format" && value != "shell" || name == "shell" && shells.Normalize(value) != shells.Normalize(dialect) {
-			return "--" + name + " " + value
+			return true
 		}
 	}
-	return ""
+	return false
 }
 
 // reexportCommand is `aws-mfa __reexport DIALECT TARGET WORD…`: after a
@@ -280,22 +301,28 @@ func reexportCommand(sys System) *cli.Command {
 			}
 			quiet := sys
 			quiet.Stdin = strings.NewReader("") // never a code
-			return codeOnlyApp(quiet).Run(argv)
+			return codeOnlyApp(quiet, false).Run(argv)
 		},
 	}
 }
 
 // codeOnlyApp is the app for a wrapper to evaluate: only env's code
 // reaches sys.Stdout; everything else the app would print there (help,
-// version, completion words) goes to stderr.
-func codeOnlyApp(sys System) *cli.App {
+// version, completion words) goes to stderr. applied says that the
+// wrapper applies env's code to its shell (not after a refresh, which
+// said what it did).
+func codeOnlyApp(sys System, applied bool) *cli.App {
 	quiet := sys
 	quiet.Stdout = sys.Stderr
 	a := newApp(quiet)
 	a.Writer = sys.Stderr
 	for _, cmd := range a.Commands {
 		if cmd.Name == "env" {
-			cmd.Action = envCommand(sys).Action // the one that prints on stdout
+			cmd.Action = func(c *cli.Context) error { // the one that prints on stdout
+				in := envInput(c)
+				in.Applied = applied
+				return EnvCommand(c.Context, sys, in)
+			}
 		}
 	}
 	return a

@@ -40,15 +40,19 @@ func envCommand(sys System) *cli.Command {
 			"Unless --no-write, the session is also written to the target profile.",
 		Flags: slices.Concat(sessionFlags, envFlags),
 		Action: func(c *cli.Context) error {
-			return EnvCommand(c.Context, sys, EnvInput{
-				Session: sessionInput(c),
-				Args:    c.Args().Slice(),
-				Shell:   c.String("shell"),
-				Format:  c.String("format"),
-				Unset:   c.Bool("unset"),
-				Cached:  c.Bool("cached"),
-			})
+			return EnvCommand(c.Context, sys, envInput(c))
 		},
+	}
+}
+
+func envInput(c *cli.Context) EnvInput {
+	return EnvInput{
+		Session: sessionInput(c),
+		Args:    c.Args().Slice(),
+		Shell:   c.String("shell"),
+		Format:  c.String("format"),
+		Unset:   c.Bool("unset"),
+		Cached:  c.Bool("cached"),
 	}
 }
 
@@ -69,6 +73,9 @@ type EnvInput struct {
 	Format  string   // shell, json or dotenv
 	Unset   bool
 	Cached  bool
+	// Applied: a hook's wrapper applies the output to its shell, so a
+	// session that was already valid is news too (the shell changed).
+	Applied bool
 }
 
 // EnvCommand is `aws-mfa env`: print the session for a shell, as
@@ -110,7 +117,11 @@ func envOutput(ctx context.Context, sys System, in EnvInput) (string, error) {
 		if sh == nil {
 			return "", usage("--unset needs a shell format")
 		}
-		return sh.Export(exporter.UnsetVars())
+		out, err := sh.Export(exporter.UnsetVars())
+		if err == nil && in.Applied {
+			fmt.Fprintln(sys.Stderr, "aws-mfa: removed the session from this shell")
+		}
+		return out, err
 	}
 	code, err := codeArg(in.Args)
 	if err != nil {
@@ -126,7 +137,11 @@ func envOutput(ctx context.Context, sys System, in EnvInput) (string, error) {
 		b, err := json.Marshal(exporter.ForCredentialProcess(res.Session))
 		return string(b) + "\n", err
 	}
-	return sh.Export(exporter.Vars(res.Session, req.Target, res.Region))
+	out, err := sh.Export(exporter.Vars(res.Session, req.Target, res.Region))
+	if err == nil && in.Applied && res.Cached {
+		fmt.Fprintf(sys.Stderr, "aws-mfa: applied [%s] to this shell, valid until %s (in %s)\n", req.Target, localTime(res.Expiration, sys.Now()), shells.Left(res.Expiration.Sub(sys.Now())))
+	}
+	return out, err
 }
 
 // pickShell takes --shell (the hooks pass it on every env call), else the

@@ -72,7 +72,7 @@ func StatusCommand(sys System, in StatusInput) error {
 		state, left, colour := r.State, "-", red
 		switch r.State {
 		case "valid":
-			state, left = "valid until "+r.exp.In(sys.Now().Location()).Format("Mon 2 Jan 15:04 MST"), shells.Left(time.Duration(r.SecondsLeft)*time.Second)
+			state, left = "valid until "+localTime(r.exp, sys.Now()), shells.Left(time.Duration(r.SecondsLeft)*time.Second)
 			colour = green
 			if time.Duration(r.SecondsLeft)*time.Second < soon {
 				colour = yellow
@@ -167,4 +167,9 @@ func status(sys System, in PairFlags) ([]statusRow, error) {
 		rows = append(rows, r)
 	}
 	return rows, nil
+}
+
+// localTime is when t comes, in the local time zone, as status shows it.
+func localTime(t, now time.Time) string {
+	return t.In(now.Location()).Format("Mon 2 Jan 15:04 MST")
 }

@@ -24,3 +24,8 @@ func (cmd) Export(vars []Var) (string, error) {
 func (cmd) Hook(string, []string) (string, error) {
 	return "", fmt.Errorf("%w: cmd.exe has no functions; use the for /f line from the README", ErrNoHook)
 }
+
+// Print: cmd.exe has no hook to print for.
+func (cmd) Print(string) (string, error) {
+	return "", fmt.Errorf("%w: cmd.exe has no functions", ErrNoHook)
+}

@@ -43,6 +43,43 @@ func cshQuote(v string) string {
 	return "'" + strings.NewReplacer(`'`, `'\''`, `!`, `\!`).Replace(v) + "'"
 }
 
+// Print is printf with each line a quoted word, on one line, since
+// eval "`…`" joins lines; a carriage return is refused, as in Export.
+func (c csh) Print(text string) (string, error) {
+	if strings.Contains(text, "\r") {
+		return "", fmt.Errorf("%w in %s: it contains a carriage return", ErrUnrepresentable, c.name)
+	}
+	quote := func(line string) (string, error) {
+		q := cshQuote(line)
+		if c.maxWord > 0 && len(q) > c.maxWord {
+			return "", fmt.Errorf("%w in %s: a line quoted is %d bytes, and csh's eval stops at %d (\"Word too long\"); use tcsh", ErrUnrepresentable, c.name, len(q), c.maxWord)
+		}
+		return q, nil
+	}
+	var b strings.Builder
+	lines := strings.Split(text, "\n")
+	last := lines[len(lines)-1] // after the last newline
+	if len(lines) > 1 {
+		b.WriteString("printf '%s\\n'")
+		for _, line := range lines[:len(lines)-1] {
+			q, err := quote(line)
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(" " + q)
+		}
+		b.WriteString(";")
+	}
+	if last != "" {
+		q, err := quote(last)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(" printf '%s' " + q + ";")
+	}
+	return b.String(), nil
+}
+
 // Hook prints the tcsh and csh hook, without its comments: backquote
 // evaluation joins the lines, and a comment would swallow the rest.
 func (c csh) Hook(exe string, vars []string) (string, error) {

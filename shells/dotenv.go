@@ -31,3 +31,8 @@ func (dotenv) Export(vars []Var) (string, error) {
 func (dotenv) Hook(string, []string) (string, error) {
 	return "", fmt.Errorf("%w: dotenv is a file format", ErrNoHook)
 }
+
+// Print: a .env file has no hook to print for.
+func (dotenv) Print(string) (string, error) {
+	return "", fmt.Errorf("%w: dotenv is a file format", ErrNoHook)
+}

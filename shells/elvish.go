@@ -13,6 +13,13 @@ func (elvish) Export(vars []Var) (string, error) {
 		func(k string) string { return "unset-env " + k })
 }
 
+func (elvish) Print(text string) (string, error) {
+	if text == "" {
+		return "", nil
+	}
+	return "print " + elvishQuote(text) + "\n", nil
+}
+
 // Hook prints the elvish hook.
 func (elvish) Hook(exe string, vars []string) (string, error) {
 	return render("elvish.elv", exe, vars, noQuoteErr(elvishQuote))

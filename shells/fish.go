@@ -17,6 +17,10 @@ func fishQuote(v string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(v) + "'"
 }
 
+func (fish) Print(text string) (string, error) {
+	return printf(text, fishQuote), nil
+}
+
 // Hook prints the fish hook.
 func (fish) Hook(exe string, vars []string) (string, error) {
 	return render("fish.fish", exe, vars, noQuoteErr(fishQuote))

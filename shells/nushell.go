@@ -30,6 +30,14 @@ func (nushell) Export(vars []Var) (string, error) {
 	return b.String(), nil
 }
 
+// Print is a JSON string, where Export is a JSON record: the hook loads
+// a record and returns a string as its value, for a pipeline or the
+// terminal.
+func (nushell) Print(text string) (string, error) {
+	b, err := json.Marshal(text)
+	return string(b) + "\n", err
+}
+
 // Hook prints the nushell hook.
 func (nushell) Hook(exe string, vars []string) (string, error) {
 	return render("nu.nu", exe, vars, jsonQuote)

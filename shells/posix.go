@@ -17,6 +17,19 @@ func posixQuote(v string) string {
 	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
 }
 
+func (posix) Print(text string) (string, error) {
+	return printf(text, posixQuote), nil
+}
+
+// printf is code that prints text with printf, for the shells whose
+// single quotes hold any text, newlines included (POSIX sh and fish).
+func printf(text string, quote func(string) string) string {
+	if text == "" {
+		return ""
+	}
+	return "printf '%s' " + quote(text) + "\n"
+}
+
 // Hook prints the POSIX sh hook (ksh93, mksh, yash, dash, busybox).
 func (posix) Hook(exe string, vars []string) (string, error) {
 	return render("sh.sh", exe, vars, noQuoteErr(posixQuote))

@@ -20,6 +20,18 @@ var psQuotes = strings.NewReplacer("'", "''", "\u2018", "\u2018\u2018", "\u2019"
 
 func psQuote(v string) string { return "'" + psQuotes.Replace(v) + "'" }
 
+// Print writes text as PowerShell shows a native command's output: one
+// string a line, into the pipeline.
+func (powershell) Print(text string) (string, error) {
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(text, "\n") {
+		if line = strings.TrimSuffix(line, "\n"); line != "" || b.Len() > 0 {
+			b.WriteString(psQuote(strings.TrimSuffix(line, "\r")) + "\n")
+		}
+	}
+	return b.String(), nil
+}
+
 // Hook prints the PowerShell hook.
 func (powershell) Hook(exe string, vars []string) (string, error) {
 	return render("pwsh.ps1", exe, vars, noQuoteErr(psQuote))

@@ -336,3 +336,47 @@ func TestCshRefusalIsClear(t *testing.T) {
 		t.Errorf("%v", err)
 	}
 }
+
+// TestRealShellsPrintHostileTextExactly: what Print returns, evaluated as
+// a hook's wrapper evaluates env's output, writes the text unchanged, in
+// every shell with a hook: every hostile value a line, with and without
+// a last newline. tcsh and csh refuse a carriage return.
+func TestRealShellsPrintHostileTextExactly(t *testing.T) {
+	all := strings.Join(hostile, "\n")
+	for _, sh := range realShells {
+		t.Run(sh.bin, func(t *testing.T) {
+			path := requireShell(t, sh.bin)
+			d, _ := Lookup(sh.bin)
+			if sh.bin == "busybox" {
+				d, _ = Lookup("sh")
+			}
+			for _, text := range []string{all + "\n", all, "{\"json\": \"one line\"}\n", "\n\n"} {
+				if _, isCsh := d.(csh); isCsh && strings.Contains(text, "\r") {
+					if _, err := d.Print(text); !errors.Is(err, ErrUnrepresentable) {
+						t.Errorf("a carriage return: %v", err)
+					}
+					text = strings.ReplaceAll(text, "\r", "")
+				}
+				code, err := d.Print(text)
+				if err != nil {
+					t.Fatal(err)
+				}
+				file := filepath.Join(t.TempDir(), "code")
+				os.WriteFile(file, []byte(code), 0o600)
+				args := sh.args(file)
+				if sh.bin == "nu" {
+					args = []string{"-n", "-c", "open --raw '" + file + "' | from json | print -n; ^/usr/bin/env -0"}
+				}
+				cmd := exec.Command(path, args...)
+				cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir(), "LANG=C.UTF-8", "XONSH_HISTORY_BACKEND=dummy", "END=here"}
+				var stderr bytes.Buffer
+				cmd.Stderr = &stderr
+				out, err := cmd.Output()
+				// env's dump follows the text, from its first byte.
+				if err != nil || !strings.HasPrefix(string(out), text) || !strings.Contains(string(out)[len(text):], "\x00") {
+					t.Errorf("%v %s\ngot  %q\nwant %q", err, &stderr, out, text)
+				}
+			}
+		})
+	}
+}

@@ -29,6 +29,10 @@ type Shell interface {
 	// Hook returns the code for the shell's rc file: functions that wrap
 	// the binary at exe, and a prompt hook that removes vars on expiry.
 	Hook(exe string, vars []string) (string, error)
+	// Print returns code that writes text to stdout unchanged: how a
+	// hook's wrapper, which evaluates what env prints, passes on output
+	// that is not code for its shell (env --format json).
+	Print(text string) (string, error)
 }
 
 // ErrUnrepresentable marks a value a dialect cannot express exactly.

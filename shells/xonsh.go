@@ -33,6 +33,13 @@ func pyQuote(v string) string {
 	return b.String()
 }
 
+func (xonsh) Print(text string) (string, error) {
+	if text == "" {
+		return "", nil
+	}
+	return "print(" + pyQuote(text) + ", end='', flush=True)\n", nil
+}
+
 // Hook prints the xonsh hook.
 func (xonsh) Hook(exe string, vars []string) (string, error) {
 	return render("xonsh.xsh", exe, vars, noQuoteErr(pyQuote))

@@ -3,14 +3,17 @@
 #   source ~/.config/nushell/aws-mfa.nu
 
 # _aws_mfa_apply runs the binary with argv and loads what it printed into
-# this shell, after capturing all of it, and only when it succeeded.
+# this shell, after capturing all of it, and only when it succeeded. A
+# JSON string instead of a record is output that is not for this shell
+# (env --format json): it is the value returned, for a pipeline.
 def --env --wrapped _aws_mfa_apply [...argv] {
   let out = (^'@AWS_MFA@' ...$argv | complete)
   print -en $out.stderr
   if $out.exit_code != 0 {
     error make {msg: $"aws-mfa exited with status ($out.exit_code); nothing was applied"}
   }
-  $out.stdout | from json | load-env
+  let v = ($out.stdout | from json)
+  if ($v | describe) == 'string' { $v } else { $v | load-env }
 }
 
 # aws-mfa wraps the binary: `aws-mfa env ...` loads the session into this

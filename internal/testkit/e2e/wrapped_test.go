@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
@@ -363,5 +364,53 @@ func TestCshFailurePrintsNothing(t *testing.T) {
 	emu.SetFault(stsemu.None)
 	if out, stderr, err := run(t, env, bin, "__env", "tcsh", "env", "--no-write", "314159"); err != nil || !strings.Contains(out, "setenv AWS_SESSION_TOKEN") {
 		t.Errorf("the working case printed %q (%v) %s", out, err, stderr)
+	}
+}
+
+// TestHookPassesOtherOutputOn: under every hook, env output that is not
+// code for the hook's shell (--format json, --format dotenv, another
+// dialect) reaches stdout exactly as the binary prints it, and nothing is
+// applied; a plain env applies the session and says so in one stderr
+// line, with the profile and until when.
+func TestHookPassesOtherOutputOn(t *testing.T) {
+	t.Parallel()
+	for _, sh := range hookedShells {
+		other := "fish"
+		if sh.hook == "fish" {
+			other = "bash"
+		}
+		lines := []string{"env --format json", "env --format=dotenv", "-p default env --format json --no-write", "env --shell " + other}
+		t.Run(sh.bin, func(t *testing.T) {
+			t.Parallel() // each has its own emulator and directory
+			requireTool(t, sh.bin)
+			emu := stsemu.Start(alice)
+			defer emu.Close()
+			dir := t.TempDir()
+			env := hookedEnv(t, emu, dir, "")
+			exp := time.Now().Add(6 * time.Hour).UTC().Truncate(time.Second)
+			os.WriteFile(filepath.Join(dir, "credentials"), []byte(aliceSource+"[default]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = cached!secret$(x)`y`\naws_session_token = cached-token\nexpiration = "+exp.Format(time.RFC3339)+"\n"), 0o600)
+			var body, want strings.Builder
+			for _, l := range lines {
+				out, stderr, err := run(t, env, toolBinary(t), strings.Fields(l)...)
+				if err != nil || out == "" {
+					t.Fatalf("%s: %v %s", l, err, stderr)
+				}
+				want.WriteString(out)
+				if sh.bin == "nu" {
+					l += " | print -n" // the value a nu function returns, printed
+				}
+				body.WriteString(sh.call(l))
+			}
+			body.WriteString(sh.token + sh.call("env") + sh.token)
+			want.WriteString("token=unset\ntoken=cached-token\n")
+			out, stderr := runHooked(t, sh, env, body.String())
+			if out != want.String() {
+				t.Errorf("stdout\n%s\nwant\n%s\nstderr %s", out, want.String(), stderr)
+			}
+			applied := "aws-mfa: applied [default] to this shell, valid until " + exp.Format("Mon 2 Jan 15:04 MST") + " (in 5h59m)\n"
+			if stderr != applied {
+				t.Errorf("stderr %q, want %q", stderr, applied)
+			}
+		})
 	}
 }
