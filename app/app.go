@@ -324,6 +324,11 @@ func request(sys System, in SessionInput) (exporter.Request, []config.Pair, erro
 	if err != nil {
 		return exporter.Request{}, nil, err
 	}
+	if in.TargetSet && !in.Force {
+		if err := checkNewTarget(cfg, pair.Target, paths); err != nil {
+			return exporter.Request{}, nil, err
+		}
+	}
 	chain, err := cfg.Chain(pair)
 	if err != nil {
 		return exporter.Request{}, nil, usage("%v (config: %s)", err, orNone(cfg.Path))

@@ -30,3 +30,65 @@ func TestExecWithoutDashes(t *testing.T) {
 		t.Error("the file changed")
 	}
 }
+
+// TestTargetTypoCostsNoCode: a --target that names no profile but is a
+// slip away from one is refused before STS (exit 2, did you mean), on
+// every command that obtains a session; a name unlike any other, a
+// config pair's target and --force are first uses.
+func TestTargetTypoCostsNoCode(t *testing.T) {
+	t.Parallel()
+	creds := aliceProfile + "[default]\nregion = eu-west-1\n[prod-session]\nregion = eu-west-1\n"
+	for _, args := range [][]string{
+		{"--target", "defualt", "314159"},
+		{"--target", "defaul", "314159"},
+		{"env", "--target", "Default", "314159"},
+		{"exec", "--target", "prod-sesion", "314159", "--", "true"},
+		{"-p", "default", "--target", "prod-sesson", "314159"},
+	} {
+		r := newRig(t, creds)
+		_, stderr, code := r.run("", args...)
+		if code != ExitUsage || !strings.Contains(stderr, "did you mean [") || !strings.Contains(stderr, "add --force") {
+			t.Errorf("%q: exit %d, stderr %q", args, code, stderr)
+		}
+		if r.emu.Requests() != 0 {
+			t.Errorf("%q: STS was asked", args)
+		}
+		if b, _ := os.ReadFile(r.creds); string(b) != creds {
+			t.Errorf("%q: the file changed", args)
+		}
+	}
+	for _, args := range [][]string{
+		{"--target", "work", "314159"},
+		{"--target", "defualt", "--force", "314159"},
+		{"--target", "prod-session", "314159"},
+	} {
+		r := newRig(t, creds)
+		if _, stderr, code := r.run("", args...); code != 0 || r.emu.Requests() != 1 {
+			t.Errorf("%q: exit %d, %d requests: %s", args, code, r.emu.Requests(), stderr)
+		}
+	}
+	// A pair's own target, named in the config, is never a typo.
+	r := newRig(t, creds)
+	cfg := r.env["XDG_CONFIG_HOME"] + "/aws-mfa/config.toml"
+	os.MkdirAll(r.env["XDG_CONFIG_HOME"]+"/aws-mfa", 0o700)
+	os.WriteFile(cfg, []byte("[pair.prod2]\nsource = \"aws-mfa\"\ntarget = \"prod-sessio\"\n"), 0o600)
+	if _, stderr, code := r.run("", "--target", "prod-sessio", "314159"); code != 0 {
+		t.Errorf("a pair's target: exit %d: %s", code, stderr)
+	}
+}
+
+// TestSourceTypoSaysDidYouMean: a source that names no profile but is a
+// slip away from one gets a did-you-mean, not setup's offer to make it.
+func TestSourceTypoSaysDidYouMean(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, aliceProfile)
+	os.MkdirAll(r.env["XDG_CONFIG_HOME"]+"/aws-mfa", 0o700)
+	os.WriteFile(r.env["XDG_CONFIG_HOME"]+"/aws-mfa/config.toml", []byte("[pair.work]\nsource = \"aws-mfaa\"\ntarget = \"work\"\n"), 0o600)
+	_, stderr, code := r.run("", "-p", "work", "314159")
+	if code != ExitUsage || !strings.Contains(stderr, "no [aws-mfaa] profile") || !strings.Contains(stderr, "did you mean [aws-mfa]?") || strings.Contains(stderr, "setup") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	if r.emu.Requests() != 0 {
+		t.Error("STS was asked")
+	}
+}

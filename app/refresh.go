@@ -8,7 +8,6 @@ import (
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
-	"github.com/aws-mfa/aws-mfa/internal/suggest"
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 
@@ -58,7 +57,7 @@ func note(sys System, res *exporter.Result, req exporter.Request, refreshCommand
 	until := untilText(res.Expiration, sys.Now())
 	switch {
 	case res.Created:
-		fmt.Fprintf(sys.Stderr, "aws-mfa: wrote an MFA session to [%s], a new profile in %s, valid until %s%s%s%s\n", req.Target, oneLine(req.Paths.Credentials), until, basesText(res), regionText(res, req), didYouMeanProfile(req))
+		fmt.Fprintf(sys.Stderr, "aws-mfa: wrote an MFA session to [%s], a new profile in %s, valid until %s%s%s\n", req.Target, oneLine(req.Paths.Credentials), until, basesText(res), regionText(res, req))
 	case res.Written:
 		fmt.Fprintf(sys.Stderr, "aws-mfa: wrote an MFA session to [%s], valid until %s%s%s\n", req.Target, until, basesText(res), regionText(res, req))
 	default:
@@ -96,21 +95,28 @@ func RefreshCommand(ctx context.Context, sys System, in RefreshInput) error {
 	return nil
 }
 
-// didYouMeanProfile names an existing profile close to a target that was
-// just created, for `--target defualt`.
-func didYouMeanProfile(req exporter.Request) string {
-	f, err := credfile.Read(req.Paths.Credentials)
-	if err != nil {
-		return ""
+// checkNewTarget refuses, before a code is asked for, a --target that
+// names no profile yet but is a slip away from one that exists
+// (`--target defualt`): the session would go to a new profile nothing
+// uses. A name unlike any other, one a pair of the config writes, or a
+// profile of the AWS config file is a first use; --force creates it anyway.
+func checkNewTarget(cfg *config.Config, target string, paths credfile.Paths) error {
+	for _, p := range cfg.Pairs {
+		if p.Target == target {
+			return nil
+		}
 	}
-	var names []string
-	for _, s := range f.Sections() {
-		names = append(names, s.Name)
+	f, err := credfile.Read(paths.Credentials)
+	if err != nil || f.Section(target) != nil {
+		return nil // a file that cannot be read is reported where it is read
 	}
-	if s := suggest.Closest(req.Target, names); s != "" {
-		return fmt.Sprintf("; did you mean [%s]?", s)
+	if c, err := credfile.Read(paths.Config); err == nil && c.Profile(target, true) != nil {
+		return nil // a profile of the AWS config file, given its keys here
 	}
-	return ""
+	if s := f.Closest(target); s != "" {
+		return usage("there is no [%s] profile in %s; did you mean [%s]? To create [%s], add --force", target, oneLine(paths.Credentials), s, target)
+	}
+	return nil
 }
 
 // basesText names the bases a chained refresh renewed on the way.

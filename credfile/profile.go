@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/aws-mfa/aws-mfa/internal/suggest"
 )
 
 // DefaultSection is configparser's defaults section: botocore gives every
@@ -227,4 +229,16 @@ func Shadowing(creds, cfg *File, profile string) (key, section string) {
 		}
 	}
 	return "", ""
+}
+
+// Closest is the profile of the file a mistyped name was probably meant
+// to be (internal/suggest's rule), [DEFAULT] aside; "" for none.
+func (f *File) Closest(name string) string {
+	var names []string
+	for _, s := range f.sections {
+		if s.Name != DefaultSection {
+			names = append(names, s.Name)
+		}
+	}
+	return suggest.Closest(name, names)
 }

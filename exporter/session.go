@@ -376,6 +376,11 @@ func (s *source) targetRegion(f *credfile.File, target string) (region string, k
 func readSource(creds *credfile.File, req Request) (*source, error) {
 	path := req.Paths.Credentials
 	if creds.Section(req.Source) == nil && req.Keyring == "" {
+		if s := creds.Closest(req.Source); s != "" {
+			// A typo in the pair's source or --source: setup would make a
+			// new profile of it, so it is not the fix offered.
+			return nil, inputerr.Errorf("no [%s] profile in %s; did you mean [%s]? Correct the pair's source in the aws-mfa config (or --source)", req.Source, path, s)
+		}
 		return nil, inputerr.Errorf("no [%s] profile in %s; run `aws-mfa setup` to create it from [%s], or copy your long-term keys there and add mfa_serial (Quick start in the README)", req.Source, path, req.Target)
 	}
 	c := creds.Credentials(req.Source)

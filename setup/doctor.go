@@ -105,6 +105,11 @@ func checkPair(creds *credfile.File, p config.Pair, c Checkup) []Finding {
 	switch {
 	case p.Keyring != "":
 		out = append(out, checkKeyring(creds, p)...)
+	case creds.Section(p.Source) == nil && creds.Closest(p.Source) != "":
+		// A typo: setup --source would make a new profile of it.
+		s := creds.Closest(p.Source)
+		add(false, name+"no ["+p.Source+"] profile; did you mean ["+s+"]?", fmt.Sprintf("set source = %q in [pair.%s] of %s", s, p.Name, orBuiltin(c.Config.Path)))
+		return out
 	case creds.Section(p.Source) == nil && !creds.HoldsLongTermKeys(p.Target):
 		// Setup would find no keys to copy: they must come from IAM.
 		add(false, name+"no ["+p.Source+"] profile, and no long-term keys in ["+p.Target+"] to copy there", awsConfigure(p.Source)+" (the IAM user's access key), then "+setupCommand(p))
@@ -162,6 +167,14 @@ func checkTarget(creds *credfile.File, p config.Pair, c Checkup) []Finding {
 		}
 	}
 	return out
+}
+
+// orBuiltin names the config file for a fix, or where to create it.
+func orBuiltin(path string) string {
+	if path == "" {
+		return "the aws-mfa config"
+	}
+	return path
 }
 
 // pairArgs are the arguments that name p on a command line.
