@@ -6,8 +6,10 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"testing/quick"
 
 	"github.com/aws-mfa/aws-mfa/internal/testkit/credgen"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
@@ -86,9 +88,51 @@ func TestMaskKeyShowsOnlyKeyIDs(t *testing.T) {
 		"a ; b = v xxxx":           "…",
 		"2026-11-27T15:00:00Z":     "…",
 		"AKIAIOSFODNN7EXAMPLé":     "…",
+		// A secret key pasted into aws_access_key_id: letters and
+		// digits, but not a key id's shape.
+		"wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY0": "…",
+		"wJalrXUtnFEMIK7MDENG":                    "…",
+		"AKIAIOSFODNN7EXAMPLE0":                   "…",
+		"akiaiosfodnn7example":                    "…",
+		"ASIAIOSFODNN7EXAMPLE":                    "ASIA…MPLE",
 	} {
 		if got := MaskKey(id); got != want {
 			t.Errorf("MaskKey(%q) = %q, want %q", id, got, want)
 		}
+	}
+}
+
+// TestMaskKeyProperty: for any value, MaskKey shows its ends only when it
+// is an access key id's shape, and then only 4 and 4 characters.
+func TestMaskKeyProperty(t *testing.T) {
+	shape := regexp.MustCompile(`^(AKIA|ASIA)[A-Z0-9]{16}$`)
+	const valid, invalid = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", "az/+=\n é"
+	check := func(seed []byte, keyLike bool) bool {
+		var b strings.Builder
+		if keyLike { // mostly key ids, some a character off
+			b.WriteString([]string{"AKIA", "ASIA", "AKIB", "akia", "AKIA", "ASIA"}[int(seed[0]%6)])
+			seed = seed[1:]
+		}
+		for _, c := range seed {
+			if c < 250 {
+				b.WriteByte(valid[int(c)%len(valid)])
+			} else {
+				b.WriteString(string([]rune(invalid)[int(c)%len([]rune(invalid))]))
+			}
+		}
+		id := b.String()
+		got := MaskKey(id)
+		if shape.MatchString(id) {
+			return got == id[:4]+"…"+id[16:]
+		}
+		return got == "…"
+	}
+	f := func(seed []byte) bool { return len(seed) == 0 || check(seed, false) }
+	g := func(seed [17]byte) bool { return check(seed[:], true) }
+	if err := quick.Check(f, nil); err != nil {
+		t.Error(err)
+	}
+	if err := quick.Check(g, &quick.Config{MaxCount: 2000}); err != nil {
+		t.Error(err)
 	}
 }
