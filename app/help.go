@@ -62,6 +62,8 @@ func helpCommand(hidden bool) *cli.Command {
 		Action: func(c *cli.Context) error {
 			parent := c.Lineage()[1] // what help was asked of
 			switch {
+			case c.NArg() > 1:
+				return usage("help takes one command, and %q is a second; see aws-mfa --help", c.Args().Get(1))
 			case c.Args().Present():
 				return cli.ShowCommandHelp(parent, c.Args().First())
 			case len(parent.Lineage()) <= 2: // the app, and the empty context above it

@@ -31,6 +31,9 @@ func hookCommand(sys System) *cli.Command {
 // HookCommand is `aws-mfa hook SHELL`: print the shell's hook, which runs
 // this binary by its absolute path.
 func HookCommand(sys System, args []string) error {
+	if len(args) > 1 {
+		return usage("hook takes one shell, and %q is a second; see aws-mfa hook --help", args[1])
+	}
 	if len(args) != 1 {
 		return usage("hook needs one shell: aws-mfa hook %s", strings.Join(hookShells, "|"))
 	}

@@ -48,9 +48,6 @@ func keyringCommand(sys System) *cli.Command {
 			UsageText: "aws-mfa keyring export [-p PAIR] [--profile PROFILE] [--delete]",
 			Flags:     keyringExportFlags,
 			Action: func(c *cli.Context) error {
-				if c.NArg() > 0 {
-					return usage("keyring export takes no arguments")
-				}
 				return KeyringExportCommand(c.Context, sys, KeyringExportInput{PairFlags: pairFlags(c), Profile: c.String("profile"), Delete: c.Bool("delete")})
 			},
 		}},

@@ -101,5 +101,25 @@ func before(c *cli.Context) error {
 	if err := noEmptyValues(c); err != nil {
 		return err
 	}
+	if err := noArguments(c); err != nil {
+		return err
+	}
 	return placeOptions(c)
+}
+
+// noArguments refuses a word given to a command that takes none (one
+// without ArgsUsage or subcommands but help): `aws-mfa status foo` would
+// otherwise succeed and ignore it. It runs before urfave/cli looks for a
+// subcommand, so a first word that names one (help) is left to it.
+func noArguments(c *cli.Context) error {
+	cmd := c.Command
+	if cmd == nil || cmd.ArgsUsage != "" || cmd.Hidden || !c.Args().Present() || cmd.Command(c.Args().First()) != nil ||
+		slices.ContainsFunc(cmd.Subcommands, func(s *cli.Command) bool { return s.Name != "help" }) {
+		return nil
+	}
+	hint := ""
+	if slices.ContainsFunc(cmd.Flags, func(f cli.Flag) bool { return slices.Contains(f.Names(), "token") }) && isDigits(strings.ReplaceAll(c.Args().First(), " ", ""), 6) {
+		hint = "; give a code with -t"
+	}
+	return usage("%s takes no arguments, and %q is one%s; see %s --help", cmd.HelpName, c.Args().First(), hint, cmd.HelpName)
 }

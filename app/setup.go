@@ -40,9 +40,6 @@ func setupCommand(sys System) *cli.Command {
 		Usage: "move long-term keys to the source profile and find the MFA device",
 		Flags: setupFlags,
 		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usage("setup takes no arguments; give a code with -t")
-			}
 			return SetupCommand(c.Context, sys, SetupInput{
 				Config:            c.String("config"),
 				Pair:              c.String("pair"),
