@@ -3,6 +3,7 @@ package app
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -12,6 +13,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/exporter"
 	"github.com/aws-mfa/aws-mfa/keyring"
 	"github.com/aws-mfa/aws-mfa/setup"
+	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 // keyringReader reads a pair's long-term keys from its keyring, bounded
@@ -62,28 +64,10 @@ type KeyringExportInput struct {
 }
 
 // KeyringExportCommand writes the pair's keys into a profile, reads the
-// file back to check them, and only then, if asked, deletes the keyring
-// item.
+// file back to check them, points the pairs that name the item at the
+// profile and only then, if asked, deletes the keyring item.
 func KeyringExportCommand(ctx context.Context, sys System, in KeyringExportInput) error {
 	cfg, pair, err := selectPair(sys, in.PairFlags)
-	if err != nil {
-		return err
-	}
-	if pair.Keyring == "" {
-		return usage("pair %s keeps its keys in [%s], not in a keyring (config: %s)", pair.Name, pair.Source, orNone(cfg.Path))
-	}
-	profile := cmp.Or(in.Profile, pair.Source)
-	if err := credfile.ValidName(profile); err != nil {
-		return fmt.Errorf("--profile: %w", err)
-	}
-	if profile == pair.Target {
-		return usage("[%s] is the pair's target, which a refresh overwrites; choose another --profile", profile)
-	}
-	store, err := keyring.Open(pair.KeyringBackend, pair.TokenTimeout)
-	if err != nil {
-		return err
-	}
-	k, err := store.Get(ctx, pair.Keyring)
 	if err != nil {
 		return err
 	}
@@ -91,58 +75,21 @@ func KeyringExportCommand(ctx context.Context, sys System, in KeyringExportInput
 	if err != nil {
 		return err
 	}
-	path := paths.Credentials
-	set := []credfile.KV{{Key: "aws_access_key_id", Value: k.AccessKeyID}, {Key: "aws_secret_access_key", Value: k.SecretAccessKey}}
-	err = credfile.Writer{}.Update(path, func(f *credfile.File) ([]byte, error) {
-		if s := f.Section(profile); s != nil && s.Get("aws_access_key_id") != "" && s.Get("aws_access_key_id") != k.AccessKeyID {
-			return nil, usage("[%s] in %s already holds other keys (%s); choose another --profile", profile, path, exporter.MaskKey(s.Get("aws_access_key_id")))
-		}
-		out, err := f.Edit(profile, set, []string{"aws_session_token", "aws_security_token", "expiration"})
-		if err != nil {
-			return nil, err
-		}
-		// botocore must read exactly the keys, with no token: one that
-		// [DEFAULT] still hands to every profile would break them, and an
-		// empty one to shadow it cannot be written.
-		g, err := credfile.Parse(out)
-		if err != nil {
-			return nil, err
-		}
-		if c := g.Credentials(profile); c.AccessKeyID != k.AccessKeyID || c.SecretAccessKey != k.SecretAccessKey || c.SessionToken != "" {
-			return nil, usage("[%s] in %s sets a session token that [%s] would inherit with the keys; remove aws_security_token and aws_session_token from [%[1]s] first (nothing was written)", credfile.DefaultSection, path, profile)
-		}
-		return out, nil
-	})
-	if err != nil {
-		return fmt.Errorf("write the keys to [%s] in %s: %w", profile, path, err)
-	}
-	f, err := credfile.Read(path)
-	if err != nil {
-		return fmt.Errorf("read back %s: %w", path, err)
-	}
-	if s := f.Section(profile); s == nil || s.Get("aws_access_key_id") != k.AccessKeyID || s.Get("aws_secret_access_key") != k.SecretAccessKey {
-		return fmt.Errorf("[%s] in %s does not read back the keys written; the keyring item is kept", profile, path)
-	}
-	fmt.Fprintf(sys.Stderr, "aws-mfa: wrote the keys %s from %s to [%s] in %s\n", exporter.MaskKey(k.AccessKeyID), store.Where(pair.Keyring), profile, path)
-	if in.Delete {
-		if err := store.Delete(ctx, pair.Keyring); err != nil {
+	req := setup.ExportRequest{Paths: paths, ConfigPath: cfg.Path, Pair: pair, Profile: in.Profile, Delete: in.Delete}
+	var store *keyring.Store
+	if pair.Keyring != "" {
+		if store, err = keyring.Open(pair.KeyringBackend, pair.TokenTimeout); err != nil {
 			return err
 		}
-		fmt.Fprintf(sys.Stderr, "aws-mfa: deleted %s\n", store.Where(pair.Keyring))
 	}
-	also := ""
-	if profile != pair.Source {
-		also = fmt.Sprintf(" and set source = %q", profile)
-	}
-	fmt.Fprintf(sys.Stderr, "aws-mfa: now remove the line keyring = %q from [pair.%s] in %s%s, so that refreshes read [%s]\n", pair.Keyring, pair.Name, orNone(cfg.Path), also, profile)
-	return nil
+	return setup.Export(ctx, req, setup.Deps{Out: sys.Stderr, Store: store})
 }
 
 // keyringSetup fills in what setup --keyring needs: the pair that will
 // name the item (--pair, else the config's pair for --source and
 // --target, else the built-in name), the item (the pair's, else the
 // source profile's name), and the backend to store it in.
-func keyringSetup(in SetupInput, req *setup.Request) (setup.KeyStore, error) {
+func keyringSetup(sys System, in SetupInput, req *setup.Request) (setup.KeyStore, error) {
 	cfg, err := config.Load(config.Location{Path: req.ConfigPath})
 	if err != nil {
 		return nil, err
@@ -155,18 +102,24 @@ func keyringSetup(in SetupInput, req *setup.Request) (setup.KeyStore, error) {
 		}
 	}
 	switch {
+	case pair != nil && pair.SourcePair != "":
+		chain, err := cfg.Chain(*pair)
+		if err != nil {
+			return nil, usage("%v (config: %s)", err, orNone(cfg.Path))
+		}
+		return nil, usage("pair %s has no long-term keys to move: it is chained from pair %s (source_pair), and its sessions are made from pair %s's keys; run %s", pair.Name, pair.SourcePair, chain[0].Name, shells.Line("aws-mfa", "setup", "--keyring", "-p", chain[0].Name))
 	case pair != nil && req.Pair != "" && !(in.SourceSet || in.TargetSet):
 		req.Source, req.Target = pair.Source, pair.Target
 	case pair == nil && req.Pair != "" && !(in.SourceSet && in.TargetSet):
 		return nil, usage("pair %s is not in the config (%s); give --source and --target to add it", req.Pair, orNone(cfg.Path))
 	}
 	timeout := config.DefaultTokenTimeout
-	backend := in.KeyringBackend
 	req.Keyring = req.Source
+	req.KeyringBackend = cmp.Or(in.KeyringBackend, cfg.KeyringBackend)
 	if pair != nil {
 		req.Pair = pair.Name
 		timeout = pair.TokenTimeout
-		backend = cmp.Or(backend, pair.KeyringBackend)
+		req.KeyringBackend = cmp.Or(in.KeyringBackend, pair.KeyringBackend)
 		req.Keyring = cmp.Or(pair.Keyring, req.Keyring)
 	} else {
 		req.Pair = config.BuiltinName
@@ -174,15 +127,20 @@ func keyringSetup(in SetupInput, req *setup.Request) (setup.KeyStore, error) {
 	if err := keyring.CheckItem(req.Keyring); err != nil {
 		return nil, usage("%v; name the item in the pair's keyring key", err)
 	}
-	if in.KeyringBackendSet {
-		req.KeyringBackend = backend
-	}
 	if in.TimeoutSet {
 		timeout = in.Timeout
 	}
-	store, err := keyring.Open(backend, timeout)
-	if err != nil {
-		return nil, err
+	if req.Home, err = credfile.Home(sys.Getenv); err != nil {
+		req.Home = "" // the files' own directories are still searched
 	}
-	return store, nil
+	return keyring.Open(req.KeyringBackend, timeout)
+}
+
+// noDesktop adds to an error from a keyring that cannot be reached how to
+// keep the keys in pass instead, which needs no desktop session.
+func noDesktop(err error, backend string) error {
+	if !errors.Is(err, keyring.ErrUnavailable) || backend == keyring.Pass {
+		return err
+	}
+	return fmt.Errorf("%w; without a desktop session, keep the keys in pass instead: aws-mfa setup --keyring --keyring-backend pass (pass needs a gpg key and a store, made once: gpg --quick-generate-key you@example.com, then pass init you@example.com)", err)
 }

@@ -102,7 +102,7 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	}
 	var store setup.KeyStore
 	if in.Keyring {
-		if store, err = keyringSetup(in, &req); err != nil {
+		if store, err = keyringSetup(sys, in, &req); err != nil {
 			return err
 		}
 	} else if in.KeyringBackendSet {
@@ -135,10 +135,13 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	if !in.Yes {
 		ask = &asker{sys: sys}
 		defer ask.close()
-		d.Choose = ask.choose
+		d.Choose, d.Confirm = ask.choose, ask.confirm
 	}
 	res, err := setup.Run(ctx, req, d)
 	if err != nil {
+		if in.Keyring {
+			return noDesktop(err, req.KeyringBackend)
+		}
 		return err
 	}
 	fmt.Fprintf(sys.Stderr, "aws-mfa: [%s] uses MFA device %s\n", req.Source, res.Serial)
@@ -220,6 +223,15 @@ func (a *asker) choose(serials []string) (int, error) {
 		return 0, usage("%q is not a number from 1 to %d", ans, len(serials))
 	}
 	return n - 1, nil
+}
+
+// confirm asks a question whose default is no.
+func (a *asker) confirm(question string) (bool, error) {
+	ans, err := a.line(question)
+	if err != nil {
+		return false, err
+	}
+	return strings.EqualFold(ans, "y") || strings.EqualFold(ans, "yes"), nil
 }
 
 func (a *asker) close() {

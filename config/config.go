@@ -70,7 +70,9 @@ type Pair struct {
 type Config struct {
 	Path    string // "" when no file exists
 	Default string // the pair used when none is named
-	Pairs   []Pair // sorted by name; always includes the built-in unless replaced
+	// KeyringBackend is [defaults]' keyring_backend, which a new pair gets.
+	KeyringBackend string
+	Pairs          []Pair // sorted by name; always includes the built-in unless replaced
 }
 
 // fileTOML is the file's shape.
@@ -252,7 +254,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	if keys := md.Undecoded(); len(keys) > 0 {
 		return nil, unknownKey(path, string(data), keys[0])
 	}
-	c := &Config{Path: path, Default: f.Defaults.Pair}
+	c := &Config{Path: path, Default: f.Defaults.Pair, KeyringBackend: f.Defaults.KeyringBackend}
 	// The defaults are checked as the built-in pair they make, whether or
 	// not a pair replaces it: a wrong value is an error wherever it sits.
 	builtinWithDefaults := builtinPair(f.Defaults)

@@ -47,7 +47,7 @@ func (b passBackend) status(ctx context.Context, item string) error {
 	}
 	dir := storeDir()
 	if _, err := os.Stat(filepath.Join(dir, ".gpg-id")); err != nil {
-		return unavailable("no password store at %s; run pass init GPG_KEY_ID", dir)
+		return unavailable("no password store at %s; make one with pass init YOU@EXAMPLE.COM (the id of your gpg key; without one, make it first: gpg --quick-generate-key YOU@EXAMPLE.COM)", dir)
 	}
 	if _, err := os.Stat(filepath.Join(dir, Service, item+".gpg")); err != nil {
 		return ErrNotFound

@@ -1,10 +1,12 @@
 package setup
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strconv"
 	"time"
 
@@ -30,6 +32,8 @@ type Checkup struct {
 	Pair   string // check only this pair ("" for all)
 	Getenv func(string) string
 	Now    time.Time
+
+	pairs []config.Pair // every pair of the config, whichever are checked
 }
 
 // Doctor checks the files, the config and this shell's environment, and
@@ -74,6 +78,7 @@ func Doctor(c Checkup) []Finding {
 		return out
 	}
 	pairs := cfg.Pairs
+	c.pairs = cfg.Pairs
 	if c.Pair != "" {
 		p, err := cfg.Select(c.Pair)
 		if err != nil {
@@ -83,7 +88,12 @@ func Doctor(c Checkup) []Finding {
 		pairs = []config.Pair{p}
 	}
 	for _, p := range pairs {
-		out = append(out, checkPair(creds, p, c)...)
+		for _, f := range checkPair(creds, p, c) {
+			// Pairs that share a keyring item share its findings.
+			if !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+		}
 		if key, where := credfile.Shadowing(creds, awsConfig, p.Target); key != "" && p.Write {
 			add(false, fmt.Sprintf("pair %s: %s sets %s, which the AWS CLI and SDKs use instead of the session in [%s]; a refresh refuses to write there", p.Name, where, key, p.Target),
 				"remove "+key+" from "+where+", or give the pair another target")
@@ -104,7 +114,7 @@ func checkPair(creds *credfile.File, p config.Pair, c Checkup) []Finding {
 	sc := creds.Credentials(p.Source)
 	switch {
 	case p.Keyring != "":
-		out = append(out, checkKeyring(creds, p)...)
+		out = append(out, checkKeyring(creds, p, c)...)
 	case creds.Section(p.Source) == nil && creds.Closest(p.Source) != "":
 		// A typo: setup --source would make a new profile of it.
 		s := creds.Closest(p.Source)
@@ -118,7 +128,16 @@ func checkPair(creds *credfile.File, p config.Pair, c Checkup) []Finding {
 		add(false, name+"no ["+p.Source+"] profile", setupCommand(p))
 		return out
 	case sc.AccessKeyID == "" || sc.SecretAccessKey == "":
-		add(false, name+"["+p.Source+"] lacks long-term keys", awsConfigure(p.Source))
+		fix := awsConfigure(p.Source)
+		for _, q := range c.pairs {
+			if q.Source == p.Source && q.Keyring != "" {
+				// Another pair of the source moved its keys to a keyring:
+				// this one reads them there too.
+				fix = fmt.Sprintf("its keys are in keyring item %s (pair %s): add keyring = %q and keyring_backend = %q to [pair.%s] in %s", q.Keyring, q.Name, q.Keyring, cmp.Or(q.KeyringBackend, "os"), p.Name, c.Config.Path)
+				break
+			}
+		}
+		add(false, name+"["+p.Source+"] lacks long-term keys", fix)
 	case !creds.HoldsLongTermKeys(p.Source):
 		add(false, name+"["+p.Source+"] holds session credentials", "put the IAM user's long-term keys there: "+awsConfigure(p.Source))
 	default:

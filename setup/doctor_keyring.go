@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/aws-mfa/aws-mfa/config"
@@ -15,8 +16,8 @@ import (
 
 // checkKeyring looks at a pair whose keys are in a keyring: the item is
 // there and unlocked (asked without a prompt), and the keys are not also
-// left in the credentials file.
-func checkKeyring(creds *credfile.File, p config.Pair) []Finding {
+// left in the credentials file, nor in any other file under ~/.aws.
+func checkKeyring(creds *credfile.File, p config.Pair, c Checkup) []Finding {
 	var out []Finding
 	add := func(ok bool, what, fix string) { out = append(out, Finding{ok, what, fix}) }
 	name := fmt.Sprintf("pair %s: ", p.Name)
@@ -31,6 +32,10 @@ func checkKeyring(creds *credfile.File, p config.Pair) []Finding {
 	switch {
 	case err == nil:
 		add(true, name+"the long-term keys are in "+where, "")
+		// Readable without a prompt: what else holds the secret key?
+		if k, err := store.Get(context.Background(), p.Keyring); err == nil {
+			out = append(out, copyFindings(c, creds, where, k)...)
+		}
 	case errors.Is(err, keyring.ErrNotFound):
 		add(false, name+where+" is missing", setupFix+" (moves the keys there from the credentials file), or aws-mfa keyring export on the machine that has them")
 	case errors.Is(err, keyring.ErrLocked):
@@ -44,6 +49,29 @@ func checkKeyring(creds *credfile.File, p config.Pair) []Finding {
 	if creds.HoldsLongTermKeys(p.Source) {
 		add(false, name+"["+p.Source+"] still holds long-term keys "+exporter.MaskKey(creds.Credentials(p.Source).AccessKeyID)+" in plaintext, beside "+where,
 			setupFix+" (compares them with the keyring's, then removes them from the file)")
+	}
+	return out
+}
+
+// copyFindings names each file under ~/.aws that holds k's secret key,
+// and each that could not be searched.
+func copyFindings(c Checkup, creds *credfile.File, where string, k keyring.Keys) []Finding {
+	var out []Finding
+	home, _ := credfile.Home(c.Getenv)
+	found, skipped := findCopies(awsDirs(c.Paths, home), k.SecretAccessKey)
+	real, _ := filepath.EvalSymlinks(c.Paths.Credentials)
+	for _, f := range found {
+		if f.path == real && len(holding(creds, exporter.Keys(k))) > 0 {
+			continue // a profile's keys: the finding above says how setup --keyring removes them
+		}
+		fix := "delete the keys from it by hand; " + mayStay
+		if f.backup {
+			fix = "delete this backup of aws-mfa's: " + shells.Line("rm", f.path) + "; " + mayStay
+		}
+		out = append(out, Finding{false, fmt.Sprintf("%s holds the secret key of %s, kept in %s, in plaintext", f, exporter.MaskKey(k.AccessKeyID), where), fix})
+	}
+	for _, s := range skipped {
+		out = append(out, Finding{true, "did not search " + s + " for copies of the keys in " + where, ""})
 	}
 	return out
 }

@@ -30,8 +30,15 @@ func TestDoctorKeyring(t *testing.T) {
 	const pair = "[defaults]\nkeyring_backend = \"pass\"\n[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\n"
 	cases := []struct {
 		name, creds, config, store string
-		problem, fix               string // "" for healthy
+		files                      map[string]string // more files beside the credentials
+		problem, fix               string            // "" for healthy
 	}{
+		{name: "a copy in the AWS config", creds: moved, config: pair, files: map[string]string{"config": "[profile old]\naws_secret_access_key = alice/secret\n"},
+			problem: "config (line 2) holds the secret key of AKIA…0001, kept in pass item aws-mfa/alice, in plaintext", fix: "rotate the access key"},
+		{name: "a copy in a backup", creds: moved, config: pair, files: map[string]string{"credentials.aws-mfa-backup-20261101T000000Z": "[default]\naws_secret_access_key = alice/secret\n", "sub/other": "no key here", "sub/big": strings.Repeat("x", 5<<20)},
+			problem: "credentials.aws-mfa-backup-20261101T000000Z (line 2) holds the secret key", fix: "delete this backup of aws-mfa's: rm "},
+		{name: "another pair of the source lost its keys to the keyring", creds: moved, config: pair + "[pair.ci]\nsource = \"aws-mfa\"\ntarget = \"ci\"\n",
+			problem: "pair ci: [aws-mfa] lacks long-term keys", fix: `its keys are in keyring item alice (pair default): add keyring = "alice" and keyring_backend = "pass" to [pair.ci]`},
 		{name: "healthy", creds: moved, config: pair},
 		{name: "no source profile, serial in the pair", creds: "# empty\n", config: pair + "mfa_serial = \"arn:aws:iam::123456789012:mfa/alice\"\n"},
 		{name: "no serial anywhere", creds: "# empty\n", config: pair, problem: "has no mfa_serial", fix: "aws-mfa setup"},
@@ -50,8 +57,12 @@ func TestDoctorKeyring(t *testing.T) {
 			os.WriteFile(path, []byte(tc.creds), 0o600)
 			cfg := filepath.Join(dir, "config.toml")
 			os.WriteFile(cfg, []byte(tc.config), 0o600)
+			for name, data := range tc.files {
+				os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o700)
+				os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600)
+			}
 			findings := Doctor(Checkup{
-				Paths:  credfile.Paths{Credentials: path},
+				Paths:  credfile.Paths{Credentials: path, Config: filepath.Join(dir, "config")},
 				Config: config.Location{Path: cfg},
 				Getenv: func(string) string { return "" },
 				Now:    now,

@@ -1,14 +1,13 @@
 package setup
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"strconv"
+	"reflect"
+	"slices"
 	"strings"
-
-	"github.com/rogpeppe/go-internal/diff"
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
@@ -18,21 +17,23 @@ import (
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 
-// KeyStore is the keyring setup --keyring moves the keys to; *keyring.Store
-// in production.
+// KeyStore is the keyring the keys move to and from; *keyring.Store in
+// production.
 type KeyStore interface {
 	Get(ctx context.Context, item string) (keyring.Keys, error)
 	Put(ctx context.Context, item string, k keyring.Keys) error
+	Delete(ctx context.Context, item string) error
 	Where(item string) string
 }
 
 var longTermKeyNames = []string{"aws_access_key_id", "aws_secret_access_key"}
 
 // runKeyring is Run with req.Keyring: the keys go to the keyring, are read
-// back and compared, the pair names the item, and only then are the keys
-// removed from the credentials file. The keyring holds a verified copy
-// before the file loses its copy, and the file is replaced atomically, so
-// no backup with the keys is written at all.
+// back and compared; every pair that read them from the file names the
+// item; and only then, under the file's lock and after reading the item
+// back once more, are the keys removed from the credentials file. At every
+// moment one of the two holds them, and the file is replaced atomically,
+// so no backup with the keys is written at all.
 func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) (*Result, error) {
 	if req.Pair == "" {
 		return nil, inputerr.Errorf("setup --keyring needs a pair to name the keyring item in")
@@ -64,103 +65,82 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 			return nil, err
 		}
 	}
+	k := keyring.Keys{AccessKeyID: keys.AccessKeyID, SecretAccessKey: keys.SecretAccessKey}
+	where := d.Store.Where(req.Keyring)
 
-	// The file: mfa_serial in the source; the keys out of every profile
-	// that holds exactly them (refused above when [DEFAULT] does): after
-	// the move no profile may keep a plaintext copy. Which sections those are is
-	// decided on the file as read under the lock, and cleared names them.
-	old := creds.Bytes()
-	var cleared []string
+	// The file: mfa_serial in the source, and the keys out of every
+	// profile that holds exactly them (refused above when [DEFAULT] does):
+	// after the move no profile may keep a plaintext copy.
+	cleared := holding(creds, keys)
 	edit := func(f *credfile.File) ([]byte, error) {
-		cleared = nil
-		type drop struct {
-			name string
-			keys []string
+		if now := holding(f, keys); !slices.Equal(now, cleared) {
+			return nil, fmt.Errorf("%s changed meanwhile (the keys are now in %s, not %s); nothing was removed, run setup --keyring again", req.Paths.Credentials, profiles(now), profiles(cleared))
 		}
-		var drops []drop
-		for _, s := range f.Sections() {
-			c := f.Credentials(s.Name)
-			if c.AccessKeyID != keys.AccessKeyID || c.SecretAccessKey != keys.SecretAccessKey {
-				continue
-			}
-			var own []string
-			for _, k := range longTermKeyNames {
-				if s.Has(k) {
-					own = append(own, k)
-				}
-			}
-			if len(own) > 0 {
-				drops = append(drops, drop{s.Name, own})
-			}
+		out, err := clearKeys(f, req, res.Serial, keys, cleared)
+		if err != nil || len(cleared) == 0 {
+			return out, err
 		}
-		out := f
-		apply := func(name string, set []credfile.KV, remove []string) error {
-			b, err := out.Edit(name, set, remove)
-			if err != nil {
-				return err
-			}
-			out, err = credfile.Parse(b)
-			return err
+		// Under the lock, before the file loses its copy: the keyring
+		// still holds these keys (a keyring export --delete may have
+		// taken them since they were stored).
+		if have, err := d.Store.Get(ctx, req.Keyring); err != nil || have != k {
+			return nil, fmt.Errorf("%s no longer holds the keys %s (%v); they stay in %s", where, exporter.MaskKey(keys.AccessKeyID), cmp.Or[error](err, errors.New("other keys")), req.Paths.Credentials)
 		}
-		if v, _ := out.Value(req.Source, "mfa_serial"); v != res.Serial {
-			if err := apply(req.Source, []credfile.KV{{Key: "mfa_serial", Value: res.Serial}}, nil); err != nil {
-				return nil, err
-			}
-		}
-		for _, d := range drops {
-			if err := apply(d.name, nil, d.keys); err != nil {
-				return nil, err
-			}
-			cleared = append(cleared, d.name)
-		}
-		for _, s := range out.Sections() {
-			if c := out.Credentials(s.Name); c.SecretAccessKey == keys.SecretAccessKey {
-				return nil, fmt.Errorf("refusing to write %s: [%s] would still read the secret key of %s", req.Paths.Credentials, s.Name, exporter.MaskKey(keys.AccessKeyID))
-			}
-		}
-		return out.Bytes(), nil
+		return out, nil
 	}
-	newCreds, err := edit(creds)
+	newCreds, err := clearKeys(creds, req, res.Serial, keys, cleared)
 	if err != nil {
 		return nil, err
 	}
+	// The config: every pair that read the keys from a profile that loses
+	// them reads the item instead, so that none is left without keys.
+	sources := append([]string{req.Source}, cleared...)
 	oldCfg, err := readConfig(req.ConfigPath)
 	if err != nil {
 		return nil, err
 	}
-	newCfg, err := keyringPair(req, oldCfg)
+	cfgEdit := func(old []byte) ([]byte, error) { return keyringPairs(req, sources, old) }
+	newCfg, err := cfgEdit(oldCfg)
 	if err != nil {
 		return nil, err
 	}
 
-	where := d.Store.Where(req.Keyring)
+	var p plan
+	if newCfg != nil {
+		p = append(p, change{path: req.ConfigPath, old: oldCfg, new: newCfg, backup: true,
+			apply: func(l *credfile.Locked) error { return l.EditBytes(cfgEdit) }})
+	}
+	if string(newCreds) != string(creds.Bytes()) {
+		done := "updated " + req.Paths.Credentials
+		if len(cleared) > 0 {
+			done = fmt.Sprintf("removed the keys from %s in %s, replaced in one step; no backup with the keys was written", profiles(cleared), req.Paths.Credentials)
+		}
+		p = append(p, change{path: req.Paths.Credentials, old: creds.Bytes(), new: newCreds, done: done,
+			apply: func(l *credfile.Locked) error {
+				if err := l.Update(edit); err != nil {
+					return fmt.Errorf("remove the keys from %s (they are safe in %s): %w", req.Paths.Credentials, where, err)
+				}
+				return nil
+			}})
+	}
+
 	if req.DryRun {
-		changed := false
 		if inFile {
 			fmt.Fprintf(d.Out, "aws-mfa: would store the keys %s in %s, read them back and compare\n", exporter.MaskKey(keys.AccessKeyID), where)
-			changed = true
+		} else if len(p) == 0 {
+			fmt.Fprintln(d.Out, "aws-mfa: nothing to change")
 		}
-		for _, c := range []struct {
-			path     string
-			old, new []byte
-		}{{req.Paths.Credentials, old, newCreds}, {req.ConfigPath, oldCfg, newCfg}} {
-			if c.new != nil && string(c.new) != string(c.old) {
-				d.Out.Write(diff.Diff(c.path, mask(c.old), c.path+" (after setup)", mask(c.new)))
-				changed = true
-			}
+		if err := p.run(d, true, res); err != nil {
+			return nil, err
 		}
 		if len(cleared) > 0 {
 			fmt.Fprintf(d.Out, "aws-mfa: would remove the keys from %s in %s\n", profiles(cleared), req.Paths.Credentials)
 		}
-		leftovers(d.Out, req.Paths.Credentials, newCreds, keys)
-		if !changed {
-			fmt.Fprintln(d.Out, "aws-mfa: nothing to change")
-		}
+		copies(d, req, keys, newCreds)
 		return res, nil
 	}
 
 	// 1. The keyring gets a verified copy, unless it has these keys already.
-	k := keyring.Keys{AccessKeyID: keys.AccessKeyID, SecretAccessKey: keys.SecretAccessKey}
 	have, err := d.Store.Get(ctx, req.Keyring)
 	switch {
 	case err == nil && have == k:
@@ -174,33 +154,65 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 		}
 		fmt.Fprintf(d.Out, "aws-mfa: stored the keys %s in %s and read them back\n", exporter.MaskKey(keys.AccessKeyID), where)
 	}
-	// 2. The pair names the item, so that refreshes read it.
-	if newCfg != nil {
-		// Made again on the config as it is now: another setup --keyring
-		// or a hand edit meanwhile keeps what it wrote.
-		err := d.Writer.EditBytes(req.ConfigPath, func(old []byte) ([]byte, error) { return keyringPair(req, old) })
-		if err != nil {
-			return nil, fmt.Errorf("write %s: %w", req.ConfigPath, err)
-		}
-		res.Changed = append(res.Changed, req.ConfigPath)
-		fmt.Fprintf(d.Out, "aws-mfa: updated %s: [pair.%s] keyring = %q\n", req.ConfigPath, req.Pair, req.Keyring)
+	// 2. The pairs name the item, so that refreshes read it; 3. only now
+	// the file loses its copy.
+	if err := p.run(d, false, res); err != nil {
+		return nil, err
 	}
-	// 3. Only now the file loses its copy, under the lock, and only if it
-	// still holds the keys the keyring holds.
-	if string(newCreds) != string(old) {
-		// edit removes only keys equal to the keyring's, so a file changed
-		// meanwhile loses nothing the keyring does not hold.
-		err := d.Writer.Update(req.Paths.Credentials, edit)
-		if err != nil {
-			return nil, fmt.Errorf("remove the keys from %s (they are safe in %s): %w", req.Paths.Credentials, where, err)
-		}
-		res.Changed = append(res.Changed, req.Paths.Credentials)
-		fmt.Fprintf(d.Out, "aws-mfa: removed the keys from %s in %s, replaced in one step; no backup with the keys was written\n", profiles(cleared), req.Paths.Credentials)
-		if after, err := credfile.Read(req.Paths.Credentials); err == nil {
-			leftovers(d.Out, req.Paths.Credentials, after.Bytes(), keys)
-		}
-	}
+	copies(d, req, keys, nil)
 	return res, nil
+}
+
+// holding names the sections of f that hold exactly keys as their own.
+func holding(f *credfile.File, keys exporter.Keys) []string {
+	var names []string
+	for _, s := range f.Sections() {
+		if s.Name == credfile.DefaultSection {
+			continue
+		}
+		c := f.Credentials(s.Name)
+		if c.AccessKeyID == keys.AccessKeyID && c.SecretAccessKey == keys.SecretAccessKey && (s.Has(longTermKeyNames[0]) || s.Has(longTermKeyNames[1])) {
+			names = append(names, s.Name)
+		}
+	}
+	return names
+}
+
+// clearKeys returns f with mfa_serial in the source and the long-term
+// keys out of the sections named, checked: no section may still read the
+// secret key.
+func clearKeys(f *credfile.File, req Request, serial string, keys exporter.Keys, sections []string) ([]byte, error) {
+	out := f
+	apply := func(name string, set []credfile.KV, remove []string) error {
+		b, err := out.Edit(name, set, remove)
+		if err != nil {
+			return err
+		}
+		out, err = credfile.Parse(b)
+		return err
+	}
+	if v, _ := out.Value(req.Source, "mfa_serial"); v != serial {
+		if err := apply(req.Source, []credfile.KV{{Key: "mfa_serial", Value: serial}}, nil); err != nil {
+			return nil, err
+		}
+	}
+	for _, name := range sections {
+		var own []string
+		for _, k := range longTermKeyNames {
+			if out.Section(name).Has(k) {
+				own = append(own, k)
+			}
+		}
+		if err := apply(name, nil, own); err != nil {
+			return nil, err
+		}
+	}
+	for _, s := range out.Sections() {
+		if c := out.Credentials(s.Name); c.SecretAccessKey == keys.SecretAccessKey {
+			return nil, fmt.Errorf("refusing to write %s: [%s] would still read the secret key of %s", req.Paths.Credentials, s.Name, exporter.MaskKey(keys.AccessKeyID))
+		}
+	}
+	return out.Bytes(), nil
 }
 
 // profiles names sections as "[a], [b] and [c]".
@@ -215,28 +227,12 @@ func profiles(names []string) string {
 	return strings.Join(quoted[:len(quoted)-1], ", ") + " and " + quoted[len(quoted)-1]
 }
 
-// leftovers tells the user where the secret key still appears in data
-// outside any key botocore reads (a comment, another key's value), by
-// line number only: setup removes keys, never the user's comments.
-func leftovers(w io.Writer, path string, data []byte, keys exporter.Keys) {
-	if len(keys.SecretAccessKey) < 8 {
-		return // too short to tell from other text; AWS's are 40 characters
-	}
-	var at []string
-	for i, line := range strings.Split(string(data), "\n") {
-		if strings.Contains(line, keys.SecretAccessKey) {
-			at = append(at, strconv.Itoa(i+1))
-		}
-	}
-	if len(at) > 0 {
-		fmt.Fprintf(w, "aws-mfa: the secret key of %s still appears in %s on line %s; delete it there by hand\n", exporter.MaskKey(keys.AccessKeyID), path, strings.Join(at, ", "))
-	}
-}
-
-// keyringPair returns the config old with [pair.NAME] naming the keyring
-// item (and backend): appended if the pair is new, lines inserted under
-// its header if it has none; nil when nothing changes.
-func keyringPair(req Request, old []byte) ([]byte, error) {
+// keyringPairs returns the config old in which every unchained pair
+// whose source is one of sources reads the keys from req.Keyring through
+// req.KeyringBackend: req.Pair itself (added if new) and every other pair
+// that would otherwise lose its keys with the file's copy. A pair that
+// names another item keeps it. It returns nil when nothing changes.
+func keyringPairs(req Request, sources []string, old []byte) ([]byte, error) {
 	cur, err := addPair(req, old)
 	if err != nil {
 		return nil, err
@@ -252,45 +248,282 @@ func keyringPair(req Request, old []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var lines []string
-	switch p.Keyring {
-	case req.Keyring:
-	case "":
-		lines = append(lines, fmt.Sprintf("keyring = %q\n", req.Keyring))
-	default:
+	if p.Keyring != "" && p.Keyring != req.Keyring {
 		return nil, inputerr.Errorf("[pair.%s] in %s already names keyring item %s", req.Pair, req.ConfigPath, p.Keyring)
 	}
-	if req.KeyringBackend != "" && req.KeyringBackend != p.KeyringBackend {
-		lines = append(lines, fmt.Sprintf("keyring_backend = %q\n", req.KeyringBackend))
+	edits := map[string][]pairKey{}
+	for _, q := range cfg.Pairs {
+		if q.SourcePair != "" || !slices.Contains(sources, q.Source) || q.Keyring != "" && q.Keyring != req.Keyring {
+			continue
+		}
+		if q.Keyring == "" {
+			edits[q.Name] = append(edits[q.Name], pairKey{"keyring", req.Keyring})
+		}
+		if cmp.Or(q.KeyringBackend, keyring.OS) != cmp.Or(req.KeyringBackend, keyring.OS) {
+			edits[q.Name] = append(edits[q.Name], pairKey{"keyring_backend", cmp.Or(req.KeyringBackend, keyring.OS)})
+		}
 	}
-	if len(lines) == 0 {
+	if len(edits) == 0 {
 		if string(cur) == string(old) {
 			return nil, nil
 		}
 		return cur, nil
 	}
-	at := -1
-	for _, m := range pairHeaderRE().FindAllSubmatchIndex(cur, -1) {
-		if string(cur[m[2]:m[3]]) == req.Pair {
-			at = m[1]
+	return editPairs(req.ConfigPath, cur, edits)
+}
+
+// pairKey is a key of a [pair.NAME] table to set; value "" removes it.
+type pairKey struct{ key, value string }
+
+// editPairs sets or removes keys in [pair.NAME] tables line by line,
+// keeping every other byte; a pair without a table of its own (the
+// built-in) gets one. The result must parse to the same pairs but for the
+// keys edited, else nothing is written and the user is asked to edit by
+// hand.
+func editPairs(path string, data []byte, edits map[string][]pairKey) ([]byte, error) {
+	before, err := config.Parse(path, data)
+	if err != nil {
+		return nil, inputerr.Errorf("fix the config first: %v", err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	var names []string
+	for name := range edits {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	var tail []string
+	for _, name := range names {
+		start, end := pairTable(lines, name)
+		if start < 0 {
+			p, _ := before.Select(name)
+			t := []string{"\n", fmt.Sprintf("[pair.%s]\n", name), fmt.Sprintf("source = %q\n", p.Source), fmt.Sprintf("target = %q\n", p.Target)}
+			for _, kv := range edits[name] {
+				if kv.value != "" {
+					t = append(t, fmt.Sprintf("%s = %q\n", kv.key, kv.value))
+				}
+			}
+			tail = append(tail, t...)
+			continue
+		}
+		var insert []string
+		for _, kv := range edits[name] {
+			at := -1
+			for i := start + 1; i < end; i++ {
+				if k, _, ok := strings.Cut(lines[i], "="); ok && strings.Trim(strings.TrimSpace(k), `"'`) == kv.key {
+					at = i
+				}
+			}
+			switch {
+			case at >= 0 && kv.value == "":
+				lines[at] = ""
+			case at >= 0:
+				lines[at] = fmt.Sprintf("%s = %q\n", kv.key, kv.value)
+			case kv.value != "":
+				insert = append(insert, fmt.Sprintf("%s = %q\n", kv.key, kv.value))
+			}
+		}
+		if !strings.HasSuffix(lines[start], "\n") {
+			lines[start] += "\n"
+		}
+		lines[start] += strings.Join(insert, "")
+	}
+	text := strings.Join(lines, "")
+	if len(tail) > 0 {
+		if text != "" && !strings.HasSuffix(text, "\n") {
+			text += "\n"
+		}
+		if text == "" {
+			tail = tail[1:]
+		}
+		text += strings.Join(tail, "")
+	}
+	after, err := config.Parse(path, []byte(text))
+	if err == nil {
+		err = samePairs(before, after, edits)
+	}
+	if err != nil {
+		var want []string
+		for _, name := range names {
+			for _, kv := range edits[name] {
+				if kv.value == "" {
+					want = append(want, fmt.Sprintf("remove %s from [pair.%s]", kv.key, name))
+				} else {
+					want = append(want, fmt.Sprintf("set %s = %q in [pair.%s]", kv.key, kv.value, name))
+				}
+			}
+		}
+		return nil, inputerr.Errorf("could not edit %s (%v); %s by hand, then run the command again", path, err, strings.Join(want, ", "))
+	}
+	return []byte(text), nil
+}
+
+// pairTable finds the lines of the [pair.NAME] table: its header, and the
+// line after its last (the next header, or the end); -1 when it has none.
+func pairTable(lines []string, name string) (start, end int) {
+	start = -1
+	re := pairHeaderRE()
+	for i, l := range lines {
+		if m := re.FindStringSubmatch(l); m != nil && m[1] == name {
+			start = i
+			continue
+		}
+		if start >= 0 && strings.HasPrefix(strings.TrimSpace(l), "[") {
+			return start, i
 		}
 	}
-	if at < 0 {
-		return nil, inputerr.Errorf("cannot find [pair.%s] in %s; add keyring = %q to it by hand", req.Pair, req.ConfigPath, req.Keyring)
+	return start, len(lines)
+}
+
+// samePairs checks that after holds before's pairs with only edits applied.
+func samePairs(before, after *config.Config, edits map[string][]pairKey) error {
+	if len(before.Pairs) != len(after.Pairs) || before.Default != after.Default {
+		return errors.New("the pairs would change")
 	}
-	if nl := strings.IndexByte(string(cur[at:]), '\n'); nl >= 0 {
-		at += nl + 1
-	} else {
-		at = len(cur)
-		lines[0] = "\n" + lines[0]
+	for i, p := range before.Pairs {
+		for _, kv := range edits[p.Name] {
+			switch kv.key {
+			case "keyring":
+				p.Keyring = kv.value
+			case "keyring_backend":
+				p.KeyringBackend = kv.value
+			case "source":
+				p.Source = kv.value
+			}
+		}
+		if !pairEqual(p, after.Pairs[i]) {
+			return fmt.Errorf("[pair.%s] would not read as intended", p.Name)
+		}
 	}
-	out := []byte(string(cur[:at]) + strings.Join(lines, "") + string(cur[at:]))
-	check, err := config.Parse(req.ConfigPath, out)
-	if err == nil {
-		p, err = check.Select(req.Pair)
+	return nil
+}
+
+func pairEqual(a, b config.Pair) bool { return reflect.DeepEqual(a, b) }
+
+// ExportRequest says which pair's keyring item goes back into which
+// profile of the credentials file.
+type ExportRequest struct {
+	Paths      credfile.Paths
+	ConfigPath string      // the config file that names the item ("" for none)
+	Pair       config.Pair // with a keyring item
+	Profile    string      // "" is the pair's source
+	Delete     bool        // delete the item once the file holds the keys
+}
+
+// Export is keyring export, setup --keyring's way back: the keys go into
+// the profile and are read back; every pair that names the item reads the
+// profile instead; and only then, if asked, under the file's lock and
+// after reading the keys back from the file once more, is the item
+// deleted. At every moment one of the two holds them.
+func Export(ctx context.Context, req ExportRequest, d Deps) error {
+	pair, path := req.Pair, req.Paths.Credentials
+	if pair.Keyring == "" {
+		return inputerr.Errorf("pair %s keeps its keys in [%s], not in a keyring (config: %s)", pair.Name, pair.Source, cmp.Or(req.ConfigPath, "none"))
 	}
-	if err != nil || p.Keyring != req.Keyring || req.KeyringBackend != "" && p.KeyringBackend != req.KeyringBackend {
-		return nil, inputerr.Errorf("could not add keyring = %q to [pair.%s] in %s (%v); add it by hand", req.Keyring, req.Pair, req.ConfigPath, err)
+	profile := cmp.Or(req.Profile, pair.Source)
+	if err := credfile.ValidName(profile); err != nil {
+		return fmt.Errorf("--profile: %w", err)
 	}
-	return out, nil
+	if profile == pair.Target {
+		return inputerr.Errorf("[%s] is the pair's target, which a refresh overwrites; choose another --profile", profile)
+	}
+	k, err := d.Store.Get(ctx, pair.Keyring)
+	if err != nil {
+		return err
+	}
+	where := d.Store.Where(pair.Keyring)
+	// holds reports whether botocore reads exactly the keys, with no
+	// token, from the profile in f.
+	holds := func(f *credfile.File) bool {
+		c := f.Credentials(profile)
+		return c.AccessKeyID == k.AccessKeyID && c.SecretAccessKey == k.SecretAccessKey && c.SessionToken == ""
+	}
+	err = d.Writer.Update(path, func(f *credfile.File) ([]byte, error) {
+		if s := f.Section(profile); s != nil && s.Get("aws_access_key_id") != "" && s.Get("aws_access_key_id") != k.AccessKeyID {
+			return nil, inputerr.Errorf("[%s] in %s already holds other keys (%s); choose another --profile", profile, path, exporter.MaskKey(s.Get("aws_access_key_id")))
+		}
+		set := []credfile.KV{{Key: "aws_access_key_id", Value: k.AccessKeyID}, {Key: "aws_secret_access_key", Value: k.SecretAccessKey}}
+		out, err := f.Edit(profile, set, sessionKeys)
+		if err != nil {
+			return nil, err
+		}
+		// A token that [DEFAULT] still hands to every profile would break
+		// the keys, and an empty one to shadow it cannot be written.
+		if g, err := credfile.Parse(out); err != nil || !holds(g) {
+			return nil, inputerr.Errorf("[%s] in %s sets a session token that [%s] would inherit with the keys; remove aws_security_token and aws_session_token from [%[1]s] first (nothing was written)", credfile.DefaultSection, path, profile)
+		}
+		return out, nil
+	})
+	if err != nil {
+		return fmt.Errorf("write the keys to [%s] in %s: %w", profile, path, err)
+	}
+	if f, err := credfile.Read(path); err != nil || !holds(f) {
+		return fmt.Errorf("[%s] in %s does not read back the keys written (%v); %s is kept", profile, path, err, where)
+	}
+	fmt.Fprintf(d.Out, "aws-mfa: wrote the keys %s from %s to [%s] in %s\n", exporter.MaskKey(k.AccessKeyID), where, profile, path)
+
+	// The pairs that name the item read the profile instead.
+	if err := exportPairs(req, profile, d); err != nil {
+		return err
+	}
+	if !req.Delete {
+		return nil
+	}
+	// Under the lock, before the keyring loses its copy: the file still
+	// holds the keys (a setup --keyring may have removed them since).
+	l, err := d.Writer.Lock(path)
+	if err != nil {
+		return err
+	}
+	defer l.Unlock()
+	f, err := l.Read()
+	if err != nil {
+		return err
+	}
+	if !holds(f) {
+		return fmt.Errorf("[%s] in %s no longer holds the keys %s; %s is kept", profile, path, exporter.MaskKey(k.AccessKeyID), where)
+	}
+	if err := d.Store.Delete(ctx, pair.Keyring); err != nil {
+		return err
+	}
+	fmt.Fprintf(d.Out, "aws-mfa: deleted %s\n", where)
+	return nil
+}
+
+// exportPairs removes keyring = ITEM from every pair that names the item
+// in the same backend, and points their source at profile.
+func exportPairs(req ExportRequest, profile string, d Deps) error {
+	if req.ConfigPath == "" {
+		return nil
+	}
+	var names []string
+	edit := func(data []byte) ([]byte, error) {
+		cfg, err := config.Parse(req.ConfigPath, data)
+		if err != nil {
+			return nil, err
+		}
+		edits := map[string][]pairKey{}
+		names = nil
+		for _, p := range cfg.Pairs {
+			if p.Keyring != req.Pair.Keyring || cmp.Or(p.KeyringBackend, keyring.OS) != cmp.Or(req.Pair.KeyringBackend, keyring.OS) || p.SourcePair != "" {
+				continue
+			}
+			edits[p.Name] = []pairKey{{"keyring", ""}}
+			if p.Source != profile {
+				edits[p.Name] = append(edits[p.Name], pairKey{"source", profile})
+			}
+			names = append(names, "[pair."+p.Name+"]")
+		}
+		if len(edits) == 0 {
+			return nil, nil
+		}
+		return editPairs(req.ConfigPath, data, edits)
+	}
+	if err := d.Writer.EditBytes(req.ConfigPath, edit); err != nil {
+		return fmt.Errorf("%w; remove keyring = %q from [pair.%s] in %s by hand", err, req.Pair.Keyring, req.Pair.Name, req.ConfigPath)
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	fmt.Fprintf(d.Out, "aws-mfa: updated %s: %s read the keys from [%s]\n", req.ConfigPath, strings.Join(names, ", "), profile)
+	return nil
 }

@@ -1,11 +1,16 @@
 package setup
 
 import (
+	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
+
+	"github.com/aws-mfa/aws-mfa/config"
 
 	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
 	"github.com/aws-mfa/aws-mfa/keyring"
@@ -26,6 +31,11 @@ func (m memStore) Get(_ context.Context, item string) (keyring.Keys, error) {
 
 func (m memStore) Put(_ context.Context, item string, k keyring.Keys) error {
 	m[item] = k
+	return nil
+}
+
+func (m memStore) Delete(_ context.Context, item string) error {
+	delete(m, item)
 	return nil
 }
 
@@ -50,7 +60,7 @@ func TestSetupKeyringClearsEveryCopy(t *testing.T) {
 		{name: "source and another", creds: "[aws-mfa]\n" + keys + "[other]\n" + keys + others, cleared: "[aws-mfa] and [other]"},
 		{name: "target and two others", creds: "[default]\n" + keys + "region = x\n[other]\n" + keys + others + "[third]\n" + keys, cleared: "[default], [other] and [third]"},
 		{name: "spellings", creds: "[default]\nAWS_ACCESS_KEY_ID: " + id + "\nAws_Secret_Access_Key   =   " + secret + "\n[other]\naws_secret_access_key=" + secret + "\naws_access_key_id=" + id + "\n" + others, cleared: "[default] and [other]"},
-		{name: "commented copy", creds: "[default]\n" + keys + "#aws_secret_access_key = " + secret + "\n" + others, cleared: "[default]", comment: "on line 2"},
+		{name: "commented copy", creds: "[default]\n" + keys + "#aws_secret_access_key = " + secret + "\n" + others, cleared: "[default]", comment: "line 2"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -90,7 +100,7 @@ func TestSetupKeyringClearsEveryCopy(t *testing.T) {
 			if !strings.Contains(out.String(), "removed the keys from "+tc.cleared+" in "+req.Paths.Credentials) {
 				t.Errorf("output does not name %s:\n%s", tc.cleared, out)
 			}
-			if tc.comment != "" && !strings.Contains(out.String(), "still appears in "+req.Paths.Credentials+" "+tc.comment) {
+			if tc.comment != "" && !strings.Contains(out.String(), "is still in plaintext in "+req.Paths.Credentials+" ("+tc.comment+")") {
 				t.Errorf("output does not point at the comment:\n%s", out)
 			}
 			if strings.Contains(out.String(), secret) {
@@ -125,6 +135,198 @@ func TestSetupKeyringRefusesKeysInDEFAULT(t *testing.T) {
 		}
 		if _, err := os.Stat(req.ConfigPath); err == nil {
 			t.Errorf("%s: config written", creds)
+		}
+	}
+}
+
+// TestSetupKeyringCoversEveryPairOfTheSource: the keys leave the file for
+// every pair that read them there, so each such pair names the item (and
+// the backend the keys went to); a pair of another source, a chained pair
+// and a pair that names its own item are left as they were, as is every
+// other byte of the config. (It was refused or broke the other pairs:
+// "lacks aws_access_key_id".)
+func TestSetupKeyringCoversEveryPairOfTheSource(t *testing.T) {
+	t.Parallel()
+	const id, secret = "AKIAALICEEXAMPLE0001", "alice/secret"
+	req, out := setupFiles(t, "[aws-mfa]\naws_access_key_id = "+id+"\naws_secret_access_key = "+secret+"\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n[copy]\naws_access_key_id = "+id+"\naws_secret_access_key = "+secret+"\n")
+	os.MkdirAll(filepath.Dir(req.ConfigPath), 0o700)
+	const cfg = "# mine\n[defaults]\nkeyring_backend = \"pass\"\n\n[pair.work]\nsource = \"aws-mfa\"\ntarget = \"work\" # the daily one\n\n" +
+		"[pair.ci]\nsource = \"aws-mfa\"\ntarget = \"ci\"\nkeyring_backend = \"os\"\n\n[pair.fromcopy]\nsource = \"copy\"\ntarget = \"c\"\n\n" +
+		"[pair.other]\nsource = \"other\"\ntarget = \"o\"\n\n[pair.own]\nsource = \"aws-mfa\"\ntarget = \"own\"\nkeyring = \"elsewhere\"\n\n" +
+		"[pair.prod]\nsource_pair = \"work\"\ntarget = \"prod\"\nrole_arn = \"arn:aws:iam::123456789012:role/admin\"\n"
+	os.WriteFile(req.ConfigPath, []byte(cfg), 0o600)
+	req.Pair, req.Keyring, req.KeyringBackend = "work", "aws-mfa", "pass"
+	req.Source, req.Target = "aws-mfa", "work"
+	d := deps(&fakeDevices{}, out)
+	store := memStore{}
+	d.Store = store
+	if _, err := Run(context.Background(), req, d); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	data, _ := os.ReadFile(req.ConfigPath)
+	got, err := config.Parse(req.ConfigPath, data)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, data)
+	}
+	want := map[string][2]string{"work": {"aws-mfa", "pass"}, "ci": {"aws-mfa", "pass"}, "fromcopy": {"aws-mfa", "pass"}, "default": {"aws-mfa", "pass"},
+		"other": {"", "pass"}, "own": {"elsewhere", "pass"}, "prod": {"", "pass"}}
+	for _, p := range got.Pairs {
+		if w, ok := want[p.Name]; !ok || p.Keyring != w[0] || p.KeyringBackend != w[1] {
+			t.Errorf("[pair.%s] keyring %q %q, want %q", p.Name, p.Keyring, p.KeyringBackend, w)
+		}
+		delete(want, p.Name)
+	}
+	if len(want) != 0 || !strings.HasPrefix(string(data), "# mine\n") || !strings.Contains(string(data), "target = \"work\" # the daily one\n") {
+		t.Errorf("missing %v; config:\n%s", want, data)
+	}
+	if creds, _ := os.ReadFile(req.Paths.Credentials); strings.Contains(string(creds), secret) || store["aws-mfa"].SecretAccessKey != secret {
+		t.Errorf("credentials:\n%s\nkeyring %v", creds, store)
+	}
+	// Again: nothing left to change.
+	out.Reset()
+	req.DryRun = true
+	if _, err := Run(context.Background(), req, d); err != nil || !strings.Contains(out.String(), "nothing to change") {
+		t.Errorf("again: %v\n%s", err, out)
+	}
+}
+
+// raceStore is memStore in which item vanishes right after Put, as when
+// keyring export --delete runs between setup --keyring's steps.
+type raceStore struct{ memStore }
+
+func (r raceStore) Put(ctx context.Context, item string, k keyring.Keys) error {
+	delete(r.memStore, item)
+	return nil
+}
+
+// TestSetupKeyringRacingExportKeepsTheKeys: the keyring loses the item
+// after setup stored it (keyring export --delete, which took the keys from
+// the file in between): setup reads the item back under the file's lock
+// before removing the keys, so it fails with the keys still in the file.
+// (Both exited 0 with the keys in neither place.)
+func TestSetupKeyringRacingExportKeepsTheKeys(t *testing.T) {
+	t.Parallel()
+	const creds = "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
+	req, out := setupFiles(t, creds)
+	req.Pair, req.Keyring = "default", "aws-mfa"
+	d := deps(&fakeDevices{}, out)
+	d.Store = raceStore{memStore{}}
+	_, err := Run(context.Background(), req, d)
+	if err == nil || !strings.Contains(err.Error(), "memory item aws-mfa no longer holds the keys AKIA…0001") || strings.Contains(err.Error(), "alice/secret") {
+		t.Fatalf("got %v\n%s", err, out)
+	}
+	if got, _ := os.ReadFile(req.Paths.Credentials); string(got) != creds {
+		t.Errorf("credentials:\n%s", got)
+	}
+}
+
+// outHook calls fn once when a line containing at is written.
+type outHook struct {
+	bytes.Buffer
+	at string
+	fn func()
+}
+
+func (h *outHook) Write(p []byte) (int, error) {
+	if h.fn != nil && strings.Contains(string(p), h.at) {
+		h.fn()
+		h.fn = nil
+	}
+	return h.Buffer.Write(p)
+}
+
+// TestExportRacingSetupKeepsTheItem: keyring export --delete writes the
+// keys to the file, and setup --keyring removes them again before the
+// item is deleted: export reads the file back under its lock before the
+// delete, so it fails with the item kept. Without --delete, and with it
+// when nothing races, the pairs that named the item read the profile.
+func TestExportRacingSetupKeepsTheItem(t *testing.T) {
+	t.Parallel()
+	keys := keyring.Keys{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "alice/secret"}
+	const creds = "[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
+	const cfg = "[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\n\n[pair.ci]\nsource = \"aws-mfa\"\ntarget = \"ci\"\nkeyring = \"alice\"\n"
+	for _, race := range []bool{false, true} {
+		req, _ := setupFiles(t, creds)
+		os.MkdirAll(filepath.Dir(req.ConfigPath), 0o700)
+		os.WriteFile(req.ConfigPath, []byte(cfg), 0o600)
+		store := memStore{"alice": keys}
+		out := &outHook{at: "wrote the keys"}
+		if race {
+			out.fn = func() { os.WriteFile(req.Paths.Credentials, []byte(creds), 0o600) }
+		}
+		c, _ := config.Parse(req.ConfigPath, []byte(cfg))
+		p, _ := c.Select("default")
+		err := Export(context.Background(), ExportRequest{Paths: req.Paths, ConfigPath: req.ConfigPath, Pair: p, Delete: true}, Deps{Out: out, Store: store})
+		got, _ := os.ReadFile(req.Paths.Credentials)
+		if race {
+			if err == nil || !strings.Contains(err.Error(), "no longer holds the keys AKIA…0001; memory item alice is kept") || store["alice"] != keys {
+				t.Errorf("raced: %v, keyring %v\n%s", err, store, got)
+			}
+			continue
+		}
+		if err != nil || len(store) != 0 || !strings.Contains(string(got), "aws_secret_access_key = alice/secret\n") {
+			t.Fatalf("%v, keyring %v\n%s\n%s", err, store, got, out)
+		}
+		data, _ := os.ReadFile(req.ConfigPath)
+		if want := strings.ReplaceAll(cfg, "keyring = \"alice\"\n", ""); string(data) != want {
+			t.Errorf("config:\n%s\nwant:\n%s", data, want)
+		}
+	}
+}
+
+// TestSetupKeyringNamesPlaintextCopies: after the move, setup names every
+// file under the credentials' and AWS config's directories that still
+// holds the secret key (an earlier setup's backup, a profile in the AWS
+// config, a file in a subdirectory), offers to delete aws-mfa's own
+// backups and says that rotating the key is the real fix; a FIFO, a link
+// and a huge file are passed over without blocking. (Nothing was said.)
+func TestSetupKeyringNamesPlaintextCopies(t *testing.T) {
+	t.Parallel()
+	const secret = "alice/long+term/secret"
+	const creds = "[default]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = " + secret + "\n"
+	for _, yes := range []bool{false, true} {
+		req, out := setupFiles(t, creds)
+		dir := filepath.Dir(req.Paths.Credentials)
+		backup := req.Paths.Credentials + ".aws-mfa-backup-20261101T000000Z"
+		os.WriteFile(backup, []byte(creds), 0o600)
+		os.WriteFile(req.Paths.Config, []byte("[profile old]\nregion = x\naws_secret_access_key = "+secret+"\n"), 0o600)
+		os.MkdirAll(filepath.Join(dir, "cli", "cache"), 0o700)
+		os.WriteFile(filepath.Join(dir, "cli", "cache", "notes"), []byte(secret), 0o600)
+		os.WriteFile(filepath.Join(dir, "cli", "cache", "clean.json"), []byte("{}"), 0o600)
+		if err := syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		os.Symlink("/dev/zero", filepath.Join(dir, "zero"))
+		os.WriteFile(filepath.Join(dir, "huge"), make([]byte, copiesFileSize+1), 0o600)
+		req.Serial = "arn:aws:iam::123456789012:mfa/alice"
+		req.Pair, req.Keyring = "default", "aws-mfa"
+		d := deps(&fakeDevices{}, out)
+		d.Store = memStore{}
+		asked := ""
+		d.Confirm = func(q string) (bool, error) { asked = q; return yes, nil }
+		if _, err := Run(context.Background(), req, d); err != nil {
+			t.Fatal(err)
+		}
+		s := out.String()
+		for _, want := range []string{
+			"is still in plaintext in " + backup + " (line 3)",
+			"is still in plaintext in " + req.Paths.Config + " (line 3)",
+			"is still in plaintext in " + filepath.Join(dir, "cli", "cache", "notes") + " (line 1)",
+			"did not search " + filepath.Join(dir, "huge") + " (over 4 MiB)",
+			"rotate the access key",
+		} {
+			if !strings.Contains(s, want) {
+				t.Errorf("yes=%v: output lacks %q:\n%s", yes, want, s)
+			}
+		}
+		if strings.Contains(s, secret) || strings.Contains(s, "clean.json") || strings.Contains(s, "in plaintext in "+req.Paths.Credentials+" ") || !strings.Contains(asked, backup) || strings.Contains(asked, req.Paths.Config) {
+			t.Errorf("yes=%v: asked %q\n%s", yes, asked, s)
+		}
+		if _, err := os.Stat(backup); (err == nil) == yes || yes && !strings.Contains(s, "deleted "+backup) {
+			t.Errorf("yes=%v: backup there: %v\n%s", yes, err == nil, s)
+		}
+		if _, err := os.Stat(req.Paths.Config); err != nil {
+			t.Errorf("the AWS config was deleted")
 		}
 	}
 }

@@ -45,7 +45,8 @@ type Request struct {
 	Timeout    time.Duration
 
 	Keyring        string // with --keyring: the item the keys move to
-	KeyringBackend string // written to the pair when not ""
+	KeyringBackend string // the backend it is in, as the config names it ("" for the default)
+	Home           string // the user's home: its .aws is searched for copies of the keys
 }
 
 // Devices is what setup asks AWS: who the keys belong to, and their MFA
@@ -59,10 +60,12 @@ type Deps struct {
 	Devices Devices
 	// Choose asks which of several devices to use; nil means take the first.
 	Choose func(serials []string) (int, error)
-	Out    io.Writer // what changed, and the dry run's diff
-	Now    func() time.Time
-	Writer credfile.Writer
-	Store  KeyStore // the keyring, for Request.Keyring
+	// Confirm asks a yes-or-no question whose default is no; nil means no.
+	Confirm func(question string) (bool, error)
+	Out     io.Writer // what changed, and the dry run's diff
+	Now     func() time.Time
+	Writer  credfile.Writer
+	Store   KeyStore // the keyring, for Request.Keyring
 }
 
 // Result says what Run changed.
@@ -120,12 +123,7 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 		set = append(set, credfile.KV{Key: "mfa_serial", Value: res.Serial})
 	}
 
-	type change struct {
-		path     string
-		old, new []byte
-		apply    func(*credfile.Locked) error // the edit, made again on the file as it is then
-	}
-	var changes []change
+	var changes plan
 	after := creds
 	if len(set) > 0 || len(remove) > 0 {
 		edit := func(f *credfile.File) ([]byte, error) {
@@ -142,7 +140,7 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 		if after, err = credfile.Parse(out); err != nil {
 			return nil, err
 		}
-		changes = append(changes, change{req.Paths.Credentials, creds.Bytes(), out, func(l *credfile.Locked) error { return l.Update(edit) }})
+		changes = append(changes, change{path: req.Paths.Credentials, old: creds.Bytes(), new: out, backup: true, apply: func(l *credfile.Locked) error { return l.Update(edit) }})
 	}
 	if req.Pair != "" {
 		old, err := readConfig(req.ConfigPath)
@@ -155,7 +153,7 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 			return nil, err
 		}
 		if out != nil {
-			changes = append(changes, change{req.ConfigPath, old, out, func(l *credfile.Locked) error { return l.EditBytes(edit) }})
+			changes = append(changes, change{path: req.ConfigPath, old: old, new: out, backup: true, apply: func(l *credfile.Locked) error { return l.EditBytes(edit) }})
 		}
 	}
 
@@ -165,43 +163,66 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 		// but say so for the other tools that use the source profile.
 		fmt.Fprintf(d.Out, "aws-mfa: [%s] in %s sets a session token that botocore also sends with [%s]'s keys; remove it from [%[1]s]\n", credfile.DefaultSection, req.Paths.Credentials, req.Source)
 	}
-	if req.DryRun {
-		for _, c := range changes {
-			d.Out.Write(diff.Diff(c.path, mask(c.old), c.path+" (after setup)", mask(c.new)))
-		}
-		if len(changes) == 0 {
-			fmt.Fprintln(d.Out, "aws-mfa: nothing to change")
-		}
-		return res, nil
+	if req.DryRun && len(changes) == 0 {
+		fmt.Fprintln(d.Out, "aws-mfa: nothing to change")
 	}
-	for _, c := range changes {
-		backup, err := backedUp(c.path, d, c.apply)
+	if err := changes.run(d, req.DryRun, res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// change is one file setup rewrites: old and new are for the dry run's
+// diff, apply writes it.
+type change struct {
+	path     string
+	old, new []byte
+	backup   bool   // keep the file beside it first (never when keys move to a keyring)
+	done     string // what to say once applied; "updated PATH" when ""
+	// apply makes the edit again on the file as it is then, under its lock.
+	apply func(*credfile.Locked) error
+}
+
+// plan is setup's changes in the order they are applied.
+type plan []change
+
+// run shows each change as a masked diff (dryRun), or applies them in
+// order, each after its backup.
+func (p plan) run(d Deps, dryRun bool, res *Result) error {
+	for _, c := range p {
+		if dryRun {
+			d.Out.Write(diff.Diff(c.path, mask(c.old), c.path+" (after setup)", mask(c.new)))
+			continue
+		}
+		backup, err := backedUp(c, d)
 		if backup != "" {
 			res.Backups = append(res.Backups, backup)
 			fmt.Fprintf(d.Out, "aws-mfa: backed up %s to %s\n", c.path, backup)
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 		res.Changed = append(res.Changed, c.path)
-		fmt.Fprintf(d.Out, "aws-mfa: updated %s\n", c.path)
+		fmt.Fprintf(d.Out, "aws-mfa: %s\n", cmp.Or(c.done, "updated "+c.path))
 	}
-	return res, nil
+	return nil
 }
 
-// backedUp makes edit under path's lock, after a backup of the file as it
-// is then; it returns the backup, "" for none.
-func backedUp(path string, d Deps, edit func(*credfile.Locked) error) (string, error) {
-	l, err := d.Writer.Lock(path)
+// backedUp applies c under its file's lock, after a backup of the file as
+// it is then if c asks for one; it returns the backup, "" for none.
+func backedUp(c change, d Deps) (string, error) {
+	l, err := d.Writer.Lock(c.path)
 	if err != nil {
 		return "", err
 	}
 	defer l.Unlock()
-	backup, err := l.Backup(d.Now())
-	if err != nil {
-		return "", err
+	backup := ""
+	if c.backup {
+		if backup, err = l.Backup(d.Now()); err != nil {
+			return "", err
+		}
 	}
-	return backup, edit(l)
+	return backup, c.apply(l)
 }
 
 // readConfig returns the config file's bytes, nil when there is none.

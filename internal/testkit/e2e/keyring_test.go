@@ -239,9 +239,13 @@ func TestKeyringExport(t *testing.T) {
 		if string(data) != want {
 			t.Fatalf("credentials after export:\n%s\nwant:\n%s", data, want)
 		}
-		// The item is gone: a second export says so and changes nothing.
+		// The pair reads [aws-mfa] again: export removed its keyring line,
+		// as setup --keyring added it, and a second export says so.
+		if got, _ := os.ReadFile(cfg); string(got) != "[defaults]\nkeyring_backend = \""+b.name+"\"\n\n[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\n" || !strings.Contains(stderr, "updated "+cfg+": [pair.default] read the keys from [aws-mfa]") {
+			t.Fatalf("config after export:\n%s\n%s", got, stderr)
+		}
 		_, stderr, err = run(t, env, bin, "keyring", "export")
-		if exitCode(err) != 2 || !strings.Contains(stderr, "aws-mfa/alice not found") {
+		if exitCode(err) != 2 || !strings.Contains(stderr, "pair default keeps its keys in [aws-mfa], not in a keyring") {
 			t.Fatalf("second export: %v\n%s", err, stderr)
 		}
 		if after, _ := os.ReadFile(creds); string(after) != want {
@@ -379,6 +383,8 @@ func TestKeyringUsage(t *testing.T) {
 		{"unknown backend", "", []string{"setup", "--keyring", "--keyring-backend", "kwallet", "--yes"}, `keyring_backend "kwallet" is unknown; use "os" (this system's own store) or "pass"`},
 		{"export without a keyring pair", "", []string{"keyring", "export"}, "pair default keeps its keys in [aws-mfa], not in a keyring"},
 		{"export into the target", "[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"a\"\n", []string{"keyring", "export", "--profile", "default"}, "[default] is the pair's target"},
+		{"a chained pair", "[pair.base]\nsource = \"aws-mfa\"\ntarget = \"b\"\n[pair.mid]\nsource_pair = \"base\"\ntarget = \"m\"\nrole_arn = \"arn:aws:iam::123456789012:role/a\"\n[pair.top]\nsource_pair = \"mid\"\ntarget = \"t\"\nrole_arn = \"arn:aws:iam::123456789012:role/b\"\n",
+			[]string{"setup", "--keyring", "-p", "top", "--yes"}, "pair top has no long-term keys to move: it is chained from pair mid (source_pair), and its sessions are made from pair base's keys; run aws-mfa setup --keyring -p base"},
 		{"another system's store", "[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"a\"\nkeyring_backend = \"wincred\"\n", []string{"-t", "314159"}, `keyring_backend "wincred" is not available on linux`},
 	}
 	for _, tc := range cases {
@@ -470,4 +476,23 @@ func TestKeyringChainReadsThroughItsBase(t *testing.T) {
 			t.Fatalf("%v: %v (%d STS requests)\n%s", args, err, emu.Requests(), stderr)
 		}
 	}
+}
+
+// TestSetupKeyringWithoutDBus: with no D-Bus session (a server, an SSH
+// login), setup --keyring fails before anything changes and says how to
+// use pass instead, its set-up included.
+func TestSetupKeyringWithoutDBus(t *testing.T) {
+	t.Parallel()
+	bin := toolBinary(t)
+	dir := t.TempDir()
+	const creds = "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\n"
+	os.WriteFile(filepath.Join(dir, "credentials"), []byte(creds), 0o600)
+	env := peerEnv(dir, "AWS_MFA_CONFIG="+filepath.Join(dir, "config.toml"), "XDG_RUNTIME_DIR="+dir)
+	_, stderr, err := run(t, env, bin, "setup", "--keyring", "--yes", "--serial", alice.Serial)
+	for _, want := range []string{"no D-Bus session", "aws-mfa setup --keyring --keyring-backend pass", "gpg --quick-generate-key", "pass init"} {
+		if exitCode(err) != 1 || !strings.Contains(stderr, want) || strings.Count(stderr, "\n") != 1 {
+			t.Fatalf("exit %d, want %q:\n%s", exitCode(err), want, stderr)
+		}
+	}
+	assertFiles(t, dir, map[string]string{"credentials": creds})
 }

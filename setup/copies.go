@@ -1,0 +1,230 @@
+package setup
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/readfile"
+)
+
+// plainCopy is a file that holds a secret key in plaintext.
+type plainCopy struct {
+	path   string
+	lines  []int
+	backup bool // one of aws-mfa's own backups
+}
+
+func (c plainCopy) String() string {
+	at := make([]string, len(c.lines))
+	for i, n := range c.lines {
+		at[i] = strconv.Itoa(n)
+	}
+	return fmt.Sprintf("%s (line %s)", c.path, strings.Join(at, ", "))
+}
+
+// Bounds on the search for copies: it reads only regular files, never
+// follows a link, opens nothing that could block (readfile), and stops
+// at these, reporting what it did not search.
+const (
+	copiesDepth    = 4       // directory levels below each one searched
+	copiesFiles    = 2000    // files looked at
+	copiesFileSize = 4 << 20 // bytes read from one file
+	copiesBytes    = 64 << 20
+	copiesTime     = 5 * time.Second
+)
+
+// awsDirs are the directories searched for copies of keys: those of the
+// credentials and AWS config files (their links followed) and ~/.aws.
+func awsDirs(paths credfile.Paths, home string) []string {
+	var dirs []string
+	add := func(dir string) {
+		if dir == "" || dir == "." {
+			return
+		}
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			dir = real
+		}
+		for _, d := range dirs {
+			if d == dir || strings.HasPrefix(dir, d+string(filepath.Separator)) {
+				return
+			}
+		}
+		dirs = append(dirs, dir)
+	}
+	for _, p := range []string{paths.Credentials, paths.Config} {
+		if p == "" {
+			continue
+		}
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			add(filepath.Dir(real))
+		}
+		add(filepath.Dir(p))
+	}
+	if home != "" {
+		add(filepath.Join(home, ".aws"))
+	}
+	return dirs
+}
+
+// backupRE matches the names of aws-mfa's own backups (writeBackup).
+func backupRE() *regexp.Regexp {
+	return regexp.MustCompile(`\.aws-mfa-backup-[0-9]{8}T[0-9]{6}Z(-[0-9]+)?$`)
+}
+
+// findCopies lists the files in dirs, and below, that hold secret, and
+// says what it could not search.
+func findCopies(dirs []string, secret string) (found []plainCopy, skipped []string) {
+	if len(secret) < 8 {
+		return nil, nil // too short to tell from other text; AWS's are 40 characters
+	}
+	isBackup := backupRE()
+	deadline := time.Now().Add(copiesTime)
+	files, total := 0, 0
+	seen := map[string]bool{}
+	stop := errors.New("stop")
+	for _, dir := range dirs {
+		err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+			if err != nil {
+				if !errors.Is(err, fs.ErrNotExist) {
+					skipped = append(skipped, fmt.Sprintf("%s (%v)", path, errors.Unwrap(err)))
+				}
+				return nil
+			}
+			if e.IsDir() {
+				if rel, _ := filepath.Rel(dir, path); strings.Count(rel, string(filepath.Separator)) >= copiesDepth {
+					skipped = append(skipped, path+" (too deep)")
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !e.Type().IsRegular() || seen[path] {
+				return nil // a link, FIFO, socket or device: nothing aws-mfa or an editor writes keys to
+			}
+			seen[path] = true
+			if files++; files > copiesFiles || total > copiesBytes || time.Now().After(deadline) {
+				skipped = append(skipped, "the rest of "+dir+" (stopped after "+strconv.Itoa(files-1)+" files)")
+				return stop
+			}
+			data, err := readfile.Read(path, copiesFileSize)
+			if err != nil {
+				if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, readfile.ErrNotRegular) {
+					skipped = append(skipped, fmt.Sprintf("%s (%v)", path, reason(err)))
+				}
+				return nil
+			}
+			total += len(data)
+			if !bytes.Contains(data, []byte(secret)) {
+				return nil
+			}
+			c := linesWith(path, data, secret)
+			c.backup = isBackup.MatchString(e.Name())
+			found = append(found, c)
+			return nil
+		})
+		if err == stop {
+			break
+		}
+	}
+	return found, skipped
+}
+
+// linesWith is the copy of secret in data, read from path, by line.
+func linesWith(path string, data []byte, secret string) plainCopy {
+	c := plainCopy{path: path}
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		if bytes.Contains(line, []byte(secret)) {
+			c.lines = append(c.lines, i+1)
+		}
+	}
+	return c
+}
+
+// reason is an error's text without the path it repeats.
+func reason(err error) string {
+	switch {
+	case errors.Is(err, readfile.ErrTooLarge):
+		return "over " + strconv.Itoa(copiesFileSize>>20) + " MiB"
+	case errors.Is(err, fs.ErrPermission):
+		return "not readable by this user"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// mayStay is said wherever a copy is deleted or to be deleted.
+const mayStay = "a deleted file may survive on disk (journal, snapshots, backups of the home directory), so the real fix is to rotate the access key: create a new one for the IAM user, store it, and delete this one"
+
+// copies tells, after setup --keyring, which files under ~/.aws still
+// hold the secret key in plaintext, and offers to delete aws-mfa's own
+// backups among them. A dry run (creds: the credentials file as the move
+// would leave it) only tells.
+func copies(d Deps, req Request, keys exporter.Keys, creds []byte) {
+	found, skipped := findCopies(awsDirs(req.Paths, req.Home), keys.SecretAccessKey)
+	offer := creds == nil
+	if !offer {
+		real, _ := filepath.EvalSymlinks(req.Paths.Credentials)
+		found = slices.DeleteFunc(found, func(c plainCopy) bool { return c.path == real })
+		if c := linesWith(req.Paths.Credentials, creds, keys.SecretAccessKey); len(c.lines) > 0 {
+			found = append([]plainCopy{c}, found...)
+		}
+	}
+	for _, s := range skipped {
+		fmt.Fprintf(d.Out, "aws-mfa: did not search %s for other copies of the keys\n", s)
+	}
+	if len(found) == 0 {
+		return
+	}
+	var backups []string
+	for _, c := range found {
+		fmt.Fprintf(d.Out, "aws-mfa: the secret key of %s is still in plaintext in %s\n", exporter.MaskKey(keys.AccessKeyID), c)
+		if c.backup {
+			backups = append(backups, c.path)
+		}
+	}
+	if len(backups) > 0 && offer && d.Confirm != nil {
+		ok, err := d.Confirm(fmt.Sprintf("Delete aws-mfa's backup%s %s? [y/N]: ", plural(len(backups)), strings.Join(backups, ", ")))
+		if err == nil && ok {
+			for _, b := range backups {
+				if err := os.Remove(b); err != nil {
+					fmt.Fprintf(d.Out, "aws-mfa: could not delete %s: %v\n", b, reason(err))
+					continue
+				}
+				fmt.Fprintf(d.Out, "aws-mfa: deleted %s\n", b)
+				found = slices.DeleteFunc(found, func(c plainCopy) bool { return c.path == b })
+			}
+		}
+	}
+	if len(found) > 0 {
+		fmt.Fprintf(d.Out, "aws-mfa: delete %s, or the keys in them; aws-mfa doctor fails until they are gone\n", strings.Join(pathsOf(found), ", "))
+	}
+	fmt.Fprintf(d.Out, "aws-mfa: %s\n", mayStay)
+}
+
+func pathsOf(cs []plainCopy) []string {
+	p := make([]string, len(cs))
+	for i, c := range cs {
+		p[i] = c.path
+	}
+	return p
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
