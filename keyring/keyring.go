@@ -154,6 +154,20 @@ func (s *Store) Get(ctx context.Context, item string) (Keys, error) {
 	return k, nil
 }
 
+// Peek is Get where that needs no prompt: the item is there and
+// unlocked (Status), and pass's gpg fails rather than ask for the
+// passphrase. It is for looking, as doctor does.
+func (s *Store) Peek(ctx context.Context, item string) (Keys, error) {
+	if err := s.Status(ctx, item); err != nil {
+		return Keys{}, err
+	}
+	quiet := *s
+	if _, ok := s.b.(passBackend); ok {
+		quiet.b = passBackend{noPrompt: true}
+	}
+	return quiet.Get(ctx, item)
+}
+
 // Put stores k in item, then reads it back and compares, so that a caller
 // may delete the only other copy once Put returns nil.
 func (s *Store) Put(ctx context.Context, item string, k Keys) error {

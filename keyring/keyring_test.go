@@ -232,3 +232,31 @@ func checkNoSecret(t *testing.T, err error, k keyring.Keys) {
 		t.Errorf("error carries a key: %v", err)
 	}
 }
+
+// TestPassPeekNeverPrompts: Peek, doctor's read, never starts gpg's
+// pinentry: with the passphrase not cached it fails as locked, where Get
+// asks (the pinentry here records that it was started, and refuses).
+func TestPassPeekNeverPrompts(t *testing.T) {
+	keyringd.PassLocked(t)
+	s, _ := keyring.Open(keyring.Pass, 30*time.Second)
+	ctx := context.Background()
+	s.Put(ctx, "alice", keySets[1]) // stored; reading it back needs the passphrase
+	dir := t.TempDir()
+	asked, pin := filepath.Join(dir, "asked"), filepath.Join(dir, "pinentry")
+	os.WriteFile(pin, []byte("#!/bin/sh\ntouch '"+asked+"'\nexit 1\n"), 0o700)
+	gnupg := os.Getenv("GNUPGHOME")
+	os.WriteFile(filepath.Join(gnupg, "gpg-agent.conf"), []byte("pinentry-program "+pin+"\n"), 0o600)
+	exec.Command("gpgconf", "--kill", "gpg-agent").Run()
+	if _, err := s.Peek(ctx, "alice"); !errors.Is(err, keyring.ErrLocked) {
+		t.Fatalf("peek: %v", err)
+	}
+	if _, err := os.Stat(asked); err == nil {
+		t.Fatal("Peek started pinentry")
+	}
+	if _, err := s.Get(ctx, "alice"); !errors.Is(err, keyring.ErrLocked) {
+		t.Fatalf("get: %v", err)
+	}
+	if _, err := os.Stat(asked); err != nil {
+		t.Fatal("Get did not start pinentry: the test cannot tell a prompt")
+	}
+}

@@ -15,7 +15,9 @@ import (
 // gpg-encrypted file per item under PASSWORD_STORE_DIR (~/.password-store),
 // decrypted by gpg-agent, which asks for the passphrase by its own
 // pinentry. It needs no desktop, so it serves headless servers.
-type passBackend struct{}
+type passBackend struct {
+	noPrompt bool // gpg fails instead of asking for the passphrase
+}
 
 func (passBackend) where(item string) string { return Service + "/" + item }
 
@@ -23,12 +25,12 @@ func (b passBackend) get(ctx context.Context, item string) (string, error) {
 	if err := b.status(ctx, item); err != nil {
 		return "", err
 	}
-	out, err := runPass(ctx, nil, "show", b.where(item))
+	out, err := b.run(ctx, nil, "show", b.where(item))
 	return strings.TrimRight(out, "\n"), err
 }
 
 func (b passBackend) set(ctx context.Context, item, secret string) error {
-	_, err := runPass(ctx, strings.NewReader(secret+"\n"), "insert", "--multiline", "--force", b.where(item))
+	_, err := b.run(ctx, strings.NewReader(secret+"\n"), "insert", "--multiline", "--force", b.where(item))
 	return err
 }
 
@@ -36,7 +38,7 @@ func (b passBackend) remove(ctx context.Context, item string) error {
 	if err := b.status(ctx, item); err != nil {
 		return err
 	}
-	_, err := runPass(ctx, nil, "rm", "--force", b.where(item))
+	_, err := b.run(ctx, nil, "rm", "--force", b.where(item))
 	return err
 }
 
@@ -63,11 +65,16 @@ func storeDir() string {
 	return filepath.Join(h, ".password-store")
 }
 
-// runPass runs pass without a shell. Its stderr is gpg's or pass's own
+// run runs pass without a shell. Its stderr is gpg's or pass's own
 // message, never the secret; only its first line is kept.
-func runPass(ctx context.Context, stdin *strings.Reader, args ...string) (string, error) {
+func (b passBackend) run(ctx context.Context, stdin *strings.Reader, args ...string) (string, error) {
 	cmd := exec.CommandContext(ctx, "pass", args...)
 	cmd.WaitDelay = time.Second
+	if b.noPrompt {
+		// pass hands these to gpg, which then fails where it would have
+		// started pinentry.
+		cmd.Env = append(os.Environ(), "PASSWORD_STORE_GPG_OPTS="+strings.TrimSpace(os.Getenv("PASSWORD_STORE_GPG_OPTS")+" --pinentry-mode=error"))
+	}
 	if stdin != nil {
 		cmd.Stdin = stdin
 	}

@@ -33,7 +33,7 @@ func checkKeyring(creds *credfile.File, p config.Pair, c Checkup) []Finding {
 	case err == nil:
 		add(true, name+"the long-term keys are in "+where, "")
 		// Readable without a prompt: what else holds the secret key?
-		if k, err := store.Get(context.Background(), p.Keyring); err == nil {
+		if k, err := store.Peek(context.Background(), p.Keyring); err == nil {
 			out = append(out, copyFindings(c, creds, where, k)...)
 		}
 	case errors.Is(err, keyring.ErrNotFound):
