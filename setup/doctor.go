@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"time"
@@ -58,6 +59,7 @@ func Doctor(c Checkup) []Finding {
 	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Mode().Perm()&0o077 != 0 {
 		add(false, fmt.Sprintf("%s is readable by others (mode %v)", path, st.Mode().Perm()), shells.Line("chmod", "600", path))
 	}
+	out = append(out, checkDir(filepath.Dir(path))...)
 	creds, err := credfile.Read(path)
 	switch {
 	case errors.Is(err, credfile.ErrNotFound):
@@ -100,6 +102,26 @@ func Doctor(c Checkup) []Finding {
 		}
 	}
 	return append(out, checkEnv(c)...)
+}
+
+// checkDir looks at the directory that holds the credentials file:
+// whoever may write it may replace the file, or plant the lock and
+// temporary files aws-mfa writes there. It must not be writable by
+// others, and must belong to this user (or root).
+func checkDir(dir string) []Finding {
+	st, err := os.Stat(dir)
+	if err != nil || !st.IsDir() {
+		return nil
+	}
+	var out []Finding
+	if st.Mode().Perm()&0o002 != 0 {
+		out = append(out, Finding{false, fmt.Sprintf("%s is writable by every user (mode %v), who could replace the credentials file", dir, st.Mode().Perm()), shells.Line("chmod", "700", dir)})
+	}
+	if uid, ok := ownerUID(st); ok && uid != 0 && uid != os.Geteuid() {
+		out = append(out, Finding{false, fmt.Sprintf("%s belongs to another user (uid %d), who could replace the credentials file", dir, uid),
+			shells.Line("sudo", "chown", strconv.Itoa(os.Geteuid()), dir) + ", then " + shells.Line("chmod", "700", dir)})
+	}
+	return out
 }
 
 func checkPair(creds *credfile.File, p config.Pair, c Checkup) []Finding {

@@ -13,6 +13,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/internal/readfile"
+	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 // TestDoctorReadsWhatARefreshReads: doctor reads the credentials file, the
@@ -95,5 +96,47 @@ func TestReadFixByCause(t *testing.T) {
 		if got := readFix(tc.err, "the file", "text", "fix it"); got != tc.want {
 			t.Errorf("readFix(%v) = %q, want %q", tc.err, got, tc.want)
 		}
+	}
+}
+
+// TestDoctorAWSDirectory: a directory holding the credentials file that
+// every user may write, or that belongs to another user, is a finding
+// whose fix (a quoted chmod, a chown) can be pasted as it is.
+func TestDoctorAWSDirectory(t *testing.T) {
+	healthy := "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = s\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
+	for _, tc := range []struct {
+		name         string
+		mode         fs.FileMode
+		owner        int // -1 for this user
+		problem, fix string
+	}{
+		{name: "private", mode: 0o700, owner: -1},
+		{name: "group-readable", mode: 0o750, owner: -1},
+		{name: "world-writable", mode: 0o777, owner: -1, problem: "is writable by every user (mode -rwxrwxrwx)", fix: "chmod 700 '"},
+		{name: "sticky and world-writable", mode: 0o777 | fs.ModeSticky, owner: -1, problem: "is writable by every user", fix: "chmod 700 '"},
+		{name: "another user's", mode: 0o700, owner: 65534, problem: "belongs to another user (uid 65534)", fix: "sudo chown "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.owner >= 0 && os.Geteuid() != 0 {
+				t.Skip("needs root to give a directory away")
+			}
+			dir := filepath.Join(t.TempDir(), "it's .aws")
+			os.Mkdir(dir, 0o700)
+			paths := credfile.Paths{Credentials: filepath.Join(dir, "credentials"), Config: filepath.Join(dir, "config")}
+			os.WriteFile(paths.Credentials, []byte(healthy), 0o600)
+			if err := os.Chmod(dir, tc.mode); err != nil {
+				t.Fatal(err)
+			}
+			if tc.owner >= 0 {
+				if err := os.Chown(dir, tc.owner, tc.owner); err != nil {
+					t.Fatal(err)
+				}
+			}
+			findings := Doctor(Checkup{Paths: paths, Getenv: func(string) string { return "" }, Now: time.Now()})
+			wantOneFinding(t, findings, tc.problem, tc.fix)
+			if tc.problem != "" && !strings.Contains(findings[0].Fix, " "+shells.Line(dir)) {
+				t.Errorf("the path is not quoted in %+v", findings)
+			}
+		})
 	}
 }
