@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
@@ -30,7 +31,17 @@ func (c plainCopy) String() string {
 	for i, n := range c.lines {
 		at[i] = strconv.Itoa(n)
 	}
-	return fmt.Sprintf("%s (line %s)", c.path, strings.Join(at, ", "))
+	return fmt.Sprintf("%s (line %s)", shown(c.path), strings.Join(at, ", "))
+}
+
+// shown is a path as a message shows it: quoted, Go-style, when it holds
+// a newline, an escape or anything else that is not printable, so that
+// the message stays one line and cannot drive the terminal.
+func shown(path string) string {
+	if utf8.ValidString(path) && !strings.ContainsFunc(path, func(r rune) bool { return !strconv.IsPrint(r) }) {
+		return path
+	}
+	return strconv.Quote(path)
 }
 
 // Bounds on the search for copies: it reads only regular files, never
@@ -97,13 +108,13 @@ func findCopies(dirs []string, secret string) (found []plainCopy, skipped []stri
 		err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
 			if err != nil {
 				if !errors.Is(err, fs.ErrNotExist) {
-					skipped = append(skipped, fmt.Sprintf("%s (%v)", path, errors.Unwrap(err)))
+					skipped = append(skipped, fmt.Sprintf("%s (%v)", shown(path), reason(err)))
 				}
 				return nil
 			}
 			if e.IsDir() {
 				if rel, _ := filepath.Rel(dir, path); strings.Count(rel, string(filepath.Separator)) >= copiesDepth {
-					skipped = append(skipped, path+" (too deep)")
+					skipped = append(skipped, shown(path)+" (too deep)")
 					return filepath.SkipDir
 				}
 				return nil
@@ -113,13 +124,13 @@ func findCopies(dirs []string, secret string) (found []plainCopy, skipped []stri
 			}
 			seen[path] = true
 			if files++; files > copiesFiles || total > copiesBytes || time.Now().After(deadline) {
-				skipped = append(skipped, "the rest of "+dir+" (stopped after "+strconv.Itoa(files-1)+" files)")
+				skipped = append(skipped, "the rest of "+shown(dir)+" (stopped after "+strconv.Itoa(files-1)+" files)")
 				return stop
 			}
 			data, err := readfile.Read(path, copiesFileSize)
 			if err != nil {
 				if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, readfile.ErrNotRegular) {
-					skipped = append(skipped, fmt.Sprintf("%s (%v)", path, reason(err)))
+					skipped = append(skipped, fmt.Sprintf("%s (%v)", shown(path), reason(err)))
 				}
 				return nil
 			}
@@ -196,20 +207,20 @@ func copies(d Deps, req Request, keys exporter.Keys, creds []byte) {
 		}
 	}
 	if len(backups) > 0 && offer && d.Confirm != nil {
-		ok, err := d.Confirm(fmt.Sprintf("Delete aws-mfa's backup%s %s? [y/N]: ", plural(len(backups)), strings.Join(backups, ", ")))
+		ok, err := d.Confirm(fmt.Sprintf("Delete aws-mfa's backup%s %s? [y/N]: ", plural(len(backups)), strings.Join(shownAll(backups), ", ")))
 		if err == nil && ok {
 			for _, b := range backups {
 				if err := os.Remove(b); err != nil {
-					fmt.Fprintf(d.Out, "aws-mfa: could not delete %s: %v\n", b, reason(err))
+					fmt.Fprintf(d.Out, "aws-mfa: could not delete %s: %v\n", shown(b), reason(err))
 					continue
 				}
-				fmt.Fprintf(d.Out, "aws-mfa: deleted %s\n", b)
+				fmt.Fprintf(d.Out, "aws-mfa: deleted %s\n", shown(b))
 				found = slices.DeleteFunc(found, func(c plainCopy) bool { return c.path == b })
 			}
 		}
 	}
 	if len(found) > 0 {
-		fmt.Fprintf(d.Out, "aws-mfa: delete %s, or the keys in them; aws-mfa doctor fails until they are gone\n", strings.Join(pathsOf(found), ", "))
+		fmt.Fprintf(d.Out, "aws-mfa: delete %s, or the keys in them; aws-mfa doctor fails until they are gone\n", strings.Join(shownAll(pathsOf(found)), ", "))
 	}
 	fmt.Fprintf(d.Out, "aws-mfa: %s\n", mayStay)
 }
@@ -220,6 +231,14 @@ func pathsOf(cs []plainCopy) []string {
 		p[i] = c.path
 	}
 	return p
+}
+
+func shownAll(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = shown(p)
+	}
+	return out
 }
 
 func plural(n int) string {

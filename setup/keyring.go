@@ -253,7 +253,10 @@ func keyringPairs(req Request, sources []string, old []byte) ([]byte, error) {
 	}
 	edits := map[string][]pairKey{}
 	for _, q := range cfg.Pairs {
-		if q.SourcePair != "" || !slices.Contains(sources, q.Source) || q.Keyring != "" && q.Keyring != req.Keyring {
+		// Only a pair that reads the file gets the item; of those that
+		// name one already, only req.Pair, whose item this is, may get
+		// the backend it was stored in.
+		if q.SourcePair != "" || !slices.Contains(sources, q.Source) || q.Keyring != "" && q.Name != req.Pair {
 			continue
 		}
 		if q.Keyring == "" {

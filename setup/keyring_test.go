@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -293,6 +294,8 @@ func TestSetupKeyringNamesPlaintextCopies(t *testing.T) {
 		os.MkdirAll(filepath.Join(dir, "cli", "cache"), 0o700)
 		os.WriteFile(filepath.Join(dir, "cli", "cache", "notes"), []byte(secret), 0o600)
 		os.WriteFile(filepath.Join(dir, "cli", "cache", "clean.json"), []byte("{}"), 0o600)
+		evil := filepath.Join(dir, "evil\x1b[2J\nname")
+		os.WriteFile(evil, []byte(secret), 0o600)
 		if err := syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -313,13 +316,14 @@ func TestSetupKeyringNamesPlaintextCopies(t *testing.T) {
 			"is still in plaintext in " + req.Paths.Config + " (line 3)",
 			"is still in plaintext in " + filepath.Join(dir, "cli", "cache", "notes") + " (line 1)",
 			"did not search " + filepath.Join(dir, "huge") + " (over 4 MiB)",
+			"is still in plaintext in " + strconv.Quote(evil) + " (line 1)",
 			"rotate the access key",
 		} {
 			if !strings.Contains(s, want) {
 				t.Errorf("yes=%v: output lacks %q:\n%s", yes, want, s)
 			}
 		}
-		if strings.Contains(s, secret) || strings.Contains(s, "clean.json") || strings.Contains(s, "in plaintext in "+req.Paths.Credentials+" ") || !strings.Contains(asked, backup) || strings.Contains(asked, req.Paths.Config) {
+		if strings.Contains(s, secret) || strings.Contains(s, "\x1b") || strings.Contains(s, "clean.json") || strings.Contains(s, "in plaintext in "+req.Paths.Credentials+" ") || !strings.Contains(asked, backup) || strings.Contains(asked, req.Paths.Config) {
 			t.Errorf("yes=%v: asked %q\n%s", yes, asked, s)
 		}
 		if _, err := os.Stat(backup); (err == nil) == yes || yes && !strings.Contains(s, "deleted "+backup) {
