@@ -12,8 +12,14 @@ import (
 )
 
 // exitFiles is __complete's answer when the word is a path (a --config
-// FILE, the command after exec --): the shell completes files itself.
+// FILE): the shell completes files itself.
 const exitFiles = 3
+
+// exitCommand is __complete's answer inside exec's command line, with
+// the line's first word's place on stdout (from 1, among the words after
+// aws-mfa): the shell completes a command name there, and after it what
+// that command's own completion offers.
+const exitCommand = 4
 
 // completeCommand answers the completion functions of the bash, zsh and
 // fish hooks: `aws-mfa __complete WORD…` gets the words typed after
@@ -29,6 +35,10 @@ func completeCommand(sys System) *cli.Command {
 		HideHelp:        true, // else urfave/cli answers `__complete help …` with help
 		SkipFlagParsing: true,
 		Action: func(c *cli.Context) error {
+			if n := commandStart(c.App, c.Args().Slice()); n > 0 {
+				fmt.Fprintln(sys.Stdout, n)
+				return exitCode(exitCommand)
+			}
 			cands, files := completions(c.App, c.Args().Slice(), func(configFlag string) []candidate {
 				return pairCandidates(config.Locate(configFlag, sys.Getenv, func() (string, error) { return userConfigDir(sys.Getenv) }))
 			})
@@ -94,10 +104,29 @@ func completions(app *cli.App, args []string, pairs func(configFlag string) []ca
 		for _, n := range shells.HookNames() {
 			cands = append(cands, candidate{n, "print the hook for " + n})
 		}
-	case cmd != nil && cmd.Name == "exec":
-		return nil, true // without --, the command itself
 	}
 	return cands, false
+}
+
+// commandStart is the place (from 1) of the first word of exec's command
+// line, when the last of args is in it: after --, or at exec's first
+// argument without one (exec aws s3 ls); else 0.
+func commandStart(app *cli.App, args []string) int {
+	if len(args) == 0 {
+		return 0
+	}
+	s := scan(app, args[:len(args)-1])
+	switch {
+	case s.cmd == nil || s.cmd.Name != "exec":
+		return 0
+	case s.dashdash:
+		return s.dashIndex + 2
+	case s.firstArg >= 0:
+		return s.firstArg + 1
+	case s.pending == nil && !strings.HasPrefix(args[len(args)-1], "-"):
+		return len(args)
+	}
+	return 0
 }
 
 // scanned is what a command line's words say, read as urfave/cli and
@@ -110,10 +139,12 @@ type scanned struct {
 	configFlag string       // the --config given
 	positional int          // arguments that are not options
 	dashdash   bool         // a -- was seen
+	dashIndex  int          // its index
+	firstArg   int          // the subcommand's first argument's index, or -1
 }
 
 func scan(app *cli.App, words []string) scanned {
-	s := scanned{flags: app.Flags, cmdIndex: -1}
+	s := scanned{flags: app.Flags, cmdIndex: -1, dashIndex: -1, firstArg: -1}
 	for i, w := range words {
 		switch {
 		case s.dashdash:
@@ -126,7 +157,7 @@ func scan(app *cli.App, words []string) scanned {
 			}
 			s.pending = nil
 		case w == "--":
-			s.dashdash = true
+			s.dashdash, s.dashIndex = true, i
 		case strings.HasPrefix(w, "-") && w != "-":
 			name, value, hasValue := strings.Cut(strings.TrimLeft(w, "-"), "=")
 			f := findFlag(name, s.flags, app.Flags) // options may come before the subcommand
@@ -142,6 +173,9 @@ func scan(app *cli.App, words []string) scanned {
 			s.cmd, s.cmdIndex = app.Command(w), i
 			s.flags = s.cmd.Flags
 		default:
+			if s.cmd != nil && s.firstArg < 0 {
+				s.firstArg = i
+			}
 			s.positional++
 		}
 	}
@@ -337,8 +371,8 @@ func flagValues(f cli.Flag, configFlag string, pairs func(string) []candidate) (
 			out = append(out, candidate{n, "dialect"})
 		}
 	case "format":
-		for _, f := range envFormats() {
-			out = append(out, candidate{f.name, f.desc})
+		for _, f := range shells.Formats {
+			out = append(out, candidate{f.Name, f.Desc})
 		}
 	case "pair":
 		out = pairs(configFlag)

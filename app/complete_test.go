@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
+	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 // TestComplete drives `aws-mfa __complete` as the hooks do, through Run:
@@ -52,8 +53,13 @@ func TestComplete(t *testing.T) {
 		{args: []string{"-p", "work", "env", "--sh"}, has: []string{"--shell"}}, // options before the subcommand
 		{args: []string{"--duration", "env", ""}, has: []string{"env"}},         // "env" was --duration's value
 		{args: []string{"--config", ""}, code: exitFiles},
-		{args: []string{"exec", "--", "l"}, code: exitFiles},
-		{args: []string{"exec", ""}, code: exitFiles},
+		{args: []string{"exec", "--", "l"}, code: exitCommand, has: []string{"3"}}, // exec's command line starts at word 3
+		{args: []string{"exec", ""}, code: exitCommand, has: []string{"2"}},
+		{args: []string{"exec", "-p", "work", "--", "aws", "s3", ""}, code: exitCommand, has: []string{"5"}},
+		{args: []string{"-p", "work", "exec", "123456", "--", "aws", ""}, code: exitCommand, has: []string{"6"}},
+		{args: []string{"exec", "aws", "s3", ""}, code: exitCommand, has: []string{"2"}},
+		{args: []string{"exec", "--no-w"}, has: []string{"--no-write"}},
+		{args: []string{"exec", "-p", ""}, has: []string{"work"}},
 		{args: []string{"env", "123456", ""}},
 	} {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
@@ -115,15 +121,35 @@ func TestCompleteOffersEveryFlag(t *testing.T) {
 	}
 }
 
+// TestFormatDescriptionNamesEveryFormat: --format's description, which
+// zsh and fish show beside it, names every format (it was cut to
+// "shell, json" at the parenthesis that came before dotenv).
+func TestFormatDescriptionNamesEveryFormat(t *testing.T) {
+	t.Parallel()
+	var stdout bytes.Buffer
+	Run([]string{"aws-mfa", "__complete", "env", "--"}, System{Stdout: &stdout, Stderr: io.Discard, Getenv: func(string) string { return "" }})
+	var desc string
+	for _, line := range strings.Split(stdout.String(), "\n") {
+		if d, ok := strings.CutPrefix(line, "--format\t"); ok {
+			desc = d
+		}
+	}
+	for _, f := range shells.Formats {
+		if !strings.Contains(desc, f.Name) {
+			t.Errorf("--format's description %q does not name %s", desc, f.Name)
+		}
+	}
+}
+
 // TestCompletedFormatsAreAccepted: each --format that completion offers is
 // one env knows.
 func TestCompletedFormatsAreAccepted(t *testing.T) {
 	t.Parallel()
-	for _, f := range append(envFormats(), struct{ name, desc string }{"yaml", "(not a format: the check's control)"}) {
+	for _, f := range append(shells.Formats, shells.Format{Name: "yaml", Desc: "(not a format: the check's control)"}) {
 		sys, stderr, _ := testSystem(t, t.TempDir())
-		Run([]string{"aws-mfa", "env", "--format", f.name, "--unset", "--shell", "bash"}, sys)
-		if unknown := strings.Contains(stderr.String(), "unknown --format"); unknown != (f.name == "yaml") {
-			t.Errorf("--format %s: %s", f.name, stderr.String())
+		Run([]string{"aws-mfa", "env", "--format", f.Name, "--unset", "--shell", "bash"}, sys)
+		if unknown := strings.Contains(stderr.String(), "unknown --format"); unknown != (f.Name == "yaml") {
+			t.Errorf("--format %s: %s", f.Name, stderr.String())
 		}
 	}
 }
@@ -249,7 +275,7 @@ func TestCompleteRunsNothing(t *testing.T) {
 					sys.Stdout = &stdout
 					code := Run(append([]string{"aws-mfa", "__complete"}, words...), sys)
 					runs++
-					if code != 0 && code != exitFiles {
+					if code != 0 && code != exitFiles && code != exitCommand {
 						t.Errorf("__complete %q: exit %d", words, code)
 					}
 					if _, err := os.Stat(mark); err == nil || reads+execs+ttys > 0 || emu.Requests() > 0 {

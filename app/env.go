@@ -21,7 +21,7 @@ const dialects = "ash, bash, bsd-csh, busybox, cmd, csh, dash, dotenv, elvish, f
 // envFlags are env's own, after the session flags.
 var envFlags = []cli.Flag{
 	newString(&cli.StringFlag{Name: "shell", Usage: "dialect: " + dialects + " (default: detected)"}),
-	newString(&cli.StringFlag{Name: "format", Value: "shell", Usage: "shell, json (credential_process) or dotenv"}), // envFormats
+	newString(&cli.StringFlag{Name: "format", Value: shells.Formats[0].Name, Usage: "output: " + shells.FormatNames()}),
 	noWriteFlag,
 	newBool(&cli.BoolFlag{Name: "unset", Usage: "print code that removes every variable env sets"}),
 	newBool(&cli.BoolFlag{Name: "cached", Usage: "use only a session still valid in the target (a chained pair renews from its valid base); never ask for a code"}),
@@ -53,15 +53,6 @@ func envInput(c *cli.Context) EnvInput {
 		Format:  c.String("format"),
 		Unset:   c.Bool("unset"),
 		Cached:  c.Bool("cached"),
-	}
-}
-
-// envFormats are the values of --format, for completion.
-func envFormats() []struct{ name, desc string } {
-	return []struct{ name, desc string }{
-		{"shell", "code for your shell (default)"},
-		{"json", "credential_process JSON"},
-		{"dotenv", "K='V' lines for a .env file"},
 	}
 }
 
@@ -111,7 +102,7 @@ func envOutput(ctx context.Context, sys System, in EnvInput) (string, error) {
 		sh, _ = shells.Lookup("dotenv")
 	case "json":
 	default:
-		return "", usage("unknown --format %q; use shell, json or dotenv", format)
+		return "", usage("unknown --format %q; use %s", format, shells.FormatNames())
 	}
 	if in.Unset {
 		if sh == nil {

@@ -147,3 +147,31 @@ func lines(vars []Var, set func(name, value string) (string, error), unset func(
 	}
 	return b.String(), nil
 }
+
+// Format is one of env's output formats: code for a shell, or a format a
+// program reads.
+type Format struct{ Name, Desc string }
+
+// Formats are env's --format values, the default first: the one list
+// that help, completion and env's checks read.
+var Formats = []Format{
+	{"shell", "code for your shell"},
+	{"json", "credential_process JSON"},
+	{"dotenv", "K='V' lines for a .env file"},
+}
+
+// FormatNames is Formats' names as a person reads a list: "a, b or c".
+func FormatNames() string {
+	var b strings.Builder
+	for i, f := range Formats {
+		switch {
+		case i == 0:
+		case i == len(Formats)-1:
+			b.WriteString(" or ")
+		default:
+			b.WriteString(", ")
+		}
+		b.WriteString(f.Name)
+	}
+	return b.String()
+}

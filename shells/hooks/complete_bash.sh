@@ -3,7 +3,8 @@
 # Both define the same function, which runs the hook's binary, else the
 # aws-mfa on PATH (command: never the hook's wrapper function).
 # The binary answers from its own commands and flags
-# (aws-mfa __complete WORD...; status 3 means "a path here"), so the lists
+# (aws-mfa __complete WORD...; status 3 means "a path here", 4 "exec's
+# command line, from the word printed"), so the lists
 # cannot drift. Not compgen -W, which expands its word list ($(...)
 # included) while pair names come from a file: each word is matched as a
 # string and offered %q-quoted, so that what is inserted is that word.
@@ -20,6 +21,24 @@ _aws_mfa_complete() {
 			printf -v q '%q' "$w"
 			COMPREPLY+=("$q")
 		done <<<"$(compgen -f -- "$cur")"
+		return 0
+		;;
+	4)
+		# exec's command line, from word $out: bash-completion's
+		# _command_offset completes it as a line of its own; without it, a
+		# command name, then paths.
+		case $out in "" | *[!0-9]*) return 0 ;; esac
+		if declare -F _command_offset >/dev/null; then
+			_command_offset "$out"
+		elif ((COMP_CWORD == out)); then
+			while IFS= read -r w; do
+				[ -n "$w" ] || continue
+				printf -v q '%q' "$w"
+				COMPREPLY+=("$q")
+			done <<<"$(compgen -c -- "$cur" | sort -u)"
+		else
+			compopt -o default 2>/dev/null
+		fi
 		return 0
 		;;
 	*) return 0 ;;

@@ -3,7 +3,8 @@
 # the same function, which runs the hook's binary, else the aws-mfa on
 # PATH (command: never the hook's wrapper function). The binary answers
 # from its own commands and flags (aws-mfa __complete WORD...; status 3
-# means "a path here"), one candidate a line with a tab before its
+# means "a path here", 4 "exec's command line, from the word printed"),
+# one candidate a line with a tab before its
 # description, as fish reads them.
 function _aws_mfa_complete
     set -l bin aws-mfa
@@ -15,6 +16,16 @@ function _aws_mfa_complete
             printf '%s\n' $out
         case 3
             __fish_complete_path (commandline -ct)
+        case 4
+            # exec's command line, from word $out after aws-mfa: completed
+            # as a line of its own, a command name first.
+            string match -qr '^[1-9][0-9]*$' -- "$out"; or return
+            set -l typed
+            set -l start (math $out + 1)
+            if test $start -lt (count $words)
+                set typed (string escape -- $words[$start..-2])
+            end
+            complete -C (string join ' ' -- $typed (commandline -ct))
     end
 end
 complete -c aws-mfa -e

@@ -3,7 +3,8 @@
 # function, which runs the hook's binary, else the aws-mfa on PATH
 # (command: never the hook's wrapper function). The binary answers from
 # its own commands and flags (aws-mfa __complete WORD...; status 3 means
-# "a path here"), with descriptions. compadd quotes what it inserts.
+# "a path here", 4 "exec's command line, from the word printed"), with
+# descriptions. compadd quotes what it inserts.
 function _aws_mfa_complete {
 	local out line
 	local -a cands descs
@@ -11,6 +12,15 @@ function _aws_mfa_complete {
 	case $? in
 	0) ;;
 	3) _files; return ;;
+	4)
+		# exec's command line, from word $out after aws-mfa: completed as
+		# a line of its own, a command name first (as for sudo).
+		[[ $out == <1-> ]] || return 1
+		shift $out words
+		(( CURRENT -= out ))
+		_normal
+		return
+		;;
 	*) return 1 ;;
 	esac
 	for line in "${(@f)out}"; do

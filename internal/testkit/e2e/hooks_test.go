@@ -773,6 +773,10 @@ func TestCompletionInteractive(t *testing.T) {
 		{"aws-mfa -p wo", "aws-mfa -p work"},
 		{"aws-mfa status --pair wo", "aws-mfa status --pair work"},
 		{"aws-mfa env ", "aws-mfa env"}, // a code comes next: nothing to insert
+		// exec's command: a command name, before or after --.
+		{"aws-mfa exec -- aws-mfa-e2", "aws-mfa exec -- aws-mfa-e2e-tool"},
+		{"aws-mfa exec aws-mfa-e2", "aws-mfa exec aws-mfa-e2e-tool"},
+		{"aws-mfa -p work exec 123456 -- aws-mfa-e2", "aws-mfa -p work exec 123456 -- aws-mfa-e2e-tool"},
 	}
 	lists := []struct {
 		typed string
@@ -781,6 +785,7 @@ func TestCompletionInteractive(t *testing.T) {
 	}{
 		{"aws-mfa env --", []string{"--no-write", "--cached", "--unset", "--shell", "--format", "--pair", "--timeout"}, "do not write the session to the target profile"},
 		{"aws-mfa env --format ", []string{"shell", "json", "dotenv"}, "credential_process JSON"},
+		{"aws-mfa env --", []string{"--format"}, "output: shell, json or dotenv"},
 		{"aws-mfa ", []string{"env", "exec", "status", "hook", "setup", "doctor"}, "run a command with the session in its environment"},
 	}
 	// Each shell has its own tmux server and directory.
@@ -789,13 +794,20 @@ func TestCompletionInteractive(t *testing.T) {
 		dir := t.TempDir()
 		cfg := filepath.Join(dir, "config.toml")
 		os.WriteFile(cfg, []byte("[pair.work]\nsource = \"aws-mfa\"\ntarget = \"work\"\n"), 0o600)
-		env := []string{"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin", "AWS_MFA_CONFIG=" + cfg,
+		tools := filepath.Join(dir, "bin")
+		os.Mkdir(tools, 0o700)
+		os.WriteFile(filepath.Join(tools, "aws-mfa-e2e-tool"), []byte("#!/bin/sh\n"), 0o700)
+		env := []string{"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":" + tools + ":/usr/bin:/bin", "AWS_MFA_CONFIG=" + cfg,
 			"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"), "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
 		sh := interactiveHooked(t, name, dir, env, "bind 'set show-all-if-ambiguous on'\n")
+		ins := inserts
+		if name != "bash" { // bash needs bash-completion for it: TestExecCompletionBashCompletion
+			ins = append(ins[:len(ins):len(ins)], struct{ typed, want string }{"aws-mfa exec -- aws-mfa sta", "aws-mfa exec -- aws-mfa status"})
+		}
 		// The shell reads keys in order, so the line edits after the Tab
 		// apply to what the Tab completed: they turn the line into
 		// printf's arguments, to compare word for word.
-		for i, c := range inserts {
+		for i, c := range ins {
 			got := sh.result("", fmt.Sprintf("insert%d", i), text(c.typed), press("Tab", "C-a"), text("printf '%s\\n' "), press("C-e"))
 			if want := strings.Join(strings.Fields(c.want), "\n"); got != want {
 				t.Errorf("%q + Tab gave %q, want %q", c.typed, strings.Fields(got), c.want)
@@ -821,6 +833,40 @@ func TestCompletionInteractive(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestExecCompletionBashCompletion: with bash-completion loaded, exec's
+// command line completes as a line of its own in bash: the command name,
+// then what that command's completion offers (aws-mfa's own, here).
+func TestExecCompletionBashCompletion(t *testing.T) {
+	t.Parallel()
+	requireTool(t, "tmux")
+	requireTool(t, "bash")
+	const bashCompletion = "/usr/share/bash-completion/bash_completion"
+	if _, err := os.Stat(bashCompletion); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s: %v; .ci/run must install bash-completion", bashCompletion, err)
+		}
+		t.Skip(err)
+	}
+	bin := toolBinary(t)
+	dir := t.TempDir()
+	tools := filepath.Join(dir, "bin")
+	os.Mkdir(tools, 0o700)
+	os.WriteFile(filepath.Join(tools, "aws-mfa-e2e-tool"), []byte("#!/bin/sh\n"), 0o700)
+	env := []string{"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":" + tools + ":/usr/bin:/bin",
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"), "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
+	sh := interactiveHooked(t, "bash", dir, env, ". "+bashCompletion+"\n")
+	for i, c := range []struct{ typed, want string }{
+		{"aws-mfa exec -- aws-mfa-e2", "aws-mfa exec -- aws-mfa-e2e-tool"},
+		{"aws-mfa exec -- aws-mfa sta", "aws-mfa exec -- aws-mfa status"},
+		{"aws-mfa exec aws-mfa env --no-w", "aws-mfa exec aws-mfa env --no-write"},
+	} {
+		got := sh.result("", fmt.Sprintf("insert%d", i), text(c.typed), press("Tab", "C-a"), text("printf '%s\\n' "), press("C-e"))
+		if want := strings.Join(strings.Fields(c.want), "\n"); got != want {
+			t.Errorf("%q + Tab gave %q, want %q", c.typed, strings.Fields(got), c.want)
+		}
+	}
 }
 
 // TestHookOptionsBeforeEnv: options may come before the subcommand
