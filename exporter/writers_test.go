@@ -109,3 +109,26 @@ func TestOtherWritersSurviveEveryWait(t *testing.T) {
 		}
 	}
 }
+
+// TestGuardRunsAgainAfterTheWait: while the code is asked for, another
+// program puts long-term keys found nowhere else into the target: the
+// refresh, which checked the target before the wait, checks it again on
+// the file it edits, and refuses.
+func TestGuardRunsAgainAfterTheWait(t *testing.T) {
+	fx := setup(t, aliceFile)
+	realClock(fx)
+	var keys []byte
+	fx.deps.Token = func(string) (string, error) {
+		f, _ := credfile.Read(fx.path)
+		keys, _ = f.Edit("default", []credfile.KV{{Key: "aws_access_key_id", Value: rotatedKey}, {Key: "aws_secret_access_key", Value: "only/copy"}}, nil)
+		os.WriteFile(fx.path, keys, 0o600)
+		return alice.Code, nil
+	}
+	_, err := Obtain(context.Background(), fx.req, fx.deps)
+	if err == nil || !strings.Contains(err.Error(), "holds long-term keys") {
+		t.Fatalf("err = %v", err)
+	}
+	if fx.file(t) != string(keys) {
+		t.Errorf("credentials:\n%s", fx.file(t))
+	}
+}

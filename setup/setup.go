@@ -127,6 +127,11 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 	after := creds
 	if len(set) > 0 || len(remove) > 0 {
 		edit := func(f *credfile.File) ([]byte, error) {
+			// The file as it is now must still hold the keys IAM was asked
+			// about: another program may have rotated them meanwhile.
+			if now, _, err := sourceKeys(f, req); err != nil || now != keys {
+				return nil, inputerr.Errorf("the long-term keys in %s changed while setup ran (another program wrote it); nothing was changed, run setup again", req.Paths.Credentials)
+			}
 			out, err := f.Edit(req.Source, set, remove)
 			if err != nil {
 				return nil, err

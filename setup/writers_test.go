@@ -175,3 +175,28 @@ func TestSetupKeyringTwiceAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestSetupRefusesKeysRotatedMeanwhile: the target's keys, which setup
+// copies to the source, are rotated (aws configure set) while IAM lists
+// the devices of the old ones: setup changes nothing and says why, and
+// the rotated key stays.
+func TestSetupRefusesKeysRotatedMeanwhile(t *testing.T) {
+	req, out := setupFiles(t, afterConfigure)
+	dev := &fakeDevices{serials: []string{"arn:aws:iam::123456789012:mfa/alice"}}
+	d := deps(dev, out)
+	var rotated []byte
+	d.Devices = waitingDevices{dev, func() {
+		rewrite(t, req.Paths.Credentials, "by rename", func(b []byte) []byte {
+			f, _ := credfile.Parse(b)
+			rotated, _ = f.Edit("default", []credfile.KV{{Key: "aws_access_key_id", Value: "AKIAROTATEDEXAMPLE01"}, {Key: "aws_secret_access_key", Value: "new/secret"}}, nil)
+			return rotated
+		})
+	}}
+	_, err := Run(context.Background(), req, d)
+	if err == nil || !strings.Contains(err.Error(), "changed while setup ran") {
+		t.Fatalf("err = %v", err)
+	}
+	if got, _ := os.ReadFile(req.Paths.Credentials); string(got) != string(rotated) {
+		t.Errorf("credentials:\n%s", got)
+	}
+}
