@@ -75,7 +75,17 @@ typeset -ga precmd_functions
 (( ${precmd_functions[(I)_aws_mfa_hook]} )) || precmd_functions=(_aws_mfa_hook $precmd_functions)
 
 @AWS_MFA_COMPLETION@
-# Registered when compinit has run.
+# Registered now if compinit has run, else at the first prompt after it
+# has (the hook may come before compinit in .zshrc): _aws_mfa_compdef
+# checks for compdef, a builtin test that starts no process, registers,
+# and removes itself.
+function _aws_mfa_compdef {
+	(( ${+functions[compdef]} )) || return 0
+	compdef _aws_mfa_complete aws-mfa
+	precmd_functions=(${precmd_functions:#_aws_mfa_compdef})
+}
 if (( ${+functions[compdef]} )); then
 	compdef _aws_mfa_complete aws-mfa
+elif (( ! ${precmd_functions[(I)_aws_mfa_compdef]} )); then
+	precmd_functions+=(_aws_mfa_compdef)
 fi

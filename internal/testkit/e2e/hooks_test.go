@@ -869,6 +869,28 @@ func TestExecCompletionBashCompletion(t *testing.T) {
 	}
 }
 
+// TestZshHookBeforeCompinit: a .zshrc that loads the hook before
+// compinit (and no packaged completion file in fpath) still completes
+// aws-mfa from the first prompt on; compinit after the hook used to lose
+// it without a word.
+func TestZshHookBeforeCompinit(t *testing.T) {
+	t.Parallel()
+	requireTool(t, "tmux")
+	requireTool(t, "zsh")
+	bin := toolBinary(t)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.toml")
+	os.WriteFile(cfg, []byte("[pair.work]\nsource = \"aws-mfa\"\ntarget = \"work\"\n"), 0o600)
+	writeZshrc(t, dir, "") // for its dump
+	os.WriteFile(filepath.Join(dir, ".zshrc"), []byte("eval \"$(aws-mfa hook zsh)\"\nautoload -U compinit; compinit -u\nPROMPT='%% '\n"), 0o600)
+	env := peerEnv(dir, "TERM=xterm", "AWS_MFA_CONFIG="+cfg, "XDG_DATA_HOME="+dir, "ZDOTDIR="+dir, "PATH="+filepath.Dir(bin)+":/usr/bin:/bin")
+	sh := startTmux(t, dir, env, "zsh", "-i")
+	tabs(t, sh, true)
+	if got := sh.result(`print -r -- "${precmd_functions[*]}"`, "precmd"); got != "_aws_mfa_hook" {
+		t.Errorf("precmd_functions %q: the registration did not remove itself", got)
+	}
+}
+
 // TestHookOptionsBeforeEnv: options may come before the subcommand
 // (aws-mfa -p default env). Through the hook that is still env: its output
 // is applied to the shell, never printed on the terminal.
