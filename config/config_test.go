@@ -101,6 +101,31 @@ func TestLocate(t *testing.T) {
 	}
 }
 
+// TestUnknownKeyLine: a misplaced or misspelt key is reported at the line
+// that holds it, wherever it stands and however it is written (a table
+// made by a deeper header, a dotted key, a quoted key, an inline table);
+// [pairs.x] was reported at line 1 whatever its line.
+func TestUnknownKeyLine(t *testing.T) {
+	for _, c := range []struct{ toml, key string }{
+		{"[defaults]\nregion = \"x\"\n\n# pairs\n[pairs.w]\nsource = \"a\"\n", "pairs:5"},
+		{"# a comment\n\nregion = \"x\"\n[defaults]\n", "region:3"},
+		{"[defaults]\n\n\nshel = \"zsh\"\n", "shel:4"},
+		{"[pair.a]\nsource = \"duraton\"\ntarget = \"b\"\nduraton = \"1h\"\n", "duraton:4"},
+		{"[pair.w]\nsource = \"a\"\ntarget = \"b\"\nrole.arn = \"x\"\n", "role:4"},
+		{"[pair.\"my pair\"]\nsource = \"a\"\ntarget = \"b\"\n\n\"duraton\" = \"1h\"\n", "duraton:5"},
+		{"[defaults]\nregion = \"x\"\n[pair.w]\nsource = \"a\"\ntarget = \"b\"\n\n[pair.w.extra]\nx = 1\n", "extra:7"},
+		{"[defaults]\nregion = \"x\"\n\n[[pairs]]\nname = \"w\"\n", "pairs:4"},
+		{"\n\npair = { w = { source = \"a\", target = \"b\", sorce = \"c\" } }\n", "sorce:3"},
+		{"[defaults]\nregion = \"x\"\n[pair.w]\nsource = \"a\"\ntarget = \"b\"\n[pair.v]\nsource = \"c\"\ntarget = \"d\"\n[defaults.x]\n", "x:9"},
+	} {
+		_, err := Parse("c.toml", []byte(c.toml))
+		key, line, _ := strings.Cut(c.key, ":")
+		if want := "unknown key " + key + " at c.toml:" + line; err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %s", c.toml, err, want)
+		}
+	}
+}
+
 func TestValidation(t *testing.T) {
 	cases := map[string]struct{ toml, want string }{
 		"unknown key":       {"[defaults]\nregion = \"x\"\n\n[pair.w]\nsource = \"a\"\ntarget = \"b\"\nduraton = \"1h\"\n", "unknown key duraton at c.toml:7; did you mean duration?"},

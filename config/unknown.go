@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -47,10 +48,25 @@ func tomlKeys(v any) []string {
 	return keys
 }
 
-// lineOf finds the line that defines key: the first "last =" after the
-// header of its table, or the table header itself. The TOML library keeps
-// positions but does not export them for undecoded keys.
+// lineOf finds the line that defines key: where the TOML parser saw it
+// (keyLine), else the first "last =" after the header of its table, or
+// the table header itself.
 func lineOf(data string, key toml.Key) int {
+	if n := keyLine(data, key); n > 0 {
+		return n
+	}
+	// A table made only by the headers below it ([pairs.w] makes pairs)
+	// has no position of its own: the first key in it has.
+	var m map[string]any
+	if md, err := toml.Decode(data, &m); err == nil {
+		for _, k := range md.Keys() {
+			if len(k) > len(key) && slices.Equal(k[:len(key)], key) {
+				if n := keyLine(data, k); n > 0 {
+					return n
+				}
+			}
+		}
+	}
 	lines := strings.Split(data, "\n")
 	start := 0
 	if len(key) > 1 {
@@ -79,3 +95,31 @@ func quoteParts(parts []string) string {
 	}
 	return strings.Join(q, `\s*\.\s*`)
 }
+
+// keyLine is the line where the TOML parser saw key, or 0. The library
+// keeps every key's position but reports it only in a decoding error,
+// so data is decoded into a type that holds only key, whose value
+// refuses to decode: the error names key's position. A key that cannot
+// be a struct tag (a quote, comma or backslash in a part) gets 0.
+func keyLine(data string, key toml.Key) int {
+	t := reflect.TypeOf(stopHere{})
+	for i := len(key) - 1; i >= 0; i-- {
+		if key[i] == "" || strings.ContainsAny(key[i], "\",\\`") {
+			return 0
+		}
+		t = reflect.StructOf([]reflect.StructField{{Name: "K", Type: t, Tag: reflect.StructTag(`toml:"` + key[i] + `"`)}})
+	}
+	_, err := toml.Decode(data, reflect.New(t).Interface())
+	var pe toml.ParseError
+	if errors.As(err, &pe) && pe.Message == errStopHere.Error() {
+		return pe.Position.Line
+	}
+	return 0
+}
+
+// stopHere refuses to decode, so that the error carries its position.
+type stopHere struct{}
+
+var errStopHere = errors.New("stop here")
+
+func (stopHere) UnmarshalTOML(any) error { return errStopHere }
