@@ -5,6 +5,8 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +34,11 @@ var setupFlags = []cli.Flag{
 	newDuration(&cli.DurationFlag{Name: "timeout", Value: 15e9, Usage: "give up on AWS (and, when given, on the keyring) after this long"}),
 	newBool(&cli.BoolFlag{Name: "keyring", Usage: "move the long-term keys out of the credentials file into the keyring"}),
 	newString(&cli.StringFlag{Name: "keyring-backend", Usage: "with --keyring: `NAME` os (this system's own store) or pass (default: the config's, os)"}),
+	newString(&cli.StringFlag{Name: "role-arn", Usage: "with -p: the pair assumes this role `ARN` (with the source's keys and a code, or with --source-pair)"}),
+	newString(&cli.StringFlag{Name: "source-pair", Usage: "with -p and --role-arn: the pair `NAME` whose session assumes the role, with no code of its own"}),
+	newString(&cli.StringFlag{Name: "external-id", Usage: "with --role-arn: the role's external `ID`"}),
+	newBool(&cli.BoolFlag{Name: "no-aws-profile", Usage: "with --role-arn: leave the AWS config file alone (no [profile NAME] with credential_process)"}),
+	newBool(&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "with --role-arn: set credential_process in an AWS profile of that name that is already there"}),
 }
 
 func setupCommand(sys System) *cli.Command {
@@ -57,6 +64,11 @@ func setupCommand(sys System) *cli.Command {
 				Keyring:           c.Bool("keyring"),
 				KeyringBackend:    c.String("keyring-backend"),
 				KeyringBackendSet: c.IsSet("keyring-backend"),
+				RoleARN:           c.String("role-arn"),
+				SourcePair:        c.String("source-pair"),
+				ExternalID:        c.String("external-id"),
+				NoAWSProfile:      c.Bool("no-aws-profile"),
+				Force:             c.Bool("force"),
 			})
 		},
 	}
@@ -80,6 +92,11 @@ type SetupInput struct {
 	Keyring           bool
 	KeyringBackend    string
 	KeyringBackendSet bool
+	// A role pair (-p NAME --role-arn ARN), from the source's keys or,
+	// with SourcePair, from another pair's session.
+	RoleARN, SourcePair, ExternalID string
+	NoAWSProfile                    bool // no [profile NAME] in the AWS config file
+	Force                           bool // replace that profile's credential_process
 }
 
 // SetupCommand is `aws-mfa setup`: move the long-term keys to the source
@@ -108,8 +125,18 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	} else if in.KeyringBackendSet {
 		return usage("--keyring-backend goes with --keyring")
 	}
-	if req.Pair != "" && req.Keyring == "" && !(in.SourceSet && in.TargetSet) {
+	loc := configPath(sys, in.Config)
+	if err := roleSetup(sys, in, loc, &req); err != nil {
+		return err
+	}
+	if req.Pair != "" && req.Keyring == "" && req.RoleARN == "" && !(in.SourceSet && in.TargetSet) {
 		return usage("setup --pair NAME needs --source and --target")
+	}
+	if req.Pair == "" && !in.Keyring && (in.SourceSet && in.Source != config.BuiltinSource || in.TargetSet && in.Target != config.BuiltinTarget) && !hasTarget(loc, in.Target) {
+		// Recorded, so that the next aws-mfa CODE refreshes these
+		// profiles and not the built-in pair's. A target a pair writes
+		// already is a pair being mended (doctor's fix), not a new one.
+		req.Pair, req.DefaultPair = in.Target, true
 	}
 	timeout, err := checkTimeout(in.Timeout)
 	if err != nil {
@@ -144,9 +171,17 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 		}
 		return err
 	}
-	fmt.Fprintf(sys.Stderr, "aws-mfa: [%s] uses MFA device %s\n", req.Source, res.Serial)
+	if res.Serial != "" {
+		fmt.Fprintf(sys.Stderr, "aws-mfa: [%s] uses MFA device %s\n", req.Source, res.Serial)
+	}
 	if req.DryRun {
 		return nil
+	}
+	if req.RoleARN != "" {
+		fmt.Fprintf(sys.Stderr, "aws-mfa: pair %s asks for 1h sessions, a role's default maximum; if the role allows longer ones (its maximum session duration in IAM), set duration = \"4h\" under [pair.%[1]s] in %s\n", req.Pair, req.ConfigPath)
+	}
+	if req.Process != "" {
+		fmt.Fprintf(sys.Stderr, "aws-mfa: every AWS tool can use it: %s\n", shells.Line("aws", "--profile", req.Pair, "sts", "get-caller-identity"))
 	}
 	code := in.Token
 	if code == "" && ask != nil {
@@ -158,7 +193,7 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	}
 	if strings.TrimSpace(code) == "" {
 		next := []string{"aws-mfa", "CODE"}
-		if req.Pair != "" {
+		if req.Pair != "" && req.Pair != res.Default {
 			next = []string{"aws-mfa", "-p", req.Pair, "CODE"}
 		}
 		fmt.Fprintf(sys.Stderr, "aws-mfa: set up; run `%s` to get a session\n", shells.Line(next...))
@@ -167,17 +202,84 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	// The first refresh is the refresh command itself, with setup's
 	// profiles or pair, endpoint and timeout.
 	first := SessionInput{
-		Token:    code,
-		Endpoint: devices.STSURL,
-		Timeout:  timeout,
+		PairFlags: PairFlags{Config: in.Config},
+		Token:     code,
+		Endpoint:  devices.STSURL,
+		Timeout:   timeout,
 	}
-	if req.Pair != "" {
+	if req.Pair != "" && !req.DefaultPair {
 		first.PairFlags = PairFlags{Config: req.ConfigPath, Pair: req.Pair, PairSet: true}
 	} else {
 		first.Source, first.SourceSet = req.Source, true
 		first.Target, first.TargetSet = req.Target, true
 	}
 	return RefreshCommand(ctx, sys, RefreshInput{Session: first})
+}
+
+// hasTarget reports whether a pair of the config at loc writes target.
+func hasTarget(loc config.Location, target string) bool {
+	cfg, err := config.Load(loc)
+	if err != nil {
+		return false // setup reports a broken config where it adds the pair
+	}
+	for _, p := range cfg.Pairs {
+		if p.Target == target {
+			return true
+		}
+	}
+	return false
+}
+
+// roleSetup checks the role flags and fills the role pair's part of req:
+// its profiles, and the credential_process line that runs this binary,
+// by its absolute path (an IDE started from the desktop has no ~/go/bin
+// on PATH), with --config when the config is not where it is looked for.
+func roleSetup(sys System, in SetupInput, loc config.Location, req *setup.Request) error {
+	switch {
+	case in.RoleARN == "" && in.SourcePair != "":
+		return usage("--source-pair goes with --role-arn: a chained pair assumes a role with the other pair's session")
+	case in.RoleARN == "" && (in.ExternalID != "" || in.NoAWSProfile || in.Force):
+		return usage("--external-id, --no-aws-profile and --force go with --role-arn")
+	case in.RoleARN == "":
+		return nil
+	case req.Pair == "":
+		return usage("--role-arn goes with -p NAME, the pair (and AWS profile) it adds")
+	case in.SourcePair != "" && (in.SourceSet || in.Serial != "" || in.Keyring):
+		return usage("--source-pair takes the keys and the code from that pair; --source, --serial and --keyring do not apply")
+	}
+	if err := stsparam.CheckRoleARN(in.RoleARN); err != nil {
+		return fmt.Errorf("--role-arn: %w", err)
+	}
+	if err := stsparam.CheckExternalID(in.ExternalID); in.ExternalID != "" && err != nil {
+		return fmt.Errorf("--external-id: %w", err)
+	}
+	req.RoleARN, req.ExternalID, req.SourcePair, req.Force = in.RoleARN, in.ExternalID, in.SourcePair, in.Force
+	if in.SourcePair != "" {
+		req.Source = ""
+	}
+	if !in.TargetSet {
+		// The session's profile is apart from [profile NAME]: the AWS CLI
+		// reads keys from the credentials file before it would run a
+		// credential_process, which would then never run again.
+		req.Target = req.Pair + "-session"
+	}
+	if in.NoAWSProfile {
+		return nil
+	}
+	exe, err := executable(sys)
+	if err != nil {
+		return fmt.Errorf("%w; pass --no-aws-profile", err)
+	}
+	argv := []string{exe, "env", "--format", "json"}
+	if loc.By != "" {
+		p, err := filepath.Abs(loc.Path)
+		if err != nil {
+			return fmt.Errorf("config path: %w", err)
+		}
+		argv = append(argv, "--config", p)
+	}
+	req.Process, err = setup.ProcessLine(runtime.GOOS, append(argv, "-p", req.Pair)...)
+	return err
 }
 
 // asker asks questions on the terminal: text to stderr, answers from the
@@ -270,6 +372,13 @@ func DoctorCommand(sys System, in PairFlags) error {
 		Pair:   pairName(sys, in),
 		Getenv: sys.Getenv,
 		Now:    sys.Now(),
+		Executable: func() string {
+			if sys.Executable == nil {
+				return "" // a System built without one, in tests
+			}
+			exe, _ := executable(sys)
+			return exe
+		}(),
 	})
 	bad, paint := 0, colours(sys)
 	for _, f := range findings {

@@ -242,3 +242,7 @@ func (f *File) Closest(name string) string {
 	}
 	return suggest.Closest(name, names)
 }
+
+// SplitCommand splits a credential_process value as botocore does on
+// POSIX systems (shlex.split); ok is false where botocore fails to.
+func SplitCommand(s string) (words []string, ok bool) { return shlexSplit(s) }

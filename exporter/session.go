@@ -518,7 +518,7 @@ func (s Session) stored() credfile.Session {
 func fileError(err error, req Request) error {
 	switch {
 	case errors.Is(err, credfile.ErrNotFound):
-		return inputerr.Errorf("no credentials file at %s; run `aws configure`, then copy [default] to [%s] and add mfa_serial (Quick start in the README)", req.Paths.Credentials, req.Source)
+		return inputerr.Errorf("no credentials file at %s; run `aws configure` with your IAM user's access key, then `aws-mfa setup`", req.Paths.Credentials)
 	}
 	return err
 }

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws-mfa/aws-mfa/config"
@@ -33,6 +36,8 @@ type Checkup struct {
 	Pair   string // check only this pair ("" for all)
 	Getenv func(string) string
 	Now    time.Time
+	// Executable is aws-mfa's own path, "" when unknown.
+	Executable string
 
 	pairs []config.Pair // every pair of the config, whichever are checked
 }
@@ -79,6 +84,7 @@ func Doctor(c Checkup) []Finding {
 		add(false, err.Error(), readFix(err, "the AWS config file", "the AWS config text file", "fix the line named; the AWS CLI cannot read the file either"))
 		return out
 	}
+	out = append(out, checkProcesses(awsConfig, c)...)
 	pairs := cfg.Pairs
 	c.pairs = cfg.Pairs
 	if c.Pair != "" {
@@ -144,10 +150,10 @@ func checkPair(creds *credfile.File, p config.Pair, c Checkup) []Finding {
 		return out
 	case creds.Section(p.Source) == nil && !creds.HoldsLongTermKeys(p.Target):
 		// Setup would find no keys to copy: they must come from IAM.
-		add(false, name+"no ["+p.Source+"] profile, and no long-term keys in ["+p.Target+"] to copy there", awsConfigure(p.Source)+" (the IAM user's access key), then "+setupCommand(p))
+		add(false, name+"no ["+p.Source+"] profile, and no long-term keys in ["+p.Target+"] to copy there", awsConfigure(p.Source)+" (the IAM user's access key), then "+setupCommand(c, p))
 		return out
 	case creds.Section(p.Source) == nil:
-		add(false, name+"no ["+p.Source+"] profile", setupCommand(p))
+		add(false, name+"no ["+p.Source+"] profile", setupCommand(c, p))
 		return out
 	case sc.AccessKeyID == "" || sc.SecretAccessKey == "":
 		fix := awsConfigure(p.Source)
@@ -166,7 +172,7 @@ func checkPair(creds *credfile.File, p config.Pair, c Checkup) []Finding {
 		add(true, name+"["+p.Source+"] holds long-term keys "+exporter.MaskKey(sc.AccessKeyID), "")
 	}
 	if serial, _ := creds.Value(p.Source, "mfa_serial"); p.Serial == "" && serial == "" {
-		add(false, name+"["+p.Source+"] has no mfa_serial", setupCommand(p))
+		add(false, name+"["+p.Source+"] has no mfa_serial", setupCommand(c, p))
 	}
 	return append(out, checkTarget(creds, p, c)...)
 }
@@ -193,9 +199,9 @@ func checkTarget(creds *credfile.File, p config.Pair, c Checkup) []Finding {
 		// overwritten too: the keys go to a profile of their own.
 		keep := p
 		keep.Source, keep.SourcePair = p.Target+"-keys", ""
-		add(false, name+"["+p.Target+"] holds long-term keys, which a refresh would replace", setupCommand(keep)+" (copies them to ["+keep.Source+"], which no refresh writes)")
+		add(false, name+"["+p.Target+"] holds long-term keys, which a refresh would replace", setupCommand(c, keep)+" (copies them to ["+keep.Source+"], which no refresh writes)")
 	case creds.HoldsLongTermKeys(p.Target):
-		add(false, name+"["+p.Target+"] holds long-term keys, which a refresh would replace", setupCommand(p)+" (copies them to ["+p.Source+"] first)")
+		add(false, name+"["+p.Target+"] holds long-term keys, which a refresh would replace", setupCommand(c, p)+" (copies them to ["+p.Source+"] first)")
 	default:
 		s, ok := creds.Session(p.Target)
 		switch {
@@ -208,6 +214,58 @@ func checkTarget(creds *credfile.File, p config.Pair, c Checkup) []Finding {
 		}
 	}
 	return out
+}
+
+// checkProcesses finds the profiles of the AWS config file whose
+// credential_process runs a program that is not there: an aws-mfa moved
+// or removed since setup wrote its path, which every AWS tool would
+// report only as a failed credential process.
+func checkProcesses(awsConfig *credfile.File, c Checkup) []Finding {
+	if awsConfig == nil {
+		return nil
+	}
+	var out []Finding
+	for _, s := range awsConfig.Sections() {
+		line := s.Get("credential_process")
+		prog := processProgram(line, runtime.GOOS)
+		if prog == "" {
+			continue
+		}
+		var err error
+		if filepath.IsAbs(prog) {
+			_, err = os.Stat(prog)
+		} else if !strings.ContainsAny(prog, `/\`) {
+			_, err = exec.LookPath(prog)
+		}
+		if err == nil {
+			continue
+		}
+		fix := "install " + prog + " again, or correct the line"
+		if strings.Contains(filepath.Base(prog), "aws-mfa") && c.Executable != "" {
+			fix = "replace " + prog + " in the line with aws-mfa's path now, " + c.Executable
+		}
+		out = append(out, Finding{false, fmt.Sprintf("[%s] in %s runs %s as its credential_process, which is not there", s.Name, c.Paths.Config, prog), fix})
+	}
+	return out
+}
+
+// processProgram is the program a credential_process line runs, split as
+// botocore splits it on goos; "" for none.
+func processProgram(line, goos string) string {
+	if goos == "windows" {
+		if rest, ok := strings.CutPrefix(line, `"`); ok {
+			prog, _, _ := strings.Cut(rest, `"`)
+			return prog
+		}
+		if f := strings.Fields(line); len(f) > 0 {
+			return f[0]
+		}
+		return ""
+	}
+	if words, ok := credfile.SplitCommand(line); ok && len(words) > 0 {
+		return words[0]
+	}
+	return ""
 }
 
 // orBuiltin names the config file for a fix, or where to create it.
@@ -235,8 +293,11 @@ func awsConfigure(profile string) string {
 // long-term keys from the target if need be and records the device. It
 // names the profiles itself (setup's -p adds a pair to the config, which
 // p already is) and the pair's serial, so that IAM need not be asked.
-func setupCommand(p config.Pair) string {
+func setupCommand(c Checkup, p config.Pair) string {
 	args := []string{"aws-mfa", "setup"}
+	if c.Config.By == "--config" {
+		args = append(args, "--config", c.Config.Path)
+	}
 	if p.Source != config.BuiltinSource || p.Target != config.BuiltinTarget {
 		args = append(args, "--source", p.Source, "--target", p.Target)
 	}

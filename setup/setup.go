@@ -47,6 +47,17 @@ type Request struct {
 	Keyring        string // with --keyring: the item the keys move to
 	KeyringBackend string // the backend it is in, as the config names it ("" for the default)
 	Home           string // the user's home: its .aws is searched for copies of the keys
+
+	// A role pair: RoleARN assumed with the source's keys and a code, or,
+	// with SourcePair, with that pair's session (Source is then "").
+	RoleARN, ExternalID, SourcePair string
+	// DefaultPair makes Pair the config's default pair, unless the config
+	// names another (setup given a source or target without -p).
+	DefaultPair bool
+	// Process, when not "", is the credential_process line written to
+	// [profile Pair] in the AWS config file.
+	Process string
+	Force   bool // replace an AWS profile of that name that is already there
 }
 
 // Devices is what setup asks AWS: who the keys belong to, and their MFA
@@ -73,6 +84,9 @@ type Result struct {
 	Serial  string
 	Changed []string // files written
 	Backups []string // their backups
+	// Default is the config's default pair once setup is done (for the
+	// next step it names), "" when no config was read.
+	Default string
 }
 
 // Run sets up the source profile (and the pair), or with DryRun prints
@@ -88,16 +102,82 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 			return nil, fmt.Errorf("--serial: %w", err)
 		}
 	}
-	creds, err := credfile.Read(req.Paths.Credentials)
-	if errors.Is(err, credfile.ErrNotFound) {
-		return nil, inputerr.Errorf("no credentials file at %s; run `aws configure` first to store your IAM user's access key", req.Paths.Credentials)
+	var changes plan
+	res := &Result{Serial: req.Serial}
+	var after *credfile.File
+	if req.SourcePair == "" {
+		// A chained pair has no source profile: its keys are its base's
+		// session, and its code goes to the base's source.
+		creds, err := credfile.Read(req.Paths.Credentials)
+		if errors.Is(err, credfile.ErrNotFound) {
+			return nil, inputerr.Errorf("no credentials file at %s; run `aws configure` first to store your IAM user's access key", req.Paths.Credentials)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if req.Keyring != "" {
+			return runKeyring(ctx, req, d, creds)
+		}
+		c, err := sourceChange(ctx, req, d, creds, res)
+		if err != nil {
+			return nil, err
+		}
+		after = creds
+		if c != nil {
+			changes = append(changes, *c)
+			if after, err = credfile.Parse(c.new); err != nil {
+				return nil, err
+			}
+		}
 	}
-	if err != nil {
+	if req.Pair != "" {
+		old, err := readConfig(req.ConfigPath)
+		if err != nil {
+			return nil, err
+		}
+		edit := func(old []byte) ([]byte, error) { return addPair(req, old) }
+		out, err := edit(old)
+		if err != nil {
+			return nil, err
+		}
+		if out != nil {
+			changes = append(changes, change{path: req.ConfigPath, old: old, new: out, backup: true, apply: func(l *credfile.Locked) error { return l.EditBytes(edit) }})
+		} else {
+			out = old
+		}
+		if cfg, err := config.Parse(req.ConfigPath, out); err == nil {
+			res.Default = cfg.Default
+		}
+	}
+	if req.Process != "" {
+		c, err := awsProfile(req)
+		if err != nil {
+			return nil, err
+		}
+		if c != nil {
+			changes = append(changes, *c)
+		}
+	}
+
+	if after != nil && after.Credentials(req.Source).SessionToken != "" {
+		// Only [DEFAULT] can hand the source a token now, and an empty one
+		// to shadow it cannot be written: aws-mfa signs with the keys alone,
+		// but say so for the other tools that use the source profile.
+		fmt.Fprintf(d.Out, "aws-mfa: [%s] in %s sets a session token that botocore also sends with [%s]'s keys; remove it from [%[1]s]\n", credfile.DefaultSection, req.Paths.Credentials, req.Source)
+	}
+	if req.DryRun && len(changes) == 0 {
+		fmt.Fprintln(d.Out, "aws-mfa: nothing to change")
+	}
+	if err := changes.run(d, req.DryRun, res); err != nil {
 		return nil, err
 	}
-	if req.Keyring != "" {
-		return runKeyring(ctx, req, d, creds)
-	}
+	return res, nil
+}
+
+// sourceChange finds the long-term keys and the MFA device, and returns
+// the edit of the source profile that records them, nil when it holds
+// both already.
+func sourceChange(ctx context.Context, req Request, d Deps, creds *credfile.File, res *Result) (*change, error) {
 	var set []credfile.KV
 	keys, copied, err := sourceKeys(creds, req)
 	if err != nil {
@@ -107,7 +187,6 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 		set = append(set, credfile.KV{Key: "aws_access_key_id", Value: keys.AccessKeyID}, credfile.KV{Key: "aws_secret_access_key", Value: keys.SecretAccessKey})
 	}
 	remove := staleSession(creds, req.Source, copied)
-	res := &Result{Serial: req.Serial}
 	if src := creds.Section(req.Source); res.Serial == "" && src != nil {
 		res.Serial = src.Get("mfa_serial")
 	}
@@ -122,59 +201,26 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 	if src := creds.Section(req.Source); src == nil || src.Get("mfa_serial") != res.Serial {
 		set = append(set, credfile.KV{Key: "mfa_serial", Value: res.Serial})
 	}
-
-	var changes plan
-	after := creds
-	if len(set) > 0 || len(remove) > 0 {
-		edit := func(f *credfile.File) ([]byte, error) {
-			// The file as it is now must still hold the keys IAM was asked
-			// about: another program may have rotated them meanwhile.
-			if now, _, err := sourceKeys(f, req); err != nil || now != keys {
-				return nil, inputerr.Errorf("the long-term keys in %s changed while setup ran (another program wrote it); nothing was changed, run setup again", req.Paths.Credentials)
-			}
-			out, err := f.Edit(req.Source, set, remove)
-			if err != nil {
-				return nil, err
-			}
-			return out, checkSource(out, req, keys)
+	if len(set) == 0 && len(remove) == 0 {
+		return nil, nil
+	}
+	edit := func(f *credfile.File) ([]byte, error) {
+		// The file as it is now must still hold the keys IAM was asked
+		// about: another program may have rotated them meanwhile.
+		if now, _, err := sourceKeys(f, req); err != nil || now != keys {
+			return nil, inputerr.Errorf("the long-term keys in %s changed while setup ran (another program wrote it); nothing was changed, run setup again", req.Paths.Credentials)
 		}
-		out, err := edit(creds)
+		out, err := f.Edit(req.Source, set, remove)
 		if err != nil {
 			return nil, err
 		}
-		if after, err = credfile.Parse(out); err != nil {
-			return nil, err
-		}
-		changes = append(changes, change{path: req.Paths.Credentials, old: creds.Bytes(), new: out, backup: true, apply: func(l *credfile.Locked) error { return l.Update(edit) }})
+		return out, checkSource(out, req, keys)
 	}
-	if req.Pair != "" {
-		old, err := readConfig(req.ConfigPath)
-		if err != nil {
-			return nil, err
-		}
-		edit := func(old []byte) ([]byte, error) { return addPair(req, old) }
-		out, err := edit(old)
-		if err != nil {
-			return nil, err
-		}
-		if out != nil {
-			changes = append(changes, change{path: req.ConfigPath, old: old, new: out, backup: true, apply: func(l *credfile.Locked) error { return l.EditBytes(edit) }})
-		}
-	}
-
-	if after.Credentials(req.Source).SessionToken != "" {
-		// Only [DEFAULT] can hand the source a token now, and an empty one
-		// to shadow it cannot be written: aws-mfa signs with the keys alone,
-		// but say so for the other tools that use the source profile.
-		fmt.Fprintf(d.Out, "aws-mfa: [%s] in %s sets a session token that botocore also sends with [%s]'s keys; remove it from [%[1]s]\n", credfile.DefaultSection, req.Paths.Credentials, req.Source)
-	}
-	if req.DryRun && len(changes) == 0 {
-		fmt.Fprintln(d.Out, "aws-mfa: nothing to change")
-	}
-	if err := changes.run(d, req.DryRun, res); err != nil {
+	out, err := edit(creds)
+	if err != nil {
 		return nil, err
 	}
-	return res, nil
+	return &change{path: req.Paths.Credentials, old: creds.Bytes(), new: out, backup: true, apply: func(l *credfile.Locked) error { return l.Update(edit) }}, nil
 }
 
 // change is one file setup rewrites: old and new are for the dry run's
@@ -324,39 +370,6 @@ func findDevice(ctx context.Context, keys exporter.Keys, d Deps) (string, error)
 // cached env path too.
 func pairHeaderRE() *regexp.Regexp {
 	return regexp.MustCompile(`(?m)^\s*\[\s*pair\s*\.\s*"?([^"\]\s]+)"?\s*\]`)
-}
-
-// addPair appends a [pair.NAME] table to the config old, keeping every
-// byte of it; it returns nil when the pair is already there as asked.
-func addPair(req Request, old []byte) ([]byte, error) {
-	if len(old) > 0 {
-		cfg, err := config.Parse(req.ConfigPath, old)
-		if err != nil {
-			return nil, inputerr.Errorf("fix the config before adding a pair: %v", err)
-		}
-		for _, p := range cfg.Pairs {
-			if p.Name == req.Pair && cfg.Path != "" && pairDefined(old, req.Pair) {
-				if p.Source == req.Source && p.Target == req.Target {
-					return nil, nil
-				}
-				return nil, inputerr.Errorf("pair %s already maps [%s] to [%s] in %s; edit it there", p.Name, p.Source, p.Target, req.ConfigPath)
-			}
-		}
-	}
-	var b strings.Builder
-	b.Write(old)
-	if len(old) > 0 && !strings.HasSuffix(string(old), "\n") {
-		b.WriteString("\n")
-	}
-	if len(old) > 0 {
-		b.WriteString("\n")
-	}
-	fmt.Fprintf(&b, "[pair.%s]\nsource = %q\ntarget = %q\n", req.Pair, req.Source, req.Target)
-	out := []byte(b.String())
-	if _, err := config.Parse(req.ConfigPath, out); err != nil {
-		return nil, inputerr.Errorf("the new pair would not be valid: %v", err)
-	}
-	return out, nil
 }
 
 func pairDefined(data []byte, name string) bool {
