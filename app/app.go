@@ -488,7 +488,8 @@ func deps(ctx context.Context, sys System, in SessionInput, arg string, credProc
 		}
 	}
 	d := exporter.Deps{
-		Now: sys.Now,
+		Now:    sys.Now,
+		Writer: credfile.Writer{Waiting: sys.Stderr},
 		Token: func(serial string) (string, error) {
 			switch {
 			case given != "":

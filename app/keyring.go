@@ -82,7 +82,7 @@ func KeyringExportCommand(ctx context.Context, sys System, in KeyringExportInput
 			return err
 		}
 	}
-	return setup.Export(ctx, req, setup.Deps{Out: sys.Stderr, Store: store})
+	return setup.Export(ctx, req, setup.Deps{Out: sys.Stderr, Store: store, Writer: credfile.Writer{Waiting: sys.Stderr}})
 }
 
 // keyringSetup fills in what setup --keyring needs: the pair that will

@@ -154,7 +154,7 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 		IAMURL:  cmp.Or(endpoint, firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL")),
 		Timeout: timeout,
 	}
-	d := setup.Deps{Devices: devices, Out: sys.Stderr, Now: sys.Now, Store: store}
+	d := setup.Deps{Devices: devices, Out: sys.Stderr, Now: sys.Now, Store: store, Writer: credfile.Writer{Waiting: sys.Stderr}}
 	if req.DryRun {
 		d.Out = sys.Stdout
 	}

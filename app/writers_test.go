@@ -3,6 +3,7 @@
 package app
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,5 +40,41 @@ func TestTokenCommandWritingTheFile(t *testing.T) {
 				t.Fatalf("the file lost a write:\n%s", f.Bytes())
 			}
 		})
+	}
+}
+
+// unlockOnWait releases a held lock when the run says it waits for it.
+type unlockOnWait struct {
+	buf  strings.Builder
+	held *credfile.Locked
+}
+
+func (u *unlockOnWait) Write(p []byte) (int, error) {
+	u.buf.Write(p)
+	if u.held != nil && strings.Contains(string(p), "waiting up to 2m0s for it") {
+		u.held.Unlock()
+		u.held = nil
+	}
+	return len(p), nil
+}
+
+// TestRefreshSaysItWaitsForTheLock: a refresh that finds another run
+// holding the lock says so on stderr, naming that run's process, and
+// goes on once it is released.
+func TestRefreshSaysItWaitsForTheLock(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, aliceProfile)
+	held, err := credfile.Writer{}.Lock(r.creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys, _ := r.system("")
+	stderr := &unlockOnWait{held: held}
+	sys.Stderr = stderr
+	if code := Run([]string{"aws-mfa", "314159"}, sys); code != 0 || stderr.held != nil {
+		t.Fatalf("exit %d: %s", code, stderr.buf.String())
+	}
+	if want := fmt.Sprintf("aws-mfa: another aws-mfa (process %d) holds %s.lock; waiting up to 2m0s for it\n", os.Getpid(), r.creds); !strings.HasPrefix(stderr.buf.String(), want) {
+		t.Errorf("stderr:\n%s\nwant it to start with %q", stderr.buf.String(), want)
 	}
 }

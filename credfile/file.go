@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/user"
@@ -217,6 +218,9 @@ type Writer struct {
 	// LockTimeout bounds the wait for another aws-mfa's lock (default
 	// LockWait).
 	LockTimeout time.Duration
+	// Waiting, when set, is told once that this run waits for another's
+	// lock, and whose: a wait of minutes needs saying (stderr).
+	Waiting io.Writer
 	// beforeRename, when set, runs after the temp file is complete and
 	// before it replaces the original; tests use it to simulate a crash,
 	// or another program writing the file.
@@ -387,9 +391,15 @@ func (w Writer) lock(real string) (func(), error) {
 	// lockOpenFlags never follow a link and never block on a FIFO, should
 	// one replace the file between the check above and the open.
 	l := flock.New(name, flock.SetPermissions(0o600), flock.SetFlag(os.O_CREATE|os.O_RDWR|lockOpenFlags))
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	ok, err := l.TryLockContext(ctx, 20*time.Millisecond)
+	ok, err := l.TryLock()
+	if err == nil && !ok {
+		if w.Waiting != nil {
+			fmt.Fprintf(w.Waiting, "aws-mfa: %s holds %s; waiting up to %s for it\n", holder(name), name, timeout)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		ok, err = l.TryLockContext(ctx, 20*time.Millisecond)
+	}
 	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return nil, fmt.Errorf("cannot lock %s (%w); aws-mfa needs write access to %s", name, err, filepath.Dir(real))
 	}
@@ -412,15 +422,20 @@ func (w Writer) lock(real string) (func(), error) {
 	return func() { _ = l.Unlock() }, nil
 }
 
-// heldError says which process holds the lock and what to do about it.
-func heldError(name string, waited time.Duration) error {
-	who := "another aws-mfa"
+// holder names the run that holds the lock name, by the process id it
+// wrote there.
+func holder(name string) string {
 	if b, err := readfile.Read(name, 32); err == nil {
 		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
-			who = fmt.Sprintf("another aws-mfa (process %d)", pid)
+			return fmt.Sprintf("another aws-mfa (process %d)", pid)
 		}
 	}
-	return fmt.Errorf("%s has held %s for %s; it is most likely waiting for an MFA code or a keyring at its prompt: answer it or end that process, then retry", who, name, waited)
+	return "another aws-mfa"
+}
+
+// heldError says which process holds the lock and what to do about it.
+func heldError(name string, waited time.Duration) error {
+	return fmt.Errorf("%s has held %s for %s; it is most likely waiting for an MFA code or a keyring at its prompt: answer it or end that process, then retry", holder(name), name, waited)
 }
 
 // mkdirAll creates dir and its missing parents, private, each owned like

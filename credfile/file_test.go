@@ -412,10 +412,14 @@ func TestLockHeldSaysWhoAndWhat(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer held.Unlock()
-	err = Writer{LockTimeout: 50 * time.Millisecond}.Update(path, setSession)
+	var said strings.Builder
+	err = Writer{LockTimeout: 50 * time.Millisecond, Waiting: &said}.Update(path, setSession)
 	want := fmt.Sprintf("another aws-mfa (process %d) has held %s.lock for 50ms; it is most likely waiting for an MFA code or a keyring at its prompt: answer it or end that process, then retry", os.Getpid(), path)
 	if err == nil || err.Error() != want {
 		t.Fatalf("err = %v\nwant  %s", err, want)
+	}
+	if want := fmt.Sprintf("aws-mfa: another aws-mfa (process %d) holds %s.lock; waiting up to 50ms for it\n", os.Getpid(), path); said.String() != want {
+		t.Errorf("while waiting it said %q, want %q", said.String(), want)
 	}
 	if got := cmp.Or(Writer{}.LockTimeout, LockWait); got < 2*time.Minute {
 		t.Errorf("a writer waits %s for the lock, less than a prompt may hold it", got)

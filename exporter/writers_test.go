@@ -2,9 +2,11 @@ package exporter
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
@@ -82,9 +84,9 @@ func TestOtherWritersSurviveEveryWait(t *testing.T) {
 						return alice.Code, nil
 					}
 				default:
-					n := 0
+					var n atomic.Int32 // each request is served on its own goroutine
 					fx.sts.SetBefore(func(string) {
-						if n++; strings.HasPrefix(wait, "STS call "+string(rune('0'+n))) {
+						if strings.HasPrefix(wait, fmt.Sprintf("STS call %d ", n.Add(1))) {
 							write()
 						}
 					})
