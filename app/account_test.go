@@ -184,3 +184,23 @@ func TestFirstRunPointsToSetup(t *testing.T) {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
 }
+
+// TestSetupRecordsANewSource: setup --source names the built-in pair's
+// new source, recorded as pair default (the default pair by its name).
+func TestSetupRecordsANewSource(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, strings.Replace(aliceProfile, "[aws-mfa]", "[alice]", 1))
+	if _, stderr, code := r.run("", "setup", "--source", "alice", "--yes"); code != 0 {
+		t.Fatalf("setup: exit %d: %s", code, stderr)
+	}
+	if got, want := read(r.configFile()), "[pair.default]\nsource = \"alice\"\ntarget = \"default\"\n"; got != want {
+		t.Fatalf("config:\n%s\nwant:\n%s", got, want)
+	}
+	if _, stderr, code := r.run("", "314159"); code != 0 || !strings.Contains(stderr, "wrote an MFA session to [default]") {
+		t.Errorf("refresh: exit %d: %s", code, stderr)
+	}
+	_, stderr, code := r.run("", "setup", "--source", "alice", "--target", "a b", "--yes")
+	if code != ExitUsage || !strings.Contains(stderr, "name it with -p NAME") {
+		t.Errorf("a target that is no pair name: exit %d: %s", code, stderr)
+	}
+}

@@ -216,14 +216,16 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	return RefreshCommand(ctx, sys, RefreshInput{Session: first})
 }
 
-// hasTarget reports whether a pair of the config at loc writes target.
+// hasTarget reports whether a pair of the config at loc, other than the
+// built-in one, writes target.
 func hasTarget(loc config.Location, target string) bool {
 	cfg, err := config.Load(loc)
 	if err != nil {
 		return false // setup reports a broken config where it adds the pair
 	}
 	for _, p := range cfg.Pairs {
-		if p.Target == target {
+		builtin := p.Name == config.BuiltinName && p.Source == config.BuiltinSource && p.Target == config.BuiltinTarget
+		if p.Target == target && !builtin {
 			return true
 		}
 	}

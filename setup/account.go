@@ -50,6 +50,9 @@ func addPair(req Request, old []byte) ([]byte, error) {
 		return nil, nil
 	}
 	if _, err := config.Parse(req.ConfigPath, out); err != nil {
+		if req.DefaultPair {
+			return nil, inputerr.Errorf("setup records --source and --target as pair %s, which would not be valid: %v; name it with -p NAME", name, err)
+		}
 		return nil, inputerr.Errorf("the new pair would not be valid: %v", err)
 	}
 	return out, nil
