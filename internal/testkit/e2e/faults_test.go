@@ -46,7 +46,9 @@ func TestFiftyConcurrentProcesses(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, stderr, err := run(t, peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL), bin, "--target", fmt.Sprintf("t%02d", i), "314159")
+			// --force: t42 is a slip away from t12, which another run may
+			// have created by then; each target here is meant to be new.
+			_, stderr, err := run(t, peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL), bin, "--target", fmt.Sprintf("t%02d", i), "--force", "314159")
 			if err != nil {
 				errs <- fmt.Sprintf("t%02d: %v %s", i, err, stderr)
 			}
