@@ -61,6 +61,7 @@ func TestTargetTypoCostsNoCode(t *testing.T) {
 		{"--target", "work", "314159"},
 		{"--target", "defualt", "--force", "314159"},
 		{"--target", "prod-session", "314159"},
+		{"--target", "prod-session2", "314159"},
 	} {
 		r := newRig(t, creds)
 		if _, stderr, code := r.run("", args...); code != 0 || r.emu.Requests() != 1 {

@@ -98,8 +98,9 @@ func RefreshCommand(ctx context.Context, sys System, in RefreshInput) error {
 // checkNewTarget refuses, before a code is asked for, a --target that
 // names no profile yet but is a slip away from one that exists
 // (`--target defualt`): the session would go to a new profile nothing
-// uses. A name unlike any other, one a pair of the config writes, or a
-// profile of the AWS config file is a first use; --force creates it anyway.
+// uses. A name unlike any other, one of a numbered family (dev2 beside
+// dev1), one a pair of the config writes, or a profile of the AWS config
+// file is a first use; --force creates it anyway.
 func checkNewTarget(cfg *config.Config, target string, paths credfile.Paths) error {
 	for _, p := range cfg.Pairs {
 		if p.Target == target {
@@ -113,10 +114,22 @@ func checkNewTarget(cfg *config.Config, target string, paths credfile.Paths) err
 	if c, err := credfile.Read(paths.Config); err == nil && c.Profile(target, true) != nil {
 		return nil // a profile of the AWS config file, given its keys here
 	}
-	if s := f.Closest(target); s != "" {
+	if s := f.Closest(target); s != "" && !siblings(s, target) {
 		return usage("there is no [%s] profile in %s; did you mean [%s]? To create [%s], add --force", target, oneLine(paths.Credentials), s, target)
 	}
 	return nil
+}
+
+// siblings reports whether two names differ only in their digits (dev1 and
+// dev2, t48 and t49): one of a numbered family, not a slip of the hand.
+func siblings(a, b string) bool {
+	digit := func(r rune) rune {
+		if '0' <= r && r <= '9' {
+			return -1
+		}
+		return r
+	}
+	return strings.Map(digit, a) == strings.Map(digit, b)
 }
 
 // basesText names the bases a chained refresh renewed on the way.
