@@ -597,6 +597,12 @@ func (w Writer) replace(real string, data, old []byte) error {
 	if w.beforeRename != nil {
 		w.beforeRename()
 	}
+	// A file turned into a link meanwhile (a dotfile manager adopting it)
+	// must stay one; the rename would replace the link, and the edit
+	// would miss the file it leads to, which is not the one locked.
+	if st, err := os.Lstat(real); err == nil && st.Mode()&fs.ModeSymlink != 0 {
+		return fmt.Errorf("%s became a symbolic link while aws-mfa was writing it, so nothing was written; run aws-mfa again", real)
+	}
 	if cur, err := readFile(real); errors.Is(err, ErrNotFound) && old != nil || err == nil && !bytes.Equal(cur, old) {
 		return errChanged
 	}

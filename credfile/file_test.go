@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -356,6 +357,33 @@ func TestEditKeepsWhatAnotherProgramWrote(t *testing.T) {
 		},
 	}
 	for name, write := range styles {
+		t.Run(name+" into a link", func(t *testing.T) {
+			// A dotfile manager adopts the file: moves it into its tree,
+			// writes there, and leaves a link behind.
+			dir := t.TempDir()
+			path, adopted := filepath.Join(dir, "credentials"), filepath.Join(dir, "dotfiles-credentials")
+			os.WriteFile(path, []byte(sample), 0o600)
+			w := Writer{beforeRename: func() {
+				if err := os.Rename(path, adopted); err != nil {
+					t.Error(err)
+				}
+				if err := write(adopted, sample+foreign); err != nil {
+					t.Error(err)
+				}
+				if err := os.Symlink(adopted, path); err != nil {
+					t.Error(err)
+				}
+			}}
+			if err := w.Update(path, setSession); err == nil || !strings.Contains(err.Error(), "became a symbolic link") {
+				t.Fatalf("err = %v", err)
+			}
+			if st, err := os.Lstat(path); err != nil || st.Mode()&fs.ModeSymlink == 0 {
+				t.Fatalf("the link is gone: %v %v", st.Mode(), err)
+			}
+			if b, _ := os.ReadFile(adopted); string(b) != sample+foreign {
+				t.Errorf("the adopted file is\n%s", b)
+			}
+		})
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "credentials")
 			os.WriteFile(path, []byte(sample), 0o600)
