@@ -260,3 +260,21 @@ func TestPassPeekNeverPrompts(t *testing.T) {
 		t.Fatal("Get did not start pinentry: the test cannot tell a prompt")
 	}
 }
+
+// TestPassHugeItem: an item far larger than any aws-mfa writes (here its
+// JSON padded with 8 MiB of spaces, which JSON allows) is refused once
+// pass has printed a bound's worth, not read whole into memory.
+func TestPassHugeItem(t *testing.T) {
+	keyringd.Pass(t)
+	cmd := exec.Command("pass", "insert", "--multiline", keyring.Service+"/huge")
+	cmd.Stdin = strings.NewReader(`{"aws_access_key_id":"AKIAIOSFODNN7EXAMPLE","aws_secret_access_key":"huge-secret"}` + strings.Repeat(" ", 8<<20) + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	s, _ := keyring.Open(keyring.Pass, 60*time.Second)
+	_, err := s.Get(context.Background(), "huge")
+	if err == nil || !strings.Contains(err.Error(), "printed more than 64 KiB") {
+		t.Fatalf("huge item: %v", err)
+	}
+	checkNoSecret(t, err, keyring.Keys{AccessKeyID: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "huge-secret"})
+}

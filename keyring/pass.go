@@ -3,6 +3,7 @@ package keyring
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -78,9 +79,13 @@ func (b passBackend) run(ctx context.Context, stdin *strings.Reader, args ...str
 	if stdin != nil {
 		cmd.Stdin = stdin
 	}
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
+	stdout, stderr := &capped{max: maxPassOutput}, &capped{max: maxPassOutput}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	err := cmd.Run()
+	if stdout.over || stderr.over {
+		return "", fmt.Errorf("pass %s printed more than %d KiB, which no item aws-mfa wrote holds; name another item in the pair's keyring key", args[0], maxPassOutput>>10)
+	}
+	if err != nil {
 		msg, _, _ := strings.Cut(strings.TrimSpace(stderr.String()), "\n")
 		if strings.Contains(stderr.String(), "decryption failed") || strings.Contains(stderr.String(), "No secret key") {
 			return "", kindError{ErrLocked, fmt.Sprintf("gpg could not decrypt: %.160s", msg)}
@@ -89,3 +94,26 @@ func (b passBackend) run(ctx context.Context, stdin *strings.Reader, args ...str
 	}
 	return stdout.String(), nil
 }
+
+// maxPassOutput bounds what pass may print: an item aws-mfa wrote is a
+// line of JSON; a huge file under that name must not fill memory.
+const maxPassOutput = 64 << 10
+
+// capped keeps the first max bytes written to it; past that its Write
+// fails, and os/exec closes the pipe. It has no ReadFrom, which io.Copy
+// would call instead of Write.
+type capped struct {
+	buf  bytes.Buffer
+	max  int
+	over bool
+}
+
+func (w *capped) Write(p []byte) (int, error) {
+	if w.buf.Len()+len(p) > w.max {
+		w.over = true
+		return 0, errors.New("too much output")
+	}
+	return w.buf.Write(p)
+}
+
+func (w *capped) String() string { return w.buf.String() }
