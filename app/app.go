@@ -12,7 +12,6 @@ import (
 	"os"
 	"regexp"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"time"
 
@@ -148,7 +147,7 @@ func newApp(sys System) *cli.App {
 		// Unused (it feeds only the man page), but left zero urfave/cli
 		// stats os.Args[0] on every run to fill it.
 		Compiled: time.Unix(0, 0).UTC(),
-		Flags:    slices.Concat(sessionFlags, []cli.Flag{versionFlag}),
+		Flags:    append(sessionFlags(), &cli.BoolFlag{Name: "version", Usage: "print the version"}),
 		Before: func(c *cli.Context) error {
 			if !c.Bool("version") {
 				return noEmptyValues(c)
@@ -237,21 +236,20 @@ func buildInfo() *debug.BuildInfo {
 func usage(format string, a ...any) error { return inputerr.Errorf(format, a...) }
 
 // sessionFlags are shared by every command that obtains a session.
-var sessionFlags = []cli.Flag{
-	newString(&cli.StringFlag{Name: "token", Aliases: []string{"t"}, Usage: "the six-digit MFA `CODE` (or give it as the argument, pipe it, or type it at the prompt)"}),
-	newString(&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "`NAME` of a pair in the config, or its target profile (default: AWS_MFA_PAIR, else the config's)"}),
-	newString(&cli.StringFlag{Name: "config", Usage: "config `FILE` (default: AWS_MFA_CONFIG, else aws-mfa/config.toml in the user config directory)"}),
-	newString(&cli.StringFlag{Name: "source", Usage: "`PROFILE` with the long-term keys and mfa_serial (default: the pair's, aws-mfa)"}),
-	newString(&cli.StringFlag{Name: "target", Usage: "`PROFILE` that receives the session (default: the pair's, default)"}),
-	newString(&cli.StringFlag{Name: "duration", Usage: "session length: 12h, 90m or seconds, 15m to 36h (default: the pair's, 12h)"}),
-	newBool(&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "refresh even if the session is still valid; overwrite long-term keys in the target"}),
-	newString(&cli.StringFlag{Name: "endpoint-url", Usage: "STS `URL` (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, else regional AWS)"}),
-	newDuration(&cli.DurationFlag{Name: "timeout", Value: 15 * time.Second, Usage: "give up on STS after this long"}),
-	newBool(&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show what is sent to STS (never secrets)"}),
+func sessionFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "token", Aliases: []string{"t"}, Usage: "the six-digit MFA `CODE` (or give it as the argument, pipe it, or type it at the prompt)"},
+		&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "`NAME` of a pair in the config, or its target profile (default: AWS_MFA_PAIR, else the config's)"},
+		&cli.StringFlag{Name: "config", Usage: "config `FILE` (default: AWS_MFA_CONFIG, else aws-mfa/config.toml in the user config directory)"},
+		&cli.StringFlag{Name: "source", Usage: "`PROFILE` with the long-term keys and mfa_serial (default: the pair's, aws-mfa)"},
+		&cli.StringFlag{Name: "target", Usage: "`PROFILE` that receives the session (default: the pair's, default)"},
+		&cli.StringFlag{Name: "duration", Usage: "session length: 12h, 90m or seconds, 15m to 36h (default: the pair's, 12h)"},
+		&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "refresh even if the session is still valid; overwrite long-term keys in the target"},
+		&cli.StringFlag{Name: "endpoint-url", Usage: "STS `URL` (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, else regional AWS)"},
+		&cli.DurationFlag{Name: "timeout", Value: 15 * time.Second, Usage: "give up on STS after this long"},
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show what is sent to STS (never secrets)"},
+	}
 }
-
-// versionFlag is the app's own --version (see newApp).
-var versionFlag = newBool(&cli.BoolFlag{Name: "version", Usage: "print the version"})
 
 // SessionInput is what the session flags of refresh, env and exec say.
 // A field with a Set twin may be given empty; the twin says it was given

@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
+	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 // These tests call each command's function directly, with an input
@@ -193,7 +194,7 @@ func TestStatusCommand(t *testing.T) {
 func TestHookCommand(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, aliceProfile)
-	for _, name := range hookShells {
+	for _, name := range shells.HookNames() {
 		sys, s := r.system("")
 		if err := HookCommand(sys, []string{name}); err != nil {
 			t.Errorf("%s: %v", name, err)

@@ -14,31 +14,34 @@ import (
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 
-// dialects are the values of --shell, written out so that no run builds
-// and sorts the list; a test keeps it equal to shells.Names().
-const dialects = "ash, bash, bsd-csh, busybox, cmd, csh, dash, dotenv, elvish, fish, ksh, ksh93, mksh, nu, nushell, powershell, pwsh, sh, tcsh, xonsh, yash, zsh"
+// dialects are the values of --shell, for help.
+func dialects() string { return strings.Join(shells.Names(), ", ") }
 
 // envFlags are env's own, after the session flags.
-var envFlags = []cli.Flag{
-	newString(&cli.StringFlag{Name: "shell", Usage: "dialect: " + dialects + " (default: detected)"}),
-	newString(&cli.StringFlag{Name: "format", Value: shells.Formats[0].Name, Usage: "output: " + shells.FormatNames()}),
-	noWriteFlag,
-	newBool(&cli.BoolFlag{Name: "unset", Usage: "print code that removes every variable env sets"}),
-	newBool(&cli.BoolFlag{Name: "cached", Usage: "use only a session still valid in the target (a chained pair renews from its valid base); never ask for a code"}),
+func envFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "shell", Usage: "dialect: " + dialects() + " (default: detected)"},
+		&cli.StringFlag{Name: "format", Value: shells.Formats[0].Name, Usage: "output: " + shells.FormatNames()},
+		noWriteFlag(),
+		&cli.BoolFlag{Name: "unset", Usage: "print code that removes every variable env sets"},
+		&cli.BoolFlag{Name: "cached", Usage: "use only a session still valid in the target (a chained pair renews from its valid base); never ask for a code"},
+	}
 }
 
 // noWriteFlag is env's and exec's --no-write.
-var noWriteFlag = newBool(&cli.BoolFlag{Name: "no-write", Usage: "do not write the session to the target profile"})
+func noWriteFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "no-write", Usage: "do not write the session to the target profile"}
+}
 
 func envCommand(sys System) *cli.Command {
 	return &cli.Command{
 		Name:      "env",
 		Usage:     "print the session as code for your shell: eval \"$(aws-mfa env)\"",
 		ArgsUsage: "[CODE]",
-		Description: "The dialects for --shell: " + dialects + ".\n" +
+		Description: "The dialects for --shell: " + dialects() + ".\n" +
 			"--format json prints the credential_process JSON; --format dotenv prints KEY=value lines.\n" +
 			"Unless --no-write, the session is also written to the target profile.",
-		Flags: slices.Concat(sessionFlags, envFlags),
+		Flags: slices.Concat(sessionFlags(), envFlags()),
 		Action: func(c *cli.Context) error {
 			return EnvCommand(c.Context, sys, envInput(c))
 		},

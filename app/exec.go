@@ -3,8 +3,7 @@ package app
 import (
 	"context"
 	"os/exec"
-	"slices"
-	"strings"
+	"regexp"
 
 	"github.com/urfave/cli/v2"
 
@@ -16,7 +15,7 @@ func execCommand(sys System) *cli.Command {
 		Name:      "exec",
 		Usage:     "run a command with the session in its environment",
 		ArgsUsage: "[CODE] -- COMMAND [ARGS...]",
-		Flags:     slices.Concat(sessionFlags, []cli.Flag{noWriteFlag}),
+		Flags:     append(sessionFlags(), noWriteFlag()),
 		Action: func(c *cli.Context) error {
 			return ExecCommand(c.Context, sys, ExecInput{Session: sessionInput(c), Args: c.Args().Slice()})
 		},
@@ -66,13 +65,8 @@ func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
 
 // codeLike says whether a word before -- is meant as the code: digits, or
 // three and three with a space or hyphen between, as authenticators show,
-// with white space around. It is plain code, not a regexp compiled at
-// every start.
-func codeLike(s string) bool {
-	s = strings.Trim(s, " \t\n\f\r")
-	return s != "" && isDigits(s, len(s)) ||
-		len(s) == 7 && (s[3] == ' ' || s[3] == '-') && isDigits(s[:3], 3) && isDigits(s[4:], 3)
-}
+// with white space around.
+var codeLike = regexp.MustCompile(`^\s*(\d+|\d{3}[ -]\d{3})\s*$`).MatchString
 
 // environ applies the session to env: the same variables env exports,
 // with the stale ones removed.

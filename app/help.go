@@ -1,8 +1,6 @@
 package app
 
 import (
-	"slices"
-
 	"github.com/urfave/cli/v2"
 )
 
@@ -10,11 +8,11 @@ import (
 // that every run writes into (the flag's Apply records its default, the
 // command its separator), so two runs in one process race. ownHelp hides
 // them (HideHelp) and gives the app and each command an equal flag and
-// command defined here. urfave/cli still answers --help and -h itself: it
+// command of its own, new for each run, as every flag here is. urfave/cli still answers --help and -h itself: it
 // looks those names up in the run's flags, whichever flag defines them.
 func ownHelp(a *cli.App) {
 	a.HideHelp = true
-	a.Flags = withHelpFlag(a.Flags)
+	a.Flags = append(a.Flags, helpFlag())
 	for _, c := range a.Commands {
 		ownCommandHelp(c)
 	}
@@ -30,7 +28,7 @@ func ownCommandHelp(c *cli.Command) {
 		return // the hidden machine commands never answer with help
 	}
 	c.HideHelp = true
-	c.Flags = withHelpFlag(c.Flags)
+	c.Flags = append(c.Flags, helpFlag())
 	for _, sub := range c.Subcommands {
 		ownCommandHelp(sub)
 	}
@@ -42,11 +40,9 @@ func ownCommandHelp(c *cli.Command) {
 }
 
 // helpFlag is --help, -h, as urfave/cli defines it.
-var helpFlag = newBool(&cli.BoolFlag{Name: "help", Aliases: []string{"h"}, Usage: "show help", DisableDefaultText: true})
-
-// withHelpFlag returns flags and the help flag in a new slice: flags may be
-// a package-level definition that no run writes.
-func withHelpFlag(flags []cli.Flag) []cli.Flag { return slices.Concat(flags, []cli.Flag{helpFlag}) }
+func helpFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "help", Aliases: []string{"h"}, Usage: "show help", DisableDefaultText: true}
+}
 
 // helpCommand is `help [COMMAND]`, answered as urfave/cli's own: the app's
 // help, a command's, or the help of the command it is under.
@@ -57,7 +53,7 @@ func helpCommand(hidden bool) *cli.Command {
 		Usage:     "Shows a list of commands or help for one command",
 		ArgsUsage: "[command]",
 		Hidden:    hidden,
-		Flags:     []cli.Flag{helpFlag},
+		Flags:     []cli.Flag{helpFlag()},
 		HideHelp:  true,
 		Action: func(c *cli.Context) error {
 			parent := c.Lineage()[1] // what help was asked of

@@ -8,24 +8,7 @@ import (
 	"testing"
 
 	"github.com/urfave/cli/v2"
-
-	"github.com/aws-mfa/aws-mfa/shells"
 )
-
-// TestHookShells: hook takes exactly the dialects that have a hook.
-func TestHookShells(t *testing.T) {
-	t.Parallel()
-	var want []string
-	for _, n := range shells.Names() {
-		sh, _ := shells.Lookup(n)
-		if _, err := sh.Hook("/bin/aws-mfa", []string{"AWS_SESSION_TOKEN"}); err == nil {
-			want = append(want, n)
-		}
-	}
-	if !slices.Equal(hookShells, want) {
-		t.Errorf("hookShells = %q\nshells with a hook: %q", hookShells, want)
-	}
-}
 
 func run(args ...string) (stdout, stderr string, code int) {
 	var out, errb bytes.Buffer

@@ -19,7 +19,7 @@ func hookCommand(sys System) *cli.Command {
 		Name:      "hook",
 		Usage:     "print shell functions for your rc file: eval \"$(aws-mfa hook zsh)\"",
 		ArgsUsage: "SHELL",
-		Description: "SHELL is one of " + hookShellList + ".\n" +
+		Description: "SHELL is one of " + strings.Join(shells.HookNames(), ", ") + ".\n" +
 			"The hook wraps aws-mfa so that `aws-mfa env` and a refresh apply the session in place,\n" +
 			"and adds a prompt function. Load it from your shell's rc file, as the README shows.",
 		Action: func(c *cli.Context) error {
@@ -34,6 +34,7 @@ func HookCommand(sys System, args []string) error {
 	if len(args) > 1 {
 		return usage("hook takes one shell, and %q is a second; see aws-mfa hook --help", args[1])
 	}
+	hookShells := shells.HookNames()
 	if len(args) != 1 {
 		return usage("hook needs one shell: aws-mfa hook %s", strings.Join(hookShells, "|"))
 	}
@@ -56,15 +57,6 @@ func HookCommand(sys System, args []string) error {
 	_, err = fmt.Fprint(sys.Stdout, out)
 	return err
 }
-
-// hookShells are the names `hook` takes: every dialect but those without
-// a hook (cmd, dotenv). A test keeps the list equal to what shells can do;
-// it is written out so that no run renders every hook to find it.
-var hookShells = []string{"ash", "bash", "bsd-csh", "busybox", "csh", "dash", "elvish", "fish", "ksh", "ksh93", "mksh", "nu", "nushell", "powershell", "pwsh", "sh", "tcsh", "xonsh", "yash", "zsh"}
-
-// hookShellList is hookShells for hook's help, written out so that no run
-// joins it (a test keeps the two equal).
-const hookShellList = "ash, bash, bsd-csh, busybox, csh, dash, elvish, fish, ksh, ksh93, mksh, nu, nushell, powershell, pwsh, sh, tcsh, xonsh, yash, zsh"
 
 // executable is the absolute path the hook should run: the one the user
 // typed, found in PATH (so a package manager's link keeps working after an

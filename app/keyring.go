@@ -33,11 +33,13 @@ func keyringReader(ctx context.Context, pair config.Pair) func(item string) (exp
 }
 
 // keyringExportFlags are keyring export's options.
-var keyringExportFlags = []cli.Flag{
-	newString(&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "`NAME` of a pair with a keyring item (default: AWS_MFA_PAIR, else the config's)"}),
-	newString(&cli.StringFlag{Name: "config", Usage: "config `FILE`"}),
-	newString(&cli.StringFlag{Name: "profile", Usage: "`PROFILE` to write the keys to (default: the pair's source)"}),
-	newBool(&cli.BoolFlag{Name: "delete", Usage: "delete the keyring item once the file holds the keys"}),
+func keyringExportFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "`NAME` of a pair with a keyring item (default: AWS_MFA_PAIR, else the config's)"},
+		&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
+		&cli.StringFlag{Name: "profile", Usage: "`PROFILE` to write the keys to (default: the pair's source)"},
+		&cli.BoolFlag{Name: "delete", Usage: "delete the keyring item once the file holds the keys"},
+	}
 }
 
 func keyringCommand(sys System) *cli.Command {
@@ -48,7 +50,7 @@ func keyringCommand(sys System) *cli.Command {
 			Name:      "export",
 			Usage:     "write the keys kept in the pair's keyring item back into a profile of the credentials file",
 			UsageText: "aws-mfa keyring export [-p PAIR] [--profile PROFILE] [--delete]",
-			Flags:     keyringExportFlags,
+			Flags:     keyringExportFlags(),
 			Action: func(c *cli.Context) error {
 				return KeyringExportCommand(c.Context, sys, KeyringExportInput{PairFlags: pairFlags(c), Profile: c.String("profile"), Delete: c.Bool("delete")})
 			},

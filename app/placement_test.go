@@ -12,9 +12,9 @@ import (
 // sample is a value of the flag's type, as typed on the command line.
 func sample(f cli.Flag) []string {
 	switch f.(type) {
-	case boolFlag:
+	case *cli.BoolFlag:
 		return nil
-	case durationFlag:
+	case *cli.DurationFlag:
 		return []string{"90s"}
 	}
 	return []string{"v-" + f.Names()[0]}
@@ -190,7 +190,7 @@ func TestEmptyOptionValues(t *testing.T) {
 	var cases [][]string
 	add := func(path []string, flags []cli.Flag) {
 		for _, f := range flags {
-			if _, ok := f.(stringFlag); !ok {
+			if _, ok := f.(*cli.StringFlag); !ok {
 				continue
 			}
 			for _, spelling := range f.Names() {
@@ -202,7 +202,7 @@ func TestEmptyOptionValues(t *testing.T) {
 	}
 	add(nil, a.Flags)
 	for _, f := range a.Flags { // before the subcommand
-		if _, ok := f.(stringFlag); ok {
+		if _, ok := f.(*cli.StringFlag); ok {
 			cases = append(cases, []string{dashed(f.Names()[0]), "", "env"}, []string{dashed(f.Names()[0]) + "=", "status"})
 		}
 	}

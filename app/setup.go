@@ -21,31 +21,33 @@ import (
 )
 
 // setupFlags are setup's options.
-var setupFlags = []cli.Flag{
-	newString(&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "add this pair `NAME` to the config (with --source and --target)"}),
-	newString(&cli.StringFlag{Name: "config", Usage: "config `FILE`"}),
-	newString(&cli.StringFlag{Name: "source", Value: config.BuiltinSource, Usage: "`PROFILE` for the long-term keys"}),
-	newString(&cli.StringFlag{Name: "target", Value: config.BuiltinTarget, Usage: "`PROFILE` for sessions; its long-term keys are copied to the source"}),
-	newString(&cli.StringFlag{Name: "serial", Usage: "MFA device `ARN`; skips the IAM lookup"}),
-	newString(&cli.StringFlag{Name: "token", Aliases: []string{"t"}, Usage: "a `CODE` for the first refresh, right after setup"}),
-	newBool(&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "answer every question with its default; never read the terminal"}),
-	newBool(&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print what would change, as a diff with secrets masked"}),
-	newString(&cli.StringFlag{Name: "endpoint-url", Usage: "IAM and STS `URL` (default: AWS_ENDPOINT_URL_IAM / _STS, AWS_ENDPOINT_URL)"}),
-	newDuration(&cli.DurationFlag{Name: "timeout", Value: 15e9, Usage: "give up on AWS (and, when given, on the keyring) after this long"}),
-	newBool(&cli.BoolFlag{Name: "keyring", Usage: "move the long-term keys out of the credentials file into the keyring"}),
-	newString(&cli.StringFlag{Name: "keyring-backend", Usage: "with --keyring: `NAME` os (this system's own store) or pass (default: the config's, os)"}),
-	newString(&cli.StringFlag{Name: "role-arn", Usage: "with -p: the pair assumes this role `ARN` (with the source's keys and a code, or with --source-pair)"}),
-	newString(&cli.StringFlag{Name: "source-pair", Usage: "with -p and --role-arn: the pair `NAME` whose session assumes the role, with no code of its own"}),
-	newString(&cli.StringFlag{Name: "external-id", Usage: "with --role-arn: the role's external `ID`"}),
-	newBool(&cli.BoolFlag{Name: "no-aws-profile", Usage: "with --role-arn: leave the AWS config file alone (no [profile NAME] with credential_process)"}),
-	newBool(&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "with --role-arn: set credential_process in an AWS profile of that name that is already there"}),
+func setupFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "add this pair `NAME` to the config (with --source and --target)"},
+		&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
+		&cli.StringFlag{Name: "source", Value: config.BuiltinSource, Usage: "`PROFILE` for the long-term keys"},
+		&cli.StringFlag{Name: "target", Value: config.BuiltinTarget, Usage: "`PROFILE` for sessions; its long-term keys are copied to the source"},
+		&cli.StringFlag{Name: "serial", Usage: "MFA device `ARN`; skips the IAM lookup"},
+		&cli.StringFlag{Name: "token", Aliases: []string{"t"}, Usage: "a `CODE` for the first refresh, right after setup"},
+		&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "answer every question with its default; never read the terminal"},
+		&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print what would change, as a diff with secrets masked"},
+		&cli.StringFlag{Name: "endpoint-url", Usage: "IAM and STS `URL` (default: AWS_ENDPOINT_URL_IAM / _STS, AWS_ENDPOINT_URL)"},
+		&cli.DurationFlag{Name: "timeout", Value: 15e9, Usage: "give up on AWS (and, when given, on the keyring) after this long"},
+		&cli.BoolFlag{Name: "keyring", Usage: "move the long-term keys out of the credentials file into the keyring"},
+		&cli.StringFlag{Name: "keyring-backend", Usage: "with --keyring: `NAME` os (this system's own store) or pass (default: the config's, os)"},
+		&cli.StringFlag{Name: "role-arn", Usage: "with -p: the pair assumes this role `ARN` (with the source's keys and a code, or with --source-pair)"},
+		&cli.StringFlag{Name: "source-pair", Usage: "with -p and --role-arn: the pair `NAME` whose session assumes the role, with no code of its own"},
+		&cli.StringFlag{Name: "external-id", Usage: "with --role-arn: the role's external `ID`"},
+		&cli.BoolFlag{Name: "no-aws-profile", Usage: "with --role-arn: leave the AWS config file alone (no [profile NAME] with credential_process)"},
+		&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "with --role-arn: set credential_process in an AWS profile of that name that is already there"},
+	}
 }
 
 func setupCommand(sys System) *cli.Command {
 	return &cli.Command{
 		Name:  "setup",
 		Usage: "move long-term keys to the source profile and find the MFA device",
-		Flags: setupFlags,
+		Flags: setupFlags(),
 		Action: func(c *cli.Context) error {
 			return SetupCommand(c.Context, sys, SetupInput{
 				Config:            c.String("config"),
@@ -345,16 +347,18 @@ func (a *asker) close() {
 }
 
 // doctorFlags are doctor's options.
-var doctorFlags = []cli.Flag{
-	newString(&cli.StringFlag{Name: "config", Usage: "config `FILE`"}),
-	newString(&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "check only this pair `NAME` (default: AWS_MFA_PAIR, else every pair)"}),
+func doctorFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
+		&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "check only this pair `NAME` (default: AWS_MFA_PAIR, else every pair)"},
+	}
 }
 
 func doctorCommand(sys System) *cli.Command {
 	return &cli.Command{
 		Name:  "doctor",
 		Usage: "check files, config and this shell; exit 1 when something needs attention",
-		Flags: doctorFlags,
+		Flags: doctorFlags(),
 		Action: func(c *cli.Context) error {
 			return DoctorCommand(sys, pairFlags(c))
 		},

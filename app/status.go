@@ -15,18 +15,20 @@ import (
 )
 
 // statusFlags are status's options.
-var statusFlags = []cli.Flag{
-	newString(&cli.StringFlag{Name: "config", Usage: "config `FILE`"}),
-	newString(&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "show only this `NAME` (default: AWS_MFA_PAIR, else every pair)"}),
-	newBool(&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"}),
-	newBool(&cli.BoolFlag{Name: "names", Usage: "print only the pair names, one a line (for scripts)"}),
+func statusFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
+		&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "show only this `NAME` (default: AWS_MFA_PAIR, else every pair)"},
+		&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"},
+		&cli.BoolFlag{Name: "names", Usage: "print only the pair names, one a line (for scripts)"},
+	}
 }
 
 func statusCommand(sys System) *cli.Command {
 	return &cli.Command{
 		Name:  "status",
 		Usage: "show each pair's session; reads local files only",
-		Flags: statusFlags,
+		Flags: statusFlags(),
 		Action: func(c *cli.Context) error {
 			return StatusCommand(sys, StatusInput{PairFlags: pairFlags(c), JSON: c.Bool("json"), Names: c.Bool("names")})
 		},

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -80,27 +81,24 @@ func badValue(msg string, flags []cli.Flag) (string, bool) {
 		return "", false
 	}
 	for _, f := range flags {
-		if _, ok := f.(durationFlag); ok && slices.Contains(f.Names(), name) {
+		if _, ok := f.(*cli.DurationFlag); ok && slices.Contains(f.Names(), name) {
 			return dashed(name) + " takes a duration such as 30s, 2m or 1h", true
 		}
 	}
 	return dashed(name) + " has a value it cannot take", true
 }
 
-// undefinedFlag finds the option named in the flag package's "flag
-// provided but not defined: -name" (as the regexp
-// `^flag provided but not defined: -+(.+)$` would, without compiling one
-// at every start).
+// undefinedFlagRE finds the option named in the flag package's "flag
+// provided but not defined: -name".
+var undefinedFlagRE = regexp.MustCompile(`^flag provided but not defined: -+(.+)$`)
+
+// undefinedFlag returns the option an undefinedFlagRE message names.
 func undefinedFlag(msg string) (string, bool) {
-	rest, ok := strings.CutPrefix(msg, "flag provided but not defined: ")
-	dashes := len(rest) - len(strings.TrimLeft(rest, "-"))
-	if dashes == len(rest) {
-		dashes-- // the name is the last dash: "---" names "-"
-	}
-	if !ok || dashes < 1 || strings.Contains(rest, "\n") {
+	m := undefinedFlagRE.FindStringSubmatch(msg)
+	if m == nil {
 		return "", false
 	}
-	return rest[dashes:], true
+	return m[1], true
 }
 
 // flagHint rewords urfave/cli's "flag provided but not defined" and names

@@ -247,7 +247,7 @@ func Parse(path string, data []byte) (*Config, error) {
 		if errors.As(err, &pe) {
 			// The parser quotes the text it stumbled on; that may be a
 			// secret, so the message keeps only the line and the why.
-			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, pe.Position.Line, quotedRE().ReplaceAllString(pe.Message, "…"))
+			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, pe.Position.Line, quotedRE.ReplaceAllString(pe.Message, "…"))
 		}
 		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
 	}
@@ -334,24 +334,12 @@ func printable(s string) string {
 	}, s)
 }
 
-// pairNameChars reports whether s matches ^[A-Za-z0-9][A-Za-z0-9_.@+=,-]*$:
-// plain code, not a package-level regexp compiled at every start
-// (TestPairNameCharsAgrees checks it against the regexp). The length is
-// checked apart.
-func pairNameChars(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || i > 0 && strings.IndexByte("_.@+=,-", c) >= 0 {
-			continue
-		}
-		return false
-	}
-	return s != ""
-}
+// pairNameChars reports whether s has only a pair name's characters; the
+// length is checked apart.
+var pairNameChars = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.@+=,-]*$`).MatchString
 
-// quotedRE finds the quoted text in a TOML parse error. It is compiled
-// only on that error path, not at every start.
-func quotedRE() *regexp.Regexp { return regexp.MustCompile(`"[^"]*"|'[^']{2,}'`) }
+// quotedRE finds the quoted text in a TOML parse error.
+var quotedRE = regexp.MustCompile(`"[^"]*"|'[^']{2,}'`)
 
 func resolve(name string, t pairTOML, d defaultsTOML) Pair {
 	p := Pair{

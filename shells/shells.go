@@ -10,6 +10,7 @@ package shells
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -91,30 +92,20 @@ func Names() []string {
 }
 
 // HookNames lists the names whose dialect has an rc-file hook, sorted:
-// what `aws-mfa hook` accepts.
+// what `aws-mfa hook` accepts. Asked with no path, a dialect with a hook
+// fails before it renders anything.
 func HookNames() []string {
 	var names []string
 	for _, n := range Names() {
-		if _, err := registry[n].Hook("/aws-mfa", nil); !errors.Is(err, ErrNoHook) {
+		if _, err := registry[n].Hook("", nil); !errors.Is(err, ErrNoHook) {
 			names = append(names, n)
 		}
 	}
 	return names
 }
 
-// validName reports whether s matches [A-Za-z_][A-Za-z0-9_]*: plain code,
-// not a package-level regexp compiled at every start (TestValidNameAgrees
-// checks it against the regexp).
-func validName(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '_' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || i > 0 && '0' <= c && c <= '9' {
-			continue
-		}
-		return false
-	}
-	return s != ""
-}
+// validName reports whether s is a name every shell can set.
+var validName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`).MatchString
 
 // check rejects names no shell can set and values no environment can hold.
 func check(v Var) error {

@@ -4,11 +4,10 @@
 // command line and the STS caller all check values here, so a value one
 // of them accepts is never refused by another.
 //
-// The rules are STS's and IAM's documented ones, checked by hand rather
-// than with regexps: counted repetitions compile to large programs at
-// start-up, and aws-mfa runs in every prompt. Errors never quote the
-// value: it may come from a file that holds secrets, so they say what is
-// wrong with it instead.
+// The rules are STS's and IAM's documented ones, checked by hand so that
+// an error can say which character is wrong and where. Errors never quote
+// the value: it may come from a file that holds secrets, so they say what
+// is wrong with it instead.
 package stsparam
 
 import (
