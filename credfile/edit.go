@@ -216,11 +216,11 @@ func leadingSpace(line string) string {
 func (f *File) verify(out []byte, section string, set []KV, remove []string) (*Section, error) {
 	want := map[string]string{}
 	for _, kv := range set {
-		want[lower(kv.Key)] = kv.Value
+		want[strings.ToLower(kv.Key)] = kv.Value
 	}
 	gone := map[string]bool{}
 	for _, k := range remove {
-		gone[lower(k)] = true
+		gone[strings.ToLower(k)] = true
 	}
 	s := f.Section(section)
 	prefix, suffix, next := len(f.data), 0, ""

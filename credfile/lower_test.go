@@ -2,15 +2,16 @@ package credfile
 
 import (
 	"bytes"
-	"math/rand/v2"
+	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
+	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 )
 
 // pythonLower lowers every string with python3's str.lower, in one
@@ -56,117 +57,69 @@ sys.stdout.buffer.write(lowered.encode("utf-8", "surrogateescape"))
 	return got
 }
 
-// TestLowerIsPythons: keys are lowered exactly as configparser does, with
-// Python's str.lower: every code point alone, then random strings built
-// around the context-dependent capital sigma and U+0130.
-func TestLowerIsPythons(t *testing.T) {
+// TestKeysLowerAsPythonDoes: every key Parse accepts is lowered as
+// configparser lowers it, with Python's str.lower: each code point beside
+// ASCII capitals, in one file; every other key is refused (see
+// TestParseRefusesKeysOfUncertainCase).
+func TestKeysLowerAsPythonDoes(t *testing.T) {
 	t.Parallel()
-	const random = 200000
-	in := make([]string, 0, unicode.MaxRune+1+6*0x800+random)
-	for r := rune(0); r <= unicode.MaxRune; r++ {
-		if utf8.ValidRune(r) {
-			in = append(in, "k"+string(r)+"K")
+	var in []string
+	var file strings.Builder
+	file.WriteString("[p]\n")
+	for r := rune(0x20); r <= unicode.MaxRune; r++ {
+		key := "k" + string(r) + "K"
+		if !utf8.ValidRune(r) || strings.ContainsRune("=:ABCDEFGHIJKLMNOPQRSTUVWXYZ", r) || checkControl(key) != nil || uncertainCase(key) >= 0 {
+			continue // not one key, lowered like another, or refused
 		}
+		in = append(in, key)
+		file.WriteString(key + " = v\n")
 	}
-	// Below U+0800, where a sigma's context is trusted: each character
-	// before, after and around one.
-	for r := rune(0); r < 0x800; r++ {
-		c := string(r)
-		in = append(in, "a"+c+"Σ", "aΣ"+c, "Σ"+c+"a", c+"Σ", "aΣ"+c+"b", "a"+c+"Σb")
-	}
-	// Strings of runes from the classes that decide the sigma's form:
-	// cased letters, case-ignorable ones, others, and the specials.
-	pool := []rune{'Σ', 'Σ', 'σ', 'ς', 'İ', 'A', 'a', 'ǅ', 'ʰ', '\'', '.', ':', '·', '’', '\u0301', '\u0345', '\u00ad', '\u200d', '^', 'ˆ', '_', '1', ' ', 'Ⓐ', 'ⓐ', 'ᾼ', 'ﬀ', 'Ꭰ', 'ꭰ', '𐐀', '中'}
-	r := rand.New(rand.NewPCG(1, 2))
-	for range random {
-		n := 1 + r.IntN(8)
-		var b strings.Builder
-		for range n {
-			if r.IntN(6) == 0 {
-				c := rune(r.IntN(0x20000))
-				if utf8.ValidRune(c) {
-					b.WriteRune(c)
-					continue
-				}
-			}
-			b.WriteRune(pool[r.IntN(len(pool))])
-		}
-		in = append(in, b.String())
-	}
-	sure := make([]string, 0, len(in))
-	unsure := 0
-	for _, s := range in {
-		if strings.ContainsRune(s, 'Σ') && !sigmaSure(s) {
-			unsure++ // refused by Parse: no claim, no need to ask python3
-			continue
-		}
-		sure = append(sure, s)
-	}
-	want := pythonLower(t, sure)
-	bad := 0
-	for i, s := range sure {
-		if got := lower(s); got != want[i] {
-			bad++
-			if bad <= 20 {
-				t.Errorf("lower(%+q) = %+q, python3 %+q", s, got, want[i])
-			}
-		}
-	}
-	if bad > 20 {
-		t.Errorf("%d strings in all", bad)
-	}
-	if unsure == 0 || unsure > len(in)/10 {
-		t.Errorf("%d of %d strings have an uncertain sigma", unsure, len(in))
-	}
-}
-
-// TestParseRefusesAnUncertainSigma: a key whose capital sigma stands next
-// to a character that Pythons classify differently is refused; the same
-// key beside characters every Python agrees on is read.
-func TestParseRefusesAnUncertainSigma(t *testing.T) {
-	for _, c := range []struct {
-		key  string
-		read bool
-	}{
-		{"aΣ", true}, {"ΑΣ_x", true}, {"aΣ'b", true}, {"Σ", true}, {"x_Σ\u0301", true},
-		{"a\U0001e046Σ", false}, {"aΣ\U00013439", false}, {"ΣΣ\U00013439\u02c6", false},
-	} {
-		_, err := Parse([]byte("[p]\n" + c.key + " = v\n"))
-		if (err == nil) != c.read {
-			t.Errorf("%+q: %v", c.key, err)
-		}
-	}
-}
-
-// TestKeysAsBotocoreLowersThem: a key whose Python lower-casing differs
-// from Go's strings.ToLower is the key botocore reads, not the session
-// token it resembles, and is no duplicate of it.
-func TestKeysAsBotocoreLowersThem(t *testing.T) {
-	b := peers.StartBotocore(t)
-	var files [][]byte
-	for _, key := range []string{"aws_sess\u0130on_token", "AWS_SESS\u0130ON_TOKEN", "aws_session_tokenΣ", "aws_ΣΣ_token", "aws_acceΣs_key_id"} {
-		for _, file := range []string{
-			"[default]\naws_access_key_id = " + onlyID + "\naws_secret_access_key = " + onlySecret + "\n" + key + " = x\n",
-			"[default]\naws_session_token = t\n" + key + " = x\n",
-		} {
-			if _, err := Parse([]byte(file)); err != nil {
-				t.Errorf("%+q: %v", file, err) // botocore reads it: no false refusal
-			}
-			files = append(files, []byte(file))
-		}
-	}
-	for i, v := range flatViews(t, b, files...) {
-		agrees(t, files[i], v)
-	}
-	data := []byte("[default]\naws_access_key_id = " + onlyID + "\naws_secret_access_key = " + onlySecret + "\naws_sess\u0130on_token = x\n")
-	f, err := Parse(data)
+	f, err := Parse([]byte(file.String()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, only := f.OnlyCopy("default"); !only || f.Credentials("default").SessionToken != "" {
-		t.Errorf("aws_sess\u0130on_token read as the session token")
+	keys := f.Section("p").Keys()
+	if len(keys) != len(in) || len(in) < 250000 {
+		t.Fatalf("%d keys parsed of %d", len(keys), len(in))
 	}
-	if v := b.Read(t, data, "default"); v.Target == nil || v.Target.Token != "" {
-		t.Errorf("botocore reads %+v", v.Target)
+	want := pythonLower(t, in)
+	bad := 0
+	for i, key := range in {
+		if keys[i] != want[i] {
+			bad++
+			if bad <= 20 {
+				t.Errorf("%+q reads as %+q, python3 lowers it to %+q", key, keys[i], want[i])
+			}
+		}
+	}
+}
+
+// TestParseRefusesKeysOfUncertainCase: a key Go and Python may lower-case
+// differently (U+0130, a capital sigma, the Kelvin sign, any capital
+// outside ASCII, a character newer than Go's Unicode tables) is refused
+// as an input error, in any section, and an edit leaves the file byte for
+// byte.
+func TestParseRefusesKeysOfUncertainCase(t *testing.T) {
+	t.Parallel()
+	for _, key := range []string{"aws_sess\u0130on_token", "aws_session_tokenΣ", "AWS_ΣΣ_TOKEN", "aws_session_to\u212aen", "Äb", "ǅ", "x\u24b6", "k\u0378", "k\u1c89"} {
+		for _, data := range []string{
+			"[default]\naws_session_token = t\n" + key + " = x\n",
+			"[other]\n" + key + " = x\n[default]\naws_session_token = t\n",
+		} {
+			path := filepath.Join(t.TempDir(), "credentials")
+			os.WriteFile(path, []byte(data), 0o600)
+			err := Writer{}.Update(path, func(f *File) ([]byte, error) { return f.Edit("default", sessionKeys, nil) })
+			if !errors.Is(err, inputerr.Err) || !strings.Contains(err.Error(), "rename the key") {
+				t.Errorf("%+q: %v", key, err)
+			}
+			if got, _ := os.ReadFile(path); string(got) != data {
+				t.Errorf("%+q: the file changed:\n%q", key, got)
+			}
+		}
+	}
+	for _, key := range []string{"aws_session_token", "Aws_Session_Token", "σ", "ς_x", "é", "ß", "中", "k\u0301"} {
+		if _, err := Parse([]byte("[p]\n" + key + " = v\n")); err != nil {
+			t.Errorf("%+q: %v", key, err)
+		}
 	}
 }

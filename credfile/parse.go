@@ -245,13 +245,14 @@ func (p *parser) record(i, at int, name string) error {
 
 // option adds the "key = value" line i to the current section.
 func (p *parser) option(i int, line string, indentBytes int) error {
-	key, valueAt, ascii, ok := splitOption(line)
+	key, valueAt, ok := splitOption(line)
 	if !ok {
 		return fmt.Errorf("%w: line %d is neither a [section], a key = value line nor a comment; fix or remove it", ErrUnreadable, i+1)
 	}
-	if !ascii && hasSigma(key) && !sigmaSure(line) {
-		return fmt.Errorf("%w: line %d: the key's capital sigma (\u03a3) stands next to characters that Python versions treat differently when lower-casing, so botocore's reading of it is uncertain; rename the key", ErrUnreadable, i+1)
+	if r := uncertainCase(key); r >= 0 {
+		return fmt.Errorf("%w: line %d: the key holds %#U, a capital letter outside ASCII or a character newer than aws-mfa knows, which Go and the AWS CLI's Python may lower-case differently; rename the key", ErrUnreadable, i+1, r)
 	}
+	key = strings.ToLower(key)
 	if p.sec.find(key) != nil {
 		return fmt.Errorf("%w: key %s appears twice in [%s] (line %d), which the AWS CLI cannot parse; remove one", ErrUnreadable, key, p.name, i+1)
 	}
@@ -341,22 +342,13 @@ func sectionName(stripped string) (string, bool) {
 }
 
 // splitOption applies configparser's option pattern to a raw line: the
-// key is everything before the first "=" or ":", right-trimmed and
-// lower-cased (as lower does); the value starts after the delimiter and
-// its spaces. ascii reports a key of ASCII characters only.
-func splitOption(line string) (key string, valueAt int, ascii, ok bool) {
+// key is everything before the first "=" or ":", right-trimmed, as
+// written; the value starts after the delimiter and its spaces.
+func splitOption(line string) (key string, valueAt int, ok bool) {
 	start := skipSpace(line, 0)
-	d := start
-	var seen uint8 // the classes of the key's bytes
-	for ; d < len(line); d++ {
-		c := keyClass[line[d]]
-		if c == delimiter {
-			break
-		}
-		seen |= c
-	}
-	if d == len(line) {
-		return "", 0, false, false
+	d := start + strings.IndexAny(line[start:], "=:")
+	if d < start {
+		return "", 0, false
 	}
 	key = line[start:d]
 	for key != "" && (key[len(key)-1] == ' ' || key[len(key)-1] == '\t') {
@@ -366,35 +358,10 @@ func splitOption(line string) (key string, valueAt int, ascii, ok bool) {
 		key = strings.TrimRightFunc(key, pySpace) // non-ASCII white space
 	}
 	if key == "" {
-		return "", 0, false, false
+		return "", 0, false
 	}
-	switch ascii = seen&nonASCII == 0; {
-	case !ascii:
-		key = pyLower(key)
-	case seen&upper != 0:
-		key = strings.ToLower(key)
-	}
-	return key, skipSpace(line, d+1), ascii, true
+	return key, skipSpace(line, d+1), true
 }
-
-// keyClass classes the bytes splitOption looks at in a key, so that it
-// reads each with one lookup.
-var keyClass = func() (t [256]uint8) {
-	t['='], t[':'] = delimiter, delimiter
-	for c := 'A'; c <= 'Z'; c++ {
-		t[c] = upper
-	}
-	for c := 0x80; c < 0x100; c++ {
-		t[c] = nonASCII
-	}
-	return t
-}()
-
-const (
-	delimiter = 1 << iota
-	upper
-	nonASCII
-)
 
 // skipSpace returns the index of the first byte from i on that is not
 // white space as Python sees it.
@@ -408,135 +375,20 @@ func skipSpace(line string, i int) int {
 	return i
 }
 
-// lower is Python's str.lower, which configparser applies to every key
-// (optionxform): aws-mfa must see the same key as botocore, or it could
-// take an unknown key for aws_session_token and overwrite a profile whose
-// keys botocore reads as long-term ones. ASCII, the usual case, is
-// lowered in place; anything else goes through pyLower.
-func lower(s string) string {
-	upper := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x80 {
-			return pyLower(s)
-		}
-		upper = upper || c >= 'A' && c <= 'Z'
-	}
-	if upper {
-		return strings.ToLower(s)
-	}
-	return s
-}
-
-// pyLower is CPython's str.lower for any string: the full lower-case
-// mapping, where Go's strings.ToLower uses the simple one. They differ in
-// two places: U+0130 (İ) becomes "i̇" (two code points; its only
-// unconditional SpecialCasing entry for lower case), and a capital sigma
-// becomes the final ς when it ends a word (Unicode's Final_Sigma
-// context, as CPython's handle_capital_sigma reads it). TestLowerIsPythons
-// checks every code point and random strings against python3.
-func pyLower(s string) string {
-	rs := []rune(s)
-	var b strings.Builder
-	b.Grow(len(s) + 2)
-	for i, r := range rs {
-		switch r {
-		case '\u0130':
-			b.WriteString("i\u0307")
-		case '\u03a3':
-			if finalSigma(rs, i) {
-				b.WriteRune('\u03c2')
-			} else {
-				b.WriteRune('\u03c3')
-			}
-		default:
-			b.WriteRune(unicode.ToLower(r))
+// uncertainCase returns the first character of key whose lower case Go
+// and Python's str.lower, which configparser applies to every key, may
+// not agree on, or -1. For ASCII and for characters that have no upper
+// case they agree. Past that, Python lowers U+0130 (İ) to two characters
+// and a capital sigma by its context, and a Python with newer Unicode
+// tables lowers characters that Go's do not know: a key botocore reads as
+// another must never be taken for aws_session_token.
+func uncertainCase(key string) rune {
+	for _, r := range key {
+		if r >= utf8.RuneSelf && (unicode.ToLower(r) != r || !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Z, unicode.Cf, unicode.Co)) {
+			return r
 		}
 	}
-	return b.String()
-}
-
-// finalSigma reports whether the sigma at rs[i] is in the Final_Sigma
-// context: a cased letter before it and none after it, skipping
-// case-ignorable characters on both sides.
-func finalSigma(rs []rune, i int) bool {
-	final, _ := sigmaContext(rs, i)
-	return final
-}
-
-// sigmaContext is finalSigma, also reporting whether every character it
-// looked at is below U+0800. Those have had the same Cased and
-// Case_Ignorable properties in every Unicode version since Python 3.8
-// (Unicode 12.1); a character added since, such as U+1E046 in Unicode
-// 15, is case-ignorable for one Python and unassigned for another, so
-// the sigma beside it is lowered to ς by one and σ by the other.
-func sigmaContext(rs []rune, i int) (final, sure bool) {
-	sure = true
-	look := func(r rune) rune {
-		if r >= 0x800 {
-			sure = false
-		}
-		return r
-	}
-	j := i - 1
-	for j >= 0 && caseIgnorable(look(rs[j])) {
-		j--
-	}
-	if j < 0 || !cased(rs[j]) {
-		return false, sure
-	}
-	j = i + 1
-	for j < len(rs) && caseIgnorable(look(rs[j])) {
-		j++
-	}
-	return j == len(rs) || !cased(rs[j]), sure
-}
-
-// hasSigma reports whether a lower-cased key holds a sigma: where the
-// line has a capital one, Pythons may lower it differently (sigmaSure).
-func hasSigma(key string) bool { return strings.ContainsAny(key, "\u03c3\u03c2") }
-
-// sigmaSure reports whether every capital sigma in the key of line is
-// lowered the same by every Python that botocore supports.
-func sigmaSure(line string) bool {
-	rs := []rune(line)
-	start := 0
-	for start < len(rs) && (rs[start] == ' ' || rs[start] == '\t' || pySpace(rs[start])) {
-		start++
-	}
-	end := start
-	for end < len(rs) && rs[end] != '=' && rs[end] != ':' {
-		end++
-	}
-	for end > start && pySpace(rs[end-1]) {
-		end--
-	}
-	key := rs[start:end]
-	for i, r := range key {
-		if r == '\u03a3' {
-			if _, sure := sigmaContext(key, i); !sure {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// cased is Unicode's Cased property: Lowercase, Uppercase or Lt.
-func cased(r rune) bool {
-	return unicode.In(r, unicode.Lu, unicode.Ll, unicode.Lt, unicode.Other_Lowercase, unicode.Other_Uppercase)
-}
-
-// caseIgnorable is Unicode's Case_Ignorable property: Mn, Me, Cf, Lm,
-// Sk, and the Word_Break classes MidLetter, MidNumLet and Single_Quote,
-// listed here because Go's unicode package has no Word_Break tables.
-func caseIgnorable(r rune) bool {
-	switch r {
-	case '\'', '.', ':', '\u00b7', '\u0387', '\u055f', '\u05f4', '\u2018', '\u2019', '\u2024', '\u2027',
-		'\ufe13', '\ufe52', '\ufe55', '\uff07', '\uff0e', '\uff1a':
-		return true
-	}
-	return unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf, unicode.Lm, unicode.Sk)
+	return -1
 }
 
 // Bytes returns the file as it was read.
@@ -569,7 +421,7 @@ func (s *Section) Keys() []string {
 	return keys
 }
 
-func (s *Section) option(key string) *option { return s.parsed().find(lower(key)) }
+func (s *Section) option(key string) *option { return s.parsed().find(strings.ToLower(key)) }
 
 // indexLast keeps the index up to date after an option was appended.
 func (b *body) indexLast() {
