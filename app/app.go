@@ -382,8 +382,8 @@ func checkTimeout(t time.Duration) (time.Duration, error) {
 // codeArg is the code given as the only argument, if any; `aws-mfa 123
 // 456`, the code typed as the authenticator shows it, is one code too.
 func codeArg(args []string) (string, error) {
-	if len(args) == 2 && isDigits(args[0], 3) && isDigits(args[1], 3) {
-		return args[0] + args[1], nil
+	if len(args) == 2 && isCode(args[0]+" "+args[1]) {
+		return args[0] + " " + args[1], nil
 	}
 	if len(args) > 1 {
 		return "", usage("unexpected argument %q; put flags before the code", args[1])
@@ -394,19 +394,10 @@ func codeArg(args []string) (string, error) {
 	return args[0], nil
 }
 
-// normalizeCode accepts a code written as authenticator apps show it,
-// "123 456" or "123-456": one separator in the middle, which is dropped.
-// Anything else is returned trimmed, for CheckCode to judge.
-func normalizeCode(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) == 7 && (s[3] == ' ' || s[3] == '-') && isDigits(s[:3], 3) && isDigits(s[4:], 3) {
-		return s[:3] + s[4:]
-	}
-	return s
-}
-
-func isDigits(s string, n int) bool {
-	return len(s) == n && strings.Trim(s, "0123456789") == ""
+// isCode says whether a word is a code as stsparam.Code reads one.
+func isCode(s string) bool {
+	_, err := stsparam.Code(s)
+	return err == nil
 }
 
 // maxPrompts bounds the questions at an interactive prompt: a mistyped or
@@ -429,7 +420,7 @@ func (p *prompter) ask(serial string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		code, err := exporter.CheckCode(normalizeCode(line))
+		code, err := stsparam.Code(line)
 		if err == nil || p.asked >= maxPrompts {
 			return code, err
 		}
@@ -470,7 +461,7 @@ func deps(ctx context.Context, sys System, in SessionInput, arg string, credProc
 	}
 	if given != "" {
 		var err error
-		if given, err = exporter.CheckCode(normalizeCode(given)); err != nil {
+		if given, err = stsparam.Code(given); err != nil {
 			return exporter.Deps{}, nil, err
 		}
 	}
@@ -497,8 +488,7 @@ func deps(ctx context.Context, sys System, in SessionInput, arg string, credProc
 			case ask != nil:
 				return ask.ask(serial)
 			}
-			line, err := readLine(sys.Stdin, maxCodeLine)
-			return normalizeCode(line), err
+			return readLine(sys.Stdin, maxCodeLine)
 		},
 	}
 	if in.Verbose {

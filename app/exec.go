@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"os/exec"
-	"regexp"
 
 	"github.com/urfave/cli/v2"
 
@@ -36,7 +35,7 @@ type ExecInput struct {
 // replace the process.
 func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
 	argv, code := in.Args, ""
-	if len(argv) >= 2 && argv[1] == "--" && codeLike(argv[0]) {
+	if len(argv) >= 2 && argv[1] == "--" && isCode(argv[0]) {
 		code, argv = argv[0], argv[2:]
 	}
 	if len(argv) == 0 {
@@ -44,7 +43,7 @@ func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
 	}
 	path, err := exec.LookPath(argv[0])
 	switch {
-	case err != nil && codeLike(argv[0]):
+	case err != nil && isCode(argv[0]):
 		// `aws-mfa exec 123456` or `exec 123456 aws …`: a code with no --
 		// after it, never a command to look for.
 		return usage("exec takes the command after --, and the code before it or with -t: %s", execForm)
@@ -62,11 +61,6 @@ func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
 	note(sys, res, req, false)
 	return sys.Exec(path, argv, environ(sys.Environ(), res, req))
 }
-
-// codeLike says whether a word before -- is meant as the code: digits, or
-// three and three with a space or hyphen between, as authenticators show,
-// with white space around.
-var codeLike = regexp.MustCompile(`^\s*(\d+|\d{3}[ -]\d{3})\s*$`).MatchString
 
 // environ applies the session to env: the same variables env exports,
 // with the stale ones removed.

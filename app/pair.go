@@ -13,7 +13,7 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
-	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 )
 
 // PairFlags are the --config and --pair a command was given.
@@ -119,7 +119,7 @@ func runTokenCommand(ctx context.Context, argv []string, timeout time.Duration) 
 	case err != nil:
 		return "", usage("token_command %s failed (%v); run it by hand to see why", argv[0], err)
 	}
-	code, err := exporter.CheckCode(stdout.String())
+	code, err := stsparam.Code(stdout.String())
 	if err != nil {
 		return "", usage("token_command %s printed no six-digit code; it must print only the code", argv[0])
 	}

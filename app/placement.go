@@ -118,7 +118,7 @@ func noArguments(c *cli.Context) error {
 		return nil
 	}
 	hint := ""
-	if slices.ContainsFunc(cmd.Flags, func(f cli.Flag) bool { return slices.Contains(f.Names(), "token") }) && isDigits(strings.ReplaceAll(c.Args().First(), " ", ""), 6) {
+	if slices.ContainsFunc(cmd.Flags, func(f cli.Flag) bool { return slices.Contains(f.Names(), "token") }) && isCode(c.Args().First()) {
 		hint = "; give a code with -t"
 	}
 	return usage("%s takes no arguments, and %q is one%s; see %s --help", cmd.HelpName, c.Args().First(), hint, cmd.HelpName)

@@ -121,7 +121,7 @@ func (r *renewal) first(ctx context.Context, f *credfile.File) (Session, error) 
 	if err != nil {
 		return Session{}, err
 	}
-	if code, err = CheckCode(code); err != nil {
+	if code, err = stsparam.Code(code); err != nil {
 		return Session{}, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, req.Timeout)

@@ -480,15 +480,6 @@ func validSession(f *credfile.File, target string, now time.Time, margin time.Du
 	}, s.Expiration.Sub(now) > margin
 }
 
-// CheckCode trims a typed or piped MFA code and checks it is six digits.
-func CheckCode(code string) (string, error) {
-	code = strings.TrimSpace(code)
-	if err := stsparam.CheckCode(code); err != nil {
-		return "", err
-	}
-	return code, nil
-}
-
 func sessionFrom(c *types.Credentials) (Session, error) {
 	if c == nil || c.AccessKeyId == nil || c.SecretAccessKey == nil || c.SessionToken == nil || c.Expiration == nil {
 		return Session{}, errors.New("STS answered without complete credentials; retry, or check --endpoint-url")

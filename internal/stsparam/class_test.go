@@ -21,7 +21,7 @@ func TestRefusalsAreInputErrors(t *testing.T) {
 		"external_id":       CheckExternalID,
 		"region":            CheckRegion,
 		"endpoint":          CheckEndpoint,
-		"code":              CheckCode,
+		"code":              checkCode,
 		"duration": func(s string) error {
 			_, err := ParseDuration(s)
 			return err

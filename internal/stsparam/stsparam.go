@@ -93,13 +93,19 @@ func CheckChainedDuration(d time.Duration) error {
 	return nil
 }
 
-// CheckCode checks a one-time code as STS takes it: exactly six digits.
-// Callers trim what a person typed or a command printed first.
-func CheckCode(code string) error {
-	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
-		return inputerr.New("MFA code must be exactly six digits, as your authenticator shows it")
+// Code is the one check of a one-time code's shape. It reads the code as
+// a person types it or a command prints it: six digits, or three and
+// three with a space or hyphen between, as authenticators show them, with
+// white space around; and returns the six digits STS takes.
+func Code(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if len(s) == 7 && (s[3] == ' ' || s[3] == '-') {
+		s = s[:3] + s[4:]
 	}
-	return nil
+	if len(s) != 6 || strings.Trim(s, "0123456789") != "" {
+		return "", inputerr.New("MFA code must be exactly six digits, as your authenticator shows it")
+	}
+	return s, nil
 }
 
 // nameChars are the characters IAM allows in user, role and path names.

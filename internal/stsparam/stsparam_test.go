@@ -77,11 +77,24 @@ func TestCheckRoleSessionNameAndExternalID(t *testing.T) {
 	})
 }
 
-func TestCheckCode(t *testing.T) {
-	check(t, CheckCode, map[string]string{
+func TestCode(t *testing.T) {
+	check(t, checkCode, map[string]string{
 		"123456": "", "000000": "", "12345": "six digits", "1234567": "six digits", "12345a": "six digits",
 		"+12345": "six digits", " 12345": "six digits", "１２３４５６": "six digits", "": "six digits",
+		" 123456\n": "", "123 456": "", "123-456": "", "\t123 456 ": "", "123  456": "six digits", "12-3456": "six digits",
+		"123--456": "six digits", "123_456": "six digits", "123 45a": "six digits",
 	})
+	for _, s := range []string{"123456", " 123 456\n", "123-456"} {
+		if got, _ := Code(s); got != "123456" {
+			t.Errorf("Code(%q) = %q", s, got)
+		}
+	}
+}
+
+// checkCode is Code as a check.
+func checkCode(s string) error {
+	_, err := Code(s)
+	return err
 }
 
 func TestCheckRegion(t *testing.T) {
