@@ -1,0 +1,194 @@
+package app
+
+// The hook wrapper's hidden commands: what a shell's wrapper asks aws-mfa
+// for, never typed by a person.
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/aws-mfa/aws-mfa/config"
+	"github.com/aws-mfa/aws-mfa/shells"
+)
+
+// commandCommand answers the hooks' wrappers when a line starts with an
+// option (aws-mfa -p work env 123456): which subcommand the words name,
+// and where, as "INDEX NAME" with INDEX counted from 1 like $1; nothing
+// for the refresh itself. For env the wrapper then captures and applies
+// what `__env` prints, instead of letting env print the session on the
+// terminal.
+func commandCommand(sys System) *cli.Command {
+	return &cli.Command{
+		Name:            "__command",
+		Hidden:          true,
+		HideHelp:        true,
+		SkipFlagParsing: true,
+		Action: func(c *cli.Context) error {
+			if s := scan(c.App, c.Args().Slice()); s.cmd != nil {
+				_, err := fmt.Fprintf(sys.Stdout, "%d %s\n", s.cmdIndex+1, s.cmd.Name)
+				return err
+			}
+			return nil
+		},
+	}
+}
+
+// envInCommand is `aws-mfa __env DIALECT WORD…`: the command line WORD…,
+// whose subcommand is env wherever it stands, run with --shell DIALECT
+// placed right after env (before a code, which must come last). Every
+// wrapper sends its env lines here, since csh's alias cannot move words,
+// and no shell should have to. What the wrapper evaluates is stdout, so
+// stdout carries only the code env builds: help, usage and the version
+// (aws-mfa env --help, whose text holds eval "$(aws-mfa env)") go to
+// stderr, and are never run as code.
+func envInCommand(sys System) *cli.Command {
+	return &cli.Command{
+		Name:            "__env",
+		Hidden:          true,
+		HideHelp:        true,
+		SkipFlagParsing: true,
+		Action: func(c *cli.Context) error {
+			args := c.Args().Slice()
+			if len(args) == 0 {
+				return usage("__env needs a dialect and a command line")
+			}
+			words := args[1:]
+			s := scan(c.App, words)
+			if s.cmd == nil || s.cmd.Name != "env" {
+				return usage("__env needs an env command line")
+			}
+			if otherOutput(words[s.cmdIndex+1:], args[0]) {
+				return passOn(sys, args[0], words)
+			}
+			argv := append([]string{"aws-mfa"}, words[:s.cmdIndex+1]...)
+			argv = append(append(argv, "--shell", args[0]), words[s.cmdIndex+1:]...)
+			return codeOnlyApp(sys, true).Run(argv)
+		},
+	}
+}
+
+// passOn runs env as the words say, for output that is not code for the
+// wrapper's dialect, and prints code that writes that output unchanged:
+// the wrapper evaluates it, so `aws-mfa env --format json > f` under a
+// hook does what it does without one.
+func passOn(sys System, dialect string, words []string) error {
+	sh, ok := shells.Lookup(dialect)
+	if !ok {
+		return usage("__env has no dialect %q", dialect)
+	}
+	var out strings.Builder
+	inner := sys
+	inner.Stdout = &out
+	if err := codeOnlyApp(inner, false).Run(append([]string{"aws-mfa"}, words...)); err != nil {
+		return err
+	}
+	code, err := sh.Print(out.String())
+	if err != nil {
+		return fmt.Errorf("the hook cannot pass this output on: %w; run the aws-mfa binary itself, not through the hook", err)
+	}
+	_, err = fmt.Fprint(sys.Stdout, code)
+	return err
+}
+
+// otherOutput reports whether env's words make it print something other
+// than code for dialect (--format json, --shell fish under bash's
+// wrapper). Evaluated, JSON or another shell's code would fail noisily,
+// with the secrets in the shell's error messages.
+func otherOutput(words []string, dialect string) bool {
+	for i := 0; i < len(words); i++ {
+		if !strings.HasPrefix(words[i], "-") {
+			continue
+		}
+		name, value, given := strings.Cut(strings.TrimLeft(words[i], "-"), "=")
+		if name != "format" && name != "shell" {
+			continue
+		}
+		if !given {
+			if i+1 == len(words) {
+				return false // env itself reports the missing value
+			}
+			i++
+			value = words[i]
+		}
+		if name == "format" && value != "shell" || name == "shell" && shells.Normalize(value) != shells.Normalize(dialect) {
+			return true
+		}
+	}
+	return false
+}
+
+// reexportCommand is `aws-mfa __reexport DIALECT TARGET WORD…`: after a
+// refresh (the command line WORD…, for its --config), the code that
+// re-applies the session cached in profile TARGET, the AWS_MFA_TARGET a
+// wrapper's shell holds. TARGET is a profile, not a pair: the pair
+// chosen is the one whose target it is (a pair's name may be another
+// pair's target), else the default pair aimed at TARGET. Never a code:
+// a session no longer valid there applies nothing, except that a chained
+// pair's session is renewed from its base's valid session, as env
+// --cached does (AssumeRole, no code). A write = false pair's session is
+// never in the file, so there is nothing to re-apply: silence.
+func reexportCommand(sys System) *cli.Command {
+	return &cli.Command{
+		Name:            "__reexport",
+		Hidden:          true,
+		HideHelp:        true,
+		SkipFlagParsing: true,
+		Action: func(c *cli.Context) error {
+			args := c.Args().Slice()
+			if len(args) < 2 || args[1] == "" {
+				return usage("__reexport needs a dialect and a target profile")
+			}
+			dialect, target := args[0], args[1]
+			argv := []string{"aws-mfa", "env", "--shell", dialect, "--cached"}
+			configFlag := scan(c.App, args[2:]).configFlag
+			if configFlag != "" {
+				argv = append(argv, "--config", configFlag)
+			}
+			loc := config.Locate(configFlag, sys.Getenv, func() (string, error) { return userConfigDir(sys.Getenv) })
+			pair := ""
+			if cfg, err := config.Load(loc); err == nil {
+				for _, p := range cfg.Pairs {
+					if p.Target == target {
+						if !p.Write {
+							return nil
+						}
+						pair = p.Name
+						break
+					}
+				}
+			}
+			if pair != "" {
+				argv = append(argv, "--pair", pair)
+			} else {
+				argv = append(argv, "--target", target)
+			}
+			quiet := sys
+			quiet.Stdin = strings.NewReader("") // never a code
+			return codeOnlyApp(quiet, false).Run(argv)
+		},
+	}
+}
+
+// codeOnlyApp is the app for a wrapper to evaluate: only env's code
+// reaches sys.Stdout; everything else the app would print there (help,
+// version, completion words) goes to stderr. applied says that the
+// wrapper applies env's code to its shell (not after a refresh, which
+// said what it did).
+func codeOnlyApp(sys System, applied bool) *cli.App {
+	quiet := sys
+	quiet.Stdout = sys.Stderr
+	a := newApp(quiet)
+	a.Writer = sys.Stderr
+	for _, cmd := range a.Commands {
+		if cmd.Name == "env" {
+			cmd.Action = func(c *cli.Context) error { // the one that prints on stdout
+				in := envInput(c)
+				in.Applied = applied
+				return EnvCommand(c.Context, sys, in)
+			}
+		}
+	}
+	return a
+}
