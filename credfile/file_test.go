@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 )
 
 const sample = "# keep\n[aws-mfa]\naws_access_key_id = AKIAEXAMPLE\n"
@@ -288,9 +290,7 @@ func TestNonRegularFilesFailAtOnce(t *testing.T) {
 // where Python would keep a reference literally (an unset variable, an
 // unknown user), Locate fails with one line naming the variable.
 func TestLocateExpandsLikeBotocore(t *testing.T) {
-	if _, err := exec.LookPath("python3"); err != nil {
-		t.Skip("python3 is not installed")
-	}
+	testproc.Require(t, "python3")
 	env := map[string]string{"HOME": "/home/u", "D": "/data", "SUB": "aws", "TILDE": "~/t", "DOLLAR": "$D", "_x1": "/under"}
 	paths := []string{
 		"$D/credentials", "${D}/credentials", "$D$SUB", "${D}${SUB}/c", "/a/$SUB/c", "$TILDE/c", "$DOLLAR/c", "$_x1/c",

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 )
 
 // pythonLower lowers every string with python3's str.lower, in one
@@ -22,13 +23,7 @@ import (
 // string holds and no lowering makes.
 func pythonLower(t *testing.T, in []string) []string {
 	t.Helper()
-	if _, err := exec.LookPath("python3"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("python3 is not installed")
-		}
-		t.Skip("python3 is not installed")
-	}
-	cmd := exec.Command("python3", "-c", `import sys
+	cmd := exec.Command(testproc.Require(t, "python3"), "-c", `import sys
 text = sys.stdin.buffer.read().decode("utf-8", "surrogateescape")
 lowered = "\udcff".join(s.lower() for s in text.split("\udcff"))
 sys.stdout.buffer.write(lowered.encode("utf-8", "surrogateescape"))

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 )
 
 // hostile holds every value the quoting must survive.
@@ -67,18 +69,10 @@ var realShells = []realShell{
 	}},
 }
 
-// inCI is true where .ci/run installs every shell: a missing one fails.
-var inCI = os.Getenv("CI") == "true"
-
+// requireShell is testproc.Require: the test starts the shell bin.
 func requireShell(t testing.TB, bin string) string {
-	path, err := exec.LookPath(bin)
-	if err != nil {
-		if inCI {
-			t.Fatalf("%s is not installed; .ci/run must install it", bin)
-		}
-		t.Skipf("%s is not installed", bin)
-	}
-	return path
+	t.Helper()
+	return testproc.Require(t, bin)
 }
 
 // evalIn evaluates code in the real shell and returns its environment.

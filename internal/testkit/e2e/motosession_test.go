@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 )
 
 // TestMotoSessionsRenew: moto hands out session keys starting AKIA. Once
@@ -53,10 +53,7 @@ func TestMotoSessionsRenew(t *testing.T) {
 		t.Errorf("doctor: %v\n%s", err, out)
 	}
 
-	aws, err := exec.LookPath("aws")
-	if err != nil {
-		t.Skip("aws is not installed: the guard's own test is in credfile")
-	}
+	aws := testproc.Require(t, "aws")
 	if _, stderr, err := run(t, env, aws, "configure", "set", "aws_access_key_id", "AKIANEWROTATEDKEY001", "--profile", "default"); err != nil {
 		t.Fatalf("aws configure set: %v: %s", err, stderr)
 	}

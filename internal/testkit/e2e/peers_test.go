@@ -16,6 +16,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 )
 
 var (
@@ -64,18 +65,10 @@ func buildOwn() (string, error) {
 	return bin, nil
 }
 
-// requireTool is the path of the program name; without it the test is
-// skipped, or fails in CI, where .ci/run installs every tool.
+// requireTool is testproc.Require: the test starts the program name.
 func requireTool(t *testing.T, name string) string {
 	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not installed; .ci/run must install it", name)
-		}
-		t.Skipf("%s is not installed", name)
-	}
-	return p
+	return testproc.Require(t, name)
 }
 
 // peerEnv is a clean environment for a run against a peer: its own HOME
@@ -182,13 +175,7 @@ func TestMoto(t *testing.T) {
 	for _, cli := range []string{"aws", "/usr/bin/aws"} {
 		t.Run(cli, func(t *testing.T) {
 			t.Parallel() // both only read the file; each has its own emulator
-			path, err := exec.LookPath(cli)
-			if err != nil {
-				if os.Getenv("CI") == "true" {
-					t.Fatalf("%s is not installed", cli)
-				}
-				t.Skipf("%s is not installed", cli)
-			}
+			path := testproc.Require(t, cli)
 			emu := stsemu.Start()
 			defer emu.Close()
 			emu.Accept(stsemu.User{}, d.Get("aws_access_key_id"), d.Get("aws_secret_access_key"), token, exp)

@@ -15,21 +15,18 @@ import (
 	"time"
 
 	dbus "github.com/godbus/dbus/v5"
+
+	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 )
 
 // Password unlocks the test login keyring.
 const Password = "test-keyring-password"
 
-// need skips, or in CI fails, when a program is missing.
+// need skips, or in CI fails, when a program is missing (testproc.Require).
 func need(t testing.TB, programs ...string) {
 	t.Helper()
 	for _, p := range programs {
-		if _, err := exec.LookPath(p); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is missing; .ci/run installs it", p)
-			}
-			t.Skipf("%s is not installed", p)
-		}
+		testproc.Require(t, p)
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+
+	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 )
 
 // Botocore answers how the AWS CLI's own code reads credentials and
@@ -66,6 +68,7 @@ var (
 // use and stopped by StopAll (call it from TestMain). Without python3 and
 // botocore the test is skipped, or fails in CI.
 func StartBotocore(t testing.TB) *Botocore {
+	testproc.Require(t, "python3")
 	botocoreOnce.Do(func() { botocorePeer, botocoreErr = startBotocore() })
 	if botocorePeer == nil {
 		if inCI() {

@@ -19,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 )
 
 // ProvisionCalls is how many unsigned calls Provision makes; an auth-mode
@@ -118,6 +120,7 @@ func (s *ownServer) boot(auth bool) <-chan struct{} {
 // AWS_MFA_MOTO_URL; elsewhere one is started for this test process.
 func Moto(t testing.TB, auth bool) string {
 	t.Helper()
+	testproc.Require(t, "moto_server")
 	name := envName(auth)
 	if u := os.Getenv(name); u != "" {
 		return u
