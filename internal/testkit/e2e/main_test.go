@@ -46,6 +46,7 @@ type emuKey struct{}
 // with its own STS emulator, HOME and credentials file.
 func TestScript(t *testing.T) {
 	t.Parallel()
+	testproc.Require(t, "bash") // and python3 and the AWS CLI, as the scripts say
 	testscript.Run(t, testscript.Params{
 		Dir:           filepath.Join(moduleRoot, "testdata", "script"),
 		UpdateScripts: *updateScripts,
