@@ -106,7 +106,8 @@ func TestSetupAddsAnAccount(t *testing.T) {
 	if got := read(r.configFile()); got != want {
 		t.Errorf("config:\n%s\nwant:\n%s", got, want)
 	}
-	wantAWS := "[default]\nregion = eu-west-1\n\n[profile prod]\ncredential_process = " + exe + " env --format json -p prod\n"
+	// The new profile has [default]'s region, so `aws --profile prod` runs.
+	wantAWS := "[default]\nregion = eu-west-1\n\n[profile prod]\ncredential_process = " + exe + " env --format json -p prod\nregion = eu-west-1\n"
 	if got := read(r.awsConfig()); got != wantAWS {
 		t.Errorf("AWS config:\n%s\nwant:\n%s", got, wantAWS)
 	}

@@ -381,7 +381,7 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 			// new profile of it, so it is not the fix offered.
 			return nil, inputerr.Errorf("no [%s] profile in %s; did you mean [%s]? Correct the pair's source in the aws-mfa config (or --source)", req.Source, path, s)
 		}
-		return nil, inputerr.Errorf("no [%s] profile in %s; run `aws-mfa setup` to create it from [%s], or copy your long-term keys there and add mfa_serial (Quick start in the README)", req.Source, path, req.Target)
+		return nil, inputerr.Errorf("no [%s] profile in %s; run `aws-mfa setup` to create it from [%s], or copy your long-term keys there and add mfa_serial (the Quick start in docs/usage.md)", req.Source, path, req.Target)
 	}
 	c := creds.Credentials(req.Source)
 	serial, _ := creds.Value(req.Source, "mfa_serial")
@@ -460,7 +460,7 @@ func guardLongTermKeys(f *credfile.File, req Request) error {
 		// aws-mfa overwrites too: the keys must go where nothing writes.
 		return inputerr.Errorf("[%s] holds long-term keys (%s) found in no other profile; writing the session would destroy them. Copy them to a profile no pair writes (`aws configure --profile NAME`, not [%s], which holds the base pair's session) and make it a pair's source, or pass --force if you have them elsewhere", req.Target, MaskKey(id), req.Source)
 	default:
-		return inputerr.Errorf("[%s] holds long-term keys (%s) found in no other profile; writing the session would destroy them. Copy [%s] to [%s] first (Quick start in the README), or pass --force if you have them elsewhere", req.Target, MaskKey(id), req.Target, req.Source)
+		return inputerr.Errorf("[%s] holds long-term keys (%s) found in no other profile; writing the session would destroy them. Copy [%s] to [%s] first (the Quick start in docs/usage.md), or pass --force if you have them elsewhere", req.Target, MaskKey(id), req.Target, req.Source)
 	}
 	return nil
 }

@@ -163,6 +163,7 @@ func awsProfile(req Request) (*change, error) {
 	}
 	edit := func(f *credfile.File) ([]byte, error) {
 		section := "profile " + req.Pair
+		set := []credfile.KV{{Key: "credential_process", Value: req.Process}}
 		if req.Pair == "default" {
 			section = "default"
 		}
@@ -174,8 +175,15 @@ func awsProfile(req Request) (*change, error) {
 				return nil, inputerr.Errorf("%s has a [%s] profile already; add --force to set its credential_process to aws-mfa (its other keys stay), or --no-aws-profile to leave it", path, p.Name)
 			}
 			section = p.Name
+		} else if d := f.Profile("default", true); d != nil {
+			// A new profile gets the region `aws configure` gave
+			// [default]: without one, `aws --profile NAME` fails with
+			// "You must specify a region".
+			if region, _ := f.Value(d.Name, "region"); region != "" {
+				set = append(set, credfile.KV{Key: "region", Value: region})
+			}
 		}
-		return f.Edit(section, []credfile.KV{{Key: "credential_process", Value: req.Process}}, nil)
+		return f.Edit(section, set, nil)
 	}
 	out, err := edit(f)
 	if err != nil || out == nil {

@@ -56,8 +56,10 @@ func TestPrintedCommandsPaste(t *testing.T) {
 		{[]string{"--config", cfg, "doctor"}, [][]string{
 			{"chmod", "600", creds},
 			{"aws", "configure", "--profile", h},
-			{"aws-mfa", "setup", "--source", h, "--target", h + "-t"},
+			// doctor was given --config, so the setup it proposes is too.
+			{"aws-mfa", "setup", "--config", cfg, "--source", h, "--target", h + "-t"},
 			{"aws", "configure", "--profile", g},
+			{"aws-mfa", "setup", "--config", cfg, "--source", g, "--target", g + "-t"},
 			{"aws-mfa", "--config", cfg, "-p", "p", "CODE"},
 		}},
 		{[]string{"--config", cfg, "-p", "w", "123456"}, [][]string{
