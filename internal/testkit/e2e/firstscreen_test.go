@@ -61,15 +61,12 @@ func readFirstScreen(t *testing.T) firstScreen {
 // `aws-mfa 123456`, then the hook line in bash, zsh and fish, where
 // `aws-mfa env 123456` exports the session just written (issue 19).
 func TestFirstScreen(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds, and starts moto, the AWS CLI and real shells: not in -short")
-	}
+	requireTool(t, "aws") // and moto and real shells: none in -short
 	peers.Prestart(true)
 	t.Parallel()
 	fs := readFirstScreen(t)
 	url := peers.Moto(t, true)
 	acct := peers.Provision(t, url)
-	requireTool(t, "aws")
 	goenv := func(name string) string {
 		out, err := exec.Command("go", "env", name).Output()
 		if err != nil {

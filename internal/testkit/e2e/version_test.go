@@ -13,11 +13,8 @@ import (
 // stamped by -ldflags -X (as release builds do). It builds from a clone of
 // this checkout's HEAD: Go stamps no commit in a git worktree.
 func TestVersionFromBuild(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary twice: not in -short")
-	}
+	requireTool(t, "git") // not in -short
 	t.Parallel()
-	requireTool(t, "git")
 	root, err := filepath.Abs(moduleRoot)
 	if err != nil {
 		t.Fatal(err)
