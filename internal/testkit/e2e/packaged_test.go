@@ -40,7 +40,7 @@ func packagedCompletions(t *testing.T, dir string) (bash, zshDir, fishDir string
 // the completion files a release package installs, loaded the way each
 // shell loads them: with no hook, then beside the hook in the order that
 // could go wrong (the packaged file last; in zsh the hook before
-// compinit, where the hook alone cannot register). Either way the binary
+// compinit, which binds the packaged file first). Either way the binary
 // completes aws-mfa sta into aws-mfa status and a pair's name.
 func TestPackagedCompletion(t *testing.T) {
 	t.Parallel()
