@@ -133,9 +133,8 @@ func newApp(sys System) *cli.App {
 		return usage("%s; see %s", msg, help)
 	}
 	a := &cli.App{
-		Name:      "aws-mfa",
-		Usage:     "get an MFA session from STS and hand it to every AWS tool",
-		UsageText: "aws-mfa [options] [CODE]\naws-mfa env|exec|status|hook|setup|doctor [options] ...",
+		Name:  "aws-mfa",
+		Usage: "get an MFA session from STS and hand it to every AWS tool",
 		// Help is output the user asked for: stdout, so that
 		// `aws-mfa --help | less` works. Errors and notes go to stderr.
 		Writer:    sys.Stdout,
@@ -167,6 +166,15 @@ func newApp(sys System) *cli.App {
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   onUsageError,
 	}
+	// The usage line names every command the help lists, so it cannot
+	// fall behind them.
+	var names []string
+	for _, c := range a.VisibleCommands() {
+		if c.Name != "help" {
+			names = append(names, c.Name)
+		}
+	}
+	a.UsageText = "aws-mfa [options] [CODE]\naws-mfa " + strings.Join(names, "|") + " [options] ..."
 	ownHelp(a)
 	wire(a.Commands, onUsageError)
 	return a

@@ -45,6 +45,10 @@ func TestHelp(t *testing.T) {
 			}
 		}
 	}
+	// The usage line names each command the help lists (keyring was left out).
+	if stdout, _, _ := run("--help"); !strings.Contains(stdout, "aws-mfa env|exec|status|hook|setup|doctor|keyring [options] ...") {
+		t.Errorf("--help's usage line lacks a command:\n%s", stdout)
+	}
 	if stdout, _, _ := run("hook", "--help"); strings.Contains(stdout, "cmd") || strings.Contains(stdout, "dotenv") {
 		t.Errorf("hook --help offers shells hook refuses:\n%s", stdout)
 	}
