@@ -187,8 +187,8 @@ func TestEnvInALine(t *testing.T) {
 		want string // in stdout, or in stderr for a refusal
 		code int
 	}{
-		{[]string{"fish", "-p", "default", "env", "--unset"}, "if set -q AWS_PROFILE; set -e AWS_PROFILE; end\n", 0},
-		{[]string{"tcsh", "--pair=default", "env", "--unset"}, "unsetenv AWS_PROFILE;\n", 0},
+		{[]string{"fish", "-p", "default", "env", "--unset"}, "if set -q AWS_SESSION_TOKEN; set -e AWS_SESSION_TOKEN; end\n", 0},
+		{[]string{"tcsh", "--pair=default", "env", "--unset"}, "unsetenv AWS_SESSION_TOKEN;\n", 0},
 		{[]string{"bash", "-p", "default", "status"}, "__env needs an env command line", 2},
 		{nil, "__env needs a dialect", 2},
 	} {

@@ -23,7 +23,7 @@ func envFlags() []cli.Flag {
 		&cli.StringFlag{Name: "shell", Usage: "dialect: " + dialects() + " (default: detected)"},
 		&cli.StringFlag{Name: "format", Value: shells.Formats[0].Name, Usage: "output: " + shells.FormatNames()},
 		noWriteFlag(),
-		&cli.BoolFlag{Name: "unset", Usage: "print code that removes every variable env sets"},
+		&cli.BoolFlag{Name: "unset", Usage: "print code that removes the session env sets (not a profile or region, which may be yours)"},
 		&cli.BoolFlag{Name: "cached", Usage: "use only a session still valid in the target (a chained pair renews from its valid base); never ask for a code"},
 	}
 }

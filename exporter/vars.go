@@ -57,9 +57,13 @@ func Vars(s Session, target, region string) []shells.Var {
 	return vars
 }
 
-// UnsetVars removes everything Vars sets, and the stale variables.
+// UnsetVars removes the session Vars set, and the stale session
+// variables. It leaves AWS_PROFILE and AWS_DEFAULT_PROFILE, which Vars
+// removed, so that any set now is the user's; and AWS_REGION and
+// AWS_DEFAULT_REGION, since one Vars set cannot be told from the user's,
+// and a region left behind grants nothing.
 func UnsetVars() []shells.Var {
-	names := append(Stale(), Set()...)
+	names := append([]string{"AWS_SECURITY_TOKEN", "AWS_SESSION_EXPIRATION"}, SessionVars()...)
 	vars := make([]shells.Var, 0, len(names))
 	for _, name := range names {
 		vars = append(vars, shells.Var{Name: name, Unset: true})
