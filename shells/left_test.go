@@ -33,6 +33,7 @@ func TestPromptTimeLeftIsLeft(t *testing.T) {
 	posixLoad := func(h string) string { return "export AWS_MFA_TARGET=t\n" + `eval "$(cat '` + h + `')"` + "\n" }
 	for _, sh := range []promptShell{
 		{"bash", []string{"--norc", "--noprofile", "-c"}, posixLoad, posix},
+		{bash32, []string{"--norc", "--noprofile", "-c"}, posixLoad, posix},
 		{"zsh", []string{"-f", "-c"}, posixLoad, posix},
 		{"fish", []string{"--no-config", "-c"},
 			func(h string) string { return "set -gx AWS_MFA_TARGET t\nsource '" + h + "'\n" },
@@ -47,7 +48,7 @@ func TestPromptTimeLeftIsLeft(t *testing.T) {
 				return fmt.Sprintf("$AWS_MFA_EXPIRY = str(int(time.time()) + %d)\n_ = events.on_pre_prompt.fire()\nprint('prompt=' + $AWS_MFA_PROMPT)\n", secs)
 			}},
 	} {
-		t.Run(sh.bin, func(t *testing.T) {
+		t.Run(label(sh.bin), func(t *testing.T) {
 			path := requireShell(t, sh.bin)
 			dir := t.TempDir()
 			d, _ := Lookup(sh.bin)

@@ -21,8 +21,8 @@ func TestLinePastes(t *testing.T) {
 	for _, sh := range []struct {
 		bin  string
 		args []string
-	}{{"dash", nil}, {"bash", []string{"--norc", "--noprofile"}}, {"zsh", []string{"-f"}}, {"fish", []string{"--no-config"}}} {
-		t.Run(sh.bin, func(t *testing.T) {
+	}{{"dash", nil}, {"bash", []string{"--norc", "--noprofile"}}, {bash32, []string{"--norc", "--noprofile"}}, {"zsh", []string{"-f"}}, {"fish", []string{"--no-config"}}} {
+		t.Run(label(sh.bin), func(t *testing.T) {
 			path := requireShell(t, sh.bin)
 			// One printf per word, so that a failure names it.
 			var script strings.Builder

@@ -2,6 +2,7 @@ package shells
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
@@ -38,6 +39,7 @@ func posixShell(bin string, pre ...string) realShell {
 
 var realShells = []realShell{
 	posixShell("bash", "--norc", "--noprofile"),
+	posixShell(bash32, "--norc", "--noprofile"),
 	posixShell("dash"),
 	posixShell("zsh", "-f"),
 	posixShell("ksh93"),
@@ -67,6 +69,19 @@ var realShells = []realShell{
 	{"nu", "nu", func(file string) []string {
 		return []string{"-n", "-c", "open --raw '" + file + "' | from json | load-env; ^/usr/bin/env -0"}
 	}},
+}
+
+// bash32 is bash 3.2, macOS's /bin/bash, which .ci/run builds and names in
+// AWS_MFA_BASH32; elsewhere a bash3.2 on PATH, or the tests skip it. The
+// bash tests of env, the hook, its prompt and completion run in it too.
+var bash32 = cmp.Or(os.Getenv("AWS_MFA_BASH32"), "bash3.2")
+
+// label names a shell's subtest: bash3.2 rather than its path.
+func label(bin string) string {
+	if bin == bash32 {
+		return "bash3.2"
+	}
+	return bin
 }
 
 // requireShell is testproc.Require: the test starts the shell bin.
@@ -129,7 +144,7 @@ func fuzzCorpus(t *testing.T) []string {
 
 func TestRealShellsEvaluateHostileValuesExactly(t *testing.T) {
 	for _, sh := range realShells {
-		t.Run(sh.bin, func(t *testing.T) {
+		t.Run(label(sh.bin), func(t *testing.T) {
 			d, _ := Lookup(sh.dialect)
 			vars := []Var{{Name: "AWS_PROFILE", Unset: true}}
 			want := map[string]string{}
@@ -182,6 +197,7 @@ func posixStatus(args ...string) statusShell {
 
 var statusShells = map[string]statusShell{
 	"bash":    posixStatus("--norc", "--noprofile"),
+	"bash3.2": posixStatus("--norc", "--noprofile"),
 	"dash":    posixStatus(),
 	"zsh":     posixStatus("-f"),
 	"ksh93":   posixStatus(),
@@ -218,12 +234,12 @@ func TestExportStatus(t *testing.T) {
 	type exportCase struct{ unset, before bool }
 	cases := []exportCase{{false, false}, {false, true}, {true, false}, {true, true}}
 	for _, sh := range realShells {
-		st, ok := statusShells[sh.bin]
+		st, ok := statusShells[label(sh.bin)]
 		if !ok {
 			t.Fatalf("no status script for %s", sh.bin)
 		}
 		d, _ := Lookup(sh.dialect)
-		t.Run(sh.bin, func(t *testing.T) {
+		t.Run(label(sh.bin), func(t *testing.T) {
 			t.Parallel() // its own files and environment
 			path := requireShell(t, sh.bin)
 			dir := t.TempDir()
@@ -338,7 +354,7 @@ func TestCshRefusalIsClear(t *testing.T) {
 func TestRealShellsPrintHostileTextExactly(t *testing.T) {
 	all := strings.Join(hostile, "\n")
 	for _, sh := range realShells {
-		t.Run(sh.bin, func(t *testing.T) {
+		t.Run(label(sh.bin), func(t *testing.T) {
 			path := requireShell(t, sh.bin)
 			d, _ := Lookup(sh.bin)
 			if sh.bin == "busybox" {

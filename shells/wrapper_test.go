@@ -69,6 +69,7 @@ func posixWrapperShell(hook, bin string, args ...string) wrapperShell {
 
 var wrapperShells = []wrapperShell{
 	posixWrapperShell("bash", "bash", "--norc", "--noprofile"),
+	posixWrapperShell("bash", bash32, "--norc", "--noprofile"),
 	posixWrapperShell("zsh", "zsh", "-f"),
 	posixWrapperShell("sh", "dash"),
 	posixWrapperShell("sh", "ksh93"),
@@ -176,7 +177,7 @@ func nuQuote(s string) string {
 // keeps the output, which holds the secret key.
 func TestWrappers(t *testing.T) {
 	for _, ws := range wrapperShells {
-		t.Run(ws.bin, func(t *testing.T) {
+		t.Run(label(ws.bin), func(t *testing.T) {
 			t.Parallel() // its own directory and environment
 			path := requireShell(t, ws.bin)
 			dir := t.TempDir()
@@ -311,6 +312,7 @@ done`
 	}
 	shells := []hookShell{
 		{"bash", []string{"--norc", "--noprofile", "-c"}, posixLoop("${!v}")},
+		{bash32, []string{"--norc", "--noprofile", "-c"}, posixLoop("${!v}")},
 		{"zsh", []string{"-f", "-c"}, posixLoop("${(P)v}")},
 		{"fish", []string{"--no-config", "-c"}, func(h string, n int) string {
 			return "source '" + h + "'\nfor i in (seq 0 " + fmt.Sprint(n-1) + ")\n" +
@@ -325,7 +327,7 @@ done`
 		}},
 	}
 	for _, sh := range shells {
-		t.Run(sh.bin, func(t *testing.T) {
+		t.Run(label(sh.bin), func(t *testing.T) {
 			t.Parallel()
 			path := requireShell(t, sh.bin)
 			dir := t.TempDir()
@@ -417,10 +419,11 @@ AWS_MFA_EXPIRY=$(( $(date +%%s) - 5 )); _aws_mfa_hook 2>/dev/null; echo "token=$
 `, 300+shift)
 		},
 	}
-	bash, zsh := posix, posix
+	bash, oldBash, zsh := posix, posix, posix
 	bash.bin, bash.args = "bash", []string{"--norc", "--noprofile", "-c"}
+	oldBash.bin, oldBash.args = bash32, bash.args
 	zsh.bin, zsh.args = "zsh", []string{"-f", "-c"}
-	shells := []hookShell{bash, zsh,
+	shells := []hookShell{bash, oldBash, zsh,
 		{"fish", []string{"--no-config", "-c"},
 			func(h string) string { return "source '" + h + "'\n" },
 			func(i int) string { return fmt.Sprintf("set -gx AWS_MFA_TARGET $TARGET_%d; echo target=%d\n", i, i) },
@@ -443,7 +446,7 @@ AWS_MFA_EXPIRY=$(( $(date +%%s) - 5 )); _aws_mfa_hook 2>/dev/null; echo "token=$
 	hostileNames := []string{"EPOCHSECONDS", "EPOCHREALTIME", "SECONDS", "COLUMNS", "LINES", "RANDOM", "secs", "now", "status",
 		"_aws_mfa_secs", "_aws_mfa_target", "target", "_aws_mfa_warned", "_aws_mfa_vars", "_aws_mfa_bin", "AWS_MFA_PROMPT", "fish_pid", "XONSH_INTERACTIVE"}
 	for _, sh := range shells {
-		t.Run(sh.bin, func(t *testing.T) {
+		t.Run(label(sh.bin), func(t *testing.T) {
 			path := requireShell(t, sh.bin)
 			dir := t.TempDir()
 			marker := filepath.Join(dir, "ran")
@@ -550,7 +553,7 @@ func hostileArgs(marker string) []string {
 // empty argument through an alias and says so, running nothing.
 func TestWrapperHostileArgs(t *testing.T) {
 	for _, ws := range wrapperShells {
-		t.Run(ws.bin, func(t *testing.T) {
+		t.Run(label(ws.bin), func(t *testing.T) {
 			t.Parallel()
 			path := requireShell(t, ws.bin)
 			dir := t.TempDir()

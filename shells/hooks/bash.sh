@@ -21,9 +21,13 @@ aws-mfa() {
 # left. bash 5 has $EPOCHSECONDS and bash 4.2 printf's %(%s)T, so neither
 # starts a process; only bash 3.2 (macOS's /bin/bash) runs date(1). Before
 # bash 5, EPOCHSECONDS is an ordinary variable that the environment may
-# set, so it too must be plain digits before it reaches arithmetic.
+# set (to a wrong time, or to code for arithmetic), so it is read only in
+# bash 5, and there too only as plain digits (unset, it is ordinary again).
 _aws_mfa_left() {
-	local now=${EPOCHSECONDS-}
+	local now=
+	if ((BASH_VERSINFO[0] >= 5)); then
+		now=${EPOCHSECONDS-}
+	fi
 	case $now in
 	"" | *[!0-9]*)
 		printf -v now '%(%s)T' -1 2>/dev/null || now=$(date +%s)

@@ -8,8 +8,14 @@
 # cannot drift. Not compgen -W, which expands its word list ($(...)
 # included) while pair names come from a file: each word is matched as a
 # string and offered %q-quoted, so that what is inserted is that word.
+# bash 3.2 does not split COMP_WORDS at COMP_WORDBREAKS (--shell=fi is
+# one word) while readline still replaces only what follows the last
+# break (fi): pre is the part before it, cut from each candidate. bash 4
+# and later split the words, so pre is empty there.
 _aws_mfa_complete() {
-	local cur=${COMP_WORDS[COMP_CWORD]} out w q
+	local cur=${COMP_WORDS[COMP_CWORD]} out w q pre='' brk=${COMP_WORDBREAKS//[!=:@]/}
+	# shellcheck disable=SC2295 # [$brk] is meant as a pattern
+	[ -z "$brk" ] || pre=${cur%"${cur##*[$brk]}"}
 	COMPREPLY=()
 	out=$(command "${_aws_mfa_bin:-aws-mfa}" __complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
 	case $? in
@@ -47,7 +53,9 @@ _aws_mfa_complete() {
 		w=${w%%$'\t'*}
 		[ -n "$w" ] || continue
 		printf -v q '%q' "$w"
-		case $w in "$cur"*) COMPREPLY+=("$q") ;; *) case $q in "$cur"*) COMPREPLY+=("$q") ;; esac ;; esac
+		case $w in "$cur"*) ;; *) case $q in "$cur"*) ;; *) continue ;; esac ;; esac
+		printf -v q '%q' "${w#"$pre"}"
+		COMPREPLY+=("$q")
 	done <<<"$out"
 }
 complete -F _aws_mfa_complete aws-mfa

@@ -188,9 +188,9 @@ func interactiveHooked(t *testing.T, name, dir string, env []string, bashRC stri
 	t.Helper()
 	var argv []string
 	switch name {
-	case "bash":
+	case "bash", "bash3.2":
 		os.WriteFile(filepath.Join(dir, "rc"), []byte("eval \"$(aws-mfa hook bash)\"\nPS1='$ '\n"+bashRC), 0o600)
-		argv = []string{"bash", "--noprofile", "--rcfile", filepath.Join(dir, "rc"), "-i"}
+		argv = []string{shellPath(name), "--noprofile", "--rcfile", filepath.Join(dir, "rc"), "-i"}
 	case "zsh":
 		writeZshrc(t, dir, "eval \"$(aws-mfa hook zsh)\"\nPROMPT='%% '\n")
 		env = append(env, "ZDOTDIR="+dir)
@@ -243,14 +243,8 @@ type dialect struct {
 }
 
 var interactiveShells = map[string]dialect{
-	"bash": {
-		argv: func(dir string) []string {
-			os.WriteFile(filepath.Join(dir, "rc"), []byte("set -u -o pipefail\neval \"$(aws-mfa hook bash)\"\neval \"$(aws-mfa hook bash)\"\nPS1='$ '\n"), 0o600)
-			return []string{"bash", "--noprofile", "--rcfile", filepath.Join(dir, "rc"), "-i"}
-		},
-		printVar:  func(n string) string { return `printf '%s\n' "${` + n + `-unset}"` },
-		setExpiry: func(d string) string { return "AWS_MFA_EXPIRY=$((EPOCHSECONDS" + d + "))" },
-	},
+	"bash":    interactiveBash("bash", "EPOCHSECONDS"),
+	"bash3.2": interactiveBash(bash32, "$(date +%s)"), // no EPOCHSECONDS before bash 5
 	"zsh": {
 		argv: func(dir string) []string {
 			os.WriteFile(filepath.Join(dir, ".zshrc"), []byte("setopt nounset\neval \"$(aws-mfa hook zsh)\"\neval \"$(aws-mfa hook zsh)\"\nPROMPT='%% '\n"), 0o600)
@@ -270,6 +264,18 @@ var interactiveShells = map[string]dialect{
 	},
 }
 
+// interactiveBash is bash at path, whose clock is now.
+func interactiveBash(path, now string) dialect {
+	return dialect{
+		argv: func(dir string) []string {
+			os.WriteFile(filepath.Join(dir, "rc"), []byte("set -u -o pipefail\neval \"$(aws-mfa hook bash)\"\neval \"$(aws-mfa hook bash)\"\nPS1='$ '\n"), 0o600)
+			return []string{path, "--noprofile", "--rcfile", filepath.Join(dir, "rc"), "-i"}
+		},
+		printVar:  func(n string) string { return `printf '%s\n' "${` + n + `-unset}"` },
+		setExpiry: func(d string) string { return "AWS_MFA_EXPIRY=$((" + now + d + "))" },
+	}
+}
+
 // TestHookInteractive loads the hook twice in real interactive bash, zsh
 // and fish, in their strict modes, and drives them through tmux against
 // the STS emulator.
@@ -278,7 +284,7 @@ func TestHookInteractive(t *testing.T) {
 	requireTool(t, "tmux")
 	bin := toolBinary(t)
 	// Each shell has its own emulator, directory and tmux server.
-	atOnce(t, []string{"bash", "zsh", "fish"}, func(t *testing.T, name string) {
+	atOnce(t, []string{"bash", "bash3.2", "zsh", "fish"}, func(t *testing.T, name string) {
 		d := interactiveShells[name]
 		requireTool(t, name)
 		emu := stsemu.Start(alice)
@@ -372,6 +378,7 @@ func TestHookStrictModes(t *testing.T) {
 	script := `eval "$(aws-mfa hook %[1]s)"; eval "$(aws-mfa hook %[1]s)"; aws-mfa env 314159; _aws_mfa_hook; aws-mfa --force 314159; echo "$AWS_MFA_PROMPT"; aws-mfa env --unset; echo "${AWS_SESSION_TOKEN-gone}"`
 	for _, c := range [][]string{
 		{"bash", "--norc", "-c", "set -euo pipefail; " + fmt.Sprintf(script, "bash")},
+		{bash32, "--norc", "-c", "set -euo pipefail; " + fmt.Sprintf(script, "bash")},
 		{"zsh", "-f", "-c", "setopt nounset errexit pipefail; " + fmt.Sprintf(script, "zsh")},
 	} {
 		requireTool(t, c[0])
@@ -591,11 +598,11 @@ esac
 func TestCompletionHostileWords(t *testing.T) {
 	t.Parallel()
 	// Each shell has its own directory, fake binary and marker.
-	atOnce(t, []string{"bash", "zsh", "fish"}, func(t *testing.T, name string) {
+	atOnce(t, []string{"bash", "bash3.2", "zsh", "fish"}, func(t *testing.T, name string) {
 		requireTool(t, name)
 		c := newHostileCompletion(t)
-		if name == "bash" {
-			c.bash()
+		if strings.HasPrefix(name, "bash") {
+			c.bash(shellPath(name))
 		} else {
 			c.interactive(name)
 		}
@@ -638,14 +645,14 @@ func (c *hostileCompletion) hook(name string) string {
 
 // bash runs bash's completion function: each offered word, placed on a
 // command line as bash inserts it, must give back the pair name.
-func (c *hostileCompletion) bash() {
+func (c *hostileCompletion) bash(path string) {
 	t := c.t
 	script := `source '` + c.hook("bash") + `'
 for cur in "" a b c d f g i k m n q r s t; do
 	COMP_WORDS=(aws-mfa -p "$cur"); COMP_CWORD=2; _aws_mfa_complete
 	for w in "${COMPREPLY[@]}"; do eval "printf '%s\n' $w"; done
 done`
-	out, stderr, err := run(t, []string{"PATH=/usr/bin:/bin", "HOME=" + c.dir}, "bash", "--norc", "--noprofile", "-c", script)
+	out, stderr, err := run(t, []string{"PATH=/usr/bin:/bin", "HOME=" + c.dir}, path, "--norc", "--noprofile", "-c", script)
 	want := strings.Join(append(c.words, c.words...), "\n") + "\n"
 	if err != nil || out != want {
 		t.Errorf("%v\n got %q\nwant %q\n%s", err, out, want, stderr)
@@ -789,7 +796,7 @@ func TestCompletionInteractive(t *testing.T) {
 		{"aws-mfa ", []string{"env", "exec", "status", "hook", "setup", "doctor"}, "run a command with the session in its environment"},
 	}
 	// Each shell has its own tmux server and directory.
-	atOnce(t, []string{"bash", "zsh", "fish"}, func(t *testing.T, name string) {
+	atOnce(t, []string{"bash", "bash3.2", "zsh", "fish"}, func(t *testing.T, name string) {
 		requireTool(t, name)
 		dir := t.TempDir()
 		cfg := filepath.Join(dir, "config.toml")
@@ -818,12 +825,13 @@ func TestCompletionInteractive(t *testing.T) {
 			sh.result("clear; echo cleared", fmt.Sprintf("clear%d", i))
 			exec.Command("tmux", "-L", sh.socket, "clear-history").Run()
 			sh.waitUntil("lost the cleared command", func(screen string) bool { return !strings.Contains(screen, "clear") })
-			if name == "bash" {
+			bash := strings.HasPrefix(name, "bash")
+			if bash {
 				sh.keys(text(c.typed), press("Tab", "Tab"))
 			} else {
 				sh.keys(text(c.typed), press("Tab"))
 			}
-			if name == "bash" {
+			if bash {
 				sh.waitScreen(c.want...)
 			} else {
 				sh.waitScreen(append(c.want, c.desc)...)

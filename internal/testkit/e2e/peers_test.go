@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"fmt"
 	"os"
@@ -68,7 +69,19 @@ func buildOwn() (string, error) {
 // requireTool is testproc.Require: the test starts the program name.
 func requireTool(t *testing.T, name string) string {
 	t.Helper()
-	return testproc.Require(t, name)
+	return testproc.Require(t, shellPath(name))
+}
+
+// bash32 is bash 3.2, macOS's /bin/bash, which .ci/run builds and names in
+// AWS_MFA_BASH32; elsewhere a bash3.2 on PATH. Tests name it "bash3.2".
+var bash32 = cmp.Or(os.Getenv("AWS_MFA_BASH32"), "bash3.2")
+
+// shellPath is the program a test's shell name runs.
+func shellPath(name string) string {
+	if name == "bash3.2" {
+		return bash32
+	}
+	return name
 }
 
 // peerEnv is a clean environment for a run against a peer: its own HOME
