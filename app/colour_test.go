@@ -54,9 +54,9 @@ func TestColour(t *testing.T) {
 				t.Errorf("escape in %q", line)
 			}
 		}
-		// The LEFT column starts at one offset on every row.
+		// The LEFT column starts at one offset on every row, the header's too.
 		cols := map[int]bool{}
-		for _, l := range strings.Split(strings.TrimSpace(stdout), "\n")[1:] {
+		for _, l := range strings.Split(strings.TrimSpace(stdout), "\n") {
 			l = strings.NewReplacer(red, "", green, "", yellow, "", plain, "", reset, "").Replace(l)
 			cols[strings.LastIndex(l, "  ")] = true
 		}

@@ -69,7 +69,9 @@ func StatusCommand(sys System, in StatusInput) error {
 	}
 	paint := colours(sys)
 	w := tabwriter.NewWriter(sys.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "PAIR\tSOURCE → TARGET\tSTATE\tLEFT")
+	// The header's STATE cell carries as many invisible bytes as each
+	// painted state below it, or LEFT sits 9 columns right of its values.
+	fmt.Fprintf(w, "PAIR\tSOURCE → TARGET\t%s\tLEFT\n", paint(plain, "STATE"))
 	for _, r := range rows {
 		state, left, colour := r.State, "-", red
 		switch r.State {
