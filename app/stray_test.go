@@ -25,9 +25,10 @@ func TestStrayArguments(t *testing.T) {
 		"keyring export": {"keyring", "export", "stray"},
 		"help":           {"help", "status", "stray"},
 		"status help":    {"status", "help", "stray"},
+		"--version":      {"--version", "stray"},
 		// exec: every word after the code is the command it runs.
 	}
-	seen := map[string]bool{"": true, "exec": true, "keyring": true}
+	seen := map[string]bool{"": true, "exec": true, "keyring": true, "--version": true}
 	var walk func(prefix string, cmds []*cli.Command)
 	walk = func(prefix string, cmds []*cli.Command) {
 		for _, c := range cmds {
