@@ -275,6 +275,9 @@ func (w Writer) Lock(path string) (*Locked, error) {
 		_, err := readFile(real)
 		return nil, err
 	}
+	if err := linkedAway(path, real); err != nil {
+		return nil, err
+	}
 	if err := mkdirAll(filepath.Dir(real)); err != nil {
 		return nil, err
 	}
@@ -377,6 +380,47 @@ func resolve(path string) (string, error) {
 		return target, nil
 	}
 	return path, nil
+}
+
+// linkedAway refuses, when running as root, to create real, a file that
+// does not exist yet, through a link of another user's that leads into a
+// directory that user does not own: a user's ~/.aws/credentials or
+// ~/.config dangling into /etc would have root create /etc/nologin or a
+// sudoers.d file. Links owned by root (the system's own) are trusted.
+func linkedAway(path, real string) error {
+	if !isRoot() {
+		return nil
+	}
+	if _, err := os.Lstat(real); !errors.Is(err, fs.ErrNotExist) {
+		return nil // an existing file keeps its owner; nothing is created
+	}
+	dir := filepath.Dir(real)
+	st, err := os.Stat(dir)
+	for errors.Is(err, fs.ErrNotExist) && filepath.Dir(dir) != dir {
+		dir = filepath.Dir(dir)
+		st, err = os.Stat(dir)
+	}
+	if err != nil {
+		return nil // mkdirAll says what is wrong
+	}
+	dirOwner, ok := ownerOf(st)
+	if !ok {
+		return nil
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil
+	}
+	for p := abs; ; p = filepath.Dir(p) {
+		if lst, err := os.Lstat(p); err == nil && lst.Mode()&fs.ModeSymlink != 0 {
+			if o, ok := ownerOf(lst); ok && o.uid != 0 && o.uid != dirOwner.uid {
+				return fmt.Errorf("%s leads to %s, which does not exist, through %s, a link of user %d, into %s, a directory that user does not own; run as root, aws-mfa creates no file there: create it as that directory's owner, or remove the link", path, real, p, o.uid, dir)
+			}
+		}
+		if filepath.Dir(p) == p {
+			return nil
+		}
+	}
 }
 
 func (w Writer) lock(real string) (func(), error) {

@@ -3,6 +3,7 @@ package credfile
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -79,5 +80,50 @@ func TestRootKeepsTheUsersOwnership(t *testing.T) {
 			t.Fatal(err)
 		}
 		owned(t, real, nobody, group)
+	})
+	// A user's link dangling into a directory that is not theirs (/etc)
+	// would have root create a file there: refused, nothing created.
+	for name, plant := range map[string]func(home, away string) string{
+		"dangling file link": func(home, away string) string {
+			link := filepath.Join(home, "credentials")
+			os.Symlink(filepath.Join(away, "nologin"), link)
+			os.Lchown(link, nobody, nobody)
+			return link
+		},
+		"linked directory": func(home, away string) string {
+			link := filepath.Join(home, ".aws")
+			os.Symlink(away, link)
+			os.Lchown(link, nobody, nobody)
+			return filepath.Join(link, "credentials")
+		},
+		"dangling into a missing directory": func(home, away string) string {
+			link := filepath.Join(home, "credentials")
+			os.Symlink(filepath.Join(away, "new", "nologin"), link)
+			os.Lchown(link, nobody, nobody)
+			return link
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir, away := home(t), t.TempDir() // away is root's
+			path := plant(dir, away)
+			err := (Writer{}).Update(path, setSession)
+			if err == nil || !strings.Contains(err.Error(), "a link of user 65534") {
+				t.Fatalf("err = %v", err)
+			}
+			if entries, _ := os.ReadDir(away); len(entries) != 0 {
+				t.Errorf("created in root's directory: %v", entries)
+			}
+		})
+	}
+	// The user's own link to the user's own directory is followed.
+	t.Run("own dangling link", func(t *testing.T) {
+		dir := home(t)
+		link := filepath.Join(dir, "credentials")
+		os.Symlink(filepath.Join(dir, "real"), link)
+		os.Lchown(link, nobody, nobody)
+		if err := (Writer{}).Update(link, setSession); err != nil {
+			t.Fatal(err)
+		}
+		owned(t, filepath.Join(dir, "real"), nobody, nobody)
 	})
 }
