@@ -151,7 +151,7 @@ func newApp(sys System) *cli.App {
 			if !c.Bool("version") {
 				return noEmptyValues(c)
 			}
-			if c.Args().Present() {
+			if c.Args().Present() && c.App.Command(c.Args().First()) == nil {
 				return usage("--version takes no arguments, and %q is one; see aws-mfa --help", c.Args().First())
 			}
 			if _, err := fmt.Fprintln(sys.Stdout, versionLine(version, buildInfo())); err != nil {
