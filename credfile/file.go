@@ -260,6 +260,9 @@ type Locked struct {
 	path   string // as the caller named it, for messages
 	real   string // the file written: path with links followed
 	unlock func()
+	// had says the file held something when the run locked it, before
+	// its waits, or after its last write.
+	had bool
 }
 
 // Lock follows symlinks from path, makes the directory, takes the lock
@@ -271,10 +274,12 @@ func (w Writer) Lock(path string) (*Locked, error) {
 		return nil, err
 	}
 	// Refuse a FIFO or a device before creating anything beside it.
-	if st, err := os.Stat(real); err == nil && !st.Mode().IsRegular() {
+	st, err := os.Stat(real)
+	if err == nil && !st.Mode().IsRegular() {
 		_, err := readFile(real)
 		return nil, err
 	}
+	had := err == nil && st.Size() > 0
 	if err := linkedAway(path, real); err != nil {
 		return nil, err
 	}
@@ -286,7 +291,7 @@ func (w Writer) Lock(path string) (*Locked, error) {
 		return nil, err
 	}
 	cleanTemps(real)
-	return &Locked{w: w, path: path, real: real, unlock: unlock}, nil
+	return &Locked{w: w, path: path, real: real, unlock: unlock, had: had}, nil
 }
 
 // Unlock releases the lock.
@@ -339,18 +344,27 @@ const maxTries = 5
 // edit, and atomically replaces it with edit's result; nil leaves it
 // alone. Just before the rename it reads the file again: if another
 // program changed it meanwhile, the edit is made again on what that
-// program wrote, so that its change is kept.
+// program wrote, so that its change is kept. A file that held something
+// when it was locked and is now missing or empty was removed or caught
+// mid-write (aws configure truncates, then writes) by another program:
+// nothing is written, lest the edit replace the keys with itself alone.
 func (l *Locked) EditBytes(edit func(old []byte) ([]byte, error)) error {
 	for try := 1; ; try++ {
 		old, err := l.read()
 		if err != nil {
 			return err
 		}
+		if l.had && len(old) == 0 {
+			return fmt.Errorf("another program emptied or removed %s while aws-mfa waited, so nothing was written; check the file, then run aws-mfa again", l.path)
+		}
 		out, err := edit(old)
 		if err != nil || out == nil {
 			return err
 		}
 		err = l.w.replace(l.real, out, old)
+		if err == nil {
+			l.had = len(out) > 0
+		}
 		if !errors.Is(err, errChanged) {
 			return err
 		}

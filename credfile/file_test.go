@@ -484,3 +484,48 @@ func TestBackupsInOneSecond(t *testing.T) {
 		t.Errorf("the first backup was overwritten: %q", first)
 	}
 }
+
+// TestEditRefusesAFileEmptiedWhileWaiting: a file that held keys when the
+// run locked it, and that another program removed or truncated (aws
+// configure truncates, then writes) before the write, is not replaced by
+// the edit alone; a file empty from the start still is written.
+func TestEditRefusesAFileEmptiedWhileWaiting(t *testing.T) {
+	for name, gone := range map[string]func(string) error{
+		"removed": os.Remove,
+		"emptied": func(p string) error { return os.Truncate(p, 0) },
+	} {
+		for how, apply := range map[string]func(*Locked) error{
+			"Update": func(l *Locked) error { return l.Update(setSession) },
+			"EditBytes": func(l *Locked) error {
+				return l.EditBytes(func([]byte) ([]byte, error) { return []byte("x = 1\n"), nil })
+			},
+		} {
+			t.Run(name+" "+how, func(t *testing.T) {
+				path := filepath.Join(t.TempDir(), "credentials")
+				write(t, path, sample, 0o600)
+				l, err := Writer{}.Lock(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer l.Unlock()
+				if err := gone(path); err != nil {
+					t.Fatal(err)
+				}
+				err = apply(l)
+				if err == nil || !strings.Contains(err.Error(), "another program emptied or removed "+path) {
+					t.Fatalf("err = %v", err)
+				}
+				if b, _ := os.ReadFile(path); len(b) != 0 {
+					t.Errorf("written:\n%s", b)
+				}
+			})
+		}
+	}
+	t.Run("empty from the start", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "credentials")
+		write(t, path, "", 0o600)
+		if err := (Writer{}).Update(path, setSession); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
