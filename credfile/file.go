@@ -269,7 +269,7 @@ type Locked struct {
 // beside the file they lead to, and removes what crashed runs left.
 // Unlock releases it.
 func (w Writer) Lock(path string) (*Locked, error) {
-	real, err := resolve(path)
+	real, chain, err := resolve(path)
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +280,7 @@ func (w Writer) Lock(path string) (*Locked, error) {
 		return nil, err
 	}
 	had := err == nil && st.Size() > 0
-	if err := linkedAway(path, real); err != nil {
+	if err := linkedAway(chain, real); err != nil {
 		return nil, err
 	}
 	if err := mkdirAll(filepath.Dir(real)); err != nil {
@@ -377,31 +377,41 @@ func (l *Locked) EditBytes(edit func(old []byte) ([]byte, error)) error {
 // errChanged says the file changed between the read and the rename.
 var errChanged = errors.New("changed while being written")
 
-// resolve follows symlinks to the file that is really written.
-func resolve(path string) (string, error) {
-	real, err := filepath.EvalSymlinks(path)
-	if err == nil {
-		return real, nil
-	}
-	if !errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("resolve %s: %w", path, err)
-	}
-	// A dangling link is followed to where it points; a missing file is created.
-	if target, lerr := os.Readlink(path); lerr == nil {
-		if !filepath.IsAbs(target) {
-			target = filepath.Join(filepath.Dir(path), target)
+// maxHops bounds a chain of links, as the kernel's 40 does.
+const maxHops = 40
+
+// resolve follows symlinks to the file that is really written, also a
+// chain of links dangling at its end: the file is created where the last
+// one points. It returns the file and the names it went through.
+func resolve(path string) (string, []string, error) {
+	chain := []string{path}
+	for p := path; len(chain) <= maxHops; chain = append(chain, p) {
+		real, err := filepath.EvalSymlinks(p)
+		if err == nil {
+			return real, chain, nil
 		}
-		return target, nil
+		if !errors.Is(err, fs.ErrNotExist) {
+			return "", nil, fmt.Errorf("resolve %s: %w", path, err)
+		}
+		target, err := os.Readlink(p)
+		if err != nil {
+			return p, chain, nil // a missing file is created
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(p), target)
+		}
+		p = target
 	}
-	return path, nil
+	return "", nil, fmt.Errorf("resolve %s: more than %d links in a chain; point it at the file", path, maxHops)
 }
 
 // linkedAway refuses, when running as root, to create real, a file that
-// does not exist yet, through a link of another user's that leads into a
+// does not exist yet, through a link of another user's (in any name of
+// the chain that leads from the path to real) that leads into a
 // directory that user does not own: a user's ~/.aws/credentials or
 // ~/.config dangling into /etc would have root create /etc/nologin or a
 // sudoers.d file. Links owned by root (the system's own) are trusted.
-func linkedAway(path, real string) error {
+func linkedAway(chain []string, real string) error {
 	if !isRoot() {
 		return nil
 	}
@@ -421,20 +431,21 @@ func linkedAway(path, real string) error {
 	if !ok {
 		return nil
 	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil
-	}
-	for p := abs; ; p = filepath.Dir(p) {
-		if lst, err := os.Lstat(p); err == nil && lst.Mode()&fs.ModeSymlink != 0 {
-			if o, ok := ownerOf(lst); ok && o.uid != 0 && o.uid != dirOwner.uid {
-				return fmt.Errorf("%s leads to %s, which does not exist, through %s, a link of user %d, into %s, a directory that user does not own; run as root, aws-mfa creates no file there: create it as that directory's owner, or remove the link", path, real, p, o.uid, dir)
-			}
-		}
-		if filepath.Dir(p) == p {
+	path := chain[0]
+	for _, name := range chain {
+		abs, err := filepath.Abs(name)
+		if err != nil {
 			return nil
 		}
+		for p := abs; filepath.Dir(p) != p; p = filepath.Dir(p) {
+			if lst, err := os.Lstat(p); err == nil && lst.Mode()&fs.ModeSymlink != 0 {
+				if o, ok := ownerOf(lst); ok && o.uid != 0 && o.uid != dirOwner.uid {
+					return fmt.Errorf("%s leads to %s, which does not exist, through %s, a link of user %d, into %s, a directory that user does not own; run as root, aws-mfa creates no file there: create it as that directory's owner, or remove the link", path, real, p, o.uid, dir)
+				}
+			}
+		}
 	}
+	return nil
 }
 
 func (w Writer) lock(real string) (func(), error) {

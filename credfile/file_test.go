@@ -529,3 +529,33 @@ func TestEditRefusesAFileEmptiedWhileWaiting(t *testing.T) {
 		}
 	})
 }
+
+// TestUpdateFollowsADanglingChain: credentials -> a -> missing b creates
+// b, and both links stay links; a chain without end is refused.
+func TestUpdateFollowsADanglingChain(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "credentials")
+	os.Symlink("a", path)
+	os.Symlink(filepath.Join(dir, "sub", "b"), filepath.Join(dir, "a"))
+	os.Mkdir(filepath.Join(dir, "sub"), 0o700)
+	if err := (Writer{}).Update(path, setSession); err != nil {
+		t.Fatal(err)
+	}
+	for _, link := range []string{path, filepath.Join(dir, "a")} {
+		if st, err := os.Lstat(link); err != nil || st.Mode()&fs.ModeSymlink == 0 {
+			t.Fatalf("%s is no longer a link: %v", link, err)
+		}
+	}
+	if f, err := Read(filepath.Join(dir, "sub", "b")); err != nil || f.Section("default").Get("aws_session_token") == "" {
+		t.Fatalf("b not written: %v", err)
+	}
+
+	loop := filepath.Join(dir, "loop")
+	os.Symlink("loop", loop)
+	if err := (Writer{}).Update(loop, setSession); err == nil {
+		t.Fatal("a link to itself was written through")
+	}
+	if st, err := os.Lstat(loop); err != nil || st.Mode()&fs.ModeSymlink == 0 {
+		t.Fatalf("the looping link was replaced: %v", err)
+	}
+}

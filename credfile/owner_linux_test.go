@@ -96,6 +96,13 @@ func TestRootKeepsTheUsersOwnership(t *testing.T) {
 			os.Lchown(link, nobody, nobody)
 			return filepath.Join(link, "credentials")
 		},
+		"chain through a user's link": func(home, away string) string {
+			link := filepath.Join(home, "credentials") // root's own link
+			os.Symlink("a", link)
+			os.Symlink(filepath.Join(away, "nologin"), filepath.Join(home, "a"))
+			os.Lchown(filepath.Join(home, "a"), nobody, nobody)
+			return link
+		},
 		"dangling into a missing directory": func(home, away string) string {
 			link := filepath.Join(home, "credentials")
 			os.Symlink(filepath.Join(away, "new", "nologin"), link)
