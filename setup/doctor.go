@@ -64,6 +64,7 @@ func Doctor(c Checkup) []Finding {
 	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Mode().Perm()&0o077 != 0 {
 		add(false, fmt.Sprintf("%s is readable by others (mode %v)", path, st.Mode().Perm()), shells.Line("chmod", "600", path))
 	}
+	out = append(out, checkBackups(path)...)
 	out = append(out, checkDir(filepath.Dir(path))...)
 	creds, err := credfile.Read(path)
 	switch {
@@ -108,6 +109,28 @@ func Doctor(c Checkup) []Finding {
 		}
 	}
 	return append(out, checkEnv(c)...)
+}
+
+// checkBackups names each of aws-mfa's backups of the credentials file
+// (beside the file its links lead to) that others can read.
+func checkBackups(path string) []Finding {
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return nil
+	}
+	entries, _ := os.ReadDir(filepath.Dir(real))
+	isBackup := backupRE()
+	var out []Finding
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), filepath.Base(real)+".aws-mfa-backup-") || !isBackup.MatchString(e.Name()) {
+			continue
+		}
+		b := filepath.Join(filepath.Dir(real), e.Name())
+		if st, err := e.Info(); err == nil && st.Mode().IsRegular() && st.Mode().Perm()&0o077 != 0 {
+			out = append(out, Finding{false, fmt.Sprintf("%s, a backup of aws-mfa's, is readable by others (mode %v)", b, st.Mode().Perm()), shells.Line("chmod", "600", b)})
+		}
+	}
+	return out
 }
 
 // checkDir looks at the directory that holds the credentials file:

@@ -140,3 +140,44 @@ func TestDoctorAWSDirectory(t *testing.T) {
 		})
 	}
 }
+
+// TestDoctorFlagsReadableBackups: each of aws-mfa's backups of the
+// credentials file that others can read is named, beside the file the
+// credentials link leads to, with a quoted chmod; private ones, and
+// files that are not aws-mfa's backups, are not.
+func TestDoctorFlagsReadableBackups(t *testing.T) {
+	healthy := "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = s\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
+	for _, tc := range []struct {
+		name string
+		mode os.FileMode
+		bad  bool
+	}{{"world-readable", 0o644, true}, {"group-readable", 0o640, true}, {"private", 0o600, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			real := filepath.Join(dir, "dot files", "it's creds")
+			os.Mkdir(filepath.Dir(real), 0o700)
+			os.WriteFile(real, []byte(healthy), 0o600)
+			path := filepath.Join(dir, "credentials")
+			os.Symlink(real, path)
+			backup := real + ".aws-mfa-backup-20261127T140000Z-1"
+			write := func(p string) { os.WriteFile(p, []byte(healthy), 0o600); os.Chmod(p, tc.mode) }
+			write(backup)
+			write(real + ".bak")
+			var bad []Finding
+			for _, f := range Doctor(Checkup{Paths: credfile.Paths{Credentials: path}, Config: config.Location{Path: filepath.Join(dir, "config.toml")}, Getenv: func(string) string { return "" }, Now: time.Now()}) {
+				if !f.OK && strings.Contains(f.What, "backup") {
+					bad = append(bad, f)
+				}
+			}
+			if !tc.bad {
+				if len(bad) != 0 {
+					t.Fatalf("findings: %+v", bad)
+				}
+				return
+			}
+			if len(bad) != 1 || !strings.Contains(bad[0].What, backup+", a backup of aws-mfa's, is readable by others") || bad[0].Fix != shells.Line("chmod", "600", backup) {
+				t.Fatalf("findings: %+v", bad)
+			}
+		})
+	}
+}
