@@ -362,6 +362,11 @@ func checkEnv(c Checkup) []Finding {
 	} else {
 		out = append(out, Finding{true, "the aws-mfa hook is not loaded in this shell; see `aws-mfa hook --help` to apply sessions in place", ""})
 	}
+	if c.Getenv("AWS_WEB_IDENTITY_TOKEN_FILE") != "" && c.Getenv("AWS_ROLE_ARN") != "" {
+		// botocore assumes this role before it reads the credentials file.
+		out = append(out, Finding{false, "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are set in this shell: AWS tools assume that role instead of using the credentials file",
+			"unset both in this shell, or run the tool through aws-mfa exec"})
+	}
 	if c.Getenv("AWS_ACCESS_KEY_ID") == "" {
 		return out
 	}

@@ -42,6 +42,7 @@ func TestDoctor(t *testing.T) {
 		{name: "chained, expired", creds: healthy + "[prod]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\naws_session_token = t\nexpiration = 2026-11-27T13:00:00Z\n", config: chained, problem: "[prod] session expired", fix: "aws-mfa -p prod"},
 		{name: "bad config", creds: healthy, config: "[pair.x]\nsorce = \"a\"\n", problem: "unknown key sorce", fix: "fix the config"},
 		{name: "stale env", creds: healthy, env: map[string]string{"AWS_ACCESS_KEY_ID": "AKIAOLD"}, problem: "shadows the credentials file", fix: `eval "$(aws-mfa env --unset)"`},
+		{name: "web identity env", creds: healthy, env: map[string]string{"AWS_WEB_IDENTITY_TOKEN_FILE": "/var/run/token", "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/ci"}, problem: "assume that role instead of using the credentials file", fix: "unset both"},
 		{name: "source typo", creds: healthy, config: "[pair.work]\nsource = \"aws-mfaa\"\ntarget = \"work\"\n", problem: "no [aws-mfaa] profile; did you mean [aws-mfa]?", fix: `set source = "aws-mfa" in [pair.work] of `},
 		{name: "expired env", creds: healthy, env: map[string]string{"AWS_ACCESS_KEY_ID": "ASIA", "AWS_MFA_EXPIRY": "1000"}, problem: "expired aws-mfa session", fix: `eval "$(aws-mfa env CODE)"`},
 	}
