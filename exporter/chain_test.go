@@ -284,3 +284,23 @@ func TestChainVerboseHidesSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestChainedExpiryIsItsOwn pins a documented choice: a chained session
+// keeps the expiry STS gives it, past its base's, since AWS keeps a role
+// session valid after the session that signed it has expired.
+func TestChainedExpiryIsItsOwn(t *testing.T) {
+	fx := setup(t, aliceFile)
+	realClock(fx)
+	fx.req.Duration = 30 * time.Minute
+	base, err := Obtain(context.Background(), fx.req, fx.deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prod, err := Obtain(context.Background(), chained(fx, &fx.req, "prod"), fx.deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !prod.Expiration.After(base.Expiration.Add(20 * time.Minute)) {
+		t.Fatalf("chained session expires %v, base %v: want the role's own hour", prod.Expiration, base.Expiration)
+	}
+}
