@@ -13,6 +13,7 @@ import (
 	"io"
 	"io/fs"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -201,6 +202,13 @@ func sourceChange(ctx context.Context, req Request, d Deps, creds *credfile.File
 	if src := creds.Section(req.Source); src == nil || src.Get("mfa_serial") != res.Serial {
 		set = append(set, credfile.KV{Key: "mfa_serial", Value: res.Serial})
 	}
+	if copied {
+		region, err := keysRegion(creds, req)
+		if err != nil {
+			return nil, err
+		}
+		set = append(set, region...)
+	}
 	if len(set) == 0 && len(remove) == 0 {
 		return nil, nil
 	}
@@ -209,6 +217,11 @@ func sourceChange(ctx context.Context, req Request, d Deps, creds *credfile.File
 		// about: another program may have rotated them meanwhile.
 		if now, _, err := sourceKeys(f, req); err != nil || now != keys {
 			return nil, inputerr.Errorf("the long-term keys in %s changed while setup ran (another program wrote it); nothing was changed, run setup again", req.Paths.Credentials)
+		}
+		set := set
+		if _, ok := f.Value(req.Source, "region"); ok {
+			// Given one meanwhile: a region there is never replaced.
+			set = slices.DeleteFunc(slices.Clone(set), func(kv credfile.KV) bool { return kv.Key == "region" })
 		}
 		out, err := f.Edit(req.Source, set, remove)
 		if err != nil {
@@ -221,6 +234,39 @@ func sourceChange(ctx context.Context, req Request, d Deps, creds *credfile.File
 		return nil, err
 	}
 	return &change{path: req.Paths.Credentials, old: creds.Bytes(), new: out, backup: true, apply: func(l *credfile.Locked) error { return l.Update(edit) }}, nil
+}
+
+// keysRegion is the region to record in the source when setup copies the
+// keys there from the target: the target's, as botocore reads it (its
+// section of the credentials file, else its profile in the config file,
+// where `aws configure` puts it), when the source has none of its own in
+// either file. A refresh writes the source's region into every target
+// without one, and botocore never gives another profile [default]'s: so
+// `aws --profile prod-session` has the region the user configured.
+func keysRegion(creds *credfile.File, req Request) ([]credfile.KV, error) {
+	if _, ok := creds.Value(req.Source, "region"); ok {
+		return nil, nil
+	}
+	cfg, err := credfile.Read(req.Paths.Config)
+	if errors.Is(err, credfile.ErrNotFound) {
+		cfg, err = credfile.Parse(nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if p := cfg.Profile(req.Source, true); p != nil {
+		if _, ok := cfg.Value(p.Name, "region"); ok {
+			return nil, nil
+		}
+	}
+	region, _ := creds.Value(req.Target, "region")
+	if p := cfg.Profile(req.Target, true); region == "" && p != nil {
+		region, _ = cfg.Value(p.Name, "region")
+	}
+	if stsparam.CheckRegion(region) != nil {
+		return nil, nil // none, or one no tool could use
+	}
+	return []credfile.KV{{Key: "region", Value: region}}, nil
 }
 
 // change is one file setup rewrites: old and new are for the dry run's

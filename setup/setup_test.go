@@ -61,7 +61,8 @@ func TestSetupCopiesKeysFindsTheDeviceBacksUpAndIsIdempotent(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := os.ReadFile(req.Paths.Credentials)
-	want := afterConfigure + "\n[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
+	// [default]'s region goes with the keys: a refresh carries it to every target.
+	want := afterConfigure + "\n[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\nregion = eu-west-1\n"
 	if string(got) != want {
 		t.Errorf("credentials:\n%s\nwant:\n%s", got, want)
 	}
