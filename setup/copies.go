@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -94,56 +95,80 @@ func backupRE() *regexp.Regexp {
 }
 
 // findCopies lists the files in dirs, and below, that hold secret, and
-// says what it could not search.
-func findCopies(dirs []string, secret string) (found []plainCopy, skipped []string) {
+// says what it could not search. It lists a directory in chunks, so that
+// one with a million entries cannot hold it past deadline.
+func findCopies(dirs []string, secret string, deadline time.Time) (found []plainCopy, skipped []string) {
 	if len(secret) < 8 {
 		return nil, nil // too short to tell from other text; AWS's are 40 characters
 	}
 	isBackup := backupRE()
-	deadline := time.Now().Add(copiesTime)
 	files, total := 0, 0
 	seen := map[string]bool{}
 	stop := errors.New("stop")
-	for _, dir := range dirs {
-		err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
-			if err != nil {
-				if !errors.Is(err, fs.ErrNotExist) {
-					skipped = append(skipped, fmt.Sprintf("%s (%v)", shown(path), reason(err)))
-				}
-				return nil
+	var walk func(root, dir string) error
+	walk = func(root, dir string) error {
+		d, err := os.Open(dir)
+		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				skipped = append(skipped, fmt.Sprintf("%s (%v)", shown(dir), reason(err)))
 			}
-			if e.IsDir() {
-				if rel, _ := filepath.Rel(dir, path); strings.Count(rel, string(filepath.Separator)) >= copiesDepth {
-					skipped = append(skipped, shown(path)+" (too deep)")
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if !e.Type().IsRegular() || seen[path] {
-				return nil // a link, FIFO, socket or device: nothing aws-mfa or an editor writes keys to
-			}
-			seen[path] = true
-			if files++; files > copiesFiles || total > copiesBytes || time.Now().After(deadline) {
-				skipped = append(skipped, "the rest of "+shown(dir)+" (stopped after "+strconv.Itoa(files-1)+" files)")
+			return nil
+		}
+		defer d.Close()
+		for {
+			entries, err := d.ReadDir(256)
+			if time.Now().After(deadline) {
+				skipped = append(skipped, "the rest of "+shown(root)+" (stopped after "+strconv.Itoa(files)+" files)")
 				return stop
 			}
-			data, err := readfile.Read(path, copiesFileSize)
-			if err != nil {
-				if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, readfile.ErrNotRegular) {
-					skipped = append(skipped, fmt.Sprintf("%s (%v)", shown(path), reason(err)))
+			slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+			for _, e := range entries {
+				path := filepath.Join(dir, e.Name())
+				if e.IsDir() {
+					if rel, _ := filepath.Rel(root, path); strings.Count(rel, string(filepath.Separator)) >= copiesDepth {
+						skipped = append(skipped, shown(path)+" (too deep)")
+					} else if walk(root, path) == stop {
+						return stop
+					}
+					continue
 				}
+				if !e.Type().IsRegular() || seen[path] {
+					continue // a link, FIFO, socket or device: nothing aws-mfa or an editor writes keys to
+				}
+				seen[path] = true
+				if files++; files > copiesFiles || total > copiesBytes || time.Now().After(deadline) {
+					skipped = append(skipped, "the rest of "+shown(root)+" (stopped after "+strconv.Itoa(files-1)+" files)")
+					return stop
+				}
+				data, err := readfile.Read(path, copiesFileSize)
+				if err != nil {
+					if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, readfile.ErrNotRegular) {
+						skipped = append(skipped, fmt.Sprintf("%s (%v)", shown(path), reason(err)))
+					}
+					continue
+				}
+				total += len(data)
+				if bytes.Contains(data, []byte(secret)) {
+					c := linesWith(path, data, secret)
+					c.backup = isBackup.MatchString(e.Name())
+					found = append(found, c)
+				}
+			}
+			if err == io.EOF {
 				return nil
 			}
-			total += len(data)
-			if !bytes.Contains(data, []byte(secret)) {
+			if err != nil {
+				skipped = append(skipped, fmt.Sprintf("the rest of %s (%v)", shown(dir), reason(err)))
 				return nil
 			}
-			c := linesWith(path, data, secret)
-			c.backup = isBackup.MatchString(e.Name())
-			found = append(found, c)
-			return nil
-		})
-		if err == stop {
+		}
+	}
+	for _, dir := range dirs {
+		// A FIFO in a directory's place would block the open.
+		if st, err := os.Lstat(dir); err == nil && !st.IsDir() {
+			continue
+		}
+		if walk(dir, dir) == stop {
 			break
 		}
 	}
@@ -184,7 +209,7 @@ const mayStay = "a deleted file may survive on disk (journal, snapshots, backups
 // backups among them. A dry run (creds: the credentials file as the move
 // would leave it) only tells.
 func copies(d Deps, req Request, keys exporter.Keys, creds []byte) {
-	found, skipped := findCopies(awsDirs(req.Paths, req.Home), keys.SecretAccessKey)
+	found, skipped := findCopies(awsDirs(req.Paths, req.Home), keys.SecretAccessKey, time.Now().Add(copiesTime))
 	offer := creds == nil
 	if !offer {
 		real, _ := filepath.EvalSymlinks(req.Paths.Credentials)

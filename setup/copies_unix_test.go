@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // TestSetupKeyringNamesPlaintextCopies: after the move, setup names every
@@ -69,5 +70,19 @@ func TestSetupKeyringNamesPlaintextCopies(t *testing.T) {
 		if _, err := os.Stat(req.Paths.Config); err != nil {
 			t.Errorf("the AWS config was deleted")
 		}
+	}
+}
+
+// TestFindCopiesStopsWhileListing: the deadline bounds the listing of a
+// directory itself, read in chunks: one full of links (no file to count)
+// past the deadline is named as not searched, not listed to its end.
+func TestFindCopiesStopsWhileListing(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 600 {
+		os.Symlink("/dev/null", filepath.Join(dir, "link"+strconv.Itoa(i)))
+	}
+	_, skipped := findCopies([]string{dir}, "alice/long+term/secret", time.Time{})
+	if len(skipped) != 1 || skipped[0] != "the rest of "+dir+" (stopped after 0 files)" {
+		t.Fatalf("skipped: %q", skipped)
 	}
 }

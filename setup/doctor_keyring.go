@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
@@ -58,7 +59,7 @@ func checkKeyring(creds *credfile.File, p config.Pair, c Checkup) []Finding {
 func copyFindings(c Checkup, creds *credfile.File, where string, k keyring.Keys) []Finding {
 	var out []Finding
 	home, _ := credfile.Home(c.Getenv)
-	found, skipped := findCopies(awsDirs(c.Paths, home), k.SecretAccessKey)
+	found, skipped := findCopies(awsDirs(c.Paths, home), k.SecretAccessKey, time.Now().Add(copiesTime))
 	real, _ := filepath.EvalSymlinks(c.Paths.Credentials)
 	for _, f := range found {
 		if f.path == real && len(holding(creds, exporter.Keys(k))) > 0 {
