@@ -37,3 +37,24 @@ func TestConfigHomeLikeTheCredentials(t *testing.T) {
 		}
 	}
 }
+
+// TestStateDirLikeTheConfig: the state directory finds home the same way,
+// honours an absolute XDG_STATE_HOME only, and refuses a relative HOME.
+func TestStateDirLikeTheConfig(t *testing.T) {
+	cases := []struct {
+		env     map[string]string
+		want    string
+		wantErr bool
+	}{
+		{env: map[string]string{"HOME": "/home/x"}, want: "/home/x/.local/state/aws-mfa"},
+		{env: map[string]string{"HOME": "/home/x", "XDG_STATE_HOME": "/xdg"}, want: "/xdg/aws-mfa"},
+		{env: map[string]string{"HOME": "/home/x", "XDG_STATE_HOME": "rel"}, want: "/home/x/.local/state/aws-mfa"},
+		{env: map[string]string{"HOME": "relative"}, wantErr: true},
+	}
+	for _, tc := range cases {
+		got, err := stateDir(func(k string) string { return tc.env[k] })
+		if tc.wantErr != (err != nil) || (!tc.wantErr && got != tc.want) {
+			t.Errorf("%v: %q, %v; want %q", tc.env, got, err, tc.want)
+		}
+	}
+}

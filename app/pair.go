@@ -93,6 +93,33 @@ func userConfigDir(getenv func(string) string) (string, error) {
 	}
 }
 
+// stateDir is where aws-mfa keeps what it learns between runs and no
+// AWS tool reads: records of used codes, the MFA time behind each session,
+// key ages and the rotation journal. None of it is a secret. It is
+// $XDG_STATE_HOME/aws-mfa (else ~/.local/state/aws-mfa) on Linux and the
+// BSDs, ~/Library/Application Support/aws-mfa/state on macOS and
+// %LocalAppData%\aws-mfa on Windows. Callers create it (mode 0700) when
+// they first write there; losing it costs a little knowledge, never a key.
+func stateDir(getenv func(string) string) (string, error) {
+	switch runtime.GOOS {
+	case "windows":
+		if d := getenv("LocalAppData"); d != "" {
+			return filepath.Join(d, "aws-mfa"), nil
+		}
+		d, err := os.UserCacheDir()
+		return filepath.Join(d, "aws-mfa"), err
+	case "darwin", "ios":
+		d, err := userConfigDir(getenv)
+		return filepath.Join(d, "aws-mfa", "state"), err
+	default:
+		if d := getenv("XDG_STATE_HOME"); filepath.IsAbs(d) {
+			return filepath.Join(d, "aws-mfa"), nil
+		}
+		home, err := credfile.Home(getenv)
+		return filepath.Join(home, ".local", "state", "aws-mfa"), err
+	}
+}
+
 // maxTokenOutput bounds what a token_command may print: a code and a
 // line of chatter fit; `yes 123456` must not fill memory.
 const maxTokenOutput = 4 << 10
