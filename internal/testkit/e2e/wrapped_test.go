@@ -346,7 +346,11 @@ func TestCshFailurePrintsNothing(t *testing.T) {
 		{"", []string{"env", "--bogus"}, ""},
 		{"", []string{"-p", "nosuch", "env", "314159"}, ""},
 	}
-	for _, dialect := range []string{"tcsh", "csh"} {
+	dialects := []string{"tcsh", "csh"}
+	if testing.Short() {
+		dialects = dialects[:1] // the same code path; csh differs in one case
+	}
+	for _, dialect := range dialects {
 		for _, c := range cases {
 			if c.only != "" && c.only != dialect {
 				continue
