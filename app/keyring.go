@@ -10,7 +10,7 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
-	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/keyring"
 	"github.com/aws-mfa/aws-mfa/setup"
 	"github.com/aws-mfa/aws-mfa/shells"
@@ -18,17 +18,13 @@ import (
 
 // keyringReader reads a pair's long-term keys from its keyring, bounded
 // by the pair's token_timeout: an unlock prompt waits for a person too.
-func keyringReader(ctx context.Context, pair config.Pair) func(item string) (exporter.Keys, error) {
-	return func(item string) (exporter.Keys, error) {
+func keyringReader(ctx context.Context, pair config.Pair) func(item string) (awscred.Keys, error) {
+	return func(item string) (awscred.Keys, error) {
 		store, err := keyring.Open(pair.KeyringBackend, pair.TokenTimeout)
 		if err != nil {
-			return exporter.Keys{}, err
+			return awscred.Keys{}, err
 		}
-		k, err := store.Get(ctx, item)
-		if err != nil {
-			return exporter.Keys{}, err
-		}
-		return exporter.Keys{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey}, nil
+		return store.Get(ctx, item)
 	}
 }
 

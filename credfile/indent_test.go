@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 )
 
 // TestIndentedNextHeaderIsNamed: a section header indented by white space
@@ -12,7 +14,7 @@ import (
 // there would take it in as a continuation line. The edit is refused, the
 // file is left alone, and the error says which header to fix.
 func TestIndentedNextHeaderIsNamed(t *testing.T) {
-	s := Session{Credentials: Credentials{AccessKeyID: "ASIANEW", SecretAccessKey: "s", SessionToken: "t"}, Expiration: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
+	s := awscred.Session{Keys: awscred.Keys{AccessKeyID: "ASIANEW", SecretAccessKey: "s"}, SessionToken: "t", Expiration: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
 	refused := 0
 	for _, indent := range []string{"\t", " ", "\u00a0", "\u3000", " \t"} {
 		for _, eol := range []string{"\n", "\r\n"} {

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 )
 
 // TestWrittenSessionWithAnyPrefix: a session aws-mfa wrote is a session
@@ -16,7 +18,7 @@ func TestWrittenSessionWithAnyPrefix(t *testing.T) {
 	const source = "[aws-mfa]\naws_access_key_id = AKIASOURCEEXAMPLE001\naws_secret_access_key = s\n"
 	for _, id := range []string{"AKIAMOTOSESSION00001", "LSIAQAAAAAAAAEXAMPLE", "ASIATEMPORARYKEY0001"} {
 		f, _ := Parse([]byte(source))
-		s := Session{Credentials: Credentials{AccessKeyID: id, SecretAccessKey: "sess/secret", SessionToken: "FQoGZXIvYXdzEXAMPLETOKEN"}, Expiration: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
+		s := awscred.Session{Keys: awscred.Keys{AccessKeyID: id, SecretAccessKey: "sess/secret"}, SessionToken: "FQoGZXIvYXdzEXAMPLETOKEN", Expiration: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
 		out, err := f.SetSession("default", s)
 		if err != nil {
 			t.Fatal(err)

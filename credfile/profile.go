@@ -7,26 +7,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/suggest"
 )
 
 // DefaultSection is configparser's defaults section: botocore gives every
 // profile of the file the keys of [DEFAULT] that it does not set itself.
 const DefaultSection = "DEFAULT"
-
-// Credentials are the keys botocore's shared-credentials provider reads
-// from a profile.
-type Credentials struct {
-	AccessKeyID     string
-	SecretAccessKey string
-	SessionToken    string
-}
-
-// Session is temporary credentials and their expiry.
-type Session struct {
-	Credentials
-	Expiration time.Time
-}
 
 // Value returns key in section as botocore reads it: the section's own
 // value, else [DEFAULT]'s. ok reports whether either sets it; an empty
@@ -54,12 +41,13 @@ func lookup(s, d *Section, key string) (string, bool) {
 // Credentials returns what botocore's SharedCredentialProvider reads for
 // profile: keys inherited from [DEFAULT], and as the token the first key
 // present of aws_security_token and aws_session_token, even when empty.
-func (f *File) Credentials(profile string) Credentials {
+// The expiration is left zero: Session reads it.
+func (f *File) Credentials(profile string) awscred.Session {
 	return credentialsOf(f.Section(profile), f.Section(DefaultSection))
 }
 
-func credentialsOf(s, d *Section) Credentials {
-	var c Credentials
+func credentialsOf(s, d *Section) awscred.Session {
+	var c awscred.Session
 	c.AccessKeyID, _ = lookup(s, d, "aws_access_key_id")
 	c.SecretAccessKey, _ = lookup(s, d, "aws_secret_access_key")
 	for _, k := range []string{"aws_security_token", "aws_session_token"} {
@@ -100,7 +88,7 @@ const SessionMarkKey = "aws_mfa_session"
 // sessionMark is the mark for c: the first 8 bytes of a SHA-256 over its
 // three values, in hex. Those values sit in the same section in the
 // clear, so the digest tells nothing they do not.
-func sessionMark(c Credentials) string {
+func sessionMark(c awscred.Session) string {
 	h := sha256.Sum256([]byte(c.AccessKeyID + "\x00" + c.SecretAccessKey + "\x00" + c.SessionToken))
 	return hex.EncodeToString(h[:8])
 }
@@ -110,7 +98,7 @@ func sessionMark(c Credentials) string {
 func (f *File) markedSession(profile string) bool {
 	mark := f.Section(profile).Get(SessionMarkKey)
 	s, ok := f.Session(profile)
-	return mark != "" && ok && mark == sessionMark(s.Credentials)
+	return mark != "" && ok && mark == sessionMark(s)
 }
 
 // OnlyCopy reports whether replacing profile's keys would destroy the only
@@ -127,7 +115,7 @@ func (f *File) OnlyCopy(profile string) (id string, only bool) {
 			continue
 		}
 		o := f.Credentials(s.Name)
-		if o.AccessKeyID == c.AccessKeyID && o.SecretAccessKey == c.SecretAccessKey {
+		if o.Keys == c.Keys {
 			return c.AccessKeyID, false
 		}
 	}
@@ -137,12 +125,12 @@ func (f *File) OnlyCopy(profile string) (id string, only bool) {
 // Session reads the session in profile as botocore would use it, with
 // its expiration key. ok is false unless key id, secret, token and a
 // readable expiration are all there.
-func (f *File) Session(profile string) (s Session, ok bool) {
+func (f *File) Session(profile string) (s awscred.Session, ok bool) {
 	return sessionOf(f.Section(profile), f.Section(DefaultSection))
 }
 
-func sessionOf(t, d *Section) (s Session, ok bool) {
-	s.Credentials = credentialsOf(t, d)
+func sessionOf(t, d *Section) (s awscred.Session, ok bool) {
+	s = credentialsOf(t, d)
 	exp, _ := lookup(t, d, "expiration")
 	s.Expiration, ok = ParseExpiration(exp)
 	return s, ok && s.AccessKeyID != "" && s.SecretAccessKey != "" && s.SessionToken != ""
@@ -166,7 +154,7 @@ func ParseExpiration(v string) (time.Time, bool) {
 // removed, or set to the new token where the profile would otherwise
 // inherit one from [DEFAULT]. [DEFAULT] itself is never touched. The keys
 // in also (a region) are set in the same edit.
-func (f *File) SetSession(profile string, s Session, also ...KV) ([]byte, error) {
+func (f *File) SetSession(profile string, s awscred.Session, also ...KV) ([]byte, error) {
 	set := []KV{
 		{Key: "aws_access_key_id", Value: s.AccessKeyID},
 		{Key: "aws_secret_access_key", Value: s.SecretAccessKey},
@@ -178,7 +166,7 @@ func (f *File) SetSession(profile string, s Session, also ...KV) ([]byte, error)
 	if strings.HasPrefix(s.AccessKeyID, "ASIA") {
 		remove = append(remove, SessionMarkKey)
 	} else {
-		set = append(set, KV{Key: SessionMarkKey, Value: sessionMark(s.Credentials)})
+		set = append(set, KV{Key: SessionMarkKey, Value: sessionMark(s)})
 	}
 	if d := f.Section(DefaultSection); d != nil && d.Has("aws_security_token") {
 		set = append(set, KV{Key: "aws_security_token", Value: s.SessionToken})
@@ -189,7 +177,7 @@ func (f *File) SetSession(profile string, s Session, also ...KV) ([]byte, error)
 	if err != nil {
 		return nil, err
 	}
-	if got, ok := sessionOf(t, f.Section(DefaultSection)); !ok || got.Credentials != s.Credentials {
+	if got, ok := sessionOf(t, f.Section(DefaultSection)); !ok || got.Keys != s.Keys || got.SessionToken != s.SessionToken {
 		return nil, fmt.Errorf("refusing to write: botocore would not read the new session from [%s]", profile)
 	}
 	return out, nil

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 	"github.com/aws-mfa/aws-mfa/shells"
@@ -44,7 +45,7 @@ type renewal struct {
 
 type step struct {
 	req Request
-	s   Session
+	s   awscred.Session
 }
 
 // writes reports whether any link may write its target.
@@ -63,7 +64,7 @@ func (r *renewal) run(ctx context.Context, f *credfile.File, region string) (*Re
 	now := r.d.Now()
 	last := len(r.links) - 1
 	r.got = nil
-	var base Session
+	var base awscred.Session
 	i := 0
 	for j := last; j >= 0; j-- {
 		if j == last && r.links[j].Force {
@@ -101,44 +102,44 @@ func (r *renewal) run(ctx context.Context, f *credfile.File, region string) (*Re
 
 // first gets the session of the chain's first link: the code, then STS
 // called with the source's long-term keys.
-func (r *renewal) first(ctx context.Context, f *credfile.File) (Session, error) {
+func (r *renewal) first(ctx context.Context, f *credfile.File) (awscred.Session, error) {
 	req := r.links[0]
 	if !req.NoWrite {
 		if err := guardLongTermKeys(f, req); err != nil {
-			return Session{}, err
+			return awscred.Session{}, err
 		}
 	}
 	region, endpoint, err := r.where(req)
 	if err != nil {
-		return Session{}, err
+		return awscred.Session{}, err
 	}
 	if req.Keyring != "" {
 		if r.src.keys, err = keyringKeys(req, r.d); err != nil {
-			return Session{}, err
+			return awscred.Session{}, err
 		}
 	}
 	code, err := r.d.Token(r.src.serial)
 	if err != nil {
-		return Session{}, err
+		return awscred.Session{}, err
 	}
 	if code, err = stsparam.Code(code); err != nil {
-		return Session{}, err
+		return awscred.Session{}, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, req.Timeout)
 	defer cancel()
 	s, err := call(ctx, r.client(req, r.src.keys, region), req, r.src, code, r.d.Log, region, endpoint)
 	if err != nil {
-		return Session{}, err
+		return awscred.Session{}, err
 	}
 	return s, checkFresh(s, r.d.Now(), req, endpoint)
 }
 
 // chained assumes req's role with base's session: no code, and at most
 // the role-chaining hour.
-func (r *renewal) chained(ctx context.Context, req Request, base Session) (Session, error) {
+func (r *renewal) chained(ctx context.Context, req Request, base awscred.Session) (awscred.Session, error) {
 	region, endpoint, err := r.where(req)
 	if err != nil {
-		return Session{}, err
+		return awscred.Session{}, err
 	}
 	secs := int32(req.Duration / time.Second)
 	if r.d.Log != nil {
@@ -159,11 +160,11 @@ func (r *renewal) chained(ctx context.Context, req Request, base Session) (Sessi
 	// always signed with the base's session.
 	out, err := sessionSTS(base, region, req.Endpoint, req.Timeout).AssumeRole(ctx, in)
 	if err != nil {
-		return Session{}, chainError(err, req, endpoint)
+		return awscred.Session{}, chainError(err, req, endpoint)
 	}
 	s, err := sessionFrom(out.Credentials)
 	if err != nil {
-		return Session{}, err
+		return awscred.Session{}, err
 	}
 	return s, checkFresh(s, r.d.Now(), req, endpoint)
 }
@@ -176,7 +177,7 @@ func (r *renewal) where(req Request) (string, string, error) {
 	return region, stsparam.Endpoint(req.Endpoint, region), err
 }
 
-func (r *renewal) client(req Request, keys Keys, region string) STS {
+func (r *renewal) client(req Request, keys awscred.Keys, region string) STS {
 	if r.d.NewSTS != nil {
 		return r.d.NewSTS(keys, region, req.Endpoint)
 	}
@@ -203,7 +204,7 @@ func (r *renewal) edit(f *credfile.File) ([]byte, error) {
 		if region := cmp.Or(st.req.Region, r.src.region); region != "" && known && own == "" {
 			also = append(also, credfile.KV{Key: "region", Value: region})
 		}
-		b, err := f.SetSession(st.req.Target, st.s.stored(), also...)
+		b, err := f.SetSession(st.req.Target, st.s, also...)
 		if err != nil {
 			return nil, err
 		}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 )
 
 // BenchmarkChainedRefresh is a chained pair renewed with its base (read,
@@ -19,7 +21,7 @@ func BenchmarkChainedRefresh(b *testing.B) {
 	role := &sts.AssumeRoleInput{RoleArn: aws.String(prodRole), RoleSessionName: aws.String("b"), DurationSeconds: aws.Int32(3600)}
 	b.Run("two-round-trips", func(b *testing.B) {
 		fx := setup(b, aliceFile)
-		client := NewSTS(Keys{alice.AccessKeyID, alice.SecretAccessKey}, "us-east-1", fx.sts.URL, fx.req.Timeout)
+		client := NewSTS(awscred.Keys{AccessKeyID: alice.AccessKeyID, SecretAccessKey: alice.SecretAccessKey}, "us-east-1", fx.sts.URL, fx.req.Timeout)
 		in := &sts.GetSessionTokenInput{SerialNumber: aws.String(alice.Serial), TokenCode: aws.String(alice.Code), DurationSeconds: aws.Int32(43200)}
 		b.ResetTimer()
 		for range b.N {

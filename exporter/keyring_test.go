@@ -6,19 +6,21 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 )
 
 // TestKeyringSource: with Request.Keyring the keys come from Deps.Keyring,
 // which is called only when STS is, and before the code is asked for.
 func TestKeyringSource(t *testing.T) {
-	aliceKeys := Keys{alice.AccessKeyID, alice.SecretAccessKey}
+	aliceKeys := awscred.Keys{AccessKeyID: alice.AccessKeyID, SecretAccessKey: alice.SecretAccessKey}
 	valid := now.Add(time.Hour).Format(time.RFC3339)
 	cases := []struct {
 		name      string
 		file      string
 		serial    string
 		force     bool
-		keys      Keys
+		keys      awscred.Keys
 		keyErr    error
 		reads     int    // calls to Deps.Keyring
 		asks      int    // codes asked for
@@ -31,7 +33,7 @@ func TestKeyringSource(t *testing.T) {
 		{name: "no source profile, serial from the config", file: "# empty\n", serial: alice.Serial, keys: aliceKeys, reads: 1, asks: 1},
 		{name: "keys in both places: the keyring's win", file: "[aws-mfa]\naws_access_key_id = AKIAWRONG00000000000\naws_secret_access_key = wrong\nmfa_serial = " + alice.Serial + "\n", keys: aliceKeys, reads: 1, asks: 1},
 		{name: "keyring error before the code is asked", file: "[aws-mfa]\nmfa_serial = " + alice.Serial + "\n", keyErr: errors.New("Secret Service is locked"), reads: 1, wantErr: "Secret Service is locked"},
-		{name: "session keys in the keyring", file: "[aws-mfa]\nmfa_serial = " + alice.Serial + "\n", keys: Keys{"ASIAALICEEXAMPLE0001", "s"}, reads: 1, wantErr: "keyring item alice holds session credentials (ASIA…0001)"},
+		{name: "session keys in the keyring", file: "[aws-mfa]\nmfa_serial = " + alice.Serial + "\n", keys: awscred.Keys{AccessKeyID: "ASIAALICEEXAMPLE0001", SecretAccessKey: "s"}, reads: 1, wantErr: "keyring item alice holds session credentials (ASIA…0001)"},
 		{name: "no serial anywhere", file: "# empty\n", keyErr: errors.New("must not be called"), wantErr: "no mfa_serial for [aws-mfa]"},
 	}
 	for _, tc := range cases {
@@ -39,7 +41,7 @@ func TestKeyringSource(t *testing.T) {
 			fx := setup(t, tc.file)
 			fx.req.Keyring, fx.req.Serial, fx.req.Force = "alice", tc.serial, tc.force
 			reads := 0
-			fx.deps.Keyring = func(item string) (Keys, error) {
+			fx.deps.Keyring = func(item string) (awscred.Keys, error) {
 				reads++
 				if item != "alice" {
 					t.Errorf("item %q", item)

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 )
@@ -53,26 +54,18 @@ type Request struct {
 // Deps are the side effects Obtain needs; tests replace them.
 type Deps struct {
 	Now    func() time.Time
-	Token  func(serial string) (string, error)          // asked only when STS must be called
-	NewSTS func(keys Keys, region, endpoint string) STS // nil means NewSTS with the request's timeout
+	Token  func(serial string) (string, error)                  // asked only when STS must be called
+	NewSTS func(keys awscred.Keys, region, endpoint string) STS // nil means NewSTS with the request's timeout
 	Writer credfile.Writer
 	Log    io.Writer // --verbose output; nil for none
 	// Keyring reads the long-term keys from a keyring item; it is called
 	// only when STS must be, so a cached session never opens the keyring.
-	Keyring func(item string) (Keys, error)
-}
-
-// Session is a set of temporary credentials.
-type Session struct {
-	AccessKeyID     string
-	SecretAccessKey string
-	SessionToken    string
-	Expiration      time.Time
+	Keyring func(item string) (awscred.Keys, error)
 }
 
 // Result is what Obtain did.
 type Result struct {
-	Session
+	awscred.Session
 	Cached  bool // the target's session was still valid and reused
 	Written bool // the target profile was rewritten
 	Created bool // the target profile did not exist before
@@ -188,7 +181,7 @@ func (res *Result) setRegion(src *source, f *credfile.File, target, region strin
 }
 
 // call asks STS for the session: AssumeRole for a role, else GetSessionToken.
-func call(ctx context.Context, client STS, req Request, src *source, code string, log io.Writer, region, endpoint string) (Session, error) {
+func call(ctx context.Context, client STS, req Request, src *source, code string, log io.Writer, region, endpoint string) (awscred.Session, error) {
 	secs := aws.Int32(int32(req.Duration / time.Second))
 	action := "GetSessionToken"
 	if req.RoleARN != "" {
@@ -217,7 +210,7 @@ func call(ctx context.Context, client STS, req Request, src *source, code string
 		}
 		out, err := client.AssumeRole(ctx, in)
 		if err != nil {
-			return Session{}, ExplainError(err, explain)
+			return awscred.Session{}, ExplainError(err, explain)
 		}
 		c = out.Credentials
 	} else {
@@ -227,7 +220,7 @@ func call(ctx context.Context, client STS, req Request, src *source, code string
 			DurationSeconds: secs,
 		})
 		if err != nil {
-			return Session{}, ExplainError(err, explain)
+			return awscred.Session{}, ExplainError(err, explain)
 		}
 		c = out.Credentials
 	}
@@ -246,7 +239,7 @@ const MaxSkew = 15 * time.Minute
 // refuses one that lasts longer than was asked (beyond MaxSkew) too: STS
 // never does that, and a session "valid" until 2099 would never be
 // refreshed.
-func checkFresh(s Session, now time.Time, req Request, endpoint string) error {
+func checkFresh(s awscred.Session, now time.Time, req Request, endpoint string) error {
 	left := s.Expiration.Sub(now)
 	at := stsparam.Redact(endpoint)
 	when := s.Expiration.UTC().Format(time.RFC3339)
@@ -324,7 +317,7 @@ func stsRegion(req Request, src *source) (string, error) {
 }
 
 type source struct {
-	keys   Keys
+	keys   awscred.Keys
 	serial string
 	region string
 
@@ -387,14 +380,14 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 	serial, _ := creds.Value(req.Source, "mfa_serial")
 	region, _ := creds.Value(req.Source, "region")
 	src := &source{
-		keys:   Keys{c.AccessKeyID, c.SecretAccessKey},
+		keys:   c.Keys,
 		serial: cmp.Or(req.Serial, serial),
 		region: region,
 
 		configPath: req.Paths.Config,
 	}
 	if req.Keyring != "" {
-		src.keys = Keys{} // read later, and only if STS is called
+		src.keys = awscred.Keys{} // read later, and only if STS is called
 	} else if src.keys.AccessKeyID == "" || src.keys.SecretAccessKey == "" {
 		return nil, inputerr.Errorf("[%s] in %s lacks aws_access_key_id or aws_secret_access_key; add the IAM user's long-term keys", req.Source, path)
 	}
@@ -467,43 +460,26 @@ func guardLongTermKeys(f *credfile.File, req Request) error {
 
 // validSession reads the session botocore would use for target and
 // reports whether it is valid for longer than margin.
-func validSession(f *credfile.File, target string, now time.Time, margin time.Duration) (Session, bool) {
+func validSession(f *credfile.File, target string, now time.Time, margin time.Duration) (awscred.Session, bool) {
 	s, ok := f.Session(target)
-	if !ok {
-		return Session{}, false
-	}
-	return Session{
-		AccessKeyID:     s.AccessKeyID,
-		SecretAccessKey: s.SecretAccessKey,
-		SessionToken:    s.SessionToken,
-		Expiration:      s.Expiration,
-	}, s.Expiration.Sub(now) > margin
+	return s, ok && s.Expiration.Sub(now) > margin
 }
 
-func sessionFrom(c *types.Credentials) (Session, error) {
+func sessionFrom(c *types.Credentials) (awscred.Session, error) {
 	if c == nil || c.AccessKeyId == nil || c.SecretAccessKey == nil || c.SessionToken == nil || c.Expiration == nil {
-		return Session{}, errors.New("STS answered without complete credentials; retry, or check --endpoint-url")
+		return awscred.Session{}, errors.New("STS answered without complete credentials; retry, or check --endpoint-url")
 	}
-	s := Session{
-		AccessKeyID:     *c.AccessKeyId,
-		SecretAccessKey: *c.SecretAccessKey,
-		SessionToken:    *c.SessionToken,
-		Expiration:      c.Expiration.UTC().Truncate(time.Second),
+	s := awscred.Session{
+		Keys:         awscred.Keys{AccessKeyID: *c.AccessKeyId, SecretAccessKey: *c.SecretAccessKey},
+		SessionToken: *c.SessionToken,
+		Expiration:   c.Expiration.UTC().Truncate(time.Second),
 	}
 	for _, v := range []string{s.AccessKeyID, s.SecretAccessKey, s.SessionToken} {
 		if v == "" || strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-			return Session{}, errors.New("STS answered with malformed credentials (empty, or with spaces or control characters); nothing was written")
+			return awscred.Session{}, errors.New("STS answered with malformed credentials (empty, or with spaces or control characters); nothing was written")
 		}
 	}
 	return s, nil
-}
-
-// stored is the session as credfile writes it.
-func (s Session) stored() credfile.Session {
-	return credfile.Session{
-		Credentials: credfile.Credentials{AccessKeyID: s.AccessKeyID, SecretAccessKey: s.SecretAccessKey, SessionToken: s.SessionToken},
-		Expiration:  s.Expiration,
-	}
 }
 
 func fileError(err error, req Request) error {

@@ -25,6 +25,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 )
@@ -328,7 +329,7 @@ func TestObtainRefusesMalformedCredentials(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			fx := setup(t, aliceFile)
-			fx.deps.NewSTS = func(Keys, string, string) STS { return fakeSTS{creds: c} }
+			fx.deps.NewSTS = func(awscred.Keys, string, string) STS { return fakeSTS{creds: c} }
 			if _, err := Obtain(context.Background(), fx.req, fx.deps); err == nil {
 				t.Fatal("accepted")
 			}

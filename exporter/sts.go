@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 )
 
@@ -29,9 +30,6 @@ type STS interface {
 	AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, opts ...func(*sts.Options)) (*sts.AssumeRoleOutput, error)
 }
 
-// Keys are a profile's long-term access keys.
-type Keys struct{ AccessKeyID, SecretAccessKey string }
-
 // NewSTS builds an STS client that signs with keys and nothing else: no
 // default credential chain, no environment, no shared config. An empty
 // endpoint means the regional endpoint for region.
@@ -40,12 +38,12 @@ type Keys struct{ AccessKeyID, SecretAccessKey string }
 // and the SDK's retryer would send the same code again after throttling,
 // a 5xx or a reset connection, when AWS may already have used it; the
 // second answer would then be "wrong code" for a code that was right.
-func NewSTS(keys Keys, region, endpoint string, timeout time.Duration) STS {
+func NewSTS(keys awscred.Keys, region, endpoint string, timeout time.Duration) STS {
 	return newSTS(credentials.NewStaticCredentialsProvider(keys.AccessKeyID, keys.SecretAccessKey, ""), region, endpoint, timeout)
 }
 
 // sessionSTS is NewSTS signing with a session: a chained pair's base.
-func sessionSTS(s Session, region, endpoint string, timeout time.Duration) STS {
+func sessionSTS(s awscred.Session, region, endpoint string, timeout time.Duration) STS {
 	return newSTS(credentials.NewStaticCredentialsProvider(s.AccessKeyID, s.SecretAccessKey, s.SessionToken), region, endpoint, timeout)
 }
 

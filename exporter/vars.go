@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 
@@ -35,7 +36,7 @@ func Set() []string {
 // (AWS_CREDENTIAL_EXPIRATION, read by the AWS CLI and starship) and as
 // epoch seconds (AWS_MFA_EXPIRY, for prompt hooks that cannot parse
 // dates), the target profile's name, and the region when one is known.
-func Vars(s Session, target, region string) []shells.Var {
+func Vars(s awscred.Session, target, region string) []shells.Var {
 	stale := Stale()
 	vars := make([]shells.Var, 0, len(stale)+8)
 	for _, name := range stale {
@@ -81,7 +82,7 @@ type CredentialProcess struct {
 }
 
 // ForCredentialProcess converts a session for credential_process.
-func ForCredentialProcess(s Session) CredentialProcess {
+func ForCredentialProcess(s awscred.Session) CredentialProcess {
 	return CredentialProcess{
 		Version:         1,
 		AccessKeyID:     s.AccessKeyID,

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 )
 
 // TestVarLists: Vars sets exactly Set's names, in Set's order, after
@@ -11,7 +13,7 @@ import (
 // the user's (a profile, a region); and a caller that changes a
 // list it was given changes nothing for the next caller.
 func TestVarLists(t *testing.T) {
-	s := Session{AccessKeyID: "ASIAX", SecretAccessKey: "s", SessionToken: "t", Expiration: time.Unix(1800000000, 0)}
+	s := awscred.Session{Keys: awscred.Keys{AccessKeyID: "ASIAX", SecretAccessKey: "s"}, SessionToken: "t", Expiration: time.Unix(1800000000, 0)}
 	for _, region := range []string{"", "eu-west-1"} {
 		var unset, set []string
 		for _, v := range Vars(s, "default", region) {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
 )
 
@@ -74,9 +75,9 @@ func TestOtherWritersSurviveEveryWait(t *testing.T) {
 				switch wait {
 				case "keyring":
 					req.Keyring = "alice"
-					fx.deps.Keyring = func(string) (Keys, error) {
+					fx.deps.Keyring = func(string) (awscred.Keys, error) {
 						write()
-						return Keys{alice.AccessKeyID, alice.SecretAccessKey}, nil
+						return awscred.Keys{AccessKeyID: alice.AccessKeyID, SecretAccessKey: alice.SecretAccessKey}, nil
 					}
 				case "code":
 					fx.deps.Token = func(string) (string, error) {

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 )
 
@@ -49,8 +50,8 @@ func unavailable(format string, a ...any) error {
 	return kindError{ErrUnavailable, fmt.Sprintf(format, a...)}
 }
 
-// Keys are an IAM user's long-term keys.
-type Keys struct {
+// wire is what an item holds: awscred.Keys as JSON.
+type wire struct {
 	AccessKeyID     string `json:"aws_access_key_id"`
 	SecretAccessKey string `json:"aws_secret_access_key"`
 }
@@ -142,24 +143,24 @@ func (s *Store) Where(item string) string {
 }
 
 // Get reads the keys kept in item.
-func (s *Store) Get(ctx context.Context, item string) (Keys, error) {
-	var k Keys
+func (s *Store) Get(ctx context.Context, item string) (awscred.Keys, error) {
+	var k wire
 	v, err := bounded(ctx, s, item, "read", func(ctx context.Context) (string, error) { return s.b.get(ctx, item) })
 	if err != nil {
-		return k, err
+		return awscred.Keys{}, err
 	}
 	if json.Unmarshal([]byte(v), &k) != nil || k.AccessKeyID == "" || k.SecretAccessKey == "" {
-		return Keys{}, fmt.Errorf("%s does not hold aws-mfa's keys (JSON with aws_access_key_id and aws_secret_access_key); something else wrote it: name another item in the pair's keyring key, or remove this one with the backend's own tool, then run aws-mfa setup --keyring", s.Where(item))
+		return awscred.Keys{}, fmt.Errorf("%s does not hold aws-mfa's keys (JSON with aws_access_key_id and aws_secret_access_key); something else wrote it: name another item in the pair's keyring key, or remove this one with the backend's own tool, then run aws-mfa setup --keyring", s.Where(item))
 	}
-	return k, nil
+	return awscred.Keys(k), nil
 }
 
 // Peek is Get where that needs no prompt: the item is there and
 // unlocked (Status), and pass's gpg fails rather than ask for the
 // passphrase. It is for looking, as doctor does.
-func (s *Store) Peek(ctx context.Context, item string) (Keys, error) {
+func (s *Store) Peek(ctx context.Context, item string) (awscred.Keys, error) {
 	if err := s.Status(ctx, item); err != nil {
-		return Keys{}, err
+		return awscred.Keys{}, err
 	}
 	quiet := *s
 	if _, ok := s.b.(passBackend); ok {
@@ -170,8 +171,8 @@ func (s *Store) Peek(ctx context.Context, item string) (Keys, error) {
 
 // Put stores k in item, then reads it back and compares, so that a caller
 // may delete the only other copy once Put returns nil.
-func (s *Store) Put(ctx context.Context, item string, k Keys) error {
-	b, err := json.Marshal(k)
+func (s *Store) Put(ctx context.Context, item string, k awscred.Keys) error {
+	b, err := json.Marshal(wire(k))
 	if err != nil {
 		return err
 	}

@@ -13,12 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/keyringd"
 	"github.com/aws-mfa/aws-mfa/keyring"
 )
 
 // keys whose secrets hold the characters JSON, gpg and D-Bus could trip on.
-var keySets = []keyring.Keys{
+var keySets = []awscred.Keys{
 	{AccessKeyID: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"},
 	{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "a+b/c=d\"e\\f'g h%s$(x)`y`"},
 	{AccessKeyID: "AKIA0000000000000000", SecretAccessKey: strings.Repeat("Zz9+/", 8)},
@@ -226,7 +227,7 @@ func TestCheckItem(t *testing.T) {
 	}
 }
 
-func checkNoSecret(t *testing.T, err error, k keyring.Keys) {
+func checkNoSecret(t *testing.T, err error, k awscred.Keys) {
 	t.Helper()
 	if err != nil && (strings.Contains(err.Error(), k.SecretAccessKey) || strings.Contains(err.Error(), k.AccessKeyID)) {
 		t.Errorf("error carries a key: %v", err)
@@ -276,5 +277,5 @@ func TestPassHugeItem(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "printed more than 64 KiB") {
 		t.Fatalf("huge item: %v", err)
 	}
-	checkNoSecret(t, err, keyring.Keys{AccessKeyID: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "huge-secret"})
+	checkNoSecret(t, err, awscred.Keys{AccessKeyID: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "huge-secret"})
 }

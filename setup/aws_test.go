@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 )
@@ -27,7 +27,7 @@ func TestAWSDevicesAgainstTheEmulator(t *testing.T) {
 			emu := stsemu.Start(stsemu.User{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "alice/secret", Devices: devices})
 			defer emu.Close()
 			a := AWS{Region: "us-east-1", STSURL: emu.URL, IAMURL: emu.URL, Timeout: 5 * time.Second}
-			got, err := a.List(context.Background(), exporter.Keys{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "alice/secret"})
+			got, err := a.List(context.Background(), awscred.Keys{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "alice/secret"})
 			if err != nil || len(got) != len(devices) {
 				t.Fatalf("%v %v", got, err)
 			}
@@ -62,7 +62,7 @@ func TestAWSDevicesAgainstTheEmulator(t *testing.T) {
 		emu := stsemu.Start(stsemu.User{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "alice/secret"})
 		defer emu.Close()
 		a := AWS{Region: "us-east-1", STSURL: emu.URL, IAMURL: emu.URL, Timeout: 5 * time.Second}
-		if _, err := a.List(context.Background(), exporter.Keys{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "wrong"}); err == nil {
+		if _, err := a.List(context.Background(), awscred.Keys{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "wrong"}); err == nil {
 			t.Fatal("wrong secret accepted")
 		}
 	})
@@ -73,7 +73,7 @@ func TestAWSDevicesAgainstTheEmulator(t *testing.T) {
 // URLs without their user:password@.
 func TestAWSDevicesErrorsNameTheirCall(t *testing.T) {
 	t.Parallel() // own emulators; IAM throttled waits out the SDK's retry back-off
-	keys := exporter.Keys{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "alice/secret"}
+	keys := awscred.Keys{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "alice/secret"}
 	for _, tc := range []struct {
 		name   string
 		action string // "" for every call

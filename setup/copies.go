@@ -17,6 +17,7 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/readfile"
 )
 
@@ -208,7 +209,7 @@ const mayStay = "a deleted file may survive on disk (journal, snapshots, backups
 // hold the secret key in plaintext, and offers to delete aws-mfa's own
 // backups among them. A dry run (creds: the credentials file as the move
 // would leave it) only tells.
-func copies(d Deps, req Request, keys exporter.Keys, creds []byte) {
+func copies(d Deps, req Request, keys awscred.Keys, creds []byte) {
 	found, skipped := findCopies(awsDirs(req.Paths, req.Home), keys.SecretAccessKey, time.Now().Add(copiesTime))
 	offer := creds == nil
 	if !offer {

@@ -11,6 +11,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/keyring"
 	"github.com/aws-mfa/aws-mfa/shells"
 )
@@ -56,13 +57,13 @@ func checkKeyring(creds *credfile.File, p config.Pair, c Checkup) []Finding {
 
 // copyFindings names each file under ~/.aws that holds k's secret key,
 // and each that could not be searched.
-func copyFindings(c Checkup, creds *credfile.File, where string, k keyring.Keys) []Finding {
+func copyFindings(c Checkup, creds *credfile.File, where string, k awscred.Keys) []Finding {
 	var out []Finding
 	home, _ := credfile.Home(c.Getenv)
 	found, skipped := findCopies(awsDirs(c.Paths, home), k.SecretAccessKey, time.Now().Add(copiesTime))
 	real, _ := filepath.EvalSymlinks(c.Paths.Credentials)
 	for _, f := range found {
-		if f.path == real && len(holding(creds, exporter.Keys(k))) > 0 {
+		if f.path == real && len(holding(creds, k)) > 0 {
 			continue // a profile's keys: the finding above says how setup --keyring removes them
 		}
 		fix := "delete the keys from it by hand; " + mayStay

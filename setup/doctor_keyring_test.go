@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/keyringd"
 	"github.com/aws-mfa/aws-mfa/keyring"
 )
@@ -22,7 +23,7 @@ import (
 func TestDoctorKeyring(t *testing.T) {
 	keyringd.Pass(t)
 	store, _ := keyring.Open(keyring.Pass, 30*time.Second)
-	if err := store.Put(context.Background(), "alice", keyring.Keys{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "alice/secret"}); err != nil {
+	if err := store.Put(context.Background(), "alice", awscred.Keys{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "alice/secret"}); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC)

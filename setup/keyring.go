@@ -12,6 +12,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/keyring"
 	"github.com/aws-mfa/aws-mfa/shells"
@@ -20,8 +21,8 @@ import (
 // KeyStore is the keyring the keys move to and from; *keyring.Store in
 // production.
 type KeyStore interface {
-	Get(ctx context.Context, item string) (keyring.Keys, error)
-	Put(ctx context.Context, item string, k keyring.Keys) error
+	Get(ctx context.Context, item string) (awscred.Keys, error)
+	Put(ctx context.Context, item string, k awscred.Keys) error
 	Delete(ctx context.Context, item string) error
 	Where(item string) string
 }
@@ -49,7 +50,7 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 		if kerr != nil {
 			return nil, fmt.Errorf("%w; and %v", err, kerr)
 		}
-		keys = exporter.Keys{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey}
+		keys = k
 	}
 	if s := creds.Section(credfile.DefaultSection); s != nil && s.Get("aws_secret_access_key") == keys.SecretAccessKey {
 		// Clearing [DEFAULT] would take the keys from every profile that
@@ -65,7 +66,6 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 			return nil, err
 		}
 	}
-	k := keyring.Keys{AccessKeyID: keys.AccessKeyID, SecretAccessKey: keys.SecretAccessKey}
 	where := d.Store.Where(req.Keyring)
 
 	// The file: mfa_serial in the source, and the keys out of every
@@ -83,7 +83,7 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 		// Under the lock, before the file loses its copy: the keyring
 		// still holds these keys (a keyring export --delete may have
 		// taken them since they were stored).
-		if have, err := d.Store.Get(ctx, req.Keyring); err != nil || have != k {
+		if have, err := d.Store.Get(ctx, req.Keyring); err != nil || have != keys {
 			return nil, fmt.Errorf("%s no longer holds the keys %s (%v); they stay in %s", where, exporter.MaskKey(keys.AccessKeyID), cmp.Or[error](err, errors.New("other keys")), req.Paths.Credentials)
 		}
 		return out, nil
@@ -143,13 +143,13 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 	// 1. The keyring gets a verified copy, unless it has these keys already.
 	have, err := d.Store.Get(ctx, req.Keyring)
 	switch {
-	case err == nil && have == k:
+	case err == nil && have == keys:
 	case err == nil:
 		return nil, inputerr.Errorf("%s already holds other keys (%s); run %s to keep them, or name another item", where, exporter.MaskKey(have.AccessKeyID), shells.Line("aws-mfa", "keyring", "export", "-p", req.Pair))
 	case !errors.Is(err, keyring.ErrNotFound):
 		return nil, err
 	default:
-		if err := d.Store.Put(ctx, req.Keyring, k); err != nil {
+		if err := d.Store.Put(ctx, req.Keyring, keys); err != nil {
 			return nil, err
 		}
 		fmt.Fprintf(d.Out, "aws-mfa: stored the keys %s in %s and read them back\n", exporter.MaskKey(keys.AccessKeyID), where)
@@ -164,14 +164,14 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 }
 
 // holding names the sections of f that hold exactly keys as their own.
-func holding(f *credfile.File, keys exporter.Keys) []string {
+func holding(f *credfile.File, keys awscred.Keys) []string {
 	var names []string
 	for _, s := range f.Sections() {
 		if s.Name == credfile.DefaultSection {
 			continue
 		}
 		c := f.Credentials(s.Name)
-		if c.AccessKeyID == keys.AccessKeyID && c.SecretAccessKey == keys.SecretAccessKey && (s.Has(longTermKeyNames[0]) || s.Has(longTermKeyNames[1])) {
+		if c.Keys == keys && (s.Has(longTermKeyNames[0]) || s.Has(longTermKeyNames[1])) {
 			names = append(names, s.Name)
 		}
 	}
@@ -181,7 +181,7 @@ func holding(f *credfile.File, keys exporter.Keys) []string {
 // clearKeys returns f with mfa_serial in the source and the long-term
 // keys out of the sections named, checked: no section may still read the
 // secret key.
-func clearKeys(f *credfile.File, req Request, serial string, keys exporter.Keys, sections []string) ([]byte, error) {
+func clearKeys(f *credfile.File, req Request, serial string, keys awscred.Keys, sections []string) ([]byte, error) {
 	out := f
 	apply := func(name string, set []credfile.KV, remove []string) error {
 		b, err := out.Edit(name, set, remove)
@@ -438,7 +438,7 @@ func Export(ctx context.Context, req ExportRequest, d Deps) error {
 	// token, from the profile in f.
 	holds := func(f *credfile.File) bool {
 		c := f.Credentials(profile)
-		return c.AccessKeyID == k.AccessKeyID && c.SecretAccessKey == k.SecretAccessKey && c.SessionToken == ""
+		return c.Keys == k && c.SessionToken == ""
 	}
 	err = d.Writer.Update(path, func(f *credfile.File) ([]byte, error) {
 		if s := f.Section(profile); s != nil && s.Get("aws_access_key_id") != "" && s.Get("aws_access_key_id") != k.AccessKeyID {

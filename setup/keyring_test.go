@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/config"
 
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
 	"github.com/aws-mfa/aws-mfa/keyring"
 )
@@ -18,9 +19,9 @@ import (
 // memStore is a keyring in memory: these tests are about which profiles
 // of the file lose the keys; keyring_test.go at the root runs the real
 // backends.
-type memStore map[string]keyring.Keys
+type memStore map[string]awscred.Keys
 
-func (m memStore) Get(_ context.Context, item string) (keyring.Keys, error) {
+func (m memStore) Get(_ context.Context, item string) (awscred.Keys, error) {
 	k, ok := m[item]
 	if !ok {
 		return k, keyring.ErrNotFound
@@ -28,7 +29,7 @@ func (m memStore) Get(_ context.Context, item string) (keyring.Keys, error) {
 	return k, nil
 }
 
-func (m memStore) Put(_ context.Context, item string, k keyring.Keys) error {
+func (m memStore) Put(_ context.Context, item string, k awscred.Keys) error {
 	m[item] = k
 	return nil
 }
@@ -72,7 +73,7 @@ func TestSetupKeyringClearsEveryCopy(t *testing.T) {
 			if _, err := Run(context.Background(), req, d); err != nil {
 				t.Fatal(err)
 			}
-			if store["aws-mfa"] != (keyring.Keys{AccessKeyID: id, SecretAccessKey: secret}) {
+			if store["aws-mfa"] != (awscred.Keys{AccessKeyID: id, SecretAccessKey: secret}) {
 				t.Fatalf("keyring holds %+v", store)
 			}
 			after, _ := os.ReadFile(req.Paths.Credentials)
@@ -193,7 +194,7 @@ func TestSetupKeyringCoversEveryPairOfTheSource(t *testing.T) {
 // keyring export --delete runs between setup --keyring's steps.
 type raceStore struct{ memStore }
 
-func (r raceStore) Put(ctx context.Context, item string, k keyring.Keys) error {
+func (r raceStore) Put(ctx context.Context, item string, k awscred.Keys) error {
 	delete(r.memStore, item)
 	return nil
 }
@@ -241,7 +242,7 @@ func (h *outHook) Write(p []byte) (int, error) {
 // when nothing races, the pairs that named the item read the profile.
 func TestExportRacingSetupKeepsTheItem(t *testing.T) {
 	t.Parallel()
-	keys := keyring.Keys{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "alice/secret"}
+	keys := awscred.Keys{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "alice/secret"}
 	const creds = "[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
 	const cfg = "[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\n\n[pair.ci]\nsource = \"aws-mfa\"\ntarget = \"ci\"\nkeyring = \"alice\"\n"
 	for _, race := range []bool{false, true} {

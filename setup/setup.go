@@ -26,6 +26,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/readfile"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
@@ -64,7 +65,7 @@ type Request struct {
 // Devices is what setup asks AWS: who the keys belong to, and their MFA
 // devices. The real one calls STS GetCallerIdentity and IAM ListMFADevices.
 type Devices interface {
-	List(ctx context.Context, keys exporter.Keys) ([]string, error)
+	List(ctx context.Context, keys awscred.Keys) ([]string, error)
 }
 
 // Deps are setup's side effects.
@@ -336,11 +337,10 @@ func readConfig(path string) ([]byte, error) {
 
 // sourceKeys returns the long-term keys: the source profile's, or the
 // target's when the source has none (the README's manual copy step).
-func sourceKeys(f *credfile.File, req Request) (exporter.Keys, bool, error) {
-	get := func(name string) (exporter.Keys, bool) {
+func sourceKeys(f *credfile.File, req Request) (awscred.Keys, bool, error) {
+	get := func(name string) (awscred.Keys, bool) {
 		c := f.Credentials(name)
-		return exporter.Keys{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey},
-			f.HoldsLongTermKeys(name) && c.SecretAccessKey != ""
+		return c.Keys, f.HoldsLongTermKeys(name) && c.SecretAccessKey != ""
 	}
 	if k, ok := get(req.Source); ok {
 		return k, false, nil
@@ -348,7 +348,7 @@ func sourceKeys(f *credfile.File, req Request) (exporter.Keys, bool, error) {
 	if k, ok := get(req.Target); ok {
 		return k, true, nil
 	}
-	return exporter.Keys{}, false, inputerr.Errorf("neither [%s] nor [%s] in %s holds long-term keys; run `aws configure` (or `%s`) with your IAM user's access key first",
+	return awscred.Keys{}, false, inputerr.Errorf("neither [%s] nor [%s] in %s holds long-term keys; run `aws configure` (or `%s`) with your IAM user's access key first",
 		req.Source, req.Target, req.Paths.Credentials, awsConfigure(req.Source))
 }
 
@@ -378,19 +378,18 @@ func staleSession(f *credfile.File, source string, copied bool) []string {
 
 // checkSource refuses, before anything is written, a result in which the
 // source would not hold keys as botocore and a refresh read long-term keys.
-func checkSource(out []byte, req Request, keys exporter.Keys) error {
+func checkSource(out []byte, req Request, keys awscred.Keys) error {
 	f, err := credfile.Parse(out)
 	if err != nil {
 		return fmt.Errorf("refusing to write %s: %w", req.Paths.Credentials, err)
 	}
-	c := f.Credentials(req.Source)
-	if !f.HoldsLongTermKeys(req.Source) || c.AccessKeyID != keys.AccessKeyID || c.SecretAccessKey != keys.SecretAccessKey {
+	if !f.HoldsLongTermKeys(req.Source) || f.Credentials(req.Source).Keys != keys {
 		return fmt.Errorf("refusing to write %s: [%s] would not hold the long-term keys %s; nothing was changed", req.Paths.Credentials, req.Source, exporter.MaskKey(keys.AccessKeyID))
 	}
 	return nil
 }
 
-func findDevice(ctx context.Context, keys exporter.Keys, d Deps) (string, error) {
+func findDevice(ctx context.Context, keys awscred.Keys, d Deps) (string, error) {
 	serials, err := d.Devices.List(ctx, keys)
 	if err != nil {
 		return "", err
@@ -517,7 +516,7 @@ type AWS struct {
 // explicitly, from GetCallerIdentity, as not every IAM (moto among them)
 // infers it from the caller. Each error names the service and the call
 // that failed.
-func (a AWS) List(ctx context.Context, keys exporter.Keys) ([]string, error) {
+func (a AWS) List(ctx context.Context, keys awscred.Keys) ([]string, error) {
 	region := cmp.Or(a.Region, stsparam.DefaultRegion)
 	if err := stsparam.CheckRegion(region); err != nil {
 		return nil, fmt.Errorf("AWS_REGION or AWS_DEFAULT_REGION: %w", err)

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
-	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 )
 
@@ -20,7 +20,7 @@ type fakeDevices struct {
 	calls   int
 }
 
-func (f *fakeDevices) List(_ context.Context, k exporter.Keys) ([]string, error) {
+func (f *fakeDevices) List(_ context.Context, k awscred.Keys) ([]string, error) {
 	f.calls++
 	if k.AccessKeyID != "AKIAALICEEXAMPLE0001" || k.SecretAccessKey != "alice/secret" {
 		return nil, errors.New("wrong keys")

@@ -10,9 +10,8 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
-	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
-	"github.com/aws-mfa/aws-mfa/keyring"
 )
 
 // waitingDevices and waitingStore run during each call what happens
@@ -22,7 +21,7 @@ type waitingDevices struct {
 	during func()
 }
 
-func (w waitingDevices) List(ctx context.Context, k exporter.Keys) ([]string, error) {
+func (w waitingDevices) List(ctx context.Context, k awscred.Keys) ([]string, error) {
 	w.during()
 	return w.fakeDevices.List(ctx, k)
 }
@@ -32,12 +31,12 @@ type waitingStore struct {
 	get, put func()
 }
 
-func (w waitingStore) Get(ctx context.Context, item string) (keyring.Keys, error) {
+func (w waitingStore) Get(ctx context.Context, item string) (awscred.Keys, error) {
 	w.get()
 	return w.memStore.Get(ctx, item)
 }
 
-func (w waitingStore) Put(ctx context.Context, item string, k keyring.Keys) error {
+func (w waitingStore) Put(ctx context.Context, item string, k awscred.Keys) error {
 	w.put()
 	return w.memStore.Put(ctx, item, k)
 }
