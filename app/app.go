@@ -342,16 +342,17 @@ func request(sys System, in SessionInput) (exporter.Request, []config.Pair, erro
 	if err != nil {
 		return exporter.Request{}, nil, usage("%v (config: %s)", err, orNone(cfg.Path))
 	}
-	var base *exporter.Request
-	for _, p := range chain[:len(chain)-1] {
-		r := linkRequest(sys, in, p, paths, timeout)
-		r.Base = base
-		base = &r
-	}
-	req := linkRequest(sys, in, pair, paths, timeout)
-	req.Base = base
-	req.Force = in.Force
 	chain[len(chain)-1] = pair
+	var links []exporter.Request
+	for i, p := range chain {
+		l := linkRequest(sys, in, p, paths, timeout)
+		if i > 0 {
+			l.Source = links[i-1].Target // whose session signs its AssumeRole
+		}
+		links = append(links, l)
+	}
+	req := links[len(links)-1]
+	req.Bases, req.Force = links[:len(links)-1], in.Force
 	return req, chain, nil
 }
 

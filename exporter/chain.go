@@ -19,20 +19,6 @@ import (
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 
-// chainOf lists the requests req is made from, from the one signed with
-// long-term keys to req itself. A chained request's source is its base's
-// target, the profile whose session signs its AssumeRole.
-func chainOf(req Request) []Request {
-	links := []Request{req}
-	for l := req; l.Base != nil; l = *l.Base {
-		links = append([]Request{*l.Base}, links...)
-	}
-	for i := 1; i < len(links); i++ {
-		links[i].Source = links[i-1].Target
-	}
-	return links
-}
-
 // renewal gets new sessions for a chain: from the last link whose target
 // still holds a valid session, or from the first link's long-term keys and
 // a code, up to the requested link.
@@ -44,8 +30,9 @@ type renewal struct {
 }
 
 type step struct {
-	req Request
-	s   awscred.Session
+	req     Request
+	s       awscred.Session
+	chained bool // signed with the link before's session
 }
 
 // writes reports whether any link may write its target.
@@ -84,7 +71,7 @@ func (r *renewal) run(ctx context.Context, f *credfile.File, region string) (*Re
 		if err != nil {
 			return nil, err
 		}
-		r.got = append(r.got, step{first, s})
+		r.got = append(r.got, step{first, s, false})
 		base, i = s, 1
 	}
 	for ; i <= last; i++ {
@@ -92,7 +79,7 @@ func (r *renewal) run(ctx context.Context, f *credfile.File, region string) (*Re
 		if err != nil {
 			return nil, err
 		}
-		r.got = append(r.got, step{r.links[i], s})
+		r.got = append(r.got, step{r.links[i], s, true})
 		base = s
 	}
 	res := &Result{Session: base}
@@ -105,7 +92,7 @@ func (r *renewal) run(ctx context.Context, f *credfile.File, region string) (*Re
 func (r *renewal) first(ctx context.Context, f *credfile.File) (awscred.Session, error) {
 	req := r.links[0]
 	if !req.NoWrite {
-		if err := guardLongTermKeys(f, req); err != nil {
+		if err := guardLongTermKeys(f, req, false); err != nil {
 			return awscred.Session{}, err
 		}
 	}
@@ -192,7 +179,7 @@ func (r *renewal) edit(f *credfile.File) ([]byte, error) {
 		if st.req.NoWrite {
 			continue
 		}
-		if err := guardLongTermKeys(f, st.req); err != nil {
+		if err := guardLongTermKeys(f, st.req, st.chained); err != nil {
 			return nil, err
 		}
 		// The region goes with the session, so that every tool using the

@@ -3,6 +3,7 @@ package exporter
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -16,9 +17,10 @@ const prodRole = "arn:aws:iam::210987654321:role/admin"
 
 // chained is a request for [target], chained from base.
 func chained(fx *fixture, base *Request, target string) Request {
-	r := fx.req
-	r.Target, r.Duration, r.Base = target, time.Hour, base
-	r.Source, r.RoleARN, r.Force = "", prodRole, false
+	r, b := fx.req, *base
+	b.Bases = nil
+	r.Target, r.Duration, r.Bases = target, time.Hour, append(slices.Clone(base.Bases), b)
+	r.Source, r.RoleARN, r.Force = base.Target, prodRole, false
 	return r
 }
 
@@ -253,7 +255,7 @@ func TestConcurrentRenewalsAskOnce(t *testing.T) {
 					t.Fatalf("run %d: %v (token differs: %v)", i, err, tokens[i] != tokens[0])
 				}
 			}
-			if asks != 1 || fx.sts.Requests() != len(chainOf(req)) {
+			if asks != 1 || fx.sts.Requests() != len(req.Bases)+1 {
 				t.Fatalf("%d asks and %d requests for %d runs", asks, fx.sts.Requests(), n)
 			}
 		})

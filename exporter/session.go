@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -45,10 +46,12 @@ type Request struct {
 
 	Keyring string // keyring item with the long-term keys, read through Deps.Keyring; "" means the source profile's
 
-	// Base, when set, is the request for the pair this one is chained from
-	// (source_pair): its session, not long-term keys, signs this one's
-	// AssumeRole, and no code is sent. Source is then Base.Target.
-	Base *Request
+	// Bases, for a chained pair (source_pair), are the requests of the
+	// pairs it is chained from, first pair first: the first is signed with
+	// long-term keys and a code, and each session after it, not long-term
+	// keys, signs the next link's AssumeRole. Each later link's Source is
+	// the link before's Target. The links' own Bases are not read.
+	Bases []Request
 }
 
 // Deps are the side effects Obtain needs; tests replace them.
@@ -82,7 +85,7 @@ type Result struct {
 
 // Obtain returns a session for req.Target: the one already there while it
 // is valid for longer than req.Margin, else a new one from STS, written to
-// the target profile unless req.NoWrite. A chained request (req.Base) is
+// the target profile unless req.NoWrite. A chained request (req.Bases) is
 // renewed from its base's session, which is itself reused or renewed the
 // same way, so at most the chain's first pair needs a code. A renewal
 // holds the credentials file's lock from the moment it looks again at the
@@ -90,9 +93,9 @@ type Result struct {
 // them, and the others use what it wrote. On any error the credentials
 // file is left exactly as it was.
 func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
-	links := chainOf(req)
-	for _, l := range links {
-		if err := checkRequest(l); err != nil {
+	links := append(slices.Clip(req.Bases), req)
+	for i, l := range links {
+		if err := checkRequest(l, i > 0); err != nil {
 			return nil, err
 		}
 	}
@@ -108,7 +111,7 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 	if res, ok := reuse(creds, req, d.Now(), src, region); ok {
 		return res, nil
 	}
-	if req.Cached && req.Base == nil {
+	if req.Cached && len(req.Bases) == 0 {
 		if req.NoWrite {
 			// Such a session never reaches the file: a refresh cannot help.
 			return nil, inputerr.Errorf("no session valid for more than %s in [%s], and this pair does not write one there (write = false or --no-write); get a session with aws-mfa env and a code", req.Margin, req.Target)
@@ -258,7 +261,7 @@ func checkFresh(s awscred.Session, now time.Time, req Request, endpoint string) 
 		at, when, left.Round(time.Second), req.Margin)
 }
 
-func checkRequest(req Request) error {
+func checkRequest(req Request, chained bool) error {
 	if req.Source == req.Target {
 		return inputerr.Errorf("source and target are both [%s]; the session must go to another profile than the long-term keys", req.Source)
 	}
@@ -272,10 +275,10 @@ func checkRequest(req Request) error {
 			return fmt.Errorf("%w (from --endpoint-url, the pair's endpoint_url, AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL)", err)
 		}
 	}
-	if req.Base != nil && req.RoleARN == "" {
-		return inputerr.Errorf("[%s] is chained from [%s] but has no role to assume; set role_arn for its pair", req.Target, req.Base.Target)
+	if chained && req.RoleARN == "" {
+		return inputerr.Errorf("[%s] is chained from [%s] but has no role to assume; set role_arn for its pair", req.Target, req.Source)
 	}
-	if err := stsparam.CheckChainedDuration(req.Duration); req.Base != nil && err != nil {
+	if err := stsparam.CheckChainedDuration(req.Duration); chained && err != nil {
 		return err
 	}
 	if req.RoleARN != "" {
@@ -441,14 +444,14 @@ func checkShadowed(creds *credfile.File, links []Request, req Request) error {
 
 // guardLongTermKeys refuses to overwrite a target holding long-term keys
 // that exist nowhere else in the file: they may be the user's only copy.
-func guardLongTermKeys(f *credfile.File, req Request) error {
+func guardLongTermKeys(f *credfile.File, req Request, chained bool) error {
 	if req.Force {
 		return nil
 	}
 	id, only := f.OnlyCopy(req.Target)
 	switch {
 	case !only:
-	case req.Base != nil:
+	case chained:
 		// A chained link's source is its base pair's target, which
 		// aws-mfa overwrites too: the keys must go where nothing writes.
 		return inputerr.Errorf("[%s] holds long-term keys (%s) found in no other profile; writing the session would destroy them. Copy them to a profile no pair writes (`aws configure --profile NAME`, not [%s], which holds the base pair's session) and make it a pair's source, or pass --force if you have them elsewhere", req.Target, MaskKey(id), req.Source)
