@@ -1,3 +1,5 @@
+//go:build unix
+
 package credfile
 
 import (
@@ -17,22 +19,6 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 )
-
-const sample = "# keep\n[aws-mfa]\naws_access_key_id = AKIAEXAMPLE\n"
-
-func write(t *testing.T, path, content string, mode os.FileMode) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), mode); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(path, mode); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func setSession(f *File) ([]byte, error) {
-	return f.Edit("default", sessionKeys, []string{"aws_security_token"})
-}
 
 // TestLocate resolves the files as botocore does, and never to a
 // relative path: with HOME unset it asks the user database, and without
