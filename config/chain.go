@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
@@ -43,7 +44,7 @@ func (c *Config) checkChains(path, data string) error {
 				return fmt.Errorf("%s:%d: [pair.%s] source_pair %q names no pair; the pairs are %s",
 					path, sourcePairLine(data, cur.Name), cur.Name, cur.SourcePair, strings.Join(names(c.Pairs), ", "))
 			}
-			if i := indexOf(seen, next.Name); i >= 0 {
+			if i := slices.Index(seen, next.Name); i >= 0 {
 				return fmt.Errorf("%s:%d: [pair.%s] source_pair %q makes a cycle (%s → %s); one pair in it must have a source with long-term keys",
 					path, sourcePairLine(data, cur.Name), cur.Name, cur.SourcePair, strings.Join(seen[i:], " → "), next.Name)
 			}
@@ -87,15 +88,6 @@ func names(pairs []Pair) []string {
 		n[i] = p.Name
 	}
 	return n
-}
-
-func indexOf(s []string, v string) int {
-	for i, e := range s {
-		if e == v {
-			return i
-		}
-	}
-	return -1
 }
 
 // sourcePairLine is the line of [pair.NAME]'s source_pair key.

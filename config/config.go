@@ -480,10 +480,7 @@ func (c *Config) Select(name string) (Pair, error) {
 			return p, nil
 		}
 	}
-	names := make([]string, len(c.Pairs))
-	for i, p := range c.Pairs {
-		names[i] = p.Name
-	}
+	names := names(c.Pairs)
 	if s := suggest.Closest(name, names); s != "" {
 		return Pair{}, fmt.Errorf("no pair named %q; did you mean %s? The pairs are %s", name, s, strings.Join(names, ", "))
 	}

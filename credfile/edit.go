@@ -308,13 +308,6 @@ func (f *File) next(s *Section) *Section {
 	return f.sections[i+1]
 }
 
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // iniOptions make gopkg.in/ini.v1 read values as botocore does.
 var iniOptions = ini.LoadOptions{
 	IgnoreInlineComment:     true,

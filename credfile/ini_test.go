@@ -118,3 +118,10 @@ func FuzzIniSubset(f *testing.F) {
 		}
 	})
 }
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

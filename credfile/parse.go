@@ -9,7 +9,6 @@ package credfile
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"unicode"
@@ -47,18 +46,10 @@ type Section struct {
 type body struct {
 	lines   []string // raw lines, the header first, each with its line ending ("\n", "\r\n" or none for the file's last)
 	options []option
-	// index finds options by key (their position in options) once a
-	// section has more than a few, so that parsing and verifying a section
-	// of n keys stays linear in n; nil for the usual small section, where
-	// a scan is cheaper.
+	// index finds options by key (their position in options), so that
+	// parsing and verifying a section of n keys stays linear in n.
 	index map[string]int
 }
-
-// indexAt is the number of options from which a section keeps an index.
-const indexAt = 16
-
-// blockSize is the number of sections allocated at once.
-const blockSize = 256
 
 type option struct {
 	key       string // lower-cased, as configparser does
@@ -83,14 +74,8 @@ func parse(data string) (*File, error) {
 	if !utf8.ValidString(data) {
 		return nil, fmt.Errorf("%w: not UTF-8 text (binary, or saved in another encoding); save it as UTF-8", ErrUnreadable)
 	}
-	// At least the number of sections, each "[x]\n" or longer.
-	n := min(strings.Count(data, "["), len(data)/4) + 1
-	f := &File{
-		data:     data,
-		crlf:     strings.Contains(data, "\r\n"),
-		sections: make([]*Section, 0, n),
-		byName:   make(map[string]*Section, n),
-	}
+	n := min(strings.Count(data, "["), len(data)/4) + 1 // at least the number of sections
+	f := &File{data: data, crlf: strings.Contains(data, "\r\n"), sections: make([]*Section, 0, n), byName: make(map[string]*Section, n)}
 	p := parser{f: f, cur: -1}
 	i := 0
 	for at := 0; at < len(data); i++ {
@@ -158,8 +143,7 @@ type parser struct {
 	sec         body   // the current section's options so far
 	cur         int    // the option a more indented line continues, or -1
 	indentLevel int
-	blanks      int       // blank lines inside a value, kept if it continues
-	secs        []Section // the block new sections are allocated from
+	blanks      int // blank lines inside a value, kept if it continues
 }
 
 // line parses line i, which starts at byte at of the file.
@@ -215,7 +199,8 @@ func (p *parser) section(i, at int, name string) error {
 		}
 	}
 	p.name, p.cur = name, -1
-	p.sec = body{options: p.sec.options[:0]}
+	clear(p.sec.index)
+	p.sec = body{options: p.sec.options[:0], index: p.sec.index}
 	return nil
 }
 
@@ -226,19 +211,11 @@ func (p *parser) record(i, at int, name string) error {
 		prev := f.sections[n-1]
 		prev.text = f.data[prev.at:at]
 	}
-	if len(p.secs) == 0 {
-		p.secs = make([]Section, blockSize) // sections in blocks: one allocation per 256
-	}
-	s := &p.secs[0]
-	p.secs = p.secs[1:]
-	s.Name, s.header, s.at = name, i, at
-	// One map operation per section: a name already there leaves the
-	// count unchanged.
-	n := len(f.byName)
-	if f.byName[name] = s; len(f.byName) == n {
-		first := f.sections[slices.IndexFunc(f.sections, func(s *Section) bool { return s.Name == name })]
+	if first := f.byName[name]; first != nil {
 		return fmt.Errorf("%w: section [%s] appears twice (lines %d and %d), which the AWS CLI cannot parse; merge them", ErrUnreadable, name, first.header+1, i+1)
 	}
+	s := &Section{Name: name, header: i, at: at}
+	f.byName[name] = s
 	f.sections = append(f.sections, s)
 	return nil
 }
@@ -253,9 +230,13 @@ func (p *parser) option(i int, line string, indentBytes int) error {
 		return fmt.Errorf("%w: line %d: the key holds %#U, a capital letter outside ASCII or a character newer than aws-mfa knows, which Go and the AWS CLI's Python may lower-case differently; rename the key", ErrUnreadable, i+1, r)
 	}
 	key = strings.ToLower(key)
-	if p.sec.find(key) != nil {
+	if _, dup := p.sec.index[key]; dup {
 		return fmt.Errorf("%w: key %s appears twice in [%s] (line %d), which the AWS CLI cannot parse; remove one", ErrUnreadable, key, p.name, i+1)
 	}
+	if p.sec.index == nil {
+		p.sec.index = map[string]int{}
+	}
+	p.sec.index[key] = len(p.sec.options)
 	p.sec.options = append(p.sec.options, option{
 		key:       key,
 		value:     pyStrip(line[valueAt:]),
@@ -265,31 +246,15 @@ func (p *parser) option(i int, line string, indentBytes int) error {
 		indentLen: indentBytes,
 	})
 	p.cur = len(p.sec.options) - 1
-	p.sec.indexLast()
 	return nil
 }
 
 func checkControl(line string) error {
-	plain := true // printable ASCII and tabs only
-	for j := 0; j < len(line); j++ {
-		// One comparison for the usual byte: c-0x20 wraps around below
-		// 0x20, so only control characters and non-ASCII reach the second.
-		if c := line[j]; c-0x20 >= 0x7f-0x20 && c != '\t' {
-			plain = false
-			break
-		}
-	}
-	if plain {
-		return nil
-	}
 	for j, r := range line {
-		if r == '\t' {
-			continue
-		}
 		if r == '\r' {
 			return fmt.Errorf("carriage return without a line feed at column %d; use LF or CRLF line endings", j+1)
 		}
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+		if r != '\t' && (r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0)) {
 			return fmt.Errorf("control character %U at column %d; remove it", r, j+1)
 		}
 	}
@@ -300,32 +265,13 @@ func checkControl(line string) error {
 // other than tab are refused before this is asked).
 func pySpace(r rune) bool { return unicode.IsSpace(r) }
 
-func pyStrip(s string) string {
-	i, j := 0, len(s)
-	for i < j && (s[i] == ' ' || s[i] == '\t') {
-		i++
-	}
-	for j > i && (s[j-1] == ' ' || s[j-1] == '\t') {
-		j--
-	}
-	if i < j && (s[i] >= 0x80 || s[j-1] >= 0x80 || s[i] < ' ' || s[j-1] < ' ') {
-		return strings.TrimFunc(s, pySpace) // non-ASCII or control characters at an edge
-	}
-	return s[i:j]
-}
+func pyStrip(s string) string { return strings.TrimFunc(s, pySpace) }
 
 // indentOf returns the byte length and the character count of the
 // indentation of line.
 func indentOf(line string) (bytes, chars int) {
-	for bytes < len(line) && (line[bytes] == ' ' || line[bytes] == '\t') {
-		bytes++
-	}
-	if bytes < len(line) && line[bytes] >= 0x80 {
-		rest := strings.TrimLeftFunc(line, pySpace)
-		bytes = len(line) - len(rest)
-		return bytes, utf8.RuneCountInString(line[:bytes])
-	}
-	return bytes, bytes
+	bytes = skipSpace(line, 0)
+	return bytes, utf8.RuneCountInString(line[:bytes])
 }
 
 // sectionName applies configparser's `\[(?P<header>.+)\]` to a stripped
@@ -350,29 +296,14 @@ func splitOption(line string) (key string, valueAt int, ok bool) {
 	if d < start {
 		return "", 0, false
 	}
-	key = line[start:d]
-	for key != "" && (key[len(key)-1] == ' ' || key[len(key)-1] == '\t') {
-		key = key[:len(key)-1]
-	}
-	if key != "" && key[len(key)-1] >= 0x80 {
-		key = strings.TrimRightFunc(key, pySpace) // non-ASCII white space
-	}
-	if key == "" {
-		return "", 0, false
-	}
-	return key, skipSpace(line, d+1), true
+	key = strings.TrimRightFunc(line[start:d], pySpace)
+	return key, skipSpace(line, d+1), key != ""
 }
 
 // skipSpace returns the index of the first byte from i on that is not
 // white space as Python sees it.
 func skipSpace(line string, i int) int {
-	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
-		i++
-	}
-	if i < len(line) && line[i] >= 0x80 {
-		i = len(line) - len(strings.TrimLeftFunc(line[i:], pySpace))
-	}
-	return i
+	return len(line) - len(strings.TrimLeftFunc(line[i:], pySpace))
 }
 
 // uncertainCase returns the first character of key whose lower case Go
@@ -423,32 +354,10 @@ func (s *Section) Keys() []string {
 
 func (s *Section) option(key string) *option { return s.parsed().find(strings.ToLower(key)) }
 
-// indexLast keeps the index up to date after an option was appended.
-func (b *body) indexLast() {
-	n := len(b.options) - 1
-	switch {
-	case b.index != nil:
-		b.index[b.options[n].key] = n
-	case len(b.options) >= indexAt:
-		b.index = make(map[string]int, 2*len(b.options))
-		for i, o := range b.options {
-			b.index[o.key] = i
-		}
-	}
-}
-
 // find returns the option for a key already lower-cased, or nil.
 func (b *body) find(key string) *option {
-	if b.index != nil {
-		if i, ok := b.index[key]; ok {
-			return &b.options[i]
-		}
-		return nil
-	}
-	for i := range b.options {
-		if b.options[i].key == key {
-			return &b.options[i]
-		}
+	if i, ok := b.index[key]; ok {
+		return &b.options[i]
 	}
 	return nil
 }

@@ -39,22 +39,9 @@ func Read(path string, limit int64) ([]byte, error) {
 	if st.Size() > limit {
 		return nil, fmt.Errorf("%s: %w (over %s)", path, ErrTooLarge, size(limit))
 	}
-	// One buffer of the size stat reports, plus a byte to see growth,
-	// rather than ReadAll's doublings.
-	r := io.LimitReader(f, limit+1)
-	data := make([]byte, st.Size()+1)
-	n, err := io.ReadFull(r, data)
-	data = data[:n]
-	switch {
-	case err == io.EOF || err == io.ErrUnexpectedEOF:
-	case err != nil:
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
-	default: // it grew while being read
-		rest, err := io.ReadAll(r)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", path, err)
-		}
-		data = append(data, rest...)
 	}
 	if int64(len(data)) > limit { // grew while being read
 		return nil, fmt.Errorf("%s: %w (over %s)", path, ErrTooLarge, size(limit))
