@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -90,7 +91,8 @@ func names(pairs []Pair) []string {
 	return n
 }
 
-// sourcePairLine is the line of [pair.NAME]'s source_pair key.
+// sourcePairLine is the line of [pair.NAME]'s source_pair key, else of
+// its header (a name no struct tag can hold: a quote or a comma).
 func sourcePairLine(data, name string) int {
-	return lineOf(data, []string{"pair", name, "source_pair"})
+	return cmp.Or(keyLine(data, []string{"pair", name, "source_pair"}), pairLine(data, name))
 }

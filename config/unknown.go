@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -49,8 +48,7 @@ func tomlKeys(v any) []string {
 }
 
 // lineOf finds the line that defines key: where the TOML parser saw it
-// (keyLine), else the first "last =" after the header of its table, or
-// the table header itself.
+// (keyLine), else where the first key below it is, else line 1.
 func lineOf(data string, key toml.Key) int {
 	if n := keyLine(data, key); n > 0 {
 		return n
@@ -67,33 +65,7 @@ func lineOf(data string, key toml.Key) int {
 			}
 		}
 	}
-	lines := strings.Split(data, "\n")
-	start := 0
-	if len(key) > 1 {
-		header := regexp.MustCompile(`^\s*\[\s*` + quoteParts(key[:len(key)-1]) + `\s*\]`)
-		for i, l := range lines {
-			if header.MatchString(l) {
-				start = i
-				break
-			}
-		}
-	}
-	def := regexp.MustCompile(`^\s*["']?` + regexp.QuoteMeta(key[len(key)-1]) + `["']?\s*[=.\]]`)
-	table := regexp.MustCompile(`^\s*\[\s*` + quoteParts(key) + `\s*\]`)
-	for i := start; i < len(lines); i++ {
-		if def.MatchString(lines[i]) || table.MatchString(lines[i]) {
-			return i + 1
-		}
-	}
-	return start + 1
-}
-
-func quoteParts(parts []string) string {
-	q := make([]string, len(parts))
-	for i, p := range parts {
-		q[i] = `["']?` + regexp.QuoteMeta(p) + `["']?`
-	}
-	return strings.Join(q, `\s*\.\s*`)
+	return 1
 }
 
 // keyLine is the line where the TOML parser saw key, or 0. The library
