@@ -19,7 +19,7 @@ import (
 func BenchmarkRefresh(b *testing.B) {
 	b.Run("round-trip", func(b *testing.B) {
 		fx := setup(b, aliceFile)
-		client := NewSTS(awscred.Keys{AccessKeyID: alice.AccessKeyID, SecretAccessKey: alice.SecretAccessKey}, "us-east-1", fx.sts.URL, fx.req.Timeout)
+		client := NewSTS(awscred.Session{Keys: awscred.Keys{AccessKeyID: alice.AccessKeyID, SecretAccessKey: alice.SecretAccessKey}}, "us-east-1", fx.sts.URL, fx.req.Timeout)
 		in := &sts.GetSessionTokenInput{SerialNumber: aws.String(alice.Serial), TokenCode: aws.String(alice.Code), DurationSeconds: aws.Int32(43200)}
 		b.ResetTimer()
 		for range b.N {

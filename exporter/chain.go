@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
@@ -112,13 +113,7 @@ func (r *renewal) first(ctx context.Context, f *credfile.File) (awscred.Session,
 	if code, err = stsparam.Code(code); err != nil {
 		return awscred.Session{}, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, req.Timeout)
-	defer cancel()
-	s, err := call(ctx, r.client(req, r.src.keys, region), req, r.src, code, r.d.Log, region, endpoint)
-	if err != nil {
-		return awscred.Session{}, err
-	}
-	return s, checkFresh(s, r.d.Now(), req, endpoint)
+	return r.call(ctx, req, awscred.Session{Keys: r.src.keys}, code, region, endpoint)
 }
 
 // chained assumes req's role with base's session: no code, and at most
@@ -128,28 +123,65 @@ func (r *renewal) chained(ctx context.Context, req Request, base awscred.Session
 	if err != nil {
 		return awscred.Session{}, err
 	}
-	secs := int32(req.Duration / time.Second)
+	return r.call(ctx, req, base, "", region, endpoint)
+}
+
+// call asks STS for req's session, signed by signer: the source's
+// long-term keys with a code, or for a chained link (code "") the
+// session of the link before, which sends no MFA device and no code. A
+// role is assumed, else GetSessionToken called.
+func (r *renewal) call(ctx context.Context, req Request, signer awscred.Session, code, region, endpoint string) (awscred.Session, error) {
+	secs := aws.Int32(int32(req.Duration / time.Second))
+	op, action := "GetSessionToken", "GetSessionToken"
+	if req.RoleARN != "" {
+		op, action = "AssumeRole", "AssumeRole role="+req.RoleARN
+	}
 	if r.d.Log != nil {
-		fmt.Fprintf(r.d.Log, "aws-mfa: AssumeRole role=%s with the session in [%s] key=%s duration=%ds region=%s endpoint=%s\n",
-			req.RoleARN, req.Source, MaskKey(base.AccessKeyID), secs, region, stsparam.Redact(endpoint))
+		by, serial := "", " serial="+r.src.serial
+		if code == "" {
+			by, serial = " with the session in ["+req.Source+"]", ""
+		}
+		fmt.Fprintf(r.d.Log, "aws-mfa: %s%s key=%s%s duration=%ds region=%s endpoint=%s\n",
+			action, by, MaskKey(signer.AccessKeyID), serial, *secs, region, stsparam.Redact(endpoint))
 	}
-	in := &sts.AssumeRoleInput{
-		RoleArn:         aws.String(req.RoleARN),
-		RoleSessionName: aws.String(cmp.Or(req.RoleSessionName, stsparam.RoleSessionName(r.src.serial))),
-		DurationSeconds: aws.Int32(secs),
-	}
-	if req.ExternalID != "" {
-		in.ExternalId = aws.String(req.ExternalID)
+	var serial, token *string
+	if code != "" {
+		serial, token = aws.String(r.src.serial), aws.String(code)
 	}
 	ctx, cancel := context.WithTimeout(ctx, req.Timeout)
 	defer cancel()
-	// Deps.NewSTS fakes calls signed with long-term keys; this one is
-	// always signed with the base's session.
-	out, err := sessionSTS(base, region, req.Endpoint, req.Timeout).AssumeRole(ctx, in)
-	if err != nil {
-		return awscred.Session{}, chainError(err, req, endpoint)
+	client := r.client(req, signer, region)
+	var c *types.Credentials
+	var err error
+	if req.RoleARN != "" {
+		in := &sts.AssumeRoleInput{
+			RoleArn:         aws.String(req.RoleARN),
+			RoleSessionName: aws.String(cmp.Or(req.RoleSessionName, stsparam.RoleSessionName(r.src.serial))),
+			SerialNumber:    serial,
+			TokenCode:       token,
+			DurationSeconds: secs,
+		}
+		if req.ExternalID != "" {
+			in.ExternalId = aws.String(req.ExternalID)
+		}
+		var out *sts.AssumeRoleOutput
+		if out, err = client.AssumeRole(ctx, in); err == nil {
+			c = out.Credentials
+		}
+	} else {
+		var out *sts.GetSessionTokenOutput
+		if out, err = client.GetSessionToken(ctx, &sts.GetSessionTokenInput{SerialNumber: serial, TokenCode: token, DurationSeconds: secs}); err == nil {
+			c = out.Credentials
+		}
 	}
-	s, err := sessionFrom(out.Credentials)
+	if err != nil {
+		if e := chainError(err, req); code == "" && e != nil {
+			return awscred.Session{}, e
+		}
+		return awscred.Session{}, ExplainError(err, Call{Service: "STS", Operation: op, Source: req.Source, Endpoint: endpoint,
+			Timeout: req.Timeout, Code: code != "", RoleARN: req.RoleARN, Duration: req.Duration})
+	}
+	s, err := sessionFrom(c)
 	if err != nil {
 		return awscred.Session{}, err
 	}
@@ -164,11 +196,11 @@ func (r *renewal) where(req Request) (string, string, error) {
 	return region, stsparam.Endpoint(req.Endpoint, region), err
 }
 
-func (r *renewal) client(req Request, keys awscred.Keys, region string) STS {
+func (r *renewal) client(req Request, signer awscred.Session, region string) STS {
 	if r.d.NewSTS != nil {
-		return r.d.NewSTS(keys, region, req.Endpoint)
+		return r.d.NewSTS(signer, region, req.Endpoint)
 	}
-	return NewSTS(keys, region, req.Endpoint, req.Timeout)
+	return NewSTS(signer, region, req.Endpoint, req.Timeout)
 }
 
 // edit applies what run obtained to f, each target that may be written in
@@ -216,8 +248,10 @@ func (r *renewal) writtenBases() []string {
 	return bases
 }
 
-// chainError explains an error from AssumeRole signed with a session.
-func chainError(err error, req Request, endpoint string) error {
+// chainError explains an error from AssumeRole signed with a session
+// where ExplainError, which speaks of long-term keys, would mislead; nil
+// elsewhere.
+func chainError(err error, req Request) error {
 	var api smithy.APIError
 	if errors.As(err, &api) {
 		code, msg := api.ErrorCode(), api.ErrorMessage()
@@ -228,6 +262,5 @@ func chainError(err error, req Request, endpoint string) error {
 			return fmt.Errorf("AWS refused the session in [%s] (%s) that signs the AssumeRole for [%s]; renew it with a code: %s", req.Source, code, req.Target, shells.Line("aws-mfa", "-p", req.Source, "--force"))
 		}
 	}
-	return ExplainError(err, Call{Service: "STS", Operation: "AssumeRole", Source: req.Source, Endpoint: endpoint,
-		Timeout: req.Timeout, RoleARN: req.RoleARN, Duration: req.Duration})
+	return nil
 }

@@ -21,7 +21,7 @@ func BenchmarkChainedRefresh(b *testing.B) {
 	role := &sts.AssumeRoleInput{RoleArn: aws.String(prodRole), RoleSessionName: aws.String("b"), DurationSeconds: aws.Int32(3600)}
 	b.Run("two-round-trips", func(b *testing.B) {
 		fx := setup(b, aliceFile)
-		client := NewSTS(awscred.Keys{AccessKeyID: alice.AccessKeyID, SecretAccessKey: alice.SecretAccessKey}, "us-east-1", fx.sts.URL, fx.req.Timeout)
+		client := NewSTS(awscred.Session{Keys: awscred.Keys{AccessKeyID: alice.AccessKeyID, SecretAccessKey: alice.SecretAccessKey}}, "us-east-1", fx.sts.URL, fx.req.Timeout)
 		in := &sts.GetSessionTokenInput{SerialNumber: aws.String(alice.Serial), TokenCode: aws.String(alice.Code), DurationSeconds: aws.Int32(43200)}
 		b.ResetTimer()
 		for range b.N {
@@ -30,7 +30,7 @@ func BenchmarkChainedRefresh(b *testing.B) {
 				b.Fatal(err)
 			}
 			s, _ := sessionFrom(out.Credentials)
-			if _, err := sessionSTS(s, "us-east-1", fx.sts.URL, fx.req.Timeout).AssumeRole(context.Background(), role); err != nil {
+			if _, err := NewSTS(s, "us-east-1", fx.sts.URL, fx.req.Timeout).AssumeRole(context.Background(), role); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -3,13 +3,19 @@ package exporter
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 )
 
@@ -304,5 +310,46 @@ func TestChainedExpiryIsItsOwn(t *testing.T) {
 	}
 	if !prod.Expiration.After(base.Expiration.Add(20 * time.Minute)) {
 		t.Fatalf("chained session expires %v, base %v: want the role's own hour", prod.Expiration, base.Expiration)
+	}
+}
+
+// signedSTS answers both calls with the same session and records, for
+// each, who signed it and whether it sent an MFA device and code.
+type signedSTS struct {
+	signer awscred.Session
+	calls  *[]string
+}
+
+func (f signedSTS) answer(what string, serial, code *string) *types.Credentials {
+	*f.calls = append(*f.calls, fmt.Sprintf("%s by %s token=%q mfa=%t", what, f.signer.AccessKeyID, f.signer.SessionToken, serial != nil || code != nil))
+	exp := now.Add(50 * time.Minute)
+	return &types.Credentials{AccessKeyId: aws.String("ASIAFAKE"), SecretAccessKey: aws.String("s"), SessionToken: aws.String("fake-token"), Expiration: &exp}
+}
+
+func (f signedSTS) GetSessionToken(_ context.Context, in *sts.GetSessionTokenInput, _ ...func(*sts.Options)) (*sts.GetSessionTokenOutput, error) {
+	return &sts.GetSessionTokenOutput{Credentials: f.answer("GetSessionToken", in.SerialNumber, in.TokenCode)}, nil
+}
+
+func (f signedSTS) AssumeRole(_ context.Context, in *sts.AssumeRoleInput, _ ...func(*sts.Options)) (*sts.AssumeRoleOutput, error) {
+	return &sts.AssumeRoleOutput{Credentials: f.answer("AssumeRole "+*in.RoleArn, in.SerialNumber, in.TokenCode)}, nil
+}
+
+// TestEveryCallGoesThroughNewSTS: the chained AssumeRole is built by
+// Deps.NewSTS like the first call, signed with the base's session (its
+// token included) and with no MFA device or code, so a test fakes both
+// the same way.
+func TestEveryCallGoesThroughNewSTS(t *testing.T) {
+	fx := setup(t, aliceFile)
+	var calls []string
+	fx.deps.NewSTS = func(signer awscred.Session, _, _ string) STS { return signedSTS{signer, &calls} }
+	if _, err := Obtain(context.Background(), chained(fx, &fx.req, "prod"), fx.deps); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`GetSessionToken by ` + alice.AccessKeyID + ` token="" mfa=true`,
+		`AssumeRole ` + prodRole + ` by ASIAFAKE token="fake-token" mfa=false`,
+	}
+	if !slices.Equal(calls, want) {
+		t.Fatalf("calls:\n%s\nwant:\n%s", strings.Join(calls, "\n"), strings.Join(want, "\n"))
 	}
 }

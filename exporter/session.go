@@ -14,8 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
@@ -57,8 +55,8 @@ type Request struct {
 // Deps are the side effects Obtain needs; tests replace them.
 type Deps struct {
 	Now    func() time.Time
-	Token  func(serial string) (string, error)                  // asked only when STS must be called
-	NewSTS func(keys awscred.Keys, region, endpoint string) STS // nil means NewSTS with the request's timeout
+	Token  func(serial string) (string, error)                       // asked only when STS must be called
+	NewSTS func(signer awscred.Session, region, endpoint string) STS // nil means NewSTS with the request's timeout
 	Writer credfile.Writer
 	Log    io.Writer // --verbose output; nil for none
 	// Keyring reads the long-term keys from a keyring item; it is called
@@ -181,53 +179,6 @@ func reuse(f *credfile.File, req Request, now time.Time, src *source, region str
 func (res *Result) setRegion(src *source, f *credfile.File, target, region string) {
 	own, _ := src.targetRegion(f, target)
 	res.Region, res.OwnRegion = cmp.Or(own, region), own != ""
-}
-
-// call asks STS for the session: AssumeRole for a role, else GetSessionToken.
-func call(ctx context.Context, client STS, req Request, src *source, code string, log io.Writer, region, endpoint string) (awscred.Session, error) {
-	secs := aws.Int32(int32(req.Duration / time.Second))
-	action := "GetSessionToken"
-	if req.RoleARN != "" {
-		action = "AssumeRole role=" + req.RoleARN
-	}
-	if log != nil {
-		fmt.Fprintf(log, "aws-mfa: %s key=%s serial=%s duration=%ds region=%s endpoint=%s\n",
-			action, MaskKey(src.keys.AccessKeyID), src.serial, *secs, region, stsparam.Redact(endpoint))
-	}
-	explain := Call{Service: "STS", Operation: "GetSessionToken", Source: req.Source, Endpoint: endpoint,
-		Timeout: req.Timeout, Code: true, RoleARN: req.RoleARN, Duration: req.Duration}
-	if req.RoleARN != "" {
-		explain.Operation = "AssumeRole"
-	}
-	var c *types.Credentials
-	if req.RoleARN != "" {
-		in := &sts.AssumeRoleInput{
-			RoleArn:         aws.String(req.RoleARN),
-			RoleSessionName: aws.String(cmp.Or(req.RoleSessionName, stsparam.RoleSessionName(src.serial))),
-			SerialNumber:    aws.String(src.serial),
-			TokenCode:       aws.String(code),
-			DurationSeconds: secs,
-		}
-		if req.ExternalID != "" {
-			in.ExternalId = aws.String(req.ExternalID)
-		}
-		out, err := client.AssumeRole(ctx, in)
-		if err != nil {
-			return awscred.Session{}, ExplainError(err, explain)
-		}
-		c = out.Credentials
-	} else {
-		out, err := client.GetSessionToken(ctx, &sts.GetSessionTokenInput{
-			SerialNumber:    aws.String(src.serial),
-			TokenCode:       aws.String(code),
-			DurationSeconds: secs,
-		})
-		if err != nil {
-			return awscred.Session{}, ExplainError(err, explain)
-		}
-		c = out.Credentials
-	}
-	return sessionFrom(c)
 }
 
 // MaxSkew is how far STS's clock may be ahead of this machine's: AWS

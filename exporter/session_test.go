@@ -329,7 +329,7 @@ func TestObtainRefusesMalformedCredentials(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			fx := setup(t, aliceFile)
-			fx.deps.NewSTS = func(awscred.Keys, string, string) STS { return fakeSTS{creds: c} }
+			fx.deps.NewSTS = func(awscred.Session, string, string) STS { return fakeSTS{creds: c} }
 			if _, err := Obtain(context.Background(), fx.req, fx.deps); err == nil {
 				t.Fatal("accepted")
 			}

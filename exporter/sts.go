@@ -30,27 +30,19 @@ type STS interface {
 	AssumeRole(ctx context.Context, in *sts.AssumeRoleInput, opts ...func(*sts.Options)) (*sts.AssumeRoleOutput, error)
 }
 
-// NewSTS builds an STS client that signs with keys and nothing else: no
-// default credential chain, no environment, no shared config. An empty
+// NewSTS builds an STS client that signs with signer and nothing else:
+// no default credential chain, no environment, no shared config. signer
+// is long-term keys (no token), or a session for a chained link. An empty
 // endpoint means the regional endpoint for region.
 //
 // It never retries: every request it makes carries a one-time MFA code,
 // and the SDK's retryer would send the same code again after throttling,
 // a 5xx or a reset connection, when AWS may already have used it; the
 // second answer would then be "wrong code" for a code that was right.
-func NewSTS(keys awscred.Keys, region, endpoint string, timeout time.Duration) STS {
-	return newSTS(credentials.NewStaticCredentialsProvider(keys.AccessKeyID, keys.SecretAccessKey, ""), region, endpoint, timeout)
-}
-
-// sessionSTS is NewSTS signing with a session: a chained pair's base.
-func sessionSTS(s awscred.Session, region, endpoint string, timeout time.Duration) STS {
-	return newSTS(credentials.NewStaticCredentialsProvider(s.AccessKeyID, s.SecretAccessKey, s.SessionToken), region, endpoint, timeout)
-}
-
-func newSTS(creds aws.CredentialsProvider, region, endpoint string, timeout time.Duration) STS {
+func NewSTS(signer awscred.Session, region, endpoint string, timeout time.Duration) STS {
 	opts := sts.Options{
 		Region:      region,
-		Credentials: creds,
+		Credentials: credentials.NewStaticCredentialsProvider(signer.AccessKeyID, signer.SecretAccessKey, signer.SessionToken),
 		HTTPClient:  NewHTTPClient(timeout),
 		Retryer:     aws.NopRetryer{},
 	}
