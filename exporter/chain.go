@@ -31,9 +31,8 @@ type renewal struct {
 }
 
 type step struct {
-	req     Request
-	s       awscred.Session
-	chained bool // signed with the link before's session
+	i int // the link
+	s awscred.Session
 }
 
 // writes reports whether any link may write its target.
@@ -63,24 +62,15 @@ func (r *renewal) run(ctx context.Context, f *credfile.File, region string) (*Re
 			break
 		}
 	}
-	if i == 0 {
-		first := r.links[0]
-		if r.links[last].Cached {
-			return nil, inputerr.Errorf("no session valid for more than %s in [%s] nor in [%s], which it is chained from; run %s with a code", r.links[last].Margin, r.links[last].Target, first.Target, shells.Line("aws-mfa", "-p", first.Target))
-		}
-		s, err := r.first(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		r.got = append(r.got, step{first, s, false})
-		base, i = s, 1
+	if first := r.links[0]; i == 0 && r.links[last].Cached {
+		return nil, inputerr.Errorf("no session valid for more than %s in [%s] nor in [%s], which it is chained from; run %s with a code", r.links[last].Margin, r.links[last].Target, first.Target, shells.Line("aws-mfa", "-p", first.Target))
 	}
 	for ; i <= last; i++ {
-		s, err := r.chained(ctx, r.links[i], base)
+		s, err := r.renew(ctx, f, i, base)
 		if err != nil {
 			return nil, err
 		}
-		r.got = append(r.got, step{r.links[i], s, true})
+		r.got = append(r.got, step{i, s})
 		base = s
 	}
 	res := &Result{Session: base}
@@ -88,11 +78,14 @@ func (r *renewal) run(ctx context.Context, f *credfile.File, region string) (*Re
 	return res, nil
 }
 
-// first gets the session of the chain's first link: the code, then STS
-// called with the source's long-term keys.
-func (r *renewal) first(ctx context.Context, f *credfile.File) (awscred.Session, error) {
-	req := r.links[0]
-	if !req.NoWrite {
+// renew asks STS for link i's session. The first link's is signed with
+// the source's long-term keys and sends the MFA device and a code; a
+// later link's is signed with base, the session of the link before, and
+// sends neither (it gets at most the role-chaining hour). A role is
+// assumed, else GetSessionToken called.
+func (r *renewal) renew(ctx context.Context, f *credfile.File, i int, base awscred.Session) (awscred.Session, error) {
+	req := r.links[i]
+	if i == 0 && !req.NoWrite {
 		if err := guardLongTermKeys(f, req, false); err != nil {
 			return awscred.Session{}, err
 		}
@@ -101,64 +94,46 @@ func (r *renewal) first(ctx context.Context, f *credfile.File) (awscred.Session,
 	if err != nil {
 		return awscred.Session{}, err
 	}
-	if req.Keyring != "" {
-		if r.src.keys, err = keyringKeys(req, r.d); err != nil {
+	var serial, code *string
+	by := " with the session in [" + req.Source + "]"
+	if i == 0 {
+		if req.Keyring != "" {
+			if r.src.keys, err = keyringKeys(req, r.d); err != nil {
+				return awscred.Session{}, err
+			}
+		}
+		c, err := r.d.Token(r.src.serial)
+		if err != nil {
 			return awscred.Session{}, err
 		}
+		if c, err = stsparam.Code(c); err != nil {
+			return awscred.Session{}, err
+		}
+		base, serial, code, by = awscred.Session{Keys: r.src.keys}, aws.String(r.src.serial), aws.String(c), ""
 	}
-	code, err := r.d.Token(r.src.serial)
-	if err != nil {
-		return awscred.Session{}, err
-	}
-	if code, err = stsparam.Code(code); err != nil {
-		return awscred.Session{}, err
-	}
-	return r.call(ctx, req, awscred.Session{Keys: r.src.keys}, code, region, endpoint)
-}
-
-// chained assumes req's role with base's session: no code, and at most
-// the role-chaining hour.
-func (r *renewal) chained(ctx context.Context, req Request, base awscred.Session) (awscred.Session, error) {
-	region, endpoint, err := r.where(req)
-	if err != nil {
-		return awscred.Session{}, err
-	}
-	return r.call(ctx, req, base, "", region, endpoint)
-}
-
-// call asks STS for req's session, signed by signer: the source's
-// long-term keys with a code, or for a chained link (code "") the
-// session of the link before, which sends no MFA device and no code. A
-// role is assumed, else GetSessionToken called.
-func (r *renewal) call(ctx context.Context, req Request, signer awscred.Session, code, region, endpoint string) (awscred.Session, error) {
 	secs := aws.Int32(int32(req.Duration / time.Second))
 	op, action := "GetSessionToken", "GetSessionToken"
 	if req.RoleARN != "" {
 		op, action = "AssumeRole", "AssumeRole role="+req.RoleARN
 	}
 	if r.d.Log != nil {
-		by, serial := "", " serial="+r.src.serial
-		if code == "" {
-			by, serial = " with the session in ["+req.Source+"]", ""
+		mfa := ""
+		if serial != nil {
+			mfa = " serial=" + *serial
 		}
 		fmt.Fprintf(r.d.Log, "aws-mfa: %s%s key=%s%s duration=%ds region=%s endpoint=%s\n",
-			action, by, MaskKey(signer.AccessKeyID), serial, *secs, region, stsparam.Redact(endpoint))
-	}
-	var serial, token *string
-	if code != "" {
-		serial, token = aws.String(r.src.serial), aws.String(code)
+			action, by, MaskKey(base.AccessKeyID), mfa, *secs, region, stsparam.Redact(endpoint))
 	}
 	ctx, cancel := context.WithTimeout(ctx, req.Timeout)
 	defer cancel()
-	client := r.client(req, signer, region)
+	client := r.client(req, base, region)
 	var c *types.Credentials
-	var err error
 	if req.RoleARN != "" {
 		in := &sts.AssumeRoleInput{
 			RoleArn:         aws.String(req.RoleARN),
 			RoleSessionName: aws.String(cmp.Or(req.RoleSessionName, stsparam.RoleSessionName(r.src.serial))),
 			SerialNumber:    serial,
-			TokenCode:       token,
+			TokenCode:       code,
 			DurationSeconds: secs,
 		}
 		if req.ExternalID != "" {
@@ -170,16 +145,16 @@ func (r *renewal) call(ctx context.Context, req Request, signer awscred.Session,
 		}
 	} else {
 		var out *sts.GetSessionTokenOutput
-		if out, err = client.GetSessionToken(ctx, &sts.GetSessionTokenInput{SerialNumber: serial, TokenCode: token, DurationSeconds: secs}); err == nil {
+		if out, err = client.GetSessionToken(ctx, &sts.GetSessionTokenInput{SerialNumber: serial, TokenCode: code, DurationSeconds: secs}); err == nil {
 			c = out.Credentials
 		}
 	}
 	if err != nil {
-		if e := chainError(err, req); code == "" && e != nil {
+		if e := chainError(err, req); i > 0 && e != nil {
 			return awscred.Session{}, e
 		}
 		return awscred.Session{}, ExplainError(err, Call{Service: "STS", Operation: op, Source: req.Source, Endpoint: endpoint,
-			Timeout: req.Timeout, Code: code != "", RoleARN: req.RoleARN, Duration: req.Duration})
+			Timeout: req.Timeout, Code: i == 0, RoleARN: req.RoleARN, Duration: req.Duration})
 	}
 	s, err := sessionFrom(c)
 	if err != nil {
@@ -208,10 +183,11 @@ func (r *renewal) client(req Request, signer awscred.Session, region string) STS
 func (r *renewal) edit(f *credfile.File) ([]byte, error) {
 	var out []byte
 	for i, st := range r.got {
-		if st.req.NoWrite {
+		req := r.links[st.i]
+		if req.NoWrite {
 			continue
 		}
-		if err := guardLongTermKeys(f, st.req, st.chained); err != nil {
+		if err := guardLongTermKeys(f, req, st.i > 0); err != nil {
 			return nil, err
 		}
 		// The region goes with the session, so that every tool using the
@@ -219,11 +195,11 @@ func (r *renewal) edit(f *credfile.File) ([]byte, error) {
 		// but only where the target has none of its own in either file. A
 		// region the user gave the target is never overridden.
 		var also []credfile.KV
-		own, known := r.src.targetRegion(f, st.req.Target)
-		if region := cmp.Or(st.req.Region, r.src.region); region != "" && known && own == "" {
+		own, known := r.src.targetRegion(f, req.Target)
+		if region := cmp.Or(req.Region, r.src.region); region != "" && known && own == "" {
 			also = append(also, credfile.KV{Key: "region", Value: region})
 		}
-		b, err := f.SetSession(st.req.Target, st.s, also...)
+		b, err := f.SetSession(req.Target, st.s, also...)
 		if err != nil {
 			return nil, err
 		}
@@ -241,8 +217,8 @@ func (r *renewal) edit(f *credfile.File) ([]byte, error) {
 func (r *renewal) writtenBases() []string {
 	var bases []string
 	for _, st := range r.got {
-		if !st.req.NoWrite && st.req.Target != r.links[len(r.links)-1].Target {
-			bases = append(bases, st.req.Target)
+		if l := r.links[st.i]; !l.NoWrite && st.i < len(r.links)-1 {
+			bases = append(bases, l.Target)
 		}
 	}
 	return bases

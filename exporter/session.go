@@ -116,7 +116,7 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 		}
 		return nil, inputerr.Errorf("no session valid for more than %s in [%s]; run aws-mfa with a code", req.Margin, req.Target)
 	}
-	if err := checkShadowed(creds, links, req); err != nil {
+	if err := checkShadowed(creds, links, src); err != nil {
 		return nil, err
 	}
 	r := renewal{links: links, src: src, d: d}
@@ -374,13 +374,10 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 // checkShadowed refuses, before a code is spent, a target where botocore
 // would not use the session written: one whose profile sets a key that
 // botocore's credential chain serves before the credentials file's keys.
-func checkShadowed(creds *credfile.File, links []Request, req Request) error {
-	cfg, err := credfile.Read(req.Paths.Config)
-	switch {
-	case errors.Is(err, credfile.ErrNotFound):
-		cfg = nil
-	case err != nil:
-		return fileError(err, req)
+func checkShadowed(creds *credfile.File, links []Request, src *source) error {
+	cfg, err := src.readConfig()
+	if err != nil {
+		return err
 	}
 	for _, l := range links {
 		if l.NoWrite {
