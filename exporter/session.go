@@ -306,18 +306,22 @@ func (s *source) targetRegion(f *credfile.File, target string) (region string, k
 			return sec.Get("region"), true
 		}
 	}
+	region, err := s.configValue(target, "region")
+	return region, err == nil
+}
+
+// configValue is key for profile in the config file (with the config's
+// [DEFAULT]), "" when either is missing.
+func (s *source) configValue(profile, key string) (string, error) {
 	cfg, err := s.readConfig()
-	if err != nil {
-		return "", false
+	if cfg == nil || err != nil {
+		return "", err
 	}
-	if cfg == nil {
-		return "", true
+	if p := cfg.Profile(profile, true); p != nil {
+		v, _ := cfg.Value(p.Name, key)
+		return v, nil
 	}
-	if p := cfg.Profile(target, true); p != nil {
-		region, _ := cfg.Value(p.Name, "region")
-		return region, true
-	}
-	return "", true
+	return "", nil
 }
 
 func readSource(creds *credfile.File, req Request) (*source, error) {
@@ -349,18 +353,12 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 		return nil, inputerr.Errorf("[%s] in %s holds session credentials; put the IAM user's long-term keys (AKIA…) there instead", req.Source, path)
 	}
 	if src.serial == "" || src.region == "" {
-		cfg, err := src.readConfig()
+		serial, err := src.configValue(req.Source, "mfa_serial")
 		if err != nil {
-			return nil, fileError(err, req)
+			return nil, err
 		}
-		if cfg != nil {
-			if p := cfg.Profile(req.Source, true); p != nil {
-				serial, _ := cfg.Value(p.Name, "mfa_serial")
-				region, _ := cfg.Value(p.Name, "region")
-				src.serial = cmp.Or(src.serial, serial)
-				src.region = cmp.Or(src.region, region)
-			}
-		}
+		region, _ := src.configValue(req.Source, "region")
+		src.serial, src.region = cmp.Or(src.serial, serial), cmp.Or(src.region, region)
 	}
 	if src.serial == "" {
 		return nil, inputerr.Errorf("no mfa_serial for [%s]: add a line `mfa_serial = arn:aws:iam::ACCOUNT_ID:mfa/DEVICE` to it in %s (the ARN is under IAM console > Security credentials)", req.Source, path)
