@@ -95,7 +95,7 @@ func (r *renewal) renew(ctx context.Context, f *credfile.File, i int, base awscr
 		return awscred.Session{}, err
 	}
 	var serial, code *string
-	by := " with the session in [" + req.Source + "]"
+	by, mfa := " with the session in ["+req.Source+"]", ""
 	if i == 0 {
 		if req.Keyring != "" {
 			if r.src.keys, err = keyringKeys(req, r.d); err != nil {
@@ -109,7 +109,8 @@ func (r *renewal) renew(ctx context.Context, f *credfile.File, i int, base awscr
 		if c, err = stsparam.Code(c); err != nil {
 			return awscred.Session{}, err
 		}
-		base, serial, code, by = awscred.Session{Keys: r.src.keys}, aws.String(r.src.serial), aws.String(c), ""
+		base, serial, code = awscred.Session{Keys: r.src.keys}, aws.String(r.src.serial), aws.String(c)
+		by, mfa = "", " serial="+r.src.serial
 	}
 	secs := aws.Int32(int32(req.Duration / time.Second))
 	op, action := "GetSessionToken", "GetSessionToken"
@@ -117,10 +118,6 @@ func (r *renewal) renew(ctx context.Context, f *credfile.File, i int, base awscr
 		op, action = "AssumeRole", "AssumeRole role="+req.RoleARN
 	}
 	if r.d.Log != nil {
-		mfa := ""
-		if serial != nil {
-			mfa = " serial=" + *serial
-		}
 		fmt.Fprintf(r.d.Log, "aws-mfa: %s%s key=%s%s duration=%ds region=%s endpoint=%s\n",
 			action, by, MaskKey(base.AccessKeyID), mfa, *secs, region, stsparam.Redact(endpoint))
 	}
@@ -161,6 +158,22 @@ func (r *renewal) renew(ctx context.Context, f *credfile.File, i int, base awscr
 		return awscred.Session{}, err
 	}
 	return s, checkFresh(s, r.d.Now(), req, endpoint)
+}
+
+// keyringKeys reads the source's long-term keys from its keyring item
+// and checks them as readSource checks a profile's.
+func keyringKeys(req Request, d Deps) (awscred.Keys, error) {
+	if d.Keyring == nil {
+		return awscred.Keys{}, inputerr.Errorf("[%s]'s keys are in keyring item %s, but this command cannot read keyrings", req.Source, req.Keyring)
+	}
+	k, err := d.Keyring(req.Keyring)
+	if err != nil {
+		return awscred.Keys{}, err
+	}
+	if strings.HasPrefix(k.AccessKeyID, "ASIA") {
+		return awscred.Keys{}, inputerr.Errorf("keyring item %s holds session credentials (%s); store the IAM user's long-term keys (AKIA…) there with aws-mfa setup --keyring", req.Keyring, MaskKey(k.AccessKeyID))
+	}
+	return k, nil
 }
 
 // where is the region STS is called in for req, checked before anything

@@ -12,6 +12,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
@@ -275,22 +276,9 @@ type source struct {
 	serial string
 	region string
 
-	configPath string
-	config     *credfile.File // read once, when first needed; nil when absent
-	configErr  error
-	configRead bool
-}
-
-// readConfig reads the config file once; a missing one is no error.
-func (s *source) readConfig() (*credfile.File, error) {
-	if !s.configRead {
-		s.configRead = true
-		s.config, s.configErr = credfile.Read(s.configPath)
-		if errors.Is(s.configErr, credfile.ErrNotFound) {
-			s.config, s.configErr = nil, nil
-		}
-	}
-	return s.config, s.configErr
+	// readConfig reads the config file once, when first needed: nil
+	// when there is none, which is no error.
+	readConfig func() (*credfile.File, error)
 }
 
 // targetRegion is the region botocore reads for profile target once it is
@@ -341,8 +329,13 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 		keys:   c.Keys,
 		serial: cmp.Or(req.Serial, serial),
 		region: region,
-
-		configPath: req.Paths.Config,
+		readConfig: sync.OnceValues(func() (*credfile.File, error) {
+			f, err := credfile.Read(req.Paths.Config)
+			if errors.Is(err, credfile.ErrNotFound) {
+				return nil, nil
+			}
+			return f, err
+		}),
 	}
 	if req.Keyring != "" {
 		src.keys = awscred.Keys{} // read later, and only if STS is called
