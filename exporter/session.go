@@ -244,10 +244,7 @@ func checkRequest(req Request, chained bool) error {
 			return err
 		}
 	}
-	if err := stsparam.CheckDuration(req.Duration, req.RoleARN != ""); err != nil {
-		return err
-	}
-	return nil
+	return stsparam.CheckDuration(req.Duration, req.RoleARN != "")
 }
 
 // stsRegion resolves the region STS is called in, and checks it before
