@@ -35,16 +35,6 @@ type step struct {
 	s awscred.Session
 }
 
-// writes reports whether any link may write its target.
-func (r *renewal) writes() bool {
-	for _, l := range r.links {
-		if !l.NoWrite {
-			return true
-		}
-	}
-	return false
-}
-
 // run renews the chain as f shows it and returns the requested link's
 // session; region is the one reported in the result.
 func (r *renewal) run(ctx context.Context, f *credfile.File, region string) (*Result, error) {

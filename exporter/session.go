@@ -121,8 +121,8 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 		return nil, err
 	}
 	r := renewal{links: links, src: src, d: d}
-	if !r.writes() {
-		return r.run(ctx, creds, region)
+	if !slices.ContainsFunc(links, func(l Request) bool { return !l.NoWrite }) {
+		return r.run(ctx, creds, region) // no link writes: no lock
 	}
 	return r.renewLocked(ctx, req, region)
 }
