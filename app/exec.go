@@ -2,11 +2,21 @@ package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"os"
 	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/setup"
+	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 func execCommand(sys System) *cli.Command {
@@ -14,9 +24,10 @@ func execCommand(sys System) *cli.Command {
 		Name:      "exec",
 		Usage:     "run a command with the session in its environment",
 		ArgsUsage: "[CODE] -- COMMAND [ARGS...]",
-		Flags:     append(sessionFlags(), noWriteFlag()),
+		Flags: append(sessionFlags(), noWriteFlag(),
+			&cli.BoolFlag{Name: "renew", Usage: "for long jobs: the command's AWS SDKs ask aws-mfa for each new session (credential_process), never see the keys"}),
 		Action: func(c *cli.Context) error {
-			return ExecCommand(c.Context, sys, ExecInput{Session: sessionInput(c), Args: c.Args().Slice()})
+			return ExecCommand(c.Context, sys, ExecInput{Session: sessionInput(c), Args: c.Args().Slice(), Renew: c.Bool("renew")})
 		},
 	}
 }
@@ -28,6 +39,7 @@ const execForm = "aws-mfa exec [-t CODE] -- COMMAND [ARGS...]"
 type ExecInput struct {
 	Session SessionInput
 	Args    []string // [CODE --] COMMAND [ARGS...]
+	Renew   bool
 }
 
 // ExecCommand is `aws-mfa exec`: run a command with the session in its
@@ -54,20 +66,183 @@ func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
 	if err != nil {
 		return err
 	}
+	if in.Renew && req.NoWrite {
+		// Checked before a code is spent: each renewal starts from the
+		// session the last one left in the target.
+		return usage("--renew keeps each session in [%s] for the next renewal; it does not go with --no-write or a pair with write = false", req.Target)
+	}
 	res, err := obtain(ctx, sys, in.Session, req, code, false, chain)
 	if err != nil {
 		return err
 	}
 	note(sys, res, req, false)
-	return sys.Exec(path, argv, environ(sys.Environ(), res, req))
+	if !in.Renew {
+		return sys.Exec(path, argv, environ(sys.Environ(), exporter.Vars(res.Session, req.Target, res.Region)))
+	}
+	if len(chain) == 1 && len(chain[0].TokenCommand) == 0 {
+		fmt.Fprintf(sys.Stderr, "aws-mfa: [%s] has no base session to renew from: each renewal asks for a code at the terminal\n", req.Target)
+	}
+	dir, err := renewConfig(sys, in.Session, req, chain[len(chain)-1].Name, res.Region)
+	if dir != "" {
+		defer os.RemoveAll(dir)
+	}
+	if err != nil {
+		return err
+	}
+	vars := []shells.Var{
+		{Name: "AWS_CONFIG_FILE", Value: filepath.Join(dir, "config")},
+		{Name: "AWS_SHARED_CREDENTIALS_FILE", Value: filepath.Join(dir, "credentials")},
+		{Name: "AWS_PROFILE", Value: req.Target}, {Name: "AWS_DEFAULT_PROFILE", Value: req.Target},
+		{Name: "AWS_SDK_LOAD_CONFIG", Value: "1"},                                               // the Go SDK v1 reads credential_process only with it
+		{Name: "AWS_ROLE_ARN", Unset: true}, {Name: "AWS_WEB_IDENTITY_TOKEN_FILE", Unset: true}, // they beat a profile
+	}
+	if res.Region != "" {
+		vars = append(vars, shells.Var{Name: "AWS_REGION", Value: res.Region}, shells.Var{Name: "AWS_DEFAULT_REGION", Value: res.Region})
+	}
+	return runChild(path, argv, environ(sys.Environ(), vars))
 }
 
-// environ applies the session to env: the same variables env exports,
-// with the stale ones removed.
-func environ(env []string, res *exporter.Result, req exporter.Request) []string {
+// renewConfig writes the private AWS config of exec --renew: one profile,
+// named for the target, whose credential_process runs aws-mfa for the
+// same pair and files (__renew), with the settings of the user's
+// [default] that neither hold nor fetch credentials; and an empty
+// credentials file. The directory, in the OS's temporary directory and
+// private to the user, holds no secret: one a SIGKILL leaves behind
+// leaks nothing. It is returned even with an error, for removal.
+func renewConfig(sys System, in SessionInput, req exporter.Request, pair, region string) (string, error) {
+	exe, err := executable(sys)
+	if err != nil {
+		return "", err
+	}
+	argv := []string{exe, "__renew", req.Paths.Credentials, req.Paths.Config, "-p", pair, "--timeout", in.Timeout.String()}
+	if loc := configPath(sys, in.Config); loc.By != "" {
+		abs, err := filepath.Abs(loc.Path)
+		if err != nil {
+			return "", fmt.Errorf("config path: %w", err)
+		}
+		argv = append(argv, "--config", abs)
+	}
+	for _, f := range []struct {
+		set         bool
+		name, value string
+	}{
+		{in.SourceSet, "--source", in.Source}, {in.TargetSet, "--target", in.Target},
+		{in.DurationSet, "--duration", in.Duration}, {in.Endpoint != "", "--endpoint-url", in.Endpoint},
+	} {
+		if f.set {
+			argv = append(argv, f.name, f.value)
+		}
+	}
+	line, err := setup.ProcessLine(runtime.GOOS, argv...)
+	if err != nil {
+		return "", err
+	}
+	set := []credfile.KV{{Key: "credential_process", Value: line}}
+	if region != "" {
+		set = append(set, credfile.KV{Key: "region", Value: region})
+	}
+	section := "profile " + req.Target
+	if req.Target == "default" {
+		section = "default"
+	}
+	empty, _ := credfile.Parse(nil)
+	if user, err := credfile.Read(req.Paths.Config); err == nil && user.Profile("default", true) != nil {
+		own := user.Profile("default", true)
+		for _, k := range []string{"region", "output", "ca_bundle", "retry_mode", "max_attempts", "endpoint_url", "sts_regional_endpoints", "use_fips_endpoint", "use_dualstack_endpoint", "defaults_mode", "cli_pager"} {
+			kv := credfile.KV{Key: k, Value: own.Get(k)}
+			if _, err := empty.Edit(section, []credfile.KV{kv}, nil); err == nil && (k != "region" || region == "") {
+				set = append(set, kv)
+			}
+		}
+	}
+	out, err := empty.Edit(section, set, nil)
+	if err != nil {
+		return "", fmt.Errorf("the AWS config for --renew: %w", err)
+	}
+	dir, err := os.MkdirTemp("", "aws-mfa-renew-")
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config"), out, 0o600); err != nil {
+		return dir, err
+	}
+	return dir, os.WriteFile(filepath.Join(dir, "credentials"), nil, 0o600)
+}
+
+// renewCommand is `aws-mfa __renew CREDENTIALS CONFIG OPTION…`, the
+// credential_process of exec --renew's private profile: env --format json
+// with the options, reading the user's files, which the command's
+// environment no longer names.
+func renewCommand(sys System) *cli.Command {
+	return &cli.Command{
+		Name:            "__renew",
+		Hidden:          true,
+		HideHelp:        true,
+		SkipFlagParsing: true,
+		Action: func(c *cli.Context) error {
+			args := c.Args().Slice()
+			if len(args) < 2 {
+				return usage("__renew needs the credentials and config files")
+			}
+			inner, getenv := sys, sys.Getenv
+			inner.Getenv = func(name string) string {
+				switch name {
+				case "AWS_SHARED_CREDENTIALS_FILE":
+					return args[0]
+				case "AWS_CONFIG_FILE":
+					return args[1]
+				}
+				return getenv(name)
+			}
+			return newApp(inner).Run(append([]string{"aws-mfa", "env", "--format", "json"}, args[2:]...))
+		},
+	}
+}
+
+// runChild runs the command and waits for it, passing on the signals
+// that end a job, and returns its exit status, 128+N when signal N killed
+// it, as a shell does. A terminal's Ctrl-C or Ctrl-\ reaches the whole
+// foreground process group, the command included: passed on too, it
+// would arrive twice (terraform stops at once on a second interrupt).
+func runChild(path string, argv, env []string) error {
+	cmd := exec.Command(path)
+	cmd.Args, cmd.Env, cmd.Stdin, cmd.Stdout, cmd.Stderr = argv, env, os.Stdin, os.Stdout, os.Stderr
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	defer signal.Stop(sigs)
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("run %s: %w", argv[0], err)
+	}
+	go func() {
+		for s := range sigs {
+			if (s != syscall.SIGINT && s != syscall.SIGQUIT) || !foreground() {
+				_ = cmd.Process.Signal(s)
+			}
+		}
+	}()
+	err := cmd.Wait()
+	signal.Stop(sigs)
+	close(sigs)
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) {
+		return err
+	}
+	if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return exitCode(128 + int(ws.Signal()))
+	}
+	return exitCode(exit.ExitCode())
+}
+
+// environ applies vars to env: the session's, as env exports them, or
+// --renew's; the stale and session variables are removed first. A region
+// is replaced only by one in vars: with none, the user's stays.
+func environ(env []string, vars []shells.Var) []string {
 	drop := map[string]bool{}
-	for _, name := range append(exporter.Stale(), exporter.Set()...) {
+	for _, name := range append(exporter.Stale(), exporter.SessionVars()...) {
 		drop[name] = true
+	}
+	for _, v := range vars {
+		drop[v.Name] = true
 	}
 	out := make([]string, 0, len(env)+8)
 	for _, kv := range env {
@@ -76,7 +251,7 @@ func environ(env []string, res *exporter.Result, req exporter.Request) []string 
 			out = append(out, kv)
 		}
 	}
-	for _, v := range exporter.Vars(res.Session, req.Target, res.Region) {
+	for _, v := range vars {
 		if !v.Unset {
 			out = append(out, v.Name+"="+v.Value)
 		}

@@ -8,12 +8,26 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // execve replaces aws-mfa with the command, so its exit status and
 // signals are the command's own.
 func execve(path string, argv, env []string) error {
 	return syscall.Exec(path, argv, env)
+}
+
+// foreground says whether aws-mfa is in its terminal's foreground process
+// group, which the terminal's Ctrl-C and Ctrl-\ reach as a whole.
+func foreground() bool {
+	tty, err := os.Open("/dev/tty")
+	if err != nil {
+		return false
+	}
+	defer tty.Close()
+	pgrp, err := unix.IoctlGetInt(int(tty.Fd()), unix.TIOCGPGRP)
+	return err == nil && pgrp == syscall.Getpgrp()
 }
 
 // parentProcess names the process that ran aws-mfa, where the system

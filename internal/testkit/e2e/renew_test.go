@@ -1,0 +1,270 @@
+//go:build unix
+
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
+)
+
+// renewSecret is planted where the child must not look: in the user's
+// own [default] of the AWS config and in aws-mfa's environment.
+const renewSecret = "PLANTEDrenewSECRET0123456789"
+
+// renewRig is a chained pair prod (a 15-minute role from [default]'s
+// session) whose base session is already in [default], in a directory
+// whose name a credential_process line must quote. Then the emulator
+// refuses every code (GetSessionToken fails), so that nothing can ask for
+// one; and each time a command calls GetCallerIdentity, it marks
+// [prod-session] expired in the file, as if the job had run for an hour:
+// the next time an SDK asks, aws-mfa renews it. botocore asks before each
+// call, since a 15-minute session is within its 15-minute advisory window.
+func renewRig(t *testing.T) (emu *stsemu.Server, bin, dir string, env []string) {
+	t.Helper()
+	bin = toolBinary(t)
+	emu = stsemu.Start(alice)
+	t.Cleanup(emu.Close)
+	dir = filepath.Join(t.TempDir(), `it's "a" dir`)
+	os.MkdirAll(filepath.Join(dir, "aws-mfa"), 0o700)
+	creds := filepath.Join(dir, "credentials")
+	os.WriteFile(creds, []byte(aliceSource), 0o600)
+	os.WriteFile(filepath.Join(dir, "aws-mfa", "config.toml"), []byte(chainConfig+"duration = \"15m\"\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "config"), []byte("[default]\nregion = eu-west-1\noutput = json\nretry_mode = standard\ncredential_process = echo "+renewSecret+"\nsource_profile = "+renewSecret+"\naws_secret_access_key = "+renewSecret+"\n"), 0o600)
+	env = peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL, "XDG_CONFIG_HOME="+dir,
+		"AWS_ACCESS_KEY_ID=AKIA"+renewSecret, "AWS_SECRET_ACCESS_KEY="+renewSecret, "AWS_SESSION_TOKEN="+renewSecret)
+	if _, stderr, err := run(t, env, bin, "-p", "default", "314159"); err != nil {
+		t.Fatalf("refresh of the base: %v: %s", err, stderr)
+	}
+	emu.SetActionFault("GetSessionToken", stsemu.WrongCode)
+	emu.SetBefore(func(action string) {
+		if action != "GetCallerIdentity" {
+			return
+		}
+		past := time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)
+		err := credfile.Writer{}.Update(creds, func(f *credfile.File) ([]byte, error) {
+			if f.Section("prod-session") == nil {
+				return f.Bytes(), nil
+			}
+			return f.Edit("prod-session", []credfile.KV{{Key: "expiration", Value: past}}, nil)
+		})
+		if err != nil {
+			t.Errorf("expire [prod-session]: %v", err)
+		}
+	})
+	return emu, bin, dir, env
+}
+
+// noTTY runs cmd in a session of its own: no controlling terminal to ask
+// a code on, and no stdin to read one from.
+func noTTY(cmd *exec.Cmd, env []string) (string, string, error) {
+	cmd.Env = env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	return stdout.String(), stderr.String(), err
+}
+
+var (
+	sdkLoopOnce sync.Once
+	sdkLoopBin  string
+	sdkLoopErr  error
+)
+
+// sdkLoop builds testdata/peers/sdkloop, the aws-sdk-go-v2 peer, beside
+// the aws-mfa that toolBinary builds (where go build finds it up to date).
+func sdkLoop(t *testing.T) string {
+	testproc.Require(t, "go")
+	bin := toolBinary(t)
+	sdkLoopOnce.Do(func() {
+		out := filepath.Join(filepath.Dir(filepath.Dir(bin)), "sdkloop")
+		cmd := exec.Command("go", "build", "-o", out, ".")
+		cmd.Dir = filepath.Join(moduleRoot, "testdata", "peers", "sdkloop")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			sdkLoopErr = fmt.Errorf("build the aws-sdk-go-v2 peer: %v\n%s", err, b)
+		}
+		sdkLoopBin = out
+	})
+	if sdkLoopErr != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal(sdkLoopErr)
+		}
+		t.Skip(sdkLoopErr)
+	}
+	return sdkLoopBin
+}
+
+// botocoreLoop calls GetCallerIdentity argv[1] times with botocore, as a
+// Python program run under aws-mfa does.
+const botocoreLoop = `import sys, botocore.session
+c = botocore.session.get_session().create_client("sts")
+for i in range(int(sys.argv[1])):
+    c.get_caller_identity()
+print("ok", sys.argv[1])
+`
+
+// TestExecRenewSDKs is #22's proof: under exec --renew, botocore and
+// aws-sdk-go-v2 call STS in a loop while every session they get is soon
+// to expire; they sign with several successive sessions, every call
+// succeeds, and no code is asked (there is no terminal, and STS refuses
+// every code).
+func TestExecRenewSDKs(t *testing.T) {
+	t.Parallel()
+	for _, peer := range []string{"botocore", "aws-sdk-go-v2"} {
+		t.Run(peer, func(t *testing.T) {
+			t.Parallel()
+			var child []string
+			if peer == "botocore" {
+				peers.StartBotocore(t) // skips without botocore
+				child = []string{"python3", "-c", botocoreLoop, "4"}
+			} else {
+				child = []string{sdkLoop(t), "4"}
+			}
+			emu, bin, _, env := renewRig(t)
+			before := len(emu.Calls())
+			stdout, stderr, err := noTTY(exec.Command(bin, append([]string{"exec", "--renew", "-p", "prod", "--"}, child...)...), env)
+			if err != nil || stdout != "ok 4\n" {
+				t.Fatalf("%v\nstdout %q\nstderr %s", err, stdout, stderr)
+			}
+			keys := map[string]bool{}
+			for _, c := range emu.Calls()[before:] {
+				switch c.Action {
+				case "GetCallerIdentity":
+					keys[c.Key] = true
+				case "GetSessionToken":
+					t.Errorf("a code was sent")
+				}
+			}
+			if len(keys) < 2 {
+				t.Errorf("the SDK signed with %d session(s), want at least 2", len(keys))
+			}
+			if strings.Contains(stderr, "MFA code") {
+				t.Errorf("a code was asked: %s", stderr)
+			}
+		})
+	}
+}
+
+// TestExecRenewSeesNoKeys runs a command that copies its environment and
+// the files it names: none holds the long-term keys, the base session,
+// the session aws-mfa itself had in its environment, or anything of the
+// user's [default] that fetches credentials. The private directory is
+// the user's alone, and gone once the command exits.
+func TestExecRenewSeesNoKeys(t *testing.T) {
+	t.Parallel()
+	requireTool(t, "sh")
+	_, bin, dir, env := renewRig(t)
+	out := filepath.Join(dir, "seen")
+	script := `env > "$0.env"; cat "$AWS_CONFIG_FILE" "$AWS_SHARED_CREDENTIALS_FILE" > "$0.files"
+stat -c '%a' "$(dirname "$AWS_CONFIG_FILE")" "$AWS_CONFIG_FILE" "$AWS_SHARED_CREDENTIALS_FILE" > "$0.modes"; dirname "$AWS_CONFIG_FILE" > "$0.dir"`
+	if _, stderr, err := noTTY(exec.Command(bin, "exec", "--renew", "-p", "prod", "--", "sh", "-c", script, out), env); err != nil {
+		t.Fatalf("%v: %s", err, stderr)
+	}
+	creds, err := credfile.Read(filepath.Join(dir, "credentials"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, ok := creds.Session("default")
+	if !ok {
+		t.Fatal("no base session in [default]")
+	}
+	secrets := []string{renewSecret, alice.AccessKeyID, alice.SecretAccessKey, base.AccessKeyID, base.SecretAccessKey, base.SessionToken, "source_profile", "[aws-mfa]"}
+	for _, name := range []string{".env", ".files"} {
+		b, _ := os.ReadFile(out + name)
+		for _, s := range secrets {
+			if strings.Contains(string(b), s) {
+				t.Errorf("the command's %s holds %q:\n%s", name, s, b)
+			}
+		}
+	}
+	files, _ := os.ReadFile(out + ".files")
+	for _, want := range []string{"[profile prod-session]\n", "__renew", "output = json\n", "retry_mode = standard\n", "region = eu-west-1\n"} {
+		if !strings.Contains(string(files), want) {
+			t.Errorf("the private config lacks %q:\n%s", want, files)
+		}
+	}
+	if modes, _ := os.ReadFile(out + ".modes"); string(modes) != "700\n600\n600\n" {
+		t.Errorf("modes of the private directory and files: %q", modes)
+	}
+	private, _ := os.ReadFile(out + ".dir")
+	if _, err := os.Stat(strings.TrimSpace(string(private))); !os.IsNotExist(err) {
+		t.Errorf("the private directory %s is still there (%v)", private, err)
+	}
+}
+
+// TestExecRenewSignals: each signal that ends a job, sent to aws-mfa, is
+// passed on to the command once; aws-mfa exits with the command's status,
+// 128+N when signal N killed it, and removes the private directory
+// whichever way the command ended.
+func TestExecRenewSignals(t *testing.T) {
+	t.Parallel()
+	requireTool(t, "sh")
+	_, bin, dir, env := renewRig(t)
+	// The session [default] holds stays valid: the pair is the base itself.
+	sigs := map[string]syscall.Signal{"INT": syscall.SIGINT, "TERM": syscall.SIGTERM, "HUP": syscall.SIGHUP, "QUIT": syscall.SIGQUIT}
+	for name, sig := range sigs {
+		for _, trapped := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/trapped=%v", name, trapped), func(t *testing.T) {
+				out := filepath.Join(dir, fmt.Sprintf("%s-%v", name, trapped))
+				script := `dirname "$AWS_CONFIG_FILE" > "$0.dir"; trap 'echo got >> "$0.got"; exit 7' ` + name + `; echo > "$0.ready"; while :; do sleep 0.05; done`
+				if !trapped {
+					script = `dirname "$AWS_CONFIG_FILE" > "$0.dir"; echo > "$0.ready"; exec sleep 1000`
+				}
+				cmd := exec.Command(bin, "exec", "--renew", "-p", "default", "--", "sh", "-c", script, out)
+				cmd.Env = env
+				cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+				var stderr strings.Builder
+				cmd.Stderr = &stderr
+				if err := cmd.Start(); err != nil {
+					t.Fatal(err)
+				}
+				if !waitFor(func() bool { _, err := os.Stat(out + ".ready"); return err == nil }) {
+					cmd.Process.Kill()
+					cmd.Wait()
+					t.Fatalf("the command never started: %s", stderr.String())
+				}
+				cmd.Process.Signal(sig)
+				err := cmd.Wait()
+				want := 128 + int(sig)
+				if trapped {
+					want = 7
+				}
+				if got := exitCode(err); got != want {
+					t.Errorf("exit %d, want %d; stderr %s", got, want, stderr.String())
+				}
+				if got, _ := os.ReadFile(out + ".got"); trapped && string(got) != "got\n" {
+					t.Errorf("the command got the signal %q times", got)
+				}
+				private, _ := os.ReadFile(out + ".dir")
+				if _, err := os.Stat(strings.TrimSpace(string(private))); !os.IsNotExist(err) {
+					t.Errorf("the private directory %q is still there (%v)", private, err)
+				}
+			})
+		}
+	}
+}
+
+// TestExecRenewExitStatus: the command's own exit status is aws-mfa's.
+func TestExecRenewExitStatus(t *testing.T) {
+	t.Parallel()
+	requireTool(t, "sh")
+	_, bin, _, env := renewRig(t)
+	for _, code := range []int{0, 1, 2, 42, 255} {
+		_, stderr, err := noTTY(exec.Command(bin, "exec", "--renew", "-p", "default", "--", "sh", "-c", fmt.Sprintf("exit %d", code)), env)
+		if got := exitCode(err); got != code {
+			t.Errorf("exit %d, want %d: %s", got, code, stderr)
+		}
+	}
+}
