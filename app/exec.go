@@ -83,23 +83,17 @@ func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
 		fmt.Fprintf(sys.Stderr, "aws-mfa: [%s] has no base session to renew from: each renewal asks for a code at the terminal\n", req.Target)
 	}
 	dir, err := renewConfig(sys, in.Session, req, chain[len(chain)-1].Name, res.Region)
-	if dir != "" {
-		defer os.RemoveAll(dir)
-	}
+	defer os.RemoveAll(dir) // "" when there is none
 	if err != nil {
 		return err
 	}
-	vars := []shells.Var{
+	return runChild(path, argv, environ(sys.Environ(), []shells.Var{
 		{Name: "AWS_CONFIG_FILE", Value: filepath.Join(dir, "config")},
 		{Name: "AWS_SHARED_CREDENTIALS_FILE", Value: filepath.Join(dir, "credentials")},
 		{Name: "AWS_PROFILE", Value: req.Target}, {Name: "AWS_DEFAULT_PROFILE", Value: req.Target},
 		{Name: "AWS_SDK_LOAD_CONFIG", Value: "1"},                                               // the Go SDK v1 reads credential_process only with it
 		{Name: "AWS_ROLE_ARN", Unset: true}, {Name: "AWS_WEB_IDENTITY_TOKEN_FILE", Unset: true}, // they beat a profile
-	}
-	if res.Region != "" {
-		vars = append(vars, shells.Var{Name: "AWS_REGION", Value: res.Region}, shells.Var{Name: "AWS_DEFAULT_REGION", Value: res.Region})
-	}
-	return runChild(path, argv, environ(sys.Environ(), vars))
+	}))
 }
 
 // renewConfig writes the private AWS config of exec --renew: one profile,
@@ -116,21 +110,14 @@ func renewConfig(sys System, in SessionInput, req exporter.Request, pair, region
 	}
 	argv := []string{exe, "__renew", req.Paths.Credentials, req.Paths.Config, "-p", pair, "--timeout", in.Timeout.String()}
 	if loc := configPath(sys, in.Config); loc.By != "" {
-		abs, err := filepath.Abs(loc.Path)
-		if err != nil {
-			return "", fmt.Errorf("config path: %w", err)
-		}
+		abs, _ := filepath.Abs(loc.Path) // "" only without a working directory: the renewal refuses it
 		argv = append(argv, "--config", abs)
 	}
-	for _, f := range []struct {
-		set         bool
-		name, value string
-	}{
-		{in.SourceSet, "--source", in.Source}, {in.TargetSet, "--target", in.Target},
-		{in.DurationSet, "--duration", in.Duration}, {in.Endpoint != "", "--endpoint-url", in.Endpoint},
-	} {
-		if f.set {
-			argv = append(argv, f.name, f.value)
+	// The options given to exec, for every renewal; never the code, nor
+	// --force. A given option is never empty (noEmptyValues).
+	for i, v := range []string{in.Source, in.Target, in.Duration, in.Endpoint} {
+		if v != "" {
+			argv = append(argv, []string{"--source", "--target", "--duration", "--endpoint-url"}[i], v)
 		}
 	}
 	line, err := setup.ProcessLine(runtime.GOOS, argv...)
@@ -208,6 +195,7 @@ func runChild(path string, argv, env []string) error {
 	cmd := exec.Command(path)
 	cmd.Args, cmd.Env, cmd.Stdin, cmd.Stdout, cmd.Stderr = argv, env, os.Stdin, os.Stdout, os.Stderr
 	sigs := make(chan os.Signal, 4)
+	defer close(sigs) // after Stop: nothing is sent on it then
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	defer signal.Stop(sigs)
 	if err := cmd.Start(); err != nil {
@@ -221,8 +209,6 @@ func runChild(path string, argv, env []string) error {
 		}
 	}()
 	err := cmd.Wait()
-	signal.Stop(sigs)
-	close(sigs)
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) {
 		return err
