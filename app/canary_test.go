@@ -126,9 +126,15 @@ func TestCanariesNeverPrinted(t *testing.T) {
 			canaryRun{args: []string{"exec", "--verbose", "--timeout", timeout, "-t", "314159", "--", "true"}, fault: f},
 			canaryRun{args: []string{"-p", "role", "--verbose", "--timeout", timeout, "314159"}, fault: f},
 			canaryRun{args: []string{"-p", "chained", "--verbose", "--timeout", timeout, "314159"}, fault: f},
+			// __renew is exec --renew's credential_process; --renew itself
+			// stops before the command only on an error.
+			canaryRun{args: []string{"__renew", "$HOME/.aws/credentials", "$HOME/.aws/config", "-p", "chained", "--verbose", "--timeout", timeout, "-t", "314159"}, fault: f},
 			canaryRun{args: []string{"setup", "--yes", "--source", "fresh", "--target", "aws-mfa", "--timeout", timeout}, fault: f, action: "ListMFADevices"},
 			canaryRun{args: []string{"setup", "--yes", "--source", "fresh", "--target", "aws-mfa", "--timeout", timeout}, fault: f, action: "GetCallerIdentity"},
 		)
+	}
+	for _, f := range faults[1:] {
+		runs = append(runs, canaryRun{args: []string{"exec", "--renew", "-p", "chained", "--verbose", "--timeout", "300ms", "-t", "314159", "--", "true"}, fault: f})
 	}
 	for _, behind := range []time.Duration{13 * time.Hour, 11*time.Hour + 55*time.Minute} {
 		runs = append(runs, canaryRun{args: []string{"--verbose", "--force", "314159"}, behind: behind})
@@ -182,6 +188,9 @@ func TestCanariesNeverPrinted(t *testing.T) {
 		canaryRun{args: []string{"--verbose"}, stdin: ""},
 		canaryRun{args: []string{"--verbose", "--config", "/nonexistent/config.toml", "314159"}},
 		canaryRun{args: []string{"env", "--unset", "--shell", "bash"}},
+		canaryRun{args: []string{"exec", "--renew", "--no-write", "-p", "chained", "314159", "--", "true"}},
+		canaryRun{args: []string{"exec", "--renew", "-p", "nope", "314159", "--", "true"}},
+		canaryRun{args: []string{"__renew", "$HOME/.aws/credentials"}},
 		canaryRun{args: []string{"--verbose", "-p", "nope", "314159"}},
 		canaryRun{args: []string{"--verbose", "314159"}, env: map[string]string{"AWS_REGION": "eu west 1"}},
 		canaryRun{args: []string{"setup", "--yes", "--serial", "x", "--source", "fresh", "--target", "aws-mfa"}},
@@ -226,7 +235,7 @@ func TestCanariesNeverPrinted(t *testing.T) {
 			}
 			args := make([]string, len(r.args))
 			for j, a := range r.args {
-				args[j] = at(a)
+				args[j] = strings.ReplaceAll(at(a), "$HOME", home)
 			}
 			var stdout, stderr bytes.Buffer
 			sys := System{
@@ -278,7 +287,7 @@ func TestCanariesNeverPrinted(t *testing.T) {
 		"no complete answer from STS", "handed out a session that expired", "within the refresh margin", "found in no other profile",
 		"byte order mark", "appears twice", "invalid config", "region has a space", "MFA code must be exactly six digits",
 		"endpoint URL does not parse", "AssumeRole", "wrote an MFA session", "AssumeRole role=arn:aws:iam::123456789012:role/readonly with the session in [role]",
-		"which the AWS CLI and SDKs use instead of the keys",
+		"which the AWS CLI and SDKs use instead of the keys", "it does not go with --no-write", "__renew needs the credentials",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("no run reached %q", want)
