@@ -171,13 +171,7 @@ func newApp(sys System) *cli.App {
 	}
 	// The usage line names every command the help lists, so it cannot
 	// fall behind them.
-	var names []string
-	for _, c := range a.VisibleCommands() {
-		if c.Name != "help" {
-			names = append(names, c.Name)
-		}
-	}
-	a.UsageText = "aws-mfa [options] [CODE]\naws-mfa " + strings.Join(names, "|") + " [options] ..."
+	a.UsageText = "aws-mfa [options] [CODE]\naws-mfa " + strings.Join(visible(a.Commands), "|") + " [options] ..."
 	ownHelp(a)
 	wire(a.Commands, onUsageError)
 	return a

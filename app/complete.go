@@ -29,37 +29,31 @@ const exitCommand = 4
 // Candidates are not filtered by the typed prefix, which the shells do
 // after unquoting it; nor quoted, which each shell does when inserting.
 func completeCommand(sys System) *cli.Command {
-	return &cli.Command{
-		Name:            "__complete",
-		Hidden:          true,
-		HideHelp:        true, // else urfave/cli answers `__complete help …` with help
-		SkipFlagParsing: true,
-		Action: func(c *cli.Context) error {
-			if n := commandStart(c.App, c.Args().Slice()); n > 0 {
-				fmt.Fprintln(sys.Stdout, n)
-				return exitCode(exitCommand)
+	return machine("__complete", func(c *cli.Context) error {
+		if n := commandStart(c.App, c.Args().Slice()); n > 0 {
+			fmt.Fprintln(sys.Stdout, n)
+			return exitCode(exitCommand)
+		}
+		cands, files := completions(c.App, c.Args().Slice(), func(configFlag string) []candidate {
+			return pairCandidates(config.Locate(configFlag, sys.Getenv, func() (string, error) { return userConfigDir(sys.Getenv) }))
+		})
+		if files {
+			return exitCode(exitFiles)
+		}
+		var b strings.Builder
+		for _, k := range cands {
+			if strings.ContainsAny(k.word, "\t\n") || k.word == "" {
+				continue // cannot be one line's word
 			}
-			cands, files := completions(c.App, c.Args().Slice(), func(configFlag string) []candidate {
-				return pairCandidates(config.Locate(configFlag, sys.Getenv, func() (string, error) { return userConfigDir(sys.Getenv) }))
-			})
-			if files {
-				return exitCode(exitFiles)
+			b.WriteString(k.word)
+			if k.desc != "" {
+				b.WriteString("\t" + strings.ReplaceAll(k.desc, "\n", " "))
 			}
-			var b strings.Builder
-			for _, k := range cands {
-				if strings.ContainsAny(k.word, "\t\n") || k.word == "" {
-					continue // cannot be one line's word
-				}
-				b.WriteString(k.word)
-				if k.desc != "" {
-					b.WriteString("\t" + strings.ReplaceAll(k.desc, "\n", " "))
-				}
-				b.WriteByte('\n')
-			}
-			_, err := fmt.Fprint(sys.Stdout, b.String())
-			return err
-		},
-	}
+			b.WriteByte('\n')
+		}
+		_, err := fmt.Fprint(sys.Stdout, b.String())
+		return err
+	})
 }
 
 // candidate is one completion with its description.

@@ -22,16 +22,13 @@ func printError(w io.Writer, err error) {
 // oneLine escapes what is not printable in s: \n, \t, \x1b, \u2028, and
 // each byte of invalid UTF-8 as \xNN. Printable text is left as it is.
 func oneLine(s string) string {
-	if utf8.ValidString(s) && !strings.ContainsFunc(s, unprintable) {
-		return s
-	}
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && n == 1:
 			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case unprintable(r):
+		case !unicode.IsPrint(r): // what strconv.Quote escapes
 			q := strconv.QuoteRune(r)
 			b.WriteString(q[1 : len(q)-1])
 		default:
@@ -41,7 +38,3 @@ func oneLine(s string) string {
 	}
 	return b.String()
 }
-
-// unprintable is what strconv.Quote escapes: all but letters, marks,
-// numbers, punctuation, symbols and the ASCII space.
-func unprintable(r rune) bool { return !unicode.IsPrint(r) }

@@ -34,10 +34,10 @@ func placeOptions(c *cli.Context) error {
 		if name == "help" || name == "version" || !slices.ContainsFunc(names, func(n string) bool { return slices.Contains(before, n) }) {
 			continue
 		}
-		if owners := optionOwners(c.Command.Subcommands, c.Command.Name, name); !defines(c.Command.Flags, name) && len(owners) > 0 {
+		if owners := optionOwners(c.Command.Subcommands, c.Command.Name, name); findFlag(name, c.Command.Flags) == nil && len(owners) > 0 {
 			return usage("%s is an option of %s; put it after the command, as in aws-mfa %s %s", dashed(name), strings.Join(owners, " and "), owners[0], dashed(name))
 		}
-		if !defines(c.Command.Flags, name) {
+		if findFlag(name, c.Command.Flags) == nil {
 			return usage("%s does not apply to %s; see aws-mfa %s --help", dashed(name), c.Command.Name, c.Command.Name)
 		}
 		value := fmt.Sprint(parent.Value(name))
@@ -52,15 +52,6 @@ func placeOptions(c *cli.Context) error {
 		}
 	}
 	return nil
-}
-
-func defines(flags []cli.Flag, name string) bool {
-	for _, f := range flags {
-		if slices.Contains(f.Names(), name) {
-			return true
-		}
-	}
-	return false
 }
 
 func dashed(name string) string {

@@ -242,3 +242,5 @@ func TestHelpAfterOptions(t *testing.T) {
 		}
 	}
 }
+
+func defines(flags []cli.Flag, name string) bool { return findFlag(name, flags) != nil }

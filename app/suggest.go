@@ -20,12 +20,7 @@ func unknownCommand(c *cli.Context) error {
 	if !strings.ContainsFunc(word, unicode.IsLetter) {
 		return nil
 	}
-	var names []string
-	for _, cmd := range c.App.Commands {
-		if !cmd.Hidden {
-			names = append(names, cmd.Name)
-		}
-	}
+	names := visible(c.App.Commands)
 	if s := suggest.Closest(word, names); s != "" {
 		return usage("unknown command %q; did you mean %s? See aws-mfa --help", word, s)
 	}
@@ -35,25 +30,16 @@ func unknownCommand(c *cli.Context) error {
 // helpTopic refuses `aws-mfa help NAME` for a NAME that is no command,
 // which urfave/cli reports as a failure (exit 1) with no hint.
 func helpTopic(a *cli.App, args []string) error {
-	if len(args) < 3 || (args[1] != "help" && args[1] != "h") || strings.HasPrefix(args[2], "-") {
+	if len(args) < 3 || (args[1] != "help" && args[1] != "h") || strings.HasPrefix(args[2], "-") || args[2] == "help" ||
+		slices.ContainsFunc(a.Commands, func(cmd *cli.Command) bool { return cmd.HasName(args[2]) }) {
 		return nil
 	}
-	names := []string{"help"}
-	for _, cmd := range a.Commands {
-		if cmd.Name == args[2] || slices.Contains(cmd.Aliases, args[2]) {
-			return nil
-		}
-		if !cmd.Hidden && cmd.Name != "help" { // names holds it already
-			names = append(names, cmd.Name)
-		}
-	}
-	if args[2] == "help" {
-		return nil
-	}
+	names := visible(a.Commands)
 	if s := suggest.Closest(args[2], names); s != "" {
 		return usage("no command %q to help with; did you mean %s? See aws-mfa --help", args[2], s)
 	}
-	return usage("no command %q to help with; the commands are %s", args[2], strings.Join(names[1:], ", "))
+	names = slices.DeleteFunc(names, func(n string) bool { return n == "help" })
+	return usage("no command %q to help with; the commands are %s", args[2], strings.Join(names, ", "))
 }
 
 // badValue rewords what the flag package and urfave/cli say of a value an
@@ -116,7 +102,7 @@ func flagHint(c *cli.Context, err error) string {
 		return err.Error()
 	}
 	// An option of a subcommand, given before it: say whose it is.
-	if owners := optionOwners(cmds, path, name); len(owners) > 0 && !defines(flags, name) {
+	if owners := optionOwners(cmds, path, name); len(owners) > 0 && findFlag(name, flags) == nil {
 		return fmt.Sprintf("%s is an option of %s; put it after the command, as in aws-mfa %s %s", dashed(name), strings.Join(owners, " and "), owners[0], dashed(name))
 	}
 	var names []string
@@ -141,12 +127,7 @@ func unknownSubcommand(c *cli.Context, word string) error {
 		cmds, name = c.Command.Subcommands, strings.TrimPrefix(c.Command.HelpName, "aws-mfa ")
 		help = c.Command.HelpName + " --help"
 	}
-	var names []string
-	for _, cmd := range cmds {
-		if !cmd.Hidden {
-			names = append(names, cmd.Name)
-		}
-	}
+	names := visible(cmds)
 	if s := suggest.Closest(word, names); s != "" {
 		return usage("%s has no command %q; did you mean %s? See %s", name, word, s, help)
 	}
@@ -154,6 +135,17 @@ func unknownSubcommand(c *cli.Context, word string) error {
 		return usage("%s has no command %q; see %s", name, word, help)
 	}
 	return usage("%s has no command %q; its commands are %s; see %s", name, word, strings.Join(names, ", "), help)
+}
+
+// visible names the commands of cmds that help lists.
+func visible(cmds []*cli.Command) []string {
+	var names []string
+	for _, cmd := range cmds {
+		if !cmd.Hidden {
+			names = append(names, cmd.Name)
+		}
+	}
+	return names
 }
 
 // optionOwners names the commands among cmds and their subcommands that
@@ -165,7 +157,7 @@ func optionOwners(cmds []*cli.Command, prefix, name string) []string {
 			continue
 		}
 		path := strings.TrimSpace(prefix + " " + cmd.Name)
-		if defines(cmd.Flags, name) {
+		if findFlag(name, cmd.Flags) != nil {
 			owners = append(owners, path)
 		}
 		owners = append(owners, optionOwners(cmd.Subcommands, path, name)...)

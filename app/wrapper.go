@@ -20,19 +20,13 @@ import (
 // what `__env` prints, instead of letting env print the session on the
 // terminal.
 func commandCommand(sys System) *cli.Command {
-	return &cli.Command{
-		Name:            "__command",
-		Hidden:          true,
-		HideHelp:        true,
-		SkipFlagParsing: true,
-		Action: func(c *cli.Context) error {
-			if s := scan(c.App, c.Args().Slice()); s.cmd != nil {
-				_, err := fmt.Fprintf(sys.Stdout, "%d %s\n", s.cmdIndex+1, s.cmd.Name)
-				return err
-			}
-			return nil
-		},
-	}
+	return machine("__command", func(c *cli.Context) error {
+		if s := scan(c.App, c.Args().Slice()); s.cmd != nil {
+			_, err := fmt.Fprintf(sys.Stdout, "%d %s\n", s.cmdIndex+1, s.cmd.Name)
+			return err
+		}
+		return nil
+	})
 }
 
 // envInCommand is `aws-mfa __env DIALECT WORD…`: the command line WORD…,
@@ -44,29 +38,23 @@ func commandCommand(sys System) *cli.Command {
 // (aws-mfa env --help, whose text holds eval "$(aws-mfa env)") go to
 // stderr, and are never run as code.
 func envInCommand(sys System) *cli.Command {
-	return &cli.Command{
-		Name:            "__env",
-		Hidden:          true,
-		HideHelp:        true,
-		SkipFlagParsing: true,
-		Action: func(c *cli.Context) error {
-			args := c.Args().Slice()
-			if len(args) == 0 {
-				return usage("__env needs a dialect and a command line")
-			}
-			words := args[1:]
-			s := scan(c.App, words)
-			if s.cmd == nil || s.cmd.Name != "env" {
-				return usage("__env needs an env command line")
-			}
-			if otherOutput(words[s.cmdIndex+1:], args[0]) {
-				return passOn(sys, args[0], words)
-			}
-			argv := append([]string{"aws-mfa"}, words[:s.cmdIndex+1]...)
-			argv = append(append(argv, "--shell", args[0]), words[s.cmdIndex+1:]...)
-			return codeOnlyApp(sys, true).Run(argv)
-		},
-	}
+	return machine("__env", func(c *cli.Context) error {
+		args := c.Args().Slice()
+		if len(args) == 0 {
+			return usage("__env needs a dialect and a command line")
+		}
+		words := args[1:]
+		s := scan(c.App, words)
+		if s.cmd == nil || s.cmd.Name != "env" {
+			return usage("__env needs an env command line")
+		}
+		if otherOutput(words[s.cmdIndex+1:], args[0]) {
+			return passOn(sys, args[0], words)
+		}
+		argv := append([]string{"aws-mfa"}, words[:s.cmdIndex+1]...)
+		argv = append(append(argv, "--shell", args[0]), words[s.cmdIndex+1:]...)
+		return codeOnlyApp(sys, true).Run(argv)
+	})
 }
 
 // passOn runs env as the words say, for output that is not code for the
@@ -130,45 +118,39 @@ func otherOutput(words []string, dialect string) bool {
 // --cached does (AssumeRole, no code). A write = false pair's session is
 // never in the file, so there is nothing to re-apply: silence.
 func reexportCommand(sys System) *cli.Command {
-	return &cli.Command{
-		Name:            "__reexport",
-		Hidden:          true,
-		HideHelp:        true,
-		SkipFlagParsing: true,
-		Action: func(c *cli.Context) error {
-			args := c.Args().Slice()
-			if len(args) < 2 || args[1] == "" {
-				return usage("__reexport needs a dialect and a target profile")
-			}
-			dialect, target := args[0], args[1]
-			argv := []string{"aws-mfa", "env", "--shell", dialect, "--cached"}
-			configFlag := scan(c.App, args[2:]).configFlag
-			if configFlag != "" {
-				argv = append(argv, "--config", configFlag)
-			}
-			loc := config.Locate(configFlag, sys.Getenv, func() (string, error) { return userConfigDir(sys.Getenv) })
-			pair := ""
-			if cfg, err := config.Load(loc); err == nil {
-				for _, p := range cfg.Pairs {
-					if p.Target == target {
-						if !p.Write {
-							return nil
-						}
-						pair = p.Name
-						break
+	return machine("__reexport", func(c *cli.Context) error {
+		args := c.Args().Slice()
+		if len(args) < 2 || args[1] == "" {
+			return usage("__reexport needs a dialect and a target profile")
+		}
+		dialect, target := args[0], args[1]
+		argv := []string{"aws-mfa", "env", "--shell", dialect, "--cached"}
+		configFlag := scan(c.App, args[2:]).configFlag
+		if configFlag != "" {
+			argv = append(argv, "--config", configFlag)
+		}
+		loc := config.Locate(configFlag, sys.Getenv, func() (string, error) { return userConfigDir(sys.Getenv) })
+		pair := ""
+		if cfg, err := config.Load(loc); err == nil {
+			for _, p := range cfg.Pairs {
+				if p.Target == target {
+					if !p.Write {
+						return nil
 					}
+					pair = p.Name
+					break
 				}
 			}
-			if pair != "" {
-				argv = append(argv, "--pair", pair)
-			} else {
-				argv = append(argv, "--target", target)
-			}
-			quiet := sys
-			quiet.Stdin = strings.NewReader("") // never a code
-			return codeOnlyApp(quiet, false).Run(argv)
-		},
-	}
+		}
+		if pair != "" {
+			argv = append(argv, "--pair", pair)
+		} else {
+			argv = append(argv, "--target", target)
+		}
+		quiet := sys
+		quiet.Stdin = strings.NewReader("") // never a code
+		return codeOnlyApp(quiet, false).Run(argv)
+	})
 }
 
 // codeOnlyApp is the app for a wrapper to evaluate: only env's code
@@ -191,4 +173,11 @@ func codeOnlyApp(sys System, applied bool) *cli.App {
 		}
 	}
 	return a
+}
+
+// machine is a hidden command that a hook or completion calls: its words
+// are its own (no flags parsed), and `help` is one of them, never help
+// (else urfave/cli answers `__complete help …` with help).
+func machine(name string, action cli.ActionFunc) *cli.Command {
+	return &cli.Command{Name: name, Hidden: true, HideHelp: true, SkipFlagParsing: true, Action: action}
 }
