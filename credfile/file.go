@@ -82,41 +82,26 @@ func locate(getenv func(string) string, db func() (string, error)) (Paths, error
 // expandVars is Python's os.path.expandvars, which botocore applies to
 // both paths before expanduser: $NAME and ${NAME} are replaced by the
 // variable's value, once, not expanded again. Where botocore would keep a
-// reference to an unset (or empty) variable literally, as a strange
-// relative path, it fails instead.
+// reference literally (an unset or empty variable, a ${ without its }),
+// as a strange relative path, it fails instead.
 func expandVars(path string, getenv func(string) string) (string, error) {
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(path, '$')
-		if i < 0 {
-			b.WriteString(path)
-			return b.String(), nil
+	for rest := path; strings.Contains(rest, "${"); {
+		_, rest, _ = strings.Cut(rest, "${")
+		name, after, ok := strings.Cut(rest, "}")
+		if !ok || name == "" {
+			return "", errors.New("the path holds a ${ without a name and its }; write the path out")
 		}
-		b.WriteString(path[:i])
-		rest := path[i+1:]
-		name, n := "", 0
-		if strings.HasPrefix(rest, "{") {
-			if end := strings.IndexByte(rest, '}'); end >= 0 {
-				name, n = rest[1:end], end+1
-			}
-		} else {
-			for n < len(rest) && (rest[n] == '_' || rest[n] >= 'a' && rest[n] <= 'z' || rest[n] >= 'A' && rest[n] <= 'Z' || rest[n] >= '0' && rest[n] <= '9') {
-				n++
-			}
-			name = rest[:n]
-		}
-		if n == 0 {
-			b.WriteByte('$') // not a reference: kept, as Python does
-			path = rest
-			continue
-		}
-		v := getenv(name)
-		if v == "" {
-			return "", fmt.Errorf("the path refers to $%s, which is not set; set it, or write the path out", name)
-		}
-		b.WriteString(v)
-		path = rest[n:]
+		rest = after
 	}
+	var err error
+	out := os.Expand(path, func(name string) string {
+		v := getenv(name)
+		if v == "" && err == nil {
+			err = fmt.Errorf("the path refers to $%s, which is not set; set it, or write the path out", name)
+		}
+		return v
+	})
+	return out, err
 }
 
 // expandUser expands ~NAME as Python's os.path.expanduser does, to that
