@@ -90,10 +90,8 @@ func awsDirs(paths credfile.Paths, home string) []string {
 	return dirs
 }
 
-// backupRE matches the names of aws-mfa's own backups (writeBackup).
-func backupRE() *regexp.Regexp {
-	return regexp.MustCompile(`\.aws-mfa-backup-[0-9]{8}T[0-9]{6}Z(-[0-9]+)?$`)
-}
+// backupRE matches the names of aws-mfa's own backups (Locked.Backup).
+var backupRE = regexp.MustCompile(`\.aws-mfa-backup-[0-9]{8}T[0-9]{6}Z(-[0-9]+)?$`)
 
 // findCopies lists the files in dirs, and below, that hold secret, and
 // says what it could not search. It lists a directory in chunks, so that
@@ -102,7 +100,6 @@ func findCopies(dirs []string, secret string, deadline time.Time) (found []plain
 	if len(secret) < 8 {
 		return nil, nil // too short to tell from other text; AWS's are 40 characters
 	}
-	isBackup := backupRE()
 	files, total := 0, 0
 	seen := map[string]bool{}
 	stop := errors.New("stop")
@@ -151,7 +148,7 @@ func findCopies(dirs []string, secret string, deadline time.Time) (found []plain
 				total += len(data)
 				if bytes.Contains(data, []byte(secret)) {
 					c := linesWith(path, data, secret)
-					c.backup = isBackup.MatchString(e.Name())
+					c.backup = backupRE.MatchString(e.Name())
 					found = append(found, c)
 				}
 			}

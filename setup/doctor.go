@@ -119,10 +119,9 @@ func checkBackups(path string) []Finding {
 		return nil
 	}
 	entries, _ := os.ReadDir(filepath.Dir(real))
-	isBackup := backupRE()
 	var out []Finding
 	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), filepath.Base(real)+".aws-mfa-backup-") || !isBackup.MatchString(e.Name()) {
+		if !strings.HasPrefix(e.Name(), filepath.Base(real)+".aws-mfa-backup-") || !backupRE.MatchString(e.Name()) {
 			continue
 		}
 		b := filepath.Join(filepath.Dir(real), e.Name())

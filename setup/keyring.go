@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -289,23 +290,19 @@ func editPairs(path string, data []byte, edits map[string][]pairKey) ([]byte, er
 		return nil, inputerr.Errorf("fix the config first: %v", err)
 	}
 	lines := strings.SplitAfter(string(data), "\n")
-	var names []string
-	for name := range edits {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	var tail []string
+	names := slices.Sorted(maps.Keys(edits))
+	var tables []string
 	for _, name := range names {
 		start, end := pairTable(lines, name)
 		if start < 0 {
 			p, _ := before.Select(name)
-			t := []string{"\n", fmt.Sprintf("[pair.%s]\n", name), fmt.Sprintf("source = %q\n", p.Source), fmt.Sprintf("target = %q\n", p.Target)}
+			t := fmt.Sprintf("[pair.%s]\nsource = %q\ntarget = %q\n", name, p.Source, p.Target)
 			for _, kv := range edits[name] {
 				if kv.value != "" {
-					t = append(t, fmt.Sprintf("%s = %q\n", kv.key, kv.value))
+					t += fmt.Sprintf("%s = %q\n", kv.key, kv.value)
 				}
 			}
-			tail = append(tail, t...)
+			tables = append(tables, t)
 			continue
 		}
 		var insert []string
@@ -330,17 +327,11 @@ func editPairs(path string, data []byte, edits map[string][]pairKey) ([]byte, er
 		}
 		lines[start] += strings.Join(insert, "")
 	}
-	text := strings.Join(lines, "")
-	if len(tail) > 0 {
-		if text != "" && !strings.HasSuffix(text, "\n") {
-			text += "\n"
-		}
-		if text == "" {
-			tail = tail[1:]
-		}
-		text += strings.Join(tail, "")
+	text := []byte(strings.Join(lines, ""))
+	for _, t := range tables {
+		text = appendTable(text, t)
 	}
-	after, err := config.Parse(path, []byte(text))
+	after, err := config.Parse(path, text)
 	if err == nil {
 		err = samePairs(before, after, edits)
 	}
@@ -357,16 +348,15 @@ func editPairs(path string, data []byte, edits map[string][]pairKey) ([]byte, er
 		}
 		return nil, inputerr.Errorf("could not edit %s (%v); %s by hand, then run the command again", path, err, strings.Join(want, ", "))
 	}
-	return []byte(text), nil
+	return text, nil
 }
 
 // pairTable finds the lines of the [pair.NAME] table: its header, and the
 // line after its last (the next header, or the end); -1 when it has none.
 func pairTable(lines []string, name string) (start, end int) {
 	start = -1
-	re := pairHeaderRE()
 	for i, l := range lines {
-		if m := re.FindStringSubmatch(l); m != nil && m[1] == name {
+		if m := pairHeaderRE.FindStringSubmatch(l); m != nil && m[1] == name {
 			start = i
 			continue
 		}
@@ -393,14 +383,12 @@ func samePairs(before, after *config.Config, edits map[string][]pairKey) error {
 				p.Source = kv.value
 			}
 		}
-		if !pairEqual(p, after.Pairs[i]) {
+		if !reflect.DeepEqual(p, after.Pairs[i]) {
 			return fmt.Errorf("[pair.%s] would not read as intended", p.Name)
 		}
 	}
 	return nil
 }
-
-func pairEqual(a, b config.Pair) bool { return reflect.DeepEqual(a, b) }
 
 // ExportRequest says which pair's keyring item goes back into which
 // profile of the credentials file.

@@ -410,15 +410,11 @@ func findDevice(ctx context.Context, keys awscred.Keys, d Deps) (string, error) 
 	return serials[i], nil
 }
 
-// pairHeaderRE finds [pair.NAME] headers. Compiled where setup needs
-// it, not in a package variable: that would run at every start, on the
-// cached env path too.
-func pairHeaderRE() *regexp.Regexp {
-	return regexp.MustCompile(`(?m)^\s*\[\s*pair\s*\.\s*"?([^"\]\s]+)"?\s*\]`)
-}
+// pairHeaderRE finds [pair.NAME] headers.
+var pairHeaderRE = regexp.MustCompile(`(?m)^\s*\[\s*pair\s*\.\s*"?([^"\]\s]+)"?\s*\]`)
 
 func pairDefined(data []byte, name string) bool {
-	for _, m := range pairHeaderRE().FindAllSubmatch(data, -1) {
+	for _, m := range pairHeaderRE.FindAllSubmatch(data, -1) {
 		if string(m[1]) == name {
 			return true
 		}
@@ -429,18 +425,16 @@ func pairDefined(data []byte, name string) bool {
 // secretKeys are the keys whose values the dry run never shows.
 var secretKeys = []string{"aws_secret_access_key", "aws_session_token", "aws_security_token"}
 
-// maskREs are the dry run's masks, compiled when it runs rather than in
-// package variables, which would compile them at every start.
-func maskREs() (keyID, secretAssign, secretLooking *regexp.Regexp) {
-	keyID = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{12,}\b`)
+// The dry run's masks.
+var (
+	keyIDRE = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{12,}\b`)
 	// In a comment (or a file that does not parse) a secret key's value
 	// runs to the end of its line, and only there: [ \t], never \s, which
 	// would cross into the next line.
-	secretAssign = regexp.MustCompile(`(?i)((?:aws_secret_access_key|aws_session_token|aws_security_token)[ \t]*[=:][ \t]*)\S.*`)
+	secretAssignRE = regexp.MustCompile(`(?i)((?:aws_secret_access_key|aws_session_token|aws_security_token)[ \t]*[=:][ \t]*)\S.*`)
 	// What secrets and tokens look like, for comments: a long base64 run.
-	secretLooking = regexp.MustCompile(`[A-Za-z0-9/+=]{20,}`)
-	return keyID, secretAssign, secretLooking
-}
+	secretLookingRE = regexp.MustCompile(`[A-Za-z0-9/+=]{20,}`)
+)
 
 // mask hides secrets and shortens key ids, for the dry run's diff. The
 // parser says which lines hold a secret key's value, continuation lines
@@ -448,7 +442,6 @@ func maskREs() (keyID, secretAssign, secretLooking *regexp.Regexp) {
 // value is hidden wherever else it appears; section headers are never
 // touched.
 func mask(b []byte) []byte {
-	keyID, secretAssign, secretLooking := maskREs()
 	lines := strings.SplitAfter(string(b), "\n")
 	header := map[int]bool{}
 	var known []string
@@ -489,13 +482,13 @@ func mask(b []byte) []byte {
 		case header[i] || !parsed && stripped[0] == '[':
 			continue
 		case stripped[0] == '#' || stripped[0] == ';' || !parsed:
-			line = secretAssign.ReplaceAllString(line, "${1}****")
-			line = keyID.ReplaceAllStringFunc(line, exporter.MaskKey)
+			line = secretAssignRE.ReplaceAllString(line, "${1}****")
+			line = keyIDRE.ReplaceAllStringFunc(line, exporter.MaskKey)
 			if stripped[0] == '#' || stripped[0] == ';' {
-				line = secretLooking.ReplaceAllString(line, "****")
+				line = secretLookingRE.ReplaceAllString(line, "****")
 			}
 		default:
-			line = keyID.ReplaceAllStringFunc(line, exporter.MaskKey)
+			line = keyIDRE.ReplaceAllStringFunc(line, exporter.MaskKey)
 		}
 		for _, v := range known {
 			line = strings.ReplaceAll(line, v, "****")
