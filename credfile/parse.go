@@ -9,6 +9,7 @@ package credfile
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"unicode"
@@ -46,10 +47,15 @@ type Section struct {
 type body struct {
 	lines   []string // raw lines, the header first, each with its line ending ("\n", "\r\n" or none for the file's last)
 	options []option
-	// index finds options by key (their position in options), so that
-	// parsing and verifying a section of n keys stays linear in n.
+	// index finds options by key (their position in options) once a
+	// section has more than a few, so that parsing and verifying a section
+	// of n keys stays linear in n; nil for the usual small section, where
+	// a scan is cheaper.
 	index map[string]int
 }
+
+// indexAt is the number of options from which a section keeps an index.
+const indexAt = 16
 
 type option struct {
 	key       string // lower-cased, as configparser does
@@ -143,7 +149,8 @@ type parser struct {
 	sec         body   // the current section's options so far
 	cur         int    // the option a more indented line continues, or -1
 	indentLevel int
-	blanks      int // blank lines inside a value, kept if it continues
+	blanks      int       // blank lines inside a value, kept if it continues
+	secs        []Section // the block new sections are allocated from
 }
 
 // line parses line i, which starts at byte at of the file.
@@ -199,8 +206,7 @@ func (p *parser) section(i, at int, name string) error {
 		}
 	}
 	p.name, p.cur = name, -1
-	clear(p.sec.index)
-	p.sec = body{options: p.sec.options[:0], index: p.sec.index}
+	p.sec = body{options: p.sec.options[:0]}
 	return nil
 }
 
@@ -214,7 +220,12 @@ func (p *parser) record(i, at int, name string) error {
 	if first := f.byName[name]; first != nil {
 		return fmt.Errorf("%w: section [%s] appears twice (lines %d and %d), which the AWS CLI cannot parse; merge them", ErrUnreadable, name, first.header+1, i+1)
 	}
-	s := &Section{Name: name, header: i, at: at}
+	if len(p.secs) == 0 {
+		p.secs = make([]Section, 256) // sections in blocks: one allocation per 256
+	}
+	s := &p.secs[0]
+	p.secs = p.secs[1:]
+	s.Name, s.header, s.at = name, i, at
 	f.byName[name] = s
 	f.sections = append(f.sections, s)
 	return nil
@@ -230,13 +241,9 @@ func (p *parser) option(i int, line string, indentBytes int) error {
 		return fmt.Errorf("%w: line %d: the key holds %#U, a capital letter outside ASCII or a character newer than aws-mfa knows, which Go and the AWS CLI's Python may lower-case differently; rename the key", ErrUnreadable, i+1, r)
 	}
 	key = strings.ToLower(key)
-	if _, dup := p.sec.index[key]; dup {
+	if p.sec.find(key) != nil {
 		return fmt.Errorf("%w: key %s appears twice in [%s] (line %d), which the AWS CLI cannot parse; remove one", ErrUnreadable, key, p.name, i+1)
 	}
-	if p.sec.index == nil {
-		p.sec.index = map[string]int{}
-	}
-	p.sec.index[key] = len(p.sec.options)
 	p.sec.options = append(p.sec.options, option{
 		key:       key,
 		value:     pyStrip(line[valueAt:]),
@@ -246,15 +253,27 @@ func (p *parser) option(i int, line string, indentBytes int) error {
 		indentLen: indentBytes,
 	})
 	p.cur = len(p.sec.options) - 1
+	if n := len(p.sec.options); p.sec.index != nil || n >= indexAt {
+		if p.sec.index == nil {
+			p.sec.index = make(map[string]int, 2*n)
+			for i, o := range p.sec.options {
+				p.sec.index[o.key] = i
+			}
+		}
+		p.sec.index[key] = n - 1
+	}
 	return nil
 }
 
 func checkControl(line string) error {
 	for j, r := range line {
+		if uint32(r)-0x20 < 0x7f-0x20 || r == '\t' {
+			continue // printable ASCII: one comparison, as c-0x20 wraps around below 0x20
+		}
 		if r == '\r' {
 			return fmt.Errorf("carriage return without a line feed at column %d; use LF or CRLF line endings", j+1)
 		}
-		if r != '\t' && (r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0)) {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
 			return fmt.Errorf("control character %U at column %d; remove it", r, j+1)
 		}
 	}
@@ -265,7 +284,12 @@ func checkControl(line string) error {
 // other than tab are refused before this is asked).
 func pySpace(r rune) bool { return unicode.IsSpace(r) }
 
-func pyStrip(s string) string { return strings.TrimFunc(s, pySpace) }
+func pyStrip(s string) string {
+	if t := strings.Trim(s, " \t"); t == "" || t[0] > ' ' && t[0] < 0x80 && t[len(t)-1] > ' ' && t[len(t)-1] < 0x80 {
+		return t // ASCII at both edges, the usual case
+	}
+	return strings.TrimFunc(s, pySpace)
+}
 
 // indentOf returns the byte length and the character count of the
 // indentation of line.
@@ -356,10 +380,15 @@ func (s *Section) option(key string) *option { return s.parsed().find(strings.To
 
 // find returns the option for a key already lower-cased, or nil.
 func (b *body) find(key string) *option {
-	if i, ok := b.index[key]; ok {
-		return &b.options[i]
+	i, ok := b.index[key]
+	if b.index == nil {
+		i = slices.IndexFunc(b.options, func(o option) bool { return o.key == key })
+		ok = i >= 0
 	}
-	return nil
+	if !ok {
+		return nil
+	}
+	return &b.options[i]
 }
 
 // Profile returns the section for profile name: in a credentials file

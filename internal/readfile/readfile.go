@@ -5,6 +5,7 @@
 package readfile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -39,10 +40,13 @@ func Read(path string, limit int64) ([]byte, error) {
 	if st.Size() > limit {
 		return nil, fmt.Errorf("%s: %w (over %s)", path, ErrTooLarge, size(limit))
 	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
+	// One buffer of the size stat reports, rather than ReadAll's doublings.
+	var buf bytes.Buffer
+	buf.Grow(int(st.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > limit { // grew while being read
 		return nil, fmt.Errorf("%s: %w (over %s)", path, ErrTooLarge, size(limit))
 	}
