@@ -17,6 +17,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
+	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 // renewSecret is planted where the child must not look: in the user's
@@ -266,5 +267,133 @@ func TestExecRenewExitStatus(t *testing.T) {
 		if got := exitCode(err); got != code {
 			t.Errorf("exit %d, want %d: %s", got, code, stderr)
 		}
+	}
+}
+
+// botocoreAtTerminal calls GetCallerIdentity, waits for the test (file
+// argv[1].go), calls again, and then counts the SIGINTs it gets until the
+// test says stop. Python runs a handler once for signals that arrive
+// before it starts: one arriving while it runs makes it run again.
+const botocoreAtTerminal = `import os, signal, sys, time, botocore.session
+out = sys.argv[1]
+def wait(name):
+    while not os.path.exists(out + name):
+        time.sleep(0.02)
+def interrupted(*a):
+    open(out + ".int", "a").write("int\n")
+    time.sleep(0.3)  # a second SIGINT now runs this again, not lost
+signal.signal(signal.SIGINT, interrupted)
+c = botocore.session.get_session().create_client("sts")
+c.get_caller_identity()
+open(out + ".ready", "w").close()
+wait(".go")
+c.get_caller_identity()
+open(out + ".renewed", "w").close()
+wait(".stop")
+`
+
+// TestExecRenewAtTerminal runs a botocore job under exec --renew in a
+// terminal (tmux). When the base has expired mid-job, the renewal asks
+// for the code on the terminal though botocore captures the process's
+// output, and the job goes on with the new session. A Ctrl-C typed there
+// reaches the job once: the terminal sends it to aws-mfa and the job
+// alike, and aws-mfa does not pass on a second.
+func TestExecRenewAtTerminal(t *testing.T) {
+	t.Parallel()
+	peers.StartBotocore(t)
+	requireTool(t, "bash")
+	emu, bin, dir, env := renewRig(t)
+	emu.SetActionFault("GetSessionToken", stsemu.None)
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env = append(env, "TERM=xterm", "PS1=$ ", "HISTFILE=/dev/null", "PATH="+filepath.Dir(python)+":/usr/bin:/bin")
+	sh := startTmux(t, dir, env, "bash", "--norc", "--noprofile", "-i")
+	out := filepath.Join(dir, "job")
+	os.WriteFile(out+".py", []byte(botocoreAtTerminal), 0o600)
+	sh.send(shells.Line(bin, "exec", "--renew", "-p", "prod", "--", "python3", out+".py", out) + "; echo \"exit $?\" > " + shells.Line(out+".exit"))
+	exists := func(name string) bool { _, err := os.Stat(out + name); return err == nil }
+	if !waitFor(func() bool { return exists(".ready") }) {
+		t.Fatalf("the job never made its first call:\n%s", sh.screen())
+	}
+	// The base expires, and with it the role's session.
+	err = credfile.Writer{}.Update(filepath.Join(dir, "credentials"), func(f *credfile.File) ([]byte, error) {
+		return f.Edit("default", []credfile.KV{{Key: "expiration", Value: time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)}}, nil)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(out+".go", nil, 0o600)
+	sh.waitScreen("MFA code for arn:aws:iam::123456789012:mfa/alice:")
+	sh.send("314159")
+	if !waitFor(func() bool { return exists(".renewed") }) {
+		t.Fatalf("the job's second call never returned:\n%s", sh.screen())
+	}
+	codes := 0
+	for _, c := range emu.Calls() {
+		if c.Action == "GetSessionToken" {
+			codes++
+		}
+	}
+	if codes != 2 { // the rig's, and the one typed
+		t.Errorf("%d GetSessionToken calls, want 2:\n%s", codes, sh.screen())
+	}
+	sh.keys(press("C-c"))
+	if !waitFor(func() bool { return exists(".int") }) {
+		t.Fatalf("the job got no SIGINT:\n%s", sh.screen())
+	}
+	os.WriteFile(out+".stop", nil, 0o600)
+	if !waitFor(func() bool { return exists(".exit") }) {
+		t.Fatalf("aws-mfa never exited:\n%s", sh.screen())
+	}
+	if got, _ := os.ReadFile(out + ".int"); string(got) != "int\n" {
+		t.Errorf("the job got %d SIGINTs for one Ctrl-C", strings.Count(string(got), "int"))
+	}
+	if got, _ := os.ReadFile(out + ".exit"); string(got) != "exit 0\n" {
+		t.Errorf("aws-mfa: %q\n%s", got, sh.screen())
+	}
+}
+
+// TestExecRenewNoTerminal: once the base has expired, a renewal needs a
+// code; with no terminal and no token_command it fails with aws-mfa's
+// one line saying what to do, which the job's SDK passes on, and no code
+// is sent.
+func TestExecRenewNoTerminal(t *testing.T) {
+	t.Parallel()
+	child := sdkLoop(t)
+	emu, bin, dir, env := renewRig(t)
+	creds := filepath.Join(dir, "credentials")
+	emu.SetBefore(func(action string) {
+		if action != "GetCallerIdentity" {
+			return
+		}
+		past := time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)
+		err := credfile.Writer{}.Update(creds, func(f *credfile.File) ([]byte, error) {
+			out, err := f.Edit("default", []credfile.KV{{Key: "expiration", Value: past}}, nil)
+			if f, _ = credfile.Parse(out); err == nil {
+				out, err = f.Edit("prod-session", []credfile.KV{{Key: "expiration", Value: past}}, nil)
+			}
+			return out, err
+		})
+		if err != nil {
+			t.Errorf("expire the sessions: %v", err)
+		}
+	})
+	emu.SetActionFault("GetSessionToken", stsemu.None)
+	stdout, stderr, err := noTTY(exec.Command(bin, "exec", "--renew", "-p", "prod", "--", child, "2"), env)
+	want := "aws-mfa: [prod-session] needs a new session and there is no terminal to ask for the MFA code; set token_command in " +
+		filepath.Join(dir, "aws-mfa", "config.toml") + ", or run `aws-mfa -p prod` in a terminal first"
+	if exitCode(err) != 1 || !strings.Contains(stderr, want) || !strings.Contains(stderr, "sdkloop: call 2:") || stdout != "" {
+		t.Errorf("exit %d\nstdout %q\nstderr %s\nwant   %s", exitCode(err), stdout, stderr, want)
+	}
+	codes := 0
+	for _, c := range emu.Calls() {
+		if c.Action == "GetSessionToken" {
+			codes++
+		}
+	}
+	if codes != 1 { // the rig's
+		t.Errorf("%d GetSessionToken calls, want 1", codes)
 	}
 }
