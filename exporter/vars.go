@@ -26,11 +26,6 @@ func SessionVars() []string {
 	}
 }
 
-// Set lists, in order, every variable Vars may set.
-func Set() []string {
-	return append(SessionVars(), "AWS_REGION", "AWS_DEFAULT_REGION")
-}
-
 // Vars turns a session into the variables to export, in a fixed order:
 // the stale ones removed, then the credentials, their expiry as RFC 3339
 // (AWS_CREDENTIAL_EXPIRATION, read by the AWS CLI and starship) and as
