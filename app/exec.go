@@ -161,29 +161,23 @@ func renewConfig(sys System, in SessionInput, req exporter.Request, pair, region
 // with the options, reading the user's files, which the command's
 // environment no longer names.
 func renewCommand(sys System) *cli.Command {
-	return &cli.Command{
-		Name:            "__renew",
-		Hidden:          true,
-		HideHelp:        true,
-		SkipFlagParsing: true,
-		Action: func(c *cli.Context) error {
-			args := c.Args().Slice()
-			if len(args) < 2 {
-				return usage("__renew needs the credentials and config files")
+	return machine("__renew", func(c *cli.Context) error {
+		args := c.Args().Slice()
+		if len(args) < 2 {
+			return usage("__renew needs the credentials and config files")
+		}
+		inner, getenv := sys, sys.Getenv
+		inner.Getenv = func(name string) string {
+			switch name {
+			case "AWS_SHARED_CREDENTIALS_FILE":
+				return args[0]
+			case "AWS_CONFIG_FILE":
+				return args[1]
 			}
-			inner, getenv := sys, sys.Getenv
-			inner.Getenv = func(name string) string {
-				switch name {
-				case "AWS_SHARED_CREDENTIALS_FILE":
-					return args[0]
-				case "AWS_CONFIG_FILE":
-					return args[1]
-				}
-				return getenv(name)
-			}
-			return newApp(inner).Run(append([]string{"aws-mfa", "env", "--format", "json"}, args[2:]...))
-		},
-	}
+			return getenv(name)
+		}
+		return newApp(inner).Run(append([]string{"aws-mfa", "env", "--format", "json"}, args[2:]...))
+	})
 }
 
 // runChild runs the command and waits for it, passing on the signals
