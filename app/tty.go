@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/aws-mfa/aws-mfa/config"
@@ -31,10 +32,7 @@ func askTTY(serial string, sys System, noTTY func(error) error) (string, error) 
 // before this) and the controlling terminal; stdin is never read.
 func credentialProcessNoTTY(sys System, in SessionInput, pair config.Pair) func(error) error {
 	return func(error) error {
-		path := configPath(sys, in.Config).Path
-		if path == "" {
-			path = "the config file"
-		}
+		path := cmp.Or(configPath(sys, in.Config).Path, "the config file")
 		return usage("[%s] needs a new session and there is no terminal to ask for the MFA code; set token_command in %s, or run `%s` in a terminal first",
 			pair.Target, path, refreshLine(sys, in, pair))
 	}

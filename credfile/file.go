@@ -563,32 +563,24 @@ func (l *Locked) Backup(now time.Time) (string, error) {
 		backup = fmt.Sprintf("%s-%d", stamp, n)
 		f, err = os.OpenFile(backup, os.O_WRONLY|os.O_CREATE|os.O_EXCL|lockOpenFlags, 0o600)
 	}
-	if err != nil {
-		return "", fmt.Errorf("back up %s: %w", l.path, err)
-	}
-	ok := false
-	defer func() {
-		if !ok {
+	if err == nil {
+		// Given away before it holds anything: a backup the user cannot
+		// read is no backup.
+		if err = giveAway(backup, l.real); err == nil {
+			err = f.Chmod(mode)
+		}
+		if err == nil {
+			_, err = f.Write(data)
+		}
+		if err = cmp.Or(err, f.Sync(), f.Close()); err != nil {
 			f.Close()
 			os.Remove(backup)
 		}
-	}()
-	// Given away before it holds anything: a backup the user cannot read
-	// is no backup.
-	if err := giveAway(backup, l.real); err != nil {
+	}
+	if err != nil {
 		return "", fmt.Errorf("back up %s: %w", l.path, err)
 	}
-	if err := f.Chmod(mode); err != nil {
-		return "", fmt.Errorf("back up %s: %w", l.path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		return "", fmt.Errorf("back up %s: %w", l.path, err)
-	}
-	if err := f.Sync(); err != nil {
-		return "", fmt.Errorf("back up %s: %w", l.path, err)
-	}
-	ok = true
-	return backup, f.Close()
+	return backup, nil
 }
 
 // maxBackupsPerSecond bounds the search for a free backup name.

@@ -222,17 +222,16 @@ func copies(d Deps, req Request, keys awscred.Keys, creds []byte) {
 	if len(found) == 0 {
 		return
 	}
-	var backups []string
 	for _, c := range found {
 		fmt.Fprintf(d.Out, "aws-mfa: the secret key of %s is still in plaintext in %s\n", exporter.MaskKey(keys.AccessKeyID), c)
-		if c.backup {
-			backups = append(backups, c.path)
-		}
 	}
+	backups := slices.DeleteFunc(slices.Clone(found), func(c plainCopy) bool { return !c.backup })
 	if len(backups) > 0 && offer && d.Confirm != nil {
-		ok, err := d.Confirm(fmt.Sprintf("Delete aws-mfa's backup%s %s? [y/N]: ", plural(len(backups)), strings.Join(shownAll(backups), ", ")))
+		plural := map[bool]string{true: "s"}[len(backups) > 1]
+		ok, err := d.Confirm(fmt.Sprintf("Delete aws-mfa's backup%s %s? [y/N]: ", plural, shownAll(backups)))
 		if err == nil && ok {
-			for _, b := range backups {
+			for _, c := range backups {
+				b := c.path
 				if err := os.Remove(b); err != nil {
 					fmt.Fprintf(d.Out, "aws-mfa: could not delete %s: %v\n", shown(b), reason(err))
 					continue
@@ -243,30 +242,16 @@ func copies(d Deps, req Request, keys awscred.Keys, creds []byte) {
 		}
 	}
 	if len(found) > 0 {
-		fmt.Fprintf(d.Out, "aws-mfa: delete %s, or the keys in them; aws-mfa doctor fails until they are gone\n", strings.Join(shownAll(pathsOf(found)), ", "))
+		fmt.Fprintf(d.Out, "aws-mfa: delete %s, or the keys in them; aws-mfa doctor fails until they are gone\n", shownAll(found))
 	}
 	fmt.Fprintf(d.Out, "aws-mfa: %s\n", mayStay)
 }
 
-func pathsOf(cs []plainCopy) []string {
-	p := make([]string, len(cs))
+// shownAll lists the copies' paths, as shown.
+func shownAll(cs []plainCopy) string {
+	paths := make([]string, len(cs))
 	for i, c := range cs {
-		p[i] = c.path
+		paths[i] = shown(c.path)
 	}
-	return p
-}
-
-func shownAll(paths []string) []string {
-	out := make([]string, len(paths))
-	for i, p := range paths {
-		out[i] = shown(p)
-	}
-	return out
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
+	return strings.Join(paths, ", ")
 }

@@ -168,7 +168,7 @@ func checkPair(creds *credfile.File, p config.Pair, c Checkup) []Finding {
 	case creds.Section(p.Source) == nil && creds.Closest(p.Source) != "":
 		// A typo: setup --source would make a new profile of it.
 		s := creds.Closest(p.Source)
-		add(false, name+"no ["+p.Source+"] profile; did you mean ["+s+"]?", fmt.Sprintf("set source = %q in [pair.%s] of %s", s, p.Name, orBuiltin(c.Config.Path)))
+		add(false, name+"no ["+p.Source+"] profile; did you mean ["+s+"]?", fmt.Sprintf("set source = %q in [pair.%s] of %s", s, p.Name, cmp.Or(c.Config.Path, "the aws-mfa config")))
 		return out
 	case creds.Section(p.Source) == nil && !creds.HoldsLongTermKeys(p.Target):
 		// Setup would find no keys to copy: they must come from IAM.
@@ -288,14 +288,6 @@ func processProgram(line, goos string) string {
 		return words[0]
 	}
 	return ""
-}
-
-// orBuiltin names the config file for a fix, or where to create it.
-func orBuiltin(path string) string {
-	if path == "" {
-		return "the aws-mfa config"
-	}
-	return path
 }
 
 // pairArgs are the arguments that name p on a command line.

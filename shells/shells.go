@@ -153,16 +153,9 @@ var Formats = []Format{
 
 // FormatNames is Formats' names as a person reads a list: "a, b or c".
 func FormatNames() string {
-	var b strings.Builder
-	for i, f := range Formats {
-		switch {
-		case i == 0:
-		case i == len(Formats)-1:
-			b.WriteString(" or ")
-		default:
-			b.WriteString(", ")
-		}
-		b.WriteString(f.Name)
+	var names []string
+	for _, f := range Formats {
+		names = append(names, f.Name)
 	}
-	return b.String()
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
