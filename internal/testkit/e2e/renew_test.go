@@ -116,27 +116,33 @@ for i in range(int(sys.argv[1])):
 print("ok", sys.argv[1])
 `
 
-// TestExecRenewSDKs is #22's proof: under exec --renew, botocore and
-// aws-sdk-go-v2 call STS in a loop while every session they get is soon
+// TestExecRenewSDKs is #22's proof: under exec --renew, botocore,
+// aws-sdk-go-v2 and the AWS CLI call STS in a loop while every session they get is soon
 // to expire; they sign with several successive sessions, every call
 // succeeds, and no code is asked (there is no terminal, and STS refuses
 // every code).
 func TestExecRenewSDKs(t *testing.T) {
 	t.Parallel()
-	for _, peer := range []string{"botocore", "aws-sdk-go-v2"} {
+	for _, peer := range []string{"botocore", "aws-sdk-go-v2", "aws"} {
 		t.Run(peer, func(t *testing.T) {
 			t.Parallel()
 			var child []string
-			if peer == "botocore" {
+			want := "ok 4\n"
+			switch peer {
+			case "botocore":
 				peers.StartBotocore(t) // skips without botocore
 				child = []string{"python3", "-c", botocoreLoop, "4"}
-			} else {
+			case "aws-sdk-go-v2":
 				child = []string{sdkLoop(t), "4"}
+			case "aws": // the AWS CLI, a new process (and a new ask) per call
+				requireTool(t, "aws")
+				child = []string{"sh", "-c", `for i in 1 2; do aws sts get-caller-identity --endpoint-url "$AWS_ENDPOINT_URL_STS" --output text > /dev/null || exit 1; done; echo ok 2`}
+				want = "ok 2\n"
 			}
 			emu, bin, _, env := renewRig(t)
 			before := len(emu.Calls())
 			stdout, stderr, err := noTTY(exec.Command(bin, append([]string{"exec", "--renew", "-p", "prod", "--"}, child...)...), env)
-			if err != nil || stdout != "ok 4\n" {
+			if err != nil || stdout != want {
 				t.Fatalf("%v\nstdout %q\nstderr %s", err, stdout, stderr)
 			}
 			keys := map[string]bool{}
