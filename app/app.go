@@ -165,7 +165,7 @@ func newApp(sys System) *cli.App {
 			}
 			return RefreshCommand(c.Context, sys, RefreshInput{Session: sessionInput(c), Args: c.Args().Slice()})
 		},
-		Commands:       []*cli.Command{envCommand(sys), execCommand(sys), statusCommand(sys), hookCommand(sys), setupCommand(sys), doctorCommand(sys), keyringCommand(sys), completeCommand(sys), commandCommand(sys), envInCommand(sys), reexportCommand(sys), renewCommand(sys)},
+		Commands:       []*cli.Command{envCommand(sys), execCommand(sys), statusCommand(sys), hookCommand(sys), setupCommand(sys), doctorCommand(sys), rotateCommand(sys), keyringCommand(sys), completeCommand(sys), commandCommand(sys), envInCommand(sys), reexportCommand(sys), renewCommand(sys)},
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   onUsageError,
 	}

@@ -46,7 +46,7 @@ func TestHelp(t *testing.T) {
 		}
 	}
 	// The usage line names each command the help lists (keyring was left out).
-	if stdout, _, _ := run("--help"); !strings.Contains(stdout, "aws-mfa env|exec|status|hook|setup|doctor|keyring [options] ...") {
+	if stdout, _, _ := run("--help"); !strings.Contains(stdout, "aws-mfa env|exec|status|hook|setup|doctor|rotate|keyring [options] ...") {
 		t.Errorf("--help's usage line lacks a command:\n%s", stdout)
 	}
 	if stdout, _, _ := run("hook", "--help"); strings.Contains(stdout, "cmd") || strings.Contains(stdout, "dotenv") {

@@ -34,6 +34,9 @@ func obtain(ctx context.Context, sys System, in SessionInput, req exporter.Reque
 		res, err := exporter.Obtain(ctx, req, d)
 		wait.stop()
 		wait = nil
+		if err == nil {
+			learnKeyAge(ctx, sys, req, chain[0], res)
+		}
 		if !ask.again(err) {
 			return res, err
 		}

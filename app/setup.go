@@ -372,12 +372,14 @@ func DoctorCommand(sys System, in PairFlags) error {
 	if err != nil {
 		return err
 	}
+	dir, _ := stateDir(sys.Getenv)
 	findings := setup.Doctor(setup.Checkup{
-		Paths:  paths,
-		Config: configPath(sys, in.Config),
-		Pair:   pairName(sys, in),
-		Getenv: sys.Getenv,
-		Now:    sys.Now(),
+		StateDir: dir,
+		Paths:    paths,
+		Config:   configPath(sys, in.Config),
+		Pair:     pairName(sys, in),
+		Getenv:   sys.Getenv,
+		Now:      sys.Now(),
 		Executable: func() string {
 			if sys.Executable == nil {
 				return "" // a System built without one, in tests

@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/rotate"
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 
@@ -85,6 +86,9 @@ func StatusCommand(sys System, in StatusInput) error {
 			state, colour = "never obtained", plain
 		}
 		source := r.Source
+		if r.KeyDays != nil {
+			source += fmt.Sprintf(" (key %d days)", *r.KeyDays)
+		}
 		if r.Base != "" {
 			source = "pair " + r.Base
 			if r.State != "valid" && r.baseValid {
@@ -105,6 +109,7 @@ type statusRow struct {
 	State       string `json:"state"` // valid, expired or never
 	Expiration  string `json:"expiration,omitempty"`
 	SecondsLeft int64  `json:"seconds_left"`
+	KeyDays     *int   `json:"key_days,omitempty"` // the source's access key's age, when known
 	exp         time.Time
 	baseValid   bool // a chained pair's base holds a valid session
 }
@@ -150,9 +155,15 @@ func status(sys System, in PairFlags) ([]statusRow, error) {
 		return nil, err
 	}
 	now := sys.Now()
+	dir, _ := stateDir(sys.Getenv)
+	keys := rotate.Load(dir)
 	rows := make([]statusRow, 0, len(pairs))
 	for _, p := range pairs {
 		r := statusRow{Pair: p.Name, Source: p.Source, Target: p.Target, State: "never"}
+		if created, ok := keys.Created(p, f); ok {
+			days := int(now.Sub(created) / (24 * time.Hour))
+			r.KeyDays = &days
+		}
 		if s, ok := f.Session(p.Target); ok {
 			exp := s.Expiration
 			r.exp, r.Expiration = exp, exp.Format(time.RFC3339)

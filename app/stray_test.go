@@ -23,6 +23,7 @@ func TestStrayArguments(t *testing.T) {
 		"setup":          {"setup", "--yes", "stray"},
 		"hook":           {"hook", "bash", "stray"},
 		"keyring export": {"keyring", "export", "stray"},
+		"rotate":         {"rotate", "--dry-run", "stray"},
 		"help":           {"help", "status", "stray"},
 		"status help":    {"status", "help", "stray"},
 		"--version":      {"--version", "stray"},

@@ -40,6 +40,9 @@ const (
 	DefaultMargin = 10 * time.Minute
 	// DefaultTokenTimeout gives a YubiKey waiting for a touch time enough.
 	DefaultTokenTimeout = 30 * time.Second
+	// DefaultMaxKeyAge is the key age doctor flags, in days, as security
+	// teams ask keys to be rotated.
+	DefaultMaxKeyAge = 90
 )
 
 // Pair is a resolved source → target pair.
@@ -73,6 +76,7 @@ type Config struct {
 	// KeyringBackend is [defaults]' keyring_backend, which a new pair gets.
 	KeyringBackend string
 	Pairs          []Pair // sorted by name; always includes the built-in unless replaced
+	MaxKeyAge      int    // [defaults]' max_key_age: days before doctor asks for a rotation
 }
 
 // fileTOML is the file's shape.
@@ -91,6 +95,7 @@ type defaultsTOML struct {
 	Shell          string   `toml:"shell"`
 	KeyringBackend string   `toml:"keyring_backend"`
 	EndpointURL    string   `toml:"endpoint_url"`
+	MaxKeyAge      int      `toml:"max_key_age"`
 }
 
 type pairTOML struct {
@@ -219,7 +224,7 @@ func Load(loc Location) (*Config, error) {
 }
 
 func builtin() *Config {
-	return &Config{Default: BuiltinName, Pairs: []Pair{builtinPair(defaultsTOML{})}}
+	return &Config{Default: BuiltinName, Pairs: []Pair{builtinPair(defaultsTOML{})}, MaxKeyAge: DefaultMaxKeyAge}
 }
 
 func builtinPair(d defaultsTOML) Pair {
@@ -254,7 +259,10 @@ func Parse(path string, data []byte) (*Config, error) {
 	if keys := md.Undecoded(); len(keys) > 0 {
 		return nil, unknownKey(path, string(data), keys[0])
 	}
-	c := &Config{Path: path, Default: f.Defaults.Pair, KeyringBackend: f.Defaults.KeyringBackend}
+	c := &Config{Path: path, Default: f.Defaults.Pair, KeyringBackend: f.Defaults.KeyringBackend, MaxKeyAge: cmp.Or(f.Defaults.MaxKeyAge, DefaultMaxKeyAge)}
+	if c.MaxKeyAge < 1 || c.MaxKeyAge > 3650 {
+		return nil, fmt.Errorf("%w: %s:%d: [defaults] max_key_age %d must be a number of days from 1 to 3650", ErrInvalid, path, lineOf(string(data), toml.Key{"defaults", "max_key_age"}), c.MaxKeyAge)
+	}
 	// The defaults are checked as the built-in pair they make, whether or
 	// not a pair replaces it: a wrong value is an error wherever it sits.
 	builtinWithDefaults := builtinPair(f.Defaults)

@@ -64,6 +64,9 @@ func (r *renewal) run(ctx context.Context, f *credfile.File, region string) (*Re
 		base = s
 	}
 	res := &Result{Session: base}
+	if len(r.got) == len(r.links) { // the first link was renewed: the keys signed
+		res.Key = r.src.keys.AccessKeyID
+	}
 	res.setRegion(r.src, f, r.links[last].Target, region)
 	return res, nil
 }

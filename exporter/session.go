@@ -76,6 +76,9 @@ type Result struct {
 	// the source profile's); "" when none names one.
 	Region    string
 	OwnRegion bool
+	// Key is the long-term access key id that signed the call to STS;
+	// "" when none did (a session reused, or renewed from a base's).
+	Key string
 
 	// Bases are the targets of a chained pair's bases renewed and written
 	// on the way, first pair first.

@@ -19,6 +19,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/exporter"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/readfile"
+	"github.com/aws-mfa/aws-mfa/rotate"
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 
@@ -38,6 +39,7 @@ type Checkup struct {
 	Now    time.Time
 	// Executable is aws-mfa's own path, "" when unknown.
 	Executable string
+	StateDir   string // where refreshes record the keys' ages
 
 	pairs []config.Pair // every pair of the config, whichever are checked
 }
@@ -96,7 +98,12 @@ func Doctor(c Checkup) []Finding {
 		}
 		pairs = []config.Pair{p}
 	}
+	keys := rotate.Load(c.StateDir)
 	for _, p := range pairs {
+		if created, ok := keys.Created(p, creds); ok && c.Now.Sub(created) > time.Duration(cfg.MaxKeyAge)*24*time.Hour {
+			add(false, fmt.Sprintf("pair %s: the access key in %s is %d days old, older than max_key_age (%d days)", p.Name, rotate.Place(p), int(c.Now.Sub(created).Hours()/24), cfg.MaxKeyAge),
+				shells.Line("aws-mfa", "rotate", "-p", p.Name)+" (needs "+rotate.Permissions+" on the IAM user)")
+		}
 		for _, f := range checkPair(creds, p, c) {
 			// Pairs that share a keyring item share its findings.
 			if !slices.Contains(out, f) {

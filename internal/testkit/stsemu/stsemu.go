@@ -77,6 +77,18 @@ type User struct {
 	Serial          string   // its MFA device
 	Code            string   // the code its device shows now
 	Devices         []string // what IAM ListMFADevices lists; nil means [Serial]
+	Name            string   // its IAM user name; "" means alice
+	// KeyCreated is when IAM says its access key was created; zero
+	// means 2026-01-01.
+	KeyCreated time.Time
+}
+
+// name is the user's IAM user name.
+func (u User) name() string {
+	if u.Name == "" {
+		return "alice"
+	}
+	return u.Name
 }
 
 // Call is a request the emulator accepted as well formed and signed.
@@ -94,6 +106,7 @@ type session struct {
 	secret  string
 	token   string
 	expires time.Time
+	origin  string // the long-term key whose caller got it, "" for Accept
 }
 
 // Server is a running emulator.
@@ -112,13 +125,22 @@ type Server struct {
 	now      func() time.Time
 	before   func(action string)
 	closed   chan struct{}
+
+	keys     map[string]*accessKey // IAM's access keys, by id
+	keyDelay time.Duration         // a new key signs only this long after it is created
+	revoke   bool                  // deleting a key ends the sessions it got
 }
 
 // Start starts an emulator that knows users.
 func Start(users ...User) *Server {
-	s := &Server{users: map[string]User{}, sessions: map[string]session{}, faults: map[string]Fault{}, now: time.Now, closed: make(chan struct{})}
+	s := &Server{users: map[string]User{}, sessions: map[string]session{}, faults: map[string]Fault{}, now: time.Now, closed: make(chan struct{}), keys: map[string]*accessKey{}}
 	for _, u := range users {
 		s.users[u.AccessKeyID] = u
+		created := u.KeyCreated
+		if created.IsZero() {
+			created = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		}
+		s.keys[u.AccessKeyID] = &accessKey{user: u.name(), status: "Active", created: created}
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
@@ -195,15 +217,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	form, formErr := url.ParseQuery(string(body))
 	s.mu.Lock()
+	before := s.before
+	s.mu.Unlock()
+	if before != nil {
+		before(form.Get("Action")) // it may set the fault this request plays
+	}
+	s.mu.Lock()
 	fault, forAction := s.faults[form.Get("Action")]
 	if fault == None {
 		fault, forAction = s.fault, false
 	}
-	now, before := s.now, s.before
+	now := s.now
 	s.mu.Unlock()
-	if before != nil {
-		before(form.Get("Action"))
-	}
 	switch fault {
 	case Hang:
 		select {
@@ -267,6 +292,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	action := form.Get("Action")
+	if keyActions[action] {
+		s.accessKeys(w, Call{Action: action, Region: region, Params: form, Key: key}, user, fault)
+		return
+	}
 	if action == "GetCallerIdentity" || action == "ListMFADevices" {
 		// A fault set for all actions plays on the MFA calls only.
 		if c, ok := canned[fault]; ok && forAction {
@@ -316,7 +345,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	id, secret, token := "ASIA"+strings.ToUpper(random(16)), random(20)+"/"+random(10), "FwoGZXIvYXdzE"+random(60)+"=="
 	s.mu.Lock()
 	s.calls = append(s.calls, Call{Action: action, Region: region, Params: form, Key: key})
-	s.sessions[id] = session{user: user, secret: secret, token: token, expires: exp}
+	origin := key
+	if viaSession {
+		origin = s.sessions[key].origin
+	}
+	s.sessions[id] = session{user: user, secret: secret, token: token, expires: exp, origin: origin}
 	s.mu.Unlock()
 
 	w.Header().Set("Content-Type", "text/xml")
@@ -363,7 +396,7 @@ func (s *Server) huge(w http.ResponseWriter, r *http.Request, fault Fault) {
 
 // identity answers STS GetCallerIdentity and IAM ListMFADevices.
 func (s *Server) identity(w http.ResponseWriter, call Call, u User) {
-	name := "alice"
+	name := u.name()
 	action, form := call.Action, call.Params
 	s.mu.Lock()
 	s.calls = append(s.calls, call)
@@ -416,6 +449,9 @@ func (s *Server) authenticate(r *http.Request, body []byte) (User, string, strin
 	user, ok := s.users[keyID]
 	sess, isSession := s.sessions[keyID]
 	now := s.now()
+	if k := s.keys[keyID]; ok && k != nil && (k.status != "Active" || now.Before(k.usable)) {
+		ok = false // an inactive key, or one IAM has not yet spread
+	}
 	s.mu.Unlock()
 	secret := user.SecretAccessKey
 	switch {

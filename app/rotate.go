@@ -1,0 +1,177 @@
+package app
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/aws-mfa/aws-mfa/config"
+	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/stsparam"
+	"github.com/aws-mfa/aws-mfa/keyring"
+	"github.com/aws-mfa/aws-mfa/rotate"
+)
+
+func rotateCommand(sys System) *cli.Command {
+	flags := []cli.Flag{&cli.BoolFlag{Name: "dry-run", Usage: "print the plan; change nothing"}}
+	for _, f := range sessionFlags() {
+		switch f.Names()[0] {
+		case "token", "pair", "config", "endpoint-url", "timeout", "verbose":
+			flags = append(flags, f)
+		}
+	}
+	return &cli.Command{
+		Name:      "rotate",
+		Usage:     "replace the pair's long-term access key with a new one, through its MFA session",
+		UsageText: "aws-mfa rotate [-p PAIR] [-t CODE] [--dry-run]",
+		Flags:     flags,
+		Action: func(c *cli.Context) error {
+			return RotateCommand(c.Context, sys, RotateInput{Session: sessionInput(c), DryRun: c.Bool("dry-run")})
+		},
+	}
+}
+
+// RotateInput is what `aws-mfa rotate` was given.
+type RotateInput struct {
+	Session SessionInput
+	DryRun  bool
+}
+
+// verifyWait is how long a new key may take to work: IAM's changes take
+// seconds to spread.
+const verifyWait = 20 * time.Second
+
+// RotateCommand is `aws-mfa rotate`: a new access key for the pair's IAM
+// user, through its MFA session, stored where the old one was, which is
+// then deleted. A chained pair's keys are its first base's.
+func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
+	req, chain, err := request(sys, in.Session)
+	if err != nil {
+		return err
+	}
+	for req.Base != nil {
+		req = *req.Base
+	}
+	pair := chain[0]
+	if len(chain) > 1 {
+		fmt.Fprintf(sys.Stderr, "aws-mfa: pair %s is chained from pair %s, whose keys it uses: rotating those\n", chain[len(chain)-1].Name, pair.Name)
+	}
+	if req.RoleARN != "" {
+		// A role's session cannot act on the user's keys: a session of
+		// the user's own, for a code, not written anywhere.
+		req.RoleARN, req.NoWrite, req.Force = "", true, true
+	}
+	dir, err := stateDir(sys.Getenv)
+	if err != nil {
+		return err
+	}
+	w := credfile.Writer{Waiting: sys.Stderr}
+	where, cur, put, err := keyPlace(ctx, pair, req.Paths.Credentials, w)
+	if err != nil {
+		return err
+	}
+	if in.DryRun {
+		fmt.Fprintf(sys.Stdout, "aws-mfa rotate would, for pair %s (key %s, kept in %s):\n", pair.Name, exporter.MaskKey(cur), where)
+		if _, ok := rotate.Load(dir).Rotating[rotate.Place(pair)]; ok {
+			fmt.Fprintln(sys.Stdout, "  0. finish the rotation an earlier run began, instead of starting one")
+		}
+		fmt.Fprintf(sys.Stdout, "  1. get an MFA session as a refresh does (the one in [%s] while valid, else one for a code)\n", req.Target)
+		fmt.Fprintln(sys.Stdout, "  2. find the IAM user (STS GetCallerIdentity) and its keys (IAM ListAccessKeys); stop if it has two")
+		fmt.Fprintf(sys.Stdout, "  3. create a key (IAM CreateAccessKey), wait up to %s for AWS to accept it, store it in %s\n", verifyWait, where)
+		fmt.Fprintf(sys.Stdout, "  4. deactivate, then delete %s (IAM UpdateAccessKey, DeleteAccessKey)\n", exporter.MaskKey(cur))
+		return nil
+	}
+	res, err := obtain(ctx, sys, in.Session, req, "", false, chain[:1])
+	if err != nil {
+		return err
+	}
+	a, call := awsFor(sys, req, res)
+	c, s := a.Clients(res.AccessKeyID, res.SecretAccessKey, res.SessionToken)
+	out, err := rotate.Run(ctx, rotate.Input{Place: rotate.Place(pair), Where: where, Current: cur, StateDir: dir, Verify: verifyWait, Call: call}, rotate.Deps{
+		IAM: c, Session: s, Put: put, Writer: w, Now: sys.Now, Log: sys.Stderr,
+		NewSTS: func(k exporter.Keys) rotate.STS { _, s := a.Clients(k.AccessKeyID, k.SecretAccessKey, ""); return s },
+	})
+	if err != nil {
+		return err
+	}
+	verb := "rotated"
+	if out.Finished {
+		verb = "finished the rotation begun earlier"
+	}
+	fmt.Fprintf(sys.Stderr, "aws-mfa: %s: %s holds %s of IAM user %s\n", verb, where, exporter.MaskKey(out.Key), out.User)
+	if out.SessionRejected && !req.NoWrite {
+		// status then shows the session as expired, and a refresh asks
+		// for a code instead of handing out one AWS refuses.
+		now := sys.Now().UTC().Format(time.RFC3339)
+		_ = w.Update(req.Paths.Credentials, func(f *credfile.File) ([]byte, error) {
+			if f.Credentials(req.Target).AccessKeyID != res.AccessKeyID {
+				return nil, nil
+			}
+			return f.Edit(req.Target, []credfile.KV{{Key: "expiration", Value: now}}, nil)
+		})
+		fmt.Fprintf(sys.Stderr, "aws-mfa: AWS no longer accepts the MFA session in [%s], got with the old key; the next refresh needs a code\n", req.Target)
+	}
+	return nil
+}
+
+// keyPlace finds where pair's long-term keys live, the key id there now,
+// and how to replace it there.
+func keyPlace(ctx context.Context, pair config.Pair, path string, w credfile.Writer) (string, string, func(context.Context, string, exporter.Keys) error, error) {
+	if pair.Keyring != "" {
+		store, err := keyring.Open(pair.KeyringBackend, pair.TokenTimeout)
+		if err != nil {
+			return "", "", nil, err
+		}
+		k, err := store.Get(ctx, pair.Keyring)
+		put := func(ctx context.Context, _ string, k exporter.Keys) error {
+			return store.Put(ctx, pair.Keyring, keyring.Keys(k))
+		}
+		return store.Where(pair.Keyring), k.AccessKeyID, put, err
+	}
+	where := fmt.Sprintf("[%s] in %s", pair.Source, oneLine(path))
+	f, err := credfile.Read(path)
+	if err != nil {
+		return "", "", nil, err
+	}
+	if !f.HoldsLongTermKeys(pair.Source) {
+		return "", "", nil, usage("%s holds no long-term access key to rotate; run aws-mfa doctor", where)
+	}
+	put := func(_ context.Context, old string, k exporter.Keys) error {
+		return w.Update(path, func(f *credfile.File) ([]byte, error) {
+			if f.Credentials(pair.Source).AccessKeyID != old {
+				return nil, fmt.Errorf("%s changed while aws-mfa rotated its key, so the new key was not written there", where)
+			}
+			return f.Edit(pair.Source, []credfile.KV{{Key: "aws_access_key_id", Value: k.AccessKeyID}, {Key: "aws_secret_access_key", Value: k.SecretAccessKey}}, nil)
+		})
+	}
+	return where, f.Credentials(pair.Source).AccessKeyID, put, nil
+}
+
+// awsFor is where IAM and STS are called for a pair's session, and the
+// IAM call's description for messages.
+func awsFor(sys System, req exporter.Request, res *exporter.Result) (rotate.AWS, exporter.Call) {
+	a := rotate.AWS{Region: cmp.Or(res.Region, req.EnvRegion, stsparam.DefaultRegion), STSURL: req.Endpoint,
+		IAMURL: firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL"), Timeout: req.Timeout}
+	return a, exporter.Call{Source: req.Target, Endpoint: cmp.Or(a.IAMURL, "https://iam.amazonaws.com"), Timeout: req.Timeout}
+}
+
+// learnKeyAge records when the key that got res was created, asking IAM
+// once per key. It never fails a refresh nor prints: a user without
+// iam:ListAccessKeys refreshes as before.
+func learnKeyAge(ctx context.Context, sys System, req exporter.Request, pair config.Pair, res *exporter.Result) {
+	dir, err := stateDir(sys.Getenv)
+	a, call := awsFor(sys, req, res)
+	// No key signed, or the session is a role's; or STS is not AWS's
+	// own, and IAM's global endpoint is then not the peer to ask.
+	if res.Key == "" || req.RoleARN != "" || req.Base != nil || err != nil || a.STSURL != "" && a.IAMURL == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, min(req.Timeout, 5*time.Second))
+	defer cancel()
+	c, s := a.Clients(res.AccessKeyID, res.SecretAccessKey, res.SessionToken)
+	_ = rotate.Learn(ctx, dir, rotate.Place(pair), res.Key, c, s, call)
+}

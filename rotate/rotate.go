@@ -1,0 +1,321 @@
+// Package rotate replaces an IAM user's long-term access key with a new
+// one through an MFA session, so that at every moment the place where the
+// keys live holds a key AWS accepts. A journal in the state directory
+// (no secret: key ids are hashed) lets the next run finish what a failed
+// one began, without a third key and without losing the working one. It
+// also keeps each key's creation date, which status and doctor show.
+package rotate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+
+	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/inputerr"
+)
+
+// Permissions are what the IAM user's policies must allow, with MFA, for
+// aws-mfa rotate.
+const Permissions = "iam:ListAccessKeys, iam:CreateAccessKey, iam:UpdateAccessKey and iam:DeleteAccessKey"
+
+// IAM is the access-key calls rotation makes. *iam.Client satisfies it.
+type IAM interface {
+	ListAccessKeys(context.Context, *iam.ListAccessKeysInput, ...func(*iam.Options)) (*iam.ListAccessKeysOutput, error)
+	CreateAccessKey(context.Context, *iam.CreateAccessKeyInput, ...func(*iam.Options)) (*iam.CreateAccessKeyOutput, error)
+	UpdateAccessKey(context.Context, *iam.UpdateAccessKeyInput, ...func(*iam.Options)) (*iam.UpdateAccessKeyOutput, error)
+	DeleteAccessKey(context.Context, *iam.DeleteAccessKeyInput, ...func(*iam.Options)) (*iam.DeleteAccessKeyOutput, error)
+}
+
+// STS is GetCallerIdentity, which needs no permission. *sts.Client
+// satisfies it.
+type STS interface {
+	GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
+}
+
+// AWS builds the real clients. They never retry: a CreateAccessKey sent
+// twice could make a key whose secret nobody gets.
+type AWS struct {
+	Region, STSURL, IAMURL string
+	Timeout                time.Duration
+}
+
+// Clients returns IAM and STS clients signed with the given credentials.
+func (a AWS) Clients(id, secret, token string) (IAM, STS) {
+	creds := credentials.NewStaticCredentialsProvider(id, secret, token)
+	h := exporter.NewHTTPClient(a.Timeout)
+	io := iam.Options{Region: a.Region, Credentials: creds, HTTPClient: h, Retryer: aws.NopRetryer{}}
+	so := sts.Options{Region: a.Region, Credentials: creds, HTTPClient: h, Retryer: aws.NopRetryer{}}
+	if a.IAMURL != "" {
+		io.BaseEndpoint = aws.String(a.IAMURL)
+	}
+	if a.STSURL != "" {
+		so.BaseEndpoint = aws.String(a.STSURL)
+	}
+	return iam.New(io), sts.New(so)
+}
+
+// Input says which key to rotate, and where it lives.
+type Input struct {
+	Place    string // the place's name in the state (see Place)
+	Where    string // the place for people: "[aws-mfa] in ~/.aws/credentials"
+	Current  string // the access key id the place holds now
+	StateDir string
+	Verify   time.Duration // how long IAM may take to accept a new key
+	Call     exporter.Call // IAM's endpoint and timeout, for error messages
+}
+
+// Deps are rotation's side effects.
+type Deps struct {
+	IAM     IAM // signed with the MFA session
+	Session STS // signed with the MFA session
+	NewSTS  func(exporter.Keys) STS
+	// Put replaces the key old in the place with k, under its lock, and
+	// checks what it wrote.
+	Put    func(ctx context.Context, old string, k exporter.Keys) error
+	Writer credfile.Writer // for the state file
+	Now    func() time.Time
+	Log    io.Writer // a line per step done
+}
+
+// Result is what a rotation did.
+type Result struct {
+	User            string
+	Key             string    // the key the place holds now
+	Created         time.Time // its creation date
+	Finished        bool      // it finished a rotation an earlier run began
+	SessionRejected bool      // AWS no longer accepts the MFA session
+}
+
+type rotation struct {
+	in   Input
+	d    Deps
+	user string
+}
+
+// Run rotates the key in.Current, or finishes a rotation of it that the
+// journal says an earlier run began.
+func Run(ctx context.Context, in Input, d Deps) (*Result, error) {
+	r := &rotation{in: in, d: d}
+	user, err := Who(ctx, d.Session, in.Call)
+	if err != nil {
+		return nil, err
+	}
+	r.user = user
+	keys, err := r.list(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cur, j := in.Current, Load(in.StateDir).Rotating[in.Place]
+	var other *types.AccessKeyMetadata
+	found := false
+	for i, k := range keys {
+		if aws.ToString(k.AccessKeyId) == cur {
+			found = true
+		} else {
+			other = &keys[i]
+		}
+	}
+	if !found {
+		return nil, inputerr.Errorf("%s holds %s, which is not an access key of IAM user %s; store one of the user's keys there first", in.Where, exporter.MaskKey(cur), user)
+	}
+	res := &Result{User: user, Key: cur}
+	otherID := ""
+	if other != nil {
+		otherID = aws.ToString(other.AccessKeyId)
+	}
+	switch {
+	case j.New == Hash(cur) && (other == nil || j.Old == Hash(otherID)):
+		// The new key was checked, then stored: what is left is to
+		// retire the old one.
+		res.Finished = true
+		if other != nil {
+			if err := r.retire(ctx, otherID); err != nil {
+				return nil, err
+			}
+		}
+		return r.done(ctx, res)
+	case other != nil && j.Old == Hash(cur) && (j.New == Hash(otherID) || j.New == "" && !aws.ToTime(other.CreateDate).Before(j.Started.Add(-exporter.MaxSkew))):
+		// A key an earlier run created and never stored: its secret is
+		// gone for good, so it can only be deleted.
+		if err := r.call(ctx, "DeleteAccessKey", "delete "+exporter.MaskKey(otherID)+", which an interrupted rotation created and never stored", func() error {
+			_, err := d.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: &user, AccessKeyId: &otherID})
+			return err
+		}); err != nil {
+			return nil, err
+		}
+	case other != nil:
+		return nil, inputerr.Errorf("IAM user %s has two access keys, %s (in %s) and %s, and IAM allows no third: delete the one you do not use (IAM console > Users > %s > Security credentials, or aws iam delete-access-key --user-name %s --access-key-id with its id), then run aws-mfa rotate again",
+			user, exporter.MaskKey(cur), in.Where, exporter.MaskKey(otherID), user, user)
+	}
+	if err := r.journal(func(j *Journal) { *j = Journal{Old: Hash(cur), Started: d.Now()} }); err != nil {
+		return nil, err
+	}
+	var out *iam.CreateAccessKeyOutput
+	if err := r.call(ctx, "CreateAccessKey", "create a new access key", func() (err error) {
+		out, err = d.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: &user})
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("%w; %s still holds %s, and aws-mfa rotate deletes any key this run made", err, in.Where, exporter.MaskKey(cur))
+	}
+	k := exporter.Keys{AccessKeyID: aws.ToString(out.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(out.AccessKey.SecretAccessKey)}
+	res.Key, res.Created = k.AccessKeyID, aws.ToTime(out.AccessKey.CreateDate)
+	if err := r.journal(func(j *Journal) { j.New = Hash(k.AccessKeyID) }); err != nil {
+		return nil, err
+	}
+	r.logf("created %s for IAM user %s", exporter.MaskKey(k.AccessKeyID), user)
+	err = r.accepted(ctx, k)
+	if err == nil {
+		err = d.Put(ctx, cur, k)
+	}
+	if err != nil {
+		// The new key is nowhere but here: it goes, and the old one stays.
+		if derr := r.call(ctx, "DeleteAccessKey", "delete the new key", func() error {
+			_, err := d.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: &user, AccessKeyId: &k.AccessKeyID})
+			return err
+		}); derr == nil {
+			_ = r.journal(func(j *Journal) { *j = Journal{} })
+		}
+		return nil, fmt.Errorf("%w; %s still holds %s", err, in.Where, exporter.MaskKey(cur))
+	}
+	r.logf("stored %s in %s", exporter.MaskKey(k.AccessKeyID), in.Where)
+	if err := r.retire(ctx, cur); err != nil {
+		return nil, fmt.Errorf("%w; %s holds the new key %s: run aws-mfa rotate again to finish", err, in.Where, exporter.MaskKey(k.AccessKeyID))
+	}
+	return r.done(ctx, res)
+}
+
+// done forgets the journal, records the key's age and checks the session.
+func (r *rotation) done(ctx context.Context, res *Result) (*Result, error) {
+	if res.Created.IsZero() {
+		keys, err := r.list(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range keys {
+			if aws.ToString(k.AccessKeyId) == res.Key {
+				res.Created = aws.ToTime(k.CreateDate)
+			}
+		}
+	}
+	err := edit(r.d.Writer, r.in.StateDir, func(s *State) {
+		delete(s.Rotating, r.in.Place)
+		s.Keys[r.in.Place] = Age{Key: Hash(res.Key), Created: res.Created}
+	})
+	if err != nil {
+		return nil, err
+	}
+	var api smithy.APIError
+	_, err = r.d.Session.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	res.SessionRejected = errors.As(err, &api)
+	return res, nil
+}
+
+// accepted waits for AWS to accept k, as IAM takes seconds to spread a
+// new key. It is checked before it is stored: the place never holds a
+// key AWS refuses.
+func (r *rotation) accepted(ctx context.Context, k exporter.Keys) error {
+	deadline := r.d.Now().Add(r.in.Verify)
+	for {
+		_, err := r.d.NewSTS(k).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil || r.d.Now().After(deadline) {
+			return fmt.Errorf("AWS did not accept the new key %s within %s: %w", exporter.MaskKey(k.AccessKeyID), r.in.Verify, exporter.ExplainError(err, exporter.Call{Service: "STS", Operation: "GetCallerIdentity", Endpoint: r.in.Call.Endpoint, Timeout: r.in.Call.Timeout}))
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// retire deactivates the key id, then deletes it.
+func (r *rotation) retire(ctx context.Context, id string) error {
+	masked := exporter.MaskKey(id)
+	err := r.call(ctx, "UpdateAccessKey", "deactivate the old key "+masked, func() error {
+		_, err := r.d.IAM.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{UserName: &r.user, AccessKeyId: &id, Status: types.StatusTypeInactive})
+		return err
+	})
+	if err == nil {
+		err = r.call(ctx, "DeleteAccessKey", "delete the old key "+masked, func() error {
+			_, err := r.d.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: &r.user, AccessKeyId: &id})
+			return err
+		})
+	}
+	if err == nil {
+		r.logf("deactivated and deleted %s", masked)
+	}
+	return err
+}
+
+// list returns the user's access keys.
+func (r *rotation) list(ctx context.Context) ([]types.AccessKeyMetadata, error) {
+	var out *iam.ListAccessKeysOutput
+	err := r.call(ctx, "ListAccessKeys", "list the access keys of IAM user "+r.user, func() (err error) {
+		out, err = r.d.IAM.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: &r.user})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out.AccessKeyMetadata, nil
+}
+
+// call makes one IAM call and explains its error: what was being done,
+// and IAM's own reason (a missing iam:CreateAccessKey says so).
+func (r *rotation) call(ctx context.Context, op, doing string, fn func() error) error {
+	ctx, cancel := context.WithTimeout(ctx, r.in.Call.Timeout)
+	defer cancel()
+	if err := fn(); err != nil {
+		c := r.in.Call
+		c.Service, c.Operation = "IAM", op
+		return fmt.Errorf("%s: %w", doing, exporter.ExplainError(err, c))
+	}
+	return nil
+}
+
+func (r *rotation) journal(change func(*Journal)) error {
+	return edit(r.d.Writer, r.in.StateDir, func(s *State) {
+		j := s.Rotating[r.in.Place]
+		change(&j)
+		s.Rotating[r.in.Place] = j
+		if j == (Journal{}) {
+			delete(s.Rotating, r.in.Place)
+		}
+	})
+}
+
+func (r *rotation) logf(format string, a ...any) {
+	fmt.Fprintf(r.d.Log, "aws-mfa: "+format+"\n", a...)
+}
+
+// Who is the IAM user whose credentials sign calls to s (a session's
+// user, for one got with GetSessionToken).
+func Who(ctx context.Context, s STS, c exporter.Call) (string, error) {
+	c.Service, c.Operation = "STS", "GetCallerIdentity"
+	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
+	defer cancel()
+	out, err := s.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return "", fmt.Errorf("ask STS whose session this is: %w", exporter.ExplainError(err, c))
+	}
+	arn := aws.ToString(out.Arn)
+	_, user, ok := strings.Cut(arn, ":user/")
+	if !ok {
+		return "", inputerr.Errorf("the session belongs to %s, not an IAM user; only an IAM user's session can rotate its keys", arn)
+	}
+	return user[strings.LastIndex(user, "/")+1:], nil
+}

@@ -1,0 +1,271 @@
+package rotate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
+)
+
+var alice = stsemu.User{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "alice/long+term/secret", Serial: "arn:aws:iam::123456789012:mfa/alice", Code: "314159"}
+
+// place is where the keys live in these tests: what a keyring item or a
+// profile holds, and how often it was written.
+type place struct {
+	mu     sync.Mutex
+	keys   exporter.Keys
+	fail   error // Put fails with it
+	writes int
+}
+
+func (p *place) put(_ context.Context, old string, k exporter.Keys) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.fail != nil {
+		return p.fail
+	}
+	if p.keys.AccessKeyID != old {
+		return fmt.Errorf("the place changed")
+	}
+	p.keys, p.writes = k, p.writes+1
+	return nil
+}
+
+func (p *place) get() exporter.Keys {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.keys
+}
+
+// fixture is an emulator, a session got from it with alice's key, the
+// place holding her key and a state directory.
+type fixture struct {
+	t      *testing.T
+	emu    *stsemu.Server
+	place  *place
+	dir    string
+	a      AWS
+	sess   aws.Credentials
+	most   int // the most keys IAM held at any request
+	mostMu sync.Mutex
+}
+
+func newFixture(t *testing.T) *fixture {
+	emu := stsemu.Start(alice)
+	t.Cleanup(emu.Close)
+	f := &fixture{t: t, emu: emu, place: &place{keys: exporter.Keys{AccessKeyID: alice.AccessKeyID, SecretAccessKey: alice.SecretAccessKey}}, dir: t.TempDir(),
+		a: AWS{Region: "us-east-1", STSURL: emu.URL, IAMURL: emu.URL, Timeout: 5 * time.Second}}
+	_, s := f.a.Clients(alice.AccessKeyID, alice.SecretAccessKey, "")
+	out, err := s.(*sts.Client).GetSessionToken(context.Background(), &sts.GetSessionTokenInput{SerialNumber: aws.String(alice.Serial), TokenCode: aws.String(alice.Code)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := out.Credentials
+	f.sess = aws.Credentials{AccessKeyID: *c.AccessKeyId, SecretAccessKey: *c.SecretAccessKey, SessionToken: *c.SessionToken}
+	f.before(nil)
+	return f
+}
+
+// before runs hook before each request is answered, and counts IAM's keys.
+func (f *fixture) before(hook func(action string)) {
+	f.emu.SetBefore(func(action string) {
+		f.mostMu.Lock()
+		f.most = max(f.most, len(f.emu.Keys("alice")))
+		f.mostMu.Unlock()
+		if hook != nil {
+			hook(action)
+		}
+	})
+}
+
+func (f *fixture) run(ctx context.Context) (*Result, error) {
+	c, s := f.a.Clients(f.sess.AccessKeyID, f.sess.SecretAccessKey, f.sess.SessionToken)
+	in := Input{Place: "profile aws-mfa", Where: "[aws-mfa] in credentials", Current: f.place.get().AccessKeyID, StateDir: f.dir, Verify: 20 * time.Second,
+		Call: exporter.Call{Endpoint: f.emu.URL, Timeout: 5 * time.Second}}
+	return Run(ctx, in, Deps{IAM: c, Session: s, Put: f.place.put, Now: time.Now, Log: io.Discard,
+		NewSTS: func(k exporter.Keys) STS { _, s := f.a.Clients(k.AccessKeyID, k.SecretAccessKey, ""); return s }})
+}
+
+// invariant: the place holds a key AWS accepts, and IAM never held more
+// than two.
+func (f *fixture) invariant(when string) {
+	f.t.Helper()
+	k := f.place.get()
+	if !f.emu.Works(k.AccessKeyID, k.SecretAccessKey) {
+		f.t.Errorf("%s: the place holds %s, which AWS refuses", when, k.AccessKeyID)
+	}
+	if f.most > stsemu.MaxKeys {
+		f.t.Errorf("%s: IAM held %d keys", when, f.most)
+	}
+}
+
+// finished: one key in IAM, the one in the place, and no journal.
+func (f *fixture) finished(when string) {
+	f.t.Helper()
+	f.invariant(when)
+	keys := f.emu.Keys("alice")
+	if len(keys) != 1 || keys[0].ID != f.place.get().AccessKeyID || keys[0].ID == alice.AccessKeyID {
+		f.t.Errorf("%s: IAM holds %v, the place %s", when, keys, f.place.get().AccessKeyID)
+	}
+	st := Load(f.dir)
+	if len(st.Rotating) != 0 {
+		f.t.Errorf("%s: the journal still holds %v", when, st.Rotating)
+	}
+	if st.Keys["profile aws-mfa"].Key != Hash(keys[0].ID) {
+		f.t.Errorf("%s: the key's age was not recorded: %v", when, st.Keys)
+	}
+}
+
+func TestRotate(t *testing.T) {
+	f := newFixture(t)
+	f.emu.SetKeyDelay(1500 * time.Millisecond) // IAM spreads a new key slowly
+	res, err := f.run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.finished("rotated")
+	if res.User != "alice" || res.Key != f.place.get().AccessKeyID || res.Created.IsZero() || res.Finished || res.SessionRejected || f.place.writes != 1 {
+		t.Errorf("result %+v, %d writes", res, f.place.writes)
+	}
+	if f.emu.Works(alice.AccessKeyID, alice.SecretAccessKey) {
+		t.Error("the old key still works")
+	}
+}
+
+// TestSessionAfterRotation: a session AWS ends with its key is reported.
+func TestSessionAfterRotation(t *testing.T) {
+	for _, revoke := range []bool{false, true} {
+		f := newFixture(t)
+		f.emu.SetRevokeOnDelete(revoke)
+		res, err := f.run(context.Background())
+		if err != nil || res.SessionRejected != revoke {
+			t.Errorf("revoke %v: %+v, %v", revoke, res, err)
+		}
+	}
+}
+
+// TestCrashPoints interrupts a rotation at every request it makes, in
+// each way a request can end badly: the run killed while waiting (the
+// request done, its answer never read), IAM failing before it acts, and
+// IAM acting but answering HTTP 500. After each, the place holds a key
+// AWS accepts and IAM never held three; the next run finishes the job.
+func TestCrashPoints(t *testing.T) {
+	f := newFixture(t)
+	var actions []string
+	f.before(func(action string) { actions = append(actions, action) })
+	if _, err := f.run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("a rotation's requests: %v", actions)
+	for i, action := range actions {
+		for _, mode := range []string{"kill", string(stsemu.ServerError), string(stsemu.LostAnswer), string(stsemu.Denied)} {
+			name := fmt.Sprintf("%d-%s-%s", i, action, mode)
+			t.Run(name, func(t *testing.T) {
+				f := newFixture(t)
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				n := 0
+				f.before(func(action string) {
+					if n++; n-1 != i {
+						f.emu.SetFault(stsemu.None)
+						return
+					}
+					if mode == "kill" {
+						cancel()
+					} else {
+						f.emu.SetFault(stsemu.Fault(mode))
+					}
+				})
+				_, err := f.run(ctx)
+				f.invariant("after the failed run")
+				if err != nil && strings.Contains(err.Error(), "secret") {
+					t.Errorf("error names a secret: %v", err)
+				}
+				f.before(nil)
+				f.emu.SetFault(stsemu.None)
+				res, err := f.run(context.Background())
+				if err != nil {
+					t.Fatalf("the next run: %v", err)
+				}
+				f.finished("after the next run")
+				if res.Key != f.place.get().AccessKeyID {
+					t.Errorf("result %+v", res)
+				}
+			})
+		}
+	}
+}
+
+// TestStoreFails: a keyring that cannot be written keeps the old key, and
+// the new one, whose secret would be lost, is deleted at once or by the
+// next run.
+func TestStoreFails(t *testing.T) {
+	for _, deleteFails := range []bool{false, true} {
+		f := newFixture(t)
+		f.place.fail = errors.New("write Secret Service item aws-mfa/work: locked")
+		if deleteFails {
+			f.emu.SetActionFault("DeleteAccessKey", stsemu.ServerError)
+		}
+		_, err := f.run(context.Background())
+		if err == nil || !strings.Contains(err.Error(), "locked") || !strings.Contains(err.Error(), "still holds AKIA…0001") {
+			t.Errorf("error: %v", err)
+		}
+		f.invariant("after the failed write")
+		if got := len(f.emu.Keys("alice")); got != 1 && !deleteFails {
+			t.Errorf("IAM holds %d keys", got)
+		}
+		f.place.fail = nil
+		f.emu.SetActionFault("DeleteAccessKey", stsemu.None)
+		if _, err := f.run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		f.finished("after the next run")
+	}
+}
+
+// TestRefuses: a user with two keys, or a place with a key not the
+// user's, is refused before anything changes; each IAM error names IAM's
+// call and the permission.
+func TestRefuses(t *testing.T) {
+	f := newFixture(t)
+	c, _ := f.a.Clients(f.sess.AccessKeyID, f.sess.SecretAccessKey, f.sess.SessionToken)
+	if _, err := c.CreateAccessKey(context.Background(), iamCreate("alice")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "has two access keys") || !strings.Contains(err.Error(), "delete-access-key") {
+		t.Errorf("two keys: %v", err)
+	}
+	if len(f.emu.Keys("alice")) != 2 || f.place.writes != 0 {
+		t.Error("something changed")
+	}
+
+	f = newFixture(t)
+	f.emu.SetActionFault("CreateAccessKey", stsemu.Denied)
+	_, err = f.run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "access denied by IAM CreateAccessKey") || !strings.Contains(err.Error(), "iam:CreateAccessKey") || strings.Contains(err.Error(), "by STS") {
+		t.Errorf("denied: %v", err)
+	}
+	f.invariant("denied")
+
+	f = newFixture(t)
+	f.place.keys.AccessKeyID = "AKIANOTALICESKEY0009"
+	if _, err := f.run(context.Background()); err == nil || !strings.Contains(err.Error(), "not an access key of IAM user alice") {
+		t.Errorf("another key: %v", err)
+	}
+}
+
+func iamCreate(user string) *iam.CreateAccessKeyInput {
+	return &iam.CreateAccessKeyInput{UserName: aws.String(user)}
+}
