@@ -132,10 +132,18 @@ func TestCanariesNeverPrinted(t *testing.T) {
 			canaryRun{args: []string{"setup", "--yes", "--source", "fresh", "--target", "aws-mfa", "--timeout", timeout}, fault: f, action: "ListMFADevices"},
 			canaryRun{args: []string{"setup", "--yes", "--source", "fresh", "--target", "aws-mfa", "--timeout", timeout}, fault: f, action: "GetCallerIdentity"},
 		)
+		for _, action := range []string{"", "ListAccessKeys", "CreateAccessKey", "UpdateAccessKey", "DeleteAccessKey"} {
+			runs = append(runs, canaryRun{args: []string{"rotate", "--verbose", "--timeout", timeout, "-t", "314159"}, fault: f, action: action})
+		}
 	}
 	for _, f := range faults[1:] {
 		runs = append(runs, canaryRun{args: []string{"exec", "--renew", "-p", "chained", "--verbose", "--timeout", "300ms", "-t", "314159", "--", "true"}, fault: f})
 	}
+	runs = append(runs,
+		canaryRun{args: []string{"rotate", "--dry-run"}},
+		canaryRun{args: []string{"rotate", "-p", "chained", "-t", "314159"}, fault: stsemu.LostAnswer, action: "CreateAccessKey"},
+		canaryRun{args: []string{"rotate", "-t", "314159"}, fault: stsemu.LostAnswer, action: "DeleteAccessKey"},
+	)
 	for _, behind := range []time.Duration{13 * time.Hour, 11*time.Hour + 55*time.Minute} {
 		runs = append(runs, canaryRun{args: []string{"--verbose", "--force", "314159"}, behind: behind})
 	}
@@ -288,6 +296,7 @@ func TestCanariesNeverPrinted(t *testing.T) {
 		"byte order mark", "appears twice", "invalid config", "region has a space", "MFA code must be exactly six digits",
 		"endpoint URL does not parse", "AssumeRole", "wrote an MFA session", "AssumeRole role=arn:aws:iam::123456789012:role/readonly with the session in [role]",
 		"which the AWS CLI and SDKs use instead of the keys", "it does not go with --no-write", "__renew needs the credentials",
+		"access denied by IAM CreateAccessKey", "rotated: [aws-mfa]", "aws-mfa rotate would", "delete the old key",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("no run reached %q", want)

@@ -32,7 +32,8 @@ type rig struct {
 	terminal map[string]bool // "stdin", "stdout", "stderr"
 	creds    string
 	tty      *recordingTTY
-	wait     time.Duration // System.WaitDelay
+	wait     time.Duration    // System.WaitDelay
+	now      func() time.Time // System.Now; nil is time.Now
 }
 
 func newRig(t *testing.T, creds string) *rig {
@@ -72,7 +73,12 @@ func (r *rig) system(input string) (System, streams) {
 		Stdin: s.in, Stdout: s.out, Stderr: s.err,
 		Getenv:  func(k string) string { return r.env[k] },
 		Environ: func() []string { return nil },
-		Now:     time.Now,
+		Now: func() time.Time {
+			if r.now != nil {
+				return r.now()
+			}
+			return time.Now()
+		},
 		IsTerminal: func(stream any) bool {
 			switch stream {
 			case s.in:

@@ -89,12 +89,10 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 	if err != nil {
 		return err
 	}
-	a, call := awsFor(sys, req, res)
+	a := awsFor(sys, req, res)
 	c, s := a.Clients(res.AccessKeyID, res.SecretAccessKey, res.SessionToken)
-	out, err := rotate.Run(ctx, rotate.Input{Place: rotate.Place(pair), Where: where, Current: cur, StateDir: dir, Verify: verifyWait, Call: call}, rotate.Deps{
-		IAM: c, Session: s, Put: put, Writer: w, Now: sys.Now, Log: sys.Stderr,
-		NewSTS: func(k exporter.Keys) rotate.STS { _, s := a.Clients(k.AccessKeyID, k.SecretAccessKey, ""); return s },
-	})
+	out, err := rotate.Run(ctx, rotate.Input{Place: rotate.Place(pair), Where: where, Current: cur, StateDir: dir, Verify: verifyWait, AWS: a},
+		rotate.Deps{IAM: c, Session: s, Put: put, Writer: w, Now: sys.Now, Log: sys.Stderr})
 	if err != nil {
 		return err
 	}
@@ -151,12 +149,10 @@ func keyPlace(ctx context.Context, pair config.Pair, path string, w credfile.Wri
 	return where, f.Credentials(pair.Source).AccessKeyID, put, nil
 }
 
-// awsFor is where IAM and STS are called for a pair's session, and the
-// IAM call's description for messages.
-func awsFor(sys System, req exporter.Request, res *exporter.Result) (rotate.AWS, exporter.Call) {
-	a := rotate.AWS{Region: cmp.Or(res.Region, req.EnvRegion, stsparam.DefaultRegion), STSURL: req.Endpoint,
+// awsFor is where IAM and STS are called for a pair's session.
+func awsFor(sys System, req exporter.Request, res *exporter.Result) rotate.AWS {
+	return rotate.AWS{Region: cmp.Or(res.Region, req.EnvRegion, stsparam.DefaultRegion), STSURL: req.Endpoint,
 		IAMURL: firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL"), Timeout: req.Timeout}
-	return a, exporter.Call{Source: req.Target, Endpoint: cmp.Or(a.IAMURL, "https://iam.amazonaws.com"), Timeout: req.Timeout}
 }
 
 // learnKeyAge records when the key that got res was created, asking IAM
@@ -164,7 +160,7 @@ func awsFor(sys System, req exporter.Request, res *exporter.Result) (rotate.AWS,
 // iam:ListAccessKeys refreshes as before.
 func learnKeyAge(ctx context.Context, sys System, req exporter.Request, pair config.Pair, res *exporter.Result) {
 	dir, err := stateDir(sys.Getenv)
-	a, call := awsFor(sys, req, res)
+	a := awsFor(sys, req, res)
 	// No key signed, or the session is a role's; or STS is not AWS's
 	// own, and IAM's global endpoint is then not the peer to ask.
 	if res.Key == "" || req.RoleARN != "" || req.Base != nil || err != nil || a.STSURL != "" && a.IAMURL == "" {
@@ -173,5 +169,5 @@ func learnKeyAge(ctx context.Context, sys System, req exporter.Request, pair con
 	ctx, cancel := context.WithTimeout(ctx, min(req.Timeout, 5*time.Second))
 	defer cancel()
 	c, s := a.Clients(res.AccessKeyID, res.SecretAccessKey, res.SessionToken)
-	_ = rotate.Learn(ctx, dir, rotate.Place(pair), res.Key, c, s, call)
+	_ = rotate.Learn(ctx, dir, rotate.Place(pair), res.Key, c, s, a)
 }

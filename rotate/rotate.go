@@ -7,6 +7,7 @@
 package rotate
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -24,6 +25,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
+	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 )
 
 // Permissions are what the IAM user's policies must allow, with MFA, for
@@ -66,6 +68,16 @@ func (a AWS) Clients(id, secret, token string) (IAM, STS) {
 	return iam.New(io), sts.New(so)
 }
 
+// calls describe IAM's calls, for error messages.
+func (a AWS) iamCall() exporter.Call {
+	return exporter.Call{Service: "IAM", Endpoint: cmp.Or(a.IAMURL, "https://iam.amazonaws.com"), Timeout: a.Timeout}
+}
+
+// stsCall describes GetCallerIdentity, for error messages.
+func stsCall(a AWS) exporter.Call {
+	return exporter.Call{Service: "STS", Operation: "GetCallerIdentity", Endpoint: stsparam.Endpoint(a.STSURL, a.Region), Timeout: a.Timeout}
+}
+
 // Input says which key to rotate, and where it lives.
 type Input struct {
 	Place    string // the place's name in the state (see Place)
@@ -73,14 +85,13 @@ type Input struct {
 	Current  string // the access key id the place holds now
 	StateDir string
 	Verify   time.Duration // how long IAM may take to accept a new key
-	Call     exporter.Call // IAM's endpoint and timeout, for error messages
+	AWS      AWS           // where a new key is checked; the endpoints for messages
 }
 
 // Deps are rotation's side effects.
 type Deps struct {
 	IAM     IAM // signed with the MFA session
 	Session STS // signed with the MFA session
-	NewSTS  func(exporter.Keys) STS
 	// Put replaces the key old in the place with k, under its lock, and
 	// checks what it wrote.
 	Put    func(ctx context.Context, old string, k exporter.Keys) error
@@ -108,7 +119,7 @@ type rotation struct {
 // journal says an earlier run began.
 func Run(ctx context.Context, in Input, d Deps) (*Result, error) {
 	r := &rotation{in: in, d: d}
-	user, err := Who(ctx, d.Session, in.Call)
+	user, err := Who(ctx, d.Session, in.AWS)
 	if err != nil {
 		return nil, err
 	}
@@ -228,12 +239,13 @@ func (r *rotation) done(ctx context.Context, res *Result) (*Result, error) {
 func (r *rotation) accepted(ctx context.Context, k exporter.Keys) error {
 	deadline := r.d.Now().Add(r.in.Verify)
 	for {
-		_, err := r.d.NewSTS(k).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		_, s := r.in.AWS.Clients(k.AccessKeyID, k.SecretAccessKey, "")
+		_, err := s.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 		if err == nil {
 			return nil
 		}
 		if ctx.Err() != nil || r.d.Now().After(deadline) {
-			return fmt.Errorf("AWS did not accept the new key %s within %s: %w", exporter.MaskKey(k.AccessKeyID), r.in.Verify, exporter.ExplainError(err, exporter.Call{Service: "STS", Operation: "GetCallerIdentity", Endpoint: r.in.Call.Endpoint, Timeout: r.in.Call.Timeout}))
+			return fmt.Errorf("AWS did not accept the new key %s within %s: %w", exporter.MaskKey(k.AccessKeyID), r.in.Verify, exporter.ExplainError(err, stsCall(r.in.AWS)))
 		}
 		select {
 		case <-ctx.Done():
@@ -277,11 +289,11 @@ func (r *rotation) list(ctx context.Context) ([]types.AccessKeyMetadata, error) 
 // call makes one IAM call and explains its error: what was being done,
 // and IAM's own reason (a missing iam:CreateAccessKey says so).
 func (r *rotation) call(ctx context.Context, op, doing string, fn func() error) error {
-	ctx, cancel := context.WithTimeout(ctx, r.in.Call.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, r.in.AWS.Timeout)
 	defer cancel()
 	if err := fn(); err != nil {
-		c := r.in.Call
-		c.Service, c.Operation = "IAM", op
+		c := r.in.AWS.iamCall()
+		c.Operation = op
 		return fmt.Errorf("%s: %w", doing, exporter.ExplainError(err, c))
 	}
 	return nil
@@ -304,13 +316,12 @@ func (r *rotation) logf(format string, a ...any) {
 
 // Who is the IAM user whose credentials sign calls to s (a session's
 // user, for one got with GetSessionToken).
-func Who(ctx context.Context, s STS, c exporter.Call) (string, error) {
-	c.Service, c.Operation = "STS", "GetCallerIdentity"
-	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
+func Who(ctx context.Context, s STS, a AWS) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, a.Timeout)
 	defer cancel()
 	out, err := s.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		return "", fmt.Errorf("ask STS whose session this is: %w", exporter.ExplainError(err, c))
+		return "", fmt.Errorf("ask STS whose session this is: %w", exporter.ExplainError(err, stsCall(a)))
 	}
 	arn := aws.ToString(out.Arn)
 	_, user, ok := strings.Cut(arn, ":user/")

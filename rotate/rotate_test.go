@@ -92,9 +92,8 @@ func (f *fixture) before(hook func(action string)) {
 func (f *fixture) run(ctx context.Context) (*Result, error) {
 	c, s := f.a.Clients(f.sess.AccessKeyID, f.sess.SecretAccessKey, f.sess.SessionToken)
 	in := Input{Place: "profile aws-mfa", Where: "[aws-mfa] in credentials", Current: f.place.get().AccessKeyID, StateDir: f.dir, Verify: 20 * time.Second,
-		Call: exporter.Call{Endpoint: f.emu.URL, Timeout: 5 * time.Second}}
-	return Run(ctx, in, Deps{IAM: c, Session: s, Put: f.place.put, Now: time.Now, Log: io.Discard,
-		NewSTS: func(k exporter.Keys) STS { _, s := f.a.Clients(k.AccessKeyID, k.SecretAccessKey, ""); return s }})
+		AWS: f.a}
+	return Run(ctx, in, Deps{IAM: c, Session: s, Put: f.place.put, Now: time.Now, Log: io.Discard})
 }
 
 // invariant: the place holds a key AWS accepts, and IAM never held more

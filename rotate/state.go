@@ -14,7 +14,6 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
-	"github.com/aws-mfa/aws-mfa/exporter"
 	"github.com/aws-mfa/aws-mfa/internal/readfile"
 )
 
@@ -97,11 +96,11 @@ func (s State) Created(p config.Pair, creds *credfile.File) (time.Time, bool) {
 
 // Learn records the creation date of keyID, the key in place, asking IAM
 // with a session's clients unless the state knows it.
-func Learn(ctx context.Context, dir, place, keyID string, c IAM, s STS, call exporter.Call) error {
+func Learn(ctx context.Context, dir, place, keyID string, c IAM, s STS, a AWS) error {
 	if Load(dir).Keys[place].Key == Hash(keyID) {
 		return nil
 	}
-	user, err := Who(ctx, s, call)
+	user, err := Who(ctx, s, a)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,161 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
+	"github.com/aws-mfa/aws-mfa/rotate"
+)
+
+// rotateRig is a rig whose emulator answers IAM too, with a comment and
+// another profile beside the source, which a rotation must keep.
+func rotateRig(t *testing.T) *rig {
+	r := newRig(t, "# mine\n"+aliceProfile+"region = eu-west-1\n\n[other]\naws_access_key_id = AKIAOTHEREXAMPLE0002\naws_secret_access_key = other\n")
+	r.env["AWS_ENDPOINT_URL_IAM"] = r.emu.URL
+	r.env["XDG_STATE_HOME"] = filepath.Join(filepath.Dir(filepath.Dir(r.creds)), "state")
+	return r
+}
+
+func (r *rig) source() credfile.Credentials {
+	f, err := credfile.Read(r.creds)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return f.Credentials("aws-mfa")
+}
+
+// TestRotateFile rotates the key in a profile: the new key works and is
+// the only one in IAM, every other byte of the file is kept, status shows
+// the key's age and doctor flags it once it is old.
+func TestRotateFile(t *testing.T) {
+	t.Parallel()
+	r := rotateRig(t)
+	before, _ := os.ReadFile(r.creds)
+	if out, stderr, code := r.run("", "rotate", "--dry-run"); code != 0 || !strings.Contains(out, "create a key") || !strings.Contains(out, "AKIA…0001") || r.emu.Requests() != 0 {
+		t.Fatalf("dry run: exit %d, %d requests\n%s%s", code, r.emu.Requests(), out, stderr)
+	}
+	_, stderr, code := r.run("", "rotate", "-t", "314159")
+	if code != 0 || !strings.Contains(stderr, "rotated: [aws-mfa] in ") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	k := r.source()
+	keys := r.emu.Keys("alice")
+	if len(keys) != 1 || keys[0].ID != k.AccessKeyID || !r.emu.Works(k.AccessKeyID, k.SecretAccessKey) {
+		t.Errorf("IAM holds %v; the file %s", keys, k.AccessKeyID)
+	}
+	after, _ := os.ReadFile(r.creds)
+	want := strings.NewReplacer("AKIAALICEEXAMPLE0001", k.AccessKeyID, "alice/long+term/secret", k.SecretAccessKey).Replace(string(before))
+	if !strings.HasPrefix(string(after), want) {
+		t.Errorf("the file changed beyond the keys:\n%s", after)
+	}
+	out, _, _ := r.run("", "status")
+	if !strings.Contains(out, "aws-mfa (key 0 days) → default") {
+		t.Errorf("status:\n%s", out)
+	}
+	// A year on, doctor asks for a rotation and names what it needs.
+	r.now = func() time.Time { return time.Now().Add(400 * 24 * time.Hour) }
+	out, _, code = r.run("", "doctor")
+	if code != 1 || !strings.Contains(out, "is 400 days old, older than max_key_age (90 days)") || !strings.Contains(out, "aws-mfa rotate -p default (needs iam:ListAccessKeys, iam:CreateAccessKey") {
+		t.Errorf("doctor: exit %d\n%s", code, out)
+	}
+}
+
+// TestRotateResumes: a run killed between storing the new key and
+// deleting the old one leaves a file whose key works; the next run,
+// with the session it wrote, finishes without a third key or a code.
+func TestRotateResumes(t *testing.T) {
+	t.Parallel()
+	r := rotateRig(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	r.emu.SetBefore(func(action string) {
+		if action == "UpdateAccessKey" {
+			cancel()
+		}
+	})
+	sys, s := r.system("")
+	in := RotateInput{Session: session()}
+	in.Session.Token = "314159"
+	if err := RotateCommand(ctx, sys, in); err == nil || !strings.Contains(err.Error(), "run aws-mfa rotate again to finish") {
+		t.Fatalf("the killed run: %v\n%s", err, s.err)
+	}
+	k := r.source()
+	if !r.emu.Works(k.AccessKeyID, k.SecretAccessKey) || len(r.emu.Keys("alice")) != 2 {
+		t.Fatalf("after the kill: %s in the file, %v in IAM", k.AccessKeyID, r.emu.Keys("alice"))
+	}
+	r.emu.SetBefore(nil)
+	_, stderr, code := r.run("", "rotate")
+	if code != 0 || !strings.Contains(stderr, "finished the rotation begun earlier") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if keys := r.emu.Keys("alice"); len(keys) != 1 || keys[0].ID != k.AccessKeyID {
+		t.Errorf("IAM holds %v", keys)
+	}
+}
+
+// TestRotateEndsSession: a session AWS ends with its old key is marked
+// expired, so that status says so and a refresh asks for a code.
+func TestRotateEndsSession(t *testing.T) {
+	t.Parallel()
+	r := rotateRig(t)
+	r.emu.SetRevokeOnDelete(true)
+	_, stderr, code := r.run("", "rotate", "-t", "314159")
+	if code != 0 || !strings.Contains(stderr, "the next refresh needs a code") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if out, _, _ := r.run("", "status", "--json"); !strings.Contains(out, `"state": "expired"`) {
+		t.Errorf("status:\n%s", out)
+	}
+}
+
+// TestRefreshLearnsKeyAge: a refresh asks IAM for the key's creation
+// date once per key, and fails or prints nothing when IAM refuses.
+func TestRefreshLearnsKeyAge(t *testing.T) {
+	t.Parallel()
+	r := rotateRig(t)
+	r.emu.SetActionFault("ListAccessKeys", stsemu.Denied)
+	_, stderr, code := r.run("", "--force", "314159")
+	if code != 0 || strings.Count(stderr, "\n") != 1 {
+		t.Fatalf("refused lookup: exit %d: %s", code, stderr)
+	}
+	r.emu.SetActionFault("ListAccessKeys", stsemu.None)
+	for range 2 {
+		if _, stderr, code := r.run("", "--force", "314159"); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+	}
+	lists := 0
+	for _, c := range r.emu.Calls() {
+		if c.Action == "ListAccessKeys" {
+			lists++
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(r.env["XDG_STATE_HOME"], "aws-mfa", "keys.json"))
+	var st rotate.State
+	json.Unmarshal(b, &st)
+	if lists != 1 || st.Keys["profile aws-mfa"].Key != rotate.Hash("AKIAALICEEXAMPLE0001") || strings.Contains(string(b), "AKIAALICE") {
+		t.Errorf("%d lookups; state %s", lists, b)
+	}
+	if out, _, _ := r.run("", "status"); !strings.Contains(out, "aws-mfa (key ") {
+		t.Errorf("status:\n%s", out)
+	}
+}
+
+// TestRotateChained: a chained pair rotates its base's keys, and says so.
+func TestRotateChained(t *testing.T) {
+	t.Parallel()
+	r := rotateRig(t)
+	cfg := filepath.Join(r.env["XDG_CONFIG_HOME"], "aws-mfa", "config.toml")
+	os.MkdirAll(filepath.Dir(cfg), 0o700)
+	os.WriteFile(cfg, []byte("[pair.base]\nsource = \"aws-mfa\"\ntarget = \"default\"\n[pair.admin]\nsource_pair = \"base\"\ntarget = \"admin\"\nrole_arn = \"arn:aws:iam::123456789012:role/admin\"\n"), 0o600)
+	_, stderr, code := r.run("", "rotate", "-p", "admin", "-t", "314159")
+	if code != 0 || !strings.Contains(stderr, "pair admin is chained from pair base") || r.source().AccessKeyID == "AKIAALICEEXAMPLE0001" {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}
