@@ -11,6 +11,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 	"github.com/aws-mfa/aws-mfa/keyring"
 	"github.com/aws-mfa/aws-mfa/rotate"
@@ -53,8 +54,8 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 	if err != nil {
 		return err
 	}
-	for req.Base != nil {
-		req = *req.Base
+	if len(req.Bases) > 0 {
+		req = req.Bases[0]
 	}
 	pair := chain[0]
 	if len(chain) > 1 {
@@ -118,15 +119,15 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 
 // keyPlace finds where pair's long-term keys live, the key id there now,
 // and how to replace it there.
-func keyPlace(ctx context.Context, pair config.Pair, path string, w credfile.Writer) (string, string, func(context.Context, string, exporter.Keys) error, error) {
+func keyPlace(ctx context.Context, pair config.Pair, path string, w credfile.Writer) (string, string, func(context.Context, string, awscred.Keys) error, error) {
 	if pair.Keyring != "" {
 		store, err := keyring.Open(pair.KeyringBackend, pair.TokenTimeout)
 		if err != nil {
 			return "", "", nil, err
 		}
 		k, err := store.Get(ctx, pair.Keyring)
-		put := func(ctx context.Context, _ string, k exporter.Keys) error {
-			return store.Put(ctx, pair.Keyring, keyring.Keys(k))
+		put := func(ctx context.Context, _ string, k awscred.Keys) error {
+			return store.Put(ctx, pair.Keyring, k)
 		}
 		return store.Where(pair.Keyring), k.AccessKeyID, put, err
 	}
@@ -138,7 +139,7 @@ func keyPlace(ctx context.Context, pair config.Pair, path string, w credfile.Wri
 	if !f.HoldsLongTermKeys(pair.Source) {
 		return "", "", nil, usage("%s holds no long-term access key to rotate; run aws-mfa doctor", where)
 	}
-	put := func(_ context.Context, old string, k exporter.Keys) error {
+	put := func(_ context.Context, old string, k awscred.Keys) error {
 		return w.Update(path, func(f *credfile.File) ([]byte, error) {
 			if f.Credentials(pair.Source).AccessKeyID != old {
 				return nil, fmt.Errorf("%s changed while aws-mfa rotated its key, so the new key was not written there", where)
@@ -163,7 +164,7 @@ func learnKeyAge(ctx context.Context, sys System, req exporter.Request, pair con
 	a := awsFor(sys, req, res)
 	// No key signed, or the session is a role's; or STS is not AWS's
 	// own, and IAM's global endpoint is then not the peer to ask.
-	if res.Key == "" || req.RoleARN != "" || req.Base != nil || err != nil || a.STSURL != "" && a.IAMURL == "" {
+	if res.Key == "" || req.RoleARN != "" || len(req.Bases) > 0 || err != nil || a.STSURL != "" && a.IAMURL == "" {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, min(req.Timeout, 5*time.Second))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 	"github.com/aws-mfa/aws-mfa/rotate"
 )
@@ -23,7 +24,7 @@ func rotateRig(t *testing.T) *rig {
 	return r
 }
 
-func (r *rig) source() credfile.Credentials {
+func (r *rig) source() awscred.Session {
 	f, err := credfile.Read(r.creds)
 	if err != nil {
 		r.t.Fatal(err)

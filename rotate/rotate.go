@@ -24,6 +24,7 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 )
@@ -94,7 +95,7 @@ type Deps struct {
 	Session STS // signed with the MFA session
 	// Put replaces the key old in the place with k, under its lock, and
 	// checks what it wrote.
-	Put    func(ctx context.Context, old string, k exporter.Keys) error
+	Put    func(ctx context.Context, old string, k awscred.Keys) error
 	Writer credfile.Writer // for the state file
 	Now    func() time.Time
 	Log    io.Writer // a line per step done
@@ -180,7 +181,7 @@ func Run(ctx context.Context, in Input, d Deps) (*Result, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("%w; %s still holds %s, and aws-mfa rotate deletes any key this run made", err, in.Where, exporter.MaskKey(cur))
 	}
-	k := exporter.Keys{AccessKeyID: aws.ToString(out.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(out.AccessKey.SecretAccessKey)}
+	k := awscred.Keys{AccessKeyID: aws.ToString(out.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(out.AccessKey.SecretAccessKey)}
 	res.Key, res.Created = k.AccessKeyID, aws.ToTime(out.AccessKey.CreateDate)
 	if err := r.journal(func(j *Journal) { j.New = Hash(k.AccessKeyID) }); err != nil {
 		return nil, err
@@ -236,7 +237,7 @@ func (r *rotation) done(ctx context.Context, res *Result) (*Result, error) {
 // accepted waits for AWS to accept k, as IAM takes seconds to spread a
 // new key. It is checked before it is stored: the place never holds a
 // key AWS refuses.
-func (r *rotation) accepted(ctx context.Context, k exporter.Keys) error {
+func (r *rotation) accepted(ctx context.Context, k awscred.Keys) error {
 	deadline := r.d.Now().Add(r.in.Verify)
 	for {
 		_, s := r.in.AWS.Clients(k.AccessKeyID, k.SecretAccessKey, "")

@@ -14,7 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 )
 
@@ -24,12 +24,12 @@ var alice = stsemu.User{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "a
 // profile holds, and how often it was written.
 type place struct {
 	mu     sync.Mutex
-	keys   exporter.Keys
+	keys   awscred.Keys
 	fail   error // Put fails with it
 	writes int
 }
 
-func (p *place) put(_ context.Context, old string, k exporter.Keys) error {
+func (p *place) put(_ context.Context, old string, k awscred.Keys) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.fail != nil {
@@ -42,7 +42,7 @@ func (p *place) put(_ context.Context, old string, k exporter.Keys) error {
 	return nil
 }
 
-func (p *place) get() exporter.Keys {
+func (p *place) get() awscred.Keys {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.keys
@@ -64,7 +64,7 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	emu := stsemu.Start(alice)
 	t.Cleanup(emu.Close)
-	f := &fixture{t: t, emu: emu, place: &place{keys: exporter.Keys{AccessKeyID: alice.AccessKeyID, SecretAccessKey: alice.SecretAccessKey}}, dir: t.TempDir(),
+	f := &fixture{t: t, emu: emu, place: &place{keys: awscred.Keys{AccessKeyID: alice.AccessKeyID, SecretAccessKey: alice.SecretAccessKey}}, dir: t.TempDir(),
 		a: AWS{Region: "us-east-1", STSURL: emu.URL, IAMURL: emu.URL, Timeout: 5 * time.Second}}
 	_, s := f.a.Clients(alice.AccessKeyID, alice.SecretAccessKey, "")
 	out, err := s.(*sts.Client).GetSessionToken(context.Background(), &sts.GetSessionTokenInput{SerialNumber: aws.String(alice.Serial), TokenCode: aws.String(alice.Code)})
