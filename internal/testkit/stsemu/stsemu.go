@@ -79,7 +79,7 @@ type User struct {
 	Devices         []string // what IAM ListMFADevices lists; nil means [Serial]
 	Name            string   // its IAM user name; "" means alice
 	// KeyCreated is when IAM says its access key was created; zero
-	// means 2026-01-01.
+	// means when the emulator started.
 	KeyCreated time.Time
 }
 
@@ -138,7 +138,7 @@ func Start(users ...User) *Server {
 		s.users[u.AccessKeyID] = u
 		created := u.KeyCreated
 		if created.IsZero() {
-			created = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			created = time.Now().UTC().Truncate(time.Second)
 		}
 		s.keys[u.AccessKeyID] = &accessKey{user: u.name(), status: "Active", created: created}
 	}
