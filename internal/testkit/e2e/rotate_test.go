@@ -1,0 +1,143 @@
+//go:build linux
+
+package e2e
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
+)
+
+// TestRotateKilled kills the built binary (SIGKILL) while IAM deactivates
+// the old key, after the new one is stored: the file holds a key AWS
+// accepts, and the next rotate finishes, leaving one key.
+func TestRotateKilled(t *testing.T) {
+	t.Parallel()
+	bin := toolBinary(t)
+	emu := stsemu.Start(alice)
+	t.Cleanup(emu.Close)
+	dir := t.TempDir()
+	creds := filepath.Join(dir, "credentials")
+	os.WriteFile(creds, []byte(aliceSource), 0o600)
+	env := peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL, "AWS_ENDPOINT_URL_IAM="+emu.URL, "XDG_STATE_HOME="+filepath.Join(dir, "state"))
+
+	cmd := exec.Command(bin, "rotate", "-t", alice.Code)
+	cmd.Env = env
+	var mu sync.Mutex
+	killed := false
+	emu.SetBefore(func(action string) {
+		if action == "UpdateAccessKey" {
+			mu.Lock()
+			defer mu.Unlock()
+			killed = cmd.Process.Signal(syscall.SIGKILL) == nil
+		}
+	})
+	if err := cmd.Run(); err == nil || !killed {
+		t.Fatalf("the run was not killed: %v", err)
+	}
+	emu.SetBefore(nil)
+	f, err := credfile.Read(creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := f.Credentials("aws-mfa")
+	if !emu.Works(k.AccessKeyID, k.SecretAccessKey) || k.AccessKeyID == alice.AccessKeyID || len(emu.Keys("alice")) > stsemu.MaxKeys {
+		t.Fatalf("after the kill: %s in the file, %v in IAM", k.AccessKeyID, emu.Keys("alice"))
+	}
+	_, stderr, err := run(t, env, bin, "rotate")
+	if err != nil || !strings.Contains(stderr, "finished the rotation begun earlier") {
+		t.Fatalf("the next run: %v\n%s", err, stderr)
+	}
+	if keys := emu.Keys("alice"); len(keys) != 1 || keys[0].ID != k.AccessKeyID {
+		t.Errorf("IAM holds %v", keys)
+	}
+}
+
+// TestRotateKeyring rotates the key kept in a real keyring item (Secret
+// Service on a private D-Bus, and pass): the item then holds the new key,
+// with which the next refresh works, and IAM holds only it.
+func TestRotateKeyring(t *testing.T) {
+	t.Parallel()
+	bin := toolBinary(t)
+	eachBackend(t, func(t *testing.T, b keyringBackend) {
+		kenv := b.start(t)
+		b.seed(t, kenv, "alice", aliceKeysJSON)
+		emu := stsemu.Start(alice)
+		t.Cleanup(emu.Close)
+		dir := t.TempDir()
+		cfg := filepath.Join(dir, "config.toml")
+		os.WriteFile(filepath.Join(dir, "credentials"), []byte("[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"), 0o600)
+		os.WriteFile(cfg, []byte("[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\nkeyring_backend = \""+b.name+"\"\n"), 0o600)
+		env := append(peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL, "AWS_ENDPOINT_URL_IAM="+emu.URL, "AWS_MFA_CONFIG="+cfg, "XDG_STATE_HOME="+filepath.Join(dir, "state")), kenv...)
+		_, stderr, err := run(t, env, bin, "rotate", "-t", alice.Code)
+		if err != nil || !strings.Contains(stderr, "rotated: "+map[string]string{"pass": "pass", "secret-service": "Secret Service"}[b.name]+" item aws-mfa/alice holds") {
+			t.Fatalf("rotate: %v\n%s", err, stderr)
+		}
+		keys := emu.Keys("alice")
+		if len(keys) != 1 || keys[0].ID == alice.AccessKeyID {
+			t.Fatalf("IAM holds %v", keys)
+		}
+		if _, stderr, err := run(t, env, bin, "--force", "-t", alice.Code); err != nil {
+			t.Fatalf("a refresh with the rotated key: %v\n%s", err, stderr)
+		}
+		if calls := emu.Calls(); calls[len(calls)-1].Key != keys[0].ID {
+			t.Errorf("the refresh was signed by %s, not the new key %s", calls[len(calls)-1].Key, keys[0].ID)
+		}
+		if data, _ := os.ReadFile(filepath.Join(dir, "credentials")); strings.Contains(string(data), "aws_secret_access_key = ") && strings.Contains(string(data), "[aws-mfa]\naws_") {
+			t.Errorf("the keys went to the file:\n%s", data)
+		}
+	})
+}
+
+// TestRotateMoto rotates against moto in plain mode, a second IAM: its
+// answers are read as real IAM's, and the file then holds its new key.
+// moto's plain mode names every unknown caller (a session it issued) as
+// its user "moto", whose key the source holds.
+func TestRotateMoto(t *testing.T) {
+	peers.Prestart(false)
+	t.Parallel()
+	url := peers.Moto(t, false)
+	ctx := context.Background()
+	c := iam.New(iam.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), Credentials: credentials.NewStaticCredentialsProvider("AKIAPROVISION0000001", "x", "")})
+	c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("moto")}) // there already, after another run against this moto
+	if old, err := c.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String("moto")}); err == nil {
+		for _, k := range old.AccessKeyMetadata {
+			c.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String("moto"), AccessKeyId: k.AccessKeyId})
+		}
+	}
+	out, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("moto")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := *out.AccessKey.AccessKeyId
+	bin := toolBinary(t)
+	dir := t.TempDir()
+	creds := filepath.Join(dir, "credentials")
+	os.WriteFile(creds, []byte("[aws-mfa]\naws_access_key_id = "+old+"\naws_secret_access_key = "+*out.AccessKey.SecretAccessKey+"\nmfa_serial = arn:aws:iam::123456789012:mfa/moto\n"), 0o600)
+	env := peerEnv(dir, "AWS_ENDPOINT_URL_STS="+url, "AWS_ENDPOINT_URL_IAM="+url, "XDG_STATE_HOME="+filepath.Join(dir, "state"))
+	_, stderr, err := run(t, env, bin, "rotate", "-t", "314159")
+	if err != nil || !strings.Contains(stderr, "of IAM user moto") {
+		t.Fatalf("rotate against moto: %v\n%s", err, stderr)
+	}
+	f, _ := credfile.Read(creds)
+	now, err := c.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String("moto")})
+	if err != nil || len(now.AccessKeyMetadata) != 1 || *now.AccessKeyMetadata[0].AccessKeyId != f.Credentials("aws-mfa").AccessKeyID || f.Credentials("aws-mfa").AccessKeyID == old {
+		t.Errorf("moto holds %v, the file %s (was %s)", now, f.Credentials("aws-mfa").AccessKeyID, old)
+	}
+	if out, _, _ := run(t, env, bin, "status"); !strings.Contains(out, "aws-mfa (key 0 days) → default") {
+		t.Errorf("status:\n%s", out)
+	}
+}
