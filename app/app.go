@@ -63,6 +63,8 @@ type System struct {
 	WaitDelay time.Duration
 	// TTY opens the terminal for questions, apart from stdin and stdout.
 	TTY func() (io.ReadWriteCloser, error)
+	// Browse opens a URL in the user's browser.
+	Browse func(url string) error
 }
 
 // OS returns the real process's System.
@@ -80,6 +82,7 @@ func OS() System {
 		Executable:    os.Executable,
 		TTY:           openTTY,
 		IsTerminal:    isTerminal,
+		Browse:        browse,
 	}
 }
 
@@ -165,7 +168,7 @@ func newApp(sys System) *cli.App {
 			}
 			return RefreshCommand(c.Context, sys, RefreshInput{Session: sessionInput(c), Args: c.Args().Slice()})
 		},
-		Commands:       []*cli.Command{envCommand(sys), execCommand(sys), statusCommand(sys), hookCommand(sys), setupCommand(sys), doctorCommand(sys), rotateCommand(sys), keyringCommand(sys), completeCommand(sys), commandCommand(sys), envInCommand(sys), reexportCommand(sys), renewCommand(sys)},
+		Commands:       []*cli.Command{envCommand(sys), execCommand(sys), consoleCommand(sys), statusCommand(sys), hookCommand(sys), setupCommand(sys), doctorCommand(sys), rotateCommand(sys), keyringCommand(sys), completeCommand(sys), commandCommand(sys), envInCommand(sys), reexportCommand(sys), renewCommand(sys)},
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   onUsageError,
 	}

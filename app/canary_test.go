@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"cmp"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -111,6 +112,7 @@ func TestCanariesNeverPrinted(t *testing.T) {
 		"AWS_ENDPOINT_URL_IAM":      strings.Replace(emuURL, "http://", "http://user:"+c.plant("env IAM endpoint password")+"@", 1),
 	}
 	badEndpoint := "http://user:" + c.plant("flag endpoint password") + "@" + strings.TrimPrefix(emuURL, "http://")
+	federation := "http://user:" + c.plant("--federation-url password") + "@" + emuHost + "/federation"
 
 	var runs []canaryRun
 	faults := []stsemu.Fault{stsemu.None, stsemu.WrongCode, stsemu.ExpiredToken, stsemu.Throttling, stsemu.ServerError,
@@ -129,6 +131,8 @@ func TestCanariesNeverPrinted(t *testing.T) {
 			// __renew is exec --renew's credential_process; --renew itself
 			// stops before the command only on an error.
 			canaryRun{args: []string{"__renew", "$HOME/.aws/credentials", "$HOME/.aws/config", "-p", "chained", "--verbose", "--timeout", timeout, "-t", "314159"}, fault: f},
+			canaryRun{args: []string{"console", "-p", "role", "--print", "--verbose", "--timeout", timeout, "--federation-url", federation, "314159"}, fault: f},
+			canaryRun{args: []string{"console", "-p", "chained", "--verbose", "--timeout", timeout, "--federation-url", federation, "314159"}, fault: f, action: "getSigninToken"},
 			canaryRun{args: []string{"setup", "--yes", "--source", "fresh", "--target", "aws-mfa", "--timeout", timeout}, fault: f, action: "ListMFADevices"},
 			canaryRun{args: []string{"setup", "--yes", "--source", "fresh", "--target", "aws-mfa", "--timeout", timeout}, fault: f, action: "GetCallerIdentity"},
 		)
@@ -199,6 +203,8 @@ func TestCanariesNeverPrinted(t *testing.T) {
 		canaryRun{args: []string{"exec", "--renew", "--no-write", "-p", "chained", "314159", "--", "true"}},
 		canaryRun{args: []string{"exec", "--renew", "-p", "nope", "314159", "--", "true"}},
 		canaryRun{args: []string{"__renew", "$HOME/.aws/credentials"}},
+		canaryRun{args: []string{"console", "--print", "--verbose", "314159"}},
+		canaryRun{args: []string{"console", "-p", "role", "--federation-url", "http://u:" + c.plant("--federation-url password, unparseable") + "@h:port", "314159"}},
 		canaryRun{args: []string{"--verbose", "-p", "nope", "314159"}},
 		canaryRun{args: []string{"--verbose", "314159"}, env: map[string]string{"AWS_REGION": "eu west 1"}},
 		canaryRun{args: []string{"setup", "--yes", "--serial", "x", "--source", "fresh", "--target", "aws-mfa"}},
@@ -265,6 +271,7 @@ func TestCanariesNeverPrinted(t *testing.T) {
 				Args0:         "aws-mfa",
 				Executable:    func() (string, error) { return "/usr/local/bin/aws-mfa", nil },
 				TTY:           func() (io.ReadWriteCloser, error) { return nil, os.ErrNotExist },
+				Browse:        func(string) error { return errors.New("no browser here") },
 			}
 			rc := Run(append([]string{"aws-mfa"}, args...), sys)
 			mu.Lock()
@@ -297,6 +304,9 @@ func TestCanariesNeverPrinted(t *testing.T) {
 		"endpoint URL does not parse", "AssumeRole", "wrote an MFA session", "AssumeRole role=arn:aws:iam::123456789012:role/readonly with the session in [role]",
 		"which the AWS CLI and SDKs use instead of the keys", "it does not go with --no-write", "__renew needs the credentials",
 		"access denied by IAM CreateAccessKey", "rotated: [aws-mfa]", "aws-mfa rotate would", "delete the old key",
+		"this URL signs in to the AWS console", "cannot open a browser (no browser here)", "getSigninToken endpoint=http://127.0.0.1:",
+		"gets its session from GetSessionToken", "federation endpoint http://127.0.0.1:", "refused to sign in (HTTP 500)",
+		"answered with no sign-in token", "--federation-url is not an http or https URL",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("no run reached %q", want)

@@ -34,6 +34,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"help", "hook"}, []string{"SHELL is one of"}},
 		{[]string{"status", "-h"}, []string{"--json"}},
 		{[]string{"setup", "--help"}, []string{"--serial"}},
+		{[]string{"console", "--help"}, []string{"aws-mfa console", "--print", "--federation-url", "15 minutes", "--no-write"}},
 	} {
 		stdout, stderr, code := run(tc.args...)
 		if code != 0 || stderr != "" {
@@ -46,7 +47,7 @@ func TestHelp(t *testing.T) {
 		}
 	}
 	// The usage line names each command the help lists (keyring was left out).
-	if stdout, _, _ := run("--help"); !strings.Contains(stdout, "aws-mfa env|exec|status|hook|setup|doctor|rotate|keyring [options] ...") {
+	if stdout, _, _ := run("--help"); !strings.Contains(stdout, "aws-mfa env|exec|console|status|hook|setup|doctor|rotate|keyring [options] ...") {
 		t.Errorf("--help's usage line lacks a command:\n%s", stdout)
 	}
 	if stdout, _, _ := run("hook", "--help"); strings.Contains(stdout, "cmd") || strings.Contains(stdout, "dotenv") {
@@ -68,7 +69,9 @@ func TestDidYouMean(t *testing.T) {
 		{[]string{"ev"}, "did you mean env?"},
 		{[]string{"exce", "--", "true"}, "did you mean exec?"},
 		{[]string{"hepl"}, "did you mean help?"},
-		{[]string{"refresh"}, `unknown command "refresh"; the commands are env, exec, status, hook, setup, doctor, `},
+		{[]string{"consloe"}, "did you mean console?"},
+		{[]string{"console", "--prnt"}, "did you mean --print?"},
+		{[]string{"refresh"}, `unknown command "refresh"; the commands are env, exec, console, status, hook, setup, doctor, `},
 		{[]string{"refresh"}, `help, or give a six-digit code; see aws-mfa --help`},
 		{[]string{"--foce"}, "unknown option --foce; did you mean --force? See aws-mfa --help"},
 		{[]string{"env", "--shel", "sh"}, "unknown option --shel; did you mean --shell? See aws-mfa env --help"},
@@ -79,7 +82,7 @@ func TestDidYouMean(t *testing.T) {
 		{[]string{"hook", "bsah"}, `hook has no "bsah" shell; did you mean bash? The shells are ash, bash`},
 		{[]string{"env", "--shell", "zhs"}, `unknown --shell "zhs"; did you mean zsh?`},
 		{[]string{"help", "statsu"}, `no command "statsu" to help with; did you mean status? See aws-mfa --help`},
-		{[]string{"help", "zzz"}, `no command "zzz" to help with; the commands are env, exec, status, hook, setup, doctor`},
+		{[]string{"help", "zzz"}, `no command "zzz" to help with; the commands are env, exec, console, status, hook, setup, doctor`},
 		{[]string{"keyring", "exprot"}, `keyring has no command "exprot"; did you mean export? See aws-mfa keyring --help`},
 		{[]string{"keyring", "bogus"}, `keyring has no command "bogus"; its commands are export, help; see aws-mfa keyring --help`},
 		{[]string{"keyring", "help", "bogus"}, `keyring has no command "bogus"; its commands are export, help`},

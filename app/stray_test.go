@@ -18,6 +18,7 @@ func TestStrayArguments(t *testing.T) {
 	cases := map[string][]string{ // command path → a line with one word too many
 		"":               {"123456", "stray"},
 		"env":            {"env", "123456", "stray"},
+		"console":        {"console", "123456", "stray"},
 		"status":         {"status", "stray"},
 		"doctor":         {"doctor", "-p", "work", "stray"},
 		"setup":          {"setup", "--yes", "stray"},

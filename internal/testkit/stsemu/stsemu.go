@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -107,6 +108,8 @@ type session struct {
 	token   string
 	expires time.Time
 	origin  string // the long-term key whose caller got it, "" for Accept
+	role    bool   // from AssumeRole
+	chained bool   // AssumeRole signed with a session
 }
 
 // Server is a running emulator.
@@ -216,6 +219,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form, formErr := url.ParseQuery(string(body))
+	if r.Method == http.MethodGet { // the federation endpoint's parameters
+		form, formErr = r.URL.Query(), nil
+	}
 	s.mu.Lock()
 	before := s.before
 	s.mu.Unlock()
@@ -279,6 +285,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if c, ok := canned[fault]; ok && c.early {
 		writeError(w, c.status, c.typ, c.code, c.msg)
+		return
+	}
+	if r.Method == http.MethodGet && form.Get("Action") == "getSigninToken" {
+		s.federation(w, form)
 		return
 	}
 
@@ -349,7 +359,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if viaSession {
 		origin = s.sessions[key].origin
 	}
-	s.sessions[id] = session{user: user, secret: secret, token: token, expires: exp, origin: origin}
+	s.sessions[id] = session{user: user, secret: secret, token: token, expires: exp, origin: origin, role: action == "AssumeRole", chained: viaSession}
 	s.mu.Unlock()
 
 	w.Header().Set("Content-Type", "text/xml")
@@ -365,6 +375,45 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
   <ResponseMetadata><RequestId>%[2]s</RequestId></ResponseMetadata>
 </%[1]sResponse>`, action, id, secret, token,
 		exp.Format("2006-01-02T15:04:05.000000Z"), assumedUser(action, form))
+}
+
+// federation answers the console's federation endpoint (any path, GET
+// with Action=getSigninToken) as AWS does: the Session parameter must be
+// JSON with exactly sessionId, sessionKey and sessionToken of an unexpired
+// role session the emulator issued (AWS takes no GetSessionToken session
+// for the console), and a SessionDuration, if any, must be 900 to 43200
+// seconds and not come with a chained role's session. What it refuses gets
+// HTTP 400 with an HTML page, as AWS answers. The accepted call is recorded
+// with the SigninToken it was answered in its Params.
+func (s *Server) federation(w http.ResponseWriter, form url.Values) {
+	var in map[string]string
+	err := json.Unmarshal([]byte(form.Get("Session")), &in)
+	s.mu.Lock()
+	sess, ok := s.sessions[in["sessionId"]]
+	now := s.now()
+	s.mu.Unlock()
+	dur, durErr := strconv.Atoi(form.Get("SessionDuration"))
+	switch {
+	case err != nil || len(in) != 3 || !ok || sess.secret != in["sessionKey"] || sess.token != in["sessionToken"] || !now.Before(sess.expires):
+	case !sess.role:
+	case form.Has("SessionDuration") && (sess.chained || durErr != nil || dur < 900 || dur > 43200):
+	default:
+		token := "SigninT0ken-" + random(300)
+		call := Call{Action: "getSigninToken", Params: url.Values{}, Key: in["sessionId"]}
+		for k, v := range form {
+			call.Params[k] = v
+		}
+		call.Params.Set("SigninToken", token)
+		s.mu.Lock()
+		s.calls = append(s.calls, call)
+		s.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]string{"SigninToken": token})
+		return
+	}
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(http.StatusBadRequest)
+	io.WriteString(w, "<html><body><h1>HTTP Status 400 - Invalid credentials parameter</h1></body></html>")
 }
 
 // huge sends an answer of up to hugeSize bytes, for as long as the client
