@@ -32,7 +32,9 @@ func TestComplete(t *testing.T) {
 		has  []string // words that must be offered
 		not  []string // words that must not be
 	}{
-		{args: []string{""}, has: []string{"env", "exec", "status", "hook", "setup", "doctor"}, not: []string{"__complete"}},
+		{args: []string{""}, has: []string{"env", "exec", "console", "status", "hook", "setup", "doctor"}, not: []string{"__complete"}},
+		{args: []string{"console", "--f"}, has: []string{"--federation-url", "--force"}},
+		{args: []string{"console", "-p", ""}, has: []string{"work"}},
 		{args: []string{"st"}, has: []string{"status"}},
 		{args: []string{"help", ""}, has: []string{"env", "hook"}},
 		{args: []string{"env", ""}, not: []string{"h", "help", "env"}},

@@ -25,6 +25,18 @@ import (
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 
+// ConsoleInput is what `aws-mfa console` was given.
+type ConsoleInput struct {
+	Session    SessionInput
+	Args       []string // the code
+	Print      bool     // print the URL rather than open it
+	Federation string   // --federation-url; "" for the partition's
+}
+
+// consoleDomains are the partitions whose console aws-mfa knows: it signs
+// in at signin.DOMAIN and lands on console.DOMAIN.
+var consoleDomains = map[string]string{"aws": "aws.amazon.com", "aws-us-gov": "amazonaws-us-gov.com", "aws-cn": "amazonaws.cn"}
+
 func consoleCommand(sys System) *cli.Command {
 	return &cli.Command{
 		Name:      "console",
@@ -39,26 +51,14 @@ func consoleCommand(sys System) *cli.Command {
 	}
 }
 
-// ConsoleInput is what `aws-mfa console` was given.
-type ConsoleInput struct {
-	Session    SessionInput
-	Args       []string // the code
-	Print      bool     // print the URL rather than open it
-	Federation string   // --federation-url; "" for the partition's
-}
-
-// consoleDomains are the partitions whose console aws-mfa knows: it signs
-// in at signin.DOMAIN and lands on console.DOMAIN.
-var consoleDomains = map[string]string{"aws": "aws.amazon.com", "aws-us-gov": "amazonaws-us-gov.com", "aws-cn": "amazonaws.cn"}
-
 // ConsoleCommand is `aws-mfa console`: sign in to the AWS console with the
 // pair's role session, in the browser or as a printed URL.
 func ConsoleCommand(ctx context.Context, sys System, in ConsoleInput) error {
-	code, err := codeArg(in.Args)
+	req, chain, err := request(sys, in.Session)
 	if err != nil {
 		return err
 	}
-	req, chain, err := request(sys, in.Session)
+	code, err := codeArg(in.Args)
 	if err != nil {
 		return err
 	}
@@ -72,11 +72,12 @@ func ConsoleCommand(ctx context.Context, sys System, in ConsoleInput) error {
 	if err != nil {
 		return err
 	}
-	note(sys, res, req, false)
 	if in.Session.Verbose {
 		fmt.Fprintf(sys.Stderr, "aws-mfa: getSigninToken endpoint=%s\n", stsparam.Redact(endpoint))
 	}
 	token, err := signinToken(endpoint, res.Session, req.Timeout)
+	// The session is news whether or not the console takes it.
+	note(sys, res, req, false)
 	if err != nil {
 		return err
 	}
@@ -86,16 +87,15 @@ func ConsoleCommand(ctx context.Context, sys System, in ConsoleInput) error {
 		home += "?region=" + url.QueryEscape(res.Region)
 	}
 	login.RawQuery = url.Values{"Action": {"login"}, "Issuer": {"aws-mfa"}, "Destination": {home}, "SigninToken": {token}}.Encode()
+	did := "opened the AWS console as %s in your browser"
 	if in.Print {
-		fmt.Fprintf(sys.Stderr, "aws-mfa: this URL signs in to the AWS console as %s; its sign-in token is valid for 15 minutes: keep it to yourself\n", pair.RoleARN)
+		did = "this URL signs in to the AWS console as %s; keep it to yourself"
 		_, err = fmt.Fprintln(sys.Stdout, login)
-		return err
-	}
-	if err := sys.Browse(login.String()); err != nil {
+	} else if err = sys.Browse(login.String()); err != nil {
 		return fmt.Errorf("cannot open a browser (%v); run %s and open the URL yourself", err, shells.Line("aws-mfa", "console", "-p", pair.Name, "--print"))
 	}
-	fmt.Fprintf(sys.Stderr, "aws-mfa: opened the AWS console as %s in your browser; the sign-in URL held a token valid for 15 minutes\n", pair.RoleARN)
-	return nil
+	fmt.Fprintf(sys.Stderr, "aws-mfa: "+did+"; its sign-in token is valid for 15 minutes\n", pair.RoleARN)
+	return err
 }
 
 // consoleURLs are the federation endpoint (--federation-url, else the

@@ -324,3 +324,21 @@ func TestBrowse(t *testing.T) {
 }
 
 func consolePair(arn string) config.Pair { return config.Pair{Name: "x", RoleARN: arn} }
+
+// TestConsoleKeepsTheSession: when the federation endpoint fails after STS
+// issued the session, stderr says the session was written, and the next
+// run signs in with it, asking no code.
+func TestConsoleKeepsTheSession(t *testing.T) {
+	t.Parallel()
+	r, fed := consoleRig(t)
+	r.emu.SetActionFault("getSigninToken", stsemu.ServerError)
+	_, stderr, code := r.run("", "console", "-p", "admin", "--print", "--federation-url", fed, "314159")
+	if code != ExitFailure || !strings.Contains(stderr, "wrote an MFA session to [admin]") || !strings.Contains(stderr, "HTTP 500") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	r.emu.SetActionFault("getSigninToken", stsemu.None)
+	stdout, stderr, code := r.run("", "console", "-p", "admin", "--print", "--federation-url", fed)
+	if code != 0 || !strings.Contains(stdout, "SigninToken=") || len(r.emu.Calls()) != 2 {
+		t.Errorf("exit %d, %d calls: %s", code, len(r.emu.Calls()), stderr)
+	}
+}

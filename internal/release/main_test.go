@@ -45,7 +45,7 @@ func TestWrite(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, want := range []string{".TH aws-mfa 1", "\n.SH env\n", "\n.SH exec\n", "\n.SH status\n", "\n.SH hook\n", "\n.SH setup\n", "\n.SH doctor\n", "\n.SH keyring\n"} {
+		for _, want := range []string{".TH aws-mfa 1", "\n.SH env\n", "\n.SH exec\n", "\n.SH console\n", "\n.SH status\n", "\n.SH hook\n", "\n.SH setup\n", "\n.SH doctor\n", "\n.SH keyring\n"} {
 			if !strings.Contains(string(man), want) {
 				t.Errorf("the man page has no %q", want)
 			}

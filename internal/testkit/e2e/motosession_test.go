@@ -3,6 +3,11 @@
 package e2e
 
 import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -67,5 +72,44 @@ func TestMotoSessionsRenew(t *testing.T) {
 	}
 	if after, _ := os.ReadFile(creds); string(after) != string(before) {
 		t.Error("the rotated key was overwritten")
+	}
+}
+
+// TestMotoConsole: a role session moto issued (AssumeRole with a code, in
+// plain mode) goes to a local federation endpoint as exactly the three
+// fields of the session aws-mfa wrote, with no SessionDuration, and the
+// printed login URL carries the token it answered.
+func TestMotoConsole(t *testing.T) {
+	peers.Prestart(false)
+	t.Parallel()
+	moto := peers.Moto(t, false)
+	var got url.Values
+	fed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.URL.Query()
+		io.WriteString(w, `{"SigninToken":"moto-console-token"}`)
+	}))
+	t.Cleanup(fed.Close)
+	bin := toolBinary(t)
+	dir := t.TempDir()
+	creds := filepath.Join(dir, "credentials")
+	os.WriteFile(creds, []byte(aliceSource), 0o600)
+	os.MkdirAll(filepath.Join(dir, "aws-mfa"), 0o700)
+	os.WriteFile(filepath.Join(dir, "aws-mfa", "config.toml"), []byte("[pair.admin]\nsource = \"aws-mfa\"\ntarget = \"admin\"\nrole_arn = \"arn:aws:iam::123456789012:role/admin\"\n"), 0o600)
+	env := peerEnv(dir, "AWS_ENDPOINT_URL_STS="+moto, "XDG_CONFIG_HOME="+dir)
+	stdout, stderr, err := run(t, env, bin, "console", "-p", "admin", "--print", "--federation-url", fed.URL+"/federation", "314159")
+	if err != nil {
+		t.Fatalf("%v: %s", err, stderr)
+	}
+	f, _ := credfile.Read(creds)
+	issued := f.Credentials("admin")
+	var session map[string]string
+	if err := json.Unmarshal([]byte(got.Get("Session")), &session); err != nil || got.Get("Action") != "getSigninToken" || got.Has("SessionDuration") {
+		t.Fatalf("federation request %v: %v", got, err)
+	}
+	if len(session) != 3 || session["sessionId"] != issued.AccessKeyID || session["sessionKey"] != issued.SecretAccessKey || session["sessionToken"] != issued.SessionToken || issued.SessionToken == "" {
+		t.Errorf("sent %v; moto issued %+v", session, issued)
+	}
+	if stdout != fed.URL+"/federation?Action=login&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2Fconsole%2Fhome&Issuer=aws-mfa&SigninToken=moto-console-token\n" {
+		t.Errorf("stdout %q", stdout)
 	}
 }
