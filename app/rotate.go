@@ -18,18 +18,11 @@ import (
 )
 
 func rotateCommand(sys System) *cli.Command {
-	flags := []cli.Flag{&cli.BoolFlag{Name: "dry-run", Usage: "print the plan; change nothing"}}
-	for _, f := range sessionFlags() {
-		switch f.Names()[0] {
-		case "token", "pair", "config", "endpoint-url", "timeout", "verbose":
-			flags = append(flags, f)
-		}
-	}
 	return &cli.Command{
 		Name:      "rotate",
 		Usage:     "replace the pair's long-term access key with a new one, through its MFA session",
 		UsageText: "aws-mfa rotate [-p PAIR] [-t CODE] [--dry-run]",
-		Flags:     flags,
+		Flags:     append(sessionFlags(), &cli.BoolFlag{Name: "dry-run", Usage: "print the plan; change nothing"}),
 		Action: func(c *cli.Context) error {
 			return RotateCommand(c.Context, sys, RotateInput{Session: sessionInput(c), DryRun: c.Bool("dry-run")})
 		},
@@ -76,15 +69,12 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 		return err
 	}
 	if in.DryRun {
-		fmt.Fprintf(sys.Stdout, "aws-mfa rotate would, for pair %s (key %s, kept in %s):\n", pair.Name, exporter.MaskKey(cur), where)
-		if _, ok := rotate.Load(dir).Rotating[rotate.Place(pair)]; ok {
-			fmt.Fprintln(sys.Stdout, "  0. finish the rotation an earlier run began, instead of starting one")
-		}
+		_, begun := rotate.Load(dir).Rotating[rotate.Place(pair)]
+		fmt.Fprintf(sys.Stdout, "aws-mfa rotate would, for pair %s (key %s, kept in %s; an interrupted rotation to finish first: %v):\n", pair.Name, exporter.MaskKey(cur), where, begun)
 		fmt.Fprintf(sys.Stdout, "  1. get an MFA session as a refresh does (the one in [%s] while valid, else one for a code)\n", req.Target)
-		fmt.Fprintln(sys.Stdout, "  2. find the IAM user (STS GetCallerIdentity) and its keys (IAM ListAccessKeys); stop if it has two")
-		fmt.Fprintf(sys.Stdout, "  3. create a key (IAM CreateAccessKey), wait up to %s for AWS to accept it, store it in %s\n", verifyWait, where)
-		fmt.Fprintf(sys.Stdout, "  4. deactivate, then delete %s (IAM UpdateAccessKey, DeleteAccessKey)\n", exporter.MaskKey(cur))
-		return nil
+		fmt.Fprintf(sys.Stdout, "  2. find the IAM user (STS GetCallerIdentity) and its keys (IAM ListAccessKeys); stop if it has two\n")
+		_, err := fmt.Fprintf(sys.Stdout, "  3. create a key (IAM CreateAccessKey), wait up to %s for AWS to accept it, store it in %s\n  4. deactivate, then delete %s (IAM UpdateAccessKey, DeleteAccessKey)\n", verifyWait, where, exporter.MaskKey(cur))
+		return err
 	}
 	res, err := obtain(ctx, sys, in.Session, req, "", false, chain[:1])
 	if err != nil {
@@ -152,7 +142,7 @@ func keyPlace(ctx context.Context, pair config.Pair, path string, w credfile.Wri
 
 // awsFor is where IAM and STS are called for a pair's session.
 func awsFor(sys System, req exporter.Request, res *exporter.Result) rotate.AWS {
-	return rotate.AWS{Region: cmp.Or(res.Region, req.EnvRegion, stsparam.DefaultRegion), STSURL: req.Endpoint,
+	return rotate.AWS{Source: req.Target, Region: cmp.Or(res.Region, req.EnvRegion, stsparam.DefaultRegion), STSURL: req.Endpoint,
 		IAMURL: firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL"), Timeout: req.Timeout}
 }
 

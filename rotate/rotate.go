@@ -50,12 +50,13 @@ type STS interface {
 // AWS builds the real clients. They never retry: a CreateAccessKey sent
 // twice could make a key whose secret nobody gets.
 type AWS struct {
+	Source                 string // the profile whose credentials sign, for messages
 	Region, STSURL, IAMURL string
 	Timeout                time.Duration
 }
 
 // Clients returns IAM and STS clients signed with the given credentials.
-func (a AWS) Clients(id, secret, token string) (IAM, STS) {
+func (a AWS) Clients(id, secret, token string) (*iam.Client, *sts.Client) {
 	creds := credentials.NewStaticCredentialsProvider(id, secret, token)
 	h := exporter.NewHTTPClient(a.Timeout)
 	io := iam.Options{Region: a.Region, Credentials: creds, HTTPClient: h, Retryer: aws.NopRetryer{}}
@@ -71,12 +72,12 @@ func (a AWS) Clients(id, secret, token string) (IAM, STS) {
 
 // calls describe IAM's calls, for error messages.
 func (a AWS) iamCall() exporter.Call {
-	return exporter.Call{Service: "IAM", Endpoint: cmp.Or(a.IAMURL, "https://iam.amazonaws.com"), Timeout: a.Timeout}
+	return exporter.Call{Service: "IAM", Source: a.Source, Endpoint: cmp.Or(a.IAMURL, "https://iam.amazonaws.com"), Timeout: a.Timeout}
 }
 
 // stsCall describes GetCallerIdentity, for error messages.
 func stsCall(a AWS) exporter.Call {
-	return exporter.Call{Service: "STS", Operation: "GetCallerIdentity", Endpoint: stsparam.Endpoint(a.STSURL, a.Region), Timeout: a.Timeout}
+	return exporter.Call{Service: "STS", Operation: "GetCallerIdentity", Source: a.Source, Endpoint: stsparam.Endpoint(a.STSURL, a.Region), Timeout: a.Timeout}
 }
 
 // Input says which key to rotate, and where it lives.
@@ -119,55 +120,48 @@ type rotation struct {
 // Run rotates the key in.Current, or finishes a rotation of it that the
 // journal says an earlier run began.
 func Run(ctx context.Context, in Input, d Deps) (*Result, error) {
-	r := &rotation{in: in, d: d}
 	user, err := Who(ctx, d.Session, in.AWS)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("ask STS whose session this is: %w", err)
 	}
-	r.user = user
-	keys, err := r.list(ctx)
-	if err != nil {
+	r := &rotation{in: in, d: d, user: user}
+	var list *iam.ListAccessKeysOutput
+	if err := r.call("ListAccessKeys", "list the access keys of IAM user "+user, func() (err error) {
+		list, err = d.IAM.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: &user})
+		return err
+	}); err != nil {
 		return nil, err
 	}
 	cur, j := in.Current, Load(in.StateDir).Rotating[in.Place]
-	var other *types.AccessKeyMetadata
-	found := false
-	for i, k := range keys {
+	res, found, otherID := &Result{User: user, Key: cur}, false, ""
+	var otherCreated time.Time
+	for _, k := range list.AccessKeyMetadata {
 		if aws.ToString(k.AccessKeyId) == cur {
-			found = true
+			found, res.Created = true, aws.ToTime(k.CreateDate)
 		} else {
-			other = &keys[i]
+			otherID, otherCreated = aws.ToString(k.AccessKeyId), aws.ToTime(k.CreateDate)
 		}
 	}
-	if !found {
-		return nil, inputerr.Errorf("%s holds %s, which is not an access key of IAM user %s; store one of the user's keys there first", in.Where, exporter.MaskKey(cur), user)
-	}
-	res := &Result{User: user, Key: cur}
-	otherID := ""
-	if other != nil {
-		otherID = aws.ToString(other.AccessKeyId)
-	}
 	switch {
-	case j.New == Hash(cur) && (other == nil || j.Old == Hash(otherID)):
+	case !found:
+		return nil, inputerr.Errorf("%s holds %s, which is not an access key of IAM user %s; store one of the user's keys there first", in.Where, exporter.MaskKey(cur), user)
+	case j.New == Hash(cur) && (otherID == "" || j.Old == Hash(otherID)):
 		// The new key was checked, then stored: what is left is to
 		// retire the old one.
 		res.Finished = true
-		if other != nil {
+		if otherID != "" {
 			if err := r.retire(ctx, otherID); err != nil {
 				return nil, err
 			}
 		}
 		return r.done(ctx, res)
-	case other != nil && j.Old == Hash(cur) && (j.New == Hash(otherID) || j.New == "" && !aws.ToTime(other.CreateDate).Before(j.Started.Add(-exporter.MaxSkew))):
+	case otherID != "" && j.Old == Hash(cur) && (j.New == Hash(otherID) || j.New == "" && !otherCreated.Before(j.Started.Add(-exporter.MaxSkew))):
 		// A key an earlier run created and never stored: its secret is
 		// gone for good, so it can only be deleted.
-		if err := r.call(ctx, "DeleteAccessKey", "delete "+exporter.MaskKey(otherID)+", which an interrupted rotation created and never stored", func() error {
-			_, err := d.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: &user, AccessKeyId: &otherID})
-			return err
-		}); err != nil {
+		if err := r.delete(ctx, otherID, "the unstored key of an interrupted rotation"); err != nil {
 			return nil, err
 		}
-	case other != nil:
+	case otherID != "":
 		return nil, inputerr.Errorf("IAM user %s has two access keys, %s (in %s) and %s, and IAM allows no third: delete the one you do not use (IAM console > Users > %s > Security credentials, or aws iam delete-access-key --user-name %s --access-key-id with its id), then run aws-mfa rotate again",
 			user, exporter.MaskKey(cur), in.Where, exporter.MaskKey(otherID), user, user)
 	}
@@ -175,7 +169,7 @@ func Run(ctx context.Context, in Input, d Deps) (*Result, error) {
 		return nil, err
 	}
 	var out *iam.CreateAccessKeyOutput
-	if err := r.call(ctx, "CreateAccessKey", "create a new access key", func() (err error) {
+	if err := r.call("CreateAccessKey", "create a new access key", func() (err error) {
 		out, err = d.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: &user})
 		return err
 	}); err != nil {
@@ -187,16 +181,12 @@ func Run(ctx context.Context, in Input, d Deps) (*Result, error) {
 		return nil, err
 	}
 	r.logf("created %s for IAM user %s", exporter.MaskKey(k.AccessKeyID), user)
-	err = r.accepted(ctx, k)
-	if err == nil {
+	if err = r.accepted(ctx, k); err == nil {
 		err = d.Put(ctx, cur, k)
 	}
 	if err != nil {
 		// The new key is nowhere but here: it goes, and the old one stays.
-		if derr := r.call(ctx, "DeleteAccessKey", "delete the new key", func() error {
-			_, err := d.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: &user, AccessKeyId: &k.AccessKeyID})
-			return err
-		}); derr == nil {
+		if r.delete(ctx, k.AccessKeyID, "the new key") == nil {
 			_ = r.journal(func(j *Journal) { *j = Journal{} })
 		}
 		return nil, fmt.Errorf("%w; %s still holds %s", err, in.Where, exporter.MaskKey(cur))
@@ -210,28 +200,14 @@ func Run(ctx context.Context, in Input, d Deps) (*Result, error) {
 
 // done forgets the journal, records the key's age and checks the session.
 func (r *rotation) done(ctx context.Context, res *Result) (*Result, error) {
-	if res.Created.IsZero() {
-		keys, err := r.list(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, k := range keys {
-			if aws.ToString(k.AccessKeyId) == res.Key {
-				res.Created = aws.ToTime(k.CreateDate)
-			}
-		}
-	}
 	err := edit(r.d.Writer, r.in.StateDir, func(s *State) {
 		delete(s.Rotating, r.in.Place)
 		s.Keys[r.in.Place] = Age{Key: Hash(res.Key), Created: res.Created}
 	})
-	if err != nil {
-		return nil, err
-	}
 	var api smithy.APIError
-	_, err = r.d.Session.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	res.SessionRejected = errors.As(err, &api)
-	return res, nil
+	_, serr := r.d.Session.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	res.SessionRejected = errors.As(serr, &api)
+	return res, err
 }
 
 // accepted waits for AWS to accept k, as IAM takes seconds to spread a
@@ -239,8 +215,8 @@ func (r *rotation) done(ctx context.Context, res *Result) (*Result, error) {
 // key AWS refuses.
 func (r *rotation) accepted(ctx context.Context, k awscred.Keys) error {
 	deadline := r.d.Now().Add(r.in.Verify)
+	_, s := r.in.AWS.Clients(k.AccessKeyID, k.SecretAccessKey, "")
 	for {
-		_, s := r.in.AWS.Clients(k.AccessKeyID, k.SecretAccessKey, "")
 		_, err := s.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 		if err == nil {
 			return nil
@@ -257,41 +233,32 @@ func (r *rotation) accepted(ctx context.Context, k awscred.Keys) error {
 
 // retire deactivates the key id, then deletes it.
 func (r *rotation) retire(ctx context.Context, id string) error {
-	masked := exporter.MaskKey(id)
-	err := r.call(ctx, "UpdateAccessKey", "deactivate the old key "+masked, func() error {
+	err := r.call("UpdateAccessKey", "deactivate the old key "+exporter.MaskKey(id), func() error {
 		_, err := r.d.IAM.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{UserName: &r.user, AccessKeyId: &id, Status: types.StatusTypeInactive})
 		return err
 	})
-	if err == nil {
-		err = r.call(ctx, "DeleteAccessKey", "delete the old key "+masked, func() error {
-			_, err := r.d.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: &r.user, AccessKeyId: &id})
-			return err
-		})
+	if err != nil {
+		return err
 	}
+	return r.delete(ctx, id, "the old key")
+}
+
+// delete deletes the key id, what it is for people.
+func (r *rotation) delete(ctx context.Context, id, what string) error {
+	err := r.call("DeleteAccessKey", "delete "+what+" "+exporter.MaskKey(id), func() error {
+		_, err := r.d.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: &r.user, AccessKeyId: &id})
+		return err
+	})
 	if err == nil {
-		r.logf("deactivated and deleted %s", masked)
+		r.logf("deleted %s %s", what, exporter.MaskKey(id))
 	}
 	return err
 }
 
-// list returns the user's access keys.
-func (r *rotation) list(ctx context.Context) ([]types.AccessKeyMetadata, error) {
-	var out *iam.ListAccessKeysOutput
-	err := r.call(ctx, "ListAccessKeys", "list the access keys of IAM user "+r.user, func() (err error) {
-		out, err = r.d.IAM.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: &r.user})
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out.AccessKeyMetadata, nil
-}
-
 // call makes one IAM call and explains its error: what was being done,
-// and IAM's own reason (a missing iam:CreateAccessKey says so).
-func (r *rotation) call(ctx context.Context, op, doing string, fn func() error) error {
-	ctx, cancel := context.WithTimeout(ctx, r.in.AWS.Timeout)
-	defer cancel()
+// and IAM's own reason (a missing iam:CreateAccessKey says so). The
+// HTTP client bounds it in time.
+func (r *rotation) call(op, doing string, fn func() error) error {
 	if err := fn(); err != nil {
 		c := r.in.AWS.iamCall()
 		c.Operation = op
@@ -316,18 +283,17 @@ func (r *rotation) logf(format string, a ...any) {
 }
 
 // Who is the IAM user whose credentials sign calls to s (a session's
-// user, for one got with GetSessionToken).
+// user, for one got with GetSessionToken): IAM calls signed with a
+// session must name it.
 func Who(ctx context.Context, s STS, a AWS) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, a.Timeout)
-	defer cancel()
 	out, err := s.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		return "", fmt.Errorf("ask STS whose session this is: %w", exporter.ExplainError(err, stsCall(a)))
+		return "", exporter.ExplainError(err, stsCall(a))
 	}
 	arn := aws.ToString(out.Arn)
 	_, user, ok := strings.Cut(arn, ":user/")
 	if !ok {
-		return "", inputerr.Errorf("the session belongs to %s, not an IAM user; only an IAM user's session can rotate its keys", arn)
+		return "", inputerr.Errorf("the credentials belong to %s, not an IAM user; aws-mfa needs an IAM user's long-term keys, or a session got with them", arn)
 	}
 	return user[strings.LastIndex(user, "/")+1:], nil
 }

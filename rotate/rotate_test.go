@@ -67,7 +67,7 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{t: t, emu: emu, place: &place{keys: awscred.Keys{AccessKeyID: alice.AccessKeyID, SecretAccessKey: alice.SecretAccessKey}}, dir: t.TempDir(),
 		a: AWS{Region: "us-east-1", STSURL: emu.URL, IAMURL: emu.URL, Timeout: 5 * time.Second}}
 	_, s := f.a.Clients(alice.AccessKeyID, alice.SecretAccessKey, "")
-	out, err := s.(*sts.Client).GetSessionToken(context.Background(), &sts.GetSessionTokenInput{SerialNumber: aws.String(alice.Serial), TokenCode: aws.String(alice.Code)})
+	out, err := s.GetSessionToken(context.Background(), &sts.GetSessionTokenInput{SerialNumber: aws.String(alice.Serial), TokenCode: aws.String(alice.Code)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,9 +18,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/rogpeppe/go-internal/diff"
 
 	"github.com/aws-mfa/aws-mfa/config"
@@ -30,6 +28,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/readfile"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
+	"github.com/aws-mfa/aws-mfa/rotate"
 )
 
 // Request says what to set up.
@@ -521,28 +520,14 @@ func (a AWS) List(ctx context.Context, keys awscred.Keys) ([]string, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, a.Timeout)
 	defer cancel()
-	creds := credentials.NewStaticCredentialsProvider(keys.AccessKeyID, keys.SecretAccessKey, "")
-	httpClient := exporter.NewHTTPClient(a.Timeout)
-	so := sts.Options{Region: region, Credentials: creds, HTTPClient: httpClient}
-	if a.STSURL != "" {
-		so.BaseEndpoint = aws.String(a.STSURL)
-	}
-	call := exporter.Call{Service: "STS", Operation: "GetCallerIdentity", Source: a.Source, Endpoint: stsparam.Endpoint(a.STSURL, region), Timeout: a.Timeout}
-	who, err := sts.New(so).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	ra := rotate.AWS{Source: a.Source, Region: region, STSURL: a.STSURL, IAMURL: a.IAMURL, Timeout: a.Timeout}
+	c, s := ra.Clients(keys.AccessKeyID, keys.SecretAccessKey, "")
+	user, err := rotate.Who(ctx, s, ra)
 	if err != nil {
-		return nil, fmt.Errorf("identify the keys: %w", exporter.ExplainError(err, call))
+		return nil, fmt.Errorf("identify the keys: %w", err)
 	}
-	arn := aws.ToString(who.Arn)
-	i := strings.LastIndex(arn, "/")
-	if !strings.Contains(arn, ":user/") || i < 0 {
-		return nil, inputerr.Errorf("the keys belong to %s, not an IAM user; MFA sessions need an IAM user's long-term keys", arn)
-	}
-	io := iam.Options{Region: region, Credentials: creds, HTTPClient: httpClient}
-	if a.IAMURL != "" {
-		io.BaseEndpoint = aws.String(a.IAMURL)
-	}
-	call = exporter.Call{Service: "IAM", Operation: "ListMFADevices", Source: a.Source, Endpoint: cmp.Or(a.IAMURL, iamEndpoint), Timeout: a.Timeout}
-	out, err := iam.New(io).ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: aws.String(arn[i+1:])})
+	call := exporter.Call{Service: "IAM", Operation: "ListMFADevices", Source: a.Source, Endpoint: cmp.Or(a.IAMURL, iamEndpoint), Timeout: a.Timeout}
+	out, err := c.ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: aws.String(user)})
 	if err != nil {
 		return nil, fmt.Errorf("list MFA devices: %w; or pass --serial ARN", exporter.ExplainError(err, call))
 	}
