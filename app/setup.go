@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bufio"
 	"cmp"
 	"context"
 	"fmt"
@@ -163,7 +162,6 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	var ask *asker
 	if !in.Yes {
 		ask = &asker{sys: sys}
-		defer ask.close()
 		d.Choose, d.Confirm = ask.choose, ask.confirm
 	}
 	res, err := setup.Run(ctx, req, d)
@@ -291,22 +289,21 @@ func roleSetup(sys System, in SetupInput, loc config.Location, req *setup.Reques
 type asker struct {
 	sys   System
 	noTTY bool // the terminal could not be opened
-	tty   *bufio.Reader
-	c     interface{ Close() error }
 }
 
+// maxAnswer bounds an answer: a choice, yes or no, or a code.
+const maxAnswer = 4096
+
 func (a *asker) line(question string) (string, error) {
-	if a.tty == nil {
-		f, err := a.sys.TTY()
-		if err != nil {
-			a.noTTY = true
-			return "", usage("setup needs a terminal to ask (%v); pass --yes, and --serial or -t as needed", err)
-		}
-		a.tty, a.c = bufio.NewReader(f), f
+	tty, err := a.sys.TTY()
+	if err != nil {
+		a.noTTY = true
+		return "", usage("setup needs a terminal to ask (%v); pass --yes, and --serial or -t as needed", err)
 	}
+	defer tty.Close()
 	fmt.Fprint(a.sys.Stderr, question)
-	s, err := a.tty.ReadString('\n')
-	if err != nil && s == "" {
+	s, err := readLine(tty, maxAnswer) // nothing past the newline
+	if err != nil {
 		return "", usage("no answer from the terminal")
 	}
 	return strings.TrimSpace(s), nil
@@ -338,12 +335,6 @@ func (a *asker) confirm(question string) (bool, error) {
 		return false, err
 	}
 	return strings.EqualFold(ans, "y") || strings.EqualFold(ans, "yes"), nil
-}
-
-func (a *asker) close() {
-	if a.c != nil {
-		a.c.Close()
-	}
 }
 
 // doctorFlags are doctor's options.

@@ -228,12 +228,7 @@ func builtin() *Config {
 }
 
 func builtinPair(d defaultsTOML) Pair {
-	return Pair{
-		Name: BuiltinName, Source: BuiltinSource, Target: BuiltinTarget,
-		Duration: or(d.Duration, DefaultDur), Margin: or(d.RefreshMargin, DefaultMargin),
-		Region: d.Region, TokenCommand: d.TokenCommand, TokenTimeout: or(d.TokenTimeout, DefaultTokenTimeout),
-		Write: true, Shell: d.Shell, KeyringBackend: d.KeyringBackend, Endpoint: d.EndpointURL,
-	}
+	return resolve(BuiltinName, pairTOML{Source: BuiltinSource, Target: BuiltinTarget}, d)
 }
 
 func or(d duration, def time.Duration) time.Duration {
