@@ -35,7 +35,7 @@ func completeCommand(sys System) *cli.Command {
 			return exitCode(exitCommand)
 		}
 		cands, files := completions(c.App, c.Args().Slice(), func(configFlag string) []candidate {
-			return pairCandidates(config.Locate(configFlag, sys.Getenv, func() (string, error) { return userConfigDir(sys.Getenv) }))
+			return pairCandidates(configPath(sys, configFlag))
 		})
 		if files {
 			return exitCode(exitFiles)

@@ -5,6 +5,7 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -129,24 +130,16 @@ func reexportCommand(sys System) *cli.Command {
 		if configFlag != "" {
 			argv = append(argv, "--config", configFlag)
 		}
-		loc := config.Locate(configFlag, sys.Getenv, func() (string, error) { return userConfigDir(sys.Getenv) })
-		pair := ""
-		if cfg, err := config.Load(loc); err == nil {
-			for _, p := range cfg.Pairs {
-				if p.Target == target {
-					if !p.Write {
-						return nil
-					}
-					pair = p.Name
-					break
+		which := []string{"--target", target}
+		if cfg, err := config.Load(configPath(sys, configFlag)); err == nil {
+			if i := slices.IndexFunc(cfg.Pairs, func(p config.Pair) bool { return p.Target == target }); i >= 0 {
+				if !cfg.Pairs[i].Write {
+					return nil
 				}
+				which = []string{"--pair", cfg.Pairs[i].Name}
 			}
 		}
-		if pair != "" {
-			argv = append(argv, "--pair", pair)
-		} else {
-			argv = append(argv, "--target", target)
-		}
+		argv = append(argv, which...)
 		quiet := sys
 		quiet.Stdin = strings.NewReader("") // never a code
 		return codeOnlyApp(quiet, false).Run(argv)
