@@ -107,15 +107,14 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	if err != nil {
 		return err
 	}
-	region := cmp.Or(firstEnv(sys.Getenv, "AWS_REGION", "AWS_DEFAULT_REGION"), stsparam.DefaultRegion)
-	endpoint := in.Endpoint
+	loc, endpoint := configPath(sys, in.Config), in.Endpoint
 	req := setup.Request{
 		Paths:      paths,
 		Source:     in.Source,
 		Target:     in.Target,
 		Serial:     in.Serial,
 		Pair:       in.Pair,
-		ConfigPath: configPath(sys, in.Config).Path,
+		ConfigPath: loc.Path,
 		DryRun:     in.DryRun,
 	}
 	var store setup.KeyStore
@@ -126,7 +125,6 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	} else if in.KeyringBackendSet {
 		return usage("--keyring-backend goes with --keyring")
 	}
-	loc := configPath(sys, in.Config)
 	if err := roleSetup(sys, in, loc, &req); err != nil {
 		return err
 	}
@@ -150,7 +148,7 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	}
 	devices := setup.AWS{
 		Source:  req.Source,
-		Region:  region,
+		Region:  cmp.Or(firstEnv(sys.Getenv, "AWS_REGION", "AWS_DEFAULT_REGION"), stsparam.DefaultRegion),
 		STSURL:  cmp.Or(endpoint, firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL")),
 		IAMURL:  cmp.Or(endpoint, firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL")),
 		Timeout: timeout,

@@ -27,16 +27,23 @@ const cshMaxWord = 4080
 func (c csh) Export(vars []Var) (string, error) {
 	return lines(vars,
 		func(k, v string) (string, error) {
-			if strings.ContainsAny(v, "\n\r") {
-				return "", fmt.Errorf("%w in %s: it contains a line break", ErrUnrepresentable, c.name)
-			}
-			q := cshQuote(v)
-			if c.maxWord > 0 && len(q) > c.maxWord {
-				return "", fmt.Errorf("%w in %s: quoted it is %d bytes, and csh's eval stops at %d (\"Word too long\"); use tcsh, or aws-mfa exec", ErrUnrepresentable, c.name, len(q), c.maxWord)
-			}
-			return "setenv " + k + " " + q + ";", nil
+			q, err := c.word(v)
+			return "setenv " + k + " " + q + ";", err
 		},
 		func(k string) string { return "unsetenv " + k + ";" })
+}
+
+// word quotes v as one word eval takes whole: no line break, and within
+// csh's limit.
+func (c csh) word(v string) (string, error) {
+	if strings.ContainsAny(v, "\n\r") {
+		return "", fmt.Errorf("%w in %s: it contains a line break", ErrUnrepresentable, c.name)
+	}
+	q := cshQuote(v)
+	if c.maxWord > 0 && len(q) > c.maxWord {
+		return "", fmt.Errorf("%w in %s: quoted it is %d bytes, and csh's eval stops at %d (\"Word too long\"); use tcsh, or aws-mfa exec", ErrUnrepresentable, c.name, len(q), c.maxWord)
+	}
+	return q, nil
 }
 
 func cshQuote(v string) string {
@@ -46,23 +53,13 @@ func cshQuote(v string) string {
 // Print is printf with each line a quoted word, on one line, since
 // eval "`…`" joins lines; a carriage return is refused, as in Export.
 func (c csh) Print(text string) (string, error) {
-	if strings.Contains(text, "\r") {
-		return "", fmt.Errorf("%w in %s: it contains a carriage return", ErrUnrepresentable, c.name)
-	}
-	quote := func(line string) (string, error) {
-		q := cshQuote(line)
-		if c.maxWord > 0 && len(q) > c.maxWord {
-			return "", fmt.Errorf("%w in %s: a line quoted is %d bytes, and csh's eval stops at %d (\"Word too long\"); use tcsh", ErrUnrepresentable, c.name, len(q), c.maxWord)
-		}
-		return q, nil
-	}
 	var b strings.Builder
 	lines := strings.Split(text, "\n")
 	last := lines[len(lines)-1] // after the last newline
 	if len(lines) > 1 {
 		b.WriteString("printf '%s\\n'")
 		for _, line := range lines[:len(lines)-1] {
-			q, err := quote(line)
+			q, err := c.word(line)
 			if err != nil {
 				return "", err
 			}
@@ -71,7 +68,7 @@ func (c csh) Print(text string) (string, error) {
 		b.WriteString(";")
 	}
 	if last != "" {
-		q, err := quote(last)
+		q, err := c.word(last)
 		if err != nil {
 			return "", err
 		}
@@ -83,12 +80,7 @@ func (c csh) Print(text string) (string, error) {
 // Hook prints the tcsh and csh hook, without its comments: backquote
 // evaluation joins the lines, and a comment would swallow the rest.
 func (c csh) Hook(exe string, vars []string) (string, error) {
-	out, err := render("tcsh.csh", exe, vars, func(s string) (string, error) {
-		if strings.ContainsAny(s, "\n\r") {
-			return "", fmt.Errorf("%w in %s: it contains a line break", ErrUnrepresentable, c.name)
-		}
-		return cshQuote(s), nil
-	})
+	out, err := render("tcsh.csh", exe, vars, c.word)
 	out = strings.ReplaceAll(out, "@AWS_MFA_DIALECT@", c.name)
 	var b strings.Builder
 	for _, line := range strings.SplitAfter(out, "\n") {
