@@ -193,7 +193,8 @@ func awsProfile(req Request) (*change, error) {
 }
 
 // ProcessLine is the credential_process value that runs argv, quoted so
-// that botocore splits it back into argv: shlex's rules, except on
+// that botocore splits it back into argv, and sh, as the other SDKs run
+// it, too: shlex's rules, except on
 // Windows, where botocore splits as the C runtime does and a word with a
 // space goes in double quotes. A word that no line can hold (a line
 // break, a control character, a double quote on Windows) is refused.
@@ -209,7 +210,10 @@ func ProcessLine(goos string, argv ...string) (string, error) {
 		case goos == "windows":
 			words[i] = `"` + w + `"`
 		default:
-			words[i] = "'" + strings.ReplaceAll(w, "'", `'"'"'`) + "'"
+			// # and ; stand outside the quotes, escaped: aws-sdk-go-v2
+			// cuts a value at a space followed by either, as an inline
+			// comment (botocore does not).
+			words[i] = "'" + strings.NewReplacer("'", `'"'"'`, "#", `'\#'`, ";", `'\;'`).Replace(w) + "'"
 		}
 	}
 	return strings.Join(words, " "), nil

@@ -18,7 +18,7 @@ func TestProcessLineRunsUnderBotocore(t *testing.T) {
 	b := peers.StartBotocore(t)
 	argv := []string{"env", "--format", "json", "--config", "/home/a b/it's.toml", "-p", "prod"}
 	var lines []string
-	for _, dir := range []string{"plain", "with space", `it's "quoted"`, "$(touch x) `y` \\z;#%"} {
+	for _, dir := range []string{"plain", "with space", `it's "quoted"`, "$(touch x) `y` \\z;#%", "a ;b #c"} {
 		bin := filepath.Join(t.TempDir(), dir, "aws-mfa")
 		os.MkdirAll(filepath.Dir(bin), 0o700)
 		script := "#!/bin/sh\n[ \"$*\" = \"" + strings.Join(argv, " ") + "\" ] || exit 3\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIAPROCESS000000001\", \"SecretAccessKey\": \"s\"}'\n"
