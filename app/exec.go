@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"syscall"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -93,7 +94,7 @@ func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
 		{Name: "AWS_PROFILE", Value: req.Target}, {Name: "AWS_DEFAULT_PROFILE", Value: req.Target},
 		{Name: "AWS_SDK_LOAD_CONFIG", Value: "1"},                                               // the Go SDK v1 reads credential_process only with it
 		{Name: "AWS_ROLE_ARN", Unset: true}, {Name: "AWS_WEB_IDENTITY_TOKEN_FILE", Unset: true}, // they beat a profile
-	}))
+	}), dir)
 }
 
 // renewConfig writes the private AWS config of exec --renew: one profile,
@@ -108,7 +109,10 @@ func renewConfig(sys System, in SessionInput, req exporter.Request, pair, region
 	if err != nil {
 		return "", err
 	}
-	argv := []string{exe, "__renew", req.Paths.Credentials, req.Paths.Config, "-p", pair, "--timeout", in.Timeout.String()}
+	// A relative path is the user's working directory's, not the command's.
+	creds, _ := filepath.Abs(req.Paths.Credentials)
+	conf, _ := filepath.Abs(req.Paths.Config)
+	argv := []string{exe, "__renew", creds, conf, "-p", pair}
 	if loc := configPath(sys, in.Config); loc.By != "" {
 		abs, _ := filepath.Abs(loc.Path) // "" only without a working directory: the renewal refuses it
 		argv = append(argv, "--config", abs)
@@ -120,6 +124,9 @@ func renewConfig(sys System, in SessionInput, req exporter.Request, pair, region
 			argv = append(argv, []string{"--source", "--target", "--duration", "--endpoint-url"}[i], v)
 		}
 	}
+	// Last, a word never quoted: aws-sdk-go-v2 strips a quote that both
+	// begins and ends a value.
+	argv = append(argv, "--timeout", in.Timeout.String())
 	line, err := setup.ProcessLine(runtime.GOOS, argv...)
 	if err != nil {
 		return "", err
@@ -168,10 +175,15 @@ func renewCommand(sys System) *cli.Command {
 		}
 		inner, getenv := sys, sys.Getenv
 		inner.Getenv = func(name string) string {
+			// The paths are expanded already: each is named through a
+			// variable no environment can hold, which credfile expands
+			// once, to the path as it is, $ and all.
 			switch name {
-			case "AWS_SHARED_CREDENTIALS_FILE":
+			case "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE":
+				return "${=" + name + "}"
+			case "=AWS_SHARED_CREDENTIALS_FILE":
 				return args[0]
-			case "AWS_CONFIG_FILE":
+			case "=AWS_CONFIG_FILE":
 				return args[1]
 			}
 			return getenv(name)
@@ -185,7 +197,10 @@ func renewCommand(sys System) *cli.Command {
 // it, as a shell does. A terminal's Ctrl-C or Ctrl-\ reaches the whole
 // foreground process group, the command included: passed on too, it
 // would arrive twice (terraform stops at once on a second interrupt).
-func runChild(path string, argv, env []string) error {
+// A command that a SIGINT killed takes aws-mfa with it, once tmp (if
+// any) is removed, as a shell expects of its child: one that exits 130
+// is taken to have handled the Ctrl-C, and a script's loop goes on.
+func runChild(path string, argv, env []string, tmp string) error {
 	cmd := exec.Command(path)
 	cmd.Args, cmd.Env, cmd.Stdin, cmd.Stdout, cmd.Stderr = argv, env, os.Stdin, os.Stdout, os.Stderr
 	sigs := make(chan os.Signal, 4)
@@ -208,6 +223,12 @@ func runChild(path string, argv, env []string) error {
 		return err
 	}
 	if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		if ws.Signal() == syscall.SIGINT && os.RemoveAll(tmp) == nil {
+			signal.Reset(os.Interrupt)
+			if p, _ := os.FindProcess(os.Getpid()); p.Signal(os.Interrupt) == nil {
+				time.Sleep(time.Second) // the runtime dies of it meanwhile
+			}
+		}
 		return exitCode(128 + int(ws.Signal()))
 	}
 	return exitCode(exit.ExitCode())

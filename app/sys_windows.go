@@ -7,7 +7,7 @@ import (
 
 // execve runs the command and returns its status as the exit code:
 // Windows cannot replace a process. main exits with it.
-func execve(path string, argv, env []string) error { return runChild(path, argv, env) }
+func execve(path string, argv, env []string) error { return runChild(path, argv, env, "") }
 
 // foreground: a console's Ctrl-C reaches every process attached to it.
 func foreground() bool { return true }

@@ -26,25 +26,28 @@ const renewSecret = "PLANTEDrenewSECRET0123456789"
 
 // renewRig is a chained pair prod (a 15-minute role from [default]'s
 // session) whose base session is already in [default], in a directory
-// whose name a credential_process line must quote. Then the emulator
+// named name, which a credential_process line must quote, and which
+// AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE name through a
+// variable (expanded once, as botocore does). Then the emulator
 // refuses every code (GetSessionToken fails), so that nothing can ask for
 // one; and each time a command calls GetCallerIdentity, it marks
 // [prod-session] expired in the file, as if the job had run for an hour:
 // the next time an SDK asks, aws-mfa renews it. botocore asks before each
 // call, since a 15-minute session is within its 15-minute advisory window.
-func renewRig(t *testing.T) (emu *stsemu.Server, bin, dir string, env []string) {
+func renewRig(t *testing.T, name string) (emu *stsemu.Server, bin, dir string, env []string) {
 	t.Helper()
 	bin = toolBinary(t)
 	emu = stsemu.Start(alice)
 	t.Cleanup(emu.Close)
-	dir = filepath.Join(t.TempDir(), `it's "a" dir`)
+	dir = filepath.Join(t.TempDir(), name)
 	os.MkdirAll(filepath.Join(dir, "aws-mfa"), 0o700)
 	creds := filepath.Join(dir, "credentials")
 	os.WriteFile(creds, []byte(aliceSource), 0o600)
 	os.WriteFile(filepath.Join(dir, "aws-mfa", "config.toml"), []byte(chainConfig+"duration = \"15m\"\n"), 0o600)
 	os.WriteFile(filepath.Join(dir, "config"), []byte("[default]\nregion = eu-west-1\noutput = json\nretry_mode = standard\ncredential_process = echo "+renewSecret+"\nsource_profile = "+renewSecret+"\naws_secret_access_key = "+renewSecret+"\n"), 0o600)
 	env = peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL, "XDG_CONFIG_HOME="+dir,
-		"AWS_ACCESS_KEY_ID=AKIA"+renewSecret, "AWS_SECRET_ACCESS_KEY="+renewSecret, "AWS_SESSION_TOKEN="+renewSecret)
+		"AWS_ACCESS_KEY_ID=AKIA"+renewSecret, "AWS_SECRET_ACCESS_KEY="+renewSecret, "AWS_SESSION_TOKEN="+renewSecret,
+		"RIG="+dir, "AWS_SHARED_CREDENTIALS_FILE=${RIG}/credentials", "AWS_CONFIG_FILE=${RIG}/config", "USER=not-the-rig")
 	if _, stderr, err := run(t, env, bin, "-p", "default", "314159"); err != nil {
 		t.Fatalf("refresh of the base: %v: %s", err, stderr)
 	}
@@ -66,6 +69,9 @@ func renewRig(t *testing.T) (emu *stsemu.Server, bin, dir string, env []string) 
 	})
 	return emu, bin, dir, env
 }
+
+// renewDir is the rig's usual directory name.
+const renewDir = `it's "a" dir`
 
 // noTTY runs cmd in a session of its own: no controlling terminal to ask
 // a code on, and no stdin to read one from.
@@ -139,7 +145,7 @@ func TestExecRenewSDKs(t *testing.T) {
 				child = []string{"sh", "-c", `for i in 1 2; do aws sts get-caller-identity --endpoint-url "$AWS_ENDPOINT_URL_STS" --output text > /dev/null || exit 1; done; echo ok 2`}
 				want = "ok 2\n"
 			}
-			emu, bin, _, env := renewRig(t)
+			emu, bin, _, env := renewRig(t, renewDir)
 			before := len(emu.Calls())
 			stdout, stderr, err := noTTY(exec.Command(bin, append([]string{"exec", "--renew", "-p", "prod", "--"}, child...)...), env)
 			if err != nil || stdout != want {
@@ -172,7 +178,7 @@ func TestExecRenewSDKs(t *testing.T) {
 func TestExecRenewSeesNoKeys(t *testing.T) {
 	t.Parallel()
 	requireTool(t, "sh")
-	_, bin, dir, env := renewRig(t)
+	_, bin, dir, env := renewRig(t, renewDir)
 	out := filepath.Join(dir, "seen")
 	script := `env > "$0.env"; cat "$AWS_CONFIG_FILE" "$AWS_SHARED_CREDENTIALS_FILE" > "$0.files"
 stat -c '%a' "$(dirname "$AWS_CONFIG_FILE")" "$AWS_CONFIG_FILE" "$AWS_SHARED_CREDENTIALS_FILE" > "$0.modes"; dirname "$AWS_CONFIG_FILE" > "$0.dir"`
@@ -218,7 +224,7 @@ stat -c '%a' "$(dirname "$AWS_CONFIG_FILE")" "$AWS_CONFIG_FILE" "$AWS_SHARED_CRE
 func TestExecRenewSignals(t *testing.T) {
 	t.Parallel()
 	requireTool(t, "sh")
-	_, bin, dir, env := renewRig(t)
+	_, bin, dir, env := renewRig(t, renewDir)
 	// The session [default] holds stays valid: the pair is the base itself.
 	sigs := map[string]syscall.Signal{"INT": syscall.SIGINT, "TERM": syscall.SIGTERM, "HUP": syscall.SIGHUP, "QUIT": syscall.SIGQUIT}
 	for name, sig := range sigs {
@@ -248,7 +254,11 @@ func TestExecRenewSignals(t *testing.T) {
 				if trapped {
 					want = 7
 				}
-				if got := exitCode(err); got != want {
+				got := exitCode(err)
+				if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+					got = 128 + int(ws.Signal()) // as a shell reports it
+				}
+				if got != want {
 					t.Errorf("exit %d, want %d; stderr %s", got, want, stderr.String())
 				}
 				if got, _ := os.ReadFile(out + ".got"); trapped && string(got) != "got\n" {
@@ -267,7 +277,7 @@ func TestExecRenewSignals(t *testing.T) {
 func TestExecRenewExitStatus(t *testing.T) {
 	t.Parallel()
 	requireTool(t, "sh")
-	_, bin, _, env := renewRig(t)
+	_, bin, _, env := renewRig(t, renewDir)
 	for _, code := range []int{0, 1, 2, 42, 255} {
 		_, stderr, err := noTTY(exec.Command(bin, "exec", "--renew", "-p", "default", "--", "sh", "-c", fmt.Sprintf("exit %d", code)), env)
 		if got := exitCode(err); got != code {
@@ -308,7 +318,7 @@ func TestExecRenewAtTerminal(t *testing.T) {
 	t.Parallel()
 	peers.StartBotocore(t)
 	requireTool(t, "bash")
-	emu, bin, dir, env := renewRig(t)
+	emu, bin, dir, env := renewRig(t, renewDir)
 	emu.SetActionFault("GetSessionToken", stsemu.None)
 	python, err := exec.LookPath("python3")
 	if err != nil {
@@ -368,7 +378,7 @@ func TestExecRenewAtTerminal(t *testing.T) {
 func TestExecRenewNoTerminal(t *testing.T) {
 	t.Parallel()
 	child := sdkLoop(t)
-	emu, bin, dir, env := renewRig(t)
+	emu, bin, dir, env := renewRig(t, renewDir)
 	creds := filepath.Join(dir, "credentials")
 	emu.SetBefore(func(action string) {
 		if action != "GetCallerIdentity" {
@@ -401,5 +411,88 @@ func TestExecRenewNoTerminal(t *testing.T) {
 	}
 	if codes != 1 { // the rig's
 		t.Errorf("%d GetSessionToken calls, want 1", codes)
+	}
+}
+
+// TestExecRenewPaths: botocore and aws-sdk-go-v2 each renew, from a
+// directory after a cd, through the credential_process line of a rig
+// whose paths hold what a shell, an INI parser or a path expansion could
+// take apart: quotes, inline comment marks, $ references (which must
+// not be expanded a second time), backticks, non-ASCII; files named by
+// relative paths; and a binary path and a last option that both need
+// quotes (aws-sdk-go-v2 strips quotes that wrap a whole value).
+func TestExecRenewPaths(t *testing.T) {
+	t.Parallel()
+	requireTool(t, "sh")
+	peers.StartBotocore(t) // skips without botocore
+	loop := sdkLoop(t)
+	for _, c := range []struct{ name, dir string }{
+		{"quotes", renewDir},
+		{"comments", "a ;b #c; d#"},
+		{"dollars", "h$USER ${HOME} $(touch pwned) `touch pwned`"},
+		{"non-ASCII", "é ü 東京"},
+		{"relative", "rel"},
+		{"quoted ends", "ends"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			_, bin, dir, env := renewRig(t, c.dir)
+			args := []string{"exec", "--renew", "-p", "prod"}
+			cmd := exec.Command(bin)
+			switch c.name {
+			case "relative":
+				env = append(env, "AWS_SHARED_CREDENTIALS_FILE=credentials", "AWS_CONFIG_FILE=config")
+				cmd.Dir = dir
+			case "quoted ends":
+				quoted := filepath.Join(dir, "bin dir", "aws-mfa")
+				os.MkdirAll(filepath.Dir(quoted), 0o700)
+				if b, err := os.ReadFile(bin); err != nil || os.WriteFile(quoted, b, 0o700) != nil {
+					t.Fatal(err)
+				}
+				cmd.Path, args = quoted, append(args, "--target", "prod!two")
+			}
+			cmd.Args = append(append([]string{cmd.Path}, args...), "--", "sh", "-c", `cd / && python3 -c "$0" 2 && "$1" 2`, botocoreLoop, loop)
+			stdout, stderr, err := noTTY(cmd, env)
+			if err != nil || stdout != "ok 2\nok 2\n" {
+				t.Errorf("%v\nstdout %q\nstderr %s", err, stdout, stderr)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "pwned")); err == nil {
+				t.Errorf("a path's text ran as a command")
+			}
+		})
+	}
+}
+
+// TestExecRenewInterrupt: a Ctrl-C that kills the command ends the
+// script that ran aws-mfa, as it would had the script run the command
+// itself: bash goes on after a child that exited 130 (it handled the
+// signal), and stops after one that a SIGINT killed. The private
+// directory is removed all the same.
+func TestExecRenewInterrupt(t *testing.T) {
+	t.Parallel()
+	requireTool(t, "bash")
+	_, bin, dir, env := renewRig(t, renewDir)
+	out := filepath.Join(dir, "int")
+	cmd := exec.Command("bash", "-c", `"$0" exec --renew -p default -- sh -c 'dirname "$AWS_CONFIG_FILE" > "$0.dir"; echo > "$0.ready"; exec sleep 1000' "$1"; echo went on`, bin, out)
+	cmd.Env = env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // a terminal's foreground group, without the terminal
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if !waitFor(func() bool { _, err := os.Stat(out + ".ready"); return err == nil }) {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		cmd.Wait()
+		t.Fatalf("the command never started: %s", stderr.String())
+	}
+	syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
+	err := cmd.Wait()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGINT || stdout.String() != "" {
+		t.Errorf("the script went on after the Ctrl-C: %v, stdout %q, stderr %s", err, stdout.String(), stderr.String())
+	}
+	private, _ := os.ReadFile(out + ".dir")
+	if _, err := os.Stat(strings.TrimSpace(string(private))); !os.IsNotExist(err) {
+		t.Errorf("the private directory %q is still there (%v)", private, err)
 	}
 }
