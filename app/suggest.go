@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -74,19 +73,6 @@ func badValue(msg string, flags []cli.Flag) (string, bool) {
 	return dashed(name) + " has a value it cannot take", true
 }
 
-// undefinedFlagRE finds the option named in the flag package's "flag
-// provided but not defined: -name".
-var undefinedFlagRE = regexp.MustCompile(`^flag provided but not defined: -+(.+)$`)
-
-// undefinedFlag returns the option an undefinedFlagRE message names.
-func undefinedFlag(msg string) (string, bool) {
-	m := undefinedFlagRE.FindStringSubmatch(msg)
-	if m == nil {
-		return "", false
-	}
-	return m[1], true
-}
-
 // flagHint rewords urfave/cli's "flag provided but not defined" and names
 // the option it was meant to be, among those the command takes.
 func flagHint(c *cli.Context, err error) string {
@@ -97,8 +83,9 @@ func flagHint(c *cli.Context, err error) string {
 	if msg, ok := badValue(err.Error(), flags); ok {
 		return msg
 	}
-	name, ok := undefinedFlag(err.Error())
-	if !ok {
+	// The flag package's "flag provided but not defined: -name".
+	name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -")
+	if name = strings.TrimLeft(name, "-"); !ok || name == "" || strings.Contains(name, "\n") {
 		return err.Error()
 	}
 	// An option of a subcommand, given before it: say whose it is.

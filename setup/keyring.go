@@ -131,9 +131,7 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 		} else if len(p) == 0 {
 			fmt.Fprintln(d.Out, "aws-mfa: nothing to change")
 		}
-		if err := p.run(d, true, res); err != nil {
-			return nil, err
-		}
+		_ = p.run(d, true, res) // a dry run only prints
 		if len(cleared) > 0 {
 			fmt.Fprintf(d.Out, "aws-mfa: would remove the keys from %s in %s\n", profiles(cleared), req.Paths.Credentials)
 		}
