@@ -141,3 +141,42 @@ func TestRotateMoto(t *testing.T) {
 		t.Errorf("status:\n%s", out)
 	}
 }
+
+// TestRotateKeyringWriteFails: pass cannot write the item (its store
+// names a gpg key nobody has), though it still reads it. The rotation
+// stops with pass's failure, deletes the new key, whose secret would be
+// lost, and the item still holds the old key, which signs the next
+// refresh.
+func TestRotateKeyringWriteFails(t *testing.T) {
+	t.Parallel()
+	bin := toolBinary(t)
+	b := keyringBackends[1]
+	kenv := b.start(t)
+	b.seed(t, kenv, "alice", aliceKeysJSON)
+	var store string
+	for _, e := range kenv {
+		if v, ok := strings.CutPrefix(e, "PASSWORD_STORE_DIR="); ok {
+			store = v
+		}
+	}
+	if err := os.WriteFile(filepath.Join(store, ".gpg-id"), []byte("nobody@aws-mfa.invalid\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	emu := stsemu.Start(alice)
+	t.Cleanup(emu.Close)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.toml")
+	os.WriteFile(filepath.Join(dir, "credentials"), []byte("[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"), 0o600)
+	os.WriteFile(cfg, []byte("[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\nkeyring_backend = \"pass\"\n"), 0o600)
+	env := append(peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL, "AWS_ENDPOINT_URL_IAM="+emu.URL, "AWS_MFA_CONFIG="+cfg, "XDG_STATE_HOME="+filepath.Join(dir, "state")), kenv...)
+	_, stderr, err := run(t, env, bin, "rotate", "-t", alice.Code)
+	if exitCode(err) != 1 || !strings.Contains(stderr, "write pass item aws-mfa/alice") || !strings.Contains(stderr, "still holds AKIA…0001") || strings.Contains(stderr, "alice/long") {
+		t.Fatalf("rotate with an unwritable item: %v\n%s", err, stderr)
+	}
+	if keys := emu.Keys("alice"); len(keys) != 1 || keys[0].ID != alice.AccessKeyID {
+		t.Fatalf("IAM holds %v", keys)
+	}
+	if _, stderr, err := run(t, env, bin, "--force", "-t", alice.Code); err != nil {
+		t.Fatalf("a refresh with the old key: %v\n%s", err, stderr)
+	}
+}
