@@ -99,8 +99,10 @@ func TestSetupAddsAnAccount(t *testing.T) {
 
 	if _, stderr, code := r.run("", "setup", "-p", "prod", "--source-pair", "default", "--role-arn", prodRole, "--external-id", "x-1", "--yes"); code != 0 {
 		t.Fatalf("setup: exit %d: %s", code, stderr)
-	} else if !strings.Contains(stderr, `set duration = "4h" under [pair.prod]`) {
-		t.Errorf("no word on the duration: %s", stderr)
+	} else if strings.Contains(stderr, "set duration") || !strings.Contains(stderr, "run `aws-mfa -p prod` to get a session") {
+		// A chained role is held to 1h (role chaining), and it renews
+		// from its base with no code.
+		t.Errorf("a chained pair's advice: %s", stderr)
 	}
 	want := "[pair.prod]\nsource_pair = \"default\"\ntarget = \"prod-session\"\nrole_arn = \"" + prodRole + "\"\nexternal_id = \"x-1\"\n"
 	if got := read(r.configFile()); got != want {
@@ -121,6 +123,8 @@ func TestSetupAddsAnAccount(t *testing.T) {
 	// A role assumed with MFA from the source's keys.
 	if _, stderr, code := r.run("", "setup", "-p", "admin", "--role-arn", prodRole, "--yes"); code != 0 {
 		t.Fatalf("setup admin: exit %d: %s", code, stderr)
+	} else if !strings.Contains(stderr, `set duration = "4h" under [pair.admin]`) || !strings.Contains(stderr, "run `aws-mfa -p admin CODE`") {
+		t.Errorf("no word on the duration, or the code: %s", stderr)
 	}
 	if got := read(r.configFile()); !strings.HasSuffix(got, "\n\n[pair.admin]\nsource = \"aws-mfa\"\ntarget = \"admin-session\"\nrole_arn = \""+prodRole+"\"\n") {
 		t.Errorf("config:\n%s", got)

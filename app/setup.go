@@ -175,7 +175,7 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	if req.DryRun {
 		return nil
 	}
-	if req.RoleARN != "" {
+	if req.RoleARN != "" && req.SourcePair == "" { // a chained role is held to 1h
 		fmt.Fprintf(sys.Stderr, "aws-mfa: pair %s asks for 1h sessions, a role's default maximum; if the role allows longer ones (its maximum session duration in IAM), set duration = \"4h\" under [pair.%[1]s] in %s\n", req.Pair, req.ConfigPath)
 	}
 	if req.Process != "" {
@@ -193,6 +193,9 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 		next := []string{"aws-mfa", "CODE"}
 		if req.Pair != "" && req.Pair != res.Default {
 			next = []string{"aws-mfa", "-p", req.Pair, "CODE"}
+		}
+		if req.SourcePair != "" { // renewed from its base: a code only once that expires
+			next = next[:len(next)-1]
 		}
 		fmt.Fprintf(sys.Stderr, "aws-mfa: set up; run `%s` to get a session\n", shells.Line(next...))
 		return nil
