@@ -224,7 +224,7 @@ func bounded(ctx context.Context, s *Store, item, verb string, fn func(context.C
 		}
 		return r.v, nil
 	case <-ctx.Done():
-		return "", unavailable("%s: no answer within %s to %s %s; %s", s.Name, s.timeout, verb, s.b.where(item), s.Hint())
+		return "", unavailable("%s: no answer within %s to %s %s; %s", s.Name, s.timeout, verb, s.b.where(item), s.Hint(item))
 	}
 }
 
@@ -233,18 +233,20 @@ func (s *Store) explain(verb, item string, err error) error {
 	case errors.Is(err, ErrNotFound):
 		return kindError{ErrNotFound, fmt.Sprintf("%s not found; run aws-mfa setup --keyring to store the keys there", s.Where(item))}
 	case errors.Is(err, ErrLocked):
-		return kindError{ErrLocked, fmt.Sprintf("%s is locked (%s %s: %v); %s", s.Name, verb, s.b.where(item), err, s.Hint())}
+		return kindError{ErrLocked, fmt.Sprintf("%s is locked (%s %s: %v); %s", s.Name, verb, s.b.where(item), err, s.Hint(item))}
 	case errors.Is(err, ErrUnavailable):
 		return unavailable("%s %s: %v", verb, s.Where(item), err)
 	}
 	return fmt.Errorf("%s %s: %v", verb, s.Where(item), err)
 }
 
-// Hint says how to unlock or reach the backend by its own means.
-func (s *Store) Hint() string {
+// Hint says how to unlock or reach the backend by its own means. gpg-agent
+// asks for a passphrase on the terminal GPG_TTY names, and without it
+// fails with "No secret key", which names no cause.
+func (s *Store) Hint(item string) string {
 	switch s.b.(type) {
 	case passBackend:
-		return "check that gpg can decrypt: run `pass show " + Service + "/ITEM` in a terminal, which asks gpg-agent for the passphrase"
+		return "gpg-agent asks for the passphrase only where GPG_TTY names the terminal: run `export GPG_TTY=$(tty)` (add it to your shell's rc file), or unlock the key with `pass show " + s.b.where(item) + "`, then run again"
 	}
 	switch runtime.GOOS {
 	case "darwin":

@@ -115,14 +115,16 @@ func TestPass(t *testing.T) {
 }
 
 // TestPassLocked: gpg cannot ask for the passphrase (no terminal); the
-// error says the store is locked and how to unlock it, in bounded time.
+// error says the store is locked and how to unlock it, in bounded time:
+// GPG_TTY, which a shell without it in its rc file lacks, so gpg fails
+// even at a terminal, and the item's own pass command.
 func TestPassLocked(t *testing.T) {
 	keyringd.PassLocked(t)
 	s, _ := keyring.Open(keyring.Pass, 30*time.Second)
 	k := keySets[1]
 	// Put reads back what it wrote, which needs the passphrase.
 	err := s.Put(context.Background(), "alice", k)
-	if !errors.Is(err, keyring.ErrLocked) || !strings.Contains(err.Error(), "pass is locked") || !strings.Contains(err.Error(), "gpg-agent") {
+	if !errors.Is(err, keyring.ErrLocked) || !strings.Contains(err.Error(), "pass is locked") || !strings.Contains(err.Error(), "export GPG_TTY=$(tty)") || !strings.Contains(err.Error(), "`pass show aws-mfa/alice`") {
 		t.Fatalf("put into a locked store: %v", err)
 	}
 	checkNoSecret(t, err, k)

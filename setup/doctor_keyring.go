@@ -41,12 +41,12 @@ func checkKeyring(creds *credfile.File, p config.Pair, c Checkup) []Finding {
 	case errors.Is(err, keyring.ErrNotFound):
 		add(false, name+where+" is missing", setupFix+" (moves the keys there from the credentials file), or aws-mfa keyring export on the machine that has them")
 	case errors.Is(err, keyring.ErrLocked):
-		add(false, name+store.Name+" is locked, so "+where+" cannot be read", store.Hint())
+		add(false, name+store.Name+" is locked, so "+where+" cannot be read", store.Hint(p.Keyring))
 	default:
 		// Unavailable: no daemon, no store, no answer. Its message says
 		// what is missing, before the hint.
 		what, _, _ := strings.Cut(err.Error(), "; ")
-		add(false, name+what, store.Hint())
+		add(false, name+what, store.Hint(p.Keyring))
 	}
 	if creds.HoldsLongTermKeys(p.Source) {
 		add(false, name+"["+p.Source+"] still holds long-term keys "+exporter.MaskKey(creds.Credentials(p.Source).AccessKeyID)+" in plaintext, beside "+where,
