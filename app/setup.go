@@ -103,6 +103,11 @@ type SetupInput struct {
 // SetupCommand is `aws-mfa setup`: move the long-term keys to the source
 // profile, find the MFA device and, given a code, refresh right away.
 func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
+	if in.Token != "" { // bad input leaves every file as it was
+		if _, err := stsparam.Code(in.Token); err != nil {
+			return err
+		}
+	}
 	paths, err := credfile.Locate(sys.Getenv)
 	if err != nil {
 		return err
@@ -189,11 +194,11 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 		// Without a terminal the question is skipped, as Enter would:
 		// setup is done, and the next step is printed.
 	}
+	next := []string{"aws-mfa", "CODE"}
+	if req.Pair != "" && req.Pair != res.Default {
+		next = []string{"aws-mfa", "-p", req.Pair, "CODE"}
+	}
 	if strings.TrimSpace(code) == "" {
-		next := []string{"aws-mfa", "CODE"}
-		if req.Pair != "" && req.Pair != res.Default {
-			next = []string{"aws-mfa", "-p", req.Pair, "CODE"}
-		}
 		if req.SourcePair != "" { // renewed from its base: a code only once that expires
 			next = next[:len(next)-1]
 		}
@@ -214,7 +219,11 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 		first.Source, first.SourceSet = req.Source, true
 		first.Target, first.TargetSet = req.Target, true
 	}
-	return RefreshCommand(ctx, sys, RefreshInput{Session: first})
+	if err := RefreshCommand(ctx, sys, RefreshInput{Session: first}); err != nil {
+		// Setup's own changes stay: say so, and how to try again.
+		return fmt.Errorf("set up, but the first refresh failed (`%s` tries again): %w", shells.Line(next...), err)
+	}
+	return nil
 }
 
 // hasTarget reports whether a pair of the config at loc, other than the

@@ -109,3 +109,26 @@ func TestEnvOnATerminalSaysItOnlyPrints(t *testing.T) {
 		t.Errorf("stdout %q\nstderr %q", stdout.String(), stderr)
 	}
 }
+
+// TestSetupCodeChecks: a malformed -t is refused before setup changes
+// anything (exit 2, the file byte for byte, no backup, no request); a
+// code typed at setup's question that fails comes after setup's changes,
+// so its error says setup is done and how to try again.
+func TestSetupCodeChecks(t *testing.T) {
+	t.Parallel()
+	const creds = "[default]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\n"
+	for _, code := range []string{"12345", "1234567", "12a456", "123 4567", "123--456", "٣١٤١٥٩", "314159\n1"} {
+		r := newRig(t, creds)
+		_, stderr, exit := r.run("", "setup", "--serial", alice.Serial, "-t", code)
+		entries, _ := os.ReadDir(filepath.Dir(r.creds))
+		if exit != 2 || !strings.Contains(stderr, "six digits") || read(r.creds) != creds || len(entries) != 1 || r.emu.Requests() != 0 {
+			t.Errorf("setup -t %q: exit %d, %d files, %d requests: %s", code, exit, len(entries), r.emu.Requests(), stderr)
+		}
+	}
+	r := newRig(t, creds)
+	r.terminal["stdin"], r.terminal["stderr"] = true, true
+	_, stderr, exit := r.run("12345\n", "setup", "--serial", alice.Serial)
+	if exit != 2 || !strings.Contains(stderr, "aws-mfa: set up, but the first refresh failed (`aws-mfa CODE` tries again): MFA code must be") || !strings.Contains(read(r.creds), "[aws-mfa]") {
+		t.Errorf("a malformed code typed at the question: exit %d: %s", exit, stderr)
+	}
+}
