@@ -61,12 +61,9 @@ func StatusCommand(sys System, in StatusInput) error {
 		return err
 	}
 	if in.JSON {
-		b, err := json.MarshalIndent(rows, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(sys.Stdout, "%s\n", b)
-		return err
+		enc := json.NewEncoder(sys.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
 	}
 	paint := colours(sys)
 	w := tabwriter.NewWriter(sys.Stdout, 0, 4, 2, ' ', 0)

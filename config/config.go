@@ -8,9 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -264,13 +265,8 @@ func Parse(path string, data []byte) (*Config, error) {
 	if err := check(builtinWithDefaults); err != nil {
 		return nil, fmt.Errorf("%w: %s:%d: [defaults] %v", ErrInvalid, path, lineOf(string(data), toml.Key{"defaults"}), err)
 	}
-	names := make([]string, 0, len(f.Pair))
-	for name := range f.Pair {
-		names = append(names, name)
-	}
-	sort.Strings(names)
 	replaced := false
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(f.Pair)) {
 		at := func() int { return pairLine(string(data), name) }
 		if err := validPairName(name); err != nil {
 			return nil, fmt.Errorf("%w: %s:%d: %v", ErrInvalid, path, at(), err)
@@ -284,7 +280,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	}
 	if !replaced {
 		c.Pairs = append(c.Pairs, builtinWithDefaults)
-		sort.Slice(c.Pairs, func(i, j int) bool { return c.Pairs[i].Name < c.Pairs[j].Name })
+		slices.SortFunc(c.Pairs, func(a, b Pair) int { return strings.Compare(a.Name, b.Name) })
 	}
 	if err := c.validate(); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)

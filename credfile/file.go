@@ -631,14 +631,9 @@ func (w Writer) replace(real string, data, old []byte) error {
 	if err := keepOwner(tmp, real, own, hasOwn); err != nil {
 		return err
 	}
-	if _, err := tmp.Write(data); err != nil {
+	_, err = tmp.Write(data)
+	if err = cmp.Or(err, tmp.Sync(), tmp.Close()); err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", name, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", name, err)
 	}
 	if w.beforeRename != nil {
 		w.beforeRename()
