@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws-mfa/aws-mfa/config"
@@ -105,13 +106,8 @@ func RefreshCommand(ctx context.Context, sys System, in RefreshInput) error {
 // dev1), one a pair of the config writes, or a profile of the AWS config
 // file is a first use; --force creates it anyway.
 func checkNewTarget(cfg *config.Config, target string, paths credfile.Paths) error {
-	for _, p := range cfg.Pairs {
-		if p.Target == target {
-			return nil
-		}
-	}
 	f, err := credfile.Read(paths.Credentials)
-	if err != nil || f.Section(target) != nil {
+	if err != nil || f.Section(target) != nil || slices.ContainsFunc(cfg.Pairs, func(p config.Pair) bool { return p.Target == target }) {
 		return nil // a file that cannot be read is reported where it is read
 	}
 	if c, err := credfile.Read(paths.Config); err == nil && c.Profile(target, true) != nil {
