@@ -1,11 +1,13 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -116,14 +118,24 @@ func TestRotateEndsSession(t *testing.T) {
 }
 
 // TestRefreshLearnsKeyAge: a refresh asks IAM for the key's creation
-// date once per key, and fails or prints nothing when IAM refuses.
+// date once per key, and fails or prints nothing when IAM refuses; a
+// refusal stands for a week, so refreshes do not pay for it each time.
 func TestRefreshLearnsKeyAge(t *testing.T) {
 	t.Parallel()
 	r := rotateRig(t)
-	r.emu.SetActionFault("ListAccessKeys", stsemu.Denied)
-	_, stderr, code := r.run("", "--force", "314159")
-	if code != 0 || strings.Count(stderr, "\n") != 1 {
-		t.Fatalf("refused lookup: exit %d: %s", code, stderr)
+	var lists atomic.Int32
+	r.emu.SetBefore(func(action string) {
+		if action == "ListAccessKeys" {
+			lists.Add(1)
+		}
+	})
+	state := filepath.Join(r.env["XDG_STATE_HOME"], "aws-mfa", "keys.json")
+	for _, fault := range []stsemu.Fault{stsemu.Garbage, stsemu.Denied} {
+		r.emu.SetActionFault("ListAccessKeys", fault)
+		_, stderr, code := r.run("", "--force", "314159")
+		if code != 0 || strings.Count(stderr, "\n") != 1 {
+			t.Fatalf("%s lookup: exit %d: %s", fault, code, stderr)
+		}
 	}
 	r.emu.SetActionFault("ListAccessKeys", stsemu.None)
 	for range 2 {
@@ -131,17 +143,25 @@ func TestRefreshLearnsKeyAge(t *testing.T) {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
 	}
-	lists := 0
-	for _, c := range r.emu.Calls() {
-		if c.Action == "ListAccessKeys" {
-			lists++
+	if n := lists.Load(); n != 2 {
+		t.Errorf("%d lookups after a refusal; want 2 (garbage, asked again; then the refusal), then none for a week", n)
+	}
+	if out, _, _ := r.run("", "status"); strings.Contains(out, "(key ") {
+		t.Errorf("status shows an age it never learnt:\n%s", out)
+	}
+	b, _ := os.ReadFile(state)
+	os.WriteFile(state, bytes.ReplaceAll(b, []byte(`"refused": "`+time.Now().UTC().Format("2006-01-02")), []byte(`"refused": "2000-01-01`)), 0o600)
+	lists.Store(0)
+	for range 2 {
+		if _, stderr, code := r.run("", "--force", "314159"); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
 		}
 	}
-	b, _ := os.ReadFile(filepath.Join(r.env["XDG_STATE_HOME"], "aws-mfa", "keys.json"))
+	b, _ = os.ReadFile(state)
 	var st rotate.State
 	json.Unmarshal(b, &st)
-	if lists != 1 || st.Keys["profile aws-mfa"].Key != rotate.Hash("AKIAALICEEXAMPLE0001") || strings.Contains(string(b), "AKIAALICE") {
-		t.Errorf("%d lookups; state %s", lists, b)
+	if n := lists.Load(); n != 1 || st.Keys["profile aws-mfa"].Key != rotate.Hash("AKIAALICEEXAMPLE0001") || strings.Contains(string(b), "AKIAALICE") {
+		t.Errorf("%d lookups a week on; state %s", n, b)
 	}
 	if out, _, _ := r.run("", "status"); !strings.Contains(out, "aws-mfa (key ") {
 		t.Errorf("status:\n%s", out)

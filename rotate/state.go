@@ -6,11 +6,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/smithy-go"
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
@@ -28,8 +30,14 @@ type State struct {
 // never changes, so IAM is asked once per key.
 type Age struct {
 	Key     string    `json:"key"` // Hash of its id
-	Created time.Time `json:"created"`
+	Created time.Time `json:"created,omitzero"`
+	// Refused is when IAM last refused to say (no iam:ListAccessKeys):
+	// refreshes ask again a week later, not each time.
+	Refused time.Time `json:"refused,omitzero"`
 }
+
+// askAgain is how long a refused lookup stands.
+const askAgain = 7 * 24 * time.Hour
 
 // Journal is a rotation under way: the hashes of the old and new key ids.
 type Journal struct {
@@ -88,7 +96,7 @@ func edit(w credfile.Writer, dir string, change func(*State)) error {
 // profile, only while creds still holds that key.
 func (s State) Created(p config.Pair, creds *credfile.File) (time.Time, bool) {
 	a, ok := s.Keys[Place(p)]
-	if !ok || p.SourcePair != "" || p.Keyring == "" && Hash(creds.Credentials(p.Source).AccessKeyID) != a.Key {
+	if !ok || a.Created.IsZero() || p.SourcePair != "" || p.Keyring == "" && Hash(creds.Credentials(p.Source).AccessKeyID) != a.Key {
 		return time.Time{}, false
 	}
 	return a.Created, true
@@ -97,20 +105,22 @@ func (s State) Created(p config.Pair, creds *credfile.File) (time.Time, bool) {
 // Learn records the creation date of keyID, the key in place, asking IAM
 // with a session's clients unless the state knows it.
 func Learn(ctx context.Context, dir, place, keyID string, c IAM, s STS, a AWS) error {
-	if Load(dir).Keys[place].Key == Hash(keyID) {
+	if k := Load(dir).Keys[place]; k.Key == Hash(keyID) && (k.Refused.IsZero() || time.Since(k.Refused) < askAgain) {
 		return nil
 	}
 	user, err := Who(ctx, s, a)
-	if err != nil {
-		return err
+	var out *iam.ListAccessKeysOutput
+	if err == nil {
+		out, err = c.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: &user})
 	}
-	out, err := c.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: &user})
-	if err != nil {
-		return err
+	if api := smithy.APIError(nil); errors.As(err, &api) {
+		return edit(credfile.Writer{}, dir, func(st *State) { st.Keys[place] = Age{Key: Hash(keyID), Refused: time.Now()} })
+	} else if err != nil {
+		return err // no answer: ask on the next refresh
 	}
 	for _, k := range out.AccessKeyMetadata {
 		if aws.ToString(k.AccessKeyId) == keyID {
-			return edit(credfile.Writer{}, dir, func(st *State) { st.Keys[place] = Age{Hash(keyID), aws.ToTime(k.CreateDate)} })
+			return edit(credfile.Writer{}, dir, func(st *State) { st.Keys[place] = Age{Key: Hash(keyID), Created: aws.ToTime(k.CreateDate)} })
 		}
 	}
 	return nil
