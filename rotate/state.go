@@ -6,13 +6,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"path/filepath"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/smithy-go"
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
@@ -31,8 +29,8 @@ type State struct {
 type Age struct {
 	Key     string    `json:"key"` // Hash of its id
 	Created time.Time `json:"created,omitzero"`
-	// Refused is when IAM last refused to say (no iam:ListAccessKeys):
-	// refreshes ask again a week later, not each time.
+	// Refused is when IAM last refused or failed to say: refreshes ask
+	// again a week later, not each time.
 	Refused time.Time `json:"refused,omitzero"`
 }
 
@@ -113,10 +111,12 @@ func Learn(ctx context.Context, dir, place, keyID string, c IAM, s STS, a AWS) e
 	if err == nil {
 		out, err = c.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: &user})
 	}
-	if api := smithy.APIError(nil); errors.As(err, &api) {
-		return edit(credfile.Writer{}, dir, func(st *State) { st.Keys[place] = Age{Key: Hash(keyID), Refused: time.Now()} })
-	} else if err != nil {
-		return err // no answer: ask on the next refresh
+	if err != nil {
+		// Refused (no iam:ListAccessKeys) or unanswered (IAM out of
+		// reach, as behind an STS-only VPC endpoint): either would
+		// cost every refresh the wait again.
+		_ = edit(credfile.Writer{}, dir, func(st *State) { st.Keys[place] = Age{Key: Hash(keyID), Refused: time.Now()} })
+		return err
 	}
 	for _, k := range out.AccessKeyMetadata {
 		if aws.ToString(k.AccessKeyId) == keyID {
