@@ -64,10 +64,15 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 		return err
 	}
 	w := credfile.Writer{Waiting: sys.Stderr}
-	where, cur, put, err := keyPlace(ctx, pair, req.Paths.Credentials, w)
+	where, get, put, err := keyPlace(pair, req.Paths.Credentials, w)
 	if err != nil {
 		return err
 	}
+	held, err := get(ctx)
+	if err != nil {
+		return err
+	}
+	cur := held.AccessKeyID
 	if in.DryRun {
 		_, begun := rotate.Load(dir).Rotating[rotate.Place(pair)]
 		fmt.Fprintf(sys.Stdout, "aws-mfa rotate would, for pair %s (key %s, kept in %s; an interrupted rotation to finish first: %v):\n", pair.Name, exporter.MaskKey(cur), where, begun)
@@ -83,7 +88,7 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 	a := awsFor(sys, req, res)
 	c, s := a.Clients(res.AccessKeyID, res.SecretAccessKey, res.SessionToken)
 	out, err := rotate.Run(ctx, rotate.Input{Place: rotate.Place(pair), Where: where, Current: cur, StateDir: dir, Verify: verifyWait, AWS: a},
-		rotate.Deps{IAM: c, Session: s, Put: put, Writer: w, Now: sys.Now, Log: sys.Stderr})
+		rotate.Deps{IAM: c, Session: s, Put: put, Get: get, Writer: w, Now: sys.Now, Log: sys.Stderr})
 	if err != nil {
 		return err
 	}
@@ -107,27 +112,28 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 	return nil
 }
 
-// keyPlace finds where pair's long-term keys live, the key id there now,
-// and how to replace it there.
-func keyPlace(ctx context.Context, pair config.Pair, path string, w credfile.Writer) (string, string, func(context.Context, string, awscred.Keys) error, error) {
+// keyPlace finds where pair's long-term keys live, how to read them and
+// how to replace the key old there, if it is still there.
+func keyPlace(pair config.Pair, path string, w credfile.Writer) (string, func(context.Context) (awscred.Keys, error), func(context.Context, string, awscred.Keys) error, error) {
+	where := fmt.Sprintf("[%s] in %s", pair.Source, oneLine(path))
 	if pair.Keyring != "" {
 		store, err := keyring.Open(pair.KeyringBackend, pair.TokenTimeout)
 		if err != nil {
-			return "", "", nil, err
+			return "", nil, nil, err
 		}
-		k, err := store.Get(ctx, pair.Keyring)
-		put := func(ctx context.Context, _ string, k awscred.Keys) error {
-			return store.Put(ctx, pair.Keyring, k)
+		get := func(ctx context.Context) (awscred.Keys, error) { return store.Get(ctx, pair.Keyring) }
+		put := func(ctx context.Context, _ string, k awscred.Keys) error { return store.Put(ctx, pair.Keyring, k) }
+		return store.Where(pair.Keyring), get, put, nil
+	}
+	get := func(context.Context) (awscred.Keys, error) {
+		f, err := credfile.Read(path)
+		if err == nil && !f.HoldsLongTermKeys(pair.Source) {
+			err = usage("%s holds no long-term access key to rotate; run aws-mfa doctor", where)
 		}
-		return store.Where(pair.Keyring), k.AccessKeyID, put, err
-	}
-	where := fmt.Sprintf("[%s] in %s", pair.Source, oneLine(path))
-	f, err := credfile.Read(path)
-	if err != nil {
-		return "", "", nil, err
-	}
-	if !f.HoldsLongTermKeys(pair.Source) {
-		return "", "", nil, usage("%s holds no long-term access key to rotate; run aws-mfa doctor", where)
+		if err != nil {
+			return awscred.Keys{}, err
+		}
+		return f.Credentials(pair.Source).Keys, nil
 	}
 	put := func(_ context.Context, old string, k awscred.Keys) error {
 		return w.Update(path, func(f *credfile.File) ([]byte, error) {
@@ -137,7 +143,7 @@ func keyPlace(ctx context.Context, pair config.Pair, path string, w credfile.Wri
 			return f.Edit(pair.Source, []credfile.KV{{Key: "aws_access_key_id", Value: k.AccessKeyID}, {Key: "aws_secret_access_key", Value: k.SecretAccessKey}}, nil)
 		})
 	}
-	return where, f.Credentials(pair.Source).AccessKeyID, put, nil
+	return where, get, put, nil
 }
 
 // awsFor is where IAM and STS are called for a pair's session.

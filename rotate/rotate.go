@@ -96,7 +96,9 @@ type Deps struct {
 	Session STS // signed with the MFA session
 	// Put replaces the key old in the place with k, under its lock, and
 	// checks what it wrote.
-	Put    func(ctx context.Context, old string, k awscred.Keys) error
+	Put func(ctx context.Context, old string, k awscred.Keys) error
+	// Get reads what the place holds now.
+	Get    func(context.Context) (awscred.Keys, error)
 	Writer credfile.Writer // for the state file
 	Now    func() time.Time
 	Log    io.Writer // a line per step done
@@ -155,9 +157,10 @@ func Run(ctx context.Context, in Input, d Deps) (*Result, error) {
 			}
 		}
 		return r.done(ctx, res)
-	case otherID != "" && j.Old == Hash(cur) && (j.New == Hash(otherID) || j.New == "" && !otherCreated.Before(j.Started.Add(-exporter.MaxSkew))):
-		// A key an earlier run created and never stored: its secret is
-		// gone for good, so it can only be deleted.
+	case otherID != "" && j.Old == Hash(cur) && (j.New == Hash(otherID) || j.New == "" && otherCreated.Sub(j.Started).Abs() <= exporter.MaxSkew):
+		// A key an earlier run created and never stored (named by the
+		// journal, or made when that run began, not hours later by hand):
+		// its secret is gone for good, so it can only be deleted.
 		if err := r.delete(ctx, otherID, "the unstored key of an interrupted rotation"); err != nil {
 			return nil, err
 		}
@@ -182,7 +185,17 @@ func Run(ctx context.Context, in Input, d Deps) (*Result, error) {
 	}
 	r.logf("created %s for IAM user %s", exporter.MaskKey(k.AccessKeyID), user)
 	if err = r.accepted(ctx, k); err == nil {
-		err = d.Put(ctx, cur, k)
+		// A write that failed may have stored k all the same (a keyring
+		// whose read-back timed out): what the place holds decides.
+		if err = d.Put(ctx, cur, k); err != nil {
+			held, gerr := d.Get(ctx)
+			if gerr != nil {
+				return nil, fmt.Errorf("%w; aws-mfa cannot tell whether %s holds the new key %s or still %s (%v): run aws-mfa rotate again, which keeps the one there and deletes the other", err, in.Where, exporter.MaskKey(k.AccessKeyID), exporter.MaskKey(cur), gerr)
+			}
+			if held == k {
+				err = nil
+			}
+		}
 	}
 	if err != nil {
 		// The new key is nowhere but here: it goes, and the old one stays.

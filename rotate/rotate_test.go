@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 )
@@ -26,13 +27,24 @@ type place struct {
 	mu     sync.Mutex
 	keys   awscred.Keys
 	fail   error // Put fails with it
+	keep   bool  // Put fails, yet stores the keys (a read-back timed out)
+	lost   error // reading the place fails with it
 	writes int
+}
+
+func (p *place) held(context.Context) (awscred.Keys, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.keys, p.lost
 }
 
 func (p *place) put(_ context.Context, old string, k awscred.Keys) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.fail != nil {
+		if p.keep {
+			p.keys = k
+		}
 		return p.fail
 	}
 	if p.keys.AccessKeyID != old {
@@ -93,7 +105,7 @@ func (f *fixture) run(ctx context.Context) (*Result, error) {
 	c, s := f.a.Clients(f.sess.AccessKeyID, f.sess.SecretAccessKey, f.sess.SessionToken)
 	in := Input{Place: "profile aws-mfa", Where: "[aws-mfa] in credentials", Current: f.place.get().AccessKeyID, StateDir: f.dir, Verify: 20 * time.Second,
 		AWS: f.a}
-	return Run(ctx, in, Deps{IAM: c, Session: s, Put: f.place.put, Now: time.Now, Log: io.Discard})
+	return Run(ctx, in, Deps{IAM: c, Session: s, Put: f.place.put, Get: f.place.held, Now: time.Now, Log: io.Discard})
 }
 
 // invariant: the place holds a key AWS accepts, and IAM never held more
@@ -230,6 +242,53 @@ func TestStoreFails(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.finished("after the next run")
+	}
+}
+
+// TestStoreUnknown: a keyring write that fails after it stored the new
+// key (its read-back timed out), or whose outcome cannot be read, never
+// leaves the place with a deleted key: the new key goes only where the
+// place is seen not to hold it, and the next run finishes.
+func TestStoreUnknown(t *testing.T) {
+	for _, lost := range []bool{false, true} {
+		f := newFixture(t)
+		f.place.fail, f.place.keep = errors.New("read back what was written: no answer within 5s"), true
+		if lost {
+			f.place.lost = errors.New("no answer within 5s")
+		}
+		_, err := f.run(context.Background())
+		if lost != (err != nil) || lost && !strings.Contains(err.Error(), "run aws-mfa rotate again") {
+			t.Errorf("lost %v: %v", lost, err)
+		}
+		f.invariant("after the write that failed but stored")
+		f.place.fail, f.place.lost = nil, nil
+		if _, err := f.run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		f.finished("after the next run")
+	}
+}
+
+// TestUnjournaledKey: a journal left by a run whose CreateAccessKey got
+// no answer lets the next run delete the key that run made, not a key
+// made long after it (by hand, for another machine).
+func TestUnjournaledKey(t *testing.T) {
+	f := newFixture(t)
+	err := edit(credfile.Writer{}, f.dir, func(s *State) {
+		s.Rotating["profile aws-mfa"] = Journal{Old: Hash(alice.AccessKeyID), Started: time.Now().Add(-time.Hour)}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := f.a.Clients(f.sess.AccessKeyID, f.sess.SecretAccessKey, f.sess.SessionToken)
+	if _, err := c.CreateAccessKey(context.Background(), iamCreate("alice")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.run(context.Background()); err == nil || !strings.Contains(err.Error(), "has two access keys") {
+		t.Errorf("run: %v", err)
+	}
+	if n := len(f.emu.Keys("alice")); n != 2 {
+		t.Errorf("IAM holds %d keys: the one made by hand was deleted", n)
 	}
 }
 
