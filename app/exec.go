@@ -88,6 +88,7 @@ func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
 	if err != nil {
 		return err
 	}
+	undumpable()
 	return runChild(path, argv, environ(sys.Environ(), []shells.Var{
 		{Name: "AWS_CONFIG_FILE", Value: filepath.Join(dir, "config")},
 		{Name: "AWS_SHARED_CREDENTIALS_FILE", Value: filepath.Join(dir, "credentials")},

@@ -496,3 +496,34 @@ func TestExecRenewInterrupt(t *testing.T) {
 		t.Errorf("the private directory %q is still there (%v)", private, err)
 	}
 }
+
+// TestExecRenewProcHidden: the command cannot read what exec --renew
+// took out of its environment, nor the keys aws-mfa read, in aws-mfa's
+// own /proc files (Linux): the environment aws-mfa started with, its
+// memory. Root reads every /proc file, so as root aws-mfa runs as nobody.
+func TestExecRenewProcHidden(t *testing.T) {
+	t.Parallel()
+	requireTool(t, "sh")
+	if _, err := os.Stat("/proc/self/environ"); err != nil {
+		t.Skip("no /proc")
+	}
+	_, bin, dir, env := renewRig(t, renewDir)
+	own := filepath.Join(dir, "aws-mfa-bin")
+	if b, err := os.ReadFile(bin); err != nil || os.WriteFile(own, b, 0o755) != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(own, "exec", "--renew", "-p", "default", "--", "sh", "-c", `cat /proc/$PPID/environ /proc/$PPID/mem || echo denied`)
+	if os.Getuid() == 0 {
+		filepath.WalkDir(dir, func(path string, _ os.DirEntry, _ error) error { return os.Chown(path, 65534, 65534) })
+		os.Chmod(filepath.Dir(dir), 0o711)
+		os.Chmod(filepath.Dir(filepath.Dir(dir)), 0o711) // t.TempDir's own
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	}
+	cmd.Env = env
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if err != nil || strings.Contains(stdout.String(), renewSecret) || !strings.HasSuffix(stdout.String(), "denied\n") {
+		t.Errorf("%v; the command read %q; stderr %q", err, stdout.String(), stderr.String())
+	}
+}
