@@ -75,7 +75,7 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 	cur := held.AccessKeyID
 	if in.DryRun {
 		_, begun := rotate.Load(dir).Rotating[rotate.Place(pair)]
-		fmt.Fprintf(sys.Stdout, "aws-mfa rotate would, for pair %s (key %s, kept in %s; an interrupted rotation to finish first: %v):\n", pair.Name, exporter.MaskKey(cur), where, begun)
+		fmt.Fprintf(sys.Stdout, "aws-mfa rotate would, for pair %s (key %s, kept in %s%s):\n", pair.Name, exporter.MaskKey(cur), where, map[bool]string{true: "; first it finishes a rotation begun earlier"}[begun])
 		fmt.Fprintf(sys.Stdout, "  1. get an MFA session as a refresh does (the one in [%s] while valid, else one for a code)\n", req.Target)
 		fmt.Fprintf(sys.Stdout, "  2. find the IAM user (STS GetCallerIdentity) and its keys (IAM ListAccessKeys); stop if it has two\n")
 		_, err := fmt.Fprintf(sys.Stdout, "  3. create a key (IAM CreateAccessKey), wait up to %s for AWS to accept it, store it in %s\n  4. deactivate, then delete %s (IAM UpdateAccessKey, DeleteAccessKey)\n", verifyWait, where, exporter.MaskKey(cur))

@@ -41,7 +41,7 @@ func TestRotateFile(t *testing.T) {
 	t.Parallel()
 	r := rotateRig(t)
 	before, _ := os.ReadFile(r.creds)
-	if out, stderr, code := r.run("", "rotate", "--dry-run"); code != 0 || !strings.Contains(out, "create a key") || !strings.Contains(out, "AKIA…0001") || r.emu.Requests() != 0 {
+	if out, stderr, code := r.run("", "rotate", "--dry-run"); code != 0 || !strings.Contains(out, "create a key") || !strings.Contains(out, "AKIA…0001") || strings.Contains(out, "false") || r.emu.Requests() != 0 {
 		t.Fatalf("dry run: exit %d, %d requests\n%s%s", code, r.emu.Requests(), out, stderr)
 	}
 	_, stderr, code := r.run("", "rotate", "-t", "314159")
@@ -93,6 +93,9 @@ func TestRotateResumes(t *testing.T) {
 		t.Fatalf("after the kill: %s in the file, %v in IAM", k.AccessKeyID, r.emu.Keys("alice"))
 	}
 	r.emu.SetBefore(nil)
+	if out, _, code := r.run("", "rotate", "--dry-run"); code != 0 || !strings.Contains(out, "; first it finishes a rotation begun earlier):") {
+		t.Errorf("the plan: exit %d: %s", code, out)
+	}
 	_, stderr, code := r.run("", "rotate")
 	if code != 0 || !strings.Contains(stderr, "finished the rotation begun earlier") {
 		t.Fatalf("exit %d: %s", code, stderr)
