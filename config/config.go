@@ -256,8 +256,9 @@ func Parse(path string, data []byte) (*Config, error) {
 		return nil, unknownKey(path, string(data), keys[0])
 	}
 	c := &Config{Path: path, Default: f.Defaults.Pair, KeyringBackend: f.Defaults.KeyringBackend, MaxKeyAge: cmp.Or(f.Defaults.MaxKeyAge, DefaultMaxKeyAge)}
-	if c.MaxKeyAge < 1 || c.MaxKeyAge > 3650 {
-		return nil, fmt.Errorf("%w: %s:%d: [defaults] max_key_age %d must be a number of days from 1 to 3650", ErrInvalid, path, lineOf(string(data), toml.Key{"defaults", "max_key_age"}), c.MaxKeyAge)
+	// 0 is refused, not taken as the default: it may be meant as "never".
+	if n := f.Defaults.MaxKeyAge; md.IsDefined("defaults", "max_key_age") && (n < 1 || n > 3650) {
+		return nil, fmt.Errorf("%w: %s:%d: [defaults] max_key_age %d must be a number of days from 1 to 3650", ErrInvalid, path, lineOf(string(data), toml.Key{"defaults", "max_key_age"}), n)
 	}
 	// The defaults are checked as the built-in pair they make, whether or
 	// not a pair replaces it: a wrong value is an error wherever it sits.
