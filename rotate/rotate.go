@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -308,5 +309,13 @@ func Who(ctx context.Context, s STS, a AWS) (string, error) {
 	if !ok {
 		return "", inputerr.Errorf("the credentials belong to %s, not an IAM user; aws-mfa needs an IAM user's long-term keys, or a session got with them", arn)
 	}
-	return user[strings.LastIndex(user, "/")+1:], nil
+	// The name is printed and sent to IAM: one IAM would never give (a
+	// terminal escape from a hostile endpoint) goes no further.
+	if user = user[strings.LastIndex(user, "/")+1:]; !userName.MatchString(user) {
+		return "", fmt.Errorf("STS named the IAM user %q, which is no IAM user name; check --endpoint-url", user)
+	}
+	return user, nil
 }
+
+// userName is what IAM allows in a user's name.
+var userName = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)

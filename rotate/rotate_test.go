@@ -327,3 +327,32 @@ func TestRefuses(t *testing.T) {
 func iamCreate(user string) *iam.CreateAccessKeyInput {
 	return &iam.CreateAccessKeyInput{UserName: aws.String(user)}
 }
+
+type arnSTS string
+
+func (a arnSTS) GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
+	return &sts.GetCallerIdentityOutput{Arn: aws.String(string(a))}, nil
+}
+
+// TestWho: the user is the ARN's last part, and an answer whose name IAM
+// would never give (a terminal escape, a newline, 65 characters), which
+// rotate's log lines print as they are, is refused.
+func TestWho(t *testing.T) {
+	for arn, want := range map[string]string{
+		"arn:aws:iam::123456789012:user/alice":                      "alice",
+		"arn:aws-cn:iam::123456789012:user/team/ops/bob+x=y,z@q":    "bob+x=y,z@q",
+		"arn:aws:iam::123456789012:user/ali\x1b]0;owned\x07ce":      "",
+		"arn:aws:iam::123456789012:user/alice\nrotated":             "",
+		"arn:aws:iam::123456789012:user/" + strings.Repeat("a", 65): "",
+		"arn:aws:iam::123456789012:user/":                           "",
+		"arn:aws:sts::123456789012:assumed-role/admin/alice":        "",
+	} {
+		got, err := Who(context.Background(), arnSTS(arn), AWS{})
+		if got != want || (err == nil) != (want != "") {
+			t.Errorf("%q: %q, %v", arn, got, err)
+		}
+		if err != nil && strings.ContainsAny(err.Error(), "\x1b\n") {
+			t.Errorf("%q: the error carries it: %q", arn, err)
+		}
+	}
+}
