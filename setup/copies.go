@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -91,7 +90,7 @@ func awsDirs(paths credfile.Paths, home string) []string {
 }
 
 // backupRE matches the names of aws-mfa's own backups (Locked.Backup).
-var backupRE = regexp.MustCompile(`\.aws-mfa-backup-[0-9]{8}T[0-9]{6}Z(-[0-9]+)?$`)
+var backupRE = lazyRE(`\.aws-mfa-backup-[0-9]{8}T[0-9]{6}Z(-[0-9]+)?$`)
 
 // findCopies lists the files in dirs, and below, that hold secret, and
 // says what it could not search. It lists a directory in chunks, so that
@@ -148,7 +147,7 @@ func findCopies(dirs []string, secret string, deadline time.Time) (found []plain
 				total += len(data)
 				if bytes.Contains(data, []byte(secret)) {
 					c := linesWith(path, data, secret)
-					c.backup = backupRE.MatchString(e.Name())
+					c.backup = backupRE().MatchString(e.Name())
 					found = append(found, c)
 				}
 			}

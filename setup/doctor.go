@@ -128,7 +128,7 @@ func checkBackups(path string) []Finding {
 	entries, _ := os.ReadDir(filepath.Dir(real))
 	var out []Finding
 	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), filepath.Base(real)+".aws-mfa-backup-") || !backupRE.MatchString(e.Name()) {
+		if !strings.HasPrefix(e.Name(), filepath.Base(real)+".aws-mfa-backup-") || !backupRE().MatchString(e.Name()) {
 			continue
 		}
 		b := filepath.Join(filepath.Dir(real), e.Name())

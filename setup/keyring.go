@@ -354,7 +354,7 @@ func editPairs(path string, data []byte, edits map[string][]pairKey) ([]byte, er
 func pairTable(lines []string, name string) (start, end int) {
 	start = -1
 	for i, l := range lines {
-		if m := pairHeaderRE.FindStringSubmatch(l); m != nil && m[1] == name {
+		if m := pairHeaderRE().FindStringSubmatch(l); m != nil && m[1] == name {
 			start = i
 			continue
 		}

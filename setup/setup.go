@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -409,11 +410,17 @@ func findDevice(ctx context.Context, keys awscred.Keys, d Deps) (string, error) 
 	return serials[i], nil
 }
 
+// lazyRE compiles expr when first used, not at every start: the cached
+// env path never needs setup's regexps.
+func lazyRE(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
+
 // pairHeaderRE finds [pair.NAME] headers.
-var pairHeaderRE = regexp.MustCompile(`(?m)^\s*\[\s*pair\s*\.\s*"?([^"\]\s]+)"?\s*\]`)
+var pairHeaderRE = lazyRE(`(?m)^\s*\[\s*pair\s*\.\s*"?([^"\]\s]+)"?\s*\]`)
 
 func pairDefined(data []byte, name string) bool {
-	for _, m := range pairHeaderRE.FindAllSubmatch(data, -1) {
+	for _, m := range pairHeaderRE().FindAllSubmatch(data, -1) {
 		if string(m[1]) == name {
 			return true
 		}
@@ -426,13 +433,13 @@ var secretKeys = []string{"aws_secret_access_key", "aws_session_token", "aws_sec
 
 // The dry run's masks.
 var (
-	keyIDRE = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{12,}\b`)
+	keyIDRE = lazyRE(`\b(AKIA|ASIA)[A-Z0-9]{12,}\b`)
 	// In a comment (or a file that does not parse) a secret key's value
 	// runs to the end of its line, and only there: [ \t], never \s, which
 	// would cross into the next line.
-	secretAssignRE = regexp.MustCompile(`(?i)((?:aws_secret_access_key|aws_session_token|aws_security_token)[ \t]*[=:][ \t]*)\S.*`)
+	secretAssignRE = lazyRE(`(?i)((?:aws_secret_access_key|aws_session_token|aws_security_token)[ \t]*[=:][ \t]*)\S.*`)
 	// What secrets and tokens look like, for comments: a long base64 run.
-	secretLookingRE = regexp.MustCompile(`[A-Za-z0-9/+=]{20,}`)
+	secretLookingRE = lazyRE(`[A-Za-z0-9/+=]{20,}`)
 )
 
 // mask hides secrets and shortens key ids, for the dry run's diff. The
@@ -481,13 +488,13 @@ func mask(b []byte) []byte {
 		case header[i] || !parsed && stripped[0] == '[':
 			continue
 		case stripped[0] == '#' || stripped[0] == ';' || !parsed:
-			line = secretAssignRE.ReplaceAllString(line, "${1}****")
-			line = keyIDRE.ReplaceAllStringFunc(line, exporter.MaskKey)
+			line = secretAssignRE().ReplaceAllString(line, "${1}****")
+			line = keyIDRE().ReplaceAllStringFunc(line, exporter.MaskKey)
 			if stripped[0] == '#' || stripped[0] == ';' {
-				line = secretLookingRE.ReplaceAllString(line, "****")
+				line = secretLookingRE().ReplaceAllString(line, "****")
 			}
 		default:
-			line = keyIDRE.ReplaceAllStringFunc(line, exporter.MaskKey)
+			line = keyIDRE().ReplaceAllStringFunc(line, exporter.MaskKey)
 		}
 		for _, v := range known {
 			line = strings.ReplaceAll(line, v, "****")
