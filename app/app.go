@@ -251,10 +251,10 @@ func sessionFlags() []cli.Flag {
 		&cli.StringFlag{Name: "config", Usage: "config `FILE` (default: AWS_MFA_CONFIG, else aws-mfa/config.toml in the user config directory)"},
 		&cli.StringFlag{Name: "source", Usage: "`PROFILE` with the long-term keys and mfa_serial (default: the pair's, aws-mfa)"},
 		&cli.StringFlag{Name: "target", Usage: "`PROFILE` that receives the session (default: the pair's, default)"},
-		&cli.StringFlag{Name: "duration", Usage: "session length: 12h, 90m or seconds, 15m to 36h (default: the pair's, 12h)"},
+		&cli.StringFlag{Name: "duration", Usage: "session length `D`: 12h, 90m or seconds, 15m to 36h (default: the pair's, 12h)"},
 		&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "refresh even if the session is still valid; overwrite long-term keys in the target"},
 		&cli.StringFlag{Name: "endpoint-url", Usage: "STS `URL` (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, else regional AWS)"},
-		&cli.DurationFlag{Name: "timeout", Value: 15 * time.Second, Usage: "give up on STS after this long"},
+		&cli.DurationFlag{Name: "timeout", Value: 15 * time.Second, Usage: "give up on STS after `D`"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show what is sent to STS (never secrets)"},
 	}
 }

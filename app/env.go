@@ -20,8 +20,8 @@ func dialects() string { return strings.Join(shells.Names(), ", ") }
 // envFlags are env's own, after the session flags.
 func envFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "shell", Usage: "dialect: " + dialects() + " (default: detected)"},
-		&cli.StringFlag{Name: "format", Value: shells.Formats[0].Name, Usage: "output: " + shells.FormatNames()},
+		&cli.StringFlag{Name: "shell", Usage: "dialect `NAME`: " + dialects() + " (default: detected)"},
+		&cli.StringFlag{Name: "format", Value: shells.Formats[0].Name, Usage: "output `F`: " + shells.FormatNames()},
 		noWriteFlag(),
 		&cli.BoolFlag{Name: "unset", Usage: "print code that removes the session env sets (not a profile or region, which may be yours)"},
 		&cli.BoolFlag{Name: "cached", Usage: "use only a session still valid in the target (a chained pair renews from its valid base); never ask for a code"},

@@ -792,7 +792,7 @@ func TestCompletionInteractive(t *testing.T) {
 	}{
 		{"aws-mfa env --", []string{"--no-write", "--cached", "--unset", "--shell", "--format", "--pair", "--timeout"}, "do not write the session to the target profile"},
 		{"aws-mfa env --format ", []string{"shell", "json", "dotenv"}, "credential_process JSON"},
-		{"aws-mfa env --", []string{"--format"}, "output: shell, json or dotenv"},
+		{"aws-mfa env --", []string{"--format"}, "output F: shell, json or dotenv"},
 		{"aws-mfa ", []string{"env", "exec", "console", "status", "hook", "setup", "doctor"}, "run a command with the session in its environment"},
 		{"aws-mfa console --", []string{"--print", "--federation-url", "--pair", "--no-write"}, "print the sign-in URL"},
 	}
