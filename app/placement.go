@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -89,13 +90,10 @@ func before(c *cli.Context) error {
 	if c.Command != nil && c.Command.Name == "help" {
 		return nil
 	}
-	if err := noEmptyValues(c); err != nil {
-		return err
-	}
-	if err := noArguments(c); err != nil {
-		return err
-	}
-	return placeOptions(c)
+	// The checks only read, and placeOptions copies options into a
+	// command that an earlier check keeps from running: the first error
+	// is the one to report.
+	return cmp.Or(noEmptyValues(c), noArguments(c), placeOptions(c))
 }
 
 // noArguments refuses a word given to a command that takes none (one
