@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
@@ -173,10 +174,17 @@ func Run(ctx context.Context, in Input, d Deps) (*Result, error) {
 		return nil, err
 	}
 	var out *iam.CreateAccessKeyOutput
+	re := (*awshttp.ResponseError)(nil)
 	if err := r.call("CreateAccessKey", "create a new access key", func() (err error) {
 		out, err = d.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: &user})
+		errors.As(err, &re)
 		return err
 	}); err != nil {
+		// IAM refused (4xx): it made no key, so the journal goes, lest the
+		// next run take a key made meanwhile by hand for this run's.
+		if re != nil && re.HTTPStatusCode()/100 == 4 {
+			return nil, errors.Join(err, r.journal(func(j *Journal) { *j = Journal{} }))
+		}
 		return nil, fmt.Errorf("%w; %s still holds %s, and aws-mfa rotate deletes any key this run made", err, in.Where, exporter.MaskKey(cur))
 	}
 	k := awscred.Keys{AccessKeyID: aws.ToString(out.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(out.AccessKey.SecretAccessKey)}

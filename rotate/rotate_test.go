@@ -292,6 +292,30 @@ func TestUnjournaledKey(t *testing.T) {
 	}
 }
 
+// TestCreateRefused: a CreateAccessKey IAM refuses made no key, so it
+// leaves no journal: a key the user then makes by hand (told "access
+// denied" or "throttled") is not taken for the refused run's.
+func TestCreateRefused(t *testing.T) {
+	for _, fault := range []stsemu.Fault{stsemu.Denied, stsemu.Throttling} {
+		f := newFixture(t)
+		f.emu.SetActionFault("CreateAccessKey", fault)
+		if _, err := f.run(context.Background()); err == nil {
+			t.Fatalf("%s: no error", fault)
+		}
+		if j := Load(f.dir).Rotating; len(j) != 0 {
+			t.Errorf("%s: the journal stays: %v", fault, j)
+		}
+		f.emu.SetActionFault("CreateAccessKey", stsemu.None)
+		c, _ := f.a.Clients(f.sess.AccessKeyID, f.sess.SecretAccessKey, f.sess.SessionToken)
+		if _, err := c.CreateAccessKey(context.Background(), iamCreate("alice")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.run(context.Background()); err == nil || !strings.Contains(err.Error(), "has two access keys") || len(f.emu.Keys("alice")) != 2 {
+			t.Errorf("%s: the next run: %v; IAM holds %v", fault, err, f.emu.Keys("alice"))
+		}
+	}
+}
+
 // TestRefuses: a user with two keys, or a place with a key not the
 // user's, is refused before anything changes; each IAM error names IAM's
 // call and the permission.
