@@ -199,7 +199,7 @@ func reason(err error) string {
 }
 
 // mayStay is said wherever a copy is deleted or to be deleted.
-const mayStay = "a deleted file may survive on disk (journal, snapshots, backups of the home directory), so the real fix is to rotate the access key: create a new one for the IAM user, store it, and delete this one"
+const mayStay = "a deleted file may survive on disk (journal, snapshots, backups of the home directory), so the real fix is to rotate the access key: aws-mfa rotate (with -p for another pair) stores a new one and deletes this one"
 
 // copies tells, after setup --keyring, which files under ~/.aws still
 // hold the secret key in plaintext, and offers to delete aws-mfa's own

@@ -55,7 +55,7 @@ func TestSetupKeyringNamesPlaintextCopies(t *testing.T) {
 			"is still in plaintext in " + filepath.Join(dir, "cli", "cache", "notes") + " (line 1)",
 			"did not search " + filepath.Join(dir, "huge") + " (over 4 MiB)",
 			"is still in plaintext in " + strconv.Quote(evil) + " (line 1)",
-			"rotate the access key",
+			"rotate the access key: aws-mfa rotate",
 		} {
 			if !strings.Contains(s, want) {
 				t.Errorf("yes=%v: output lacks %q:\n%s", yes, want, s)

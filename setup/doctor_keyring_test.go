@@ -35,7 +35,7 @@ func TestDoctorKeyring(t *testing.T) {
 		problem, fix               string            // "" for healthy
 	}{
 		{name: "a copy in the AWS config", creds: moved, config: pair, files: map[string]string{"config": "[profile old]\naws_secret_access_key = alice/secret\n"},
-			problem: "config (line 2) holds the secret key of AKIA…0001, kept in pass item aws-mfa/alice, in plaintext", fix: "rotate the access key"},
+			problem: "config (line 2) holds the secret key of AKIA…0001, kept in pass item aws-mfa/alice, in plaintext", fix: "rotate the access key: aws-mfa rotate"},
 		{name: "a copy in a backup", creds: moved, config: pair, files: map[string]string{"credentials.aws-mfa-backup-20261101T000000Z": "[default]\naws_secret_access_key = alice/secret\n", "sub/other": "no key here", "sub/big": strings.Repeat("x", 5<<20)},
 			problem: "credentials.aws-mfa-backup-20261101T000000Z (line 2) holds the secret key", fix: "delete this backup of aws-mfa's: rm "},
 		{name: "another pair of the source lost its keys to the keyring", creds: moved, config: pair + "[pair.ci]\nsource = \"aws-mfa\"\ntarget = \"ci\"\n",
