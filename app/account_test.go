@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
 )
@@ -129,7 +130,10 @@ func TestSetupAddsAnAccount(t *testing.T) {
 	if got := read(r.configFile()); !strings.HasSuffix(got, "\n\n[pair.admin]\nsource = \"aws-mfa\"\ntarget = \"admin-session\"\nrole_arn = \""+prodRole+"\"\n") {
 		t.Errorf("config:\n%s", got)
 	}
-	if _, stderr, code := r.run("", "-p", "admin", "314159"); code != 0 || r.emu.Calls()[2].Action != "AssumeRole" || r.emu.Calls()[2].Params.Get("TokenCode") != "314159" {
+	// Its own code: the next one the device shows.
+	r.emu.SetCode(alice.AccessKeyID, "271828")
+	r.clock = &clock{t: time.Now().Add(30 * time.Second)}
+	if _, stderr, code := r.run("", "-p", "admin", "271828"); code != 0 || r.emu.Calls()[2].Action != "AssumeRole" || r.emu.Calls()[2].Params.Get("TokenCode") != "271828" {
 		t.Fatalf("admin: exit %d: %s", code, stderr)
 	}
 

@@ -22,6 +22,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
+	"github.com/aws-mfa/aws-mfa/internal/mfastate"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 	"github.com/aws-mfa/aws-mfa/shells"
 )
@@ -65,6 +66,8 @@ type System struct {
 	TTY func() (io.ReadWriteCloser, error)
 	// Browse opens a URL in the user's browser.
 	Browse func(url string) error
+	// Sleep waits, for the next code.
+	Sleep func(time.Duration)
 }
 
 // OS returns the real process's System.
@@ -83,6 +86,7 @@ func OS() System {
 		TTY:           openTTY,
 		IsTerminal:    isTerminal,
 		Browse:        browse,
+		Sleep:         time.Sleep,
 	}
 }
 
@@ -361,6 +365,7 @@ func linkRequest(sys System, in SessionInput, pair config.Pair, paths credfile.P
 		Target:          pair.Target,
 		Duration:        pair.Duration,
 		Margin:          pair.Margin,
+		MaxMFAAge:       pair.MaxMFAAge,
 		Region:          pair.Region,
 		EnvRegion:       firstEnv(sys.Getenv, "AWS_REGION", "AWS_DEFAULT_REGION"),
 		Endpoint:        cmp.Or(in.Endpoint, pair.Endpoint, firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL")),
@@ -440,10 +445,15 @@ func (p *prompter) ask(serial string) (string, error) {
 // again says whether a code STS rejected may be asked for once more: only
 // one typed at the prompt, and within maxPrompts.
 func (p *prompter) again(err error) bool {
-	if p == nil || p.asked == 0 || p.asked >= maxPrompts || !errors.Is(err, exporter.ErrCodeRejected) {
+	var used *mfastate.UsedError
+	if p == nil || p.asked == 0 || p.asked >= maxPrompts || !errors.Is(err, exporter.ErrCodeRejected) && !errors.As(err, &used) {
 		return false
 	}
-	p.tell("aws-mfa: MFA code rejected: wrong or already used; wait for the next code")
+	if used != nil {
+		p.tell("aws-mfa: " + used.Error())
+	} else {
+		p.tell("aws-mfa: MFA code rejected: wrong or already used; wait for the next code")
+	}
 	return true
 }
 
@@ -504,6 +514,7 @@ func deps(ctx context.Context, sys System, in SessionInput, arg string, credProc
 		d.Log = sys.Stderr
 	}
 	d.Keyring = keyringReader(ctx, start)
+	d.State = mfaStore(sys)
 	return d, ask, nil
 }
 

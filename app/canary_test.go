@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -39,6 +40,7 @@ type canaryRun struct {
 	config string        // the AWS config; "" for the base one
 	env    map[string]string
 	stdin  string
+	twice  bool // the same command runs twice, in one step
 }
 
 // TestCanariesNeverPrinted plants a distinct canary in every key and
@@ -206,6 +208,8 @@ func TestCanariesNeverPrinted(t *testing.T) {
 		canaryRun{args: []string{"console", "--print", "--verbose", "314159"}},
 		canaryRun{args: []string{"console", "-p", "role", "--federation-url", "http://u:" + c.plant("--federation-url password, unparseable") + "@h:port", "314159"}},
 		canaryRun{args: []string{"--verbose", "-p", "nope", "314159"}},
+		canaryRun{args: []string{"--verbose", "--force", "314159"}, twice: true},
+		canaryRun{args: []string{"env", "--verbose", "--no-write", "-p", "chained", "314159"}, twice: true},
 		canaryRun{args: []string{"--verbose", "314159"}, env: map[string]string{"AWS_REGION": "eu west 1"}},
 		canaryRun{args: []string{"setup", "--yes", "--serial", "x", "--source", "fresh", "--target", "aws-mfa"}},
 	)
@@ -273,7 +277,17 @@ func TestCanariesNeverPrinted(t *testing.T) {
 				TTY:           func() (io.ReadWriteCloser, error) { return nil, os.ErrNotExist },
 				Browse:        func(string) error { return errors.New("no browser here") },
 			}
+			if r.twice {
+				Run(append([]string{"aws-mfa"}, args...), sys)
+			}
 			rc := Run(append([]string{"aws-mfa"}, args...), sys)
+			// What the state directory records is scanned as printed.
+			filepath.WalkDir(filepath.Join(home, ".local", "state"), func(path string, d fs.DirEntry, err error) error {
+				if b, err := os.ReadFile(path); err == nil && d.Type().IsRegular() {
+					stderr.Write(b)
+				}
+				return nil
+			})
 			mu.Lock()
 			defer mu.Unlock()
 			reached[rc]++
@@ -307,6 +321,7 @@ func TestCanariesNeverPrinted(t *testing.T) {
 		"this URL signs in to the AWS console", "cannot open a browser (no browser here)", "getSigninToken endpoint=http://127.0.0.1:",
 		"gets its session from GetSessionToken", "federation endpoint http://127.0.0.1:", "refused to sign in (HTTP 500)",
 		"answered with no sign-in token", "--federation-url is not an http or https URL",
+		"this MFA code was already used",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("no run reached %q", want)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/mfastate"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 )
 
@@ -118,6 +119,16 @@ func stateDir(getenv func(string) string) (string, error) {
 		home, err := credfile.Home(getenv)
 		return filepath.Join(home, ".local", "state", "aws-mfa"), err
 	}
+}
+
+// mfaStore is the MFA records in the state directory; nil (none kept)
+// when no home is found.
+func mfaStore(sys System) *mfastate.Store {
+	dir, err := stateDir(sys.Getenv)
+	if err != nil {
+		return nil
+	}
+	return &mfastate.Store{Dir: dir}
 }
 
 // maxTokenOutput bounds what a token_command may print: a code and a

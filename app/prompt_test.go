@@ -34,6 +34,7 @@ type rig struct {
 	tty      *recordingTTY
 	wait     time.Duration    // System.WaitDelay
 	now      func() time.Time // System.Now; nil is time.Now
+	clock    *clock           // System.Now and Sleep; beats now
 }
 
 func newRig(t *testing.T, creds string) *rig {
@@ -74,7 +75,10 @@ func (r *rig) system(input string) (System, streams) {
 		Getenv:  func(k string) string { return r.env[k] },
 		Environ: func() []string { return nil },
 		Now: func() time.Time {
-			if r.now != nil {
+			switch {
+			case r.clock != nil:
+				return r.clock.now()
+			case r.now != nil:
 				return r.now()
 			}
 			return time.Now()
@@ -94,6 +98,7 @@ func (r *rig) system(input string) (System, streams) {
 		Exec:          func(string, []string, []string) error { return nil },
 		Args0:         "aws-mfa",
 		WaitDelay:     r.wait,
+		Sleep:         func(d time.Duration) { r.clock.sleep(d) },
 		Executable:    func() (string, error) { return "/bin/aws-mfa", nil },
 		TTY: func() (io.ReadWriteCloser, error) {
 			if !r.terminal["stdin"] {

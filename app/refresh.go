@@ -2,13 +2,16 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/mfastate"
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 
@@ -31,16 +34,40 @@ func obtain(ctx context.Context, sys System, in SessionInput, req exporter.Reque
 		}
 		return code, err
 	}
-	for {
+	// A token_command's code already used (in a flow that needs a second
+	// one, or by another run) is no mistake: its next code will do.
+	fromCommand := in.Token == "" && code == "" && len(chain[0].TokenCommand) > 0
+	for waits := 0; ; {
 		res, err := exporter.Obtain(ctx, req, d)
 		wait.stop()
 		wait = nil
 		if err == nil {
 			learnKeyAge(ctx, sys, req, chain[0], res)
 		}
-		if !ask.again(err) {
+		var used *mfastate.UsedError
+		switch {
+		case ask.again(err):
+		case errors.As(err, &used) && fromCommand && waits < 2:
+			waits++
+			nextCode(sys, used.Next)
+		default:
 			return res, err
 		}
+	}
+}
+
+// nextCode waits d for the device's next code, counting down on a
+// terminal.
+func nextCode(sys System, d time.Duration) {
+	tty := sys.IsTerminal(sys.Stderr)
+	for ; d > 0; d -= min(d, time.Second) {
+		if tty {
+			fmt.Fprintf(sys.Stderr, "\raws-mfa: the code from token_command was already used; asking it again in %ds\x1b[K", (d+time.Second-1)/time.Second)
+		}
+		sys.Sleep(min(d, time.Second))
+	}
+	if tty {
+		fmt.Fprint(sys.Stderr, "\r\x1b[K")
 	}
 }
 

@@ -126,6 +126,11 @@ func TestRotateEndsSession(t *testing.T) {
 func TestRefreshLearnsKeyAge(t *testing.T) {
 	t.Parallel()
 	r := rotateRig(t)
+	// Each refresh has a code of its own: a code is sent once.
+	now := time.Now()
+	c := &clock{t: now, first: now.Unix() / 30, emu: r.emu}
+	r.clock = c
+	next := func() string { c.add(30 * time.Second); return c.code() }
 	var lists atomic.Int32
 	r.emu.SetBefore(func(action string) {
 		if action == "ListAccessKeys" {
@@ -135,14 +140,14 @@ func TestRefreshLearnsKeyAge(t *testing.T) {
 	state := filepath.Join(r.env["XDG_STATE_HOME"], "aws-mfa", "keys.json")
 	for _, fault := range []stsemu.Fault{stsemu.Garbage, stsemu.Denied} {
 		r.emu.SetActionFault("ListAccessKeys", fault)
-		_, stderr, code := r.run("", "--force", "314159")
+		_, stderr, code := r.run("", "--force", next())
 		if code != 0 || strings.Count(stderr, "\n") != 1 {
 			t.Fatalf("%s lookup: exit %d: %s", fault, code, stderr)
 		}
 	}
 	r.emu.SetActionFault("ListAccessKeys", stsemu.None)
 	for range 2 {
-		if _, stderr, code := r.run("", "--force", "314159"); code != 0 {
+		if _, stderr, code := r.run("", "--force", next()); code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
 	}
@@ -156,7 +161,7 @@ func TestRefreshLearnsKeyAge(t *testing.T) {
 	os.WriteFile(state, bytes.ReplaceAll(b, []byte(`"refused": "`+time.Now().UTC().Format("2006-01-02")), []byte(`"refused": "2000-01-01`)), 0o600)
 	lists.Store(0)
 	for range 2 {
-		if _, stderr, code := r.run("", "--force", "314159"); code != 0 {
+		if _, stderr, code := r.run("", "--force", next()); code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
 	}

@@ -82,6 +82,9 @@ func StatusCommand(sys System, in StatusInput) error {
 		case "never":
 			state, colour = "never obtained", plain
 		}
+		if r.MFAAt != "" {
+			state += ", MFA " + shells.Left(max(time.Duration(*r.MFASecondsAgo)*time.Second, 1)) + " ago"
+		}
 		source := r.Source
 		if r.KeyDays != nil {
 			source += fmt.Sprintf(" (key %d days)", *r.KeyDays)
@@ -107,8 +110,11 @@ type statusRow struct {
 	Expiration  string `json:"expiration,omitempty"`
 	SecondsLeft int64  `json:"seconds_left"`
 	KeyDays     *int   `json:"key_days,omitempty"` // the source's access key's age, when known
-	exp         time.Time
-	baseValid   bool // a chained pair's base holds a valid session
+	// MFAAt is when the code behind a valid session was entered, if known.
+	MFAAt         string `json:"mfa_at,omitempty"`
+	MFASecondsAgo *int64 `json:"mfa_seconds_ago,omitempty"`
+	exp           time.Time
+	baseValid     bool // a chained pair's base holds a valid session
 }
 
 // chainRenewable reports whether p holds a session valid beyond its
@@ -154,6 +160,7 @@ func status(sys System, in PairFlags) ([]statusRow, error) {
 	now := sys.Now()
 	dir, _ := stateDir(sys.Getenv)
 	keys := rotate.Load(dir)
+	store := mfaStore(sys)
 	rows := make([]statusRow, 0, len(pairs))
 	for _, p := range pairs {
 		r := statusRow{Pair: p.Name, Source: p.Source, Target: p.Target, State: "never"}
@@ -167,6 +174,10 @@ func status(sys System, in PairFlags) ([]statusRow, error) {
 			r.State = "expired"
 			if left := exp.Sub(now); left > 0 {
 				r.State, r.SecondsLeft = "valid", int64(left/time.Second)
+				if at, ok := store.MFA(s.AccessKeyID); ok {
+					ago := int64(now.Sub(at) / time.Second)
+					r.MFAAt, r.MFASecondsAgo = at.UTC().Format(time.RFC3339), &ago
+				}
 			}
 		}
 		if p.SourcePair != "" {

@@ -54,6 +54,7 @@ type Pair struct {
 	Serial          string        // overrides the source profile's mfa_serial
 	Duration        time.Duration // session length
 	Margin          time.Duration // refresh when less than this is left
+	MaxMFAAge       time.Duration // renew a session whose code is older (mfa_max_age); 0: no bound
 	Region          string
 	Endpoint        string
 	RoleARN         string // when set, AssumeRole instead of GetSessionToken
@@ -90,6 +91,7 @@ type defaultsTOML struct {
 	Pair           string   `toml:"pair"`
 	Duration       duration `toml:"duration"`
 	RefreshMargin  duration `toml:"refresh_margin"`
+	MFAMaxAge      duration `toml:"mfa_max_age"`
 	Region         string   `toml:"region"`
 	TokenCommand   command  `toml:"token_command"`
 	TokenTimeout   duration `toml:"token_timeout"`
@@ -106,6 +108,7 @@ type pairTOML struct {
 	MFASerial       string   `toml:"mfa_serial"`
 	Duration        duration `toml:"duration"`
 	RefreshMargin   duration `toml:"refresh_margin"`
+	MFAMaxAge       duration `toml:"mfa_max_age"`
 	Region          string   `toml:"region"`
 	EndpointURL     string   `toml:"endpoint_url"`
 	RoleARN         string   `toml:"role_arn"`
@@ -350,6 +353,7 @@ func resolve(name string, t pairTOML, d defaultsTOML) Pair {
 		Serial:          t.MFASerial,
 		Duration:        or(t.Duration, or(d.Duration, DefaultDur)),
 		Margin:          or(t.RefreshMargin, or(d.RefreshMargin, DefaultMargin)),
+		MaxMFAAge:       or(t.MFAMaxAge, d.MFAMaxAge.Duration),
 		Region:          cmp.Or(t.Region, d.Region),
 		Endpoint:        cmp.Or(t.EndpointURL, d.EndpointURL),
 		RoleARN:         t.RoleARN,
@@ -419,6 +423,9 @@ func check(p Pair) error {
 	}
 	if p.TokenTimeout <= 0 || p.TokenTimeout > MaxTokenTimeout {
 		return fmt.Errorf("token_timeout %s must be more than 0 and at most %s", p.TokenTimeout, MaxTokenTimeout)
+	}
+	if p.MaxMFAAge < 0 {
+		return fmt.Errorf("mfa_max_age %s must be at least 0 (0: no bound)", p.MaxMFAAge)
 	}
 	if p.Margin < 0 || p.Margin >= p.Duration {
 		return fmt.Errorf("refresh_margin %s must be at least 0 and less than the duration %s", p.Margin, p.Duration)

@@ -155,6 +155,9 @@ func TestValidation(t *testing.T) {
 		"max key age negative":      {"[defaults]\nmax_key_age = -1\n", "max_key_age -1 must be"},
 		"max key age long":          {"[defaults]\nmax_key_age = 3651\n", "max_key_age 3651 must be"},
 		"max key age huge":          {"[defaults]\nmax_key_age = 9223372036854775807\n", "max_key_age 9223372036854775807 must be"},
+		"defaults mfa_max_age":      {"[defaults]\nmfa_max_age = \"-1h\"\n", "c.toml:1: [defaults] mfa_max_age -1h0m0s must be at least 0 (0: no bound)"},
+		"pair mfa_max_age":          {"[pair.w]\nsource = \"a\"\ntarget = \"b\"\nmfa_max_age = \"x\"\n", "duration is not like 12h"},
+		"mfa_max_age typo":          {"[defaults]\nmfa_maxage = \"1h\"\n", "did you mean mfa_max_age?"},
 		"defaults duration":         {"[defaults]\nduration = \"40h\"\n", "[defaults] duration 40h0m0s is outside what STS allows"},
 		"defaults short":            {"[defaults]\nduration = 60\n", "[defaults] duration 1m0s is outside what STS allows"},
 		"defaults unused":           {"[defaults]\ntoken_timeout = \"-1s\"\n[pair.w]\nsource = \"a\"\ntarget = \"default\"\ntoken_timeout = \"5s\"\n", "[defaults] token_timeout -1s"},
@@ -175,6 +178,31 @@ func TestValidation(t *testing.T) {
 				t.Fatalf("err = %v\nwant %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestMFAMaxAge: mfa_max_age comes from the pair, else [defaults], else
+// none (0); a pair's 0 lifts the defaults' bound.
+func TestMFAMaxAge(t *testing.T) {
+	for data, want := range map[string]time.Duration{
+		"":                                   0,
+		"[defaults]\nmfa_max_age = \"1h\"\n": time.Hour,
+		"[defaults]\nmfa_max_age = 3600\n":   time.Hour,
+		"[defaults]\nmfa_max_age = \"1h\"\n[pair.w]\nsource = \"a\"\ntarget = \"b\"\nmfa_max_age = \"15m\"\n": 15 * time.Minute,
+		"[defaults]\nmfa_max_age = \"1h\"\n[pair.w]\nsource = \"a\"\ntarget = \"b\"\nmfa_max_age = 0\n":       0,
+		"[pair.w]\nsource = \"a\"\ntarget = \"b\"\nmfa_max_age = \"2h\"\n":                                    2 * time.Hour,
+	} {
+		c, err := Parse("c.toml", []byte(data))
+		if err != nil {
+			t.Fatalf("%q: %v", data, err)
+		}
+		p, _ := c.Select("w")
+		if !strings.Contains(data, "pair.w") {
+			p, _ = c.Select("default")
+		}
+		if p.MaxMFAAge != want {
+			t.Errorf("%q: %s, want %s", data, p.MaxMFAAge, want)
+		}
 	}
 }
 

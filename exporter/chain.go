@@ -27,7 +27,8 @@ type renewal struct {
 	links []Request
 	src   *source // the first link's source profile
 	d     Deps
-	got   []step // what run obtained from STS, in chain order
+	got   []step    // what run obtained from STS, in chain order
+	mfaAt time.Time // when the code behind got was entered; zero when unknown
 }
 
 type step struct {
@@ -47,8 +48,9 @@ func (r *renewal) run(ctx context.Context, f *credfile.File, region string) (*Re
 		if j == last && r.links[j].Force {
 			continue
 		}
-		if s, ok := validSession(f, r.links[j].Target, now, r.links[j].Margin); ok {
+		if s, ok := validSession(f, r.links[j].Target, now, r.links[j].Margin); ok && !mfaTooOld(r.d, r.links[j:], s) {
 			base, i = s, j+1
+			r.mfaAt, _ = r.d.State.MFA(s.AccessKeyID)
 			break
 		}
 	}
@@ -63,6 +65,7 @@ func (r *renewal) run(ctx context.Context, f *credfile.File, region string) (*Re
 		r.got = append(r.got, step{i, s})
 		base = s
 	}
+	r.recordMFA(now)
 	res := &Result{Session: base}
 	if len(r.got) == len(r.links) { // the first link was renewed: the keys signed
 		res.Key = r.src.keys.AccessKeyID
@@ -89,6 +92,7 @@ func (r *renewal) renew(ctx context.Context, f *credfile.File, i int, base awscr
 	}
 	var serial, code *string
 	by, mfa := " with the session in ["+req.Source+"]", ""
+	done := func(rejected bool) {}
 	if i == 0 {
 		if req.Keyring != "" {
 			if r.src.keys, err = keyringKeys(req, r.d); err != nil {
@@ -102,6 +106,10 @@ func (r *renewal) renew(ctx context.Context, f *credfile.File, i int, base awscr
 		if c, err = stsparam.Code(c); err != nil {
 			return awscred.Session{}, err
 		}
+		if done, err = r.d.State.Spend(r.src.serial, c, r.d.Now()); err != nil {
+			return awscred.Session{}, err
+		}
+		r.mfaAt = r.d.Now()
 		base, serial, code = awscred.Session{Keys: r.src.keys}, aws.String(r.src.serial), aws.String(c)
 		by, mfa = "", " serial="+r.src.serial
 	}
@@ -143,8 +151,12 @@ func (r *renewal) renew(ctx context.Context, f *credfile.File, i int, base awscr
 		if e := chainError(err, req); i > 0 && e != nil {
 			return awscred.Session{}, e
 		}
-		return awscred.Session{}, ExplainError(err, Call{Service: "STS", Operation: op, Source: req.Source, Endpoint: endpoint,
+		err = ExplainError(err, Call{Service: "STS", Operation: op, Source: req.Source, Endpoint: endpoint,
 			Timeout: req.Timeout, Code: i == 0, RoleARN: req.RoleARN, Duration: req.Duration})
+	}
+	done(errors.Is(err, ErrCodeRejected))
+	if err != nil {
+		return awscred.Session{}, err
 	}
 	s, err := sessionFrom(c)
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
+	"github.com/aws-mfa/aws-mfa/internal/mfastate"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 )
 
@@ -30,6 +31,7 @@ type Request struct {
 	Target    string        // profile that receives the session
 	Duration  time.Duration // session length asked of STS
 	Margin    time.Duration // a session with less left than this is refreshed
+	MaxMFAAge time.Duration // a session whose code is older is refreshed too; 0: no bound
 	Force     bool          // refresh even if still valid; overwrite long-term keys
 	NoWrite   bool          // leave the credentials file alone
 	Cached    bool          // use only a session already valid in the target
@@ -63,6 +65,9 @@ type Deps struct {
 	// Keyring reads the long-term keys from a keyring item; it is called
 	// only when STS must be, so a cached session never opens the keyring.
 	Keyring func(item string) (awscred.Keys, error)
+	// State records the codes sent and each session's MFA time; nil
+	// records nothing.
+	State *mfastate.Store
 }
 
 // Result is what Obtain did.
@@ -110,7 +115,7 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 		return nil, err
 	}
 	region := cmp.Or(req.Region, src.region)
-	if res, ok := reuse(creds, req, d.Now(), src, region); ok {
+	if res, ok := reuse(creds, req, d, src, region); ok {
 		return res, nil
 	}
 	if req.Cached && len(req.Bases) == 0 {
@@ -145,7 +150,7 @@ func (r *renewal) renewLocked(ctx context.Context, req Request, region string) (
 	if err != nil {
 		return nil, err
 	}
-	if res, ok := reuse(f, req, r.d.Now(), r.src, region); ok {
+	if res, ok := reuse(f, req, r.d, r.src, region); ok {
 		return res, nil // another run renewed it while this one waited
 	}
 	res, err := r.run(ctx, f, region)
@@ -167,10 +172,10 @@ func (r *renewal) renewLocked(ctx context.Context, req Request, region string) (
 }
 
 // reuse returns the session in req.Target while it is valid for longer
-// than req.Margin, unless req.Force.
-func reuse(f *credfile.File, req Request, now time.Time, src *source, region string) (*Result, bool) {
-	s, ok := validSession(f, req.Target, now, req.Margin)
-	if !ok || req.Force {
+// than req.Margin, and its MFA is not too old, unless req.Force.
+func reuse(f *credfile.File, req Request, d Deps, src *source, region string) (*Result, bool) {
+	s, ok := validSession(f, req.Target, d.Now(), req.Margin)
+	if !ok || req.Force || mfaTooOld(d, []Request{req}, s) {
 		return nil, false
 	}
 	res := &Result{Session: s, Cached: true}

@@ -155,7 +155,7 @@ func TestAWSCLICredentialProcess(t *testing.T) {
 	os.WriteFile(creds, []byte(aliceSource+expired), 0o600)
 	os.WriteFile(filepath.Join(dir, "rc"), []byte("eval \"$(aws-mfa hook bash)\"\nPS1='$ '\n"), 0o600)
 	env := []string{
-		"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin", "XDG_CONFIG_HOME=" + dir,
+		"HOME=" + dir, unrecorded(dir), "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin", "XDG_CONFIG_HOME=" + dir,
 		"AWS_SHARED_CREDENTIALS_FILE=" + creds, "AWS_CONFIG_FILE=" + filepath.Join(dir, "config"),
 		"AWS_ENDPOINT_URL_STS=" + emu.URL, "AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=", "HISTFILE=/dev/null",
 	}
@@ -339,7 +339,7 @@ func TestConcurrentPromptAsksOnce(t *testing.T) {
 	dir := credProcSetup(t, bin, "")
 	os.WriteFile(filepath.Join(dir, "rc"), []byte("PS1='$ '\n"), 0o600)
 	env := []string{
-		"HOME=" + dir, "TERM=xterm", "PATH=/usr/bin:/bin", "XDG_CONFIG_HOME=" + dir, "HISTFILE=/dev/null",
+		"HOME=" + dir, unrecorded(dir), "TERM=xterm", "PATH=/usr/bin:/bin", "XDG_CONFIG_HOME=" + dir, "HISTFILE=/dev/null",
 		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"), "AWS_CONFIG_FILE=" + filepath.Join(dir, "config"),
 		"AWS_ENDPOINT_URL_STS=" + emu.URL,
 	}

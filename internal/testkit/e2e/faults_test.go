@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,8 +105,13 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	withSession, _ := os.ReadFile(creds)
 
 	var output strings.Builder
+	// Each run has a state directory of its own: every run sends the
+	// emulator's one code. What they record is scanned below.
+	states, runs := filepath.Join(dir, "state"), 0
 	check := func(args ...string) {
-		stdout, stderr, _ := run(t, env, bin, args...)
+		runs++
+		state := fmt.Sprintf("XDG_STATE_HOME=%s/%d", states, runs)
+		stdout, stderr, _ := run(t, append(env, state), bin, args...)
 		output.WriteString(stderr)
 		if len(args) == 0 || args[0] != "env" || strings.Contains(strings.Join(args, " "), "--unset") {
 			output.WriteString(stdout)
@@ -130,6 +136,19 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	check("--verbose", "314159")
 	secrets = append(secrets, "Wrong/Secret+Value")
 
+	// Nor do the state files show a secret, the code or the device.
+	var state strings.Builder
+	filepath.WalkDir(states, func(path string, d fs.DirEntry, err error) error {
+		if b, err := os.ReadFile(path); err == nil && d.Type().IsRegular() {
+			state.Write(b)
+		}
+		return nil
+	})
+	for _, s := range append(secrets, "314159", "alice", "123456789012") {
+		if s != "" && strings.Contains(state.String(), s) || !strings.Contains(state.String(), "\n") {
+			t.Errorf("the state files show %q, or hold nothing:\n%s", s, state.String())
+		}
+	}
 	out := output.String()
 	if !strings.Contains(out, "MFA code rejected") || !strings.Contains(out, "AKIA…0001") {
 		t.Fatalf("the runs did not reach the paths they should:\n%s", out)

@@ -82,7 +82,7 @@ func TestFirstScreen(t *testing.T) {
 	// A fresh HOME with the machine's Go: its settings, build and module
 	// caches (no download), and GOPATH where a fresh HOME has it.
 	env := []string{
-		"HOME=" + home, "PATH=" + os.Getenv("PATH"), "TERM=dumb", "TZ=UTC",
+		"HOME=" + home, unrecorded(home), "PATH=" + os.Getenv("PATH"), "TERM=dumb", "TZ=UTC",
 		"GOPATH=" + filepath.Join(home, "go"), "GOENV=" + goenv("GOENV"), "GOCACHE=" + goenv("GOCACHE"),
 		"GOMODCACHE=" + goenv("GOMODCACHE"), "GOPROXY=off", "GOTOOLCHAIN=local",
 		// moto stands in for AWS: every AWS client here sends its calls there.

@@ -293,7 +293,7 @@ func TestHookInteractive(t *testing.T) {
 		creds := filepath.Join(dir, "credentials")
 		os.WriteFile(creds, []byte(aliceSource), 0o600)
 		env := []string{
-			"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin",
+			"HOME=" + dir, unrecorded(dir), "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin",
 			"AWS_SHARED_CREDENTIALS_FILE=" + creds, "AWS_CONFIG_FILE=" + filepath.Join(dir, "config"),
 			"AWS_ENDPOINT_URL_STS=" + emu.URL, "AWS_PROFILE=stale", "XDG_CONFIG_HOME=" + dir,
 		}
@@ -502,7 +502,7 @@ func TestHookElvishInteractive(t *testing.T) {
 	dir := t.TempDir()
 	creds := filepath.Join(dir, "credentials")
 	os.WriteFile(creds, []byte(aliceSource), 0o600)
-	sh := startTmux(t, dir, []string{"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin",
+	sh := startTmux(t, dir, []string{"HOME=" + dir, unrecorded(dir), "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin",
 		"AWS_SHARED_CREDENTIALS_FILE=" + creds, "AWS_ENDPOINT_URL_STS=" + emu.URL}, "elvish", "-norc")
 	sh.send("eval (aws-mfa hook elvish | slurp)")
 	sh.send("aws-mfa env 314159")
@@ -665,7 +665,7 @@ func (c *hostileCompletion) interactive(name string) {
 	t := c.t
 	requireTool(t, "tmux")
 	dir := c.dir
-	env := []string{"HOME=" + dir, "TERM=xterm", "PATH=/usr/bin:/bin", "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
+	env := []string{"HOME=" + dir, unrecorded(dir), "TERM=xterm", "PATH=/usr/bin:/bin", "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
 	var argv []string
 	switch name {
 	case "zsh":
@@ -805,7 +805,7 @@ func TestCompletionInteractive(t *testing.T) {
 		tools := filepath.Join(dir, "bin")
 		os.Mkdir(tools, 0o700)
 		os.WriteFile(filepath.Join(tools, "aws-mfa-e2e-tool"), []byte("#!/bin/sh\n"), 0o700)
-		env := []string{"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":" + tools + ":/usr/bin:/bin", "AWS_MFA_CONFIG=" + cfg,
+		env := []string{"HOME=" + dir, unrecorded(dir), "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":" + tools + ":/usr/bin:/bin", "AWS_MFA_CONFIG=" + cfg,
 			"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"), "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
 		sh := interactiveHooked(t, name, dir, env, "bind 'set show-all-if-ambiguous on'\n")
 		ins := inserts
@@ -863,7 +863,7 @@ func TestExecCompletionBashCompletion(t *testing.T) {
 	tools := filepath.Join(dir, "bin")
 	os.Mkdir(tools, 0o700)
 	os.WriteFile(filepath.Join(tools, "aws-mfa-e2e-tool"), []byte("#!/bin/sh\n"), 0o700)
-	env := []string{"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":" + tools + ":/usr/bin:/bin",
+	env := []string{"HOME=" + dir, unrecorded(dir), "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":" + tools + ":/usr/bin:/bin",
 		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"), "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
 	sh := interactiveHooked(t, "bash", dir, env, ". "+bashCompletion+"\n")
 	for i, c := range []struct{ typed, want string }{

@@ -59,6 +59,10 @@ func TestScript(t *testing.T) {
 			env.Setenv("AWS_ENDPOINT_URL_STS", emu.URL)
 			env.Setenv("STS", emu.URL)
 			env.Setenv("TZ", "UTC")
+			// The scripts send the emulator's one code again and again;
+			// codes.txtar names a state directory that records it.
+			k, v, _ := strings.Cut(unrecorded(env.WorkDir), "=")
+			env.Setenv(k, v)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -115,6 +119,10 @@ func TestScript(t *testing.T) {
 			// sts-fault NAME: every later request fails that way.
 			"sts-fault": func(ts *testscript.TestScript, neg bool, args []string) {
 				ts.Value(emuKey{}).(*stsemu.Server).SetFault(stsemu.Fault(args[0]))
+			},
+			// sts-code CODE: the device shows CODE now, as it does each step.
+			"sts-code": func(ts *testscript.TestScript, neg bool, args []string) {
+				ts.Value(emuKey{}).(*stsemu.Server).SetCode(alice.AccessKeyID, args[0])
 			},
 			// sts-clock OFFSET: the emulator's clock runs OFFSET (like -13h)
 			// from this machine's, and dates the sessions it hands out by it.

@@ -84,12 +84,26 @@ func shellPath(name string) string {
 	return name
 }
 
+// unrecorded is the environment entry of runs that send the emulator's
+// one code more than once in 30 seconds, which no real device allows. Its
+// state directory, dir/state, has a directory where the record of codes
+// would go, so aws-mfa keeps no record and sends the code each time, as
+// where that file cannot be written; the rest of the state works. The
+// record is tested in app's codes_test.go and by
+// TestCodeOnceAcrossProcesses, whose runs have a state of their own.
+func unrecorded(dir string) string {
+	state := filepath.Join(dir, "state")
+	os.MkdirAll(filepath.Join(state, "aws-mfa", "codes"), 0o700)
+	return "XDG_STATE_HOME=" + state
+}
+
 // peerEnv is a clean environment for a run against a peer: its own HOME
-// and files, and nothing from the user's AWS set-up.
+// and files, nothing from the user's AWS set-up, and no record of codes.
 func peerEnv(dir string, extra ...string) []string {
 	return append([]string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + dir,
+		unrecorded(dir),
 		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"),
 		"AWS_CONFIG_FILE=" + filepath.Join(dir, "config"),
 		"AWS_EC2_METADATA_DISABLED=true",

@@ -273,7 +273,7 @@ func TestCompletionRunsNothingInteractive(t *testing.T) {
 		os.WriteFile(creds, []byte(aliceSource), 0o600)
 		cfg := filepath.Join(dir, "config.toml")
 		os.WriteFile(cfg, []byte("[defaults]\ntoken_command = [\"touch\", \""+mark+"\"]\n[pair.work]\nsource = \"aws-mfa\"\ntarget = \"work\"\n"), 0o600)
-		env := []string{"HOME=" + dir, "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin", "AWS_MFA_CONFIG=" + cfg,
+		env := []string{"HOME=" + dir, unrecorded(dir), "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":/usr/bin:/bin", "AWS_MFA_CONFIG=" + cfg,
 			"AWS_SHARED_CREDENTIALS_FILE=" + creds, "AWS_ENDPOINT_URL_STS=" + emu.URL, "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
 		sh := interactiveHooked(t, name, dir, env, "")
 		lines := []string{

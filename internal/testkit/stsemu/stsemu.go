@@ -188,6 +188,16 @@ func (s *Server) SetNow(now func() time.Time) {
 	s.now = now
 }
 
+// SetCode makes the device of the user with access key id keyID show
+// code: the next step's, as a real device does every 30 seconds.
+func (s *Server) SetCode(keyID, code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users[keyID]
+	u.Code = code
+	s.users[keyID] = u
+}
+
 // Accept makes the emulator take a session that another STS (moto)
 // issued to u: requests signed with its keys and carrying its token, as
 // long as it has not expired.
