@@ -257,7 +257,7 @@ func sessionFlags() []cli.Flag {
 		&cli.StringFlag{Name: "target", Usage: "`PROFILE` that receives the session (default: the pair's, default)"},
 		&cli.StringFlag{Name: "duration", Usage: "session length `D`: 12h, 90m or seconds, 15m to 36h (default: the pair's, 12h)"},
 		&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "refresh even if the session is still valid; overwrite long-term keys in the target"},
-		&cli.StringFlag{Name: "endpoint-url", Usage: "STS `URL` (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, else regional AWS)"},
+		&cli.StringFlag{Name: "endpoint-url", Usage: "STS `URL` (default: the pair's, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, else regional AWS)"},
 		&cli.DurationFlag{Name: "timeout", Value: 15 * time.Second, Usage: "give up on STS after `D`"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show what is sent to STS (never secrets)"},
 	}

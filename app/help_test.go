@@ -29,7 +29,9 @@ func TestHelp(t *testing.T) {
 		{[]string{"-h"}, []string{"USAGE:"}},
 		{[]string{"help"}, []string{"USAGE:", "doctor"}},
 		{[]string{"help", "env"}, []string{"aws-mfa env", "--shell", "fish", "xonsh", "dotenv", "--format"}},
-		{[]string{"env", "--help"}, []string{"aws-mfa env", "bash, bsd-csh, busybox"}},
+		{[]string{"env", "--help"}, []string{"aws-mfa env", "bash, bsd-csh, busybox", "--shell NAME", "--format F"}},
+		// The value names and defaults docs/usage.md's table gives.
+		{[]string{"exec", "--help"}, []string{"--duration D", "--timeout D", "--endpoint-url URL", "(default: the pair's, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL"}},
 		{[]string{"hook", "--help"}, []string{"aws-mfa hook", "SHELL is one of ash, bash, bsd-csh, busybox, csh, dash, elvish, fish", "zsh."}},
 		{[]string{"help", "hook"}, []string{"SHELL is one of"}},
 		{[]string{"status", "-h"}, []string{"--json"}},
