@@ -122,7 +122,14 @@ func keyPlace(pair config.Pair, path string, w credfile.Writer) (string, func(co
 			return "", nil, nil, err
 		}
 		get := func(ctx context.Context) (awscred.Keys, error) { return store.Get(ctx, pair.Keyring) }
-		put := func(ctx context.Context, _ string, k awscred.Keys) error { return store.Put(ctx, pair.Keyring, k) }
+		put := func(ctx context.Context, old string, k awscred.Keys) error {
+			// No lock orders other writers of the item: a look just before
+			// the write keeps what one wrote while IAM was asked.
+			if held, err := get(ctx); err != nil || held.AccessKeyID != old {
+				return cmp.Or(err, changed(store.Where(pair.Keyring)))
+			}
+			return store.Put(ctx, pair.Keyring, k)
+		}
 		return store.Where(pair.Keyring), get, put, nil
 	}
 	get := func(context.Context) (awscred.Keys, error) {
@@ -138,12 +145,17 @@ func keyPlace(pair config.Pair, path string, w credfile.Writer) (string, func(co
 	put := func(_ context.Context, old string, k awscred.Keys) error {
 		return w.Update(path, func(f *credfile.File) ([]byte, error) {
 			if f.Credentials(pair.Source).AccessKeyID != old {
-				return nil, fmt.Errorf("%s changed while aws-mfa rotated its key, so the new key was not written there", where)
+				return nil, changed(where)
 			}
 			return f.Edit(pair.Source, []credfile.KV{{Key: "aws_access_key_id", Value: k.AccessKeyID}, {Key: "aws_secret_access_key", Value: k.SecretAccessKey}}, nil)
 		})
 	}
 	return where, get, put, nil
+}
+
+// changed says that another program changed where while IAM was asked.
+func changed(where string) error {
+	return fmt.Errorf("%s changed while aws-mfa rotated its key, so the new key was not written there", where)
 }
 
 // awsFor is where IAM and STS are called for a pair's session.

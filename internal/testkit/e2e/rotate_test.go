@@ -102,6 +102,45 @@ func TestRotateKeyring(t *testing.T) {
 	})
 }
 
+// TestRotateKeyringChanged: another writer (setup --keyring in another
+// terminal, the backend's own tool) replaces the item while rotate waits
+// for IAM. Its keys are kept, as a changed file's are: the new key is
+// not written over them, and is deleted.
+func TestRotateKeyringChanged(t *testing.T) {
+	t.Parallel()
+	bin := toolBinary(t)
+	const theirs = `{"aws_access_key_id":"AKIATHEIRSEXAMPLE009","aws_secret_access_key":"theirs"}`
+	eachBackend(t, func(t *testing.T, b keyringBackend) {
+		kenv := b.start(t)
+		b.seed(t, kenv, "alice", aliceKeysJSON)
+		emu := stsemu.Start(alice)
+		t.Cleanup(emu.Close)
+		emu.SetBefore(func(action string) {
+			if action == "CreateAccessKey" {
+				b.seed(t, kenv, "alice", theirs)
+			}
+		})
+		dir := t.TempDir()
+		cfg := filepath.Join(dir, "config.toml")
+		os.WriteFile(filepath.Join(dir, "credentials"), []byte("[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"), 0o600)
+		os.WriteFile(cfg, []byte("[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\nkeyring_backend = \""+b.name+"\"\n"), 0o600)
+		env := append(peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL, "AWS_ENDPOINT_URL_IAM="+emu.URL, "AWS_MFA_CONFIG="+cfg, "XDG_STATE_HOME="+filepath.Join(dir, "state")), kenv...)
+		_, stderr, err := run(t, env, bin, "rotate", "-t", alice.Code)
+		if err == nil || !strings.Contains(stderr, "changed while aws-mfa rotated its key") {
+			t.Errorf("rotate: %v\n%s", err, stderr)
+		}
+		if keys := emu.Keys("alice"); len(keys) != 1 || keys[0].ID != alice.AccessKeyID {
+			t.Errorf("IAM holds %v", keys)
+		}
+		// The item holds the other writer's keys, which sign the next
+		// refresh (the emulator knows them not).
+		emu.SetBefore(nil)
+		if _, stderr, _ := run(t, env, bin, "--force", "-t", alice.Code); !strings.Contains(stderr, "InvalidClientTokenId") {
+			t.Errorf("the item lost the other writer's keys: %s", stderr)
+		}
+	})
+}
+
 // TestRotateMoto rotates against moto in plain mode, a second IAM: its
 // answers are read as real IAM's, and the file then holds its new key.
 // moto's plain mode names every unknown caller (a session it issued) as
