@@ -527,3 +527,37 @@ func TestExecRenewProcHidden(t *testing.T) {
 		t.Errorf("%v; the command read %q; stderr %q", err, stdout.String(), stderr.String())
 	}
 }
+
+// TestExecRenewNohup: a signal ignored when aws-mfa starts stays ignored,
+// by aws-mfa and by the command: `nohup aws-mfa exec --renew -- job &`
+// survives the SIGHUP of a closed terminal, as `nohup job &` does, and a
+// background job of a script keeps ignoring the terminal's SIGINT.
+func TestExecRenewNohup(t *testing.T) {
+	t.Parallel()
+	requireTool(t, "sh")
+	_, bin, dir, env := renewRig(t, renewDir)
+	for _, sig := range []string{"HUP", "INT"} {
+		t.Run(sig, func(t *testing.T) {
+			out := filepath.Join(dir, "nohup-"+sig)
+			job := `echo > "$0.ready"; while [ ! -e "$0.go" ]; do sleep 0.05; done; echo survived`
+			cmd := exec.Command("sh", "-c", `trap "" `+sig+`; exec "$0" exec --renew -p default -- sh -c "$1" "$2"`, bin, job, out)
+			cmd.Env = env
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+			var stdout, stderr strings.Builder
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			if !waitFor(func() bool { _, err := os.Stat(out + ".ready"); return err == nil }) {
+				cmd.Process.Kill()
+				cmd.Wait()
+				t.Fatalf("the command never started: %s", stderr.String())
+			}
+			cmd.Process.Signal(map[string]syscall.Signal{"HUP": syscall.SIGHUP, "INT": syscall.SIGINT}[sig])
+			os.WriteFile(out+".go", nil, 0o600)
+			if err := cmd.Wait(); err != nil || stdout.String() != "survived\n" {
+				t.Errorf("SIG%s, ignored, ended the job: %v, stdout %q, stderr %s", sig, err, stdout.String(), stderr.String())
+			}
+		})
+	}
+}
