@@ -207,9 +207,13 @@ func Run(ctx context.Context, in Input, d Deps) (*Result, error) {
 		}
 	}
 	if err != nil {
-		// The new key is nowhere but here: it goes, and the old one stays.
-		if r.delete(ctx, k.AccessKeyID, "the new key") == nil {
+		// The new key is nowhere but here: it goes (or the next run
+		// deletes it, and this one says why not), and the old one stays.
+		derr := r.delete(ctx, k.AccessKeyID, "the new key")
+		if derr == nil {
 			_ = r.journal(func(j *Journal) { *j = Journal{} })
+		} else {
+			err = fmt.Errorf("%w; %v (aws-mfa rotate deletes it next time)", err, derr)
 		}
 		return nil, fmt.Errorf("%w; %s still holds %s", err, in.Where, exporter.MaskKey(cur))
 	}

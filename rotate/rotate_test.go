@@ -232,6 +232,10 @@ func TestStoreFails(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "locked") || !strings.Contains(err.Error(), "still holds AKIA…0001") {
 			t.Errorf("error: %v", err)
 		}
+		// A new key that stays in IAM is named, with why.
+		if deleteFails && (err == nil || !strings.Contains(err.Error(), "delete the new key AKIA…")) {
+			t.Errorf("the failed delete is not named: %v", err)
+		}
 		f.invariant("after the failed write")
 		if got := len(f.emu.Keys("alice")); got != 1 && !deleteFails {
 			t.Errorf("IAM holds %d keys", got)
