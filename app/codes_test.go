@@ -113,7 +113,7 @@ func TestCodeNeverSentTwice(t *testing.T) {
 				old := c.code()
 				c.add(20 * time.Second) // the next step, the next code
 				_, stderr, code = r.run("", with(b, old)...)
-				if code != ExitUsage || r.emu.Requests() != 1 || !strings.Contains(stderr, "once; the one your device shows now\n") {
+				if code != ExitUsage || r.emu.Requests() != 1 || !strings.Contains(stderr, "once; run again with the one your device shows now\n") {
 					t.Fatalf("the old code in the next step: exit %d, %d requests: %q", code, r.emu.Requests(), stderr)
 				}
 				if _, stderr, code = r.run("", with(b, c.code())...); code != 0 || r.emu.Requests() != 2 {
@@ -219,7 +219,7 @@ func TestTokenCommandStuckOnOneCode(t *testing.T) {
 	r.run("", "env", "--no-write")
 	c.tick = nil
 	_, stderr, code := r.run("", "env", "--no-write")
-	if code != ExitUsage || r.emu.Requests() != 1 || !strings.HasSuffix(stderr, "already used, and AWS accepts each code once; the one your device shows now\n") {
+	if code != ExitUsage || r.emu.Requests() != 1 || !strings.HasSuffix(stderr, "already used, and AWS accepts each code once; run again with the one your device shows now\n") {
 		t.Errorf("exit %d, %d requests: %q", code, r.emu.Requests(), stderr)
 	}
 }

@@ -41,7 +41,7 @@ type Store struct{ Dir string }
 type UsedError struct{ Next time.Duration } // until the device shows the next code
 
 func (e *UsedError) Error() string {
-	next := "the one your device shows now"
+	next := "run again with the one your device shows now"
 	if e.Next > 0 {
 		next = fmt.Sprintf("wait %ds for the next one", (e.Next+time.Second-1)/time.Second)
 	}

@@ -66,7 +66,7 @@ func TestUsedErrorSaysWhenTheNextComes(t *testing.T) {
 	for next, want := range map[time.Duration]string{
 		20 * time.Second:       "wait 20s for the next one",
 		500 * time.Millisecond: "wait 1s for the next one",
-		0:                      "the one your device shows now",
+		0:                      "run again with the one your device shows now",
 	} {
 		if got := (&UsedError{next}).Error(); !strings.HasSuffix(got, want) || !strings.HasPrefix(got, "this MFA code was already used") {
 			t.Errorf("%s: %q", next, got)
