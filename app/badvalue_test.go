@@ -29,7 +29,7 @@ func TestBadOptionValuesSayWhatTheyTake(t *testing.T) {
 			args := append(append([]string{"aws-mfa"}, cmd...), tc.args...)
 			var stdout, stderr bytes.Buffer
 			sys := System{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
-				Getenv: func(string) string { return "" }, Environ: func() []string { return nil },
+				Getenv: noEnv, Environ: func() []string { return nil },
 				IsTerminal: func(any) bool { return false }, ParentProcess: func() string { return "" }}
 			code := Run(args, sys)
 			msg := stderr.String()

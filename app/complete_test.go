@@ -102,10 +102,10 @@ func TestComplete(t *testing.T) {
 // of its names, with a description, so the lists cannot fall behind.
 func TestCompleteOffersEveryFlag(t *testing.T) {
 	t.Parallel()
-	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }})
+	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: noEnv})
 	for _, cmd := range a.VisibleCommands() {
 		var stdout bytes.Buffer
-		sys := System{Stdout: &stdout, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }}
+		sys := System{Stdout: &stdout, Stderr: &bytes.Buffer{}, Getenv: noEnv}
 		if code := Run([]string{"aws-mfa", "__complete", cmd.Name, "-"}, sys); code != 0 {
 			t.Fatalf("%s: exit %d", cmd.Name, code)
 		}
@@ -129,7 +129,7 @@ func TestCompleteOffersEveryFlag(t *testing.T) {
 func TestFormatDescriptionNamesEveryFormat(t *testing.T) {
 	t.Parallel()
 	var stdout bytes.Buffer
-	Run([]string{"aws-mfa", "__complete", "env", "--"}, System{Stdout: &stdout, Stderr: io.Discard, Getenv: func(string) string { return "" }})
+	Run([]string{"aws-mfa", "__complete", "env", "--"}, System{Stdout: &stdout, Stderr: io.Discard, Getenv: noEnv})
 	var desc string
 	for _, line := range strings.Split(stdout.String(), "\n") {
 		if d, ok := strings.CutPrefix(line, "--format\t"); ok {
@@ -173,7 +173,7 @@ func TestCommandOfALine(t *testing.T) {
 		{[]string{"-p", "x", "__env", "bash"}, ""}, // hidden commands are not named
 	} {
 		var stdout bytes.Buffer
-		sys := System{Stdout: &stdout, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }}
+		sys := System{Stdout: &stdout, Stderr: &bytes.Buffer{}, Getenv: noEnv}
 		if code := Run(append([]string{"aws-mfa", "__command"}, c.args...), sys); code != 0 || stdout.String() != c.want {
 			t.Errorf("%q: exit %d, %q, want %q", c.args, code, stdout.String(), c.want)
 		}

@@ -22,7 +22,7 @@ func TestRunSetsNoGlobals(t *testing.T) {
 	flag, printer := cli.VersionFlag, reflect.ValueOf(cli.VersionPrinter).Pointer()
 	for _, args := range [][]string{{"--version"}, {"--help"}, {"env", "--help"}, {"--version", "env"}} {
 		var out bytes.Buffer
-		sys := System{Stdout: &out, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }}
+		sys := System{Stdout: &out, Stderr: &bytes.Buffer{}, Getenv: noEnv}
 		rc := Run(append([]string{"aws-mfa"}, args...), sys)
 		if args[0] == "--version" && (rc != ExitOK || out.String() != "aws-mfa dev\n") {
 			t.Errorf("%q: exit %d, stdout %q", args, rc, out.String())

@@ -12,9 +12,19 @@ import (
 
 func run(args ...string) (stdout, stderr string, code int) {
 	var out, errb bytes.Buffer
-	sys := System{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, IsTerminal: func(any) bool { return false }}
+	sys := System{Stdout: &out, Stderr: &errb, Getenv: noEnv, IsTerminal: func(any) bool { return false }}
 	code = Run(append([]string{"aws-mfa"}, args...), sys)
 	return out.String(), errb.String(), code
+}
+
+// noEnv is an empty environment with a home that cannot exist: with no
+// HOME, home would come from the user database, and tests would read the
+// real ~/.config/aws-mfa and ~/.aws.
+func noEnv(k string) string {
+	if k == "HOME" {
+		return "/nonexistent/aws-mfa-test-home"
+	}
+	return ""
 }
 
 // TestHelp: every way of asking for help prints to stdout, exits 0, and

@@ -23,7 +23,7 @@ func TestRunLeavesUrfaveGlobalsAlone(t *testing.T) {
 	} {
 		var stdout, stderr bytes.Buffer
 		sys := System{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
-			Getenv: func(string) string { return "" }, Environ: func() []string { return nil },
+			Getenv: noEnv, Environ: func() []string { return nil },
 			IsTerminal: func(any) bool { return false }, ParentProcess: func() string { return "" }}
 		Run(append([]string{"aws-mfa"}, args...), sys)
 		if len(args) > 0 && args[0] != "nope" && args[0] != "status" && !strings.Contains(stdout.String(), "USAGE:") {

@@ -25,7 +25,7 @@ func sample(f cli.Flag) []string {
 func seen(t *testing.T, args []string) (string, int, string) {
 	t.Helper()
 	var stderr bytes.Buffer
-	sys := System{Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: func(string) string { return "" }}
+	sys := System{Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: noEnv}
 	a := newApp(sys)
 	var record strings.Builder
 	for _, cmd := range a.Commands {
@@ -56,7 +56,7 @@ func seen(t *testing.T, args []string) (string, int, string) {
 // one the subcommand does not take is refused, never ignored.
 func TestOptionPlacement(t *testing.T) {
 	t.Parallel()
-	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }})
+	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: noEnv})
 	for _, cmd := range a.Commands {
 		if cmd.Name == "help" {
 			continue // TestHelpAfterOptions: help uses no option, and is shown whatever stands before it
@@ -129,7 +129,7 @@ func TestOptionGivenTwice(t *testing.T) {
 // before it, is refused with the command it belongs to, never ignored.
 func TestSubcommandOptionBefore(t *testing.T) {
 	t.Parallel()
-	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }})
+	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: noEnv})
 	for _, cmd := range a.Commands {
 		for _, f := range cmd.Flags {
 			name := f.Names()[0]
@@ -151,7 +151,7 @@ func TestSubcommandOptionBefore(t *testing.T) {
 // does (-p) is too.
 func TestSubcommandOptionBeforeNested(t *testing.T) {
 	t.Parallel()
-	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }})
+	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: noEnv})
 	n := 0
 	for _, cmd := range a.Commands {
 		for _, sub := range cmd.Subcommands {
@@ -186,7 +186,7 @@ func TestSubcommandOptionBeforeNested(t *testing.T) {
 // default as if it had not been typed.
 func TestEmptyOptionValues(t *testing.T) {
 	t.Parallel()
-	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }})
+	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: noEnv})
 	var cases [][]string
 	add := func(path []string, flags []cli.Flag) {
 		for _, f := range flags {
@@ -234,7 +234,7 @@ func TestHelpAfterOptions(t *testing.T) {
 	} {
 		var stdout, stderr bytes.Buffer
 		sys := System{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
-			Getenv: func(string) string { return "" }, Environ: func() []string { return nil },
+			Getenv: noEnv, Environ: func() []string { return nil },
 			IsTerminal: func(any) bool { return false }, ParentProcess: func() string { return "" }}
 		code := Run(append([]string{"aws-mfa"}, args...), sys)
 		if code != 0 || !strings.Contains(stdout.String(), "USAGE:") || stderr.Len() != 0 {
