@@ -9,8 +9,10 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
 	"time"
+	"unicode"
 
 	"github.com/urfave/cli/v2"
 
@@ -92,10 +94,20 @@ func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
 	return runChild(path, argv, environ(sys.Environ(), []shells.Var{
 		{Name: "AWS_CONFIG_FILE", Value: filepath.Join(dir, "config")},
 		{Name: "AWS_SHARED_CREDENTIALS_FILE", Value: filepath.Join(dir, "credentials")},
-		{Name: "AWS_PROFILE", Value: req.Target}, {Name: "AWS_DEFAULT_PROFILE", Value: req.Target},
+		{Name: "AWS_PROFILE", Value: renewProfile(req.Target)}, {Name: "AWS_DEFAULT_PROFILE", Value: renewProfile(req.Target)},
 		{Name: "AWS_SDK_LOAD_CONFIG", Value: "1"},                                               // the Go SDK v1 reads credential_process only with it
 		{Name: "AWS_ROLE_ARN", Unset: true}, {Name: "AWS_WEB_IDENTITY_TOKEN_FILE", Unset: true}, // they beat a profile
 	}), dir)
+}
+
+// renewProfile names exec --renew's private profile: the target, unless
+// botocore and aws-sdk-go-v2 would read its header differently (botocore
+// skips [profile prod two]).
+func renewProfile(target string) string {
+	if strings.ContainsFunc(target, func(r rune) bool { return r > unicode.MaxASCII || !unicode.IsGraphic(r) || unicode.IsSpace(r) }) {
+		return "aws-mfa-renew"
+	}
+	return target
 }
 
 // renewConfig writes the private AWS config of exec --renew: one profile,
@@ -136,7 +148,7 @@ func renewConfig(sys System, in SessionInput, req exporter.Request, pair, region
 	if region != "" {
 		set = append(set, credfile.KV{Key: "region", Value: region})
 	}
-	section := "profile " + req.Target
+	section := "profile " + renewProfile(req.Target)
 	if req.Target == "default" {
 		section = "default"
 	}
