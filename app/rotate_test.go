@@ -68,6 +68,13 @@ func TestRotateFile(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "is 400 days old, older than max_key_age (90 days)") || !strings.Contains(out, "aws-mfa rotate -p default (needs iam:ListAccessKeys, iam:CreateAccessKey") {
 		t.Errorf("doctor: exit %d\n%s", code, out)
 	}
+	// Named with --config, the config is named again in the fix.
+	cfg := filepath.Join(filepath.Dir(r.creds), "my config.toml")
+	os.WriteFile(cfg, []byte("[pair.work]\nsource = \"aws-mfa\"\ntarget = \"default\"\n"), 0o600)
+	out, _, code = r.run("", "doctor", "--config", cfg)
+	if code != 1 || !strings.Contains(out, "aws-mfa rotate -p work --config '"+cfg+"' (needs") {
+		t.Errorf("doctor --config: exit %d\n%s", code, out)
+	}
 }
 
 // TestRotateResumes: a run killed between storing the new key and

@@ -102,7 +102,7 @@ func Doctor(c Checkup) []Finding {
 	for _, p := range pairs {
 		if created, ok := keys.Created(p, creds); ok && c.Now.Sub(created) > time.Duration(cfg.MaxKeyAge)*24*time.Hour {
 			add(false, fmt.Sprintf("pair %s: the access key in %s is %d days old, older than max_key_age (%d days)", p.Name, rotate.Place(p), int(c.Now.Sub(created).Hours()/24), cfg.MaxKeyAge),
-				shells.Line("aws-mfa", "rotate", "-p", p.Name)+" (needs "+rotate.Permissions+" on the IAM user)")
+				rotateCommand(c, p)+" (needs "+rotate.Permissions+" on the IAM user)")
 		}
 		for _, f := range checkPair(creds, p, c) {
 			// Pairs that share a keyring item share its findings.
@@ -324,6 +324,16 @@ func setupCommand(c Checkup, p config.Pair) string {
 	}
 	if p.Serial != "" {
 		args = append(args, "--serial", p.Serial)
+	}
+	return shells.Line(args...)
+}
+
+// rotateCommand is the rotation of p's keys, reading the same config
+// doctor read.
+func rotateCommand(c Checkup, p config.Pair) string {
+	args := []string{"aws-mfa", "rotate", "-p", p.Name}
+	if c.Config.By == "--config" {
+		args = append(args, "--config", c.Config.Path)
 	}
 	return shells.Line(args...)
 }
