@@ -150,6 +150,25 @@ func TestCodeRecordedUnlessWrong(t *testing.T) {
 	}
 }
 
+// TestCodeNeverSentIsNotRecorded: a code that never left the machine
+// (no connection could be made) is not recorded, so the same code works
+// once the network is back.
+func TestCodeNeverSentIsNotRecorded(t *testing.T) {
+	t.Parallel()
+	for name, endpoint := range map[string]string{"refused": "http://127.0.0.1:1"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			r, c := clockRig(t, aliceProfile)
+			if _, stderr, code := r.run("", "env", "--no-write", "--endpoint-url", endpoint, c.code()); code == 0 || !strings.Contains(stderr, "cannot connect") {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if _, stderr, code := r.run("", "env", "--no-write", c.code()); code != 0 || r.emu.Requests() != 1 {
+				t.Errorf("the unsent code refused: exit %d, %d requests: %s", code, r.emu.Requests(), stderr)
+			}
+		})
+	}
+}
+
 // TestConcurrentRunsSendACodeOnce: of two runs given one code at once,
 // one sends it and the other is refused; neither waits for STS in vain.
 func TestConcurrentRunsSendACodeOnce(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"time"
 
@@ -147,6 +148,7 @@ func (r *renewal) renew(ctx context.Context, f *credfile.File, i int, base awscr
 			c = out.Credentials
 		}
 	}
+	unsent := neverSent(err)
 	if err != nil {
 		if e := chainError(err, req); i > 0 && e != nil {
 			return awscred.Session{}, e
@@ -154,7 +156,7 @@ func (r *renewal) renew(ctx context.Context, f *credfile.File, i int, base awscr
 		err = ExplainError(err, Call{Service: "STS", Operation: op, Source: req.Source, Endpoint: endpoint,
 			Timeout: req.Timeout, Code: i == 0, RoleARN: req.RoleARN, Duration: req.Duration})
 	}
-	done(errors.Is(err, ErrCodeRejected))
+	done(unsent || errors.Is(err, ErrCodeRejected))
 	if err != nil {
 		return awscred.Session{}, err
 	}
@@ -163,6 +165,14 @@ func (r *renewal) renew(ctx context.Context, f *credfile.File, i int, base awscr
 		return awscred.Session{}, err
 	}
 	return s, checkFresh(s, r.d.Now(), req, endpoint)
+}
+
+// neverSent says err came before the request left the machine: no
+// connection was made, so AWS cannot have seen the code.
+func neverSent(err error) bool {
+	var dns *net.DNSError
+	var op *net.OpError
+	return errors.As(err, &dns) || errors.As(err, &op) && (op.Op == "dial" || op.Op == "proxyconnect")
 }
 
 // keyringKeys reads the source's long-term keys from its keyring item

@@ -55,11 +55,12 @@ func (e *UsedError) Is(target error) bool { return target == inputerr.Err }
 // before (AWS accepts a code a step late), before any request. Otherwise
 // it holds the codes file's lock, so that concurrent runs send a code
 // once between them, until done is called with the answer: the code is
-// recorded unless AWS called it wrong (rejected), since any other answer,
-// a timeout or a reset included, may come after AWS used it. A state
+// recorded unless AWS called it wrong or it never left the machine
+// (unused), since any other answer, a timeout or a reset included, may
+// come after AWS used it. A state
 // directory that cannot be written never stops a refresh: done is then a
 // no-op.
-func (s *Store) Spend(serial, code string, now time.Time) (done func(rejected bool), err error) {
+func (s *Store) Spend(serial, code string, now time.Time) (done func(unused bool), err error) {
 	done = func(bool) {}
 	if s == nil {
 		return done, nil
@@ -87,8 +88,8 @@ func (s *Store) Spend(serial, code string, now time.Time) (done func(rejected bo
 		}
 		return done, err
 	}
-	return func(rejected bool) {
-		if !rejected {
+	return func(unused bool) {
+		if !unused {
 			add(l, n, n-1, hash(serial, n, code))
 		}
 		l.Unlock()
