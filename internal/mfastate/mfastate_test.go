@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -209,4 +210,49 @@ func read(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestHostileStateFiles: whatever stands where a state file or its lock
+// belongs (a FIFO, a link to a device, a directory, a file too large),
+// a refresh goes on, unblocked, and learns nothing wrong from it.
+func TestHostileStateFiles(t *testing.T) {
+	plant := map[string]func(t *testing.T, path string){
+		"fifo":          func(t *testing.T, p string) { mkfifo(t, p) },
+		"link to zero":  func(t *testing.T, p string) { os.Symlink("/dev/zero", p) },
+		"dangling link": func(t *testing.T, p string) { os.Symlink(filepath.Join(filepath.Dir(p), "none", "x"), p) },
+		"directory":     func(t *testing.T, p string) { os.Mkdir(p, 0o700) },
+		"binary": func(t *testing.T, p string) {
+			os.WriteFile(p, []byte("\x00\xff 1\n"+strings.Repeat("a", 64)+" x y\n"), 0o600)
+		},
+		"huge": func(t *testing.T, p string) {
+			f, _ := os.Create(p)
+			f.Truncate(40 << 20)
+			f.Close()
+		},
+	}
+	for name, put := range plant {
+		for _, file := range []string{"codes", "codes.lock", "mfa", "mfa.lock"} {
+			t.Run(name+" "+file, func(t *testing.T) {
+				s := &Store{Dir: t.TempDir()}
+				put(t, filepath.Join(s.Dir, file))
+				for _, code := range []string{"314159", "271828"} {
+					done, err := s.Spend(serial, code, t0.Add(time.Minute))
+					if err != nil {
+						t.Fatal(err)
+					}
+					done(false)
+				}
+				s.SetMFA(t0, t0, "ASIAONE")
+				if at, ok := s.MFA("ASIAONE"); ok && !at.Equal(t0) {
+					t.Errorf("MFA at %v", at)
+				}
+			})
+		}
+	}
+}
+
+func mkfifo(t *testing.T, path string) {
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Skip(err)
+	}
 }
