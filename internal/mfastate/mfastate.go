@@ -51,8 +51,9 @@ func (e *UsedError) Error() string {
 // Is makes it an input error: exit 2.
 func (e *UsedError) Is(target error) bool { return target == inputerr.Err }
 
-// Spend refuses code if it was sent for serial in this step or the one
-// before (AWS accepts a code a step late), before any request. Otherwise
+// Spend refuses code if it was sent for serial in this step or the two
+// before, before any request: AWS accepts a code a step early or late,
+// so one sent from a device a step ahead is taken two steps on. Otherwise
 // it holds the codes file's lock, so that concurrent runs send a code
 // once between them, until done is called with the answer: the code is
 // recorded unless AWS called it wrong or it never left the machine
@@ -75,7 +76,7 @@ func (s *Store) Spend(serial, code string, now time.Time) (done func(unused bool
 			switch e.key {
 			case hash(serial, n, code):
 				return nil, &UsedError{time.Unix((n+1)*step, 0).Sub(now)}
-			case hash(serial, n-1, code):
+			case hash(serial, n-1, code), hash(serial, n-2, code):
 				return nil, &UsedError{} // the device shows another code by now
 			}
 		}
@@ -90,7 +91,7 @@ func (s *Store) Spend(serial, code string, now time.Time) (done func(unused bool
 	}
 	return func(unused bool) {
 		if !unused {
-			add(l, n, n-1, hash(serial, n, code))
+			add(l, n, n-2, hash(serial, n, code))
 		}
 		l.Unlock()
 	}, nil

@@ -19,8 +19,8 @@ const serial = "arn:aws:iam::123456789012:mfa/alice"
 
 var t0 = time.Date(2026, 11, 27, 14, 0, 10, 0, time.UTC) // 10 s into a step
 
-// TestSpend: a code sent is refused in its step and the next one, for its
-// device only, until two steps have passed; a code AWS called wrong is
+// TestSpend: a code sent is refused in its step and the two after (AWS
+// takes a code a step early or late), for its device only; a code AWS called wrong is
 // never recorded.
 func TestSpend(t *testing.T) {
 	for _, tc := range []struct {
@@ -34,7 +34,8 @@ func TestSpend(t *testing.T) {
 		{"same step", false, serial, "314159", 0, 20 * time.Second},
 		{"same step, later", false, serial, "314159", 19*time.Second + 500*time.Millisecond, 500 * time.Millisecond},
 		{"next step: an old code", false, serial, "314159", 20 * time.Second, 0},
-		{"two steps on", false, serial, "314159", 50 * time.Second, -1},
+		{"two steps on: a device a step ahead", false, serial, "314159", 50 * time.Second, 0},
+		{"three steps on", false, serial, "314159", 80 * time.Second, -1},
 		{"another code", false, serial, "271828", 0, -1},
 		{"another device", false, serial + "2", "314159", 0, -1},
 		{"rejected: not recorded", true, serial, "314159", 0, -1},
@@ -117,8 +118,8 @@ func TestFilesStayBoundedAndSecret(t *testing.T) {
 	}
 	codes, _ := os.ReadFile(filepath.Join(s.Dir, "codes"))
 	mfa, _ := os.ReadFile(filepath.Join(s.Dir, "mfa"))
-	// Codes of the last two steps, at one a second.
-	if n := strings.Count(string(codes), "\n"); n < 30 || n > 60 {
+	// Codes of the last three steps, at one a second.
+	if n := strings.Count(string(codes), "\n"); n < 60 || n > 90 {
 		t.Errorf("codes holds %d lines", n)
 	}
 	if n := strings.Count(string(mfa), "\n"); n != 100 {
