@@ -119,6 +119,9 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 		return res, nil
 	}
 	if req.Cached && len(req.Bases) == 0 {
+		if _, ok := validSession(creds, req.Target, d.Now(), req.Margin); ok && !req.Force {
+			return nil, inputerr.Errorf("the session in [%s] is valid, but its MFA code was entered longer ago than mfa_max_age (%s), or aws-mfa has no record of when; run aws-mfa with a code", req.Target, req.MaxMFAAge)
+		}
 		if req.NoWrite {
 			// Such a session never reaches the file: a refresh cannot help.
 			return nil, inputerr.Errorf("no session valid for more than %s in [%s], and this pair does not write one there (write = false or --no-write); get a session with aws-mfa env and a code", req.Margin, req.Target)
