@@ -8,6 +8,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -66,7 +68,7 @@ func (s *Store) Spend(serial, code string, now time.Time) (done func(unused bool
 	if s == nil {
 		return done, nil
 	}
-	l, err := credfile.Writer{}.Lock(filepath.Join(s.Dir, "codes"))
+	l, err := s.lock("codes")
 	if err != nil {
 		return done, nil
 	}
@@ -107,7 +109,7 @@ func (s *Store) SetMFA(at, now time.Time, keyIDs ...string) {
 	if s == nil || at.IsZero() {
 		return
 	}
-	if l, err := (credfile.Writer{}).Lock(filepath.Join(s.Dir, "mfa")); err == nil {
+	if l, err := s.lock("mfa"); err == nil {
 		var keys []string
 		for _, id := range keyIDs {
 			keys = append(keys, hash(id))
@@ -130,6 +132,17 @@ func (s *Store) MFA(keyID string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// lock takes the lock of state file name. A link there is refused: the
+// credentials lock follows links, and a record would replace the file the
+// link leads to.
+func (s *Store) lock(name string) (*credfile.Locked, error) {
+	path := filepath.Join(s.Dir, name)
+	if st, err := os.Lstat(path); err == nil && st.Mode()&fs.ModeSymlink != 0 {
+		return nil, fs.ErrInvalid
+	}
+	return credfile.Writer{}.Lock(path)
 }
 
 // entry is a line of a state file: a hash and a number (a step, a time).

@@ -257,3 +257,24 @@ func mkfifo(t *testing.T, path string) {
 		t.Skip(err)
 	}
 }
+
+// TestLinkedStateFileLeftAlone: a state file that is a link (to the
+// credentials file, say) is never written through: a record would
+// replace what it leads to.
+func TestLinkedStateFileLeftAlone(t *testing.T) {
+	s := &Store{Dir: t.TempDir()}
+	other := filepath.Join(t.TempDir(), "credentials")
+	os.WriteFile(other, []byte("[default]\naws_access_key_id = AKIAEXAMPLE\n"), 0o600)
+	for _, f := range []string{"codes", "mfa"} {
+		os.Symlink(other, filepath.Join(s.Dir, f))
+	}
+	done, err := s.Spend(serial, "314159", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done(false)
+	s.SetMFA(t0, t0, "ASIAONE")
+	if got := read(t, other); got != "[default]\naws_access_key_id = AKIAEXAMPLE\n" {
+		t.Errorf("the file linked to became %q", got)
+	}
+}
