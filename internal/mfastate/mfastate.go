@@ -136,11 +136,14 @@ func (s *Store) MFA(keyID string) (time.Time, bool) {
 
 // lock takes the lock of state file name. A link there is refused: the
 // credentials lock follows links, and a record would replace the file the
-// link leads to.
+// link leads to. A file too large to be read is removed: it would
+// otherwise stop every record for good.
 func (s *Store) lock(name string) (*credfile.Locked, error) {
 	path := filepath.Join(s.Dir, name)
 	if st, err := os.Lstat(path); err == nil && st.Mode()&fs.ModeSymlink != 0 {
 		return nil, fs.ErrInvalid
+	} else if err == nil && st.Mode().IsRegular() && st.Size() > credfile.MaxSize {
+		_ = os.Remove(path)
 	}
 	return credfile.Writer{}.Lock(path)
 }

@@ -278,3 +278,28 @@ func TestLinkedStateFileLeftAlone(t *testing.T) {
 		t.Errorf("the file linked to became %q", got)
 	}
 }
+
+// TestHugeStateFileReplaced: a state file larger than any aws-mfa writes
+// (grown by a bug, or by hand, past what is read) is replaced, so that
+// records are kept again.
+func TestHugeStateFileReplaced(t *testing.T) {
+	for _, size := range []int64{maxLines*128 + 1, 40 << 20} {
+		s := &Store{Dir: t.TempDir()}
+		for _, f := range []string{"codes", "mfa"} {
+			os.WriteFile(filepath.Join(s.Dir, f), []byte(strings.Repeat("a", 64)+" 1\n"), 0o600)
+			os.Truncate(filepath.Join(s.Dir, f), size) // sparse
+		}
+		done, err := s.Spend(serial, "314159", t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		done(false)
+		if _, err := s.Spend(serial, "314159", t0); err == nil {
+			t.Errorf("%d bytes: a code not recorded", size)
+		}
+		s.SetMFA(t0, t0, "ASIAONE")
+		if _, ok := s.MFA("ASIAONE"); !ok {
+			t.Errorf("%d bytes: an MFA time not recorded", size)
+		}
+	}
+}
