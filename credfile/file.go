@@ -206,6 +206,10 @@ type Writer struct {
 	// Waiting, when set, is told once that this run waits for another's
 	// lock, and whose: a wait of minutes needs saying (stderr).
 	Waiting io.Writer
+	// NoLinks refuses a path that is itself a link: aws-mfa's own state
+	// files, which nothing should link elsewhere, and whose write would
+	// replace the file the link leads to (the credentials, say).
+	NoLinks bool
 	// beforeRename, when set, runs after the temp file is complete and
 	// before it replaces the original; tests use it to simulate a crash,
 	// or another program writing the file.
@@ -254,6 +258,9 @@ type Locked struct {
 // beside the file they lead to, and removes what crashed runs left.
 // Unlock releases it.
 func (w Writer) Lock(path string) (*Locked, error) {
+	if st, err := os.Lstat(path); w.NoLinks && err == nil && st.Mode()&fs.ModeSymlink != 0 {
+		return nil, fmt.Errorf("%s is a link, and aws-mfa writes its own files only in place; remove the link", path)
+	}
 	real, chain, err := resolve(path)
 	if err != nil {
 		return nil, err

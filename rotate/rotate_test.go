@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -382,5 +384,22 @@ func TestWho(t *testing.T) {
 		if err != nil && strings.ContainsAny(err.Error(), "\x1b\n") {
 			t.Errorf("%q: the error carries it: %q", arn, err)
 		}
+	}
+}
+
+// TestStateThroughALink: keys.json that is a link (to the credentials
+// file, by mistake) is never written through: the file it leads to keeps
+// every byte, and the edit fails instead.
+func TestStateThroughALink(t *testing.T) {
+	dir := t.TempDir()
+	creds := filepath.Join(dir, "credentials")
+	const keep = "[aws-mfa]\naws_access_key_id = AKIAEXAMPLE\n"
+	os.WriteFile(creds, []byte(keep), 0o600)
+	if err := os.Symlink(creds, filepath.Join(dir, stateFile)); err != nil {
+		t.Skip(err) // Windows, without the right to make links
+	}
+	err := edit(credfile.Writer{}, dir, func(s *State) { s.Keys["profile aws-mfa"] = Age{Key: "k"} })
+	if b, _ := os.ReadFile(creds); err == nil || string(b) != keep {
+		t.Errorf("edit through a link: %v; the file it leads to now holds %q", err, b)
 	}
 }

@@ -83,6 +83,7 @@ func parse(b []byte) State {
 
 // edit changes the state under its lock, on the file as it is then.
 func edit(w credfile.Writer, dir string, change func(*State)) error {
+	w.NoLinks = true
 	return w.EditBytes(filepath.Join(dir, stateFile), func(old []byte) ([]byte, error) {
 		s := parse(old)
 		change(&s)

@@ -8,7 +8,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -140,12 +139,10 @@ func (s *Store) MFA(keyID string) (time.Time, bool) {
 // otherwise stop every record for good.
 func (s *Store) lock(name string) (*credfile.Locked, error) {
 	path := filepath.Join(s.Dir, name)
-	if st, err := os.Lstat(path); err == nil && st.Mode()&fs.ModeSymlink != 0 {
-		return nil, fs.ErrInvalid
-	} else if err == nil && st.Mode().IsRegular() && st.Size() > credfile.MaxSize {
+	if st, err := os.Lstat(path); err == nil && st.Mode().IsRegular() && st.Size() > credfile.MaxSize {
 		_ = os.Remove(path)
 	}
-	return credfile.Writer{}.Lock(path)
+	return credfile.Writer{NoLinks: true}.Lock(path)
 }
 
 // entry is a line of a state file: a hash and a number (a step, a time).

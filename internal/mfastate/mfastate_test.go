@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -249,12 +248,6 @@ func TestHostileStateFiles(t *testing.T) {
 				}
 			})
 		}
-	}
-}
-
-func mkfifo(t *testing.T, path string) {
-	if err := syscall.Mkfifo(path, 0o600); err != nil {
-		t.Skip(err)
 	}
 }
 
