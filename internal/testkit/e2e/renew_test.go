@@ -211,10 +211,7 @@ stat -c '%a' "$(dirname "$AWS_CONFIG_FILE")" "$AWS_CONFIG_FILE" "$AWS_SHARED_CRE
 	if modes, _ := os.ReadFile(out + ".modes"); string(modes) != "700\n600\n600\n" {
 		t.Errorf("modes of the private directory and files: %q", modes)
 	}
-	private, _ := os.ReadFile(out + ".dir")
-	if _, err := os.Stat(strings.TrimSpace(string(private))); !os.IsNotExist(err) {
-		t.Errorf("the private directory %s is still there (%v)", private, err)
-	}
+	privateGone(t, out)
 }
 
 // TestExecRenewSignals: each signal that ends a job, sent to aws-mfa, is
@@ -264,10 +261,7 @@ func TestExecRenewSignals(t *testing.T) {
 				if got, _ := os.ReadFile(out + ".got"); trapped && string(got) != "got\n" {
 					t.Errorf("the command got the signal %q times", got)
 				}
-				private, _ := os.ReadFile(out + ".dir")
-				if _, err := os.Stat(strings.TrimSpace(string(private))); !os.IsNotExist(err) {
-					t.Errorf("the private directory %q is still there (%v)", private, err)
-				}
+				privateGone(t, out)
 			})
 		}
 	}
@@ -494,10 +488,7 @@ func TestExecRenewInterrupt(t *testing.T) {
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGINT || stdout.String() != "" {
 		t.Errorf("the script went on after the Ctrl-C: %v, stdout %q, stderr %s", err, stdout.String(), stderr.String())
 	}
-	private, _ := os.ReadFile(out + ".dir")
-	if _, err := os.Stat(strings.TrimSpace(string(private))); !os.IsNotExist(err) {
-		t.Errorf("the private directory %q is still there (%v)", private, err)
-	}
+	privateGone(t, out)
 }
 
 // TestExecRenewProcHidden: the command cannot read what exec --renew
@@ -562,5 +553,15 @@ func TestExecRenewNohup(t *testing.T) {
 				t.Errorf("SIG%s, ignored, ended the job: %v, stdout %q, stderr %s", sig, err, stdout.String(), stderr.String())
 			}
 		})
+	}
+}
+
+// privateGone checks that the private directory whose name the command
+// wrote to out.dir is gone.
+func privateGone(t *testing.T, out string) {
+	t.Helper()
+	private, _ := os.ReadFile(out + ".dir")
+	if _, err := os.Stat(strings.TrimSpace(string(private))); !os.IsNotExist(err) {
+		t.Errorf("the private directory %q is still there (%v)", private, err)
 	}
 }
