@@ -2,7 +2,6 @@ package setup
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -148,20 +147,17 @@ func makeDefault(path string, data []byte, name string) []byte {
 	return appendTable(data, "[defaults]\n"+line+"\n")
 }
 
-// awsProfile is the edit that gives [profile Pair] in the AWS config file
-// req.Process as its credential_process, nil when it has it already. A
+// awsProfile plans the edit that gives [profile Pair] in the AWS config
+// file req.Process as its credential_process, none when it has it already. A
 // profile of that name that runs something else is replaced only with
 // --force, which keeps its other keys.
-func awsProfile(req Request) (*change, error) {
+func awsProfile(req Request, p *plan) error {
 	path := req.Paths.Config
-	f, err := credfile.Read(path)
-	switch {
-	case errors.Is(err, credfile.ErrNotFound):
-		f, _ = credfile.Parse(nil)
-	case err != nil:
-		return nil, err
+	f, err := readINI(path)
+	if err != nil {
+		return err
 	}
-	edit := func(f *credfile.File) ([]byte, error) {
+	_, err = p.add(path, f.Bytes(), ini(path, func(f *credfile.File) ([]byte, error) {
 		section := "profile " + req.Pair
 		set := []credfile.KV{{Key: "credential_process", Value: req.Process}}
 		if req.Pair == "default" {
@@ -184,12 +180,8 @@ func awsProfile(req Request) (*change, error) {
 			}
 		}
 		return f.Edit(section, set, nil)
-	}
-	out, err := edit(f)
-	if err != nil || out == nil {
-		return nil, err
-	}
-	return &change{path: path, old: f.Bytes(), new: out, backup: true, apply: func(l *credfile.Locked) error { return l.Update(edit) }}, nil
+	}))
+	return err
 }
 
 // ProcessLine is the credential_process value that runs argv, quoted so

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/exporter"
 	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/readfile"
+	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 // plainCopy is a file that holds a secret key in plaintext.
@@ -59,38 +61,32 @@ const (
 // awsDirs are the directories searched for copies of keys: those of the
 // credentials and AWS config files (their links followed) and ~/.aws.
 func awsDirs(paths credfile.Paths, home string) []string {
-	var dirs []string
-	add := func(dir string) {
-		if dir == "" || dir == "." {
-			return
+	var candidates, dirs []string
+	for _, p := range []string{paths.Credentials, paths.Config} {
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			candidates = append(candidates, filepath.Dir(real))
+		}
+		candidates = append(candidates, filepath.Dir(p))
+	}
+	if home != "" {
+		candidates = append(candidates, filepath.Join(home, ".aws"))
+	}
+	for _, dir := range candidates {
+		if dir == "." {
+			continue // no file named, or a relative one
 		}
 		if real, err := filepath.EvalSymlinks(dir); err == nil {
 			dir = real
 		}
-		for _, d := range dirs {
-			if d == dir || strings.HasPrefix(dir, d+string(filepath.Separator)) {
-				return
-			}
+		if !slices.ContainsFunc(dirs, func(d string) bool { return d == dir || strings.HasPrefix(dir, d+string(filepath.Separator)) }) {
+			dirs = append(dirs, dir)
 		}
-		dirs = append(dirs, dir)
-	}
-	for _, p := range []string{paths.Credentials, paths.Config} {
-		if p == "" {
-			continue
-		}
-		if real, err := filepath.EvalSymlinks(p); err == nil {
-			add(filepath.Dir(real))
-		}
-		add(filepath.Dir(p))
-	}
-	if home != "" {
-		add(filepath.Join(home, ".aws"))
 	}
 	return dirs
 }
 
 // backupRE matches the names of aws-mfa's own backups (Locked.Backup).
-var backupRE = lazyRE(`\.aws-mfa-backup-[0-9]{8}T[0-9]{6}Z(-[0-9]+)?$`)
+var backupRE = regexp.MustCompile(`\.aws-mfa-backup-[0-9]{8}T[0-9]{6}Z(-[0-9]+)?$`)
 
 // findCopies lists the files in dirs, and below, that hold secret, and
 // says what it could not search. It lists a directory in chunks, so that
@@ -101,13 +97,18 @@ func findCopies(dirs []string, secret string, deadline time.Time) (found []plain
 	}
 	files, total := 0, 0
 	seen := map[string]bool{}
+	skip := func(what string, err error) { skipped = append(skipped, what+" ("+reason(err)+")") }
 	stop := errors.New("stop")
+	stopped := func(root string) error {
+		skipped = append(skipped, "the rest of "+shown(root)+" (stopped after "+strconv.Itoa(files)+" files)")
+		return stop
+	}
 	var walk func(root, dir string) error
 	walk = func(root, dir string) error {
 		d, err := os.Open(dir)
 		if err != nil {
 			if !errors.Is(err, fs.ErrNotExist) {
-				skipped = append(skipped, fmt.Sprintf("%s (%v)", shown(dir), reason(err)))
+				skip(shown(dir), err)
 			}
 			return nil
 		}
@@ -115,8 +116,7 @@ func findCopies(dirs []string, secret string, deadline time.Time) (found []plain
 		for {
 			entries, err := d.ReadDir(256)
 			if time.Now().After(deadline) {
-				skipped = append(skipped, "the rest of "+shown(root)+" (stopped after "+strconv.Itoa(files)+" files)")
-				return stop
+				return stopped(root)
 			}
 			slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 			for _, e := range entries {
@@ -133,21 +133,21 @@ func findCopies(dirs []string, secret string, deadline time.Time) (found []plain
 					continue // a link, FIFO, socket or device: nothing aws-mfa or an editor writes keys to
 				}
 				seen[path] = true
-				if files++; files > copiesFiles || total > copiesBytes || time.Now().After(deadline) {
-					skipped = append(skipped, "the rest of "+shown(root)+" (stopped after "+strconv.Itoa(files-1)+" files)")
-					return stop
+				if files >= copiesFiles || total > copiesBytes || time.Now().After(deadline) {
+					return stopped(root)
 				}
+				files++
 				data, err := readfile.Read(path, copiesFileSize)
 				if err != nil {
 					if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, readfile.ErrNotRegular) {
-						skipped = append(skipped, fmt.Sprintf("%s (%v)", shown(path), reason(err)))
+						skip(shown(path), err)
 					}
 					continue
 				}
 				total += len(data)
 				if bytes.Contains(data, []byte(secret)) {
 					c := linesWith(path, data, secret)
-					c.backup = backupRE().MatchString(e.Name())
+					c.backup = backupRE.MatchString(e.Name())
 					found = append(found, c)
 				}
 			}
@@ -155,7 +155,7 @@ func findCopies(dirs []string, secret string, deadline time.Time) (found []plain
 				return nil
 			}
 			if err != nil {
-				skipped = append(skipped, fmt.Sprintf("the rest of %s (%v)", shown(dir), reason(err)))
+				skip("the rest of "+shown(dir), err)
 				return nil
 			}
 		}
@@ -185,14 +185,13 @@ func linesWith(path string, data []byte, secret string) plainCopy {
 
 // reason is an error's text without the path it repeats.
 func reason(err error) string {
+	var pe *fs.PathError
 	switch {
 	case errors.Is(err, readfile.ErrTooLarge):
 		return "over " + strconv.Itoa(copiesFileSize>>20) + " MiB"
 	case errors.Is(err, fs.ErrPermission):
 		return "not readable by this user"
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
+	case errors.As(err, &pe):
 		return pe.Err.Error()
 	}
 	return err.Error()
@@ -227,16 +226,14 @@ func copies(d Deps, req Request, keys awscred.Keys, creds []byte) {
 	backups := slices.DeleteFunc(slices.Clone(found), func(c plainCopy) bool { return !c.backup })
 	if len(backups) > 0 && offer && d.Confirm != nil {
 		plural := map[bool]string{true: "s"}[len(backups) > 1]
-		ok, err := d.Confirm(fmt.Sprintf("Delete aws-mfa's backup%s %s? [y/N]: ", plural, shownAll(backups)))
-		if err == nil && ok {
+		if ok, err := d.Confirm(fmt.Sprintf("Delete aws-mfa's backup%s %s? [y/N]: ", plural, shownAll(backups))); err == nil && ok {
 			for _, c := range backups {
-				b := c.path
-				if err := os.Remove(b); err != nil {
-					fmt.Fprintf(d.Out, "aws-mfa: could not delete %s: %v\n", shown(b), reason(err))
+				if err := os.Remove(c.path); err != nil {
+					fmt.Fprintf(d.Out, "aws-mfa: could not delete %s: %v\n", shown(c.path), reason(err))
 					continue
 				}
-				fmt.Fprintf(d.Out, "aws-mfa: deleted %s\n", shown(b))
-				found = slices.DeleteFunc(found, func(c plainCopy) bool { return c.path == b })
+				fmt.Fprintf(d.Out, "aws-mfa: deleted %s\n", shown(c.path))
+				found = slices.DeleteFunc(found, func(f plainCopy) bool { return f.path == c.path })
 			}
 		}
 	}
@@ -253,4 +250,25 @@ func shownAll(cs []plainCopy) string {
 		paths[i] = shown(c.path)
 	}
 	return strings.Join(paths, ", ")
+}
+
+// copyFindings names each file under ~/.aws that holds k's secret key,
+// and each that could not be searched, for doctor.
+func copyFindings(out *findings, c Checkup, creds *credfile.File, where string, k awscred.Keys) {
+	home, _ := credfile.Home(c.Getenv)
+	found, skipped := findCopies(awsDirs(c.Paths, home), k.SecretAccessKey, time.Now().Add(copiesTime))
+	real, _ := filepath.EvalSymlinks(c.Paths.Credentials)
+	for _, f := range found {
+		if f.path == real && len(holding(creds, k)) > 0 {
+			continue // a profile's keys: the finding above says how setup --keyring removes them
+		}
+		fix := "delete the keys from it by hand; " + mayStay
+		if f.backup {
+			fix = "delete this backup of aws-mfa's: " + shells.Line("rm", f.path) + "; " + mayStay
+		}
+		out.fix(fmt.Sprintf("%s holds the secret key of %s, kept in %s, in plaintext", f, exporter.MaskKey(k.AccessKeyID), where), fix)
+	}
+	for _, s := range skipped {
+		out.ok("did not search " + s + " for copies of the keys in " + where)
+	}
 }

@@ -1,6 +1,7 @@
 package setup
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -37,12 +38,6 @@ var longTermKeyNames = []string{"aws_access_key_id", "aws_secret_access_key"}
 // moment one of the two holds them, and the file is replaced atomically,
 // so no backup with the keys is written at all.
 func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) (*Result, error) {
-	if req.Pair == "" {
-		return nil, inputerr.Errorf("setup --keyring needs a pair to name the keyring item in")
-	}
-	if d.Store == nil {
-		return nil, errors.New("setup --keyring: no keyring store")
-	}
 	keys, _, err := sourceKeys(creds, req)
 	inFile := err == nil
 	if !inFile {
@@ -58,16 +53,12 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 		// inherits them: that is the user's call, made before anything moves.
 		return nil, inputerr.Errorf("[%s] in %s holds the secret key of %s, which every profile inherits; move the keys from [%[1]s] into the profiles that use them, then run setup --keyring again", credfile.DefaultSection, req.Paths.Credentials, exporter.MaskKey(keys.AccessKeyID))
 	}
-	res := &Result{Serial: req.Serial}
-	if v, _ := creds.Value(req.Source, "mfa_serial"); res.Serial == "" {
-		res.Serial = v
+	res := &Result{}
+	serial, _ := creds.Value(req.Source, "mfa_serial")
+	if res.Serial, err = device(ctx, d, keys, cmp.Or(req.Serial, serial)); err != nil {
+		return nil, err
 	}
-	if res.Serial == "" {
-		if res.Serial, err = findDevice(ctx, keys, d); err != nil {
-			return nil, err
-		}
-	}
-	where := d.Store.Where(req.Keyring)
+	where, path := d.Store.Where(req.Keyring), req.Paths.Credentials
 
 	// The file: mfa_serial in the source, and the keys out of every
 	// profile that holds exactly them (refused above when [DEFAULT] does):
@@ -75,7 +66,7 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 	cleared := holding(creds, keys)
 	edit := func(f *credfile.File) ([]byte, error) {
 		if now := holding(f, keys); !slices.Equal(now, cleared) {
-			return nil, fmt.Errorf("%s changed meanwhile (the keys are now in %s, not %s); nothing was removed, run setup --keyring again", req.Paths.Credentials, profiles(now), profiles(cleared))
+			return nil, fmt.Errorf("%s changed meanwhile (the keys are now in %s, not %s); nothing was removed, run setup --keyring again", path, profiles(now), profiles(cleared))
 		}
 		out, err := clearKeys(f, req, res.Serial, keys, cleared)
 		if err != nil || len(cleared) == 0 {
@@ -85,7 +76,7 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 		// still holds these keys (a keyring export --delete may have
 		// taken them since they were stored).
 		if have, err := d.Store.Get(ctx, req.Keyring); err != nil || have != keys {
-			return nil, fmt.Errorf("%s no longer holds the keys %s (%v); they stay in %s", where, exporter.MaskKey(keys.AccessKeyID), cmp.Or[error](err, errors.New("other keys")), req.Paths.Credentials)
+			return nil, fmt.Errorf("%s no longer holds the keys %s (%v); they stay in %s", where, exporter.MaskKey(keys.AccessKeyID), cmp.Or[error](err, errors.New("other keys")), path)
 		}
 		return out, nil
 	}
@@ -93,55 +84,36 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 	if err != nil {
 		return nil, err
 	}
-	// The config: every pair that read the keys from a profile that loses
-	// them reads the item instead, so that none is left without keys.
-	sources := append([]string{req.Source}, cleared...)
-	oldCfg, err := readConfig(req.ConfigPath)
-	if err != nil {
-		return nil, err
-	}
-	cfgEdit := func(old []byte) ([]byte, error) { return keyringPairs(req, sources, old) }
-	newCfg, err := cfgEdit(oldCfg)
-	if err != nil {
-		return nil, err
-	}
-
+	// The config first: every pair that read the keys from a profile
+	// that loses them reads the item instead, so that none is left
+	// without keys.
 	var p plan
-	if newCfg != nil {
-		p = append(p, change{path: req.ConfigPath, old: oldCfg, new: newCfg, backup: true,
-			apply: func(l *credfile.Locked) error { return l.EditBytes(cfgEdit) }})
+	sources := append([]string{req.Source}, cleared...)
+	if _, err := p.addConfig(req.ConfigPath, func(old []byte) ([]byte, error) { return keyringPairs(req, sources, old) }); err != nil {
+		return nil, err
 	}
-	if string(newCreds) != string(creds.Bytes()) {
-		done := "updated " + req.Paths.Credentials
+	if !bytes.Equal(newCreds, creds.Bytes()) {
+		c := change{path: path, old: creds.Bytes(), new: newCreds, edit: ini(path, edit), failed: fmt.Sprintf("remove the keys from %s (they are safe in %s)", path, where)}
 		if len(cleared) > 0 {
-			done = fmt.Sprintf("removed the keys from %s in %s, replaced in one step; no backup with the keys was written", profiles(cleared), req.Paths.Credentials)
+			c.done = fmt.Sprintf("removed the keys from %s in %s, replaced in one step; no backup with the keys was written", profiles(cleared), path)
 		}
-		p = append(p, change{path: req.Paths.Credentials, old: creds.Bytes(), new: newCreds, done: done,
-			apply: func(l *credfile.Locked) error {
-				if err := l.Update(edit); err != nil {
-					return fmt.Errorf("remove the keys from %s (they are safe in %s): %w", req.Paths.Credentials, where, err)
-				}
-				return nil
-			}})
+		p = append(p, c)
 	}
 
 	if req.DryRun {
 		if inFile {
 			fmt.Fprintf(d.Out, "aws-mfa: would store the keys %s in %s, read them back and compare\n", exporter.MaskKey(keys.AccessKeyID), where)
-		} else if len(p) == 0 {
-			fmt.Fprintln(d.Out, "aws-mfa: nothing to change")
 		}
 		_ = p.run(d, true, res) // a dry run only prints
 		if len(cleared) > 0 {
-			fmt.Fprintf(d.Out, "aws-mfa: would remove the keys from %s in %s\n", profiles(cleared), req.Paths.Credentials)
+			fmt.Fprintf(d.Out, "aws-mfa: would remove the keys from %s in %s\n", profiles(cleared), path)
 		}
 		copies(d, req, keys, newCreds)
 		return res, nil
 	}
 
 	// 1. The keyring gets a verified copy, unless it has these keys already.
-	have, err := d.Store.Get(ctx, req.Keyring)
-	switch {
+	switch have, err := d.Store.Get(ctx, req.Keyring); {
 	case err == nil && have == keys:
 	case err == nil:
 		return nil, inputerr.Errorf("%s already holds other keys (%s); run %s to keep them, or name another item", where, exporter.MaskKey(have.AccessKeyID), shells.Line("aws-mfa", "keyring", "export", "-p", req.Pair))
@@ -354,7 +326,7 @@ func editPairs(path string, data []byte, edits map[string][]pairKey) ([]byte, er
 func pairTable(lines []string, name string) (start, end int) {
 	start = -1
 	for i, l := range lines {
-		if m := pairHeaderRE().FindStringSubmatch(l); m != nil && m[1] == name {
+		if m := pairHeaderRE.FindStringSubmatch(l); m != nil && m[1] == name {
 			start = i
 			continue
 		}

@@ -6,6 +6,7 @@
 package setup
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -15,7 +16,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -104,7 +104,7 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 			return nil, fmt.Errorf("--serial: %w", err)
 		}
 	}
-	var changes plan
+	var p plan
 	res := &Result{Serial: req.Serial}
 	var after *credfile.File
 	if req.SourcePair == "" {
@@ -120,44 +120,30 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 		if req.Keyring != "" {
 			return runKeyring(ctx, req, d, creds)
 		}
-		c, err := sourceChange(ctx, req, d, creds, res)
+		edit, err := sourceEdit(ctx, req, d, creds, res)
 		if err != nil {
 			return nil, err
 		}
-		after = creds
-		if c != nil {
-			changes = append(changes, *c)
-			if after, err = credfile.Parse(c.new); err != nil {
-				return nil, err
-			}
+		out, err := p.add(req.Paths.Credentials, creds.Bytes(), ini(req.Paths.Credentials, edit))
+		if err != nil {
+			return nil, err
+		}
+		if after, err = credfile.Parse(out); err != nil {
+			return nil, err
 		}
 	}
 	if req.Pair != "" {
-		old, err := readConfig(req.ConfigPath)
+		out, err := p.addConfig(req.ConfigPath, func(old []byte) ([]byte, error) { return addPair(req, old) })
 		if err != nil {
 			return nil, err
-		}
-		edit := func(old []byte) ([]byte, error) { return addPair(req, old) }
-		out, err := edit(old)
-		if err != nil {
-			return nil, err
-		}
-		if out != nil {
-			changes = append(changes, change{path: req.ConfigPath, old: old, new: out, backup: true, apply: func(l *credfile.Locked) error { return l.EditBytes(edit) }})
-		} else {
-			out = old
 		}
 		if cfg, err := config.Parse(req.ConfigPath, out); err == nil {
 			res.Default = cfg.Default
 		}
 	}
 	if req.Process != "" {
-		c, err := awsProfile(req)
-		if err != nil {
+		if err := awsProfile(req, &p); err != nil {
 			return nil, err
-		}
-		if c != nil {
-			changes = append(changes, *c)
 		}
 	}
 
@@ -167,19 +153,16 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 		// but say so for the other tools that use the source profile.
 		fmt.Fprintf(d.Out, "aws-mfa: [%s] in %s sets a session token that botocore also sends with [%s]'s keys; remove it from [%[1]s]\n", credfile.DefaultSection, req.Paths.Credentials, req.Source)
 	}
-	if req.DryRun && len(changes) == 0 {
-		fmt.Fprintln(d.Out, "aws-mfa: nothing to change")
-	}
-	if err := changes.run(d, req.DryRun, res); err != nil {
+	if err := p.run(d, req.DryRun, res); err != nil {
 		return nil, err
 	}
 	return res, nil
 }
 
-// sourceChange finds the long-term keys and the MFA device, and returns
-// the edit of the source profile that records them, nil when it holds
-// both already.
-func sourceChange(ctx context.Context, req Request, d Deps, creds *credfile.File, res *Result) (*change, error) {
+// sourceEdit finds the long-term keys and the MFA device, and returns the
+// edit of the credentials file that records them in the source profile,
+// one that changes nothing when it holds both already.
+func sourceEdit(ctx context.Context, req Request, d Deps, creds *credfile.File, res *Result) (func(*credfile.File) ([]byte, error), error) {
 	var set []credfile.KV
 	keys, copied, err := sourceKeys(creds, req)
 	if err != nil {
@@ -189,18 +172,17 @@ func sourceChange(ctx context.Context, req Request, d Deps, creds *credfile.File
 		set = append(set, credfile.KV{Key: "aws_access_key_id", Value: keys.AccessKeyID}, credfile.KV{Key: "aws_secret_access_key", Value: keys.SecretAccessKey})
 	}
 	remove := staleSession(creds, req.Source, copied)
-	if src := creds.Section(req.Source); res.Serial == "" && src != nil {
+	src := creds.Section(req.Source)
+	if res.Serial == "" && src != nil {
 		res.Serial = src.Get("mfa_serial")
 	}
-	if res.Serial == "" {
-		if res.Serial, err = findDevice(ctx, keys, d); err != nil {
-			return nil, err
-		}
+	if res.Serial, err = device(ctx, d, keys, res.Serial); err != nil {
+		return nil, err
 	}
 	if err := stsparam.CheckSerial(res.Serial); err != nil {
 		return nil, fmt.Errorf("[%s]: %w; pass --serial with the device's ARN", req.Source, err)
 	}
-	if src := creds.Section(req.Source); src == nil || src.Get("mfa_serial") != res.Serial {
+	if src == nil || src.Get("mfa_serial") != res.Serial {
 		set = append(set, credfile.KV{Key: "mfa_serial", Value: res.Serial})
 	}
 	if copied {
@@ -210,14 +192,14 @@ func sourceChange(ctx context.Context, req Request, d Deps, creds *credfile.File
 		}
 		set = append(set, region...)
 	}
-	if len(set) == 0 && len(remove) == 0 {
-		return nil, nil
-	}
-	edit := func(f *credfile.File) ([]byte, error) {
+	return func(f *credfile.File) ([]byte, error) {
 		// The file as it is now must still hold the keys IAM was asked
 		// about: another program may have rotated them meanwhile.
 		if now, _, err := sourceKeys(f, req); err != nil || now != keys {
 			return nil, inputerr.Errorf("the long-term keys in %s changed while setup ran (another program wrote it); nothing was changed, run setup again", req.Paths.Credentials)
+		}
+		if len(set) == 0 && len(remove) == 0 {
+			return nil, nil
 		}
 		set := set
 		if _, ok := f.Value(req.Source, "region"); ok {
@@ -229,12 +211,7 @@ func sourceChange(ctx context.Context, req Request, d Deps, creds *credfile.File
 			return nil, err
 		}
 		return out, checkSource(out, req, keys)
-	}
-	out, err := edit(creds)
-	if err != nil {
-		return nil, err
-	}
-	return &change{path: req.Paths.Credentials, old: creds.Bytes(), new: out, backup: true, apply: func(l *credfile.Locked) error { return l.Update(edit) }}, nil
+	}, nil
 }
 
 // keysRegion is the region to record in the source when setup copies the
@@ -248,10 +225,7 @@ func keysRegion(creds *credfile.File, req Request) ([]credfile.KV, error) {
 	if _, ok := creds.Value(req.Source, "region"); ok {
 		return nil, nil
 	}
-	cfg, err := credfile.Read(req.Paths.Config)
-	if errors.Is(err, credfile.ErrNotFound) {
-		cfg, err = credfile.Parse(nil)
-	}
+	cfg, err := readINI(req.Paths.Config)
 	if err != nil {
 		return nil, err
 	}
@@ -271,33 +245,74 @@ func keysRegion(creds *credfile.File, req Request) ([]credfile.KV, error) {
 }
 
 // change is one file setup rewrites: old and new are for the dry run's
-// diff, apply writes it.
+// diff; edit makes the change again on the file as it is when applied.
 type change struct {
 	path     string
 	old, new []byte
+	edit     func(old []byte) ([]byte, error)
 	backup   bool   // keep the file beside it first (never when keys move to a keyring)
 	done     string // what to say once applied; "updated PATH" when ""
-	// apply makes the edit again on the file as it is then, under its lock.
-	apply func(*credfile.Locked) error
+	failed   string // what an error applying it is wrapped in, if anything
 }
 
 // plan is setup's changes in the order they are applied.
 type plan []change
 
+// add plans edit of the file at path, which holds old now (nil for none),
+// after a backup, and returns what the file would hold.
+func (p *plan) add(path string, old []byte, edit func(old []byte) ([]byte, error)) ([]byte, error) {
+	out, err := edit(old)
+	if err != nil || out == nil || bytes.Equal(out, old) {
+		return old, err
+	}
+	*p = append(*p, change{path: path, old: old, new: out, edit: edit, backup: true})
+	return out, nil
+}
+
+// addConfig is add for aws-mfa's config file.
+func (p *plan) addConfig(path string, edit func(old []byte) ([]byte, error)) ([]byte, error) {
+	old, err := readfile.Read(path, credfile.MaxSize)
+	if errors.Is(err, fs.ErrNotExist) {
+		old, err = nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return p.add(path, old, edit)
+}
+
+// ini is edit for the bytes of the INI file at path.
+func ini(path string, edit func(*credfile.File) ([]byte, error)) func([]byte) ([]byte, error) {
+	return func(old []byte) ([]byte, error) {
+		f, err := credfile.Parse(old)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return edit(f)
+	}
+}
+
+// readINI reads the INI file at path; a missing one reads as empty.
+func readINI(path string) (*credfile.File, error) {
+	f, err := credfile.Read(path)
+	if errors.Is(err, credfile.ErrNotFound) {
+		return credfile.Parse(nil)
+	}
+	return f, err
+}
+
 // run shows each change as a masked diff (dryRun), or applies them in
-// order, each after its backup.
+// order.
 func (p plan) run(d Deps, dryRun bool, res *Result) error {
+	if dryRun && len(p) == 0 {
+		fmt.Fprintln(d.Out, "aws-mfa: nothing to change")
+	}
 	for _, c := range p {
 		if dryRun {
 			d.Out.Write(diff.Diff(c.path, mask(c.old), c.path+" (after setup)", mask(c.new)))
 			continue
 		}
-		backup, err := backedUp(c, d)
-		if backup != "" {
-			res.Backups = append(res.Backups, backup)
-			fmt.Fprintf(d.Out, "aws-mfa: backed up %s to %s\n", c.path, backup)
-		}
-		if err != nil {
+		if err := c.apply(d, res); err != nil {
 			return err
 		}
 		res.Changed = append(res.Changed, c.path)
@@ -306,33 +321,29 @@ func (p plan) run(d Deps, dryRun bool, res *Result) error {
 	return nil
 }
 
-// backedUp applies c under its file's lock, after a backup of the file as
-// it is then if c asks for one; it returns the backup, "" for none.
-func backedUp(c change, d Deps) (string, error) {
+// apply makes c under its file's lock, after a backup of the file as it
+// is then if c asks for one.
+func (c change) apply(d Deps, res *Result) error {
 	l, err := d.Writer.Lock(c.path)
 	if err != nil {
-		return "", err
+		return err
 	}
 	defer l.Unlock()
-	backup := ""
 	if c.backup {
-		if backup, err = l.Backup(d.Now()); err != nil {
-			return "", err
+		backup, err := l.Backup(d.Now())
+		if err != nil {
+			return err
+		}
+		if backup != "" {
+			res.Backups = append(res.Backups, backup)
+			fmt.Fprintf(d.Out, "aws-mfa: backed up %s to %s\n", c.path, backup)
 		}
 	}
-	return backup, c.apply(l)
-}
-
-// readConfig returns the config file's bytes, nil when there is none.
-func readConfig(path string) ([]byte, error) {
-	b, err := readfile.Read(path, credfile.MaxSize)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+	err = l.EditBytes(c.edit)
+	if err != nil && c.failed != "" {
+		err = fmt.Errorf("%s: %w", c.failed, err)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	return b, nil
+	return err
 }
 
 // sourceKeys returns the long-term keys: the source profile's, or the
@@ -389,18 +400,19 @@ func checkSource(out []byte, req Request, keys awscred.Keys) error {
 	return nil
 }
 
-func findDevice(ctx context.Context, keys awscred.Keys, d Deps) (string, error) {
+// device is the MFA device's serial: known, else the one IAM lists (the
+// user's choice of several).
+func device(ctx context.Context, d Deps, keys awscred.Keys, known string) (string, error) {
+	if known != "" {
+		return known, nil
+	}
 	serials, err := d.Devices.List(ctx, keys)
-	if err != nil {
+	switch {
+	case err != nil:
 		return "", err
-	}
-	switch len(serials) {
-	case 0:
+	case len(serials) == 0:
 		return "", inputerr.Errorf("this IAM user has no MFA device; assign one (IAM console > Users > you > Security credentials > Assign MFA device), then run setup again, or pass --serial ARN")
-	case 1:
-		return serials[0], nil
-	}
-	if d.Choose == nil {
+	case len(serials) == 1 || d.Choose == nil:
 		return serials[0], nil
 	}
 	i, err := d.Choose(serials)
@@ -410,17 +422,11 @@ func findDevice(ctx context.Context, keys awscred.Keys, d Deps) (string, error) 
 	return serials[i], nil
 }
 
-// lazyRE compiles expr when first used, not at every start: the cached
-// env path never needs setup's regexps.
-func lazyRE(expr string) func() *regexp.Regexp {
-	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
-}
-
 // pairHeaderRE finds [pair.NAME] headers.
-var pairHeaderRE = lazyRE(`(?m)^\s*\[\s*pair\s*\.\s*"?([^"\]\s]+)"?\s*\]`)
+var pairHeaderRE = regexp.MustCompile(`(?m)^\s*\[\s*pair\s*\.\s*"?([^"\]\s]+)"?\s*\]`)
 
 func pairDefined(data []byte, name string) bool {
-	for _, m := range pairHeaderRE().FindAllSubmatch(data, -1) {
+	for _, m := range pairHeaderRE.FindAllSubmatch(data, -1) {
 		if string(m[1]) == name {
 			return true
 		}
@@ -433,13 +439,13 @@ var secretKeys = []string{"aws_secret_access_key", "aws_session_token", "aws_sec
 
 // The dry run's masks.
 var (
-	keyIDRE = lazyRE(`\b(AKIA|ASIA)[A-Z0-9]{12,}\b`)
+	keyIDRE = regexp.MustCompile(`\b(AKIA|ASIA)[A-Z0-9]{12,}\b`)
 	// In a comment (or a file that does not parse) a secret key's value
 	// runs to the end of its line, and only there: [ \t], never \s, which
 	// would cross into the next line.
-	secretAssignRE = lazyRE(`(?i)((?:aws_secret_access_key|aws_session_token|aws_security_token)[ \t]*[=:][ \t]*)\S.*`)
+	secretAssignRE = regexp.MustCompile(`(?i)((?:aws_secret_access_key|aws_session_token|aws_security_token)[ \t]*[=:][ \t]*)\S.*`)
 	// What secrets and tokens look like, for comments: a long base64 run.
-	secretLookingRE = lazyRE(`[A-Za-z0-9/+=]{20,}`)
+	secretLookingRE = regexp.MustCompile(`[A-Za-z0-9/+=]{20,}`)
 )
 
 // mask hides secrets and shortens key ids, for the dry run's diff. The
@@ -488,13 +494,13 @@ func mask(b []byte) []byte {
 		case header[i] || !parsed && stripped[0] == '[':
 			continue
 		case stripped[0] == '#' || stripped[0] == ';' || !parsed:
-			line = secretAssignRE().ReplaceAllString(line, "${1}****")
-			line = keyIDRE().ReplaceAllStringFunc(line, exporter.MaskKey)
+			line = secretAssignRE.ReplaceAllString(line, "${1}****")
+			line = keyIDRE.ReplaceAllStringFunc(line, exporter.MaskKey)
 			if stripped[0] == '#' || stripped[0] == ';' {
-				line = secretLookingRE().ReplaceAllString(line, "****")
+				line = secretLookingRE.ReplaceAllString(line, "****")
 			}
 		default:
-			line = keyIDRE().ReplaceAllStringFunc(line, exporter.MaskKey)
+			line = keyIDRE.ReplaceAllStringFunc(line, exporter.MaskKey)
 		}
 		for _, v := range known {
 			line = strings.ReplaceAll(line, v, "****")
