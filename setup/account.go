@@ -3,6 +3,7 @@ package setup
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -29,7 +30,7 @@ func addPair(req Request, old []byte) ([]byte, error) {
 			// Without -p the pair is found by its target too: setup
 			// --target work records the pair that writes [work], once.
 			mine := p.Name == name || req.DefaultPair && p.Target == req.Target
-			if !mine || !pairDefined(old, p.Name) {
+			if start, _ := table(old, toml.Key{"pair", p.Name}); !mine || start < 0 {
 				continue
 			}
 			if p.Source != req.Source || p.SourcePair != req.SourcePair || p.Target != req.Target || p.RoleARN != req.RoleARN || p.ExternalID != req.ExternalID {
@@ -40,10 +41,14 @@ func addPair(req Request, old []byte) ([]byte, error) {
 	}
 	out := old
 	if !exists {
-		out = appendTable(old, pairText(req, name))
-	}
-	if req.DefaultPair && !exists {
-		out = makeDefault(req.ConfigPath, out, name)
+		from := pairKey{"source", req.Source}
+		if req.SourcePair != "" {
+			from = pairKey{"source_pair", req.SourcePair}
+		}
+		out = setKeys(old, toml.Key{"pair", name}, nil, []pairKey{from, {"target", req.Target}, {"role_arn", req.RoleARN}, {"external_id", req.ExternalID}})
+		if req.DefaultPair {
+			out = makeDefault(req.ConfigPath, out, name)
+		}
 	}
 	if bytes.Equal(out, old) {
 		return nil, nil
@@ -65,48 +70,16 @@ func from(p config.Pair) string {
 	return "[" + p.Source + "]"
 }
 
-// pairText is the [pair.NAME] table setup writes.
-func pairText(req Request, name string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "[pair.%s]\n", tomlKey(name))
-	if req.SourcePair != "" {
-		fmt.Fprintf(&b, "source_pair = %q\n", req.SourcePair)
-	} else {
-		fmt.Fprintf(&b, "source = %q\n", req.Source)
-	}
-	fmt.Fprintf(&b, "target = %q\n", req.Target)
-	if req.RoleARN != "" {
-		fmt.Fprintf(&b, "role_arn = %q\n", req.RoleARN)
-	}
-	if req.ExternalID != "" {
-		fmt.Fprintf(&b, "external_id = %q\n", req.ExternalID)
-	}
-	return b.String()
-}
-
-// tomlKey writes a pair name as a TOML key: bare when TOML allows it, else
-// quoted (a pair name may hold . @ + = and ,, which a bare key may not).
-// The values setup writes are checked names and ARNs, for which Go's %q
-// and a TOML basic string agree.
-func tomlKey(name string) string {
-	if strings.Trim(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == "" {
-		return name
-	}
-	return fmt.Sprintf("%q", name)
-}
-
 // appendTable appends a table to a TOML file, after a blank line.
 func appendTable(old []byte, table string) []byte {
-	var b bytes.Buffer
-	b.Write(old)
-	if len(old) > 0 && !bytes.HasSuffix(old, []byte("\n")) {
-		b.WriteString("\n")
+	if len(old) == 0 {
+		return []byte(table)
 	}
-	if len(old) > 0 {
-		b.WriteString("\n")
+	sep := "\n\n"
+	if bytes.HasSuffix(old, []byte("\n")) {
+		sep = "\n"
 	}
-	b.WriteString(table)
-	return b.Bytes()
+	return []byte(string(old) + sep + table)
 }
 
 // makeDefault makes name the default pair of the config data, unless
@@ -125,26 +98,73 @@ func makeDefault(path string, data []byte, name string) []byte {
 	if cfg, err := config.Parse(path, data); err == nil && cfg.Default == name {
 		return data
 	}
-	line := fmt.Sprintf("pair = %q", name)
+	return setKeys(data, toml.Key{"defaults"}, nil, []pairKey{{"pair", name}})
+}
+
+// pairKey is a key of a TOML table to set; value "" removes it.
+type pairKey struct{ key, value string }
+
+// setKeys sets keys in the TOML table named key ([defaults], [pair.NAME])
+// line by line, keeping every other byte and the header's line end: a key
+// there already is set in place (value "" removes it), others go right
+// after the header. A table not there is appended, with first's keys
+// before kvs (a pair's profiles, say).
+func setKeys(data []byte, key toml.Key, first, kvs []pairKey) []byte {
+	start, end := table(data, key)
+	if start < 0 {
+		data = appendTable(data, "["+key.String()+"]\n")
+		start, end = table(data, key)
+		kvs = slices.Concat(first, kvs)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	eol := "\n"
+	if strings.HasSuffix(lines[start], "\r\n") {
+		eol = "\r\n"
+	}
+	var insert []string
+	for _, kv := range kvs {
+		at := -1
+		for i := start + 1; i < end; i++ {
+			if k, _, ok := strings.Cut(lines[i], "="); ok && strings.Trim(strings.TrimSpace(k), `"'`) == kv.key {
+				at = i
+			}
+		}
+		line := fmt.Sprintf("%s = %q%s", kv.key, kv.value, eol)
+		switch {
+		case at >= 0 && kv.value == "":
+			lines[at] = ""
+		case at >= 0:
+			lines[at] = line
+		case kv.value != "":
+			insert = append(insert, line)
+		}
+	}
+	if !strings.HasSuffix(lines[start], "\n") {
+		lines[start] += eol
+	}
+	lines[start] += strings.Join(insert, "")
+	return []byte(strings.Join(lines, ""))
+}
+
+// table finds the lines of the TOML table named key in data: its header,
+// and the line after its last (the next header, or the end); start is -1
+// when there is none.
+func table(data []byte, key toml.Key) (start, end int) {
+	start = -1
 	lines := strings.SplitAfter(string(data), "\n")
 	for i, l := range lines {
-		var m map[string]any
 		if !strings.HasPrefix(strings.TrimSpace(l), "[") {
 			continue
 		}
-		if _, err := toml.Decode(l, &m); err == nil && len(m) == 1 && m["defaults"] != nil {
-			eol := "\n"
-			if strings.HasSuffix(l, "\r\n") {
-				eol = "\r\n"
-			}
-			if !strings.HasSuffix(l, "\n") {
-				lines[i] += eol
-			}
-			lines[i] += line + eol
-			return []byte(strings.Join(lines, ""))
+		if start >= 0 {
+			return start, i
+		}
+		var m map[string]any
+		if md, err := toml.Decode(l, &m); err == nil && len(md.Keys()) == 1 && slices.Equal(md.Keys()[0], key) {
+			start = i
 		}
 	}
-	return appendTable(data, "[defaults]\n"+line+"\n")
+	return start, len(lines)
 }
 
 // awsProfile plans the edit that gives [profile Pair] in the AWS config

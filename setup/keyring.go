@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/BurntSushi/toml"
+
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
@@ -243,98 +245,35 @@ func keyringPairs(req Request, sources []string, old []byte) ([]byte, error) {
 		}
 		return cur, nil
 	}
-	return editPairs(req.ConfigPath, cur, edits)
+	return editPairs(req.ConfigPath, cur, cfg, edits)
 }
 
-// pairKey is a key of a [pair.NAME] table to set; value "" removes it.
-type pairKey struct{ key, value string }
-
-// editPairs sets or removes keys in [pair.NAME] tables line by line,
-// keeping every other byte; a pair without a table of its own (the
-// built-in) gets one. The result must parse to the same pairs but for the
-// keys edited, else nothing is written and the user is asked to edit by
-// hand.
-func editPairs(path string, data []byte, edits map[string][]pairKey) ([]byte, error) {
-	before, err := config.Parse(path, data)
-	if err != nil {
-		return nil, inputerr.Errorf("fix the config first: %v", err)
-	}
-	lines := strings.SplitAfter(string(data), "\n")
-	names := slices.Sorted(maps.Keys(edits))
-	var tables []string
-	for _, name := range names {
-		start, end := pairTable(lines, name)
-		if start < 0 {
-			p, _ := before.Select(name)
-			t := fmt.Sprintf("[pair.%s]\nsource = %q\ntarget = %q\n", name, p.Source, p.Target)
-			for _, kv := range edits[name] {
-				if kv.value != "" {
-					t += fmt.Sprintf("%s = %q\n", kv.key, kv.value)
-				}
-			}
-			tables = append(tables, t)
-			continue
-		}
-		var insert []string
+// editPairs sets or removes keys in [pair.NAME] tables of the config
+// data, which reads as before, keeping every other byte; a pair without a
+// table of its own (the built-in) gets one. The result must parse to the
+// same pairs but for the keys edited, else nothing is written and the user
+// is asked to edit by hand.
+func editPairs(path string, data []byte, before *config.Config, edits map[string][]pairKey) ([]byte, error) {
+	var want []string
+	for _, name := range slices.Sorted(maps.Keys(edits)) {
+		p, _ := before.Select(name)
+		data = setKeys(data, toml.Key{"pair", name}, []pairKey{{"source", p.Source}, {"target", p.Target}}, edits[name])
 		for _, kv := range edits[name] {
-			at := -1
-			for i := start + 1; i < end; i++ {
-				if k, _, ok := strings.Cut(lines[i], "="); ok && strings.Trim(strings.TrimSpace(k), `"'`) == kv.key {
-					at = i
-				}
-			}
-			switch {
-			case at >= 0 && kv.value == "":
-				lines[at] = ""
-			case at >= 0:
-				lines[at] = fmt.Sprintf("%s = %q\n", kv.key, kv.value)
-			case kv.value != "":
-				insert = append(insert, fmt.Sprintf("%s = %q\n", kv.key, kv.value))
+			if kv.value == "" {
+				want = append(want, fmt.Sprintf("remove %s from [pair.%s]", kv.key, name))
+			} else {
+				want = append(want, fmt.Sprintf("set %s = %q in [pair.%s]", kv.key, kv.value, name))
 			}
 		}
-		if !strings.HasSuffix(lines[start], "\n") {
-			lines[start] += "\n"
-		}
-		lines[start] += strings.Join(insert, "")
 	}
-	text := []byte(strings.Join(lines, ""))
-	for _, t := range tables {
-		text = appendTable(text, t)
-	}
-	after, err := config.Parse(path, text)
+	after, err := config.Parse(path, data)
 	if err == nil {
 		err = samePairs(before, after, edits)
 	}
 	if err != nil {
-		var want []string
-		for _, name := range names {
-			for _, kv := range edits[name] {
-				if kv.value == "" {
-					want = append(want, fmt.Sprintf("remove %s from [pair.%s]", kv.key, name))
-				} else {
-					want = append(want, fmt.Sprintf("set %s = %q in [pair.%s]", kv.key, kv.value, name))
-				}
-			}
-		}
 		return nil, inputerr.Errorf("could not edit %s (%v); %s by hand, then run the command again", path, err, strings.Join(want, ", "))
 	}
-	return text, nil
-}
-
-// pairTable finds the lines of the [pair.NAME] table: its header, and the
-// line after its last (the next header, or the end); -1 when it has none.
-func pairTable(lines []string, name string) (start, end int) {
-	start = -1
-	for i, l := range lines {
-		if m := pairHeaderRE.FindStringSubmatch(l); m != nil && m[1] == name {
-			start = i
-			continue
-		}
-		if start >= 0 && strings.HasPrefix(strings.TrimSpace(l), "[") {
-			return start, i
-		}
-	}
-	return start, len(lines)
+	return data, nil
 }
 
 // samePairs checks that after holds before's pairs with only edits applied.
@@ -477,7 +416,7 @@ func exportPairs(req ExportRequest, profile string, d Deps) error {
 		if len(edits) == 0 {
 			return nil, nil
 		}
-		return editPairs(req.ConfigPath, data, edits)
+		return editPairs(req.ConfigPath, data, cfg, edits)
 	}
 	if err := d.Writer.EditBytes(req.ConfigPath, edit); err != nil {
 		return fmt.Errorf("%w; remove keyring = %q from [pair.%s] in %s by hand", err, req.Pair.Keyring, req.Pair.Name, req.ConfigPath)

@@ -422,18 +422,6 @@ func device(ctx context.Context, d Deps, keys awscred.Keys, known string) (strin
 	return serials[i], nil
 }
 
-// pairHeaderRE finds [pair.NAME] headers.
-var pairHeaderRE = regexp.MustCompile(`(?m)^\s*\[\s*pair\s*\.\s*"?([^"\]\s]+)"?\s*\]`)
-
-func pairDefined(data []byte, name string) bool {
-	for _, m := range pairHeaderRE.FindAllSubmatch(data, -1) {
-		if string(m[1]) == name {
-			return true
-		}
-	}
-	return false
-}
-
 // secretKeys are the keys whose values the dry run never shows.
 var secretKeys = []string{"aws_secret_access_key", "aws_session_token", "aws_security_token"}
 
