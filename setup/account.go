@@ -15,7 +15,7 @@ import (
 
 // addPair returns the config old with [pair.NAME] appended (and made the
 // default pair, with req.DefaultPair, where the config names none),
-// keeping every byte of what is there; nil when nothing changes. A pair
+// keeping every byte of what is there. A pair
 // of that name that says something else is refused: setup adds, and
 // never rewrites, what a person wrote.
 func addPair(req Request, old []byte) ([]byte, error) {
@@ -49,9 +49,6 @@ func addPair(req Request, old []byte) ([]byte, error) {
 		if req.DefaultPair {
 			out = makeDefault(req.ConfigPath, out, name)
 		}
-	}
-	if bytes.Equal(out, old) {
-		return nil, nil
 	}
 	if _, err := config.Parse(req.ConfigPath, out); err != nil {
 		if req.DefaultPair {

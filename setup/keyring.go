@@ -143,8 +143,7 @@ func holding(f *credfile.File, keys awscred.Keys) []string {
 		if s.Name == credfile.DefaultSection {
 			continue
 		}
-		c := f.Credentials(s.Name)
-		if c.Keys == keys && (s.Has(longTermKeyNames[0]) || s.Has(longTermKeyNames[1])) {
+		if f.Credentials(s.Name).Keys == keys && slices.ContainsFunc(longTermKeyNames, s.Has) {
 			names = append(names, s.Name)
 		}
 	}
@@ -170,13 +169,7 @@ func clearKeys(f *credfile.File, req Request, serial string, keys awscred.Keys, 
 		}
 	}
 	for _, name := range sections {
-		var own []string
-		for _, k := range longTermKeyNames {
-			if out.Section(name).Has(k) {
-				own = append(own, k)
-			}
-		}
-		if err := apply(name, nil, own); err != nil {
+		if err := apply(name, nil, longTermKeyNames); err != nil {
 			return nil, err
 		}
 	}
@@ -204,14 +197,11 @@ func profiles(names []string) string {
 // whose source is one of sources reads the keys from req.Keyring through
 // req.KeyringBackend: req.Pair itself (added if new) and every other pair
 // that would otherwise lose its keys with the file's copy. A pair that
-// names another item keeps it. It returns nil when nothing changes.
+// names another item keeps it.
 func keyringPairs(req Request, sources []string, old []byte) ([]byte, error) {
 	cur, err := addPair(req, old)
 	if err != nil {
 		return nil, err
-	}
-	if cur == nil {
-		cur = old
 	}
 	cfg, err := config.Parse(req.ConfigPath, cur)
 	if err != nil {
@@ -240,9 +230,6 @@ func keyringPairs(req Request, sources []string, old []byte) ([]byte, error) {
 		}
 	}
 	if len(edits) == 0 {
-		if string(cur) == string(old) {
-			return nil, nil
-		}
 		return cur, nil
 	}
 	return editPairs(req.ConfigPath, cur, cfg, edits)

@@ -80,3 +80,14 @@ func TestDryRunMasksEveryCanary(t *testing.T) {
 		}
 	}
 }
+
+// TestMaskUnparsed: a file the parser refuses (the dry run's diff of a
+// TOML config, say) is masked by its look alone, headers kept.
+func TestMaskUnparsed(t *testing.T) {
+	in := "\xef\xbb\xbf[a]\naws_secret_access_key = CANARY01\n# CANARY02wJalrXUtnFEMI/K7MDENG\nkey = AKIAALICEEXAMPLE0001\n[pair.x]\n"
+	got := string(mask([]byte(in)))
+	want := "\xef\xbb\xbf[a]\naws_secret_access_key = ****\n# ****\nkey = AKIA…0001\n[pair.x]\n"
+	if got != want {
+		t.Errorf("mask = %q, want %q", got, want)
+	}
+}

@@ -453,42 +453,39 @@ func mask(b []byte) []byte {
 	}
 	f, err := credfile.Parse(b)
 	parsed := err == nil
-	if parsed {
-		for _, s := range f.Sections() {
-			header[s.HeaderLine()] = true
-			for _, k := range secretKeys {
-				first, last, at, ok := s.ValueLines(k)
-				if !ok {
-					continue
+	if !parsed {
+		f = &credfile.File{}
+	}
+	for _, s := range f.Sections() {
+		header[s.HeaderLine()] = true
+		for _, k := range secretKeys {
+			first, last, at, ok := s.ValueLines(k)
+			if !ok {
+				continue
+			}
+			for _, v := range strings.Split(s.Get(k), "\n") {
+				if len(v) >= 8 {
+					known = append(known, v)
 				}
-				for _, v := range strings.Split(s.Get(k), "\n") {
-					if len(v) >= 8 {
-						known = append(known, v)
-					}
-				}
-				hide(first, at)
-				for i := first + 1; i <= last; i++ {
-					body := strings.TrimRight(lines[i], "\r\n")
-					hide(i, len(body)-len(strings.TrimLeft(body, " \t")))
-				}
+			}
+			hide(first, at)
+			for i := first + 1; i <= last; i++ {
+				hide(i, len(lines[i])-len(strings.TrimLeft(lines[i], " \t")))
 			}
 		}
 	}
 	for i, line := range lines {
 		stripped := strings.TrimSpace(line)
-		switch {
-		case stripped == "":
+		if stripped == "" || header[i] || !parsed && stripped[0] == '[' {
 			continue
-		case header[i] || !parsed && stripped[0] == '[':
-			continue
-		case stripped[0] == '#' || stripped[0] == ';' || !parsed:
+		}
+		comment := stripped[0] == '#' || stripped[0] == ';'
+		if comment || !parsed {
 			line = secretAssignRE.ReplaceAllString(line, "${1}****")
-			line = keyIDRE.ReplaceAllStringFunc(line, exporter.MaskKey)
-			if stripped[0] == '#' || stripped[0] == ';' {
-				line = secretLookingRE.ReplaceAllString(line, "****")
-			}
-		default:
-			line = keyIDRE.ReplaceAllStringFunc(line, exporter.MaskKey)
+		}
+		line = keyIDRE.ReplaceAllStringFunc(line, exporter.MaskKey)
+		if comment {
+			line = secretLookingRE.ReplaceAllString(line, "****")
 		}
 		for _, v := range known {
 			line = strings.ReplaceAll(line, v, "****")
@@ -499,19 +496,14 @@ func mask(b []byte) []byte {
 }
 
 // AWS finds devices with the real IAM and STS, called with the keys.
-type AWS struct {
-	Source                 string // the profile the keys come from, for messages
-	Region, STSURL, IAMURL string
-	Timeout                time.Duration
-}
+type AWS rotate.AWS
 
 // List returns the user's MFA devices' serials. The user is named
 // explicitly, from GetCallerIdentity, as not every IAM (moto among them)
 // infers it from the caller. Each error names the service and the call
 // that failed.
 func (a AWS) List(ctx context.Context, keys awscred.Keys) ([]string, error) {
-	region := cmp.Or(a.Region, stsparam.DefaultRegion)
-	if err := stsparam.CheckRegion(region); err != nil {
+	if err := stsparam.CheckRegion(a.Region); err != nil {
 		return nil, fmt.Errorf("AWS_REGION or AWS_DEFAULT_REGION: %w", err)
 	}
 	for _, u := range []string{a.STSURL, a.IAMURL} {
@@ -521,7 +513,7 @@ func (a AWS) List(ctx context.Context, keys awscred.Keys) ([]string, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, a.Timeout)
 	defer cancel()
-	ra := rotate.AWS{Source: a.Source, Region: region, STSURL: a.STSURL, IAMURL: a.IAMURL, Timeout: a.Timeout}
+	ra := rotate.AWS(a)
 	c, s := ra.Clients(keys.AccessKeyID, keys.SecretAccessKey, "")
 	user, err := rotate.Who(ctx, s, ra)
 	if err != nil {
