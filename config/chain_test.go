@@ -26,6 +26,7 @@ func TestChainErrors(t *testing.T) {
 		"two":                    {"[pair.a]\nsource_pair = \"b\"\ntarget = \"a\"\n" + role + "\n[pair.b]\ntarget = \"b\"\nsource_pair = \"a\"\n" + role, `c.toml:8: [pair.b] source_pair "a" makes a cycle (a → b → a)`},
 		"three, quoted":          {"[pair.\"x\"]\n'source_pair' = \"y\"\ntarget = \"x\"\n" + role + "[pair.y]\nsource_pair = \"z\"\ntarget = \"y\"\n" + role + "[pair.z]\ntarget = \"z\"\n  source_pair = \"x\"\n" + role, `c.toml:11: [pair.z] source_pair "x" makes a cycle (x → y → z → x)`},
 		"tail into cycle":        {"[pair.t]\nsource_pair = \"a\"\ntarget = \"t\"\n" + role + "[pair.a]\nsource_pair = \"b\"\ntarget = \"a\"\n" + role + "[pair.b]\nsource_pair = \"a\"\ntarget = \"b\"\n" + role, `makes a cycle (a → b → a)`},
+		"comma in a name":        {"[pair.'a,b']\ntarget = \"ab\"\n" + role + "\n  source_pair = \"nope\"\n", `c.toml:5: [pair.a,b] source_pair "nope" names no pair`},
 		"overwrites long-term":   {"[pair.p]\nsource_pair = \"default\"\ntarget = \"aws-mfa\"\n" + role, "which another pair uses as its source"},
 		"shares a target":        {"[pair.w]\nsource = \"a\"\ntarget = \"x\"\n[pair.p]\nsource_pair = \"w\"\ntarget = \"x\"\n" + role, "pairs p and w both write [x]"},
 	}

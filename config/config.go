@@ -127,25 +127,17 @@ type duration struct {
 	set bool
 }
 
-func (d *duration) UnmarshalTOML(v any) error {
+func (d *duration) UnmarshalTOML(v any) (err error) {
 	switch x := v.(type) {
 	case int64:
-		p, err := stsparam.Seconds(x)
-		if err != nil {
-			return err
-		}
-		d.Duration = p
+		d.Duration, err = stsparam.Seconds(x)
 	case string:
-		p, err := stsparam.ParseDuration(x)
-		if err != nil {
-			return err
-		}
-		d.Duration = p
+		d.Duration, err = stsparam.ParseDuration(x)
 	default:
-		return fmt.Errorf("duration must be a string like \"12h\" or a number of seconds")
+		return errors.New("duration must be a string like \"12h\" or a number of seconds")
 	}
 	d.set = true
-	return nil
+	return err
 }
 
 // command reads a string, split on white space, or an array of strings,
@@ -258,7 +250,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	if keys := md.Undecoded(); len(keys) > 0 {
 		return nil, unknownKey(path, string(data), keys[0])
 	}
-	c := &Config{Path: path, Default: f.Defaults.Pair, KeyringBackend: f.Defaults.KeyringBackend, MaxKeyAge: cmp.Or(f.Defaults.MaxKeyAge, DefaultMaxKeyAge)}
+	c := &Config{Path: path, Default: cmp.Or(f.Defaults.Pair, BuiltinName), KeyringBackend: f.Defaults.KeyringBackend, MaxKeyAge: cmp.Or(f.Defaults.MaxKeyAge, DefaultMaxKeyAge)}
 	// 0 is refused, not taken as the default: it may be meant as "never".
 	if n := f.Defaults.MaxKeyAge; md.IsDefined("defaults", "max_key_age") && (n < 1 || n > 3650) {
 		return nil, fmt.Errorf("%w: %s:%d: [defaults] max_key_age %d must be a number of days from 1 to 3650", ErrInvalid, path, lineOf(string(data), toml.Key{"defaults", "max_key_age"}), n)
@@ -271,7 +263,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	}
 	replaced := false
 	for _, name := range slices.Sorted(maps.Keys(f.Pair)) {
-		at := func() int { return pairLine(string(data), name) }
+		at := func() int { return lineOf(string(data), toml.Key{"pair", name}) }
 		if err := validPairName(name); err != nil {
 			return nil, fmt.Errorf("%w: %s:%d: %v", ErrInvalid, path, at(), err)
 		}
@@ -293,24 +285,6 @@ func Parse(path string, data []byte) (*Config, error) {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	return c, nil
-}
-
-// pairLine finds the [pair.NAME] header, however NAME is quoted or
-// escaped, by decoding each header line alone; else it guesses as for an
-// unknown key.
-func pairLine(data, name string) int {
-	for i, line := range strings.Split(data, "\n") {
-		if !strings.HasPrefix(strings.TrimSpace(line), "[") {
-			continue
-		}
-		var m map[string]map[string]any
-		if _, err := toml.Decode(line, &m); err == nil {
-			if _, ok := m["pair"][name]; ok {
-				return i + 1
-			}
-		}
-	}
-	return lineOf(data, toml.Key{"pair", name})
 }
 
 // validPairName keeps pair names to what is safe as a word everywhere a
@@ -385,19 +359,27 @@ const MaxTokenTimeout = 10 * time.Minute
 
 // check validates a resolved pair, the built-in one included.
 func check(p Pair) error {
-	if p.SourcePair != "" {
-		if err := checkChained(p); err != nil {
-			return err
-		}
-	}
+	chained := p.SourcePair != "" // its credentials are another pair's session
 	switch {
-	case p.SourcePair != "":
-	case p.Source == "" || p.Target == "":
+	case chained && p.Source != "":
+		return errors.New("has both source and source_pair; a chained pair takes its credentials from source_pair's session, so remove source")
+	case chained && p.Target == "":
+		return errors.New("needs a target")
+	case !chained && (p.Source == "" || p.Target == ""):
 		return errors.New("needs both source and target")
-	case credfile.ValidName(p.Source) != nil:
+	case !chained && credfile.ValidName(p.Source) != nil:
 		return fmt.Errorf("source: %v", credfile.ValidName(p.Source))
 	case credfile.ValidName(p.Target) != nil:
 		return fmt.Errorf("target: %v", credfile.ValidName(p.Target))
+	case chained && p.RoleARN == "":
+		return errors.New("has source_pair but no role_arn; a chained pair assumes a role with the other pair's session")
+	case chained && p.Serial != "":
+		return errors.New("has mfa_serial, but a chained pair sends no code; the code goes to the pair at the start of the chain")
+	case chained:
+		// No long-term keys, so no keyring to check; role chaining's limit.
+		if err := stsparam.CheckChainedDuration(p.Duration); err != nil {
+			return err
+		}
 	case p.Source == p.Target:
 		return fmt.Errorf("target %q is its own source; the session must go to another profile", p.Target)
 	case p.RoleARN == "" && (p.RoleSessionName != "" || p.ExternalID != ""):
@@ -458,15 +440,8 @@ func (c *Config) validate() error {
 			return fmt.Errorf("[pair.%s] writes [%s], which another pair uses as its source; that would overwrite long-term keys", p.Name, p.Target)
 		}
 	}
-	if c.Default != "" {
-		if _, err := c.Select(c.Default); err != nil {
-			return fmt.Errorf("defaults.pair: %v", err)
-		}
-	} else {
-		c.Default = BuiltinName
-		if _, err := c.Select(BuiltinName); err != nil {
-			c.Default = c.Pairs[0].Name
-		}
+	if _, err := c.Select(c.Default); err != nil {
+		return fmt.Errorf("defaults.pair: %v", err)
 	}
 	return nil
 }

@@ -69,29 +69,29 @@ func lineOf(data string, key toml.Key) int {
 }
 
 // keyLine is the line where the TOML parser saw key, or 0. The library
-// keeps every key's position but reports it only in a decoding error,
-// so data is decoded into a type that holds only key, whose value
-// refuses to decode: the error names key's position. A key that cannot
-// be a struct tag (a quote, comma or backslash in a part) gets 0.
+// keeps every key's position but reports it only in a decoding error, so
+// key is walked down as undecoded values (toml.Primitive), and its own
+// is decoded into a value that refuses: the error names key's position.
 func keyLine(data string, key toml.Key) int {
-	t := reflect.TypeOf(stopHere{})
-	for i := len(key) - 1; i >= 0; i-- {
-		if key[i] == "" || strings.ContainsAny(key[i], "\",\\`") {
+	var m map[string]toml.Primitive
+	md, err := toml.Decode(data, &m)
+	for _, k := range key[:len(key)-1] {
+		p, ok := m[k]
+		if err != nil || !ok {
 			return 0
 		}
-		t = reflect.StructOf([]reflect.StructField{{Name: "K", Type: t, Tag: reflect.StructTag(`toml:"` + key[i] + `"`)}})
+		m = nil
+		err = md.PrimitiveDecode(p, &m)
 	}
-	_, err := toml.Decode(data, reflect.New(t).Interface())
+	p, ok := m[key[len(key)-1]]
 	var pe toml.ParseError
-	if errors.As(err, &pe) && pe.Message == errStopHere.Error() {
-		return pe.Position.Line
+	if err != nil || !ok || !errors.As(md.PrimitiveDecode(p, stopHere{}), &pe) {
+		return 0
 	}
-	return 0
+	return pe.Position.Line
 }
 
 // stopHere refuses to decode, so that the error carries its position.
 type stopHere struct{}
 
-var errStopHere = errors.New("stop here")
-
-func (stopHere) UnmarshalTOML(any) error { return errStopHere }
+func (stopHere) UnmarshalTOML(any) error { return errors.New("stop here") }
