@@ -200,14 +200,14 @@ const MaxSize = 1 << 20
 // fallback; one that cannot be read (permissions, I/O) is a plain error.
 func Load(loc Location) (*Config, error) {
 	if loc.Path == "" {
-		return builtin(), nil
+		return Parse("", nil)
 	}
 	data, err := readfile.Read(loc.Path, MaxSize)
 	switch {
 	case err == nil:
 		return Parse(loc.Path, data)
 	case errors.Is(err, fs.ErrNotExist) && loc.By == "":
-		return builtin(), nil
+		return Parse("", nil) // the built-in pair
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("%w at %s (named by %s); create it, or name another", ErrMissing, loc.Path, loc.By)
 	case errors.Is(err, readfile.ErrNotRegular), errors.Is(err, readfile.ErrTooLarge):
@@ -217,14 +217,6 @@ func Load(loc Location) (*Config, error) {
 		return nil, fmt.Errorf("cannot read the config file %s: %w; make it readable by this user", loc.Path, fs.ErrPermission)
 	}
 	return nil, fmt.Errorf("cannot read the config file: %w", err)
-}
-
-func builtin() *Config {
-	return &Config{Default: BuiltinName, Pairs: []Pair{builtinPair(defaultsTOML{})}, MaxKeyAge: DefaultMaxKeyAge}
-}
-
-func builtinPair(d defaultsTOML) Pair {
-	return resolve(BuiltinName, pairTOML{Source: BuiltinSource, Target: BuiltinTarget}, d)
 }
 
 func or(d duration, def time.Duration) time.Duration {
@@ -257,7 +249,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	}
 	// The defaults are checked as the built-in pair they make, whether or
 	// not a pair replaces it: a wrong value is an error wherever it sits.
-	builtinWithDefaults := builtinPair(f.Defaults)
+	builtinWithDefaults := resolve(BuiltinName, pairTOML{Source: BuiltinSource, Target: BuiltinTarget}, f.Defaults)
 	if err := check(builtinWithDefaults); err != nil {
 		return nil, fmt.Errorf("%w: %s:%d: [defaults] %v", ErrInvalid, path, lineOf(string(data), toml.Key{"defaults"}), err)
 	}
@@ -292,28 +284,16 @@ func Parse(path string, data []byte) (*Config, error) {
 // stricter than a profile name: IAM's name characters, starting with a
 // letter or digit (never "-", which would read as an option).
 func validPairName(name string) error {
-	if len(name) == 0 || len(name) > 64 || !pairNameChars(name) {
-		return fmt.Errorf("pair name %q: use 1 to 64 letters, digits and _.@+=,- starting with a letter or digit", printable(name))
+	if !pairNameRE.MatchString(name) {
+		if len(name) > 64 {
+			name = name[:64] + "…"
+		}
+		return fmt.Errorf("pair name %q: use 1 to 64 letters, digits and _.@+=,- starting with a letter or digit", name)
 	}
 	return nil
 }
 
-// printable shows a name in a message without its control characters.
-func printable(s string) string {
-	if len(s) > 64 {
-		s = s[:64] + "…"
-	}
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return '?'
-		}
-		return r
-	}, s)
-}
-
-// pairNameChars reports whether s has only a pair name's characters; the
-// length is checked apart.
-var pairNameChars = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.@+=,-]*$`).MatchString
+var pairNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.@+=,-]{0,63}$`)
 
 // quotedRE finds the quoted text in a TOML parse error.
 var quotedRE = regexp.MustCompile(`"[^"]*"|'[^']{2,}'`)
