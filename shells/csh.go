@@ -50,31 +50,21 @@ func cshQuote(v string) string {
 	return "'" + strings.NewReplacer(`'`, `'\''`, `!`, `\!`).Replace(v) + "'"
 }
 
-// Print is printf with each line a quoted word, on one line, since
-// eval "`…`" joins lines; a carriage return is refused, as in Export.
+// Print is one printf whose format has a %s a line, with each line a
+// quoted word, on one line, since eval "`…`" joins lines; a carriage
+// return is refused, as in Export.
 func (c csh) Print(text string) (string, error) {
-	var b strings.Builder
 	lines := strings.Split(text, "\n")
-	last := lines[len(lines)-1] // after the last newline
-	if len(lines) > 1 {
-		b.WriteString("printf '%s\\n'")
-		for _, line := range lines[:len(lines)-1] {
-			q, err := c.word(line)
-			if err != nil {
-				return "", err
-			}
-			b.WriteString(" " + q)
-		}
-		b.WriteString(";")
-	}
-	if last != "" {
-		q, err := c.word(last)
+	words := append([]string{strings.Repeat(`%s\n`, len(lines)-1) + "%s"}, lines...)
+	code := "printf"
+	for _, w := range words { // the format too is a word within csh's limit
+		q, err := c.word(w)
 		if err != nil {
 			return "", err
 		}
-		b.WriteString(" printf '%s' " + q + ";")
+		code += " " + q
 	}
-	return b.String(), nil
+	return code + ";", nil
 }
 
 // Hook prints the tcsh and csh hook, without its comments: backquote

@@ -44,23 +44,19 @@ func render(file, exe string, vars []string, quote func(string) (string, error))
 			return "", fmt.Errorf("variable name %q %w", v, ErrUnrepresentable)
 		}
 	}
-	b, err := hookFiles.ReadFile("hooks/" + file)
-	if err != nil {
-		return "", err
-	}
-	wrapper, err := hookFiles.ReadFile("hooks/posix_wrapper.sh")
-	if err != nil {
-		return "", err
-	}
-	script := strings.Replace(string(b), wrapperPlaceholder, string(wrapper), 1)
-	if strings.Contains(script, completionPlaceholder) {
-		complete, err := hookFiles.ReadFile("hooks/complete_" + file)
-		if err != nil {
-			return "", err
-		}
-		script = strings.Replace(script, completionPlaceholder, string(complete), 1)
-	}
+	// Two passes: the wrapper and the completion hold placeholders too.
+	script := strings.NewReplacer(
+		wrapperPlaceholder, hookFile("posix_wrapper.sh"),
+		completionPlaceholder, hookFile("complete_"+file),
+	).Replace(hookFile(file))
 	return strings.NewReplacer(exePlaceholder, q, varsPlaceholder, strings.Join(vars, " ")).Replace(script), nil
+}
+
+// hookFile is one of the hook files, or "" for a name that is not one
+// (a hook with no completion). TestHookGolden renders every hook whole.
+func hookFile(name string) string {
+	b, _ := hookFiles.ReadFile("hooks/" + name)
+	return string(b)
 }
 
 func noQuoteErr(f func(string) string) func(string) (string, error) {
@@ -86,14 +82,11 @@ func Completion(shell string) (string, error) {
 	if file == "" {
 		return "", fmt.Errorf("no completion file for %s: it is written for %s", shell, strings.Join(CompletionShells, ", "))
 	}
-	b, err := hookFiles.ReadFile("hooks/complete_" + file)
-	if err != nil {
-		return "", err
-	}
+	code := hookFile("complete_" + file)
 	if shell == "zsh" {
 		// An autoloaded file is the body of _aws-mfa, which compinit
 		// binds to aws-mfa: it defines the function and calls it.
-		return "#compdef aws-mfa\n\n" + string(b) + "\n_aws_mfa_complete \"$@\"\n", nil
+		return "#compdef aws-mfa\n\n" + code + "\n_aws_mfa_complete \"$@\"\n", nil
 	}
-	return string(b), nil
+	return code, nil
 }

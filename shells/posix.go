@@ -5,7 +5,9 @@ import "strings"
 // posix is bash, zsh and every POSIX sh: dash, ksh93, mksh, yash, busybox.
 // Single quotes keep everything literal, newlines included; a quote is
 // written as '\”. No $'…', which POSIX sh lacks.
-type posix struct{}
+type posix struct {
+	hook string // its rc-file hook: bash and zsh have their own
+}
 
 func (posix) Export(vars []Var) (string, error) {
 	return lines(vars,
@@ -30,23 +32,8 @@ func printf(text string, quote func(string) string) string {
 	return "printf '%s' " + quote(text) + "\n"
 }
 
-// Hook prints the POSIX sh hook (ksh93, mksh, yash, dash, busybox).
-func (posix) Hook(exe string, vars []string) (string, error) {
-	return render("sh.sh", exe, vars, noQuoteErr(posixQuote))
-}
-
-// bash and zsh export like POSIX sh, and have hooks of their own.
-type (
-	bash struct{ posix }
-	zsh  struct{ posix }
-)
-
-// Hook prints the bash hook.
-func (bash) Hook(exe string, vars []string) (string, error) {
-	return render("bash.sh", exe, vars, noQuoteErr(posixQuote))
-}
-
-// Hook prints the zsh hook.
-func (zsh) Hook(exe string, vars []string) (string, error) {
-	return render("zsh.zsh", exe, vars, noQuoteErr(posixQuote))
+// Hook prints the bash, zsh or POSIX sh hook (ksh93, mksh, yash, dash,
+// busybox).
+func (p posix) Hook(exe string, vars []string) (string, error) {
+	return render(p.hook, exe, vars, noQuoteErr(posixQuote))
 }

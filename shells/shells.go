@@ -10,8 +10,9 @@ package shells
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -41,16 +42,16 @@ var ErrUnrepresentable = errors.New("cannot be written safely")
 
 // registry lists the dialects by every name they answer to.
 var registry = map[string]Shell{
-	"bash":       bash{},
-	"zsh":        zsh{},
-	"sh":         posix{},
-	"dash":       posix{},
-	"ash":        posix{},
-	"ksh":        posix{},
-	"ksh93":      posix{},
-	"mksh":       posix{},
-	"yash":       posix{},
-	"busybox":    posix{},
+	"bash":       posix{"bash.sh"},
+	"zsh":        posix{"zsh.zsh"},
+	"sh":         posix{"sh.sh"},
+	"dash":       posix{"sh.sh"},
+	"ash":        posix{"sh.sh"},
+	"ksh":        posix{"sh.sh"},
+	"ksh93":      posix{"sh.sh"},
+	"mksh":       posix{"sh.sh"},
+	"yash":       posix{"sh.sh"},
+	"busybox":    posix{"sh.sh"},
 	"fish":       fish{},
 	"tcsh":       csh{name: "tcsh"},
 	"csh":        csh{name: "csh", maxWord: cshMaxWord},
@@ -83,12 +84,7 @@ func Normalize(name string) string {
 
 // Names lists every name Lookup accepts, sorted.
 func Names() []string {
-	names := make([]string, 0, len(registry))
-	for n := range registry {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(registry))
 }
 
 // HookNames lists the names whose dialect has an rc-file hook, sorted:
