@@ -10,7 +10,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/aws-mfa/aws-mfa/internal/awscred"
@@ -63,9 +65,10 @@ type backend interface {
 	remove(ctx context.Context, item string) error
 	// status says whether item is there, without asking to unlock.
 	status(ctx context.Context, item string) error
-	// where names the item as the backend's own tools show it.
-	where(item string) string
 }
+
+// where names the item as every backend's own tools show it.
+func where(item string) string { return Service + "/" + item }
 
 // Store is one backend, with a bound on each call.
 type Store struct {
@@ -77,17 +80,17 @@ type Store struct {
 // Open returns the named backend; "" means OS. Nothing is contacted yet.
 func Open(name string, timeout time.Duration) (*Store, error) {
 	if name == "" || name == OS {
-		name = native()
+		name = native
 	}
 	s := &Store{timeout: timeout}
 	switch name {
 	case Pass:
 		s.Name, s.b = "pass", passBackend{}
 	case SecretService, Keychain, WinCred:
-		if name != native() {
+		if name != native {
 			return nil, inputerr.Errorf("keyring_backend %q is not available on %s; use %q or %q", name, runtime.GOOS, OS, Pass)
 		}
-		s.Name, s.b = nativeName(), osBackend{}
+		s.Name, s.b = nativeName, osBackend{}
 	default:
 		return nil, inputerr.Errorf("keyring_backend %q is unknown; use %q (this system's own store) or %q", name, OS, Pass)
 	}
@@ -96,11 +99,7 @@ func Open(name string, timeout time.Duration) (*Store, error) {
 
 // Valid reports whether name is a backend the config may name.
 func Valid(name string) bool {
-	switch name {
-	case "", OS, SecretService, Keychain, WinCred, Pass:
-		return true
-	}
-	return false
+	return slices.Contains([]string{"", OS, SecretService, Keychain, WinCred, Pass}, name)
 }
 
 // CheckItem accepts item names that every backend files the same way:
@@ -109,37 +108,17 @@ func CheckItem(item string) error {
 	if item == "" || len(item) > 128 {
 		return fmt.Errorf("keyring item %q must be 1 to 128 characters", item)
 	}
-	for _, r := range item {
-		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '+' || r == '=' || r == '@') {
-			return fmt.Errorf("keyring item %q may hold only letters, digits and ._+=@-", item)
-		}
+	if !itemRE.MatchString(item) {
+		return fmt.Errorf("keyring item %q may hold only letters, digits and ._+=@-", item)
 	}
 	return nil
 }
 
-func native() string {
-	switch runtime.GOOS {
-	case "darwin":
-		return Keychain
-	case "windows":
-		return WinCred
-	}
-	return SecretService
-}
-
-func nativeName() string {
-	switch runtime.GOOS {
-	case "darwin":
-		return "macOS Keychain"
-	case "windows":
-		return "Windows Credential Manager"
-	}
-	return "Secret Service"
-}
+var itemRE = regexp.MustCompile(`^[A-Za-z0-9._+=@-]+$`)
 
 // Where names the item for people: "Secret Service item aws-mfa/work".
 func (s *Store) Where(item string) string {
-	return s.Name + " item " + s.b.where(item)
+	return s.Name + " item " + where(item)
 }
 
 // Get reads the keys kept in item.
@@ -224,7 +203,7 @@ func bounded(ctx context.Context, s *Store, item, verb string, fn func(context.C
 		}
 		return r.v, nil
 	case <-ctx.Done():
-		return "", unavailable("%s: no answer within %s to %s %s; %s", s.Name, s.timeout, verb, s.b.where(item), s.Hint(item))
+		return "", unavailable("%s: no answer within %s to %s %s; %s", s.Name, s.timeout, verb, where(item), s.Hint(item))
 	}
 }
 
@@ -233,7 +212,7 @@ func (s *Store) explain(verb, item string, err error) error {
 	case errors.Is(err, ErrNotFound):
 		return kindError{ErrNotFound, fmt.Sprintf("%s not found; run aws-mfa setup --keyring to store the keys there", s.Where(item))}
 	case errors.Is(err, ErrLocked):
-		return kindError{ErrLocked, fmt.Sprintf("%s is locked (%s %s: %v); %s", s.Name, verb, s.b.where(item), err, s.Hint(item))}
+		return kindError{ErrLocked, fmt.Sprintf("%s is locked (%s %s: %v); %s", s.Name, verb, where(item), err, s.Hint(item))}
 	case errors.Is(err, ErrUnavailable):
 		return unavailable("%s %s: %v", verb, s.Where(item), err)
 	}
@@ -244,15 +223,8 @@ func (s *Store) explain(verb, item string, err error) error {
 // asks for a passphrase on the terminal GPG_TTY names, and without it
 // fails with "No secret key", which names no cause.
 func (s *Store) Hint(item string) string {
-	switch s.b.(type) {
-	case passBackend:
-		return "gpg-agent asks for the passphrase only where GPG_TTY names the terminal: run `export GPG_TTY=$(tty)` (add it to your shell's rc file), or unlock the key with `pass show " + s.b.where(item) + "`, then run again"
+	if _, ok := s.b.(passBackend); ok {
+		return "gpg-agent asks for the passphrase only where GPG_TTY names the terminal: run `export GPG_TTY=$(tty)` (add it to your shell's rc file), or unlock the key with `pass show " + where(item) + "`, then run again"
 	}
-	switch runtime.GOOS {
-	case "darwin":
-		return "unlock the login keychain (Keychain Access, or `security unlock-keychain`)"
-	case "windows":
-		return "sign in to Windows as the user who stored the keys"
-	}
-	return "unlock the login keyring (your desktop's prompt, `gnome-keyring-daemon --unlock`, or seahorse), or set keyring_backend = \"pass\" on a server without a desktop"
+	return nativeHint
 }

@@ -35,8 +35,6 @@ func (osBackend) remove(ctx context.Context, item string) error {
 	return osError(gokeyring.Delete(Service, item))
 }
 
-func (osBackend) where(item string) string { return Service + "/" + item }
-
 // osError maps the library's and D-Bus's errors to this package's.
 func osError(err error) error {
 	switch {

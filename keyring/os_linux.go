@@ -8,6 +8,13 @@ import (
 	dbus "github.com/godbus/dbus/v5"
 )
 
+// Linux's own store is the Secret Service.
+const (
+	native     = SecretService
+	nativeName = "Secret Service"
+	nativeHint = "unlock the login keyring (your desktop's prompt, `gnome-keyring-daemon --unlock`, or seahorse), or set keyring_backend = \"pass\" on a server without a desktop"
+)
+
 // reachable refuses before godbus would autolaunch a D-Bus daemon of its
 // own (dbus-launch) where there is no session bus, as on a server.
 func reachable() error {
@@ -28,15 +35,9 @@ func (osBackend) status(ctx context.Context, item string) error {
 	if err := reachable(); err != nil {
 		return err
 	}
-	conn, err := dbus.SessionBusPrivate(dbus.WithContext(ctx))
+	// The session connection go-keyring's own calls share.
+	conn, err := dbus.SessionBus()
 	if err != nil {
-		return unavailable("D-Bus: %v", err)
-	}
-	defer conn.Close()
-	if err := conn.Auth(nil); err != nil {
-		return unavailable("D-Bus: %v", err)
-	}
-	if err := conn.Hello(); err != nil {
 		return unavailable("D-Bus: %v", err)
 	}
 	var unlocked, locked []dbus.ObjectPath

@@ -20,18 +20,16 @@ type passBackend struct {
 	noPrompt bool // gpg fails instead of asking for the passphrase
 }
 
-func (passBackend) where(item string) string { return Service + "/" + item }
-
 func (b passBackend) get(ctx context.Context, item string) (string, error) {
 	if err := b.status(ctx, item); err != nil {
 		return "", err
 	}
-	out, err := b.run(ctx, nil, "show", b.where(item))
+	out, err := b.run(ctx, nil, "show", where(item))
 	return strings.TrimRight(out, "\n"), err
 }
 
 func (b passBackend) set(ctx context.Context, item, secret string) error {
-	_, err := b.run(ctx, strings.NewReader(secret+"\n"), "insert", "--multiline", "--force", b.where(item))
+	_, err := b.run(ctx, strings.NewReader(secret+"\n"), "insert", "--multiline", "--force", where(item))
 	return err
 }
 
@@ -39,7 +37,7 @@ func (b passBackend) remove(ctx context.Context, item string) error {
 	if err := b.status(ctx, item); err != nil {
 		return err
 	}
-	_, err := b.run(ctx, nil, "rm", "--force", b.where(item))
+	_, err := b.run(ctx, nil, "rm", "--force", where(item))
 	return err
 }
 

@@ -20,7 +20,6 @@ func (l *liar) get(context.Context, string) (string, error) { return l.v, nil }
 func (l *liar) set(_ context.Context, _, v string) error    { l.v = l.change(v); return nil }
 func (l *liar) remove(context.Context, string) error        { return nil }
 func (l *liar) status(context.Context, string) error        { return nil }
-func (l *liar) where(item string) string                    { return item }
 
 // TestPutReadsBack: Put, after which rotate deletes the only other copy
 // of a key, fails unless the backend gives back exactly what it wrote.
