@@ -25,53 +25,61 @@ import (
 // still holds a valid session, or from the first link's long-term keys and
 // a code, up to the requested link.
 type renewal struct {
-	links []Request
-	src   *source // the first link's source profile
-	d     Deps
-	got   []step    // what run obtained from STS, in chain order
-	mfaAt time.Time // when the code behind got was entered; zero when unknown
+	links  []Request
+	src    *source // the first link's source profile
+	d      Deps
+	region string            // reported in the result: the pair's, else the source profile's
+	from   int               // the link got starts at
+	got    []awscred.Session // what run obtained from STS, in chain order
+	mfaAt  time.Time         // when the code behind got was entered; zero when unknown
 }
 
-type step struct {
-	i int // the link
-	s awscred.Session
+// start is where the chain's renewal starts in f: after the last link
+// whose target holds a session valid for longer than its margin, with an
+// MFA not too old, which it returns; 0 when none does. The requested link
+// is renewed anyway when forced.
+func (r *renewal) start(f *credfile.File) (int, awscred.Session) {
+	for j := len(r.links) - 1; j >= 0; j-- {
+		if j == len(r.links)-1 && r.links[j].Force {
+			continue
+		}
+		if s, ok := validSession(f, r.links[j].Target, r.d.Now(), r.links[j].Margin); ok && !mfaTooOld(r.d, r.links[j:], s) {
+			return j + 1, s
+		}
+	}
+	return 0, awscred.Session{}
 }
 
 // run renews the chain as f shows it and returns the requested link's
-// session; region is the one reported in the result.
-func (r *renewal) run(ctx context.Context, f *credfile.File, region string) (*Result, error) {
+// session, the one f holds (Cached) when it needs no renewal.
+func (r *renewal) run(ctx context.Context, f *credfile.File) (*Result, error) {
 	now := r.d.Now()
 	last := len(r.links) - 1
-	r.got = nil
-	var base awscred.Session
-	i := 0
-	for j := last; j >= 0; j-- {
-		if j == last && r.links[j].Force {
-			continue
-		}
-		if s, ok := validSession(f, r.links[j].Target, now, r.links[j].Margin); ok && !mfaTooOld(r.d, r.links[j:], s) {
-			base, i = s, j+1
-			r.mfaAt, _ = r.d.State.MFA(s.AccessKeyID)
-			break
-		}
+	i, base := r.start(f)
+	if i == 0 && r.links[last].Cached {
+		return nil, r.cachedError(f)
 	}
-	if first := r.links[0]; i == 0 && r.links[last].Cached {
-		return nil, inputerr.Errorf("no session valid for more than %s in [%s] nor in [%s], which it is chained from; run %s with a code", r.links[last].Margin, r.links[last].Target, first.Target, shells.Line("aws-mfa", "-p", first.Target))
-	}
-	for ; i <= last; i++ {
-		s, err := r.renew(ctx, f, i, base)
-		if err != nil {
-			return nil, err
+	res := &Result{Cached: i > last}
+	if !res.Cached {
+		r.from = i
+		if i > 0 {
+			r.mfaAt, _ = r.d.State.MFA(base.AccessKeyID) // the renewed links inherit it
 		}
-		r.got = append(r.got, step{i, s})
-		base = s
+		for ; i <= last; i++ {
+			s, err := r.renew(ctx, f, i, base)
+			if err != nil {
+				return nil, err
+			}
+			r.got = append(r.got, s)
+			base = s
+		}
+		r.recordMFA(now)
 	}
-	r.recordMFA(now)
-	res := &Result{Session: base}
+	res.Session = base
 	if len(r.got) == len(r.links) { // the first link was renewed: the keys signed
 		res.Key = r.src.keys.AccessKeyID
 	}
-	res.setRegion(r.src, f, r.links[last].Target, region)
+	res.setRegion(r.src, f, r.links[last].Target, r.region)
 	return res, nil
 }
 
@@ -191,12 +199,26 @@ func keyringKeys(req Request, d Deps) (awscred.Keys, error) {
 	return k, nil
 }
 
-// where is the region STS is called in for req, checked before anything
-// is sent, and the endpoint that answers.
+// where is the region STS is called in for req, and the endpoint that
+// answers. The region is checked before anything is sent: a bad one would
+// otherwise surface as an unreadable answer. The pair's region beats the
+// source profile's, which beats the environment's.
 func (r *renewal) where(req Request) (string, string, error) {
-	req.Source = r.links[0].Source // the profile r.src.region comes from
-	region, err := stsRegion(req, r.src)
-	return region, stsparam.Endpoint(req.Endpoint, region), err
+	region := stsparam.DefaultRegion
+	for _, c := range []struct{ value, from string }{
+		{req.Region, "the pair's region"},
+		{r.src.region, fmt.Sprintf("region in [%s]", r.links[0].Source)},
+		{req.EnvRegion, "AWS_REGION or AWS_DEFAULT_REGION"},
+	} {
+		if c.value != "" {
+			if err := stsparam.CheckRegion(c.value); err != nil {
+				return "", "", fmt.Errorf("%s: %w", c.from, err)
+			}
+			region = c.value
+			break
+		}
+	}
+	return region, stsparam.Endpoint(req.Endpoint, region), nil
 }
 
 func (r *renewal) client(req Request, signer awscred.Session, region string) STS {
@@ -210,12 +232,12 @@ func (r *renewal) client(req Request, signer awscred.Session, region string) STS
 // chain order, and returns the new file, or nil when nothing is written.
 func (r *renewal) edit(f *credfile.File) ([]byte, error) {
 	var out []byte
-	for i, st := range r.got {
-		req := r.links[st.i]
+	for k, s := range r.got {
+		req := r.links[r.from+k]
 		if req.NoWrite {
 			continue
 		}
-		if err := guardLongTermKeys(f, req, st.i > 0); err != nil {
+		if err := guardLongTermKeys(f, req, r.from+k > 0); err != nil {
 			return nil, err
 		}
 		// The region goes with the session, so that every tool using the
@@ -227,12 +249,12 @@ func (r *renewal) edit(f *credfile.File) ([]byte, error) {
 		if region := cmp.Or(req.Region, r.src.region); region != "" && known && own == "" {
 			also = append(also, credfile.KV{Key: "region", Value: region})
 		}
-		b, err := f.SetSession(req.Target, st.s, also...)
+		b, err := f.SetSession(req.Target, s, also...)
 		if err != nil {
 			return nil, err
 		}
 		out = b
-		if i < len(r.got)-1 { // the next link edits this result
+		if k < len(r.got)-1 { // the next link edits this result
 			if f, err = credfile.Parse(b); err != nil {
 				return nil, err
 			}
@@ -244,8 +266,8 @@ func (r *renewal) edit(f *credfile.File) ([]byte, error) {
 // writtenBases lists the targets edit wrote besides the requested one.
 func (r *renewal) writtenBases() []string {
 	var bases []string
-	for _, st := range r.got {
-		if l := r.links[st.i]; !l.NoWrite && st.i < len(r.links)-1 {
+	for _, l := range r.links[r.from : len(r.links)-1] {
+		if !l.NoWrite {
 			bases = append(bases, l.Target)
 		}
 	}

@@ -28,8 +28,8 @@ func mfaTooOld(d Deps, links []Request, s awscred.Session) bool {
 // session it got: a chained one inherits its base's.
 func (r *renewal) recordMFA(now time.Time) {
 	var ids []string
-	for _, st := range r.got {
-		ids = append(ids, st.s.AccessKeyID)
+	for _, s := range r.got {
+		ids = append(ids, s.AccessKeyID)
 	}
 	r.d.State.SetMFA(r.mfaAt, now, ids...)
 }

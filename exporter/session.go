@@ -22,6 +22,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/mfastate"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
+	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 // Request says which session to get and how.
@@ -107,35 +108,27 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 		}
 	}
 	creds, err := credfile.Read(req.Paths.Credentials)
+	if errors.Is(err, credfile.ErrNotFound) {
+		return nil, inputerr.Errorf("no credentials file at %s; run `aws configure` with your IAM user's access key, then `aws-mfa setup`", req.Paths.Credentials)
+	}
 	if err != nil {
-		return nil, fileError(err, req)
+		return nil, err
 	}
 	src, err := readSource(creds, links[0])
 	if err != nil {
 		return nil, err
 	}
-	region := cmp.Or(req.Region, src.region)
-	if res, ok := reuse(creds, req, d, src, region); ok {
-		return res, nil
-	}
-	if req.Cached && len(req.Bases) == 0 {
-		if _, ok := validSession(creds, req.Target, d.Now(), req.Margin); ok && !req.Force {
-			return nil, inputerr.Errorf("the session in [%s] is valid, but its MFA code was entered longer ago than mfa_max_age (%s), or aws-mfa has no record of when; run aws-mfa with a code", req.Target, req.MaxMFAAge)
-		}
-		if req.NoWrite {
-			// Such a session never reaches the file: a refresh cannot help.
-			return nil, inputerr.Errorf("no session valid for more than %s in [%s], and this pair does not write one there (write = false or --no-write); get a session with aws-mfa env and a code", req.Margin, req.Target)
-		}
-		return nil, inputerr.Errorf("no session valid for more than %s in [%s]; run aws-mfa with a code", req.Margin, req.Target)
+	r := &renewal{links: links, src: src, d: d, region: cmp.Or(req.Region, src.region)}
+	switch i, _ := r.start(creds); {
+	case i == len(links) || !slices.ContainsFunc(links, func(l Request) bool { return !l.NoWrite }):
+		return r.run(ctx, creds) // reused, or no link writes: no lock
+	case i == 0 && req.Cached:
+		return nil, r.cachedError(creds)
 	}
 	if err := checkShadowed(creds, links, src); err != nil {
 		return nil, err
 	}
-	r := renewal{links: links, src: src, d: d}
-	if !slices.ContainsFunc(links, func(l Request) bool { return !l.NoWrite }) {
-		return r.run(ctx, creds, region) // no link writes: no lock
-	}
-	return r.renewLocked(ctx, req, region)
+	return r.renewLocked(ctx)
 }
 
 // renewLocked renews the chain and writes what it got, under the
@@ -143,7 +136,8 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 // and a run that waited takes what the first wrote. The waits (keyring,
 // code, STS) come first; the edit is then made on the file as it is
 // after them, so that what another program wrote meanwhile is kept.
-func (r *renewal) renewLocked(ctx context.Context, req Request, region string) (*Result, error) {
+func (r *renewal) renewLocked(ctx context.Context) (*Result, error) {
+	req := r.links[len(r.links)-1]
 	l, err := r.d.Writer.Lock(req.Paths.Credentials)
 	if err != nil {
 		return nil, fmt.Errorf("write [%s] to %s: %w", req.Target, req.Paths.Credentials, err)
@@ -153,18 +147,15 @@ func (r *renewal) renewLocked(ctx context.Context, req Request, region string) (
 	if err != nil {
 		return nil, err
 	}
-	if res, ok := reuse(f, req, r.d, r.src, region); ok {
-		return res, nil // another run renewed it while this one waited
-	}
-	res, err := r.run(ctx, f, region)
-	if err != nil {
-		return nil, err
+	res, err := r.run(ctx, f)
+	if err != nil || res.Cached {
+		return res, err // Cached: another run renewed it while this one waited
 	}
 	// The file after the wait, which the edit below reads again.
 	if f, err = l.Read(); err != nil {
 		return nil, err
 	}
-	res.setRegion(r.src, f, req.Target, region)
+	res.setRegion(r.src, f, req.Target, r.region)
 	if err := l.Update(r.edit); err != nil {
 		return nil, fmt.Errorf("write [%s] to %s: %w", req.Target, req.Paths.Credentials, err)
 	}
@@ -174,16 +165,20 @@ func (r *renewal) renewLocked(ctx context.Context, req Request, region string) (
 	return res, nil
 }
 
-// reuse returns the session in req.Target while it is valid for longer
-// than req.Margin, and its MFA is not too old, unless req.Force.
-func reuse(f *credfile.File, req Request, d Deps, src *source, region string) (*Result, bool) {
-	s, ok := validSession(f, req.Target, d.Now(), req.Margin)
-	if !ok || req.Force || mfaTooOld(d, []Request{req}, s) {
-		return nil, false
+// cachedError says why a cached request, which never asks for a code,
+// gets no session from f.
+func (r *renewal) cachedError(f *credfile.File) error {
+	req, first := r.links[len(r.links)-1], r.links[0]
+	switch _, valid := validSession(f, req.Target, r.d.Now(), req.Margin); {
+	case len(r.links) > 1:
+		return inputerr.Errorf("no session valid for more than %s in [%s] nor in [%s], which it is chained from; run %s with a code", req.Margin, req.Target, first.Target, shells.Line("aws-mfa", "-p", first.Target))
+	case valid && !req.Force:
+		return inputerr.Errorf("the session in [%s] is valid, but its MFA code was entered longer ago than mfa_max_age (%s), or aws-mfa has no record of when; run aws-mfa with a code", req.Target, req.MaxMFAAge)
+	case req.NoWrite:
+		// Such a session never reaches the file: a refresh cannot help.
+		return inputerr.Errorf("no session valid for more than %s in [%s], and this pair does not write one there (write = false or --no-write); get a session with aws-mfa env and a code", req.Margin, req.Target)
 	}
-	res := &Result{Session: s, Cached: true}
-	res.setRegion(src, f, req.Target, region)
-	return res, true
+	return inputerr.Errorf("no session valid for more than %s in [%s]; run aws-mfa with a code", req.Margin, req.Target)
 }
 
 // setRegion sets the region tools read for target: its own, else region,
@@ -256,27 +251,6 @@ func checkRequest(req Request, chained bool) error {
 		}
 	}
 	return stsparam.CheckDuration(req.Duration, req.RoleARN != "")
-}
-
-// stsRegion resolves the region STS is called in, and checks it before
-// anything is sent: a bad one would otherwise surface as an unreadable
-// answer. The pair's region beats the source profile's, which beats the
-// environment's.
-func stsRegion(req Request, src *source) (string, error) {
-	for _, r := range []struct{ value, from string }{
-		{req.Region, "the pair's region"},
-		{src.region, fmt.Sprintf("region in [%s]", req.Source)},
-		{req.EnvRegion, "AWS_REGION or AWS_DEFAULT_REGION"},
-	} {
-		if r.value == "" {
-			continue
-		}
-		if err := stsparam.CheckRegion(r.value); err != nil {
-			return "", fmt.Errorf("%s: %w", r.from, err)
-		}
-		return r.value, nil
-	}
-	return stsparam.DefaultRegion, nil
 }
 
 type source struct {
@@ -430,12 +404,4 @@ func sessionFrom(c *types.Credentials) (awscred.Session, error) {
 		}
 	}
 	return s, nil
-}
-
-func fileError(err error, req Request) error {
-	switch {
-	case errors.Is(err, credfile.ErrNotFound):
-		return inputerr.Errorf("no credentials file at %s; run `aws configure` with your IAM user's access key, then `aws-mfa setup`", req.Paths.Credentials)
-	}
-	return err
 }
