@@ -39,7 +39,7 @@ type STS interface {
 // and the SDK's retryer would send the same code again after throttling,
 // a 5xx or a reset connection, when AWS may already have used it; the
 // second answer would then be "wrong code" for a code that was right.
-func NewSTS(signer awscred.Session, region, endpoint string, timeout time.Duration) STS {
+func NewSTS(signer awscred.Session, region, endpoint string, timeout time.Duration) *sts.Client {
 	opts := sts.Options{
 		Region:      region,
 		Credentials: credentials.NewStaticCredentialsProvider(signer.AccessKeyID, signer.SecretAccessKey, signer.SessionToken),
@@ -115,24 +115,19 @@ func ExplainError(err error, c Call) error {
 	if c.Code {
 		nextCode = " with the next code (this one may have been used)"
 	}
+	status := 0
+	var resp *awshttp.ResponseError
+	if errors.As(err, &resp) {
+		status = resp.HTTPStatusCode()
+	}
 	var api smithy.APIError
 	if errors.As(err, &api) {
-		status := 0
-		var resp *awshttp.ResponseError
-		if errors.As(err, &resp) {
-			status = resp.HTTPStatusCode()
-		}
 		return apiError(api, status, c, at, nextCode)
 	}
 	var tooBig *http.MaxBytesError
 	var dnsErr *net.DNSError
 	var opErr *net.OpError
-	var certErr *tls.CertificateVerificationError
-	var authority x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	var invalid x509.CertificateInvalidError
 	var notTLS tls.RecordHeaderError
-	var resp *awshttp.ResponseError
 	switch {
 	case errors.As(err, &tooBig):
 		return fmt.Errorf("%s sent an answer over %d KiB, which %s never does; check --endpoint-url", at, tooBig.Limit>>10, c.Service)
@@ -149,12 +144,12 @@ func ExplainError(err error, c Call) error {
 		return fmt.Errorf("no complete answer from %s within %s; check your network, proxy or --endpoint-url, or raise --timeout, then run again%s", at, c.Timeout, nextCode)
 	case errors.As(err, &notTLS):
 		return fmt.Errorf("%s does not speak TLS; for a local emulator use an http:// endpoint URL", at)
-	case errors.As(err, &certErr), errors.As(err, &authority), errors.As(err, &hostErr), errors.As(err, &invalid):
+	case certReason(err) != "":
 		return fmt.Errorf("the TLS certificate of %s is not trusted (%s); check --endpoint-url, or the proxy that presents it", at, certReason(err))
 	case errors.As(err, &opErr), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET):
 		return fmt.Errorf("%s closed the connection without a complete answer; check --endpoint-url and any proxy in between, then run again%s", at, nextCode)
-	case errors.As(err, &resp) && resp.HTTPStatusCode() != 0:
-		return fmt.Errorf("%s answered HTTP %d with a body aws-mfa cannot read; check --endpoint-url, or run again later", at, resp.HTTPStatusCode())
+	case status != 0:
+		return fmt.Errorf("%s answered HTTP %d with a body aws-mfa cannot read; check --endpoint-url, or run again later", at, status)
 	}
 	return fmt.Errorf("%s sent an answer aws-mfa cannot read; check --endpoint-url, or run again later", at)
 }
@@ -202,7 +197,10 @@ func oneLine(msg string) string {
 	return strings.TrimSpace(msg)
 }
 
+// certReason says why a TLS certificate was not trusted; "" when err is
+// no certificate's.
 func certReason(err error) string {
+	var certErr *tls.CertificateVerificationError
 	var authority x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	var invalid x509.CertificateInvalidError
@@ -213,8 +211,10 @@ func certReason(err error) string {
 		return "issued for another host name"
 	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
 		return "expired or not yet valid; check this machine's clock"
+	case errors.As(err, &certErr), errors.As(err, &invalid):
+		return "verification failed"
 	}
-	return "verification failed"
+	return ""
 }
 
 func dialReason(op *net.OpError) string {
