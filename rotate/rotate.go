@@ -59,22 +59,13 @@ type AWS struct {
 
 // Clients returns IAM and STS clients signed with the given credentials.
 func (a AWS) Clients(id, secret, token string) (*iam.Client, *sts.Client) {
-	creds := credentials.NewStaticCredentialsProvider(id, secret, token)
-	h := exporter.NewHTTPClient(a.Timeout)
-	io := iam.Options{Region: a.Region, Credentials: creds, HTTPClient: h, Retryer: aws.NopRetryer{}}
-	so := sts.Options{Region: a.Region, Credentials: creds, HTTPClient: h, Retryer: aws.NopRetryer{}}
+	opts := iam.Options{Region: a.Region, Credentials: credentials.NewStaticCredentialsProvider(id, secret, token),
+		HTTPClient: exporter.NewHTTPClient(a.Timeout), Retryer: aws.NopRetryer{}}
 	if a.IAMURL != "" {
-		io.BaseEndpoint = aws.String(a.IAMURL)
+		opts.BaseEndpoint = aws.String(a.IAMURL)
 	}
-	if a.STSURL != "" {
-		so.BaseEndpoint = aws.String(a.STSURL)
-	}
-	return iam.New(io), sts.New(so)
-}
-
-// calls describe IAM's calls, for error messages.
-func (a AWS) iamCall() exporter.Call {
-	return exporter.Call{Service: "IAM", Source: a.Source, Endpoint: cmp.Or(a.IAMURL, "https://iam.amazonaws.com"), Timeout: a.Timeout}
+	signer := awscred.Session{Keys: awscred.Keys{AccessKeyID: id, SecretAccessKey: secret}, SessionToken: token}
+	return iam.New(opts), exporter.NewSTS(signer, a.Region, a.STSURL, a.Timeout)
 }
 
 // stsCall describes GetCallerIdentity, for error messages.
@@ -129,12 +120,9 @@ func Run(ctx context.Context, in Input, d Deps) (*Result, error) {
 		return nil, fmt.Errorf("ask STS whose session this is: %w", err)
 	}
 	r := &rotation{in: in, d: d, user: user}
-	var list *iam.ListAccessKeysOutput
-	if err := r.call("ListAccessKeys", "list the access keys of IAM user "+user, func() (err error) {
-		list, err = d.IAM.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: &user})
-		return err
-	}); err != nil {
-		return nil, err
+	list, err := d.IAM.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: &user})
+	if err != nil {
+		return nil, r.explain(err, "ListAccessKeys", "list the access keys of IAM user "+user)
 	}
 	cur, j := in.Current, Load(in.StateDir).Rotating[in.Place]
 	res, found, otherID := &Result{User: user, Key: cur}, false, ""
@@ -173,16 +161,14 @@ func Run(ctx context.Context, in Input, d Deps) (*Result, error) {
 	if err := r.journal(func(j *Journal) { *j = Journal{Old: Hash(cur), Started: d.Now()} }); err != nil {
 		return nil, err
 	}
-	var out *iam.CreateAccessKeyOutput
-	re := (*awshttp.ResponseError)(nil)
-	if err := r.call("CreateAccessKey", "create a new access key", func() (err error) {
-		out, err = d.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: &user})
-		errors.As(err, &re)
-		return err
-	}); err != nil {
-		// IAM refused (4xx): it made no key, so the journal goes, lest the
-		// next run take a key made meanwhile by hand for this run's.
-		if re != nil && re.HTTPStatusCode()/100 == 4 {
+	out, err := d.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: &user})
+	if err != nil {
+		var re *awshttp.ResponseError
+		refused := errors.As(err, &re) && re.HTTPStatusCode()/100 == 4
+		err = r.explain(err, "CreateAccessKey", "create a new access key")
+		if refused {
+			// IAM refused (4xx): it made no key, so the journal goes, lest
+			// the next run take a key made meanwhile by hand for this run's.
 			return nil, errors.Join(err, r.journal(func(j *Journal) { *j = Journal{} }))
 		}
 		return nil, fmt.Errorf("%w; %s still holds %s, and aws-mfa rotate deletes any key this run made", err, in.Where, exporter.MaskKey(cur))
@@ -259,38 +245,28 @@ func (r *rotation) accepted(ctx context.Context, k awscred.Keys) error {
 
 // retire deactivates the key id, then deletes it.
 func (r *rotation) retire(ctx context.Context, id string) error {
-	err := r.call("UpdateAccessKey", "deactivate the old key "+exporter.MaskKey(id), func() error {
-		_, err := r.d.IAM.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{UserName: &r.user, AccessKeyId: &id, Status: types.StatusTypeInactive})
-		return err
-	})
+	_, err := r.d.IAM.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{UserName: &r.user, AccessKeyId: &id, Status: types.StatusTypeInactive})
 	if err != nil {
-		return err
+		return r.explain(err, "UpdateAccessKey", "deactivate the old key "+exporter.MaskKey(id))
 	}
 	return r.delete(ctx, id, "the old key")
 }
 
 // delete deletes the key id, what it is for people.
 func (r *rotation) delete(ctx context.Context, id, what string) error {
-	err := r.call("DeleteAccessKey", "delete "+what+" "+exporter.MaskKey(id), func() error {
-		_, err := r.d.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: &r.user, AccessKeyId: &id})
-		return err
-	})
-	if err == nil {
-		r.logf("deleted %s %s", what, exporter.MaskKey(id))
+	if _, err := r.d.IAM.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: &r.user, AccessKeyId: &id}); err != nil {
+		return r.explain(err, "DeleteAccessKey", "delete "+what+" "+exporter.MaskKey(id))
 	}
-	return err
+	r.logf("deleted %s %s", what, exporter.MaskKey(id))
+	return nil
 }
 
-// call makes one IAM call and explains its error: what was being done,
-// and IAM's own reason (a missing iam:CreateAccessKey says so). The
-// HTTP client bounds it in time.
-func (r *rotation) call(op, doing string, fn func() error) error {
-	if err := fn(); err != nil {
-		c := r.in.AWS.iamCall()
-		c.Operation = op
-		return fmt.Errorf("%s: %w", doing, exporter.ExplainError(err, c))
-	}
-	return nil
+// explain explains the error of IAM's call op: what was being done, and
+// IAM's own reason (a missing iam:CreateAccessKey says so).
+func (r *rotation) explain(err error, op, doing string) error {
+	a := r.in.AWS
+	c := exporter.Call{Service: "IAM", Operation: op, Source: a.Source, Endpoint: cmp.Or(a.IAMURL, "https://iam.amazonaws.com"), Timeout: a.Timeout}
+	return fmt.Errorf("%s: %w", doing, exporter.ExplainError(err, c))
 }
 
 func (r *rotation) journal(change func(*Journal)) error {
