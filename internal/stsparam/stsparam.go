@@ -55,14 +55,8 @@ func Seconds(n int64) (time.Duration, error) {
 // ParseDuration reads a duration as a person writes it: "12h", "90m",
 // "1h30m", or a whole number of seconds ("3600").
 func ParseDuration(s string) (time.Duration, error) {
-	if s != "" && strings.Trim(s, "+-0123456789") == "" {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			if errors.Is(err, strconv.ErrRange) {
-				return Seconds(math.MaxInt64)
-			}
-			return 0, inputerr.New("duration is not like 12h, 90m or 3600 (seconds)")
-		}
+	// Out of int64's range, n is its bound, which Seconds refuses.
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		return Seconds(n)
 	}
 	d, err := time.ParseDuration(s)
@@ -135,35 +129,35 @@ func badRune(s, extra string) string {
 	return ""
 }
 
-// iamARN checks arn:PARTITION:iam::ACCOUNT:KIND/REST and returns REST;
-// what names the value in messages, like "mfa_serial".
-func iamARN(s, what string, kinds ...string) (string, error) {
+// iamARN checks arn:PARTITION:iam::ACCOUNT:KIND/NAME; what names the
+// value in messages, like "mfa_serial".
+func iamARN(s, what string, kinds ...string) error {
 	parts := strings.SplitN(s, ":", 6)
 	if len(parts) != 6 || parts[0] != "arn" {
-		return "", inputerr.Errorf("%s is not an ARN of the form arn:aws:iam::ACCOUNT_ID:%s/NAME", what, kinds[0])
+		return inputerr.Errorf("%s is not an ARN of the form arn:aws:iam::ACCOUNT_ID:%s/NAME", what, kinds[0])
 	}
 	partition, service, region, account, resource := parts[1], parts[2], parts[3], parts[4], parts[5]
 	if partition != "aws" && (!strings.HasPrefix(partition, "aws-") || strings.Trim(partition, "abcdefghijklmnopqrstuvwxyz-") != "") {
-		return "", inputerr.Errorf("%s names a partition other than aws, aws-cn, aws-us-gov, …", what)
+		return inputerr.Errorf("%s names a partition other than aws, aws-cn, aws-us-gov, …", what)
 	}
 	if service != "iam" || region != "" {
-		return "", inputerr.Errorf("%s is not an IAM ARN; it starts arn:aws:iam:: with no region", what)
+		return inputerr.Errorf("%s is not an IAM ARN; it starts arn:aws:iam:: with no region", what)
 	}
 	if len(account) != 12 || strings.Trim(account, "0123456789") != "" {
-		return "", inputerr.Errorf("%s has an account id of %d characters; an AWS account id is 12 digits", what, len(account))
+		return inputerr.Errorf("%s has an account id of %d characters; an AWS account id is 12 digits", what, len(account))
 	}
 	for _, kind := range kinds {
 		if rest, ok := strings.CutPrefix(resource, kind+"/"); ok {
 			if rest == "" || strings.HasSuffix(rest, "/") {
-				return "", inputerr.Errorf("%s has no name after %s/", what, kind)
+				return inputerr.Errorf("%s has no name after %s/", what, kind)
 			}
 			if bad := badRune(rest, nameChars+"/"); bad != "" {
-				return "", inputerr.Errorf("%s has %s; names hold letters, digits and +=,.@_-", what, bad)
+				return inputerr.Errorf("%s has %s; names hold letters, digits and +=,.@_-", what, bad)
 			}
-			return rest, nil
+			return nil
 		}
 	}
-	return "", inputerr.Errorf("%s is not a %s ARN: after the account id comes %s/NAME", what, kinds[0], kinds[0])
+	return inputerr.Errorf("%s is not a %s ARN: after the account id comes %s/NAME", what, kinds[0], kinds[0])
 }
 
 // CheckSerial checks an MFA device's serial number as STS takes it: the
@@ -178,10 +172,7 @@ func CheckSerial(s string) error {
 	case len(s) < 9 || len(s) > 256:
 		return inputerr.Errorf("mfa_serial is %d characters long; STS takes 9 to 256%s", len(s), hint)
 	case strings.HasPrefix(s, "arn:"):
-		if _, err := iamARN(s, "mfa_serial", "mfa", "u2f"); err != nil {
-			return err
-		}
-		return nil
+		return iamARN(s, "mfa_serial", "mfa", "u2f")
 	}
 	if bad := badRune(s, nameChars+"/"); bad != "" {
 		return inputerr.Errorf("mfa_serial has %s%s", bad, hint)
@@ -195,8 +186,7 @@ func CheckRoleARN(s string) error {
 	if len(s) > 2048 {
 		return inputerr.Errorf("role_arn is %d characters long; at most 2048", len(s))
 	}
-	_, err := iamARN(s, "role_arn", "role")
-	return err
+	return iamARN(s, "role_arn", "role")
 }
 
 // CheckRoleSessionName checks AssumeRole's RoleSessionName.
