@@ -219,6 +219,10 @@ func checkFresh(s awscred.Session, now time.Time, req Request, endpoint string) 
 		at, when, left.Round(time.Second), req.Margin)
 }
 
+// checkRequest checks what flags and the environment may have set since
+// the config was checked: the profiles, the endpoint, the duration. A
+// pair's role, its session name and external id, and a chained pair's
+// role_arn come from the config alone, which checks them.
 func checkRequest(req Request, chained bool) error {
 	if req.Source == req.Target {
 		return inputerr.Errorf("source and target are both [%s]; the session must go to another profile than the long-term keys", req.Source)
@@ -233,22 +237,8 @@ func checkRequest(req Request, chained bool) error {
 			return fmt.Errorf("%w (from --endpoint-url, the pair's endpoint_url, AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL)", err)
 		}
 	}
-	if chained && req.RoleARN == "" {
-		return inputerr.Errorf("[%s] is chained from [%s] but has no role to assume; set role_arn for its pair", req.Target, req.Source)
-	}
 	if err := stsparam.CheckChainedDuration(req.Duration); chained && err != nil {
 		return err
-	}
-	if req.RoleARN != "" {
-		if err := stsparam.CheckRoleARN(req.RoleARN); err != nil {
-			return err
-		}
-		if err := stsparam.CheckExternalID(req.ExternalID); req.ExternalID != "" && err != nil {
-			return err
-		}
-		if err := stsparam.CheckRoleSessionName(req.RoleSessionName); req.RoleSessionName != "" && err != nil {
-			return err
-		}
 	}
 	return stsparam.CheckDuration(req.Duration, req.RoleARN != "")
 }
