@@ -32,12 +32,7 @@ func SessionVars() []string {
 // epoch seconds (AWS_MFA_EXPIRY, for prompt hooks that cannot parse
 // dates), the target profile's name, and the region when one is known.
 func Vars(s awscred.Session, target, region string) []shells.Var {
-	stale := Stale()
-	vars := make([]shells.Var, 0, len(stale)+8)
-	for _, name := range stale {
-		vars = append(vars, shells.Var{Name: name, Unset: true})
-	}
-	vars = append(vars,
+	vars := append(unset(Stale()),
 		shells.Var{Name: "AWS_ACCESS_KEY_ID", Value: s.AccessKeyID},
 		shells.Var{Name: "AWS_SECRET_ACCESS_KEY", Value: s.SecretAccessKey},
 		shells.Var{Name: "AWS_SESSION_TOKEN", Value: s.SessionToken},
@@ -59,8 +54,11 @@ func Vars(s awscred.Session, target, region string) []shells.Var {
 // AWS_DEFAULT_REGION, since one Vars set cannot be told from the user's,
 // and a region left behind grants nothing.
 func UnsetVars() []shells.Var {
-	names := append([]string{"AWS_SECURITY_TOKEN", "AWS_SESSION_EXPIRATION"}, SessionVars()...)
-	vars := make([]shells.Var, 0, len(names))
+	return unset(append([]string{"AWS_SECURITY_TOKEN", "AWS_SESSION_EXPIRATION"}, SessionVars()...))
+}
+
+func unset(names []string) []shells.Var {
+	var vars []shells.Var
 	for _, name := range names {
 		vars = append(vars, shells.Var{Name: name, Unset: true})
 	}
