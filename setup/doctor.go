@@ -77,11 +77,8 @@ func Doctor(c Checkup) []Finding {
 	}
 	// The AWS config file: a refresh reads it too (a role_arn or an sso_
 	// key for a target there would shadow the session written).
-	awsConfig, err := credfile.Read(c.Paths.Config)
-	switch {
-	case errors.Is(err, credfile.ErrNotFound):
-		awsConfig = nil
-	case err != nil:
+	awsConfig, err := credfile.Read(c.Paths.Config) // nil when there is none
+	if err != nil && !errors.Is(err, credfile.ErrNotFound) {
 		out.fix(err.Error(), readFix(err, "the AWS config file", "the AWS config text file", "fix the line named; the AWS CLI cannot read the file either"))
 		return out
 	}

@@ -41,10 +41,6 @@ type Request struct {
 	Pair       string // a pair to add to the config ("" for none)
 	ConfigPath string
 	DryRun     bool
-	Region     string
-	STSURL     string // endpoint overrides; "" for AWS
-	IAMURL     string
-	Timeout    time.Duration
 
 	Keyring        string // with --keyring: the item the keys move to
 	KeyringBackend string // the backend it is in, as the config names it ("" for the default)
@@ -519,7 +515,7 @@ func (a AWS) List(ctx context.Context, keys awscred.Keys) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("identify the keys: %w", err)
 	}
-	call := exporter.Call{Service: "IAM", Operation: "ListMFADevices", Source: a.Source, Endpoint: cmp.Or(a.IAMURL, iamEndpoint), Timeout: a.Timeout}
+	call := exporter.Call{Service: "IAM", Operation: "ListMFADevices", Source: a.Source, Endpoint: cmp.Or(a.IAMURL, "https://iam.amazonaws.com"), Timeout: a.Timeout}
 	out, err := c.ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: aws.String(user)})
 	if err != nil {
 		return nil, fmt.Errorf("list MFA devices: %w; or pass --serial ARN", exporter.ExplainError(err, call))
@@ -534,6 +530,3 @@ func (a AWS) List(ctx context.Context, keys awscred.Keys) ([]string, error) {
 	}
 	return serials, nil
 }
-
-// iamEndpoint is IAM's global endpoint, for messages.
-const iamEndpoint = "https://iam.amazonaws.com"
