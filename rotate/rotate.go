@@ -158,7 +158,8 @@ func Run(ctx context.Context, in Input, d Deps) (*Result, error) {
 		return nil, inputerr.Errorf("IAM user %s has two access keys, %s (in %s) and %s, and IAM allows no third: delete the one you do not use (IAM console > Users > %s > Security credentials, or aws iam delete-access-key --user-name %s --access-key-id with its id), then run aws-mfa rotate again",
 			user, exporter.MaskKey(cur), in.Where, exporter.MaskKey(otherID), user, user)
 	}
-	if err := r.journal(func(j *Journal) { *j = Journal{Old: Hash(cur), Started: d.Now()} }); err != nil {
+	began := Journal{Old: Hash(cur), Started: d.Now()}
+	if err := r.journal(began); err != nil {
 		return nil, err
 	}
 	out, err := d.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: &user})
@@ -169,13 +170,14 @@ func Run(ctx context.Context, in Input, d Deps) (*Result, error) {
 		if refused {
 			// IAM refused (4xx): it made no key, so the journal goes, lest
 			// the next run take a key made meanwhile by hand for this run's.
-			return nil, errors.Join(err, r.journal(func(j *Journal) { *j = Journal{} }))
+			return nil, errors.Join(err, r.journal(Journal{}))
 		}
 		return nil, fmt.Errorf("%w; %s still holds %s, and aws-mfa rotate deletes any key this run made", err, in.Where, exporter.MaskKey(cur))
 	}
 	k := awscred.Keys{AccessKeyID: aws.ToString(out.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(out.AccessKey.SecretAccessKey)}
 	res.Key, res.Created = k.AccessKeyID, aws.ToTime(out.AccessKey.CreateDate)
-	if err := r.journal(func(j *Journal) { j.New = Hash(k.AccessKeyID) }); err != nil {
+	began.New = Hash(k.AccessKeyID)
+	if err := r.journal(began); err != nil {
 		return nil, err
 	}
 	r.logf("created %s for IAM user %s", exporter.MaskKey(k.AccessKeyID), user)
@@ -197,7 +199,7 @@ func Run(ctx context.Context, in Input, d Deps) (*Result, error) {
 		// deletes it, and this one says why not), and the old one stays.
 		derr := r.delete(ctx, k.AccessKeyID, "the new key")
 		if derr == nil {
-			_ = r.journal(func(j *Journal) { *j = Journal{} })
+			_ = r.journal(Journal{})
 		} else {
 			err = fmt.Errorf("%w; %v (aws-mfa rotate deletes it next time)", err, derr)
 		}
@@ -269,10 +271,9 @@ func (r *rotation) explain(err error, op, doing string) error {
 	return fmt.Errorf("%s: %w", doing, exporter.ExplainError(err, c))
 }
 
-func (r *rotation) journal(change func(*Journal)) error {
+// journal records j as the rotation under way; an empty one, none.
+func (r *rotation) journal(j Journal) error {
 	return edit(r.d.Writer, r.in.StateDir, func(s *State) {
-		j := s.Rotating[r.in.Place]
-		change(&j)
 		s.Rotating[r.in.Place] = j
 		if j == (Journal{}) {
 			delete(s.Rotating, r.in.Place)
