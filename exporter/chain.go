@@ -186,9 +186,6 @@ func neverSent(err error) bool {
 // keyringKeys reads the source's long-term keys from its keyring item
 // and checks them as readSource checks a profile's.
 func keyringKeys(req Request, d Deps) (awscred.Keys, error) {
-	if d.Keyring == nil {
-		return awscred.Keys{}, inputerr.Errorf("[%s]'s keys are in keyring item %s, but this command cannot read keyrings", req.Source, req.Keyring)
-	}
 	k, err := d.Keyring(req.Keyring)
 	if err != nil {
 		return awscred.Keys{}, err

@@ -65,6 +65,7 @@ type Deps struct {
 	Log    io.Writer // --verbose output; nil for none
 	// Keyring reads the long-term keys from a keyring item; it is called
 	// only when STS must be, so a cached session never opens the keyring.
+	// A Request that names a keyring item needs it.
 	Keyring func(item string) (awscred.Keys, error)
 	// State records the codes sent and each session's MFA time; nil
 	// records nothing.
@@ -294,11 +295,9 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 		}
 		return nil, inputerr.Errorf("no [%s] profile in %s; run `aws-mfa setup` to create it from [%s], or copy your long-term keys there and add mfa_serial (the Quick start in docs/usage.md)", req.Source, path, req.Target)
 	}
-	c := creds.Credentials(req.Source)
 	serial, _ := creds.Value(req.Source, "mfa_serial")
 	region, _ := creds.Value(req.Source, "region")
 	src := &source{
-		keys:   c.Keys,
 		serial: cmp.Or(req.Serial, serial),
 		region: region,
 		readConfig: sync.OnceValues(func() (*credfile.File, error) {
@@ -309,13 +308,14 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 			return f, err
 		}),
 	}
-	if req.Keyring != "" {
-		src.keys = awscred.Keys{} // read later, and only if STS is called
-	} else if src.keys.AccessKeyID == "" || src.keys.SecretAccessKey == "" {
-		return nil, inputerr.Errorf("[%s] in %s lacks aws_access_key_id or aws_secret_access_key; add the IAM user's long-term keys", req.Source, path)
-	}
-	if req.Keyring == "" && !creds.HoldsLongTermKeys(req.Source) {
-		return nil, inputerr.Errorf("[%s] in %s holds session credentials; put the IAM user's long-term keys (AKIA…) there instead", req.Source, path)
+	if req.Keyring == "" { // else they are read later, and only if STS is called
+		src.keys = creds.Credentials(req.Source).Keys
+		if src.keys.AccessKeyID == "" || src.keys.SecretAccessKey == "" {
+			return nil, inputerr.Errorf("[%s] in %s lacks aws_access_key_id or aws_secret_access_key; add the IAM user's long-term keys", req.Source, path)
+		}
+		if !creds.HoldsLongTermKeys(req.Source) {
+			return nil, inputerr.Errorf("[%s] in %s holds session credentials; put the IAM user's long-term keys (AKIA…) there instead", req.Source, path)
+		}
 	}
 	if src.serial == "" || src.region == "" {
 		serial, err := src.configValue(req.Source, "mfa_serial")
