@@ -56,20 +56,15 @@ func NewSTS(signer awscred.Session, region, endpoint string, timeout time.Durati
 // answers are a few KiB; anything near this size is not theirs.
 const MaxBody = 1 << 20
 
-// HTTPClient is what the SDK's clients send requests with.
-type HTTPClient interface {
-	Do(*http.Request) (*http.Response, error)
-}
-
 // NewHTTPClient is the SDK's HTTP client bounded in time and size: the
 // whole exchange, body included, within timeout, and each response body
 // to MaxBody bytes, so that a wrong or hostile endpoint can neither hang
 // aws-mfa nor fill its memory.
-func NewHTTPClient(timeout time.Duration) HTTPClient {
+func NewHTTPClient(timeout time.Duration) aws.HTTPClient {
 	return boundedClient{awshttp.NewBuildableClient().WithTimeout(timeout)}
 }
 
-type boundedClient struct{ next HTTPClient }
+type boundedClient struct{ next aws.HTTPClient }
 
 func (c boundedClient) Do(req *http.Request) (*http.Response, error) {
 	// The SDK closes the request's body as soon as the answer's headers
