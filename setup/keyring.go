@@ -357,19 +357,13 @@ func Export(ctx context.Context, req ExportRequest, d Deps) error {
 	}
 	// Under the lock, before the keyring loses its copy: the file still
 	// holds the keys (a setup --keyring may have removed them since).
-	l, err := d.Writer.Lock(path)
+	err = d.Writer.Update(path, func(f *credfile.File) ([]byte, error) {
+		if !holds(f) {
+			return nil, fmt.Errorf("[%s] in %s no longer holds the keys %s; %s is kept", profile, path, exporter.MaskKey(k.AccessKeyID), where)
+		}
+		return nil, d.Store.Delete(ctx, pair.Keyring) // nil: the file stays as it is
+	})
 	if err != nil {
-		return err
-	}
-	defer l.Unlock()
-	f, err := l.Read()
-	if err != nil {
-		return err
-	}
-	if !holds(f) {
-		return fmt.Errorf("[%s] in %s no longer holds the keys %s; %s is kept", profile, path, exporter.MaskKey(k.AccessKeyID), where)
-	}
-	if err := d.Store.Delete(ctx, pair.Keyring); err != nil {
 		return err
 	}
 	fmt.Fprintf(d.Out, "aws-mfa: deleted %s\n", where)
