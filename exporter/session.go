@@ -202,22 +202,21 @@ const MaxSkew = 15 * time.Minute
 // never does that, and a session "valid" until 2099 would never be
 // refreshed.
 func checkFresh(s awscred.Session, now time.Time, req Request, endpoint string) error {
-	left := s.Expiration.Sub(now)
 	at := stsparam.Redact(endpoint)
 	when := s.Expiration.UTC().Format(time.RFC3339)
-	if s.Expiration.After(now.Add(req.Duration + MaxSkew)) {
+	switch left := s.Expiration.Sub(now); {
+	case s.Expiration.After(now.Add(req.Duration + MaxSkew)):
 		return fmt.Errorf("STS at %s handed out a session that expires at %s, later than the %s asked for (and %s of clock skew) allows; check --endpoint-url and the system clock; nothing was written",
 			at, when, req.Duration, MaxSkew)
-	}
-	if left > req.Margin {
+	case left > req.Margin:
 		return nil
-	}
-	if left <= 0 {
+	case left <= 0:
 		return fmt.Errorf("STS at %s handed out a session that expired at %s, %s before this machine's clock; check the system clock (clock skew) and --endpoint-url; nothing was written",
 			at, when, (-left).Round(time.Second))
+	default:
+		return fmt.Errorf("STS at %s handed out a session that expires at %s, in %s, within the refresh margin of %s; check the system clock (clock skew) and --endpoint-url; nothing was written",
+			at, when, left.Round(time.Second), req.Margin)
 	}
-	return fmt.Errorf("STS at %s handed out a session that expires at %s, in %s, within the refresh margin of %s; check the system clock (clock skew) and --endpoint-url; nothing was written",
-		at, when, left.Round(time.Second), req.Margin)
 }
 
 // checkRequest checks what flags and the environment may have set since
@@ -356,12 +355,8 @@ func checkShadowed(creds *credfile.File, links []Request, src *source) error {
 // guardLongTermKeys refuses to overwrite a target holding long-term keys
 // that exist nowhere else in the file: they may be the user's only copy.
 func guardLongTermKeys(f *credfile.File, req Request, chained bool) error {
-	if req.Force {
-		return nil
-	}
-	id, only := f.OnlyCopy(req.Target)
-	switch {
-	case !only:
+	switch id, only := f.OnlyCopy(req.Target); {
+	case req.Force || !only:
 	case chained:
 		// A chained link's source is its base pair's target, which
 		// aws-mfa overwrites too: the keys must go where nothing writes.
