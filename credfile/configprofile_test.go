@@ -10,7 +10,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
 )
 
-// TestShlexSplitIsPythons compares shlexSplit with Python's shlex.split
+// TestShlexSplitIsPythons compares SplitCommand with Python's shlex.split
 // over random strings of the characters that steer it.
 func TestShlexSplitIsPythons(t *testing.T) {
 	b := peers.StartBotocore(t)
@@ -26,10 +26,10 @@ func TestShlexSplitIsPythons(t *testing.T) {
 	}
 	split := b.Shlex(t, in)
 	for i, s := range in {
-		got, ok := shlexSplit(s)
+		got, ok := SplitCommand(s)
 		want := split[i]
 		if ok != (want != nil) || (ok && !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0)) {
-			t.Errorf("shlexSplit(%q) = %q, %v; python %q", s, got, ok, want)
+			t.Errorf("SplitCommand(%q) = %q, %v; python %q", s, got, ok, want)
 		}
 	}
 }

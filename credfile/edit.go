@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"gopkg.in/ini.v1"
 
@@ -24,26 +25,19 @@ type KV struct{ Key, Value string }
 // compared with the original before it is returned, so an edit that would
 // change anything else is refused instead of written.
 func (f *File) Edit(section string, set []KV, remove []string) ([]byte, error) {
-	out, _, err := f.edit(section, set, remove)
-	return out, err
-}
-
-// edit is Edit, also returning the parsed result.
-func (f *File) edit(section string, set []KV, remove []string) ([]byte, *Section, error) {
 	if err := ValidName(section); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	for _, kv := range set {
 		if err := validValue(kv); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	out := f.rewrite(section, set, remove)
-	g, err := f.verify(out, section, set, remove)
-	if err != nil {
-		return nil, nil, fmt.Errorf("refusing to write: %w", err)
+	if err := f.verify(out, section, set, remove); err != nil {
+		return nil, fmt.Errorf("refusing to write: %w", err)
 	}
-	return out, g, nil
+	return out, nil
 }
 
 // rewrite returns the file with the edit made, unchecked.
@@ -72,14 +66,13 @@ func (f *File) rewrite(section string, set []KV, remove []string) []byte {
 
 	// Only the target section's lines change: the bytes before and after
 	// it are copied whole.
-	sec := s.parsed()
-	lines := sec.lines       // lines[i] is line s.header+i of the file
-	repl := map[int]string{} // the few lines that change, by index in lines
+	lines := slices.Collect(strings.Lines(s.text)) // lines[i] is line s.header+i of the file
+	repl := map[int]string{}                       // the few lines that change, by index in lines
 	drop := map[int]bool{}
 	insertAt, indent := 0, leadingSpace(lines[0])
-	if n := len(sec.options); n > 0 {
-		last := sec.options[n-1]
-		insertAt, indent = last.last-s.header, lines[last.line-s.header][:last.indentLen]
+	if n := len(s.options); n > 0 {
+		last := s.options[n-1]
+		insertAt, indent = last.last-s.header, leadingSpace(lines[last.line-s.header])
 	}
 	var added []string
 	for _, kv := range set {
@@ -119,11 +112,6 @@ func (f *File) rewrite(section string, set []KV, remove []string) []byte {
 // line ending.
 func lastLine(data string) string {
 	return data[strings.LastIndexByte(data[:len(data)-1], '\n')+1:]
-}
-
-// trimEOL returns line without its line ending.
-func trimEOL(line string) string {
-	return strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
 }
 
 // firstLine returns the first line of s with its line ending.
@@ -166,8 +154,8 @@ func replaceValue(raw string, o *option, value string) string {
 	prefix := body[:o.valueAt]
 	if pyStrip(body[o.valueAt:]) == "" {
 		// "key =" with nothing after it: keep the spacing before "=" after it too.
-		prefix = strings.TrimRightFunc(prefix, pySpace)
-		if d := len(prefix) - 1; d > 0 && pySpace(rune(prefix[d-1])) {
+		prefix = strings.TrimRightFunc(prefix, unicode.IsSpace)
+		if d := len(prefix) - 1; d > 0 && unicode.IsSpace(rune(prefix[d-1])) {
 			prefix += " "
 		}
 	}
@@ -178,7 +166,7 @@ func replaceValue(raw string, o *option, value string) string {
 // and blank lines between them. lines start at line first of the file.
 func dropContinuation(lines []string, first int, o *option, drop map[int]bool) {
 	for i := o.line + 1 - first; i <= o.last-first; i++ {
-		s := pyStrip(strings.TrimRight(lines[i], "\r\n"))
+		s := pyStrip(lines[i])
 		if s != "" && s[0] != '#' && s[0] != ';' {
 			drop[i] = true
 		}
@@ -200,52 +188,39 @@ func ensureEOL(b []byte, eol string) []byte {
 	return b
 }
 
-func leadingSpace(line string) string {
-	return line[:len(line)-len(strings.TrimLeftFunc(line, pySpace))]
-}
-
 // verify checks that out differs from f only as asked, without parsing
 // all of it again: every byte before the edited section and from the next
 // section's header on is unchanged, and the edited part, parsed together
 // with that next header (so that a line the edit leaves at the end of the
 // section cannot swallow it as a continuation), holds the target section
-// with the keys set, the keys removed gone, every other key unchanged, and
-// then the next section. The parser's state at a section header does not
-// depend on what came before, so the untouched parts parse as before.
-// It returns the edited section as parsed.
-func (f *File) verify(out []byte, section string, set []KV, remove []string) (*Section, error) {
-	want := map[string]string{}
-	for _, kv := range set {
-		want[strings.ToLower(kv.Key)] = kv.Value
-	}
-	gone := map[string]bool{}
-	for _, k := range remove {
-		gone[strings.ToLower(k)] = true
-	}
+// with exactly the keys set and every other key it had but those removed,
+// each with its value, and then the next section. The parser's state at a
+// section header does not depend on what came before, so the untouched
+// parts parse as before.
+func (f *File) verify(out []byte, section string, set []KV, remove []string) error {
 	s := f.Section(section)
-	prefix, suffix, next := len(f.data), 0, ""
-	var nextHeader string
+	prefix, suffix, next, nextHeader := len(f.data), 0, "", ""
 	if s != nil {
 		prefix = s.at
-		if n := f.next(s); n != nil {
-			suffix = len(f.data) - n.at
-			next, nextHeader = n.Name, firstLine(n.text)
+		if i := slices.Index(f.sections, s) + 1; i < len(f.sections) {
+			n := f.sections[i]
+			suffix, next, nextHeader = len(f.data)-n.at, n.Name, firstLine(n.text)
 		}
 	}
 	if len(out) < prefix+suffix || string(out[:prefix]) != f.data[:prefix] || string(out[len(out)-suffix:]) != f.data[len(f.data)-suffix:] {
-		return nil, errors.New("the edit would change lines outside [" + section + "]")
+		return errors.New("the edit would change lines outside [" + section + "]")
 	}
 	part := string(out[prefix:len(out)-suffix]) + nextHeader
 	if s == nil && f.data != "" && !strings.HasSuffix(f.data, "\n") {
 		// The last line only gains its line ending, or completes it.
-		last := strings.TrimSuffix(lastLine(f.data), "\r")
-		if joined := lastLine(f.data) + firstLine(part); !strings.HasSuffix(joined, "\n") || trimEOL(joined) != last {
-			return nil, errors.New("the edit would change the last line")
+		last := lastLine(f.data)
+		if joined := last + firstLine(part); !strings.HasSuffix(joined, "\n") || trimEOL(joined) != strings.TrimSuffix(last, "\r") {
+			return errors.New("the edit would change the last line")
 		}
 	}
 	g, err := parse(part)
 	if err != nil {
-		return nil, fmt.Errorf("the edited file would not parse: %w", err)
+		return fmt.Errorf("the edited file would not parse: %w", err)
 	}
 	var names []string
 	for _, gs := range g.sections {
@@ -255,57 +230,36 @@ func (f *File) verify(out []byte, section string, set []KV, remove []string) (*S
 	if next != "" {
 		wantNames = append(wantNames, next)
 	}
-	if s == nil && len(g.sections) > 0 && g.sections[0].Name != section {
-		return nil, errors.New("the edit appended the wrong section")
-	}
 	if !slices.Equal(names, wantNames) {
 		if indent := leadingSpace(nextHeader); indent != "" {
 			// A key line written above an indented header takes the
 			// header in as the next line of its value.
-			return nil, fmt.Errorf("the header of [%s], after [%s], is indented, so the keys written above it would take it in as part of a value; remove the white space before [%s] in the file", next, section, next)
+			return fmt.Errorf("the header of [%s], after [%s], is indented, so the keys written above it would take it in as part of a value; remove the white space before [%s] in the file", next, section, next)
 		}
-		return nil, errors.New("the edit would add or lose a section")
+		return errors.New("the edit would add or lose a section")
+	}
+	want := map[string]string{} // the section's keys after the edit, with their values
+	for _, kv := range set {
+		want[strings.ToLower(kv.Key)] = kv.Value
+	}
+	if s != nil {
+		for _, o := range s.options {
+			_, isSet := want[o.key]
+			if !isSet && !slices.ContainsFunc(remove, func(k string) bool { return strings.ToLower(k) == o.key }) {
+				want[o.key] = o.value
+			}
+		}
 	}
 	t := g.sections[0]
-	n := 0
-	if s != nil {
-		for _, o := range s.parsed().options {
-			_, owned := want[o.key]
-			if owned || gone[o.key] {
-				continue
-			}
-			n++
-			if to := t.option(o.key); to == nil || to.value != o.value {
-				return nil, fmt.Errorf("the edit would change %s in [%s]", o.key, section)
-			}
+	if len(t.options) != len(want) {
+		return fmt.Errorf("the edit would add or lose keys in [%s]", section)
+	}
+	for _, o := range t.options {
+		if v, ok := want[o.key]; !ok || v != o.value {
+			return fmt.Errorf("the edit would change %s in [%s]", o.key, section)
 		}
 	}
-	if len(t.parsed().options) != n+len(want) {
-		return nil, fmt.Errorf("the edit would add or lose keys in [%s]", section)
-	}
-	if err := iniAgrees(g.sectionText(section), section, want); err != nil {
-		return nil, err
-	}
-	for k, v := range want {
-		if o := t.option(k); o == nil || o.value != v {
-			return nil, fmt.Errorf("the edit did not set %s in [%s]", k, section)
-		}
-	}
-	for k := range gone {
-		if t.Has(k) {
-			return nil, fmt.Errorf("the edit did not remove %s from [%s]", k, section)
-		}
-	}
-	return t, nil
-}
-
-// next returns the section after s, or nil.
-func (f *File) next(s *Section) *Section {
-	i := slices.Index(f.sections, s)
-	if i < 0 || i+1 >= len(f.sections) {
-		return nil
-	}
-	return f.sections[i+1]
+	return iniAgrees([]byte(t.text), section, want)
 }
 
 // iniOptions make gopkg.in/ini.v1 read values as botocore does.
@@ -316,11 +270,11 @@ var iniOptions = ini.LoadOptions{
 }
 
 // iniAgrees asks a second, independent parser (gopkg.in/ini.v1, used
-// only to read) whether the edited section holds the values written. It
-// is asked only about sections it provably reads as botocore does (see
-// iniReadsLikeBotocore): botocore is the reference, and ini.v1 may add a
-// check but never refuse a file botocore reads. Its errors quote raw
-// lines, so they are never shown.
+// only to read) whether the edited section holds the values verify
+// expects. It is asked only about sections it provably reads as botocore
+// does (see iniReadsLikeBotocore): botocore is the reference, and ini.v1
+// may add a check but never refuse a file botocore reads. Its errors
+// quote raw lines, so they are never shown.
 func iniAgrees(text []byte, section string, want map[string]string) error {
 	if !iniReadsLikeBotocore(text) {
 		return nil
@@ -383,12 +337,4 @@ func iniReadsLikeBotocore(text []byte) bool {
 		}
 	}
 	return true
-}
-
-// sectionText returns the raw lines of one section, header included.
-func (f *File) sectionText(name string) []byte {
-	if s := f.Section(name); s != nil {
-		return []byte(s.text)
-	}
-	return nil
 }

@@ -49,7 +49,7 @@ func TestEditNeverRefusesWhatBotocoreReads(t *testing.T) {
 		}
 		intended++
 		g, _ := Parse([]byte(out))
-		if g != nil && iniReadsLikeBotocore(g.sectionText("default")) {
+		if g != nil && iniReadsLikeBotocore([]byte(g.Section("default").text)) {
 			inSubset++
 		}
 		got, err := f.Edit("default", sessionKeys, remove)

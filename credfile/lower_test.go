@@ -73,7 +73,10 @@ func TestKeysLowerAsPythonDoes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys := f.Section("p").Keys()
+	var keys []string
+	for _, o := range f.Section("p").options {
+		keys = append(keys, o.key)
+	}
 	if len(keys) != len(in) || len(in) < 250000 {
 		t.Fatalf("%d keys parsed of %d", len(keys), len(in))
 	}

@@ -3,7 +3,6 @@ package credfile
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"strings"
 	"time"
 
@@ -19,23 +18,18 @@ const DefaultSection = "DEFAULT"
 // value, else [DEFAULT]'s. ok reports whether either sets it; an empty
 // value is set. A missing section has no values.
 func (f *File) Value(section, key string) (value string, ok bool) {
-	return lookup(f.Section(section), f.Section(DefaultSection), key)
-}
-
-// lookup reads key in s, else in d ([DEFAULT]).
-func lookup(s, d *Section, key string) (string, bool) {
+	s, d := f.Section(section), f.Section(DefaultSection)
 	if s == nil {
 		return "", false
 	}
-	if o := s.option(key); o != nil {
-		return o.value, true
+	o := s.option(key)
+	if o == nil && d != nil {
+		o = d.option(key)
 	}
-	if d != nil && s != d {
-		if o := d.option(key); o != nil {
-			return o.value, true
-		}
+	if o == nil {
+		return "", false
 	}
-	return "", false
+	return o.value, true
 }
 
 // Credentials returns what botocore's SharedCredentialProvider reads for
@@ -43,15 +37,11 @@ func lookup(s, d *Section, key string) (string, bool) {
 // present of aws_security_token and aws_session_token, even when empty.
 // The expiration is left zero: Session reads it.
 func (f *File) Credentials(profile string) awscred.Session {
-	return credentialsOf(f.Section(profile), f.Section(DefaultSection))
-}
-
-func credentialsOf(s, d *Section) awscred.Session {
 	var c awscred.Session
-	c.AccessKeyID, _ = lookup(s, d, "aws_access_key_id")
-	c.SecretAccessKey, _ = lookup(s, d, "aws_secret_access_key")
+	c.AccessKeyID, _ = f.Value(profile, "aws_access_key_id")
+	c.SecretAccessKey, _ = f.Value(profile, "aws_secret_access_key")
 	for _, k := range []string{"aws_security_token", "aws_session_token"} {
-		if v, ok := lookup(s, d, k); ok {
+		if v, ok := f.Value(profile, k); ok {
 			c.SessionToken = v
 			break
 		}
@@ -74,11 +64,13 @@ func credentialsOf(s, d *Section) awscred.Session {
 // id, secret and token that it writes beside a session whose id does not
 // start ASIA: a key set over it no longer matches its digest.
 func (f *File) HoldsLongTermKeys(profile string) bool {
-	if f.Section(profile) == nil {
+	s, ok := f.Session(profile)
+	if s.AccessKeyID == "" || strings.HasPrefix(s.AccessKeyID, "ASIA") {
 		return false
 	}
-	id := f.Credentials(profile).AccessKeyID
-	return id != "" && !strings.HasPrefix(id, "ASIA") && !f.markedSession(profile)
+	// Not the very session aws-mfa wrote with its mark, with a readable
+	// expiration.
+	return !ok || f.Section(profile).Get(SessionMarkKey) != sessionMark(s)
 }
 
 // SessionMarkKey is the key aws-mfa writes beside a session whose key id
@@ -91,14 +83,6 @@ const SessionMarkKey = "aws_mfa_session"
 func sessionMark(c awscred.Session) string {
 	h := sha256.Sum256([]byte(c.AccessKeyID + "\x00" + c.SecretAccessKey + "\x00" + c.SessionToken))
 	return hex.EncodeToString(h[:8])
-}
-
-// markedSession reports whether profile holds, with a readable
-// expiration, the very session aws-mfa wrote with its mark.
-func (f *File) markedSession(profile string) bool {
-	mark := f.Section(profile).Get(SessionMarkKey)
-	s, ok := f.Session(profile)
-	return mark != "" && ok && mark == sessionMark(s)
 }
 
 // OnlyCopy reports whether replacing profile's keys would destroy the only
@@ -126,12 +110,8 @@ func (f *File) OnlyCopy(profile string) (id string, only bool) {
 // its expiration key. ok is false unless key id, secret, token and a
 // readable expiration are all there.
 func (f *File) Session(profile string) (s awscred.Session, ok bool) {
-	return sessionOf(f.Section(profile), f.Section(DefaultSection))
-}
-
-func sessionOf(t, d *Section) (s awscred.Session, ok bool) {
-	s = credentialsOf(t, d)
-	exp, _ := lookup(t, d, "expiration")
+	s = f.Credentials(profile)
+	exp, _ := f.Value(profile, "expiration")
 	s.Expiration, ok = ParseExpiration(exp)
 	return s, ok && s.AccessKeyID != "" && s.SecretAccessKey != "" && s.SessionToken != ""
 }
@@ -173,14 +153,9 @@ func (f *File) SetSession(profile string, s awscred.Session, also ...KV) ([]byte
 	} else {
 		remove = append(remove, "aws_security_token")
 	}
-	out, t, err := f.edit(profile, set, remove)
-	if err != nil {
-		return nil, err
-	}
-	if got, ok := sessionOf(t, f.Section(DefaultSection)); !ok || got.Keys != s.Keys || got.SessionToken != s.SessionToken {
-		return nil, fmt.Errorf("refusing to write: botocore would not read the new session from [%s]", profile)
-	}
-	return out, nil
+	// Edit checks that the section then holds exactly these values, so
+	// botocore reads s from it, whatever [DEFAULT] holds.
+	return f.Edit(profile, set, remove)
 }
 
 // shadowKeys are the profile settings with which botocore's credential
@@ -230,7 +205,3 @@ func (f *File) Closest(name string) string {
 	}
 	return suggest.Closest(name, names)
 }
-
-// SplitCommand splits a credential_process value as botocore does on
-// POSIX systems (shlex.split); ok is false where botocore fails to.
-func SplitCommand(s string) (words []string, ok bool) { return shlexSplit(s) }

@@ -8,9 +8,7 @@ import (
 )
 
 // The tests read a parsed file through these views: every line of the
-// file, every option of a section as the code that edits the file reads
-// them (parsed from the section's text when first asked for), and an
-// edit as text.
+// file, and an edit as text.
 
 // lines yields the file's raw lines with their indexes, each with its
 // line ending.
@@ -24,24 +22,16 @@ func (f *File) lines(yield func(int, string) bool) {
 	}
 }
 
-// options yields the section's options in file order.
-func (s *Section) options(yield func(int, option) bool) {
-	for i, o := range s.parsed().options {
-		if !yield(i, o) {
-			return
-		}
-	}
-}
-
 // render is rewrite as text.
 func (f *File) render(section string, set []KV, remove []string) string {
 	return string(f.rewrite(section, set, remove))
 }
 
-// FuzzSectionsParseAlone checks what parsing a section only when asked
-// for rests on: in a file Parse accepts, every section's text parses alone
-// without error, its lines are the file's from its header on, and the
-// sections' texts put together are the file from the first header on.
+// FuzzSectionsParseAlone checks what verify's parsing of the edited
+// section alone rests on: in a file Parse accepts, every section's text
+// parses alone without error into that one section with the same keys,
+// values and lines, and the sections' texts put together are the file
+// from the first header on.
 func FuzzSectionsParseAlone(f *testing.F) {
 	files, _ := filepath.Glob("testdata/edit/*/in")
 	for _, file := range files {
@@ -69,13 +59,22 @@ func FuzzSectionsParseAlone(f *testing.F) {
 		var texts strings.Builder
 		for _, s := range file.sections {
 			texts.WriteString(s.text)
-			b, err := parseSection(s.text, s.header)
-			if err != nil {
+			alone, err := parse(s.text)
+			if err != nil || len(alone.sections) != 1 {
 				t.Fatalf("[%s] parses in the file but not alone: %v\n%q", s.Name, err, data)
 			}
-			for j, line := range b.lines {
+			for j, line := range alone.lines {
 				if all[s.header+j] != line {
 					t.Fatalf("[%s] line %d is %q alone, %q in the file", s.Name, s.header+j, line, all[s.header+j])
+				}
+			}
+			a := alone.sections[0]
+			if a.Name != s.Name || len(a.options) != len(s.options) {
+				t.Fatalf("[%s] alone is [%s] %+v, in the file %+v", s.Name, a.Name, a.options, s.options)
+			}
+			for j, o := range a.options {
+				if o.line, o.last = o.line+s.header, o.last+s.header; o != s.options[j] {
+					t.Fatalf("[%s] alone holds %+v, in the file %+v", s.Name, o, s.options[j])
 				}
 			}
 		}

@@ -122,7 +122,7 @@ func TestObtainWritesSessionAndKeepsTheRest(t *testing.T) {
 	}
 	d := f.Section("default")
 	if d.Get("aws_session_token") != res.SessionToken || d.Get("aws_access_key_id") != res.AccessKeyID || d.Has("aws_security_token") || d.Get("region") != "eu-west-1" {
-		t.Fatalf("default is %v", d.Keys())
+		t.Fatalf("default is wrong:\n%s", f.Bytes())
 	}
 	if d.Get("expiration") != res.Expiration.Format(time.RFC3339) || !strings.HasSuffix(d.Get("expiration"), "Z") {
 		t.Errorf("expiration = %q", d.Get("expiration"))
