@@ -5,11 +5,12 @@
 package readfile
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"syscall"
 )
 
 var (
@@ -25,7 +26,9 @@ var (
 // fs.ErrNotExist; a permission problem wraps fs.ErrPermission. Errors name
 // the path, never the file's content.
 func Read(path string, limit int64) ([]byte, error) {
-	f, err := open(path)
+	// Without blocking: a FIFO with no writer returns at once instead of
+	// hanging the command. Windows, which has no FIFOs, ignores the flag.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err // *fs.PathError: "open PATH: reason"
 	}
@@ -37,17 +40,11 @@ func Read(path string, limit int64) ([]byte, error) {
 	if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: %w (a %s)", path, ErrNotRegular, Kind(st.Mode()))
 	}
-	if st.Size() > limit {
-		return nil, fmt.Errorf("%s: %w (over %s)", path, ErrTooLarge, size(limit))
-	}
-	// One buffer of the size stat reports, rather than ReadAll's doublings.
-	var buf bytes.Buffer
-	buf.Grow(int(st.Size()) + bytes.MinRead)
-	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	data := buf.Bytes()
-	if int64(len(data)) > limit { // grew while being read
+	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("%s: %w (over %s)", path, ErrTooLarge, size(limit))
 	}
 	return data, nil
