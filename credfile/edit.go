@@ -43,7 +43,7 @@ func (f *File) Edit(section string, set []KV, remove []string) ([]byte, error) {
 // rewrite returns the file with the edit made, unchecked.
 func (f *File) rewrite(section string, set []KV, remove []string) []byte {
 	eol := "\n"
-	if f.crlf {
+	if strings.Contains(f.data, "\r\n") {
 		eol = "\r\n"
 	}
 	b := make([]byte, 0, len(f.data)+512)

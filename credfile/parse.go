@@ -26,7 +26,6 @@ type File struct {
 	data     string // the file as read
 	sections []*Section
 	byName   map[string]*Section
-	crlf     bool
 }
 
 // Section is one [name] block of a file.
@@ -65,7 +64,7 @@ func parse(data string) (*File, error) {
 	if !utf8.ValidString(data) {
 		return nil, fmt.Errorf("%w: not UTF-8 text (binary, or saved in another encoding); save it as UTF-8", ErrUnreadable)
 	}
-	f := &File{data: data, crlf: strings.Contains(data, "\r\n"), byName: map[string]*Section{}}
+	f := &File{data: data, byName: map[string]*Section{}}
 	var (
 		s           *Section // the current section
 		cur         *option  // the option a more indented line continues
@@ -225,12 +224,8 @@ func (f *File) Profile(name string, config bool) *Section {
 	}
 	var found *Section
 	for _, s := range f.sections {
-		switch {
-		case strings.HasPrefix(s.Name, "profile"):
-			if words, ok := SplitCommand(s.Name); ok && len(words) == 2 && words[1] == name {
-				found = s
-			}
-		case s.Name == "default" && name == "default":
+		words, ok := SplitCommand(s.Name)
+		if strings.HasPrefix(s.Name, "profile") && ok && len(words) == 2 && words[1] == name || s.Name == "default" && name == "default" {
 			found = s
 		}
 	}
@@ -246,56 +241,43 @@ func (f *File) Profile(name string, config bool) *Section {
 // trailing backslash).
 func SplitCommand(s string) (words []string, ok bool) {
 	var (
-		tok     strings.Builder
-		quoted  bool // the word had quotes, so it counts even if empty
-		state   = ' '
-		escaped rune // the state a backslash returns to
+		word   strings.Builder
+		inWord bool // a word has started: quotes start one, even empty
+		quote  rune // the open quote, or 0
+		escape bool // a backslash came before
 	)
-	emit := func() {
-		if tok.Len() > 0 || quoted {
-			words = append(words, tok.String())
-		}
-		tok.Reset()
-		quoted = false
-	}
 	for _, c := range s {
-		switch state {
-		case ' ', 'a':
-			switch c {
-			case ' ', '\t', '\r', '\n':
-				if state == 'a' {
-					emit()
-				}
-				state = ' '
-			case '\'', '"':
-				state = c
-			case '\\':
-				escaped, state = 'a', '\\'
-			default:
-				tok.WriteRune(c)
-				state = 'a'
+		switch {
+		case escape:
+			if quote == '"' && c != '\\' && c != '"' {
+				word.WriteRune('\\')
 			}
-		case '\'', '"':
-			quoted = true
-			switch {
-			case c == state:
-				state = 'a'
-			case c == '\\' && state == '"':
-				escaped, state = state, '\\'
-			default:
-				tok.WriteRune(c)
+			word.WriteRune(c)
+			escape = false
+		case c == '\\' && quote != '\'':
+			escape, inWord = true, true
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote != 0:
+			word.WriteRune(c)
+		case c == '\'' || c == '"':
+			quote, inWord = c, true
+		case strings.ContainsRune(" \t\r\n", c):
+			if inWord {
+				words = append(words, word.String())
+				word.Reset()
+				inWord = false
 			}
-		case '\\':
-			if escaped == '"' && c != '\\' && c != '"' {
-				tok.WriteRune('\\')
-			}
-			tok.WriteRune(c)
-			state = escaped
+		default:
+			word.WriteRune(c)
+			inWord = true
 		}
 	}
-	if state != ' ' && state != 'a' {
+	if quote != 0 || escape {
 		return nil, false
 	}
-	emit()
+	if inWord {
+		words = append(words, word.String())
+	}
 	return words, true
 }
