@@ -5,6 +5,7 @@ package credfile
 import (
 	"errors"
 	"os"
+	"os/user"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -38,7 +39,7 @@ func TestErrorsCarryTheirClass(t *testing.T) {
 	_, input["read a FIFO"] = Read(fifo)
 	input["a name with a newline"] = ValidName("a\nb")
 	input["an empty name"] = ValidName("")
-	_, input["a relative HOME"] = locate(func(k string) string { return map[string]string{"HOME": "rel"}[k] }, func() (string, error) { return "", errors.New("none") })
+	_, input["a relative HOME"] = locate(func(k string) string { return map[string]string{"HOME": "rel"}[k] }, func() (*user.User, error) { return nil, errors.New("none") })
 	_, input["an unset $VAR"] = locate(func(k string) string {
 		return map[string]string{"AWS_SHARED_CREDENTIALS_FILE": "$NOPE/c", "HOME": "/h"}[k]
 	}, nil)

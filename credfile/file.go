@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -45,76 +46,59 @@ var ErrNoHome = inputerr.New("no home directory")
 // $VARS then ~ and ~user expanded as botocore does (os.path.expandvars,
 // then expanduser). The home directory is resolved only when a path needs
 // it (see Home).
-func Locate(getenv func(string) string) (Paths, error) {
-	return locate(getenv, userHome)
+func Locate(getenv func(string) string) (Paths, error) { return locate(getenv, user.Current) }
+
+func locate(getenv func(string) string, db func() (*user.User, error)) (Paths, error) {
+	creds, err := expand(getenv, db, "AWS_SHARED_CREDENTIALS_FILE", "credentials")
+	if err != nil {
+		return Paths{}, err
+	}
+	cfg, err := expand(getenv, db, "AWS_CONFIG_FILE", "config")
+	if err != nil {
+		return Paths{}, err
+	}
+	return Paths{creds, cfg}, nil
 }
 
-func locate(getenv func(string) string, db func() (string, error)) (Paths, error) {
-	p := Paths{
-		Credentials: cmp.Or(getenv("AWS_SHARED_CREDENTIALS_FILE"), filepath.Join("~", ".aws", "credentials")),
-		Config:      cmp.Or(getenv("AWS_CONFIG_FILE"), filepath.Join("~", ".aws", "config")),
-	}
-	for _, f := range []struct {
-		path *string
-		env  string
-	}{{&p.Credentials, "AWS_SHARED_CREDENTIALS_FILE"}, {&p.Config, "AWS_CONFIG_FILE"}} {
-		path, err := expandVars(*f.path, getenv)
-		if err != nil {
-			return Paths{}, inputerr.Errorf("%s: %w", f.env, err)
-		}
-		switch {
-		case hasHomePrefix(path):
-			home, err := resolveHome(getenv, db)
-			if err != nil {
-				return Paths{}, err
-			}
-			path = filepath.Join(home, path[1:])
-		case strings.HasPrefix(path, "~"):
-			if path, err = expandUser(path); err != nil {
-				return Paths{}, inputerr.Errorf("%s: %w", f.env, err)
-			}
-		}
-		*f.path = path
-	}
-	return p, nil
-}
+// pyVar is the pattern of Python's os.path.expandvars: $NAME or ${NAME}.
+var pyVar = regexp.MustCompile(`\$(?:(\w+)|\{([^}]+)\})`)
 
-// expandVars is Python's os.path.expandvars, which botocore applies to
-// both paths before expanduser: $NAME and ${NAME} are replaced by the
-// variable's value, once, not expanded again. Where botocore would keep a
-// reference literally (an unset or empty variable, a ${ without its }),
-// as a strange relative path, it fails instead.
-func expandVars(path string, getenv func(string) string) (string, error) {
-	for rest := path; strings.Contains(rest, "${"); {
-		_, rest, _ = strings.Cut(rest, "${")
-		name, after, ok := strings.Cut(rest, "}")
-		if !ok || name == "" {
-			return "", errors.New("the path holds a ${ without a name and its }; write the path out")
-		}
-		rest = after
+// expand returns the path in the variable env, else ~/.aws/name, expanded
+// as botocore does: each $NAME and ${NAME} replaced by the variable's
+// value, once, then ~ or ~user by a home directory. Where botocore would
+// keep a reference literally (an unset or empty variable, a ${ without a
+// name and its }, an unknown user), as a strange path, it fails instead.
+func expand(getenv func(string) string, db func() (*user.User, error), env, name string) (string, error) {
+	path := cmp.Or(getenv(env), filepath.Join("~", ".aws", name))
+	if strings.Contains(pyVar.ReplaceAllString(path, ""), "${") {
+		return "", inputerr.Errorf("%s: the path holds a ${ without a name and its }; write the path out", env)
 	}
-	var err error
-	out := os.Expand(path, func(name string) string {
+	unset := ""
+	path = pyVar.ReplaceAllStringFunc(path, func(ref string) string {
+		name := pyVar.ReplaceAllString(ref, "${1}${2}")
 		v := getenv(name)
-		if v == "" && err == nil {
-			err = fmt.Errorf("the path refers to $%s, which is not set; set it, or write the path out", name)
+		if v == "" && unset == "" {
+			unset = name
 		}
 		return v
 	})
-	return out, err
-}
-
-// expandUser expands ~NAME as Python's os.path.expanduser does, to that
-// user's home directory; botocore keeps it literally for an unknown user,
-// aws-mfa fails instead.
-func expandUser(path string) (string, error) {
+	if unset != "" {
+		return "", inputerr.Errorf("%s: the path refers to $%s, which is not set; set it, or write the path out", env, unset)
+	}
+	if !strings.HasPrefix(path, "~") {
+		return path, nil
+	}
 	i := strings.IndexAny(path, `/\`)
 	if i < 0 {
 		i = len(path)
 	}
+	if i == 1 {
+		home, err := resolveHome(getenv, db)
+		return filepath.Join(home, path[1:]), err
+	}
 	u, err := user.Lookup(path[1:i])
 	if err != nil || !filepath.IsAbs(u.HomeDir) {
-		return "", fmt.Errorf("the path starts with %s, but the user database names no home directory for user %q; write the path out", path[:i], path[1:i])
+		return "", inputerr.Errorf("%s: the path starts with %s, but the user database names no home directory for user %q; write the path out", env, path[:i], path[1:i])
 	}
 	return filepath.Join(u.HomeDir, path[i:]), nil
 }
@@ -122,9 +106,9 @@ func expandUser(path string) (string, error) {
 // Home returns the user's home directory as botocore finds it (Python's
 // os.path.expanduser): $HOME (%USERPROFILE% on Windows), else the user
 // database's entry for this user. It is always absolute.
-func Home(getenv func(string) string) (string, error) { return resolveHome(getenv, userHome) }
+func Home(getenv func(string) string) (string, error) { return resolveHome(getenv, user.Current) }
 
-func resolveHome(getenv func(string) string, db func() (string, error)) (string, error) {
+func resolveHome(getenv func(string) string, db func() (*user.User, error)) (string, error) {
 	names := []string{"HOME"}
 	if runtime.GOOS == "windows" {
 		names = []string{"USERPROFILE", "HOME"}
@@ -137,25 +121,10 @@ func resolveHome(getenv func(string) string, db func() (string, error)) (string,
 			return h, nil
 		}
 	}
-	h, err := db()
-	if err != nil || !filepath.IsAbs(h) {
-		return "", fmt.Errorf("%w: %s is not set and the user database names no home directory for this user; set %s, or AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE", ErrNoHome, names[0], names[0])
+	if u, err := db(); err == nil && filepath.IsAbs(u.HomeDir) {
+		return u.HomeDir, nil
 	}
-	return h, nil
-}
-
-// userHome asks the user database (/etc/passwd, NSS) for the current
-// user's home directory.
-func userHome() (string, error) {
-	u, err := user.Current()
-	if err != nil {
-		return "", err
-	}
-	return u.HomeDir, nil
-}
-
-func hasHomePrefix(p string) bool {
-	return p == "~" || strings.HasPrefix(p, "~/") || strings.HasPrefix(p, `~\`)
+	return "", fmt.Errorf("%w: %s is not set and the user database names no home directory for this user; set %s, or AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE", ErrNoHome, names[0], names[0])
 }
 
 // Read reads and parses the file at path.
@@ -164,6 +133,11 @@ func Read(path string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseFile(path, data)
+}
+
+// parseFile parses data, read from path, naming path in its errors.
+func parseFile(path string, data []byte) (*File, error) {
 	f, err := Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -185,10 +159,8 @@ func readFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %w; that is not a credentials file", ErrUnreadable, err)
 	case errors.Is(err, fs.ErrPermission):
 		return nil, fmt.Errorf("cannot read %s: %w; make it readable by this user", path, fs.ErrPermission)
-	case err != nil:
-		return nil, err
 	}
-	return data, nil
+	return data, err
 }
 
 // LockWait bounds how long aws-mfa waits for another aws-mfa that holds
@@ -219,12 +191,7 @@ type Writer struct {
 // Update applies edit to the file at path as it is now, under its lock
 // (see Locked.Update).
 func (w Writer) Update(path string, edit func(*File) ([]byte, error)) error {
-	l, err := w.Lock(path)
-	if err != nil {
-		return err
-	}
-	defer l.Unlock()
-	return l.Update(edit)
+	return w.EditBytes(path, parsed(path, edit))
 }
 
 // EditBytes applies edit to the file at path as it is now, under its
@@ -245,10 +212,10 @@ func (w Writer) EditBytes(path string, edit func(old []byte) ([]byte, error)) er
 // was read before a wait may be stale when the run writes: a Locked never
 // writes bytes computed before its Update or EditBytes was called.
 type Locked struct {
-	w      Writer
-	path   string // as the caller named it, for messages
-	real   string // the file written: path with links followed
-	unlock func()
+	w    Writer
+	path string // as the caller named it, for messages
+	real string // the file written: path with links followed
+	lock *flock.Flock
 	// had says the file held something when the run locked it, before
 	// its waits, or after its last write.
 	had bool
@@ -278,29 +245,29 @@ func (w Writer) Lock(path string) (*Locked, error) {
 	if err := mkdirAll(filepath.Dir(real)); err != nil {
 		return nil, err
 	}
-	unlock, err := w.lock(real)
+	lock, err := w.lock(real)
 	if err != nil {
 		return nil, err
 	}
-	cleanTemps(real)
-	return &Locked{w: w, path: path, real: real, unlock: unlock, had: had}, nil
+	// Temp files a crashed run left: under the lock, no live run owns them.
+	temps, _ := filepath.Glob(filepath.Join(filepath.Dir(real), tempPattern(real)))
+	for _, t := range temps {
+		_ = os.Remove(t)
+	}
+	return &Locked{w: w, path: path, real: real, lock: lock, had: had}, nil
 }
 
 // Unlock releases the lock.
-func (l *Locked) Unlock() { l.unlock() }
+func (l *Locked) Unlock() { _ = l.lock.Unlock() }
 
 // Read reads and parses the file as it is now; a missing file reads as
 // an empty one.
 func (l *Locked) Read() (*File, error) {
 	data, err := l.read()
-	if err != nil || data == nil {
-		return &File{}, err
-	}
-	f, err := Parse(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", l.path, err)
+		return nil, err
 	}
-	return f, nil
+	return parseFile(l.path, data)
 }
 
 // read returns the file's bytes, nil when it does not exist.
@@ -316,16 +283,18 @@ func (l *Locked) read() ([]byte, error) {
 // parsed (a missing one as an empty one), and returns the new bytes, or
 // nil to leave the file alone.
 func (l *Locked) Update(edit func(*File) ([]byte, error)) error {
-	return l.EditBytes(func(old []byte) ([]byte, error) {
-		f := &File{}
-		if old != nil {
-			var err error
-			if f, err = Parse(old); err != nil {
-				return nil, fmt.Errorf("%s: %w", l.path, err)
-			}
+	return l.EditBytes(parsed(l.path, edit))
+}
+
+// parsed is edit, of the file at path parsed, as an edit of its bytes.
+func parsed(path string, edit func(*File) ([]byte, error)) func([]byte) ([]byte, error) {
+	return func(old []byte) ([]byte, error) {
+		f, err := parseFile(path, old)
+		if err != nil {
+			return nil, err
 		}
 		return edit(f)
-	})
+	}
 }
 
 // maxTries bounds how often an edit is made again on a file that other
@@ -410,29 +379,18 @@ func linkedAway(chain []string, real string) error {
 	if _, err := os.Lstat(real); !errors.Is(err, fs.ErrNotExist) {
 		return nil // an existing file keeps its owner; nothing is created
 	}
-	dir := filepath.Dir(real)
+	dir := nearest(filepath.Dir(real))
 	st, err := os.Stat(dir)
-	for errors.Is(err, fs.ErrNotExist) && filepath.Dir(dir) != dir {
-		dir = filepath.Dir(dir)
-		st, err = os.Stat(dir)
-	}
 	if err != nil {
 		return nil // mkdirAll says what is wrong
 	}
-	dirOwner, ok := ownerOf(st)
-	if !ok {
-		return nil
-	}
-	path := chain[0]
+	dirOwner := ownerOf(st)
 	for _, name := range chain {
-		abs, err := filepath.Abs(name)
-		if err != nil {
-			return nil
-		}
+		abs, _ := filepath.Abs(name)
 		for p := abs; filepath.Dir(p) != p; p = filepath.Dir(p) {
 			if lst, err := os.Lstat(p); err == nil && lst.Mode()&fs.ModeSymlink != 0 {
-				if o, ok := ownerOf(lst); ok && o.uid != 0 && o.uid != dirOwner.uid {
-					return fmt.Errorf("%s leads to %s, which does not exist, through %s, a link of user %d, into %s, a directory that user does not own; run as root, aws-mfa creates no file there: create it as that directory's owner, or remove the link", path, real, p, o.uid, dir)
+				if o := ownerOf(lst); o.uid != 0 && o.uid != dirOwner.uid {
+					return fmt.Errorf("%s leads to %s, which does not exist, through %s, a link of user %d, into %s, a directory that user does not own; run as root, aws-mfa creates no file there: create it as that directory's owner, or remove the link", chain[0], real, p, o.uid, dir)
 				}
 			}
 		}
@@ -440,7 +398,9 @@ func linkedAway(chain []string, real string) error {
 	return nil
 }
 
-func (w Writer) lock(real string) (func(), error) {
+// lock takes the lock file beside real, waiting for another aws-mfa that
+// holds it.
+func (w Writer) lock(real string) (*flock.Flock, error) {
 	timeout := cmp.Or(w.LockTimeout, LockWait)
 	name := real + ".lock"
 	st, statErr := os.Lstat(name)
@@ -461,11 +421,11 @@ func (w Writer) lock(real string) (func(), error) {
 		defer cancel()
 		ok, err = l.TryLockContext(ctx, 20*time.Millisecond)
 	}
-	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+	switch {
+	case err != nil && !errors.Is(err, context.DeadlineExceeded):
 		return nil, fmt.Errorf("cannot lock %s (%w); aws-mfa needs write access to %s", name, err, filepath.Dir(real))
-	}
-	if !ok {
-		return nil, heldError(name, timeout)
+	case !ok:
+		return nil, fmt.Errorf("%s has held %s for %s; it is most likely waiting for an MFA code or a keyring at its prompt: answer it or end that process, then retry", holder(name), name, timeout)
 	}
 	if errors.Is(statErr, fs.ErrNotExist) {
 		// The lock file is new: it belongs to whom the file belongs to.
@@ -480,7 +440,7 @@ func (w Writer) lock(real string) (func(), error) {
 		fmt.Fprintf(f, "%d\n", os.Getpid())
 		f.Close()
 	}
-	return func() { _ = l.Unlock() }, nil
+	return l, nil
 }
 
 // holder names the run that holds the lock name, by the process id it
@@ -494,53 +454,46 @@ func holder(name string) string {
 	return "another aws-mfa"
 }
 
-// heldError says which process holds the lock and what to do about it.
-func heldError(name string, waited time.Duration) error {
-	return fmt.Errorf("%s has held %s for %s; it is most likely waiting for an MFA code or a keyring at its prompt: answer it or end that process, then retry", holder(name), name, waited)
+// nearest returns path or, while that does not exist, its nearest parent
+// that does.
+func nearest(path string) string {
+	for _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && filepath.Dir(path) != path; _, err = os.Stat(path) {
+		path = filepath.Dir(path)
+	}
+	return path
 }
 
-// mkdirAll creates dir and its missing parents, private, each owned like
-// the nearest directory that exists.
+// mkdirAll creates dir and its missing parents, private, owned like the
+// nearest directory that exists.
 func mkdirAll(dir string) error {
-	var missing []string
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(d); err == nil || filepath.Dir(d) == d {
-			break
-		}
-		missing = append(missing, d)
-	}
+	top := nearest(dir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
-	for i := len(missing) - 1; i >= 0; i-- {
-		if err := giveAway(missing[i], filepath.Dir(missing[i])); err != nil {
+	for d := dir; d != top; d = filepath.Dir(d) {
+		if err := giveAway(d, top); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// giveAway gives a file aws-mfa just created (a lock, a backup, a
-// directory) the owner and group of like, or of like's directory while
-// like does not exist, when it runs as root and they differ: root editing
-// a user's file must leave nothing the user cannot read or replace, and
-// root's own file linked from a user's HOME gives the user nothing.
+// giveAway gives a file aws-mfa just created (a lock, a directory, the
+// new copy of a file) the owner and group of like, or while like does not
+// exist of its nearest parent that does, when it runs as root and they
+// differ: root editing a user's file must leave nothing the user cannot
+// read or replace, and root's own file linked from a user's HOME gives
+// the user nothing.
 func giveAway(path, like string) error {
 	if !isRoot() {
 		return nil
 	}
+	like = nearest(like)
 	st, err := os.Stat(like)
-	if errors.Is(err, fs.ErrNotExist) {
-		like = filepath.Dir(like)
-		st, err = os.Stat(like)
-	}
 	if err != nil {
 		return fmt.Errorf("stat %s: %w", like, err)
 	}
-	own, ok := ownerOf(st)
-	if !ok {
-		return nil
-	}
+	own := ownerOf(st)
 	if err := os.Lchown(path, own.uid, own.gid); err != nil {
 		return fmt.Errorf("give %s to the owner of %s: %w", path, like, err)
 	}
@@ -557,10 +510,6 @@ func (l *Locked) Backup(now time.Time) (string, error) {
 	if err != nil || len(data) == 0 {
 		return "", err
 	}
-	mode := fs.FileMode(0o600)
-	if st, err := os.Stat(l.real); err == nil {
-		mode &= st.Mode().Perm()
-	}
 	stamp := l.real + ".aws-mfa-backup-" + now.UTC().Format("20060102T150405Z")
 	backup := stamp
 	f, err := os.OpenFile(backup, os.O_WRONLY|os.O_CREATE|os.O_EXCL|lockOpenFlags, 0o600)
@@ -571,18 +520,7 @@ func (l *Locked) Backup(now time.Time) (string, error) {
 		f, err = os.OpenFile(backup, os.O_WRONLY|os.O_CREATE|os.O_EXCL|lockOpenFlags, 0o600)
 	}
 	if err == nil {
-		// Given away before it holds anything: a backup the user cannot
-		// read is no backup.
-		if err = giveAway(backup, l.real); err == nil {
-			err = f.Chmod(mode)
-		}
-		if err == nil {
-			_, err = f.Write(data)
-		}
-		if err = cmp.Or(err, f.Sync(), f.Close()); err != nil {
-			f.Close()
-			os.Remove(backup)
-		}
+		err = writeLike(f, l.real, data)
 	}
 	if err != nil {
 		return "", fmt.Errorf("back up %s: %w", l.path, err)
@@ -593,55 +531,27 @@ func (l *Locked) Backup(now time.Time) (string, error) {
 // maxBackupsPerSecond bounds the search for a free backup name.
 const maxBackupsPerSecond = 100
 
-const tempPattern = ".aws-mfa-*.tmp"
-
-func tempPrefix(real string) string { return "." + filepath.Base(real) }
-
-// cleanTemps removes temp files that a crashed run left beside real. It
-// runs under the lock, so no live run owns them.
-func cleanTemps(real string) {
-	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(real), tempPrefix(real)+tempPattern))
-	for _, m := range matches {
-		_ = os.Remove(m)
-	}
-}
+// tempPattern names the temp files beside real, for os.CreateTemp and
+// filepath.Glob.
+func tempPattern(real string) string { return "." + filepath.Base(real) + ".aws-mfa-*.tmp" }
 
 // replace writes data to a temp file beside real and renames it over
-// real, unless real no longer holds old (errChanged). The mode is 0600,
-// or the existing file's if that is stricter.
+// real, unless real no longer holds old (errChanged).
 func (w Writer) replace(real string, data, old []byte) error {
-	mode := fs.FileMode(0o600)
-	var (
-		own    owner
-		hasOwn bool
-	)
-	if st, err := os.Stat(real); err == nil {
-		mode = st.Mode().Perm() & 0o600
-		own, hasOwn = ownerOf(st)
-	}
 	dir := filepath.Dir(real)
-	tmp, err := os.CreateTemp(dir, tempPrefix(real)+tempPattern)
+	tmp, err := os.CreateTemp(dir, tempPattern(real))
 	if err != nil {
 		return fmt.Errorf("create a temp file in %s: %w", dir, err)
 	}
-	name := tmp.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(name)
-		}
-	}()
-	if err := tmp.Chmod(mode); err != nil {
-		return fmt.Errorf("chmod %s: %w", name, err)
-	}
-	if err := keepOwner(tmp, real, own, hasOwn); err != nil {
+	if err := writeLike(tmp, real, data); err != nil {
 		return err
 	}
-	_, err = tmp.Write(data)
-	if err = cmp.Or(err, tmp.Sync(), tmp.Close()); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
+	renamed := false
+	defer func() {
+		if !renamed {
+			os.Remove(tmp.Name())
+		}
+	}()
 	if w.beforeRename != nil {
 		w.beforeRename()
 	}
@@ -654,29 +564,56 @@ func (w Writer) replace(real string, data, old []byte) error {
 	if cur, err := readFile(real); errors.Is(err, ErrNotFound) && old != nil || err == nil && !bytes.Equal(cur, old) {
 		return errChanged
 	}
-	if err := os.Rename(name, real); err != nil {
+	if err := os.Rename(tmp.Name(), real); err != nil {
 		return fmt.Errorf("replace %s: %w", real, err)
 	}
-	ok = true
+	renamed = true
 	syncDir(dir)
 	return nil
 }
 
-// keepOwner gives the new copy the old file's owner and group, or for a
-// new file its directory's when running as root. It fails rather than
-// silently hand another user's keys to the one running aws-mfa.
-func keepOwner(tmp *os.File, real string, own owner, hasOwn bool) error {
-	if !hasOwn {
-		return giveAway(tmp.Name(), real)
+// writeLike writes data to f, a file aws-mfa just created to replace or
+// back up real, and closes it, after giving it real's mode if stricter
+// than 0600 and real's owner (see keepOwner): a copy the user cannot read
+// is no copy. On failure it removes f.
+func writeLike(f *os.File, real string, data []byte) error {
+	err := keepOwner(f, real)
+	if err == nil {
+		_, err = f.Write(data)
+		if err = cmp.Or(err, f.Sync(), f.Close()); err != nil {
+			err = fmt.Errorf("write %s: %w", f.Name(), err)
+		}
 	}
-	st, err := tmp.Stat()
 	if err != nil {
-		return fmt.Errorf("stat %s: %w", tmp.Name(), err)
+		f.Close()
+		os.Remove(f.Name())
 	}
-	if cur, ok := ownerOf(st); !ok || cur == own {
+	return err
+}
+
+// keepOwner gives f the mode 0600, or real's if that is stricter, and
+// real's owner and group, or for a new file its directory's when running
+// as root. It fails rather than silently hand another user's keys to the
+// one running aws-mfa.
+func keepOwner(f *os.File, real string) error {
+	mode, own, exists := fs.FileMode(0o600), owner{}, false
+	if st, err := os.Stat(real); err == nil {
+		mode, own, exists = mode&st.Mode().Perm(), ownerOf(st), true
+	}
+	if err := f.Chmod(mode); err != nil {
+		return fmt.Errorf("chmod %s: %w", f.Name(), err)
+	}
+	if !exists {
+		return giveAway(f.Name(), real)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("stat %s: %w", f.Name(), err)
+	}
+	if ownerOf(st) == own {
 		return nil
 	}
-	if err := tmp.Chown(own.uid, own.gid); err != nil {
+	if err := f.Chown(own.uid, own.gid); err != nil {
 		return fmt.Errorf("cannot keep the owner of %s (uid %d, gid %d): %w; run aws-mfa as that user", real, own.uid, own.gid, err)
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -24,12 +25,12 @@ import (
 // relative path: with HOME unset it asks the user database, and without
 // an answer there it stops.
 func TestLocate(t *testing.T) {
-	db := func(home string) func() (string, error) {
-		return func() (string, error) {
+	db := func(home string) func() (*user.User, error) {
+		return func() (*user.User, error) {
 			if home == "" {
-				return "", errors.New("no such user")
+				return nil, errors.New("no such user")
 			}
-			return home, nil
+			return &user.User{HomeDir: home}, nil
 		}
 	}
 	for _, tc := range []struct {
@@ -306,7 +307,7 @@ print(json.dumps([os.path.expanduser(os.path.expandvars(p)) for p in json.loads(
 					return path
 				}
 				return getenv(k)
-			}, func() (string, error) { return "/db", nil })
+			}, func() (*user.User, error) { return &user.User{HomeDir: "/db"}, nil })
 			got := p.Credentials
 			if name == "AWS_CONFIG_FILE" {
 				got = p.Config

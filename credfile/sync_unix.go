@@ -26,13 +26,10 @@ func syncDir(dir string) {
 // refresh run as root locks the user out of their own keys.
 type owner struct{ uid, gid int }
 
-// ownerOf returns the owner in st, ok=false where the system has none.
-func ownerOf(st fs.FileInfo) (owner, bool) {
-	s, ok := st.Sys().(*syscall.Stat_t)
-	if !ok {
-		return owner{}, false
-	}
-	return owner{int(s.Uid), int(s.Gid)}, true
+// ownerOf returns the owner in st, which os.Stat and os.Lstat made.
+func ownerOf(st fs.FileInfo) owner {
+	s := st.Sys().(*syscall.Stat_t)
+	return owner{int(s.Uid), int(s.Gid)}
 }
 
 // isRoot reports whether this process may give files away.

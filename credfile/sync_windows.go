@@ -5,10 +5,11 @@ import "io/fs"
 // syncDir is a no-op on Windows, where directories cannot be synced.
 func syncDir(string) {}
 
-// owner is unused on Windows, whose files inherit their directory's ACL.
+// owner is the same for every file on Windows, whose files inherit their
+// directory's ACL.
 type owner struct{ uid, gid int }
 
-func ownerOf(fs.FileInfo) (owner, bool) { return owner{}, false }
+func ownerOf(fs.FileInfo) owner { return owner{} }
 
 func isRoot() bool { return false }
 
