@@ -25,7 +25,7 @@ const (
 	wrapperPlaceholder = "@AWS_MFA_WRAPPER@\n"
 	// completionPlaceholder is a line in the bash, zsh and fish hooks
 	// that becomes hooks/complete_FILE: the completion a package also
-	// installs on its own (see Completion).
+	// installs on its own (internal/release/completion).
 	completionPlaceholder = "@AWS_MFA_COMPLETION@\n"
 )
 
@@ -46,15 +46,16 @@ func render(file, exe string, vars []string, quote func(string) (string, error))
 	}
 	// Two passes: the wrapper and the completion hold placeholders too.
 	script := strings.NewReplacer(
-		wrapperPlaceholder, hookFile("posix_wrapper.sh"),
-		completionPlaceholder, hookFile("complete_"+file),
-	).Replace(hookFile(file))
+		wrapperPlaceholder, HookFile("posix_wrapper.sh"),
+		completionPlaceholder, HookFile("complete_"+file),
+	).Replace(HookFile(file))
 	return strings.NewReplacer(exePlaceholder, q, varsPlaceholder, strings.Join(vars, " ")).Replace(script), nil
 }
 
-// hookFile is one of the hook files, or "" for a name that is not one
-// (a hook with no completion). TestHookGolden renders every hook whole.
-func hookFile(name string) string {
+// HookFile is one of the hook files, or "" for a name that is not one (a
+// hook with no completion). TestHookGolden renders every hook whole; the
+// release packages the completions (internal/release/completion).
+func HookFile(name string) string {
 	b, _ := hookFiles.ReadFile("hooks/" + name)
 	return string(b)
 }
@@ -66,27 +67,4 @@ func noQuoteErr(f func(string) string) func(string) (string, error) {
 func jsonQuote(s string) (string, error) {
 	b, err := json.Marshal(s)
 	return string(b), err
-}
-
-// CompletionShells are the shells Completion writes a file for.
-var CompletionShells = []string{"bash", "zsh", "fish"}
-
-// Completion is the completion script a package installs for shell, one
-// of CompletionShells: for bash-completion's completions directory, as
-// zsh's _aws-mfa in its fpath, or for fish's vendor_completions.d. Each
-// shell loads it at the first Tab after aws-mfa. It is the hook's own
-// completion, which calls the hook's binary if a hook is loaded and the
-// aws-mfa on PATH if not: with both, the same function is registered.
-func Completion(shell string) (string, error) {
-	file := map[string]string{"bash": "bash.sh", "zsh": "zsh.zsh", "fish": "fish.fish"}[shell]
-	if file == "" {
-		return "", fmt.Errorf("no completion file for %s: it is written for %s", shell, strings.Join(CompletionShells, ", "))
-	}
-	code := hookFile("complete_" + file)
-	if shell == "zsh" {
-		// An autoloaded file is the body of _aws-mfa, which compinit
-		// binds to aws-mfa: it defines the function and calls it.
-		return "#compdef aws-mfa\n\n" + code + "\n_aws_mfa_complete \"$@\"\n", nil
-	}
-	return code, nil
 }

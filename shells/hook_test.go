@@ -107,35 +107,3 @@ func TestShellcheck(t *testing.T) {
 		}
 	}
 }
-
-// TestCompletionIsTheHooks: the completion file a package installs defines
-// the very function the hook defines, so a shell that loads both keeps
-// one; it lints as bash, and an unknown shell has none.
-func TestCompletionIsTheHooks(t *testing.T) {
-	for _, name := range CompletionShells {
-		code, err := Completion(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		hook, err := registry[name].Hook(oddExe, hookVars)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body := code
-		if name == "zsh" { // the autoloaded file's own first and last lines
-			body = strings.TrimPrefix(strings.TrimSuffix(code, "\n_aws_mfa_complete \"$@\"\n"), "#compdef aws-mfa\n\n")
-		}
-		if body == code && name == "zsh" || !strings.Contains(hook, body) || !strings.Contains(body, "_aws_mfa_complete") {
-			t.Errorf("the %s hook does not hold its completion file", name)
-		}
-	}
-	if _, err := Completion("tcsh"); err == nil {
-		t.Error("tcsh has a completion file")
-	}
-	code, _ := Completion("bash")
-	cmd := exec.Command(requireShell(t, "shellcheck"), "-s", "bash", "-")
-	cmd.Stdin = strings.NewReader(code)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Errorf("shellcheck: %v\n%s", err, out)
-	}
-}

@@ -15,7 +15,7 @@ import (
 	"path/filepath"
 
 	"github.com/aws-mfa/aws-mfa/app"
-	"github.com/aws-mfa/aws-mfa/shells"
+	"github.com/aws-mfa/aws-mfa/internal/release/completion"
 )
 
 // Files maps each file written, by its path under the directory, to the
@@ -61,7 +61,7 @@ func write(dir string) error {
 // give the same bytes.
 func content(shell string) ([]byte, error) {
 	if shell != "" {
-		s, err := shells.Completion(shell)
+		s, err := completion.Script(shell)
 		return []byte(s), err
 	}
 	man, err := app.Man()

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws-mfa/aws-mfa/shells"
+	"github.com/aws-mfa/aws-mfa/internal/release/completion"
 )
 
 // TestWrite writes the release's files twice, byte for byte the same: the
@@ -32,7 +32,7 @@ func TestWrite(t *testing.T) {
 			t.Errorf("%s differs from one run to the next", name)
 		}
 		if shell != "" {
-			if want, _ := shells.Completion(shell); string(got) != want {
+			if want, _ := completion.Script(shell); string(got) != want {
 				t.Errorf("%s is not the %s completion", name, shell)
 			}
 			continue

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/aws-mfa/aws-mfa/shells"
+	"github.com/aws-mfa/aws-mfa/internal/release/completion"
 )
 
 // bashCompletion is bash-completion's loader, which finds a command's
@@ -24,7 +24,7 @@ func packagedCompletions(t *testing.T, dir string) (bash, zshDir, fishDir string
 	bash = filepath.Join(dir, "bash-completion", "completions", "aws-mfa")
 	zshDir, fishDir = filepath.Join(dir, "zsh"), filepath.Join(dir, "fish")
 	for shell, path := range map[string]string{"bash": bash, "zsh": filepath.Join(zshDir, "_aws-mfa"), "fish": filepath.Join(fishDir, "aws-mfa.fish")} {
-		code, err := shells.Completion(shell)
+		code, err := completion.Script(shell)
 		if err != nil {
 			t.Fatal(err)
 		}

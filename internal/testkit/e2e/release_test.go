@@ -19,7 +19,7 @@ import (
 	"testing"
 
 	"github.com/aws-mfa/aws-mfa/app"
-	"github.com/aws-mfa/aws-mfa/shells"
+	"github.com/aws-mfa/aws-mfa/internal/release/completion"
 )
 
 // releaseDistEnv names the dist directory of a snapshot release, which
@@ -47,7 +47,7 @@ func generated(t *testing.T, shell string) string {
 	if shell == "" {
 		s, err = app.Man()
 	} else {
-		s, err = shells.Completion(shell)
+		s, err = completion.Script(shell)
 	}
 	if err != nil {
 		t.Fatal(err)
