@@ -6,8 +6,9 @@ import (
 )
 
 // cmd is cmd.exe. `set "K=V"` keeps & | < > literal, but nothing protects
-// " % ! ^ or a line break, so values with them are refused.
-type cmd struct{}
+// " % ! ^ or a line break, so values with them are refused. It has no
+// functions to wrap the binary with: no hook.
+type cmd struct{ noHook }
 
 func (cmd) Export(vars []Var) (string, error) {
 	return lines(vars,
@@ -18,14 +19,4 @@ func (cmd) Export(vars []Var) (string, error) {
 			return `set "` + k + "=" + v + `"`, nil
 		},
 		func(k string) string { return `set "` + k + `="` })
-}
-
-// Hook: cmd.exe has no functions to wrap the binary with.
-func (cmd) Hook(string, []string) (string, error) {
-	return "", fmt.Errorf("%w: cmd.exe has no functions; use the for /f line from the README", ErrNoHook)
-}
-
-// Print: cmd.exe has no hook to print for.
-func (cmd) Print(string) (string, error) {
-	return "", fmt.Errorf("%w: cmd.exe has no functions", ErrNoHook)
 }

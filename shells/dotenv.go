@@ -7,8 +7,8 @@ import (
 
 // dotenv writes K='V' lines for .env files. Readers differ on escapes, so
 // a value that needs one is refused; there is no way to unset, so unsets
-// are left out.
-type dotenv struct{}
+// are left out. A file format has no hook.
+type dotenv struct{ noHook }
 
 func (dotenv) Export(vars []Var) (string, error) {
 	var set []Var
@@ -25,14 +25,4 @@ func (dotenv) Export(vars []Var) (string, error) {
 			return k + "='" + v + "'", nil
 		},
 		nil)
-}
-
-// Hook: a .env file is not a shell.
-func (dotenv) Hook(string, []string) (string, error) {
-	return "", fmt.Errorf("%w: dotenv is a file format", ErrNoHook)
-}
-
-// Print: a .env file has no hook to print for.
-func (dotenv) Print(string) (string, error) {
-	return "", fmt.Errorf("%w: dotenv is a file format", ErrNoHook)
 }

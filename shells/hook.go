@@ -17,6 +17,18 @@ var hookFiles embed.FS
 // ErrNoHook marks a dialect that has no rc-file hook.
 var ErrNoHook = errors.New("no hook for this shell")
 
+// noHook is what a dialect without a hook embeds: it says why there is no
+// hook, nor a Print for a hook's wrapper.
+type noHook string
+
+func (why noHook) Hook(string, []string) (string, error) {
+	return "", fmt.Errorf("%w: %s", ErrNoHook, why)
+}
+
+func (why noHook) Print(string) (string, error) {
+	return "", fmt.Errorf("%w: %s", ErrNoHook, why)
+}
+
 const (
 	exePlaceholder  = "'@AWS_MFA@'" // replaced, quotes and all, by the quoted path
 	varsPlaceholder = "@AWS_MFA_VARS@"

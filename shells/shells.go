@@ -62,8 +62,8 @@ var registry = map[string]Shell{
 	"nushell":    nushell{},
 	"pwsh":       powershell{},
 	"powershell": powershell{},
-	"cmd":        cmd{},
-	"dotenv":     dotenv{},
+	"cmd":        cmd{"cmd.exe has no functions; use the for /f line from the README"},
+	"dotenv":     dotenv{"dotenv is a file format"},
 }
 
 // Lookup finds a dialect by name, as given to --shell or seen as the
