@@ -24,6 +24,17 @@ import (
 var updateScripts = flag.Bool("update", false, "rewrite the golden files in testdata/script")
 
 func TestMain(m *testing.M) {
+	// The end-to-end tests build and start the real binary, shells and
+	// peers: the full tier's work. Under -short the package skips as a
+	// whole, before it copies or builds anything. (Run as the aws-mfa of
+	// a script, the binary has the command's arguments, not go test's.)
+	if filepath.Base(os.Args[0]) != "aws-mfa" {
+		flag.Parse()
+		if testing.Short() {
+			flag.Set("test.run", "^$") // m.Run still writes what go test caches
+			os.Exit(m.Run())
+		}
+	}
 	peers.PreferRealPython()
 	// testscript.Main exits the process itself; the wrapper stops the
 	// shared moto servers and fails the run if a test left a process behind.
