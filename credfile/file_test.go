@@ -212,7 +212,7 @@ func TestCrashBeforeRename(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "credentials")
 	write(t, path, sample, 0o600)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashBeforeRename$")
+	cmd := exec.Command(os.Args[0], "-test.short", "-test.run=^TestCrashBeforeRename$") // -short: TestMain prepares no python3
 	cmd.Env = append(os.Environ(), "CREDFILE_CRASH_PATH="+path)
 	err := cmd.Run()
 	var exit *exec.ExitError

@@ -34,8 +34,8 @@ func TestMain(m *testing.M) {
 			flag.Set("test.run", "^$") // m.Run still writes what go test caches
 			os.Exit(m.Run())
 		}
+		peers.PreferRealPython()
 	}
-	peers.PreferRealPython()
 	// testscript.Main exits the process itself; the wrapper stops the
 	// shared moto servers and fails the run if a test left a process behind.
 	testscript.Main(testproc.Wrap(m, peers.StopAll), map[string]func(){

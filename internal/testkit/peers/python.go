@@ -2,11 +2,13 @@ package peers
 
 import (
 	"bytes"
+	"flag"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"testing"
 )
 
 // PreferRealPython puts the directory of the interpreter that python3
@@ -14,8 +16,16 @@ import (
 // that every child (python3, aws, moto_server, the shells) finds the
 // same interpreter and its scripts without going through the shim: a
 // bash script that forks a dozen processes, some 70 ms of CPU per call.
-// Without pyenv it changes nothing. Call it first in TestMain.
+// Without pyenv it changes nothing, and under go test -short, where no
+// test starts python3, it asks nothing either. Call it first in TestMain:
+// it parses the test flags.
 func PreferRealPython() {
+	if !flag.Parsed() {
+		flag.Parse()
+	}
+	if testing.Short() {
+		return
+	}
 	shim, err := exec.LookPath("python3")
 	if err != nil || !isPyenvShim(shim) {
 		return

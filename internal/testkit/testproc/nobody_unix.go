@@ -26,7 +26,8 @@ func RunAsNobody(t *testing.T, dir, test string, env ...string) []byte {
 	if err := os.WriteFile(bin, self, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "-test.run=^"+test+"$")
+	// -short: the helper starts no peer, so TestMain need not prepare one.
+	cmd := exec.Command(bin, "-test.short", "-test.run=^"+test+"$")
 	cmd.Env = append(os.Environ(), env...)
 	if os.Geteuid() == 0 {
 		top := filepath.Dir(filepath.Dir(dir)) // the temp root, e.g. /tmp
