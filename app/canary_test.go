@@ -213,6 +213,16 @@ func TestCanariesNeverPrinted(t *testing.T) {
 		canaryRun{args: []string{"--verbose", "314159"}, env: map[string]string{"AWS_REGION": "eu west 1"}},
 		canaryRun{args: []string{"setup", "--yes", "--serial", "x", "--source", "fresh", "--target", "aws-mfa"}},
 	)
+	if testing.Short() {
+		// The inner loop runs every third, spread over the commands and
+		// faults; the full tier runs all and checks that each reaches its
+		// path (below).
+		var some []canaryRun
+		for i := 0; i < len(runs); i += 3 {
+			some = append(some, runs[i])
+		}
+		runs = some
+	}
 
 	var mu sync.Mutex
 	var out, log strings.Builder // what aws-mfa printed; which run printed it
@@ -323,7 +333,7 @@ func TestCanariesNeverPrinted(t *testing.T) {
 		"answered with no sign-in token", "--federation-url is not an http or https URL",
 		"this MFA code was already used",
 	} {
-		if !strings.Contains(all, want) {
+		if !strings.Contains(all, want) && !testing.Short() {
 			t.Errorf("no run reached %q", want)
 		}
 	}

@@ -235,7 +235,7 @@ func TestWaitingForSTS(t *testing.T) {
 		r.terminal["stderr"] = terminal
 		r.emu.SetFault(stsemu.Hang)
 		wg.Go(func() {
-			_, stderr, code := r.run("", "--timeout", "1s", "314159")
+			_, stderr, code := r.run("", "--timeout", "300ms", "314159")
 			i, j := strings.Index(stderr, msg), strings.Index(stderr, erase)
 			if code != 1 {
 				t.Errorf("terminal %v: exit %d: %q", terminal, code, stderr)
