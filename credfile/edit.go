@@ -66,9 +66,7 @@ func (f *File) rewrite(section string, set []KV, remove []string) []byte {
 
 	// Only the target section's lines change: the bytes before and after
 	// it are copied whole.
-	lines := slices.Collect(strings.Lines(s.text)) // lines[i] is line s.header+i of the file
-	repl := map[int]string{}                       // the few lines that change, by index in lines
-	drop := map[int]bool{}
+	lines := slices.Collect(strings.Lines(s.text)) // lines[i] is line s.header+i of the file; "" drops it
 	insertAt, indent := 0, leadingSpace(lines[0])
 	if n := len(s.options); n > 0 {
 		last := s.options[n-1]
@@ -77,26 +75,21 @@ func (f *File) rewrite(section string, set []KV, remove []string) []byte {
 	var added []string
 	for _, kv := range set {
 		if o := s.option(kv.Key); o != nil {
-			repl[o.line-s.header] = replaceValue(lines[o.line-s.header], o, kv.Value)
-			dropContinuation(lines, s.header, o, drop)
+			lines[o.line-s.header] = replaceValue(lines[o.line-s.header], o, kv.Value)
+			dropContinuation(lines, s.header, o)
 			continue
 		}
 		added = append(added, indent+kv.Key+" = "+kv.Value+eol)
 	}
 	for _, key := range remove {
 		if o := s.option(key); o != nil {
-			drop[o.line-s.header] = true
-			dropContinuation(lines, s.header, o, drop)
+			lines[o.line-s.header] = ""
+			dropContinuation(lines, s.header, o)
 		}
 	}
 	b = append(b, f.data[:s.at]...)
 	for i, line := range lines {
-		if r, ok := repl[i]; ok {
-			line = r
-		}
-		if !drop[i] {
-			b = append(b, line...)
-		}
+		b = append(b, line...)
 		if i == insertAt && len(added) > 0 {
 			b = ensureEOL(b, eol)
 			for _, a := range added {
@@ -162,13 +155,12 @@ func replaceValue(raw string, o *option, value string) string {
 	return prefix + value + ending
 }
 
-// dropContinuation marks the continuation lines of o, keeping comments
+// dropContinuation drops the continuation lines of o, keeping comments
 // and blank lines between them. lines start at line first of the file.
-func dropContinuation(lines []string, first int, o *option, drop map[int]bool) {
+func dropContinuation(lines []string, first int, o *option) {
 	for i := o.line + 1 - first; i <= o.last-first; i++ {
-		s := pyStrip(lines[i])
-		if s != "" && s[0] != '#' && s[0] != ';' {
-			drop[i] = true
+		if s := pyStrip(lines[i]); s != "" && s[0] != '#' && s[0] != ';' {
+			lines[i] = ""
 		}
 	}
 }
