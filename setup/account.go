@@ -34,7 +34,11 @@ func addPair(req Request, old []byte) ([]byte, error) {
 				continue
 			}
 			if p.Source != req.Source || p.SourcePair != req.SourcePair || p.Target != req.Target || p.RoleARN != req.RoleARN || p.ExternalID != req.ExternalID {
-				return nil, inputerr.Errorf("pair %s already maps %s to [%s] in %s; edit it there", p.Name, from(p), p.Target, req.ConfigPath)
+				from := "[" + p.Source + "]"
+				if p.SourcePair != "" {
+					from = "pair " + p.SourcePair + "'s session"
+				}
+				return nil, inputerr.Errorf("pair %s already maps %s to [%s] in %s; edit it there", p.Name, from, p.Target, req.ConfigPath)
 			}
 			name, exists = p.Name, true
 		}
@@ -47,7 +51,7 @@ func addPair(req Request, old []byte) ([]byte, error) {
 		}
 		out = setKeys(old, toml.Key{"pair", name}, nil, []pairKey{from, {"target", req.Target}, {"role_arn", req.RoleARN}, {"external_id", req.ExternalID}})
 		if req.DefaultPair {
-			out = makeDefault(req.ConfigPath, out, name)
+			out = makeDefault(out, name)
 		}
 	}
 	if _, err := config.Parse(req.ConfigPath, out); err != nil {
@@ -59,41 +63,14 @@ func addPair(req Request, old []byte) ([]byte, error) {
 	return out, nil
 }
 
-// from says where a pair's keys come from, for messages.
-func from(p config.Pair) string {
-	if p.SourcePair != "" {
-		return "pair " + p.SourcePair + "'s session"
-	}
-	return "[" + p.Source + "]"
-}
-
-// appendTable appends a table to a TOML file, after a blank line.
-func appendTable(old []byte, table string) []byte {
-	if len(old) == 0 {
-		return []byte(table)
-	}
-	sep := "\n\n"
-	if bytes.HasSuffix(old, []byte("\n")) {
-		sep = "\n"
-	}
-	return []byte(string(old) + sep + table)
-}
-
 // makeDefault makes name the default pair of the config data, unless
 // [defaults] names one already (which setup leaves as the user set it)
-// or name is the default anyway: pair = "NAME" goes under the [defaults]
-// header, or a [defaults] table is appended.
-func makeDefault(path string, data []byte, name string) []byte {
-	var f struct {
-		Defaults struct {
-			Pair string `toml:"pair"`
-		} `toml:"defaults"`
-	}
-	if _, err := toml.Decode(string(data), &f); err != nil || f.Defaults.Pair != "" {
+// or name is the built-in default anyway: pair = "NAME" goes under the
+// [defaults] header, or a [defaults] table is appended.
+func makeDefault(data []byte, name string) []byte {
+	var f struct{ Defaults struct{ Pair string } }
+	if _, err := toml.Decode(string(data), &f); err != nil || f.Defaults.Pair != "" || name == config.BuiltinName {
 		return data // a broken file is reported by the check after
-	}
-	if cfg, err := config.Parse(path, data); err == nil && cfg.Default == name {
-		return data
 	}
 	return setKeys(data, toml.Key{"defaults"}, nil, []pairKey{{"pair", name}})
 }
@@ -109,7 +86,14 @@ type pairKey struct{ key, value string }
 func setKeys(data []byte, key toml.Key, first, kvs []pairKey) []byte {
 	start, end := table(data, key)
 	if start < 0 {
-		data = appendTable(data, "["+key.String()+"]\n")
+		// A new table goes at the end, after a blank line.
+		header := "[" + key.String() + "]\n"
+		if len(data) > 0 && !bytes.HasSuffix(data, []byte("\n")) {
+			header = "\n\n" + header
+		} else if len(data) > 0 {
+			header = "\n" + header
+		}
+		data = slices.Concat(data, []byte(header))
 		start, end = table(data, key)
 		kvs = slices.Concat(first, kvs)
 	}

@@ -395,8 +395,6 @@ func readFix(err error, what, want, parse string) string {
 	switch {
 	case errors.Is(err, config.ErrMissing):
 		return "create the file, or name one that exists"
-	case errors.Is(err, fs.ErrPermission):
-		return "make " + what + " readable by this user"
 	case errors.Is(err, readfile.ErrNotRegular):
 		return "put " + want + " in its place"
 	case errors.Is(err, readfile.ErrTooLarge):
@@ -404,5 +402,6 @@ func readFix(err error, what, want, parse string) string {
 	case errors.Is(err, inputerr.Err):
 		return parse
 	}
+	// Permissions, or I/O.
 	return "make " + what + " readable by this user"
 }

@@ -106,7 +106,7 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 		if inFile {
 			fmt.Fprintf(d.Out, "aws-mfa: would store the keys %s in %s, read them back and compare\n", exporter.MaskKey(keys.AccessKeyID), where)
 		}
-		_ = p.run(d, true, res) // a dry run only prints
+		_ = p.run(d, true) // a dry run only prints
 		if len(cleared) > 0 {
 			fmt.Fprintf(d.Out, "aws-mfa: would remove the keys from %s in %s\n", profiles(cleared), path)
 		}
@@ -129,7 +129,7 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 	}
 	// 2. The pairs name the item, so that refreshes read it; 3. only now
 	// the file loses its copy.
-	if err := p.run(d, false, res); err != nil {
+	if err := p.run(d, false); err != nil {
 		return nil, err
 	}
 	copies(d, req, keys, nil)
@@ -290,7 +290,7 @@ func samePairs(before, after *config.Config, edits map[string][]pairKey) error {
 // profile of the credentials file.
 type ExportRequest struct {
 	Paths      credfile.Paths
-	ConfigPath string      // the config file that names the item ("" for none)
+	ConfigPath string      // the config file that names the item ("" for none: no item then)
 	Pair       config.Pair // with a keyring item
 	Profile    string      // "" is the pair's source
 	Delete     bool        // delete the item once the file holds the keys
@@ -371,11 +371,9 @@ func Export(ctx context.Context, req ExportRequest, d Deps) error {
 }
 
 // exportPairs removes keyring = ITEM from every pair that names the item
-// in the same backend, and points their source at profile.
+// in the same backend, and points their source at profile. There is a
+// config file: without one no pair names an item, and Export refuses.
 func exportPairs(req ExportRequest, profile string, d Deps) error {
-	if req.ConfigPath == "" {
-		return nil
-	}
 	var names []string
 	edit := func(data []byte) ([]byte, error) {
 		cfg, err := config.Parse(req.ConfigPath, data)

@@ -27,14 +27,14 @@ func TestSetupAsRootLeavesTheUsersBackups(t *testing.T) {
 	}
 	req.Pair, req.Source, req.Target = "work", "work-lt", "default"
 	req.Serial = "arn:aws:iam::123456789012:mfa/alice"
-	res, err := Run(context.Background(), req, deps(&fakeDevices{}, out))
-	if err != nil {
+	if _, err := Run(context.Background(), req, deps(&fakeDevices{}, out)); err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Backups) != 2 {
-		t.Fatalf("backups: %v", res.Backups)
+	b := backups(out)
+	if len(b) != 2 {
+		t.Fatalf("backups: %v", b)
 	}
-	for _, p := range append(res.Backups, res.Changed...) {
+	for _, p := range append(b, req.Paths.Credentials, req.ConfigPath) {
 		st, err := os.Stat(p)
 		if err != nil {
 			t.Fatal(err)
@@ -69,12 +69,12 @@ func TestSetupAsRootThroughALinkToRootsFile(t *testing.T) {
 		}
 	}
 	req.Serial = "arn:aws:iam::123456789012:mfa/alice"
-	res, err := Run(context.Background(), req, deps(&fakeDevices{}, out))
-	if err != nil {
+	if _, err := Run(context.Background(), req, deps(&fakeDevices{}, out)); err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Backups) != 1 || filepath.Dir(res.Backups[0]) != filepath.Dir(secret) {
-		t.Fatalf("backups: %v", res.Backups)
+	b := backups(out)
+	if len(b) != 1 || filepath.Dir(b[0]) != filepath.Dir(secret) {
+		t.Fatalf("backups: %v", b)
 	}
 	entries, _ := os.ReadDir(home)
 	if len(entries) != 1 {
@@ -90,7 +90,7 @@ func TestSetupAsRootThroughALinkToRootsFile(t *testing.T) {
 			t.Errorf("%s is %d:%d %v, want root's and private", e.Name(), s.Uid, s.Gid, st.Mode().Perm())
 		}
 	}
-	if b, _ := os.ReadFile(res.Backups[0]); string(b) != afterConfigure {
+	if b, _ := os.ReadFile(b[0]); string(b) != afterConfigure {
 		t.Errorf("the backup holds\n%s", b)
 	}
 }

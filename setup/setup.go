@@ -77,11 +77,10 @@ type Deps struct {
 	Store   KeyStore // the keyring, for Request.Keyring
 }
 
-// Result says what Run changed.
+// Result is what Run found, for the next step it names (the files it
+// changed and their backups it prints).
 type Result struct {
-	Serial  string
-	Changed []string // files written
-	Backups []string // their backups
+	Serial string
 	// Default is the config's default pair once setup is done (for the
 	// next step it names), "" when no config was read.
 	Default string
@@ -149,7 +148,7 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 		// but say so for the other tools that use the source profile.
 		fmt.Fprintf(d.Out, "aws-mfa: [%s] in %s sets a session token that botocore also sends with [%s]'s keys; remove it from [%[1]s]\n", credfile.DefaultSection, req.Paths.Credentials, req.Source)
 	}
-	if err := p.run(d, req.DryRun, res); err != nil {
+	if err := p.run(d, req.DryRun); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -299,7 +298,7 @@ func readINI(path string) (*credfile.File, error) {
 
 // run shows each change as a masked diff (dryRun), or applies them in
 // order.
-func (p plan) run(d Deps, dryRun bool, res *Result) error {
+func (p plan) run(d Deps, dryRun bool) error {
 	if dryRun && len(p) == 0 {
 		fmt.Fprintln(d.Out, "aws-mfa: nothing to change")
 	}
@@ -308,10 +307,9 @@ func (p plan) run(d Deps, dryRun bool, res *Result) error {
 			d.Out.Write(diff.Diff(c.path, mask(c.old), c.path+" (after setup)", mask(c.new)))
 			continue
 		}
-		if err := c.apply(d, res); err != nil {
+		if err := c.apply(d); err != nil {
 			return err
 		}
-		res.Changed = append(res.Changed, c.path)
 		fmt.Fprintf(d.Out, "aws-mfa: %s\n", cmp.Or(c.done, "updated "+c.path))
 	}
 	return nil
@@ -319,7 +317,7 @@ func (p plan) run(d Deps, dryRun bool, res *Result) error {
 
 // apply makes c under its file's lock, after a backup of the file as it
 // is then if c asks for one.
-func (c change) apply(d Deps, res *Result) error {
+func (c change) apply(d Deps) error {
 	l, err := d.Writer.Lock(c.path)
 	if err != nil {
 		return err
@@ -331,7 +329,6 @@ func (c change) apply(d Deps, res *Result) error {
 			return err
 		}
 		if backup != "" {
-			res.Backups = append(res.Backups, backup)
 			fmt.Fprintf(d.Out, "aws-mfa: backed up %s to %s\n", c.path, backup)
 		}
 	}

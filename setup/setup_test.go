@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -45,6 +46,17 @@ func setupFiles(t *testing.T, creds string) (Request, *bytes.Buffer) {
 	}, &bytes.Buffer{}
 }
 
+// backups are the backups setup said it wrote, in order.
+func backups(out *bytes.Buffer) []string {
+	var paths []string
+	for _, line := range strings.Split(out.String(), "\n") {
+		if _, backup, ok := strings.Cut(line, " to "); ok && strings.HasPrefix(line, "aws-mfa: backed up ") {
+			paths = append(paths, backup)
+		}
+	}
+	return paths
+}
+
 func deps(dev *fakeDevices, out *bytes.Buffer) Deps {
 	n := 0
 	return Deps{Devices: dev, Out: out, Now: func() time.Time {
@@ -56,8 +68,7 @@ func deps(dev *fakeDevices, out *bytes.Buffer) Deps {
 func TestSetupCopiesKeysFindsTheDeviceBacksUpAndIsIdempotent(t *testing.T) {
 	req, out := setupFiles(t, afterConfigure)
 	dev := &fakeDevices{serials: []string{"arn:aws:iam::123456789012:mfa/alice"}}
-	res, err := Run(context.Background(), req, deps(dev, out))
-	if err != nil {
+	if _, err := Run(context.Background(), req, deps(dev, out)); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := os.ReadFile(req.Paths.Credentials)
@@ -66,23 +77,26 @@ func TestSetupCopiesKeysFindsTheDeviceBacksUpAndIsIdempotent(t *testing.T) {
 	if string(got) != want {
 		t.Errorf("credentials:\n%s\nwant:\n%s", got, want)
 	}
-	if len(res.Backups) != 1 {
-		t.Fatalf("backups %v", res.Backups)
+	// The backup's path is printed, and the only file beside it is its.
+	b := backups(out)
+	if m, _ := filepath.Glob(req.Paths.Credentials + ".aws-mfa-backup-*"); len(b) != 1 || !slices.Equal(m, b) ||
+		!strings.Contains(out.String(), "backed up "+req.Paths.Credentials+" to "+b[0]) {
+		t.Fatalf("backups %v on disk, printed: %s", m, out)
 	}
-	backup, err := os.ReadFile(res.Backups[0])
-	st, _ := os.Stat(res.Backups[0])
+	backup, err := os.ReadFile(b[0])
+	st, _ := os.Stat(b[0])
 	if err != nil || string(backup) != afterConfigure || st.Mode().Perm() != 0o600 {
 		t.Errorf("backup %q mode %v %v", backup, st.Mode(), err)
-	}
-	if !strings.Contains(out.String(), "backed up "+req.Paths.Credentials+" to "+res.Backups[0]) {
-		t.Errorf("the backup's path was not printed: %s", out)
 	}
 
 	// Again: nothing changes, no backup, no lookup.
 	out.Reset()
-	res, err = Run(context.Background(), req, deps(dev, out))
-	if err != nil || len(res.Changed) != 0 || len(res.Backups) != 0 || dev.calls != 1 {
-		t.Fatalf("second run: %+v %v calls=%d", res, err, dev.calls)
+	_, err = Run(context.Background(), req, deps(dev, out))
+	if err != nil || strings.Contains(out.String(), "aws-mfa: updated") || len(backups(out)) != 0 || dev.calls != 1 {
+		t.Fatalf("second run: %v calls=%d, printed: %s", err, dev.calls, out)
+	}
+	if m, _ := filepath.Glob(req.Paths.Credentials + ".aws-mfa-backup-*"); len(m) != 1 {
+		t.Errorf("second run made a backup: %v", m)
 	}
 	if again, _ := os.ReadFile(req.Paths.Credentials); string(again) != want {
 		t.Error("second run changed the file")
@@ -181,9 +195,11 @@ func TestSetupPairKeepsTheConfigsComments(t *testing.T) {
 		t.Errorf("config backups: %v", m)
 	}
 	// Twice: the pair is there already.
-	res, err := Run(context.Background(), req, deps(&fakeDevices{}, out))
-	if err != nil || len(res.Changed) != 0 {
-		t.Fatalf("%+v %v", res, err)
+	before, _ := os.ReadFile(req.ConfigPath)
+	out.Reset()
+	_, err := Run(context.Background(), req, deps(&fakeDevices{}, out))
+	if after, _ := os.ReadFile(req.ConfigPath); err != nil || strings.Contains(out.String(), "aws-mfa: updated") || !bytes.Equal(after, before) {
+		t.Fatalf("second run: %v, printed: %s", err, out)
 	}
 }
 
