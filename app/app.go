@@ -100,10 +100,6 @@ func isTerminal(stream any) bool {
 // Run runs the command line and returns the exit code.
 func Run(args []string, sys System) int {
 	a := newApp(sys)
-	if err := helpTopic(a, args); err != nil {
-		printError(sys.Stderr, err)
-		return ExitUsage
-	}
 	var notFound error // urfave/cli reports it as a failure, without a hint
 	a.CommandNotFound = func(c *cli.Context, word string) { notFound = unknownSubcommand(c, word) }
 	err := a.Run(args)
@@ -161,7 +157,8 @@ func newApp(sys System) *cli.App {
 			if c.Args().Present() && c.App.Command(c.Args().First()) == nil {
 				return usage("--version takes no arguments, and %q is one; see aws-mfa --help", c.Args().First())
 			}
-			if _, err := fmt.Fprintln(sys.Stdout, versionLine(version, buildInfo())); err != nil {
+			bi, _ := debug.ReadBuildInfo()
+			if _, err := fmt.Fprintln(sys.Stdout, versionLine(version, bi)); err != nil {
 				return err
 			}
 			return exitCode(ExitOK)
@@ -216,32 +213,22 @@ func versionLine(v string, bi *debug.BuildInfo) string {
 	if m := bi.Main.Version; v == "dev" && m != "" && m != "(devel)" && !pseudo.MatchString(m) {
 		v = m
 	}
-	var rev, date, dirty string
+	vcs := map[string]string{}
 	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value[:min(len(s.Value), 7)]
-		case "vcs.time":
-			date = s.Value[:min(len(s.Value), len("2006-01-02"))]
-		case "vcs.modified":
-			if s.Value == "true" {
-				dirty = "+dirty"
-			}
-		}
+		vcs[s.Key] = s.Value
 	}
-	if rev == "" {
+	commit := vcs["vcs.revision"]
+	if commit == "" {
 		return "aws-mfa " + v
 	}
-	if date != "" {
-		date = ", " + date
+	commit = commit[:min(len(commit), 7)]
+	if vcs["vcs.modified"] == "true" {
+		commit += "+dirty"
 	}
-	return fmt.Sprintf("aws-mfa %s (%s%s%s)", v, rev, dirty, date)
-}
-
-// buildInfo is the binary's build information, or nil.
-func buildInfo() *debug.BuildInfo {
-	bi, _ := debug.ReadBuildInfo()
-	return bi
+	if date := vcs["vcs.time"]; date != "" {
+		commit += ", " + date[:min(len(date), len("2006-01-02"))]
+	}
+	return fmt.Sprintf("aws-mfa %s (%s)", v, commit)
 }
 
 // usage reports bad usage or input: exit 2.
@@ -268,17 +255,16 @@ func sessionFlags() []cli.Flag {
 // at all, since a flag given beats the pair's value.
 type SessionInput struct {
 	PairFlags
-	Token       string
-	Source      string
-	SourceSet   bool
-	Target      string
-	TargetSet   bool
-	Duration    string // as typed
-	DurationSet bool
-	Force       bool
-	Endpoint    string
-	Timeout     time.Duration
-	Verbose     bool
+	Token     string
+	Source    string
+	SourceSet bool
+	Target    string
+	TargetSet bool
+	Duration  string // as typed; "" when not given (an empty value is refused)
+	Force     bool
+	Endpoint  string
+	Timeout   time.Duration
+	Verbose   bool
 	// NoWrite (env and exec) leaves the credentials file alone.
 	NoWrite bool
 }
@@ -286,19 +272,18 @@ type SessionInput struct {
 // sessionInput reads the session flags.
 func sessionInput(c *cli.Context) SessionInput {
 	return SessionInput{
-		PairFlags:   pairFlags(c),
-		Token:       c.String("token"),
-		Source:      c.String("source"),
-		SourceSet:   c.IsSet("source"),
-		Target:      c.String("target"),
-		TargetSet:   c.IsSet("target"),
-		Duration:    c.String("duration"),
-		DurationSet: c.IsSet("duration"),
-		Force:       c.Bool("force"),
-		Endpoint:    c.String("endpoint-url"),
-		Timeout:     c.Duration("timeout"),
-		Verbose:     c.Bool("verbose"),
-		NoWrite:     c.Bool("no-write"),
+		PairFlags: pairFlags(c),
+		Token:     c.String("token"),
+		Source:    c.String("source"),
+		SourceSet: c.IsSet("source"),
+		Target:    c.String("target"),
+		TargetSet: c.IsSet("target"),
+		Duration:  c.String("duration"),
+		Force:     c.Bool("force"),
+		Endpoint:  c.String("endpoint-url"),
+		Timeout:   c.Duration("timeout"),
+		Verbose:   c.Bool("verbose"),
+		NoWrite:   c.Bool("no-write"),
 	}
 }
 
@@ -321,13 +306,12 @@ func request(sys System, in SessionInput) (exporter.Request, []config.Pair, erro
 	if in.TargetSet {
 		pair.Target = in.Target
 	}
-	if in.DurationSet {
+	if in.Duration != "" {
 		if pair.Duration, err = stsparam.ParseDuration(in.Duration); err != nil {
 			return exporter.Request{}, nil, err
 		}
 	}
-	timeout, err := checkTimeout(in.Timeout)
-	if err != nil {
+	if err := checkTimeout(in.Timeout); err != nil {
 		return exporter.Request{}, nil, err
 	}
 	paths, err := credfile.Locate(sys.Getenv)
@@ -344,40 +328,34 @@ func request(sys System, in SessionInput) (exporter.Request, []config.Pair, erro
 		return exporter.Request{}, nil, usage("%v (config: %s)", err, orNone(cfg.Path))
 	}
 	chain[len(chain)-1] = pair
-	var links []exporter.Request
+	links := make([]exporter.Request, len(chain))
 	for i, p := range chain {
-		l := linkRequest(sys, in, p, paths, timeout)
-		if i > 0 {
-			l.Source = links[i-1].Target // whose session signs its AssumeRole
+		links[i] = exporter.Request{
+			Paths:           paths,
+			Source:          p.Source,
+			Target:          p.Target,
+			Duration:        p.Duration,
+			Margin:          p.Margin,
+			MaxMFAAge:       p.MaxMFAAge,
+			Region:          p.Region,
+			EnvRegion:       cmp.Or(sys.Getenv("AWS_REGION"), sys.Getenv("AWS_DEFAULT_REGION")),
+			Endpoint:        cmp.Or(in.Endpoint, p.Endpoint, sys.Getenv("AWS_ENDPOINT_URL_STS"), sys.Getenv("AWS_ENDPOINT_URL")),
+			Timeout:         in.Timeout,
+			Serial:          p.Serial,
+			RoleARN:         p.RoleARN,
+			RoleSessionName: p.RoleSessionName,
+			ExternalID:      p.ExternalID,
+			Keyring:         p.Keyring,
+			// --no-write (env and exec) leaves the whole file alone, bases included.
+			NoWrite: !p.Write || in.NoWrite,
 		}
-		links = append(links, l)
+		if i > 0 {
+			links[i].Source = links[i-1].Target // whose session signs its AssumeRole
+		}
 	}
 	req := links[len(links)-1]
 	req.Bases, req.Force = links[:len(links)-1], in.Force
 	return req, chain, nil
-}
-
-// linkRequest is the request for one pair of a chain.
-func linkRequest(sys System, in SessionInput, pair config.Pair, paths credfile.Paths, timeout time.Duration) exporter.Request {
-	return exporter.Request{
-		Paths:           paths,
-		Source:          pair.Source,
-		Target:          pair.Target,
-		Duration:        pair.Duration,
-		Margin:          pair.Margin,
-		MaxMFAAge:       pair.MaxMFAAge,
-		Region:          pair.Region,
-		EnvRegion:       firstEnv(sys.Getenv, "AWS_REGION", "AWS_DEFAULT_REGION"),
-		Endpoint:        cmp.Or(in.Endpoint, pair.Endpoint, firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL")),
-		Timeout:         timeout,
-		Serial:          pair.Serial,
-		RoleARN:         pair.RoleARN,
-		RoleSessionName: pair.RoleSessionName,
-		ExternalID:      pair.ExternalID,
-		Keyring:         pair.Keyring,
-		// --no-write (env and exec) leaves the whole file alone, bases included.
-		NoWrite: !pair.Write || in.NoWrite,
-	}
 }
 
 // MaxTimeout bounds --timeout: STS answers in well under a second; an
@@ -386,26 +364,21 @@ const MaxTimeout = 10 * time.Minute
 
 // checkTimeout checks --timeout, which must be positive (0 would give up
 // before the request is sent) and at most MaxTimeout.
-func checkTimeout(t time.Duration) (time.Duration, error) {
+func checkTimeout(t time.Duration) error {
 	if t <= 0 || t > MaxTimeout {
-		return 0, usage("--timeout %s must be more than 0 and at most %s, like 15s or 1m", t, MaxTimeout)
+		return usage("--timeout %s must be more than 0 and at most %s, like 15s or 1m", t, MaxTimeout)
 	}
-	return t, nil
+	return nil
 }
 
 // codeArg is the code given as the only argument, if any; `aws-mfa 123
 // 456`, the code typed as the authenticator shows it, is one code too.
 func codeArg(args []string) (string, error) {
-	if len(args) == 2 && isCode(args[0]+" "+args[1]) {
-		return args[0] + " " + args[1], nil
-	}
-	if len(args) > 1 {
+	code := strings.Join(args, " ")
+	if len(args) > 2 || len(args) == 2 && !isCode(code) {
 		return "", usage("unexpected argument %q; put flags before the code", args[1])
 	}
-	if len(args) == 0 {
-		return "", nil
-	}
-	return args[0], nil
+	return code, nil
 }
 
 // isCode says whether a word is a code as stsparam.Code reads one.
@@ -471,13 +444,10 @@ func (p *prompter) tell(line string) {
 // code will be asked for at the terminal.
 func deps(ctx context.Context, sys System, in SessionInput, arg string, credProcess bool, chain []config.Pair) (exporter.Deps, *prompter, error) {
 	start, pair := chain[0], chain[len(chain)-1]
-	given := in.Token
-	if arg != "" {
-		if given != "" {
-			return exporter.Deps{}, nil, usage("the code is given twice, as --token and as an argument; give it once")
-		}
-		given = arg
+	if in.Token != "" && arg != "" {
+		return exporter.Deps{}, nil, usage("the code is given twice, as --token and as an argument; give it once")
 	}
+	given := cmp.Or(in.Token, arg)
 	if given != "" {
 		var err error
 		if given, err = stsparam.Code(given); err != nil {
@@ -545,15 +515,6 @@ func readLine(r io.Reader, max int) (string, error) {
 		}
 	}
 	return "", usage("the first line of stdin is longer than an MFA code; pass only the six digits")
-}
-
-func firstEnv(getenv func(string) string, names ...string) string {
-	for _, n := range names {
-		if v := getenv(n); v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // untilText says when t comes, in local time and from now: "15:04 CET (in 11h59m)".

@@ -53,8 +53,7 @@ func TestRefreshCommandRefuses(t *testing.T) {
 	}{
 		{"zero timeout", func(in *RefreshInput) { in.Session.Timeout = 0 }, "--timeout"},
 		{"huge timeout", func(in *RefreshInput) { in.Session.Timeout = time.Hour }, "--timeout"},
-		{"bad duration", func(in *RefreshInput) { in.Session.Duration, in.Session.DurationSet = "5m", true }, "15m"},
-		{"empty duration", func(in *RefreshInput) { in.Session.DurationSet = true }, "duration"},
+		{"bad duration", func(in *RefreshInput) { in.Session.Duration = "5m" }, "15m"},
 		{"two codes", func(in *RefreshInput) { in.Args = []string{"314159", "extra"} }, "unexpected argument"},
 		{"code twice", func(in *RefreshInput) { in.Args, in.Session.Token = []string{"314159"}, "314159" }, "given twice"},
 		{"malformed code", func(in *RefreshInput) { in.Args = []string{"31415"} }, "six digits"},

@@ -1,7 +1,12 @@
 package app
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/urfave/cli/v2"
+
+	"github.com/aws-mfa/aws-mfa/internal/suggest"
 )
 
 // urfave/cli's own --help flag and help command are package variables
@@ -56,13 +61,22 @@ func helpCommand(hidden bool) *cli.Command {
 		Flags:     []cli.Flag{helpFlag()},
 		HideHelp:  true,
 		Action: func(c *cli.Context) error {
-			parent := c.Lineage()[1] // what help was asked of
+			parent, word := c.Lineage()[1], c.Args().First() // what help was asked of
+			top := len(parent.Lineage()) <= 2                // the app, and the empty context above it
 			switch {
 			case c.NArg() > 1:
 				return usage("help takes one command, and %q is a second; see aws-mfa --help", c.Args().Get(1))
-			case c.Args().Present():
-				return cli.ShowCommandHelp(parent, c.Args().First())
-			case len(parent.Lineage()) <= 2: // the app, and the empty context above it
+			case top && word != "" && parent.App.Command(word) == nil:
+				// urfave/cli would fail (exit 1) with no hint.
+				names := visible(parent.App.Commands)
+				if s := suggest.Closest(word, names); s != "" {
+					return usage("no command %q to help with; did you mean %s? See aws-mfa --help", word, s)
+				}
+				names = slices.DeleteFunc(names, func(n string) bool { return n == "help" })
+				return usage("no command %q to help with; the commands are %s", word, strings.Join(names, ", "))
+			case word != "":
+				return cli.ShowCommandHelp(parent, word)
+			case top:
 				return cli.ShowAppHelp(parent)
 			}
 			return cli.ShowSubcommandHelp(parent)

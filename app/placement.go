@@ -19,20 +19,10 @@ import (
 // with two different values. Options are only ever read from the command
 // line here (no EnvVars on the flags), so "set" means "typed".
 func placeOptions(c *cli.Context) error {
-	lineage := c.Lineage()
-	if len(lineage) < 2 || lineage[1].Command == nil || c.Command == nil {
-		return nil // the app's own action: nothing was placed before it
-	}
-	parent := lineage[1]
-	before := parent.LocalFlagNames()
-	if len(before) == 0 {
-		return nil
-	}
-	after := c.LocalFlagNames()
+	parent := c.Lineage()[1] // the app's context, or the command's above
 	for _, f := range parent.Command.Flags {
-		names := f.Names()
-		name := names[0]
-		if name == "help" || name == "version" || !slices.ContainsFunc(names, func(n string) bool { return slices.Contains(before, n) }) {
+		name := f.Names()[0]
+		if name == "help" || name == "version" || !parent.IsSet(name) {
 			continue
 		}
 		if owners := optionOwners(c.Command.Subcommands, c.Command.Name, name); findFlag(name, c.Command.Flags) == nil && len(owners) > 0 {
@@ -42,14 +32,12 @@ func placeOptions(c *cli.Context) error {
 			return usage("%s does not apply to %s; see aws-mfa %s --help", dashed(name), c.Command.Name, c.Command.Name)
 		}
 		value := fmt.Sprint(parent.Value(name))
-		if slices.Contains(after, name) {
-			if fmt.Sprint(c.Value(name)) != value {
-				return usage("%s is given twice, before and after %s, with different values; give it once", dashed(name), c.Command.Name)
+		if !c.IsSet(name) {
+			if err := c.Set(name, value); err != nil {
+				return usage("%s: %v", dashed(name), err)
 			}
-			continue
-		}
-		if err := c.Set(name, value); err != nil {
-			return usage("%s: %v", dashed(name), err)
+		} else if fmt.Sprint(c.Value(name)) != value {
+			return usage("%s is given twice, before and after %s, with different values; give it once", dashed(name), c.Command.Name)
 		}
 	}
 	return nil
@@ -66,18 +54,10 @@ func dashed(name string) string {
 // `--config=`): left to itself it would mean the default, silently, as if
 // it had not been typed. Each command checks the options it parsed itself.
 func noEmptyValues(c *cli.Context) error {
-	flags := c.App.Flags
-	if c.Command != nil {
-		flags = c.Command.Flags
-	}
-	set := c.LocalFlagNames()
-	for _, f := range flags {
-		names := f.Names()
-		if !slices.ContainsFunc(names, func(n string) bool { return slices.Contains(set, n) }) {
-			continue
-		}
-		if v, ok := c.Value(names[0]).(string); ok && v == "" {
-			return usage("%s is given an empty value; give one, or leave the option out for the default", dashed(names[0]))
+	for _, f := range c.Command.Flags { // the app's own at the top
+		name := f.Names()[0]
+		if v, ok := c.Value(name).(string); ok && v == "" && c.IsSet(name) {
+			return usage("%s is given an empty value; give one, or leave the option out for the default", dashed(name))
 		}
 	}
 	return nil
@@ -87,7 +67,7 @@ func noEmptyValues(c *cli.Context) error {
 // whatever options stand before it (`aws-mfa env -p work help`), as it was
 // when urfave/cli's own help command answered: it uses none of them.
 func before(c *cli.Context) error {
-	if c.Command != nil && c.Command.Name == "help" {
+	if c.Command.Name == "help" {
 		return nil
 	}
 	// The checks only read, and placeOptions copies options into a
@@ -102,7 +82,7 @@ func before(c *cli.Context) error {
 // subcommand, so a first word that names one (help) is left to it.
 func noArguments(c *cli.Context) error {
 	cmd := c.Command
-	if cmd == nil || cmd.ArgsUsage != "" || cmd.Hidden || !c.Args().Present() || cmd.Command(c.Args().First()) != nil ||
+	if cmd.ArgsUsage != "" || cmd.Hidden || !c.Args().Present() || cmd.Command(c.Args().First()) != nil ||
 		slices.ContainsFunc(cmd.Subcommands, func(s *cli.Command) bool { return s.Name != "help" }) {
 		return nil
 	}

@@ -161,7 +161,7 @@ func changed(where string) error {
 // awsFor is where IAM and STS are called for a pair's session.
 func awsFor(sys System, req exporter.Request, res *exporter.Result) rotate.AWS {
 	return rotate.AWS{Source: req.Target, Region: cmp.Or(res.Region, req.EnvRegion, stsparam.DefaultRegion), STSURL: req.Endpoint,
-		IAMURL: firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL"), Timeout: req.Timeout}
+		IAMURL: cmp.Or(sys.Getenv("AWS_ENDPOINT_URL_IAM"), sys.Getenv("AWS_ENDPOINT_URL")), Timeout: req.Timeout}
 }
 
 // learnKeyAge records when the key that got res was created, asking IAM

@@ -142,8 +142,7 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 		// already is a pair being mended (doctor's fix), not a new one.
 		req.Pair, req.DefaultPair = in.Target, true
 	}
-	timeout, err := checkTimeout(in.Timeout)
-	if err != nil {
+	if err := checkTimeout(in.Timeout); err != nil {
 		return err
 	}
 	if endpoint != "" {
@@ -153,10 +152,10 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	}
 	devices := setup.AWS{
 		Source:  req.Source,
-		Region:  cmp.Or(firstEnv(sys.Getenv, "AWS_REGION", "AWS_DEFAULT_REGION"), stsparam.DefaultRegion),
-		STSURL:  cmp.Or(endpoint, firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL")),
-		IAMURL:  cmp.Or(endpoint, firstEnv(sys.Getenv, "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL")),
-		Timeout: timeout,
+		Region:  cmp.Or(sys.Getenv("AWS_REGION"), sys.Getenv("AWS_DEFAULT_REGION"), stsparam.DefaultRegion),
+		STSURL:  cmp.Or(endpoint, sys.Getenv("AWS_ENDPOINT_URL_STS"), sys.Getenv("AWS_ENDPOINT_URL")),
+		IAMURL:  cmp.Or(endpoint, sys.Getenv("AWS_ENDPOINT_URL_IAM"), sys.Getenv("AWS_ENDPOINT_URL")),
+		Timeout: in.Timeout,
 	}
 	d := setup.Deps{Devices: devices, Out: sys.Stderr, Now: sys.Now, Store: store, Writer: credfile.Writer{Waiting: sys.Stderr}}
 	if req.DryRun {
@@ -211,7 +210,7 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 		PairFlags: PairFlags{Config: in.Config},
 		Token:     code,
 		Endpoint:  devices.STSURL,
-		Timeout:   timeout,
+		Timeout:   in.Timeout,
 	}
 	if req.Pair != "" && !req.DefaultPair {
 		first.PairFlags = PairFlags{Config: req.ConfigPath, Pair: req.Pair, PairSet: true}

@@ -26,21 +26,6 @@ func unknownCommand(c *cli.Context) error {
 	return usage("unknown command %q; the commands are %s, or give a six-digit code; see aws-mfa --help", word, strings.Join(names, ", "))
 }
 
-// helpTopic refuses `aws-mfa help NAME` for a NAME that is no command,
-// which urfave/cli reports as a failure (exit 1) with no hint.
-func helpTopic(a *cli.App, args []string) error {
-	if len(args) < 3 || (args[1] != "help" && args[1] != "h") || strings.HasPrefix(args[2], "-") || args[2] == "help" ||
-		slices.ContainsFunc(a.Commands, func(cmd *cli.Command) bool { return cmd.HasName(args[2]) }) {
-		return nil
-	}
-	names := visible(a.Commands)
-	if s := suggest.Closest(args[2], names); s != "" {
-		return usage("no command %q to help with; did you mean %s? See aws-mfa --help", args[2], s)
-	}
-	names = slices.DeleteFunc(names, func(n string) bool { return n == "help" })
-	return usage("no command %q to help with; the commands are %s", args[2], strings.Join(names, ", "))
-}
-
 // badValue rewords what the flag package and urfave/cli say of a value an
 // option cannot take, naming the option as the user types it and what it
 // takes; the value is not repeated (the messages never quote input).
@@ -76,9 +61,9 @@ func badValue(msg string, flags []cli.Flag) (string, bool) {
 // flagHint rewords urfave/cli's "flag provided but not defined" and names
 // the option it was meant to be, among those the command takes.
 func flagHint(c *cli.Context, err error) string {
-	flags, cmds, path := c.App.Flags, c.App.Commands, ""
-	if c.Command != nil && c.Command.Name != c.App.Name {
-		flags, cmds, path = c.Command.Flags, c.Command.Subcommands, c.Command.FullName()
+	flags, cmds, path := c.Command.Flags, c.Command.Subcommands, "" // the app's own at the top
+	if c.Command.Name != c.App.Name {
+		path = c.Command.FullName()
 	}
 	if msg, ok := badValue(err.Error(), flags); ok {
 		return msg
