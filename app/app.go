@@ -251,20 +251,19 @@ func sessionFlags() []cli.Flag {
 }
 
 // SessionInput is what the session flags of refresh, env and exec say.
-// A field with a Set twin may be given empty; the twin says it was given
-// at all, since a flag given beats the pair's value.
+// A field is "" when its flag is not given: an empty value is refused
+// before any command runs (noEmptyValues), and a flag given beats the
+// pair's value.
 type SessionInput struct {
 	PairFlags
-	Token     string
-	Source    string
-	SourceSet bool
-	Target    string
-	TargetSet bool
-	Duration  string // as typed; "" when not given (an empty value is refused)
-	Force     bool
-	Endpoint  string
-	Timeout   time.Duration
-	Verbose   bool
+	Token    string
+	Source   string
+	Target   string
+	Duration string // as typed
+	Force    bool
+	Endpoint string
+	Timeout  time.Duration
+	Verbose  bool
 	// NoWrite (env and exec) leaves the credentials file alone.
 	NoWrite bool
 }
@@ -275,9 +274,7 @@ func sessionInput(c *cli.Context) SessionInput {
 		PairFlags: pairFlags(c),
 		Token:     c.String("token"),
 		Source:    c.String("source"),
-		SourceSet: c.IsSet("source"),
 		Target:    c.String("target"),
-		TargetSet: c.IsSet("target"),
 		Duration:  c.String("duration"),
 		Force:     c.Bool("force"),
 		Endpoint:  c.String("endpoint-url"),
@@ -297,13 +294,13 @@ func request(sys System, in SessionInput) (exporter.Request, []config.Pair, erro
 	if err != nil {
 		return exporter.Request{}, nil, err
 	}
-	if in.SourceSet {
+	if in.Source != "" {
 		if pair.SourcePair != "" {
 			return exporter.Request{}, nil, usage("pair %s takes its credentials from pair %s's session (source_pair); --source does not apply to it", pair.Name, pair.SourcePair)
 		}
 		pair.Source = in.Source
 	}
-	if in.TargetSet {
+	if in.Target != "" {
 		pair.Target = in.Target
 	}
 	if in.Duration != "" {
@@ -318,7 +315,7 @@ func request(sys System, in SessionInput) (exporter.Request, []config.Pair, erro
 	if err != nil {
 		return exporter.Request{}, nil, err
 	}
-	if in.TargetSet && !in.Force {
+	if in.Target != "" && !in.Force {
 		if err := checkNewTarget(cfg, pair.Target, paths); err != nil {
 			return exporter.Request{}, nil, err
 		}

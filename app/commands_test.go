@@ -57,7 +57,7 @@ func TestRefreshCommandRefuses(t *testing.T) {
 		{"two codes", func(in *RefreshInput) { in.Args = []string{"314159", "extra"} }, "unexpected argument"},
 		{"code twice", func(in *RefreshInput) { in.Args, in.Session.Token = []string{"314159"}, "314159" }, "given twice"},
 		{"malformed code", func(in *RefreshInput) { in.Args = []string{"31415"} }, "six digits"},
-		{"no pair", func(in *RefreshInput) { in.Session.Pair, in.Session.PairSet = "nosuch", true }, "nosuch"},
+		{"no pair", func(in *RefreshInput) { in.Session.Pair = "nosuch" }, "nosuch"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newRig(t, aliceProfile)
@@ -177,14 +177,14 @@ func TestStatusCommand(t *testing.T) {
 		t.Errorf("names: %q", got)
 	}
 	s.out.Reset()
-	if err := StatusCommand(sys, StatusInput{PairFlags: PairFlags{Config: config, Pair: "work", PairSet: true}, JSON: true}); err != nil {
+	if err := StatusCommand(sys, StatusInput{PairFlags: PairFlags{Config: config, Pair: "work"}, JSON: true}); err != nil {
 		t.Fatal(err)
 	}
 	var rows []statusRow
 	if err := json.Unmarshal(s.out.Bytes(), &rows); err != nil || len(rows) != 1 || rows[0].Pair != "work" || rows[0].State != "never" {
 		t.Errorf("rows %+v (%v) from:\n%s", rows, err, s.out)
 	}
-	err := StatusCommand(sys, StatusInput{PairFlags: PairFlags{Config: config, Pair: "wrok", PairSet: true}})
+	err := StatusCommand(sys, StatusInput{PairFlags: PairFlags{Config: config, Pair: "wrok"}})
 	if !errors.Is(err, inputerr.Err) {
 		t.Errorf("unknown pair: %v", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -16,17 +15,6 @@ import (
 
 // dialects are the values of --shell, for help.
 func dialects() string { return strings.Join(shells.Names(), ", ") }
-
-// envFlags are env's own, after the session flags.
-func envFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.StringFlag{Name: "shell", Usage: "dialect `NAME`: " + dialects() + " (default: detected)"},
-		&cli.StringFlag{Name: "format", Value: shells.Formats[0].Name, Usage: "output `F`: " + shells.FormatNames()},
-		noWriteFlag(),
-		&cli.BoolFlag{Name: "unset", Usage: "print code that removes the session env sets (not a profile or region, which may be yours)"},
-		&cli.BoolFlag{Name: "cached", Usage: "use only a session still valid in the target (a chained pair renews from its valid base); never ask for a code"},
-	}
-}
 
 // noWriteFlag is env's and exec's --no-write.
 func noWriteFlag() cli.Flag {
@@ -41,7 +29,13 @@ func envCommand(sys System) *cli.Command {
 		Description: "The dialects for --shell: " + dialects() + ".\n" +
 			"--format json prints the credential_process JSON; --format dotenv prints KEY=value lines.\n" +
 			"Unless --no-write, the session is also written to the target profile.",
-		Flags: slices.Concat(sessionFlags(), envFlags()),
+		Flags: append(sessionFlags(),
+			&cli.StringFlag{Name: "shell", Usage: "dialect `NAME`: " + dialects() + " (default: detected)"},
+			&cli.StringFlag{Name: "format", Value: shells.Formats[0].Name, Usage: "output `F`: " + shells.FormatNames()},
+			noWriteFlag(),
+			&cli.BoolFlag{Name: "unset", Usage: "print code that removes the session env sets (not a profile or region, which may be yours)"},
+			&cli.BoolFlag{Name: "cached", Usage: "use only a session still valid in the target (a chained pair renews from its valid base); never ask for a code"},
+		),
 		Action: func(c *cli.Context) error {
 			return EnvCommand(c.Context, sys, envInput(c))
 		},
@@ -93,19 +87,17 @@ func envOutput(ctx context.Context, sys System, in EnvInput) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	pair := chain[len(chain)-1]
-	format := in.Format
 	var sh shells.Shell
-	switch format {
+	switch in.Format {
 	case "shell":
-		if sh, err = pickShell(in.Shell, pair.Shell, sys); err != nil {
+		if sh, err = pickShell(in.Shell, chain[len(chain)-1].Shell, sys); err != nil {
 			return "", err
 		}
 	case "dotenv":
 		sh, _ = shells.Lookup("dotenv")
 	case "json":
 	default:
-		return "", usage("unknown --format %q; use %s", format, shells.FormatNames())
+		return "", usage("unknown --format %q; use %s", in.Format, shells.FormatNames())
 	}
 	if in.Unset {
 		if sh == nil {
@@ -122,7 +114,7 @@ func envOutput(ctx context.Context, sys System, in EnvInput) (string, error) {
 		return "", err
 	}
 	req.Cached = in.Cached
-	res, err := obtain(ctx, sys, in.Session, req, code, format == "json", chain)
+	res, err := obtain(ctx, sys, in.Session, req, code, in.Format == "json", chain)
 	if err != nil {
 		return "", err
 	}
@@ -144,14 +136,13 @@ func envOutput(ctx context.Context, sys System, in EnvInput) (string, error) {
 // so a bash script started from fish would get fish's syntax.
 func pickShell(flag, configured string, sys System) (shells.Shell, error) {
 	if flag != "" {
-		sh, ok := shells.Lookup(flag)
-		if !ok {
-			if s := suggest.Closest(flag, shells.Names()); s != "" {
-				return nil, usage("unknown --shell %q; did you mean %s? The dialects are %s", flag, s, strings.Join(shells.Names(), ", "))
-			}
-			return nil, usage("unknown --shell %q; use one of %s", flag, strings.Join(shells.Names(), ", "))
+		if sh, ok := shells.Lookup(flag); ok {
+			return sh, nil
 		}
-		return sh, nil
+		if s := suggest.Closest(flag, shells.Names()); s != "" {
+			return nil, usage("unknown --shell %q; did you mean %s? The dialects are %s", flag, s, dialects())
+		}
+		return nil, usage("unknown --shell %q; use one of %s", flag, dialects())
 	}
 	for _, name := range []string{configured, sys.ParentProcess(), sys.Getenv("SHELL")} {
 		if sh, ok := shells.Lookup(name); ok && name != "" {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"os"
@@ -17,16 +18,16 @@ import (
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 )
 
-// PairFlags are the --config and --pair a command was given.
+// PairFlags are the --config and --pair a command was given; "" when not
+// given (an empty value is refused before any command runs).
 type PairFlags struct {
-	Config  string
-	Pair    string
-	PairSet bool // --pair was given, perhaps empty: it beats AWS_MFA_PAIR
+	Config string
+	Pair   string
 }
 
 // pairFlags reads --config and --pair.
 func pairFlags(c *cli.Context) PairFlags {
-	return PairFlags{Config: c.String("config"), Pair: c.String("pair"), PairSet: c.IsSet("pair")}
+	return PairFlags{Config: c.String("config"), Pair: c.String("pair")}
 }
 
 // selectPair loads the config and picks the pair --pair or AWS_MFA_PAIR
@@ -47,10 +48,7 @@ func selectPair(sys System, in PairFlags) (*config.Config, config.Pair, error) {
 // through the flag's EnvVars, so that a flag given before the subcommand
 // beats it (see placeOptions).
 func pairName(sys System, in PairFlags) string {
-	if in.PairSet {
-		return in.Pair
-	}
-	return sys.Getenv("AWS_MFA_PAIR")
+	return cmp.Or(in.Pair, sys.Getenv("AWS_MFA_PAIR"))
 }
 
 // configPath is --config, else AWS_MFA_CONFIG, else the user config directory's.

@@ -19,57 +19,51 @@ import (
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 
-// setupFlags are setup's options.
-func setupFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "add this pair `NAME` to the config (with --source and --target)"},
-		&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
-		&cli.StringFlag{Name: "source", Value: config.BuiltinSource, Usage: "`PROFILE` for the long-term keys"},
-		&cli.StringFlag{Name: "target", Value: config.BuiltinTarget, Usage: "`PROFILE` for sessions; its long-term keys are copied to the source"},
-		&cli.StringFlag{Name: "serial", Usage: "MFA device `ARN`; skips the IAM lookup"},
-		&cli.StringFlag{Name: "token", Aliases: []string{"t"}, Usage: "a `CODE` for the first refresh, right after setup"},
-		&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "answer every question with its default; never read the terminal"},
-		&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print what would change, as a diff with secrets masked"},
-		&cli.StringFlag{Name: "endpoint-url", Usage: "IAM and STS `URL` (default: AWS_ENDPOINT_URL_IAM / _STS, AWS_ENDPOINT_URL)"},
-		&cli.DurationFlag{Name: "timeout", Value: 15e9, Usage: "give up on AWS (and, when given, on the keyring) after `D`"},
-		&cli.BoolFlag{Name: "keyring", Usage: "move the long-term keys out of the credentials file into the keyring"},
-		&cli.StringFlag{Name: "keyring-backend", Usage: "with --keyring: `NAME` os (this system's own store) or pass (default: the config's, os)"},
-		&cli.StringFlag{Name: "role-arn", Usage: "with -p: the pair assumes this role `ARN` (with the source's keys and a code, or with --source-pair)"},
-		&cli.StringFlag{Name: "source-pair", Usage: "with -p and --role-arn: the pair `NAME` whose session assumes the role, with no code of its own"},
-		&cli.StringFlag{Name: "external-id", Usage: "with --role-arn: the role's external `ID`"},
-		&cli.BoolFlag{Name: "no-aws-profile", Usage: "with --role-arn: leave the AWS config file alone (no [profile NAME] with credential_process)"},
-		&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "with --role-arn: set credential_process in an AWS profile of that name that is already there"},
-	}
-}
-
 func setupCommand(sys System) *cli.Command {
 	return &cli.Command{
 		Name:  "setup",
 		Usage: "move long-term keys to the source profile and find the MFA device",
-		Flags: setupFlags(),
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "add this pair `NAME` to the config (with --source and --target)"},
+			&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
+			&cli.StringFlag{Name: "source", Value: config.BuiltinSource, Usage: "`PROFILE` for the long-term keys"},
+			&cli.StringFlag{Name: "target", Value: config.BuiltinTarget, Usage: "`PROFILE` for sessions; its long-term keys are copied to the source"},
+			&cli.StringFlag{Name: "serial", Usage: "MFA device `ARN`; skips the IAM lookup"},
+			&cli.StringFlag{Name: "token", Aliases: []string{"t"}, Usage: "a `CODE` for the first refresh, right after setup"},
+			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "answer every question with its default; never read the terminal"},
+			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print what would change, as a diff with secrets masked"},
+			&cli.StringFlag{Name: "endpoint-url", Usage: "IAM and STS `URL` (default: AWS_ENDPOINT_URL_IAM / _STS, AWS_ENDPOINT_URL)"},
+			&cli.DurationFlag{Name: "timeout", Value: 15e9, Usage: "give up on AWS (and, when given, on the keyring) after `D`"},
+			&cli.BoolFlag{Name: "keyring", Usage: "move the long-term keys out of the credentials file into the keyring"},
+			&cli.StringFlag{Name: "keyring-backend", Usage: "with --keyring: `NAME` os (this system's own store) or pass (default: the config's, os)"},
+			&cli.StringFlag{Name: "role-arn", Usage: "with -p: the pair assumes this role `ARN` (with the source's keys and a code, or with --source-pair)"},
+			&cli.StringFlag{Name: "source-pair", Usage: "with -p and --role-arn: the pair `NAME` whose session assumes the role, with no code of its own"},
+			&cli.StringFlag{Name: "external-id", Usage: "with --role-arn: the role's external `ID`"},
+			&cli.BoolFlag{Name: "no-aws-profile", Usage: "with --role-arn: leave the AWS config file alone (no [profile NAME] with credential_process)"},
+			&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "with --role-arn: set credential_process in an AWS profile of that name that is already there"},
+		},
 		Action: func(c *cli.Context) error {
 			return SetupCommand(c.Context, sys, SetupInput{
-				Config:            c.String("config"),
-				Pair:              c.String("pair"),
-				Source:            c.String("source"),
-				SourceSet:         c.IsSet("source"),
-				Target:            c.String("target"),
-				TargetSet:         c.IsSet("target"),
-				Serial:            c.String("serial"),
-				Token:             c.String("token"),
-				Yes:               c.Bool("yes"),
-				DryRun:            c.Bool("dry-run"),
-				Endpoint:          c.String("endpoint-url"),
-				Timeout:           c.Duration("timeout"),
-				TimeoutSet:        c.IsSet("timeout"),
-				Keyring:           c.Bool("keyring"),
-				KeyringBackend:    c.String("keyring-backend"),
-				KeyringBackendSet: c.IsSet("keyring-backend"),
-				RoleARN:           c.String("role-arn"),
-				SourcePair:        c.String("source-pair"),
-				ExternalID:        c.String("external-id"),
-				NoAWSProfile:      c.Bool("no-aws-profile"),
-				Force:             c.Bool("force"),
+				Config:         c.String("config"),
+				Pair:           c.String("pair"),
+				Source:         c.String("source"),
+				SourceSet:      c.IsSet("source"),
+				Target:         c.String("target"),
+				TargetSet:      c.IsSet("target"),
+				Serial:         c.String("serial"),
+				Token:          c.String("token"),
+				Yes:            c.Bool("yes"),
+				DryRun:         c.Bool("dry-run"),
+				Endpoint:       c.String("endpoint-url"),
+				Timeout:        c.Duration("timeout"),
+				TimeoutSet:     c.IsSet("timeout"),
+				Keyring:        c.Bool("keyring"),
+				KeyringBackend: c.String("keyring-backend"),
+				RoleARN:        c.String("role-arn"),
+				SourcePair:     c.String("source-pair"),
+				ExternalID:     c.String("external-id"),
+				NoAWSProfile:   c.Bool("no-aws-profile"),
+				Force:          c.Bool("force"),
 			})
 		},
 	}
@@ -78,21 +72,20 @@ func setupCommand(sys System) *cli.Command {
 // SetupInput is what `aws-mfa setup` was given. Source and Target hold
 // their defaults when not given; the Set twins say whether they were.
 type SetupInput struct {
-	Config            string
-	Pair              string
-	Source, Target    string
-	SourceSet         bool
-	TargetSet         bool
-	Serial            string
-	Token             string // a code for the first refresh
-	Yes               bool   // never ask
-	DryRun            bool
-	Endpoint          string // IAM's and STS's
-	Timeout           time.Duration
-	TimeoutSet        bool
-	Keyring           bool
-	KeyringBackend    string
-	KeyringBackendSet bool
+	Config         string
+	Pair           string
+	Source, Target string
+	SourceSet      bool
+	TargetSet      bool
+	Serial         string
+	Token          string // a code for the first refresh
+	Yes            bool   // never ask
+	DryRun         bool
+	Endpoint       string // IAM's and STS's
+	Timeout        time.Duration
+	TimeoutSet     bool
+	Keyring        bool
+	KeyringBackend string
 	// A role pair (-p NAME --role-arn ARN), from the source's keys or,
 	// with SourcePair, from another pair's session.
 	RoleARN, SourcePair, ExternalID string
@@ -103,16 +96,14 @@ type SetupInput struct {
 // SetupCommand is `aws-mfa setup`: move the long-term keys to the source
 // profile, find the MFA device and, given a code, refresh right away.
 func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
-	if in.Token != "" { // bad input leaves every file as it was
-		if _, err := stsparam.Code(in.Token); err != nil {
-			return err
-		}
+	if _, err := stsparam.Code(in.Token); in.Token != "" && err != nil {
+		return err // bad input leaves every file as it was
 	}
 	paths, err := credfile.Locate(sys.Getenv)
 	if err != nil {
 		return err
 	}
-	loc, endpoint := configPath(sys, in.Config), in.Endpoint
+	loc := configPath(sys, in.Config)
 	req := setup.Request{
 		Paths:      paths,
 		Source:     in.Source,
@@ -127,7 +118,7 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 		if store, err = keyringSetup(sys, in, &req); err != nil {
 			return err
 		}
-	} else if in.KeyringBackendSet {
+	} else if in.KeyringBackend != "" {
 		return usage("--keyring-backend goes with --keyring")
 	}
 	if err := roleSetup(sys, in, loc, &req); err != nil {
@@ -145,16 +136,14 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	if err := checkTimeout(in.Timeout); err != nil {
 		return err
 	}
-	if endpoint != "" {
-		if err := stsparam.CheckEndpoint(endpoint); err != nil {
-			return fmt.Errorf("%w (from --endpoint-url)", err)
-		}
+	if err := stsparam.CheckEndpoint(in.Endpoint); in.Endpoint != "" && err != nil {
+		return fmt.Errorf("%w (from --endpoint-url)", err)
 	}
 	devices := setup.AWS{
 		Source:  req.Source,
 		Region:  cmp.Or(sys.Getenv("AWS_REGION"), sys.Getenv("AWS_DEFAULT_REGION"), stsparam.DefaultRegion),
-		STSURL:  cmp.Or(endpoint, sys.Getenv("AWS_ENDPOINT_URL_STS"), sys.Getenv("AWS_ENDPOINT_URL")),
-		IAMURL:  cmp.Or(endpoint, sys.Getenv("AWS_ENDPOINT_URL_IAM"), sys.Getenv("AWS_ENDPOINT_URL")),
+		STSURL:  cmp.Or(in.Endpoint, sys.Getenv("AWS_ENDPOINT_URL_STS"), sys.Getenv("AWS_ENDPOINT_URL")),
+		IAMURL:  cmp.Or(in.Endpoint, sys.Getenv("AWS_ENDPOINT_URL_IAM"), sys.Getenv("AWS_ENDPOINT_URL")),
 		Timeout: in.Timeout,
 	}
 	d := setup.Deps{Devices: devices, Out: sys.Stderr, Now: sys.Now, Store: store, Writer: credfile.Writer{Waiting: sys.Stderr}}
@@ -213,10 +202,9 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 		Timeout:   in.Timeout,
 	}
 	if req.Pair != "" && !req.DefaultPair {
-		first.PairFlags = PairFlags{Config: req.ConfigPath, Pair: req.Pair, PairSet: true}
+		first.PairFlags = PairFlags{Config: req.ConfigPath, Pair: req.Pair}
 	} else {
-		first.Source, first.SourceSet = req.Source, true
-		first.Target, first.TargetSet = req.Target, true
+		first.Source, first.Target = req.Source, req.Target
 	}
 	if err := RefreshCommand(ctx, sys, RefreshInput{Session: first}); err != nil {
 		// Setup's own changes stay: say so, and how to try again.
@@ -346,19 +334,14 @@ func (a *asker) confirm(question string) (bool, error) {
 	return strings.EqualFold(ans, "y") || strings.EqualFold(ans, "yes"), nil
 }
 
-// doctorFlags are doctor's options.
-func doctorFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
-		&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "check only this pair `NAME` (default: AWS_MFA_PAIR, else every pair)"},
-	}
-}
-
 func doctorCommand(sys System) *cli.Command {
 	return &cli.Command{
 		Name:  "doctor",
 		Usage: "check files, config and this shell; exit 1 when something needs attention",
-		Flags: doctorFlags(),
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
+			&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "check only this pair `NAME` (default: AWS_MFA_PAIR, else every pair)"},
+		},
 		Action: func(c *cli.Context) error {
 			return DoctorCommand(sys, pairFlags(c))
 		},
@@ -373,20 +356,15 @@ func DoctorCommand(sys System, in PairFlags) error {
 		return err
 	}
 	dir, _ := stateDir(sys.Getenv)
+	exe, _ := executable(sys)
 	findings := setup.Doctor(setup.Checkup{
-		StateDir: dir,
-		Paths:    paths,
-		Config:   configPath(sys, in.Config),
-		Pair:     pairName(sys, in),
-		Getenv:   sys.Getenv,
-		Now:      sys.Now(),
-		Executable: func() string {
-			if sys.Executable == nil {
-				return "" // a System built without one, in tests
-			}
-			exe, _ := executable(sys)
-			return exe
-		}(),
+		StateDir:   dir,
+		Paths:      paths,
+		Config:     configPath(sys, in.Config),
+		Pair:       pairName(sys, in),
+		Getenv:     sys.Getenv,
+		Now:        sys.Now(),
+		Executable: exe,
 	})
 	bad, paint := 0, colours(sys)
 	for _, f := range findings {

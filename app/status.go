@@ -15,21 +15,16 @@ import (
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 
-// statusFlags are status's options.
-func statusFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
-		&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "show only this `NAME` (default: AWS_MFA_PAIR, else every pair)"},
-		&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"},
-		&cli.BoolFlag{Name: "names", Usage: "print only the pair names, one a line (for scripts)"},
-	}
-}
-
 func statusCommand(sys System) *cli.Command {
 	return &cli.Command{
 		Name:  "status",
 		Usage: "show each pair's session; reads local files only",
-		Flags: statusFlags(),
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
+			&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "show only this `NAME` (default: AWS_MFA_PAIR, else every pair)"},
+			&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts"},
+			&cli.BoolFlag{Name: "names", Usage: "print only the pair names, one a line (for scripts)"},
+		},
 		Action: func(c *cli.Context) error {
 			return StatusCommand(sys, StatusInput{PairFlags: pairFlags(c), JSON: c.Bool("json"), Names: c.Bool("names")})
 		},
@@ -134,17 +129,13 @@ func chainRenewable(cfg *config.Config, p config.Pair, f *credfile.File, now tim
 }
 
 func status(sys System, in PairFlags) ([]statusRow, error) {
-	cfg, _, err := selectPair(sys, in)
+	cfg, pair, err := selectPair(sys, in)
 	if err != nil {
 		return nil, err
 	}
 	pairs := cfg.Pairs
-	if name := pairName(sys, in); name != "" {
-		p, err := cfg.Select(name)
-		if err != nil {
-			return nil, usage("%v", err)
-		}
-		pairs = []config.Pair{p}
+	if pairName(sys, in) != "" {
+		pairs = []config.Pair{pair}
 	}
 	paths, err := credfile.Locate(sys.Getenv)
 	if err != nil {
@@ -169,10 +160,8 @@ func status(sys System, in PairFlags) ([]statusRow, error) {
 			r.KeyDays = &days
 		}
 		if s, ok := f.Session(p.Target); ok {
-			exp := s.Expiration
-			r.exp, r.Expiration = exp, exp.Format(time.RFC3339)
-			r.State = "expired"
-			if left := exp.Sub(now); left > 0 {
+			r.exp, r.Expiration, r.State = s.Expiration, s.Expiration.Format(time.RFC3339), "expired"
+			if left := s.Expiration.Sub(now); left > 0 {
 				r.State, r.SecondsLeft = "valid", int64(left/time.Second)
 				if at, ok := store.MFA(s.AccessKeyID); ok {
 					ago := int64(now.Sub(at) / time.Second)

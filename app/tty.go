@@ -45,13 +45,13 @@ func refreshLine(sys System, in SessionInput, pair config.Pair) string {
 	if loc := configPath(sys, in.Config); loc.By == "--config" {
 		args = append(args, "--config", loc.Path)
 	}
-	if pair.Name != config.BuiltinName || in.PairSet || sys.Getenv("AWS_MFA_PAIR") != "" {
+	if pair.Name != config.BuiltinName || in.Pair != "" || sys.Getenv("AWS_MFA_PAIR") != "" {
 		args = append(args, "-p", pair.Name)
 	}
-	if in.SourceSet {
+	if in.Source != "" {
 		args = append(args, "--source", in.Source)
 	}
-	if in.TargetSet {
+	if in.Target != "" {
 		args = append(args, "--target", in.Target)
 	}
 	return shells.Line(args...)
