@@ -121,20 +121,6 @@ func Run(args []string, sys System) int {
 }
 
 func newApp(sys System) *cli.App {
-	onUsageError := func(c *cli.Context, err error, _ bool) error {
-		help := "aws-mfa --help"
-		if c.Command != nil && c.Command.Name != "" && c.Command.Name != c.App.Name {
-			help = c.Command.HelpName + " --help" // the whole path: aws-mfa keyring export
-		}
-		msg := flagHint(c, err)
-		if strings.Contains(msg, " is an option of ") {
-			return usage("%s", msg) // it says where the option goes; help would not
-		}
-		if strings.HasSuffix(msg, "?") {
-			return usage("%s See %s", msg, help)
-		}
-		return usage("%s; see %s", msg, help)
-	}
 	a := &cli.App{
 		Name:  "aws-mfa",
 		Usage: "get an MFA session from STS and hand it to every AWS tool",
@@ -171,22 +157,22 @@ func newApp(sys System) *cli.App {
 		},
 		Commands:       []*cli.Command{envCommand(sys), execCommand(sys), consoleCommand(sys), statusCommand(sys), hookCommand(sys), setupCommand(sys), doctorCommand(sys), rotateCommand(sys), keyringCommand(sys), completeCommand(sys), commandCommand(sys), envInCommand(sys), reexportCommand(sys), renewCommand(sys)},
 		ExitErrHandler: func(*cli.Context, error) {},
-		OnUsageError:   onUsageError,
+		OnUsageError:   usageError,
 	}
 	// The usage line names every command the help lists, so it cannot
 	// fall behind them.
 	a.UsageText = "aws-mfa [options] [CODE]\naws-mfa " + strings.Join(visible(a.Commands), "|") + " [options] ..."
 	ownHelp(a)
-	wire(a.Commands, onUsageError)
+	wire(a.Commands)
 	return a
 }
 
 // wire gives every command, at every depth (keyring export help too), the
 // app's usage errors and the checks before it runs.
-func wire(cmds []*cli.Command, onUsageError cli.OnUsageErrorFunc) {
+func wire(cmds []*cli.Command) {
 	for _, c := range cmds {
-		c.OnUsageError, c.Before = onUsageError, before
-		wire(c.Subcommands, onUsageError)
+		c.OnUsageError, c.Before = usageError, before
+		wire(c.Subcommands)
 	}
 }
 

@@ -86,14 +86,25 @@ func note(sys System, res *exporter.Result, req exporter.Request, refreshCommand
 		return
 	}
 	until := untilText(res.Expiration, sys.Now())
-	switch {
-	case res.Created:
-		fmt.Fprintf(sys.Stderr, "aws-mfa: wrote an MFA session to [%s], a new profile in %s, valid until %s%s%s\n", req.Target, oneLine(req.Paths.Credentials), until, basesText(res), regionText(res, req))
-	case res.Written:
-		fmt.Fprintf(sys.Stderr, "aws-mfa: wrote an MFA session to [%s], valid until %s%s%s\n", req.Target, until, basesText(res), regionText(res, req))
-	default:
+	if !res.Written {
 		fmt.Fprintf(sys.Stderr, "aws-mfa: got an MFA session for [%s], valid until %s (not written)\n", req.Target, until)
+		return
 	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "aws-mfa: wrote an MFA session to [%s]", req.Target)
+	if res.Created {
+		fmt.Fprintf(&b, ", a new profile in %s", oneLine(req.Paths.Credentials))
+	}
+	fmt.Fprintf(&b, ", valid until %s", until)
+	if len(res.Bases) > 0 { // the bases a chained refresh renewed on the way
+		fmt.Fprintf(&b, "; renewed [%s] first", strings.Join(res.Bases, "], ["))
+	}
+	// The target kept a region of its own where the pair names another: a
+	// refresh never overrides it, and never silently.
+	if res.OwnRegion && req.Region != "" && res.Region != req.Region {
+		fmt.Fprintf(&b, "; [%s] keeps its own region %s (the pair's %s is used only to call STS)", req.Target, res.Region, req.Region)
+	}
+	fmt.Fprintln(sys.Stderr, b.String())
 }
 
 // RefreshInput is what `aws-mfa [CODE]` was given.
@@ -156,21 +167,4 @@ func siblings(a, b string) bool {
 		return r
 	}
 	return strings.Map(digit, a) == strings.Map(digit, b)
-}
-
-// basesText names the bases a chained refresh renewed on the way.
-func basesText(res *exporter.Result) string {
-	if len(res.Bases) == 0 {
-		return ""
-	}
-	return "; renewed [" + strings.Join(res.Bases, "], [") + "] first"
-}
-
-// regionText says that the target kept a region of its own where the pair
-// names another: a refresh never overrides it, and never silently.
-func regionText(res *exporter.Result, req exporter.Request) string {
-	if !res.OwnRegion || req.Region == "" || res.Region == req.Region {
-		return ""
-	}
-	return fmt.Sprintf("; [%s] keeps its own region %s (the pair's %s is used only to call STS)", req.Target, res.Region, req.Region)
 }

@@ -1,8 +1,7 @@
 package app
 
 import (
-	"fmt"
-	"slices"
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -37,54 +36,52 @@ func badValue(msg string, flags []cli.Flag) (string, bool) {
 		}
 		return strings.Join(names, " and ") + " are one option; give it once", len(names) > 1
 	}
-	var name string
-	switch {
-	case strings.HasPrefix(msg, "invalid boolean value "):
-		_, rest, _ := strings.Cut(msg, " for -")
-		name, _, _ = strings.Cut(rest, ": ")
-		return dashed(name) + " takes no value; give it alone (or as " + dashed(name) + "=false to turn it off)", name != ""
-	case strings.HasPrefix(msg, "invalid value "):
-		_, rest, _ := strings.Cut(msg, " for flag -")
-		name, _, _ = strings.Cut(rest, ": ")
-	}
-	if name == "" {
+	// The flag package's `invalid boolean value "v" for -name: …` and
+	// `invalid value "v" for flag -name: …`; the last " for " is the flag's.
+	m := regexp.MustCompile(`^invalid (boolean )?value .* for (?:flag )?-([^:]+): `).FindStringSubmatch(msg)
+	if m == nil {
 		return "", false
 	}
-	for _, f := range flags {
-		if _, ok := f.(*cli.DurationFlag); ok && slices.Contains(f.Names(), name) {
-			return dashed(name) + " takes a duration such as 30s, 2m or 1h", true
-		}
+	name := dashed(m[2])
+	if m[1] != "" {
+		return name + " takes no value; give it alone (or as " + name + "=false to turn it off)", true
 	}
-	return dashed(name) + " has a value it cannot take", true
+	if _, ok := findFlag(m[2], flags).(*cli.DurationFlag); ok {
+		return name + " takes a duration such as 30s, 2m or 1h", true
+	}
+	return name + " has a value it cannot take", true
 }
 
-// flagHint rewords urfave/cli's "flag provided but not defined" and names
-// the option it was meant to be, among those the command takes.
-func flagHint(c *cli.Context, err error) string {
-	flags, cmds, path := c.Command.Flags, c.Command.Subcommands, "" // the app's own at the top
+// usageError is every command's OnUsageError: it rewords urfave/cli's
+// parse errors (badValue; "flag provided but not defined" with the option
+// it was meant to be, among those the command takes) and points to the
+// command's help.
+func usageError(c *cli.Context, err error, _ bool) error {
+	flags, cmds, path, help := c.Command.Flags, c.Command.Subcommands, "", "aws-mfa --help" // the app's own at the top
 	if c.Command.Name != c.App.Name {
-		path = c.Command.FullName()
+		path, help = c.Command.FullName(), c.Command.HelpName+" --help" // the whole path: aws-mfa keyring export
 	}
 	if msg, ok := badValue(err.Error(), flags); ok {
-		return msg
+		return usage("%s; see %s", msg, help)
 	}
 	// The flag package's "flag provided but not defined: -name".
 	name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -")
 	if name = strings.TrimLeft(name, "-"); !ok || name == "" || strings.Contains(name, "\n") {
-		return err.Error()
+		return usage("%v; see %s", err, help)
 	}
-	// An option of a subcommand, given before it: say whose it is.
+	// An option of a subcommand, given before it: say whose it is (its
+	// help would not).
 	if owners := optionOwners(cmds, path, name); len(owners) > 0 && findFlag(name, flags) == nil {
-		return fmt.Sprintf("%s is an option of %s; put it after the command, as in aws-mfa %s %s", dashed(name), strings.Join(owners, " and "), owners[0], dashed(name))
+		return usage("%s is an option of %s; put it after the command, as in aws-mfa %s %s", dashed(name), strings.Join(owners, " and "), owners[0], dashed(name))
 	}
 	var names []string
 	for _, f := range flags {
 		names = append(names, f.Names()...)
 	}
 	if s := suggest.Closest(name, names); s != "" {
-		return fmt.Sprintf("unknown option %s; did you mean %s?", dashed(name), dashed(s))
+		return usage("unknown option %s; did you mean %s? See %s", dashed(name), dashed(s), help)
 	}
-	return fmt.Sprintf("unknown option %s", dashed(name))
+	return usage("unknown option %s; see %s", dashed(name), help)
 }
 
 // unknownSubcommand refuses a word that is no subcommand of a command that
@@ -92,14 +89,10 @@ func flagHint(c *cli.Context, err error) string {
 // urfave/cli reports as a failure (exit 1) with no hint: a usage error,
 // with the one it was probably meant to be.
 func unknownSubcommand(c *cli.Context, word string) error {
-	cmds, name, help := c.App.Commands, "aws-mfa", "aws-mfa --help"
-	if c.Command != nil && len(c.Command.Subcommands) > 0 {
-		// HelpName is the whole path (aws-mfa keyring export); FullName
-		// is only the last word.
-		cmds, name = c.Command.Subcommands, strings.TrimPrefix(c.Command.HelpName, "aws-mfa ")
-		help = c.Command.HelpName + " --help"
-	}
-	names := visible(cmds)
+	// HelpName is the whole path (aws-mfa keyring export); FullName is
+	// only the last word.
+	name, help := strings.TrimPrefix(c.Command.HelpName, "aws-mfa "), c.Command.HelpName+" --help"
+	names := visible(c.Command.Subcommands)
 	if s := suggest.Closest(word, names); s != "" {
 		return usage("%s has no command %q; did you mean %s? See %s", name, word, s, help)
 	}
