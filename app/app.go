@@ -40,9 +40,6 @@ type exitCode int
 
 func (e exitCode) Error() string { return "" }
 
-// ExitCode is the code the process exits with.
-func (e exitCode) ExitCode() int { return int(e) }
-
 // System is everything the CLI takes from the process. Tests build their own.
 type System struct {
 	Stdin      io.Reader
@@ -109,9 +106,9 @@ func Run(args []string, sys System) int {
 	if err == nil {
 		return ExitOK
 	}
-	var exit cli.ExitCoder
-	if errors.As(err, &exit) && exit.Error() == "" {
-		return exit.ExitCode() // a command that reports its own status, like exec
+	var exit exitCode
+	if errors.As(err, &exit) {
+		return int(exit) // a command that reports its own status, like exec
 	}
 	printError(sys.Stderr, err)
 	if errors.Is(err, inputerr.Err) {
@@ -308,7 +305,7 @@ func request(sys System, in SessionInput) (exporter.Request, []config.Pair, erro
 	}
 	chain, err := cfg.Chain(pair)
 	if err != nil {
-		return exporter.Request{}, nil, usage("%v (config: %s)", err, orNone(cfg.Path))
+		return exporter.Request{}, nil, usage("%v (config: %s)", err, cmp.Or(cfg.Path, "none"))
 	}
 	chain[len(chain)-1] = pair
 	links := make([]exporter.Request, len(chain))

@@ -103,13 +103,13 @@ func keyringSetup(sys System, in SetupInput, req *setup.Request) (setup.KeyStore
 	case pair != nil && pair.SourcePair != "":
 		chain, err := cfg.Chain(*pair)
 		if err != nil {
-			return nil, usage("%v (config: %s)", err, orNone(cfg.Path))
+			return nil, usage("%v (config: %s)", err, cmp.Or(cfg.Path, "none"))
 		}
 		return nil, usage("pair %s has no long-term keys to move: it is chained from pair %s (source_pair), and its sessions are made from pair %s's keys; run %s", pair.Name, pair.SourcePair, chain[0].Name, shells.Line("aws-mfa", "setup", "--keyring", "-p", chain[0].Name))
 	case pair != nil && req.Pair != "" && !(in.SourceSet || in.TargetSet):
 		req.Source, req.Target = pair.Source, pair.Target
 	case pair == nil && req.Pair != "" && !(in.SourceSet && in.TargetSet):
-		return nil, usage("pair %s is not in the config (%s); give --source and --target to add it", req.Pair, orNone(cfg.Path))
+		return nil, usage("pair %s is not in the config (%s); give --source and --target to add it", req.Pair, cmp.Or(cfg.Path, "none"))
 	}
 	timeout := config.DefaultTokenTimeout
 	req.Keyring = req.Source

@@ -39,7 +39,7 @@ func selectPair(sys System, in PairFlags) (*config.Config, config.Pair, error) {
 	}
 	pair, err := cfg.Select(pairName(sys, in))
 	if err != nil {
-		return nil, pair, usage("%v (config: %s)", err, orNone(cfg.Path))
+		return nil, pair, usage("%v (config: %s)", err, cmp.Or(cfg.Path, "none"))
 	}
 	return cfg, pair, nil
 }
@@ -54,13 +54,6 @@ func pairName(sys System, in PairFlags) string {
 // configPath is --config, else AWS_MFA_CONFIG, else the user config directory's.
 func configPath(sys System, flag string) config.Location {
 	return config.Locate(flag, sys.Getenv, func() (string, error) { return userConfigDir(sys.Getenv) })
-}
-
-func orNone(path string) string {
-	if path == "" {
-		return "none"
-	}
-	return path
 }
 
 // userConfigDir is os.UserConfigDir, reading the environment through

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -160,11 +161,6 @@ func checkNewTarget(cfg *config.Config, target string, paths credfile.Paths) err
 // siblings reports whether two names differ only in their digits (dev1 and
 // dev2, t48 and t49): one of a numbered family, not a slip of the hand.
 func siblings(a, b string) bool {
-	digit := func(r rune) rune {
-		if '0' <= r && r <= '9' {
-			return -1
-		}
-		return r
-	}
-	return strings.Map(digit, a) == strings.Map(digit, b)
+	digits := regexp.MustCompile(`[0-9]+`)
+	return digits.ReplaceAllString(a, "") == digits.ReplaceAllString(b, "")
 }

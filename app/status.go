@@ -41,17 +41,21 @@ type StatusInput struct {
 // StatusCommand is `aws-mfa status`: each pair's session, from local
 // files only.
 func StatusCommand(sys System, in StatusInput) error {
+	cfg, pair, err := selectPair(sys, in.PairFlags)
+	if err != nil {
+		return err
+	}
 	if in.Names {
-		cfg, _, err := selectPair(sys, in.PairFlags)
-		if err != nil {
-			return err
-		}
 		for _, p := range cfg.Pairs {
 			fmt.Fprintln(sys.Stdout, p.Name)
 		}
 		return nil
 	}
-	rows, err := status(sys, in.PairFlags)
+	pairs := cfg.Pairs
+	if pairName(sys, in.PairFlags) != "" {
+		pairs = []config.Pair{pair}
+	}
+	rows, err := status(sys, cfg, pairs)
 	if err != nil {
 		return err
 	}
@@ -128,15 +132,8 @@ func chainRenewable(cfg *config.Config, p config.Pair, f *credfile.File, now tim
 	return false
 }
 
-func status(sys System, in PairFlags) ([]statusRow, error) {
-	cfg, pair, err := selectPair(sys, in)
-	if err != nil {
-		return nil, err
-	}
-	pairs := cfg.Pairs
-	if pairName(sys, in) != "" {
-		pairs = []config.Pair{pair}
-	}
+// status reads the state of pairs, of the config cfg.
+func status(sys System, cfg *config.Config, pairs []config.Pair) ([]statusRow, error) {
 	paths, err := credfile.Locate(sys.Getenv)
 	if err != nil {
 		return nil, err
