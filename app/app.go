@@ -5,7 +5,6 @@ package app
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -416,56 +415,6 @@ func (p *prompter) tell(line string) {
 		fmt.Fprintln(tty, line)
 		tty.Close()
 	}
-}
-
-// deps wires the real side effects for a command; arg is a code given
-// as an argument. The code is asked and the keys are read for the chain's
-// first pair, with that pair's settings. The prompter is non-nil when the
-// code will be asked for at the terminal.
-func deps(ctx context.Context, sys System, in SessionInput, arg string, credProcess bool, chain []config.Pair) (exporter.Deps, *prompter, error) {
-	start, pair := chain[0], chain[len(chain)-1]
-	if in.Token != "" && arg != "" {
-		return exporter.Deps{}, nil, usage("the code is given twice, as --token and as an argument; give it once")
-	}
-	given := cmp.Or(in.Token, arg)
-	if given != "" {
-		var err error
-		if given, err = stsparam.Code(given); err != nil {
-			return exporter.Deps{}, nil, err
-		}
-	}
-	var ask *prompter
-	if given == "" && len(start.TokenCommand) == 0 {
-		switch {
-		case credProcess:
-			ask = &prompter{sys: sys, noTTY: credentialProcessNoTTY(sys, in, pair)}
-		case sys.IsTerminal(sys.Stdin):
-			ask = &prompter{sys: sys, noTTY: func(err error) error {
-				return usage("cannot open the terminal to ask for the MFA code (%v); pass it as an argument (aws-mfa 123456) or with -t", err)
-			}}
-		}
-	}
-	d := exporter.Deps{
-		Now:    sys.Now,
-		Writer: credfile.Writer{Waiting: sys.Stderr},
-		Token: func(serial string) (string, error) {
-			switch {
-			case given != "":
-				return given, nil
-			case len(start.TokenCommand) > 0:
-				return runTokenCommand(ctx, start.TokenCommand, start.TokenTimeout)
-			case ask != nil:
-				return ask.ask(serial)
-			}
-			return readLine(sys.Stdin, maxCodeLine)
-		},
-	}
-	if in.Verbose {
-		d.Log = sys.Stderr
-	}
-	d.Keyring = keyringReader(ctx, start)
-	d.State = mfaStore(sys)
-	return d, ask, nil
 }
 
 // maxCodeLine bounds the line a code is read from: six digits, white space

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,37 +14,74 @@ import (
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
 	"github.com/aws-mfa/aws-mfa/internal/mfastate"
+	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 
-// obtain gets the session req asks for; code is a code given as an
-// argument.
-func obtain(ctx context.Context, sys System, in SessionInput, req exporter.Request, code string, credProcess bool, chain []config.Pair) (*exporter.Result, error) {
-	d, ask, err := deps(ctx, sys, in, code, credProcess, chain)
-	if err != nil {
-		return nil, err
+// obtain gets the session req asks for; arg is a code given as an
+// argument. The code is asked and the keys are read for the chain's
+// first pair, with that pair's settings.
+func obtain(ctx context.Context, sys System, in SessionInput, req exporter.Request, arg string, credProcess bool, chain []config.Pair) (*exporter.Result, error) {
+	start := chain[0]
+	if in.Token != "" && arg != "" {
+		return nil, usage("the code is given twice, as --token and as an argument; give it once")
 	}
-	// Once the code is in hand, the requests that carry it may take a
-	// while: a terminal is told so.
-	var wait *waiting
-	token := d.Token
-	d.Token = func(serial string) (string, error) {
-		code, err := token(serial)
-		if err == nil {
-			wait.stop()
-			wait = startWaiting(sys)
+	given := cmp.Or(in.Token, arg)
+	if given != "" {
+		var err error
+		if given, err = stsparam.Code(given); err != nil {
+			return nil, err
 		}
-		return code, err
+	}
+	var ask *prompter // non-nil when the code will be asked for at the terminal
+	if given == "" && len(start.TokenCommand) == 0 {
+		switch {
+		case credProcess:
+			ask = &prompter{sys: sys, noTTY: credentialProcessNoTTY(sys, in, chain[len(chain)-1])}
+		case sys.IsTerminal(sys.Stdin):
+			ask = &prompter{sys: sys, noTTY: func(err error) error {
+				return usage("cannot open the terminal to ask for the MFA code (%v); pass it as an argument (aws-mfa 123456) or with -t", err)
+			}}
+		}
+	}
+	var wait *waiting
+	d := exporter.Deps{
+		Now:     sys.Now,
+		Writer:  credfile.Writer{Waiting: sys.Stderr},
+		Keyring: keyringReader(ctx, start),
+		State:   mfaStore(sys),
+		Token: func(serial string) (code string, err error) {
+			switch {
+			case given != "":
+				code = given
+			case len(start.TokenCommand) > 0:
+				code, err = runTokenCommand(ctx, start.TokenCommand, start.TokenTimeout)
+			case ask != nil:
+				code, err = ask.ask(serial)
+			default:
+				code, err = readLine(sys.Stdin, maxCodeLine)
+			}
+			if err == nil {
+				// The requests that carry the code may take a while: a
+				// terminal is told so.
+				wait.stop()
+				wait = startWaiting(sys)
+			}
+			return code, err
+		},
+	}
+	if in.Verbose {
+		d.Log = sys.Stderr
 	}
 	// A token_command's code already used (in a flow that needs a second
 	// one, or by another run) is no mistake: its next code will do.
-	fromCommand := in.Token == "" && code == "" && len(chain[0].TokenCommand) > 0
+	fromCommand := given == "" && len(start.TokenCommand) > 0
 	for waits := 0; ; {
 		res, err := exporter.Obtain(ctx, req, d)
 		wait.stop()
 		wait = nil
 		if err == nil {
-			learnKeyAge(ctx, sys, req, chain[0], res)
+			learnKeyAge(ctx, sys, req, start, res)
 		}
 		var used *mfastate.UsedError
 		switch {
