@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
+	"github.com/aws-mfa/aws-mfa/setup"
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 
@@ -256,8 +257,8 @@ func TestSetupFirstRefresh(t *testing.T) {
 			sys, s := r.system("")
 			before := len(emu.Calls())
 			err := SetupCommand(context.Background(), sys, SetupInput{
-				Source: "aws-mfa", Target: "default", Serial: alice.Serial, Token: alice.Code,
-				Yes: true, Endpoint: tc.endpoint, Timeout: tc.timeout,
+				Request: setup.Request{Source: "aws-mfa", Target: "default", Serial: alice.Serial},
+				Token:   alice.Code, Yes: true, Endpoint: tc.endpoint, Timeout: tc.timeout,
 			})
 			if tc.want == "" {
 				if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,53 +45,49 @@ func setupCommand(sys System) *cli.Command {
 		},
 		Action: func(c *cli.Context) error {
 			return SetupCommand(c.Context, sys, SetupInput{
-				Config:         c.String("config"),
-				Pair:           c.String("pair"),
-				Source:         c.String("source"),
-				SourceSet:      c.IsSet("source"),
-				Target:         c.String("target"),
-				TargetSet:      c.IsSet("target"),
-				Serial:         c.String("serial"),
-				Token:          c.String("token"),
-				Yes:            c.Bool("yes"),
-				DryRun:         c.Bool("dry-run"),
-				Endpoint:       c.String("endpoint-url"),
-				Timeout:        c.Duration("timeout"),
-				TimeoutSet:     c.IsSet("timeout"),
-				Keyring:        c.Bool("keyring"),
-				KeyringBackend: c.String("keyring-backend"),
-				RoleARN:        c.String("role-arn"),
-				SourcePair:     c.String("source-pair"),
-				ExternalID:     c.String("external-id"),
-				NoAWSProfile:   c.Bool("no-aws-profile"),
-				Force:          c.Bool("force"),
+				Request: setup.Request{
+					Pair:           c.String("pair"),
+					Source:         c.String("source"),
+					Target:         c.String("target"),
+					Serial:         c.String("serial"),
+					DryRun:         c.Bool("dry-run"),
+					KeyringBackend: c.String("keyring-backend"),
+					RoleARN:        c.String("role-arn"),
+					SourcePair:     c.String("source-pair"),
+					ExternalID:     c.String("external-id"),
+					Force:          c.Bool("force"),
+				},
+				Config:       c.String("config"),
+				SourceSet:    c.IsSet("source"),
+				TargetSet:    c.IsSet("target"),
+				Token:        c.String("token"),
+				Yes:          c.Bool("yes"),
+				Endpoint:     c.String("endpoint-url"),
+				Timeout:      c.Duration("timeout"),
+				TimeoutSet:   c.IsSet("timeout"),
+				Keyring:      c.Bool("keyring"),
+				NoAWSProfile: c.Bool("no-aws-profile"),
 			})
 		},
 	}
 }
 
-// SetupInput is what `aws-mfa setup` was given. Source and Target hold
-// their defaults when not given; the Set twins say whether they were.
+// SetupInput is what `aws-mfa setup` was given: the request as its flags
+// say it (a role pair is -p NAME --role-arn ARN, from the source's keys
+// or, with --source-pair, from another pair's session), and the rest.
+// Source and Target hold their defaults when not given; the Set twins say
+// whether they were.
 type SetupInput struct {
-	Config         string
-	Pair           string
-	Source, Target string
-	SourceSet      bool
-	TargetSet      bool
-	Serial         string
-	Token          string // a code for the first refresh
-	Yes            bool   // never ask
-	DryRun         bool
-	Endpoint       string // IAM's and STS's
-	Timeout        time.Duration
-	TimeoutSet     bool
-	Keyring        bool
-	KeyringBackend string
-	// A role pair (-p NAME --role-arn ARN), from the source's keys or,
-	// with SourcePair, from another pair's session.
-	RoleARN, SourcePair, ExternalID string
-	NoAWSProfile                    bool // no [profile NAME] in the AWS config file
-	Force                           bool // replace that profile's credential_process
+	setup.Request
+	Config               string
+	SourceSet, TargetSet bool
+	Token                string // a code for the first refresh
+	Yes                  bool   // never ask
+	Endpoint             string // IAM's and STS's
+	Timeout              time.Duration
+	TimeoutSet           bool
+	Keyring              bool
+	NoAWSProfile         bool // no [profile NAME] in the AWS config file
 }
 
 // SetupCommand is `aws-mfa setup`: move the long-term keys to the source
@@ -104,15 +101,8 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 		return err
 	}
 	loc := configPath(sys, in.Config)
-	req := setup.Request{
-		Paths:      paths,
-		Source:     in.Source,
-		Target:     in.Target,
-		Serial:     in.Serial,
-		Pair:       in.Pair,
-		ConfigPath: loc.Path,
-		DryRun:     in.DryRun,
-	}
+	req := in.Request
+	req.Paths, req.ConfigPath = paths, loc.Path
 	var store setup.KeyStore
 	if in.Keyring {
 		if store, err = keyringSetup(sys, in, &req); err != nil {
@@ -220,13 +210,10 @@ func hasTarget(loc config.Location, target string) bool {
 	if err != nil {
 		return false // setup reports a broken config where it adds the pair
 	}
-	for _, p := range cfg.Pairs {
+	return slices.ContainsFunc(cfg.Pairs, func(p config.Pair) bool {
 		builtin := p.Name == config.BuiltinName && p.Source == config.BuiltinSource && p.Target == config.BuiltinTarget
-		if p.Target == target && !builtin {
-			return true
-		}
-	}
-	return false
+		return p.Target == target && !builtin
+	})
 }
 
 // roleSetup checks the role flags and fills the role pair's part of req:
@@ -252,7 +239,6 @@ func roleSetup(sys System, in SetupInput, loc config.Location, req *setup.Reques
 	if err := stsparam.CheckExternalID(in.ExternalID); in.ExternalID != "" && err != nil {
 		return fmt.Errorf("--external-id: %w", err)
 	}
-	req.RoleARN, req.ExternalID, req.SourcePair, req.Force = in.RoleARN, in.ExternalID, in.SourcePair, in.Force
 	if in.SourcePair != "" {
 		req.Source = ""
 	}
@@ -315,10 +301,7 @@ func (a *asker) choose(serials []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if ans == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(ans)
+	n, err := strconv.Atoi(cmp.Or(ans, "1")) // Enter takes the default
 	if err != nil || n < 1 || n > len(serials) {
 		return 0, usage("%q is not a number from 1 to %d", ans, len(serials))
 	}
