@@ -99,10 +99,7 @@ func Run(args []string, sys System) int {
 	var notFound error // urfave/cli reports it as a failure, without a hint
 	a.CommandNotFound = func(c *cli.Context, word string) { notFound = unknownSubcommand(c, word) }
 	err := a.Run(args)
-	if notFound != nil {
-		err = notFound
-	}
-	if err == nil {
+	if err = cmp.Or(notFound, err); err == nil {
 		return ExitOK
 	}
 	var exit exitCode
@@ -158,17 +155,33 @@ func newApp(sys System) *cli.App {
 	// The usage line names every command the help lists, so it cannot
 	// fall behind them.
 	a.UsageText = "aws-mfa [options] [CODE]\naws-mfa " + strings.Join(visible(a.Commands), "|") + " [options] ..."
-	ownHelp(a)
-	wire(a.Commands)
+	a.HideHelp = true // see help.go
+	a.Flags = append(a.Flags, helpFlag())
+	a.Commands = append(a.Commands, helpCommand(false))
+	for _, c := range a.Commands {
+		wire(c)
+	}
 	return a
 }
 
-// wire gives every command, at every depth (keyring export help too), the
-// app's usage errors and the checks before it runs.
-func wire(cmds []*cli.Command) {
-	for _, c := range cmds {
-		c.OnUsageError, c.Before = usageError, before
-		wire(c.Subcommands)
+// wire gives c and every command under it (keyring export help too) the
+// app's usage errors, the checks before it runs, and its own help flag
+// and help subcommand (help.go). A command without subcommands still
+// takes `help`, as urfave/cli's gave each one; it is kept out of its
+// listing and completion, and its help stays the plain command template.
+func wire(c *cli.Command) {
+	c.OnUsageError, c.Before = usageError, before
+	if !c.HideHelp { // the hidden machine commands never answer with help
+		c.HideHelp = true
+		c.Flags = append(c.Flags, helpFlag())
+		leaf := len(c.Subcommands) == 0
+		if leaf && c.CustomHelpTemplate == "" {
+			c.CustomHelpTemplate = cli.CommandHelpTemplate
+		}
+		c.Subcommands = append(c.Subcommands, helpCommand(leaf))
+	}
+	for _, sub := range c.Subcommands {
+		wire(sub)
 	}
 }
 
@@ -401,11 +414,11 @@ func (p *prompter) again(err error) bool {
 	if p == nil || p.asked == 0 || p.asked >= maxPrompts || !errors.Is(err, exporter.ErrCodeRejected) && !errors.As(err, &used) {
 		return false
 	}
+	msg := "MFA code rejected: wrong or already used; wait for the next code"
 	if used != nil {
-		p.tell("aws-mfa: " + used.Error())
-	} else {
-		p.tell("aws-mfa: MFA code rejected: wrong or already used; wait for the next code")
+		msg = used.Error()
 	}
+	p.tell("aws-mfa: " + msg)
 	return true
 }
 

@@ -11,38 +11,11 @@ import (
 
 // urfave/cli's own --help flag and help command are package variables
 // that every run writes into (the flag's Apply records its default, the
-// command its separator), so two runs in one process race. ownHelp hides
+// command its separator), so two runs in one process race. wire hides
 // them (HideHelp) and gives the app and each command an equal flag and
-// command of its own, new for each run, as every flag here is. urfave/cli still answers --help and -h itself: it
-// looks those names up in the run's flags, whichever flag defines them.
-func ownHelp(a *cli.App) {
-	a.HideHelp = true
-	a.Flags = append(a.Flags, helpFlag())
-	for _, c := range a.Commands {
-		ownCommandHelp(c)
-	}
-	a.Commands = append(a.Commands, helpCommand(false))
-}
-
-// ownCommandHelp gives c and its subcommands the help flag and a help
-// subcommand. A command without subcommands still takes `help`, as
-// urfave/cli's gave each one; it is kept out of its listing and
-// completion, and its help stays the plain command template.
-func ownCommandHelp(c *cli.Command) {
-	if c.HideHelp {
-		return // the hidden machine commands never answer with help
-	}
-	c.HideHelp = true
-	c.Flags = append(c.Flags, helpFlag())
-	for _, sub := range c.Subcommands {
-		ownCommandHelp(sub)
-	}
-	leaf := len(c.Subcommands) == 0
-	if leaf && c.CustomHelpTemplate == "" {
-		c.CustomHelpTemplate = cli.CommandHelpTemplate
-	}
-	c.Subcommands = append(c.Subcommands, helpCommand(leaf))
-}
+// command of its own, new for each run, as every flag here is.
+// urfave/cli still answers --help and -h itself: it looks those names up
+// in the run's flags, whichever flag defines them.
 
 // helpFlag is --help, -h, as urfave/cli defines it.
 func helpFlag() cli.Flag {

@@ -87,7 +87,7 @@ func noArguments(c *cli.Context) error {
 		return nil
 	}
 	hint := ""
-	if slices.ContainsFunc(cmd.Flags, func(f cli.Flag) bool { return slices.Contains(f.Names(), "token") }) && isCode(c.Args().First()) {
+	if findFlag("token", cmd.Flags) != nil && isCode(c.Args().First()) {
 		hint = "; give a code with -t"
 	}
 	return usage("%s takes no arguments, and %q is one%s; see %s --help", cmd.HelpName, c.Args().First(), hint, cmd.HelpName)
