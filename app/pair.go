@@ -148,7 +148,7 @@ func runTokenCommand(ctx context.Context, argv []string, timeout time.Duration) 
 	case err != nil:
 		return "", usage("token_command %s failed (%v); run it by hand to see why", argv[0], err)
 	}
-	code, err := stsparam.Code(stdout.String())
+	code, err := stsparam.Code(string(stdout.buf))
 	if err != nil {
 		return "", usage("token_command %s printed no six-digit code; it must print only the code", argv[0])
 	}
@@ -173,7 +173,5 @@ func (w *capped) Write(p []byte) (int, error) {
 	w.buf = append(w.buf, p...)
 	return len(p), nil
 }
-
-func (w *capped) String() string { return string(w.buf) }
 
 var errTooMuchOutput = errors.New("too much output")

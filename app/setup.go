@@ -349,18 +349,15 @@ func DoctorCommand(sys System, in PairFlags) error {
 		Now:        sys.Now(),
 		Executable: exe,
 	})
-	bad, paint := 0, colours(sys)
+	var fail error
+	paint := colours(sys)
 	for _, f := range findings {
 		if f.OK {
 			fmt.Fprintf(sys.Stdout, "%s    %s\n", paint(green, "ok"), oneLine(f.What))
 			continue
 		}
-		bad++
+		fail = exitCode(ExitFailure)
 		fmt.Fprintf(sys.Stdout, "%s   %s\n      → %s\n", paint(red, "FIX"), oneLine(f.What), oneLine(f.Fix))
 	}
-	if bad > 0 {
-		return exitCode(ExitFailure)
-	}
-	return nil
-
+	return fail
 }
