@@ -441,18 +441,12 @@ func readLine(r io.Reader, max int) (string, error) {
 	var line []byte
 	b := make([]byte, 1)
 	for len(line) <= max {
-		n, err := r.Read(b)
-		if n == 1 {
-			if b[0] == '\n' {
-				return string(line), nil
-			}
-			line = append(line, b[0])
-			continue
-		}
-		if err == io.EOF && len(line) > 0 {
+		switch n, err := r.Read(b); {
+		case n == 1 && b[0] == '\n', n == 0 && err == io.EOF && len(line) > 0:
 			return string(line), nil
-		}
-		if err != nil {
+		case n == 1:
+			line = append(line, b[0])
+		case err != nil:
 			return "", usage("no MFA code given; pass it as an argument (aws-mfa 123456), with -t, or on stdin")
 		}
 	}

@@ -117,7 +117,7 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	if req.Pair != "" && req.Keyring == "" && req.RoleARN == "" && !(in.SourceSet && in.TargetSet) {
 		return usage("setup --pair NAME needs --source and --target")
 	}
-	if req.Pair == "" && !in.Keyring && (in.SourceSet && in.Source != config.BuiltinSource || in.TargetSet && in.Target != config.BuiltinTarget) && !hasTarget(loc, in.Target) {
+	if req.Pair == "" && !in.Keyring && (in.Source != config.BuiltinSource || in.Target != config.BuiltinTarget) && !hasTarget(loc, in.Target) {
 		// Recorded, so that the next aws-mfa CODE refreshes these
 		// profiles and not the built-in pair's. A target a pair writes
 		// already is a pair being mended (doctor's fix), not a new one.
