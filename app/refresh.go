@@ -98,16 +98,15 @@ func obtain(ctx context.Context, sys System, in SessionInput, req exporter.Reque
 // nextCode waits d for the device's next code, counting down on a
 // terminal.
 func nextCode(sys System, d time.Duration) {
-	tty := sys.IsTerminal(sys.Stderr)
+	if !sys.IsTerminal(sys.Stderr) {
+		sys.Sleep(d)
+		return
+	}
 	for ; d > 0; d -= min(d, time.Second) {
-		if tty {
-			fmt.Fprintf(sys.Stderr, "\raws-mfa: the code from token_command was already used; asking it again in %ds\x1b[K", (d+time.Second-1)/time.Second)
-		}
+		fmt.Fprintf(sys.Stderr, "\raws-mfa: the code from token_command was already used; asking it again in %ds\x1b[K", (d+time.Second-1)/time.Second)
 		sys.Sleep(min(d, time.Second))
 	}
-	if tty {
-		fmt.Fprint(sys.Stderr, "\r\x1b[K")
-	}
+	fmt.Fprint(sys.Stderr, "\r\x1b[K")
 }
 
 // note tells the user, on stderr, what happened and how long it lasts.
