@@ -92,12 +92,10 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 	if req.Source == req.Target {
 		return nil, inputerr.Errorf("source and target are both [%s]", req.Source)
 	}
-	if req.Serial != "" {
-		// Checked before anything is read or written, by the rule a
-		// refresh applies: setup must never write a serial STS refuses.
-		if err := stsparam.CheckSerial(req.Serial); err != nil {
-			return nil, fmt.Errorf("--serial: %w", err)
-		}
+	// Checked before anything is read or written, by the rule a refresh
+	// applies: setup must never write a serial STS refuses.
+	if err := stsparam.CheckSerial(req.Serial); req.Serial != "" && err != nil {
+		return nil, fmt.Errorf("--serial: %w", err)
 	}
 	var p plan
 	res := &Result{Serial: req.Serial}
