@@ -104,8 +104,12 @@ func (r *renewal) renew(ctx context.Context, f *credfile.File, i int, base awscr
 	done := func(rejected bool) {}
 	if i == 0 {
 		if req.Keyring != "" {
-			if r.src.keys, err = keyringKeys(req, r.d); err != nil {
+			// Checked as readSource checks a profile's keys.
+			if r.src.keys, err = r.d.Keyring(req.Keyring); err != nil {
 				return awscred.Session{}, err
+			}
+			if strings.HasPrefix(r.src.keys.AccessKeyID, "ASIA") {
+				return awscred.Session{}, inputerr.Errorf("keyring item %s holds session credentials (%s); store the IAM user's long-term keys (AKIA…) there with aws-mfa setup --keyring", req.Keyring, MaskKey(r.src.keys.AccessKeyID))
 			}
 		}
 		c, err := r.d.Token(r.src.serial)
@@ -181,19 +185,6 @@ func neverSent(err error) bool {
 	var dns *net.DNSError
 	var op *net.OpError
 	return errors.As(err, &dns) || errors.As(err, &op) && (op.Op == "dial" || op.Op == "proxyconnect")
-}
-
-// keyringKeys reads the source's long-term keys from its keyring item
-// and checks them as readSource checks a profile's.
-func keyringKeys(req Request, d Deps) (awscred.Keys, error) {
-	k, err := d.Keyring(req.Keyring)
-	if err != nil {
-		return awscred.Keys{}, err
-	}
-	if strings.HasPrefix(k.AccessKeyID, "ASIA") {
-		return awscred.Keys{}, inputerr.Errorf("keyring item %s holds session credentials (%s); store the IAM user's long-term keys (AKIA…) there with aws-mfa setup --keyring", req.Keyring, MaskKey(k.AccessKeyID))
-	}
-	return k, nil
 }
 
 // where is the region STS is called in for req, and the endpoint that

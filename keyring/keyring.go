@@ -124,7 +124,11 @@ func (s *Store) Where(item string) string {
 // Get reads the keys kept in item.
 func (s *Store) Get(ctx context.Context, item string) (awscred.Keys, error) {
 	var k wire
-	v, err := bounded(ctx, s, item, "read", func(ctx context.Context) (string, error) { return s.b.get(ctx, item) })
+	var v string
+	err := bounded(ctx, s, item, "read", func(ctx context.Context, item string) (err error) {
+		v, err = s.b.get(ctx, item)
+		return err
+	})
 	if err != nil {
 		return awscred.Keys{}, err
 	}
@@ -155,7 +159,7 @@ func (s *Store) Put(ctx context.Context, item string, k awscred.Keys) error {
 	if err != nil {
 		return err
 	}
-	if _, err := bounded(ctx, s, item, "write", func(ctx context.Context) (string, error) { return "", s.b.set(ctx, item, string(b)) }); err != nil {
+	if err := bounded(ctx, s, item, "write", func(ctx context.Context, item string) error { return s.b.set(ctx, item, string(b)) }); err != nil {
 		return err
 	}
 	got, err := s.Get(ctx, item)
@@ -170,45 +174,37 @@ func (s *Store) Put(ctx context.Context, item string, k awscred.Keys) error {
 
 // Delete removes item.
 func (s *Store) Delete(ctx context.Context, item string) error {
-	_, err := bounded(ctx, s, item, "delete", func(ctx context.Context) (string, error) { return "", s.b.remove(ctx, item) })
-	return err
+	return bounded(ctx, s, item, "delete", s.b.remove)
 }
 
 // Status reports whether item is there and readable without a prompt:
 // nil, or an error wrapping ErrNotFound, ErrLocked or ErrUnavailable.
 func (s *Store) Status(ctx context.Context, item string) error {
-	_, err := bounded(ctx, s, item, "check", func(ctx context.Context) (string, error) { return "", s.b.status(ctx, item) })
-	return err
+	return bounded(ctx, s, item, "check", s.b.status)
 }
 
 // bounded runs fn with the store's timeout. A backend call that ignores
 // its context (a D-Bus call to a daemon that never answers) is left
 // behind in its goroutine; aws-mfa exits soon after anyway.
-func bounded(ctx context.Context, s *Store, item, verb string, fn func(context.Context) (string, error)) (string, error) {
+func bounded(ctx context.Context, s *Store, item, verb string, fn func(context.Context, string) error) error {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	type result struct {
-		v   string
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		v, err := fn(ctx)
-		done <- result{v, err}
-	}()
+	done := make(chan error, 1)
+	go func() { done <- fn(ctx, item) }()
 	select {
-	case r := <-done:
-		if r.err != nil {
-			return "", s.explain(verb, item, r.err)
-		}
-		return r.v, nil
+	case err := <-done:
+		return s.explain(verb, item, err)
 	case <-ctx.Done():
-		return "", unavailable("%s: no answer within %s to %s %s; %s", s.Name, s.timeout, verb, where(item), s.Hint(item))
+		return unavailable("%s: no answer within %s to %s %s; %s", s.Name, s.timeout, verb, where(item), s.Hint(item))
 	}
 }
 
+// explain names the backend, the item and what was being done in err;
+// nil stays nil.
 func (s *Store) explain(verb, item string, err error) error {
 	switch {
+	case err == nil:
+		return nil
 	case errors.Is(err, ErrNotFound):
 		return kindError{ErrNotFound, fmt.Sprintf("%s not found; run aws-mfa setup --keyring to store the keys there", s.Where(item))}
 	case errors.Is(err, ErrLocked):
