@@ -65,15 +65,17 @@ func (r *renewal) run(ctx context.Context, f *credfile.File) (*Result, error) {
 		if i > 0 {
 			r.mfaAt, _ = r.d.State.MFA(base.AccessKeyID) // the renewed links inherit it
 		}
+		// Every session got inherits the time of the code behind it.
+		var ids []string
 		for ; i <= last; i++ {
 			s, err := r.renew(ctx, f, i, base)
 			if err != nil {
 				return nil, err
 			}
-			r.got = append(r.got, s)
+			r.got, ids = append(r.got, s), append(ids, s.AccessKeyID)
 			base = s
 		}
-		r.recordMFA(now)
+		r.d.State.SetMFA(r.mfaAt, now, ids...)
 	}
 	res.Session = base
 	if len(r.got) == len(r.links) { // the first link was renewed: the keys signed
@@ -137,7 +139,10 @@ func (r *renewal) renew(ctx context.Context, f *credfile.File, i int, base awscr
 	}
 	ctx, cancel := context.WithTimeout(ctx, req.Timeout)
 	defer cancel()
-	client := r.client(req, base, region)
+	var client STS = NewSTS(base, region, req.Endpoint, req.Timeout)
+	if r.d.NewSTS != nil {
+		client = r.d.NewSTS(base, region, req.Endpoint)
+	}
 	var c *types.Credentials
 	if req.RoleARN != "" {
 		in := &sts.AssumeRoleInput{
@@ -207,13 +212,6 @@ func (r *renewal) where(req Request) (string, string, error) {
 		}
 	}
 	return region, stsparam.Endpoint(req.Endpoint, region), nil
-}
-
-func (r *renewal) client(req Request, signer awscred.Session, region string) STS {
-	if r.d.NewSTS != nil {
-		return r.d.NewSTS(signer, region, req.Endpoint)
-	}
-	return NewSTS(signer, region, req.Endpoint, req.Timeout)
 }
 
 // edit applies what run obtained to f, each target that may be written in

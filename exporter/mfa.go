@@ -1,8 +1,6 @@
 package exporter
 
 import (
-	"time"
-
 	"github.com/aws-mfa/aws-mfa/internal/awscred"
 )
 
@@ -22,14 +20,4 @@ func mfaTooOld(d Deps, links []Request, s awscred.Session) bool {
 		}
 	}
 	return false
-}
-
-// recordMFA records the time of the code behind what run got, for every
-// session it got: a chained one inherits its base's.
-func (r *renewal) recordMFA(now time.Time) {
-	var ids []string
-	for _, s := range r.got {
-		ids = append(ids, s.AccessKeyID)
-	}
-	r.d.State.SetMFA(r.mfaAt, now, ids...)
 }

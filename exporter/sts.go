@@ -123,6 +123,7 @@ func ExplainError(err error, c Call) error {
 	var dnsErr *net.DNSError
 	var opErr *net.OpError
 	var notTLS tls.RecordHeaderError
+	var timeout interface{ Timeout() bool }
 	switch {
 	case errors.As(err, &tooBig):
 		return fmt.Errorf("%s sent an answer over %d KiB, which %s never does; check --endpoint-url", at, tooBig.Limit>>10, c.Service)
@@ -135,7 +136,7 @@ func ExplainError(err error, c Call) error {
 		return fmt.Errorf("cannot connect to the proxy for %s (%s); check HTTPS_PROXY, HTTP_PROXY and NO_PROXY", at, dialReason(opErr))
 	case errors.As(err, &opErr) && opErr.Op == "dial":
 		return fmt.Errorf("cannot connect to %s (%s); check your network, proxy or --endpoint-url", at, dialReason(opErr))
-	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &timeout) && timeout.Timeout():
 		return fmt.Errorf("no complete answer from %s within %s; check your network, proxy or --endpoint-url, or raise --timeout, then run again%s", at, c.Timeout, nextCode)
 	case errors.As(err, &notTLS):
 		return fmt.Errorf("%s does not speak TLS; for a local emulator use an http:// endpoint URL", at)
@@ -224,11 +225,6 @@ func dialReason(op *net.OpError) string {
 		return "host unreachable"
 	}
 	return "connection failed"
-}
-
-func isTimeout(err error) bool {
-	var t interface{ Timeout() bool }
-	return errors.As(err, &t) && t.Timeout()
 }
 
 // ErrCodeRejected is STS refusing the code as wrong or already used; a
