@@ -2,6 +2,7 @@ package keyring
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -46,7 +47,8 @@ func (b passBackend) status(ctx context.Context, item string) error {
 	if _, err := exec.LookPath("pass"); err != nil {
 		return unavailable("pass is not installed (Debian: apt install pass)")
 	}
-	dir := storeDir()
+	home, _ := os.UserHomeDir()
+	dir := cmp.Or(os.Getenv("PASSWORD_STORE_DIR"), filepath.Join(home, ".password-store"))
 	if _, err := os.Stat(filepath.Join(dir, ".gpg-id")); err != nil {
 		return unavailable("no password store at %s; make one with pass init YOU@EXAMPLE.COM (the id of your gpg key; without one, make it first: gpg --quick-generate-key YOU@EXAMPLE.COM)", dir)
 	}
@@ -54,14 +56,6 @@ func (b passBackend) status(ctx context.Context, item string) error {
 		return ErrNotFound
 	}
 	return nil
-}
-
-func storeDir() string {
-	if d := os.Getenv("PASSWORD_STORE_DIR"); d != "" {
-		return d
-	}
-	h, _ := os.UserHomeDir()
-	return filepath.Join(h, ".password-store")
 }
 
 // run runs pass without a shell. Its stderr is gpg's or pass's own
