@@ -232,11 +232,13 @@ func (w Writer) Lock(path string) (*Locked, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Refuse a FIFO or a device before creating anything beside it.
+	// Refuse a FIFO or a device before creating anything beside it. One
+	// swapped for a regular file since the stat reads without an error,
+	// and is refused as well: no nil Locked comes with a nil error.
 	st, err := os.Stat(real)
 	if err == nil && !st.Mode().IsRegular() {
 		_, err := readFile(real)
-		return nil, err
+		return nil, cmp.Or(err, fmt.Errorf("%s changed while aws-mfa looked at it, so nothing was written; run aws-mfa again", path))
 	}
 	had := err == nil && st.Size() > 0
 	if err := linkedAway(chain, real); err != nil {
