@@ -14,7 +14,6 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/aws-mfa/aws-mfa/app"
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
@@ -26,21 +25,16 @@ var updateScripts = flag.Bool("update", false, "rewrite the golden files in test
 func TestMain(m *testing.M) {
 	// The end-to-end tests build and start the real binary, shells and
 	// peers: the full tier's work. Under -short the package skips as a
-	// whole, before it copies or builds anything. (Run as the aws-mfa of
-	// a script, the binary has the command's arguments, not go test's.)
-	if filepath.Base(os.Args[0]) != "aws-mfa" {
-		flag.Parse()
-		if testing.Short() {
-			flag.Set("test.run", "^$") // m.Run still writes what go test caches
-			os.Exit(m.Run())
-		}
-		peers.PreferRealPython()
+	// whole, before it builds anything.
+	flag.Parse()
+	if testing.Short() {
+		flag.Set("test.run", "^$") // m.Run still writes what go test caches
+		os.Exit(m.Run())
 	}
-	// testscript.Main exits the process itself; the wrapper stops the
-	// shared moto servers and fails the run if a test left a process behind.
-	testscript.Main(testproc.Wrap(m, peers.StopAll), map[string]func(){
-		"aws-mfa": func() { os.Exit(app.Run(os.Args, app.OS())) },
-	})
+	peers.PreferRealPython()
+	// The wrapper stops the shared moto servers and fails the run if a
+	// test left a process behind.
+	os.Exit(testproc.Wrap(m, peers.StopAll).Run())
 }
 
 // The user every script's STS emulator knows.
@@ -58,10 +52,12 @@ type emuKey struct{}
 func TestScript(t *testing.T) {
 	t.Parallel()
 	testproc.Require(t, "bash") // and python3 and the AWS CLI, as the scripts say
+	bin := toolBinary(t)
 	testscript.Run(t, testscript.Params{
 		Dir:           filepath.Join(moduleRoot, "testdata", "script"),
 		UpdateScripts: *updateScripts,
 		Setup: func(env *testscript.Env) error {
+			env.Setenv("PATH", filepath.Dir(bin)+string(os.PathListSeparator)+env.Getenv("PATH"))
 			emu := stsemu.Start(alice)
 			env.Defer(emu.Close)
 			env.Values[emuKey{}] = emu

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -16,9 +17,9 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
-	"github.com/aws-mfa/aws-mfa/app"
 	"github.com/aws-mfa/aws-mfa/internal/release/completion"
 )
 
@@ -42,18 +43,40 @@ var packaged = []struct {
 // completion, or the man page gunzipped.
 func generated(t *testing.T, shell string) string {
 	t.Helper()
-	var s string
-	var err error
-	if shell == "" {
-		s, err = app.Man()
-	} else {
-		s, err = completion.Script(shell)
+	if shell != "" {
+		s, err := completion.Script(shell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
 	}
-	if err != nil {
-		t.Fatal(err)
+	// The man page comes from the app's own definitions, written by
+	// the program GoReleaser runs; this package links no app.
+	manOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "aws-mfa-man-")
+		if err != nil {
+			manErr = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		out, err := exec.Command("go", "run", filepath.Join(moduleRoot, "internal", "release"), dir).CombinedOutput()
+		if err != nil {
+			manErr = fmt.Errorf("go run ./internal/release: %v\n%s", err, out)
+			return
+		}
+		manGz, manErr = os.ReadFile(filepath.Join(dir, "aws-mfa.1.gz"))
+	})
+	if manErr != nil {
+		t.Fatal(manErr)
 	}
-	return s
+	return gunzipped(t, manGz)
 }
+
+var (
+	manOnce sync.Once
+	manGz   []byte
+	manErr  error
+)
 
 // gunzipped is a man page as man reads it.
 func gunzipped(t *testing.T, b []byte) string {
