@@ -249,17 +249,6 @@ func (r *renewal) edit(f *credfile.File) ([]byte, error) {
 	return out, nil
 }
 
-// writtenBases lists the targets edit wrote besides the requested one.
-func (r *renewal) writtenBases() []string {
-	var bases []string
-	for _, l := range r.links[r.from : len(r.links)-1] {
-		if !l.NoWrite {
-			bases = append(bases, l.Target)
-		}
-	}
-	return bases
-}
-
 // chainError explains an error from AssumeRole signed with a session
 // where ExplainError, which speaks of long-term keys, would mislead; nil
 // elsewhere.

@@ -162,7 +162,11 @@ func (r *renewal) renewLocked(ctx context.Context) (*Result, error) {
 	}
 	res.Written = !req.NoWrite
 	res.Created = res.Written && f.Section(req.Target) == nil
-	res.Bases = r.writtenBases()
+	for _, l := range r.links[r.from : len(r.links)-1] {
+		if !l.NoWrite {
+			res.Bases = append(res.Bases, l.Target)
+		}
+	}
 	return res, nil
 }
 
