@@ -563,8 +563,13 @@ func (w Writer) replace(real string, data, old []byte) error {
 	if st, err := os.Lstat(real); err == nil && st.Mode()&fs.ModeSymlink != 0 {
 		return fmt.Errorf("%s became a symbolic link while aws-mfa was writing it, so nothing was written; run aws-mfa again", real)
 	}
-	if cur, err := readFile(real); errors.Is(err, ErrNotFound) && old != nil || err == nil && !bytes.Equal(cur, old) {
+	// A file that cannot be read again (grown past MaxSize, a FIFO, no
+	// longer readable) cannot be shown unchanged either: it is left alone.
+	switch cur, err := readFile(real); {
+	case errors.Is(err, ErrNotFound) && old != nil, err == nil && !bytes.Equal(cur, old):
 		return errChanged
+	case err != nil && !errors.Is(err, ErrNotFound):
+		return fmt.Errorf("%w; nothing was written", err)
 	}
 	if err := os.Rename(tmp.Name(), real); err != nil {
 		return fmt.Errorf("replace %s: %w", real, err)
