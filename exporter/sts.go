@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -237,10 +238,10 @@ var ErrCodeRejected = errors.New("MFA code rejected: wrong or already used; wait
 // secret key pasted into the wrong line or a line running into the next,
 // shows nothing.
 func MaskKey(id string) string {
-	if len(id) != 20 || !strings.HasPrefix(id, "AKIA") && !strings.HasPrefix(id, "ASIA") || strings.ContainsFunc(id, func(r rune) bool {
-		return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
-	}) {
+	if !keyID.MatchString(id) {
 		return "…"
 	}
 	return id[:4] + "…" + id[len(id)-4:]
 }
+
+var keyID = regexp.MustCompile(`^A[KS]IA[A-Z0-9]{16}$`)
