@@ -5,8 +5,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // printError is the one place an error reaches the user: "aws-mfa: " and
@@ -20,21 +18,10 @@ func printError(w io.Writer, err error) {
 }
 
 // oneLine escapes what is not printable in s: \n, \t, \x1b, \u2028, and
-// each byte of invalid UTF-8 as \xNN. Printable text is left as it is.
+// each byte of invalid UTF-8 as \xNN. Printable text is left as it is:
+// strconv.Quote escapes exactly what is not printable, and the escapes it
+// adds to printable text (the quotes and backslashes) are taken back.
 func oneLine(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case !unicode.IsPrint(r): // what strconv.Quote escapes
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-		default:
-			b.WriteRune(r)
-		}
-		i += n
-	}
-	return b.String()
+	q := strconv.Quote(s)
+	return strings.NewReplacer(`\"`, `"`, `\\`, `\`).Replace(q[1 : len(q)-1])
 }
