@@ -189,15 +189,11 @@ func checkNewTarget(cfg *config.Config, target string, paths credfile.Paths) err
 	if c, err := credfile.Read(paths.Config); err == nil && c.Profile(target, true) != nil {
 		return nil // a profile of the AWS config file, given its keys here
 	}
-	if s := f.Closest(target); s != "" && !siblings(s, target) {
+	// Names that differ only in their digits (dev1 and dev2, t48 and t49)
+	// are a numbered family, not a slip of the hand.
+	digits := regexp.MustCompile(`[0-9]+`)
+	if s := f.Closest(target); s != "" && digits.ReplaceAllString(s, "") != digits.ReplaceAllString(target, "") {
 		return usage("there is no [%s] profile in %s; did you mean [%s]? To create [%s], add --force", target, oneLine(paths.Credentials), s, target)
 	}
 	return nil
-}
-
-// siblings reports whether two names differ only in their digits (dev1 and
-// dev2, t48 and t49): one of a numbered family, not a slip of the hand.
-func siblings(a, b string) bool {
-	digits := regexp.MustCompile(`[0-9]+`)
-	return digits.ReplaceAllString(a, "") == digits.ReplaceAllString(b, "")
 }

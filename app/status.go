@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"text/tabwriter"
 	"time"
 
@@ -116,22 +117,6 @@ type statusRow struct {
 	baseValid     bool // a chained pair's base holds a valid session
 }
 
-// chainRenewable reports whether p holds a session valid beyond its
-// margin, or is chained from one that does: a pair chained from p can then
-// be renewed without a code.
-func chainRenewable(cfg *config.Config, p config.Pair, f *credfile.File, now time.Time) bool {
-	chain, err := cfg.Chain(p)
-	if err != nil {
-		return false
-	}
-	for _, l := range chain {
-		if s, ok := f.Session(l.Target); ok && s.Expiration.Sub(now) > l.Margin {
-			return true
-		}
-	}
-	return false
-}
-
 // status reads the state of pairs, of the config cfg.
 func status(sys System, cfg *config.Config, pairs []config.Pair) ([]statusRow, error) {
 	paths, err := credfile.Locate(sys.Getenv)
@@ -170,7 +155,13 @@ func status(sys System, cfg *config.Config, pairs []config.Pair) ([]statusRow, e
 			r.Base = p.SourcePair
 			if base, err := cfg.Select(p.SourcePair); err == nil {
 				r.Source = base.Target
-				r.baseValid = chainRenewable(cfg, base, f, now)
+				// Valid beyond its margin, in the base or in a pair the
+				// base is chained from: this pair renews with no code.
+				chain, _ := cfg.Chain(base)
+				r.baseValid = slices.ContainsFunc(chain, func(l config.Pair) bool {
+					s, ok := f.Session(l.Target)
+					return ok && s.Expiration.Sub(now) > l.Margin
+				})
 			}
 		}
 		rows = append(rows, r)
