@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -14,7 +15,9 @@ import (
 // Outside -fuzz it does nothing: its seeds, the hostile values, start one
 // shell each, and TestRealShellsEvaluateHostileValuesExactly already sends
 // them all through every shell in one process.
-func fuzzRealShell(f *testing.F, sh realShell) {
+func fuzzRealShell(f *testing.F, bin string) {
+	i := slices.IndexFunc(realShells, func(sh realShell) bool { return sh.bin == bin })
+	sh := realShells[i]
 	if fl := flag.Lookup("test.fuzz"); fl == nil || fl.Value.String() == "" {
 		f.Skip("only when fuzzing: the seeds are TestRealShellsEvaluateHostileValuesExactly's values")
 	}
@@ -40,13 +43,13 @@ func fuzzRealShell(f *testing.F, sh realShell) {
 	})
 }
 
-func FuzzPOSIX(f *testing.F)  { fuzzRealShell(f, realShells[0]) }  // bash
-func FuzzDash(f *testing.F)   { fuzzRealShell(f, realShells[1]) }  // dash
-func FuzzFish(f *testing.F)   { fuzzRealShell(f, realShells[7]) }  // fish
-func FuzzCsh(f *testing.F)    { fuzzRealShell(f, realShells[8]) }  // tcsh
-func FuzzElvish(f *testing.F) { fuzzRealShell(f, realShells[10]) } // elvish
-func FuzzXonsh(f *testing.F)  { fuzzRealShell(f, realShells[11]) } // xonsh
-func FuzzNu(f *testing.F)     { fuzzRealShell(f, realShells[12]) } // nushell's nu
+func FuzzPOSIX(f *testing.F)  { fuzzRealShell(f, "bash") }
+func FuzzDash(f *testing.F)   { fuzzRealShell(f, "dash") }
+func FuzzFish(f *testing.F)   { fuzzRealShell(f, "fish") }
+func FuzzCsh(f *testing.F)    { fuzzRealShell(f, "tcsh") }
+func FuzzElvish(f *testing.F) { fuzzRealShell(f, "elvish") }
+func FuzzXonsh(f *testing.F)  { fuzzRealShell(f, "xonsh") }
+func FuzzNu(f *testing.F)     { fuzzRealShell(f, "nu") } // nushell's nu
 
 // FuzzNushell: the record nushell loads is JSON that decodes to the value;
 // quick enough for many runs, where FuzzNu starts the real nu each time.

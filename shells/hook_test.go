@@ -52,20 +52,23 @@ func TestHookGolden(t *testing.T) {
 // TestHookPathQuoting has real shells read back the binary's path from
 // each hook.
 func TestHookPathQuoting(t *testing.T) {
-	read := map[string]realShell{
-		"bash": {"bash", "bash", func(f string) []string {
+	read := map[string]struct {
+		bin  string
+		args func(file string) []string
+	}{
+		"bash": {"bash", func(f string) []string {
 			return []string{"--norc", "-c", `eval "$(cat '` + f + `')"; printf %s "$_aws_mfa_bin"`}
 		}},
-		"zsh": {"zsh", "zsh", func(f string) []string {
+		"zsh": {"zsh", func(f string) []string {
 			return []string{"-f", "-c", `eval "$(cat '` + f + `')"; printf %s "$_aws_mfa_bin"`}
 		}},
-		"sh": {"sh", "dash", func(f string) []string {
+		"sh": {"dash", func(f string) []string {
 			return []string{"-c", `eval "$(cat '` + f + `')"; printf %s "$_aws_mfa_bin"`}
 		}},
-		"fish": {"fish", "fish", func(f string) []string {
+		"fish": {"fish", func(f string) []string {
 			return []string{"--no-config", "-c", "source '" + f + "'; printf %s $_aws_mfa_bin"}
 		}},
-		"tcsh": {"tcsh", "tcsh", func(f string) []string {
+		"tcsh": {"tcsh", func(f string) []string {
 			return []string{"-f", "-c", "eval \"`cat '" + f + "'`\"; printf %s $_aws_mfa_bin:q"}
 		}},
 	}

@@ -23,18 +23,31 @@ var hostile = []string{
 	`it's "all" $(rm -rf ~) ` + "`x` !x %PATH% ^ {a,b} * ~ é \u2018\u2019\u201a\u201b",
 }
 
-// realShell says how to evaluate a file of our output the way users do,
-// then dump the environment NUL-separated.
+// realShell says how to evaluate a file of our output the way users do.
 type realShell struct {
 	dialect string
 	bin     string
-	args    func(file string) []string
+	args    []string                 // before the script
+	eval    func(file string) string // a command that evaluates the file
+	ext     string                   // before a program run by path: nu's ^
+}
+
+// script evaluates each file in turn, each followed by the command cmd
+// (a program by path, as /usr/bin/env -0 to dump the environment).
+func (sh realShell) script(cmd string, files ...string) []string {
+	var steps []string
+	for _, f := range files {
+		steps = append(steps, sh.eval(f), sh.ext+cmd)
+	}
+	return append(sh.args[:len(sh.args):len(sh.args)], strings.Join(steps, "; "))
 }
 
 func posixShell(bin string, pre ...string) realShell {
-	return realShell{"sh", bin, func(file string) []string {
-		return append(pre, "-c", `eval "$(cat '`+file+`')"; exec /usr/bin/env -0`)
-	}}
+	return realShell{"sh", bin, append(pre, "-c"), func(file string) string { return `eval "$(cat '` + file + `')"` }, ""}
+}
+
+func cshShell(bin string) realShell {
+	return realShell{bin, bin, []string{"-f", "-c"}, func(file string) string { return "eval \"`cat '" + file + "'`\"" }, ""}
 }
 
 var realShells = []realShell{
@@ -45,30 +58,16 @@ var realShells = []realShell{
 	posixShell("ksh93"),
 	posixShell("mksh"),
 	posixShell("yash"),
-	{"sh", "busybox", func(file string) []string {
-		return []string{"sh", "-c", `eval "$(cat '` + file + `')"; exec /usr/bin/env -0`}
-	}},
-	{"fish", "fish", func(file string) []string {
-		return []string{"--no-config", "-c", "cat '" + file + "' | source; exec /usr/bin/env -0"}
-	}},
-	{"tcsh", "tcsh", func(file string) []string {
-		return []string{"-f", "-c", "eval \"`cat '" + file + "'`\"; /usr/bin/env -0"}
-	}},
-	{"csh", "csh", func(file string) []string {
-		return []string{"-f", "-c", "eval \"`cat '" + file + "'`\"; /usr/bin/env -0"}
-	}},
-	{"elvish", "elvish", func(file string) []string {
-		return []string{"-norc", "-c", "eval (cat '" + file + "' | slurp); /usr/bin/env -0"}
-	}},
+	posixShell("busybox", "sh"),
+	{"fish", "fish", []string{"--no-config", "-c"}, func(file string) string { return "cat '" + file + "' | source" }, ""},
+	cshShell("tcsh"),
+	cshShell("csh"),
+	{"elvish", "elvish", []string{"-norc", "-c"}, func(file string) string { return "eval (cat '" + file + "' | slurp)" }, ""},
 	// xonsh's $(…) capture of a short-lived process's output is racy under
 	// load (it sometimes returns nothing), so the test reads the file in Python.
-	{"xonsh", "xonsh", func(file string) []string {
-		return []string{"--no-rc", "-c", "execx(open('" + file + "').read()); /usr/bin/env -0"}
-	}},
+	{"xonsh", "xonsh", []string{"--no-rc", "-c"}, func(file string) string { return "execx(open('" + file + "').read())" }, ""},
 	// nushell's nu, from the npm package nushell that .ci/run installs.
-	{"nu", "nu", func(file string) []string {
-		return []string{"-n", "-c", "open --raw '" + file + "' | from json | load-env; ^/usr/bin/env -0"}
-	}},
+	{"nu", "nu", []string{"-n", "-c"}, func(file string) string { return "open --raw '" + file + "' | from json | load-env" }, "^"},
 }
 
 // bash32 is bash 3.2, macOS's /bin/bash, which .ci/run builds and names in
@@ -98,7 +97,7 @@ func evalIn(t testing.TB, sh realShell, code string) map[string]string {
 	if err := os.WriteFile(file, []byte(code), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(path, sh.args(file)...)
+	cmd := exec.Command(path, sh.script("/usr/bin/env -0", file)...)
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir(), "AWS_PROFILE=stale", "LANG=C.UTF-8", "XONSH_HISTORY_BACKEND=dummy"}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -145,6 +144,7 @@ func fuzzCorpus(t *testing.T) []string {
 func TestRealShellsEvaluateHostileValuesExactly(t *testing.T) {
 	for _, sh := range realShells {
 		t.Run(label(sh.bin), func(t *testing.T) {
+			t.Parallel() // its own files and environment
 			d, _ := Lookup(sh.dialect)
 			vars := []Var{{Name: "AWS_PROFILE", Unset: true}}
 			want := map[string]string{}
@@ -350,17 +350,21 @@ func TestCshRefusalIsClear(t *testing.T) {
 // TestRealShellsPrintHostileTextExactly: what Print returns, evaluated as
 // a hook's wrapper evaluates env's output, writes the text unchanged, in
 // every shell with a hook: every hostile value a line, with and without
-// a last newline. tcsh and csh refuse a carriage return.
+// a last newline. tcsh and csh refuse a carriage return. One shell per
+// dialect evaluates the texts in turn, a NUL after each.
 func TestRealShellsPrintHostileTextExactly(t *testing.T) {
 	all := strings.Join(hostile, "\n")
 	for _, sh := range realShells {
 		t.Run(label(sh.bin), func(t *testing.T) {
+			t.Parallel() // its own files and environment
 			path := requireShell(t, sh.bin)
-			d, _ := Lookup(sh.bin)
-			if sh.bin == "busybox" {
-				d, _ = Lookup("sh")
+			d, _ := Lookup(sh.dialect)
+			if sh.bin == "nu" {
+				sh.eval = func(file string) string { return "open --raw '" + file + "' | from json | print -n" }
 			}
-			for _, text := range []string{all + "\n", all, "{\"json\": \"one line\"}\n", "\n\n"} {
+			dir := t.TempDir()
+			var texts, files []string
+			for i, text := range []string{all + "\n", all, "{\"json\": \"one line\"}\n", "\n\n"} {
 				if _, isCsh := d.(csh); isCsh && strings.Contains(text, "\r") {
 					if _, err := d.Print(text); !errors.Is(err, ErrUnrepresentable) {
 						t.Errorf("a carriage return: %v", err)
@@ -371,20 +375,22 @@ func TestRealShellsPrintHostileTextExactly(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				file := filepath.Join(t.TempDir(), "code")
+				file := filepath.Join(dir, fmt.Sprint(i))
 				os.WriteFile(file, []byte(code), 0o600)
-				args := sh.args(file)
-				if sh.bin == "nu" {
-					args = []string{"-n", "-c", "open --raw '" + file + "' | from json | print -n; ^/usr/bin/env -0"}
-				}
-				cmd := exec.Command(path, args...)
-				cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir(), "LANG=C.UTF-8", "XONSH_HISTORY_BACKEND=dummy", "END=here"}
-				var stderr bytes.Buffer
-				cmd.Stderr = &stderr
-				out, err := cmd.Output()
-				// env's dump follows the text, from its first byte.
-				if err != nil || !strings.HasPrefix(string(out), text) || !strings.Contains(string(out)[len(text):], "\x00") {
-					t.Errorf("%v %s\ngot  %q\nwant %q", err, &stderr, out, text)
+				texts, files = append(texts, text), append(files, file)
+			}
+			cmd := exec.Command(path, sh.script("/usr/bin/head -c1 /dev/zero", files...)...)
+			cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8", "XONSH_HISTORY_BACKEND=dummy", "END=here"}
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			out, err := cmd.Output()
+			got := strings.Split(string(out), "\x00")
+			if err != nil || len(got) != len(texts)+1 || got[len(texts)] != "" {
+				t.Fatalf("%v %s\ngot %q", err, &stderr, out)
+			}
+			for i, text := range texts {
+				if got[i] != text {
+					t.Errorf("got  %q\nwant %q", got[i], text)
 				}
 			}
 		})
