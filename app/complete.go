@@ -30,13 +30,16 @@ const exitCommand = 4
 // after unquoting it; nor quoted, which each shell does when inserting.
 func completeCommand(sys System) *cli.Command {
 	return machine("__complete", func(c *cli.Context) error {
-		if n := commandStart(c.App, c.Args().Slice()); n > 0 {
+		args := c.Args().Slice()
+		if len(args) == 0 {
+			args = []string{""}
+		}
+		s, cur := scan(c.App, args[:len(args)-1]), args[len(args)-1]
+		if n := s.commandStart(cur, len(args)); n > 0 {
 			fmt.Fprintln(sys.Stdout, n)
 			return exitCode(exitCommand)
 		}
-		cands, files := completions(c.App, c.Args().Slice(), func(configFlag string) []candidate {
-			return pairCandidates(configPath(sys, configFlag))
-		})
+		cands, files := completions(sys, c.App, s, cur)
 		if files {
 			return exitCode(exitFiles)
 		}
@@ -59,42 +62,32 @@ func completeCommand(sys System) *cli.Command {
 // candidate is one completion with its description.
 type candidate struct{ word, desc string }
 
-// completions finds what may come in the last of args, the words after
-// aws-mfa. files asks the shell to complete a path instead. pairs lists
-// the pairs of the config that --config (or its default) names.
-func completions(app *cli.App, args []string, pairs func(configFlag string) []candidate) (cands []candidate, files bool) {
-	if len(args) == 0 {
-		args = []string{""}
-	}
-	cur := args[len(args)-1]
-	s := scan(app, args[:len(args)-1])
-	cmd, flags, pending, configFlag, positional := s.cmd, s.flags, s.pending, s.configFlag, s.positional
-	if s.dashdash {
+// completions finds what may come in cur, the word after those s read.
+// files asks the shell to complete a path instead.
+func completions(sys System, app *cli.App, s scanned, cur string) (cands []candidate, files bool) {
+	name, _, eq := strings.Cut(cur, "=")
+	f := findFlag(strings.TrimPrefix(name, "--"), s.flags, app.Flags)
+	switch {
+	case s.dash >= 0:
 		return nil, true // exec's command and its arguments
-	}
-	if pending != nil {
-		return flagValues(pending, configFlag, pairs)
-	}
+	case s.pending != nil:
+		return flagValues(sys, s.pending.Names()[0], s.values["config"])
 	// --shell=fi in zsh and fish, which keep it one word: the values,
 	// each written whole (bash splits at the = and is served above).
-	if name, _, ok := strings.Cut(cur, "="); ok && strings.HasPrefix(name, "--") {
-		if f := findFlag(strings.TrimPrefix(name, "--"), flags, app.Flags); f != nil && takesValue(f) {
-			vals, files := flagValues(f, configFlag, pairs)
-			for i := range vals {
-				vals[i].word = name + "=" + vals[i].word
-			}
-			return vals, files
+	case eq && strings.HasPrefix(name, "--") && takesValue(f):
+		vals, files := flagValues(sys, f.Names()[0], s.values["config"])
+		for i := range vals {
+			vals[i].word = name + "=" + vals[i].word
 		}
-	}
-	if strings.HasPrefix(cur, "-") {
-		return flagCandidates(flags), false
-	}
-	switch {
-	case cmd == nil && positional == 0, cmd != nil && cmd.Name == "help" && positional == 0:
+		return vals, files
+	case strings.HasPrefix(cur, "-"):
+		return flagCandidates(s.flags), false
+	case len(s.args) > 0: // nothing is offered after an argument
+	case s.cmd == nil || s.cmd.Name == "help":
 		for _, c := range app.VisibleCommands() {
 			cands = append(cands, candidate{c.Name, c.Usage})
 		}
-	case cmd != nil && cmd.Name == "hook" && positional == 0:
+	case s.cmd.Name == "hook":
 		for _, n := range shells.HookNames() {
 			cands = append(cands, candidate{n, "print the hook for " + n})
 		}
@@ -102,84 +95,66 @@ func completions(app *cli.App, args []string, pairs func(configFlag string) []ca
 	return cands, false
 }
 
-// commandStart is the place (from 1) of the first word of exec's command
-// line, when the last of args is in it: after --, or at exec's first
-// argument without one (exec aws s3 ls); else 0.
-func commandStart(app *cli.App, args []string) int {
-	if len(args) == 0 {
-		return 0
-	}
-	s := scan(app, args[:len(args)-1])
-	switch {
-	case s.cmd == nil || s.cmd.Name != "exec":
-		return 0
-	case s.dashdash:
-		return s.dashIndex + 2
-	case s.firstArg >= 0:
-		return s.firstArg + 1
-	case s.pending == nil && !strings.HasPrefix(args[len(args)-1], "-"):
-		return len(args)
-	}
-	return 0
-}
-
 // scanned is what a command line's words say, read as urfave/cli and
 // placeOptions read them: options may come before the subcommand.
 type scanned struct {
-	cmd        *cli.Command // the subcommand, or nil
-	cmdIndex   int          // its word's index, from 0
-	flags      []cli.Flag   // the flags that apply after the words
-	pending    cli.Flag     // a flag whose value is the next word
-	configFlag string       // the --config given
-	positional int          // arguments that are not options
-	dashdash   bool         // a -- was seen
-	dashIndex  int          // its index
-	firstArg   int          // the subcommand's first argument's index, or -1
+	cmd      *cli.Command      // the subcommand, or nil
+	cmdIndex int               // its word's index, from 0
+	flags    []cli.Flag        // the flags that apply after the words
+	pending  cli.Flag          // a flag whose value is the next word
+	values   map[string]string // the options given a value, by first name
+	args     []int             // the indexes of the words that are not options
+	dash     int               // the index of a --, or -1
 }
 
 func scan(app *cli.App, words []string) scanned {
-	s := scanned{flags: app.Flags, cmdIndex: -1, dashIndex: -1, firstArg: -1}
+	s := scanned{flags: app.Flags, cmdIndex: -1, values: map[string]string{}, dash: -1}
 	for i, w := range words {
 		switch {
-		case s.dashdash:
-			s.positional++
+		case s.dash >= 0:
+			s.args = append(s.args, i)
 		case s.pending != nil && w == "=": // bash splits --shell=x at the =
-			continue
 		case s.pending != nil:
-			if flagName(s.pending) == "config" {
-				s.configFlag = w
-			}
-			s.pending = nil
+			s.values[s.pending.Names()[0]], s.pending = w, nil
 		case w == "--":
-			s.dashdash, s.dashIndex = true, i
+			s.dash = i
 		case strings.HasPrefix(w, "-") && w != "-":
 			name, value, hasValue := strings.Cut(strings.TrimLeft(w, "-"), "=")
 			f := findFlag(name, s.flags, app.Flags) // options may come before the subcommand
-			if f == nil {
-				continue
-			}
-			if takesValue(f) && !hasValue {
+			if hasValue && f != nil {
+				s.values[f.Names()[0]] = value
+			} else if takesValue(f) {
 				s.pending = f
-			} else if hasValue && flagName(f) == "config" {
-				s.configFlag = value
 			}
-		case s.cmd == nil && s.positional == 0 && app.Command(w) != nil && !app.Command(w).Hidden:
-			s.cmd, s.cmdIndex = app.Command(w), i
-			s.flags = s.cmd.Flags
+		case s.cmd == nil && len(s.args) == 0 && app.Command(w) != nil && !app.Command(w).Hidden:
+			s.cmd, s.cmdIndex, s.flags = app.Command(w), i, app.Command(w).Flags
 		default:
-			if s.cmd != nil && s.firstArg < 0 {
-				s.firstArg = i
-			}
-			s.positional++
+			s.args = append(s.args, i)
 		}
 	}
 	return s
 }
 
-// flagValues lists the values a flag takes, where they form a list.
-func flagValues(f cli.Flag, configFlag string, pairs func(string) []candidate) ([]candidate, bool) {
-	var out []candidate
-	switch flagName(f) {
+// commandStart is the place (from 1) of the first word of exec's command
+// line, when cur, the nth word, is in it: after --, or at exec's first
+// argument without one (exec aws s3 ls); else 0.
+func (s scanned) commandStart(cur string, n int) int {
+	switch {
+	case s.cmd == nil || s.cmd.Name != "exec":
+		return 0
+	case s.dash >= 0:
+		return s.dash + 2
+	case len(s.args) > 0: // nothing is offered after an argument
+		return s.args[0] + 1
+	case s.pending == nil && !strings.HasPrefix(cur, "-"):
+		return n
+	}
+	return 0
+}
+
+// flagValues lists the values of the flag name, where they form a list.
+func flagValues(sys System, name, configFlag string) (out []candidate, files bool) {
+	switch name {
 	case "shell":
 		for _, n := range shells.Names() {
 			out = append(out, candidate{n, "dialect"})
@@ -189,49 +164,31 @@ func flagValues(f cli.Flag, configFlag string, pairs func(string) []candidate) (
 			out = append(out, candidate{f.Name, f.Desc})
 		}
 	case "pair":
-		out = pairs(configFlag)
-	case "config":
-		return nil, true
+		// A config that cannot be read offers none: completion has
+		// nowhere to say why.
+		if cfg, err := config.Load(configPath(sys, configFlag)); err == nil {
+			for _, p := range cfg.Pairs {
+				from := "[" + p.Source + "]"
+				if p.SourcePair != "" {
+					from = "pair " + p.SourcePair
+				}
+				out = append(out, candidate{p.Name, from + " → [" + p.Target + "]"})
+			}
+		}
 	}
-	return out, false
+	return out, name == "config"
 }
 
-// flagCandidates offers every visible flag by each of its names.
-func flagCandidates(flags []cli.Flag) []candidate {
-	var out []candidate
+// flagCandidates offers every flag by each of its names.
+func flagCandidates(flags []cli.Flag) (out []candidate) {
 	for _, f := range flags {
-		if v, ok := f.(cli.VisibleFlag); ok && !v.IsVisible() {
-			continue
-		}
 		desc := ""
 		if d, ok := f.(cli.DocGenerationFlag); ok {
 			desc, _, _ = strings.Cut(strings.ReplaceAll(d.GetUsage(), "`", ""), " (") // the defaults are for --help
 		}
 		for _, n := range f.Names() {
-			dash := "--"
-			if len(n) == 1 {
-				dash = "-"
-			}
-			out = append(out, candidate{dash + n, desc})
+			out = append(out, candidate{dashed(n), desc})
 		}
-	}
-	return out
-}
-
-// pairCandidates lists the config's pairs; a config that cannot be read
-// offers none (completion has nowhere to say why).
-func pairCandidates(loc config.Location) []candidate {
-	cfg, err := config.Load(loc)
-	if err != nil {
-		return nil
-	}
-	out := make([]candidate, 0, len(cfg.Pairs))
-	for _, p := range cfg.Pairs {
-		from := "[" + p.Source + "]"
-		if p.SourcePair != "" {
-			from = "pair " + p.SourcePair
-		}
-		out = append(out, candidate{p.Name, from + " → [" + p.Target + "]"})
 	}
 	return out
 }
@@ -247,9 +204,8 @@ func findFlag(name string, lists ...[]cli.Flag) cli.Flag {
 	return nil
 }
 
-func flagName(f cli.Flag) string { return f.Names()[0] }
-
+// takesValue says whether f (nil for none) is given a value.
 func takesValue(f cli.Flag) bool {
-	v, ok := f.(interface{ TakesValue() bool })
-	return ok && v.TakesValue()
+	d, ok := f.(cli.DocGenerationFlag)
+	return ok && d.TakesValue()
 }

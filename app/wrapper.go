@@ -49,7 +49,12 @@ func envInCommand(sys System) *cli.Command {
 		if s.cmd == nil || s.cmd.Name != "env" {
 			return usage("__env needs an env command line")
 		}
-		if otherOutput(words[s.cmdIndex+1:], args[0]) {
+		// Output other than code for the dialect (--format json, --shell
+		// fish under bash's wrapper), evaluated, would fail noisily, with
+		// the secrets in the shell's error messages.
+		format, formatGiven := s.values["format"]
+		shell, shellGiven := s.values["shell"]
+		if formatGiven && format != "shell" || shellGiven && shells.Normalize(shell) != shells.Normalize(args[0]) {
 			return passOn(sys, args[0], words)
 		}
 		argv := append([]string{"aws-mfa"}, words[:s.cmdIndex+1]...)
@@ -81,33 +86,6 @@ func passOn(sys System, dialect string, words []string) error {
 	return err
 }
 
-// otherOutput reports whether env's words make it print something other
-// than code for dialect (--format json, --shell fish under bash's
-// wrapper). Evaluated, JSON or another shell's code would fail noisily,
-// with the secrets in the shell's error messages.
-func otherOutput(words []string, dialect string) bool {
-	for i := 0; i < len(words); i++ {
-		if !strings.HasPrefix(words[i], "-") {
-			continue
-		}
-		name, value, given := strings.Cut(strings.TrimLeft(words[i], "-"), "=")
-		if name != "format" && name != "shell" {
-			continue
-		}
-		if !given {
-			if i+1 == len(words) {
-				return false // env itself reports the missing value
-			}
-			i++
-			value = words[i]
-		}
-		if name == "format" && value != "shell" || name == "shell" && shells.Normalize(value) != shells.Normalize(dialect) {
-			return true
-		}
-	}
-	return false
-}
-
 // reexportCommand is `aws-mfa __reexport DIALECT TARGET WORD…`: after a
 // refresh (the command line WORD…, for its --config), the code that
 // re-applies the session cached in profile TARGET, the AWS_MFA_TARGET a
@@ -126,7 +104,7 @@ func reexportCommand(sys System) *cli.Command {
 		}
 		dialect, target := args[0], args[1]
 		argv := []string{"aws-mfa", "env", "--shell", dialect, "--cached"}
-		configFlag := scan(c.App, args[2:]).configFlag
+		configFlag := scan(c.App, args[2:]).values["config"]
 		if configFlag != "" {
 			argv = append(argv, "--config", configFlag)
 		}
@@ -156,14 +134,10 @@ func codeOnlyApp(sys System, applied bool) *cli.App {
 	quiet.Stdout = sys.Stderr
 	a := newApp(quiet)
 	a.Writer = sys.Stderr
-	for _, cmd := range a.Commands {
-		if cmd.Name == "env" {
-			cmd.Action = func(c *cli.Context) error { // the one that prints on stdout
-				in := envInput(c)
-				in.Applied = applied
-				return EnvCommand(c.Context, sys, in)
-			}
-		}
+	a.Command("env").Action = func(c *cli.Context) error { // the one that prints on stdout
+		in := envInput(c)
+		in.Applied = applied
+		return EnvCommand(c.Context, sys, in)
 	}
 	return a
 }
