@@ -1,8 +1,9 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
-	"sync"
+	"io"
 	"time"
 )
 
@@ -14,44 +15,28 @@ const waitDelay = 500 * time.Millisecond
 // that carries the code is out, once it has taken longer than the delay,
 // and erases it when done. On a pipe it does nothing.
 type waiting struct {
-	mu    sync.Mutex
-	sys   System
-	timer *time.Timer
-	shown bool
-	done  bool
+	timer  *time.Timer
+	shown  chan struct{} // closed once the message is on the terminal
+	stderr io.Writer
 }
 
 func startWaiting(sys System) *waiting {
 	if !sys.IsTerminal(sys.Stderr) {
 		return nil
 	}
-	w := &waiting{sys: sys}
-	delay := sys.WaitDelay
-	if delay == 0 {
-		delay = waitDelay
-	}
-	w.timer = time.AfterFunc(delay, func() {
-		w.mu.Lock()
-		defer w.mu.Unlock()
-		if !w.done {
-			fmt.Fprint(w.sys.Stderr, "\raws-mfa: waiting for STS…")
-			w.shown = true
-		}
+	w := &waiting{shown: make(chan struct{}), stderr: sys.Stderr}
+	w.timer = time.AfterFunc(cmp.Or(sys.WaitDelay, waitDelay), func() {
+		fmt.Fprint(sys.Stderr, "\raws-mfa: waiting for STS…")
+		close(w.shown)
 	})
 	return w
 }
 
-// stop cancels the message, or erases it if it is shown: the line is
-// left as it was, for the next message or the prompt.
+// stop cancels the message, or erases it once it is shown: the line is
+// left as it was, for the next message or the prompt. It is called once.
 func (w *waiting) stop() {
-	if w == nil {
-		return
-	}
-	w.timer.Stop()
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.done = true
-	if w.shown {
-		fmt.Fprint(w.sys.Stderr, "\r\x1b[K")
+	if w != nil && !w.timer.Stop() {
+		<-w.shown
+		fmt.Fprint(w.stderr, "\r\x1b[K")
 	}
 }
