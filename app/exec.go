@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -91,13 +92,13 @@ func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
 		return err
 	}
 	undumpable()
-	return runChild(path, argv, environ(sys.Environ(), []shells.Var{
+	return runChild(path, argv, environ(sys.Environ(), append(exporter.UnsetVars(), []shells.Var{
 		{Name: "AWS_CONFIG_FILE", Value: filepath.Join(dir, "config")},
 		{Name: "AWS_SHARED_CREDENTIALS_FILE", Value: filepath.Join(dir, "credentials")},
 		{Name: "AWS_PROFILE", Value: renewProfile(req.Target)}, {Name: "AWS_DEFAULT_PROFILE", Value: renewProfile(req.Target)},
 		{Name: "AWS_SDK_LOAD_CONFIG", Value: "1"},                                               // the Go SDK v1 reads credential_process only with it
 		{Name: "AWS_ROLE_ARN", Unset: true}, {Name: "AWS_WEB_IDENTITY_TOKEN_FILE", Unset: true}, // they beat a profile
-	}), dir)
+	}...)), dir)
 }
 
 // renewProfile names exec --renew's private profile: the target, unless
@@ -170,10 +171,7 @@ func renewConfig(sys System, in SessionInput, req exporter.Request, pair, region
 	if err != nil {
 		return "", err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "config"), out, 0o600); err != nil {
-		return dir, err
-	}
-	return dir, os.WriteFile(filepath.Join(dir, "credentials"), nil, 0o600)
+	return dir, errors.Join(os.WriteFile(filepath.Join(dir, "config"), out, 0o600), os.WriteFile(filepath.Join(dir, "credentials"), nil, 0o600))
 }
 
 // renewCommand is `aws-mfa __renew CREDENTIALS CONFIG OPTION…`, the
@@ -252,36 +250,17 @@ func runChild(path string, argv, env []string, tmp string) error {
 }
 
 // environ applies vars to env: the session's, as env exports them, or
-// --renew's; the stale and session variables are removed first. A region
-// is replaced only by one in vars: with none, the user's stays.
+// --renew's; each removes the stale and session variables. A region is
+// replaced only by one in vars: with none, the user's stays.
 func environ(env []string, vars []shells.Var) []string {
-	drop := map[string]bool{}
-	for _, name := range append(exporter.Stale(), exporter.SessionVars()...) {
-		drop[name] = true
-	}
-	for _, v := range vars {
-		drop[v.Name] = true
-	}
-	out := make([]string, 0, len(env)+8)
-	for _, kv := range env {
-		name, _, _ := cutEq(kv)
-		if !drop[name] {
-			out = append(out, kv)
-		}
-	}
+	out := slices.DeleteFunc(env, func(kv string) bool {
+		name, _, _ := strings.Cut(kv, "=") // "" for Windows' "=C:=…", never in vars
+		return slices.ContainsFunc(vars, func(v shells.Var) bool { return v.Name == name })
+	})
 	for _, v := range vars {
 		if !v.Unset {
 			out = append(out, v.Name+"="+v.Value)
 		}
 	}
 	return out
-}
-
-func cutEq(kv string) (string, string, bool) {
-	for i := 1; i < len(kv); i++ { // Windows has names like "=C:"
-		if kv[i] == '=' {
-			return kv[:i], kv[i+1:], true
-		}
-	}
-	return kv, "", false
 }
