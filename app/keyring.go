@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/urfave/cli/v2"
 
@@ -28,16 +29,6 @@ func keyringReader(ctx context.Context, pair config.Pair) func(item string) (aws
 	}
 }
 
-// keyringExportFlags are keyring export's options.
-func keyringExportFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "`NAME` of a pair with a keyring item (default: AWS_MFA_PAIR, else the config's)"},
-		&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
-		&cli.StringFlag{Name: "profile", Usage: "`PROFILE` to write the keys to (default: the pair's source)"},
-		&cli.BoolFlag{Name: "delete", Usage: "delete the keyring item once the file holds the keys"},
-	}
-}
-
 func keyringCommand(sys System) *cli.Command {
 	return &cli.Command{
 		Name:  "keyring",
@@ -46,7 +37,12 @@ func keyringCommand(sys System) *cli.Command {
 			Name:      "export",
 			Usage:     "write the keys kept in the pair's keyring item back into a profile of the credentials file",
 			UsageText: "aws-mfa keyring export [-p PAIR] [--profile PROFILE] [--delete]",
-			Flags:     keyringExportFlags(),
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "`NAME` of a pair with a keyring item (default: AWS_MFA_PAIR, else the config's)"},
+				&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
+				&cli.StringFlag{Name: "profile", Usage: "`PROFILE` to write the keys to (default: the pair's source)"},
+				&cli.BoolFlag{Name: "delete", Usage: "delete the keyring item once the file holds the keys"},
+			},
 			Action: func(c *cli.Context) error {
 				return KeyringExportCommand(c.Context, sys, KeyringExportInput{PairFlags: pairFlags(c), Profile: c.String("profile"), Delete: c.Bool("delete")})
 			},
@@ -92,46 +88,35 @@ func keyringSetup(sys System, in SetupInput, req *setup.Request) (setup.KeyStore
 	if err != nil {
 		return nil, err
 	}
-	var pair *config.Pair
-	for i, p := range cfg.Pairs {
-		if req.Pair != "" && p.Name == req.Pair || req.Pair == "" && p.Source == req.Source && p.Target == req.Target {
-			pair = &cfg.Pairs[i]
-			break
-		}
+	i := slices.IndexFunc(cfg.Pairs, func(p config.Pair) bool {
+		return req.Pair != "" && p.Name == req.Pair || req.Pair == "" && p.Source == req.Source && p.Target == req.Target
+	})
+	pair := config.Pair{Name: config.BuiltinName, TokenTimeout: config.DefaultTokenTimeout, KeyringBackend: cfg.KeyringBackend}
+	if i >= 0 {
+		pair = cfg.Pairs[i]
 	}
 	switch {
-	case pair != nil && pair.SourcePair != "":
-		chain, err := cfg.Chain(*pair)
+	case pair.SourcePair != "":
+		chain, err := cfg.Chain(pair)
 		if err != nil {
 			return nil, usage("%v (config: %s)", err, cmp.Or(cfg.Path, "none"))
 		}
 		return nil, usage("pair %s has no long-term keys to move: it is chained from pair %s (source_pair), and its sessions are made from pair %s's keys; run %s", pair.Name, pair.SourcePair, chain[0].Name, shells.Line("aws-mfa", "setup", "--keyring", "-p", chain[0].Name))
-	case pair != nil && req.Pair != "" && !(in.SourceSet || in.TargetSet):
+	case i >= 0 && req.Pair != "" && !(in.SourceSet || in.TargetSet):
 		req.Source, req.Target = pair.Source, pair.Target
-	case pair == nil && req.Pair != "" && !(in.SourceSet && in.TargetSet):
+	case i < 0 && req.Pair != "" && !(in.SourceSet && in.TargetSet):
 		return nil, usage("pair %s is not in the config (%s); give --source and --target to add it", req.Pair, cmp.Or(cfg.Path, "none"))
 	}
-	timeout := config.DefaultTokenTimeout
-	req.Keyring = req.Source
-	req.KeyringBackend = cmp.Or(in.KeyringBackend, cfg.KeyringBackend)
-	if pair != nil {
-		req.Pair = pair.Name
-		timeout = pair.TokenTimeout
-		req.KeyringBackend = cmp.Or(in.KeyringBackend, pair.KeyringBackend)
-		req.Keyring = cmp.Or(pair.Keyring, req.Keyring)
-	} else {
-		req.Pair = config.BuiltinName
-	}
+	req.Pair, req.Keyring = pair.Name, cmp.Or(pair.Keyring, req.Source)
+	req.KeyringBackend = cmp.Or(in.KeyringBackend, pair.KeyringBackend)
 	if err := keyring.CheckItem(req.Keyring); err != nil {
 		return nil, usage("%v; name the item in the pair's keyring key", err)
 	}
 	if in.TimeoutSet {
-		timeout = in.Timeout
+		pair.TokenTimeout = in.Timeout
 	}
-	if req.Home, err = credfile.Home(sys.Getenv); err != nil {
-		req.Home = "" // the files' own directories are still searched
-	}
-	return keyring.Open(req.KeyringBackend, timeout)
+	req.Home, _ = credfile.Home(sys.Getenv) // "" when unknown: the files' own directories are still searched
+	return keyring.Open(req.KeyringBackend, pair.TokenTimeout)
 }
 
 // noDesktop adds to an error from a keyring that cannot be reached how to
