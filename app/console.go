@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
-	"slices"
 	"strings"
 	"time"
 
@@ -42,9 +41,9 @@ func consoleCommand(sys System) *cli.Command {
 		Name:      "console",
 		Usage:     "open the AWS console in your browser as a role pair's role (not for a GetSessionToken pair)",
 		ArgsUsage: "[CODE]",
-		Flags: slices.Concat(sessionFlags(), []cli.Flag{noWriteFlag(),
+		Flags: append(sessionFlags(), noWriteFlag(),
 			&cli.BoolFlag{Name: "print", Usage: "print the sign-in URL (its token is valid for 15 minutes) instead of opening a browser"},
-			&cli.StringFlag{Name: "federation-url", Usage: "federation endpoint `URL` (default: the role's partition's, like https://signin.aws.amazon.com/federation)"}}),
+			&cli.StringFlag{Name: "federation-url", Usage: "federation endpoint `URL` (default: the role's partition's, like https://signin.aws.amazon.com/federation)"}),
 		Action: func(c *cli.Context) error {
 			return ConsoleCommand(c.Context, sys, ConsoleInput{Session: sessionInput(c), Args: c.Args().Slice(), Print: c.Bool("print"), Federation: c.String("federation-url")})
 		},

@@ -38,13 +38,12 @@ func HookCommand(sys System, args []string) error {
 	if len(args) != 1 {
 		return usage("hook needs one shell: aws-mfa hook %s", strings.Join(hookShells, "|"))
 	}
-	name := args[0]
-	sh, ok := shells.Lookup(name)
-	if !ok || !slices.Contains(hookShells, shells.Normalize(name)) {
-		if s := suggest.Closest(name, hookShells); s != "" {
-			return usage("hook has no %q shell; did you mean %s? The shells are %s", name, s, strings.Join(hookShells, ", "))
+	sh, ok := shells.Lookup(args[0])
+	if !ok || !slices.Contains(hookShells, shells.Normalize(args[0])) {
+		if s := suggest.Closest(args[0], hookShells); s != "" {
+			return usage("hook has no %q shell; did you mean %s? The shells are %s", args[0], s, strings.Join(hookShells, ", "))
 		}
-		return usage("hook has no %q shell; use one of %s", name, strings.Join(hookShells, ", "))
+		return usage("hook has no %q shell; use one of %s", args[0], strings.Join(hookShells, ", "))
 	}
 	exe, err := executable(sys)
 	if err != nil {

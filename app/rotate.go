@@ -47,12 +47,10 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 	if err != nil {
 		return err
 	}
-	if len(req.Bases) > 0 {
-		req = req.Bases[0]
-	}
 	pair := chain[0]
 	if len(chain) > 1 {
 		fmt.Fprintf(sys.Stderr, "aws-mfa: pair %s is chained from pair %s, whose keys it uses: rotating those\n", chain[len(chain)-1].Name, pair.Name)
+		req = req.Bases[0]
 	}
 	if req.RoleARN != "" {
 		// A role's session cannot act on the user's keys: a session of

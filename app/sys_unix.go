@@ -14,9 +14,7 @@ import (
 
 // execve replaces aws-mfa with the command, so its exit status and
 // signals are the command's own.
-func execve(path string, argv, env []string) error {
-	return syscall.Exec(path, argv, env)
-}
+func execve(path string, argv, env []string) error { return syscall.Exec(path, argv, env) }
 
 // foreground says whether aws-mfa is in its terminal's foreground process
 // group, which the terminal's Ctrl-C and Ctrl-\ reach as a whole.
@@ -33,10 +31,7 @@ func foreground() bool {
 // parentProcess names the process that ran aws-mfa, where the system
 // says so without running anything (Linux /proc).
 func parentProcess() string {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(os.Getppid()) + "/comm")
-	if err != nil {
-		return ""
-	}
+	b, _ := os.ReadFile("/proc/" + strconv.Itoa(os.Getppid()) + "/comm") // nil, and "", where unreadable
 	return commName(string(b))
 }
 

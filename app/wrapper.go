@@ -57,9 +57,7 @@ func envInCommand(sys System) *cli.Command {
 		if formatGiven && format != "shell" || shellGiven && shells.Normalize(shell) != shells.Normalize(args[0]) {
 			return passOn(sys, args[0], words)
 		}
-		argv := append([]string{"aws-mfa"}, words[:s.cmdIndex+1]...)
-		argv = append(append(argv, "--shell", args[0]), words[s.cmdIndex+1:]...)
-		return codeOnlyApp(sys, true).Run(argv)
+		return codeOnlyApp(sys, true).Run(slices.Concat([]string{"aws-mfa"}, words[:s.cmdIndex+1], []string{"--shell", args[0]}, words[s.cmdIndex+1:]))
 	})
 }
 
@@ -102,8 +100,8 @@ func reexportCommand(sys System) *cli.Command {
 		if len(args) < 2 || args[1] == "" {
 			return usage("__reexport needs a dialect and a target profile")
 		}
-		dialect, target := args[0], args[1]
-		argv := []string{"aws-mfa", "env", "--shell", dialect, "--cached"}
+		target := args[1]
+		argv := []string{"aws-mfa", "env", "--shell", args[0], "--cached"}
 		configFlag := scan(c.App, args[2:]).values["config"]
 		if configFlag != "" {
 			argv = append(argv, "--config", configFlag)
