@@ -24,7 +24,7 @@ const exitCommand = 4
 // completeCommand answers the completion functions of the bash, zsh and
 // fish hooks: `aws-mfa __complete WORD…` gets the words typed after
 // aws-mfa, the last one being completed, and prints the candidates one a
-// line, each with a tab and a description where there is one. It reads
+// line, each with a tab and its description. It reads
 // the app's own commands and flags, so the lists cannot drift from them.
 // Candidates are not filtered by the typed prefix, which the shells do
 // after unquoting it; nor quoted, which each shell does when inserting.
@@ -43,16 +43,11 @@ func completeCommand(sys System) *cli.Command {
 		if files {
 			return exitCode(exitFiles)
 		}
+		// Every word and description is one line's: they are names (a
+		// pair's are checked by config) and one-line texts.
 		var b strings.Builder
 		for _, k := range cands {
-			if strings.ContainsAny(k.word, "\t\n") || k.word == "" {
-				continue // cannot be one line's word
-			}
-			b.WriteString(k.word)
-			if k.desc != "" {
-				b.WriteString("\t" + strings.ReplaceAll(k.desc, "\n", " "))
-			}
-			b.WriteByte('\n')
+			b.WriteString(k.word + "\t" + k.desc + "\n")
 		}
 		_, err := fmt.Fprint(sys.Stdout, b.String())
 		return err

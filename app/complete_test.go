@@ -301,3 +301,30 @@ func TestCompleteRunsNothing(t *testing.T) {
 	}
 	t.Logf("%d command lines completed", runs)
 }
+
+// TestCompleteLines: each candidate is one line, a word, a tab and its
+// description, both never empty, for every kind of candidate: commands,
+// every command's flags, flag values, hook shells and pairs.
+func TestCompleteLines(t *testing.T) {
+	t.Parallel()
+	sys, _, _ := lineSystem(t, lineConfig, lineCreds)
+	lines := [][]string{{""}, {"help", ""}, {"-"}, {"hook", ""}, {"-p", ""}, {"env", "--shell", ""}, {"env", "--format", "=", ""}, {"env", "--shell=b"}}
+	for _, c := range newApp(sys).VisibleCommands() {
+		lines = append(lines, []string{c.Name, "-"})
+	}
+	for _, words := range lines {
+		var stdout bytes.Buffer
+		sys.Stdout = &stdout
+		if code := Run(append([]string{"aws-mfa", "__complete"}, words...), sys); code != 0 || stdout.Len() == 0 {
+			t.Fatalf("%q: exit %d, %q", words, code, stdout.String())
+		}
+		for _, line := range strings.SplitAfter(stdout.String(), "\n") {
+			if word, desc, ok := strings.Cut(strings.TrimSuffix(line, "\n"), "\t"); line != "" && (!ok || word == "" || desc == "" || strings.Contains(desc, "\t")) {
+				t.Errorf("%q: line %q", words, line)
+			}
+		}
+		if !strings.HasSuffix(stdout.String(), "\n") {
+			t.Errorf("%q: %q ends with no newline", words, stdout.String())
+		}
+	}
+}

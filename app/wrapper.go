@@ -131,7 +131,6 @@ func codeOnlyApp(sys System, applied bool) *cli.App {
 	quiet := sys
 	quiet.Stdout = sys.Stderr
 	a := newApp(quiet)
-	a.Writer = sys.Stderr
 	a.Command("env").Action = func(c *cli.Context) error { // the one that prints on stdout
 		in := envInput(c)
 		in.Applied = applied
