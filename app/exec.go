@@ -13,7 +13,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-	"unicode"
 
 	"github.com/urfave/cli/v2"
 
@@ -105,7 +104,7 @@ func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
 // botocore and aws-sdk-go-v2 would read its header differently (botocore
 // skips [profile prod two]).
 func renewProfile(target string) string {
-	if strings.ContainsFunc(target, func(r rune) bool { return r > unicode.MaxASCII || !unicode.IsGraphic(r) || unicode.IsSpace(r) }) {
+	if strings.ContainsFunc(target, func(r rune) bool { return r <= ' ' || r > '~' }) { // all but ASCII's printable words
 		return "aws-mfa-renew"
 	}
 	return target
@@ -184,20 +183,19 @@ func renewCommand(sys System) *cli.Command {
 		if len(args) < 2 {
 			return usage("__renew needs the credentials and config files")
 		}
-		inner, getenv := sys, sys.Getenv
+		// The paths are expanded already: each is named through a variable
+		// no environment can hold, which credfile expands once, to the path
+		// as it is, $ and all.
+		files := map[string]string{
+			"AWS_SHARED_CREDENTIALS_FILE": "${=AWS_SHARED_CREDENTIALS_FILE}", "=AWS_SHARED_CREDENTIALS_FILE": args[0],
+			"AWS_CONFIG_FILE": "${=AWS_CONFIG_FILE}", "=AWS_CONFIG_FILE": args[1],
+		}
+		inner := sys
 		inner.Getenv = func(name string) string {
-			// The paths are expanded already: each is named through a
-			// variable no environment can hold, which credfile expands
-			// once, to the path as it is, $ and all.
-			switch name {
-			case "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE":
-				return "${=" + name + "}"
-			case "=AWS_SHARED_CREDENTIALS_FILE":
-				return args[0]
-			case "=AWS_CONFIG_FILE":
-				return args[1]
+			if path, ok := files[name]; ok {
+				return path
 			}
-			return getenv(name)
+			return sys.Getenv(name)
 		}
 		return newApp(inner).Run(append([]string{"aws-mfa", "env", "--format", "json"}, args[2:]...))
 	})

@@ -31,32 +31,27 @@ func askTTY(serial string, sys System, noTTY func(error) error) (string, error) 
 // credentialProcessNoTTY explains the missing code for `env --format json`, the AWS
 // tools' credential_process. They capture stdout and stderr and may pass
 // their own stdin on, so the only ways to a code are token_command (tried
-// before this) and the controlling terminal; stdin is never read.
+// before this) and the controlling terminal; stdin is never read. It
+// names the refresh that renews the same target: the pair, and the
+// --config, --source and --target given to this run.
 func credentialProcessNoTTY(sys System, in SessionInput, pair config.Pair) func(error) error {
-	return func(error) error {
-		path := cmp.Or(configPath(sys, in.Config).Path, "the config file")
-		return usage("[%s] needs a new session and there is no terminal to ask for the MFA code; set token_command in %s, or run `%s` in a terminal first",
-			pair.Target, path, refreshLine(sys, in, pair))
-	}
-}
-
-// refreshLine is the refresh command that renews the same target: the
-// pair, and the --config, --source and --target given to this run.
-func refreshLine(sys System, in SessionInput, pair config.Pair) string {
-	args := []string{"aws-mfa"}
-	if loc := configPath(sys, in.Config); loc.By == "--config" {
-		args = append(args, "--config", loc.Path)
+	loc, refresh := configPath(sys, in.Config), []string{"aws-mfa"}
+	if loc.By == "--config" {
+		refresh = append(refresh, "--config", loc.Path)
 	}
 	if pair.Name != config.BuiltinName || in.Pair != "" || sys.Getenv("AWS_MFA_PAIR") != "" {
-		args = append(args, "-p", pair.Name)
+		refresh = append(refresh, "-p", pair.Name)
 	}
 	if in.Source != "" {
-		args = append(args, "--source", in.Source)
+		refresh = append(refresh, "--source", in.Source)
 	}
 	if in.Target != "" {
-		args = append(args, "--target", in.Target)
+		refresh = append(refresh, "--target", in.Target)
 	}
-	return shells.Line(args...)
+	return func(error) error {
+		return usage("[%s] needs a new session and there is no terminal to ask for the MFA code; set token_command in %s, or run `%s` in a terminal first",
+			pair.Target, cmp.Or(loc.Path, "the config file"), shells.Line(refresh...))
+	}
 }
 
 // waitDelay is how long STS may take before a terminal shows that aws-mfa
