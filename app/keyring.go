@@ -97,10 +97,7 @@ func keyringSetup(sys System, in SetupInput, req *setup.Request) (setup.KeyStore
 	}
 	switch {
 	case pair.SourcePair != "":
-		chain, err := cfg.Chain(pair)
-		if err != nil {
-			return nil, usage("%v (config: %s)", err, cmp.Or(cfg.Path, "none"))
-		}
+		chain, _ := cfg.Chain(pair) // config.Parse refuses a broken chain
 		return nil, usage("pair %s has no long-term keys to move: it is chained from pair %s (source_pair), and its sessions are made from pair %s's keys; run %s", pair.Name, pair.SourcePair, chain[0].Name, shells.Line("aws-mfa", "setup", "--keyring", "-p", chain[0].Name))
 	case i >= 0 && req.Pair != "" && !(in.SourceSet || in.TargetSet):
 		req.Source, req.Target = pair.Source, pair.Target
