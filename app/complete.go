@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -24,70 +25,66 @@ const exitCommand = 4
 // completeCommand answers the completion functions of the bash, zsh and
 // fish hooks: `aws-mfa __complete WORD…` gets the words typed after
 // aws-mfa, the last one being completed, and prints the candidates one a
-// line, each with a tab and its description. It reads
-// the app's own commands and flags, so the lists cannot drift from them.
-// Candidates are not filtered by the typed prefix, which the shells do
-// after unquoting it; nor quoted, which each shell does when inserting.
+// line, each with a tab and its description. It reads the app's own
+// commands and flags, so the lists cannot drift from them. Candidates
+// are not filtered by the typed prefix, which the shells do after
+// unquoting it; nor quoted, which each shell does when inserting.
 func completeCommand(sys System) *cli.Command {
 	return machine("__complete", func(c *cli.Context) error {
 		args := c.Args().Slice()
 		if len(args) == 0 {
 			args = []string{""}
 		}
-		s, cur := scan(c.App, args[:len(args)-1]), args[len(args)-1]
-		if n := s.commandStart(cur, len(args)); n > 0 {
-			fmt.Fprintln(sys.Stdout, n)
-			return exitCode(exitCommand)
-		}
-		cands, files := completions(sys, c.App, s, cur)
-		if files {
-			return exitCode(exitFiles)
-		}
-		// Every word and description is one line's: they are names (a
-		// pair's are checked by config) and one-line texts.
-		var b strings.Builder
-		for _, k := range cands {
-			b.WriteString(k.word + "\t" + k.desc + "\n")
-		}
-		_, err := fmt.Fprint(sys.Stdout, b.String())
-		return err
+		lines, err := completions(sys, c.App, args)
+		_, werr := fmt.Fprint(sys.Stdout, strings.Join(append(lines, ""), "\n"))
+		return cmp.Or(err, werr)
 	})
 }
 
-// candidate is one completion with its description.
-type candidate struct{ word, desc string }
-
-// completions finds what may come in cur, the word after those s read.
-// files asks the shell to complete a path instead.
-func completions(sys System, app *cli.App, s scanned, cur string) (cands []candidate, files bool) {
+// completions finds the lines __complete prints for the last of args,
+// the words after aws-mfa, and its exit status: each line a word, a tab
+// and its description (every one is one line's: names, a pair's checked
+// by config, and one-line texts).
+func completions(sys System, app *cli.App, args []string) ([]string, error) {
+	s, cur := scan(app, args[:len(args)-1]), args[len(args)-1]
 	name, _, eq := strings.Cut(cur, "=")
 	f := findFlag(strings.TrimPrefix(name, "--"), s.flags, app.Flags)
+	isExec := s.cmd != nil && s.cmd.Name == "exec"
+	var lines []string
 	switch {
+	// In exec's command line, the place (from 1) of its first word: after
+	// --, or at exec's first argument without one (exec aws s3 ls).
+	case isExec && s.dash >= 0:
+		return []string{fmt.Sprint(s.dash + 2)}, exitCode(exitCommand)
+	case isExec && len(s.args) > 0:
+		return []string{fmt.Sprint(s.args[0] + 1)}, exitCode(exitCommand)
+	case isExec && s.pending == nil && !strings.HasPrefix(cur, "-"):
+		return []string{fmt.Sprint(len(args))}, exitCode(exitCommand)
 	case s.dash >= 0:
-		return nil, true // exec's command and its arguments
+		return nil, exitCode(exitFiles)
 	case s.pending != nil:
 		return flagValues(sys, s.pending.Names()[0], s.values["config"])
 	// --shell=fi in zsh and fish, which keep it one word: the values,
 	// each written whole (bash splits at the = and is served above).
 	case eq && strings.HasPrefix(name, "--") && takesValue(f):
-		vals, files := flagValues(sys, f.Names()[0], s.values["config"])
+		vals, err := flagValues(sys, f.Names()[0], s.values["config"])
 		for i := range vals {
-			vals[i].word = name + "=" + vals[i].word
+			vals[i] = name + "=" + vals[i]
 		}
-		return vals, files
+		return vals, err
 	case strings.HasPrefix(cur, "-"):
-		return flagCandidates(s.flags), false
+		return flagLines(s.flags), nil
 	case len(s.args) > 0: // nothing is offered after an argument
 	case s.cmd == nil || s.cmd.Name == "help":
 		for _, c := range app.VisibleCommands() {
-			cands = append(cands, candidate{c.Name, c.Usage})
+			lines = append(lines, c.Name+"\t"+c.Usage)
 		}
 	case s.cmd.Name == "hook":
 		for _, n := range shells.HookNames() {
-			cands = append(cands, candidate{n, "print the hook for " + n})
+			lines = append(lines, n+"\tprint the hook for "+n)
 		}
 	}
-	return cands, false
+	return lines, nil
 }
 
 // scanned is what a command line's words say, read as urfave/cli and
@@ -130,33 +127,17 @@ func scan(app *cli.App, words []string) scanned {
 	return s
 }
 
-// commandStart is the place (from 1) of the first word of exec's command
-// line, when cur, the nth word, is in it: after --, or at exec's first
-// argument without one (exec aws s3 ls); else 0.
-func (s scanned) commandStart(cur string, n int) int {
-	switch {
-	case s.cmd == nil || s.cmd.Name != "exec":
-		return 0
-	case s.dash >= 0:
-		return s.dash + 2
-	case len(s.args) > 0: // nothing is offered after an argument
-		return s.args[0] + 1
-	case s.pending == nil && !strings.HasPrefix(cur, "-"):
-		return n
-	}
-	return 0
-}
-
-// flagValues lists the values of the flag name, where they form a list.
-func flagValues(sys System, name, configFlag string) (out []candidate, files bool) {
+// flagValues lists the values of the flag name, where they form a list;
+// for a path, the shell completes files.
+func flagValues(sys System, name, configFlag string) (lines []string, err error) {
 	switch name {
 	case "shell":
 		for _, n := range shells.Names() {
-			out = append(out, candidate{n, "dialect"})
+			lines = append(lines, n+"\tdialect")
 		}
 	case "format":
 		for _, f := range shells.Formats {
-			out = append(out, candidate{f.Name, f.Desc})
+			lines = append(lines, f.Name+"\t"+f.Desc)
 		}
 	case "pair":
 		// A config that cannot be read offers none: completion has
@@ -167,25 +148,27 @@ func flagValues(sys System, name, configFlag string) (out []candidate, files boo
 				if p.SourcePair != "" {
 					from = "pair " + p.SourcePair
 				}
-				out = append(out, candidate{p.Name, from + " → [" + p.Target + "]"})
+				lines = append(lines, p.Name+"\t"+from+" → ["+p.Target+"]")
 			}
 		}
+	case "config":
+		return nil, exitCode(exitFiles)
 	}
-	return out, name == "config"
+	return lines, nil
 }
 
-// flagCandidates offers every flag by each of its names.
-func flagCandidates(flags []cli.Flag) (out []candidate) {
+// flagLines offers every flag by each of its names.
+func flagLines(flags []cli.Flag) (lines []string) {
 	for _, f := range flags {
 		desc := ""
 		if d, ok := f.(cli.DocGenerationFlag); ok {
 			desc, _, _ = strings.Cut(strings.ReplaceAll(d.GetUsage(), "`", ""), " (") // the defaults are for --help
 		}
 		for _, n := range f.Names() {
-			out = append(out, candidate{dashed(n), desc})
+			lines = append(lines, dashed(n)+"\t"+desc)
 		}
 	}
-	return out
+	return lines
 }
 
 func findFlag(name string, lists ...[]cli.Flag) cli.Flag {
