@@ -210,8 +210,7 @@ func renewCommand(sys System) *cli.Command {
 // any) is removed, as a shell expects of its child: one that exits 130
 // is taken to have handled the Ctrl-C, and a script's loop goes on.
 func runChild(path string, argv, env []string, tmp string) error {
-	cmd := exec.Command(path)
-	cmd.Args, cmd.Env, cmd.Stdin, cmd.Stdout, cmd.Stderr = argv, env, os.Stdin, os.Stdout, os.Stderr
+	cmd := &exec.Cmd{Path: path, Args: argv, Env: env, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
 	sigs := make(chan os.Signal, 4)
 	defer close(sigs) // after Stop: nothing is sent on it then
 	for _, s := range []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT} {

@@ -98,12 +98,11 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 	if out.SessionRejected && !req.NoWrite {
 		// status then shows the session as expired, and a refresh asks
 		// for a code instead of handing out one AWS refuses.
-		now := sys.Now().UTC().Format(time.RFC3339)
 		_ = w.Update(req.Paths.Credentials, func(f *credfile.File) ([]byte, error) {
 			if f.Credentials(req.Target).AccessKeyID != res.AccessKeyID {
 				return nil, nil
 			}
-			return f.Edit(req.Target, []credfile.KV{{Key: "expiration", Value: now}}, nil)
+			return f.Edit(req.Target, []credfile.KV{{Key: "expiration", Value: sys.Now().UTC().Format(time.RFC3339)}}, nil)
 		})
 		fmt.Fprintf(sys.Stderr, "aws-mfa: AWS no longer accepts the MFA session in [%s], got with the old key; the next refresh needs a code\n", req.Target)
 	}

@@ -3,7 +3,6 @@ package app
 import (
 	"cmp"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/aws-mfa/aws-mfa/config"
@@ -62,16 +61,16 @@ const waitDelay = 500 * time.Millisecond
 // that carries the code is out, once it has taken longer than the delay,
 // and erases it when done. On a pipe it does nothing.
 type waiting struct {
-	timer  *time.Timer
-	shown  chan struct{} // closed once the message is on the terminal
-	stderr io.Writer
+	sys   System
+	timer *time.Timer
+	shown chan struct{} // closed once the message is on the terminal
 }
 
 func startWaiting(sys System) *waiting {
 	if !sys.IsTerminal(sys.Stderr) {
 		return nil
 	}
-	w := &waiting{shown: make(chan struct{}), stderr: sys.Stderr}
+	w := &waiting{sys: sys, shown: make(chan struct{})}
 	w.timer = time.AfterFunc(cmp.Or(sys.WaitDelay, waitDelay), func() {
 		fmt.Fprint(sys.Stderr, "\raws-mfa: waiting for STS…")
 		close(w.shown)
@@ -84,6 +83,6 @@ func startWaiting(sys System) *waiting {
 func (w *waiting) stop() {
 	if w != nil && !w.timer.Stop() {
 		<-w.shown
-		fmt.Fprint(w.stderr, "\r\x1b[K")
+		fmt.Fprint(w.sys.Stderr, "\r\x1b[K")
 	}
 }
