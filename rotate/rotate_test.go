@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -189,18 +190,26 @@ func TestCrashPoints(t *testing.T) {
 				ctx, cancel := context.WithCancel(context.Background())
 				defer cancel()
 				n := 0
+				var seen atomic.Int64 // calls IAM had seen when the run was killed
+				seen.Store(-1)
 				f.before(func(action string) {
 					if n++; n-1 != i {
 						f.emu.SetFault(stsemu.None)
 						return
 					}
 					if mode == "kill" {
+						seen.Store(int64(len(f.emu.Calls())))
 						cancel()
 					} else {
 						f.emu.SetFault(stsemu.Fault(mode))
 					}
 				})
 				_, err := f.run(ctx)
+				// A killed run leaves its request to finish at IAM; the
+				// next run starts after IAM acted, as it would for a user.
+				for deadline := time.Now().Add(10 * time.Second); seen.Load() >= 0 && int64(len(f.emu.Calls())) <= seen.Load() && time.Now().Before(deadline); {
+					time.Sleep(time.Millisecond)
+				}
 				f.invariant("after the failed run")
 				if err != nil && strings.Contains(err.Error(), "secret") {
 					t.Errorf("error names a secret: %v", err)
