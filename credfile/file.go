@@ -191,7 +191,7 @@ type Writer struct {
 // Update applies edit to the file at path as it is now, under its lock
 // (see Locked.Update).
 func (w Writer) Update(path string, edit func(*File) ([]byte, error)) error {
-	return w.EditBytes(path, parsed(path, edit))
+	return w.EditBytes(path, Parsed(path, edit))
 }
 
 // EditBytes applies edit to the file at path as it is now, under its
@@ -285,11 +285,12 @@ func (l *Locked) read() ([]byte, error) {
 // parsed (a missing one as an empty one), and returns the new bytes, or
 // nil to leave the file alone.
 func (l *Locked) Update(edit func(*File) ([]byte, error)) error {
-	return l.EditBytes(parsed(l.path, edit))
+	return l.EditBytes(Parsed(l.path, edit))
 }
 
-// parsed is edit, of the file at path parsed, as an edit of its bytes.
-func parsed(path string, edit func(*File) ([]byte, error)) func([]byte) ([]byte, error) {
+// Parsed is edit, of the INI file at path parsed, as an edit of its
+// bytes: what EditBytes and Writer.EditBytes take.
+func Parsed(path string, edit func(*File) ([]byte, error)) func([]byte) ([]byte, error) {
 	return func(old []byte) ([]byte, error) {
 		f, err := parseFile(path, old)
 		if err != nil {

@@ -1,5 +1,7 @@
 package credfile
 
+import "io/fs"
+
 // HeaderLine is the index (from 0) of the section's [name] line.
 func (s *Section) HeaderLine() int { return s.header }
 
@@ -15,3 +17,8 @@ func (s *Section) ValueLines(key string) (first, last, valueAt int, ok bool) {
 	}
 	return o.line, o.last, o.valueAt, true
 }
+
+// OwnerUID is the user that owns st, which os.Stat made: 0 on Windows,
+// whose files inherit their directory's ACL. setup's doctor checks the
+// credentials file's directory by it.
+func OwnerUID(st fs.FileInfo) int { return ownerOf(st).uid }

@@ -158,7 +158,7 @@ func awsProfile(req Request, p *plan) error {
 	if err != nil {
 		return err
 	}
-	_, err = p.add(path, f.Bytes(), ini(path, func(f *credfile.File) ([]byte, error) {
+	_, err = p.add(path, f.Bytes(), credfile.Parsed(path, func(f *credfile.File) ([]byte, error) {
 		section := "profile " + req.Pair
 		set := []credfile.KV{{Key: "credential_process", Value: req.Process}}
 		if req.Pair == "default" {

@@ -145,7 +145,7 @@ func checkFiles(out *findings, path string) {
 	if st.Mode().Perm()&0o002 != 0 {
 		out.fix(fmt.Sprintf("%s is writable by every user (mode %v), who could replace the credentials file", dir, st.Mode().Perm()), shells.Line("chmod", "700", dir))
 	}
-	if uid, ok := ownerUID(st); ok && uid != 0 && uid != os.Geteuid() {
+	if uid := credfile.OwnerUID(st); uid != 0 && uid != os.Geteuid() {
 		out.fix(fmt.Sprintf("%s belongs to another user (uid %d), who could replace the credentials file", dir, uid),
 			shells.Line("sudo", "chown", strconv.Itoa(os.Geteuid()), dir)+", then "+shells.Line("chmod", "700", dir))
 	}

@@ -95,7 +95,7 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 		return nil, err
 	}
 	if !bytes.Equal(newCreds, creds.Bytes()) {
-		c := change{path: path, old: creds.Bytes(), new: newCreds, edit: ini(path, edit), failed: fmt.Sprintf("remove the keys from %s (they are safe in %s)", path, where)}
+		c := change{path: path, old: creds.Bytes(), new: newCreds, edit: credfile.Parsed(path, edit), failed: fmt.Sprintf("remove the keys from %s (they are safe in %s)", path, where)}
 		if len(cleared) > 0 {
 			c.done = fmt.Sprintf("removed the keys from %s in %s, replaced in one step; no backup with the keys was written", profiles(cleared), path)
 		}

@@ -117,7 +117,7 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		out, err := p.add(req.Paths.Credentials, creds.Bytes(), ini(req.Paths.Credentials, edit))
+		out, err := p.add(req.Paths.Credentials, creds.Bytes(), credfile.Parsed(req.Paths.Credentials, edit))
 		if err != nil {
 			return nil, err
 		}
@@ -272,17 +272,6 @@ func (p *plan) addConfig(path string, edit func(old []byte) ([]byte, error)) ([]
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	return p.add(path, old, edit)
-}
-
-// ini is edit for the bytes of the INI file at path.
-func ini(path string, edit func(*credfile.File) ([]byte, error)) func([]byte) ([]byte, error) {
-	return func(old []byte) ([]byte, error) {
-		f, err := credfile.Parse(old)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		return edit(f)
-	}
 }
 
 // readINI reads the INI file at path; a missing one reads as empty.
