@@ -183,10 +183,16 @@ func (s *Store) Status(ctx context.Context, item string) error {
 	return bounded(ctx, s, item, "check", s.b.status)
 }
 
-// bounded runs fn with the store's timeout. A backend call that ignores
+// bounded runs fn with the store's timeout, after checking that the OS
+// store can be reached at all (reachable). A backend call that ignores
 // its context (a D-Bus call to a daemon that never answers) is left
 // behind in its goroutine; aws-mfa exits soon after anyway.
 func bounded(ctx context.Context, s *Store, item, verb string, fn func(context.Context, string) error) error {
+	if _, ok := s.b.(osBackend); ok {
+		if err := reachable(); err != nil {
+			return s.explain(verb, item, err)
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	done := make(chan error, 1)

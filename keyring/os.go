@@ -14,24 +14,15 @@ import (
 type osBackend struct{}
 
 func (osBackend) get(ctx context.Context, item string) (string, error) {
-	if err := reachable(); err != nil {
-		return "", err
-	}
 	v, err := gokeyring.Get(Service, item)
 	return v, osError(err)
 }
 
 func (osBackend) set(ctx context.Context, item, secret string) error {
-	if err := reachable(); err != nil {
-		return err
-	}
 	return osError(gokeyring.Set(Service, item, secret))
 }
 
 func (osBackend) remove(ctx context.Context, item string) error {
-	if err := reachable(); err != nil {
-		return err
-	}
 	return osError(gokeyring.Delete(Service, item))
 }
 
