@@ -86,7 +86,7 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 	a := awsFor(sys, req, res)
 	c, s := a.Clients(res.AccessKeyID, res.SecretAccessKey, res.SessionToken)
 	out, err := rotate.Run(ctx, rotate.Input{Place: rotate.Place(pair), Where: where, Current: cur, StateDir: dir, Verify: verifyWait, AWS: a},
-		rotate.Deps{IAM: c, Session: s, Put: put, Get: get, Writer: w, Now: sys.Now, Log: sys.Stderr})
+		rotate.Deps{IAM: c, Session: s, Put: put, Get: get, Writer: w, Now: sys.Now, After: time.After, Log: sys.Stderr})
 	if err != nil {
 		return err
 	}

@@ -94,7 +94,8 @@ type Deps struct {
 	Get    func(context.Context) (awscred.Keys, error)
 	Writer credfile.Writer // for the state file
 	Now    func() time.Time
-	Log    io.Writer // a line per step done
+	After  func(time.Duration) <-chan time.Time // time.After: a wait between checks of a new key
+	Log    io.Writer                            // a line per step done
 }
 
 // Result is what a rotation did.
@@ -240,7 +241,7 @@ func (r *rotation) accepted(ctx context.Context, k awscred.Keys) error {
 		}
 		select {
 		case <-ctx.Done():
-		case <-time.After(time.Second):
+		case <-r.d.After(time.Second):
 		}
 	}
 }

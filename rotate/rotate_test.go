@@ -74,6 +74,18 @@ type fixture struct {
 	sess   aws.Credentials
 	most   int // the most keys IAM held at any request
 	mostMu sync.Mutex
+	ahead  atomic.Int64 // how far the clock of rotate and IAM is ahead of time.Now
+}
+
+// now is the clock rotate and the emulator share, which after moves on at
+// once: a wait for IAM to accept a new key takes no time.
+func (f *fixture) now() time.Time { return time.Now().Add(time.Duration(f.ahead.Load())) }
+
+func (f *fixture) after(d time.Duration) <-chan time.Time {
+	f.ahead.Add(int64(d))
+	c := make(chan time.Time, 1)
+	c <- f.now()
+	return c
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -81,6 +93,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Cleanup(emu.Close)
 	f := &fixture{t: t, emu: emu, place: &place{keys: awscred.Keys{AccessKeyID: alice.AccessKeyID, SecretAccessKey: alice.SecretAccessKey}}, dir: t.TempDir(),
 		a: AWS{Region: "us-east-1", STSURL: emu.URL, IAMURL: emu.URL, Timeout: 5 * time.Second}}
+	emu.SetNow(f.now)
 	_, s := f.a.Clients(alice.AccessKeyID, alice.SecretAccessKey, "")
 	out, err := s.GetSessionToken(context.Background(), &sts.GetSessionTokenInput{SerialNumber: aws.String(alice.Serial), TokenCode: aws.String(alice.Code)})
 	if err != nil {
@@ -108,7 +121,7 @@ func (f *fixture) run(ctx context.Context) (*Result, error) {
 	c, s := f.a.Clients(f.sess.AccessKeyID, f.sess.SecretAccessKey, f.sess.SessionToken)
 	in := Input{Place: "profile aws-mfa", Where: "[aws-mfa] in credentials", Current: f.place.get().AccessKeyID, StateDir: f.dir, Verify: 20 * time.Second,
 		AWS: f.a}
-	return Run(ctx, in, Deps{IAM: c, Session: s, Put: f.place.put, Get: f.place.held, Now: time.Now, Log: io.Discard})
+	return Run(ctx, in, Deps{IAM: c, Session: s, Put: f.place.put, Get: f.place.held, Now: f.now, After: f.after, Log: io.Discard})
 }
 
 // invariant: the place holds a key AWS accepts, and IAM never held more
@@ -149,6 +162,9 @@ func TestRotate(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.finished("rotated")
+	if f.ahead.Load() == 0 {
+		t.Error("the new key was stored before IAM accepted it, with no wait")
+	}
 	if res.User != "alice" || res.Key != f.place.get().AccessKeyID || res.Created.IsZero() || res.Finished || res.SessionRejected || f.place.writes != 1 {
 		t.Errorf("result %+v, %d writes", res, f.place.writes)
 	}
@@ -186,6 +202,7 @@ func TestCrashPoints(t *testing.T) {
 		for _, mode := range []string{"kill", string(stsemu.ServerError), string(stsemu.LostAnswer), string(stsemu.Denied)} {
 			name := fmt.Sprintf("%d-%s-%s", i, action, mode)
 			t.Run(name, func(t *testing.T) {
+				t.Parallel()
 				f := newFixture(t)
 				ctx, cancel := context.WithCancel(context.Background())
 				defer cancel()
