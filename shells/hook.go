@@ -25,9 +25,7 @@ func (why noHook) Hook(string, []string) (string, error) {
 	return "", fmt.Errorf("%w: %s", ErrNoHook, why)
 }
 
-func (why noHook) Print(string) (string, error) {
-	return "", fmt.Errorf("%w: %s", ErrNoHook, why)
-}
+func (why noHook) Print(string) (string, error) { return why.Hook("", nil) }
 
 const (
 	exePlaceholder  = "'@AWS_MFA@'" // replaced, quotes and all, by the quoted path
@@ -70,10 +68,6 @@ func render(file, exe string, vars []string, quote func(string) (string, error))
 func HookFile(name string) string {
 	b, _ := hookFiles.ReadFile("hooks/" + name)
 	return string(b)
-}
-
-func noQuoteErr(f func(string) string) func(string) (string, error) {
-	return func(s string) (string, error) { return f(s), nil }
 }
 
 func jsonQuote(s string) (string, error) {

@@ -1,9 +1,6 @@
 package shells
 
-import (
-	"bytes"
-	"encoding/json"
-)
+import "strings"
 
 // nushell reads a JSON record: aws-mfa env | from json | load-env.
 // load-env cannot remove a variable, so one to remove is set empty, which
@@ -11,31 +8,24 @@ import (
 type nushell struct{}
 
 func (nushell) Export(vars []Var) (string, error) {
-	var b bytes.Buffer
-	b.WriteString("{")
-	for i, v := range vars {
+	var fields []string
+	for _, v := range vars {
 		if err := check(v); err != nil {
 			return "", err
 		}
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		k, _ := json.Marshal(v.Name)
-		val, _ := json.Marshal(v.Value) // "" for an unset
-		b.Write(k)
-		b.WriteString(": ")
-		b.Write(val)
+		k, _ := jsonQuote(v.Name)
+		val, _ := jsonQuote(v.Value) // "" for an unset
+		fields = append(fields, k+": "+val)
 	}
-	b.WriteString("}\n")
-	return b.String(), nil
+	return "{" + strings.Join(fields, ", ") + "}\n", nil
 }
 
 // Print is a JSON string, where Export is a JSON record: the hook loads
 // a record and returns a string as its value, for a pipeline or the
 // terminal.
 func (nushell) Print(text string) (string, error) {
-	b, err := json.Marshal(text)
-	return string(b) + "\n", err
+	q, err := jsonQuote(text)
+	return q + "\n", err
 }
 
 // Hook prints the nushell hook.

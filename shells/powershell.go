@@ -5,16 +5,13 @@ import "strings"
 // powershell: single-quoted strings expand nothing; a quote, including the
 // typographic ones PowerShell also accepts (U+2018 to U+201B), is doubled.
 // Never double quotes, which expand $(…).
-type powershell struct{}
+//
+// Assigning $null removes a variable and never fails; Remove-Item of an
+// unset one fails, and -ErrorAction SilentlyContinue hides the message but
+// still leaves $? false (as fish's set -e leaves 4).
+type powershell struct{ quoted }
 
-func (powershell) Export(vars []Var) (string, error) {
-	return lines(vars,
-		func(k, v string) (string, error) { return "$Env:" + k + " = " + psQuote(v), nil },
-		// Assigning $null removes the variable and never fails; Remove-Item
-		// of an unset one fails, and -ErrorAction SilentlyContinue hides the
-		// message but still leaves $? false (as fish's set -e leaves 4).
-		func(k string) string { return "$Env:" + k + " = $null" })
-}
+var pwsh = quoted{psQuote, "$Env:%s = %s", "$Env:%s = $null", "", "pwsh.ps1"}
 
 var psQuotes = strings.NewReplacer("'", "''", "\u2018", "\u2018\u2018", "\u2019", "\u2019\u2019", "\u201a", "\u201a\u201a", "\u201b", "\u201b\u201b")
 
@@ -30,9 +27,4 @@ func (powershell) Print(text string) (string, error) {
 		}
 	}
 	return b.String(), nil
-}
-
-// Hook prints the PowerShell hook.
-func (powershell) Hook(exe string, vars []string) (string, error) {
-	return render("pwsh.ps1", exe, vars, noQuoteErr(psQuote))
 }

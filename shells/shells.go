@@ -42,26 +42,26 @@ var ErrUnrepresentable = errors.New("cannot be written safely")
 
 // registry lists the dialects by every name they answer to.
 var registry = map[string]Shell{
-	"bash":       posix{"bash.sh"},
-	"zsh":        posix{"zsh.zsh"},
-	"sh":         posix{"sh.sh"},
-	"dash":       posix{"sh.sh"},
-	"ash":        posix{"sh.sh"},
-	"ksh":        posix{"sh.sh"},
-	"ksh93":      posix{"sh.sh"},
-	"mksh":       posix{"sh.sh"},
-	"yash":       posix{"sh.sh"},
-	"busybox":    posix{"sh.sh"},
-	"fish":       fish{},
+	"bash":       posix("bash.sh"),
+	"zsh":        posix("zsh.zsh"),
+	"sh":         posix("sh.sh"),
+	"dash":       posix("sh.sh"),
+	"ash":        posix("sh.sh"),
+	"ksh":        posix("sh.sh"),
+	"ksh93":      posix("sh.sh"),
+	"mksh":       posix("sh.sh"),
+	"yash":       posix("sh.sh"),
+	"busybox":    posix("sh.sh"),
+	"fish":       fish,
 	"tcsh":       csh{name: "tcsh"},
 	"csh":        csh{name: "csh", maxWord: cshMaxWord},
 	"bsd-csh":    csh{name: "csh", maxWord: cshMaxWord}, // Debian's csh, by its own name
-	"elvish":     elvish{},
-	"xonsh":      xonsh{},
+	"elvish":     elvish,
+	"xonsh":      xonsh,
 	"nu":         nushell{},
 	"nushell":    nushell{},
-	"pwsh":       powershell{},
-	"powershell": powershell{},
+	"pwsh":       powershell{pwsh},
+	"powershell": powershell{pwsh},
 	"cmd":        cmd{"cmd.exe has no functions; use the for /f line from the README"},
 	"dotenv":     dotenv{"dotenv is a file format"},
 }
@@ -133,6 +133,32 @@ func lines(vars []Var, set func(name, value string) (string, error), unset func(
 		b.WriteByte('\n')
 	}
 	return b.String(), nil
+}
+
+// quoted is a dialect that writes every value as one quoted word, which
+// never fails: each line is a format, given the name and then the quoted
+// value, and Print's line is given the quoted text (none for no text).
+type quoted struct {
+	quote             func(string) string
+	set, unset, print string
+	hook              string // the rc-file hook
+}
+
+func (d quoted) Export(vars []Var) (string, error) {
+	return lines(vars,
+		func(k, v string) (string, error) { return fmt.Sprintf(d.set, k, d.quote(v)), nil },
+		func(k string) string { return fmt.Sprintf(d.unset, k) })
+}
+
+func (d quoted) Print(text string) (string, error) {
+	if text == "" {
+		return "", nil
+	}
+	return fmt.Sprintf(d.print, d.quote(text)), nil
+}
+
+func (d quoted) Hook(exe string, vars []string) (string, error) {
+	return render(d.hook, exe, vars, func(s string) (string, error) { return d.quote(s), nil })
 }
 
 // Format is one of env's output formats: code for a shell, or a format a

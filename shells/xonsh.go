@@ -7,13 +7,7 @@ import (
 
 // xonsh takes Python: each value is a Python string literal with every
 // backslash, quote and control character escaped.
-type xonsh struct{}
-
-func (xonsh) Export(vars []Var) (string, error) {
-	return lines(vars,
-		func(k, v string) (string, error) { return "$" + k + " = " + pyQuote(v), nil },
-		func(k string) string { return "${...}.pop('" + k + "', None)" })
-}
+var xonsh = quoted{pyQuote, "$%s = %s", "${...}.pop('%s', None)", "print(%s, end='', flush=True)\n", "xonsh.xsh"}
 
 func pyQuote(v string) string {
 	var b strings.Builder
@@ -31,16 +25,4 @@ func pyQuote(v string) string {
 	}
 	b.WriteByte('\'')
 	return b.String()
-}
-
-func (xonsh) Print(text string) (string, error) {
-	if text == "" {
-		return "", nil
-	}
-	return "print(" + pyQuote(text) + ", end='', flush=True)\n", nil
-}
-
-// Hook prints the xonsh hook.
-func (xonsh) Hook(exe string, vars []string) (string, error) {
-	return render("xonsh.xsh", exe, vars, noQuoteErr(pyQuote))
 }
