@@ -9,7 +9,7 @@ import (
 )
 
 // The hook scripts are real files, so that they can be linted; each holds
-// the placeholders below.
+// the placeholders that render fills.
 //
 //go:embed hooks
 var hookFiles embed.FS
@@ -27,20 +27,9 @@ func (why noHook) Hook(string, []string) (string, error) {
 
 func (why noHook) Print(string) (string, error) { return why.Hook("", nil) }
 
-const (
-	exePlaceholder  = "'@AWS_MFA@'" // replaced, quotes and all, by the quoted path
-	varsPlaceholder = "@AWS_MFA_VARS@"
-	// wrapperPlaceholder is a line in the bash, zsh and sh hooks that
-	// becomes hooks/posix_wrapper.sh: one copy of the wrapper's body.
-	wrapperPlaceholder = "@AWS_MFA_WRAPPER@\n"
-	// completionPlaceholder is a line in the bash, zsh and fish hooks
-	// that becomes hooks/complete_FILE: the completion a package also
-	// installs on its own (internal/release/completion).
-	completionPlaceholder = "@AWS_MFA_COMPLETION@\n"
-)
-
-// render fills a hook script: the binary's path quoted for the dialect,
-// and the names of the variables the prompt hook removes on expiry.
+// render fills a hook script: the binary's path quoted for the dialect
+// in place of '@AWS_MFA@', quotes and all, and the names of the variables
+// the prompt hook removes on expiry in place of @AWS_MFA_VARS@.
 func render(file, exe string, vars []string, quote func(string) (string, error)) (string, error) {
 	if exe == "" {
 		return "", errors.New("the path of the aws-mfa binary is unknown")
@@ -55,11 +44,16 @@ func render(file, exe string, vars []string, quote func(string) (string, error))
 		}
 	}
 	// Two passes: the wrapper and the completion hold placeholders too.
+	// The bash, zsh and sh hooks hold a line @AWS_MFA_WRAPPER@, which
+	// becomes hooks/posix_wrapper.sh: one copy of the wrapper's body. The
+	// bash, zsh and fish hooks hold a line @AWS_MFA_COMPLETION@, which
+	// becomes hooks/complete_FILE: the completion a package also installs
+	// on its own (internal/release/completion).
 	script := strings.NewReplacer(
-		wrapperPlaceholder, HookFile("posix_wrapper.sh"),
-		completionPlaceholder, HookFile("complete_"+file),
+		"@AWS_MFA_WRAPPER@\n", HookFile("posix_wrapper.sh"),
+		"@AWS_MFA_COMPLETION@\n", HookFile("complete_"+file),
 	).Replace(HookFile(file))
-	return strings.NewReplacer(exePlaceholder, q, varsPlaceholder, strings.Join(vars, " ")).Replace(script), nil
+	return strings.NewReplacer("'@AWS_MFA@'", q, "@AWS_MFA_VARS@", strings.Join(vars, " ")).Replace(script), nil
 }
 
 // HookFile is one of the hook files, or "" for a name that is not one (a
