@@ -29,8 +29,8 @@ func (f *File) Edit(section string, set []KV, remove []string) ([]byte, error) {
 		return nil, err
 	}
 	for _, kv := range set {
-		if err := validValue(kv); err != nil {
-			return nil, err
+		if v := kv.Value; v == "" || pyStrip(v) != v || strings.ContainsFunc(v, unicode.IsControl) {
+			return nil, fmt.Errorf("refusing to write %s: the value is empty, has surrounding white space or a control character", kv.Key)
 		}
 	}
 	out := f.rewrite(section, set, remove)
@@ -72,14 +72,14 @@ func (f *File) rewrite(section string, set []KV, remove []string) []byte {
 		last := s.options[n-1]
 		insertAt, indent = last.last-s.header, leadingSpace(lines[last.line-s.header])
 	}
-	var added []string
+	added := "" // the keys the section lacks, on lines of their own
 	for _, kv := range set {
 		if o := s.option(kv.Key); o != nil {
 			lines[o.line-s.header] = replaceValue(lines[o.line-s.header], o, kv.Value)
 			dropContinuation(lines, s.header, o)
 			continue
 		}
-		added = append(added, indent+kv.Key+" = "+kv.Value+eol)
+		added += indent + kv.Key + " = " + kv.Value + eol
 	}
 	for _, key := range remove {
 		if o := s.option(key); o != nil {
@@ -90,11 +90,8 @@ func (f *File) rewrite(section string, set []KV, remove []string) []byte {
 	b = append(b, f.data[:s.at]...)
 	for i, line := range lines {
 		b = append(b, line...)
-		if i == insertAt && len(added) > 0 {
-			b = ensureEOL(b, eol)
-			for _, a := range added {
-				b = append(b, a...)
-			}
+		if i == insertAt && added != "" {
+			b = append(ensureEOL(b, eol), added...)
 		}
 	}
 	b = append(b, f.data[s.at+len(s.text):]...)
@@ -127,16 +124,8 @@ func ValidName(name string) error {
 		return fmt.Errorf("%w: %q starts or ends with white space", ErrInvalidName, name)
 	case strings.ContainsAny(name, "[]#;"):
 		return fmt.Errorf("%w: %q contains [, ], # or ;", ErrInvalidName, name)
-	case checkControl(name) != nil || strings.Contains(name, "\t"):
+	case strings.ContainsFunc(name, unicode.IsControl):
 		return fmt.Errorf("%w: %q contains a control character", ErrInvalidName, name)
-	}
-	return nil
-}
-
-func validValue(kv KV) error {
-	v := kv.Value
-	if v == "" || pyStrip(v) != v || checkControl(v) != nil || strings.Contains(v, "\t") {
-		return fmt.Errorf("refusing to write %s: the value is empty, has surrounding white space or a control character", kv.Key)
 	}
 	return nil
 }
@@ -231,16 +220,16 @@ func (f *File) verify(out []byte, section string, set []KV, remove []string) err
 		return errors.New("the edit would add or lose a section")
 	}
 	want := map[string]string{} // the section's keys after the edit, with their values
-	for _, kv := range set {
-		want[strings.ToLower(kv.Key)] = kv.Value
-	}
 	if s != nil {
 		for _, o := range s.options {
-			_, isSet := want[o.key]
-			if !isSet && !slices.ContainsFunc(remove, func(k string) bool { return strings.ToLower(k) == o.key }) {
-				want[o.key] = o.value
-			}
+			want[o.key] = o.value
 		}
+	}
+	for _, k := range remove {
+		delete(want, strings.ToLower(k))
+	}
+	for _, kv := range set {
+		want[strings.ToLower(kv.Key)] = kv.Value
 	}
 	t := g.sections[0]
 	if len(t.options) != len(want) {
@@ -300,10 +289,8 @@ func iniAgrees(text []byte, section string, want map[string]string) error {
 func iniReadsLikeBotocore(text []byte) bool {
 	for i, line := range strings.Split(string(text), "\n") {
 		line = strings.TrimSuffix(line, "\r")
-		for j := 0; j < len(line); j++ {
-			if c := line[j]; (c < 0x20 && c != '\t') || c >= 0x7f {
-				return false
-			}
+		if strings.ContainsFunc(line, func(r rune) bool { return r < 0x20 && r != '\t' || r >= 0x7f }) {
+			return false
 		}
 		stripped := strings.Trim(line, " \t")
 		switch {

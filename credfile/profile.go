@@ -95,11 +95,7 @@ func (f *File) OnlyCopy(profile string) (id string, only bool) {
 	}
 	c := f.Credentials(profile)
 	for _, s := range f.sections {
-		if s.Name == profile {
-			continue
-		}
-		o := f.Credentials(s.Name)
-		if o.Keys == c.Keys {
+		if s.Name != profile && f.Credentials(s.Name).Keys == c.Keys {
 			return c.AccessKeyID, false
 		}
 	}
