@@ -1,11 +1,7 @@
 package app
 
 import (
-	"cmp"
 	"context"
-	"errors"
-	"fmt"
-	"slices"
 
 	"github.com/urfave/cli/v2"
 
@@ -14,7 +10,6 @@ import (
 	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/keyring"
 	"github.com/aws-mfa/aws-mfa/setup"
-	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 // keyringReader reads a pair's long-term keys from its keyring, bounded
@@ -77,50 +72,4 @@ func KeyringExportCommand(ctx context.Context, sys System, in KeyringExportInput
 		}
 	}
 	return setup.Export(ctx, req, setup.Deps{Out: sys.Stderr, Store: store, Writer: credfile.Writer{Waiting: sys.Stderr}})
-}
-
-// keyringSetup fills in what setup --keyring needs: the pair that will
-// name the item (--pair, else the config's pair for --source and
-// --target, else the built-in name), the item (the pair's, else the
-// source profile's name), and the backend to store it in.
-func keyringSetup(sys System, in SetupInput, req *setup.Request) (setup.KeyStore, error) {
-	cfg, err := config.Load(config.Location{Path: req.ConfigPath})
-	if err != nil {
-		return nil, err
-	}
-	i := slices.IndexFunc(cfg.Pairs, func(p config.Pair) bool {
-		return req.Pair != "" && p.Name == req.Pair || req.Pair == "" && p.Source == req.Source && p.Target == req.Target
-	})
-	pair := config.Pair{Name: config.BuiltinName, TokenTimeout: config.DefaultTokenTimeout, KeyringBackend: cfg.KeyringBackend}
-	if i >= 0 {
-		pair = cfg.Pairs[i]
-	}
-	switch {
-	case pair.SourcePair != "":
-		chain, _ := cfg.Chain(pair) // config.Parse refuses a broken chain
-		return nil, usage("pair %s has no long-term keys to move: it is chained from pair %s (source_pair), and its sessions are made from pair %s's keys; run %s", pair.Name, pair.SourcePair, chain[0].Name, shells.Line("aws-mfa", "setup", "--keyring", "-p", chain[0].Name))
-	case i >= 0 && req.Pair != "" && !(in.SourceSet || in.TargetSet):
-		req.Source, req.Target = pair.Source, pair.Target
-	case i < 0 && req.Pair != "" && !(in.SourceSet && in.TargetSet):
-		return nil, usage("pair %s is not in the config (%s); give --source and --target to add it", req.Pair, cmp.Or(cfg.Path, "none"))
-	}
-	req.Pair, req.Keyring = pair.Name, cmp.Or(pair.Keyring, req.Source)
-	req.KeyringBackend = cmp.Or(in.KeyringBackend, pair.KeyringBackend)
-	if err := keyring.CheckItem(req.Keyring); err != nil {
-		return nil, usage("%v; name the item in the pair's keyring key", err)
-	}
-	if in.TimeoutSet {
-		pair.TokenTimeout = in.Timeout
-	}
-	req.Home, _ = credfile.Home(sys.Getenv) // "" when unknown: the files' own directories are still searched
-	return keyring.Open(req.KeyringBackend, pair.TokenTimeout)
-}
-
-// noDesktop adds to an error from a keyring that cannot be reached how to
-// keep the keys in pass instead, which needs no desktop session.
-func noDesktop(err error, backend string) error {
-	if !errors.Is(err, keyring.ErrUnavailable) || backend == keyring.Pass {
-		return err
-	}
-	return fmt.Errorf("%w; without a desktop session, keep the keys in pass instead: aws-mfa setup --keyring --keyring-backend pass (pass needs a gpg key and a store, made once: gpg --quick-generate-key you@example.com, then pass init you@example.com)", err)
 }

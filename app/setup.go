@@ -105,9 +105,14 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	req.Paths, req.ConfigPath = paths, loc.Path
 	var store setup.KeyStore
 	if in.Keyring {
-		if store, err = keyringSetup(sys, in, &req); err != nil {
+		timeout := in.Timeout
+		if !in.TimeoutSet {
+			timeout = 0 // the pair's token_timeout
+		}
+		if store, err = setup.OpenKeyring(&req, in.SourceSet, in.TargetSet, timeout); err != nil {
 			return err
 		}
+		req.Home, _ = credfile.Home(sys.Getenv) // "" when unknown: the files' own directories are still searched
 	} else if in.KeyringBackend != "" {
 		return usage("--keyring-backend goes with --keyring")
 	}
@@ -147,9 +152,6 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	}
 	res, err := setup.Run(ctx, req, d)
 	if err != nil {
-		if in.Keyring {
-			return noDesktop(err, req.KeyringBackend)
-		}
 		return err
 	}
 	if res.Serial != "" {

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 
@@ -29,6 +30,51 @@ type KeyStore interface {
 	Put(ctx context.Context, item string, k awscred.Keys) error
 	Delete(ctx context.Context, item string) error
 	Where(item string) string
+}
+
+// OpenKeyring fills in req what setup --keyring needs: the pair that
+// will name the item (req.Pair, else the config's pair for req.Source
+// and req.Target, else the built-in name), the item (the pair's, else the
+// source profile's name), and the backend to store it in (req's, else the
+// pair's), which it opens, bounded by timeout, or by the pair's
+// token_timeout when timeout is 0. sourceSet and targetSet say whether
+// req's profiles were given or are the defaults.
+func OpenKeyring(req *Request, sourceSet, targetSet bool, timeout time.Duration) (KeyStore, error) {
+	cfg, err := config.Load(config.Location{Path: req.ConfigPath})
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(cfg.Pairs, func(p config.Pair) bool {
+		return req.Pair != "" && p.Name == req.Pair || req.Pair == "" && p.Source == req.Source && p.Target == req.Target
+	})
+	pair := config.Pair{Name: config.BuiltinName, TokenTimeout: config.DefaultTokenTimeout, KeyringBackend: cfg.KeyringBackend}
+	if i >= 0 {
+		pair = cfg.Pairs[i]
+	}
+	switch {
+	case pair.SourcePair != "":
+		chain, _ := cfg.Chain(pair) // config.Parse refuses a broken chain
+		return nil, inputerr.Errorf("pair %s has no long-term keys to move: it is chained from pair %s (source_pair), and its sessions are made from pair %s's keys; run %s", pair.Name, pair.SourcePair, chain[0].Name, shells.Line("aws-mfa", "setup", "--keyring", "-p", chain[0].Name))
+	case i >= 0 && req.Pair != "" && !(sourceSet || targetSet):
+		req.Source, req.Target = pair.Source, pair.Target
+	case i < 0 && req.Pair != "" && !(sourceSet && targetSet):
+		return nil, inputerr.Errorf("pair %s is not in the config (%s); give --source and --target to add it", req.Pair, cmp.Or(cfg.Path, "none"))
+	}
+	req.Pair, req.Keyring = pair.Name, cmp.Or(pair.Keyring, req.Source)
+	req.KeyringBackend = cmp.Or(req.KeyringBackend, pair.KeyringBackend)
+	if err := keyring.CheckItem(req.Keyring); err != nil {
+		return nil, inputerr.Errorf("%v; name the item in the pair's keyring key", err)
+	}
+	return keyring.Open(req.KeyringBackend, cmp.Or(timeout, pair.TokenTimeout))
+}
+
+// noDesktop adds to an error from a keyring that cannot be reached how to
+// keep the keys in pass instead, which needs no desktop session.
+func noDesktop(err error, backend string) error {
+	if !errors.Is(err, keyring.ErrUnavailable) || backend == keyring.Pass {
+		return err
+	}
+	return fmt.Errorf("%w; without a desktop session, keep the keys in pass instead: aws-mfa setup --keyring --keyring-backend pass (pass needs a gpg key and a store, made once: gpg --quick-generate-key you@example.com, then pass init you@example.com)", err)
 }
 
 var longTermKeyNames = []string{"aws_access_key_id", "aws_secret_access_key"}

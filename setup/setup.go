@@ -111,7 +111,8 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 			return nil, err
 		}
 		if req.Keyring != "" {
-			return runKeyring(ctx, req, d, creds)
+			res, err := runKeyring(ctx, req, d, creds)
+			return res, noDesktop(err, req.KeyringBackend)
 		}
 		edit, err := sourceEdit(ctx, req, d, creds, res)
 		if err != nil {
