@@ -17,7 +17,6 @@ import (
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
-	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
@@ -280,74 +279,63 @@ func sessionInput(c *cli.Context) SessionInput {
 }
 
 // request turns the selected pair, the session flags and the environment
-// into a request; flags given explicitly beat the pair. It also returns
-// the pair's chain, from the pair whose code is asked and whose keys are
-// read to the selected pair itself, as given: every setting of a link
+// into a request; flags given explicitly beat the pair. A chained pair's
+// request lists in Bases the pairs it is chained from, from the pair
+// whose code is asked and whose keys are read: every setting of a link
 // comes from that link's own pair.
-func request(sys System, in SessionInput) (exporter.Request, []config.Pair, error) {
+func request(sys System, in SessionInput) (exporter.Request, error) {
 	cfg, pair, err := selectPair(sys, in.PairFlags)
 	if err != nil {
-		return exporter.Request{}, nil, err
+		return exporter.Request{}, err
 	}
 	if in.Source != "" {
 		if pair.SourcePair != "" {
-			return exporter.Request{}, nil, usage("pair %s takes its credentials from pair %s's session (source_pair); --source does not apply to it", pair.Name, pair.SourcePair)
+			return exporter.Request{}, usage("pair %s takes its credentials from pair %s's session (source_pair); --source does not apply to it", pair.Name, pair.SourcePair)
 		}
 		pair.Source = in.Source
 	}
-	if in.Target != "" {
-		pair.Target = in.Target
-	}
+	pair.Target = cmp.Or(in.Target, pair.Target)
 	if in.Duration != "" {
 		if pair.Duration, err = stsparam.ParseDuration(in.Duration); err != nil {
-			return exporter.Request{}, nil, err
+			return exporter.Request{}, err
 		}
 	}
 	if err := checkTimeout(in.Timeout); err != nil {
-		return exporter.Request{}, nil, err
+		return exporter.Request{}, err
 	}
 	paths, err := credfile.Locate(sys.Getenv)
 	if err != nil {
-		return exporter.Request{}, nil, err
+		return exporter.Request{}, err
 	}
 	if in.Target != "" && !in.Force {
 		if err := checkNewTarget(cfg, pair.Target, paths); err != nil {
-			return exporter.Request{}, nil, err
+			return exporter.Request{}, err
 		}
 	}
-	chain, err := cfg.Chain(pair)
-	if err != nil {
-		return exporter.Request{}, nil, usage("%v (config: %s)", err, cmp.Or(cfg.Path, "none"))
-	}
+	chain, _ := cfg.Chain(pair) // config.Parse refuses a broken chain
 	chain[len(chain)-1] = pair
+	envRegion := cmp.Or(sys.Getenv("AWS_REGION"), sys.Getenv("AWS_DEFAULT_REGION"))
 	links := make([]exporter.Request, len(chain))
 	for i, p := range chain {
-		links[i] = exporter.Request{
-			Paths:           paths,
-			Source:          p.Source,
-			Target:          p.Target,
-			Duration:        p.Duration,
-			Margin:          p.Margin,
-			MaxMFAAge:       p.MaxMFAAge,
-			Region:          p.Region,
-			EnvRegion:       cmp.Or(sys.Getenv("AWS_REGION"), sys.Getenv("AWS_DEFAULT_REGION")),
-			Endpoint:        cmp.Or(in.Endpoint, p.Endpoint, sys.Getenv("AWS_ENDPOINT_URL_STS"), sys.Getenv("AWS_ENDPOINT_URL")),
-			Timeout:         in.Timeout,
-			Serial:          p.Serial,
-			RoleARN:         p.RoleARN,
-			RoleSessionName: p.RoleSessionName,
-			ExternalID:      p.ExternalID,
-			Keyring:         p.Keyring,
-			// --no-write (env and exec) leaves the whole file alone, bases included.
-			NoWrite: !p.Write || in.NoWrite,
-		}
+		p.Endpoint = cmp.Or(in.Endpoint, p.Endpoint, sys.Getenv("AWS_ENDPOINT_URL_STS"), sys.Getenv("AWS_ENDPOINT_URL"))
 		if i > 0 {
-			links[i].Source = links[i-1].Target // whose session signs its AssumeRole
+			p.Source = chain[i-1].Target // whose session signs its AssumeRole
 		}
+		// --no-write (env and exec) leaves the whole file alone, bases included.
+		links[i] = exporter.Request{Pair: p, Paths: paths, NoWrite: !p.Write || in.NoWrite, Timeout: in.Timeout, EnvRegion: envRegion}
 	}
 	req := links[len(links)-1]
 	req.Bases, req.Force = links[:len(links)-1], in.Force
-	return req, chain, nil
+	return req, nil
+}
+
+// first is the request of the pair at the start of req's chain: the
+// pair whose code is asked and whose long-term keys sign.
+func first(req exporter.Request) exporter.Request {
+	if len(req.Bases) > 0 {
+		return req.Bases[0]
+	}
+	return req
 }
 
 // MaxTimeout bounds --timeout: STS answers in well under a second; an

@@ -53,7 +53,7 @@ func consoleCommand(sys System) *cli.Command {
 // ConsoleCommand is `aws-mfa console`: sign in to the AWS console with the
 // pair's role session, in the browser or as a printed URL.
 func ConsoleCommand(ctx context.Context, sys System, in ConsoleInput) error {
-	req, chain, err := request(sys, in.Session)
+	req, err := request(sys, in.Session)
 	if err != nil {
 		return err
 	}
@@ -62,12 +62,11 @@ func ConsoleCommand(ctx context.Context, sys System, in ConsoleInput) error {
 		return err
 	}
 	// Everything is checked before a code is spent.
-	pair := chain[len(chain)-1]
-	endpoint, home, err := consoleURLs(pair, in.Federation)
+	endpoint, home, err := consoleURLs(req.Pair, in.Federation)
 	if err != nil {
 		return err
 	}
-	res, err := obtain(ctx, sys, in.Session, req, code, false, chain)
+	res, err := obtain(ctx, sys, in.Session, req, code, false)
 	if err != nil {
 		return err
 	}
@@ -91,9 +90,9 @@ func ConsoleCommand(ctx context.Context, sys System, in ConsoleInput) error {
 		did = "this URL signs in to the AWS console as %s; keep it to yourself"
 		_, err = fmt.Fprintln(sys.Stdout, login)
 	} else if err = sys.Browse(login.String()); err != nil {
-		return fmt.Errorf("cannot open a browser (%v); run %s and open the URL yourself", err, shells.Line("aws-mfa", "console", "-p", pair.Name, "--print"))
+		return fmt.Errorf("cannot open a browser (%v); run %s and open the URL yourself", err, shells.Line("aws-mfa", "console", "-p", req.Name, "--print"))
 	}
-	fmt.Fprintf(sys.Stderr, "aws-mfa: "+did+"; its sign-in token is valid for 15 minutes\n", pair.RoleARN)
+	fmt.Fprintf(sys.Stderr, "aws-mfa: "+did+"; its sign-in token is valid for 15 minutes\n", req.RoleARN)
 	return err
 }
 

@@ -83,14 +83,14 @@ func EnvCommand(ctx context.Context, sys System, in EnvInput) error {
 // envOutput builds the whole output before anything is printed, so a
 // failed run prints nothing for eval to run.
 func envOutput(ctx context.Context, sys System, in EnvInput) (string, error) {
-	req, chain, err := request(sys, in.Session)
+	req, err := request(sys, in.Session)
 	if err != nil {
 		return "", err
 	}
 	var sh shells.Shell
 	switch in.Format {
 	case "shell":
-		if sh, err = pickShell(in.Shell, chain[len(chain)-1].Shell, sys); err != nil {
+		if sh, err = pickShell(in.Shell, req.Shell, sys); err != nil {
 			return "", err
 		}
 	case "dotenv":
@@ -114,7 +114,7 @@ func envOutput(ctx context.Context, sys System, in EnvInput) (string, error) {
 		return "", err
 	}
 	req.Cached = in.Cached
-	res, err := obtain(ctx, sys, in.Session, req, code, in.Format == "json", chain)
+	res, err := obtain(ctx, sys, in.Session, req, code, in.Format == "json")
 	if err != nil {
 		return "", err
 	}

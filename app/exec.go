@@ -65,7 +65,7 @@ func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
 	case err != nil:
 		return usage("command %q not found in PATH; the form is %s", argv[0], execForm)
 	}
-	req, chain, err := request(sys, in.Session)
+	req, err := request(sys, in.Session)
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
 		// session the last one left in the target.
 		return usage("--renew keeps each session in [%s] for the next renewal; it does not go with --no-write or a pair with write = false", req.Target)
 	}
-	res, err := obtain(ctx, sys, in.Session, req, code, false, chain)
+	res, err := obtain(ctx, sys, in.Session, req, code, false)
 	if err != nil {
 		return err
 	}
@@ -82,10 +82,10 @@ func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
 	if !in.Renew {
 		return sys.Exec(path, argv, environ(sys.Environ(), exporter.Vars(res.Session, req.Target, res.Region)))
 	}
-	if len(chain) == 1 && len(chain[0].TokenCommand) == 0 {
+	if len(req.Bases) == 0 && len(req.TokenCommand) == 0 {
 		fmt.Fprintf(sys.Stderr, "aws-mfa: [%s] has no base session to renew from: each renewal asks for a code at the terminal\n", req.Target)
 	}
-	dir, err := renewConfig(sys, in.Session, req, chain[len(chain)-1].Name, res.Region)
+	dir, err := renewConfig(sys, in.Session, req, res.Region)
 	defer os.RemoveAll(dir) // "" when there is none
 	if err != nil {
 		return err
@@ -117,7 +117,7 @@ func renewProfile(target string) string {
 // credentials file. The directory, in the OS's temporary directory and
 // private to the user, holds no secret: one a SIGKILL leaves behind
 // leaks nothing. It is returned even with an error, for removal.
-func renewConfig(sys System, in SessionInput, req exporter.Request, pair, region string) (string, error) {
+func renewConfig(sys System, in SessionInput, req exporter.Request, region string) (string, error) {
 	exe, err := executable(sys)
 	if err != nil {
 		return "", err
@@ -125,7 +125,7 @@ func renewConfig(sys System, in SessionInput, req exporter.Request, pair, region
 	// A relative path is the user's working directory's, not the command's.
 	creds, _ := filepath.Abs(req.Paths.Credentials)
 	conf, _ := filepath.Abs(req.Paths.Config)
-	argv := []string{exe, "__renew", creds, conf, "-p", pair}
+	argv := []string{exe, "__renew", creds, conf, "-p", req.Name}
 	if loc := configPath(sys, in.Config); loc.By != "" {
 		abs, _ := filepath.Abs(loc.Path) // "" only without a working directory: the renewal refuses it
 		argv = append(argv, "--config", abs)

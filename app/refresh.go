@@ -21,8 +21,8 @@ import (
 // obtain gets the session req asks for; arg is a code given as an
 // argument. The code is asked and the keys are read for the chain's
 // first pair, with that pair's settings.
-func obtain(ctx context.Context, sys System, in SessionInput, req exporter.Request, arg string, credProcess bool, chain []config.Pair) (*exporter.Result, error) {
-	start := chain[0]
+func obtain(ctx context.Context, sys System, in SessionInput, req exporter.Request, arg string, credProcess bool) (*exporter.Result, error) {
+	start := first(req)
 	if in.Token != "" && arg != "" {
 		return nil, usage("the code is given twice, as --token and as an argument; give it once")
 	}
@@ -37,7 +37,7 @@ func obtain(ctx context.Context, sys System, in SessionInput, req exporter.Reque
 	if given == "" && len(start.TokenCommand) == 0 {
 		switch {
 		case credProcess:
-			ask = &prompter{sys: sys, noTTY: credentialProcessNoTTY(sys, in, chain[len(chain)-1])}
+			ask = &prompter{sys: sys, noTTY: credentialProcessNoTTY(sys, in, req.Pair)}
 		case sys.IsTerminal(sys.Stdin):
 			ask = &prompter{sys: sys, noTTY: func(err error) error {
 				return usage("cannot open the terminal to ask for the MFA code (%v); pass it as an argument (aws-mfa 123456) or with -t", err)
@@ -48,7 +48,7 @@ func obtain(ctx context.Context, sys System, in SessionInput, req exporter.Reque
 	d := exporter.Deps{
 		Now:     sys.Now,
 		Writer:  credfile.Writer{Waiting: sys.Stderr},
-		Keyring: keyringReader(ctx, start),
+		Keyring: keyringReader(ctx, start.Pair),
 		State:   mfaStore(sys),
 		Token: func(serial string) (code string, err error) {
 			switch {
@@ -81,7 +81,7 @@ func obtain(ctx context.Context, sys System, in SessionInput, req exporter.Reque
 		wait.stop()
 		wait = nil
 		if err == nil {
-			learnKeyAge(ctx, sys, req, start, res)
+			learnKeyAge(ctx, sys, req, res)
 		}
 		var used *mfastate.UsedError
 		switch {
@@ -158,16 +158,16 @@ func RefreshCommand(ctx context.Context, sys System, in RefreshInput) error {
 	if err != nil {
 		return err
 	}
-	req, chain, err := request(sys, in.Session)
+	req, err := request(sys, in.Session)
 	if err != nil {
 		return err
 	}
-	if pair := chain[len(chain)-1]; !pair.Write {
+	if !req.Write {
 		// Checked before a code is asked for or sent: STS would spend it
 		// on a session this command could only throw away.
-		return usage("pair %s has write = false, so a refresh has nowhere to put the session; use %s or %s", pair.Name, shells.Line("aws-mfa", "env", "-p", pair.Name), shells.Line("aws-mfa", "exec", "-p", pair.Name, "--", "COMMAND"))
+		return usage("pair %s has write = false, so a refresh has nowhere to put the session; use %s or %s", req.Name, shells.Line("aws-mfa", "env", "-p", req.Name), shells.Line("aws-mfa", "exec", "-p", req.Name, "--", "COMMAND"))
 	}
-	res, err := obtain(ctx, sys, in.Session, req, code, false, chain)
+	res, err := obtain(ctx, sys, in.Session, req, code, false)
 	if err != nil {
 		return err
 	}

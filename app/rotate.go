@@ -43,15 +43,15 @@ const verifyWait = 20 * time.Second
 // user, through its MFA session, stored where the old one was, which is
 // then deleted. A chained pair's keys are its first base's.
 func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
-	req, chain, err := request(sys, in.Session)
+	req, err := request(sys, in.Session)
 	if err != nil {
 		return err
 	}
-	pair := chain[0]
-	if len(chain) > 1 {
-		fmt.Fprintf(sys.Stderr, "aws-mfa: pair %s is chained from pair %s, whose keys it uses: rotating those\n", chain[len(chain)-1].Name, pair.Name)
+	if len(req.Bases) > 0 {
+		fmt.Fprintf(sys.Stderr, "aws-mfa: pair %s is chained from pair %s, whose keys it uses: rotating those\n", req.Name, req.Bases[0].Name)
 		req = req.Bases[0]
 	}
+	pair := req.Pair
 	if req.RoleARN != "" {
 		// A role's session cannot act on the user's keys: a session of
 		// the user's own, for a code, not written anywhere.
@@ -79,7 +79,7 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 		_, err := fmt.Fprintf(sys.Stdout, "  3. create a key (IAM CreateAccessKey), wait up to %s for AWS to accept it, store it in %s\n  4. deactivate, then delete %s (IAM UpdateAccessKey, DeleteAccessKey)\n", verifyWait, where, exporter.MaskKey(cur))
 		return err
 	}
-	res, err := obtain(ctx, sys, in.Session, req, "", false, chain[:1])
+	res, err := obtain(ctx, sys, in.Session, req, "", false)
 	if err != nil {
 		return err
 	}
@@ -164,7 +164,7 @@ func awsFor(sys System, req exporter.Request, res *exporter.Result) rotate.AWS {
 // learnKeyAge records when the key that got res was created, asking IAM
 // once per key. It never fails a refresh nor prints: a user without
 // iam:ListAccessKeys refreshes as before.
-func learnKeyAge(ctx context.Context, sys System, req exporter.Request, pair config.Pair, res *exporter.Result) {
+func learnKeyAge(ctx context.Context, sys System, req exporter.Request, res *exporter.Result) {
 	dir, err := stateDir(sys.Getenv)
 	a := awsFor(sys, req, res)
 	// No key signed, or the session is a role's; or STS is not AWS's
@@ -175,5 +175,5 @@ func learnKeyAge(ctx context.Context, sys System, req exporter.Request, pair con
 	ctx, cancel := context.WithTimeout(ctx, min(req.Timeout, 5*time.Second))
 	defer cancel()
 	c, s := a.Clients(res.AccessKeyID, res.SecretAccessKey, res.SessionToken)
-	_ = rotate.Learn(ctx, dir, rotate.Place(pair), res.Key, c, s, a)
+	_ = rotate.Learn(ctx, dir, rotate.Place(req.Pair), res.Key, c, s, a)
 }

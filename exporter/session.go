@@ -17,6 +17,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 
+	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
@@ -25,28 +26,26 @@ import (
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 
-// Request says which session to get and how.
+// Request says which session to get and how: a pair of the config as
+// the command line resolved it (its Source, Target, Duration and
+// Endpoint may come from flags and the environment, Endpoint being ""
+// for regional AWS), and what the run adds. Of the pair, Obtain reads
+// the settings of a session: the profiles, Serial (which overrides the
+// source profile's mfa_serial), Duration, Margin (a session with less
+// left is refreshed), MaxMFAAge (one whose code is older is refreshed
+// too; 0: no bound), Region (which beats the source profile's),
+// Endpoint, RoleARN (when set, AssumeRole instead of GetSessionToken),
+// RoleSessionName (default: stsparam.RoleSessionName of the chain's
+// serial), ExternalID and Keyring (the item with the long-term keys,
+// read through Deps.Keyring; "" means the source profile's).
 type Request struct {
+	config.Pair
 	Paths     credfile.Paths
-	Source    string        // profile with the long-term keys
-	Target    string        // profile that receives the session
-	Duration  time.Duration // session length asked of STS
-	Margin    time.Duration // a session with less left than this is refreshed
-	MaxMFAAge time.Duration // a session whose code is older is refreshed too; 0: no bound
 	Force     bool          // refresh even if still valid; overwrite long-term keys
 	NoWrite   bool          // leave the credentials file alone
 	Cached    bool          // use only a session already valid in the target
-	Region    string        // the pair's region; beats the source profile's
 	EnvRegion string        // AWS_REGION or AWS_DEFAULT_REGION; the source profile's beats it
-	Endpoint  string        // STS endpoint override; empty means regional AWS
 	Timeout   time.Duration // bound on the whole STS exchange
-
-	Serial          string // overrides the source profile's mfa_serial
-	RoleARN         string // when set, AssumeRole instead of GetSessionToken
-	RoleSessionName string // default: stsparam.RoleSessionName of the chain's serial
-	ExternalID      string
-
-	Keyring string // keyring item with the long-term keys, read through Deps.Keyring; "" means the source profile's
 
 	// Bases, for a chained pair (source_pair), are the requests of the
 	// pairs it is chained from, first pair first: the first is signed with

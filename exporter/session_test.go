@@ -24,6 +24,7 @@ import (
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
@@ -72,13 +73,15 @@ func setup(t testing.TB, content string) *fixture {
 		t.Fatal(err)
 	}
 	fx.req = Request{
-		Paths:    credfile.Paths{Credentials: fx.path, Config: filepath.Join(dir, "config")},
-		Source:   "aws-mfa",
-		Target:   "default",
-		Duration: 12 * time.Hour,
-		Margin:   10 * time.Minute,
-		Endpoint: fx.sts.URL,
-		Timeout:  5 * time.Second,
+		Paths: credfile.Paths{Credentials: fx.path, Config: filepath.Join(dir, "config")},
+		Pair: config.Pair{
+			Source:   "aws-mfa",
+			Target:   "default",
+			Duration: 12 * time.Hour,
+			Margin:   10 * time.Minute,
+			Endpoint: fx.sts.URL,
+		},
+		Timeout: 5 * time.Second,
 	}
 	fx.deps = Deps{
 		Now: func() time.Time { return now },

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/exporter"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
@@ -66,8 +67,8 @@ func TestSetupGivesTheSourceTheRegion(t *testing.T) {
 			t.Fatalf("%s: setup: %v", tc.name, err)
 		}
 		_, err := exporter.Obtain(context.Background(), exporter.Request{
-			Paths: req.Paths, Source: "aws-mfa", Target: "prod-session", Duration: time.Hour, Margin: 10 * time.Minute,
-			Endpoint: emu.URL, Timeout: 5 * time.Second,
+			Paths: req.Paths, Timeout: 5 * time.Second,
+			Pair: config.Pair{Source: "aws-mfa", Target: "prod-session", Duration: time.Hour, Margin: 10 * time.Minute, Endpoint: emu.URL},
 		}, exporter.Deps{Now: time.Now, Token: func(string) (string, error) { return "314159", nil }})
 		if err != nil {
 			t.Fatalf("%s: refresh: %v", tc.name, err)
