@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/exporter"
 	"github.com/aws-mfa/aws-mfa/rotate"
 	"github.com/aws-mfa/aws-mfa/shells"
 )
@@ -159,8 +160,8 @@ func status(sys System, cfg *config.Config, pairs []config.Pair) ([]statusRow, e
 				// base is chained from: this pair renews with no code.
 				chain, _ := cfg.Chain(base)
 				r.baseValid = slices.ContainsFunc(chain, func(l config.Pair) bool {
-					s, ok := f.Session(l.Target)
-					return ok && s.Expiration.Sub(now) > l.Margin
+					_, ok := exporter.ValidSession(f, l.Target, now, l.Margin)
+					return ok
 				})
 			}
 		}

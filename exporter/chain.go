@@ -43,7 +43,7 @@ func (r *renewal) start(f *credfile.File) (int, awscred.Session) {
 		if j == len(r.links)-1 && r.links[j].Force {
 			continue
 		}
-		if s, ok := validSession(f, r.links[j].Target, r.d.Now(), r.links[j].Margin); ok && !mfaTooOld(r.d, r.links[j:], s) {
+		if s, ok := ValidSession(f, r.links[j].Target, r.d.Now(), r.links[j].Margin); ok && !mfaTooOld(r.d, r.links[j:], s) {
 			return j + 1, s
 		}
 	}

@@ -119,11 +119,10 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 		return nil, err
 	}
 	r := &renewal{links: links, src: src, d: d, region: cmp.Or(req.Region, src.region)}
-	switch i, _ := r.start(creds); {
-	case i == len(links) || !slices.ContainsFunc(links, func(l Request) bool { return !l.NoWrite }):
-		return r.run(ctx, creds) // reused, or no link writes: no lock
-	case i == 0 && req.Cached:
-		return nil, r.cachedError(creds)
+	// Reused, refused (a cached request with nothing to renew from), or
+	// no link writes: run says which, with no lock.
+	if i, _ := r.start(creds); i == len(links) || i == 0 && req.Cached || !slices.ContainsFunc(links, func(l Request) bool { return !l.NoWrite }) {
+		return r.run(ctx, creds)
 	}
 	if err := checkShadowed(creds, links, src); err != nil {
 		return nil, err
@@ -173,7 +172,7 @@ func (r *renewal) renewLocked(ctx context.Context) (*Result, error) {
 // gets no session from f.
 func (r *renewal) cachedError(f *credfile.File) error {
 	req, first := r.links[len(r.links)-1], r.links[0]
-	switch _, valid := validSession(f, req.Target, r.d.Now(), req.Margin); {
+	switch _, valid := ValidSession(f, req.Target, r.d.Now(), req.Margin); {
 	case len(r.links) > 1:
 		return inputerr.Errorf("no session valid for more than %s in [%s] nor in [%s], which it is chained from; run %s with a code", req.Margin, req.Target, first.Target, shells.Line("aws-mfa", "-p", first.Target))
 	case valid && !req.Force:
@@ -370,9 +369,10 @@ func guardLongTermKeys(f *credfile.File, req Request, chained bool) error {
 	return nil
 }
 
-// validSession reads the session botocore would use for target and
-// reports whether it is valid for longer than margin.
-func validSession(f *credfile.File, target string, now time.Time, margin time.Duration) (awscred.Session, bool) {
+// ValidSession reads the session botocore would use for target and
+// reports whether it is valid for longer than margin: the one rule of
+// when a session is reused, which status shows too.
+func ValidSession(f *credfile.File, target string, now time.Time, margin time.Duration) (awscred.Session, bool) {
 	s, ok := f.Session(target)
 	return s, ok && s.Expiration.Sub(now) > margin
 }
