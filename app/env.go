@@ -9,7 +9,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/aws-mfa/aws-mfa/exporter"
-	"github.com/aws-mfa/aws-mfa/internal/suggest"
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 
@@ -139,10 +138,7 @@ func pickShell(flag, configured string, sys System) (shells.Shell, error) {
 		if sh, ok := shells.Lookup(flag); ok {
 			return sh, nil
 		}
-		if s := suggest.Closest(flag, shells.Names()); s != "" {
-			return nil, usage("unknown --shell %q; did you mean %s? The dialects are %s", flag, s, dialects())
-		}
-		return nil, usage("unknown --shell %q; use one of %s", flag, dialects())
+		return nil, mistyped(flag, shells.Names(), fmt.Sprintf("unknown --shell %q", flag), "The dialects are "+dialects(), "use one of "+dialects())
 	}
 	for _, name := range []string{configured, sys.ParentProcess(), sys.Getenv("SHELL")} {
 		if sh, ok := shells.Lookup(name); ok && name != "" {

@@ -1,12 +1,11 @@
 package app
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
-
-	"github.com/aws-mfa/aws-mfa/internal/suggest"
 )
 
 // urfave/cli's own --help flag and help command are package variables
@@ -42,11 +41,8 @@ func helpCommand(hidden bool) *cli.Command {
 			case top && word != "" && parent.App.Command(word) == nil:
 				// urfave/cli would fail (exit 1) with no hint.
 				names := visible(parent.App.Commands)
-				if s := suggest.Closest(word, names); s != "" {
-					return usage("no command %q to help with; did you mean %s? See aws-mfa --help", word, s)
-				}
-				names = slices.DeleteFunc(names, func(n string) bool { return n == "help" })
-				return usage("no command %q to help with; the commands are %s", word, strings.Join(names, ", "))
+				others := slices.DeleteFunc(slices.Clone(names), func(n string) bool { return n == "help" })
+				return mistyped(word, names, fmt.Sprintf("no command %q to help with", word), "See aws-mfa --help", "the commands are "+strings.Join(others, ", "))
 			case word != "":
 				return cli.ShowCommandHelp(parent, word)
 			case top:

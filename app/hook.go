@@ -14,7 +14,6 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/exporter"
-	"github.com/aws-mfa/aws-mfa/internal/suggest"
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 
@@ -44,10 +43,7 @@ func HookCommand(sys System, args []string) error {
 	}
 	sh, ok := shells.Lookup(args[0])
 	if !ok || !slices.Contains(hookShells, shells.Normalize(args[0])) {
-		if s := suggest.Closest(args[0], hookShells); s != "" {
-			return usage("hook has no %q shell; did you mean %s? The shells are %s", args[0], s, strings.Join(hookShells, ", "))
-		}
-		return usage("hook has no %q shell; use one of %s", args[0], strings.Join(hookShells, ", "))
+		return mistyped(args[0], hookShells, fmt.Sprintf("hook has no %q shell", args[0]), "The shells are "+strings.Join(hookShells, ", "), "use one of "+strings.Join(hookShells, ", "))
 	}
 	exe, err := executable(sys)
 	if err != nil {

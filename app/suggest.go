@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
@@ -19,10 +20,17 @@ func unknownCommand(c *cli.Context) error {
 		return nil
 	}
 	names := visible(c.App.Commands)
+	return mistyped(word, names, fmt.Sprintf("unknown command %q", word), "See aws-mfa --help", "the commands are "+strings.Join(names, ", ")+", or give a six-digit code; see aws-mfa --help")
+}
+
+// mistyped is a usage error that says what is wrong, then names the one
+// of names that word was probably meant to be, and more; or, with no such
+// name, otherwise.
+func mistyped(word string, names []string, what, more, otherwise string) error {
 	if s := suggest.Closest(word, names); s != "" {
-		return usage("unknown command %q; did you mean %s? See aws-mfa --help", word, s)
+		return usage("%s; did you mean %s? %s", what, s, more)
 	}
-	return usage("unknown command %q; the commands are %s, or give a six-digit code; see aws-mfa --help", word, strings.Join(names, ", "))
+	return usage("%s; %s", what, otherwise)
 }
 
 // badValue rewords what the flag package and urfave/cli say of a value an
@@ -92,14 +100,11 @@ func unknownSubcommand(c *cli.Context, word string) error {
 	// HelpName is the whole path (aws-mfa keyring export); FullName is
 	// only the last word.
 	name, help := strings.TrimPrefix(c.Command.HelpName, "aws-mfa "), c.Command.HelpName+" --help"
-	names := visible(c.Command.Subcommands)
-	if s := suggest.Closest(word, names); s != "" {
-		return usage("%s has no command %q; did you mean %s? See %s", name, word, s, help)
+	names, otherwise := visible(c.Command.Subcommands), "see "+help
+	if len(names) > 0 {
+		otherwise = "its commands are " + strings.Join(names, ", ") + "; " + otherwise
 	}
-	if len(names) == 0 {
-		return usage("%s has no command %q; see %s", name, word, help)
-	}
-	return usage("%s has no command %q; its commands are %s; see %s", name, word, strings.Join(names, ", "), help)
+	return mistyped(word, names, fmt.Sprintf("%s has no command %q", name, word), "See "+help, otherwise)
 }
 
 // visible names the commands of cmds that help lists.
