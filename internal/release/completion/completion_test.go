@@ -1,7 +1,12 @@
 package completion
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -39,5 +44,41 @@ func TestCompletionIsTheHooks(t *testing.T) {
 	cmd.Stdin = strings.NewReader(code)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Errorf("shellcheck: %v\n%s", err, out)
+	}
+}
+
+// TestWrite writes the release's files twice, byte for byte the same: the
+// completions as Script makes them, and the man page gzipped as man reads
+// it (app's TestMan checks what the page says).
+func TestWrite(t *testing.T) {
+	const man = ".TH aws-mfa 1\n.SH env\n"
+	a, b := t.TempDir(), t.TempDir()
+	if err := Write(a, man); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(b, man); err != nil {
+		t.Fatal(err)
+	}
+	for name, shell := range Files {
+		got, err := os.ReadFile(filepath.Join(a, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := os.ReadFile(filepath.Join(b, name)); !bytes.Equal(got, again) {
+			t.Errorf("%s differs from one run to the next", name)
+		}
+		if shell != "" {
+			if want, _ := Script(shell); string(got) != want {
+				t.Errorf("%s is not the %s completion", name, shell)
+			}
+			continue
+		}
+		z, err := gzip.NewReader(bytes.NewReader(got))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page, err := io.ReadAll(z); err != nil || string(page) != man {
+			t.Errorf("%s gunzips to %q, %v; want the man page", name, page, err)
+		}
 	}
 }
