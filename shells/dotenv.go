@@ -11,13 +11,7 @@ import (
 type dotenv struct{ noHook }
 
 func (dotenv) Export(vars []Var) (string, error) {
-	var set []Var
-	for _, v := range vars {
-		if !v.Unset {
-			set = append(set, v)
-		}
-	}
-	return lines(set,
+	return lines(vars,
 		func(k, v string) (string, error) {
 			if strings.ContainsAny(v, "'\\\n\r") {
 				return "", fmt.Errorf("%w in a .env file: it contains a quote, backslash or line break", ErrUnrepresentable)

@@ -91,13 +91,10 @@ func Names() []string {
 // what `aws-mfa hook` accepts. Asked with no path, a dialect with a hook
 // fails before it renders anything.
 func HookNames() []string {
-	var names []string
-	for _, n := range Names() {
-		if _, err := registry[n].Hook("", nil); !errors.Is(err, ErrNoHook) {
-			names = append(names, n)
-		}
-	}
-	return names
+	return slices.DeleteFunc(Names(), func(n string) bool {
+		_, err := registry[n].Hook("", nil)
+		return errors.Is(err, ErrNoHook)
+	})
 }
 
 // validName reports whether s is a name every shell can set.
@@ -115,9 +112,13 @@ func check(v Var) error {
 }
 
 // lines renders vars one line each with set and unset, after checking them.
+// A dialect that cannot unset (unset nil) leaves the variables to unset out.
 func lines(vars []Var, set func(name, value string) (string, error), unset func(name string) string) (string, error) {
 	var b strings.Builder
 	for _, v := range vars {
+		if v.Unset && unset == nil {
+			continue
+		}
 		if err := check(v); err != nil {
 			return "", err
 		}
