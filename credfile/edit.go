@@ -46,24 +46,19 @@ func (f *File) rewrite(section string, set []KV, remove []string) []byte {
 	if strings.Contains(f.data, "\r\n") {
 		eol = "\r\n"
 	}
-	b := make([]byte, 0, len(f.data)+512)
-	s := f.Section(section)
+	data, s := []byte(f.data), f.Section(section)
 	if s == nil {
-		// A new section goes at the end, after a blank line.
-		b = append(b, f.data...)
-		if len(b) > 0 {
-			b = ensureEOL(b, eol)
+		// A new section goes at the end, after a blank line, and is then
+		// filled as an empty one would be.
+		if len(data) > 0 {
+			data = ensureEOL(data, eol)
 			if pyStrip(lastLine(f.data)) != "" {
-				b = append(b, eol...)
+				data = append(data, eol...)
 			}
 		}
-		b = append(b, "["+section+"]"+eol...)
-		for _, kv := range set {
-			b = append(b, kv.Key+" = "+kv.Value+eol...)
-		}
-		return b
+		s = &Section{at: len(data), text: "[" + section + "]" + eol}
+		data = append(data, s.text...)
 	}
-
 	// Only the target section's lines change: the bytes before and after
 	// it are copied whole.
 	lines := slices.Collect(strings.Lines(s.text)) // lines[i] is line s.header+i of the file; "" drops it
@@ -87,15 +82,14 @@ func (f *File) rewrite(section string, set []KV, remove []string) []byte {
 			dropContinuation(lines, s.header, o)
 		}
 	}
-	b = append(b, f.data[:s.at]...)
+	b := append(make([]byte, 0, len(data)+512), data[:s.at]...)
 	for i, line := range lines {
 		b = append(b, line...)
 		if i == insertAt && added != "" {
 			b = append(ensureEOL(b, eol), added...)
 		}
 	}
-	b = append(b, f.data[s.at+len(s.text):]...)
-	return b
+	return append(b, data[s.at+len(s.text):]...)
 }
 
 // lastLine returns the last line of data, which is not empty, with its
