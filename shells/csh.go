@@ -2,6 +2,7 @@ package shells
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -72,11 +73,6 @@ func (c csh) Print(text string) (string, error) {
 func (c csh) Hook(exe string, vars []string) (string, error) {
 	out, err := render("tcsh.csh", exe, vars, c.word)
 	out = strings.ReplaceAll(out, "@AWS_MFA_DIALECT@", c.name)
-	var b strings.Builder
-	for _, line := range strings.SplitAfter(out, "\n") {
-		if !strings.HasPrefix(line, "#") {
-			b.WriteString(line)
-		}
-	}
-	return b.String(), err
+	lines := slices.DeleteFunc(strings.SplitAfter(out, "\n"), func(line string) bool { return strings.HasPrefix(line, "#") })
+	return strings.Join(lines, ""), err
 }
