@@ -73,18 +73,12 @@ func expand(getenv func(string) string, db func() (*user.User, error), env, name
 	if strings.Contains(pyVar.ReplaceAllString(path, ""), "${") {
 		return "", inputerr.Errorf("%s: the path holds a ${ without a name and its }; write the path out", env)
 	}
-	unset := ""
-	path = pyVar.ReplaceAllStringFunc(path, func(ref string) string {
-		name := pyVar.ReplaceAllString(ref, "${1}${2}")
-		v := getenv(name)
-		if v == "" && unset == "" {
-			unset = name
+	for _, m := range pyVar.FindAllStringSubmatch(path, -1) {
+		if name := m[1] + m[2]; getenv(name) == "" {
+			return "", inputerr.Errorf("%s: the path refers to $%s, which is not set; set it, or write the path out", env, name)
 		}
-		return v
-	})
-	if unset != "" {
-		return "", inputerr.Errorf("%s: the path refers to $%s, which is not set; set it, or write the path out", env, unset)
 	}
+	path = pyVar.ReplaceAllStringFunc(path, func(ref string) string { return getenv(pyVar.ReplaceAllString(ref, "${1}${2}")) })
 	if !strings.HasPrefix(path, "~") {
 		return path, nil
 	}
