@@ -35,8 +35,15 @@ type Finding struct {
 // findings is what doctor found, in order.
 type findings []Finding
 
-func (f *findings) ok(what string)       { *f = append(*f, Finding{true, what, ""}) }
-func (f *findings) fix(what, fix string) { *f = append(*f, Finding{false, what, fix}) }
+func (f *findings) ok(what string)       { f.add(Finding{true, what, ""}) }
+func (f *findings) fix(what, fix string) { f.add(Finding{false, what, fix}) }
+
+// add appends x once: pairs that share a keyring item share its findings.
+func (f *findings) add(x Finding) {
+	if !slices.Contains(*f, x) {
+		*f = append(*f, x)
+	}
+}
 
 // Checkup is what doctor looks at; all of it is local.
 type Checkup struct {
@@ -99,12 +106,7 @@ func Doctor(c Checkup) []Finding {
 			out.fix(fmt.Sprintf("pair %s: the access key in %s is %d days old, older than max_key_age (%d days)", p.Name, rotate.Place(p), int(c.Now.Sub(created).Hours()/24), cfg.MaxKeyAge),
 				c.command([]string{"aws-mfa", "rotate", "-p", p.Name})+" (needs "+rotate.Permissions+" on the IAM user)")
 		}
-		for _, f := range checkPair(creds, p, c) {
-			// Pairs that share a keyring item share its findings.
-			if !slices.Contains(out, f) {
-				out = append(out, f)
-			}
-		}
+		checkPair(&out, creds, p, c)
 		if key, where := credfile.Shadowing(creds, awsConfig, p.Target); key != "" && p.Write {
 			out.fix(fmt.Sprintf("pair %s: %s sets %s, which the AWS CLI and SDKs use instead of the session in [%s]; a refresh refuses to write there", p.Name, where, key, p.Target),
 				"remove "+key+" from "+where+", or give the pair another target")
@@ -152,8 +154,7 @@ func checkFiles(out *findings, path string) {
 }
 
 // checkPair looks at what a pair's source and target profiles hold.
-func checkPair(creds *credfile.File, p config.Pair, c Checkup) findings {
-	var out findings
+func checkPair(out *findings, creds *credfile.File, p config.Pair, c Checkup) {
 	name := "pair " + p.Name + ": "
 	sc := creds.Credentials(p.Source)
 	switch {
@@ -161,19 +162,19 @@ func checkPair(creds *credfile.File, p config.Pair, c Checkup) findings {
 		// Chained: no source profile; its base pair is checked on its own.
 		out.ok(name + "chained from pair " + p.SourcePair + " (source_pair); renewed from its session")
 	case p.Keyring != "":
-		out = append(out, checkKeyring(creds, p, c)...)
+		checkKeyring(out, creds, p, c)
 	case creds.Section(p.Source) == nil && creds.Closest(p.Source) != "":
 		// A typo: setup --source would make a new profile of it.
 		s := creds.Closest(p.Source)
 		out.fix(name+"no ["+p.Source+"] profile; did you mean ["+s+"]?", fmt.Sprintf("set source = %q in [pair.%s] of %s", s, p.Name, cmp.Or(c.Config.Path, "the aws-mfa config")))
-		return out
+		return
 	case creds.Section(p.Source) == nil && !creds.HoldsLongTermKeys(p.Target):
 		// Setup would find no keys to copy: they must come from IAM.
 		out.fix(name+"no ["+p.Source+"] profile, and no long-term keys in ["+p.Target+"] to copy there", awsConfigure(p.Source)+" (the IAM user's access key), then "+setupCommand(c, p))
-		return out
+		return
 	case creds.Section(p.Source) == nil:
 		out.fix(name+"no ["+p.Source+"] profile", setupCommand(c, p))
-		return out
+		return
 	case sc.AccessKeyID == "" || sc.SecretAccessKey == "":
 		fix := awsConfigure(p.Source)
 		if i := slices.IndexFunc(c.pairs, func(q config.Pair) bool { return q.Source == p.Source && q.Keyring != "" }); i >= 0 {
@@ -221,20 +222,18 @@ func checkPair(creds *credfile.File, p config.Pair, c Checkup) findings {
 			out.ok(name + "[" + p.Target + "] session valid until " + s.Expiration.Format(time.RFC3339))
 		}
 	}
-	return out
 }
 
 // checkKeyring looks at a pair whose keys are in a keyring: the item is
 // there and unlocked (asked without a prompt), and the keys are not also
 // left in the credentials file, nor in any other file under ~/.aws.
-func checkKeyring(creds *credfile.File, p config.Pair, c Checkup) findings {
-	var out findings
+func checkKeyring(out *findings, creds *credfile.File, p config.Pair, c Checkup) {
 	name := "pair " + p.Name + ": "
 	setupFix := shells.Line(append([]string{"aws-mfa", "setup", "--keyring"}, pairArgs(p)...)...)
 	store, err := keyring.Open(p.KeyringBackend, p.TokenTimeout)
 	if err != nil {
 		out.fix(name+err.Error(), "set keyring_backend in the config to os or pass")
-		return out
+		return
 	}
 	where := store.Where(p.Keyring)
 	switch err := store.Status(context.Background(), p.Keyring); {
@@ -242,7 +241,7 @@ func checkKeyring(creds *credfile.File, p config.Pair, c Checkup) findings {
 		out.ok(name + "the long-term keys are in " + where)
 		// Readable without a prompt: what else holds the secret key?
 		if k, err := store.Peek(context.Background(), p.Keyring); err == nil {
-			copyFindings(&out, c, creds, where, k)
+			copyFindings(out, c, creds, where, k)
 		}
 	case errors.Is(err, keyring.ErrNotFound):
 		out.fix(name+where+" is missing", setupFix+" (moves the keys there from the credentials file), or aws-mfa keyring export on the machine that has them")
@@ -258,7 +257,6 @@ func checkKeyring(creds *credfile.File, p config.Pair, c Checkup) findings {
 		out.fix(name+"["+p.Source+"] still holds long-term keys "+exporter.MaskKey(creds.Credentials(p.Source).AccessKeyID)+" in plaintext, beside "+where,
 			setupFix+" (compares them with the keyring's, then removes them from the file)")
 	}
-	return out
 }
 
 // checkProcesses finds the profiles of the AWS config file whose
