@@ -90,11 +90,10 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 	inFile := err == nil
 	if !inFile {
 		// Run again after the move: the keys are only in the keyring.
-		k, kerr := d.Store.Get(ctx, req.Keyring)
-		if kerr != nil {
+		var kerr error
+		if keys, kerr = d.Store.Get(ctx, req.Keyring); kerr != nil {
 			return nil, fmt.Errorf("%w; and %v", err, kerr)
 		}
-		keys = k
 	}
 	if s := creds.Section(credfile.DefaultSection); s != nil && s.Get("aws_secret_access_key") == keys.SecretAccessKey {
 		// Clearing [DEFAULT] would take the keys from every profile that
@@ -315,15 +314,9 @@ func samePairs(before, after *config.Config, edits map[string][]pairKey) error {
 		return errors.New("the pairs would change")
 	}
 	for i, p := range before.Pairs {
+		field := map[string]*string{"keyring": &p.Keyring, "keyring_backend": &p.KeyringBackend, "source": &p.Source}
 		for _, kv := range edits[p.Name] {
-			switch kv.key {
-			case "keyring":
-				p.Keyring = kv.value
-			case "keyring_backend":
-				p.KeyringBackend = kv.value
-			case "source":
-				p.Source = kv.value
-			}
+			*field[kv.key] = kv.value
 		}
 		if !reflect.DeepEqual(p, after.Pairs[i]) {
 			return fmt.Errorf("[pair.%s] would not read as intended", p.Name)
