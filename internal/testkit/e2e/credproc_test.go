@@ -15,7 +15,7 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
-	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/moto"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 )
 
@@ -230,9 +230,9 @@ func TestAWSCLICredentialProcess(t *testing.T) {
 // valid base. (Plain moto checks no signature: the emulator tests prove
 // the AssumeRole is signed with the base session.)
 func TestMotoChain(t *testing.T) {
-	peers.Prestart(false)
+	moto.Prestart(false)
 	t.Parallel()
-	url := peers.Moto(t, false)
+	url := moto.URL(t, false)
 	bin := toolBinary(t)
 	dir := t.TempDir()
 	creds := filepath.Join(dir, "credentials")

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
-	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/moto"
 )
 
 // firstScreen is what README.md's first screen tells a newcomer to type,
@@ -62,11 +62,11 @@ func readFirstScreen(t *testing.T) firstScreen {
 // `aws-mfa env 123456` exports the session just written (issue 19).
 func TestFirstScreen(t *testing.T) {
 	requireTool(t, "aws") // and moto and real shells: none in -short
-	peers.Prestart(true)
+	moto.Prestart(true)
 	t.Parallel()
 	fs := readFirstScreen(t)
-	url := peers.Moto(t, true)
-	acct := peers.Provision(t, url)
+	url := moto.URL(t, true)
+	acct := moto.Provision(t, url)
 	goenv := func(name string) string {
 		out, err := exec.Command("go", "env", name).Output()
 		if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/moto"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
@@ -34,7 +35,7 @@ func TestMain(m *testing.M) {
 	peers.PreferRealPython()
 	// The wrapper stops the shared moto servers and fails the run if a
 	// test left a process behind.
-	os.Exit(testproc.Wrap(m, peers.StopAll).Run())
+	os.Exit(testproc.Wrap(m, peers.StopAll, moto.StopAll).Run())
 }
 
 // The user every script's STS emulator knows.

@@ -15,7 +15,7 @@ import (
 	"testing"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
-	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/moto"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 )
 
@@ -25,9 +25,9 @@ import (
 // set over it with the AWS CLI's own `aws configure set` is guarded
 // again, before a code is spent.
 func TestMotoSessionsRenew(t *testing.T) {
-	peers.Prestart(false)
+	moto.Prestart(false)
 	t.Parallel()
-	url := peers.Moto(t, false)
+	url := moto.URL(t, false)
 	bin := toolBinary(t)
 	dir := t.TempDir()
 	creds := filepath.Join(dir, "credentials")
@@ -80,9 +80,9 @@ func TestMotoSessionsRenew(t *testing.T) {
 // fields of the session aws-mfa wrote, with no SessionDuration, and the
 // printed login URL carries the token it answered.
 func TestMotoConsole(t *testing.T) {
-	peers.Prestart(false)
+	moto.Prestart(false)
 	t.Parallel()
-	moto := peers.Moto(t, false)
+	moto := moto.URL(t, false)
 	var got url.Values
 	fed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got = r.URL.Query()

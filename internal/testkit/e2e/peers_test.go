@@ -15,7 +15,7 @@ import (
 	"github.com/gofrs/flock"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
-	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/moto"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 )
@@ -124,10 +124,10 @@ func run(_ testing.TB, env []string, name string, args ...string) (string, strin
 // SigV4 signature with the key it issued, then has both AWS CLIs use what
 // aws-mfa wrote.
 func TestMoto(t *testing.T) {
-	peers.Prestart(true)
+	moto.Prestart(true)
 	t.Parallel()
-	authURL := peers.Moto(t, true)
-	acct := peers.Provision(t, authURL)
+	authURL := moto.URL(t, true)
+	acct := moto.Provision(t, authURL)
 	bin := toolBinary(t)
 	dir := t.TempDir()
 	creds := filepath.Join(dir, "credentials")

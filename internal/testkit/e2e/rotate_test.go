@@ -17,7 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
-	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/moto"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 )
 
@@ -146,9 +146,9 @@ func TestRotateKeyringChanged(t *testing.T) {
 // moto's plain mode names every unknown caller (a session it issued) as
 // its user "moto", whose key the source holds.
 func TestRotateMoto(t *testing.T) {
-	peers.Prestart(false)
+	moto.Prestart(false)
 	t.Parallel()
-	url := peers.Moto(t, false)
+	url := moto.URL(t, false)
 	ctx := context.Background()
 	c := iam.New(iam.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), Credentials: credentials.NewStaticCredentialsProvider("AKIAPROVISION0000001", "x", "")})
 	c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("moto")}) // there already, after another run against this moto

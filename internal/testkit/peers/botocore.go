@@ -1,3 +1,7 @@
+// Package peers runs the AWS CLI's own code, botocore, for tests, as the
+// oracle of how credentials and config files read, and keeps pyenv's
+// shims out of the way of the peers tests start (moto has its own
+// package).
 package peers
 
 import (
@@ -62,7 +66,23 @@ var (
 	botocoreOnce sync.Once
 	botocorePeer *Botocore
 	botocoreErr  string
+	stopMu       sync.Mutex
+	stops        []func()
 )
+
+// StopAll stops the peers this process started and waits for them to
+// exit. Call it from TestMain (testproc.Wrap(m, peers.StopAll)).
+func StopAll() {
+	stopMu.Lock()
+	defer stopMu.Unlock()
+	for _, stop := range stops {
+		stop()
+	}
+	stops = nil
+}
+
+// inCI is true where .ci/run provides botocore: then a missing one fails.
+func inCI() bool { return os.Getenv("CI") == "true" }
 
 // StartBotocore returns the shared botocore process, started on first
 // use and stopped by StopAll (call it from TestMain). Without python3 and
@@ -91,10 +111,10 @@ func startBotocore() (*Botocore, string) {
 	if err := cmd.Start(); err != nil {
 		return nil, "python3 with botocore is not available: " + err.Error()
 	}
-	ownServerMu.Lock()
+	stopMu.Lock()
 	// It exits at the end of its input.
-	ownStops = append(ownStops, func() { in.Close(); _ = cmd.Wait() })
-	ownServerMu.Unlock()
+	stops = append(stops, func() { in.Close(); _ = cmd.Wait() })
+	stopMu.Unlock()
 	b := &Botocore{in: in, out: bufio.NewReaderSize(out, 1<<20)}
 	var hello struct{ Botocore, Unavailable string }
 	if line, err := b.out.ReadBytes('\n'); err != nil || json.Unmarshal(line, &hello) != nil || hello.Botocore == "" {

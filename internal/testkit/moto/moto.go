@@ -1,6 +1,6 @@
 // Package peers starts and provisions third-party AWS emulators for
 // tests: moto, the widely used emulator nobody on this project wrote.
-package peers
+package moto
 
 import (
 	"bufio"
@@ -85,7 +85,7 @@ func envName(auth bool) string {
 // Prestart starts this process's moto for the mode booting, unless the
 // environment names one, and returns at once. A test calls it before
 // t.Parallel: moto's second or more of start-up then overlaps the tests
-// that run first, instead of holding a parallel test's slot. Moto waits
+// that run first, instead of holding a parallel test's slot. URL waits
 // for it.
 func Prestart(auth bool) {
 	if os.Getenv(envName(auth)) == "" {
@@ -111,11 +111,11 @@ func (s *ownServer) boot(auth bool) <-chan struct{} {
 	return s.booting
 }
 
-// Moto returns the URL of a moto server. With auth, moto verifies SigV4
+// URL returns the URL of a moto server. With auth, moto verifies SigV4
 // signatures after its first ProvisionCalls calls; without, it checks
 // nothing. .ci/run starts both and sets AWS_MFA_MOTO_AUTH_URL and
 // AWS_MFA_MOTO_URL; elsewhere one is started for this test process.
-func Moto(t testing.TB, auth bool) string {
+func URL(t testing.TB, auth bool) string {
 	t.Helper()
 	testproc.Require(t, "moto_server")
 	name := envName(auth)

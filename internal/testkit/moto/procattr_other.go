@@ -1,6 +1,6 @@
 //go:build unix && !linux
 
-package peers
+package moto
 
 import "syscall"
 
