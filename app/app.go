@@ -391,8 +391,8 @@ func isCode(s string) bool {
 // rejected code is asked for again, twice at most.
 const maxPrompts = 3
 
-// prompter asks for the code at the terminal (askTTY) and counts the
-// questions; noTTY says what to do when there is no terminal.
+// prompter asks for the code at the terminal and counts the questions;
+// noTTY says what to do when there is no terminal.
 type prompter struct {
 	sys   System
 	noTTY func(error) error
@@ -400,18 +400,27 @@ type prompter struct {
 }
 
 // ask prompts until a well-formed code is typed, or maxPrompts is reached.
+// It asks on the controlling terminal, question and answer both, so that
+// it is seen even when stdout and stderr are captured (a hook's $(…), the
+// AWS CLI's credential_process).
 func (p *prompter) ask(serial string) (string, error) {
+	tty, err := p.sys.TTY()
+	if err != nil {
+		return "", p.noTTY(err)
+	}
+	defer tty.Close()
 	for {
 		p.asked++
-		line, err := askTTY(serial, p.sys, p.noTTY)
+		fmt.Fprintf(tty, "MFA code for %s: ", serial)
+		line, err := readLine(tty, maxCodeLine) // nothing past the newline
 		if err != nil {
-			return "", err
+			return "", usage("no MFA code typed at the terminal")
 		}
 		code, err := stsparam.Code(line)
 		if err == nil || p.asked >= maxPrompts {
 			return code, err
 		}
-		p.tell(fmt.Sprintf("aws-mfa: %v; try again", err))
+		fmt.Fprintf(tty, "aws-mfa: %v; try again\n", err)
 	}
 }
 
@@ -426,16 +435,12 @@ func (p *prompter) again(err error) bool {
 	if used != nil {
 		msg = used.Error()
 	}
-	p.tell("aws-mfa: " + msg)
-	return true
-}
-
-// tell writes a line to the terminal the question was asked on.
-func (p *prompter) tell(line string) {
+	// On the terminal the question was asked on.
 	if tty, err := p.sys.TTY(); err == nil {
-		fmt.Fprintln(tty, line)
+		fmt.Fprintln(tty, "aws-mfa: "+msg)
 		tty.Close()
 	}
+	return true
 }
 
 // maxCodeLine bounds the line a code is read from: six digits, white space

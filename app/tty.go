@@ -9,24 +9,6 @@ import (
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 
-// askTTY asks for the code on the controlling terminal, question and
-// answer both, so that it is seen even when stdout and stderr are
-// captured (a hook's $(…), the AWS CLI's credential_process). noTTY says
-// what to do instead when there is no terminal.
-func askTTY(serial string, sys System, noTTY func(error) error) (string, error) {
-	tty, err := sys.TTY()
-	if err != nil {
-		return "", noTTY(err)
-	}
-	defer tty.Close()
-	fmt.Fprintf(tty, "MFA code for %s: ", serial)
-	line, err := readLine(tty, maxCodeLine) // nothing past the newline
-	if err != nil {
-		return "", usage("no MFA code typed at the terminal")
-	}
-	return line, nil
-}
-
 // credentialProcessNoTTY explains the missing code for `env --format json`, the AWS
 // tools' credential_process. They capture stdout and stderr and may pass
 // their own stdin on, so the only ways to a code are token_command (tried
