@@ -153,17 +153,14 @@ func status(sys System, cfg *config.Config, pairs []config.Pair) ([]statusRow, e
 			}
 		}
 		if p.SourcePair != "" {
-			r.Base = p.SourcePair
-			if base, err := cfg.Select(p.SourcePair); err == nil {
-				r.Source = base.Target
-				// Valid beyond its margin, in the base or in a pair the
-				// base is chained from: this pair renews with no code.
-				chain, _ := cfg.Chain(base)
-				r.baseValid = slices.ContainsFunc(chain, func(l config.Pair) bool {
-					_, ok := exporter.ValidSession(f, l.Target, now, l.Margin)
-					return ok
-				})
-			}
+			chain, _ := cfg.Chain(p) // config.Parse refuses a broken chain
+			r.Base, r.Source = p.SourcePair, chain[len(chain)-2].Target
+			// Valid beyond its margin, in the base or in a pair the base
+			// is chained from: this pair renews with no code.
+			r.baseValid = slices.ContainsFunc(chain[:len(chain)-1], func(l config.Pair) bool {
+				_, ok := exporter.ValidSession(f, l.Target, now, l.Margin)
+				return ok
+			})
 		}
 		rows = append(rows, r)
 	}
