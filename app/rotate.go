@@ -51,7 +51,6 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 		fmt.Fprintf(sys.Stderr, "aws-mfa: pair %s is chained from pair %s, whose keys it uses: rotating those\n", req.Name, req.Bases[0].Name)
 		req = req.Bases[0]
 	}
-	pair := req.Pair
 	if req.RoleARN != "" {
 		// A role's session cannot act on the user's keys: a session of
 		// the user's own, for a code, not written anywhere.
@@ -62,7 +61,7 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 		return err
 	}
 	w := credfile.Writer{Waiting: sys.Stderr}
-	where, get, put, err := keyPlace(pair, req.Paths.Credentials, w)
+	where, get, put, err := keyPlace(req.Pair, req.Paths.Credentials, w)
 	if err != nil {
 		return err
 	}
@@ -72,8 +71,8 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 	}
 	cur := held.AccessKeyID
 	if in.DryRun {
-		_, begun := rotate.Load(dir).Rotating[rotate.Place(pair)]
-		fmt.Fprintf(sys.Stdout, "aws-mfa rotate would, for pair %s (key %s, kept in %s%s):\n", pair.Name, exporter.MaskKey(cur), where, map[bool]string{true: "; first it finishes a rotation begun earlier"}[begun])
+		_, begun := rotate.Load(dir).Rotating[rotate.Place(req.Pair)]
+		fmt.Fprintf(sys.Stdout, "aws-mfa rotate would, for pair %s (key %s, kept in %s%s):\n", req.Name, exporter.MaskKey(cur), where, map[bool]string{true: "; first it finishes a rotation begun earlier"}[begun])
 		fmt.Fprintf(sys.Stdout, "  1. get an MFA session as a refresh does (the one in [%s] while valid, else one for a code)\n", req.Target)
 		fmt.Fprintf(sys.Stdout, "  2. find the IAM user (STS GetCallerIdentity) and its keys (IAM ListAccessKeys); stop if it has two\n")
 		_, err := fmt.Fprintf(sys.Stdout, "  3. create a key (IAM CreateAccessKey), wait up to %s for AWS to accept it, store it in %s\n  4. deactivate, then delete %s (IAM UpdateAccessKey, DeleteAccessKey)\n", verifyWait, where, exporter.MaskKey(cur))
@@ -85,7 +84,7 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 	}
 	a := awsFor(sys, req, res)
 	c, s := a.Clients(res.AccessKeyID, res.SecretAccessKey, res.SessionToken)
-	out, err := rotate.Run(ctx, rotate.Input{Place: rotate.Place(pair), Where: where, Current: cur, StateDir: dir, Verify: verifyWait, AWS: a},
+	out, err := rotate.Run(ctx, rotate.Input{Place: rotate.Place(req.Pair), Where: where, Current: cur, StateDir: dir, Verify: verifyWait, AWS: a},
 		rotate.Deps{IAM: c, Session: s, Put: put, Get: get, Writer: w, Now: sys.Now, After: time.After, Log: sys.Stderr})
 	if err != nil {
 		return err
