@@ -1,4 +1,8 @@
-package stsemu
+package exporter
+
+// The STS emulator's own tests live here, beside the STS client they
+// drive: internal/testkit/stsemu links the SDK's signer only, and a test
+// binary of its own would link the SDK's STS client once more.
 
 import (
 	"context"
@@ -11,18 +15,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+
+	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 )
 
-var alice = User{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "alice/secret", Serial: "arn:aws:iam::123456789012:mfa/alice", Code: "314159"}
-
-func client(url, id, secret, token string) *sts.Client {
+func emuClient(url, id, secret, token string) *sts.Client {
 	return sts.New(sts.Options{
 		Region: "us-east-1", BaseEndpoint: aws.String(url), RetryMaxAttempts: 1,
 		Credentials: credentials.NewStaticCredentialsProvider(id, secret, token),
 	})
 }
 
-func code(err error) string {
+func emuCode(err error) string {
 	var api smithy.APIError
 	if errors.As(err, &api) {
 		return api.ErrorCode() + ": " + api.ErrorMessage()
@@ -30,19 +34,20 @@ func code(err error) string {
 	return ""
 }
 
-// TestSessionCredentials: the emulator accepts the sessions it issued for
+// TestEmulatorSessionCredentials: the emulator accepts the sessions it issued for
 // AssumeRole, as STS does, with STS's rules for them.
-func TestSessionCredentials(t *testing.T) {
-	s := Start(alice)
+func TestEmulatorSessionCredentials(t *testing.T) {
+	t.Parallel()
+	s := stsemu.Start(alice)
 	defer s.Close()
 	ctx := context.Background()
-	out, err := client(s.URL, alice.AccessKeyID, alice.SecretAccessKey, "").GetSessionToken(ctx, &sts.GetSessionTokenInput{
+	out, err := emuClient(s.URL, alice.AccessKeyID, alice.SecretAccessKey, "").GetSessionToken(ctx, &sts.GetSessionTokenInput{
 		SerialNumber: aws.String(alice.Serial), TokenCode: aws.String(alice.Code)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := out.Credentials
-	sess := client(s.URL, *c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken)
+	sess := emuClient(s.URL, *c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken)
 	role := func(secs int32) *sts.AssumeRoleInput {
 		return &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::210987654321:role/r"), RoleSessionName: aws.String("s"), DurationSeconds: aws.Int32(secs)}
 	}
@@ -55,7 +60,7 @@ func TestSessionCredentials(t *testing.T) {
 	}
 	// Role to role.
 	rc := chained.Credentials
-	if _, err := client(s.URL, *rc.AccessKeyId, *rc.SecretAccessKey, *rc.SessionToken).AssumeRole(ctx, role(900)); err != nil {
+	if _, err := emuClient(s.URL, *rc.AccessKeyId, *rc.SecretAccessKey, *rc.SessionToken).AssumeRole(ctx, role(900)); err != nil {
 		t.Errorf("role to role: %v", err)
 	}
 	for name, tc := range map[string]struct {
@@ -67,15 +72,15 @@ func TestSessionCredentials(t *testing.T) {
 		"GetSessionToken with a session": {func() error { _, err := sess.GetSessionToken(ctx, &sts.GetSessionTokenInput{}); return err },
 			"AccessDenied: Cannot call GetSessionToken with session credentials"},
 		"wrong token": {func() error {
-			_, err := client(s.URL, *c.AccessKeyId, *c.SecretAccessKey, "forged").AssumeRole(ctx, role(900))
+			_, err := emuClient(s.URL, *c.AccessKeyId, *c.SecretAccessKey, "forged").AssumeRole(ctx, role(900))
 			return err
 		}, "InvalidClientTokenId"},
 		"wrong secret": {func() error {
-			_, err := client(s.URL, *c.AccessKeyId, "wrong", *c.SessionToken).AssumeRole(ctx, role(900))
+			_, err := emuClient(s.URL, *c.AccessKeyId, "wrong", *c.SessionToken).AssumeRole(ctx, role(900))
 			return err
 		}, "SignatureDoesNotMatch"},
 		"long-term keys over 1h are fine": {func() error {
-			_, err := client(s.URL, alice.AccessKeyID, alice.SecretAccessKey, "").AssumeRole(ctx, &sts.AssumeRoleInput{
+			_, err := emuClient(s.URL, alice.AccessKeyID, alice.SecretAccessKey, "").AssumeRole(ctx, &sts.AssumeRoleInput{
 				RoleArn: aws.String("arn:aws:iam::210987654321:role/r"), RoleSessionName: aws.String("s"), DurationSeconds: aws.Int32(7200),
 				SerialNumber: aws.String(alice.Serial), TokenCode: aws.String(alice.Code)})
 			return err
@@ -83,29 +88,28 @@ func TestSessionCredentials(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			err := tc.call()
-			if got := code(err); tc.want == "" && err != nil || !strings.HasPrefix(got, tc.want) {
+			if got := emuCode(err); tc.want == "" && err != nil || !strings.HasPrefix(got, tc.want) {
 				t.Errorf("got %q (%v), want %q", got, err, tc.want)
 			}
 		})
 	}
 	// Expired sessions are refused.
-	s.mu.Lock()
-	s.now = func() time.Time { return time.Now().Add(13 * time.Hour) }
-	s.mu.Unlock()
-	if _, err := sess.AssumeRole(ctx, role(900)); !strings.HasPrefix(code(err), "ExpiredToken") {
+	s.SetNow(func() time.Time { return time.Now().Add(13 * time.Hour) })
+	if _, err := sess.AssumeRole(ctx, role(900)); !strings.HasPrefix(emuCode(err), "ExpiredToken") {
 		t.Errorf("expired session: %v", err)
 	}
 }
 
-// TestAccept: a session another STS issued is taken with its own secret
+// TestEmulatorAccept: a session another STS issued is taken with its own secret
 // and token until it expires, and the call names the key that signed it.
-func TestAccept(t *testing.T) {
-	s := Start()
+func TestEmulatorAccept(t *testing.T) {
+	t.Parallel()
+	s := stsemu.Start()
 	defer s.Close()
 	ctx := context.Background()
 	const id, secret, token = "ASIAMOTOSESSION00001", "moto/secret", "FQoGZXIvYXdzEmoto"
 	s.Accept(alice, id, secret, token, time.Now().Add(time.Hour))
-	if _, err := client(s.URL, id, secret, token).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
+	if _, err := emuClient(s.URL, id, secret, token).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
 		t.Fatalf("accepted session: %v", err)
 	}
 	if calls := s.Calls(); len(calls) != 1 || calls[0].Action != "GetCallerIdentity" || calls[0].Key != id || calls[0].Region != "us-east-1" {
@@ -116,12 +120,12 @@ func TestAccept(t *testing.T) {
 		{"wrong", token, "SignatureDoesNotMatch"},
 		{secret, "", "InvalidClientTokenId"},
 	} {
-		if _, err := client(s.URL, id, tc.secret, tc.token).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); !strings.HasPrefix(code(err), tc.want) {
+		if _, err := emuClient(s.URL, id, tc.secret, tc.token).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); !strings.HasPrefix(emuCode(err), tc.want) {
 			t.Errorf("secret %q token %q: %v, want %s", tc.secret, tc.token, err, tc.want)
 		}
 	}
 	s.Accept(alice, id, secret, token, time.Now().Add(-time.Second))
-	if _, err := client(s.URL, id, secret, token).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); !strings.HasPrefix(code(err), "ExpiredToken") {
+	if _, err := emuClient(s.URL, id, secret, token).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); !strings.HasPrefix(emuCode(err), "ExpiredToken") {
 		t.Errorf("expired: %v", err)
 	}
 }
