@@ -1,6 +1,9 @@
 package shells
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // Line joins args into a command for a person to paste: sh, bash, zsh and
 // fish all read it back as args, and nothing in it runs. Every command
@@ -13,34 +16,26 @@ import "strings"
 // POSIX shells read nothing there, and outside quotes all four agree. A
 // word starting with = is quoted for zsh, which would expand =cmd.
 func Line(args ...string) string {
-	var b strings.Builder
+	words := make([]string, len(args))
 	for i, a := range args {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		if a != "" && a[0] != '=' && strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@+,") == "" {
-			b.WriteString(a)
-			continue
-		}
-		quoted := false
-		for j := 0; j < len(a); j++ { // bytes: the word need not be UTF-8
-			if c := a[j]; c == '\'' || c == '\\' {
-				if quoted {
-					b.WriteByte('\'')
-					quoted = false
+		switch {
+		case a == "":
+			words[i] = "''"
+		case a[0] != '=' && strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@+,") == "":
+			words[i] = a
+		default:
+			words[i] = lineRun.ReplaceAllStringFunc(a, func(run string) string {
+				if run == "'" || run == `\` {
+					return `\` + run
 				}
-				b.WriteByte('\\')
-			} else if !quoted {
-				b.WriteByte('\'')
-				quoted = true
-			}
-			b.WriteByte(a[j])
-		}
-		if quoted {
-			b.WriteByte('\'')
-		} else if a == "" {
-			b.WriteString("''")
+				return "'" + run + "'"
+			})
 		}
 	}
-	return b.String()
+	return strings.Join(words, " ")
 }
+
+// lineRun is a run of characters that single quotes keep as they are, or
+// one ' or \, which they cannot hold. It matches bytes that are not UTF-8
+// too, as the runes they decode to.
+var lineRun = regexp.MustCompile(`[^'\\]+|['\\]`)
