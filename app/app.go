@@ -349,15 +349,6 @@ func request(sys System, in SessionInput) (exporter.Request, error) {
 	return req, nil
 }
 
-// first is the request of the pair at the start of req's chain: the
-// pair whose code is asked and whose long-term keys sign.
-func first(req exporter.Request) exporter.Request {
-	if len(req.Bases) > 0 {
-		return req.Bases[0]
-	}
-	return req
-}
-
 // MaxTimeout bounds --timeout: STS answers in well under a second; an
 // hour is a mistyped unit, and a command that hangs for it looks broken.
 const MaxTimeout = 10 * time.Minute

@@ -22,7 +22,10 @@ import (
 // argument. The code is asked and the keys are read for the chain's
 // first pair, with that pair's settings.
 func obtain(ctx context.Context, sys System, in SessionInput, req exporter.Request, arg string, credProcess bool) (*exporter.Result, error) {
-	start := first(req)
+	start := req // the pair at the start of the chain
+	if len(req.Bases) > 0 {
+		start = req.Bases[0]
+	}
 	if in.Token != "" && arg != "" {
 		return nil, usage("the code is given twice, as --token and as an argument; give it once")
 	}
@@ -33,16 +36,23 @@ func obtain(ctx context.Context, sys System, in SessionInput, req exporter.Reque
 			return nil, err
 		}
 	}
-	var ask *prompter // non-nil when the code will be asked for at the terminal
-	if given == "" && len(start.TokenCommand) == 0 {
-		switch {
-		case credProcess:
-			ask = &prompter{sys: sys, noTTY: credentialProcessNoTTY(sys, in, req.Pair)}
-		case sys.IsTerminal(sys.Stdin):
-			ask = &prompter{sys: sys, noTTY: func(err error) error {
-				return usage("cannot open the terminal to ask for the MFA code (%v); pass it as an argument (aws-mfa 123456) or with -t", err)
-			}}
-		}
+	// Where the code comes from: given, token_command, the terminal (ask),
+	// else the first line of stdin.
+	var ask *prompter
+	code := func(string) (string, error) { return readLine(sys.Stdin, maxCodeLine) }
+	switch {
+	case given != "":
+		code = func(string) (string, error) { return given, nil }
+	case len(start.TokenCommand) > 0:
+		code = func(string) (string, error) { return runTokenCommand(ctx, start.TokenCommand, start.TokenTimeout) }
+	case credProcess:
+		ask = &prompter{sys: sys, noTTY: credentialProcessNoTTY(sys, in, req.Pair)}
+		code = ask.ask
+	case sys.IsTerminal(sys.Stdin):
+		ask = &prompter{sys: sys, noTTY: func(err error) error {
+			return usage("cannot open the terminal to ask for the MFA code (%v); pass it as an argument (aws-mfa 123456) or with -t", err)
+		}}
+		code = ask.ask
 	}
 	var wait *waiting
 	d := exporter.Deps{
@@ -50,24 +60,15 @@ func obtain(ctx context.Context, sys System, in SessionInput, req exporter.Reque
 		Writer:  credfile.Writer{Waiting: sys.Stderr},
 		Keyring: keyringReader(ctx, start.Pair),
 		State:   mfaStore(sys),
-		Token: func(serial string) (code string, err error) {
-			switch {
-			case given != "":
-				code = given
-			case len(start.TokenCommand) > 0:
-				code, err = runTokenCommand(ctx, start.TokenCommand, start.TokenTimeout)
-			case ask != nil:
-				code, err = ask.ask(serial)
-			default:
-				code, err = readLine(sys.Stdin, maxCodeLine)
-			}
+		Token: func(serial string) (string, error) {
+			c, err := code(serial)
 			if err == nil {
 				// The requests that carry the code may take a while: a
 				// terminal is told so.
 				wait.stop()
 				wait = startWaiting(sys)
 			}
-			return code, err
+			return c, err
 		},
 	}
 	if in.Verbose {
