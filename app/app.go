@@ -147,7 +147,8 @@ func newApp(sys System) *cli.App {
 		// Unused (it feeds only the man page), but left zero urfave/cli
 		// stats os.Args[0] on every run to fill it.
 		Compiled: time.Unix(0, 0).UTC(),
-		Flags:    append(sessionFlags(), &cli.BoolFlag{Name: "version", Usage: "print the version"}),
+		Flags:    append(sessionFlags(), &cli.BoolFlag{Name: "version", Usage: "print the version"}, helpFlag()),
+		HideHelp: true, // see help.go
 		Before: func(c *cli.Context) error {
 			if !c.Bool("version") {
 				return noEmptyValues(c)
@@ -174,8 +175,6 @@ func newApp(sys System) *cli.App {
 	// The usage line names every command the help lists, so it cannot
 	// fall behind them.
 	a.UsageText = "aws-mfa [options] [CODE]\naws-mfa " + strings.Join(visible(a.Commands), "|") + " [options] ..."
-	a.HideHelp = true // see help.go
-	a.Flags = append(a.Flags, helpFlag())
 	a.Commands = append(a.Commands, helpCommand(false))
 	for _, c := range a.Commands {
 		wire(c)
