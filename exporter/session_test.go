@@ -231,6 +231,7 @@ func TestObtainFailuresLeaveTheFileAlone(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			content := tc.content
 			if content == "" {
 				content = aliceFile
