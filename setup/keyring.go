@@ -252,10 +252,7 @@ func keyringPairs(req Request, sources []string, old []byte) ([]byte, error) {
 	if err != nil {
 		return nil, inputerr.Errorf("fix the config first: %v", err)
 	}
-	p, err := cfg.Select(req.Pair)
-	if err != nil {
-		return nil, err
-	}
+	p, _ := cfg.Select(req.Pair) // addPair made sure it is there
 	if p.Keyring != "" && p.Keyring != req.Keyring {
 		return nil, inputerr.Errorf("[pair.%s] in %s already names keyring item %s", req.Pair, req.ConfigPath, p.Keyring)
 	}

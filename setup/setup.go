@@ -122,9 +122,7 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		if after, err = credfile.Parse(out); err != nil {
-			return nil, err
-		}
+		after, _ = credfile.Parse(out) // the file read, or checkSource's parsed result
 	}
 	if req.Pair != "" {
 		out, err := p.addConfig(req.ConfigPath, func(old []byte) ([]byte, error) { return addPair(req, old) })
