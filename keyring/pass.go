@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -60,7 +61,7 @@ func (b passBackend) status(ctx context.Context, item string) error {
 
 // run runs pass without a shell. Its stderr is gpg's or pass's own
 // message, never the secret; only its first line is kept.
-func (b passBackend) run(ctx context.Context, stdin *strings.Reader, args ...string) (string, error) {
+func (b passBackend) run(ctx context.Context, stdin io.Reader, args ...string) (string, error) {
 	cmd := exec.CommandContext(ctx, "pass", args...)
 	cmd.WaitDelay = time.Second
 	if b.noPrompt {
@@ -68,9 +69,7 @@ func (b passBackend) run(ctx context.Context, stdin *strings.Reader, args ...str
 		// started pinentry.
 		cmd.Env = append(os.Environ(), "PASSWORD_STORE_GPG_OPTS="+strings.TrimSpace(os.Getenv("PASSWORD_STORE_GPG_OPTS")+" --pinentry-mode=error"))
 	}
-	if stdin != nil {
-		cmd.Stdin = stdin
-	}
+	cmd.Stdin = stdin // nil: no input
 	stdout, stderr := &capped{max: maxPassOutput}, &capped{max: maxPassOutput}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	err := cmd.Run()

@@ -21,27 +21,25 @@ import (
 func addPair(req Request, old []byte) ([]byte, error) {
 	name := req.Pair
 	exists := false
-	if len(old) > 0 {
-		cfg, err := config.Parse(req.ConfigPath, old)
-		if err != nil {
-			return nil, inputerr.Errorf("fix the config before adding a pair: %v", err)
+	cfg, err := config.Parse(req.ConfigPath, old)
+	if err != nil {
+		return nil, inputerr.Errorf("fix the config before adding a pair: %v", err)
+	}
+	for _, p := range cfg.Pairs {
+		// Without -p the pair is found by its target too: setup
+		// --target work records the pair that writes [work], once.
+		mine := p.Name == name || req.DefaultPair && p.Target == req.Target
+		if start, _ := table(old, toml.Key{"pair", p.Name}); !mine || start < 0 {
+			continue
 		}
-		for _, p := range cfg.Pairs {
-			// Without -p the pair is found by its target too: setup
-			// --target work records the pair that writes [work], once.
-			mine := p.Name == name || req.DefaultPair && p.Target == req.Target
-			if start, _ := table(old, toml.Key{"pair", p.Name}); !mine || start < 0 {
-				continue
+		if p.Source != req.Source || p.SourcePair != req.SourcePair || p.Target != req.Target || p.RoleARN != req.RoleARN || p.ExternalID != req.ExternalID {
+			from := "[" + p.Source + "]"
+			if p.SourcePair != "" {
+				from = "pair " + p.SourcePair + "'s session"
 			}
-			if p.Source != req.Source || p.SourcePair != req.SourcePair || p.Target != req.Target || p.RoleARN != req.RoleARN || p.ExternalID != req.ExternalID {
-				from := "[" + p.Source + "]"
-				if p.SourcePair != "" {
-					from = "pair " + p.SourcePair + "'s session"
-				}
-				return nil, inputerr.Errorf("pair %s already maps %s to [%s] in %s; edit it there", p.Name, from, p.Target, req.ConfigPath)
-			}
-			name, exists = p.Name, true
+			return nil, inputerr.Errorf("pair %s already maps %s to [%s] in %s; edit it there", p.Name, from, p.Target, req.ConfigPath)
 		}
+		name, exists = p.Name, true
 	}
 	out := old
 	if !exists {
