@@ -253,7 +253,6 @@ func Parse(path string, data []byte) (*Config, error) {
 	if err := check(builtinWithDefaults); err != nil {
 		return nil, fmt.Errorf("%w: %s:%d: [defaults] %v", ErrInvalid, path, lineOf(string(data), toml.Key{"defaults"}), err)
 	}
-	replaced := false
 	for _, name := range slices.Sorted(maps.Keys(f.Pair)) {
 		at := func() int { return lineOf(string(data), toml.Key{"pair", name}) }
 		if err := validPairName(name); err != nil {
@@ -263,10 +262,10 @@ func Parse(path string, data []byte) (*Config, error) {
 		if err := check(p); err != nil {
 			return nil, fmt.Errorf("%w: %s:%d: [pair.%s] %v", ErrInvalid, path, at(), name, err)
 		}
-		replaced = replaced || p.Name == BuiltinName || p.Target == BuiltinTarget
 		c.Pairs = append(c.Pairs, p)
 	}
-	if !replaced {
+	// A pair named default, or one that writes [default], replaces the built-in.
+	if !slices.ContainsFunc(c.Pairs, func(p Pair) bool { return p.Name == BuiltinName || p.Target == BuiltinTarget }) {
 		c.Pairs = append(c.Pairs, builtinWithDefaults)
 		slices.SortFunc(c.Pairs, func(a, b Pair) int { return strings.Compare(a.Name, b.Name) })
 	}
