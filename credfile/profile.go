@@ -40,11 +40,9 @@ func (f *File) Credentials(profile string) awscred.Session {
 	var c awscred.Session
 	c.AccessKeyID, _ = f.Value(profile, "aws_access_key_id")
 	c.SecretAccessKey, _ = f.Value(profile, "aws_secret_access_key")
-	for _, k := range []string{"aws_security_token", "aws_session_token"} {
-		if v, ok := f.Value(profile, k); ok {
-			c.SessionToken = v
-			break
-		}
+	var ok bool
+	if c.SessionToken, ok = f.Value(profile, "aws_security_token"); !ok {
+		c.SessionToken, _ = f.Value(profile, "aws_session_token")
 	}
 	return c
 }
