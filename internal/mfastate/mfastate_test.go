@@ -22,6 +22,7 @@ var t0 = time.Date(2026, 11, 27, 14, 0, 10, 0, time.UTC) // 10 s into a step
 // takes a code a step early or late), for its device only; a code AWS called wrong is
 // never recorded.
 func TestSpend(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name     string
 		rejected bool          // the first answer
@@ -64,6 +65,7 @@ func TestSpend(t *testing.T) {
 // TestUsedErrorSaysWhenTheNextComes: whole seconds, rounded up, and
 // "now" when the device already shows another code.
 func TestUsedErrorSaysWhenTheNextComes(t *testing.T) {
+	t.Parallel()
 	for next, want := range map[time.Duration]string{
 		20 * time.Second:       "wait 20s for the next one",
 		500 * time.Millisecond: "wait 1s for the next one",
@@ -78,6 +80,7 @@ func TestUsedErrorSaysWhenTheNextComes(t *testing.T) {
 // TestSpendOnceAmongConcurrentRuns: of runs that try one code at once,
 // exactly one sends it; the lock is held until its answer.
 func TestSpendOnceAmongConcurrentRuns(t *testing.T) {
+	t.Parallel()
 	s := &Store{Dir: t.TempDir()}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -105,6 +108,7 @@ func TestSpendOnceAmongConcurrentRuns(t *testing.T) {
 // recorded, each file keeps only recent lines, and neither shows a code,
 // a serial or a key id.
 func TestFilesStayBoundedAndSecret(t *testing.T) {
+	t.Parallel()
 	s := &Store{Dir: filepath.Join(t.TempDir(), "state")}
 	for i := range 100 {
 		now := t0.Add(time.Duration(i) * time.Second)
@@ -152,6 +156,7 @@ func TestFilesStayBoundedAndSecret(t *testing.T) {
 // TestMFA: the newest record for a key id wins; records older than any
 // session are forgotten; a file that is not ours, or none, knows nothing.
 func TestMFA(t *testing.T) {
+	t.Parallel()
 	s := &Store{Dir: t.TempDir()}
 	s.SetMFA(t0, t0, "ASIAONE", "ASIATWO")
 	s.SetMFA(t0.Add(time.Minute), t0, "ASIATWO")
@@ -190,6 +195,7 @@ func TestMFA(t *testing.T) {
 // TestUnwritableStateNeverStopsARefresh: a state directory that cannot
 // be made lets the code through, unrecorded.
 func TestUnwritableStateNeverStopsARefresh(t *testing.T) {
+	t.Parallel()
 	file := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(file, nil, 0o600)
 	s := &Store{Dir: filepath.Join(file, "state")}
@@ -216,6 +222,7 @@ func read(t *testing.T, path string) string {
 // belongs (a FIFO, a link to a device, a directory, a file too large),
 // a refresh goes on, unblocked, and learns nothing wrong from it.
 func TestHostileStateFiles(t *testing.T) {
+	t.Parallel()
 	plant := map[string]func(t *testing.T, path string){
 		"fifo":          func(t *testing.T, p string) { mkfifo(t, p) },
 		"link to zero":  func(t *testing.T, p string) { os.Symlink("/dev/zero", p) },
@@ -255,6 +262,7 @@ func TestHostileStateFiles(t *testing.T) {
 // credentials file, say) is never written through: a record would
 // replace what it leads to.
 func TestLinkedStateFileLeftAlone(t *testing.T) {
+	t.Parallel()
 	s := &Store{Dir: t.TempDir()}
 	other := filepath.Join(t.TempDir(), "credentials")
 	os.WriteFile(other, []byte("[default]\naws_access_key_id = AKIAEXAMPLE\n"), 0o600)
@@ -276,6 +284,7 @@ func TestLinkedStateFileLeftAlone(t *testing.T) {
 // (grown by a bug, or by hand, past what is read) is replaced, so that
 // records are kept again.
 func TestHugeStateFileReplaced(t *testing.T) {
+	t.Parallel()
 	for _, size := range []int64{maxLines*128 + 1, 40 << 20} {
 		s := &Store{Dir: t.TempDir()}
 		for _, f := range []string{"codes", "mfa"} {
