@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws-mfa/aws-mfa/internal/readfile"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 )
 
@@ -152,10 +153,14 @@ func TestUpdateFailuresLeaveTheFileIntact(t *testing.T) {
 		}
 	})
 	t.Run("huge", func(t *testing.T) {
+		// Sparse: a byte over MaxSize, without writing 32 MiB to disk.
 		path := filepath.Join(t.TempDir(), "credentials")
-		write(t, path, sample+strings.Repeat("# padding\n", MaxSize/10+1), 0o600)
+		write(t, path, sample, 0o600)
+		if err := os.Truncate(path, MaxSize+1); err != nil {
+			t.Fatal(err)
+		}
 		before, _ := os.ReadFile(path)
-		if err := (Writer{}).Update(path, setSession); !errors.Is(err, ErrUnreadable) {
+		if err := (Writer{}).Update(path, setSession); !errors.Is(err, ErrUnreadable) || !errors.Is(err, readfile.ErrTooLarge) {
 			t.Fatalf("err = %v", err)
 		}
 		if after, _ := os.ReadFile(path); string(after) != string(before) {
