@@ -341,7 +341,8 @@ func request(sys System, in SessionInput) (exporter.Request, error) {
 			p.Source = chain[i-1].Target // whose session signs its AssumeRole
 		}
 		// --no-write (env and exec) leaves the whole file alone, bases included.
-		links[i] = exporter.Request{Pair: p, Paths: paths, NoWrite: !p.Write || in.NoWrite, Timeout: in.Timeout, EnvRegion: envRegion}
+		p.Write = p.Write && !in.NoWrite
+		links[i] = exporter.Request{Pair: p, Paths: paths, Timeout: in.Timeout, EnvRegion: envRegion}
 	}
 	req := links[len(links)-1]
 	req.Bases, req.Force = links[:len(links)-1], in.Force

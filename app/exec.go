@@ -69,7 +69,7 @@ func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
 	if err != nil {
 		return err
 	}
-	if in.Renew && req.NoWrite {
+	if in.Renew && !req.Write {
 		// Checked before a code is spent: each renewal starts from the
 		// session the last one left in the target.
 		return usage("--renew keeps each session in [%s] for the next renewal; it does not go with --no-write or a pair with write = false", req.Target)

@@ -54,7 +54,7 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 	if req.RoleARN != "" {
 		// A role's session cannot act on the user's keys: a session of
 		// the user's own, for a code, not written anywhere.
-		req.RoleARN, req.NoWrite, req.Force = "", true, true
+		req.RoleARN, req.Write, req.Force = "", false, true
 	}
 	dir, err := stateDir(sys.Getenv)
 	if err != nil {
@@ -94,7 +94,7 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 		verb = "finished the rotation begun earlier"
 	}
 	fmt.Fprintf(sys.Stderr, "aws-mfa: %s: %s holds %s of IAM user %s\n", verb, where, exporter.MaskKey(out.Key), out.User)
-	if out.SessionRejected && !req.NoWrite {
+	if out.SessionRejected && req.Write {
 		// status then shows the session as expired, and a refresh asks
 		// for a code instead of handing out one AWS refuses.
 		_ = w.Update(req.Paths.Credentials, func(f *credfile.File) ([]byte, error) {

@@ -110,7 +110,7 @@ func (r *renewal) run(ctx context.Context, f *credfile.File) (*Result, error) {
 // assumed, else GetSessionToken called.
 func (r *renewal) renew(ctx context.Context, f *credfile.File, i int, base awscred.Session) (awscred.Session, error) {
 	req := r.links[i]
-	if i == 0 && !req.NoWrite {
+	if i == 0 && req.Write {
 		if err := guardLongTermKeys(f, req, false); err != nil {
 			return awscred.Session{}, err
 		}
@@ -238,7 +238,7 @@ func (r *renewal) edit(f *credfile.File) ([]byte, error) {
 	var out []byte
 	for k, s := range r.got {
 		req := r.links[r.from+k]
-		if req.NoWrite {
+		if !req.Write {
 			continue
 		}
 		if err := guardLongTermKeys(f, req, r.from+k > 0); err != nil {

@@ -61,9 +61,9 @@ func BenchmarkChainedRefresh(b *testing.B) {
 		fx := setup(b, strings.Split(aliceFile, "[default]")[0])
 		fx.deps.Now = time.Now
 		base := fx.req
-		base.NoWrite = true
+		base.Write = false
 		prod := chained(fx, &base, "prod")
-		prod.NoWrite = true
+		prod.Write = false
 		b.ResetTimer()
 		for range b.N {
 			if _, err := Obtain(context.Background(), prod, fx.deps); err != nil {

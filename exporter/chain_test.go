@@ -156,7 +156,7 @@ func TestChainWithUnwrittenBase(t *testing.T) {
 	fx := setup(t, strings.Split(aliceFile, "[default]")[0])
 	realClock(fx)
 	base := fx.req
-	base.NoWrite = true
+	base.Write = false
 	prod := chained(fx, &base, "prod")
 	if _, err := Obtain(context.Background(), prod, fx.deps); err != nil {
 		t.Fatal(err)
@@ -166,7 +166,7 @@ func TestChainWithUnwrittenBase(t *testing.T) {
 	}
 	// Both unwritten: the file is not touched at all.
 	before := fx.file(t)
-	prod.NoWrite, prod.Force = true, true
+	prod.Write, prod.Force = false, true
 	res, err := Obtain(context.Background(), prod, fx.deps)
 	if err != nil || res.Written || fx.file(t) != before || fx.asks != 2 {
 		t.Fatalf("%+v %v asks %d", res, err, fx.asks)

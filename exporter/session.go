@@ -36,13 +36,13 @@ import (
 // too; 0: no bound), Region (which beats the source profile's),
 // Endpoint, RoleARN (when set, AssumeRole instead of GetSessionToken),
 // RoleSessionName (default: stsparam.RoleSessionName of the chain's
-// serial), ExternalID and Keyring (the item with the long-term keys,
-// read through Deps.Keyring; "" means the source profile's).
+// serial), ExternalID, Keyring (the item with the long-term keys, read
+// through Deps.Keyring; "" means the source profile's) and Write (false:
+// leave the credentials file alone, as write = false and --no-write do).
 type Request struct {
 	config.Pair
 	Paths     credfile.Paths
 	Force     bool          // refresh even if still valid; overwrite long-term keys
-	NoWrite   bool          // leave the credentials file alone
 	Cached    bool          // use only a session already valid in the target
 	EnvRegion string        // AWS_REGION or AWS_DEFAULT_REGION; the source profile's beats it
 	Timeout   time.Duration // bound on the whole STS exchange
@@ -93,7 +93,7 @@ type Result struct {
 
 // Obtain returns a session for req.Target: the one already there while it
 // is valid for longer than req.Margin, else a new one from STS, written to
-// the target profile unless req.NoWrite. A chained request (req.Bases) is
+// the target profile if req.Write. A chained request (req.Bases) is
 // renewed from its base's session, which is itself reused or renewed the
 // same way, so at most the chain's first pair needs a code. A renewal
 // holds the credentials file's lock from the moment it looks again at the
@@ -121,7 +121,7 @@ func Obtain(ctx context.Context, req Request, d Deps) (*Result, error) {
 	r := &renewal{links: links, src: src, d: d, region: cmp.Or(req.Region, src.region)}
 	// Reused, refused (a cached request with nothing to renew from), or
 	// no link writes: run says which, with no lock.
-	if i, _ := r.start(creds); i == len(links) || i == 0 && req.Cached || !slices.ContainsFunc(links, func(l Request) bool { return !l.NoWrite }) {
+	if i, _ := r.start(creds); i == len(links) || i == 0 && req.Cached || !slices.ContainsFunc(links, func(l Request) bool { return l.Write }) {
 		return r.run(ctx, creds)
 	}
 	if err := checkShadowed(creds, links, src); err != nil {
@@ -158,10 +158,10 @@ func (r *renewal) renewLocked(ctx context.Context) (*Result, error) {
 	if err := l.Update(r.edit); err != nil {
 		return nil, fmt.Errorf("write [%s] to %s: %w", req.Target, req.Paths.Credentials, err)
 	}
-	res.Written = !req.NoWrite
+	res.Written = req.Write
 	res.Created = res.Written && f.Section(req.Target) == nil
 	for _, l := range r.links[r.from : len(r.links)-1] {
-		if !l.NoWrite {
+		if l.Write {
 			res.Bases = append(res.Bases, l.Target)
 		}
 	}
@@ -177,7 +177,7 @@ func (r *renewal) cachedError(f *credfile.File) error {
 		return inputerr.Errorf("no session valid for more than %s in [%s] nor in [%s], which it is chained from; run %s with a code", req.Margin, req.Target, first.Target, shells.Line("aws-mfa", "-p", first.Target))
 	case valid && !req.Force:
 		return inputerr.Errorf("the session in [%s] is valid, but its MFA code was entered longer ago than mfa_max_age (%s), or aws-mfa has no record of when; run aws-mfa with a code", req.Target, req.MaxMFAAge)
-	case req.NoWrite:
+	case !req.Write:
 		// Such a session never reaches the file: a refresh cannot help.
 		return inputerr.Errorf("no session valid for more than %s in [%s], and this pair does not write one there (write = false or --no-write); get a session with aws-mfa env and a code", req.Margin, req.Target)
 	}
@@ -344,7 +344,7 @@ func checkShadowed(creds *credfile.File, links []Request, src *source) error {
 		return err
 	}
 	for _, l := range links {
-		if l.NoWrite {
+		if !l.Write {
 			continue
 		}
 		if key, where := credfile.Shadowing(creds, cfg, l.Target); key != "" {

@@ -80,6 +80,7 @@ func setup(t testing.TB, content string) *fixture {
 			Duration: 12 * time.Hour,
 			Margin:   10 * time.Minute,
 			Endpoint: fx.sts.URL,
+			Write:    true,
 		},
 		Timeout: 5 * time.Second,
 	}
@@ -292,7 +293,7 @@ func TestObtainNoWriteAndVerboseHideSecrets(t *testing.T) {
 	fx := setup(t, aliceFile)
 	var log bytes.Buffer
 	fx.deps.Log = &log
-	fx.req.NoWrite = true
+	fx.req.Write = false
 	res, err := Obtain(context.Background(), fx.req, fx.deps)
 	if err != nil || res.Written {
 		t.Fatalf("%+v %v", res, err)
@@ -384,7 +385,7 @@ func TestObtainRefusesAStaleSessionFromSTS(t *testing.T) {
 					fx.req.RoleARN = "arn:aws:iam::123456789012:role/admin"
 				}
 				for _, noWrite := range []bool{false, true} {
-					fx.req.NoWrite = noWrite
+					fx.req.Write = !noWrite
 					res, err := Obtain(context.Background(), fx.req, fx.deps)
 					if tc.want == "" {
 						if err != nil || res.Expiration.Sub(now) <= fx.req.Margin {

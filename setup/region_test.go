@@ -68,7 +68,7 @@ func TestSetupGivesTheSourceTheRegion(t *testing.T) {
 		}
 		_, err := exporter.Obtain(context.Background(), exporter.Request{
 			Paths: req.Paths, Timeout: 5 * time.Second,
-			Pair: config.Pair{Source: "aws-mfa", Target: "prod-session", Duration: time.Hour, Margin: 10 * time.Minute, Endpoint: emu.URL},
+			Pair: config.Pair{Source: "aws-mfa", Target: "prod-session", Duration: time.Hour, Margin: 10 * time.Minute, Endpoint: emu.URL, Write: true},
 		}, exporter.Deps{Now: time.Now, Token: func(string) (string, error) { return "314159", nil }})
 		if err != nil {
 			t.Fatalf("%s: refresh: %v", tc.name, err)
