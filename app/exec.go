@@ -153,8 +153,8 @@ func renewConfig(sys System, in SessionInput, req exporter.Request, region strin
 		section = "default"
 	}
 	empty, _ := credfile.Parse(nil)
-	if user, err := credfile.Read(req.Paths.Config); err == nil && user.Profile("default", true) != nil {
-		own := user.Profile("default", true)
+	if user, err := credfile.Read(req.Paths.Config); err == nil && user.Profile("default") != nil {
+		own := user.Profile("default")
 		for _, k := range []string{"region", "output", "ca_bundle", "retry_mode", "max_attempts", "endpoint_url", "sts_regional_endpoints", "use_fips_endpoint", "use_dualstack_endpoint", "defaults_mode", "cli_pager"} {
 			kv := credfile.KV{Key: k, Value: own.Get(k)}
 			if _, err := empty.Edit(section, []credfile.KV{kv}, nil); err == nil && (k != "region" || region == "") {

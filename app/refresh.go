@@ -247,7 +247,7 @@ func checkNewTarget(cfg *config.Config, target string, paths credfile.Paths) err
 	if err != nil || f.Section(target) != nil || slices.ContainsFunc(cfg.Pairs, func(p config.Pair) bool { return p.Target == target }) {
 		return nil // a file that cannot be read is reported where it is read
 	}
-	if c, err := credfile.Read(paths.Config); err == nil && c.Profile(target, true) != nil {
+	if c, err := credfile.Read(paths.Config); err == nil && c.Profile(target) != nil {
 		return nil // a profile of the AWS config file, given its keys here
 	}
 	// Names that differ only in their digits (dev1 and dev2, t48 and t49)

@@ -90,7 +90,7 @@ func TestConfigProfilesAsBotocoreSeesThem(t *testing.T) {
 		}
 		for _, name := range all {
 			want, known := ans.Sections[name]
-			p := f.Profile(name, true)
+			p := f.Profile(name)
 			if (p != nil) != known {
 				t.Fatalf("Profile(%q) = %v, botocore knows it: %v\n%s", name, p, known, data)
 			}

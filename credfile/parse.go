@@ -211,17 +211,13 @@ func (s *Section) option(key string) *option {
 	return nil
 }
 
-// Profile returns the section for profile name: in a credentials file
-// it is [name]. In a config file it is the section botocore's
-// build_profile_map picks: any header starting "profile" that Python's
-// shlex.split cuts into exactly two words, the second being name ([profile
-// "x"], [profile  x], [profile\tx] and [profiles x] all name x), or
-// [default] for default; where several name the same profile, the last
-// one in the file wins, as botocore's dict assignment does.
-func (f *File) Profile(name string, config bool) *Section {
-	if !config {
-		return f.Section(name)
-	}
+// Profile returns the section of a config file for profile name, the one
+// botocore's build_profile_map picks: any header starting "profile" that
+// Python's shlex.split cuts into exactly two words, the second being name
+// ([profile "x"], [profile  x], [profile\tx] and [profiles x] all name
+// x), or [default] for default; where several name the same profile, the
+// last one in the file wins, as botocore's dict assignment does.
+func (f *File) Profile(name string) *Section {
 	var found *Section
 	for _, s := range f.sections {
 		words, ok := SplitCommand(s.Name)

@@ -171,7 +171,7 @@ func Shadowing(creds, cfg *File, profile string) (key, section string) {
 	s, d := creds.Section(profile), creds.Section(DefaultSection)
 	var p *Section
 	if cfg != nil {
-		p = cfg.Profile(profile, true)
+		p = cfg.Profile(profile)
 	}
 	for _, k := range shadowKeys {
 		switch {

@@ -279,7 +279,7 @@ func (s *source) configValue(profile, key string) (string, error) {
 	if cfg == nil || err != nil {
 		return "", err
 	}
-	if p := cfg.Profile(profile, true); p != nil {
+	if p := cfg.Profile(profile); p != nil {
 		v, _ := cfg.Value(p.Name, key)
 		return v, nil
 	}

@@ -162,7 +162,7 @@ func awsProfile(req Request, p *plan) error {
 		if req.Pair == "default" {
 			section = "default"
 		}
-		if p := f.Profile(req.Pair, true); p != nil {
+		if p := f.Profile(req.Pair); p != nil {
 			if p.Get("credential_process") == req.Process {
 				return nil, nil
 			}
@@ -170,7 +170,7 @@ func awsProfile(req Request, p *plan) error {
 				return nil, inputerr.Errorf("%s has a [%s] profile already; add --force to set its credential_process to aws-mfa (its other keys stay), or --no-aws-profile to leave it", path, p.Name)
 			}
 			section = p.Name
-		} else if d := f.Profile("default", true); d != nil {
+		} else if d := f.Profile("default"); d != nil {
 			// A new profile gets the region `aws configure` gave
 			// [default]: without one, `aws --profile NAME` fails with
 			// "You must specify a region".

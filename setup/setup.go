@@ -221,13 +221,13 @@ func keysRegion(creds *credfile.File, req Request) ([]credfile.KV, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p := cfg.Profile(req.Source, true); p != nil {
+	if p := cfg.Profile(req.Source); p != nil {
 		if _, ok := cfg.Value(p.Name, "region"); ok {
 			return nil, nil
 		}
 	}
 	region, _ := creds.Value(req.Target, "region")
-	if p := cfg.Profile(req.Target, true); region == "" && p != nil {
+	if p := cfg.Profile(req.Target); region == "" && p != nil {
 		region, _ = cfg.Value(p.Name, "region")
 	}
 	if stsparam.CheckRegion(region) != nil {
