@@ -97,12 +97,12 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 	if out.SessionRejected && req.Write {
 		// status then shows the session as expired, and a refresh asks
 		// for a code instead of handing out one AWS refuses.
-		_ = w.Update(req.Paths.Credentials, func(f *credfile.File) ([]byte, error) {
+		_ = w.EditBytes(req.Paths.Credentials, credfile.Parsed(req.Paths.Credentials, func(f *credfile.File) ([]byte, error) {
 			if f.Credentials(req.Target).AccessKeyID != res.AccessKeyID {
 				return nil, nil
 			}
 			return f.Edit(req.Target, []credfile.KV{{Key: "expiration", Value: sys.Now().UTC().Format(time.RFC3339)}}, nil)
-		})
+		}))
 		fmt.Fprintf(sys.Stderr, "aws-mfa: AWS no longer accepts the MFA session in [%s], got with the old key; the next refresh needs a code\n", req.Target)
 	}
 	return nil
@@ -139,12 +139,12 @@ func keyPlace(pair config.Pair, path string, w credfile.Writer) (string, func(co
 		return f.Credentials(pair.Source).Keys, nil
 	}
 	put := func(_ context.Context, old string, k awscred.Keys) error {
-		return w.Update(path, func(f *credfile.File) ([]byte, error) {
+		return w.EditBytes(path, credfile.Parsed(path, func(f *credfile.File) ([]byte, error) {
 			if f.Credentials(pair.Source).AccessKeyID != old {
 				return nil, changed(where)
 			}
 			return f.Edit(pair.Source, []credfile.KV{{Key: "aws_access_key_id", Value: k.AccessKeyID}, {Key: "aws_secret_access_key", Value: k.SecretAccessKey}}, nil)
-		})
+		}))
 	}
 	return where, get, put, nil
 }

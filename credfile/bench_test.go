@@ -29,7 +29,7 @@ func BenchmarkRewrite(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ResetTimer()
 			for range b.N {
-				if err := (Writer{}).Update(path, setSession); err != nil {
+				if err := editINI(Writer{}, path, setSession); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -21,7 +21,7 @@ func TestFullDisk(t *testing.T) {
 	path := filepath.Join(dir, "credentials")
 	content := sample + strings.Repeat("# padding padding padding\n", 400)
 	write(t, path, content, 0o600)
-	err := (Writer{}).Update(path, setSession)
+	err := editINI(Writer{}, path, setSession)
 	if err == nil || !strings.Contains(err.Error(), "no space left on device") {
 		t.Fatalf("err = %v", err)
 	}
@@ -37,7 +37,7 @@ func TestFullDisk(t *testing.T) {
 // directory it cannot write (root would ignore the permissions).
 func TestReadOnlyDirectory(t *testing.T) {
 	if path := os.Getenv("CREDFILE_RO_PATH"); path != "" {
-		err := (Writer{}).Update(path, setSession)
+		err := editINI(Writer{}, path, setSession)
 		os.Stderr.WriteString("ERR: " + errString(err) + "\n")
 		return
 	}

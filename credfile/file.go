@@ -182,12 +182,6 @@ type Writer struct {
 	beforeRename func()
 }
 
-// Update applies edit to the file at path as it is now, under its lock
-// (see Locked.Update).
-func (w Writer) Update(path string, edit func(*File) ([]byte, error)) error {
-	return w.EditBytes(path, Parsed(path, edit))
-}
-
 // EditBytes applies edit to the file at path as it is now, under its
 // lock (see Locked.EditBytes); for files that are not INI, such as
 // aws-mfa's TOML config.
@@ -204,7 +198,7 @@ func (w Writer) EditBytes(path string, edit func(old []byte) ([]byte, error)) er
 // against aws-mfa: concurrent runs take turns, and share one code. Other
 // programs (aws configure, editors) write the file without it, so what
 // was read before a wait may be stale when the run writes: a Locked never
-// writes bytes computed before its Update or EditBytes was called.
+// writes bytes computed before its EditBytes was called.
 type Locked struct {
 	w    Writer
 	path string // as the caller named it, for messages
@@ -273,13 +267,6 @@ func (l *Locked) read() ([]byte, error) {
 		return nil, nil
 	}
 	return data, err
-}
-
-// Update is EditBytes for an INI file: edit gets the file as it is now,
-// parsed (a missing one as an empty one), and returns the new bytes, or
-// nil to leave the file alone.
-func (l *Locked) Update(edit func(*File) ([]byte, error)) error {
-	return l.EditBytes(Parsed(l.path, edit))
 }
 
 // Parsed is edit, of the INI file at path parsed, as an edit of its

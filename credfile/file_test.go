@@ -89,7 +89,7 @@ func TestUpdateIsPrivateAtomicAndKeepsStricterModes(t *testing.T) {
 				os.MkdirAll(filepath.Dir(path), 0o700)
 				write(t, path, sample, tc.mode)
 			}
-			if err := (Writer{}).Update(path, setSession); err != nil {
+			if err := editINI(Writer{}, path, setSession); err != nil {
 				t.Fatal(err)
 			}
 			st, err := os.Stat(path)
@@ -117,7 +117,7 @@ func TestUpdateFollowsSymlinks(t *testing.T) {
 	if err := os.Symlink("../dotfiles/aws-credentials", link); err != nil {
 		t.Fatal(err)
 	}
-	if err := (Writer{}).Update(link, setSession); err != nil {
+	if err := editINI(Writer{}, link, setSession); err != nil {
 		t.Fatal(err)
 	}
 	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
@@ -134,7 +134,7 @@ func TestUpdateFailuresLeaveTheFileIntact(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "credentials")
 		write(t, path, sample, 0o600)
 		want := errors.New("no")
-		if err := (Writer{}).Update(path, func(*File) ([]byte, error) { return nil, want }); !errors.Is(err, want) {
+		if err := editINI(Writer{}, path, func(*File) ([]byte, error) { return nil, want }); !errors.Is(err, want) {
 			t.Fatal(err)
 		}
 		if b, _ := os.ReadFile(path); string(b) != sample {
@@ -144,7 +144,7 @@ func TestUpdateFailuresLeaveTheFileIntact(t *testing.T) {
 	t.Run("a directory", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "credentials")
 		os.Mkdir(path, 0o700)
-		err := (Writer{}).Update(path, setSession)
+		err := editINI(Writer{}, path, setSession)
 		if !errors.Is(err, ErrUnreadable) || !strings.Contains(err.Error(), "not a regular file (a directory)") {
 			t.Fatalf("err = %v", err)
 		}
@@ -160,7 +160,7 @@ func TestUpdateFailuresLeaveTheFileIntact(t *testing.T) {
 			t.Fatal(err)
 		}
 		before, _ := os.ReadFile(path)
-		if err := (Writer{}).Update(path, setSession); !errors.Is(err, ErrUnreadable) || !errors.Is(err, readfile.ErrTooLarge) {
+		if err := editINI(Writer{}, path, setSession); !errors.Is(err, ErrUnreadable) || !errors.Is(err, readfile.ErrTooLarge) {
 			t.Fatalf("err = %v", err)
 		}
 		if after, _ := os.ReadFile(path); string(after) != string(before) {
@@ -181,7 +181,7 @@ func TestUpdateSerialisesConcurrentWriters(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs <- (Writer{}).Update(path, func(f *File) ([]byte, error) {
+			errs <- editINI(Writer{}, path, func(f *File) ([]byte, error) {
 				return f.Edit(fmt.Sprintf("p%d", i), sessionKeys, nil)
 			})
 		}()
@@ -212,7 +212,7 @@ func TestUpdateSerialisesConcurrentWriters(t *testing.T) {
 func TestCrashBeforeRename(t *testing.T) {
 	if path := os.Getenv("CREDFILE_CRASH_PATH"); path != "" {
 		w := Writer{beforeRename: func() { syscall.Kill(os.Getpid(), syscall.SIGKILL) }}
-		_ = w.Update(path, setSession)
+		_ = editINI(w, path, setSession)
 		os.Exit(3) // not reached
 	}
 	path := filepath.Join(t.TempDir(), "credentials")
@@ -231,7 +231,7 @@ func TestCrashBeforeRename(t *testing.T) {
 	if len(temps) != 1 {
 		t.Fatalf("expected the crashed run's temp file, found %v", temps)
 	}
-	if err := (Writer{}).Update(path, setSession); err != nil {
+	if err := editINI(Writer{}, path, setSession); err != nil {
 		t.Fatal(err)
 	}
 	if temps, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".credentials.aws-mfa-*.tmp")); len(temps) != 0 {
@@ -260,7 +260,7 @@ func TestNonRegularFilesFailAtOnce(t *testing.T) {
 			t.Run(path, func(t *testing.T) {
 				before, _ := os.ReadDir(dir)
 				_, rerr := Read(path)
-				uerr := (Writer{}).Update(path, setSession)
+				uerr := editINI(Writer{}, path, setSession)
 				for _, err := range []error{rerr, uerr} {
 					if !errors.Is(err, ErrUnreadable) || !strings.Contains(err.Error(), "not a regular file") || strings.Contains(err.Error(), "\n") {
 						t.Errorf("err = %v", err)
@@ -366,7 +366,7 @@ func TestEditKeepsWhatAnotherProgramWrote(t *testing.T) {
 					t.Error(err)
 				}
 			}}
-			if err := w.Update(path, setSession); err == nil || !strings.Contains(err.Error(), "became a symbolic link") {
+			if err := editINI(w, path, setSession); err == nil || !strings.Contains(err.Error(), "became a symbolic link") {
 				t.Fatalf("err = %v", err)
 			}
 			if st, err := os.Lstat(path); err != nil || st.Mode()&fs.ModeSymlink == 0 {
@@ -388,7 +388,7 @@ func TestEditKeepsWhatAnotherProgramWrote(t *testing.T) {
 					}
 				}
 			}}
-			if err := w.Update(path, setSession); err != nil {
+			if err := editINI(w, path, setSession); err != nil {
 				t.Fatal(err)
 			}
 			f, err := Read(path)
@@ -407,7 +407,7 @@ func TestEditKeepsWhatAnotherProgramWrote(t *testing.T) {
 				n++
 				write(path, fmt.Sprintf("%s# edit %d\n", sample, n))
 			}}
-			err := w.Update(path, setSession)
+			err := editINI(w, path, setSession)
 			if err == nil || !strings.Contains(err.Error(), "changed 5 times while aws-mfa was writing it, so nothing was written; retry") {
 				t.Fatalf("err = %v", err)
 			}
@@ -433,7 +433,7 @@ func TestLockHeldSaysWhoAndWhat(t *testing.T) {
 	}
 	defer held.Unlock()
 	var said strings.Builder
-	err = Writer{LockTimeout: 50 * time.Millisecond, Waiting: &said}.Update(path, setSession)
+	err = editINI(Writer{LockTimeout: 50 * time.Millisecond, Waiting: &said}, path, setSession)
 	want := fmt.Sprintf("another aws-mfa (process %d) has held %s.lock for 50ms; it is most likely waiting for an MFA code or a keyring at its prompt: answer it or end that process, then retry", os.Getpid(), path)
 	if err == nil || err.Error() != want {
 		t.Fatalf("err = %v\nwant  %s", err, want)
@@ -487,7 +487,7 @@ func TestEditRefusesAFileEmptiedWhileWaiting(t *testing.T) {
 		"emptied": func(p string) error { return os.Truncate(p, 0) },
 	} {
 		for how, apply := range map[string]func(*Locked) error{
-			"Update": func(l *Locked) error { return l.Update(setSession) },
+			"Parsed": func(l *Locked) error { return l.EditBytes(Parsed(l.path, setSession)) },
 			"EditBytes": func(l *Locked) error {
 				return l.EditBytes(func([]byte) ([]byte, error) { return []byte("x = 1\n"), nil })
 			},
@@ -516,7 +516,7 @@ func TestEditRefusesAFileEmptiedWhileWaiting(t *testing.T) {
 	t.Run("empty from the start", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "credentials")
 		write(t, path, "", 0o600)
-		if err := (Writer{}).Update(path, setSession); err != nil {
+		if err := editINI(Writer{}, path, setSession); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -530,7 +530,7 @@ func TestUpdateFollowsADanglingChain(t *testing.T) {
 	os.Symlink("a", path)
 	os.Symlink(filepath.Join(dir, "sub", "b"), filepath.Join(dir, "a"))
 	os.Mkdir(filepath.Join(dir, "sub"), 0o700)
-	if err := (Writer{}).Update(path, setSession); err != nil {
+	if err := editINI(Writer{}, path, setSession); err != nil {
 		t.Fatal(err)
 	}
 	for _, link := range []string{path, filepath.Join(dir, "a")} {
@@ -544,7 +544,7 @@ func TestUpdateFollowsADanglingChain(t *testing.T) {
 
 	loop := filepath.Join(dir, "loop")
 	os.Symlink("loop", loop)
-	if err := (Writer{}).Update(loop, setSession); err == nil {
+	if err := editINI(Writer{}, loop, setSession); err == nil {
 		t.Fatal("a link to itself was written through")
 	}
 	if st, err := os.Lstat(loop); err != nil || st.Mode()&fs.ModeSymlink == 0 {

@@ -20,3 +20,8 @@ func write(t *testing.T, path, content string, mode os.FileMode) {
 func setSession(f *File) ([]byte, error) {
 	return f.Edit("default", sessionKeys, []string{"aws_security_token"})
 }
+
+// editINI is Writer.EditBytes of the INI file at path, parsed.
+func editINI(w Writer, path string, edit func(*File) ([]byte, error)) error {
+	return w.EditBytes(path, Parsed(path, edit))
+}

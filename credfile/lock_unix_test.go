@@ -48,7 +48,7 @@ func TestLockIsNeverFollowed(t *testing.T) {
 			write(t, path, sample, 0o600)
 			c.plant(t, path+".lock", elsewhere)
 			before, _ := os.Lstat(elsewhere)
-			err := (Writer{}).Update(path, setSession)
+			err := editINI(Writer{}, path, setSession)
 			if err == nil || !strings.Contains(err.Error(), "refusing to lock through "+path+".lock: it is a "+c.kind) || strings.Contains(err.Error(), "\n") {
 				t.Fatalf("err = %v", err)
 			}

@@ -107,7 +107,7 @@ func TestParseRefusesKeysOfUncertainCase(t *testing.T) {
 		} {
 			path := filepath.Join(t.TempDir(), "credentials")
 			os.WriteFile(path, []byte(data), 0o600)
-			err := Writer{}.Update(path, func(f *File) ([]byte, error) { return f.Edit("default", sessionKeys, nil) })
+			err := editINI(Writer{}, path, func(f *File) ([]byte, error) { return f.Edit("default", sessionKeys, nil) })
 			if !errors.Is(err, inputerr.Err) || !strings.Contains(err.Error(), "rename the key") {
 				t.Errorf("%+q: %v", key, err)
 			}

@@ -40,7 +40,7 @@ func TestRootKeepsTheUsersOwnership(t *testing.T) {
 		path := filepath.Join(dir, "credentials")
 		write(t, path, sample, 0o600)
 		os.Chown(path, nobody, group) // a group other than the directory's
-		if err := (Writer{}).Update(path, setSession); err != nil {
+		if err := editINI(Writer{}, path, setSession); err != nil {
 			t.Fatal(err)
 		}
 		owned(t, path, nobody, group)
@@ -53,7 +53,7 @@ func TestRootKeepsTheUsersOwnership(t *testing.T) {
 		os.Chown(path, nobody, nobody)
 		write(t, path+".lock", "", 0o600)
 		os.Chown(path+".lock", 0, 0) // not ours to change
-		if err := (Writer{}).Update(path, setSession); err != nil {
+		if err := editINI(Writer{}, path, setSession); err != nil {
 			t.Fatal(err)
 		}
 		owned(t, path, nobody, nobody)
@@ -62,7 +62,7 @@ func TestRootKeepsTheUsersOwnership(t *testing.T) {
 	t.Run("new file and directory", func(t *testing.T) {
 		dir := home(t)
 		path := filepath.Join(dir, ".aws", "credentials")
-		if err := (Writer{}).Update(path, setSession); err != nil {
+		if err := editINI(Writer{}, path, setSession); err != nil {
 			t.Fatal(err)
 		}
 		owned(t, filepath.Dir(path), nobody, nobody)
@@ -76,7 +76,7 @@ func TestRootKeepsTheUsersOwnership(t *testing.T) {
 		os.Chown(real, nobody, group)
 		link := filepath.Join(dir, "credentials")
 		os.Symlink("real", link)
-		if err := (Writer{}).Update(link, setSession); err != nil {
+		if err := editINI(Writer{}, link, setSession); err != nil {
 			t.Fatal(err)
 		}
 		owned(t, real, nobody, group)
@@ -113,7 +113,7 @@ func TestRootKeepsTheUsersOwnership(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dir, away := home(t), t.TempDir() // away is root's
 			path := plant(dir, away)
-			err := (Writer{}).Update(path, setSession)
+			err := editINI(Writer{}, path, setSession)
 			if err == nil || !strings.Contains(err.Error(), "a link of user 65534") {
 				t.Fatalf("err = %v", err)
 			}
@@ -128,7 +128,7 @@ func TestRootKeepsTheUsersOwnership(t *testing.T) {
 		link := filepath.Join(dir, "credentials")
 		os.Symlink(filepath.Join(dir, "real"), link)
 		os.Lchown(link, nobody, nobody)
-		if err := (Writer{}).Update(link, setSession); err != nil {
+		if err := editINI(Writer{}, link, setSession); err != nil {
 			t.Fatal(err)
 		}
 		owned(t, filepath.Join(dir, "real"), nobody, nobody)

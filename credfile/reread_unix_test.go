@@ -59,7 +59,7 @@ func TestRereadFailsWritesNothing(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "credentials")
 			write(t, path, sample, 0o600)
 			w := Writer{beforeRename: func() { tc.become(t, path) }}
-			err := w.Update(path, setSession)
+			err := editINI(w, path, setSession)
 			if err == nil {
 				t.Fatal("the edit was written over a file it could not read again")
 			}

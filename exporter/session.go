@@ -155,7 +155,7 @@ func (r *renewal) renewLocked(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	res.setRegion(r.src, f, req.Target, r.region)
-	if err := l.Update(r.edit); err != nil {
+	if err := l.EditBytes(credfile.Parsed(req.Paths.Credentials, r.edit)); err != nil {
 		return nil, fmt.Errorf("write [%s] to %s: %w", req.Target, req.Paths.Credentials, err)
 	}
 	res.Written = req.Write

@@ -360,7 +360,7 @@ func Export(ctx context.Context, req ExportRequest, d Deps) error {
 		c := f.Credentials(profile)
 		return c.Keys == k && c.SessionToken == ""
 	}
-	err = d.Writer.Update(path, func(f *credfile.File) ([]byte, error) {
+	err = d.Writer.EditBytes(path, credfile.Parsed(path, func(f *credfile.File) ([]byte, error) {
 		if s := f.Section(profile); s != nil && s.Get("aws_access_key_id") != "" && s.Get("aws_access_key_id") != k.AccessKeyID {
 			return nil, inputerr.Errorf("[%s] in %s already holds other keys (%s); choose another --profile", profile, path, exporter.MaskKey(s.Get("aws_access_key_id")))
 		}
@@ -375,7 +375,7 @@ func Export(ctx context.Context, req ExportRequest, d Deps) error {
 			return nil, inputerr.Errorf("[%s] in %s sets a session token that [%s] would inherit with the keys; remove aws_security_token and aws_session_token from [%[1]s] first (nothing was written)", credfile.DefaultSection, path, profile)
 		}
 		return out, nil
-	})
+	}))
 	if err != nil {
 		return fmt.Errorf("write the keys to [%s] in %s: %w", profile, path, err)
 	}
@@ -393,12 +393,12 @@ func Export(ctx context.Context, req ExportRequest, d Deps) error {
 	}
 	// Under the lock, before the keyring loses its copy: the file still
 	// holds the keys (a setup --keyring may have removed them since).
-	err = d.Writer.Update(path, func(f *credfile.File) ([]byte, error) {
+	err = d.Writer.EditBytes(path, credfile.Parsed(path, func(f *credfile.File) ([]byte, error) {
 		if !holds(f) {
 			return nil, fmt.Errorf("[%s] in %s no longer holds the keys %s; %s is kept", profile, path, exporter.MaskKey(k.AccessKeyID), where)
 		}
 		return nil, d.Store.Delete(ctx, pair.Keyring) // nil: the file stays as it is
-	})
+	}))
 	if err != nil {
 		return err
 	}

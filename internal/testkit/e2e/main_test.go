@@ -120,9 +120,9 @@ func TestScript(t *testing.T) {
 			"expire": func(ts *testscript.TestScript, neg bool, args []string) {
 				path := ts.MkAbs("home/.aws/credentials")
 				exp := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
-				ts.Check(credfile.Writer{}.Update(path, func(f *credfile.File) ([]byte, error) {
+				ts.Check(credfile.Writer{}.EditBytes(path, credfile.Parsed(path, func(f *credfile.File) ([]byte, error) {
 					return f.Edit(args[0], []credfile.KV{{Key: "expiration", Value: exp}}, nil)
-				}))
+				})))
 			},
 			// sts-fault NAME: every later request fails that way.
 			"sts-fault": func(ts *testscript.TestScript, neg bool, args []string) {

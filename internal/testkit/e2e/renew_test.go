@@ -57,12 +57,12 @@ func renewRig(t *testing.T, name string) (emu *stsemu.Server, bin, dir string, e
 			return
 		}
 		past := time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)
-		err := credfile.Writer{}.Update(creds, func(f *credfile.File) ([]byte, error) {
+		err := credfile.Writer{}.EditBytes(creds, credfile.Parsed(creds, func(f *credfile.File) ([]byte, error) {
 			if f.Section("prod-session") == nil {
 				return f.Bytes(), nil
 			}
 			return f.Edit("prod-session", []credfile.KV{{Key: "expiration", Value: past}}, nil)
-		})
+		}))
 		if err != nil {
 			t.Errorf("expire [prod-session]: %v", err)
 		}
@@ -328,9 +328,10 @@ func TestExecRenewAtTerminal(t *testing.T) {
 		t.Fatalf("the job never made its first call:\n%s", sh.screen())
 	}
 	// The base expires, and with it the role's session.
-	err = credfile.Writer{}.Update(filepath.Join(dir, "credentials"), func(f *credfile.File) ([]byte, error) {
+	creds := filepath.Join(dir, "credentials")
+	err = credfile.Writer{}.EditBytes(creds, credfile.Parsed(creds, func(f *credfile.File) ([]byte, error) {
 		return f.Edit("default", []credfile.KV{{Key: "expiration", Value: time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)}}, nil)
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -379,13 +380,13 @@ func TestExecRenewNoTerminal(t *testing.T) {
 			return
 		}
 		past := time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)
-		err := credfile.Writer{}.Update(creds, func(f *credfile.File) ([]byte, error) {
+		err := credfile.Writer{}.EditBytes(creds, credfile.Parsed(creds, func(f *credfile.File) ([]byte, error) {
 			out, err := f.Edit("default", []credfile.KV{{Key: "expiration", Value: past}}, nil)
 			if f, _ = credfile.Parse(out); err == nil {
 				out, err = f.Edit("prod-session", []credfile.KV{{Key: "expiration", Value: past}}, nil)
 			}
 			return out, err
-		})
+		}))
 		if err != nil {
 			t.Errorf("expire the sessions: %v", err)
 		}
