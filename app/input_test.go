@@ -84,20 +84,3 @@ func TestIsTerminal(t *testing.T) {
 		t.Error("a reader is taken for a terminal")
 	}
 }
-
-// TestCapped: output past the bound is refused and what was kept is
-// exactly the first max bytes.
-func TestCapped(t *testing.T) {
-	t.Parallel()
-	w := &capped{max: 10}
-	var err error
-	for i := 0; i < 5 && err == nil; i++ {
-		_, err = w.Write([]byte("1234"))
-	}
-	if string(w.buf) != "1234123412" || !w.over || err == nil {
-		t.Errorf("%q over=%v err=%v", w.buf, w.over, err)
-	}
-	if _, ok := any(&capped{}).(io.ReaderFrom); ok {
-		t.Error("capped has ReadFrom, which io.Copy would use instead of its Write")
-	}
-}

@@ -15,6 +15,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/internal/mfastate"
+	"github.com/aws-mfa/aws-mfa/internal/readfile"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 )
 
@@ -133,13 +134,13 @@ func runTokenCommand(ctx context.Context, argv []string, timeout time.Duration) 
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.WaitDelay = time.Second
-	stdout := &capped{max: maxTokenOutput}
+	stdout := &readfile.Capped{Max: maxTokenOutput}
 	// Its stderr is not kept: a password manager's message may carry a
 	// secret, and none of it may reach an error line.
 	cmd.Stdout = stdout
 	err := cmd.Run()
 	switch {
-	case stdout.over:
+	case stdout.Over:
 		return "", usage("token_command %s printed more than %d KiB; it must print only the code", argv[0], maxTokenOutput>>10)
 	case ctx.Err() == context.DeadlineExceeded:
 		return "", usage("token_command %s did not finish within %s; check the device or command", argv[0], timeout)
@@ -148,30 +149,9 @@ func runTokenCommand(ctx context.Context, argv []string, timeout time.Duration) 
 	case err != nil:
 		return "", usage("token_command %s failed (%v); run it by hand to see why", argv[0], err)
 	}
-	code, err := stsparam.Code(string(stdout.buf))
+	code, err := stsparam.Code(stdout.String())
 	if err != nil {
 		return "", usage("token_command %s printed no six-digit code; it must print only the code", argv[0])
 	}
 	return code, nil
 }
-
-// capped keeps the first max bytes written to it. Past that it fails the
-// write, which makes os/exec close the pipe (the command gets SIGPIPE).
-// It has no ReadFrom, which io.Copy would call instead of Write.
-type capped struct {
-	buf  []byte
-	max  int
-	over bool
-}
-
-func (w *capped) Write(p []byte) (int, error) {
-	if room := w.max - len(w.buf); len(p) > room {
-		w.buf = append(w.buf, p[:max(room, 0)]...)
-		w.over = true
-		return 0, errTooMuchOutput
-	}
-	w.buf = append(w.buf, p...)
-	return len(p), nil
-}
-
-var errTooMuchOutput = errors.New("too much output")

@@ -1,10 +1,8 @@
 package keyring
 
 import (
-	"bytes"
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/aws-mfa/aws-mfa/internal/readfile"
 )
 
 // passBackend is pass(1), the standard Unix password manager: one
@@ -70,10 +70,10 @@ func (b passBackend) run(ctx context.Context, stdin io.Reader, args ...string) (
 		cmd.Env = append(os.Environ(), "PASSWORD_STORE_GPG_OPTS="+strings.TrimSpace(os.Getenv("PASSWORD_STORE_GPG_OPTS")+" --pinentry-mode=error"))
 	}
 	cmd.Stdin = stdin // nil: no input
-	stdout, stderr := &capped{max: maxPassOutput}, &capped{max: maxPassOutput}
+	stdout, stderr := &readfile.Capped{Max: maxPassOutput}, &readfile.Capped{Max: maxPassOutput}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	err := cmd.Run()
-	if stdout.over || stderr.over {
+	if stdout.Over || stderr.Over {
 		return "", fmt.Errorf("pass %s printed more than %d KiB, which no item aws-mfa wrote holds; name another item in the pair's keyring key", args[0], maxPassOutput>>10)
 	}
 	if err != nil {
@@ -89,22 +89,3 @@ func (b passBackend) run(ctx context.Context, stdin io.Reader, args ...string) (
 // maxPassOutput bounds what pass may print: an item aws-mfa wrote is a
 // line of JSON; a huge file under that name must not fill memory.
 const maxPassOutput = 64 << 10
-
-// capped keeps the first max bytes written to it; past that its Write
-// fails, and os/exec closes the pipe. It has no ReadFrom, which io.Copy
-// would call instead of Write.
-type capped struct {
-	buf  bytes.Buffer
-	max  int
-	over bool
-}
-
-func (w *capped) Write(p []byte) (int, error) {
-	if w.buf.Len()+len(p) > w.max {
-		w.over = true
-		return 0, errors.New("too much output")
-	}
-	return w.buf.Write(p)
-}
-
-func (w *capped) String() string { return w.buf.String() }

@@ -5,6 +5,7 @@
 package readfile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -74,3 +75,24 @@ func size(n int64) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
+
+// Capped keeps the first Max bytes a command prints; past that its Write
+// fails, which makes os/exec close the pipe (the command gets SIGPIPE),
+// and sets Over. It has no ReadFrom, which io.Copy would call instead of
+// Write.
+type Capped struct {
+	Max  int
+	Over bool
+	buf  bytes.Buffer
+}
+
+func (w *Capped) Write(p []byte) (int, error) {
+	if w.buf.Len()+len(p) > w.Max {
+		w.Over = true
+		return 0, errors.New("too much output")
+	}
+	return w.buf.Write(p)
+}
+
+// String is what was kept.
+func (w *Capped) String() string { return w.buf.String() }

@@ -4,6 +4,7 @@ package readfile
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -55,5 +56,21 @@ func TestRead(t *testing.T) {
 				t.Fatalf("error carries content: %v", err)
 			}
 		})
+	}
+}
+
+// TestCapped: output past the bound is refused, and what was kept is what
+// came before it.
+func TestCapped(t *testing.T) {
+	w := &Capped{Max: 10}
+	var err error
+	for i := 0; i < 5 && err == nil; i++ {
+		_, err = w.Write([]byte("1234"))
+	}
+	if w.String() != "12341234" || !w.Over || err == nil {
+		t.Errorf("%q over=%v err=%v", w.String(), w.Over, err)
+	}
+	if _, ok := any(&Capped{}).(io.ReaderFrom); ok {
+		t.Error("Capped has ReadFrom, which io.Copy would use instead of its Write")
 	}
 }
