@@ -2,7 +2,6 @@ package app
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"text/tabwriter"
@@ -124,10 +123,7 @@ func status(sys System, cfg *config.Config, pairs []config.Pair) ([]statusRow, e
 	if err != nil {
 		return nil, err
 	}
-	f, err := credfile.Read(paths.Credentials)
-	if errors.Is(err, credfile.ErrNotFound) {
-		f, err = credfile.Parse(nil)
-	}
+	f, err := credfile.ReadOrEmpty(paths.Credentials)
 	if err != nil {
 		return nil, err
 	}

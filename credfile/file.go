@@ -130,6 +130,15 @@ func Read(path string) (*File, error) {
 	return parseFile(path, data)
 }
 
+// ReadOrEmpty is Read, but a missing file reads as an empty one.
+func ReadOrEmpty(path string) (*File, error) {
+	f, err := Read(path)
+	if errors.Is(err, ErrNotFound) {
+		return Parse(nil)
+	}
+	return f, err
+}
+
 // parseFile parses data, read from path, naming path in its errors.
 func parseFile(path string, data []byte) (*File, error) {
 	f, err := Parse(data)

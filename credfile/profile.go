@@ -164,15 +164,12 @@ var shadowKeys = []string{"role_arn", "web_identity_token_file", "sso_account_id
 // Shadowing returns a key that makes botocore ignore the keys written
 // into profile of the credentials file creds: set in that section or
 // inherited from its [DEFAULT] (which a new section inherits too), or set
-// for the profile in the config file cfg (nil when there is none), which
+// for the profile in the config file cfg (empty when there is none), which
 // botocore merges with it. section names where it is set, as
 // "[name] in the config file" or "[name]". key is "" when there is none.
 func Shadowing(creds, cfg *File, profile string) (key, section string) {
 	s, d := creds.Section(profile), creds.Section(DefaultSection)
-	var p *Section
-	if cfg != nil {
-		p = cfg.Profile(profile)
-	}
+	p := cfg.Profile(profile)
 	for _, k := range shadowKeys {
 		switch {
 		case s != nil && s.Has(k):

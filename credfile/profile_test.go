@@ -215,13 +215,13 @@ func TestShadowingAsBotocoreSeesIt(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var cfg *File
 				var config []byte
 				if c.config != "" {
 					config = []byte(c.config)
-					if cfg, err = Parse(config); err != nil {
-						t.Fatal(err)
-					}
+				}
+				cfg, err := Parse(config)
+				if err != nil {
+					t.Fatal(err)
 				}
 				key, where := Shadowing(f, cfg, target)
 				checks = append(checks, check{target, set, c.where, key, where})

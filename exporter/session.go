@@ -250,7 +250,7 @@ type source struct {
 	serial string
 	region string
 
-	// readConfig reads the config file once, when first needed: nil
+	// readConfig reads the config file once, when first needed: empty
 	// when there is none, which is no error.
 	readConfig func() (*credfile.File, error)
 }
@@ -276,7 +276,7 @@ func (s *source) targetRegion(f *credfile.File, target string) (region string, k
 // [DEFAULT]), "" when either is missing.
 func (s *source) configValue(profile, key string) (string, error) {
 	cfg, err := s.readConfig()
-	if cfg == nil || err != nil {
+	if err != nil {
 		return "", err
 	}
 	if p := cfg.Profile(profile); p != nil {
@@ -302,11 +302,7 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 		serial: cmp.Or(req.Serial, serial),
 		region: region,
 		readConfig: sync.OnceValues(func() (*credfile.File, error) {
-			f, err := credfile.Read(req.Paths.Config)
-			if errors.Is(err, credfile.ErrNotFound) {
-				return nil, nil
-			}
-			return f, err
+			return credfile.ReadOrEmpty(req.Paths.Config)
 		}),
 	}
 	if req.Keyring == "" { // else they are read later, and only if STS is called

@@ -152,7 +152,7 @@ func table(data []byte, key toml.Key) (start, end int) {
 // --force, which keeps its other keys.
 func awsProfile(req Request, p *plan) error {
 	path := req.Paths.Config
-	f, err := readINI(path)
+	f, err := credfile.ReadOrEmpty(path)
 	if err != nil {
 		return err
 	}

@@ -84,8 +84,8 @@ func Doctor(c Checkup) []Finding {
 	}
 	// The AWS config file: a refresh reads it too (a role_arn or an sso_
 	// key for a target there would shadow the session written).
-	awsConfig, err := credfile.Read(c.Paths.Config) // nil when there is none
-	if err != nil && !errors.Is(err, credfile.ErrNotFound) {
+	awsConfig, err := credfile.ReadOrEmpty(c.Paths.Config)
+	if err != nil {
 		out.fix(err.Error(), readFix(err, "the AWS config file", "the AWS config text file", "fix the line named; the AWS CLI cannot read the file either"))
 		return out
 	}
@@ -264,9 +264,6 @@ func checkKeyring(out *findings, creds *credfile.File, p config.Pair, c Checkup)
 // or removed since setup wrote its path, which every AWS tool would
 // report only as a failed credential process.
 func checkProcesses(out *findings, awsConfig *credfile.File, c Checkup) {
-	if awsConfig == nil {
-		return
-	}
 	for _, s := range awsConfig.Sections() {
 		prog := processProgram(s.Get("credential_process"), runtime.GOOS)
 		if prog == "" {

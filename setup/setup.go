@@ -217,7 +217,7 @@ func keysRegion(creds *credfile.File, req Request) ([]credfile.KV, error) {
 	if _, ok := creds.Value(req.Source, "region"); ok {
 		return nil, nil
 	}
-	cfg, err := readINI(req.Paths.Config)
+	cfg, err := credfile.ReadOrEmpty(req.Paths.Config)
 	if err != nil {
 		return nil, err
 	}
@@ -271,15 +271,6 @@ func (p *plan) addConfig(path string, edit func(old []byte) ([]byte, error)) ([]
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	return p.add(path, old, edit)
-}
-
-// readINI reads the INI file at path; a missing one reads as empty.
-func readINI(path string) (*credfile.File, error) {
-	f, err := credfile.Read(path)
-	if errors.Is(err, credfile.ErrNotFound) {
-		return credfile.Parse(nil)
-	}
-	return f, err
 }
 
 // run shows each change as a masked diff (dryRun), or applies them in
