@@ -214,7 +214,7 @@ func RoleSessionName(serial string) string {
 	}
 	name := []byte(device)
 	for i, c := range name {
-		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || strings.IndexByte(nameChars, c) >= 0) {
+		if !isWord(rune(c)) && strings.IndexByte(nameChars, c) < 0 {
 			name[i] = '-'
 		}
 	}
