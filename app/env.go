@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -119,7 +118,7 @@ func envOutput(ctx context.Context, sys System, in EnvInput) (string, error) {
 	}
 	note(sys, res, req, false)
 	if sh == nil {
-		b, err := json.Marshal(exporter.ForCredentialProcess(res.Session))
+		b, err := exporter.CredentialProcess(res.Session)
 		return string(b) + "\n", err
 	}
 	out, err := sh.Export(exporter.Vars(res.Session, req.Target, res.Region))

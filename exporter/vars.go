@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"encoding/json"
 	"strconv"
 	"time"
 
@@ -65,22 +66,13 @@ func unset(names []string) []shells.Var {
 	return vars
 }
 
-// CredentialProcess is the JSON a credential_process must print.
-type CredentialProcess struct {
-	Version         int
-	AccessKeyID     string `json:"AccessKeyId"`
-	SecretAccessKey string
-	SessionToken    string
-	Expiration      string
-}
-
-// ForCredentialProcess converts a session for credential_process.
-func ForCredentialProcess(s awscred.Session) CredentialProcess {
-	return CredentialProcess{
-		Version:         1,
-		AccessKeyID:     s.AccessKeyID,
-		SecretAccessKey: s.SecretAccessKey,
-		SessionToken:    s.SessionToken,
-		Expiration:      s.Expiration.UTC().Format(time.RFC3339),
-	}
+// CredentialProcess is the JSON a credential_process must print for s.
+func CredentialProcess(s awscred.Session) ([]byte, error) {
+	return json.Marshal(struct {
+		Version         int
+		AccessKeyID     string `json:"AccessKeyId"`
+		SecretAccessKey string
+		SessionToken    string
+		Expiration      string
+	}{1, s.AccessKeyID, s.SecretAccessKey, s.SessionToken, s.Expiration.UTC().Format(time.RFC3339)})
 }
