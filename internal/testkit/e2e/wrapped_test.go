@@ -7,11 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/exporter"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
+	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 // hookedShell runs a script in a shell with the real hook loaded: the
@@ -87,18 +90,26 @@ var hookedShells = []hookedShell{
 	},
 }
 
+// hookTexts holds what aws-mfa hook NAME printed, by NAME: the text
+// depends on nothing but the binary, which the tests share, so each is
+// asked for once per run.
+var hookTexts sync.Map
+
 // runHooked writes the hook and body into one script and runs it; it
 // returns stdout and stderr.
 func runHooked(t *testing.T, sh hookedShell, env []string, body string) (string, string) {
 	t.Helper()
-	bin := toolBinary(t)
 	dir := t.TempDir()
-	hook, stderr, err := run(t, env, bin, "hook", sh.hook)
-	if err != nil {
-		t.Fatalf("hook %s: %v %s", sh.hook, err, stderr)
+	hook, ok := hookTexts.Load(sh.hook)
+	if !ok {
+		out, stderr, err := run(t, env, toolBinary(t), "hook", sh.hook)
+		if err != nil {
+			t.Fatalf("hook %s: %v %s", sh.hook, err, stderr)
+		}
+		hook, _ = hookTexts.LoadOrStore(sh.hook, out)
 	}
 	script := filepath.Join(dir, "script")
-	if err := os.WriteFile(script, []byte(hook+"\n"+body), 0o600); err != nil {
+	if err := os.WriteFile(script, []byte(hook.(string)+"\n"+body), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	out, stderr, err := run(t, env, sh.bin, append(sh.args, script)...)
@@ -192,19 +203,35 @@ func TestHookOptionsAnywhere(t *testing.T) {
 			defer emu.Close()
 			dir := t.TempDir()
 			env := hookedEnv(t, emu, dir, "")
+			// Between lines, the shell itself runs the code that
+			// env --unset prints, so that each line starts from a shell
+			// without a session; the wrapper's env --unset runs once, last,
+			// and must leave none (nushell: set empty).
+			d, _ := shells.Lookup(sh.hook)
+			reset, err := d.Export(exporter.UnsetVars())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sh.hook == "nu" {
+				reset = "load-env " + reset
+			}
 			var body strings.Builder
 			for _, l := range lines {
 				l = strings.NewReplacer("{EMU}", emu.URL, "{CFG}", filepath.Join(dir, "config.toml")).Replace(l)
 				body.WriteString(sh.call(l))
 				body.WriteString(sh.token)
-				body.WriteString(sh.call("env --unset"))
+				body.WriteString(reset)
 			}
+			body.WriteString(sh.call("env --unset") + sh.token)
 			out, stderr := runHooked(t, sh, env, body.String())
 			got := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-			if len(got) != len(lines) {
+			if len(got) != len(lines)+1 {
 				t.Fatalf("stdout %s\nstderr %s", out, stderr)
 			}
-			for i, g := range got {
+			if unset := got[len(lines)]; unset != "token=unset" && (sh.hook != "nu" || unset != "token=") {
+				t.Errorf("aws-mfa env --unset left %q", unset)
+			}
+			for i, g := range got[:len(lines)] {
 				if !strings.HasPrefix(g, "token=FwoG") {
 					t.Errorf("aws-mfa %s applied nothing: %q", lines[i], g)
 				}
@@ -378,12 +405,37 @@ func TestCshFailurePrintsNothing(t *testing.T) {
 // line, with the profile and until when.
 func TestHookPassesOtherOutputOn(t *testing.T) {
 	t.Parallel()
+	// Every shell's sandbox holds the same cached session, so what the
+	// binary prints for each line, run directly, is known once.
+	exp := time.Now().Add(6 * time.Hour).UTC().Truncate(time.Second)
+	creds := aliceSource + "[default]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = cached!secret$(x)`y`\naws_session_token = cached-token\nexpiration = " + exp.Format(time.RFC3339) + "\n"
+	direct := map[string]string{}
+	printed := func(dir, line string) string {
+		if out, ok := direct[line]; ok {
+			return out
+		}
+		emu := stsemu.Start(alice)
+		defer emu.Close()
+		env := hookedEnv(t, emu, dir, "")
+		os.WriteFile(filepath.Join(dir, "credentials"), []byte(creds), 0o600)
+		out, stderr, err := run(t, env, toolBinary(t), strings.Fields(line)...)
+		if err != nil || out == "" {
+			t.Fatalf("%s: %v %s", line, err, stderr)
+		}
+		direct[line] = out
+		return out
+	}
+	dir := t.TempDir()
 	for _, sh := range hookedShells {
 		other := "fish"
 		if sh.hook == "fish" {
 			other = "bash"
 		}
 		lines := []string{"env --format json", "env --format=dotenv", "-p default env --format json --no-write", "env --shell " + other}
+		var want []string
+		for _, l := range lines {
+			want = append(want, printed(dir, l))
+		}
 		t.Run(sh.bin, func(t *testing.T) {
 			t.Parallel() // each has its own emulator and directory
 			requireTool(t, sh.bin)
@@ -391,29 +443,25 @@ func TestHookPassesOtherOutputOn(t *testing.T) {
 			defer emu.Close()
 			dir := t.TempDir()
 			env := hookedEnv(t, emu, dir, "")
-			exp := time.Now().Add(6 * time.Hour).UTC().Truncate(time.Second)
-			os.WriteFile(filepath.Join(dir, "credentials"), []byte(aliceSource+"[default]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = cached!secret$(x)`y`\naws_session_token = cached-token\nexpiration = "+exp.Format(time.RFC3339)+"\n"), 0o600)
-			var body, want strings.Builder
+			os.WriteFile(filepath.Join(dir, "credentials"), []byte(creds), 0o600)
+			var body strings.Builder
 			for _, l := range lines {
-				out, stderr, err := run(t, env, toolBinary(t), strings.Fields(l)...)
-				if err != nil || out == "" {
-					t.Fatalf("%s: %v %s", l, err, stderr)
-				}
-				want.WriteString(out)
 				if sh.bin == "nu" {
 					l += " | print -n" // the value a nu function returns, printed
 				}
 				body.WriteString(sh.call(l))
 			}
 			body.WriteString(sh.token + sh.call("env") + sh.token)
-			want.WriteString("token=unset\ntoken=cached-token\n")
+			want := strings.Join(want, "") + "token=unset\ntoken=cached-token\n"
+			left := shells.Left(time.Until(exp))
 			out, stderr := runHooked(t, sh, env, body.String())
-			if out != want.String() {
-				t.Errorf("stdout\n%s\nwant\n%s\nstderr %s", out, want.String(), stderr)
+			if out != want {
+				t.Errorf("stdout\n%s\nwant\n%s\nstderr %s", out, want, stderr)
 			}
-			applied := "aws-mfa: applied [default] to this shell, valid until " + exp.Format("Mon 2 Jan 15:04 MST") + " (in 5h59m)\n"
-			if stderr != applied {
-				t.Errorf("stderr %q, want %q", stderr, applied)
+			// The time left as the shell ran: a minute may have turned.
+			applied := "aws-mfa: applied [default] to this shell, valid until " + exp.Format("Mon 2 Jan 15:04 MST") + " (in %s)\n"
+			if stderr != fmt.Sprintf(applied, left) && stderr != fmt.Sprintf(applied, shells.Left(time.Until(exp))) {
+				t.Errorf("stderr %q, want %q", stderr, fmt.Sprintf(applied, left))
 			}
 		})
 	}
