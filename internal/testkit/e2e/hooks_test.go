@@ -3,8 +3,10 @@
 package e2e
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,11 +32,13 @@ var sessionPrompt = regexp.MustCompile(`^default (11h5\dm|12h00m)`)
 // loaded 2-core machine.
 const hang = 60 * time.Second
 
-// tmuxShell is an interactive shell in a tmux pane, driven by send-keys.
+// tmuxShell is an interactive shell in a tmux pane, driven by send-keys
+// through one tmux client in control mode.
 type tmuxShell struct {
 	t      *testing.T
 	socket string
 	dir    string
+	ctl    *tmuxControl
 }
 
 func startTmux(t *testing.T, dir string, env []string, argv ...string) *tmuxShell {
@@ -45,17 +49,23 @@ func startTmux(t *testing.T, dir string, env []string, argv ...string) *tmuxShel
 	if out, err := exec.Command(tmux, append(args, argv...)...).CombinedOutput(); err != nil {
 		t.Fatalf("tmux: %v %s", err, out)
 	}
-	out, err := exec.Command(tmux, "-L", ts.socket, "display-message", "-p", "#{pane_pid}").Output()
-	pid, perr := strconv.Atoi(strings.TrimSpace(string(out)))
-	if err != nil || perr != nil {
+	ctl, err := startControl(tmux, ts.socket)
+	if err != nil {
 		exec.Command(tmux, "-L", ts.socket, "kill-server").Run()
+		t.Fatalf("tmux control client: %v", err)
+	}
+	ts.ctl = ctl
+	out, err := ctl.do("display-message", "-p", "#{pane_pid}")
+	pid, perr := strconv.Atoi(strings.TrimSpace(out))
+	if err != nil || perr != nil {
+		ctl.close()
 		t.Fatalf("tmux pane pid %q: %v %v", out, err, perr)
 	}
 	// kill-server only sends SIGHUP, and a shell then still writes its
 	// history (bash: $HOME/.bash_history) into the test's directory: wait
 	// until the shell has exited, or TempDir's cleanup races with it.
 	t.Cleanup(func() {
-		exec.Command(tmux, "-L", ts.socket, "kill-server").Run()
+		ctl.close()
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 			if exited(pid) {
 				return
@@ -64,6 +74,115 @@ func startTmux(t *testing.T, dir string, env []string, argv ...string) *tmuxShel
 		t.Errorf("the shell in tmux (pid %d) did not exit", pid)
 	})
 	return ts
+}
+
+// tmuxControl is a tmux client in control mode (tmux -C): each command
+// the test sends goes to the server through it, so that typing keys or
+// looking at the screen starts no process. It does not size the window.
+type tmuxControl struct {
+	mu  sync.Mutex
+	cmd *exec.Cmd
+	in  io.WriteCloser
+	out *bufio.Reader
+}
+
+func startControl(tmux, socket string) (*tmuxControl, error) {
+	cmd := exec.Command(tmux, "-L", socket, "-C", "attach-session", "-f", "ignore-size")
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	c := &tmuxControl{cmd: cmd, in: in, out: bufio.NewReader(out)}
+	// The attach answers first, in a block of its own (flags 0); commands
+	// sent before it would find no client.
+	for {
+		line, err := c.out.ReadString('\n')
+		if err != nil {
+			c.close()
+			return nil, fmt.Errorf("attach: %v", err)
+		}
+		if f := strings.Fields(line); len(f) == 4 && f[0] == "%end" && f[3] == "0" {
+			break
+		}
+	}
+	// Only command replies, not every byte the shell writes.
+	if _, err := c.do("refresh-client", "-f", "no-output"); err != nil {
+		c.close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// do runs one tmux command and returns what it printed. Its reply is the
+// block "%begin TIME N 1" … "%end TIME N 1" (or %error); notifications
+// come only between blocks.
+func (c *tmuxControl) do(args ...string) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	words := make([]string, len(args))
+	for i, a := range args {
+		words[i] = tmuxQuote(a)
+	}
+	if _, err := io.WriteString(c.in, strings.Join(words, " ")+"\n"); err != nil {
+		return "", err
+	}
+	var block string // "TIME N 1" once the reply began
+	var body strings.Builder
+	for {
+		line, err := c.out.ReadString('\n')
+		if err != nil {
+			return "", fmt.Errorf("tmux %s: %v", args[0], err)
+		}
+		line = strings.TrimSuffix(line, "\n")
+		switch f := strings.Fields(line); {
+		case block == "":
+			if len(f) == 4 && f[0] == "%begin" && f[3] == "1" {
+				block = strings.Join(f[1:], " ")
+			}
+		case line == "%end "+block:
+			return body.String(), nil
+		case line == "%error "+block:
+			return "", fmt.Errorf("tmux %s: %s", args[0], strings.TrimSpace(body.String()))
+		default:
+			body.WriteString(line + "\n")
+		}
+	}
+}
+
+// close stops the tmux server and waits for the control client to exit.
+func (c *tmuxControl) close() {
+	c.mu.Lock()
+	io.WriteString(c.in, "kill-server\n")
+	c.in.Close()
+	c.mu.Unlock()
+	c.cmd.Wait()
+}
+
+// tmuxQuote writes s as one word of a tmux command: in double quotes,
+// where tmux takes \\, \", \$ and octal escapes, and expands nothing else.
+func tmuxQuote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '\\' || r == '"' || r == '$':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, "\\%03o", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 // exited reports whether process pid has exited. The shell's parent, the
@@ -89,19 +208,14 @@ func text(s string) []string { return []string{"-l", s} }
 // press is keys as tmux names them (Tab, C-a, Enter).
 func press(k ...string) []string { return k }
 
-// keys sends keys to the shell, in order, with one tmux client: a shell
-// reads them in order whether they come at once or one by one.
+// keys sends keys to the shell, in order: a shell reads them in order
+// whether they come at once or one by one.
 func (ts *tmuxShell) keys(groups ...[]string) {
 	ts.t.Helper()
-	args := []string{"-L", ts.socket}
-	for i, k := range groups {
-		if i > 0 {
-			args = append(args, ";")
+	for _, k := range groups {
+		if _, err := ts.ctl.do(append([]string{"send-keys"}, k...)...); err != nil {
+			ts.t.Fatalf("send-keys: %v", err)
 		}
-		args = append(append(args, "send-keys"), k...)
-	}
-	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
-		ts.t.Fatalf("send-keys: %v %s", err, out)
 	}
 }
 
@@ -112,8 +226,8 @@ func (ts *tmuxShell) send(line string) {
 }
 
 func (ts *tmuxShell) screen() string {
-	out, _ := exec.Command("tmux", "-L", ts.socket, "capture-pane", "-p", "-S", "-200").Output()
-	return string(out)
+	out, _ := ts.ctl.do("capture-pane", "-p", "-S", "-200")
+	return out
 }
 
 // result has the shell write a value to a file and waits for it: after
@@ -137,7 +251,7 @@ func (ts *tmuxShell) result(command, name string, keys ...[]string) string {
 
 // waitFor reports whether ok came true within hang. It looks again soon
 // at first, since a shell mostly answers within milliseconds, then less
-// often: each look at a screen starts a tmux client.
+// often: each look at a screen has the tmux server render it.
 func waitFor(ok func() bool) bool {
 	pause := 5 * time.Millisecond
 	for deadline := time.Now().Add(hang); ; time.Sleep(pause) {
@@ -824,7 +938,7 @@ func TestCompletionInteractive(t *testing.T) {
 		for i, c := range lists {
 			// A clear screen, so that only this list can match.
 			sh.result("clear; echo cleared", fmt.Sprintf("clear%d", i))
-			exec.Command("tmux", "-L", sh.socket, "clear-history").Run()
+			sh.ctl.do("clear-history")
 			sh.waitUntil("lost the cleared command", func(screen string) bool { return !strings.Contains(screen, "clear") })
 			bash := strings.HasPrefix(name, "bash")
 			if bash {
