@@ -194,14 +194,12 @@ func Locate(flag string, getenv func(string) string, userConfigDir func() (strin
 // AWS_MFA_CONFIG=/dev/zero or a huge file must not fill memory.
 const MaxSize = 1 << 20
 
-// Load reads the file at loc. A missing file at the default location gives
-// the built-in pair; a file named by --config or AWS_MFA_CONFIG must
-// exist. A file that is present but broken is ErrInvalid, never a
-// fallback; one that cannot be read (permissions, I/O) is a plain error.
+// Load reads the file at loc. A missing file at the default location, or
+// none (Path ""), gives the built-in pair; a file named by --config or
+// AWS_MFA_CONFIG must exist. A file that is present but broken is
+// ErrInvalid, never a fallback; one that cannot be read (permissions,
+// I/O) is a plain error.
 func Load(loc Location) (*Config, error) {
-	if loc.Path == "" {
-		return Parse("", nil)
-	}
 	data, err := readfile.Read(loc.Path, MaxSize)
 	switch {
 	case err == nil:
