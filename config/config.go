@@ -429,15 +429,12 @@ func (c *Config) Select(name string) (Pair, error) {
 	if name == "" {
 		name = c.Default
 	}
-	for _, p := range c.Pairs {
-		if p.Name == name {
-			return p, nil
-		}
+	i := slices.IndexFunc(c.Pairs, func(p Pair) bool { return p.Name == name })
+	if i < 0 { // a pair's name beats another pair's target
+		i = slices.IndexFunc(c.Pairs, func(p Pair) bool { return p.Target == name })
 	}
-	for _, p := range c.Pairs {
-		if p.Target == name {
-			return p, nil
-		}
+	if i >= 0 {
+		return c.Pairs[i], nil
 	}
 	names := names(c.Pairs)
 	if s := suggest.Closest(name, names); s != "" {
