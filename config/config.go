@@ -353,10 +353,8 @@ func check(p Pair) error {
 	case chained && p.Serial != "":
 		return errors.New("has mfa_serial, but a chained pair sends no code; the code goes to the pair at the start of the chain")
 	case chained:
-		// No long-term keys, so no keyring to check; role chaining's limit.
-		if err := stsparam.CheckChainedDuration(p.Duration); err != nil {
-			return err
-		}
+		// No long-term keys, so no keyring to check; role chaining's
+		// limit is CheckDuration's below.
 	case p.Source == p.Target:
 		return fmt.Errorf("target %q is its own source; the session must go to another profile", p.Target)
 	case p.RoleARN == "" && (p.RoleSessionName != "" || p.ExternalID != ""):
@@ -374,7 +372,7 @@ func check(p Pair) error {
 		optional(p.ExternalID, stsparam.CheckExternalID),
 		optional(p.Endpoint, stsparam.CheckEndpoint),
 		optional(p.Region, stsparam.CheckRegion),
-		stsparam.CheckDuration(p.Duration, p.RoleARN != ""),
+		stsparam.CheckDuration(p.Duration, p.RoleARN != "", chained),
 	} {
 		if err != nil {
 			return err

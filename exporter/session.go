@@ -239,10 +239,7 @@ func checkRequest(req Request, chained bool) error {
 			return fmt.Errorf("%w (from --endpoint-url, the pair's endpoint_url, AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL)", err)
 		}
 	}
-	if err := stsparam.CheckChainedDuration(req.Duration); chained && err != nil {
-		return err
-	}
-	return stsparam.CheckDuration(req.Duration, req.RoleARN != "")
+	return stsparam.CheckDuration(req.Duration, req.RoleARN != "", chained)
 }
 
 type source struct {

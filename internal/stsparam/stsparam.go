@@ -67,22 +67,16 @@ func ParseDuration(s string) (time.Duration, error) {
 }
 
 // CheckDuration applies STS's limits: 15m to 36h for GetSessionToken,
-// 15m to 12h for AssumeRole (role is true).
-func CheckDuration(d time.Duration, role bool) error {
-	if role && (d < MinDuration || d > MaxRoleDuration) {
-		return inputerr.Errorf("duration %s is outside what AssumeRole allows (15m to 12h); the role's MaxSessionDuration may be lower still", d)
-	}
-	if d < MinDuration || d > MaxSessionDuration {
-		return inputerr.Errorf("duration %s is outside what STS allows (15m to 36h)", d)
-	}
-	return nil
-}
-
-// CheckChainedDuration applies role chaining's limit, on top of
-// CheckDuration's for a role.
-func CheckChainedDuration(d time.Duration) error {
-	if d > MaxChainedDuration {
+// 15m to 12h for AssumeRole (role is true), and role chaining's hour at
+// most for a role assumed with another session (chained is true).
+func CheckDuration(d time.Duration, role, chained bool) error {
+	switch {
+	case chained && d > MaxChainedDuration:
 		return inputerr.Errorf("duration %s is more than AWS allows a role assumed with another session's credentials (role chaining: at most 1h); use 1h or less", d)
+	case role && (d < MinDuration || d > MaxRoleDuration):
+		return inputerr.Errorf("duration %s is outside what AssumeRole allows (15m to 12h); the role's MaxSessionDuration may be lower still", d)
+	case d < MinDuration || d > MaxSessionDuration:
+		return inputerr.Errorf("duration %s is outside what STS allows (15m to 36h)", d)
 	}
 	return nil
 }
