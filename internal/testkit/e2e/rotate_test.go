@@ -45,7 +45,13 @@ func TestRotateKilled(t *testing.T) {
 			killed = cmd.Process.Signal(syscall.SIGKILL) == nil
 		}
 	})
-	if err := cmd.Run(); err == nil || !killed {
+	err := cmd.Run()
+	// The handler holds mu from the kill until it records it: Run can
+	// return in between.
+	mu.Lock()
+	wasKilled := killed
+	mu.Unlock()
+	if err == nil || !wasKilled {
 		t.Fatalf("the run was not killed: %v", err)
 	}
 	emu.SetBefore(nil)
