@@ -26,10 +26,10 @@ var (
 	buildErr  error
 )
 
-// toolBinary builds aws-mfa once for tests that run it as a subprocess.
-// It builds into the same place on every run from this checkout, where go
-// build finds the binary up to date and skips the link (a second of CPU);
-// a lock keeps two runs from writing it at once.
+// toolBinary builds aws-mfa once for tests that run it as a subprocess,
+// as the README builds it: static, trimmed paths, without urfave/cli's
+// man-page generator (the shipped binary, and the build TestVersionFromBuild
+// and TestFirstScreen make, which then share its compiled packages).
 func toolBinary(t testing.TB) string {
 	buildOnce.Do(func() { builtBin, buildErr = buildOwn() })
 	if buildErr != nil {
@@ -43,27 +43,53 @@ func buildOwn() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	bin := filepath.Join("bin", "aws-mfa") // bin holds nothing else: tests put it on PATH
+	err = buildKept(bin, root)
+	return filepath.Join(keptDir(root), bin), err
+}
+
+// keptDir is where this checkout's tests keep what they build: the same
+// place on every run, where go build finds a binary up to date and skips
+// the link (a second of CPU).
+func keptDir(root string) string {
 	sum := sha256.Sum256([]byte(root))
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("aws-mfa-test-%x", sum[:6]))
-	// bin holds nothing else: tests put it on PATH.
-	if err := os.MkdirAll(filepath.Join(dir, "bin"), 0o700); err != nil {
-		return "", err
+	return filepath.Join(os.TempDir(), fmt.Sprintf("aws-mfa-test-%x", sum[:6]))
+}
+
+// buildKept builds the main package in src as the README does, with
+// the go build flags given, into name under keptDir(moduleRoot); a lock
+// keeps two runs from writing it at once. Every directory on the way is
+// private.
+func buildKept(name, src string, flags ...string) error {
+	root, err := filepath.Abs(moduleRoot)
+	if err != nil {
+		return err
 	}
-	for _, d := range []string{dir, filepath.Join(dir, "bin")} {
+	dir := keptDir(root)
+	out := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(out), 0o700); err != nil {
+		return err
+	}
+	for d := filepath.Dir(out); ; d = filepath.Dir(d) {
 		if err := privateDir(d); err != nil {
-			return "", err
+			return err
+		}
+		if d == dir {
+			break
 		}
 	}
 	lock := flock.New(filepath.Join(dir, "lock"))
 	if err := lock.Lock(); err != nil {
-		return "", fmt.Errorf("lock %s: %w", dir, err)
+		return fmt.Errorf("lock %s: %w", dir, err)
 	}
 	defer lock.Unlock()
-	bin := filepath.Join(dir, "bin", "aws-mfa")
-	if out, err := exec.Command("go", "build", "-o", bin, root).CombinedOutput(); err != nil {
-		return "", fmt.Errorf("%w\n%s", err, out)
+	args := append([]string{"build", "-trimpath", "-tags", "urfave_cli_no_docs"}, flags...)
+	cmd := exec.Command("go", append(args, "-o", out, ".")...)
+	cmd.Dir, cmd.Env = src, append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("%s: %w\n%s", cmd, err, b)
 	}
-	return bin, nil
+	return nil
 }
 
 // requireTool is testproc.Require: the test starts the program name.
