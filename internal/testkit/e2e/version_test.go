@@ -19,8 +19,7 @@ func TestVersionFromBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	src := filepath.Join(dir, "src")
+	src := filepath.Join(t.TempDir(), "src")
 	git := func(args ...string) string {
 		t.Helper()
 		cmd := exec.Command("git", args...)
@@ -35,13 +34,14 @@ func TestVersionFromBuild(t *testing.T) {
 	want := git("-C", src, "rev-parse", "--short=7", "HEAD") + ", " +
 		git("-C", src, "log", "-1", "--format=%cd", "--date=format-local:%Y-%m-%d")
 	for version, ldflags := range map[string]string{"dev": "", "v9.8.7": "-X github.com/aws-mfa/aws-mfa/app.version=v9.8.7"} {
-		bin := filepath.Join(dir, version, "aws-mfa")
+		// Built where the previous run built it: go build relinks it
+		// only when HEAD (the commit it stamps) or the code changed.
 		// -buildvcs=auto: a go env file may say false (this machine's does).
-		build := exec.Command("go", "build", "-buildvcs=auto", "-trimpath", "-tags", "urfave_cli_no_docs", "-ldflags", ldflags, "-o", bin, ".")
-		build.Dir, build.Env = src, append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := build.CombinedOutput(); err != nil {
-			t.Fatalf("%s: %v\n%s", build, err, out)
+		name := filepath.Join("version", version, "aws-mfa")
+		if err := buildKept(name, src, "-buildvcs=auto", "-ldflags", ldflags); err != nil {
+			t.Fatal(err)
 		}
+		bin := filepath.Join(keptDir(root), name)
 		out, err := exec.Command(bin, "--version").Output()
 		if err != nil {
 			t.Fatalf("%s --version: %v", bin, err)
