@@ -24,14 +24,25 @@ environment and the config file given. With "as": "region", the answer's
 
 A query {"shlex": [strings]} is answered {"shlex": [words or null]}, null
 where shlex.split raises ValueError.
+
+A query {"run": "<Python code>", "args": [...], "env": {...}, "cwd": "..."}
+runs the code as `python3 -c CODE ARGS...` would with that environment (and
+nothing else) in that directory, stdin at /dev/null, and is answered
+{"stdout": "<what it printed>", "error": "<the traceback, if it raised>"};
+the peer's own environment and directory are then put back. A program
+that asks botocore in a process of its own pays some 0.2 s of CPU to
+start Python and import botocore; here it pays neither.
 """
 import base64
+import contextlib
 import functools
+import io
 import json
 import os
 import shlex
 import sys
 import tempfile
+import traceback
 
 
 def main():
@@ -77,6 +88,8 @@ def ask(botocore, session, path, q):
     """Answers one query, with botocore imported once the environment is set."""
     if "shlex" in q:
         return {"shlex": [split(text) for text in q["shlex"]]}
+    if "run" in q:
+        return run(q)
     put(path, base64.b64decode(q["data"]))
     config = os.environ["AWS_CONFIG_FILE"]
     if q.get("config") is not None:
@@ -112,6 +125,33 @@ def ask(botocore, session, path, q):
         except Exception as e:
             view["target_error"] = type(e).__name__
     return view
+
+
+def run(q):
+    """Runs q["run"] as python3 -c would, in q's environment and directory."""
+    env, cwd, argv = dict(os.environ), os.getcwd(), sys.argv
+    stdin = os.dup(0)  # the requests: a child the code starts must not read them
+    null = os.open(os.devnull, os.O_RDONLY)
+    out, error = io.StringIO(), ""
+    try:
+        os.dup2(null, 0)
+        os.environ.clear()
+        os.environ.update(q["env"])
+        os.chdir(q["cwd"])
+        sys.argv = ["-c"] + q.get("args", [])
+        with contextlib.redirect_stdout(out):
+            exec(compile(q["run"], "<string>", "exec"), {"__name__": "__main__"})
+    except BaseException:  # SystemExit too: python3 -c would exit
+        error = traceback.format_exc()
+    finally:
+        sys.argv = argv
+        os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(env)
+        os.dup2(stdin, 0)
+        os.close(stdin)
+        os.close(null)
+    return {"stdout": out.getvalue(), "error": error}
 
 
 def put(path, data):

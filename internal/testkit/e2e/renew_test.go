@@ -119,6 +119,70 @@ for i in range(int(sys.argv[1])):
 print("ok", sys.argv[1])
 `
 
+// botocoreHere stands, in a sh -c script under exec --renew whose $0 is
+// a path to name files by, where `python3 -c botocoreLoop N` would: it
+// hands the environment and directory the command was given to
+// withBotocore, which runs botocoreLoop with them in the shared botocore
+// process (a Python started and botocore imported for each run is 0.2 s
+// of CPU), and goes on once that has printed "ok N" or failed, as the
+// program would. What botocore reads (the private config and
+// credentials files, credential_process, the paths, the directory) is
+// what the command had; it is not a child of aws-mfa, but nothing it
+// reads comes by way of its parent.
+const botocoreHere = `env -0 > "$0.env" && pwd > "$0.pwd" && read -r ok && [ "$ok" = ok ]`
+
+// withBotocore runs cmd, an exec --renew of a sh -c script that holds
+// botocoreHere and names base as its $0, and at botocoreHere runs
+// botocoreLoop with args in the shared botocore process, in the command's
+// environment and directory. stdout is what botocore printed, then what
+// the command printed after it; a traceback goes to stderr and fails the
+// command, as in a shell script that ran python3 there.
+func withBotocore(t *testing.T, cmd *exec.Cmd, env []string, base string, args ...string) (string, string, error) {
+	t.Helper()
+	boto := peers.StartBotocore(t)
+	cmd.Env = env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	exited := false
+	waitFor(func() bool {
+		select {
+		case err := <-waited:
+			waited <- err
+			exited = true
+			return true
+		default:
+			_, err := os.Stat(base + ".pwd")
+			return err == nil
+		}
+	})
+	var printed string
+	if !exited {
+		envs, _ := os.ReadFile(base + ".env")
+		pwd, _ := os.ReadFile(base + ".pwd")
+		var traceback string
+		printed, traceback = boto.Run(t, strings.Split(strings.TrimSuffix(string(envs), "\x00"), "\x00"), strings.TrimSuffix(string(pwd), "\n"), botocoreLoop, args...)
+		if traceback != "" {
+			stderr.WriteString(traceback) // before the command goes on: no race
+			in.Write([]byte("raised\n"))
+		} else {
+			in.Write([]byte("ok\n"))
+		}
+	}
+	in.Close()
+	err = <-waited
+	return printed + stdout.String(), stderr.String(), err
+}
+
 // TestExecRenewSDKs is #22's proof: under exec --renew, botocore,
 // aws-sdk-go-v2 and the AWS CLI call STS in a loop while every session they get is soon
 // to expire; they sign with several successive sessions, every call
@@ -132,9 +196,9 @@ func TestExecRenewSDKs(t *testing.T) {
 			var child []string
 			want := "ok 4\n"
 			switch peer {
-			case "botocore":
+			case "botocore": // in the shared botocore process: withBotocore
 				peers.StartBotocore(t) // skips without botocore
-				child = []string{"python3", "-c", botocoreLoop, "4"}
+				child = []string{"sh", "-c", botocoreHere}
 			case "aws-sdk-go-v2":
 				child = []string{sdkLoop(t), "4"}
 			case "aws": // the AWS CLI, a new process (and a new ask) per call
@@ -142,9 +206,17 @@ func TestExecRenewSDKs(t *testing.T) {
 				child = []string{"sh", "-c", `for i in 1 2; do aws sts get-caller-identity --endpoint-url "$AWS_ENDPOINT_URL_STS" --output text > /dev/null || exit 1; done; echo ok 2`}
 				want = "ok 2\n"
 			}
-			emu, bin, _, env := renewRig(t, renewDir)
+			emu, bin, dir, env := renewRig(t, renewDir)
 			before := len(emu.Calls())
-			stdout, stderr, err := noTTY(exec.Command(bin, append([]string{"exec", "--renew", "-p", "prod", "--"}, child...)...), env)
+			cmd := exec.Command(bin, append([]string{"exec", "--renew", "-p", "prod", "--"}, child...)...)
+			var stdout, stderr string
+			var err error
+			if peer == "botocore" {
+				cmd.Args = append(cmd.Args, filepath.Join(dir, "botocore"))
+				stdout, stderr, err = withBotocore(t, cmd, env, filepath.Join(dir, "botocore"), "4")
+			} else {
+				stdout, stderr, err = noTTY(cmd, env)
+			}
 			if err != nil || stdout != want {
 				t.Fatalf("%v\nstdout %q\nstderr %s", err, stdout, stderr)
 			}
@@ -446,8 +518,11 @@ func TestExecRenewPaths(t *testing.T) {
 			case "spaced target": // botocore skips [profile prod two]
 				args = append(args, "--target", "prod two")
 			}
-			cmd.Args = append(append([]string{cmd.Path}, args...), "--", "sh", "-c", `cd / && python3 -c "$0" 2 && "$1" 2`, botocoreLoop, loop)
-			stdout, stderr, err := noTTY(cmd, env)
+			// botocore (in the shared process, with the command's
+			// environment and directory: botocoreHere), then aws-sdk-go-v2.
+			base := filepath.Join(t.TempDir(), "botocore")
+			cmd.Args = append(append([]string{cmd.Path}, args...), "--", "sh", "-c", `cd / && `+botocoreHere+` && "$1" 2`, base, loop)
+			stdout, stderr, err := withBotocore(t, cmd, env, base, "2")
 			if err != nil || stdout != "ok 2\nok 2\n" {
 				t.Errorf("%v\nstdout %q\nstderr %s", err, stdout, stderr)
 			}

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 
@@ -151,6 +152,27 @@ func (b *Botocore) Shlex(t testing.TB, in []string) [][]string {
 		t.Fatalf("shlex did not answer each of the %d strings", len(in))
 	}
 	return ans[0].Shlex
+}
+
+// Run runs code, a Python program, in the shared process as `python3 -c
+// code args...` would with env (NAME=value entries) as its whole
+// environment and dir as its directory, and returns what it printed and
+// the traceback if it raised (sys.exit too): many programs that use
+// botocore, each without a Python of its own to start.
+func (b *Botocore) Run(t testing.TB, env []string, dir, code string, args ...string) (stdout, traceback string) {
+	t.Helper()
+	vars := map[string]string{}
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			vars[k] = v
+		}
+	}
+	var ans []struct{ Stdout, Error string }
+	b.ask(t, []map[string]any{{"run": code, "args": append([]string{}, args...), "env": vars, "cwd": dir}}, &ans)
+	if len(ans) != 1 {
+		t.Fatalf("botocore answered %d runs of 1", len(ans))
+	}
+	return ans[0].Stdout, ans[0].Error
 }
 
 // ask sends one request line and decodes the answer line.
