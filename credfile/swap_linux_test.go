@@ -3,6 +3,7 @@ package credfile
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -17,7 +18,10 @@ import (
 // with a nil Locked and a nil error, on which every caller panics. The
 // swap is a race, so each kind of special file is swapped back and forth
 // (renameat2 RENAME_EXCHANGE) while Lock runs; before the fix about one
-// Lock in a thousand returned (nil, nil) on a loaded machine.
+// Lock in a thousand returned (nil, nil) on a loaded machine. The kinds
+// race side by side, each until the swap has landed between the stat and
+// the read ten times (Lock says the file changed), each of which
+// returned (nil, nil) before the fix, or for a second.
 func TestLockSwappedSpecialFile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a race run for seconds: the full tier")
@@ -27,6 +31,7 @@ func TestLockSwappedSpecialFile(t *testing.T) {
 		"directory": func(p string) error { return os.Mkdir(p, 0o700) },
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			dir := t.TempDir()
 			path, other := filepath.Join(dir, "credentials"), filepath.Join(dir, "other")
 			if err := create(path); err != nil {
@@ -42,10 +47,13 @@ func TestLockSwappedSpecialFile(t *testing.T) {
 				}
 			}()
 			defer func() { stop.Store(true); <-done }()
-			for end := time.Now().Add(time.Second); time.Now().Before(end); {
+			for end, hits := time.Now().Add(time.Second), 0; hits < 10 && time.Now().Before(end); {
 				l, err := Writer{LockTimeout: time.Second}.Lock(path)
 				if l == nil && err == nil {
 					t.Fatal("Lock returned neither a Locked nor an error")
+				}
+				if err != nil && strings.Contains(err.Error(), "changed while aws-mfa looked at it") {
+					hits++
 				}
 				if l != nil {
 					l.Unlock()
