@@ -170,7 +170,9 @@ func TestUpdateFailuresLeaveTheFileIntact(t *testing.T) {
 }
 
 // TestUpdateSerialisesConcurrentWriters has many writers add their own
-// profile at once; none may lose another's.
+// profile at once; none may lose another's. Their starts are spread over
+// one of the lock's 20 ms polls: writers that all poll in step take the
+// lock one per poll, 40 polls in all.
 func TestUpdateSerialisesConcurrentWriters(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "credentials")
@@ -181,6 +183,7 @@ func TestUpdateSerialisesConcurrentWriters(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			time.Sleep(time.Duration(i) * 500 * time.Microsecond)
 			errs <- editINI(Writer{}, path, func(f *File) ([]byte, error) {
 				return f.Edit(fmt.Sprintf("p%d", i), sessionKeys, nil)
 			})
