@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -283,54 +284,68 @@ func TestExportStatus(t *testing.T) {
 // value (plain, with quotes, with bangs, which quoting lengthens), the
 // longest one csh may print applies exactly, and one byte more is
 // refused by the dialect and, written anyway, is "Word too long." to
-// csh, which applies nothing. tcsh takes far longer words.
+// csh, which applies nothing. tcsh takes far longer words. One csh
+// applies the longest values in turn; each longer one has a csh of its
+// own, as the error ends the script.
 func TestCshWordLimit(t *testing.T) {
 	cshDialect, _ := Lookup("csh")
 	tcshDialect, _ := Lookup("tcsh")
-	evalIn := func(t *testing.T, bin, code string) (string, string) {
+	// evalIn evaluates each code in turn in the shell bin, each followed
+	// by printing X, and returns what each printed, and the stderr.
+	evalIn := func(t *testing.T, bin string, codes ...string) ([]string, string) {
 		path := requireShell(t, bin)
-		file := filepath.Join(t.TempDir(), "exports")
-		os.WriteFile(file, []byte(code), 0o600)
-		cmd := exec.Command(path, "-f", "-c", "eval \"`cat '"+file+"'`\"; if ($?X) printenv X")
+		dir := t.TempDir()
+		var steps []string
+		for i, code := range codes {
+			file := filepath.Join(dir, fmt.Sprint(i))
+			os.WriteFile(file, []byte(code), 0o600)
+			steps = append(steps, "eval \"`cat '"+file+"'`\"; if ($?X) printenv X")
+		}
+		cmd := exec.Command(path, "-f", "-c", strings.Join(steps, "; unsetenv X; echo --; "))
 		cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=/nonexistent", "LANG=C.UTF-8"}
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		out, _ := cmd.Output()
-		return string(out), stderr.String()
+		return strings.Split(string(out), "--\n"), stderr.String()
 	}
-	for i, unit := range []string{"a", "a'", "a!", "'!"} {
+	var longest, over, codes []string
+	for _, unit := range []string{"a", "a'", "a!", "'!"} {
 		// The longest value of repeated units whose quoted form fits.
-		v := ""
-		for len(cshQuote(v+unit)) <= cshMaxWord {
-			v += unit
+		n := sort.Search(cshMaxWord, func(n int) bool { return len(cshQuote(strings.Repeat(unit, n+1))) > cshMaxWord })
+		v := strings.Repeat(unit, n)
+		o := v + strings.Repeat("a", cshMaxWord+1-len(cshQuote(v)))
+		if len(cshQuote(o)) != cshMaxWord+1 {
+			t.Fatalf("over is %d bytes quoted", len(cshQuote(o)))
 		}
-		over := v + strings.Repeat("a", cshMaxWord+1-len(cshQuote(v)))
-		if len(cshQuote(over)) != cshMaxWord+1 {
-			t.Fatalf("over is %d bytes quoted", len(cshQuote(over)))
+		code, err := cshDialect.Export([]Var{{Name: "X", Value: v}})
+		if err != nil {
+			t.Fatal(err)
 		}
-		t.Run(fmt.Sprintf("csh/%d", i), func(t *testing.T) { // no "!" in TempDir's name: csh -c would expand it
-			code, err := cshDialect.Export([]Var{{Name: "X", Value: v}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if out, stderr := evalIn(t, "csh", code); out != v+"\n" {
+		longest, over, codes = append(longest, v), append(over, o), append(codes, code)
+	}
+	applied, stderr := evalIn(t, "csh", codes...) // no "!" in TempDir's name: csh -c would expand it
+	for i, v := range longest {
+		t.Run(fmt.Sprintf("csh/%d", i), func(t *testing.T) {
+			t.Parallel()
+			if i >= len(applied) || applied[i] != v+"\n" {
 				t.Errorf("a %d-byte word did not apply: %q", len(cshQuote(v)), stderr)
 			}
-			if _, err := cshDialect.Export([]Var{{Name: "X", Value: over}}); !errors.Is(err, ErrUnrepresentable) {
+			if _, err := cshDialect.Export([]Var{{Name: "X", Value: over[i]}}); !errors.Is(err, ErrUnrepresentable) {
 				t.Errorf("a %d-byte word was not refused: %v", cshMaxWord+1, err)
 			}
-			if out, stderr := evalIn(t, "csh", "setenv X "+cshQuote(over)+";\n"); out != "" || !strings.Contains(stderr, "Word too long") {
-				t.Errorf("csh took a %d-byte word: %q %q", cshMaxWord+1, out, stderr)
+			if out, stderr := evalIn(t, "csh", "setenv X "+cshQuote(over[i])+";\n"); out[0] != "" || !strings.Contains(stderr, "Word too long") {
+				t.Errorf("csh took a %d-byte word: %q %q", cshMaxWord+1, out[0], stderr)
 			}
 		})
 	}
 	t.Run("tcsh", func(t *testing.T) {
+		t.Parallel()
 		v := strings.Repeat("a'!", 33_000) // 99,000 bytes, 231,002 quoted
 		code, err := tcshDialect.Export([]Var{{Name: "X", Value: v}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if out, stderr := evalIn(t, "tcsh", code); out != v+"\n" {
+		if out, stderr := evalIn(t, "tcsh", code); out[0] != v+"\n" {
 			t.Errorf("tcsh did not apply a %d-byte word: %q", len(cshQuote(v)), stderr)
 		}
 	})
