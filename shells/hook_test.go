@@ -74,6 +74,7 @@ func TestHookPathQuoting(t *testing.T) {
 	}
 	for name, sh := range read {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // its own file
 			path := requireShell(t, sh.bin)
 			d, _ := Lookup(name)
 			code, err := d.Hook(oddExe, hookVars)

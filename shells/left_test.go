@@ -49,6 +49,7 @@ func TestPromptTimeLeftIsLeft(t *testing.T) {
 			}},
 	} {
 		t.Run(label(sh.bin), func(t *testing.T) {
+			t.Parallel() // its own files and environment
 			path := requireShell(t, sh.bin)
 			dir := t.TempDir()
 			d, _ := Lookup(sh.bin)

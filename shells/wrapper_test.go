@@ -447,6 +447,7 @@ AWS_MFA_EXPIRY=$(( $(date +%%s) - 5 )); _aws_mfa_hook 2>/dev/null; echo "token=$
 		"_aws_mfa_secs", "_aws_mfa_target", "target", "_aws_mfa_warned", "_aws_mfa_vars", "_aws_mfa_bin", "AWS_MFA_PROMPT", "fish_pid", "XONSH_INTERACTIVE"}
 	for _, sh := range shells {
 		t.Run(label(sh.bin), func(t *testing.T) {
+			t.Parallel() // its own files and environment
 			path := requireShell(t, sh.bin)
 			dir := t.TempDir()
 			marker := filepath.Join(dir, "ran")
