@@ -11,6 +11,7 @@
 package stsparam
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -200,9 +201,7 @@ func CheckRoleSessionName(s string) error {
 func RoleSessionName(serial string) string {
 	const mark = "@aws-mfa"
 	_, device, ok := strings.Cut(serial, ":mfa/")
-	if i := strings.LastIndexByte(device, '/'); i >= 0 {
-		device = device[i+1:]
-	}
+	device = device[strings.LastIndexByte(device, '/')+1:] // the name after any path
 	if !ok || device == "" {
 		return "aws-mfa"
 	}
@@ -278,12 +277,9 @@ func Redact(s string) string {
 // endpoint the SDK resolves for region. It is for messages; the SDK does
 // its own resolution.
 func Endpoint(override, region string) string {
-	if override != "" {
-		return override
-	}
 	suffix := ".amazonaws.com"
 	if strings.HasPrefix(region, "cn-") {
 		suffix = ".amazonaws.com.cn"
 	}
-	return "https://sts." + region + suffix
+	return cmp.Or(override, "https://sts."+region+suffix)
 }
