@@ -400,18 +400,15 @@ func optional(v string, check func(string) error) error {
 
 func (c *Config) validate() error {
 	targets := map[string]string{}
-	sources := map[string]bool{}
 	for _, p := range c.Pairs {
-		if p.Source != "" { // a chained pair's source is a session, not long-term keys
-			sources[p.Source] = true
-		}
 		if other, dup := targets[p.Target]; dup {
 			return fmt.Errorf("pairs %s and %s both write [%s]; give each its own target", other, p.Name, p.Target)
 		}
 		targets[p.Target] = p.Name
 	}
 	for _, p := range c.Pairs {
-		if sources[p.Target] && p.Write {
+		// A chained pair's source is "", which names no target.
+		if p.Write && slices.ContainsFunc(c.Pairs, func(q Pair) bool { return q.Source == p.Target }) {
 			return fmt.Errorf("[pair.%s] writes [%s], which another pair uses as its source; that would overwrite long-term keys", p.Name, p.Target)
 		}
 	}
