@@ -197,15 +197,11 @@ func (f *File) verify(out []byte, section string, set []KV, remove []string) err
 	if err != nil {
 		return fmt.Errorf("the edited file would not parse: %w", err)
 	}
-	var names []string
-	for _, gs := range g.sections {
-		names = append(names, gs.Name)
-	}
 	wantNames := []string{section}
 	if next != "" {
 		wantNames = append(wantNames, next)
 	}
-	if !slices.Equal(names, wantNames) {
+	if !slices.EqualFunc(g.sections, wantNames, func(gs *Section, name string) bool { return gs.Name == name }) {
 		if indent := leadingSpace(nextHeader); indent != "" {
 			// A key line written above an indented header takes the
 			// header in as the next line of its value.
