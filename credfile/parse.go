@@ -194,6 +194,7 @@ func (f *File) Sections() []*Section { return f.sections }
 func (f *File) Section(name string) *Section { return f.byName[name] }
 
 // Get returns the value of key in the section; keys are case-insensitive.
+// A missing section (nil) sets no key: Get and Has read it as empty.
 func (s *Section) Get(key string) string {
 	if o := s.option(key); o != nil {
 		return o.value
@@ -205,6 +206,9 @@ func (s *Section) Get(key string) string {
 func (s *Section) Has(key string) bool { return s.option(key) != nil }
 
 func (s *Section) option(key string) *option {
+	if s == nil {
+		return nil
+	}
 	if i, ok := s.index[strings.ToLower(key)]; ok {
 		return &s.options[i]
 	}

@@ -1,6 +1,7 @@
 package credfile
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
@@ -18,18 +19,14 @@ const DefaultSection = "DEFAULT"
 // value, else [DEFAULT]'s. ok reports whether either sets it; an empty
 // value is set. A missing section has no values.
 func (f *File) Value(section, key string) (value string, ok bool) {
-	s, d := f.Section(section), f.Section(DefaultSection)
+	s := f.Section(section)
 	if s == nil {
 		return "", false
 	}
-	o := s.option(key)
-	if o == nil && d != nil {
-		o = d.option(key)
+	if o := cmp.Or(s.option(key), f.Section(DefaultSection).option(key)); o != nil {
+		return o.value, true
 	}
-	if o == nil {
-		return "", false
-	}
-	return o.value, true
+	return "", false
 }
 
 // Credentials returns what botocore's SharedCredentialProvider reads for
@@ -142,7 +139,7 @@ func (f *File) SetSession(profile string, s awscred.Session, also ...KV) ([]byte
 	} else {
 		set = append(set, KV{Key: SessionMarkKey, Value: sessionMark(s)})
 	}
-	if d := f.Section(DefaultSection); d != nil && d.Has("aws_security_token") {
+	if f.Section(DefaultSection).Has("aws_security_token") {
 		set = append(set, KV{Key: "aws_security_token", Value: s.SessionToken})
 	} else {
 		remove = append(remove, "aws_security_token")
@@ -172,13 +169,13 @@ func Shadowing(creds, cfg *File, profile string) (key, section string) {
 	p := cfg.Profile(profile)
 	for _, k := range shadowKeys {
 		switch {
-		case s != nil && s.Has(k):
+		case s.Has(k):
 			return k, "[" + profile + "]"
-		case d != nil && d.Has(k):
+		case d.Has(k):
 			return k, "[" + DefaultSection + "]"
-		case p != nil && p.Has(k):
+		case p.Has(k):
 			return k, "[" + p.Name + "] in the config file"
-		case p != nil && cfg.Section(DefaultSection) != nil && cfg.Section(DefaultSection).Has(k):
+		case p != nil && cfg.Section(DefaultSection).Has(k):
 			return k, "[" + DefaultSection + "] in the config file"
 		}
 	}

@@ -95,7 +95,7 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 			return nil, fmt.Errorf("%w; and %v", err, kerr)
 		}
 	}
-	if s := creds.Section(credfile.DefaultSection); s != nil && s.Get("aws_secret_access_key") == keys.SecretAccessKey {
+	if creds.Section(credfile.DefaultSection).Get("aws_secret_access_key") == keys.SecretAccessKey {
 		// Clearing [DEFAULT] would take the keys from every profile that
 		// inherits them: that is the user's call, made before anything moves.
 		return nil, inputerr.Errorf("[%s] in %s holds the secret key of %s, which every profile inherits; move the keys from [%[1]s] into the profiles that use them, then run setup --keyring again", credfile.DefaultSection, req.Paths.Credentials, exporter.MaskKey(keys.AccessKeyID))
@@ -361,7 +361,7 @@ func Export(ctx context.Context, req ExportRequest, d Deps) error {
 		return c.Keys == k && c.SessionToken == ""
 	}
 	err = d.Writer.EditBytes(path, credfile.Parsed(path, func(f *credfile.File) ([]byte, error) {
-		if s := f.Section(profile); s != nil && s.Get("aws_access_key_id") != "" && s.Get("aws_access_key_id") != k.AccessKeyID {
+		if s := f.Section(profile); s.Get("aws_access_key_id") != "" && s.Get("aws_access_key_id") != k.AccessKeyID {
 			return nil, inputerr.Errorf("[%s] in %s already holds other keys (%s); choose another --profile", profile, path, exporter.MaskKey(s.Get("aws_access_key_id")))
 		}
 		set := []credfile.KV{{Key: "aws_access_key_id", Value: k.AccessKeyID}, {Key: "aws_secret_access_key", Value: k.SecretAccessKey}}

@@ -165,16 +165,13 @@ func sourceEdit(ctx context.Context, req Request, d Deps, creds *credfile.File, 
 	}
 	remove := staleSession(creds, req.Source, copied)
 	src := creds.Section(req.Source)
-	if res.Serial == "" && src != nil {
-		res.Serial = src.Get("mfa_serial")
-	}
-	if res.Serial, err = device(ctx, d, keys, res.Serial); err != nil {
+	if res.Serial, err = device(ctx, d, keys, cmp.Or(res.Serial, src.Get("mfa_serial"))); err != nil {
 		return nil, err
 	}
 	if err := stsparam.CheckSerial(res.Serial); err != nil {
 		return nil, fmt.Errorf("[%s]: %w; pass --serial with the device's ARN", req.Source, err)
 	}
-	if src == nil || src.Get("mfa_serial") != res.Serial {
+	if src.Get("mfa_serial") != res.Serial {
 		set = append(set, credfile.KV{Key: "mfa_serial", Value: res.Serial})
 	}
 	if copied {
@@ -342,10 +339,7 @@ var sessionKeys = []string{"aws_session_token", "aws_security_token", "expiratio
 // would send with the keys (a stale aws_security_token, which it reads
 // first); empty ones are kept.
 func staleSession(f *credfile.File, source string, copied bool) []string {
-	s := f.Section(source)
-	if s == nil {
-		return nil
-	}
+	s := f.Section(source) // nil holds no key
 	var remove []string
 	for _, k := range sessionKeys {
 		// An empty token stays: botocore sends none for it, and it may be
