@@ -43,11 +43,9 @@ func addPair(req Request, old []byte) ([]byte, error) {
 	}
 	out := old
 	if !exists {
-		from := pairKey{"source", req.Source}
-		if req.SourcePair != "" {
-			from = pairKey{"source_pair", req.SourcePair}
-		}
-		out = setKeys(old, toml.Key{"pair", name}, nil, []pairKey{from, {"target", req.Target}, {"role_arn", req.RoleARN}, {"external_id", req.ExternalID}})
+		// A new table gets only the keys with a value: source, or
+		// source_pair for a chained pair (whose Source is "").
+		out = setKeys(old, toml.Key{"pair", name}, nil, []pairKey{{"source", req.Source}, {"source_pair", req.SourcePair}, {"target", req.Target}, {"role_arn", req.RoleARN}, {"external_id", req.ExternalID}})
 		if req.DefaultPair {
 			out = makeDefault(out, name)
 		}
