@@ -253,8 +253,12 @@ func Parse(path string, data []byte) (*Config, error) {
 	}
 	for _, name := range slices.Sorted(maps.Keys(f.Pair)) {
 		at := func() int { return lineOf(string(data), toml.Key{"pair", name}) }
-		if err := validPairName(name); err != nil {
-			return nil, fmt.Errorf("%w: %s:%d: %v", ErrInvalid, path, at(), err)
+		if !pairNameRE.MatchString(name) {
+			shown := name // at() still looks up the whole name
+			if len(name) > 64 {
+				shown = name[:64] + "…"
+			}
+			return nil, fmt.Errorf("%w: %s:%d: pair name %q: use 1 to 64 letters, digits and _.@+=,- starting with a letter or digit", ErrInvalid, path, at(), shown)
 		}
 		p := resolve(name, f.Pair[name], f.Defaults)
 		if err := check(p); err != nil {
@@ -276,20 +280,10 @@ func Parse(path string, data []byte) (*Config, error) {
 	return c, nil
 }
 
-// validPairName keeps pair names to what is safe as a word everywhere a
+// pairNameRE keeps pair names to what is safe as a word everywhere a
 // name goes: a profile name, a shell's completion list, a message. It is
 // stricter than a profile name: IAM's name characters, starting with a
 // letter or digit (never "-", which would read as an option).
-func validPairName(name string) error {
-	if !pairNameRE.MatchString(name) {
-		if len(name) > 64 {
-			name = name[:64] + "…"
-		}
-		return fmt.Errorf("pair name %q: use 1 to 64 letters, digits and _.@+=,- starting with a letter or digit", name)
-	}
-	return nil
-}
-
 var pairNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.@+=,-]{0,63}$`)
 
 // quotedRE finds the quoted text in a TOML parse error.
