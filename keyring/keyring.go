@@ -79,22 +79,17 @@ type Store struct {
 
 // Open returns the named backend; "" means OS. Nothing is contacted yet.
 func Open(name string, timeout time.Duration) (*Store, error) {
-	if name == "" || name == OS {
-		name = native
-	}
-	s := &Store{timeout: timeout}
-	switch name {
-	case Pass:
-		s.Name, s.b = "pass", passBackend{}
-	case SecretService, Keychain, WinCred:
-		if name != native {
-			return nil, inputerr.Errorf("keyring_backend %q is not available on %s; use %q or %q", name, runtime.GOOS, OS, Pass)
-		}
-		s.Name, s.b = nativeName, osBackend{}
-	default:
+	switch {
+	case !Valid(name):
 		return nil, inputerr.Errorf("keyring_backend %q is unknown; use %q (this system's own store) or %q", name, OS, Pass)
+	case name == Pass:
+		return &Store{Name: "pass", b: passBackend{}, timeout: timeout}, nil
+	case name != "" && name != OS && name != native:
+		// Another system's own store, which a config shared between
+		// machines may name.
+		return nil, inputerr.Errorf("keyring_backend %q is not available on %s; use %q or %q", name, runtime.GOOS, OS, Pass)
 	}
-	return s, nil
+	return &Store{Name: nativeName, b: osBackend{}, timeout: timeout}, nil
 }
 
 // Valid reports whether name is a backend the config may name.
