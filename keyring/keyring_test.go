@@ -98,42 +98,51 @@ func TestSecretService(t *testing.T) {
 	})
 }
 
+// TestPass: the round trip, a foreign item and a huge one, in one store,
+// whose gpg key and agent are made once.
 func TestPass(t *testing.T) {
 	keyringd.Pass(t)
-	roundTrip(t, keyring.Pass)
-	// An item that is not aws-mfa's JSON is named, not shown.
-	cmd := exec.Command("pass", "insert", "--multiline", keyring.Service+"/foreign")
-	cmd.Stdin = strings.NewReader("hunter2-secret\n")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("%v: %s", err, out)
-	}
-	s, _ := keyring.Open(keyring.Pass, 30*time.Second)
-	_, err := s.Get(context.Background(), "foreign")
-	if err == nil || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "pass item aws-mfa/foreign") {
-		t.Fatalf("foreign item: %v", err)
-	}
+	t.Run("round trip", func(t *testing.T) { roundTrip(t, keyring.Pass) })
+	t.Run("foreign item", func(t *testing.T) {
+		// An item that is not aws-mfa's JSON is named, not shown.
+		cmd := exec.Command("pass", "insert", "--multiline", keyring.Service+"/foreign")
+		cmd.Stdin = strings.NewReader("hunter2-secret\n")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		s, _ := keyring.Open(keyring.Pass, 30*time.Second)
+		_, err := s.Get(context.Background(), "foreign")
+		if err == nil || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "pass item aws-mfa/foreign") {
+			t.Fatalf("foreign item: %v", err)
+		}
+	})
+	t.Run("huge item", passHugeItem)
 }
 
 // TestPassLocked: gpg cannot ask for the passphrase (no terminal); the
 // error says the store is locked and how to unlock it, in bounded time:
 // GPG_TTY, which a shell without it in its rc file lacks, so gpg fails
-// even at a terminal, and the item's own pass command.
+// even at a terminal, and the item's own pass command. Then, in the same
+// store, Peek never prompts.
 func TestPassLocked(t *testing.T) {
 	keyringd.PassLocked(t)
-	s, _ := keyring.Open(keyring.Pass, 30*time.Second)
-	k := keySets[1]
-	// Put reads back what it wrote, which needs the passphrase.
-	err := s.Put(context.Background(), "alice", k)
-	if !errors.Is(err, keyring.ErrLocked) || !strings.Contains(err.Error(), "pass is locked") || !strings.Contains(err.Error(), "export GPG_TTY=$(tty)") || !strings.Contains(err.Error(), "`pass show aws-mfa/alice`") {
-		t.Fatalf("put into a locked store: %v", err)
-	}
-	checkNoSecret(t, err, k)
-	if _, err := s.Get(context.Background(), "alice"); !errors.Is(err, keyring.ErrLocked) {
-		t.Fatalf("get from a locked store: %v", err)
-	}
-	if err := s.Status(context.Background(), "alice"); err != nil {
-		t.Fatalf("status needs no passphrase: %v", err)
-	}
+	t.Run("put and get", func(t *testing.T) {
+		s, _ := keyring.Open(keyring.Pass, 30*time.Second)
+		k := keySets[1]
+		// Put reads back what it wrote, which needs the passphrase.
+		err := s.Put(context.Background(), "alice", k)
+		if !errors.Is(err, keyring.ErrLocked) || !strings.Contains(err.Error(), "pass is locked") || !strings.Contains(err.Error(), "export GPG_TTY=$(tty)") || !strings.Contains(err.Error(), "`pass show aws-mfa/alice`") {
+			t.Fatalf("put into a locked store: %v", err)
+		}
+		checkNoSecret(t, err, k)
+		if _, err := s.Get(context.Background(), "alice"); !errors.Is(err, keyring.ErrLocked) {
+			t.Fatalf("get from a locked store: %v", err)
+		}
+		if err := s.Status(context.Background(), "alice"); err != nil {
+			t.Fatalf("status needs no passphrase: %v", err)
+		}
+	})
+	t.Run("peek never prompts", passPeekNeverPrompts)
 }
 
 func TestPassUnavailable(t *testing.T) {
@@ -239,11 +248,11 @@ func checkNoSecret(t *testing.T, err error, k awscred.Keys) {
 	}
 }
 
-// TestPassPeekNeverPrompts: Peek, doctor's read, never starts gpg's
+// passPeekNeverPrompts: Peek, doctor's read, never starts gpg's
 // pinentry: with the passphrase not cached it fails as locked, where Get
-// asks (the pinentry here records that it was started, and refuses).
-func TestPassPeekNeverPrompts(t *testing.T) {
-	keyringd.PassLocked(t)
+// asks (the pinentry here records that it was started, and refuses). It
+// runs in TestPassLocked's store.
+func passPeekNeverPrompts(t *testing.T) {
 	s, _ := keyring.Open(keyring.Pass, 30*time.Second)
 	ctx := context.Background()
 	s.Put(ctx, "alice", keySets[1]) // stored; reading it back needs the passphrase
@@ -267,11 +276,11 @@ func TestPassPeekNeverPrompts(t *testing.T) {
 	}
 }
 
-// TestPassHugeItem: an item far larger than any aws-mfa writes (here its
+// passHugeItem: an item far larger than any aws-mfa writes (here its
 // JSON padded with 8 MiB of spaces, which JSON allows) is refused once
-// pass has printed a bound's worth, not read whole into memory.
-func TestPassHugeItem(t *testing.T) {
-	keyringd.Pass(t)
+// pass has printed a bound's worth, not read whole into memory. It runs
+// in TestPass's store.
+func passHugeItem(t *testing.T) {
 	cmd := exec.Command("pass", "insert", "--multiline", keyring.Service+"/huge")
 	cmd.Stdin = strings.NewReader(`{"aws_access_key_id":"AKIAIOSFODNN7EXAMPLE","aws_secret_access_key":"huge-secret"}` + strings.Repeat(" ", 8<<20) + "\n")
 	if out, err := cmd.CombinedOutput(); err != nil {
