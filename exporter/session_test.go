@@ -172,6 +172,13 @@ func TestObtainReadsPythonAwsMfaExpiration(t *testing.T) {
 	}
 }
 
+// hangTimeout is the timeout of a test that waits for it to fire, on an
+// STS that hangs or trickles: long enough for the request to arrive (the
+// tests count it), and no longer, as the wait holds a -parallel slot. A
+// test that expects an answer keeps the fixture's 5 s, so that a loaded
+// machine does not fail it.
+const hangTimeout = 100 * time.Millisecond
+
 func TestObtainFailuresLeaveTheFileAlone(t *testing.T) {
 	t.Parallel() // its own files and emulators
 	cases := []struct {
@@ -198,8 +205,8 @@ func TestObtainFailuresLeaveTheFileAlone(t *testing.T) {
 		{name: "garbage", fault: stsemu.Garbage, want: "aws-mfa cannot read; check --endpoint-url"},
 		{name: "reset", fault: stsemu.Reset, want: "closed the connection without a complete answer; check --endpoint-url and any proxy in between, then run again with the next code"},
 		{name: "closed", fault: stsemu.Close, want: "closed the connection without a complete answer"},
-		{name: "hang", fault: stsemu.Hang, change: func(fx *fixture) { fx.req.Timeout = 300 * time.Millisecond }, want: "no complete answer from STS at"},
-		{name: "trickle", fault: stsemu.Trickle, change: func(fx *fixture) { fx.req.Timeout = 300 * time.Millisecond }, want: "no complete answer from STS at"},
+		{name: "hang", fault: stsemu.Hang, change: func(fx *fixture) { fx.req.Timeout = hangTimeout }, want: "no complete answer from STS at"},
+		{name: "trickle", fault: stsemu.Trickle, change: func(fx *fixture) { fx.req.Timeout = hangTimeout }, want: "no complete answer from STS at"},
 		{name: "huge", fault: stsemu.Huge, want: "sent an answer over 1024 KiB, which STS never does; check --endpoint-url"},
 		{name: "huge error", fault: stsemu.HugeError, want: "sent an answer over 1024 KiB"},
 		{name: "closed port", change: func(fx *fixture) { fx.req.Endpoint = "http://127.0.0.1:1" }, want: "cannot connect to STS at http://127.0.0.1:1 (connection refused); check"},
@@ -421,7 +428,9 @@ func TestObtainSendsTheCodeOnce(t *testing.T) {
 				t.Parallel()
 				fx := setup(t, aliceFile)
 				fx.sts.SetFault(fault)
-				fx.req.Timeout = 500 * time.Millisecond
+				if fault == stsemu.Hang || fault == stsemu.Trickle {
+					fx.req.Timeout = hangTimeout
+				}
 				if role {
 					fx.req.RoleARN, fx.req.Duration = "arn:aws:iam::123456789012:role/admin", time.Hour
 				}
@@ -468,7 +477,9 @@ func TestObtainNeverPrintsEndpointUserinfo(t *testing.T) {
 			t.Parallel()
 			fx := setup(t, aliceFile)
 			fx.sts.SetFault(fault)
-			fx.req.Timeout = 500 * time.Millisecond
+			if fault == stsemu.Hang {
+				fx.req.Timeout = hangTimeout
+			}
 			var log bytes.Buffer
 			fx.deps.Log = &log
 			fx.req.Endpoint = strings.Replace(fx.sts.URL, "http://", "http://Us3rName:Pa55Word@", 1)
