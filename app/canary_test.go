@@ -43,6 +43,15 @@ type canaryRun struct {
 	twice  bool // the same command runs twice, in one step
 }
 
+// timeoutFor is the --timeout of a canary run against fault: short where
+// the run waits for it to fire.
+func timeoutFor(f stsemu.Fault) string {
+	if f == stsemu.Hang {
+		return hangTimeout
+	}
+	return "5s"
+}
+
 // TestCanariesNeverPrinted plants a distinct canary in every key and
 // position of the credentials file, the AWS config, aws-mfa's TOML
 // config and the environment (secrets, other profiles, [DEFAULT],
@@ -120,10 +129,7 @@ func TestCanariesNeverPrinted(t *testing.T) {
 	faults := []stsemu.Fault{stsemu.None, stsemu.WrongCode, stsemu.ExpiredToken, stsemu.Throttling, stsemu.ServerError,
 		stsemu.Garbage, stsemu.Reset, stsemu.Close, stsemu.Huge, stsemu.HugeError, stsemu.SessionCreds, stsemu.RegionRefused, stsemu.Denied, stsemu.Hang}
 	for _, f := range faults {
-		timeout := "5s"
-		if f == stsemu.Hang {
-			timeout = "300ms"
-		}
+		timeout := timeoutFor(f)
 		runs = append(runs,
 			canaryRun{args: []string{"--verbose", "--timeout", timeout, "314159"}, fault: f},
 			canaryRun{args: []string{"env", "--verbose", "--timeout", timeout, "--shell", "sh", "314159"}, fault: f},
@@ -143,7 +149,7 @@ func TestCanariesNeverPrinted(t *testing.T) {
 		}
 	}
 	for _, f := range faults[1:] {
-		runs = append(runs, canaryRun{args: []string{"exec", "--renew", "-p", "chained", "--verbose", "--timeout", "300ms", "-t", "314159", "--", "true"}, fault: f})
+		runs = append(runs, canaryRun{args: []string{"exec", "--renew", "-p", "chained", "--verbose", "--timeout", timeoutFor(f), "-t", "314159", "--", "true"}, fault: f})
 	}
 	runs = append(runs,
 		canaryRun{args: []string{"rotate", "--dry-run"}},

@@ -137,7 +137,11 @@ func TestCodeRecordedUnlessWrong(t *testing.T) {
 			t.Parallel()
 			r, c := clockRig(t, aliceProfile)
 			r.emu.SetFault(fault)
-			r.run("", "env", "--no-write", "--timeout", "300ms", c.code())
+			timeout := "15s" // a bound never reached, on a busy machine too
+			if fault == stsemu.Hang {
+				timeout = hangTimeout
+			}
+			r.run("", "env", "--no-write", "--timeout", timeout, c.code())
 			r.emu.SetFault(stsemu.None)
 			_, stderr, code := r.run("", "env", "--no-write", c.code())
 			if recorded && (code != ExitUsage || r.emu.Requests() != 1 || !strings.Contains(stderr, "already used")) {

@@ -237,7 +237,7 @@ func TestConsoleFederationFaults(t *testing.T) {
 		{"garbage", stsemu.Garbage, nil, "answered with no sign-in token"},
 		{"huge", stsemu.Huge, nil, "answered with no sign-in token"},
 		{"hang", stsemu.Hang, nil, "no complete answer from the federation endpoint http://127.0.0.1:"},
-		{"trickle", stsemu.Trickle, nil, "within 300ms"},
+		{"trickle", stsemu.Trickle, nil, "within " + hangTimeout},
 		{"reset", stsemu.Reset, nil, "no answer from the federation endpoint"},
 		{"close", stsemu.Close, nil, "no answer from the federation endpoint"},
 		{"no token", "", serve(200, `{"Other":"x"}`), "answered with no sign-in token"},
@@ -263,7 +263,7 @@ func TestConsoleFederationFaults(t *testing.T) {
 			sys.Browse = func(string) error { t.Error("a browser was opened"); return nil }
 			timeout := "15s" // a bound never reached, on a busy machine too
 			if tc.fault == stsemu.Hang || tc.fault == stsemu.Trickle {
-				timeout = "300ms"
+				timeout = hangTimeout
 			}
 			code := Run([]string{"aws-mfa", "console", "-p", "admin", "--timeout", timeout, "--federation-url", fed}, sys)
 			if code != ExitFailure || s.out.Len() != 0 || strings.Count(s.err.String(), "\n") != 1 || !strings.Contains(s.err.String(), tc.want) {

@@ -21,6 +21,12 @@ var alice = stsemu.User{
 	Code:            "314159",
 }
 
+// hangTimeout is --timeout for a run that waits for it to fire, on an
+// endpoint that hangs or trickles: long enough for the request to arrive,
+// and no longer, as the suite waits it out. A run that expects an answer
+// keeps the default, so that a loaded machine does not fail it.
+const hangTimeout = "100ms"
+
 const aliceProfile = "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
 
 // rig is an in-process aws-mfa with its own HOME, STS emulator and a
@@ -235,7 +241,7 @@ func TestWaitingForSTS(t *testing.T) {
 		r.terminal["stderr"] = terminal
 		r.emu.SetFault(stsemu.Hang)
 		wg.Go(func() {
-			_, stderr, code := r.run("", "--timeout", "300ms", "314159")
+			_, stderr, code := r.run("", "--timeout", hangTimeout, "314159")
 			i, j := strings.Index(stderr, msg), strings.Index(stderr, erase)
 			if code != 1 {
 				t.Errorf("terminal %v: exit %d: %q", terminal, code, stderr)
