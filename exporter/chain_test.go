@@ -224,6 +224,7 @@ func TestChainErrors(t *testing.T) {
 // expired at once ask for one code between them; the others wait on the
 // lock and take what the first wrote.
 func TestConcurrentRenewalsAskOnce(t *testing.T) {
+	t.Parallel() // its own files and emulators
 	for _, name := range []string{"base", "chained"} {
 		t.Run(name, func(t *testing.T) {
 			fx := setup(t, strings.Split(aliceFile, "[default]")[0])

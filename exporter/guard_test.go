@@ -19,6 +19,7 @@ const aliceSource = "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_se
 // spelling; the refresh is refused before any code is asked, and the file
 // is left byte for byte.
 func TestGuardRefusesEveryEmptyTokenSpelling(t *testing.T) {
+	t.Parallel() // its own files and emulators
 	keys := "aws_access_key_id = AKIAONLYCOPYEXAMPLE1\naws_secret_access_key = only/copy\n"
 	var files []string
 	for _, key := range []string{"aws_session_token", "AWS_SESSION_TOKEN", "aws_security_token", "Aws_Security_Token"} {

@@ -358,6 +358,7 @@ func TestObtainRefusesMalformedCredentials(t *testing.T) {
 // the one in the target (still valid here, refreshed with --force) nor
 // handed out; the run fails (exit 1, not a usage error) and says why.
 func TestObtainRefusesAStaleSessionFromSTS(t *testing.T) {
+	t.Parallel() // its own files and emulators
 	valid := "[default]\naws_access_key_id = ASIAVALIDSESSION0001\naws_secret_access_key = s\naws_session_token = t\nexpiration = 2026-11-27T20:00:00Z\n"
 	content := strings.Replace(aliceFile, "[default]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\naws_security_token = stale\nregion = eu-west-1\n", valid, 1)
 	for _, role := range []bool{false, true} {
