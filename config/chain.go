@@ -1,25 +1,10 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/BurntSushi/toml"
 )
-
-// checkChains refuses, for every chained pair, a source_pair that names
-// no pair or closes a cycle, at the file:line of that source_pair.
-func (c *Config) checkChains(path, data string) error {
-	for _, p := range c.Pairs {
-		var broken *chainError
-		if _, err := c.Chain(p); errors.As(err, &broken) {
-			return fmt.Errorf("%s:%d: %v", path, keyLine(data, toml.Key{"pair", broken.pair, "source_pair"}), err)
-		}
-	}
-	return nil
-}
 
 // chainError is the source_pair of pair that breaks a chain.
 type chainError struct{ pair, msg string }

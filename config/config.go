@@ -274,8 +274,13 @@ func Parse(path string, data []byte) (*Config, error) {
 	if err := c.validate(); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
 	}
-	if err := c.checkChains(path, string(data)); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	// A source_pair that names no pair or closes a cycle is refused at the
+	// file:line of that source_pair.
+	for _, p := range c.Pairs {
+		var broken *chainError
+		if _, err := c.Chain(p); errors.As(err, &broken) {
+			return nil, fmt.Errorf("%w: %s:%d: %v", ErrInvalid, path, keyLine(string(data), toml.Key{"pair", broken.pair, "source_pair"}), err)
+		}
 	}
 	return c, nil
 }
