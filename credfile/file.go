@@ -539,12 +539,9 @@ func (w Writer) replace(real string, data, old []byte) error {
 	if err := writeLike(tmp, real, data); err != nil {
 		return err
 	}
-	renamed := false
-	defer func() {
-		if !renamed {
-			os.Remove(tmp.Name())
-		}
-	}()
+	// Once renamed the temp name is gone, and under the lock no other run
+	// makes one: the remove only cleans up a write that stopped short.
+	defer os.Remove(tmp.Name())
 	if w.beforeRename != nil {
 		w.beforeRename()
 	}
@@ -565,7 +562,6 @@ func (w Writer) replace(real string, data, old []byte) error {
 	if err := os.Rename(tmp.Name(), real); err != nil {
 		return fmt.Errorf("replace %s: %w", real, err)
 	}
-	renamed = true
 	syncDir(dir)
 	return nil
 }
