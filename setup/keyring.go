@@ -60,7 +60,7 @@ func OpenKeyring(req *Request, sourceSet, targetSet bool, timeout time.Duration)
 	case i < 0 && req.Pair != "" && !(sourceSet && targetSet):
 		return nil, inputerr.Errorf("pair %s is not in the config (%s); give --source and --target to add it", req.Pair, cmp.Or(cfg.Path, "none"))
 	}
-	req.Pair, req.Keyring = pair.Name, cmp.Or(pair.Keyring, req.Source)
+	req.Pair, req.Keyring = cmp.Or(req.Pair, pair.Name), cmp.Or(pair.Keyring, req.Source)
 	req.KeyringBackend = cmp.Or(req.KeyringBackend, pair.KeyringBackend)
 	if err := keyring.CheckItem(req.Keyring); err != nil {
 		return nil, inputerr.Errorf("%v; name the item in the pair's keyring key", err)

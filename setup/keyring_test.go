@@ -2,12 +2,15 @@ package setup
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws-mfa/aws-mfa/config"
 
@@ -270,6 +273,45 @@ func TestExportRacingSetupKeepsTheItem(t *testing.T) {
 		data, _ := os.ReadFile(req.ConfigPath)
 		if want := strings.ReplaceAll(cfg, "keyring = \"alice\"\n", ""); string(data) != want {
 			t.Errorf("config:\n%s\nwant:\n%s", data, want)
+		}
+	}
+}
+
+// TestOpenKeyringKeepsANewPairsName: setup --keyring -p new with
+// --source and --target adds pair new, whatever the config holds; without
+// -p the pair is the config's for the profiles, else the built-in one.
+// (new was renamed to the built-in pair's name.)
+func TestOpenKeyringKeepsANewPairsName(t *testing.T) {
+	t.Parallel()
+	const creds = "[s]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
+	for _, tc := range []struct{ cfg, without, added string }{
+		{"", "default", "+[pair.new]\n"}, // no config file
+		{"[pair.work]\nsource = \"aws-mfa\"\ntarget = \"work\"\n", "default", "+[pair.new]\n"},
+		{"[defaults]\npair = \"work\"\n\n[pair.work]\nsource = \"s\"\ntarget = \"work\"\n", "default", "+[pair.new]\n"},
+		{"[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\n", "default", "+[pair.new]\n"},
+		{"[pair.other]\nsource = \"s\"\ntarget = \"t\"\n", "other", "pairs new and other both write [t]"},
+	} {
+		for _, pair := range []string{"new", ""} {
+			req, out := setupFiles(t, creds)
+			if tc.cfg != "" {
+				os.MkdirAll(filepath.Dir(req.ConfigPath), 0o700)
+				os.WriteFile(req.ConfigPath, []byte(tc.cfg), 0o600)
+			}
+			req.Pair, req.Source, req.Target, req.DryRun = pair, "s", "t", true
+			_, err := OpenKeyring(&req, true, true, time.Second)
+			if want := cmp.Or(pair, tc.without); err != nil || req.Pair != want || req.Keyring != "s" {
+				t.Errorf("-p %q in %q: pair %q item %q, %v; want pair %s", pair, tc.cfg, req.Pair, req.Keyring, err, want)
+				continue
+			}
+			if pair == "" {
+				continue
+			}
+			d := deps(&fakeDevices{}, out)
+			d.Store = memStore{}
+			_, err = Run(context.Background(), req, d)
+			if got := fmt.Sprint(out, err); !strings.Contains(got, tc.added) {
+				t.Errorf("-p new in %q: want %q in\n%s", tc.cfg, tc.added, got)
+			}
 		}
 	}
 }
