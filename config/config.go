@@ -229,6 +229,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	var f fileTOML
 	md, err := toml.Decode(string(data), &f)
 	if err != nil {
+		err = firstError(string(data), err)
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
 			// The parser quotes the text it stumbled on; that may be a

@@ -268,3 +268,28 @@ func TestKeyringKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstWrongValueIsReported: of several values that do not decode,
+// the first in the file is reported, on every run. (The library decodes
+// a table's keys in Go's map order, so the error changed from run to run.)
+func TestFirstWrongValueIsReported(t *testing.T) {
+	const typeA = `line 2 (last key "pair.a.source"): incompatible types`
+	for _, tc := range []struct{ toml, want string }{
+		{"[pair.a]\nsource = 1\ntarget = \"t\"\n[pair.b]\nsource = \"s\"\nduration = true\n", typeA},
+		{"[pair.b]\nduration = true\nsource = \"s\"\n[pair.a]\nsource = 1\n", "c.toml:2: duration must be a string"},
+		{"[pair.a]\nsource = 1\n[pair.b]\nduration = \"bogus\"\n", typeA},
+		{"[pair.z]\nduration = \"bogus\"\n[pair.a]\nsource = 1\n", "c.toml:2: duration is not like 12h"},
+		{"[pair.a]\nsource = 1\n[defaults]\nregion = 2\nduration = \"x\"\n", typeA},
+		{"[defaults]\nmfa_max_age = \"x\"\nregion = 2\n[pair.a]\nsource = 1\n", "c.toml:2: duration is not like 12h"},
+		{"[pair.a]\nsource = \"s\"\ntarget = \"t\"\nwrite = 1\nregion = 2\ntoken_command = 3\nduration = true\n", `line 4 (last key "pair.a.write")`},
+		{"[pair]\nb.duration = true\na = { source = 1 }\ndefaults = { region = 2 }\n", "c.toml:2: duration must be a string"},
+		{"defaults.shell = 1\npair.a.source = 2\n", `line 1 (last key "defaults.shell")`},
+	} {
+		for range 50 {
+			if _, err := Parse("c.toml", []byte(tc.toml)); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%q: %v, want %s", tc.toml, err, tc.want)
+				break
+			}
+		}
+	}
+}

@@ -17,14 +17,14 @@ import (
 func unknownKey(path, data string, key toml.Key) error {
 	// Find the outermost part of the key that is not known at its level:
 	// [pairs.w] is an unknown "pairs", not an unknown "w".
-	known := tomlKeys(fileTOML{})
+	known := tomlKeys(reflect.TypeFor[fileTOML]())
 	switch {
 	case !slices.Contains(known, key[0]):
 		key = key[:1]
 	case key[0] == "defaults" && len(key) >= 2:
-		known, key = tomlKeys(defaultsTOML{}), key[:2]
+		known, key = tomlKeys(reflect.TypeFor[defaultsTOML]()), key[:2]
 	case key[0] == "pair" && len(key) >= 3:
-		known, key = tomlKeys(pairTOML{}), key[:3]
+		known, key = tomlKeys(reflect.TypeFor[pairTOML]()), key[:3]
 	default:
 		known = nil
 	}
@@ -38,8 +38,7 @@ func unknownKey(path, data string, key toml.Key) error {
 	return fmt.Errorf("%w: %s", ErrInvalid, msg)
 }
 
-func tomlKeys(v any) []string {
-	t := reflect.TypeOf(v)
+func tomlKeys(t reflect.Type) []string {
 	keys := make([]string, 0, t.NumField())
 	for i := range t.NumField() {
 		keys = append(keys, t.Field(i).Tag.Get("toml"))
@@ -95,3 +94,46 @@ func keyLine(data string, key toml.Key) int {
 type stopHere struct{}
 
 func (stopHere) UnmarshalTOML(any) error { return errors.New("stop here") }
+
+// firstError decodes data key by key in the file's order and returns the
+// first key's error, else err: toml.Decode walks a table in Go's map
+// order, so of several wrong values it would report any one.
+func firstError(data string, err error) error {
+	var top map[string]toml.Primitive
+	md, _ := toml.Decode(data, &top)
+	tables := map[string]map[string]toml.Primitive{"": top}
+	for _, k := range md.Keys() {
+		t := reflect.TypeFor[fileTOML]()
+		for i := range k {
+			p, ok := tables[k[:i].String()][k[i]]
+			if t = field(t, k[i]); !ok || t == nil {
+				break
+			}
+			// A value is decoded, a table walked into.
+			if t.Kind() != reflect.Map && t.Kind() != reflect.Struct || i == len(k)-1 && md.Type(k...) != "Hash" {
+				if err := md.PrimitiveDecode(p, reflect.New(t).Interface()); err != nil {
+					return err
+				}
+				break
+			}
+			if at := k[:i+1].String(); tables[at] == nil {
+				m := map[string]toml.Primitive{}
+				_ = md.PrimitiveDecode(p, &m)
+				tables[at] = m
+			}
+		}
+	}
+	return err
+}
+
+// field is the type of key name in a TOML table decoded as t (a map or
+// a struct), or nil for a key t has no place for.
+func field(t reflect.Type, name string) reflect.Type {
+	if t.Kind() == reflect.Map {
+		return t.Elem()
+	}
+	if i := slices.IndexFunc(tomlKeys(t), func(k string) bool { return strings.EqualFold(k, name) }); i >= 0 {
+		return t.Field(i).Type
+	}
+	return nil
+}
