@@ -249,9 +249,15 @@ func (w Writer) Lock(path string) (*Locked, error) {
 		return nil, err
 	}
 	// Temp files a crashed run left: under the lock, no live run owns them.
-	temps, _ := filepath.Glob(filepath.Join(filepath.Dir(real), tempPattern(real)))
-	for _, t := range temps {
-		_ = os.Remove(t)
+	// Their names are matched exactly, not as a glob: real's name may hold
+	// glob characters, and a neighbour's temp file is its own run's.
+	entries, _ := os.ReadDir(filepath.Dir(real))
+	for _, e := range entries {
+		// Without the prefix, mid keeps the leading dot: no number.
+		mid, _ := strings.CutPrefix(e.Name(), "."+filepath.Base(real)+".aws-mfa-")
+		if mid, ok := strings.CutSuffix(mid, ".tmp"); ok && mid != "" && strings.Trim(mid, "0123456789") == "" {
+			_ = os.Remove(filepath.Join(filepath.Dir(real), e.Name()))
+		}
 	}
 	return &Locked{w: w, path: path, real: real, lock: lock, had: had}, nil
 }
@@ -524,8 +530,8 @@ func (l *Locked) Backup(now time.Time) (string, error) {
 // maxBackupsPerSecond bounds the search for a free backup name.
 const maxBackupsPerSecond = 100
 
-// tempPattern names the temp files beside real, for os.CreateTemp and
-// filepath.Glob.
+// tempPattern names the temp files beside real, for os.CreateTemp, which
+// puts a number for the last *.
 func tempPattern(real string) string { return "." + filepath.Base(real) + ".aws-mfa-*.tmp" }
 
 // replace writes data to a temp file beside real and renames it over

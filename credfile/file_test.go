@@ -242,6 +242,39 @@ func TestCrashBeforeRename(t *testing.T) {
 	}
 }
 
+// TestLeftoverTempsMatchedExactly: a run removes the temp files a crashed
+// run left beside its own file, and no other: a name holding a glob
+// character neither misses its own nor reaches a neighbour's, which that
+// file's own run may be about to rename.
+func TestLeftoverTempsMatchedExactly(t *testing.T) {
+	for _, tc := range []struct{ name, neighbour string }{
+		{"cred*", "credentials"},
+		{"*", "credentials"},
+		{"cred?", "credX"},
+		{"c[r]ed", "cred"},
+		{"cred[", "cred[x"},
+		{`cred\`, "cred"},
+		{`c\*`, "c*x"},
+		{"credentials", "credentials.aws-mfa-backup-20261206T000000Z"},
+	} {
+		dir := t.TempDir()
+		path := filepath.Join(dir, tc.name)
+		write(t, path, sample, 0o600)
+		own, theirs := filepath.Join(dir, "."+tc.name+".aws-mfa-123.tmp"), filepath.Join(dir, "."+tc.neighbour+".aws-mfa-456.tmp")
+		write(t, own, sample, 0o600)
+		write(t, theirs, sample, 0o600)
+		if err := editINI(Writer{}, path, setSession); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(own); err == nil {
+			t.Errorf("%s: its own leftover %s is still there", tc.name, own)
+		}
+		if _, err := os.Stat(theirs); err != nil {
+			t.Errorf("%s: the neighbour's temp file is gone: %v", tc.name, err)
+		}
+	}
+}
+
 // TestNonRegularFilesFailAtOnce names a FIFO (nobody writing), a device
 // that never ends, a directory, and a link to each as the file: Read and
 // Update fail at once with one line naming the path, create nothing
