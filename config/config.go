@@ -352,8 +352,10 @@ func check(p Pair) error {
 		return errors.New("has source_pair but no role_arn; a chained pair assumes a role with the other pair's session")
 	case chained && p.Serial != "":
 		return errors.New("has mfa_serial, but a chained pair sends no code; the code goes to the pair at the start of the chain")
+	case !keyring.Valid(p.KeyringBackend):
+		return fmt.Errorf("keyring_backend %q is not one of os, secret-service, keychain, wincred, pass", p.KeyringBackend)
 	case chained:
-		// No long-term keys, so no keyring to check; role chaining's
+		// No long-term keys, so no keyring item to check; role chaining's
 		// limit is CheckDuration's below.
 	case p.Source == p.Target:
 		return fmt.Errorf("target %q is its own source; the session must go to another profile", p.Target)
@@ -361,8 +363,6 @@ func check(p Pair) error {
 		return errors.New("role_session_name and external_id need role_arn")
 	case p.Keyring != "" && keyring.CheckItem(p.Keyring) != nil:
 		return keyring.CheckItem(p.Keyring)
-	case !keyring.Valid(p.KeyringBackend):
-		return fmt.Errorf("keyring_backend %q is not one of os, secret-service, keychain, wincred, pass", p.KeyringBackend)
 	}
 	// The STS parameters, by the same rules the refresh applies.
 	for _, err := range []error{

@@ -293,3 +293,25 @@ func TestFirstWrongValueIsReported(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyringBackendCheckedForEveryPair: an unknown keyring_backend is
+// refused whatever the pair's kind. (A chained pair's was accepted.)
+func TestKeyringBackendCheckedForEveryPair(t *testing.T) {
+	const base = "[pair.base]\nsource = \"s\"\ntarget = \"b\"\n"
+	const role = "role_arn = \"arn:aws:iam::123456789012:role/x\"\n"
+	for kind, pair := range map[string]string{
+		"plain":      "source = \"a\"\ntarget = \"t\"\n",
+		"built-in":   "source = \"a\"\ntarget = \"default\"\n",
+		"role":       "source = \"a\"\ntarget = \"t\"\n" + role,
+		"chained":    "source_pair = \"base\"\ntarget = \"t\"\n" + role,
+		"chained to": "source_pair = \"mid\"\ntarget = \"t\"\n" + role + "[pair.mid]\nsource_pair = \"base\"\ntarget = \"m\"\n" + role,
+	} {
+		data := base + "[pair.w]\nkeyring_backend = \"bogus\"\n" + pair
+		if _, err := Parse("c.toml", []byte(data)); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), `c.toml:4: [pair.w] keyring_backend "bogus" is not one of`) {
+			t.Errorf("%s: %v", kind, err)
+		}
+		if _, err := Parse("c.toml", []byte(strings.Replace(data, "bogus", "pass", 1))); err != nil {
+			t.Errorf("%s with pass: %v", kind, err)
+		}
+	}
+}
