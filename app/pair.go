@@ -4,7 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"os"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -62,28 +62,7 @@ func configPath(sys System, flag string) config.Location {
 // HOME, else the user database), so that the config and the credentials
 // file never disagree about where home is.
 func userConfigDir(getenv func(string) string) (string, error) {
-	switch runtime.GOOS {
-	case "windows":
-		if d := getenv("AppData"); d != "" {
-			return d, nil
-		}
-		return os.UserConfigDir()
-	case "darwin", "ios":
-		home, err := credfile.Home(getenv)
-		if err != nil {
-			return "", err
-		}
-		return filepath.Join(home, "Library", "Application Support"), nil
-	default:
-		if d := getenv("XDG_CONFIG_HOME"); filepath.IsAbs(d) {
-			return d, nil
-		}
-		home, err := credfile.Home(getenv)
-		if err != nil {
-			return "", err
-		}
-		return filepath.Join(home, ".config"), nil
-	}
+	return userDir(getenv, "AppData", "XDG_CONFIG_HOME", ".config")
 }
 
 // stateDir is where aws-mfa keeps what it learns between runs and no
@@ -94,23 +73,34 @@ func userConfigDir(getenv func(string) string) (string, error) {
 // %LocalAppData%\aws-mfa on Windows. Callers create it (mode 0700) when
 // they first write there; losing it costs a little knowledge, never a key.
 func stateDir(getenv func(string) string) (string, error) {
+	d, err := userDir(getenv, "LocalAppData", "XDG_STATE_HOME", filepath.Join(".local", "state"))
+	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" { // beside the config
+		return filepath.Join(d, "aws-mfa", "state"), err
+	}
+	return filepath.Join(d, "aws-mfa"), err
+}
+
+// userDir is one of the user's directories, as the OS places it: on
+// Windows the one the variable win names; on macOS ~/Library/Application
+// Support; elsewhere $xdg when it is absolute, else fallback under home.
+func userDir(getenv func(string) string, win, xdg, fallback string) (string, error) {
 	switch runtime.GOOS {
 	case "windows":
-		if d := getenv("LocalAppData"); d != "" {
-			return filepath.Join(d, "aws-mfa"), nil
+		if d := getenv(win); d != "" {
+			return d, nil
 		}
-		d, err := os.UserCacheDir()
-		return filepath.Join(d, "aws-mfa"), err
+		return "", fmt.Errorf("%%%s%% is not defined", win) // as os.UserConfigDir and os.UserCacheDir say
 	case "darwin", "ios":
-		d, err := userConfigDir(getenv)
-		return filepath.Join(d, "aws-mfa", "state"), err
-	default:
-		if d := getenv("XDG_STATE_HOME"); filepath.IsAbs(d) {
-			return filepath.Join(d, "aws-mfa"), nil
-		}
-		home, err := credfile.Home(getenv)
-		return filepath.Join(home, ".local", "state", "aws-mfa"), err
+		xdg, fallback = "", filepath.Join("Library", "Application Support")
 	}
+	if d := getenv(xdg); xdg != "" && filepath.IsAbs(d) {
+		return d, nil
+	}
+	home, err := credfile.Home(getenv)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(home, fallback), nil
 }
 
 // mfaStore is the MFA records in the state directory; nil (none kept)
