@@ -29,12 +29,11 @@ func obtain(ctx context.Context, sys System, in SessionInput, req exporter.Reque
 	if in.Token != "" && arg != "" {
 		return nil, usage("the code is given twice, as --token and as an argument; give it once")
 	}
+	// Checked before anything is read; renew reads it again, as it does
+	// every code, whatever its source.
 	given := cmp.Or(in.Token, arg)
-	if given != "" {
-		var err error
-		if given, err = stsparam.Code(given); err != nil {
-			return nil, err
-		}
+	if _, err := stsparam.Code(given); given != "" && err != nil {
+		return nil, err
 	}
 	// Where the code comes from: given, token_command, the terminal (ask),
 	// else the first line of stdin.
