@@ -12,13 +12,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
-	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 // renewal gets new sessions for a chain: from the last link whose target
@@ -185,10 +183,7 @@ func (r *renewal) renew(ctx context.Context, f *credfile.File, i int, base awscr
 	}
 	unsent := neverSent(err)
 	if err != nil {
-		if e := chainError(err, req); i > 0 && e != nil {
-			return awscred.Session{}, e
-		}
-		err = ExplainError(err, Call{Service: "STS", Operation: op, Source: req.Source, Endpoint: endpoint,
+		err = ExplainError(err, Call{Service: "STS", Operation: op, Source: req.Source, Target: req.Target, Endpoint: endpoint,
 			Timeout: req.Timeout, Code: i == 0, RoleARN: req.RoleARN, Duration: req.Duration})
 	}
 	done(unsent || errors.Is(err, ErrCodeRejected))
@@ -265,21 +260,4 @@ func (r *renewal) edit(f *credfile.File) ([]byte, error) {
 		}
 	}
 	return out, nil
-}
-
-// chainError explains an error from AssumeRole signed with a session
-// where ExplainError, which speaks of long-term keys, would mislead; nil
-// elsewhere.
-func chainError(err error, req Request) error {
-	var api smithy.APIError
-	if errors.As(err, &api) {
-		code, msg := api.ErrorCode(), api.ErrorMessage()
-		switch {
-		case code == "ValidationError" && strings.Contains(msg, "DurationSeconds"):
-			return fmt.Errorf("duration %s is more than AWS allows a role assumed with another session's credentials (role chaining: at most 1h), or than the role's MaxSessionDuration; use 1h or less", req.Duration)
-		case code == "ExpiredToken", code == "InvalidClientTokenId", code == "SignatureDoesNotMatch":
-			return fmt.Errorf("AWS refused the session in [%s] (%s) that signs the AssumeRole for [%s]; renew it with a code: %s", req.Source, code, req.Target, shells.Line("aws-mfa", "-p", req.Source, "--force"))
-		}
-	}
-	return nil
 }

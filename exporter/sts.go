@@ -23,6 +23,7 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
+	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 // STS is the two calls aws-mfa makes to AWS. *sts.Client satisfies it.
@@ -97,9 +98,13 @@ type Call struct {
 	Source    string        // the profile whose keys signed it
 	Endpoint  string        // where it went; printed without user:password@
 	Timeout   time.Duration // the bound it ran within
-	Code      bool          // it carried a one-time MFA code
-	RoleARN   string        // AssumeRole's role
-	Duration  time.Duration // the session length asked for
+	// Code says it carried a one-time MFA code. An AssumeRole without one
+	// is signed with the session in Source, to get one for Target: role
+	// chaining, where an error speaks of that session, not of keys.
+	Code     bool
+	Target   string
+	RoleARN  string        // AssumeRole's role
+	Duration time.Duration // the session length asked for
 }
 
 // ExplainError turns what the SDK returned for an STS or IAM call made
@@ -154,7 +159,12 @@ func ExplainError(err error, c Call) error {
 // apiError explains an error document that STS or IAM sent.
 func apiError(api smithy.APIError, status int, c Call, at, nextCode string) error {
 	code, msg := api.ErrorCode(), oneLine(api.ErrorMessage())
+	chained := c.RoleARN != "" && !c.Code
 	switch {
+	case chained && code == "ValidationError" && strings.Contains(msg, "DurationSeconds"):
+		return fmt.Errorf("duration %s is more than AWS allows a role assumed with another session's credentials (role chaining: at most 1h), or than the role's MaxSessionDuration; use 1h or less", c.Duration)
+	case chained && (code == "ExpiredToken" || code == "InvalidClientTokenId" || code == "SignatureDoesNotMatch"):
+		return fmt.Errorf("AWS refused the session in [%s] (%s) that signs the AssumeRole for [%s]; renew it with a code: %s", c.Source, code, c.Target, shells.Line("aws-mfa", "-p", c.Source, "--force"))
 	case code == "AccessDenied" && strings.Contains(msg, "one time pass code"):
 		return ErrCodeRejected
 	case code == "AccessDenied" && (strings.Contains(msg, "serial number") || strings.Contains(msg, "unable to validate MFA")):
