@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws-mfa/aws-mfa/config"
@@ -53,7 +54,7 @@ func obtain(ctx context.Context, sys System, in SessionInput, req exporter.Reque
 		}}
 		code = ask.ask
 	}
-	var wait *waiting
+	stopWaiting := func() {}
 	d := exporter.Deps{
 		Now:     sys.Now,
 		Writer:  credfile.Writer{Waiting: sys.Stderr},
@@ -64,8 +65,8 @@ func obtain(ctx context.Context, sys System, in SessionInput, req exporter.Reque
 			if err == nil {
 				// The requests that carry the code may take a while: a
 				// terminal is told so.
-				wait.stop()
-				wait = startWaiting(sys)
+				stopWaiting()
+				stopWaiting = startWaiting(sys)
 			}
 			return c, err
 		},
@@ -78,8 +79,7 @@ func obtain(ctx context.Context, sys System, in SessionInput, req exporter.Reque
 	fromCommand := given == "" && len(start.TokenCommand) > 0
 	for waits := 0; ; {
 		res, err := exporter.Obtain(ctx, req, d)
-		wait.stop()
-		wait = nil
+		stopWaiting()
 		if err == nil {
 			learnKeyAge(ctx, sys, req, res)
 		}
@@ -125,34 +125,26 @@ func credentialProcessNoTTY(sys System, in SessionInput, pair config.Pair) func(
 // is waiting: an answer within it needs no message.
 const waitDelay = 500 * time.Millisecond
 
-// waiting shows "waiting for STS…" on a terminal's stderr while a request
-// that carries the code is out, once it has taken longer than the delay,
-// and erases it when done. On a pipe it does nothing.
-type waiting struct {
-	sys   System
-	timer *time.Timer
-	shown chan struct{} // closed once the message is on the terminal
-}
-
-func startWaiting(sys System) *waiting {
+// startWaiting shows "waiting for STS…" on a terminal's stderr while a
+// request that carries the code is out, once it has taken longer than the
+// delay. On a pipe it does nothing. It returns stop, which cancels the
+// message, or erases it once it is shown: the line is left as it was, for
+// the next message or the prompt. A second stop does nothing.
+func startWaiting(sys System) (stop func()) {
 	if !sys.IsTerminal(sys.Stderr) {
-		return nil
+		return func() {}
 	}
-	w := &waiting{sys: sys, shown: make(chan struct{})}
-	w.timer = time.AfterFunc(cmp.Or(sys.WaitDelay, waitDelay), func() {
+	shown := make(chan struct{}) // closed once the message is on the terminal
+	timer := time.AfterFunc(cmp.Or(sys.WaitDelay, waitDelay), func() {
 		fmt.Fprint(sys.Stderr, "\raws-mfa: waiting for STS…")
-		close(w.shown)
+		close(shown)
 	})
-	return w
-}
-
-// stop cancels the message, or erases it once it is shown: the line is
-// left as it was, for the next message or the prompt. It is called once.
-func (w *waiting) stop() {
-	if w != nil && !w.timer.Stop() {
-		<-w.shown
-		fmt.Fprint(w.sys.Stderr, "\r\x1b[K")
-	}
+	return sync.OnceFunc(func() {
+		if !timer.Stop() {
+			<-shown
+			fmt.Fprint(sys.Stderr, "\r\x1b[K")
+		}
+	})
 }
 
 // nextCode waits d for the device's next code, counting down on a
