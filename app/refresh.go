@@ -167,34 +167,30 @@ func nextCode(sys System, d time.Duration) {
 // the hook's env --cached after a refresh) stay silent: only
 // refreshCommand says it.
 func note(sys System, res *exporter.Result, req exporter.Request, refreshCommand bool) {
-	if res.Cached {
-		// Checked first: the time is formatted only when it is printed,
-		// not on every cached env.
-		if refreshCommand && sys.IsTerminal(sys.Stderr) {
-			fmt.Fprintf(sys.Stderr, "aws-mfa: [%s] is still valid until %s; --force refreshes it now\n", req.Target, untilText(res.Expiration, sys.Now()))
-		}
-		return
-	}
 	until := untilText(res.Expiration, sys.Now())
-	if !res.Written {
+	switch {
+	case res.Cached && refreshCommand && sys.IsTerminal(sys.Stderr):
+		fmt.Fprintf(sys.Stderr, "aws-mfa: [%s] is still valid until %s; --force refreshes it now\n", req.Target, until)
+	case res.Cached:
+	case !res.Written:
 		fmt.Fprintf(sys.Stderr, "aws-mfa: got an MFA session for [%s], valid until %s (not written)\n", req.Target, until)
-		return
+	default:
+		var b strings.Builder
+		fmt.Fprintf(&b, "aws-mfa: wrote an MFA session to [%s]", req.Target)
+		if res.Created {
+			fmt.Fprintf(&b, ", a new profile in %s", oneLine(req.Paths.Credentials))
+		}
+		fmt.Fprintf(&b, ", valid until %s", until)
+		if len(res.Bases) > 0 { // the bases a chained refresh renewed on the way
+			fmt.Fprintf(&b, "; renewed [%s] first", strings.Join(res.Bases, "], ["))
+		}
+		// The target kept a region of its own where the pair names another: a
+		// refresh never overrides it, and never silently.
+		if res.OwnRegion && req.Region != "" && res.Region != req.Region {
+			fmt.Fprintf(&b, "; [%s] keeps its own region %s (the pair's %s is used only to call STS)", req.Target, res.Region, req.Region)
+		}
+		fmt.Fprintln(sys.Stderr, b.String())
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "aws-mfa: wrote an MFA session to [%s]", req.Target)
-	if res.Created {
-		fmt.Fprintf(&b, ", a new profile in %s", oneLine(req.Paths.Credentials))
-	}
-	fmt.Fprintf(&b, ", valid until %s", until)
-	if len(res.Bases) > 0 { // the bases a chained refresh renewed on the way
-		fmt.Fprintf(&b, "; renewed [%s] first", strings.Join(res.Bases, "], ["))
-	}
-	// The target kept a region of its own where the pair names another: a
-	// refresh never overrides it, and never silently.
-	if res.OwnRegion && req.Region != "" && res.Region != req.Region {
-		fmt.Fprintf(&b, "; [%s] keeps its own region %s (the pair's %s is used only to call STS)", req.Target, res.Region, req.Region)
-	}
-	fmt.Fprintln(sys.Stderr, b.String())
 }
 
 // RefreshInput is what `aws-mfa [CODE]` was given.
