@@ -65,10 +65,10 @@ func badValue(msg string, flags []cli.Flag) (string, bool) {
 // it was meant to be, among those the command takes) and points to the
 // command's help.
 func usageError(c *cli.Context, err error, _ bool) error {
-	flags, cmds, path, help := c.Command.Flags, c.Command.Subcommands, "", "aws-mfa --help" // the app's own at the top
-	if c.Command.Name != c.App.Name {
-		path, help = c.Command.FullName(), c.Command.HelpName+" --help" // the whole path: aws-mfa keyring export
-	}
+	// HelpName is the whole path: aws-mfa for the app itself, aws-mfa
+	// keyring export for a subcommand.
+	flags, help := c.Command.Flags, c.Command.HelpName+" --help"
+	path := strings.TrimPrefix(strings.TrimPrefix(c.Command.HelpName, "aws-mfa"), " ")
 	if msg, ok := badValue(err.Error(), flags); ok {
 		return usage("%s; see %s", msg, help)
 	}
@@ -79,7 +79,7 @@ func usageError(c *cli.Context, err error, _ bool) error {
 	}
 	// An option of a subcommand, given before it: say whose it is (its
 	// help would not).
-	if owners := optionOwners(cmds, path, name); len(owners) > 0 && findFlag(name, flags) == nil {
+	if owners := optionOwners(c.Command.Subcommands, path, name); len(owners) > 0 && findFlag(name, flags) == nil {
 		return usage("%s is an option of %s; put it after the command, as in aws-mfa %s %s", dashed(name), strings.Join(owners, " and "), owners[0], dashed(name))
 	}
 	var names []string
