@@ -459,10 +459,9 @@ func readLine(r io.Reader, max int) (string, error) {
 
 // untilText says when t comes, in local time and from now: "15:04 CET (in 11h59m)".
 func untilText(t, now time.Time) string {
-	local := t.In(now.Location())
-	layout := "15:04 MST"
-	if local.YearDay() != now.YearDay() || local.Year() != now.Year() {
-		layout = "Mon 2 Jan 15:04 MST"
+	when := localTime(t, now)
+	if local := t.In(now.Location()); local.YearDay() == now.YearDay() && local.Year() == now.Year() {
+		when = local.Format("15:04 MST") // today: the day goes without saying
 	}
-	return fmt.Sprintf("%s (in %s)", local.Format(layout), shells.Left(t.Sub(now)))
+	return fmt.Sprintf("%s (in %s)", when, shells.Left(t.Sub(now)))
 }
