@@ -83,7 +83,7 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 		return err
 	}
 	a := awsFor(sys, req, res)
-	c, s := a.Clients(res.AccessKeyID, res.SecretAccessKey, res.SessionToken)
+	c, s := a.Clients(res.Session)
 	out, err := rotate.Run(ctx, rotate.Input{Place: rotate.Place(req.Pair), Where: where, Current: cur, StateDir: dir, Verify: verifyWait, AWS: a},
 		rotate.Deps{IAM: c, Session: s, Put: put, Get: get, Writer: w, Now: sys.Now, After: time.After, Log: sys.Stderr})
 	if err != nil {
@@ -173,6 +173,6 @@ func learnKeyAge(ctx context.Context, sys System, req exporter.Request, res *exp
 	}
 	ctx, cancel := context.WithTimeout(ctx, min(req.Timeout, 5*time.Second))
 	defer cancel()
-	c, s := a.Clients(res.AccessKeyID, res.SecretAccessKey, res.SessionToken)
+	c, s := a.Clients(res.Session)
 	_ = rotate.Learn(ctx, dir, rotate.Place(req.Pair), res.Key, c, s, a)
 }

@@ -57,14 +57,14 @@ type AWS struct {
 	Timeout                time.Duration
 }
 
-// Clients returns IAM and STS clients signed with the given credentials.
-func (a AWS) Clients(id, secret, token string) (*iam.Client, *sts.Client) {
-	opts := iam.Options{Region: a.Region, Credentials: credentials.NewStaticCredentialsProvider(id, secret, token),
+// Clients returns IAM and STS clients signed with signer: long-term keys
+// (no token), or a session.
+func (a AWS) Clients(signer awscred.Session) (*iam.Client, *sts.Client) {
+	opts := iam.Options{Region: a.Region, Credentials: credentials.NewStaticCredentialsProvider(signer.AccessKeyID, signer.SecretAccessKey, signer.SessionToken),
 		HTTPClient: exporter.NewHTTPClient(a.Timeout), Retryer: aws.NopRetryer{}}
 	if a.IAMURL != "" {
 		opts.BaseEndpoint = aws.String(a.IAMURL)
 	}
-	signer := awscred.Session{Keys: awscred.Keys{AccessKeyID: id, SecretAccessKey: secret}, SessionToken: token}
 	return iam.New(opts), exporter.NewSTS(signer, a.Region, a.STSURL, a.Timeout)
 }
 
@@ -230,7 +230,7 @@ func (r *rotation) done(ctx context.Context, res *Result) (*Result, error) {
 // key AWS refuses.
 func (r *rotation) accepted(ctx context.Context, k awscred.Keys) error {
 	deadline := r.d.Now().Add(r.in.Verify)
-	_, s := r.in.AWS.Clients(k.AccessKeyID, k.SecretAccessKey, "")
+	_, s := r.in.AWS.Clients(awscred.Session{Keys: k})
 	for {
 		_, err := s.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 		if err == nil {

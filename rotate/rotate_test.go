@@ -71,7 +71,7 @@ type fixture struct {
 	place  *place
 	dir    string
 	a      AWS
-	sess   aws.Credentials
+	sess   awscred.Session
 	most   int // the most keys IAM held at any request
 	mostMu sync.Mutex
 	ahead  atomic.Int64 // how far the clock of rotate and IAM is ahead of time.Now
@@ -94,13 +94,13 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{t: t, emu: emu, place: &place{keys: awscred.Keys{AccessKeyID: alice.AccessKeyID, SecretAccessKey: alice.SecretAccessKey}}, dir: t.TempDir(),
 		a: AWS{Region: "us-east-1", STSURL: emu.URL, IAMURL: emu.URL, Timeout: 5 * time.Second}}
 	emu.SetNow(f.now)
-	_, s := f.a.Clients(alice.AccessKeyID, alice.SecretAccessKey, "")
+	_, s := f.a.Clients(awscred.Session{Keys: awscred.Keys{AccessKeyID: alice.AccessKeyID, SecretAccessKey: alice.SecretAccessKey}})
 	out, err := s.GetSessionToken(context.Background(), &sts.GetSessionTokenInput{SerialNumber: aws.String(alice.Serial), TokenCode: aws.String(alice.Code)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := out.Credentials
-	f.sess = aws.Credentials{AccessKeyID: *c.AccessKeyId, SecretAccessKey: *c.SecretAccessKey, SessionToken: *c.SessionToken}
+	f.sess = awscred.Session{Keys: awscred.Keys{AccessKeyID: *c.AccessKeyId, SecretAccessKey: *c.SecretAccessKey}, SessionToken: *c.SessionToken}
 	f.before(nil)
 	return f
 }
@@ -118,7 +118,7 @@ func (f *fixture) before(hook func(action string)) {
 }
 
 func (f *fixture) run(ctx context.Context) (*Result, error) {
-	c, s := f.a.Clients(f.sess.AccessKeyID, f.sess.SecretAccessKey, f.sess.SessionToken)
+	c, s := f.a.Clients(f.sess)
 	in := Input{Place: "profile aws-mfa", Where: "[aws-mfa] in credentials", Current: f.place.get().AccessKeyID, StateDir: f.dir, Verify: 20 * time.Second,
 		AWS: f.a}
 	return Run(ctx, in, Deps{IAM: c, Session: s, Put: f.place.put, Get: f.place.held, Now: f.now, After: f.after, Log: io.Discard})
@@ -312,7 +312,7 @@ func TestUnjournaledKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := f.a.Clients(f.sess.AccessKeyID, f.sess.SecretAccessKey, f.sess.SessionToken)
+	c, _ := f.a.Clients(f.sess)
 	if _, err := c.CreateAccessKey(context.Background(), iamCreate("alice")); err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +338,7 @@ func TestCreateRefused(t *testing.T) {
 			t.Errorf("%s: the journal stays: %v", fault, j)
 		}
 		f.emu.SetActionFault("CreateAccessKey", stsemu.None)
-		c, _ := f.a.Clients(f.sess.AccessKeyID, f.sess.SecretAccessKey, f.sess.SessionToken)
+		c, _ := f.a.Clients(f.sess)
 		if _, err := c.CreateAccessKey(context.Background(), iamCreate("alice")); err != nil {
 			t.Fatal(err)
 		}
@@ -353,7 +353,7 @@ func TestCreateRefused(t *testing.T) {
 // call and the permission.
 func TestRefuses(t *testing.T) {
 	f := newFixture(t)
-	c, _ := f.a.Clients(f.sess.AccessKeyID, f.sess.SecretAccessKey, f.sess.SessionToken)
+	c, _ := f.a.Clients(f.sess)
 	if _, err := c.CreateAccessKey(context.Background(), iamCreate("alice")); err != nil {
 		t.Fatal(err)
 	}

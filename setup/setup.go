@@ -478,7 +478,7 @@ func (a AWS) List(ctx context.Context, keys awscred.Keys) ([]string, error) {
 	ctx, cancel := context.WithTimeout(ctx, a.Timeout)
 	defer cancel()
 	ra := rotate.AWS(a)
-	c, s := ra.Clients(keys.AccessKeyID, keys.SecretAccessKey, "")
+	c, s := ra.Clients(awscred.Session{Keys: keys})
 	user, err := rotate.Who(ctx, s, ra)
 	if err != nil {
 		return nil, fmt.Errorf("identify the keys: %w", err)
