@@ -9,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
 )
 
 // TestCodeOnceAcrossProcesses: processes given one code at once send it
@@ -17,6 +17,8 @@ import (
 // request; a refresh later in the step is refused too. The next code
 // works, and its session is what the AWS CLI reads, with its MFA time
 // in the state directory, private, and not in the credentials file.
+// The AWS CLI's own library, botocore, reads it and calls STS with it,
+// in the shared peer: TestMoto runs both CLIs on a session aws-mfa wrote.
 func TestCodeOnceAcrossProcesses(t *testing.T) {
 	t.Parallel()
 	emu, bin, dir, creds := faultRig(t, aliceSource, 0o600)
@@ -57,10 +59,11 @@ func TestCodeOnceAcrossProcesses(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
-	cli := testproc.Require(t, "aws")
-	out, stderr, err := run(t, peerEnv(dir), cli, "sts", "get-caller-identity", "--profile", "default", "--endpoint-url", emu.URL, "--region", "us-east-1", "--output", "text")
-	if err != nil || !strings.Contains(out, "arn:aws:") {
-		t.Errorf("the AWS CLI with the session: %q %v %s", out, err, stderr)
+	out, traceback := peers.StartBotocore(t).Run(t, peerEnv(dir), dir, `import sys, botocore.session
+c = botocore.session.Session(profile="default").create_client("sts", endpoint_url=sys.argv[1], region_name="us-east-1")
+print(c.get_caller_identity()["Arn"])`, emu.URL)
+	if traceback != "" || !strings.Contains(out, "arn:aws:") {
+		t.Errorf("botocore with the session: %q %s", out, traceback)
 	}
 }
 
