@@ -59,11 +59,11 @@ func TestCodeOnceAcrossProcesses(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
-	out, traceback := peers.StartBotocore(t).Run(t, peerEnv(dir), dir, `import sys, botocore.session
+	out, traceback, err := peers.StartBotocore(t).Run(peerEnv(dir), dir, `import sys, botocore.session
 c = botocore.session.Session(profile="default").create_client("sts", endpoint_url=sys.argv[1], region_name="us-east-1")
 print(c.get_caller_identity()["Arn"])`, emu.URL)
-	if traceback != "" || !strings.Contains(out, "arn:aws:") {
-		t.Errorf("botocore with the session: %q %s", out, traceback)
+	if err != nil || traceback != "" || !strings.Contains(out, "arn:aws:") {
+		t.Errorf("botocore with the session: %q %v %s", out, err, traceback)
 	}
 }
 

@@ -165,14 +165,15 @@ func withBotocore(t *testing.T, cmd *exec.Cmd, env []string, base string, args .
 			return err == nil
 		}
 	})
-	var printed string
+	var printed, traceback string
 	if !exited {
 		envs, _ := os.ReadFile(base + ".env")
 		pwd, _ := os.ReadFile(base + ".pwd")
-		var traceback string
-		printed, traceback = boto.Run(t, strings.Split(strings.TrimSuffix(string(envs), "\x00"), "\x00"), strings.TrimSuffix(string(pwd), "\n"), botocoreLoop, args...)
+		printed, traceback, err = boto.Run(strings.Split(strings.TrimSuffix(string(envs), "\x00"), "\x00"), strings.TrimSuffix(string(pwd), "\n"), botocoreLoop, args...)
+		if err != nil {
+			traceback = err.Error() + "\n"
+		}
 		if traceback != "" {
-			stderr.WriteString(traceback) // before the command goes on: no race
 			in.Write([]byte("raised\n"))
 		} else {
 			in.Write([]byte("ok\n"))
@@ -180,7 +181,7 @@ func withBotocore(t *testing.T, cmd *exec.Cmd, env []string, base string, args .
 	}
 	in.Close()
 	err = <-waited
-	return printed + stdout.String(), stderr.String(), err
+	return printed + stdout.String(), stderr.String() + traceback, err
 }
 
 // TestExecRenewSDKs is #22's proof: under exec --renew, botocore,

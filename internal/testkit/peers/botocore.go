@@ -7,6 +7,7 @@ package peers
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -155,12 +156,12 @@ func (b *Botocore) Shlex(t testing.TB, in []string) [][]string {
 }
 
 // Run runs code, a Python program, in the shared process as `python3 -c
-// code args...` would with env (NAME=value entries) as its whole
-// environment and dir as its directory, and returns what it printed and
-// the traceback if it raised (sys.exit too): many programs that use
-// botocore, each without a Python of its own to start.
-func (b *Botocore) Run(t testing.TB, env []string, dir, code string, args ...string) (stdout, traceback string) {
-	t.Helper()
+// code args...` would with env (NAME=value entries, the last of a name
+// counting) as its whole environment and dir as its directory, and
+// returns what it printed and the traceback if it raised (sys.exit
+// too): many programs that use botocore, each without a Python of its
+// own to start. err is a failure to ask.
+func (b *Botocore) Run(env []string, dir, code string, args ...string) (stdout, traceback string, err error) {
 	vars := map[string]string{}
 	for _, kv := range env {
 		if k, v, ok := strings.Cut(kv, "="); ok {
@@ -168,30 +169,39 @@ func (b *Botocore) Run(t testing.TB, env []string, dir, code string, args ...str
 		}
 	}
 	var ans []struct{ Stdout, Error string }
-	b.ask(t, []map[string]any{{"run": code, "args": append([]string{}, args...), "env": vars, "cwd": dir}}, &ans)
-	if len(ans) != 1 {
-		t.Fatalf("botocore answered %d runs of 1", len(ans))
+	if err := b.call([]map[string]any{{"run": code, "args": append([]string{}, args...), "env": vars, "cwd": dir}}, &ans); err != nil {
+		return "", "", err
 	}
-	return ans[0].Stdout, ans[0].Error
+	if len(ans) != 1 {
+		return "", "", fmt.Errorf("botocore answered %d runs of 1", len(ans))
+	}
+	return ans[0].Stdout, ans[0].Error, nil
 }
 
 // ask sends one request line and decodes the answer line.
 func (b *Botocore) ask(t testing.TB, req, ans any) {
 	t.Helper()
+	if err := b.call(req, ans); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (b *Botocore) call(req, ans any) error {
 	line, err := json.Marshal(req)
 	if err != nil {
-		t.Fatalf("botocore: %v", err)
+		return fmt.Errorf("botocore: %v", err)
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if _, err := b.in.Write(append(line, '\n')); err != nil {
-		t.Fatalf("botocore: %v", err)
+		return fmt.Errorf("botocore: %v", err)
 	}
 	line, err = b.out.ReadBytes('\n')
 	if err != nil {
-		t.Fatalf("botocore: %v", err)
+		return fmt.Errorf("botocore: %v", err)
 	}
 	if err := json.Unmarshal(line, ans); err != nil {
-		t.Fatalf("botocore: %v", err)
+		return fmt.Errorf("botocore: %v", err)
 	}
+	return nil
 }
