@@ -5,7 +5,9 @@ package e2e
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/aws-mfa/aws-mfa/internal/release/completion"
@@ -91,6 +93,9 @@ func TestPackagedCompletion(t *testing.T) {
 				if hooked {
 					rc += "eval \"$(aws-mfa hook zsh)\"\n"
 				}
+				if dump := packagedZcompdump(t); dump != nil { // else compinit makes its own
+					os.WriteFile(filepath.Join(dir, "zcompdump"), dump, 0o600)
+				}
 				rc += "autoload -U compinit; compinit -u -d " + filepath.Join(dir, "zcompdump") + "\nPROMPT='%% '\n"
 				os.WriteFile(filepath.Join(dir, ".zshrc"), []byte(rc), 0o600)
 				sh := startTmux(t, dir, append(env, "ZDOTDIR="+dir), "zsh", "-i")
@@ -102,6 +107,37 @@ func TestPackagedCompletion(t *testing.T) {
 
 // tabs completes a subcommand and a pair name with Tab in bash or zsh,
 // and checks that the hook was loaded exactly when it should have been.
+var (
+	packagedDumpOnce sync.Once
+	packagedDump     []byte
+)
+
+// packagedZcompdump is compinit's dump for an fpath that starts with a
+// directory holding the packaged _aws-mfa alone, made once per run: a
+// compinit without one spends 0.4 s of CPU on every completion function
+// on the machine. compinit takes a dump whose count of files matches its
+// fpath, and zsh loads _aws-mfa itself from the test's own directory, so
+// the registration the dump holds is the one this _aws-mfa's #compdef
+// line makes, read by compinit as the test's would. (The hook adds none
+// before compinit: it waits for the first prompt.)
+func packagedZcompdump(t *testing.T) []byte {
+	packagedDumpOnce.Do(func() {
+		tmp, err := os.MkdirTemp("", "aws-mfa-zcompdump")
+		if err != nil {
+			return
+		}
+		defer os.RemoveAll(tmp)
+		_, zshDir, _ := packagedCompletions(t, tmp)
+		dump := filepath.Join(tmp, "dump")
+		cmd := exec.Command("zsh", "-f", "-c", "fpath=("+zshDir+" $fpath); autoload -U compinit; compinit -u -d "+dump)
+		cmd.Env = []string{"HOME=" + tmp, "PATH=/usr/bin:/bin"}
+		if cmd.Run() == nil {
+			packagedDump, _ = os.ReadFile(dump)
+		}
+	})
+	return packagedDump
+}
+
 func tabs(t *testing.T, sh *tmuxShell, hooked bool) {
 	t.Helper()
 	for i, c := range []struct{ typed, want string }{{"aws-mfa sta", "aws-mfa status"}, {"aws-mfa -p wo", "aws-mfa -p work"}} {
