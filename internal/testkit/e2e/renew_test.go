@@ -160,9 +160,9 @@ func withBotocore(t *testing.T, cmd *exec.Cmd, env []string, base string, args .
 			waited <- err
 			exited = true
 			return true
-		default:
-			_, err := os.Stat(base + ".pwd")
-			return err == nil
+		default: // the shell creates the file before pwd writes the line
+			pwd, _ := os.ReadFile(base + ".pwd")
+			return strings.HasSuffix(string(pwd), "\n")
 		}
 	})
 	var printed, traceback string
