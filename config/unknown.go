@@ -95,45 +95,34 @@ type stopHere struct{}
 
 func (stopHere) UnmarshalTOML(any) error { return errors.New("stop here") }
 
-// firstError decodes data key by key in the file's order and returns the
-// first key's error, else err: toml.Decode walks a table in Go's map
-// order, so of several wrong values it would report any one.
+// firstError decodes data's values one by one in the file's order and
+// returns the first one's error, else err: toml.Decode walks a table in
+// Go's map order, so of several wrong values it would report any one.
 func firstError(data string, err error) error {
-	var top map[string]toml.Primitive
-	md, _ := toml.Decode(data, &top)
-	tables := map[string]map[string]toml.Primitive{"": top}
+	var f struct {
+		Defaults map[string]toml.Primitive            `toml:"defaults"`
+		Pair     map[string]map[string]toml.Primitive `toml:"pair"`
+	}
+	md, e := toml.Decode(data, &f)
+	if e != nil {
+		return err // a table where a value belongs, or the reverse
+	}
 	for _, k := range md.Keys() {
-		t := reflect.TypeFor[fileTOML]()
-		for i := range k {
-			p, ok := tables[k[:i].String()][k[i]]
-			if t = field(t, k[i]); !ok || t == nil {
-				break
-			}
-			// A value is decoded, a table walked into.
-			if t.Kind() != reflect.Map && t.Kind() != reflect.Struct || i == len(k)-1 && md.Type(k...) != "Hash" {
-				if err := md.PrimitiveDecode(p, reflect.New(t).Interface()); err != nil {
-					return err
-				}
-				break
-			}
-			if at := k[:i+1].String(); tables[at] == nil {
-				m := map[string]toml.Primitive{}
-				_ = md.PrimitiveDecode(p, &m)
-				tables[at] = m
+		var p toml.Primitive
+		var t reflect.Type
+		switch {
+		case len(k) == 2 && k[0] == "defaults":
+			p, t = f.Defaults[k[1]], reflect.TypeFor[defaultsTOML]()
+		case len(k) == 3 && k[0] == "pair":
+			p, t = f.Pair[k[1]][k[2]], reflect.TypeFor[pairTOML]()
+		default:
+			continue
+		}
+		if i := slices.Index(tomlKeys(t), k[len(k)-1]); i >= 0 {
+			if err := md.PrimitiveDecode(p, reflect.New(t.Field(i).Type).Interface()); err != nil {
+				return err
 			}
 		}
 	}
 	return err
-}
-
-// field is the type of key name in a TOML table decoded as t (a map or
-// a struct), or nil for a key t has no place for.
-func field(t reflect.Type, name string) reflect.Type {
-	if t.Kind() == reflect.Map {
-		return t.Elem()
-	}
-	if i := slices.IndexFunc(tomlKeys(t), func(k string) bool { return strings.EqualFold(k, name) }); i >= 0 {
-		return t.Field(i).Type
-	}
-	return nil
 }
