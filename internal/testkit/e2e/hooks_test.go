@@ -81,10 +81,11 @@ func startTmux(t *testing.T, dir string, env []string, argv ...string) *tmuxShel
 // the test sends goes to the server through it, so that typing keys or
 // looking at the screen starts no process. It does not size the window.
 type tmuxControl struct {
-	mu  sync.Mutex
-	cmd *exec.Cmd
-	in  io.WriteCloser
-	out *bufio.Reader
+	mu   sync.Mutex
+	cmd  *exec.Cmd
+	in   io.WriteCloser
+	pipe *os.File // out's, for its read deadline
+	out  *bufio.Reader
 }
 
 func startControl(tmux, socket string) (*tmuxControl, error) {
@@ -100,7 +101,10 @@ func startControl(tmux, socket string) (*tmuxControl, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	c := &tmuxControl{cmd: cmd, in: in, out: bufio.NewReader(out)}
+	c := &tmuxControl{cmd: cmd, in: in, pipe: out.(*os.File), out: bufio.NewReader(out)}
+	// A tmux that stops answering fails the test within hang, rather
+	// than holding the whole run until go test's timeout.
+	c.pipe.SetReadDeadline(time.Now().Add(hang))
 	// The attach answers first, in a block of its own (flags 0); commands
 	// sent before it would find no client.
 	for {
@@ -134,6 +138,7 @@ func (c *tmuxControl) do(args ...string) (string, error) {
 	if _, err := io.WriteString(c.in, strings.Join(words, " ")+"\n"); err != nil {
 		return "", err
 	}
+	c.pipe.SetReadDeadline(time.Now().Add(hang))
 	var block string // "TIME N 1" once the reply began
 	var body strings.Builder
 	for {
@@ -163,6 +168,8 @@ func (c *tmuxControl) close() {
 	io.WriteString(c.in, "kill-server\n")
 	c.in.Close()
 	c.mu.Unlock()
+	stop := time.AfterFunc(hang, func() { c.cmd.Process.Kill() })
+	defer stop.Stop()
 	c.cmd.Wait()
 }
 
