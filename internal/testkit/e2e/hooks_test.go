@@ -5,6 +5,7 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"os"
@@ -327,34 +328,84 @@ func interactiveHooked(t *testing.T, name, dir string, env []string, bashRC stri
 
 var (
 	zcompdumpOnce sync.Once
-	zcompdump     []byte
+	zcompdumpData []byte
 )
 
 // writeZshrc writes dir/.zshrc for an interactive zsh with completion:
-// compinit, then body. compinit spends half a second of CPU on a dump of
-// every completion function on the machine when it finds none; each
-// shell starts with a copy of one dump, which compinit checks and uses.
+// compinit, then body. Each shell starts with a copy of one dump
+// (keptZcompdump), which compinit checks and uses.
 func writeZshrc(t *testing.T, dir, body string) {
 	t.Helper()
-	zcompdumpOnce.Do(func() {
-		tmp, err := os.MkdirTemp("", "aws-mfa-zcompdump")
-		if err != nil {
-			return
-		}
-		defer os.RemoveAll(tmp)
-		dump := filepath.Join(tmp, "dump")
-		cmd := exec.Command("zsh", "-f", "-c", "autoload -U compinit; compinit -u -d "+dump)
-		cmd.Env = []string{"HOME=" + tmp, "PATH=/usr/bin:/bin"}
-		if cmd.Run() == nil {
-			zcompdump, _ = os.ReadFile(dump)
-		}
-	})
-	if zcompdump != nil { // else compinit makes its own
-		os.WriteFile(filepath.Join(dir, ".zcompdump"), zcompdump, 0o600)
+	zcompdumpOnce.Do(func() { zcompdumpData = keptZcompdump("", "") })
+	if zcompdumpData != nil { // else compinit makes its own
+		os.WriteFile(filepath.Join(dir, ".zcompdump"), zcompdumpData, 0o600)
 	}
 	if err := os.WriteFile(filepath.Join(dir, ".zshrc"), []byte("autoload -U compinit; compinit -u\n"+body), 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// keptZcompdump is compinit's dump for zsh's own fpath, with a directory
+// holding only the completion file name (none if "") of the given
+// content in front. compinit spends 0.4 s of CPU reading every
+// completion function on the machine when it finds no dump, so the dump
+// is kept between runs in the checkout's kept directory and made again
+// when what compinit read changes: the zsh, a directory of its fpath (a
+// file added or removed there changes the directory's time), or the
+// file. compinit checks a dump itself, by its count of files, before it
+// uses it. nil if zsh cannot make one.
+func keptZcompdump(name, content string) []byte {
+	tmp, err := os.MkdirTemp("", "aws-mfa-zcompdump")
+	if err != nil {
+		return nil
+	}
+	defer os.RemoveAll(tmp)
+	fpath := ""
+	if name != "" {
+		fpath = "fpath=(" + tmp + "/fpath $fpath); "
+		os.Mkdir(filepath.Join(tmp, "fpath"), 0o700)
+		if os.WriteFile(filepath.Join(tmp, "fpath", name), []byte(content), 0o600) != nil {
+			return nil
+		}
+	}
+	zsh := func(script string) ([]byte, error) {
+		cmd := exec.Command("zsh", "-f", "-c", script)
+		cmd.Env = []string{"HOME=" + tmp, "PATH=/usr/bin:/bin"}
+		return cmd.Output()
+	}
+	dirs, err := zsh(`print -rl -- $fpath`)
+	if err != nil {
+		return nil
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00", name, content)
+	for _, p := range append([]string{"/usr/bin/zsh", "/bin/zsh"}, strings.Split(string(dirs), "\n")...) {
+		if fi, err := os.Stat(p); err == nil {
+			fmt.Fprintf(h, "%s %d %d\x00", p, fi.Size(), fi.ModTime().UnixNano())
+		}
+	}
+	root, err := filepath.Abs(moduleRoot)
+	if err != nil {
+		return nil
+	}
+	kept := filepath.Join(keptDir(root), "zsh")
+	dump := filepath.Join(kept, fmt.Sprintf("zcompdump-%x", h.Sum(nil)[:8]))
+	if os.MkdirAll(kept, 0o700) != nil || privateDir(keptDir(root)) != nil || privateDir(kept) != nil {
+		return nil
+	}
+	if b, err := os.ReadFile(dump); err == nil {
+		return b
+	}
+	made := filepath.Join(tmp, "dump")
+	if _, err := zsh(fpath + "autoload -U compinit; compinit -u -d " + made); err != nil {
+		return nil
+	}
+	b, err := os.ReadFile(made)
+	if err != nil {
+		return nil
+	}
+	os.Rename(made, dump) // into place at once: another run may read it
+	return b
 }
 
 // dialect says how each shell does the few things the test needs.

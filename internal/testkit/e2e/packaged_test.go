@@ -5,7 +5,6 @@ package e2e
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -113,26 +112,16 @@ var (
 )
 
 // packagedZcompdump is compinit's dump for an fpath that starts with a
-// directory holding the packaged _aws-mfa alone, made once per run: a
-// compinit without one spends 0.4 s of CPU on every completion function
-// on the machine. compinit takes a dump whose count of files matches its
-// fpath, and zsh loads _aws-mfa itself from the test's own directory, so
-// the registration the dump holds is the one this _aws-mfa's #compdef
-// line makes, read by compinit as the test's would. (The hook adds none
+// directory holding the packaged _aws-mfa alone (keptZcompdump): zsh
+// loads _aws-mfa itself from the test's own directory, and the
+// registration the dump holds is the one this _aws-mfa's #compdef line
+// makes, read by compinit as the test's would. (The hook adds none
 // before compinit: it waits for the first prompt.)
 func packagedZcompdump(t *testing.T) []byte {
 	packagedDumpOnce.Do(func() {
-		tmp, err := os.MkdirTemp("", "aws-mfa-zcompdump")
-		if err != nil {
-			return
-		}
-		defer os.RemoveAll(tmp)
-		_, zshDir, _ := packagedCompletions(t, tmp)
-		dump := filepath.Join(tmp, "dump")
-		cmd := exec.Command("zsh", "-f", "-c", "fpath=("+zshDir+" $fpath); autoload -U compinit; compinit -u -d "+dump)
-		cmd.Env = []string{"HOME=" + tmp, "PATH=/usr/bin:/bin"}
-		if cmd.Run() == nil {
-			packagedDump, _ = os.ReadFile(dump)
+		code, err := completion.Script("zsh")
+		if err == nil {
+			packagedDump = keptZcompdump("_aws-mfa", code)
 		}
 	})
 	return packagedDump
