@@ -67,12 +67,11 @@ func TestFirstScreen(t *testing.T) {
 	fs := readFirstScreen(t)
 	url := moto.URL(t, true)
 	acct := moto.Provision(t, url)
-	goenv := func(name string) string {
-		out, err := exec.Command("go", "env", name).Output()
-		if err != nil {
-			t.Fatalf("go env %s: %v", name, err)
-		}
-		return strings.TrimSpace(string(out))
+	// One line for each name, in order (empty for one unset).
+	goenv, err := exec.Command("go", "env", "GOENV", "GOCACHE", "GOMODCACHE").Output()
+	gos := strings.Split(strings.TrimSuffix(string(goenv), "\n"), "\n")
+	if err != nil || len(gos) != 3 {
+		t.Fatalf("go env: %v %q", err, goenv)
 	}
 	home := t.TempDir()
 	root, err := filepath.Abs(moduleRoot)
@@ -83,8 +82,8 @@ func TestFirstScreen(t *testing.T) {
 	// caches (no download), and GOPATH where a fresh HOME has it.
 	env := []string{
 		"HOME=" + home, unrecorded(home), "PATH=" + os.Getenv("PATH"), "TERM=dumb", "TZ=UTC",
-		"GOPATH=" + filepath.Join(home, "go"), "GOENV=" + goenv("GOENV"), "GOCACHE=" + goenv("GOCACHE"),
-		"GOMODCACHE=" + goenv("GOMODCACHE"), "GOPROXY=off", "GOTOOLCHAIN=local",
+		"GOPATH=" + filepath.Join(home, "go"), "GOENV=" + gos[0], "GOCACHE=" + gos[1],
+		"GOMODCACHE=" + gos[2], "GOPROXY=off", "GOTOOLCHAIN=local",
 		// moto stands in for AWS: every AWS client here sends its calls there.
 		"AWS_ENDPOINT_URL=" + url, "AWS_EC2_METADATA_DISABLED=true",
 	}
