@@ -50,11 +50,8 @@ func Locate(getenv func(string) string) (Paths, error) { return locate(getenv, u
 
 func locate(getenv func(string) string, db func() (*user.User, error)) (Paths, error) {
 	creds, err := expand(getenv, db, "AWS_SHARED_CREDENTIALS_FILE", "credentials")
-	if err != nil {
-		return Paths{}, err
-	}
-	cfg, err := expand(getenv, db, "AWS_CONFIG_FILE", "config")
-	if err != nil {
+	cfg, cfgErr := expand(getenv, db, "AWS_CONFIG_FILE", "config")
+	if err = cmp.Or(err, cfgErr); err != nil {
 		return Paths{}, err
 	}
 	return Paths{creds, cfg}, nil
