@@ -250,9 +250,9 @@ func (w Writer) Lock(path string) (*Locked, error) {
 	// glob characters, and a neighbour's temp file is its own run's.
 	entries, _ := os.ReadDir(filepath.Dir(real))
 	for _, e := range entries {
-		// Without the prefix, mid keeps the leading dot: no number.
-		mid, _ := strings.CutPrefix(e.Name(), "."+filepath.Base(real)+".aws-mfa-")
-		if mid, ok := strings.CutSuffix(mid, ".tmp"); ok && mid != "" && strings.Trim(mid, "0123456789") == "" {
+		mid, own := strings.CutPrefix(e.Name(), "."+filepath.Base(real)+".aws-mfa-")
+		mid, temp := strings.CutSuffix(mid, ".tmp")
+		if own && temp && e.Type().IsRegular() && mid != "" && strings.Trim(mid, "0123456789") == "" {
 			_ = os.Remove(filepath.Join(filepath.Dir(real), e.Name()))
 		}
 	}

@@ -263,8 +263,23 @@ func TestLeftoverTempsMatchedExactly(t *testing.T) {
 		own, theirs := filepath.Join(dir, "."+tc.name+".aws-mfa-123.tmp"), filepath.Join(dir, "."+tc.neighbour+".aws-mfa-456.tmp")
 		write(t, own, sample, 0o600)
 		write(t, theirs, sample, 0o600)
+		// Bystanders: names that end like a temp file, and one that is
+		// named like its own but is no file CreateTemp makes.
+		bystanders := []string{"42.tmp", "0.tmp", ".aws-mfa-1.tmp", "." + tc.name + ".aws-mfa-.tmp", "." + tc.name + ".aws-mfa-7.tmp.x"}
+		for _, b := range bystanders {
+			write(t, filepath.Join(dir, b), sample, 0o600)
+		}
+		linked := filepath.Join(dir, "."+tc.name+".aws-mfa-8.tmp")
+		os.Mkdir(filepath.Join(dir, "."+tc.name+".aws-mfa-9.tmp"), 0o700)
+		os.Symlink(filepath.Join(dir, "42.tmp"), linked)
+		bystanders = append(bystanders, "."+tc.name+".aws-mfa-8.tmp", "."+tc.name+".aws-mfa-9.tmp")
 		if err := editINI(Writer{}, path, setSession); err != nil {
 			t.Fatal(err)
+		}
+		for _, b := range bystanders {
+			if _, err := os.Lstat(filepath.Join(dir, b)); err != nil {
+				t.Errorf("%s: %s is gone: %v", tc.name, b, err)
+			}
 		}
 		if _, err := os.Stat(own); err == nil {
 			t.Errorf("%s: its own leftover %s is still there", tc.name, own)
