@@ -284,6 +284,15 @@ func TestFirstWrongValueIsReported(t *testing.T) {
 		{"[pair.a]\nsource = \"s\"\ntarget = \"t\"\nwrite = 1\nregion = 2\ntoken_command = 3\nduration = true\n", `line 4 (last key "pair.a.write")`},
 		{"[pair]\nb.duration = true\na = { source = 1 }\ndefaults = { region = 2 }\n", "c.toml:2: duration must be a string"},
 		{"defaults.shell = 1\npair.a.source = 2\n", `line 1 (last key "defaults.shell")`},
+		// Keys name fields in any case, as the library reads them.
+		{"[pair.a]\nsource = \"s\"\ntarget = \"t\"\nSource = 5\nregion = 5\n", `line 4 (last key "pair.a.Source")`},
+		{"[pair.a]\nSOURCE = 5\nTarget = 6\n", `line 2 (last key "pair.a.SOURCE")`},
+		{"[Defaults]\nREGION = 5\n[PAIR.a]\nSource = 5\n", `line 2 (last key "Defaults.REGION")`},
+		// A table where a value belongs keeps the library's message.
+		{"[[pair.a]]\nsource = \"s\"\n", `line 1 (last key "pair.a"): type mismatch`},
+		{"[[defaults]]\nregion = \"x\"\n", `line 1 (last key "defaults"): type mismatch`},
+		{"[pair]\na = [{source = \"s\"}]\n", `(last key "pair.a"): type mismatch`},
+		{"[[pair.a]]\n[[pair.a]]\nregion = 5\n", `(last key "pair.a"): type mismatch`},
 	} {
 		for range 50 {
 			if _, err := Parse("c.toml", []byte(tc.toml)); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.want) {

@@ -110,15 +110,20 @@ func firstError(data string, err error) error {
 	for _, k := range md.Keys() {
 		var p toml.Primitive
 		var t reflect.Type
+		var ok bool
+		// As toml.Decode does, a key names a field in any case.
 		switch {
-		case len(k) == 2 && k[0] == "defaults":
-			p, t = f.Defaults[k[1]], reflect.TypeFor[defaultsTOML]()
-		case len(k) == 3 && k[0] == "pair":
-			p, t = f.Pair[k[1]][k[2]], reflect.TypeFor[pairTOML]()
-		default:
+		case len(k) == 2 && strings.EqualFold(k[0], "defaults"):
+			p, ok = f.Defaults[k[1]]
+			t = reflect.TypeFor[defaultsTOML]()
+		case len(k) == 3 && strings.EqualFold(k[0], "pair"):
+			p, ok = f.Pair[k[1]][k[2]]
+			t = reflect.TypeFor[pairTOML]()
+		}
+		if !ok { // a table or array of tables where a value belongs
 			continue
 		}
-		if i := slices.Index(tomlKeys(t), k[len(k)-1]); i >= 0 {
+		if i := slices.IndexFunc(tomlKeys(t), func(f string) bool { return strings.EqualFold(f, k[len(k)-1]) }); i >= 0 {
 			if err := md.PrimitiveDecode(p, reflect.New(t.Field(i).Type).Interface()); err != nil {
 				return err
 			}
