@@ -21,53 +21,34 @@ import (
 )
 
 func setupCommand(sys System) *cli.Command {
+	var in SetupInput // each flag writes its field (Destination)
 	return &cli.Command{
 		Name:  "setup",
 		Usage: "move long-term keys to the source profile and find the MFA device",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "add this pair `NAME` to the config (with --source and --target)"},
-			&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
-			&cli.StringFlag{Name: "source", Value: config.BuiltinSource, Usage: "`PROFILE` for the long-term keys"},
-			&cli.StringFlag{Name: "target", Value: config.BuiltinTarget, Usage: "`PROFILE` for sessions; its long-term keys are copied to the source"},
-			&cli.StringFlag{Name: "serial", Usage: "MFA device `ARN`; skips the IAM lookup"},
-			&cli.StringFlag{Name: "token", Aliases: []string{"t"}, Usage: "a `CODE` for the first refresh, right after setup"},
-			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "answer every question with its default; never read the terminal"},
-			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print what would change, as a diff with secrets masked"},
-			&cli.StringFlag{Name: "endpoint-url", Usage: "IAM and STS `URL` (default: AWS_ENDPOINT_URL_IAM / _STS, AWS_ENDPOINT_URL)"},
-			&cli.DurationFlag{Name: "timeout", Value: 15e9, Usage: "give up on AWS (and, when given, on the keyring) after `D`"},
-			&cli.BoolFlag{Name: "keyring", Usage: "move the long-term keys out of the credentials file into the keyring"},
-			&cli.StringFlag{Name: "keyring-backend", Usage: "with --keyring: `NAME` os (this system's own store) or pass (default: the config's, os)"},
-			&cli.StringFlag{Name: "role-arn", Usage: "with -p: the pair assumes this role `ARN` (with the source's keys and a code, or with --source-pair)"},
-			&cli.StringFlag{Name: "source-pair", Usage: "with -p and --role-arn: the pair `NAME` whose session assumes the role, with no code of its own"},
-			&cli.StringFlag{Name: "external-id", Usage: "with --role-arn: the role's external `ID`"},
-			&cli.BoolFlag{Name: "no-aws-profile", Usage: "with --role-arn: leave the AWS config file alone (no [profile NAME] with credential_process)"},
-			&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "with --role-arn: set credential_process in an AWS profile of that name that is already there"},
+			&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "add this pair `NAME` to the config (with --source and --target)", Destination: &in.Pair},
+			&cli.StringFlag{Name: "config", Usage: "config `FILE`", Destination: &in.Config},
+			&cli.StringFlag{Name: "source", Value: config.BuiltinSource, Usage: "`PROFILE` for the long-term keys", Destination: &in.Source},
+			&cli.StringFlag{Name: "target", Value: config.BuiltinTarget, Usage: "`PROFILE` for sessions; its long-term keys are copied to the source", Destination: &in.Target},
+			&cli.StringFlag{Name: "serial", Usage: "MFA device `ARN`; skips the IAM lookup", Destination: &in.Serial},
+			&cli.StringFlag{Name: "token", Aliases: []string{"t"}, Usage: "a `CODE` for the first refresh, right after setup", Destination: &in.Token},
+			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "answer every question with its default; never read the terminal", Destination: &in.Yes},
+			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "print what would change, as a diff with secrets masked", Destination: &in.DryRun},
+			&cli.StringFlag{Name: "endpoint-url", Usage: "IAM and STS `URL` (default: AWS_ENDPOINT_URL_IAM / _STS, AWS_ENDPOINT_URL)", Destination: &in.Endpoint},
+			&cli.DurationFlag{Name: "timeout", Value: 15e9, Usage: "give up on AWS (and, when given, on the keyring) after `D`", Destination: &in.Timeout},
+			&cli.BoolFlag{Name: "keyring", Usage: "move the long-term keys out of the credentials file into the keyring", Destination: &in.Keyring},
+			&cli.StringFlag{Name: "keyring-backend", Usage: "with --keyring: `NAME` os (this system's own store) or pass (default: the config's, os)", Destination: &in.KeyringBackend},
+			&cli.StringFlag{Name: "role-arn", Usage: "with -p: the pair assumes this role `ARN` (with the source's keys and a code, or with --source-pair)", Destination: &in.RoleARN},
+			&cli.StringFlag{Name: "source-pair", Usage: "with -p and --role-arn: the pair `NAME` whose session assumes the role, with no code of its own", Destination: &in.SourcePair},
+			&cli.StringFlag{Name: "external-id", Usage: "with --role-arn: the role's external `ID`", Destination: &in.ExternalID},
+			&cli.BoolFlag{Name: "no-aws-profile", Usage: "with --role-arn: leave the AWS config file alone (no [profile NAME] with credential_process)", Destination: &in.NoAWSProfile},
+			&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "with --role-arn: set credential_process in an AWS profile of that name that is already there", Destination: &in.Force},
 		},
 		Action: func(c *cli.Context) error {
-			return SetupCommand(c.Context, sys, SetupInput{
-				Request: setup.Request{
-					Pair:           c.String("pair"),
-					Source:         c.String("source"),
-					Target:         c.String("target"),
-					Serial:         c.String("serial"),
-					DryRun:         c.Bool("dry-run"),
-					KeyringBackend: c.String("keyring-backend"),
-					RoleARN:        c.String("role-arn"),
-					SourcePair:     c.String("source-pair"),
-					ExternalID:     c.String("external-id"),
-					Force:          c.Bool("force"),
-				},
-				Config:       c.String("config"),
-				SourceSet:    c.IsSet("source"),
-				TargetSet:    c.IsSet("target"),
-				Token:        c.String("token"),
-				Yes:          c.Bool("yes"),
-				Endpoint:     c.String("endpoint-url"),
-				Timeout:      c.Duration("timeout"),
-				TimeoutSet:   c.IsSet("timeout"),
-				Keyring:      c.Bool("keyring"),
-				NoAWSProfile: c.Bool("no-aws-profile"),
-			})
+			in.SourceSet = c.IsSet("source")
+			in.TargetSet = c.IsSet("target")
+			in.TimeoutSet = c.IsSet("timeout")
+			return SetupCommand(c.Context, sys, in)
 		},
 	}
 }
