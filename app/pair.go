@@ -74,10 +74,13 @@ func userConfigDir(getenv func(string) string) (string, error) {
 // they first write there; losing it costs a little knowledge, never a key.
 func stateDir(getenv func(string) string) (string, error) {
 	d, err := userDir(getenv, "LocalAppData", "XDG_STATE_HOME", filepath.Join(".local", "state"))
-	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" { // beside the config
-		return filepath.Join(d, "aws-mfa", "state"), err
+	if err != nil {
+		return "", err // rotate.Load reads no state from ""
 	}
-	return filepath.Join(d, "aws-mfa"), err
+	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" { // beside the config
+		return filepath.Join(d, "aws-mfa", "state"), nil
+	}
+	return filepath.Join(d, "aws-mfa"), nil
 }
 
 // userDir is one of the user's directories, as the OS places it: on

@@ -429,3 +429,17 @@ func TestStateThroughALink(t *testing.T) {
 		t.Errorf("edit through a link: %v; the file it leads to now holds %q", err, b)
 	}
 }
+
+// TestLoadWithoutADirectory: with no state directory (the home could not
+// be found), Load reads nothing, not keys.json in the working directory.
+func TestLoadWithoutADirectory(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, stateFile), []byte(`{"keys":{"profile aws-mfa":{"key":"AKIAEXAMPLE"}}}`), 0o600)
+	t.Chdir(dir)
+	if st := Load(dir); len(st.Keys) != 1 {
+		t.Fatalf("the file itself reads as %+v", st)
+	}
+	if st := Load(""); len(st.Keys) != 0 || st.Rotating == nil {
+		t.Errorf(`Load("") read %+v`, st)
+	}
+}

@@ -65,6 +65,9 @@ func Place(p config.Pair) string {
 // Load reads the state in dir; one that is missing or unreadable is
 // empty: losing it costs a lookup, never a key.
 func Load(dir string) State {
+	if dir == "" { // no state directory: the home could not be found
+		return parse(nil)
+	}
 	b, _ := readfile.Read(filepath.Join(dir, stateFile), 1<<20)
 	return parse(b)
 }
