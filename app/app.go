@@ -133,6 +133,7 @@ func oneLine(s string) string {
 }
 
 func newApp(sys System) *cli.App {
+	var in SessionInput // the refresh's own
 	a := &cli.App{
 		Name:  "aws-mfa",
 		Usage: "get an MFA session from STS and hand it to every AWS tool",
@@ -147,7 +148,7 @@ func newApp(sys System) *cli.App {
 		// Unused (it feeds only the man page), but left zero urfave/cli
 		// stats os.Args[0] on every run to fill it.
 		Compiled: time.Unix(0, 0).UTC(),
-		Flags:    append(sessionFlags(), &cli.BoolFlag{Name: "version", Usage: "print the version"}, helpFlag()),
+		Flags:    append(sessionFlags(&in), &cli.BoolFlag{Name: "version", Usage: "print the version"}, helpFlag()),
 		HideHelp: true, // see help.go
 		Before: func(c *cli.Context) error {
 			if !c.Bool("version") {
@@ -166,9 +167,9 @@ func newApp(sys System) *cli.App {
 			if err := unknownCommand(c); err != nil {
 				return err
 			}
-			return RefreshCommand(c.Context, sys, RefreshInput{Session: sessionInput(c), Args: c.Args().Slice()})
+			return RefreshCommand(c.Context, sys, RefreshInput{Session: in, Args: c.Args().Slice()})
 		},
-		Commands:       []*cli.Command{envCommand(sys), execCommand(sys), consoleCommand(sys), statusCommand(sys), hookCommand(sys), setupCommand(sys), doctorCommand(sys), rotateCommand(sys), keyringCommand(sys), completeCommand(sys), commandCommand(sys), envInCommand(sys), reexportCommand(sys), renewCommand(sys)},
+		Commands:       []*cli.Command{envCommand(sys, false), execCommand(sys), consoleCommand(sys), statusCommand(sys), hookCommand(sys), setupCommand(sys), doctorCommand(sys), rotateCommand(sys), keyringCommand(sys), completeCommand(sys), commandCommand(sys), envInCommand(sys), reexportCommand(sys), renewCommand(sys)},
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   usageError,
 	}
@@ -247,19 +248,20 @@ func versionLine(v string, bi *debug.BuildInfo) string {
 // usage reports bad usage or input: exit 2.
 func usage(format string, a ...any) error { return inputerr.Errorf(format, a...) }
 
-// sessionFlags are shared by every command that obtains a session.
-func sessionFlags() []cli.Flag {
+// sessionFlags are shared by every command that obtains a session; each
+// writes its field of in.
+func sessionFlags(in *SessionInput) []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "token", Aliases: []string{"t"}, Usage: "the six-digit MFA `CODE` (or give it as the argument, pipe it, or type it at the prompt)"},
-		&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "`NAME` of a pair in the config, or its target profile (default: AWS_MFA_PAIR, else the config's)"},
-		&cli.StringFlag{Name: "config", Usage: "config `FILE` (default: AWS_MFA_CONFIG, else aws-mfa/config.toml in the user config directory)"},
-		&cli.StringFlag{Name: "source", Usage: "`PROFILE` with the long-term keys and mfa_serial (default: the pair's, aws-mfa)"},
-		&cli.StringFlag{Name: "target", Usage: "`PROFILE` that receives the session (default: the pair's, default)"},
-		&cli.StringFlag{Name: "duration", Usage: "session length `D`: 12h, 90m or seconds, 15m to 36h (default: the pair's, 12h)"},
-		&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "refresh even if the session is still valid; overwrite long-term keys in the target"},
-		&cli.StringFlag{Name: "endpoint-url", Usage: "STS `URL` (default: the pair's, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, else regional AWS)"},
-		&cli.DurationFlag{Name: "timeout", Value: 15 * time.Second, Usage: "give up on STS after `D`"},
-		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show what is sent to STS (never secrets)"},
+		&cli.StringFlag{Name: "token", Aliases: []string{"t"}, Usage: "the six-digit MFA `CODE` (or give it as the argument, pipe it, or type it at the prompt)", Destination: &in.Token},
+		&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "`NAME` of a pair in the config, or its target profile (default: AWS_MFA_PAIR, else the config's)", Destination: &in.Pair},
+		&cli.StringFlag{Name: "config", Usage: "config `FILE` (default: AWS_MFA_CONFIG, else aws-mfa/config.toml in the user config directory)", Destination: &in.Config},
+		&cli.StringFlag{Name: "source", Usage: "`PROFILE` with the long-term keys and mfa_serial (default: the pair's, aws-mfa)", Destination: &in.Source},
+		&cli.StringFlag{Name: "target", Usage: "`PROFILE` that receives the session (default: the pair's, default)", Destination: &in.Target},
+		&cli.StringFlag{Name: "duration", Usage: "session length `D`: 12h, 90m or seconds, 15m to 36h (default: the pair's, 12h)", Destination: &in.Duration},
+		&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "refresh even if the session is still valid; overwrite long-term keys in the target", Destination: &in.Force},
+		&cli.StringFlag{Name: "endpoint-url", Usage: "STS `URL` (default: the pair's, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, else regional AWS)", Destination: &in.Endpoint},
+		&cli.DurationFlag{Name: "timeout", Value: 15 * time.Second, Usage: "give up on STS after `D`", Destination: &in.Timeout},
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show what is sent to STS (never secrets)", Destination: &in.Verbose},
 	}
 }
 
@@ -279,22 +281,6 @@ type SessionInput struct {
 	Verbose  bool
 	// NoWrite (env and exec) leaves the credentials file alone.
 	NoWrite bool
-}
-
-// sessionInput reads the session flags.
-func sessionInput(c *cli.Context) SessionInput {
-	return SessionInput{
-		PairFlags: pairFlags(c),
-		Token:     c.String("token"),
-		Source:    c.String("source"),
-		Target:    c.String("target"),
-		Duration:  c.String("duration"),
-		Force:     c.Bool("force"),
-		Endpoint:  c.String("endpoint-url"),
-		Timeout:   c.Duration("timeout"),
-		Verbose:   c.Bool("verbose"),
-		NoWrite:   c.Bool("no-write"),
-	}
 }
 
 // request turns the selected pair, the session flags and the environment

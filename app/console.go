@@ -37,15 +37,16 @@ type ConsoleInput struct {
 var consoleDomains = map[string]string{"aws": "aws.amazon.com", "aws-us-gov": "amazonaws-us-gov.com", "aws-cn": "amazonaws.cn"}
 
 func consoleCommand(sys System) *cli.Command {
+	var in SessionInput // the flags write it
 	return &cli.Command{
 		Name:      "console",
 		Usage:     "open the AWS console in your browser as a role pair's role (not for a GetSessionToken pair)",
 		ArgsUsage: "[CODE]",
-		Flags: append(sessionFlags(), noWriteFlag(),
+		Flags: append(sessionFlags(&in), noWriteFlag(&in),
 			&cli.BoolFlag{Name: "print", Usage: "print the sign-in URL (its token is valid for 15 minutes) instead of opening a browser"},
 			&cli.StringFlag{Name: "federation-url", Usage: "federation endpoint `URL` (default: the role's partition's, like https://signin.aws.amazon.com/federation)"}),
 		Action: func(c *cli.Context) error {
-			return ConsoleCommand(c.Context, sys, ConsoleInput{Session: sessionInput(c), Args: c.Args().Slice(), Print: c.Bool("print"), Federation: c.String("federation-url")})
+			return ConsoleCommand(c.Context, sys, ConsoleInput{Session: in, Args: c.Args().Slice(), Print: c.Bool("print"), Federation: c.String("federation-url")})
 		},
 	}
 }

@@ -14,12 +14,15 @@ import (
 // dialects are the values of --shell, for help.
 func dialects() string { return strings.Join(shells.Names(), ", ") }
 
-// noWriteFlag is env's and exec's --no-write.
-func noWriteFlag() cli.Flag {
-	return &cli.BoolFlag{Name: "no-write", Usage: "do not write the session to the target profile"}
+// noWriteFlag is env's and exec's --no-write, which sets in.NoWrite.
+func noWriteFlag(in *SessionInput) cli.Flag {
+	return &cli.BoolFlag{Name: "no-write", Usage: "do not write the session to the target profile", Destination: &in.NoWrite}
 }
 
-func envCommand(sys System) *cli.Command {
+// envCommand is env, whose code goes to sys.Stdout; applied is
+// EnvInput's.
+func envCommand(sys System, applied bool) *cli.Command {
+	in := EnvInput{Applied: applied} // the flags write the rest
 	return &cli.Command{
 		Name:      "env",
 		Usage:     "print the session as code for your shell: eval \"$(aws-mfa env)\"",
@@ -27,27 +30,17 @@ func envCommand(sys System) *cli.Command {
 		Description: "The dialects for --shell: " + dialects() + ".\n" +
 			"--format json prints the credential_process JSON; --format dotenv prints KEY=value lines.\n" +
 			"Unless --no-write, the session is also written to the target profile.",
-		Flags: append(sessionFlags(),
-			&cli.StringFlag{Name: "shell", Usage: "dialect `NAME`: " + dialects() + " (default: detected)"},
-			&cli.StringFlag{Name: "format", Value: shells.Formats[0].Name, Usage: "output `F`: " + shells.FormatNames()},
-			noWriteFlag(),
-			&cli.BoolFlag{Name: "unset", Usage: "print code that removes the session env sets (not a profile or region, which may be yours)"},
-			&cli.BoolFlag{Name: "cached", Usage: "use only a session still valid in the target (a chained pair renews from its valid base); never ask for a code"},
+		Flags: append(sessionFlags(&in.Session),
+			&cli.StringFlag{Name: "shell", Usage: "dialect `NAME`: " + dialects() + " (default: detected)", Destination: &in.Shell},
+			&cli.StringFlag{Name: "format", Value: shells.Formats[0].Name, Usage: "output `F`: " + shells.FormatNames(), Destination: &in.Format},
+			noWriteFlag(&in.Session),
+			&cli.BoolFlag{Name: "unset", Usage: "print code that removes the session env sets (not a profile or region, which may be yours)", Destination: &in.Unset},
+			&cli.BoolFlag{Name: "cached", Usage: "use only a session still valid in the target (a chained pair renews from its valid base); never ask for a code", Destination: &in.Cached},
 		),
 		Action: func(c *cli.Context) error {
-			return EnvCommand(c.Context, sys, envInput(c))
+			in.Args = c.Args().Slice()
+			return EnvCommand(c.Context, sys, in)
 		},
-	}
-}
-
-func envInput(c *cli.Context) EnvInput {
-	return EnvInput{
-		Session: sessionInput(c),
-		Args:    c.Args().Slice(),
-		Shell:   c.String("shell"),
-		Format:  c.String("format"),
-		Unset:   c.Bool("unset"),
-		Cached:  c.Bool("cached"),
 	}
 }
 

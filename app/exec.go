@@ -23,14 +23,15 @@ import (
 )
 
 func execCommand(sys System) *cli.Command {
+	var in SessionInput // the flags write it
 	return &cli.Command{
 		Name:      "exec",
 		Usage:     "run a command with the session in its environment",
 		ArgsUsage: "[CODE] -- COMMAND [ARGS...]",
-		Flags: append(sessionFlags(), noWriteFlag(),
+		Flags: append(sessionFlags(&in), noWriteFlag(&in),
 			&cli.BoolFlag{Name: "renew", Usage: "for long jobs: the command's AWS SDKs ask aws-mfa for each new session (credential_process), never see the keys"}),
 		Action: func(c *cli.Context) error {
-			return ExecCommand(c.Context, sys, ExecInput{Session: sessionInput(c), Args: c.Args().Slice(), Renew: c.Bool("renew")})
+			return ExecCommand(c.Context, sys, ExecInput{Session: in, Args: c.Args().Slice(), Renew: c.Bool("renew")})
 		},
 	}
 }

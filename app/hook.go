@@ -190,10 +190,11 @@ func codeOnlyApp(sys System, applied bool) *cli.App {
 	quiet := sys
 	quiet.Stdout = sys.Stderr
 	a := newApp(quiet)
-	a.Command("env").Action = func(c *cli.Context) error { // the one that prints on stdout
-		in := envInput(c)
-		in.Applied = applied
-		return EnvCommand(c.Context, sys, in)
+	for i, c := range a.Commands {
+		if c.Name == "env" { // the one that prints on stdout
+			a.Commands[i] = envCommand(sys, applied)
+			wire(a.Commands[i])
+		}
 	}
 	return a
 }

@@ -18,13 +18,14 @@ import (
 )
 
 func rotateCommand(sys System) *cli.Command {
+	var in SessionInput // the flags write it
 	return &cli.Command{
 		Name:      "rotate",
 		Usage:     "replace the pair's long-term access key with a new one, through its MFA session",
 		UsageText: "aws-mfa rotate [-p PAIR] [-t CODE] [--dry-run]",
-		Flags:     append(sessionFlags(), &cli.BoolFlag{Name: "dry-run", Usage: "print the plan; change nothing"}),
+		Flags:     append(sessionFlags(&in), &cli.BoolFlag{Name: "dry-run", Usage: "print the plan; change nothing"}),
 		Action: func(c *cli.Context) error {
-			return RotateCommand(c.Context, sys, RotateInput{Session: sessionInput(c), DryRun: c.Bool("dry-run")})
+			return RotateCommand(c.Context, sys, RotateInput{Session: in, DryRun: c.Bool("dry-run")})
 		},
 	}
 }
