@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -82,11 +83,12 @@ func startTmux(t *testing.T, dir string, env []string, argv ...string) *tmuxShel
 // the test sends goes to the server through it, so that typing keys or
 // looking at the screen starts no process. It does not size the window.
 type tmuxControl struct {
-	mu   sync.Mutex
-	cmd  *exec.Cmd
-	in   io.WriteCloser
-	pipe *os.File // out's, for its read deadline
-	out  *bufio.Reader
+	mu      sync.Mutex
+	cmd     *exec.Cmd
+	in      io.WriteCloser
+	pipe    *os.File // out's, for its read deadline
+	out     *bufio.Reader
+	partial string // a line cut by a deadline, read so far
 }
 
 func startControl(tmux, socket string) (*tmuxControl, error) {
@@ -103,19 +105,42 @@ func startControl(tmux, socket string) (*tmuxControl, error) {
 		return nil, err
 	}
 	c := &tmuxControl{cmd: cmd, in: in, pipe: out.(*os.File), out: bufio.NewReader(out)}
-	// A tmux that stops answering fails the test within hang, rather
-	// than holding the whole run until go test's timeout.
-	c.pipe.SetReadDeadline(time.Now().Add(hang))
 	// The attach answers first, in a block of its own (flags 0); commands
 	// sent before it would find no client.
 	for {
-		line, err := c.out.ReadString('\n')
+		line, err := c.line(time.Now().Add(hang))
 		if err != nil {
 			c.close()
 			return nil, fmt.Errorf("attach: %v", err)
 		}
 		if f := strings.Fields(line); len(f) == 4 && f[0] == "%end" && f[3] == "0" {
 			break
+		}
+	}
+	// tmux 3.3 sometimes never answers a control client's first command
+	// (a few attaches in a hundred, run side by side). Markers are sent
+	// until one is answered; a slow earlier one's answer comes before it,
+	// so that what follows is the next command's.
+	deadline := time.Now().Add(hang)
+	soon := func() time.Time {
+		return time.UnixMilli(min(deadline.UnixMilli(), time.Now().Add(3*time.Second).UnixMilli()))
+	}
+	for i := 0; ; i++ {
+		mark := fmt.Sprint("synced ", i)
+		if err := c.send("display-message", "-p", mark); err != nil {
+			c.close()
+			return nil, err
+		}
+		out, err := c.reply(soon())
+		for err == nil && out != mark+"\n" {
+			out, err = c.reply(soon())
+		}
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			c.close()
+			return nil, fmt.Errorf("no answer from the control client: %v", err)
 		}
 	}
 	// Only command replies, not every byte the shell writes.
@@ -126,28 +151,42 @@ func startControl(tmux, socket string) (*tmuxControl, error) {
 	return c, nil
 }
 
-// do runs one tmux command and returns what it printed. Its reply is the
-// block "%begin TIME N 1" … "%end TIME N 1" (or %error); notifications
-// come only between blocks.
+// do runs one tmux command and returns what it printed. A tmux that stops
+// answering fails the test within hang, rather than holding the whole run
+// until go test's timeout.
 func (c *tmuxControl) do(args ...string) (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if err := c.send(args...); err != nil {
+		return "", err
+	}
+	out, err := c.reply(time.Now().Add(hang))
+	if err != nil {
+		return "", fmt.Errorf("tmux %s: %v", args[0], err)
+	}
+	return out, nil
+}
+
+// send writes one tmux command.
+func (c *tmuxControl) send(args ...string) error {
 	words := make([]string, len(args))
 	for i, a := range args {
 		words[i] = tmuxQuote(a)
 	}
-	if _, err := io.WriteString(c.in, strings.Join(words, " ")+"\n"); err != nil {
-		return "", err
-	}
-	c.pipe.SetReadDeadline(time.Now().Add(hang))
+	_, err := io.WriteString(c.in, strings.Join(words, " ")+"\n")
+	return err
+}
+
+// reply reads the next reply: the block "%begin TIME N 1" … "%end TIME N
+// 1" (or %error); notifications come only between blocks.
+func (c *tmuxControl) reply(deadline time.Time) (string, error) {
 	var block string // "TIME N 1" once the reply began
 	var body strings.Builder
 	for {
-		line, err := c.out.ReadString('\n')
+		line, err := c.line(deadline)
 		if err != nil {
-			return "", fmt.Errorf("tmux %s: %v", args[0], err)
+			return "", err
 		}
-		line = strings.TrimSuffix(line, "\n")
 		switch f := strings.Fields(line); {
 		case block == "":
 			if len(f) == 4 && f[0] == "%begin" && f[3] == "1" {
@@ -156,11 +195,24 @@ func (c *tmuxControl) do(args ...string) (string, error) {
 		case line == "%end "+block:
 			return body.String(), nil
 		case line == "%error "+block:
-			return "", fmt.Errorf("tmux %s: %s", args[0], strings.TrimSpace(body.String()))
+			return "", errors.New(strings.TrimSpace(body.String()))
 		default:
 			body.WriteString(line + "\n")
 		}
 	}
+}
+
+// line reads one line of the client's output, without its newline, by
+// deadline; a line a deadline cuts is kept for the next read.
+func (c *tmuxControl) line(deadline time.Time) (string, error) {
+	c.pipe.SetReadDeadline(deadline)
+	line, err := c.out.ReadString('\n')
+	c.partial += line
+	if err != nil {
+		return "", err
+	}
+	line, c.partial = c.partial, ""
+	return strings.TrimSuffix(line, "\n"), nil
 }
 
 // close stops the tmux server and waits for the control client to exit.
@@ -245,7 +297,9 @@ func (ts *tmuxShell) screen() string {
 func (ts *tmuxShell) result(command, name string, keys ...[]string) string {
 	ts.t.Helper()
 	path := filepath.Join(ts.dir, "out-"+name)
-	ts.keys(append(keys, text(command+" > "+path), press("Enter"))...)
+	// bash writes its stdout a line at a time, so the file could be read
+	// half written: it gets its name, by a rename, once it is whole.
+	ts.keys(append(keys, text(command+" > "+path+".part; mv "+path+".part "+path), press("Enter"))...)
 	var value string
 	if waitFor(func() bool {
 		b, err := os.ReadFile(path)
