@@ -35,12 +35,16 @@ import (
 // aws-mfa rotate.
 const Permissions = "iam:ListAccessKeys, iam:CreateAccessKey, iam:UpdateAccessKey and iam:DeleteAccessKey"
 
-// IAM is the access-key calls rotation makes. *iam.Client satisfies it.
-type IAM interface {
-	ListAccessKeys(context.Context, *iam.ListAccessKeysInput, ...func(*iam.Options)) (*iam.ListAccessKeysOutput, error)
-	CreateAccessKey(context.Context, *iam.CreateAccessKeyInput, ...func(*iam.Options)) (*iam.CreateAccessKeyOutput, error)
-	UpdateAccessKey(context.Context, *iam.UpdateAccessKeyInput, ...func(*iam.Options)) (*iam.UpdateAccessKeyOutput, error)
-	DeleteAccessKey(context.Context, *iam.DeleteAccessKeyInput, ...func(*iam.Options)) (*iam.DeleteAccessKeyOutput, error)
+// IAM is the calls aws-mfa makes to IAM: an *iam.Client's methods.
+// Not an interface: an *iam.Client converted to one keeps every one of
+// IAM's 170 operations in the binary (text/template, which urfave/cli
+// links, can call any method by name), a megabyte each start reads in.
+type IAM struct {
+	ListAccessKeys  func(context.Context, *iam.ListAccessKeysInput, ...func(*iam.Options)) (*iam.ListAccessKeysOutput, error)
+	CreateAccessKey func(context.Context, *iam.CreateAccessKeyInput, ...func(*iam.Options)) (*iam.CreateAccessKeyOutput, error)
+	UpdateAccessKey func(context.Context, *iam.UpdateAccessKeyInput, ...func(*iam.Options)) (*iam.UpdateAccessKeyOutput, error)
+	DeleteAccessKey func(context.Context, *iam.DeleteAccessKeyInput, ...func(*iam.Options)) (*iam.DeleteAccessKeyOutput, error)
+	ListMFADevices  func(context.Context, *iam.ListMFADevicesInput, ...func(*iam.Options)) (*iam.ListMFADevicesOutput, error) // for setup
 }
 
 // STS is GetCallerIdentity, which needs no permission. *sts.Client
@@ -59,13 +63,14 @@ type AWS struct {
 
 // Clients returns IAM and STS clients signed with signer: long-term keys
 // (no token), or a session.
-func (a AWS) Clients(signer awscred.Session) (*iam.Client, *sts.Client) {
+func (a AWS) Clients(signer awscred.Session) (IAM, *sts.Client) {
 	opts := iam.Options{Region: a.Region, Credentials: credentials.NewStaticCredentialsProvider(signer.AccessKeyID, signer.SecretAccessKey, signer.SessionToken),
 		HTTPClient: exporter.NewHTTPClient(a.Timeout), Retryer: aws.NopRetryer{}}
 	if a.IAMURL != "" {
 		opts.BaseEndpoint = aws.String(a.IAMURL)
 	}
-	return iam.New(opts), exporter.NewSTS(signer, a.Region, a.STSURL, a.Timeout)
+	c := iam.New(opts)
+	return IAM{c.ListAccessKeys, c.CreateAccessKey, c.UpdateAccessKey, c.DeleteAccessKey, c.ListMFADevices}, exporter.NewSTS(signer, a.Region, a.STSURL, a.Timeout)
 }
 
 // stsCall describes GetCallerIdentity, for error messages.
