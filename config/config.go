@@ -254,7 +254,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	}
 	for _, name := range slices.Sorted(maps.Keys(f.Pair)) {
 		at := func() int { return lineOf(string(data), toml.Key{"pair", name}) }
-		if !pairNameRE.MatchString(name) {
+		if !pairNameRE.MatchString(name) || len(name) > 64 {
 			shown := name // at() still looks up the whole name
 			if len(name) > 64 {
 				shown = name[:64] + "…"
@@ -289,8 +289,10 @@ func Parse(path string, data []byte) (*Config, error) {
 // pairNameRE keeps pair names to what is safe as a word everywhere a
 // name goes: a profile name, a shell's completion list, a message. It is
 // stricter than a profile name: IAM's name characters, starting with a
-// letter or digit (never "-", which would read as an option).
-var pairNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.@+=,-]{0,63}$`)
+// letter or digit (never "-", which would read as an option). The length
+// (at most 64) is checked apart: a counted repeat compiles to a program
+// that many times larger, at every start.
+var pairNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.@+=,-]*$`)
 
 // quotedRE finds the quoted text in a TOML parse error.
 var quotedRE = regexp.MustCompile(`"[^"]*"|'[^']{2,}'`)

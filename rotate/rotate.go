@@ -306,11 +306,11 @@ func Who(ctx context.Context, s STS, a AWS) (string, error) {
 	}
 	// The name is printed and sent to IAM: one IAM would never give (a
 	// terminal escape from a hostile endpoint) goes no further.
-	if user = user[strings.LastIndex(user, "/")+1:]; !userName.MatchString(user) {
+	if user = user[strings.LastIndex(user, "/")+1:]; !userName.MatchString(user) || len(user) > 64 {
 		return "", fmt.Errorf("STS named the IAM user %q, which is no IAM user name; check --endpoint-url", user)
 	}
 	return user, nil
 }
 
-// userName is what IAM allows in a user's name.
-var userName = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+// userName is what IAM allows in a user's name, of at most 64 bytes.
+var userName = regexp.MustCompile(`^[\w+=,.@-]+$`)

@@ -399,6 +399,7 @@ func TestWho(t *testing.T) {
 		"arn:aws-cn:iam::123456789012:user/team/ops/bob+x=y,z@q":    "bob+x=y,z@q",
 		"arn:aws:iam::123456789012:user/ali\x1b]0;owned\x07ce":      "",
 		"arn:aws:iam::123456789012:user/alice\nrotated":             "",
+		"arn:aws:iam::123456789012:user/" + strings.Repeat("a", 64): strings.Repeat("a", 64),
 		"arn:aws:iam::123456789012:user/" + strings.Repeat("a", 65): "",
 		"arn:aws:iam::123456789012:user/":                           "",
 		"arn:aws:sts::123456789012:assumed-role/admin/alice":        "",
