@@ -79,10 +79,20 @@ func TestFirstScreen(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A fresh HOME with the machine's Go: its settings, build and module
-	// caches (no download), and GOPATH where a fresh HOME has it.
+	// caches (no download). GOPATH is kept between runs, where go install
+	// finds the binary up to date and skips the link (a second of CPU).
+	gopath := filepath.Join(keptDir(root), "gopath")
+	if err := os.MkdirAll(gopath, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{keptDir(root), gopath} {
+		if err := privateDir(d); err != nil {
+			t.Fatal(err)
+		}
+	}
 	env := []string{
 		"HOME=" + home, unrecorded(home), "PATH=" + os.Getenv("PATH"), "TERM=dumb", "TZ=UTC",
-		"GOPATH=" + filepath.Join(home, "go"), "GOENV=" + gos[0], "GOCACHE=" + gos[1],
+		"GOPATH=" + gopath, "GOENV=" + gos[0], "GOCACHE=" + gos[1],
 		"GOMODCACHE=" + gos[2], "GOPROXY=off", "GOTOOLCHAIN=local",
 		// moto stands in for AWS: every AWS client here sends its calls there.
 		"AWS_ENDPOINT_URL=" + url, "AWS_EC2_METADATA_DISABLED=true",
@@ -101,7 +111,7 @@ func TestFirstScreen(t *testing.T) {
 	if out := sh("", fs.build); !strings.Contains(out, "USAGE:") {
 		t.Fatalf("the build line printed no help:\n%s", out)
 	}
-	if _, err := os.Stat(filepath.Join(home, "go", "bin", "aws-mfa")); err != nil {
+	if _, err := os.Stat(filepath.Join(gopath, "bin", "aws-mfa")); err != nil {
 		t.Fatalf("the binary is not where the README says: %v", err)
 	}
 	// Each step runs in a new shell that has read the PATH line, as in a
