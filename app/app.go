@@ -23,7 +23,6 @@ import (
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/mfastate"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
-	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 // Exit codes.
@@ -441,13 +440,4 @@ func readLine(r io.Reader, max int) (string, error) {
 		}
 	}
 	return "", usage("the first line of stdin is longer than an MFA code; pass only the six digits")
-}
-
-// untilText says when t comes, in local time and from now: "15:04 CET (in 11h59m)".
-func untilText(t, now time.Time) string {
-	when := localTime(t, now)
-	if local := t.In(now.Location()); local.YearDay() == now.YearDay() && local.Year() == now.Year() {
-		when = local.Format("15:04 MST") // today: the day goes without saying
-	}
-	return fmt.Sprintf("%s (in %s)", when, shells.Left(t.Sub(now)))
 }

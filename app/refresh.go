@@ -167,7 +167,14 @@ func nextCode(sys System, d time.Duration) {
 // the hook's env --cached after a refresh) stay silent: only
 // refreshCommand says it.
 func note(sys System, res *exporter.Result, req exporter.Request, refreshCommand bool) {
-	until := untilText(res.Expiration, sys.Now())
+	// When the session ends, in local time and from now: "15:04 CET (in
+	// 11h59m)", the day left out when it is today.
+	now := sys.Now()
+	when := localTime(res.Expiration, now)
+	if local := res.Expiration.In(now.Location()); local.YearDay() == now.YearDay() && local.Year() == now.Year() {
+		when = local.Format("15:04 MST")
+	}
+	until := fmt.Sprintf("%s (in %s)", when, shells.Left(res.Expiration.Sub(now)))
 	switch {
 	case res.Cached && refreshCommand && sys.IsTerminal(sys.Stderr):
 		fmt.Fprintf(sys.Stderr, "aws-mfa: [%s] is still valid until %s; --force refreshes it now\n", req.Target, until)

@@ -45,9 +45,7 @@ func setupCommand(sys System) *cli.Command {
 			&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "with --role-arn: set credential_process in an AWS profile of that name that is already there", Destination: &in.Force},
 		},
 		Action: func(c *cli.Context) error {
-			in.SourceSet = c.IsSet("source")
-			in.TargetSet = c.IsSet("target")
-			in.TimeoutSet = c.IsSet("timeout")
+			in.SourceSet, in.TargetSet, in.TimeoutSet = c.IsSet("source"), c.IsSet("target"), c.IsSet("timeout")
 			return SetupCommand(c.Context, sys, in)
 		},
 	}

@@ -74,8 +74,7 @@ func StatusCommand(sys System, in StatusInput) error {
 		state, left, colour := r.State, "-", red
 		switch r.State {
 		case "valid":
-			state, left = "valid until "+localTime(r.exp, sys.Now()), shells.Left(time.Duration(r.SecondsLeft)*time.Second)
-			colour = green
+			state, left, colour = "valid until "+localTime(r.exp, sys.Now()), shells.Left(time.Duration(r.SecondsLeft)*time.Second), green
 			if time.Duration(r.SecondsLeft)*time.Second < soon {
 				colour = yellow
 			}

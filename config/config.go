@@ -423,9 +423,7 @@ func (c *Config) validate() error {
 // Select finds a pair by its name or by its target profile; "" means the
 // default pair.
 func (c *Config) Select(name string) (Pair, error) {
-	if name == "" {
-		name = c.Default
-	}
+	name = cmp.Or(name, c.Default)
 	i := slices.IndexFunc(c.Pairs, func(p Pair) bool { return p.Name == name })
 	if i < 0 { // a pair's name beats another pair's target
 		i = slices.IndexFunc(c.Pairs, func(p Pair) bool { return p.Target == name })

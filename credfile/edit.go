@@ -99,12 +99,7 @@ func lastLine(data string) string {
 }
 
 // firstLine returns the first line of s with its line ending.
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i+1]
-	}
-	return s
-}
+func firstLine(s string) string { return strings.SplitAfterN(s, "\n", 2)[0] }
 
 // ValidName checks that name can be written as a [section] header that
 // the AWS CLI reads back as the same name.
@@ -197,10 +192,7 @@ func (f *File) verify(out []byte, section string, set []KV, remove []string) err
 	if err != nil {
 		return fmt.Errorf("the edited file would not parse: %w", err)
 	}
-	wantNames := []string{section}
-	if next != "" {
-		wantNames = append(wantNames, next)
-	}
+	wantNames := slices.DeleteFunc([]string{section, next}, func(n string) bool { return n == "" }) // section is a valid name
 	if !slices.EqualFunc(g.sections, wantNames, func(gs *Section, name string) bool { return gs.Name == name }) {
 		if indent := leadingSpace(nextHeader); indent != "" {
 			// A key line written above an indented header takes the

@@ -238,8 +238,17 @@ func (w Writer) Lock(path string) (*Locked, error) {
 	if err := linkedAway(chain, real); err != nil {
 		return nil, err
 	}
-	if err := mkdirAll(filepath.Dir(real)); err != nil {
-		return nil, err
+	// The directory and its missing parents, private, owned like the
+	// nearest directory that exists.
+	dir := filepath.Dir(real)
+	top := nearest(dir)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create %s: %w", dir, err)
+	}
+	for d := dir; d != top; d = filepath.Dir(d) {
+		if err := giveAway(d, top); err != nil {
+			return nil, err
+		}
 	}
 	lock, err := w.lock(real)
 	if err != nil {
@@ -248,12 +257,12 @@ func (w Writer) Lock(path string) (*Locked, error) {
 	// Temp files a crashed run left: under the lock, no live run owns them.
 	// Their names are matched exactly, not as a glob: real's name may hold
 	// glob characters, and a neighbour's temp file is its own run's.
-	entries, _ := os.ReadDir(filepath.Dir(real))
+	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		mid, own := strings.CutPrefix(e.Name(), "."+filepath.Base(real)+".aws-mfa-")
 		mid, temp := strings.CutSuffix(mid, ".tmp")
 		if own && temp && e.Type().IsRegular() && mid != "" && strings.Trim(mid, "0123456789") == "" {
-			_ = os.Remove(filepath.Join(filepath.Dir(real), e.Name()))
+			_ = os.Remove(filepath.Join(dir, e.Name()))
 		}
 	}
 	return &Locked{w: w, path: path, real: real, lock: lock, had: had}, nil
@@ -378,7 +387,7 @@ func linkedAway(chain []string, real string) error {
 	dir := nearest(filepath.Dir(real))
 	st, err := os.Stat(dir)
 	if err != nil {
-		return nil // mkdirAll says what is wrong
+		return nil // creating the directory says what is wrong
 	}
 	dirOwner := ownerOf(st)
 	for _, name := range chain {
@@ -457,21 +466,6 @@ func nearest(path string) string {
 		path = filepath.Dir(path)
 	}
 	return path
-}
-
-// mkdirAll creates dir and its missing parents, private, owned like the
-// nearest directory that exists.
-func mkdirAll(dir string) error {
-	top := nearest(dir)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create %s: %w", dir, err)
-	}
-	for d := dir; d != top; d = filepath.Dir(d) {
-		if err := giveAway(d, top); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // giveAway gives a file aws-mfa just created (a lock, a directory, the

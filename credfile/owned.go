@@ -11,11 +11,10 @@ func (s *Section) HeaderLine() int { return s.header }
 // in the first line; ok is false when the section does not set key.
 // setup's dry run masks secrets by it, continuation lines included.
 func (s *Section) ValueLines(key string) (first, last, valueAt int, ok bool) {
-	o := s.option(key)
-	if o == nil {
-		return 0, 0, 0, false
+	if o := s.option(key); o != nil {
+		return o.line, o.last, o.valueAt, true
 	}
-	return o.line, o.last, o.valueAt, true
+	return 0, 0, 0, false
 }
 
 // OwnerUID is the user that owns st, which os.Stat made: 0 on Windows,

@@ -101,19 +101,14 @@ func (f *File) OnlyCopy(profile string) (id string, only bool) {
 func (f *File) Session(profile string) (s awscred.Session, ok bool) {
 	s = f.Credentials(profile)
 	exp, _ := f.Value(profile, "expiration")
-	s.Expiration, ok = ParseExpiration(exp)
-	return s, ok && s.AccessKeyID != "" && s.SecretAccessKey != "" && s.SessionToken != ""
-}
-
-// ParseExpiration reads the expiration key: RFC 3339, or the older Python
-// aws-mfa's "2006-01-02 15:04:05" in UTC.
-func ParseExpiration(v string) (time.Time, bool) {
+	// RFC 3339, or the older Python aws-mfa's "2006-01-02 15:04:05" in UTC.
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02T15:04:05"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t.UTC(), true
+		if t, err := time.Parse(layout, exp); err == nil {
+			s.Expiration, ok = t.UTC(), true
+			break
 		}
 	}
-	return time.Time{}, false
+	return s, ok && s.AccessKeyID != "" && s.SecretAccessKey != "" && s.SessionToken != ""
 }
 
 // SetSession returns the file with s written into profile so that

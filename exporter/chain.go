@@ -181,7 +181,11 @@ func (r *renewal) renew(ctx context.Context, f *credfile.File, i int, base awscr
 			c = out.Credentials
 		}
 	}
-	unsent := neverSent(err)
+	// An error before the request left the machine (no connection was
+	// made): AWS cannot have seen the code.
+	var dns *net.DNSError
+	var dial *net.OpError
+	unsent := errors.As(err, &dns) || errors.As(err, &dial) && (dial.Op == "dial" || dial.Op == "proxyconnect")
 	if err != nil {
 		err = ExplainError(err, Call{Service: "STS", Operation: op, Source: req.Source, Target: req.Target, Endpoint: endpoint,
 			Timeout: req.Timeout, Code: i == 0, RoleARN: req.RoleARN, Duration: req.Duration})
@@ -195,14 +199,6 @@ func (r *renewal) renew(ctx context.Context, f *credfile.File, i int, base awscr
 		return awscred.Session{}, err
 	}
 	return s, checkFresh(s, r.d.Now(), req, endpoint)
-}
-
-// neverSent says err came before the request left the machine: no
-// connection was made, so AWS cannot have seen the code.
-func neverSent(err error) bool {
-	var dns *net.DNSError
-	var op *net.OpError
-	return errors.As(err, &dns) || errors.As(err, &op) && (op.Op == "dial" || op.Op == "proxyconnect")
 }
 
 // where is the region STS is called in for req, and the endpoint that

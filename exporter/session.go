@@ -234,10 +234,8 @@ func checkRequest(req Request, chained bool) error {
 			return fmt.Errorf("%s: %w", p.role, err) // "target: invalid profile name: …"
 		}
 	}
-	if req.Endpoint != "" {
-		if err := stsparam.CheckEndpoint(req.Endpoint); err != nil {
-			return fmt.Errorf("%w (from --endpoint-url, the pair's endpoint_url, AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL)", err)
-		}
+	if err := stsparam.CheckEndpoint(req.Endpoint); req.Endpoint != "" && err != nil {
+		return fmt.Errorf("%w (from --endpoint-url, the pair's endpoint_url, AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL)", err)
 	}
 	return stsparam.CheckDuration(req.Duration, req.RoleARN != "", chained)
 }

@@ -253,8 +253,7 @@ func (r *rotation) accepted(ctx context.Context, k awscred.Keys) error {
 
 // retire deactivates the key id, then deletes it.
 func (r *rotation) retire(ctx context.Context, id string) error {
-	_, err := r.d.IAM.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{UserName: &r.user, AccessKeyId: &id, Status: types.StatusTypeInactive})
-	if err != nil {
+	if _, err := r.d.IAM.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{UserName: &r.user, AccessKeyId: &id, Status: types.StatusTypeInactive}); err != nil {
 		return r.explain(err, "UpdateAccessKey", "deactivate the old key "+exporter.MaskKey(id))
 	}
 	return r.delete(ctx, id, "the old key")

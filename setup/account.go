@@ -46,8 +46,14 @@ func addPair(req Request, old []byte) ([]byte, error) {
 		// A new table gets only the keys with a value: source, or
 		// source_pair for a chained pair (whose Source is "").
 		out = setKeys(old, toml.Key{"pair", name}, nil, []pairKey{{"source", req.Source}, {"source_pair", req.SourcePair}, {"target", req.Target}, {"role_arn", req.RoleARN}, {"external_id", req.ExternalID}})
-		if req.DefaultPair {
-			out = makeDefault(out, name)
+		// With DefaultPair, name becomes the default pair, unless
+		// [defaults] names one already (which setup leaves as the user set
+		// it) or name is the built-in default anyway: pair = "NAME" goes
+		// under the [defaults] header, or a [defaults] table is appended. A
+		// broken file is reported by the check below.
+		var f struct{ Defaults struct{ Pair string } }
+		if req.DefaultPair && name != config.BuiltinName && toml.Unmarshal(out, &f) == nil && f.Defaults.Pair == "" {
+			out = setKeys(out, toml.Key{"defaults"}, nil, []pairKey{{"pair", name}})
 		}
 	}
 	if _, err := config.Parse(req.ConfigPath, out); err != nil {
@@ -57,18 +63,6 @@ func addPair(req Request, old []byte) ([]byte, error) {
 		return nil, inputerr.Errorf("the new pair would not be valid: %v", err)
 	}
 	return out, nil
-}
-
-// makeDefault makes name the default pair of the config data, unless
-// [defaults] names one already (which setup leaves as the user set it)
-// or name is the built-in default anyway: pair = "NAME" goes under the
-// [defaults] header, or a [defaults] table is appended.
-func makeDefault(data []byte, name string) []byte {
-	var f struct{ Defaults struct{ Pair string } }
-	if _, err := toml.Decode(string(data), &f); err != nil || f.Defaults.Pair != "" || name == config.BuiltinName {
-		return data // a broken file is reported by the check after
-	}
-	return setKeys(data, toml.Key{"defaults"}, nil, []pairKey{{"pair", name}})
 }
 
 // pairKey is a key of a TOML table to set; value "" removes it.

@@ -68,15 +68,6 @@ func OpenKeyring(req *Request, sourceSet, targetSet bool, timeout time.Duration)
 	return keyring.Open(req.KeyringBackend, cmp.Or(timeout, pair.TokenTimeout))
 }
 
-// noDesktop adds to an error from a keyring that cannot be reached how to
-// keep the keys in pass instead, which needs no desktop session.
-func noDesktop(err error, backend string) error {
-	if !errors.Is(err, keyring.ErrUnavailable) || backend == keyring.Pass {
-		return err
-	}
-	return fmt.Errorf("%w; without a desktop session, keep the keys in pass instead: aws-mfa setup --keyring --keyring-backend pass (pass needs a gpg key and a store, made once: gpg --quick-generate-key you@example.com, then pass init you@example.com)", err)
-}
-
 var longTermKeyNames = []string{"aws_access_key_id", "aws_secret_access_key"}
 
 // runKeyring is Run with req.Keyring: the keys go to the keyring, are read
@@ -436,9 +427,8 @@ func exportPairs(req ExportRequest, profile string, d Deps) error {
 	if err := d.Writer.EditBytes(req.ConfigPath, edit); err != nil {
 		return fmt.Errorf("%w; remove keyring = %q from [pair.%s] in %s by hand", err, req.Pair.Keyring, req.Pair.Name, req.ConfigPath)
 	}
-	if len(names) == 0 {
-		return nil
+	if len(names) > 0 {
+		fmt.Fprintf(d.Out, "aws-mfa: updated %s: %s read the keys from [%s]\n", req.ConfigPath, strings.Join(names, ", "), profile)
 	}
-	fmt.Fprintf(d.Out, "aws-mfa: updated %s: %s read the keys from [%s]\n", req.ConfigPath, strings.Join(names, ", "), profile)
 	return nil
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/readfile"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
+	"github.com/aws-mfa/aws-mfa/keyring"
 	"github.com/aws-mfa/aws-mfa/rotate"
 )
 
@@ -112,7 +113,11 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 		}
 		if req.Keyring != "" {
 			res, err := runKeyring(ctx, req, d, creds)
-			return res, noDesktop(err, req.KeyringBackend)
+			// A keyring that cannot be reached: pass needs no desktop.
+			if errors.Is(err, keyring.ErrUnavailable) && req.KeyringBackend != keyring.Pass {
+				err = fmt.Errorf("%w; without a desktop session, keep the keys in pass instead: aws-mfa setup --keyring --keyring-backend pass (pass needs a gpg key and a store, made once: gpg --quick-generate-key you@example.com, then pass init you@example.com)", err)
+			}
+			return res, err
 		}
 		edit, err := sourceEdit(ctx, req, d, creds, res)
 		if err != nil {
@@ -122,7 +127,7 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		after, _ = credfile.Parse(out) // the file read, or checkSource's parsed result
+		after, _ = credfile.Parse(out) // the file read, or the edit's checked result
 	}
 	if req.Pair != "" {
 		out, err := p.addConfig(req.ConfigPath, func(old []byte) ([]byte, error) { return addPair(req, old) })
@@ -163,8 +168,19 @@ func sourceEdit(ctx context.Context, req Request, d Deps, creds *credfile.File, 
 	if copied {
 		set = append(set, credfile.KV{Key: "aws_access_key_id", Value: keys.AccessKeyID}, credfile.KV{Key: "aws_secret_access_key", Value: keys.SecretAccessKey})
 	}
-	remove := staleSession(creds, req.Source, copied)
-	src := creds.Section(req.Source)
+	// The session keys to remove from the source, so that botocore reads
+	// it as the long-term keys setup leaves there: all of them when setup
+	// copies keys over an old session, else any token botocore would send
+	// with the keys (a stale aws_security_token, which it reads first).
+	// An empty token stays: botocore sends none for it, and it may be
+	// what shadows a token in [DEFAULT].
+	src := creds.Section(req.Source) // nil holds no key
+	var remove []string
+	for _, k := range sessionKeys {
+		if src.Has(k) && src.Get(k) != "" && (copied || k == "aws_session_token" || k == "aws_security_token") {
+			remove = append(remove, k)
+		}
+	}
 	if res.Serial, err = device(ctx, d, keys, cmp.Or(res.Serial, src.Get("mfa_serial"))); err != nil {
 		return nil, err
 	}
@@ -199,7 +215,14 @@ func sourceEdit(ctx context.Context, req Request, d Deps, creds *credfile.File, 
 		if err != nil {
 			return nil, err
 		}
-		return out, checkSource(out, req, keys)
+		// Refused before anything is written: a result in which the source
+		// would not hold keys as botocore and a refresh read long-term keys.
+		if g, err := credfile.Parse(out); err != nil {
+			return nil, fmt.Errorf("refusing to write %s: %w", req.Paths.Credentials, err)
+		} else if !g.HoldsLongTermKeys(req.Source) || g.Credentials(req.Source).Keys != keys {
+			return nil, fmt.Errorf("refusing to write %s: [%s] would not hold the long-term keys %s; nothing was changed", req.Paths.Credentials, req.Source, exporter.MaskKey(keys.AccessKeyID))
+		}
+		return out, nil
 	}, nil
 }
 
@@ -332,37 +355,6 @@ func sourceKeys(f *credfile.File, req Request) (awscred.Keys, bool, error) {
 
 // sessionKeys are what a session leaves in a profile besides its keys.
 var sessionKeys = []string{"aws_session_token", "aws_security_token", "expiration", credfile.SessionMarkKey}
-
-// staleSession lists the session keys to remove from the source, so that
-// botocore reads it as the long-term keys setup leaves there: all of them
-// when setup copies keys over an old session, else any token botocore
-// would send with the keys (a stale aws_security_token, which it reads
-// first); empty ones are kept.
-func staleSession(f *credfile.File, source string, copied bool) []string {
-	s := f.Section(source) // nil holds no key
-	var remove []string
-	for _, k := range sessionKeys {
-		// An empty token stays: botocore sends none for it, and it may be
-		// what shadows a token in [DEFAULT].
-		if s.Has(k) && s.Get(k) != "" && (copied || k == "aws_session_token" || k == "aws_security_token") {
-			remove = append(remove, k)
-		}
-	}
-	return remove
-}
-
-// checkSource refuses, before anything is written, a result in which the
-// source would not hold keys as botocore and a refresh read long-term keys.
-func checkSource(out []byte, req Request, keys awscred.Keys) error {
-	f, err := credfile.Parse(out)
-	if err != nil {
-		return fmt.Errorf("refusing to write %s: %w", req.Paths.Credentials, err)
-	}
-	if !f.HoldsLongTermKeys(req.Source) || f.Credentials(req.Source).Keys != keys {
-		return fmt.Errorf("refusing to write %s: [%s] would not hold the long-term keys %s; nothing was changed", req.Paths.Credentials, req.Source, exporter.MaskKey(keys.AccessKeyID))
-	}
-	return nil
-}
 
 // device is the MFA device's serial: known, else the one IAM lists (the
 // user's choice of several).
