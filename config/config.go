@@ -226,6 +226,9 @@ func or(d duration, def time.Duration) time.Duration {
 
 // Parse decodes and validates a config file's bytes; path is for messages.
 func Parse(path string, data []byte) (*Config, error) {
+	if line := TooDeep(data); line > 0 {
+		return nil, fmt.Errorf("%w: %s:%d: tables, arrays or dotted keys nest more than %d deep; a config needs [pair.NAME] key = value", ErrInvalid, path, line, maxNesting)
+	}
 	var f fileTOML
 	md, err := toml.Decode(string(data), &f)
 	if err != nil {

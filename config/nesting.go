@@ -1,0 +1,79 @@
+package config
+
+import "bytes"
+
+// maxNesting bounds how deep a config's tables, arrays, inline tables and
+// dotted keys nest, as nesting counts them. BurntSushi/toml takes time
+// and memory quadratic in a key's depth (its issues 496 and 497, fixed
+// in no release): a file of 1 MiB could nest some 300,000 deep and keep
+// aws-mfa busy for hours. A real config nests [pair.NAME] key = [value]:
+// 5 deep as counted here. 32 leaves room for any layout a person writes
+// and keeps what the library spends on each key small.
+const maxNesting = 32
+
+// TooDeep returns the first line where data nests deeper than a config
+// may (maxNesting), else 0.
+func TooDeep(data []byte) int { return nesting(data, maxNesting) }
+
+// nesting returns the first line where data's values nest deeper than
+// limit, else 0, counted as BurntSushi/toml reads the text (v1.6.0's
+// lexer: strings, their escapes and closing quotes, comments, headers).
+// It never counts less than the library nests: each [ and { is a level,
+// and each dot outside a string two (a header's dot may go through an
+// array of tables to its last table). A dot in a float or a date counts
+// too: more than is there, which a config does not meet. Where the text
+// is not TOML, the library stops at the first error, having read no
+// further than nesting reads it alike.
+func nesting(data []byte, limit int) (line int) {
+	table, peak, dots, value := 1, 1, 0, false // table: the depth of the [table]'s keys
+	var open []int                             // the dots before each [ or { still open
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; {
+		case c == '\n' && len(open) == 0: // a top-level line ends
+			if !value { // a header's, or a blank one
+				table = peak
+			}
+			dots, peak, value = 0, table, false
+		case c == '#': // a comment, to the end of the line
+			for i+1 < len(data) && data[i+1] != '\n' {
+				i++
+			}
+		case c == '"' || c == '\'': // a string, to its closing quotes
+			end := data[i : i+1]
+			if bytes.HasPrefix(data[i:], []byte{c, c, c}) {
+				end = data[i : i+3]
+			}
+			for i += len(end); i < len(data) && !bytes.HasPrefix(data[i:], end); i++ {
+				if c == '"' && data[i] == '\\' {
+					i++ // escaped; the hex digits of \x, \u or \U are no quote
+				}
+			}
+			// The closing quotes are the last of their run: the library
+			// reads one or two quotes before a multi-line string's closing
+			// three as content ("""a""""" is a""); more it refuses (but for
+			// a case that ends there too), as it does a quote right after a
+			// one-line string.
+			for i+len(end) < len(data) && data[i+len(end)] == c {
+				i++
+			}
+			i = min(i+len(end)-1, len(data))
+		case c == '=':
+			value = true
+		case c == '.':
+			dots++
+		case c == ',' && len(open) > 0: // the next key or value in the innermost [ or {
+			dots = open[len(open)-1]
+		case c == '[' || c == '{':
+			if len(open) == 0 && !value { // a header names its table from the root
+				table, peak = 1, 1
+			}
+			open = append(open, dots)
+		case (c == ']' || c == '}') && len(open) > 0:
+			dots, open = open[len(open)-1], open[:len(open)-1]
+		}
+		if peak = max(peak, table+len(open)+2*dots); peak > limit {
+			return 1 + bytes.Count(data[:i], []byte("\n"))
+		}
+	}
+	return 0
+}
