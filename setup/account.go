@@ -119,12 +119,14 @@ func setKeys(data []byte, key toml.Key, first, kvs []pairKey) []byte {
 
 // table finds the lines of the TOML table named key in data: its header,
 // and the line after its last (the next header, or the end); start is -1
-// when there is none.
+// when there is none. A line is read as TOML on its own only if it nests
+// as shallow as a config may: it may stand in a multi-line string, which
+// the config's check took as a string.
 func table(data []byte, key toml.Key) (start, end int) {
 	start = -1
 	lines := strings.SplitAfter(string(data), "\n")
 	for i, l := range lines {
-		if !strings.HasPrefix(strings.TrimSpace(l), "[") {
+		if !strings.HasPrefix(strings.TrimSpace(l), "[") || config.TooDeep([]byte(l)) > 0 {
 			continue
 		}
 		if start >= 0 {

@@ -152,6 +152,7 @@ func TestSetupDryRunWritesNothingAndMasksSecrets(t *testing.T) {
 	req, out := setupFiles(t, afterConfigure)
 	req.DryRun = true
 	req.Pair, req.Source, req.Target = "work", "work-keys", "default"
+	req.Serial = "arn:aws:iam::123456789012:mfa/alice"
 	if _, err := Run(context.Background(), req, deps(&fakeDevices{serials: []string{"arn:aws:iam::123456789012:mfa/alice"}}, out)); err != nil {
 		t.Fatal(err)
 	}
@@ -200,6 +201,26 @@ func TestSetupPairKeepsTheConfigsComments(t *testing.T) {
 	_, err := Run(context.Background(), req, deps(&fakeDevices{}, out))
 	if after, _ := os.ReadFile(req.ConfigPath); err != nil || strings.Contains(out.String(), "aws-mfa: updated") || !bytes.Equal(after, before) {
 		t.Fatalf("second run: %v, printed: %s", err, out)
+	}
+}
+
+// TestSetupPairPastADeepLineInAString: setup finds tables line by line,
+// and a line that reads as a header may stand in a multi-line string,
+// which the config's check of nesting took as a string: such a line is
+// not read as TOML on its own. (It was: at 20,000 dots the TOML library
+// took minutes on it.)
+func TestSetupPairPastADeepLineInAString(t *testing.T) {
+	req, out := setupFiles(t, afterConfigure)
+	os.MkdirAll(filepath.Dir(req.ConfigPath), 0o700)
+	existing := "[defaults]\ntoken_command = [\"sh\", \"-c\", \"\"\"\n[" + strings.Repeat("a.", 20_000) + "a]\n\"\"\"]\n"
+	os.WriteFile(req.ConfigPath, []byte(existing), 0o600)
+	req.Pair, req.Source, req.Target = "work", "work-keys", "default"
+	req.Serial = "arn:aws:iam::123456789012:mfa/alice"
+	if _, err := Run(context.Background(), req, deps(&fakeDevices{}, out)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(req.ConfigPath); string(got) != existing+"\n[pair.work]\nsource = \"work-keys\"\ntarget = \"default\"\n" {
+		t.Errorf("config:\n%.200s", got)
 	}
 }
 
