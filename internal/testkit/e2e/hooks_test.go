@@ -92,7 +92,12 @@ type tmuxControl struct {
 }
 
 func startControl(tmux, socket string) (*tmuxControl, error) {
-	cmd := exec.Command(tmux, "-L", socket, "-C", "attach-session", "-f", "ignore-size")
+	// no-output from the attach on: the client gets command replies only,
+	// never the shell's bytes. tmux 3.3a queues a reply behind output still
+	// pending for a pane, and once no-output is set that output is never
+	// written, nor the replies behind it: set later (refresh-client -f),
+	// it lost the reply to a command now and then.
+	cmd := exec.Command(tmux, "-L", socket, "-C", "attach-session", "-f", "ignore-size,no-output")
 	in, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
@@ -116,37 +121,6 @@ func startControl(tmux, socket string) (*tmuxControl, error) {
 		if f := strings.Fields(line); len(f) == 4 && f[0] == "%end" && f[3] == "0" {
 			break
 		}
-	}
-	// tmux 3.3 sometimes never answers a control client's first command
-	// (a few attaches in a hundred, run side by side). Markers are sent
-	// until one is answered; a slow earlier one's answer comes before it,
-	// so that what follows is the next command's.
-	deadline := time.Now().Add(hang)
-	soon := func() time.Time {
-		return time.UnixMilli(min(deadline.UnixMilli(), time.Now().Add(3*time.Second).UnixMilli()))
-	}
-	for i := 0; ; i++ {
-		mark := fmt.Sprint("synced ", i)
-		if err := c.send("display-message", "-p", mark); err != nil {
-			c.close()
-			return nil, err
-		}
-		out, err := c.reply(soon())
-		for err == nil && out != mark+"\n" {
-			out, err = c.reply(soon())
-		}
-		if err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			c.close()
-			return nil, fmt.Errorf("no answer from the control client: %v", err)
-		}
-	}
-	// Only command replies, not every byte the shell writes.
-	if _, err := c.do("refresh-client", "-f", "no-output"); err != nil {
-		c.close()
-		return nil, err
 	}
 	return c, nil
 }
