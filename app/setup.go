@@ -192,8 +192,7 @@ func hasTarget(loc config.Location, target string) bool {
 		return false // setup reports a broken config where it adds the pair
 	}
 	return slices.ContainsFunc(cfg.Pairs, func(p config.Pair) bool {
-		builtin := p.Name == config.BuiltinName && p.Source == config.BuiltinSource && p.Target == config.BuiltinTarget
-		return p.Target == target && !builtin
+		return p.Target == target && !(p.Name == config.BuiltinName && p.Source == config.BuiltinSource && p.Target == config.BuiltinTarget) // not the built-in pair
 	})
 }
 

@@ -272,8 +272,7 @@ func (r *rotation) delete(ctx context.Context, id, what string) error {
 // IAM's own reason (a missing iam:CreateAccessKey says so).
 func (r *rotation) explain(err error, op, doing string) error {
 	a := r.in.AWS
-	c := exporter.Call{Service: "IAM", Operation: op, Source: a.Source, Endpoint: cmp.Or(a.IAMURL, "https://iam.amazonaws.com"), Timeout: a.Timeout}
-	return fmt.Errorf("%s: %w", doing, exporter.ExplainError(err, c))
+	return fmt.Errorf("%s: %w", doing, exporter.ExplainError(err, exporter.Call{Service: "IAM", Operation: op, Source: a.Source, Endpoint: cmp.Or(a.IAMURL, "https://iam.amazonaws.com"), Timeout: a.Timeout}))
 }
 
 // journal records j as the rotation under way; an empty one, none.
