@@ -227,7 +227,7 @@ func or(d duration, def time.Duration) time.Duration {
 // Parse decodes and validates a config file's bytes; path is for messages.
 func Parse(path string, data []byte) (*Config, error) {
 	if line := TooDeep(data); line > 0 {
-		return nil, fmt.Errorf("%w: %s:%d: tables, arrays or dotted keys nest more than %d deep; a config needs [pair.NAME] key = value", ErrInvalid, path, line, maxNesting)
+		return nil, fmt.Errorf("%w: %s:%d: tables, arrays or dotted keys nest more than %d deep, a name is longer than %d bytes, or there are more than %d keys; a config needs [pair.NAME] key = value", ErrInvalid, path, line, maxNesting, maxName, maxKeys)
 	}
 	var f fileTOML
 	md, err := toml.Decode(string(data), &f)

@@ -11,12 +11,18 @@ import "bytes"
 // and keeps what the library spends on each key small.
 const maxNesting = 32
 
+// The library also keeps each key's whole path, and a table for each
+// dotted part: a name of 100,000 bytes over 50,000 short keys took 7 GB.
+// These bound that, far above what a config holds.
+const maxName, maxKeys = 128, 2048 // bytes of a part of a name; keys in a file
+
 // TooDeep returns the first line where data nests deeper than a config
-// may (maxNesting), else 0.
+// may (maxNesting), or holds a longer name or more keys, else 0.
 func TooDeep(data []byte) int { return nesting(data, maxNesting) }
 
 // nesting returns the first line where data's values nest deeper than
-// limit, else 0, counted as BurntSushi/toml reads the text (v1.6.0's
+// limit, a name is longer than maxName or a key is past maxKeys, else 0;
+// counted as BurntSushi/toml reads the text (v1.6.0's
 // lexer: strings, their escapes and closing quotes, comments, headers).
 // It never counts less than the library nests: each [ and { is a level,
 // and each dot outside a string two (a header's dot may go through an
@@ -25,21 +31,26 @@ func TooDeep(data []byte) int { return nesting(data, maxNesting) }
 // is not TOML, the library stops at the first error, having read no
 // further than nesting reads it alike.
 func nesting(data []byte, limit int) (line int) {
-	table, peak, dots, value := 1, 1, 0, false // table: the depth of the [table]'s keys
-	var open []int                             // the dots before each [ or { still open
+	// table: the depth of the [table]'s keys; name: the bytes of the name
+	// being read; keys: the keys so far.
+	table, peak, dots, value, name, keys := 1, 1, 0, false, 0, 0
+	var open []int // the dots before each [ or { still open
 	for i := 0; i < len(data); i++ {
-		switch c := data[i]; {
+		c := data[i]
+		if name++; c != '_' && c != '-' && (c < '0' || c > '9') && (c|0x20 < 'a' || c|0x20 > 'z') {
+			name = 0 // not a bare name's byte
+		}
+		switch {
 		case c == '\n' && len(open) == 0: // a top-level line ends
 			if !value { // a header's, or a blank one
 				table = peak
 			}
 			dots, peak, value = 0, table, false
 		case c == '#': // a comment, to the end of the line
-			for i+1 < len(data) && data[i+1] != '\n' {
-				i++
+			for ; i+1 < len(data) && data[i+1] != '\n'; i++ {
 			}
 		case c == '"' || c == '\'': // a string, to its closing quotes
-			end := data[i : i+1]
+			start, end := i, data[i:i+1]
 			if bytes.HasPrefix(data[i:], []byte{c, c, c}) {
 				end = data[i : i+3]
 			}
@@ -53,12 +64,16 @@ func nesting(data []byte, limit int) (line int) {
 			// three as content ("""a""""" is a""); more it refuses (but for
 			// a case that ends there too), as it does a quote right after a
 			// one-line string.
-			for i+len(end) < len(data) && data[i+len(end)] == c {
-				i++
+			for ; i+len(end) < len(data) && data[i+len(end)] == c; i++ {
 			}
 			i = min(i+len(end)-1, len(data))
+			// A quoted part of a name: in a header (open before any =), or
+			// before . or =.
+			if rest := bytes.TrimLeft(data[min(i+1, len(data)):], " \t"); !value && len(open) > 0 || len(rest) > 0 && (rest[0] == '.' || rest[0] == '=') {
+				name = i + 1 - start
+			}
 		case c == '=':
-			value = true
+			value, keys = true, keys+1
 		case c == '.':
 			dots++
 		case c == ',' && len(open) > 0: // the next key or value in the innermost [ or {
@@ -71,7 +86,7 @@ func nesting(data []byte, limit int) (line int) {
 		case (c == ']' || c == '}') && len(open) > 0:
 			dots, open = open[len(open)-1], open[:len(open)-1]
 		}
-		if peak = max(peak, table+len(open)+2*dots); peak > limit {
+		if peak = max(peak, table+len(open)+2*dots); peak > limit || name > maxName || keys > maxKeys {
 			return 1 + bytes.Count(data[:i], []byte("\n"))
 		}
 	}

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -48,7 +49,53 @@ func TestDeepNestingRefused(t *testing.T) {
 				t.Fatalf("%d bytes, more than a config may have", len(tc.toml))
 			}
 			_, err := Parse("c.toml", []byte(tc.toml))
-			want := "c.toml:" + strconv.Itoa(tc.line) + ": tables, arrays or dotted keys nest more than 32 deep; a config needs [pair.NAME] key = value"
+			want := "c.toml:" + strconv.Itoa(tc.line) + ": " + tooMuch
+			if !errors.Is(err, ErrInvalid) || !strings.HasSuffix(err.Error(), want) {
+				t.Errorf("err = %v\nwant %q", err, want)
+			}
+		})
+	}
+}
+
+const tooMuch = "tables, arrays or dotted keys nest more than 32 deep, a name is longer than 128 bytes, or there are more than 2048 keys; a config needs [pair.NAME] key = value"
+
+// TestLongNamesAndManyKeysRefused: the library also keeps every key's
+// whole path and a table for each dotted part, so a long name over many
+// short keys, or very many keys, cost gigabytes at a depth of 2 (a name
+// of 100,000 bytes over 50,000 keys: 7 GB). A name, bare or quoted, may
+// have 128 bytes, and a file 2048 keys; a long string value is no name.
+func TestLongNamesAndManyKeysRefused(t *testing.T) {
+	rep := strings.Repeat
+	var many strings.Builder
+	for i := range 50_000 {
+		fmt.Fprintf(&many, "k%d=1\n", i)
+	}
+	for name, tc := range map[string]struct {
+		toml string
+		line int // 0: accepted
+	}{
+		"long bare header":        {"[" + rep("a", 100_000) + "]\n" + many.String(), 1},
+		"long bare part":          {"[pair." + rep("a", 129) + "]\n", 1},
+		"long quoted header":      {"[pair.\"" + rep("a", 200) + "\"]\nx = 1\n", 1},
+		"long quoted last part":   {"['" + rep("a", 200) + "']\n", 1},
+		"long quoted key":         {"[pair.w]\nsource = \"a\"\n\"" + rep("b", 200) + "\" = 1\n", 3},
+		"long dotted quoted part": {"a.'" + rep("b", 200) + "'.c = 1\n", 1},
+		"long key in inline":      {"x = {" + rep("k", 129) + " = 1}\n", 1},
+		"many keys":               {many.String(), 2049},
+		"names of 128 bytes":      {"[pair." + rep("a", 122) + "]\n" + rep("b", 128) + " = 1\n\"" + rep("c", 126) + "\" = 2\n", 0},
+		"2048 keys":               {strings.Join(strings.SplitAfter(many.String(), "\n")[:2048], ""), 0},
+		"long string values": {"[pair.w]\nsource = \"" + rep("s", 100_000) + "\"\ntoken_command = ['''\n" +
+			rep("x.y = {z} ", 10_000) + "\n''', '" + rep("t", 1000) + "']\n", 0},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Parse("c.toml", []byte(tc.toml))
+			if tc.line == 0 {
+				if err != nil && strings.Contains(err.Error(), "nest more than") {
+					t.Errorf("refused: %v", err)
+				}
+				return
+			}
+			want := "c.toml:" + strconv.Itoa(tc.line) + ": " + tooMuch
 			if !errors.Is(err, ErrInvalid) || !strings.HasSuffix(err.Error(), want) {
 				t.Errorf("err = %v\nwant %q", err, want)
 			}
