@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
@@ -163,8 +164,13 @@ func newApp(sys System) *cli.App {
 			return exitCode(ExitOK)
 		},
 		Action: func(c *cli.Context) error {
-			if err := unknownCommand(c); err != nil {
-				return err
+			// A mistyped subcommand, which urfave/cli hands to the app's
+			// own action as its argument: `aws-mfa statsu` would otherwise
+			// be read as a malformed code. A word with a letter is never a
+			// code.
+			if word := c.Args().First(); strings.ContainsFunc(word, unicode.IsLetter) {
+				names := visible(c.App.Commands)
+				return mistyped(word, names, fmt.Sprintf("unknown command %q", word), "See aws-mfa --help", "the commands are "+strings.Join(names, ", ")+", or give a six-digit code; see aws-mfa --help")
 			}
 			return RefreshCommand(c.Context, sys, RefreshInput{Session: in, Args: c.Args().Slice()})
 		},

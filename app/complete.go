@@ -172,11 +172,9 @@ func flagLines(flags []cli.Flag) (lines []string) {
 }
 
 func findFlag(name string, lists ...[]cli.Flag) cli.Flag {
-	for _, flags := range lists {
-		for _, f := range flags {
-			if slices.Contains(f.Names(), name) {
-				return f
-			}
+	for _, f := range slices.Concat(lists...) {
+		if slices.Contains(f.Names(), name) {
+			return f
 		}
 	}
 	return nil

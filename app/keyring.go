@@ -5,24 +5,10 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
-	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/keyring"
 	"github.com/aws-mfa/aws-mfa/setup"
 )
-
-// keyringReader reads a pair's long-term keys from its keyring, bounded
-// by the pair's token_timeout: an unlock prompt waits for a person too.
-func keyringReader(ctx context.Context, pair config.Pair) func(item string) (awscred.Keys, error) {
-	return func(item string) (awscred.Keys, error) {
-		store, err := keyring.Open(pair.KeyringBackend, pair.TokenTimeout)
-		if err != nil {
-			return awscred.Keys{}, err
-		}
-		return store.Get(ctx, item)
-	}
-}
 
 func keyringCommand(sys System) *cli.Command {
 	return &cli.Command{

@@ -14,8 +14,10 @@ import (
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/mfastate"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
+	"github.com/aws-mfa/aws-mfa/keyring"
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 
@@ -56,10 +58,18 @@ func obtain(ctx context.Context, sys System, in SessionInput, req exporter.Reque
 	}
 	stopWaiting := func() {}
 	d := exporter.Deps{
-		Now:     sys.Now,
-		Writer:  credfile.Writer{Waiting: sys.Stderr},
-		Keyring: keyringReader(ctx, start.Pair),
-		State:   mfaStore(sys),
+		Now:    sys.Now,
+		Writer: credfile.Writer{Waiting: sys.Stderr},
+		// The chain's first pair's long-term keys from its keyring, bounded
+		// by its token_timeout: an unlock prompt waits for a person too.
+		Keyring: func(item string) (awscred.Keys, error) {
+			store, err := keyring.Open(start.KeyringBackend, start.TokenTimeout)
+			if err != nil {
+				return awscred.Keys{}, err
+			}
+			return store.Get(ctx, item)
+		},
+		State: mfaStore(sys),
 		Token: func(serial string) (string, error) {
 			c, err := code(serial)
 			if err == nil {

@@ -4,24 +4,11 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/aws-mfa/aws-mfa/internal/suggest"
 )
-
-// unknownCommand catches a mistyped subcommand, which urfave/cli hands to
-// the app's own action as its argument: `aws-mfa statsu` would otherwise
-// be read as a malformed code. A word with a letter is never a code.
-func unknownCommand(c *cli.Context) error {
-	word := c.Args().First()
-	if !strings.ContainsFunc(word, unicode.IsLetter) {
-		return nil
-	}
-	names := visible(c.App.Commands)
-	return mistyped(word, names, fmt.Sprintf("unknown command %q", word), "See aws-mfa --help", "the commands are "+strings.Join(names, ", ")+", or give a six-digit code; see aws-mfa --help")
-}
 
 // mistyped is a usage error that says what is wrong, then names the one
 // of names that word was probably meant to be, and more; or, with no such

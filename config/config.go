@@ -370,7 +370,7 @@ func check(p Pair) error {
 		return keyring.CheckItem(p.Keyring)
 	}
 	// The STS parameters, by the same rules the refresh applies.
-	for _, err := range []error{
+	if err := cmp.Or(
 		optional(p.Serial, stsparam.CheckSerial),
 		optional(p.RoleARN, stsparam.CheckRoleARN),
 		optional(p.RoleSessionName, stsparam.CheckRoleSessionName),
@@ -378,10 +378,8 @@ func check(p Pair) error {
 		optional(p.Endpoint, stsparam.CheckEndpoint),
 		optional(p.Region, stsparam.CheckRegion),
 		stsparam.CheckDuration(p.Duration, p.RoleARN != "", chained),
-	} {
-		if err != nil {
-			return err
-		}
+	); err != nil {
+		return err
 	}
 	if p.TokenTimeout <= 0 || p.TokenTimeout > MaxTokenTimeout {
 		return fmt.Errorf("token_timeout %s must be more than 0 and at most %s", p.TokenTimeout, MaxTokenTimeout)

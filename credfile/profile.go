@@ -119,13 +119,12 @@ func (f *File) Session(profile string) (s awscred.Session, ok bool) {
 // inherit one from [DEFAULT]. [DEFAULT] itself is never touched. The keys
 // in also (a region) are set in the same edit.
 func (f *File) SetSession(profile string, s awscred.Session, also ...KV) ([]byte, error) {
-	set := []KV{
+	set := append([]KV{
 		{Key: "aws_access_key_id", Value: s.AccessKeyID},
 		{Key: "aws_secret_access_key", Value: s.SecretAccessKey},
 		{Key: "aws_session_token", Value: s.SessionToken},
 		{Key: "expiration", Value: s.Expiration.UTC().Format(time.RFC3339)},
-	}
-	set = append(set, also...)
+	}, also...)
 	var remove []string
 	if strings.HasPrefix(s.AccessKeyID, "ASIA") {
 		remove = append(remove, SessionMarkKey)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,15 +56,13 @@ func (r *renewal) start(f *credfile.File) (int, awscred.Session) {
 // is renewed like one about to expire. A session of unknown age
 // (obtained elsewhere, or before aws-mfa kept records) counts as too old.
 func mfaTooOld(d Deps, links []Request, s awscred.Session) bool {
-	for _, l := range links {
+	return slices.ContainsFunc(links, func(l Request) bool {
 		if l.MaxMFAAge <= 0 {
-			continue
+			return false
 		}
-		if at, ok := d.State.MFA(s.AccessKeyID); !ok || d.Now().Sub(at) > l.MaxMFAAge {
-			return true
-		}
-	}
-	return false
+		at, ok := d.State.MFA(s.AccessKeyID)
+		return !ok || d.Now().Sub(at) > l.MaxMFAAge
+	})
 }
 
 // run renews the chain as f shows it and returns the requested link's
