@@ -18,7 +18,22 @@ const maxName, maxKeys = 128, 2048 // bytes of a part of a name; keys in a file
 
 // TooDeep returns the first line where data nests deeper than a config
 // may (maxNesting), or holds a longer name or more keys, else 0.
-func TooDeep(data []byte) int { return nesting(data, maxNesting) }
+func TooDeep(data []byte) int { return nesting(data, maxNesting, func(int) {}) }
+
+// TopLines says of each line of data, as strings.SplitAfter cuts it at
+// "\n", whether it begins outside any string, array and inline table:
+// where a [table] header or a key may begin. A line in a multi-line
+// string that looks like one is not. Past a bound TooDeep refuses, no
+// line is.
+func TopLines(data []byte) []bool {
+	top, last, n := make([]bool, bytes.Count(data, []byte("\n"))+1), 0, 0
+	top[0] = true
+	nesting(data, maxNesting, func(at int) {
+		n, last = n+bytes.Count(data[last:at], []byte("\n")), at
+		top[n] = true
+	})
+	return top
+}
 
 // nesting returns the first line where data's values nest deeper than
 // limit, a name is longer than maxName or a key is past maxKeys, else 0;
@@ -30,7 +45,7 @@ func TooDeep(data []byte) int { return nesting(data, maxNesting) }
 // too: more than is there, which a config does not meet. Where the text
 // is not TOML, the library stops at the first error, having read no
 // further than nesting reads it alike.
-func nesting(data []byte, limit int) (line int) {
+func nesting(data []byte, limit int, top func(at int)) (line int) {
 	// table: the depth of the [table]'s keys; name: the bytes of the name
 	// being read; keys: the keys so far.
 	table, peak, dots, value, name, keys := 1, 1, 0, false, 0, 0
@@ -46,6 +61,7 @@ func nesting(data []byte, limit int) (line int) {
 				table = peak
 			}
 			dots, peak, value = 0, table, false
+			top(i + 1) // the next line begins at the top
 		case c == '#': // a comment, to the end of the line
 			for ; i+1 < len(data) && data[i+1] != '\n'; i++ {
 			}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -142,12 +143,12 @@ func TestRealConfigsNestShallow(t *testing.T) {
 	}
 	// As docs/configuration.md counts them.
 	for data, depth := range map[string]int{"[pair.w]\nk = 1\n": 4, "[pair.w]\nk = [\"a\"]\n": 5} {
-		if nesting([]byte(data), depth-1) == 0 || nesting([]byte(data), depth) != 0 {
+		if nesting([]byte(data), depth-1, func(int) {}) == 0 || nesting([]byte(data), depth, func(int) {}) != 0 {
 			t.Errorf("%q does not nest %d deep", data, depth)
 		}
 	}
 	for name, data := range configs {
-		if line := nesting([]byte(data), 6); line > 0 {
+		if line := nesting([]byte(data), 6, func(int) {}); line > 0 {
 			t.Errorf("%s nests more than 6 deep at line %d", name, line)
 		}
 		if _, err := Parse("c.toml", []byte(data)); err != nil && strings.Contains(err.Error(), "nest more than") {
@@ -158,6 +159,19 @@ func TestRealConfigsNestShallow(t *testing.T) {
 		if _, err := Parse("c.toml", []byte(data)); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+}
+
+// TestTopLines: a line begins at the top unless a multi-line string, array
+// or inline table is open where it begins; a comment's quote opens none.
+func TestTopLines(t *testing.T) {
+	data := "# it's \"quoted\n[defaults]\r\nx = \"\"\"\n[pair.a]\n\"\"\"\ny = '''\nk = 1\n'''\nz = [\n  \"[pair.b]\",\n]\nw = {\n  v = 1,\n}\n[pair.c] # [\n"
+	want := []bool{true, true, true, false, false, true, false, false, true, false, false, true, false, false, true, true}
+	if got := TopLines([]byte(data)); !slices.Equal(got, want) {
+		t.Errorf("TopLines = %v\nwant      %v", got, want)
+	}
+	if got := TopLines([]byte("x = " + strings.Repeat("[", 40) + "\n[a]\n")); slices.Contains(got[1:], true) {
+		t.Errorf("past the bound, lines read as at the top: %v", got)
 	}
 }
 
@@ -195,7 +209,7 @@ func FuzzNestingBound(f *testing.F) {
 			return
 		}
 		// The root table is 1 deep, as nesting counts it from the start.
-		if want := depthOf(reflect.ValueOf(m)); want > 1 && nesting([]byte(data), want-1) == 0 {
+		if want := depthOf(reflect.ValueOf(m)); want > 1 && nesting([]byte(data), want-1, func(int) {}) == 0 {
 			t.Fatalf("nesting counts less than %d, how deep the value nests: %q", want, data)
 		}
 	})

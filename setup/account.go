@@ -70,8 +70,8 @@ type pairKey struct{ key, value string }
 
 // setKeys sets keys in the TOML table named key ([defaults], [pair.NAME])
 // line by line, keeping every other byte and the header's line end: a key
-// there already is set in place (value "" removes it), others go right
-// after the header. A table not there is appended, with first's keys
+// there already, on a line at the top (config.TopLines), is set in place
+// (value "" removes it), others go right after the header. A table not there is appended, with first's keys
 // before kvs (a pair's profiles, say).
 func setKeys(data []byte, key toml.Key, first, kvs []pairKey) []byte {
 	start, end := table(data, key)
@@ -87,7 +87,7 @@ func setKeys(data []byte, key toml.Key, first, kvs []pairKey) []byte {
 		start, end = table(data, key)
 		kvs = slices.Concat(first, kvs)
 	}
-	lines := strings.SplitAfter(string(data), "\n")
+	lines, top := strings.SplitAfter(string(data), "\n"), config.TopLines(data)
 	eol := "\n"
 	if strings.HasSuffix(lines[start], "\r\n") {
 		eol = "\r\n"
@@ -96,7 +96,7 @@ func setKeys(data []byte, key toml.Key, first, kvs []pairKey) []byte {
 	for _, kv := range kvs {
 		at := -1
 		for i := start + 1; i < end; i++ {
-			if k, _, ok := strings.Cut(lines[i], "="); ok && strings.Trim(strings.TrimSpace(k), `"'`) == kv.key {
+			if k, _, ok := strings.Cut(lines[i], "="); ok && top[i] && strings.Trim(strings.TrimSpace(k), `"'`) == kv.key {
 				at = i
 			}
 		}
@@ -119,14 +119,13 @@ func setKeys(data []byte, key toml.Key, first, kvs []pairKey) []byte {
 
 // table finds the lines of the TOML table named key in data: its header,
 // and the line after its last (the next header, or the end); start is -1
-// when there is none. A line is read as TOML on its own only if it nests
-// as shallow as a config may: it may stand in a multi-line string, which
-// the config's check took as a string.
+// when there is none. Only a line at the top is a header: one in a
+// multi-line string is text of the string (config.TopLines).
 func table(data []byte, key toml.Key) (start, end int) {
 	start = -1
-	lines := strings.SplitAfter(string(data), "\n")
+	lines, top := strings.SplitAfter(string(data), "\n"), config.TopLines(data)
 	for i, l := range lines {
-		if !strings.HasPrefix(strings.TrimSpace(l), "[") || config.TooDeep([]byte(l)) > 0 {
+		if !top[i] || !strings.HasPrefix(strings.TrimSpace(l), "[") {
 			continue
 		}
 		if start >= 0 {

@@ -152,7 +152,6 @@ func TestSetupDryRunWritesNothingAndMasksSecrets(t *testing.T) {
 	req, out := setupFiles(t, afterConfigure)
 	req.DryRun = true
 	req.Pair, req.Source, req.Target = "work", "work-keys", "default"
-	req.Serial = "arn:aws:iam::123456789012:mfa/alice"
 	if _, err := Run(context.Background(), req, deps(&fakeDevices{serials: []string{"arn:aws:iam::123456789012:mfa/alice"}}, out)); err != nil {
 		t.Fatal(err)
 	}
@@ -221,6 +220,31 @@ func TestSetupPairPastADeepLineInAString(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(req.ConfigPath); string(got) != existing+"\n[pair.work]\nsource = \"work-keys\"\ntarget = \"default\"\n" {
 		t.Errorf("config:\n%.200s", got)
+	}
+}
+
+// TestSetupPairPastTablesInAString: a line in a multi-line string that
+// reads as a [table] header or a key is text of the string, which setup
+// never edits: the pair goes into a table of its own, pair = "NAME" under
+// the real [defaults] header, and the script is left byte for byte. (It
+// was not: setup wrote the pair's keys into the script and said done.)
+func TestSetupPairPastTablesInAString(t *testing.T) {
+	script := "[defaults]\ntoken_command = [\"sh\", \"-c\", \"\"\"\n[pair.work]\nsource = \"x\"\n[defaults]\npair = \"y\"\n\"\"\", '''\n[pair.work]\npair = 'z'\n''']\n"
+	for _, defaultPair := range []bool{false, true} {
+		req, out := setupFiles(t, afterConfigure)
+		os.MkdirAll(filepath.Dir(req.ConfigPath), 0o700)
+		os.WriteFile(req.ConfigPath, []byte(script), 0o600)
+		req.Pair, req.Source, req.Target, req.DefaultPair = "work", "work-keys", "default", defaultPair
+		if _, err := Run(context.Background(), req, deps(&fakeDevices{serials: []string{"arn:aws:iam::123456789012:mfa/alice"}}, out)); err != nil {
+			t.Fatal(err)
+		}
+		want := script + "\n[pair.work]\nsource = \"work-keys\"\ntarget = \"default\"\n"
+		if defaultPair {
+			want = strings.Replace(want, "[defaults]\n", "[defaults]\npair = \"work\"\n", 1)
+		}
+		if got, _ := os.ReadFile(req.ConfigPath); string(got) != want {
+			t.Errorf("DefaultPair %v: config:\n%s\nwant:\n%s", defaultPair, got, want)
+		}
 	}
 }
 
