@@ -29,7 +29,10 @@ func addPair(req Request, old []byte) ([]byte, error) {
 		// Without -p the pair is found by its target too: setup
 		// --target work records the pair that writes [work], once.
 		mine := p.Name == name || req.DefaultPair && p.Target == req.Target
-		if start, _ := table(old, toml.Key{"pair", p.Name}); !mine || start < 0 {
+		if !mine {
+			continue
+		}
+		if start, _ := table(old, toml.Key{"pair", p.Name}); start < 0 {
 			continue
 		}
 		if p.Source != req.Source || p.SourcePair != req.SourcePair || p.Target != req.Target || p.RoleARN != req.RoleARN || p.ExternalID != req.ExternalID {
