@@ -210,8 +210,8 @@ type Locked struct {
 	path string // as the caller named it, for messages
 	real string // the file written: path with links followed
 	lock *flock.Flock
-	// had says the file held something when the run locked it, before
-	// its waits, or after its last write.
+	// had says the file held something when the run locked it or first
+	// read it (Since), before its waits, or after its last write.
 	had bool
 }
 
@@ -270,6 +270,11 @@ func (w Writer) Lock(path string) (*Locked, error) {
 
 // Unlock releases the lock.
 func (l *Locked) Unlock() { _ = l.lock.Unlock() }
+
+// Since tells l that the run read the file as old before a wait that came
+// before Lock (IAM, the keyring): a file that held something then and is
+// empty or gone now was emptied by another program, and is not written.
+func (l *Locked) Since(old []byte) { l.had = l.had || len(old) > 0 }
 
 // Read reads and parses the file as it is now; a missing file reads as
 // an empty one.

@@ -76,7 +76,7 @@ var longTermKeyNames = []string{"aws_access_key_id", "aws_secret_access_key"}
 // back once more, are the keys removed from the credentials file. At every
 // moment one of the two holds them, and the file is replaced atomically,
 // so no backup with the keys is written at all.
-func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) (*Result, error) {
+func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File, cfg []byte) (*Result, error) {
 	keys, _, err := sourceKeys(creds, req)
 	inFile := err == nil
 	if !inFile {
@@ -127,7 +127,7 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File) 
 	// without keys.
 	var p plan
 	sources := append([]string{req.Source}, cleared...)
-	if _, err := p.addConfig(req.ConfigPath, func(old []byte) ([]byte, error) { return keyringPairs(req, sources, old) }); err != nil {
+	if _, err := p.add(req.ConfigPath, cfg, func(old []byte) ([]byte, error) { return keyringPairs(req, sources, old) }); err != nil {
 		return nil, err
 	}
 	if !bytes.Equal(newCreds, creds.Bytes()) {
@@ -340,6 +340,13 @@ func Export(ctx context.Context, req ExportRequest, d Deps) error {
 	if profile == pair.Target {
 		return inputerr.Errorf("[%s] is the pair's target, which a refresh overwrites; choose another --profile", profile)
 	}
+	// Locked before the keyring's wait, as a refresh locks before the
+	// code's: a file another program empties meanwhile is not written.
+	l, err := d.Writer.Lock(path)
+	if err != nil {
+		return err
+	}
+	defer l.Unlock()
 	k, err := d.Store.Get(ctx, pair.Keyring)
 	if err != nil {
 		return err
@@ -351,7 +358,7 @@ func Export(ctx context.Context, req ExportRequest, d Deps) error {
 		c := f.Credentials(profile)
 		return c.Keys == k && c.SessionToken == ""
 	}
-	err = d.Writer.EditBytes(path, credfile.Parsed(path, func(f *credfile.File) ([]byte, error) {
+	err = l.EditBytes(credfile.Parsed(path, func(f *credfile.File) ([]byte, error) {
 		if s := f.Section(profile); s.Get("aws_access_key_id") != "" && s.Get("aws_access_key_id") != k.AccessKeyID {
 			return nil, inputerr.Errorf("[%s] in %s already holds other keys (%s); choose another --profile", profile, path, exporter.MaskKey(s.Get("aws_access_key_id")))
 		}
@@ -384,7 +391,7 @@ func Export(ctx context.Context, req ExportRequest, d Deps) error {
 	}
 	// Under the lock, before the keyring loses its copy: the file still
 	// holds the keys (a setup --keyring may have removed them since).
-	err = d.Writer.EditBytes(path, credfile.Parsed(path, func(f *credfile.File) ([]byte, error) {
+	err = l.EditBytes(credfile.Parsed(path, func(f *credfile.File) ([]byte, error) {
 		if !holds(f) {
 			return nil, fmt.Errorf("[%s] in %s no longer holds the keys %s; %s is kept", profile, path, exporter.MaskKey(k.AccessKeyID), where)
 		}

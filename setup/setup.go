@@ -101,6 +101,15 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 	var p plan
 	res := &Result{Serial: req.Serial}
 	var after *credfile.File
+	// The config is read before any wait, as the credentials file is: one
+	// that another program empties meanwhile is then not written (Since).
+	var cfg []byte
+	if req.Pair != "" || req.Keyring != "" {
+		var err error
+		if cfg, err = readfile.Read(req.ConfigPath, credfile.MaxSize); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("read %s: %w", req.ConfigPath, err)
+		}
+	}
 	if req.SourcePair == "" {
 		// A chained pair has no source profile: its keys are its base's
 		// session, and its code goes to the base's source.
@@ -112,7 +121,7 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 			return nil, err
 		}
 		if req.Keyring != "" {
-			res, err := runKeyring(ctx, req, d, creds)
+			res, err := runKeyring(ctx, req, d, creds, cfg)
 			// A keyring that cannot be reached: pass needs no desktop.
 			if errors.Is(err, keyring.ErrUnavailable) && req.KeyringBackend != keyring.Pass {
 				err = fmt.Errorf("%w; without a desktop session, keep the keys in pass instead: aws-mfa setup --keyring --keyring-backend pass (pass needs a gpg key and a store, made once: gpg --quick-generate-key you@example.com, then pass init you@example.com)", err)
@@ -130,7 +139,7 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 		after, _ = credfile.Parse(out) // the file read, or the edit's checked result
 	}
 	if req.Pair != "" {
-		out, err := p.addConfig(req.ConfigPath, func(old []byte) ([]byte, error) { return addPair(req, old) })
+		out, err := p.add(req.ConfigPath, cfg, func(old []byte) ([]byte, error) { return addPair(req, old) })
 		if err != nil {
 			return nil, err
 		}
@@ -281,18 +290,6 @@ func (p *plan) add(path string, old []byte, edit func(old []byte) ([]byte, error
 	return out, nil
 }
 
-// addConfig is add for aws-mfa's config file.
-func (p *plan) addConfig(path string, edit func(old []byte) ([]byte, error)) ([]byte, error) {
-	old, err := readfile.Read(path, credfile.MaxSize)
-	if errors.Is(err, fs.ErrNotExist) {
-		old, err = nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	return p.add(path, old, edit)
-}
-
 // run shows each change as a masked diff (dryRun), or applies them in
 // order.
 func (p plan) run(d Deps, dryRun bool) error {
@@ -320,6 +317,7 @@ func (c change) apply(d Deps) error {
 		return err
 	}
 	defer l.Unlock()
+	l.Since(c.old) // read before setup's waits
 	if c.backup {
 		backup, err := l.Backup(d.Now())
 		if err != nil {

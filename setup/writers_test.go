@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -197,5 +198,69 @@ func TestSetupRefusesKeysRotatedMeanwhile(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(req.Paths.Credentials); string(got) != string(rotated) {
 		t.Errorf("credentials:\n%s", got)
+	}
+}
+
+// TestFilesEmptiedMeanwhileAreNotWritten: while setup waits (IAM's device
+// list, the keyring's read, its write) or keyring export waits for the
+// keyring, another program empties or removes the credentials file or
+// the config (aws configure truncates, then writes). Nothing is written
+// into it: the run fails, and the file stays as that program left it,
+// never replaced by setup's edit alone.
+func TestFilesEmptiedMeanwhileAreNotWritten(t *testing.T) {
+	const serial = "arn:aws:iam::123456789012:mfa/alice"
+	keys := awscred.Keys{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "alice/secret"}
+	for _, wait := range []string{"device list", "keyring read", "keyring write", "export's keyring read"} {
+		for _, file := range []string{"credentials", "config"} {
+			for _, how := range []string{"emptied", "removed"} {
+				if wait == "export's keyring read" && file == "config" {
+					continue // export reads no config before its wait
+				}
+				t.Run(wait+" "+file+" "+how, func(t *testing.T) {
+					req, out := setupFiles(t, afterConfigure+"[ci]\naws_access_key_id = AKIAOLDCIKEYEXAMPLE1\naws_secret_access_key = ci/secret\n")
+					os.MkdirAll(filepath.Dir(req.ConfigPath), 0o700)
+					os.WriteFile(req.ConfigPath, []byte("# mine\n[pair.ci]\nsource = \"ci\"\ntarget = \"ci-mfa\"\n"), 0o600)
+					path := map[string]string{"credentials": req.Paths.Credentials, "config": req.ConfigPath}[file]
+					var once sync.Once
+					empty := func() {
+						once.Do(func() {
+							if how == "emptied" {
+								os.WriteFile(path, nil, 0o600)
+							} else {
+								os.Remove(path)
+							}
+						})
+					}
+					at := func(w string) func() {
+						return func() {
+							if wait == w {
+								empty()
+							}
+						}
+					}
+					dev := &fakeDevices{serials: []string{serial}}
+					d := deps(dev, out)
+					d.Devices = waitingDevices{dev, at("device list")}
+					d.Store = waitingStore{memStore{}, at("keyring read"), at("keyring write")}
+					req.Pair = "work"
+					var err error
+					switch wait {
+					case "device list":
+						_, err = Run(context.Background(), req, d)
+					case "export's keyring read":
+						d.Store = waitingStore{memStore{"alice": keys}, empty, func() {}}
+						pair := config.Pair{Name: "ci", Source: "ci", Target: "ci-mfa", Keyring: "alice"}
+						err = Export(context.Background(), ExportRequest{Paths: req.Paths, ConfigPath: req.ConfigPath, Pair: pair, Profile: "ci-keys"}, d)
+					default:
+						req.Serial, req.Keyring = serial, "aws-mfa"
+						_, err = Run(context.Background(), req, d)
+					}
+					got, readErr := os.ReadFile(path)
+					if err == nil || len(got) != 0 || (how == "removed") != os.IsNotExist(readErr) {
+						t.Fatalf("err %v; %s holds %q (%v)\n%s", err, file, got, readErr, out)
+					}
+				})
+			}
+		}
 	}
 }
