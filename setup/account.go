@@ -73,9 +73,10 @@ type pairKey struct{ key, value string }
 
 // setKeys sets keys in the TOML table named key ([defaults], [pair.NAME])
 // line by line, keeping every other byte and the header's line end: a key
-// there already, on a line at the top (config.TopLines), is set in place
-// (value "" removes it), others go right after the header. A table not there is appended, with first's keys
-// before kvs (a pair's profiles, say).
+// there already, on a line at the top (config.TopLines), is set in place,
+// keeping a comment after its value (value "" removes it, but for that
+// comment), others go right after the header. A table not there is
+// appended, with first's keys before kvs (a pair's profiles, say).
 func setKeys(data []byte, key toml.Key, first, kvs []pairKey) []byte {
 	start, end := table(data, key)
 	if start < 0 {
@@ -103,14 +104,15 @@ func setKeys(data []byte, key toml.Key, first, kvs []pairKey) []byte {
 				at = i
 			}
 		}
-		line := fmt.Sprintf("%s = %q%s", kv.key, kv.value, eol)
-		switch {
-		case at >= 0 && kv.value == "":
-			lines[at] = ""
-		case at >= 0:
-			lines[at] = line
+		switch line := fmt.Sprintf("%s = %q", kv.key, kv.value); {
+		case at >= 0 && kv.value != "":
+			lines[at] = line + comment(lines[at]) + eol
+		case at >= 0: // removed; a comment on the line stays, on its own
+			if lines[at] = strings.TrimLeft(comment(lines[at]), " \t"); lines[at] != "" {
+				lines[at] += eol
+			}
 		case kv.value != "":
-			insert = append(insert, line)
+			insert = append(insert, line+eol)
 		}
 	}
 	if !strings.HasSuffix(lines[start], "\n") {
@@ -118,6 +120,25 @@ func setKeys(data []byte, key toml.Key, first, kvs []pairKey) []byte {
 	}
 	lines[start] += strings.Join(insert, "")
 	return []byte(strings.Join(lines, ""))
+}
+
+// comment returns the comment after line's value, with the blanks before
+// it; "" for none. line sets a key to a one-line string, as each key that
+// setKeys edits holds: "basic", with \ escapes, or 'literal'.
+func comment(line string) string {
+	_, v, _ := strings.Cut(strings.TrimRight(line, "\r\n"), "=")
+	v = strings.TrimLeft(v, " \t")
+	for i := 1; i < len(v) && (v[0] == '"' || v[0] == '\''); i++ {
+		if v[0] == '"' && v[i] == '\\' {
+			i++ // escaped
+		} else if v[i] == v[0] {
+			if rest := v[i+1:]; strings.HasPrefix(strings.TrimLeft(rest, " \t"), "#") {
+				return rest
+			}
+			break
+		}
+	}
+	return ""
 }
 
 // table finds the lines of the TOML table named key in data: its header,
