@@ -131,13 +131,18 @@ func keyPlace(pair config.Pair, path string, w credfile.Writer) (string, func(co
 	}
 	get := func(context.Context) (awscred.Keys, error) {
 		f, err := credfile.Read(path)
-		if err == nil && !f.HoldsLongTermKeys(pair.Source) {
-			err = usage("%s holds no long-term access key to rotate; run aws-mfa doctor", where)
-		}
 		if err != nil {
 			return awscred.Keys{}, err
 		}
-		return f.Credentials(pair.Source).Keys, nil
+		k, d := f.Credentials(pair.Source).Keys, f.Section(credfile.DefaultSection)
+		switch {
+		case !f.HoldsLongTermKeys(pair.Source):
+			return k, usage("%s holds no long-term access key to rotate; run aws-mfa doctor", where)
+		case d.Get("aws_access_key_id") == k.AccessKeyID || d.Get("aws_secret_access_key") == k.SecretAccessKey:
+			// The new key goes to the source: [DEFAULT] would keep the old.
+			return k, usage("[%s] in %s holds the key %s, which every profile inherits; move it into [%s], then rotate", credfile.DefaultSection, oneLine(path), exporter.MaskKey(k.AccessKeyID), pair.Source)
+		}
+		return k, nil
 	}
 	put := func(_ context.Context, old string, k awscred.Keys) error {
 		return w.EditBytes(path, credfile.Parsed(path, func(f *credfile.File) ([]byte, error) {

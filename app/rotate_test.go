@@ -195,3 +195,26 @@ func TestRotateChained(t *testing.T) {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
 }
+
+// TestRotateRefusesKeysFromDEFAULT: keys the source inherits, whole or in
+// part, from [DEFAULT] are refused before IAM is asked: the new key would
+// go to the source, and [DEFAULT] would keep the deleted one (and its
+// secret) for every profile. The file stays as it was.
+func TestRotateRefusesKeysFromDEFAULT(t *testing.T) {
+	t.Parallel()
+	for _, creds := range []string{
+		"[DEFAULT]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\n[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n[other]\nregion = eu-west-1\n",
+		"[DEFAULT]\naws_secret_access_key = alice/long+term/secret\n[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n",
+		"[DEFAULT]\naws_access_key_id = AKIAALICEEXAMPLE0001\n[aws-mfa]\naws_secret_access_key = alice/long+term/secret\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n",
+	} {
+		r := rotateRig(t)
+		os.WriteFile(r.creds, []byte(creds), 0o600)
+		_, stderr, code := r.run("", "rotate", "-t", "314159")
+		if code != 2 || !strings.Contains(stderr, "[DEFAULT] in "+r.creds+" holds the key AKIA…0001, which every profile inherits; move it into [aws-mfa], then rotate") || r.emu.Requests() != 0 {
+			t.Errorf("exit %d, %d requests: %s", code, r.emu.Requests(), stderr)
+		}
+		if got, _ := os.ReadFile(r.creds); string(got) != creds {
+			t.Errorf("the file changed:\n%s", got)
+		}
+	}
+}
