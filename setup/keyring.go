@@ -363,6 +363,13 @@ func Export(ctx context.Context, req ExportRequest, d Deps) error {
 			return nil, inputerr.Errorf("[%s] in %s already holds other keys (%s); choose another --profile", profile, path, exporter.MaskKey(s.Get("aws_access_key_id")))
 		}
 		set := []credfile.KV{{Key: "aws_access_key_id", Value: k.AccessKeyID}, {Key: "aws_secret_access_key", Value: k.SecretAccessKey}}
+		for _, key := range []string{"mfa_serial", "region"} {
+			// The pairs will read the profile: what the source gave a
+			// refresh goes with the keys, unless the profile has its own.
+			if v, _ := f.Value(pair.Source, key); v != "" && !f.Section(profile).Has(key) && profile != pair.Source {
+				set = append(set, credfile.KV{Key: key, Value: v})
+			}
+		}
 		out, err := f.Edit(profile, set, sessionKeys)
 		if err != nil {
 			return nil, err

@@ -315,3 +315,35 @@ func TestOpenKeyringKeepsANewPairsName(t *testing.T) {
 		}
 	}
 }
+
+// TestExportToAnotherProfileCarriesTheDevice: keyring export --profile
+// points the pairs at that profile, so it gets the source's mfa_serial
+// and region with the keys (a refresh needs the device), but keeps a
+// value of its own; botocore reads the keys from it.
+func TestExportToAnotherProfileCarriesTheDevice(t *testing.T) {
+	t.Parallel()
+	keys := awscred.Keys{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "alice/secret"}
+	const creds = "[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\nregion = eu-west-1\n"
+	const cfg = "[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\n"
+	for _, tc := range []struct{ own, want string }{
+		{"", "\n[work-keys]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\nregion = eu-west-1\n"},
+		{"[work-keys]\nregion = us-east-2\n", "[work-keys]\nregion = us-east-2\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"},
+	} {
+		req, out := setupFiles(t, creds+tc.own)
+		os.MkdirAll(filepath.Dir(req.ConfigPath), 0o700)
+		os.WriteFile(req.ConfigPath, []byte(cfg), 0o600)
+		c, _ := config.Parse(req.ConfigPath, []byte(cfg))
+		p, _ := c.Select("default")
+		if err := Export(context.Background(), ExportRequest{Paths: req.Paths, ConfigPath: req.ConfigPath, Pair: p, Profile: "work-keys"}, Deps{Out: out, Store: memStore{"alice": keys}}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := os.ReadFile(req.Paths.Credentials)
+		if want := creds + tc.want; string(got) != want {
+			t.Errorf("credentials:\n%s\nwant:\n%s", got, want)
+		}
+		data, _ := os.ReadFile(req.ConfigPath)
+		if after, err := config.Parse(req.ConfigPath, data); err != nil || after.Pairs[0].Source != "work-keys" {
+			t.Errorf("config:\n%s", data)
+		}
+	}
+}
