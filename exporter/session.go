@@ -289,7 +289,11 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 			// new profile of it, so it is not the fix offered.
 			return nil, inputerr.Errorf("no [%s] profile in %s; did you mean [%s]? Correct the pair's source in the aws-mfa config (or --source)", req.Source, path, s)
 		}
-		return nil, inputerr.Errorf("no [%s] profile in %s; run `aws-mfa setup` to create it from [%s], or copy your long-term keys there and add mfa_serial (the Quick start in docs/usage.md)", req.Source, path, req.Target)
+		setup := []string{"aws-mfa", "setup"}
+		if req.Source != config.BuiltinSource || req.Target != config.BuiltinTarget {
+			setup = append(setup, "--source", req.Source, "--target", req.Target)
+		}
+		return nil, inputerr.Errorf("no [%s] profile in %s; run `%s` to create it from [%s], or copy your long-term keys there and add mfa_serial (aws-mfa setup --help)", req.Source, path, shells.Line(setup...), req.Target)
 	}
 	serial, _ := creds.Value(req.Source, "mfa_serial")
 	region, _ := creds.Value(req.Source, "region")
