@@ -361,6 +361,12 @@ func checkEnv(out *findings, c Checkup) {
 		out.fix("AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are set in this shell: AWS tools assume that role instead of using the credentials file",
 			"unset both in this shell, or run the tool through aws-mfa exec")
 	}
+	for _, v := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE"} {
+		// AWS tools read the profile named there instead of [default].
+		if name := c.Getenv(v); name != "" && !slices.ContainsFunc(c.pairs, func(p config.Pair) bool { return p.Target == name || p.Name == name }) {
+			out.fix(fmt.Sprintf("%s is set in this shell: AWS tools read profile %q, to which no aws-mfa pair writes sessions", v, name), "unset "+v+" in this shell, or add a pair whose target is that profile (aws-mfa setup --help)")
+		}
+	}
 	if c.Getenv("AWS_ACCESS_KEY_ID") == "" {
 		return
 	}

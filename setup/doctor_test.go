@@ -44,6 +44,9 @@ func TestDoctor(t *testing.T) {
 		{name: "stale env", creds: healthy, env: map[string]string{"AWS_ACCESS_KEY_ID": "AKIAOLD"}, problem: "shadows the credentials file", fix: `eval "$(aws-mfa env --unset)"`},
 		{name: "web identity env", creds: healthy, env: map[string]string{"AWS_WEB_IDENTITY_TOKEN_FILE": "/var/run/token", "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/ci"}, problem: "assume that role instead of using the credentials file", fix: "unset both"},
 		{name: "source typo", creds: healthy, config: "[pair.work]\nsource = \"aws-mfaa\"\ntarget = \"work\"\n", problem: "no [aws-mfaa] profile; did you mean [aws-mfa]?", fix: `set source = "aws-mfa" in [pair.work] of `},
+		{name: "AWS_PROFILE elsewhere", creds: healthy, env: map[string]string{"AWS_PROFILE": "foo\x1b[2J"}, problem: `AWS_PROFILE is set in this shell: AWS tools read profile "foo\x1b[2J", to which no aws-mfa pair writes sessions`, fix: "unset AWS_PROFILE"},
+		{name: "AWS_DEFAULT_PROFILE elsewhere", creds: healthy, env: map[string]string{"AWS_DEFAULT_PROFILE": "foo", "AWS_PROFILE": "default"}, problem: "AWS_DEFAULT_PROFILE is set", fix: "unset AWS_DEFAULT_PROFILE"},
+		{name: "AWS_PROFILE a target", creds: healthy + "[prod]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\naws_session_token = t\nexpiration = 2026-11-27T20:00:00Z\n", config: chained, env: map[string]string{"AWS_PROFILE": "prod", "AWS_DEFAULT_PROFILE": "default"}},
 		{name: "expired env", creds: healthy, env: map[string]string{"AWS_ACCESS_KEY_ID": "ASIA", "AWS_MFA_EXPIRY": "1000"}, problem: "expired aws-mfa session", fix: `eval "$(aws-mfa env CODE)"`},
 	}
 	for _, tc := range cases {
