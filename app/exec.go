@@ -231,8 +231,8 @@ func runChild(path string, argv, env []string, tmp string) error {
 		}
 	}()
 	err := cmd.Wait()
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) {
+	exit, ok := errors.AsType[*exec.ExitError](err)
+	if !ok {
 		return err
 	}
 	if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {

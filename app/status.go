@@ -134,16 +134,14 @@ func status(sys System, cfg *config.Config, pairs []config.Pair) ([]statusRow, e
 	for _, p := range pairs {
 		r := statusRow{Pair: p.Name, Source: p.Source, Target: p.Target, State: "never"}
 		if created, ok := keys.Created(p, f); ok {
-			days := int(now.Sub(created) / (24 * time.Hour))
-			r.KeyDays = &days
+			r.KeyDays = new(int(now.Sub(created) / (24 * time.Hour)))
 		}
 		if s, ok := f.Session(p.Target); ok {
 			r.exp, r.Expiration, r.State = s.Expiration, s.Expiration.Format(time.RFC3339), "expired"
 			if left := s.Expiration.Sub(now); left > 0 {
 				r.State, r.SecondsLeft = "valid", int64(left/time.Second)
 				if at, ok := store.MFA(s.AccessKeyID); ok {
-					ago := int64(now.Sub(at) / time.Second)
-					r.MFAAt, r.MFASecondsAgo = at.UTC().Format(time.RFC3339), &ago
+					r.MFAAt, r.MFASecondsAgo = at.UTC().Format(time.RFC3339), new(int64(now.Sub(at)/time.Second))
 				}
 			}
 		}

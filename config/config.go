@@ -233,8 +233,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	md, err := toml.Decode(string(data), &f)
 	if err != nil {
 		err = firstError(string(data), err)
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
+		if pe, ok := errors.AsType[toml.ParseError](err); ok {
 			// The parser quotes the text it stumbled on; that may be a
 			// secret, so the message keeps only the line and the why.
 			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, pe.Position.Line, quotedRE.ReplaceAllString(pe.Message, "…"))

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"time"
 
@@ -87,12 +88,9 @@ func (f *File) OnlyCopy(profile string) (id string, only bool) {
 		return "", false
 	}
 	c := f.Credentials(profile)
-	for _, s := range f.sections {
-		if s.Name != profile && f.Credentials(s.Name).Keys == c.Keys {
-			return c.AccessKeyID, false
-		}
-	}
-	return c.AccessKeyID, true
+	return c.AccessKeyID, !slices.ContainsFunc(f.sections, func(s *Section) bool {
+		return s.Name != profile && f.Credentials(s.Name).Keys == c.Keys
+	})
 }
 
 // Session reads the session in profile as botocore would use it, with

@@ -339,10 +339,7 @@ func checkShadowed(creds *credfile.File, links []Request, src *source) error {
 		return err
 	}
 	for _, l := range links {
-		if !l.Write {
-			continue
-		}
-		if key, where := credfile.Shadowing(creds, cfg, l.Target); key != "" {
+		if key, where := credfile.Shadowing(creds, cfg, l.Target); l.Write && key != "" {
 			return inputerr.Errorf("%s sets %s, which the AWS CLI and SDKs use instead of the keys in [%s], so a session written there would go unused; remove %s from %s, or write the session to another profile", where, key, l.Target, key, where)
 		}
 	}

@@ -117,12 +117,10 @@ func ExplainError(err error, c Call) error {
 		nextCode = " with the next code (this one may have been used)"
 	}
 	status := 0
-	var resp *awshttp.ResponseError
-	if errors.As(err, &resp) {
+	if resp, ok := errors.AsType[*awshttp.ResponseError](err); ok {
 		status = resp.HTTPStatusCode()
 	}
-	var api smithy.APIError
-	if errors.As(err, &api) {
+	if api, ok := errors.AsType[smithy.APIError](err); ok {
 		return apiError(api, status, c, at, nextCode)
 	}
 	var tooBig *http.MaxBytesError

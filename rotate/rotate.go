@@ -224,9 +224,8 @@ func (r *rotation) done(ctx context.Context, res *Result) (*Result, error) {
 		delete(s.Rotating, r.in.Place)
 		s.Keys[r.in.Place] = Age{Key: Hash(res.Key), Created: res.Created}
 	})
-	var api smithy.APIError
 	_, serr := r.d.Session.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	res.SessionRejected = errors.As(serr, &api)
+	_, res.SessionRejected = errors.AsType[smithy.APIError](serr)
 	return res, err
 }
 
