@@ -25,14 +25,13 @@ func addPair(req Request, old []byte) ([]byte, error) {
 	if err != nil {
 		return nil, inputerr.Errorf("fix the config before adding a pair: %v", err)
 	}
+	// The pairs the file defines, by a [pair.NAME] table, an inline table
+	// or dotted keys: the built-in pair is in cfg.Pairs too.
+	md, _ := toml.Decode(string(old), new(map[string]any))
 	for _, p := range cfg.Pairs {
 		// Without -p the pair is found by its target too: setup
 		// --target work records the pair that writes [work], once.
-		mine := p.Name == name || req.DefaultPair && p.Target == req.Target
-		if !mine {
-			continue
-		}
-		if start, _ := table(old, toml.Key{"pair", p.Name}); start < 0 {
+		if mine := p.Name == name || req.DefaultPair && p.Target == req.Target; !mine || !md.IsDefined("pair", p.Name) {
 			continue
 		}
 		if p.Source != req.Source || p.SourcePair != req.SourcePair || p.Target != req.Target || p.RoleARN != req.RoleARN || p.ExternalID != req.ExternalID {

@@ -1,6 +1,7 @@
 package setup
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/BurntSushi/toml"
@@ -35,6 +36,28 @@ func TestSetKeysKeepsComments(t *testing.T) {
 		var m struct{ Pair map[string]map[string]string }
 		if _, err := toml.Decode(got, &m); err != nil || m.Pair["x"]["source"] != tc.value {
 			t.Errorf("%s = %q: %v %v", tc.line, tc.value, m, err)
+		}
+	}
+}
+
+// TestAddPairFindsPairsOfEveryForm: a pair the config defines as an inline
+// table or with dotted keys is found as one in a [pair.NAME] table is:
+// the same pair again changes nothing, and another mapping for it is
+// refused; never a second definition that makes the file invalid.
+func TestAddPairFindsPairsOfEveryForm(t *testing.T) {
+	for _, cfg := range []string{
+		"[pair.work]\nsource = \"work-keys\"\ntarget = \"work\"\n",
+		"[pair]\nwork = { source = \"work-keys\", target = \"work\" }\n",
+		"pair.work.source = \"work-keys\"\npair.work.target = \"work\"\n",
+		"pair = { work = { source = \"work-keys\", target = \"work\" } }\n",
+	} {
+		req := Request{Pair: "work", Source: "work-keys", Target: "work", ConfigPath: "config.toml"}
+		if out, err := addPair(req, []byte(cfg)); err != nil || string(out) != cfg {
+			t.Errorf("%q: the same pair again: %v\n%s", cfg, err, out)
+		}
+		req.Target = "other"
+		if _, err := addPair(req, []byte(cfg)); err == nil || !strings.Contains(err.Error(), "pair work already maps [work-keys] to [work] in config.toml; edit it there") {
+			t.Errorf("%q: another mapping: %v", cfg, err)
 		}
 	}
 }
