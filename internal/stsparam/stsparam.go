@@ -105,21 +105,22 @@ func isWord(r rune) bool {
 }
 
 // badRune returns a description of the first character of s that is
-// neither a letter, a digit nor one of extra, or "".
-func badRune(s, extra string) string {
+// neither a letter, a digit nor one of extra, or ""; positions count from
+// offset+1 (s may be the end of a longer value).
+func badRune(s, extra string, offset int) string {
 	for i, r := range s {
 		if isWord(r) || strings.ContainsRune(extra, r) {
 			continue
 		}
 		switch {
 		case r == ' ':
-			return fmt.Sprintf("a space at character %d", i+1)
+			return fmt.Sprintf("a space at character %d", offset+i+1)
 		case r < ' ' || r == 0x7f:
-			return fmt.Sprintf("a control character at character %d", i+1)
+			return fmt.Sprintf("a control character at character %d", offset+i+1)
 		case r > 0x7f:
-			return fmt.Sprintf("a non-ASCII character at character %d", i+1)
+			return fmt.Sprintf("a non-ASCII character at character %d", offset+i+1)
 		}
-		return fmt.Sprintf("%q at character %d", r, i+1)
+		return fmt.Sprintf("%q at character %d", r, offset+i+1)
 	}
 	return ""
 }
@@ -146,7 +147,7 @@ func iamARN(s, what string, kinds ...string) error {
 			if rest == "" || strings.HasSuffix(rest, "/") {
 				return inputerr.Errorf("%s has no name after %s/", what, kind)
 			}
-			if bad := badRune(rest, nameChars+"/"); bad != "" {
+			if bad := badRune(rest, nameChars+"/", len(s)-len(rest)); bad != "" {
 				return inputerr.Errorf("%s has %s; names hold letters, digits and +=,.@_-", what, bad)
 			}
 			return nil
@@ -169,7 +170,7 @@ func CheckSerial(s string) error {
 	case strings.HasPrefix(s, "arn:"):
 		return iamARN(s, "mfa_serial", "mfa", "u2f")
 	}
-	if bad := badRune(s, nameChars+"/"); bad != "" {
+	if bad := badRune(s, nameChars+"/", 0); bad != "" {
 		return inputerr.Errorf("mfa_serial has %s%s", bad, hint)
 	}
 	return nil
@@ -186,7 +187,7 @@ func CheckRoleARN(s string) error {
 
 // CheckRoleSessionName checks AssumeRole's RoleSessionName.
 func CheckRoleSessionName(s string) error {
-	if len(s) < 2 || len(s) > 64 || badRune(s, nameChars) != "" {
+	if len(s) < 2 || len(s) > 64 || badRune(s, nameChars, 0) != "" {
 		return inputerr.New("role_session_name must be 2 to 64 of letters, digits and +=,.@_-")
 	}
 	return nil
@@ -216,7 +217,7 @@ func RoleSessionName(serial string) string {
 
 // CheckExternalID checks AssumeRole's ExternalId.
 func CheckExternalID(s string) error {
-	if len(s) < 2 || len(s) > 1224 || badRune(s, nameChars+":/") != "" {
+	if len(s) < 2 || len(s) > 1224 || badRune(s, nameChars+":/", 0) != "" {
 		return inputerr.New("external_id must be 2 to 1224 of letters, digits and +=,.@:/_-")
 	}
 	return nil
@@ -236,7 +237,7 @@ func CheckRegion(s string) error {
 	case s[0] == '-' || s[len(s)-1] == '-':
 		return inputerr.New("region starts or ends with a hyphen" + hint)
 	}
-	if bad := badRune(s, "-"); bad != "" {
+	if bad := badRune(s, "-", 0); bad != "" {
 		return inputerr.Errorf("region has %s%s", bad, hint)
 	}
 	return nil
