@@ -34,13 +34,16 @@ func pairFlags(c *cli.Context) PairFlags {
 // selectPair loads the config and picks the pair --pair or AWS_MFA_PAIR
 // names, else the default one.
 func selectPair(sys System, in PairFlags) (*config.Config, config.Pair, error) {
-	cfg, err := config.Load(configPath(sys, in.Config))
+	loc := configPath(sys, in.Config)
+	cfg, err := config.Load(loc)
 	if err != nil {
 		return nil, config.Pair{}, err
 	}
 	pair, err := cfg.Select(pairName(sys, in))
-	if err != nil {
-		return nil, pair, usage("%v (config: %s)", err, cmp.Or(cfg.Path, "none"))
+	if err != nil && cfg.Path == "" {
+		return nil, pair, usage("%v; there is no config at %s, where pairs are added (aws-mfa setup -p NAME)", err, loc.Path)
+	} else if err != nil {
+		return nil, pair, usage("%v (config: %s)", err, cfg.Path)
 	}
 	return cfg, pair, nil
 }
