@@ -161,7 +161,7 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 		if req.SourcePair != "" { // renewed from its base: a code only once that expires
 			next = next[:len(next)-1]
 		}
-		fmt.Fprintf(sys.Stderr, "aws-mfa: set up; run `%s` to get a session\n", shells.Line(next...))
+		fmt.Fprintf(sys.Stderr, "aws-mfa: %s; run `%s` to get a session\n", map[bool]string{false: "set up", true: "set up already, nothing changed"}[res.Unchanged], shells.Line(next...))
 		return nil
 	}
 	// The first refresh is the refresh command itself, with setup's

@@ -85,6 +85,8 @@ type Result struct {
 	// Default is the config's default pair once setup is done (for the
 	// next step it names), "" when no config was read.
 	Default string
+	// Unchanged says the files held all of it already: nothing was written.
+	Unchanged bool
 }
 
 // Run sets up the source profile (and the pair), or with DryRun prints
@@ -162,6 +164,7 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 	if err := p.run(d, req.DryRun); err != nil {
 		return nil, err
 	}
+	res.Unchanged = len(p) == 0
 	return res, nil
 }
 
