@@ -369,7 +369,7 @@ func check(p Pair) error {
 		return keyring.CheckItem(p.Keyring)
 	}
 	// The STS parameters, by the same rules the refresh applies.
-	if err := cmp.Or(
+	switch err := cmp.Or(
 		optional(p.Serial, stsparam.CheckSerial),
 		optional(p.RoleARN, stsparam.CheckRoleARN),
 		optional(p.RoleSessionName, stsparam.CheckRoleSessionName),
@@ -377,16 +377,14 @@ func check(p Pair) error {
 		optional(p.Endpoint, stsparam.CheckEndpoint),
 		optional(p.Region, stsparam.CheckRegion),
 		stsparam.CheckDuration(p.Duration, p.RoleARN != "", chained),
-	); err != nil {
+	); {
+	case err != nil:
 		return err
-	}
-	if p.TokenTimeout <= 0 || p.TokenTimeout > MaxTokenTimeout {
+	case p.TokenTimeout <= 0 || p.TokenTimeout > MaxTokenTimeout:
 		return fmt.Errorf("token_timeout %s must be more than 0 and at most %s", p.TokenTimeout, MaxTokenTimeout)
-	}
-	if p.MaxMFAAge < 0 {
+	case p.MaxMFAAge < 0:
 		return fmt.Errorf("mfa_max_age %s must be at least 0 (0: no bound)", p.MaxMFAAge)
-	}
-	if p.Margin < 0 || p.Margin >= p.Duration {
+	case p.Margin < 0 || p.Margin >= p.Duration:
 		return fmt.Errorf("refresh_margin %s must be at least 0 and less than the duration %s", p.Margin, p.Duration)
 	}
 	return nil

@@ -3,7 +3,7 @@ package credfile
 import (
 	"cmp"
 	"crypto/sha256"
-	"encoding/hex"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -75,8 +75,7 @@ const SessionMarkKey = "aws_mfa_session"
 // three values, in hex. Those values sit in the same section in the
 // clear, so the digest tells nothing they do not.
 func sessionMark(c awscred.Session) string {
-	h := sha256.Sum256([]byte(c.AccessKeyID + "\x00" + c.SecretAccessKey + "\x00" + c.SessionToken))
-	return hex.EncodeToString(h[:8])
+	return fmt.Sprintf("%.8x", sha256.Sum256([]byte(c.AccessKeyID+"\x00"+c.SecretAccessKey+"\x00"+c.SessionToken)))
 }
 
 // OnlyCopy reports whether replacing profile's keys would destroy the only

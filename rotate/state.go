@@ -4,8 +4,8 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"time"
 
@@ -49,8 +49,7 @@ const stateFile = "keys.json"
 
 // Hash stands for a key id in the state.
 func Hash(id string) string {
-	sum := sha256.Sum256([]byte(id))
-	return hex.EncodeToString(sum[:8])
+	return fmt.Sprintf("%.8x", sha256.Sum256([]byte(id))) // its first 8 bytes, in hex
 }
 
 // Place names where p's long-term keys live: its keyring item, else its

@@ -76,9 +76,7 @@ func Lookup(name string) (Shell, bool) {
 // Normalize reduces a process or path name to a registry key.
 func Normalize(name string) string {
 	name = strings.ToLower(strings.TrimLeft(name, "-"))
-	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
-		name = name[i+1:]
-	}
+	name = name[strings.LastIndexAny(name, `/\`)+1:] // the last element of a path
 	return strings.TrimSuffix(name, ".exe")
 }
 

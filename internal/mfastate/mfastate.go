@@ -6,7 +6,6 @@ package mfastate
 
 import (
 	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -189,5 +188,5 @@ func hash(parts ...any) string {
 	for _, p := range parts {
 		fmt.Fprintln(h, p)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	return fmt.Sprintf("%x", h.Sum(nil))
 }

@@ -133,13 +133,12 @@ func iamARN(s, what string, kinds ...string) error {
 		return inputerr.Errorf("%s is not an ARN of the form arn:aws:iam::ACCOUNT_ID:%s/NAME", what, kinds[0])
 	}
 	partition, service, region, account, resource := parts[1], parts[2], parts[3], parts[4], parts[5]
-	if partition != "aws" && (!strings.HasPrefix(partition, "aws-") || strings.Trim(partition, "abcdefghijklmnopqrstuvwxyz-") != "") {
+	switch {
+	case partition != "aws" && (!strings.HasPrefix(partition, "aws-") || strings.Trim(partition, "abcdefghijklmnopqrstuvwxyz-") != ""):
 		return inputerr.Errorf("%s names a partition other than aws, aws-cn, aws-us-gov, …", what)
-	}
-	if service != "iam" || region != "" {
+	case service != "iam" || region != "":
 		return inputerr.Errorf("%s is not an IAM ARN; it starts arn:aws:iam:: with no region", what)
-	}
-	if len(account) != 12 || strings.Trim(account, "0123456789") != "" {
+	case len(account) != 12 || strings.Trim(account, "0123456789") != "":
 		return inputerr.Errorf("%s has an account id of %d characters; an AWS account id is 12 digits", what, len(account))
 	}
 	for _, kind := range kinds {
@@ -169,9 +168,8 @@ func CheckSerial(s string) error {
 		return inputerr.Errorf("mfa_serial is %d characters long; STS takes 9 to 256%s", len(s), hint)
 	case strings.HasPrefix(s, "arn:"):
 		return iamARN(s, "mfa_serial", "mfa", "u2f")
-	}
-	if bad := badRune(s, nameChars+"/", 0); bad != "" {
-		return inputerr.Errorf("mfa_serial has %s%s", bad, hint)
+	case badRune(s, nameChars+"/", 0) != "":
+		return inputerr.Errorf("mfa_serial has %s%s", badRune(s, nameChars+"/", 0), hint)
 	}
 	return nil
 }
@@ -236,9 +234,8 @@ func CheckRegion(s string) error {
 		return inputerr.Errorf("region is %d characters long%s", len(s), hint)
 	case s[0] == '-' || s[len(s)-1] == '-':
 		return inputerr.New("region starts or ends with a hyphen" + hint)
-	}
-	if bad := badRune(s, "-", 0); bad != "" {
-		return inputerr.Errorf("region has %s%s", bad, hint)
+	case badRune(s, "-", 0) != "":
+		return inputerr.Errorf("region has %s%s", badRune(s, "-", 0), hint)
 	}
 	return nil
 }
