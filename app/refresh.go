@@ -119,11 +119,10 @@ func credentialProcessNoTTY(sys System, in SessionInput, pair config.Pair) func(
 	if pair.Name != config.BuiltinName || in.Pair != "" || sys.Getenv("AWS_MFA_PAIR") != "" {
 		refresh = append(refresh, "-p", pair.Name)
 	}
-	if in.Source != "" {
-		refresh = append(refresh, "--source", in.Source)
-	}
-	if in.Target != "" {
-		refresh = append(refresh, "--target", in.Target)
+	for i, v := range []string{in.Source, in.Target} {
+		if v != "" {
+			refresh = append(refresh, []string{"--source", "--target"}[i], v)
+		}
 	}
 	return func(error) error {
 		return usage("[%s] needs a new session and there is no terminal to ask for the MFA code; set token_command in %s, or run `%s` in a terminal first",

@@ -182,9 +182,8 @@ func (r *renewal) renew(ctx context.Context, f *credfile.File, i int, base awscr
 	}
 	// An error before the request left the machine (no connection was
 	// made): AWS cannot have seen the code.
-	var dns *net.DNSError
 	var dial *net.OpError
-	unsent := errors.As(err, &dns) || errors.As(err, &dial) && (dial.Op == "dial" || dial.Op == "proxyconnect")
+	unsent := has[*net.DNSError](err) || errors.As(err, &dial) && (dial.Op == "dial" || dial.Op == "proxyconnect")
 	if err != nil {
 		err = ExplainError(err, Call{Service: "STS", Operation: op, Source: req.Source, Target: req.Target, Endpoint: endpoint,
 			Timeout: req.Timeout, Code: i == 0, RoleARN: req.RoleARN, Duration: req.Duration})

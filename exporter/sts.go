@@ -124,16 +124,14 @@ func ExplainError(err error, c Call) error {
 		return apiError(api, status, c, at, nextCode)
 	}
 	var tooBig *http.MaxBytesError
-	var dnsErr *net.DNSError
 	var opErr *net.OpError
-	var notTLS tls.RecordHeaderError
 	var timeout interface{ Timeout() bool }
 	switch {
 	case errors.As(err, &tooBig):
 		return fmt.Errorf("%s sent an answer over %d KiB, which %s never does; check --endpoint-url", at, tooBig.Limit>>10, c.Service)
 	case errors.Is(err, context.Canceled):
 		return errors.New("interrupted")
-	case errors.As(err, &dnsErr):
+	case has[*net.DNSError](err):
 		return fmt.Errorf("cannot connect to %s: its host name does not resolve; check the endpoint URL, region, your network or DNS", at)
 	case errors.As(err, &opErr) && opErr.Op == "proxyconnect":
 		// The proxy's URL may carry a password: it is not shown.
@@ -142,7 +140,7 @@ func ExplainError(err error, c Call) error {
 		return fmt.Errorf("cannot connect to %s (%s); check your network, proxy or --endpoint-url", at, dialReason(opErr))
 	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &timeout) && timeout.Timeout():
 		return fmt.Errorf("no complete answer from %s within %s; check your network, proxy or --endpoint-url, or raise --timeout, then run again%s", at, c.Timeout, nextCode)
-	case errors.As(err, &notTLS):
+	case has[tls.RecordHeaderError](err):
 		return fmt.Errorf("%s does not speak TLS; for a local emulator use an http:// endpoint URL", at)
 	case certReason(err) != "":
 		return fmt.Errorf("the TLS certificate of %s is not trusted (%s); check --endpoint-url, or the proxy that presents it", at, certReason(err))
@@ -205,21 +203,24 @@ func oneLine(msg string) string {
 // certReason says why a TLS certificate was not trusted; "" when err is
 // no certificate's.
 func certReason(err error) string {
-	var certErr *tls.CertificateVerificationError
-	var authority x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
 	var invalid x509.CertificateInvalidError
 	switch {
-	case errors.As(err, &authority):
+	case has[x509.UnknownAuthorityError](err):
 		return "signed by an unknown authority"
-	case errors.As(err, &hostErr):
+	case has[x509.HostnameError](err):
 		return "issued for another host name"
 	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
 		return "expired or not yet valid; check this machine's clock"
-	case errors.As(err, &certErr), errors.As(err, &invalid):
+	case has[*tls.CertificateVerificationError](err), has[x509.CertificateInvalidError](err):
 		return "verification failed"
 	}
 	return ""
+}
+
+// has reports whether err is, or wraps, an error of type T.
+func has[T error](err error) bool {
+	_, ok := errors.AsType[T](err)
+	return ok
 }
 
 func dialReason(op *net.OpError) string {

@@ -154,11 +154,10 @@ func (s *Store) Put(ctx context.Context, item string, k awscred.Keys) error {
 	if err := bounded(ctx, s, item, "write", func(ctx context.Context, item string) error { return s.b.set(ctx, item, string(b)) }); err != nil {
 		return err
 	}
-	got, err := s.Get(ctx, item)
-	if err != nil {
+	switch got, err := s.Get(ctx, item); {
+	case err != nil:
 		return fmt.Errorf("read back what was written: %w", err)
-	}
-	if got != k {
+	case got != k:
 		return fmt.Errorf("%s reads back other keys than were written; nothing else was changed", s.Where(item))
 	}
 	return nil

@@ -236,11 +236,10 @@ func (r *rotation) accepted(ctx context.Context, k awscred.Keys) error {
 	deadline := r.d.Now().Add(r.in.Verify)
 	_, s := r.in.AWS.Clients(awscred.Session{Keys: k})
 	for {
-		_, err := s.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-		if err == nil {
+		switch _, err := s.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); {
+		case err == nil:
 			return nil
-		}
-		if ctx.Err() != nil || r.d.Now().After(deadline) {
+		case ctx.Err() != nil || r.d.Now().After(deadline):
 			return fmt.Errorf("AWS did not accept the new key %s within %s: %w", exporter.MaskKey(k.AccessKeyID), r.in.Verify, exporter.ExplainError(err, stsCall(r.in.AWS)))
 		}
 		select {

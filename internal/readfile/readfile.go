@@ -34,11 +34,10 @@ func Read(path string, limit int64) ([]byte, error) {
 		return nil, err // *fs.PathError: "open PATH: reason"
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
+	switch st, err := f.Stat(); {
+	case err != nil:
 		return nil, err
-	}
-	if !st.Mode().IsRegular() {
+	case !st.Mode().IsRegular():
 		return nil, fmt.Errorf("%s: %w (a %s)", path, ErrNotRegular, Kind(st.Mode()))
 	}
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
