@@ -112,8 +112,8 @@ func scan(app *cli.App, words []string) scanned {
 			s.dash = i
 		case strings.HasPrefix(w, "-") && w != "-":
 			name, value, hasValue := strings.Cut(strings.TrimLeft(w, "-"), "=")
-			f := findFlag(name, s.flags, app.Flags) // options may come before the subcommand
-			if hasValue && f != nil {
+			// Options may come before the subcommand: the app's too.
+			if f := findFlag(name, s.flags, app.Flags); hasValue && f != nil {
 				s.values[f.Names()[0]] = value
 			} else if takesValue(f) {
 				s.pending = f

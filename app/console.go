@@ -111,8 +111,7 @@ func consoleURLs(pair config.Pair, federation string) (endpoint, home string, er
 		return "", "", usage("aws-mfa knows the console of the partitions aws, aws-cn and aws-us-gov, not %s (role_arn of pair %s)", partition, pair.Name)
 	}
 	endpoint, home = cmp.Or(federation, "https://signin."+domain+"/federation"), "https://console."+domain+"/console/home"
-	u, err := url.Parse(endpoint)
-	switch {
+	switch u, err := url.Parse(endpoint); {
 	case err != nil || u.Host == "" || u.Scheme != "https" && u.Scheme != "http":
 		return "", "", usage("--federation-url is not an http or https URL; give one like https://signin.aws.amazon.com/federation")
 	case u.Scheme == "http" && u.Hostname() != "localhost" && !net.ParseIP(u.Hostname()).IsLoopback():

@@ -34,8 +34,9 @@ func helpCommand(hidden bool) *cli.Command {
 		HideHelp:  true,
 		Action: func(c *cli.Context) error {
 			parent, word := c.Lineage()[1], c.Args().First() // what help was asked of
-			top := len(parent.Lineage()) <= 2                // the app, and the empty context above it
-			switch {
+			// top: help asked of the app itself, whose lineage is the app
+			// and the empty context above it.
+			switch top := len(parent.Lineage()) <= 2; {
 			case c.NArg() > 1:
 				return usage("help takes one command, and %q is a second; see aws-mfa --help", c.Args().Get(1))
 			case top && word != "" && parent.App.Command(word) == nil:

@@ -31,8 +31,7 @@ func placeOptions(c *cli.Context) error {
 		if findFlag(name, c.Command.Flags) == nil {
 			return usage("%s does not apply to %s; see aws-mfa %s --help", dashed(name), c.Command.Name, c.Command.Name)
 		}
-		value := fmt.Sprint(parent.Value(name))
-		if !c.IsSet(name) {
+		if value := fmt.Sprint(parent.Value(name)); !c.IsSet(name) {
 			if err := c.Set(name, value); err != nil {
 				return usage("%s: %v", dashed(name), err)
 			}

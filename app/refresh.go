@@ -183,8 +183,7 @@ func note(sys System, res *exporter.Result, req exporter.Request, refreshCommand
 	if local := res.Expiration.In(now.Location()); local.YearDay() == now.YearDay() && local.Year() == now.Year() {
 		when = local.Format("15:04 MST")
 	}
-	until := fmt.Sprintf("%s (in %s)", when, shells.Left(res.Expiration.Sub(now)))
-	switch {
+	switch until := fmt.Sprintf("%s (in %s)", when, shells.Left(res.Expiration.Sub(now))); {
 	case res.Cached && refreshCommand && sys.IsTerminal(sys.Stderr):
 		fmt.Fprintf(sys.Stderr, "aws-mfa: [%s] is still valid until %s; --force refreshes it now\n", req.Target, until)
 	case res.Cached:

@@ -155,8 +155,7 @@ func ExplainError(err error, c Call) error {
 // apiError explains an error document that STS or IAM sent.
 func apiError(api smithy.APIError, status int, c Call, at, nextCode string) error {
 	code, msg := api.ErrorCode(), oneLine(api.ErrorMessage())
-	chained := c.RoleARN != "" && !c.Code
-	switch {
+	switch chained := c.RoleARN != "" && !c.Code; {
 	case chained && code == "ValidationError" && strings.Contains(msg, "DurationSeconds"):
 		return fmt.Errorf("duration %s is more than AWS allows a role assumed with another session's credentials (role chaining: at most 1h), or than the role's MaxSessionDuration; use 1h or less", c.Duration)
 	case chained && (code == "ExpiredToken" || code == "InvalidClientTokenId" || code == "SignatureDoesNotMatch"):

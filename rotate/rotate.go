@@ -203,8 +203,7 @@ func Run(ctx context.Context, in Input, d Deps) (*Result, error) {
 	if err != nil {
 		// The new key is nowhere but here: it goes (or the next run
 		// deletes it, and this one says why not), and the old one stays.
-		derr := r.delete(ctx, k.AccessKeyID, "the new key")
-		if derr == nil {
+		if derr := r.delete(ctx, k.AccessKeyID, "the new key"); derr == nil {
 			_ = r.journal(Journal{})
 		} else {
 			err = fmt.Errorf("%w; %v (aws-mfa rotate deletes it next time)", err, derr)

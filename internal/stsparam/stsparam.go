@@ -245,8 +245,7 @@ func CheckRegion(s string) error {
 // never sends it) but never printed: see Redact.
 func CheckEndpoint(s string) error {
 	const hint = "; give a URL like https://sts.eu-west-1.amazonaws.com"
-	u, err := url.Parse(s)
-	switch {
+	switch u, err := url.Parse(s); {
 	case err != nil:
 		// url's error quotes the whole URL, userinfo included.
 		return inputerr.New("endpoint URL does not parse" + hint)
