@@ -185,13 +185,11 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 }
 
 // hasTarget reports whether a pair of the config at loc, other than the
-// built-in one, writes target.
+// built-in one, writes target. A broken config has none: setup reports
+// it where it adds the pair.
 func hasTarget(loc config.Location, target string) bool {
 	cfg, err := config.Load(loc)
-	if err != nil {
-		return false // setup reports a broken config where it adds the pair
-	}
-	return slices.ContainsFunc(cfg.Pairs, func(p config.Pair) bool {
+	return err == nil && slices.ContainsFunc(cfg.Pairs, func(p config.Pair) bool {
 		return p.Target == target && !(p.Name == config.BuiltinName && p.Source == config.BuiltinSource && p.Target == config.BuiltinTarget) // not the built-in pair
 	})
 }

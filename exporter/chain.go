@@ -204,19 +204,15 @@ func (r *renewal) renew(ctx context.Context, f *credfile.File, i int, base awscr
 // otherwise surface as an unreadable answer. The pair's region beats the
 // source profile's, which beats the environment's.
 func (r *renewal) where(req Request) (string, string, error) {
-	region := stsparam.DefaultRegion
-	for _, c := range []struct{ value, from string }{
-		{req.Region, "the pair's region"},
-		{r.src.region, fmt.Sprintf("region in [%s]", r.links[0].Source)},
-		{req.EnvRegion, "AWS_REGION or AWS_DEFAULT_REGION"},
-	} {
-		if c.value != "" {
-			if err := stsparam.CheckRegion(c.value); err != nil {
-				return "", "", fmt.Errorf("%s: %w", c.from, err)
-			}
-			region = c.value
-			break
+	region := cmp.Or(req.Region, r.src.region, req.EnvRegion, stsparam.DefaultRegion)
+	if err := stsparam.CheckRegion(region); err != nil {
+		switch region { // the first that is set; the default is valid
+		case req.Region:
+			return "", "", fmt.Errorf("the pair's region: %w", err)
+		case r.src.region:
+			return "", "", fmt.Errorf("region in [%s]: %w", r.links[0].Source, err)
 		}
+		return "", "", fmt.Errorf("AWS_REGION or AWS_DEFAULT_REGION: %w", err)
 	}
 	return region, stsparam.Endpoint(req.Endpoint, region), nil
 }

@@ -226,16 +226,15 @@ func checkFresh(s awscred.Session, now time.Time, req Request, endpoint string) 
 // pair's role, its session name and external id, and a chained pair's
 // role_arn come from the config alone, which checks them.
 func checkRequest(req Request, chained bool) error {
-	if req.Source == req.Target {
+	switch {
+	case req.Source == req.Target:
 		return inputerr.Errorf("source and target are both [%s]; the session must go to another profile than the long-term keys", req.Source)
-	}
-	for _, p := range []struct{ role, name string }{{"source", req.Source}, {"target", req.Target}} {
-		if err := credfile.ValidName(p.name); err != nil {
-			return fmt.Errorf("%s: %w", p.role, err) // "target: invalid profile name: …"
-		}
-	}
-	if err := stsparam.CheckEndpoint(req.Endpoint); req.Endpoint != "" && err != nil {
-		return fmt.Errorf("%w (from --endpoint-url, the pair's endpoint_url, AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL)", err)
+	case credfile.ValidName(req.Source) != nil: // "source: invalid profile name: …"
+		return fmt.Errorf("source: %w", credfile.ValidName(req.Source))
+	case credfile.ValidName(req.Target) != nil:
+		return fmt.Errorf("target: %w", credfile.ValidName(req.Target))
+	case req.Endpoint != "" && stsparam.CheckEndpoint(req.Endpoint) != nil:
+		return fmt.Errorf("%w (from --endpoint-url, the pair's endpoint_url, AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL)", stsparam.CheckEndpoint(req.Endpoint))
 	}
 	return stsparam.CheckDuration(req.Duration, req.RoleARN != "", chained)
 }
