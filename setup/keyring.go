@@ -340,13 +340,19 @@ func Export(ctx context.Context, req ExportRequest, d Deps) error {
 	if profile == pair.Target {
 		return inputerr.Errorf("[%s] is the pair's target, which a refresh overwrites; choose another --profile", profile)
 	}
-	// Locked before the keyring's wait, as a refresh locks before the
-	// code's: a file another program empties meanwhile is not written.
+	// Both files are locked before the keyring's wait, as a refresh locks
+	// before the code's: a file another program empties meanwhile is not
+	// written. (Nothing locks the config first, then the credentials.)
 	l, err := d.Writer.Lock(path)
 	if err != nil {
 		return err
 	}
 	defer l.Unlock()
+	lc, err := d.Writer.Lock(req.ConfigPath)
+	if err != nil {
+		return err
+	}
+	defer lc.Unlock()
 	k, err := d.Store.Get(ctx, pair.Keyring)
 	if err != nil {
 		return err
@@ -390,7 +396,7 @@ func Export(ctx context.Context, req ExportRequest, d Deps) error {
 	fmt.Fprintf(d.Out, "aws-mfa: wrote the keys %s from %s to [%s] in %s\n", exporter.MaskKey(k.AccessKeyID), where, profile, path)
 
 	// The pairs that name the item read the profile instead.
-	if err := exportPairs(req, profile, d); err != nil {
+	if err := exportPairs(req, profile, d, lc); err != nil {
 		return err
 	}
 	if !req.Delete {
@@ -413,8 +419,9 @@ func Export(ctx context.Context, req ExportRequest, d Deps) error {
 
 // exportPairs removes keyring = ITEM from every pair that names the item
 // in the same backend, and points their source at profile. There is a
-// config file: without one no pair names an item, and Export refuses.
-func exportPairs(req ExportRequest, profile string, d Deps) error {
+// config file, locked as file: without one no pair names an item, and
+// Export refuses.
+func exportPairs(req ExportRequest, profile string, d Deps, file *credfile.Locked) error {
 	var names []string
 	edit := func(data []byte) ([]byte, error) {
 		cfg, err := config.Parse(req.ConfigPath, data)
@@ -438,7 +445,7 @@ func exportPairs(req ExportRequest, profile string, d Deps) error {
 		}
 		return editPairs(req.ConfigPath, data, cfg, edits)
 	}
-	if err := d.Writer.EditBytes(req.ConfigPath, edit); err != nil {
+	if err := file.EditBytes(edit); err != nil {
 		return fmt.Errorf("%w; remove keyring = %q from [pair.%s] in %s by hand", err, req.Pair.Keyring, req.Pair.Name, req.ConfigPath)
 	}
 	if len(names) > 0 {

@@ -347,3 +347,25 @@ func TestExportToAnotherProfileCarriesTheDevice(t *testing.T) {
 		}
 	}
 }
+
+// TestSetupKeyringWritesTheRoleProfile: setup --keyring for a role pair
+// writes its [profile NAME] with credential_process, as setup without
+// --keyring does, so that the "every AWS tool can use it" it prints holds;
+// a dry run shows it.
+func TestSetupKeyringWritesTheRoleProfile(t *testing.T) {
+	t.Parallel()
+	for _, dry := range []bool{true, false} {
+		req, out := setupFiles(t, "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\n")
+		req.Pair, req.Target, req.Keyring, req.DryRun = "work", "work-session", "aws-mfa", dry
+		req.Serial, req.RoleARN, req.Process = "arn:aws:iam::123456789012:mfa/alice", "arn:aws:iam::123456789012:role/admin", "aws-mfa env --format json -p work"
+		d := deps(&fakeDevices{}, out)
+		d.Store = memStore{}
+		if _, err := Run(context.Background(), req, d); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := os.ReadFile(req.Paths.Config)
+		if want := "[profile work]\ncredential_process = aws-mfa env --format json -p work\n"; dry && (len(got) != 0 || !strings.Contains(out.String(), "+[profile work]\n")) || !dry && string(got) != want {
+			t.Errorf("dry run %v: AWS config %q\n%s", dry, got, out)
+		}
+	}
+}

@@ -103,13 +103,20 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 	var p plan
 	res := &Result{Serial: req.Serial}
 	var after *credfile.File
-	// The config is read before any wait, as the credentials file is: one
-	// that another program empties meanwhile is then not written (Since).
+	// The config and the AWS config file are read before any wait, as the
+	// credentials file is: one that another program empties meanwhile is
+	// then not written (Since).
 	var cfg []byte
 	if req.Pair != "" || req.Keyring != "" {
 		var err error
 		if cfg, err = readfile.Read(req.ConfigPath, credfile.MaxSize); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("read %s: %w", req.ConfigPath, err)
+		}
+	}
+	var profile plan // a role pair's [profile NAME], applied last
+	if req.Process != "" {
+		if err := awsProfile(req, &profile); err != nil {
+			return nil, err
 		}
 	}
 	if req.SourcePair == "" {
@@ -127,6 +134,9 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 			// A keyring that cannot be reached: pass needs no desktop.
 			if errors.Is(err, keyring.ErrUnavailable) && req.KeyringBackend != keyring.Pass {
 				err = fmt.Errorf("%w; without a desktop session, keep the keys in pass instead: aws-mfa setup --keyring --keyring-backend pass (pass needs a gpg key and a store, made once: gpg --quick-generate-key you@example.com, then pass init you@example.com)", err)
+			}
+			if err == nil && len(profile) > 0 {
+				err = profile.run(d, req.DryRun)
 			}
 			return res, err
 		}
@@ -149,11 +159,7 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 			res.Default = cfg.Default
 		}
 	}
-	if req.Process != "" {
-		if err := awsProfile(req, &p); err != nil {
-			return nil, err
-		}
-	}
+	p = append(p, profile...)
 
 	if after != nil && after.Credentials(req.Source).SessionToken != "" {
 		// Only [DEFAULT] can hand the source a token now, and an empty one

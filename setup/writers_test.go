@@ -203,24 +203,26 @@ func TestSetupRefusesKeysRotatedMeanwhile(t *testing.T) {
 
 // TestFilesEmptiedMeanwhileAreNotWritten: while setup waits (IAM's device
 // list, the keyring's read, its write) or keyring export waits for the
-// keyring, another program empties or removes the credentials file or
-// the config (aws configure truncates, then writes). Nothing is written
-// into it: the run fails, and the file stays as that program left it,
-// never replaced by setup's edit alone.
+// keyring, another program empties or removes the credentials file, the
+// config or the AWS config file (aws configure truncates, then writes).
+// Nothing is written into it: the run fails, and the file stays as that
+// program left it, never replaced by setup's edit alone; export keeps the
+// keyring item.
 func TestFilesEmptiedMeanwhileAreNotWritten(t *testing.T) {
 	const serial = "arn:aws:iam::123456789012:mfa/alice"
 	keys := awscred.Keys{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "alice/secret"}
 	for _, wait := range []string{"device list", "keyring read", "keyring write", "export's keyring read"} {
-		for _, file := range []string{"credentials", "config"} {
+		for _, file := range []string{"credentials", "config", "AWS config"} {
 			for _, how := range []string{"emptied", "removed"} {
-				if wait == "export's keyring read" && file == "config" {
-					continue // export reads no config before its wait
+				if wait == "export's keyring read" && file == "AWS config" {
+					continue // export does not write it
 				}
 				t.Run(wait+" "+file+" "+how, func(t *testing.T) {
-					req, out := setupFiles(t, afterConfigure+"[ci]\naws_access_key_id = AKIAOLDCIKEYEXAMPLE1\naws_secret_access_key = ci/secret\n")
+					req, out := setupFiles(t, "# mine\n[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\n[ci]\naws_access_key_id = AKIAOLDCIKEYEXAMPLE1\naws_secret_access_key = ci/secret\n")
 					os.MkdirAll(filepath.Dir(req.ConfigPath), 0o700)
-					os.WriteFile(req.ConfigPath, []byte("# mine\n[pair.ci]\nsource = \"ci\"\ntarget = \"ci-mfa\"\n"), 0o600)
-					path := map[string]string{"credentials": req.Paths.Credentials, "config": req.ConfigPath}[file]
+					os.WriteFile(req.ConfigPath, []byte("# mine\n[pair.ci]\nsource = \"ci\"\ntarget = \"ci-mfa\"\nkeyring = \"alice\"\n"), 0o600)
+					os.WriteFile(req.Paths.Config, []byte("[default]\nregion = eu-west-1\n[profile other]\nregion = eu-west-2\n"), 0o600)
+					path := map[string]string{"credentials": req.Paths.Credentials, "config": req.ConfigPath, "AWS config": req.Paths.Config}[file]
 					var once sync.Once
 					empty := func() {
 						once.Do(func() {
@@ -242,15 +244,20 @@ func TestFilesEmptiedMeanwhileAreNotWritten(t *testing.T) {
 					d := deps(dev, out)
 					d.Devices = waitingDevices{dev, at("device list")}
 					d.Store = waitingStore{memStore{}, at("keyring read"), at("keyring write")}
-					req.Pair = "work"
+					// A role pair: setup writes all three files.
+					req.Pair, req.Target, req.RoleARN, req.Process = "work", "work-session", "arn:aws:iam::123456789012:role/admin", "aws-mfa env --format json -p work"
 					var err error
 					switch wait {
 					case "device list":
 						_, err = Run(context.Background(), req, d)
 					case "export's keyring read":
-						d.Store = waitingStore{memStore{"alice": keys}, empty, func() {}}
+						store := memStore{"alice": keys}
+						d.Store = waitingStore{store, empty, func() {}}
 						pair := config.Pair{Name: "ci", Source: "ci", Target: "ci-mfa", Keyring: "alice"}
-						err = Export(context.Background(), ExportRequest{Paths: req.Paths, ConfigPath: req.ConfigPath, Pair: pair, Profile: "ci-keys"}, d)
+						err = Export(context.Background(), ExportRequest{Paths: req.Paths, ConfigPath: req.ConfigPath, Pair: pair, Profile: "ci-keys", Delete: true}, d)
+						if store["alice"] != keys {
+							t.Errorf("the keyring item was deleted")
+						}
 					default:
 						req.Serial, req.Keyring = serial, "aws-mfa"
 						_, err = Run(context.Background(), req, d)
