@@ -190,21 +190,20 @@ func note(sys System, res *exporter.Result, req exporter.Request, refreshCommand
 	case !res.Written:
 		fmt.Fprintf(sys.Stderr, "aws-mfa: got an MFA session for [%s], valid until %s (not written)\n", req.Target, until)
 	default:
-		var b strings.Builder
-		fmt.Fprintf(&b, "aws-mfa: wrote an MFA session to [%s]", req.Target)
+		msg := fmt.Sprintf("aws-mfa: wrote an MFA session to [%s]", req.Target)
 		if res.Created {
-			fmt.Fprintf(&b, ", a new profile in %s", oneLine(req.Paths.Credentials))
+			msg += fmt.Sprintf(", a new profile in %s", oneLine(req.Paths.Credentials))
 		}
-		fmt.Fprintf(&b, ", valid until %s", until)
+		msg += fmt.Sprintf(", valid until %s", until)
 		if len(res.Bases) > 0 { // the bases a chained refresh renewed on the way
-			fmt.Fprintf(&b, "; renewed [%s] first", strings.Join(res.Bases, "], ["))
+			msg += fmt.Sprintf("; renewed [%s] first", strings.Join(res.Bases, "], ["))
 		}
 		// The target kept a region of its own where the pair names another: a
 		// refresh never overrides it, and never silently.
 		if res.OwnRegion && req.Region != "" && res.Region != req.Region {
-			fmt.Fprintf(&b, "; [%s] keeps its own region %s (the pair's %s is used only to call STS)", req.Target, res.Region, req.Region)
+			msg += fmt.Sprintf("; [%s] keeps its own region %s (the pair's %s is used only to call STS)", req.Target, res.Region, req.Region)
 		}
-		fmt.Fprintln(sys.Stderr, b.String())
+		fmt.Fprintln(sys.Stderr, msg)
 	}
 }
 

@@ -20,10 +20,9 @@ const DefaultSection = "DEFAULT"
 // value, else [DEFAULT]'s. ok reports whether either sets it; an empty
 // value is set. A missing section has no values.
 func (f *File) Value(section, key string) (value string, ok bool) {
-	if s := f.Section(section); s != nil {
-		if o := cmp.Or(s.option(key), f.Section(DefaultSection).option(key)); o != nil {
-			return o.value, true
-		}
+	s := f.Section(section)
+	if o := cmp.Or(s.option(key), f.Section(DefaultSection).option(key)); s != nil && o != nil {
+		return o.value, true
 	}
 	return "", false
 }
