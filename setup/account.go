@@ -53,8 +53,11 @@ func addPair(req Request, old []byte) ([]byte, error) {
 		// it) or name is the built-in default anyway: pair = "NAME" goes
 		// under the [defaults] header, or a [defaults] table is appended. A
 		// broken file is reported by the check below.
+		// [defaults] written as dotted keys or an inline table has no
+		// header for pair = to go under: the new pair stays a named one.
 		var f struct{ Defaults struct{ Pair string } }
-		if req.DefaultPair && name != config.BuiltinName && toml.Unmarshal(out, &f) == nil && f.Defaults.Pair == "" {
+		start, _ := table(out, toml.Key{"defaults"})
+		if req.DefaultPair && name != config.BuiltinName && toml.Unmarshal(out, &f) == nil && f.Defaults.Pair == "" && (start >= 0 || !md.IsDefined("defaults")) {
 			out = setKeys(out, toml.Key{"defaults"}, nil, []pairKey{{"pair", name}})
 		}
 	}
@@ -122,16 +125,23 @@ func setKeys(data []byte, key toml.Key, first, kvs []pairKey) []byte {
 }
 
 // comment returns the comment after line's value, with the blanks before
-// it; "" for none. line sets a key to a one-line string, as each key that
-// setKeys edits holds: "basic", with \ escapes, or 'literal'.
+// it; "" for none. line sets a key to a string, as each key that setKeys
+// edits holds: "basic" with \ escapes, 'literal', or either tripled.
 func comment(line string) string {
 	_, v, _ := strings.Cut(strings.TrimRight(line, "\r\n"), "=")
-	v = strings.TrimLeft(v, " \t")
-	for i := 1; i < len(v) && (v[0] == '"' || v[0] == '\''); i++ {
-		if v[0] == '"' && v[i] == '\\' {
+	if v = strings.TrimLeft(v, " \t"); v == "" || v[0] != '"' && v[0] != '\'' {
+		return ""
+	}
+	q := v[:1]
+	if strings.HasPrefix(v, q+q+q) {
+		q = v[:3]
+	}
+	for i := len(q); i < len(v); i++ {
+		if q[0] == '"' && v[i] == '\\' {
 			i++ // escaped
-		} else if v[i] == v[0] {
-			if rest := v[i+1:]; strings.HasPrefix(strings.TrimLeft(rest, " \t"), "#") {
+		} else if strings.HasPrefix(v[i:], q) {
+			// The closing quotes are the last of their run: '''a''''' is a''.
+			if rest := strings.TrimLeft(v[i:], q[:1]); strings.HasPrefix(strings.TrimLeft(rest, " \t"), "#") {
 				return rest
 			}
 			break

@@ -21,6 +21,12 @@ func TestSetKeysKeepsComments(t *testing.T) {
 		{`source = "a"`, "b", `source = "b"`},
 		{`"source" = "a" # quoted key`, "b", `source = "b" # quoted key`},
 		{`source = "a#b"`, "b", `source = "b"`},
+		{`source = '''a''' # keep me`, "b", `source = "b" # keep me`},
+		{`source = """a""" # keep me`, "b", `source = "b" # keep me`},
+		{`source = """a\"""" # keep me`, "b", `source = "b" # keep me`},
+		{`source = '''a''''' # keep me`, "b", `source = "b" # keep me`},
+		{`source = "" # keep me`, "b", `source = "b" # keep me`},
+		{`source = '''''' # later`, "", `# later`},
 		{`source = "a" # moved`, "", `# moved`},
 		{`source = "a"`, "", ``},
 	} {
@@ -58,6 +64,28 @@ func TestAddPairFindsPairsOfEveryForm(t *testing.T) {
 		req.Target = "other"
 		if _, err := addPair(req, []byte(cfg)); err == nil || !strings.Contains(err.Error(), "pair work already maps [work-keys] to [work] in config.toml; edit it there") {
 			t.Errorf("%q: another mapping: %v", cfg, err)
+		}
+	}
+}
+
+// TestAddPairLeavesHeaderlessDefaults: with DefaultPair, the new pair
+// becomes the default under a [defaults] header, or a new one; where the
+// config writes [defaults] as dotted keys or an inline table, a second
+// [defaults] would make the file invalid TOML (BurntSushi alone accepts
+// the dotted form), so the pair is added as a named one and the rest of
+// the file is left as it was.
+func TestAddPairLeavesHeaderlessDefaults(t *testing.T) {
+	const pair = "\n[pair.work]\nsource = \"s2\"\ntarget = \"work\"\n"
+	for cfg, want := range map[string]string{
+		"":                                   "[pair.work]\nsource = \"s2\"\ntarget = \"work\"\n\n[defaults]\npair = \"work\"\n",
+		"[defaults]\nduration = \"1h\"\n":    "[defaults]\npair = \"work\"\nduration = \"1h\"\n" + pair,
+		"defaults.duration = \"1h\"\n":       "defaults.duration = \"1h\"\n" + pair,
+		"defaults = { duration = \"1h\" }\n": "defaults = { duration = \"1h\" }\n" + pair,
+		"defaults.keyring_backend = \"pass\"\n# c\n": "defaults.keyring_backend = \"pass\"\n# c\n" + pair,
+	} {
+		req := Request{Pair: "work", Source: "s2", Target: "work", ConfigPath: "config.toml", DefaultPair: true}
+		if out, err := addPair(req, []byte(cfg)); err != nil || string(out) != want {
+			t.Errorf("%q: %v\n%s\nwant:\n%s", cfg, err, out, want)
 		}
 	}
 }
