@@ -41,7 +41,7 @@ func selectPair(sys System, in PairFlags) (*config.Config, config.Pair, error) {
 	}
 	pair, err := cfg.Select(pairName(sys, in))
 	if err != nil && cfg.Path == "" {
-		return nil, pair, usage("%v; there is no config at %s, where pairs are added (aws-mfa setup -p NAME)", err, loc.Path)
+		return nil, pair, usage("%v; there is no config at %s, where pairs are added (aws-mfa setup -p NAME --source PROFILE --target PROFILE)", err, loc.Path)
 	} else if err != nil {
 		return nil, pair, usage("%v (config: %s)", err, cfg.Path)
 	}

@@ -195,7 +195,7 @@ func TestObtainFailuresLeaveTheFileAlone(t *testing.T) {
 		}, want: "MFA code rejected"},
 		{name: "wrong secret", content: strings.ReplaceAll(aliceFile, "alice/long+term/secret", "wrong"), want: "keys rejected by AWS (SignatureDoesNotMatch)"},
 		{name: "unknown key", content: strings.ReplaceAll(aliceFile, "AKIAALICEEXAMPLE0001", "AKIAUNKNOWNEXAMPLE01"), want: "keys rejected by AWS (InvalidClientTokenId)"},
-		{name: "wrong serial", content: strings.Replace(aliceFile, "mfa/alice", "mfa/bob", 1), want: "MFA device not accepted: check mfa_serial for [aws-mfa]; it must be the ARN of the device assigned to this IAM user (IAM console > Security credentials); aws-mfa setup --source aws-mfa --serial ARN sets it"},
+		{name: "wrong serial", content: strings.Replace(aliceFile, "mfa/alice", "mfa/bob", 1), want: "MFA device not accepted: check mfa_serial for [aws-mfa]; it must be the ARN of the device assigned to this IAM user (IAM console > Security credentials)"},
 		{name: "expired", fault: stsemu.ExpiredToken, want: "(ExpiredToken)"},
 		{name: "session creds remote", fault: stsemu.SessionCreds, want: "[aws-mfa] holds session credentials"},
 		{name: "throttled", fault: stsemu.Throttling, want: "STS is throttling requests"},

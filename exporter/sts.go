@@ -163,7 +163,7 @@ func apiError(api smithy.APIError, status int, c Call, at, nextCode string) erro
 	case code == "AccessDenied" && strings.Contains(msg, "one time pass code"):
 		return ErrCodeRejected
 	case code == "AccessDenied" && (strings.Contains(msg, "serial number") || strings.Contains(msg, "unable to validate MFA")):
-		return fmt.Errorf("MFA device not accepted: check mfa_serial for [%s]; it must be the ARN of the device assigned to this IAM user (IAM console > Security credentials); aws-mfa setup --source %[1]s --serial ARN sets it", c.Source)
+		return fmt.Errorf("MFA device not accepted: check mfa_serial for [%s]; it must be the ARN of the device assigned to this IAM user (IAM console > Security credentials)", c.Source)
 	case code == "AccessDenied" && strings.Contains(msg, "session credentials"):
 		return fmt.Errorf("[%s] holds session credentials; %s needs the IAM user's long-term keys (AKIA…) there", c.Source, c.Operation)
 	case code == "RequestExpired" || code == "RequestTimeTooSkewed" || strings.Contains(msg, "Signature expired"):

@@ -112,7 +112,7 @@ func Doctor(c Checkup) []Finding {
 				"remove "+key+" from "+where+", or give the pair another target")
 		}
 	}
-	checkEnv(&out, c)
+	checkEnv(&out, c, creds, awsConfig)
 	return out
 }
 
@@ -350,7 +350,7 @@ func refreshCommand(c Checkup, p config.Pair, args ...string) string {
 
 // checkEnv looks at this shell's environment, which every AWS tool reads
 // before the files.
-func checkEnv(out *findings, c Checkup) {
+func checkEnv(out *findings, c Checkup, creds, awsConfig *credfile.File) {
 	if sh := c.Getenv("AWS_MFA_SHELL"); sh != "" {
 		out.ok("the aws-mfa hook is loaded in this shell (" + sh + ")")
 	} else {
@@ -362,9 +362,11 @@ func checkEnv(out *findings, c Checkup) {
 			"unset both in this shell, or run the tool through aws-mfa exec")
 	}
 	for _, v := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE"} {
-		// AWS tools read the profile named there instead of [default].
-		if name := c.Getenv(v); name != "" && !slices.ContainsFunc(c.pairs, func(p config.Pair) bool { return p.Target == name || p.Name == name }) {
-			out.fix(fmt.Sprintf("%s is set in this shell: AWS tools read profile %q, to which no aws-mfa pair writes sessions", v, name), "unset "+v+" in this shell, or add a pair whose target is that profile (aws-mfa setup --help)")
+		// AWS tools read the profile named there instead of [default]: one
+		// that no file has (and no pair writes) fails them all.
+		name := c.Getenv(v)
+		if name != "" && creds.Section(name) == nil && awsConfig.Profile(name) == nil && !slices.ContainsFunc(c.pairs, func(p config.Pair) bool { return p.Target == name }) {
+			out.fix(fmt.Sprintf("%s is set in this shell to %q, a profile in neither the credentials file nor the AWS config: every AWS tool fails", v, name), "unset "+v+" in this shell, or set it to a profile that a pair writes")
 		}
 	}
 	if c.Getenv("AWS_ACCESS_KEY_ID") == "" {

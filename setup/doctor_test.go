@@ -21,6 +21,7 @@ func TestDoctor(t *testing.T) {
 		creds   string
 		mode    os.FileMode
 		config  string
+		aws     string // the AWS config file
 		env     map[string]string
 		problem string // "" for healthy
 		fix     string
@@ -44,8 +45,10 @@ func TestDoctor(t *testing.T) {
 		{name: "stale env", creds: healthy, env: map[string]string{"AWS_ACCESS_KEY_ID": "AKIAOLD"}, problem: "shadows the credentials file", fix: `eval "$(aws-mfa env --unset)"`},
 		{name: "web identity env", creds: healthy, env: map[string]string{"AWS_WEB_IDENTITY_TOKEN_FILE": "/var/run/token", "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/ci"}, problem: "assume that role instead of using the credentials file", fix: "unset both"},
 		{name: "source typo", creds: healthy, config: "[pair.work]\nsource = \"aws-mfaa\"\ntarget = \"work\"\n", problem: "no [aws-mfaa] profile; did you mean [aws-mfa]?", fix: `set source = "aws-mfa" in [pair.work] of `},
-		{name: "AWS_PROFILE elsewhere", creds: healthy, env: map[string]string{"AWS_PROFILE": "foo\x1b[2J"}, problem: `AWS_PROFILE is set in this shell: AWS tools read profile "foo\x1b[2J", to which no aws-mfa pair writes sessions`, fix: "unset AWS_PROFILE"},
-		{name: "AWS_DEFAULT_PROFILE elsewhere", creds: healthy, env: map[string]string{"AWS_DEFAULT_PROFILE": "foo", "AWS_PROFILE": "default"}, problem: "AWS_DEFAULT_PROFILE is set", fix: "unset AWS_DEFAULT_PROFILE"},
+		{name: "AWS_PROFILE nowhere", creds: healthy, env: map[string]string{"AWS_PROFILE": "foo\x1b[2J"}, problem: `AWS_PROFILE is set in this shell to "foo\x1b[2J", a profile in neither the credentials file nor the AWS config: every AWS tool fails`, fix: "unset AWS_PROFILE in this shell, or set it to a profile that a pair writes"},
+		{name: "AWS_DEFAULT_PROFILE nowhere", creds: healthy, env: map[string]string{"AWS_DEFAULT_PROFILE": "foo", "AWS_PROFILE": "default"}, problem: "AWS_DEFAULT_PROFILE is set", fix: "unset AWS_DEFAULT_PROFILE"},
+		{name: "AWS_PROFILE a role profile", creds: healthy, aws: "[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = default\n", env: map[string]string{"AWS_PROFILE": "admin"}},
+		{name: "AWS_PROFILE another profile", creds: healthy + "[other]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = s\n", env: map[string]string{"AWS_PROFILE": "other"}},
 		{name: "AWS_PROFILE a target", creds: healthy + "[prod]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\naws_session_token = t\nexpiration = 2026-11-27T20:00:00Z\n", config: chained, env: map[string]string{"AWS_PROFILE": "prod", "AWS_DEFAULT_PROFILE": "default"}},
 		{name: "expired env", creds: healthy, env: map[string]string{"AWS_ACCESS_KEY_ID": "ASIA", "AWS_MFA_EXPIRY": "1000"}, problem: "expired aws-mfa session", fix: `eval "$(aws-mfa env CODE)"`},
 	}
@@ -63,8 +66,10 @@ func TestDoctor(t *testing.T) {
 			if tc.config != "" {
 				os.WriteFile(cfg, []byte(tc.config), 0o600)
 			}
+			aws := filepath.Join(dir, "aws-config")
+			os.WriteFile(aws, []byte(tc.aws), 0o600)
 			findings := Doctor(Checkup{
-				Paths:  credfile.Paths{Credentials: path},
+				Paths:  credfile.Paths{Credentials: path, Config: aws},
 				Config: config.Location{Path: cfg},
 				Getenv: func(k string) string { return tc.env[k] },
 				Now:    now,
