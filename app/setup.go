@@ -210,12 +210,10 @@ func roleSetup(sys System, in SetupInput, loc config.Location, req *setup.Reques
 		return usage("--role-arn goes with -p NAME, the pair (and AWS profile) it adds")
 	case in.SourcePair != "" && (in.SourceSet || in.Serial != "" || in.Keyring):
 		return usage("--source-pair takes the keys and the code from that pair; --source, --serial and --keyring do not apply")
-	}
-	if err := stsparam.CheckRoleARN(in.RoleARN); err != nil {
-		return fmt.Errorf("--role-arn: %w", err)
-	}
-	if err := stsparam.CheckExternalID(in.ExternalID); in.ExternalID != "" && err != nil {
-		return fmt.Errorf("--external-id: %w", err)
+	case stsparam.CheckRoleARN(in.RoleARN) != nil:
+		return fmt.Errorf("--role-arn: %w", stsparam.CheckRoleARN(in.RoleARN))
+	case in.ExternalID != "" && stsparam.CheckExternalID(in.ExternalID) != nil:
+		return fmt.Errorf("--external-id: %w", stsparam.CheckExternalID(in.ExternalID))
 	}
 	if in.SourcePair != "" {
 		req.Source = ""
@@ -286,13 +284,10 @@ func (a *asker) choose(serials []string) (int, error) {
 	return n - 1, nil
 }
 
-// confirm asks a question whose default is no.
+// confirm asks a question whose default is no: with no answer, it is no.
 func (a *asker) confirm(question string) (bool, error) {
 	ans, err := a.line(question)
-	if err != nil {
-		return false, err
-	}
-	return strings.EqualFold(ans, "y") || strings.EqualFold(ans, "yes"), nil
+	return err == nil && (strings.EqualFold(ans, "y") || strings.EqualFold(ans, "yes")), err
 }
 
 func doctorCommand(sys System) *cli.Command {

@@ -182,8 +182,7 @@ func apiError(api smithy.APIError, status int, c Call, at, nextCode string) erro
 		return fmt.Errorf("access denied by %s %s: %s; check that the IAM user's policies allow %s:%s", c.Service, c.Operation, msg, strings.ToLower(c.Service), c.Operation)
 	case code == "ValidationError" && c.RoleARN != "" && strings.Contains(msg, "DurationSeconds"):
 		return fmt.Errorf("duration %s exceeds the role's MaxSessionDuration; choose a shorter duration for this pair", c.Duration)
-	}
-	if status >= 500 {
+	case status >= 500:
 		return fmt.Errorf("%s failed on its side (HTTP %d, %s: %s); run again in a minute%s", at, status, code, msg, nextCode)
 	}
 	return fmt.Errorf("%s refused %s (%s: %s)", c.Service, c.Operation, code, msg)
