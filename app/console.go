@@ -127,9 +127,8 @@ func consoleURLs(pair config.Pair, federation string) (endpoint, home string, er
 // request, whose URL holds the session.
 func signinToken(endpoint string, s awscred.Session, timeout time.Duration) (string, error) {
 	session, _ := json.Marshal(map[string]string{"sessionId": s.AccessKeyID, "sessionKey": s.SecretAccessKey, "sessionToken": s.SessionToken})
-	u, _ := url.Parse(endpoint)
-	u.RawQuery = url.Values{"Action": {"getSigninToken"}, "Session": {string(session)}}.Encode()
-	req, _ := http.NewRequest(http.MethodGet, u.String(), nil)
+	req, _ := http.NewRequest(http.MethodGet, endpoint, nil) // consoleURLs parsed it
+	req.URL.RawQuery = url.Values{"Action": {"getSigninToken"}, "Session": {string(session)}}.Encode()
 	resp, err := exporter.NewHTTPClient(timeout).Do(req)
 	var answer struct{ SigninToken string }
 	if err == nil {
