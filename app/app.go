@@ -358,10 +358,7 @@ func checkTimeout(t time.Duration) error {
 func codeArg(args []string) (string, error) {
 	code := strings.Join(args, " ")
 	if len(args) > 2 || len(args) == 2 && !isCode(code) {
-		if strings.HasPrefix(args[1], "-") {
-			return "", usage("unexpected argument %q; put flags before the code", args[1])
-		}
-		return "", usage("unexpected argument %q after the code; a command goes first, as aws-mfa %[1]s --help shows", args[1])
+		return "", usage("unexpected argument %q after the code; the command and flags go before the code (aws-mfa COMMAND --help)", args[1])
 	}
 	return code, nil
 }

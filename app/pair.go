@@ -40,10 +40,8 @@ func selectPair(sys System, in PairFlags) (*config.Config, config.Pair, error) {
 		return nil, config.Pair{}, err
 	}
 	pair, err := cfg.Select(pairName(sys, in))
-	if err != nil && cfg.Path == "" {
-		return nil, pair, usage("%v; there is no config at %s, where pairs are added (aws-mfa setup -p NAME --source PROFILE --target PROFILE)", err, loc.Path)
-	} else if err != nil {
-		return nil, pair, usage("%v (config: %s)", err, cfg.Path)
+	if err != nil {
+		return nil, pair, usage("%v (config: %s)", err, cmp.Or(cfg.Path, "none; aws-mfa setup -p NAME --source PROFILE --target PROFILE adds a pair to "+loc.Path))
 	}
 	return cfg, pair, nil
 }
