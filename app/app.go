@@ -356,11 +356,14 @@ func checkTimeout(t time.Duration) error {
 // codeArg is the code given as the only argument, if any; `aws-mfa 123
 // 456`, the code typed as the authenticator shows it, is one code too.
 func codeArg(args []string) (string, error) {
-	code := strings.Join(args, " ")
-	if len(args) > 2 || len(args) == 2 && !isCode(code) {
-		return "", usage("unexpected argument %q after the code; the command and flags go before the code (aws-mfa COMMAND --help)", args[1])
+	n := min(len(args), 1) // the words of the code
+	if len(args) > 1 && isCode(args[0]+" "+args[1]) {
+		n = 2
 	}
-	return code, nil
+	if len(args) > n {
+		return "", usage("unexpected argument %q after the code; the command and flags go before the code (aws-mfa COMMAND --help)", args[n])
+	}
+	return strings.Join(args, " "), nil
 }
 
 // isCode says whether a word is a code as stsparam.Code reads one.

@@ -363,8 +363,9 @@ func checkEnv(out *findings, c Checkup, creds, awsConfig *credfile.File) {
 	}
 	for _, v := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE"} {
 		// AWS tools read the profile named there instead of [default]: one
-		// that no file has (and no pair writes) fails them all.
-		if name := c.Getenv(v); name != "" && creds.Section(name) == nil && awsConfig.Profile(name) == nil && !slices.ContainsFunc(c.pairs, func(p config.Pair) bool { return p.Target == name }) {
+		// that no file has (and no pair writes) fails them all. botocore
+		// lists no [DEFAULT] of the credentials file as a profile.
+		if name := c.Getenv(v); name != "" && (name == credfile.DefaultSection || creds.Section(name) == nil) && awsConfig.Profile(name) == nil && !slices.ContainsFunc(c.pairs, func(p config.Pair) bool { return p.Write && p.Target == name }) {
 			out.fix(fmt.Sprintf("%s is set in this shell to %q, a profile in neither the credentials file nor the AWS config: every AWS tool fails", v, name), "unset "+v+" in this shell, or set it to a profile that a pair writes")
 		}
 	}

@@ -76,7 +76,7 @@ var longTermKeyNames = []string{"aws_access_key_id", "aws_secret_access_key"}
 // back once more, are the keys removed from the credentials file. At every
 // moment one of the two holds them, and the file is replaced atomically,
 // so no backup with the keys is written at all.
-func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File, cfg []byte) (*Result, error) {
+func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File, cfg []byte, profile plan) (*Result, error) {
 	keys, _, err := sourceKeys(creds, req)
 	inFile := err == nil
 	if !inFile {
@@ -137,6 +137,7 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File, 
 		}
 		p = append(p, c)
 	}
+	p = append(p, profile...) // last, once the keys have moved
 
 	if req.DryRun {
 		if inFile {

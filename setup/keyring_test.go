@@ -367,5 +367,16 @@ func TestSetupKeyringWritesTheRoleProfile(t *testing.T) {
 		if want := "[profile work]\ncredential_process = aws-mfa env --format json -p work\n"; dry && (len(got) != 0 || !strings.Contains(out.String(), "+[profile work]\n")) || !dry && string(got) != want {
 			t.Errorf("dry run %v: AWS config %q\n%s", dry, got, out)
 		}
+		if dry {
+			continue
+		}
+		// The keys have moved: a dry run shows the profile alone, gone
+		// from the AWS config, and not that nothing would change.
+		os.WriteFile(req.Paths.Config, nil, 0o600)
+		out.Reset()
+		req.DryRun = true
+		if _, err := Run(context.Background(), req, d); err != nil || strings.Contains(out.String(), "nothing to change") || !strings.Contains(out.String(), "+[profile work]\n") {
+			t.Errorf("dry run after the move: %v\n%s", err, out)
+		}
 	}
 }

@@ -106,12 +106,9 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 	// The config and the AWS config file are read before any wait, as the
 	// credentials file is: one that another program empties meanwhile is
 	// then not written (Since).
-	var cfg []byte
-	if req.Pair != "" || req.Keyring != "" {
-		var err error
-		if cfg, err = readfile.Read(req.ConfigPath, credfile.MaxSize); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("read %s: %w", req.ConfigPath, err)
-		}
+	cfg, err := readfile.Read(req.ConfigPath, credfile.MaxSize)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) && (req.Pair != "" || req.Keyring != "") {
+		return nil, fmt.Errorf("read %s: %w", req.ConfigPath, err) // only these setups use it
 	}
 	var profile plan // a role pair's [profile NAME], applied last
 	if req.Process != "" {
@@ -130,13 +127,10 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 			return nil, err
 		}
 		if req.Keyring != "" {
-			res, err := runKeyring(ctx, req, d, creds, cfg)
+			res, err := runKeyring(ctx, req, d, creds, cfg, profile)
 			// A keyring that cannot be reached: pass needs no desktop.
 			if errors.Is(err, keyring.ErrUnavailable) && req.KeyringBackend != keyring.Pass {
 				err = fmt.Errorf("%w; without a desktop session, keep the keys in pass instead: aws-mfa setup --keyring --keyring-backend pass (pass needs a gpg key and a store, made once: gpg --quick-generate-key you@example.com, then pass init you@example.com)", err)
-			}
-			if err == nil && len(profile) > 0 {
-				err = profile.run(d, req.DryRun)
 			}
 			return res, err
 		}
