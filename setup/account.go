@@ -192,6 +192,9 @@ func awsProfile(req Request, p *plan) error {
 			if p.Get("credential_process") == req.Process {
 				return nil, nil
 			}
+			if err := credfile.ValidName(p.Name); err != nil {
+				return nil, inputerr.Errorf("%s: cannot edit the header [%s] (%v); write it as [%s], or pass --no-aws-profile", path, p.Name, err, section)
+			}
 			if !req.Force {
 				return nil, inputerr.Errorf("%s has a [%s] profile already; add --force to set its credential_process to aws-mfa (its other keys stay), or --no-aws-profile to leave it", path, p.Name)
 			}
