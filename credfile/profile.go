@@ -170,6 +170,17 @@ func Shadowing(creds, cfg *File, profile string) (key, section string) {
 	return "", ""
 }
 
+// Region is profile's region as botocore reads it from creds, the
+// credentials file, and cfg, the config file: creds' unless empty, else
+// cfg's (each with its file's [DEFAULT]); "" for none.
+func Region(creds, cfg *File, profile string) string {
+	region, _ := creds.Value(profile, "region")
+	if p := cfg.Profile(profile); region == "" && p != nil {
+		region, _ = cfg.Value(p.Name, "region")
+	}
+	return region
+}
+
 // Closest is the profile of the file a mistyped name was probably meant
 // to be (internal/suggest's rule), [DEFAULT] aside; "" for none.
 func (f *File) Closest(name string) string {

@@ -68,7 +68,7 @@ func TestDoctorReadsWhatARefreshReads(t *testing.T) {
 			findings := Doctor(Checkup{
 				Paths:  paths,
 				Config: config.Location{Path: toml, By: by},
-				Getenv: func(string) string { return "" },
+				Getenv: withRegion(nil),
 				Now:    time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC),
 			})
 			for _, f := range findings {
@@ -134,7 +134,7 @@ func TestDoctorAWSDirectory(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			findings := Doctor(Checkup{Paths: paths, Getenv: func(string) string { return "" }, Now: time.Now()})
+			findings := Doctor(Checkup{Paths: paths, Getenv: withRegion(nil), Now: time.Now()})
 			wantOneFinding(t, findings, tc.problem, tc.fix)
 			if tc.problem != "" && !strings.Contains(findings[0].Fix, " "+shells.Line(dir)) {
 				t.Errorf("the path is not quoted in %+v", findings)

@@ -65,7 +65,7 @@ func TestDoctorKeyring(t *testing.T) {
 			findings := Doctor(Checkup{
 				Paths:  credfile.Paths{Credentials: path, Config: filepath.Join(dir, "config")},
 				Config: config.Location{Path: cfg},
-				Getenv: func(string) string { return "" },
+				Getenv: withRegion(nil),
 				Now:    now,
 			})
 			for _, f := range findings {

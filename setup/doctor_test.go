@@ -52,6 +52,14 @@ func TestDoctor(t *testing.T) {
 		{name: "AWS_PROFILE a role profile", creds: healthy, aws: "[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = default\n", env: map[string]string{"AWS_PROFILE": "admin"}},
 		{name: "AWS_PROFILE another profile", creds: healthy + "[other]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = s\n", env: map[string]string{"AWS_PROFILE": "other"}},
 		{name: "AWS_PROFILE a target", creds: healthy + "[prod]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\naws_session_token = t\nexpiration = 2026-11-27T20:00:00Z\n", config: chained, env: map[string]string{"AWS_PROFILE": "prod", "AWS_DEFAULT_PROFILE": "default"}},
+		{name: "no region", creds: healthy, env: map[string]string{"AWS_REGION": ""}, problem: `pair default: [default] has no region, nor has [aws-mfa] or AWS_REGION: AWS tools that use it fail with "You must specify a region"`, fix: "aws configure set region REGION --profile default (REGION: yours, such as us-east-1)"},
+		{name: "no region, and not written", creds: healthy, config: "[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nwrite = false\n", env: map[string]string{"AWS_REGION": ""}},
+		{name: "region in the AWS config", creds: healthy, aws: "[default]\nregion = eu-west-1\n", env: map[string]string{"AWS_REGION": ""}},
+		{name: "region of the source", creds: strings.Replace(healthy, "mfa_serial", "region = eu-west-1\nmfa_serial", 1), env: map[string]string{"AWS_REGION": ""}},
+		{name: "region of the source in the AWS config", creds: healthy, aws: "[profile aws-mfa]\nregion = eu-west-1\n", env: map[string]string{"AWS_REGION": ""}},
+		{name: "region of the pair", creds: healthy, config: "[defaults]\nregion = \"eu-west-1\"\n", env: map[string]string{"AWS_REGION": ""}},
+		{name: "AWS_DEFAULT_REGION", creds: healthy, env: map[string]string{"AWS_REGION": "", "AWS_DEFAULT_REGION": "eu-west-1"}},
+		{name: "empty region", creds: strings.Replace(healthy, "[default]\n", "[default]\nregion =\n", 1), env: map[string]string{"AWS_REGION": ""}, problem: "[default] has no region", fix: "aws configure set region"},
 		{name: "expired env", creds: healthy, env: map[string]string{"AWS_ACCESS_KEY_ID": "ASIA", "AWS_MFA_EXPIRY": "1000"}, problem: "expired aws-mfa session", fix: `eval "$(aws-mfa env CODE)"`},
 	}
 	for _, tc := range cases {
@@ -73,11 +81,22 @@ func TestDoctor(t *testing.T) {
 			findings := Doctor(Checkup{
 				Paths:  credfile.Paths{Credentials: path, Config: aws},
 				Config: config.Location{Path: cfg},
-				Getenv: func(k string) string { return tc.env[k] },
+				Getenv: withRegion(tc.env),
 				Now:    now,
 			})
 			wantOneFinding(t, findings, tc.problem, tc.fix)
 		})
+	}
+}
+
+// withRegion is env as Getenv, with AWS_REGION set unless env says
+// otherwise: most cases are about something else than the region.
+func withRegion(env map[string]string) func(string) string {
+	return func(k string) string {
+		if v, ok := env[k]; ok || k != "AWS_REGION" {
+			return v
+		}
+		return "us-east-1"
 	}
 }
 

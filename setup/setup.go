@@ -258,10 +258,7 @@ func keysRegion(creds *credfile.File, req Request) ([]credfile.KV, error) {
 			return nil, nil
 		}
 	}
-	region, _ := creds.Value(req.Target, "region")
-	if p := cfg.Profile(req.Target); region == "" && p != nil {
-		region, _ = cfg.Value(p.Name, "region")
-	}
+	region := credfile.Region(creds, cfg, req.Target)
 	if stsparam.CheckRegion(region) != nil {
 		return nil, nil // none, or one no tool could use
 	}

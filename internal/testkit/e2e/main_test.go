@@ -166,11 +166,11 @@ func TestScript(t *testing.T) {
 						_, fix, _ = strings.Cut(fix[i:], ", then ")
 					}
 					fix, _, _ = strings.Cut(fix, " (") // an explanation after the command
-					if !strings.HasPrefix(fix, "aws-mfa ") && !strings.HasPrefix(fix, "chmod ") && !strings.HasPrefix(fix, "eval ") {
+					if !strings.HasPrefix(fix, "aws-mfa ") && !strings.HasPrefix(fix, "chmod ") && !strings.HasPrefix(fix, "eval ") && !strings.HasPrefix(fix, "aws configure set ") {
 						ts.Logf("not a command: %s", fix)
 						continue
 					}
-					run(strings.ReplaceAll(fix, "CODE", alice.Code))
+					run(strings.NewReplacer("CODE", alice.Code, "REGION", "eu-west-1").Replace(fix))
 				}
 				if want, _ := strconv.Atoi(args[0]); ran != want {
 					ts.Fatalf("ran %d fixes, want %d", ran, want)
