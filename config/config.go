@@ -200,7 +200,7 @@ const MaxSize = 1 << 20
 // ErrInvalid, never a fallback; one that cannot be read (permissions,
 // I/O) is a plain error.
 func Load(loc Location) (*Config, error) {
-	data, err := readfile.Read(loc.Path, MaxSize)
+	data, err := Read(loc.Path)
 	switch {
 	case err == nil:
 		return Parse(loc.Path, data)
@@ -208,11 +208,23 @@ func Load(loc Location) (*Config, error) {
 		return Parse("", nil) // the built-in pair
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("%w at %s (named by %s); create it, or name another", ErrMissing, loc.Path, loc.By)
+	}
+	return nil, err
+}
+
+// Read returns the bytes of the config file at path, bounded by MaxSize:
+// a missing file is fs.ErrNotExist; one that is not a regular file, or
+// too large, is ErrInvalid.
+func Read(path string) ([]byte, error) {
+	data, err := readfile.Read(path, MaxSize)
+	switch {
+	case err == nil, errors.Is(err, fs.ErrNotExist):
+		return data, err
 	case errors.Is(err, readfile.ErrNotRegular), errors.Is(err, readfile.ErrTooLarge):
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	case errors.Is(err, fs.ErrPermission):
 		// fs.ErrPermission is kept: the caller's exit code depends on it.
-		return nil, fmt.Errorf("cannot read the config file %s: %w; make it readable by this user", loc.Path, fs.ErrPermission)
+		return nil, fmt.Errorf("cannot read the config file %s: %w; make it readable by this user", path, fs.ErrPermission)
 	}
 	return nil, fmt.Errorf("cannot read the config file: %w", err)
 }

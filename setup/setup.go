@@ -27,7 +27,6 @@ import (
 	"github.com/aws-mfa/aws-mfa/exporter"
 	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
-	"github.com/aws-mfa/aws-mfa/internal/readfile"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 	"github.com/aws-mfa/aws-mfa/keyring"
 	"github.com/aws-mfa/aws-mfa/rotate"
@@ -106,9 +105,9 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 	// The config and the AWS config file are read before any wait, as the
 	// credentials file is: one that another program empties meanwhile is
 	// then not written (Since).
-	cfg, err := readfile.Read(req.ConfigPath, credfile.MaxSize)
+	cfg, err := config.Read(req.ConfigPath)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) && (req.Pair != "" || req.Keyring != "") {
-		return nil, fmt.Errorf("read %s: %w", req.ConfigPath, err) // only these setups use it
+		return nil, err // only these setups use it
 	}
 	var profile plan // a role pair's [profile NAME], applied last
 	if req.Process != "" {
