@@ -63,6 +63,13 @@ func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
 		// `aws-mfa exec 123456` or `exec 123456 aws …`: a code with no --
 		// after it, never a command to look for.
 		return usage("exec takes the command after --, and the code before it or with -t: %s", execForm)
+	case err != nil && !errors.Is(err, exec.ErrNotFound):
+		// A path, there or not, that cannot run: the cause, not PATH.
+		reason := errors.Unwrap(err)
+		if pe, ok := reason.(*os.PathError); ok {
+			reason = pe.Err
+		}
+		return usage("cannot run %q: %v; the form is %s", argv[0], reason, execForm)
 	case err != nil:
 		return usage("command %q not found in PATH; the form is %s", argv[0], execForm)
 	}

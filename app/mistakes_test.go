@@ -1,7 +1,10 @@
 package app
 
 import (
+	"fmt"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -28,6 +31,34 @@ func TestExecWithoutDashes(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(r.creds); string(b) != aliceProfile {
 		t.Error("the file changed")
+	}
+}
+
+// TestExecNamesWhyAPathCannotRun: a command given by a path that is
+// there but cannot run, or is not there, gets that cause, never "not
+// found in PATH", which it was never looked for in; exit 2, no STS.
+func TestExecNamesWhyAPathCannotRun(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("the causes are Unix's")
+	}
+	r := newRig(t, aliceProfile)
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "plain")
+	os.WriteFile(plain, []byte("#!/bin/sh\n"), 0o600)
+	for path, why := range map[string]string{
+		plain:                         "permission denied",
+		dir:                           "is a directory",
+		filepath.Join(dir, "missing"): "no such file or directory",
+		"./no-such-command-here":      "no such file or directory",
+	} {
+		_, stderr, code := r.run("", "exec", "-t", "314159", "--", path)
+		if want := fmt.Sprintf("aws-mfa: cannot run %q: %s; the form is aws-mfa exec [-t CODE] -- COMMAND", path, why); code != ExitUsage || !strings.HasPrefix(stderr, want) {
+			t.Errorf("%s: exit %d, stderr %q, want %q", path, code, stderr, want)
+		}
+	}
+	if r.emu.Requests() != 0 {
+		t.Error("STS was asked")
 	}
 }
 
