@@ -48,17 +48,14 @@ const (
 
 // Pair is a resolved source → target pair.
 type Pair struct {
-	Name            string
-	Source          string
-	Target          string
-	Serial          string        // overrides the source profile's mfa_serial
-	Duration        time.Duration // session length
-	Margin          time.Duration // refresh when less than this is left
-	MaxMFAAge       time.Duration // renew a session whose code is older (mfa_max_age); 0: no bound
-	Region          string
-	Endpoint        string
-	RoleARN         string // when set, AssumeRole instead of GetSessionToken
-	RoleSessionName string
+	Name, Source, Target string
+	Serial               string        // overrides the source profile's mfa_serial
+	Duration             time.Duration // session length
+	Margin               time.Duration // refresh when less than this is left
+	MaxMFAAge            time.Duration // renew a session whose code is older (mfa_max_age); 0: no bound
+	Region, Endpoint     string
+	RoleARN              string // when set, AssumeRole instead of GetSessionToken
+	RoleSessionName      string
 	// SourcePair, when set, names the pair whose session signs this pair's
 	// AssumeRole (role chaining): no long-term keys, no code. Source is empty.
 	SourcePair     string

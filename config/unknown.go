@@ -108,18 +108,14 @@ func firstError(data string, err error) error {
 		return err // a table where a value belongs, or the reverse
 	}
 	for _, k := range md.Keys() {
-		var p toml.Primitive
-		var t reflect.Type
-		var ok bool
 		// As toml.Decode does, a key names a field in any case.
-		switch {
-		case len(k) == 2 && strings.EqualFold(k[0], "defaults"):
-			p, ok = f.Defaults[k[1]]
-			t = reflect.TypeFor[defaultsTOML]()
-		case len(k) == 3 && strings.EqualFold(k[0], "pair"):
-			p, ok = f.Pair[k[1]][k[2]]
-			t = reflect.TypeFor[pairTOML]()
+		t, values := reflect.TypeFor[defaultsTOML](), f.Defaults
+		if len(k) == 3 && strings.EqualFold(k[0], "pair") {
+			t, values = reflect.TypeFor[pairTOML](), f.Pair[k[1]]
+		} else if len(k) != 2 || !strings.EqualFold(k[0], "defaults") {
+			continue
 		}
+		p, ok := values[k[len(k)-1]]
 		if !ok { // a table or array of tables where a value belongs
 			continue
 		}
