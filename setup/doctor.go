@@ -295,17 +295,15 @@ func checkProcesses(out *findings, awsConfig *credfile.File, c Checkup) {
 // processProgram is the program a credential_process line runs, split as
 // botocore splits it on goos; "" for none.
 func processProgram(line, goos string) string {
+	words, ok := credfile.SplitCommand(line)
 	if goos == "windows" {
-		if rest, ok := strings.CutPrefix(line, `"`); ok {
+		if rest, quoted := strings.CutPrefix(line, `"`); quoted {
 			prog, _, _ := strings.Cut(rest, `"`)
 			return prog
 		}
-		if f := strings.Fields(line); len(f) > 0 {
-			return f[0]
-		}
-		return ""
+		words, ok = strings.Fields(line), true
 	}
-	if words, ok := credfile.SplitCommand(line); ok && len(words) > 0 {
+	if ok && len(words) > 0 {
 		return words[0]
 	}
 	return ""

@@ -177,10 +177,7 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File, 
 func holding(f *credfile.File, keys awscred.Keys) []string {
 	var names []string
 	for _, s := range f.Sections() {
-		if s.Name == credfile.DefaultSection {
-			continue
-		}
-		if f.Credentials(s.Name).Keys == keys && slices.ContainsFunc(longTermKeyNames, s.Has) {
+		if s.Name != credfile.DefaultSection && f.Credentials(s.Name).Keys == keys && slices.ContainsFunc(longTermKeyNames, s.Has) {
 			names = append(names, s.Name)
 		}
 	}

@@ -34,13 +34,12 @@ import (
 
 // Request says what to set up.
 type Request struct {
-	Paths      credfile.Paths
-	Source     string
-	Target     string
-	Serial     string // skips the IAM lookup
-	Pair       string // a pair to add to the config ("" for none)
-	ConfigPath string
-	DryRun     bool
+	Paths          credfile.Paths
+	Source, Target string
+	Serial         string // skips the IAM lookup
+	Pair           string // a pair to add to the config ("" for none)
+	ConfigPath     string
+	DryRun         bool
 
 	Keyring        string // with --keyring: the item the keys move to
 	KeyringBackend string // the backend it is in, as the config names it ("" for the default)
