@@ -41,13 +41,12 @@ func (e exitCode) Error() string { return "" }
 
 // System is everything the CLI takes from the process. Tests build their own.
 type System struct {
-	Stdin      io.Reader
-	Stdout     io.Writer
-	Stderr     io.Writer
-	Getenv     func(string) string
-	Environ    func() []string
-	Now        func() time.Time
-	IsTerminal func(stream any) bool // stdin or stdout
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	Environ        func() []string
+	Now            func() time.Time
+	IsTerminal     func(stream any) bool // stdin or stdout
 	// ParentProcess names the process that started aws-mfa, or "".
 	ParentProcess func() string
 	// Exec replaces aws-mfa with a command (or runs it and exits).
@@ -102,8 +101,7 @@ func Run(args []string, sys System) int {
 	if err = cmp.Or(notFound, err); err == nil {
 		return ExitOK
 	}
-	var exit exitCode
-	if errors.As(err, &exit) {
+	if exit, ok := errors.AsType[exitCode](err); ok {
 		return int(exit) // a command that reports its own status, like exec
 	}
 	printError(sys.Stderr, err)
@@ -276,14 +274,12 @@ func sessionFlags(in *SessionInput) []cli.Flag {
 // pair's value.
 type SessionInput struct {
 	PairFlags
-	Token    string
-	Source   string
-	Target   string
-	Duration string // as typed
-	Force    bool
-	Endpoint string
-	Timeout  time.Duration
-	Verbose  bool
+	Token, Source, Target string
+	Duration              string // as typed
+	Force                 bool
+	Endpoint              string
+	Timeout               time.Duration
+	Verbose               bool
 	// NoWrite (env and exec) leaves the credentials file alone.
 	NoWrite bool
 }

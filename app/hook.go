@@ -25,9 +25,7 @@ func hookCommand(sys System) *cli.Command {
 		Description: "SHELL is one of " + strings.Join(shells.HookNames(), ", ") + ".\n" +
 			"The hook wraps aws-mfa so that `aws-mfa env` applies the session to the shell you type it in,\nand a refresh re-applies the one it holds (not in tcsh and csh). In bash, zsh, fish and xonsh\n" +
 			"it also sets AWS_MFA_PROMPT before each prompt, for your prompt to show. Load it from your\nshell's rc file as the hook's first lines say (tcsh's and csh's, which have none: docs/shells.md).",
-		Action: func(c *cli.Context) error {
-			return HookCommand(sys, c.Args().Slice())
-		},
+		Action: func(c *cli.Context) error { return HookCommand(sys, c.Args().Slice()) },
 	}
 }
 

@@ -22,8 +22,7 @@ import (
 // PairFlags are the --config and --pair a command was given; "" when not
 // given (an empty value is refused before any command runs).
 type PairFlags struct {
-	Config string
-	Pair   string
+	Config, Pair string
 }
 
 // pairFlags reads --config and --pair.

@@ -166,12 +166,7 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	}
 	// The first refresh is the refresh command itself, with setup's
 	// profiles or pair, endpoint and timeout.
-	first := SessionInput{
-		PairFlags: PairFlags{Config: in.Config},
-		Token:     code,
-		Endpoint:  devices.STSURL,
-		Timeout:   in.Timeout,
-	}
+	first := SessionInput{PairFlags: PairFlags{Config: in.Config}, Token: code, Endpoint: devices.STSURL, Timeout: in.Timeout}
 	if req.Pair != "" && !req.DefaultPair {
 		first.PairFlags = PairFlags{Config: req.ConfigPath, Pair: req.Pair}
 	} else {
@@ -298,9 +293,7 @@ func doctorCommand(sys System) *cli.Command {
 			&cli.StringFlag{Name: "config", Usage: "config `FILE`"},
 			&cli.StringFlag{Name: "pair", Aliases: []string{"p"}, Usage: "check only this pair `NAME` (default: AWS_MFA_PAIR, else every pair)"},
 		},
-		Action: func(c *cli.Context) error {
-			return DoctorCommand(sys, pairFlags(c))
-		},
+		Action: func(c *cli.Context) error { return DoctorCommand(sys, pairFlags(c)) },
 	}
 }
 
