@@ -240,9 +240,8 @@ func checkRequest(req Request, chained bool) error {
 }
 
 type source struct {
-	keys   awscred.Keys
-	serial string
-	region string
+	keys           awscred.Keys
+	serial, region string
 
 	// readConfig reads the config file once, when first needed: empty
 	// when there is none, which is no error.
@@ -297,11 +296,9 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 	serial, _ := creds.Value(req.Source, "mfa_serial")
 	region, _ := creds.Value(req.Source, "region")
 	src := &source{
-		serial: cmp.Or(req.Serial, serial),
-		region: region,
-		readConfig: sync.OnceValues(func() (*credfile.File, error) {
-			return credfile.ReadOrEmpty(req.Paths.Config)
-		}),
+		serial:     cmp.Or(req.Serial, serial),
+		region:     region,
+		readConfig: sync.OnceValues(func() (*credfile.File, error) { return credfile.ReadOrEmpty(req.Paths.Config) }),
 	}
 	if req.Keyring == "" { // else they are read later, and only if STS is called
 		src.keys = creds.Credentials(req.Source).Keys

@@ -42,9 +42,7 @@ func Vars(s awscred.Session, target, region string) []shells.Var {
 		shells.Var{Name: "AWS_MFA_TARGET", Value: target},
 	)
 	if region != "" {
-		vars = append(vars,
-			shells.Var{Name: "AWS_REGION", Value: region},
-			shells.Var{Name: "AWS_DEFAULT_REGION", Value: region})
+		vars = append(vars, shells.Var{Name: "AWS_REGION", Value: region}, shells.Var{Name: "AWS_DEFAULT_REGION", Value: region})
 	}
 	return vars
 }
