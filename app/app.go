@@ -156,10 +156,8 @@ func newApp(sys System) *cli.App {
 				return usage("--version takes no arguments, and %q is one; see aws-mfa --help", c.Args().First())
 			}
 			bi, _ := debug.ReadBuildInfo()
-			if _, err := fmt.Fprintln(sys.Stdout, versionLine(version, bi)); err != nil {
-				return err
-			}
-			return exitCode(ExitOK)
+			_, err := fmt.Fprintln(sys.Stdout, versionLine(version, bi))
+			return cmp.Or[error](err, exitCode(ExitOK))
 		},
 		Action: func(c *cli.Context) error {
 			// A mistyped subcommand, which urfave/cli hands to the app's

@@ -46,12 +46,11 @@ func envCommand(sys System, applied bool) *cli.Command {
 
 // EnvInput is what `aws-mfa env` was given.
 type EnvInput struct {
-	Session SessionInput
-	Args    []string // the code
-	Shell   string   // --shell: a dialect, or "" to detect one
-	Format  string   // shell, json or dotenv
-	Unset   bool
-	Cached  bool
+	Session       SessionInput
+	Args          []string // the code
+	Shell         string   // --shell: a dialect, or "" to detect one
+	Format        string   // shell, json or dotenv
+	Unset, Cached bool
 	// Applied: a hook's wrapper applies the output to its shell, so a
 	// session that was already valid is news too (the shell changed).
 	Applied bool

@@ -90,10 +90,7 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 	if err != nil {
 		return err
 	}
-	verb := "rotated"
-	if out.Finished {
-		verb = "finished the rotation begun earlier"
-	}
+	verb := map[bool]string{false: "rotated", true: "finished the rotation begun earlier"}[out.Finished]
 	fmt.Fprintf(sys.Stderr, "aws-mfa: %s: %s holds %s of IAM user %s\n", verb, where, exporter.MaskKey(out.Key), out.User)
 	if out.SessionRejected && req.Write {
 		// status then shows the session as expired, and a refresh asks
