@@ -32,8 +32,7 @@ var ErrNotFound = errors.New("file not found")
 
 // Paths are the two files the AWS CLI reads.
 type Paths struct {
-	Credentials string
-	Config      string
+	Credentials, Config string
 }
 
 // ErrNoHome marks a home directory that cannot be found: ~/.aws then

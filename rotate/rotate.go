@@ -170,10 +170,9 @@ func Run(ctx context.Context, in Input, d Deps) (*Result, error) {
 	}
 	out, err := d.IAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: &user})
 	if err != nil {
-		var re *awshttp.ResponseError
-		refused := errors.As(err, &re) && re.HTTPStatusCode()/100 == 4
+		resp, isHTTP := errors.AsType[*awshttp.ResponseError](err)
 		err = r.explain(err, "CreateAccessKey", "create a new access key")
-		if refused {
+		if isHTTP && resp.HTTPStatusCode()/100 == 4 {
 			// IAM refused (4xx): it made no key, so the journal goes, lest
 			// the next run take a key made meanwhile by hand for this run's.
 			return nil, errors.Join(err, r.journal(Journal{}))

@@ -19,9 +19,8 @@ import (
 
 // Var is one variable to set, or to remove when Unset is true.
 type Var struct {
-	Name  string
-	Value string
-	Unset bool
+	Name, Value string
+	Unset       bool
 }
 
 // Shell is one dialect.
