@@ -58,12 +58,7 @@ func (f *File) Credentials(profile string) awscred.Session {
 // start ASIA: a key set over it no longer matches its digest.
 func (f *File) HoldsLongTermKeys(profile string) bool {
 	s, ok := f.Session(profile)
-	if s.AccessKeyID == "" || strings.HasPrefix(s.AccessKeyID, "ASIA") {
-		return false
-	}
-	// Not the very session aws-mfa wrote with its mark, with a readable
-	// expiration.
-	return !ok || f.Section(profile).Get(SessionMarkKey) != sessionMark(s)
+	return s.AccessKeyID != "" && !strings.HasPrefix(s.AccessKeyID, "ASIA") && !ok
 }
 
 // SessionMarkKey is the key aws-mfa writes beside a session whose key id
@@ -93,7 +88,10 @@ func (f *File) OnlyCopy(profile string) (id string, only bool) {
 
 // Session reads the session in profile as botocore would use it, with
 // its expiration key. ok is false unless key id, secret, token and a
-// readable expiration are all there.
+// readable expiration are all there, and the key id is a session's: one
+// starting ASIA, or the very one aws-mfa wrote with its mark (see
+// HoldsLongTermKeys). Keys set over a session are no session, whatever
+// token and expiration they kept.
 func (f *File) Session(profile string) (s awscred.Session, ok bool) {
 	s = f.Credentials(profile)
 	exp, _ := f.Value(profile, "expiration")
@@ -104,7 +102,8 @@ func (f *File) Session(profile string) (s awscred.Session, ok bool) {
 			break
 		}
 	}
-	return s, ok && s.AccessKeyID != "" && s.SecretAccessKey != "" && s.SessionToken != ""
+	return s, ok && s.AccessKeyID != "" && s.SecretAccessKey != "" && s.SessionToken != "" &&
+		(strings.HasPrefix(s.AccessKeyID, "ASIA") || f.Section(profile).Get(SessionMarkKey) == sessionMark(s))
 }
 
 // SetSession returns the file with s written into profile so that
