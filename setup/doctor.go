@@ -377,8 +377,8 @@ func checkEnv(out *findings, c Checkup, creds, awsConfig *credfile.File) {
 		return
 	}
 	// The command that applies `aws-mfa env ARG` to the shell: with the
-	// hook loaded its wrapper does, else eval must (and inside the hook's
-	// wrapper an eval of $(…) would apply nothing).
+	// hook loaded its wrapper does, else eval must (an eval of $(…)
+	// applies nothing under the POSIX sh hook).
 	apply := func(arg string) string {
 		cmd := shells.Line("aws-mfa", "env", arg)
 		if c.Getenv("AWS_MFA_SHELL") != "" {

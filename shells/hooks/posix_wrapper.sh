@@ -25,6 +25,26 @@ _aws_mfa_refresh() {
 	fi
 }
 
+# _aws_mfa_env applies an env line to this shell. In a subshell of it
+# (eval "$(aws-mfa env)", a pipe) applying would reach no one: there the
+# binary prints the code, as it does without the hook, for the caller.
+# Only bash and zsh say they are in one, in variables of their own.
+_aws_mfa_env() {
+	# shellcheck disable=SC3028 # each read only in its own shell
+	case $_aws_mfa_shell in
+	bash) set -- "${BASH_SUBSHELL-0}" "$@" ;;
+	zsh) set -- "${ZSH_SUBSHELL-0}" "$@" ;;
+	*) set -- 0 "$@" ;;
+	esac
+	if [ "$1" = 0 ]; then
+		shift
+		_aws_mfa_apply __env "$_aws_mfa_shell" "$@"
+	else
+		shift
+		"$_aws_mfa_bin" "$@"
+	fi
+}
+
 # _aws_mfa_wrapper is the body of aws-mfa. Only doctor is told, for its
 # one call, that the hook is loaded. An env line goes to __env, which
 # puts this shell's --shell after env and prints nothing but that code on
@@ -34,7 +54,7 @@ _aws_mfa_refresh() {
 _aws_mfa_wrapper() {
 	case "${1-}" in
 	env)
-		_aws_mfa_apply __env "$_aws_mfa_shell" "$@"
+		_aws_mfa_env "$@"
 		;;
 	doctor)
 		AWS_MFA_SHELL=$_aws_mfa_shell "$_aws_mfa_bin" "$@"
@@ -42,7 +62,7 @@ _aws_mfa_wrapper() {
 	-*)
 		case $("$_aws_mfa_bin" __command "$@" 2>/dev/null) in
 		"") _aws_mfa_refresh "$@" ;;
-		*" env") _aws_mfa_apply __env "$_aws_mfa_shell" "$@" ;;
+		*" env") _aws_mfa_env "$@" ;;
 		*" doctor") AWS_MFA_SHELL=$_aws_mfa_shell "$_aws_mfa_bin" "$@" ;;
 		*) "$_aws_mfa_bin" "$@" ;;
 		esac
