@@ -77,7 +77,7 @@ var longTermKeyNames = []string{"aws_access_key_id", "aws_secret_access_key"}
 // moment one of the two holds them, and the file is replaced atomically,
 // so no backup with the keys is written at all.
 func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File, cfg []byte, profile plan) (*Result, error) {
-	keys, _, err := sourceKeys(creds, req)
+	keys, copied, err := sourceKeys(creds, req)
 	inFile := err == nil
 	if !inFile {
 		// Run again after the move: the keys are only in the keyring.
@@ -92,6 +92,12 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File, 
 		return nil, inputerr.Errorf("[%s] in %s holds the secret key of %s, which every profile inherits; move the keys from [%[1]s] into the profiles that use them, then run setup --keyring again", credfile.DefaultSection, req.Paths.Credentials, exporter.MaskKey(keys.AccessKeyID))
 	}
 	res := &Result{}
+	var region []credfile.KV // the target's, as plain setup copies it with the keys
+	if copied {
+		if region, err = keysRegion(creds, req); err != nil {
+			return nil, err
+		}
+	}
 	serial, _ := creds.Value(req.Source, "mfa_serial")
 	if res.Serial, err = device(ctx, d, keys, cmp.Or(req.Serial, serial)); err != nil {
 		return nil, err
@@ -106,7 +112,7 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File, 
 		if now := holding(f, keys); !slices.Equal(now, cleared) {
 			return nil, fmt.Errorf("%s changed meanwhile (the keys are now in %s, not %s); nothing was removed, run setup --keyring again", path, profiles(now), profiles(cleared))
 		}
-		out, err := clearKeys(f, req, res.Serial, keys, cleared)
+		out, err := clearKeys(f, req, res.Serial, region, keys, cleared)
 		if err != nil || len(cleared) == 0 {
 			return out, err
 		}
@@ -118,7 +124,7 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File, 
 		}
 		return out, nil
 	}
-	newCreds, err := clearKeys(creds, req, res.Serial, keys, cleared)
+	newCreds, err := clearKeys(creds, req, res.Serial, region, keys, cleared)
 	if err != nil {
 		return nil, err
 	}
@@ -184,10 +190,10 @@ func holding(f *credfile.File, keys awscred.Keys) []string {
 	return names
 }
 
-// clearKeys returns f with mfa_serial in the source and the long-term
-// keys out of the sections named, checked: no section may still read the
-// secret key.
-func clearKeys(f *credfile.File, req Request, serial string, keys awscred.Keys, sections []string) ([]byte, error) {
+// clearKeys returns f with mfa_serial (and region, unless it has one) in
+// the source and the long-term keys out of the sections named, checked:
+// no section may still read the secret key.
+func clearKeys(f *credfile.File, req Request, serial string, region []credfile.KV, keys awscred.Keys, sections []string) ([]byte, error) {
 	out := f
 	apply := func(name string, set []credfile.KV, remove []string) error {
 		b, err := out.Edit(name, set, remove)
@@ -197,8 +203,15 @@ func clearKeys(f *credfile.File, req Request, serial string, keys awscred.Keys, 
 		out, err = credfile.Parse(b)
 		return err
 	}
+	var set []credfile.KV
 	if v, _ := out.Value(req.Source, "mfa_serial"); v != serial {
-		if err := apply(req.Source, []credfile.KV{{Key: "mfa_serial", Value: serial}}, nil); err != nil {
+		set = append(set, credfile.KV{Key: "mfa_serial", Value: serial})
+	}
+	if _, ok := out.Value(req.Source, "region"); !ok {
+		set = append(set, region...)
+	}
+	if len(set) > 0 {
+		if err := apply(req.Source, set, nil); err != nil {
 			return nil, err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 )
@@ -48,36 +49,45 @@ func TestSetupGivesTheSourceTheRegion(t *testing.T) {
 			config: "[default]\nregion = eu-west-1 $(touch x)\n", want: ""},
 		{name: "no config file", creds: "[default]\n" + keys, want: ""},
 	} {
-		req, out := setupFiles(t, tc.creds)
-		req.Serial = serial
-		if tc.config != "" {
-			if err := os.WriteFile(req.Paths.Config, []byte(tc.config), 0o600); err != nil {
-				t.Fatal(err)
+		// setup --keyring (the keys in a keyring item) gives the source the
+		// same region as plain setup.
+		for _, item := range []string{"", "aws-mfa"} {
+			req, out := setupFiles(t, tc.creds)
+			req.Serial, req.Keyring = serial, item
+			if item != "" {
+				req.Pair = "default" // as OpenKeyring names the built-in pair
 			}
-		}
-		req.DryRun = true
-		if _, err := Run(context.Background(), req, deps(&fakeDevices{}, out)); err != nil {
-			t.Fatalf("%s: dry run: %v", tc.name, err)
-		}
-		if got := regionLine(out.String()); got != tc.dryRun {
-			t.Errorf("%s: the dry run shows %q, want %q:\n%s", tc.name, got, tc.dryRun, out)
-		}
-		req.DryRun = false
-		if _, err := Run(context.Background(), req, deps(&fakeDevices{}, out)); err != nil {
-			t.Fatalf("%s: setup: %v", tc.name, err)
-		}
-		_, err := exporter.Obtain(context.Background(), exporter.Request{
-			Paths: req.Paths, Timeout: 5 * time.Second,
-			Pair: config.Pair{Source: "aws-mfa", Target: "prod-session", Duration: time.Hour, Margin: 10 * time.Minute, Endpoint: emu.URL, Write: true},
-		}, exporter.Deps{Now: time.Now, Token: func(string) (string, error) { return "314159", nil }})
-		if err != nil {
-			t.Fatalf("%s: refresh: %v", tc.name, err)
-		}
-		creds, _ := os.ReadFile(req.Paths.Credentials)
-		config, _ := os.ReadFile(req.Paths.Config)
-		v := bc.ReadAll(t, []peers.BotocoreQuery{{Data: creds, Config: config, Target: "prod-session", As: "region"}})[0]
-		if v.Region != tc.want {
-			t.Errorf("%s: botocore reads region %q for [prod-session], want %q:\n%s", tc.name, v.Region, tc.want, creds)
+			if tc.config != "" {
+				if err := os.WriteFile(req.Paths.Config, []byte(tc.config), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			d, store := deps(&fakeDevices{}, out), memStore{}
+			d.Store = store
+			req.DryRun = true
+			if _, err := Run(context.Background(), req, d); err != nil {
+				t.Fatalf("%s %s: dry run: %v", tc.name, item, err)
+			}
+			if got := regionLine(out.String()); got != tc.dryRun {
+				t.Errorf("%s %s: the dry run shows %q, want %q:\n%s", tc.name, item, got, tc.dryRun, out)
+			}
+			req.DryRun = false
+			if _, err := Run(context.Background(), req, d); err != nil {
+				t.Fatalf("%s %s: setup: %v", tc.name, item, err)
+			}
+			_, err := exporter.Obtain(context.Background(), exporter.Request{
+				Paths: req.Paths, Timeout: 5 * time.Second,
+				Pair: config.Pair{Source: "aws-mfa", Target: "prod-session", Duration: time.Hour, Margin: 10 * time.Minute, Endpoint: emu.URL, Write: true, Keyring: item},
+			}, exporter.Deps{Now: time.Now, Token: func(string) (string, error) { return "314159", nil }, Keyring: func(item string) (awscred.Keys, error) { return store[item], nil }})
+			if err != nil {
+				t.Fatalf("%s %s: refresh: %v", tc.name, item, err)
+			}
+			creds, _ := os.ReadFile(req.Paths.Credentials)
+			config, _ := os.ReadFile(req.Paths.Config)
+			v := bc.ReadAll(t, []peers.BotocoreQuery{{Data: creds, Config: config, Target: "prod-session", As: "region"}})[0]
+			if v.Region != tc.want {
+				t.Errorf("%s %s: botocore reads region %q for [prod-session], want %q:\n%s", tc.name, item, v.Region, tc.want, creds)
+			}
 		}
 	}
 }
