@@ -5,8 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/urfave/cli/v2"
 )
 
 // TestExecWithoutDashes: a code where the command should be is not
@@ -59,6 +62,51 @@ func TestExecNamesWhyAPathCannotRun(t *testing.T) {
 	}
 	if r.emu.Requests() != 0 {
 		t.Error("STS was asked")
+	}
+}
+
+// TestMistypedPairOnEveryCommand: every command that takes --pair
+// (walked from the app, at every depth) refuses a mistyped pair with
+// exit 2 and the pair it was meant to be, before STS and with no file
+// changed; setup -p names a pair to add, and is not one of them.
+func TestMistypedPairOnEveryCommand(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, aliceProfile)
+	cfg := filepath.Join(t.TempDir(), "config.toml")
+	os.WriteFile(cfg, []byte("[pair.work]\nsource = \"aws-mfa\"\ntarget = \"work\"\n"), 0o600)
+	var tested []string
+	var walk func(path []string, cmds []*cli.Command)
+	walk = func(path []string, cmds []*cli.Command) {
+		for _, c := range cmds {
+			if c.Hidden || c.Name == "help" || c.Name == "setup" {
+				continue
+			}
+			if findFlag("pair", c.Flags) != nil {
+				args := append(append(slices.Clone(path), c.Name), "--config", cfg, "-p", "wrok")
+				if c.Name == "exec" {
+					args = append(args, "-t", "314159", "--", "true")
+				}
+				tested = append(tested, strings.Join(append(path, c.Name), " "))
+				_, stderr, code := r.run("", args...)
+				if code != ExitUsage || !strings.Contains(stderr, `no pair named "wrok"; did you mean work?`) {
+					t.Errorf("%q: exit %d, stderr %q", args, code, stderr)
+				}
+			}
+			walk(append(slices.Clone(path), c.Name), c.Subcommands)
+		}
+	}
+	walk(nil, newApp(System{}).Commands)
+	if slices.Sort(tested); !slices.Equal(tested, []string{"console", "doctor", "env", "exec", "keyring export", "rotate", "status"}) {
+		t.Errorf("walked %q", tested)
+	}
+	if _, stderr, code := r.run("", "--config", cfg, "-p", "wrok", "-t", "314159"); code != ExitUsage || !strings.Contains(stderr, "did you mean work?") {
+		t.Errorf("the refresh: exit %d, stderr %q", code, stderr)
+	}
+	if r.emu.Requests() != 0 {
+		t.Error("STS was asked")
+	}
+	if b, _ := os.ReadFile(r.creds); string(b) != aliceProfile {
+		t.Error("the file changed")
 	}
 }
 

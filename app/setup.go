@@ -304,6 +304,13 @@ func DoctorCommand(sys System, in PairFlags) error {
 	if err != nil {
 		return err
 	}
+	// A mistyped pair is bad input, as for every command; a config that
+	// does not load is one of doctor's findings.
+	if _, err := config.Load(configPath(sys, in.Config)); err == nil && pairName(sys, in) != "" {
+		if _, _, err := selectPair(sys, in); err != nil {
+			return err
+		}
+	}
 	dir, _ := stateDir(sys.Getenv)
 	exe, _ := executable(sys)
 	findings := setup.Doctor(setup.Checkup{

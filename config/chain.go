@@ -18,7 +18,7 @@ func (c *Config) Chain(p Pair) ([]Pair, error) {
 	for cur := p; cur.SourcePair != ""; cur = chain[len(chain)-1] {
 		i := slices.IndexFunc(c.Pairs, func(q Pair) bool { return q.Name == cur.SourcePair })
 		if i < 0 {
-			return nil, &chainError{cur.Name, fmt.Sprintf("source_pair %q names no pair; the pairs are %s", cur.SourcePair, strings.Join(names(c.Pairs), ", "))}
+			return nil, &chainError{cur.Name, fmt.Sprintf("source_pair %q names no pair%s", cur.SourcePair, pairsHint(cur.SourcePair, c.Pairs))}
 		}
 		next := c.Pairs[i]
 		if j := slices.IndexFunc(chain, func(q Pair) bool { return q.Name == next.Name }); j >= 0 {

@@ -21,6 +21,7 @@ func TestChainErrors(t *testing.T) {
 		"two hours":              {"[pair.p]\nsource_pair = \"default\"\ntarget = \"p\"\nduration = \"2h\"\n" + role, "duration 2h0m0s is more than AWS allows a role assumed with another session's credentials (role chaining: at most 1h)"},
 		"seconds":                {"[pair.p]\nsource_pair = \"default\"\ntarget = \"p\"\nduration = 3601\n" + role, "duration 1h0m1s is more than AWS allows"},
 		"missing":                {"# c\n[pair.p]\ntarget = \"p\"\n" + role + "source_pair = \"nope\"\n", `c.toml:5: [pair.p] source_pair "nope" names no pair; the pairs are default, p`},
+		"mistyped":               {"[pair.p]\ntarget = \"p\"\n" + role + "source_pair = \"defualt\"\n", `[pair.p] source_pair "defualt" names no pair; did you mean default? The pairs are default, p`},
 		"missing later in chain": {"[pair.a]\nsource_pair = \"b\"\ntarget = \"a\"\n" + role + "[pair.b]\ntarget = \"b\"\n" + role + "source_pair = \"gone\"\n", `c.toml:8: [pair.b] source_pair "gone" names no pair`},
 		"self":                   {"[pair.p]\ntarget = \"p\"\nsource_pair = \"p\"\n" + role, `c.toml:3: [pair.p] source_pair "p" makes a cycle (p → p)`},
 		"two":                    {"[pair.a]\nsource_pair = \"b\"\ntarget = \"a\"\n" + role + "\n[pair.b]\ntarget = \"b\"\nsource_pair = \"a\"\n" + role, `c.toml:8: [pair.b] source_pair "a" makes a cycle (a → b → a)`},

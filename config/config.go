@@ -438,9 +438,15 @@ func (c *Config) Select(name string) (Pair, error) {
 	if i >= 0 {
 		return c.Pairs[i], nil
 	}
-	names := names(c.Pairs)
+	return Pair{}, fmt.Errorf("no pair named %q%s", name, pairsHint(name, c.Pairs))
+}
+
+// pairsHint follows "NAME names no pair": the pair NAME was probably meant
+// to be, and the pairs there are.
+func pairsHint(name string, pairs []Pair) string {
+	names := names(pairs)
 	if s := suggest.Closest(name, names); s != "" {
-		return Pair{}, fmt.Errorf("no pair named %q; did you mean %s? The pairs are %s", name, s, strings.Join(names, ", "))
+		return "; did you mean " + s + "? The pairs are " + strings.Join(names, ", ")
 	}
-	return Pair{}, fmt.Errorf("no pair named %q; the pairs are %s", name, strings.Join(names, ", "))
+	return "; the pairs are " + strings.Join(names, ", ")
 }
