@@ -59,6 +59,8 @@ func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
 	}
 	path, err := exec.LookPath(argv[0])
 	switch {
+	case err != nil && isCode(argv[0]) && len(argv) > 1 && strings.HasPrefix(argv[1], "-"):
+		return usage("%s stands after the code; options go before it: aws-mfa exec [OPTIONS] CODE -- COMMAND", argv[1])
 	case err != nil && isCode(argv[0]):
 		// `aws-mfa exec 123456` or `exec 123456 aws …`: a code with no --
 		// after it, never a command to look for.

@@ -30,6 +30,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 	"github.com/aws-mfa/aws-mfa/keyring"
 	"github.com/aws-mfa/aws-mfa/rotate"
+	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 // Request says what to set up.
@@ -344,6 +345,14 @@ func sourceKeys(f *credfile.File, req Request) (awscred.Keys, bool, error) {
 	}
 	if k, ok := get(req.Target); ok {
 		return k, true, nil
+	}
+	for _, s := range f.Sections() {
+		// Another profile that does, as the older Python aws-mfa's
+		// [default-long-term]: the fix is to name it.
+		if req.Pair == "" && s.Name != credfile.DefaultSection && f.HoldsLongTermKeys(s.Name) {
+			return awscred.Keys{}, false, inputerr.Errorf("neither [%s] nor [%s] in %s holds long-term keys, but [%s] does; if they are this IAM user's, run `%s`",
+				req.Source, req.Target, req.Paths.Credentials, s.Name, shells.Line("aws-mfa", "setup", "--source", s.Name, "--target", req.Target))
+		}
 	}
 	return awscred.Keys{}, false, inputerr.Errorf("neither [%s] nor [%s] in %s holds long-term keys; run `aws configure` (or `%s`) with your IAM user's access key first",
 		req.Source, req.Target, req.Paths.Credentials, awsConfigure(req.Source))
