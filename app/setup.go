@@ -15,6 +15,8 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 	"github.com/aws-mfa/aws-mfa/setup"
 	"github.com/aws-mfa/aws-mfa/shells"
@@ -146,7 +148,15 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 		fmt.Fprintf(sys.Stderr, "aws-mfa: every AWS tool can use it: %s\n", shells.Line("aws", "--profile", req.Pair, "sts", "get-caller-identity"))
 	}
 	code := in.Token
-	if code == "" && ask != nil {
+	var valid *awscred.Session // the target's, still valid
+	if f, err := credfile.Read(req.Paths.Credentials); err == nil {
+		if s, ok := exporter.ValidSession(f, req.Target, sys.Now(), config.DefaultMargin); ok {
+			valid = &s
+		}
+	}
+	if code == "" && ask != nil && valid == nil {
+		// A code typed for a session still valid would be refused by
+		// the refresh ("still valid"): the question is not asked.
 		if code, err = ask.line("MFA code for a first refresh now (Enter to skip): "); err != nil && !ask.noTTY {
 			return err
 		}
@@ -161,7 +171,12 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 		if req.SourcePair != "" { // renewed from its base: a code only once that expires
 			next = next[:len(next)-1]
 		}
-		fmt.Fprintf(sys.Stderr, "aws-mfa: %s; run `%s` to get a session\n", map[bool]string{false: "set up", true: "set up already, nothing changed"}[res.Unchanged], shells.Line(next...))
+		done := map[bool]string{false: "set up", true: "set up already, nothing changed"}[res.Unchanged]
+		if valid != nil {
+			fmt.Fprintf(sys.Stderr, "aws-mfa: %s; [%s] holds a session until %s\n", done, req.Target, localTime(valid.Expiration, sys.Now()))
+			return nil
+		}
+		fmt.Fprintf(sys.Stderr, "aws-mfa: %s; run `%s` to get a session\n", done, shells.Line(next...))
 		return nil
 	}
 	// The first refresh is the refresh command itself, with setup's

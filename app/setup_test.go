@@ -132,3 +132,23 @@ func TestSetupCodeChecks(t *testing.T) {
 		t.Errorf("a malformed code typed at the question: exit %d: %s", exit, stderr)
 	}
 }
+
+// TestSetupAsksNoCodeForAValidSession: run again over a session still
+// valid, setup asks for no code (the refresh would refuse it as still
+// valid) and says until when the session holds.
+func TestSetupAsksNoCodeForAValidSession(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	os.MkdirAll(filepath.Join(home, ".aws"), 0o700)
+	exp := time.Now().Add(2 * time.Hour).UTC().Truncate(time.Second)
+	creds := "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n" +
+		"[default]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\naws_session_token = t\nexpiration = " + exp.Format(time.RFC3339) + "\n"
+	os.WriteFile(filepath.Join(home, ".aws", "credentials"), []byte(creds), 0o600)
+	sys, stderr, opened := testSystem(t, home)
+	if rc := Run([]string{"aws-mfa", "setup"}, sys); rc != 0 {
+		t.Fatalf("exit %d: %s", rc, stderr)
+	}
+	if want := "aws-mfa: set up already, nothing changed; [default] holds a session until " + localTime(exp, time.Now()) + "\n"; *opened != 0 || !strings.HasSuffix(stderr.String(), want) {
+		t.Errorf("opened the terminal %d times; stderr:\n%s\nwant it to end %q", *opened, stderr, want)
+	}
+}
