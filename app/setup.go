@@ -283,15 +283,20 @@ func (a *asker) choose(serials []string) (int, error) {
 	for i, s := range serials {
 		fmt.Fprintf(a.sys.Stderr, "  %d) %s\n", i+1, s)
 	}
-	ans, err := a.line(fmt.Sprintf("Which one? [1-%d, default 1]: ", len(serials)))
-	if err != nil {
-		return 0, err
+	for try := 1; ; try++ { // three answers, as for a code
+		ans, err := a.line(fmt.Sprintf("Which one? [1-%d, default 1]: ", len(serials)))
+		if err != nil {
+			return 0, err
+		}
+		n, err := strconv.Atoi(cmp.Or(ans, "1")) // Enter takes the default
+		switch {
+		case err == nil && n >= 1 && n <= len(serials):
+			return n - 1, nil
+		case try == 3:
+			return 0, usage("%q is not a number from 1 to %d; run setup again, or name the device with --serial ARN", ans, len(serials))
+		}
+		fmt.Fprintf(a.sys.Stderr, "aws-mfa: %q is not a number from 1 to %d; try again\n", ans, len(serials))
 	}
-	n, err := strconv.Atoi(cmp.Or(ans, "1")) // Enter takes the default
-	if err != nil || n < 1 || n > len(serials) {
-		return 0, usage("%q is not a number from 1 to %d", ans, len(serials))
-	}
-	return n - 1, nil
 }
 
 // confirm asks a question whose default is no: with no answer, it is no.

@@ -152,3 +152,37 @@ func TestSetupAsksNoCodeForAValidSession(t *testing.T) {
 		t.Errorf("opened the terminal %d times; stderr:\n%s\nwant it to end %q", *opened, stderr, want)
 	}
 }
+
+// TestChooseAsksThreeTimes: an answer to the device question that names
+// no device is asked again, as a code is; the third says what to do.
+func TestChooseAsksThreeTimes(t *testing.T) {
+	t.Parallel()
+	serials := []string{"arn:aws:iam::123456789012:mfa/a", "arn:aws:iam::123456789012:mfa/b"}
+	for _, tc := range []struct {
+		answers []string
+		want    int    // the index chosen, -1 for none
+		err     string // the error's text, when none is chosen
+	}{
+		{[]string{""}, 0, ""},
+		{[]string{"2"}, 1, ""},
+		{[]string{"3", "0", "2"}, 1, ""},
+		{[]string{"x", "y", "1"}, 0, ""},
+		{[]string{"x", ""}, 0, ""}, // Enter takes the default
+		{[]string{"3", "-1", "two"}, -1, `"two" is not a number from 1 to 2; run setup again, or name the device with --serial ARN`},
+	} {
+		sys, stderr, _ := testSystem(t, t.TempDir())
+		answers := append([]string(nil), tc.answers...)
+		sys.TTY = func() (io.ReadWriteCloser, error) {
+			a := answers[0]
+			answers = answers[1:]
+			return &fakeTTY{Reader: strings.NewReader(a + "\n")}, nil
+		}
+		n, err := (&asker{sys: sys}).choose(serials)
+		if tc.want >= 0 && (err != nil || n != tc.want) || tc.want < 0 && (err == nil || err.Error() != tc.err) {
+			t.Errorf("%q: chose %d (%v), want %d %q", tc.answers, n, err, tc.want, tc.err)
+		}
+		if retries := min(len(tc.answers)-1, 2); len(answers) != 0 || strings.Count(stderr.String(), "try again") != retries {
+			t.Errorf("%q: %d answers left; stderr:\n%s", tc.answers, len(answers), stderr)
+		}
+	}
+}
