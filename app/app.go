@@ -97,7 +97,7 @@ func Run(args []string, sys System) int {
 	a := newApp(sys)
 	var notFound error // urfave/cli reports it as a failure, without a hint
 	a.CommandNotFound = func(c *cli.Context, word string) { notFound = unknownSubcommand(c, word) }
-	err := a.Run(args)
+	err := runLine(a, args)
 	if err = cmp.Or(notFound, err); err == nil {
 		return ExitOK
 	}
@@ -150,7 +150,7 @@ func newApp(sys System) *cli.App {
 		HideHelp: true, // see help.go
 		Before: func(c *cli.Context) error {
 			if !c.Bool("version") {
-				return noEmptyValues(c)
+				return nil
 			}
 			if c.Args().Present() && c.App.Command(c.Args().First()) == nil {
 				return usage("--version takes no arguments, and %q is one; see aws-mfa --help", c.Args().First())
@@ -268,7 +268,7 @@ func sessionFlags(in *SessionInput) []cli.Flag {
 
 // SessionInput is what the session flags of refresh, env and exec say.
 // A field is "" when its flag is not given: an empty value is refused
-// before any command runs (noEmptyValues), and a flag given beats the
+// before any command runs (runLine), and a flag given beats the
 // pair's value.
 type SessionInput struct {
 	PairFlags

@@ -141,7 +141,7 @@ func renewConfig(sys System, in SessionInput, req exporter.Request, region strin
 		argv = append(argv, "--config", abs)
 	}
 	// The options given to exec, for every renewal; never the code, nor
-	// --force. A given option is never empty (noEmptyValues).
+	// --force. A given option is never empty (runLine).
 	for i, v := range []string{in.Source, in.Target, in.Duration, in.Endpoint} {
 		if v != "" {
 			argv = append(argv, []string{"--source", "--target", "--duration", "--endpoint-url"}[i], v)

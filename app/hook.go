@@ -4,6 +4,7 @@ package app
 // typed by a person.
 
 import (
+	"cmp"
 	"fmt"
 	"os/exec"
 	"path/filepath"
@@ -114,7 +115,9 @@ func envInCommand(sys System) *cli.Command {
 		if formatGiven && format != "shell" || shellGiven && shells.Normalize(shell) != shells.Normalize(args[0]) {
 			return passOn(sys, args[0], words)
 		}
-		return codeOnlyApp(sys, true).Run(slices.Concat([]string{"aws-mfa"}, words[:s.cmdIndex+1], []string{"--shell", args[0]}, words[s.cmdIndex+1:]))
+		// The dialect as the line gives it, if it does: a second --shell
+		// with another spelling of it would be refused (runLine).
+		return runLine(codeOnlyApp(sys, true), slices.Concat([]string{"aws-mfa"}, words[:s.cmdIndex+1], []string{"--shell", cmp.Or(shell, args[0])}, words[s.cmdIndex+1:]))
 	})
 }
 
@@ -130,7 +133,7 @@ func passOn(sys System, dialect string, words []string) error {
 	var out strings.Builder
 	inner := sys
 	inner.Stdout = &out
-	if err := codeOnlyApp(inner, false).Run(append([]string{"aws-mfa"}, words...)); err != nil {
+	if err := runLine(codeOnlyApp(inner, false), append([]string{"aws-mfa"}, words...)); err != nil {
 		return err
 	}
 	code, err := sh.Print(out.String())

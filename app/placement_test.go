@@ -3,6 +3,8 @@ package app
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -148,7 +150,9 @@ func TestSubcommandOptionBefore(t *testing.T) {
 // TestSubcommandOptionBeforeNested: an option of a subcommand's own
 // subcommand (keyring export), given before either, is refused with the
 // command it belongs to; an app option keyring does not take but export
-// does (-p) is too.
+// does (-p) is too when given after keyring, which cannot parse it.
+// Before keyring, the app parses it and export reads it
+// (TestOptionRepeated).
 func TestSubcommandOptionBeforeNested(t *testing.T) {
 	t.Parallel()
 	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: noEnv})
@@ -165,6 +169,9 @@ func TestSubcommandOptionBeforeNested(t *testing.T) {
 					append(append([]string{}, opt...), cmd.Name, sub.Name),
 					append(append([]string{cmd.Name}, opt...), sub.Name),
 				} {
+					if defines(a.Flags, name) && args[0] != cmd.Name {
+						continue
+					}
 					n++
 					stdout, stderr, code := run(args...)
 					want := dashed(name) + " is an option of " + cmd.Name + " " + sub.Name + "; put it after the command"
@@ -244,3 +251,219 @@ func TestHelpAfterOptions(t *testing.T) {
 }
 
 func defines(flags []cli.Flag, name string) bool { return findFlag(name, flags) != nil }
+
+// runStubbed runs args as Run does (runLine), with every
+// action, the refresh's and each command's and subcommand's, replaced by
+// one that records what its flags read.
+func runStubbed(args []string) (string, error) {
+	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: noEnv})
+	var record strings.Builder
+	stub := func(c *cli.Context) error {
+		for _, f := range c.Command.Flags {
+			n := f.Names()[0]
+			fmt.Fprintf(&record, "%s=%v set=%v\n", n, c.Value(n), c.IsSet(n))
+		}
+		return nil
+	}
+	var walk func([]*cli.Command)
+	walk = func(cmds []*cli.Command) {
+		for _, cmd := range cmds {
+			if cmd.Name != "help" && !cmd.Hidden {
+				cmd.Action = stub
+				walk(cmd.Subcommands)
+			}
+		}
+	}
+	a.Action = stub
+	walk(a.Commands)
+	err := runLine(a, args)
+	return record.String(), err
+}
+
+// commandPaths lists every command a person types, at each depth: the
+// app itself (nil), each command, and each subcommand (keyring export).
+func commandPaths(a *cli.App) (paths [][]*cli.Command) {
+	var walk func(path []*cli.Command, cmds []*cli.Command)
+	walk = func(path []*cli.Command, cmds []*cli.Command) {
+		paths = append(paths, path)
+		for _, cmd := range cmds {
+			if cmd.Name != "help" && !cmd.Hidden {
+				walk(append(slices.Clone(path), cmd), cmd.Subcommands)
+			}
+		}
+	}
+	walk(nil, a.Commands)
+	return paths
+}
+
+// forms are the ways to give the flag f the value v by its name n: `--x v`
+// and `--x=v`; for a bool, v "" is the flag alone or =true.
+func forms(f cli.Flag, n, v string) [][]string {
+	switch {
+	case takesValue(f):
+		return [][]string{{dashed(n), v}, {dashed(n) + "=" + v}}
+	case v == "":
+		return [][]string{{dashed(n)}, {dashed(n) + "=true"}}
+	}
+	return [][]string{{dashed(n) + "=" + v}}
+}
+
+// TestOptionRepeated: an option given twice with two different values is
+// refused (exit 2, one line naming it) wherever the two stand, on one
+// side of a command or on either, at every depth (the app, each command,
+// keyring export), in every spelling (each name, `--x v` and `--x=v`, a
+// bool alone or with a value); the same value twice is read as given
+// once. Two names of one option on one side (-p a --pair a) are refused
+// whatever their values, as urfave/cli refuses them.
+func TestOptionRepeated(t *testing.T) {
+	t.Parallel()
+	a := newApp(System{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: noEnv})
+	type line struct {
+		args  []string
+		twice string // what the refusal says; "" for none
+		reads string // else what the command reads
+	}
+	var lines []line
+	for _, path := range commandPaths(a) {
+		words, flags := []string{"aws-mfa"}, a.Flags
+		for _, cmd := range path {
+			words, flags = append(words, cmd.Name), cmd.Flags
+		}
+		for _, f := range flags {
+			canon := f.Names()[0]
+			if canon == "help" || canon == "version" {
+				continue
+			}
+			one, other := sample(f), []string{"w-" + canon}
+			if _, ok := f.(*cli.DurationFlag); ok {
+				other = []string{"2m"}
+			} else if !takesValue(f) {
+				other = []string{"false"}
+			}
+			reads := canon + "=" + strings.Join(one, "") + " set=true\n"
+			if _, ok := f.(*cli.DurationFlag); ok {
+				reads = canon + "=1m30s set=true\n"
+			} else if !takesValue(f) {
+				reads = canon + "=true set=true\n"
+			}
+			same := dashed(canon) + " is given twice, with different values; give it once"
+			for _, n := range f.Names() {
+				for _, x := range forms(f, n, strings.Join(one, "")) {
+					for _, y := range forms(f, n, other[0]) {
+						lines = append(lines, line{slices.Concat(words, x, y), same, ""}, line{slices.Concat(words, y, x), same, ""})
+					}
+					for _, y := range forms(f, n, strings.Join(one, "")) {
+						lines = append(lines, line{slices.Concat(words, x, y), "", reads})
+					}
+					for _, m := range slices.DeleteFunc(slices.Clone(f.Names()), func(m string) bool { return m == n }) {
+						for _, y := range forms(f, m, strings.Join(one, "")) {
+							lines = append(lines, line{slices.Concat(words, x, y), dashed(n) + " and " + dashed(m) + " are one option; give it once", ""})
+						}
+					}
+				}
+			}
+			appF := findFlag(canon, a.Flags)
+			if len(path) == 0 || appF == nil {
+				continue
+			}
+			sides := dashed(canon) + " is given twice, before and after " + strings.Join(words[1:], " ") + ", with different values; give it once"
+			for _, n := range appF.Names() {
+				for _, m := range f.Names() {
+					for _, x := range forms(f, n, strings.Join(one, "")) {
+						for _, y := range forms(f, m, other[0]) {
+							lines = append(lines, line{slices.Concat(words[:1], x, words[1:], y), sides, ""}, line{slices.Concat(words[:1], y, words[1:], x), sides, ""})
+						}
+						for _, y := range forms(f, m, strings.Join(one, "")) {
+							lines = append(lines, line{slices.Concat(words[:1], x, words[1:], y), "", reads})
+						}
+						if m == n { // and once, before the command only
+							lines = append(lines, line{slices.Concat(words[:1], x, words[1:]), "", reads})
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, l := range lines {
+		got, err := runStubbed(l.args)
+		switch {
+		case l.twice != "" && (err == nil || !strings.Contains(err.Error(), l.twice)):
+			t.Errorf("%q: %v, reads\n%s; want %q", l.args, err, got, l.twice)
+		case l.twice == "" && (err != nil || !strings.Contains(got, l.reads)):
+			t.Errorf("%q: %v, reads\n%s", l.args, err, got)
+		}
+	}
+	t.Logf("%d lines", len(lines))
+	if len(lines) < 500 {
+		t.Fatalf("only %d lines", len(lines))
+	}
+}
+
+// TestOptionRepeatedLines: the lines a review found, and the words the
+// check must pass over: a value that starts with -, what follows -- or
+// exec's command, the arguments, and the hidden commands the hooks and
+// completion call, which behave as the line they wrap (and __complete
+// never fails). Nothing is refused after a code is spent: STS is never
+// asked and the file stays as it was.
+func TestOptionRepeatedLines(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string // in stdout and stderr
+	}{
+		{[]string{"--target", "a", "--target", "b", "111111"}, 2, "aws-mfa: --target is given twice, with different values; give it once\n"},
+		{[]string{"env", "--target", "c", "--target", "d", "222222"}, 2, "aws-mfa: --target is given twice, with different values; give it once\n"},
+		{[]string{"-t", "444444", "-t", "555555"}, 2, "aws-mfa: --token is given twice, with different values; give it once\n"},
+		{[]string{"--target", "e", "env", "--target", "f", "333333"}, 2, "aws-mfa: --target is given twice, before and after env, with different values; give it once\n"},
+		{[]string{"-p", "-x", "-p", "-y", "env"}, 2, "--pair is given twice"},
+		{[]string{"-p", "a", "keyring", "export", "-p", "b"}, 2, "--pair is given twice, before and after keyring export"},
+		{[]string{"--token", "123456", "keyring", "export"}, 2, "--token does not apply to keyring export; see aws-mfa keyring export --help"},
+		{[]string{"-p", "a", "keyring"}, 2, "--pair is an option of keyring export; put it after the command"},
+		{[]string{"--target", "a", "111111", "--target", "b"}, 2, `unexpected argument "--target" after the code`},
+		{[]string{"exec", "-p", "a", "--", "cmd", "-p", "b"}, 2, `command "cmd" not found`},
+		{[]string{"exec", "-p", "a", "cmd", "-p", "b"}, 2, `command "cmd" not found`},
+		{[]string{"__env", "bash", "env", "-p", "a", "-p", "b"}, 2, "aws-mfa: --pair is given twice, with different values; give it once\n"},
+		{[]string{"__env", "bash", "-p", "a", "env", "-p", "b"}, 2, "--pair is given twice, before and after env"},
+		{[]string{"__env", "bash", "env", "--shell", "bash", "--shell", "zsh"}, 2, "--shell is given twice"},
+		{[]string{"__env", "bash", "env", "--shell", "bash", "-t", "123456"}, 2, "no credentials file"},
+		{[]string{"__env", "bash", "env", "--shell=/bin/bash", "-t", "123456"}, 2, "no credentials file"},
+		{[]string{"__command", "-p", "a", "-p", "b", "env"}, 0, "5 env\n"},
+		{[]string{"__complete", "-p", "a", "-p", "b", "env", "--target", "c", "--target", "d", "-"}, 0, "--no-write\t"},
+		{[]string{"__complete", "-t", "1", "-t", "2", ""}, 0, "status\t"},
+	} {
+		stdout, stderr, code := run(tc.args...)
+		if code != tc.code || !strings.Contains(stdout+stderr, tc.want) || strings.Count(stderr, "\n") > 1 {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit %d and %q", tc.args, code, stdout, stderr, tc.code, tc.want)
+		}
+	}
+	for _, args := range [][]string{
+		{"--target", "a", "--target", "b", "111111"},
+		{"env", "--target", "c", "--target", "d", "222222"},
+		{"-t", "444444", "-t", "555555"},
+		{"--target", "e", "env", "--target", "f", "333333"},
+	} {
+		r := newRig(t, aliceProfile)
+		if _, _, code := r.run("", args...); code != ExitUsage || r.emu.Requests() != 0 {
+			t.Errorf("%q: exit %d, %d requests to STS", args, code, r.emu.Requests())
+		}
+		if b, _ := os.ReadFile(r.creds); string(b) != aliceProfile {
+			t.Errorf("%q: the file changed", args)
+		}
+	}
+	for _, tc := range []struct{ args, reads []string }{
+		{[]string{"-p", "-x", "-p", "-x", "env"}, []string{"pair=-x set=true"}},
+		{[]string{"--timeout", "1m", "--timeout=60s", "env", "--timeout", "1m0s"}, []string{"timeout=1m0s set=true"}},
+		{[]string{"-f", "-f=true", "env", "--force=1"}, []string{"force=true set=true"}},
+		{[]string{"--config", "cfg.toml", "keyring", "export"}, []string{"config=cfg.toml set=true"}},
+		{[]string{"-p", "work", "--config=c", "keyring", "export", "--pair=work"}, []string{"pair=work set=true", "config=c set=true"}},
+		{[]string{"exec", "-p", "a", "--", "cmd", "-p", "b"}, []string{"pair=a set=true"}},
+	} {
+		got, err := runStubbed(append([]string{"aws-mfa"}, tc.args...))
+		for _, want := range tc.reads {
+			if err != nil || !strings.Contains(got, want) {
+				t.Errorf("%q: %v, reads\n%s\nwant %q", tc.args, err, got, want)
+			}
+		}
+	}
+}

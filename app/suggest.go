@@ -24,13 +24,6 @@ func mistyped(word string, names []string, what, more, otherwise string) error {
 // option cannot take, naming the option as the user types it and what it
 // takes; the value is not repeated (the messages never quote input).
 func badValue(msg string, flags []cli.Flag) (string, bool) {
-	if rest, ok := strings.CutPrefix(msg, "Cannot use two forms of the same flag: "); ok {
-		names := strings.Fields(rest)
-		for i, n := range names {
-			names[i] = dashed(n)
-		}
-		return strings.Join(names, " and ") + " are one option; give it once", len(names) > 1
-	}
 	// The flag package's `invalid boolean value "v" for -name: …` and
 	// `invalid value "v" for flag -name: …`; the last " for " is the flag's.
 	m := regexp.MustCompile(`^invalid (boolean )?value .* for (?:flag )?-([^:]+): `).FindStringSubmatch(msg)
