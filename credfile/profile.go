@@ -169,15 +169,23 @@ func Shadowing(creds, cfg *File, profile string) (key, section string) {
 	return "", ""
 }
 
+// ProfileValue is key for profile in f, a config file: the Value of the
+// section Profile picks, with [DEFAULT]'s; not ok when no section is
+// profile's.
+func (f *File) ProfileValue(profile, key string) (value string, ok bool) {
+	if p := f.Profile(profile); p != nil {
+		return f.Value(p.Name, key)
+	}
+	return "", false
+}
+
 // Region is profile's region as botocore reads it from creds, the
 // credentials file, and cfg, the config file: creds' unless empty, else
 // cfg's (each with its file's [DEFAULT]); "" for none.
 func Region(creds, cfg *File, profile string) string {
-	region, _ := creds.Value(profile, "region")
-	if p := cfg.Profile(profile); region == "" && p != nil {
-		region, _ = cfg.Value(p.Name, "region")
-	}
-	return region
+	own, _ := creds.Value(profile, "region")
+	configured, _ := cfg.ProfileValue(profile, "region")
+	return cmp.Or(own, configured)
 }
 
 // Closest is the profile of the file a mistyped name was probably meant

@@ -272,11 +272,8 @@ func (s *source) configValue(profile, key string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if p := cfg.Profile(profile); p != nil {
-		v, _ := cfg.Value(p.Name, key)
-		return v, nil
-	}
-	return "", nil
+	v, _ := cfg.ProfileValue(profile, key)
+	return v, nil
 }
 
 func readSource(creds *credfile.File, req Request) (*source, error) {

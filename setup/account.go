@@ -199,13 +199,11 @@ func awsProfile(req Request, p *plan) error {
 				return nil, inputerr.Errorf("%s has a [%s] profile already; add --force to set its credential_process to aws-mfa (its other keys stay), or --no-aws-profile to leave it", path, p.Name)
 			}
 			section = p.Name
-		} else if d := f.Profile("default"); d != nil {
+		} else if region, _ := f.ProfileValue("default", "region"); region != "" {
 			// A new profile gets the region `aws configure` gave
 			// [default]: without one, `aws --profile NAME` fails with
 			// "You must specify a region".
-			if region, _ := f.Value(d.Name, "region"); region != "" {
-				set = append(set, credfile.KV{Key: "region", Value: region})
-			}
+			set = append(set, credfile.KV{Key: "region", Value: region})
 		}
 		return f.Edit(section, set, nil)
 	}))

@@ -252,14 +252,9 @@ func keysRegion(creds *credfile.File, req Request) ([]credfile.KV, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p := cfg.Profile(req.Source); p != nil {
-		if _, ok := cfg.Value(p.Name, "region"); ok {
-			return nil, nil
-		}
-	}
 	region := credfile.Region(creds, cfg, req.Target)
-	if stsparam.CheckRegion(region) != nil {
-		return nil, nil // none, or one no tool could use
+	if _, ok := cfg.ProfileValue(req.Source, "region"); ok || stsparam.CheckRegion(region) != nil {
+		return nil, nil // the source's own, or none, or one no tool could use
 	}
 	return []credfile.KV{{Key: "region", Value: region}}, nil
 }
