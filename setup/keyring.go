@@ -92,11 +92,9 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File, 
 		return nil, inputerr.Errorf("[%s] in %s holds the secret key of %s, which every profile inherits; move the keys from [%[1]s] into the profiles that use them, then run setup --keyring again", credfile.DefaultSection, req.Paths.Credentials, exporter.MaskKey(keys.AccessKeyID))
 	}
 	res := &Result{}
-	var region []credfile.KV // the target's, as plain setup copies it with the keys
-	if copied {
-		if region, err = keysRegion(creds, req); err != nil {
-			return nil, err
-		}
+	region, err := keysRegion(creds, req, copied) // the target's, as plain setup copies it with the keys
+	if err != nil {
+		return nil, err
 	}
 	serial, _ := creds.Value(req.Source, "mfa_serial")
 	if res.Serial, err = device(ctx, d, keys, cmp.Or(req.Serial, serial)); err != nil {

@@ -201,13 +201,11 @@ func sourceEdit(ctx context.Context, req Request, d Deps, creds *credfile.File, 
 	if src.Get("mfa_serial") != res.Serial {
 		set = append(set, credfile.KV{Key: "mfa_serial", Value: res.Serial})
 	}
-	if copied {
-		region, err := keysRegion(creds, req)
-		if err != nil {
-			return nil, err
-		}
-		set = append(set, region...)
+	region, err := keysRegion(creds, req, copied)
+	if err != nil {
+		return nil, err
 	}
+	set = append(set, region...)
 	return func(f *credfile.File) ([]byte, error) {
 		// The file as it is now must still hold the keys IAM was asked
 		// about: another program may have rotated them meanwhile.
@@ -238,14 +236,15 @@ func sourceEdit(ctx context.Context, req Request, d Deps, creds *credfile.File, 
 }
 
 // keysRegion is the region to record in the source when setup copies the
-// keys there from the target: the target's, as botocore reads it (its
-// section of the credentials file, else its profile in the config file,
-// where `aws configure` puts it), when the source has none of its own in
-// either file. A refresh writes the source's region into every target
-// without one, and botocore never gives another profile [default]'s: so
-// `aws --profile prod-session` has the region the user configured.
-func keysRegion(creds *credfile.File, req Request) ([]credfile.KV, error) {
-	if _, ok := creds.Value(req.Source, "region"); ok {
+// keys there from the target (copied): the target's, as botocore reads it
+// (its section of the credentials file, else its profile in the config
+// file, where `aws configure` puts it), when the source has none of its
+// own in either file. A refresh writes the source's region into every
+// target without one, and botocore never gives another profile
+// [default]'s: so `aws --profile prod-session` has the region the user
+// configured.
+func keysRegion(creds *credfile.File, req Request, copied bool) ([]credfile.KV, error) {
+	if _, ok := creds.Value(req.Source, "region"); ok || !copied {
 		return nil, nil
 	}
 	cfg, err := credfile.ReadOrEmpty(req.Paths.Config)
