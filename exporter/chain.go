@@ -166,9 +166,7 @@ func (r *renewal) renew(ctx context.Context, f *credfile.File, i int, base awscr
 			SerialNumber:    serial,
 			TokenCode:       code,
 			DurationSeconds: secs,
-		}
-		if req.ExternalID != "" {
-			in.ExternalId = aws.String(req.ExternalID)
+			ExternalId:      Optional(req.ExternalID),
 		}
 		var out *sts.AssumeRoleOutput
 		if out, err = client.AssumeRole(ctx, in); err == nil {

@@ -42,16 +42,22 @@ type STS interface {
 // a 5xx or a reset connection, when AWS may already have used it; the
 // second answer would then be "wrong code" for a code that was right.
 func NewSTS(signer awscred.Session, region, endpoint string, timeout time.Duration) *sts.Client {
-	opts := sts.Options{
-		Region:      region,
-		Credentials: credentials.NewStaticCredentialsProvider(signer.AccessKeyID, signer.SecretAccessKey, signer.SessionToken),
-		HTTPClient:  NewHTTPClient(timeout),
-		Retryer:     aws.NopRetryer{},
+	return sts.New(sts.Options{
+		Region:       region,
+		Credentials:  credentials.NewStaticCredentialsProvider(signer.AccessKeyID, signer.SecretAccessKey, signer.SessionToken),
+		HTTPClient:   NewHTTPClient(timeout),
+		Retryer:      aws.NopRetryer{},
+		BaseEndpoint: Optional(endpoint),
+	})
+}
+
+// Optional is s for an optional field of an SDK call or client: nil,
+// which leaves the field out, when s is empty.
+func Optional(s string) *string {
+	if s == "" {
+		return nil
 	}
-	if endpoint != "" {
-		opts.BaseEndpoint = aws.String(endpoint)
-	}
-	return sts.New(opts)
+	return &s
 }
 
 // MaxBody bounds each HTTP response body read from STS or IAM. Their

@@ -64,12 +64,8 @@ type AWS struct {
 // Clients returns IAM and STS clients signed with signer: long-term keys
 // (no token), or a session.
 func (a AWS) Clients(signer awscred.Session) (IAM, *sts.Client) {
-	opts := iam.Options{Region: a.Region, Credentials: credentials.NewStaticCredentialsProvider(signer.AccessKeyID, signer.SecretAccessKey, signer.SessionToken),
-		HTTPClient: exporter.NewHTTPClient(a.Timeout), Retryer: aws.NopRetryer{}}
-	if a.IAMURL != "" {
-		opts.BaseEndpoint = aws.String(a.IAMURL)
-	}
-	c := iam.New(opts)
+	c := iam.New(iam.Options{Region: a.Region, Credentials: credentials.NewStaticCredentialsProvider(signer.AccessKeyID, signer.SecretAccessKey, signer.SessionToken),
+		HTTPClient: exporter.NewHTTPClient(a.Timeout), Retryer: aws.NopRetryer{}, BaseEndpoint: exporter.Optional(a.IAMURL)})
 	return IAM{c.ListAccessKeys, c.CreateAccessKey, c.UpdateAccessKey, c.DeleteAccessKey, c.ListMFADevices}, exporter.NewSTS(signer, a.Region, a.STSURL, a.Timeout)
 }
 
