@@ -158,10 +158,7 @@ func renewConfig(sys System, in SessionInput, req exporter.Request, region strin
 	if region != "" {
 		set = append(set, credfile.KV{Key: "region", Value: region})
 	}
-	section := "profile " + renewProfile(req.Target)
-	if req.Target == "default" {
-		section = "default"
-	}
+	section := credfile.ProfileSection(renewProfile(req.Target))
 	empty, _ := credfile.Parse(nil)
 	if user, err := credfile.Read(req.Paths.Config); err == nil && user.Profile("default") != nil {
 		own := user.Profile("default")

@@ -232,6 +232,15 @@ func (f *File) Profile(name string) *Section {
 	return found
 }
 
+// ProfileSection is the section a config file's profile name is written
+// in, which Profile finds: [default] for default, else [profile NAME].
+func ProfileSection(name string) string {
+	if name == "default" {
+		return name
+	}
+	return "profile " + name
+}
+
 // SplitCommand is Python's shlex.split(s) in its default POSIX mode
 // without comments, which botocore applies to a credential_process value
 // and to a config file's section names: words split on space, tab, CR and

@@ -183,11 +183,7 @@ func awsProfile(req Request, p *plan) error {
 		return err
 	}
 	_, err = p.add(path, f.Bytes(), credfile.Parsed(path, func(f *credfile.File) ([]byte, error) {
-		section := "profile " + req.Pair
-		set := []credfile.KV{{Key: "credential_process", Value: req.Process}}
-		if req.Pair == "default" {
-			section = "default"
-		}
+		section, set := credfile.ProfileSection(req.Pair), []credfile.KV{{Key: "credential_process", Value: req.Process}}
 		if p := f.Profile(req.Pair); p != nil {
 			if p.Get("credential_process") == req.Process {
 				return nil, nil
