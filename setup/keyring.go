@@ -271,9 +271,6 @@ func keyringPairs(req Request, sources []string, old []byte) ([]byte, error) {
 			edits[q.Name] = append(edits[q.Name], pairKey{"keyring_backend", cmp.Or(req.KeyringBackend, keyring.OS)})
 		}
 	}
-	if len(edits) == 0 {
-		return cur, nil
-	}
 	return editPairs(req.ConfigPath, cur, cfg, edits)
 }
 
@@ -281,7 +278,7 @@ func keyringPairs(req Request, sources []string, old []byte) ([]byte, error) {
 // data, which reads as before, keeping every other byte; a pair without a
 // table of its own (the built-in) gets one. The result must parse to the
 // same pairs but for the keys edited, else nothing is written and the user
-// is asked to edit by hand.
+// is asked to edit by hand. With no edits it returns data as it is.
 func editPairs(path string, data []byte, before *config.Config, edits map[string][]pairKey) ([]byte, error) {
 	var want []string
 	for _, name := range slices.Sorted(maps.Keys(edits)) {
