@@ -280,12 +280,9 @@ func iniReadsLikeBotocore(text []byte) bool {
 			continue
 		case stripped != strings.TrimRight(line, " \t"):
 			return false // indented: a continuation in botocore
-		case i == 0:
-			if !strings.HasPrefix(stripped, "[") || strings.IndexByte(stripped, ']') != len(stripped)-1 {
-				return false
-			}
-			continue
-		case strings.ContainsRune("\"`[", rune(stripped[0])):
+		case i == 0 && strings.HasPrefix(stripped, "[") && strings.IndexByte(stripped, ']') == len(stripped)-1:
+			continue // the header, just [name]
+		case i == 0 || strings.ContainsRune("\"`[", rune(stripped[0])):
 			return false
 		}
 		d := strings.IndexAny(stripped, "=:")
