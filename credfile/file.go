@@ -120,23 +120,21 @@ func resolveHome(getenv func(string) string, db func() (*user.User, error)) (str
 // Read reads and parses the file at path.
 func Read(path string) (*File, error) {
 	data, err := readFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return parseFile(path, data)
+	return parseFile(path, data, err)
 }
 
 // ReadOrEmpty is Read, but a missing file reads as an empty one.
 func ReadOrEmpty(path string) (*File, error) {
-	f, err := Read(path)
-	if errors.Is(err, ErrNotFound) {
-		return Parse(nil)
-	}
-	return f, err
+	data, err := readOrNil(path)
+	return parseFile(path, data, err)
 }
 
-// parseFile parses data, read from path, naming path in its errors.
-func parseFile(path string, data []byte) (*File, error) {
+// parseFile parses data, read from path, naming path in its errors; a
+// read that failed (err) is returned as it is.
+func parseFile(path string, data []byte, err error) (*File, error) {
+	if err != nil {
+		return nil, err
+	}
 	f, err := Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -158,6 +156,15 @@ func readFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %w; that is not a credentials file", ErrUnreadable, err)
 	case errors.Is(err, fs.ErrPermission):
 		return nil, fmt.Errorf("cannot read %s: %w; make it readable by this user", path, fs.ErrPermission)
+	}
+	return data, err
+}
+
+// readOrNil is readFile, but a missing file reads as nil.
+func readOrNil(path string) ([]byte, error) {
+	data, err := readFile(path)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
 	}
 	return data, err
 }
@@ -278,27 +285,15 @@ func (l *Locked) Since(old []byte) { l.had = l.had || len(old) > 0 }
 // Read reads and parses the file as it is now; a missing file reads as
 // an empty one.
 func (l *Locked) Read() (*File, error) {
-	data, err := l.read()
-	if err != nil {
-		return nil, err
-	}
-	return parseFile(l.path, data)
-}
-
-// read returns the file's bytes, nil when it does not exist.
-func (l *Locked) read() ([]byte, error) {
-	data, err := readFile(l.real)
-	if errors.Is(err, ErrNotFound) {
-		return nil, nil
-	}
-	return data, err
+	data, err := readOrNil(l.real)
+	return parseFile(l.path, data, err)
 }
 
 // Parsed is edit, of the INI file at path parsed, as an edit of its
 // bytes: what EditBytes and Writer.EditBytes take.
 func Parsed(path string, edit func(*File) ([]byte, error)) func([]byte) ([]byte, error) {
 	return func(old []byte) ([]byte, error) {
-		f, err := parseFile(path, old)
+		f, err := parseFile(path, old, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -320,7 +315,7 @@ const maxTries = 5
 // nothing is written, lest the edit replace the keys with itself alone.
 func (l *Locked) EditBytes(edit func(old []byte) ([]byte, error)) error {
 	for try := 1; ; try++ {
-		old, err := l.read()
+		old, err := readOrNil(l.real)
 		if err != nil {
 			return err
 		}
@@ -500,7 +495,7 @@ func giveAway(path, like string) error {
 // no one reads it who could not read the file. It returns "" when the
 // file is missing or empty.
 func (l *Locked) Backup(now time.Time) (string, error) {
-	data, err := l.read()
+	data, err := readOrNil(l.real)
 	if err != nil || len(data) == 0 {
 		return "", err
 	}
