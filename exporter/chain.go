@@ -187,11 +187,8 @@ func (r *renewal) renew(ctx context.Context, f *credfile.File, i int, base awscr
 			Timeout: req.Timeout, Code: i == 0, RoleARN: req.RoleARN, Duration: req.Duration})
 	}
 	done(unsent || errors.Is(err, ErrCodeRejected))
-	if err != nil {
-		return awscred.Session{}, err
-	}
-	s, err := sessionFrom(c)
-	if err != nil {
+	s, serr := sessionFrom(c) // nil when STS failed: err says why
+	if err = cmp.Or(err, serr); err != nil {
 		return awscred.Session{}, err
 	}
 	return s, checkFresh(s, r.d.Now(), req, endpoint)
