@@ -58,13 +58,10 @@ func ConsoleCommand(ctx context.Context, sys System, in ConsoleInput) error {
 	if err != nil {
 		return err
 	}
+	// Everything is checked before a code is spent; the argument first.
 	code, err := codeArg(in.Args)
-	if err != nil {
-		return err
-	}
-	// Everything is checked before a code is spent.
-	endpoint, home, err := consoleURLs(req.Pair, in.Federation)
-	if err != nil {
+	endpoint, home, urlErr := consoleURLs(req.Pair, in.Federation)
+	if err = cmp.Or(err, urlErr); err != nil {
 		return err
 	}
 	res, err := obtain(ctx, sys, in.Session, req, code, false)
