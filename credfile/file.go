@@ -489,6 +489,11 @@ func giveAway(path, like string) error {
 	return nil
 }
 
+// OwnerUID is the user that owns st, which os.Stat made: 0 on Windows,
+// whose files inherit their directory's ACL. setup's doctor checks the
+// credentials file's directory by it.
+func OwnerUID(st fs.FileInfo) int { return ownerOf(st).uid }
+
 // Backup copies the file as it is now to NAME.aws-mfa-backup-STAMP
 // beside it: beside the file its links lead to, with that file's owner
 // and at most its mode, so that a backup sits where the secret does and
