@@ -118,10 +118,7 @@ type Call struct {
 // in whose words, and what to do next.
 func ExplainError(err error, c Call) error {
 	at := c.Service + " at " + stsparam.Redact(c.Endpoint)
-	nextCode := ""
-	if c.Code {
-		nextCode = " with the next code (this one may have been used)"
-	}
+	nextCode := map[bool]string{true: " with the next code (this one may have been used)"}[c.Code]
 	status := 0
 	if resp, ok := errors.AsType[*awshttp.ResponseError](err); ok {
 		status = resp.HTTPStatusCode()
