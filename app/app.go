@@ -304,11 +304,8 @@ func request(sys System, in SessionInput) (exporter.Request, error) {
 			return exporter.Request{}, err
 		}
 	}
-	if err := checkTimeout(in.Timeout); err != nil {
-		return exporter.Request{}, err
-	}
 	paths, err := credfile.Locate(sys.Getenv)
-	if err != nil {
+	if err = cmp.Or(checkTimeout(in.Timeout), err); err != nil {
 		return exporter.Request{}, err
 	}
 	if in.Target != "" && !in.Force {

@@ -54,14 +54,12 @@ func consoleCommand(sys System) *cli.Command {
 // ConsoleCommand is `aws-mfa console`: sign in to the AWS console with the
 // pair's role session, in the browser or as a printed URL.
 func ConsoleCommand(ctx context.Context, sys System, in ConsoleInput) error {
+	// Everything is checked before a code is spent: the request, then the
+	// argument and the URLs, checks with no effect.
 	req, err := request(sys, in.Session)
-	if err != nil {
-		return err
-	}
-	// Everything is checked before a code is spent; the argument first.
-	code, err := codeArg(in.Args)
+	code, codeErr := codeArg(in.Args)
 	endpoint, home, urlErr := consoleURLs(req.Pair, in.Federation)
-	if err = cmp.Or(err, urlErr); err != nil {
+	if err = cmp.Or(err, codeErr, urlErr); err != nil {
 		return err
 	}
 	res, err := obtain(ctx, sys, in.Session, req, code, false)

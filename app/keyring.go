@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 
 	"github.com/urfave/cli/v2"
@@ -43,11 +44,8 @@ type KeyringExportInput struct {
 // profile and only then, if asked, deletes the keyring item.
 func KeyringExportCommand(ctx context.Context, sys System, in KeyringExportInput) error {
 	cfg, pair, err := selectPair(sys, in.PairFlags)
-	if err != nil {
-		return err
-	}
-	paths, err := credfile.Locate(sys.Getenv)
-	if err != nil {
+	paths, locErr := credfile.Locate(sys.Getenv)
+	if err = cmp.Or(err, locErr); err != nil {
 		return err
 	}
 	req := setup.ExportRequest{Paths: paths, ConfigPath: cfg.Path, Pair: pair, Profile: in.Profile, Delete: in.Delete}

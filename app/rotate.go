@@ -57,13 +57,10 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 		// the user's own, for a code, not written anywhere.
 		req.RoleARN, req.Write, req.Force = "", false, true
 	}
-	dir, err := stateDir(sys.Getenv)
-	if err != nil {
-		return err
-	}
 	w := credfile.Writer{Waiting: sys.Stderr}
-	where, get, put, err := keyPlace(req.Pair, req.Paths.Credentials, w)
-	if err != nil {
+	dir, err := stateDir(sys.Getenv)
+	where, get, put, placeErr := keyPlace(req.Pair, req.Paths.Credentials, w) // reads nothing yet
+	if err = cmp.Or(err, placeErr); err != nil {
 		return err
 	}
 	held, err := get(ctx)
