@@ -130,10 +130,8 @@ func (r *renewal) renew(ctx context.Context, f *credfile.File, i int, base awscr
 			}
 		}
 		c, err := r.d.Token(r.src.serial)
-		if err != nil {
-			return awscred.Session{}, err
-		}
-		if c, err = stsparam.Code(c); err != nil {
+		c, codeErr := stsparam.Code(c) // "" when no code came: err says why
+		if err = cmp.Or(err, codeErr); err != nil {
 			return awscred.Session{}, err
 		}
 		if done, err = r.d.State.Spend(r.src.serial, c, r.d.Now()); err != nil {
