@@ -299,13 +299,12 @@ func request(sys System, in SessionInput) (exporter.Request, error) {
 		pair.Source = in.Source
 	}
 	pair.Target = cmp.Or(in.Target, pair.Target)
+	var durationErr error
 	if in.Duration != "" {
-		if pair.Duration, err = stsparam.ParseDuration(in.Duration); err != nil {
-			return exporter.Request{}, err
-		}
+		pair.Duration, durationErr = stsparam.ParseDuration(in.Duration)
 	}
 	paths, err := credfile.Locate(sys.Getenv)
-	if err = cmp.Or(checkTimeout(in.Timeout), err); err != nil {
+	if err = cmp.Or(durationErr, checkTimeout(in.Timeout), err); err != nil {
 		return exporter.Request{}, err
 	}
 	if in.Target != "" && !in.Force {
