@@ -26,9 +26,11 @@ _aws_mfa_refresh() {
 }
 
 # _aws_mfa_env applies an env line to this shell. In a subshell of it
-# (eval "$(aws-mfa env)", a pipe) applying would reach no one: there the
-# binary prints the code, as it does without the hook, for the caller.
-# Only bash and zsh say they are in one, in variables of their own.
+# whose output is captured (eval "$(aws-mfa env)", a pipe), applying would
+# reach no one: there the binary prints the code, as it does without the
+# hook, for the caller. Never to a terminal: there the secret would show,
+# and ( aws-mfa env; aws … ) applies it in the subshell, for what follows.
+# Only bash and zsh say they are in a subshell, in variables of their own.
 _aws_mfa_env() {
 	# shellcheck disable=SC3028 # each read only in its own shell
 	case $_aws_mfa_shell in
@@ -36,7 +38,7 @@ _aws_mfa_env() {
 	zsh) set -- "${ZSH_SUBSHELL-0}" "$@" ;;
 	*) set -- 0 "$@" ;;
 	esac
-	if [ "$1" = 0 ]; then
+	if [ "$1" = 0 ] || [ -t 1 ]; then
 		shift
 		_aws_mfa_apply __env "$_aws_mfa_shell" "$@"
 	else

@@ -557,6 +557,21 @@ func TestHookInteractive(t *testing.T) {
 			t.Errorf("after expiry AWS_SESSION_TOKEN = %q", got)
 		}
 
+		// In a subshell writing to the terminal the session is applied
+		// there and no code reaches the screen; under eval "$(…)" the
+		// binary prints it, and eval applies it here.
+		if name != "fish" {
+			sh.send(`( aws-mfa env --no-write 314159; echo "sub=${AWS_SESSION_TOKEN:+set}" )`)
+			sh.waitScreen("sub=set")
+			if strings.Contains(sh.screen(), "AWS_SECRET_ACCESS_KEY") {
+				t.Errorf("a subshell printed the code on the terminal:\n%s", sh.screen())
+			}
+			sh.send(`eval "$(aws-mfa env --no-write 314159)"`)
+			if got := sh.result(d.printVar("AWS_SESSION_TOKEN"), "evaled"); got != token() {
+				t.Errorf("after eval the shell holds %q, the file %q", got, token())
+			}
+		}
+
 		// env --unset clears everything env set.
 		sh.send("aws-mfa env")
 		sh.send("aws-mfa env --unset")
