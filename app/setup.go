@@ -148,9 +148,15 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 		fmt.Fprintf(sys.Stderr, "aws-mfa: every AWS tool can use it: %s\n", shells.Line("aws", "--profile", req.Pair, "sts", "get-caller-identity"))
 	}
 	code := in.Token
-	var valid *awscred.Session // the target's, still valid
+	var valid *awscred.Session // the target's, still valid beyond its pair's margin
+	margin := config.DefaultMargin
+	if cfg, err := config.Load(loc); err == nil {
+		if i := slices.IndexFunc(cfg.Pairs, func(p config.Pair) bool { return p.Target == req.Target }); i >= 0 {
+			margin = cfg.Pairs[i].Margin
+		}
+	}
 	if f, err := credfile.Read(req.Paths.Credentials); err == nil {
-		if s, ok := exporter.ValidSession(f, req.Target, sys.Now(), config.DefaultMargin); ok {
+		if s, ok := exporter.ValidSession(f, req.Target, sys.Now(), margin); ok {
 			valid = &s
 		}
 	}

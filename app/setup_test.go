@@ -151,6 +151,13 @@ func TestSetupAsksNoCodeForAValidSession(t *testing.T) {
 	if want := "aws-mfa: set up already, nothing changed; [default] holds a session until " + localTime(exp, time.Now()) + "\n"; *opened != 0 || !strings.HasSuffix(stderr.String(), want) {
 		t.Errorf("opened the terminal %d times; stderr:\n%s\nwant it to end %q", *opened, stderr, want)
 	}
+	// Within the pair's refresh_margin the refresh would ask: so does setup.
+	os.MkdirAll(filepath.Join(home, ".config", "aws-mfa"), 0o700)
+	os.WriteFile(filepath.Join(home, ".config", "aws-mfa", "config.toml"), []byte("[defaults]\nrefresh_margin = \"3h\"\n"), 0o600)
+	sys, stderr, opened = testSystem(t, home)
+	if rc := Run([]string{"aws-mfa", "setup"}, sys); rc != 0 || *opened != 1 {
+		t.Errorf("exit %d, opened the terminal %d times; stderr:\n%s", rc, *opened, stderr)
+	}
 }
 
 // TestChooseAsksThreeTimes: an answer to the device question that names
