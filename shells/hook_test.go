@@ -28,6 +28,11 @@ func TestHookGolden(t *testing.T) {
 			if strings.Contains(out, "@AWS_MFA") {
 				t.Error("a placeholder was left")
 			}
+			// yash, in the C locale, stops reading an eval's text at a
+			// byte that is not ASCII, silently: the rest is never defined.
+			if i := strings.IndexFunc(strings.ReplaceAll(out, oddExe, ""), func(r rune) bool { return r > 0x7e }); i >= 0 {
+				t.Errorf("a character that is not ASCII, at byte %d", i)
+			}
 			golden := filepath.Join("testdata", "hook."+name+".golden")
 			if *update {
 				os.WriteFile(golden, []byte(out), 0o644)

@@ -29,7 +29,7 @@ _aws_mfa_refresh() {
 # whose output is captured (eval "$(aws-mfa env)", a pipe), applying would
 # reach no one: there the binary prints the code, as it does without the
 # hook, for the caller. Never to a terminal: there the secret would show,
-# and ( aws-mfa env; aws … ) applies it in the subshell, for what follows.
+# and ( aws-mfa env; aws ... ) applies it in the subshell, for what follows.
 # Only bash and zsh say they are in a subshell, in variables of their own.
 _aws_mfa_env() {
 	# shellcheck disable=SC3028 # each read only in its own shell
