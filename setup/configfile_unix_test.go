@@ -17,24 +17,29 @@ import (
 )
 
 // TestSetupRefusesAConfigOthersRefuse: a config file that every other
-// command refuses (over config.MaxSize, a FIFO, a directory) is refused
-// by setup -p and setup --keyring too, as bad input, with config's own
-// message, and nothing is written: setup used to append the pair to a
-// file too large for any refresh to read, and say the pair was set up.
+// command refuses (not TOML, over config.MaxSize, a FIFO, a directory) is
+// refused by every setup (plain, -p, --keyring), as bad input, with
+// config's own message, and nothing is written: setup used to append the
+// pair to a file too large for any refresh to read, or to set up beside a
+// broken one, and say that the next aws-mfa CODE would work.
 func TestSetupRefusesAConfigOthersRefuse(t *testing.T) {
 	cases := map[string]func(path string){
+		"not TOML":    func(p string) { os.WriteFile(p, []byte("this is = = not toml\n"), 0o600) },
 		"too large":   func(p string) { os.WriteFile(p, bytes.Repeat([]byte("# a comment\n"), config.MaxSize/12+1), 0o600) },
 		"a FIFO":      func(p string) { syscall.Mkfifo(p, 0o600) },
 		"a directory": func(p string) { os.Mkdir(p, 0o700) },
 	}
 	for name, make := range cases {
-		for _, keyring := range []string{"", "aws-mfa"} {
+		for _, keyring := range []string{"", "aws-mfa", "plain"} {
 			t.Run(name+" "+keyring, func(t *testing.T) {
 				req, out := setupFiles(t, afterConfigure)
 				os.MkdirAll(filepath.Dir(req.ConfigPath), 0o700)
 				make(req.ConfigPath)
 				if keyring == "" {
 					req.Pair, req.Source, req.Target = "work", "work-keys", "default"
+				}
+				if keyring == "plain" { // plain setup: no pair, no keyring
+					keyring = ""
 				}
 				req.Keyring, req.Serial = keyring, "arn:aws:iam::123456789012:mfa/alice"
 				before, _ := os.ReadFile(req.Paths.Credentials)

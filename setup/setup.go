@@ -105,9 +105,14 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 	// The config and the AWS config file are read before any wait, as the
 	// credentials file is: one that another program empties meanwhile is
 	// then not written (Since).
+	// A config every refresh would refuse is refused before anything is
+	// written, whichever setup this is: its next step would fail.
 	cfg, err := config.Read(req.ConfigPath)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) && (req.Pair != "" || req.Keyring != "") {
-		return nil, err // only these setups use it
+	if err == nil {
+		_, err = config.Parse(req.ConfigPath, cfg)
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
 	}
 	var profile plan // a role pair's [profile NAME], applied last
 	if req.Process != "" {
