@@ -30,8 +30,9 @@ func placeOptions(c *cli.Context) error {
 			name, takes := f.Names()[0], findFlag(f.Names()[0], c.Command.Flags) != nil
 			owners, value := optionOwners(c.Command.Subcommands, path, name), fmt.Sprint(up.Value(name))
 			switch {
-			case name == "help" || name == "version" || !up.IsSet(name) || !takes && c.Command.Command(c.Args().First()) != nil:
-				// not typed, or a subcommand typed next checks it
+			case name == "help" || name == "version" || !up.IsSet(name) || !takes && (c.Command.Command(c.Args().First()) != nil || c.Args().Present() && len(owners) > 0):
+				// not typed; or a subcommand typed next checks it, or a
+				// mistyped one is named as such
 			case !takes && len(owners) > 0:
 				return usage("%s is an option of %s; put it after the command, as in aws-mfa %s %s", dashed(name), strings.Join(owners, " and "), owners[0], dashed(name))
 			case !takes:

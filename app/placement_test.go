@@ -185,6 +185,12 @@ func TestSubcommandOptionBeforeNested(t *testing.T) {
 	if n == 0 {
 		t.Fatal("no subcommand with options")
 	}
+	// Before a mistyped subcommand, the mistake named is the subcommand.
+	for _, args := range [][]string{{"-p", "default", "keyring", "expotr"}, {"--config", "x.toml", "keyring", "exprt"}} {
+		if _, stderr, code := run(args...); code != 2 || !strings.Contains(stderr, "did you mean export?") {
+			t.Errorf("%q: exit %d, %q", args, code, stderr)
+		}
+	}
 }
 
 // TestEmptyOptionValues: every option that takes a value, of the app and
