@@ -101,7 +101,12 @@ func noArguments(c *cli.Context) error {
 // runLine, and __complete gets partial lines.
 func runLine(a *cli.App, line []string) error {
 	flags, sub, seen, args := a.Flags, a.Command, map[string][2]string{}, line[1:]
+	var refused error // the first; help and the version are shown whatever stands before them
+scan:
 	for i := 0; i < len(args); i++ {
+		if args[i] == "help" {
+			return a.Run(line)
+		}
 		if cmd := sub(args[i]); cmd != nil && !cmd.SkipFlagParsing {
 			flags, sub, seen = cmd.Flags, cmd.Command, map[string][2]string{}
 			continue
@@ -110,7 +115,9 @@ func runLine(a *cli.App, line []string) error {
 		f, set := findFlag(name, flags), flag.NewFlagSet("", flag.ContinueOnError)
 		switch {
 		case f == nil || !strings.HasPrefix(args[i], "-") || !hasValue && takesValue(f) && i+1 == len(args):
-			return a.Run(line) // after --, the arguments, or what urfave/cli refuses itself
+			break scan // after --, the arguments, or what urfave/cli refuses itself
+		case f.Names()[0] == "help" || f.Names()[0] == "version":
+			return a.Run(line)
 		case !hasValue && takesValue(f):
 			i, v = i+1, args[i+1]
 		case !hasValue:
@@ -123,14 +130,18 @@ func runLine(a *cli.App, line []string) error {
 			v = set.Lookup(name).Value.String()
 		}
 		switch old, ok := seen[f.Names()[0]]; {
+		case refused != nil:
 		case v == "" && set.Set(name, v) == nil: // "" is no duration: urfave/cli refuses it
-			return usage("%s is given an empty value; give one, or leave the option out for the default", dashed(f.Names()[0]))
+			refused = usage("%s is given an empty value; give one, or leave the option out for the default", dashed(f.Names()[0]))
 		case ok && old[0] != name:
-			return usage("%s and %s are one option; give it once", dashed(old[0]), dashed(name))
+			refused = usage("%s and %s are one option; give it once", dashed(old[0]), dashed(name))
 		case ok && old[1] != v:
-			return usage("%s is given twice, with different values; give it once", dashed(f.Names()[0]))
+			refused = usage("%s is given twice, with different values; give it once", dashed(f.Names()[0]))
 		}
 		seen[f.Names()[0]] = [2]string{name, v}
+	}
+	if refused != nil {
+		return refused
 	}
 	return a.Run(line)
 }

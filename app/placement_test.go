@@ -437,6 +437,11 @@ func TestOptionRepeatedLines(t *testing.T) {
 		{[]string{"__command", "-p", "a", "-p", "b", "env"}, 0, "5 env\n"},
 		{[]string{"__complete", "-p", "a", "-p", "b", "env", "--target", "c", "--target", "d", "-"}, 0, "--no-write\t"},
 		{[]string{"__complete", "-t", "1", "-t", "2", ""}, 0, "status\t"},
+		// Help and the version are shown whatever stands before them.
+		{[]string{"env", "-p", "a", "-p", "b", "--help"}, 0, "aws-mfa env - "},
+		{[]string{"env", "-p", "a", "-p", "b", "help"}, 0, "aws-mfa env - "},
+		{[]string{"env", "--pair=", "-h"}, 0, "aws-mfa env - "},
+		{[]string{"--target", "a", "--target", "b", "--version"}, 0, "aws-mfa "},
 	} {
 		stdout, stderr, code := run(tc.args...)
 		if code != tc.code || !strings.Contains(stdout+stderr, tc.want) || strings.Count(stderr, "\n") > 1 {
