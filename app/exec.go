@@ -31,6 +31,13 @@ func execCommand(sys System) *cli.Command {
 		Flags: append(sessionFlags(&in), noWriteFlag(&in),
 			&cli.BoolFlag{Name: "renew", Usage: "for long jobs: the command's AWS SDKs ask aws-mfa for each new session (credential_process), never see the keys"}),
 		Action: func(c *cli.Context) error {
+			// urfave/cli stops reading options at the code: one of exec's
+			// own after it is named as such (what follows -- is the command's).
+			if a := c.Args().Slice(); len(a) > 1 && isCode(a[0]) && strings.HasPrefix(a[1], "-") {
+				if name, _, _ := strings.Cut(strings.TrimLeft(a[1], "-"), "="); findFlag(name, c.Command.Flags) != nil {
+					return usage("%s stands after the code; options go before it: aws-mfa exec [OPTIONS] CODE -- COMMAND", a[1])
+				}
+			}
 			return ExecCommand(c.Context, sys, ExecInput{Session: in, Args: c.Args().Slice(), Renew: c.Bool("renew")})
 		},
 	}
@@ -59,8 +66,6 @@ func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
 	}
 	path, err := exec.LookPath(argv[0])
 	switch {
-	case err != nil && isCode(argv[0]) && len(argv) > 1 && strings.HasPrefix(argv[1], "-"):
-		return usage("%s stands after the code; options go before it: aws-mfa exec [OPTIONS] CODE -- COMMAND", argv[1])
 	case err != nil && isCode(argv[0]):
 		// `aws-mfa exec 123456` or `exec 123456 aws …`: a code with no --
 		// after it, never a command to look for.

@@ -29,7 +29,13 @@ func TestExecWithoutDashes(t *testing.T) {
 			t.Errorf("%q: exit %d, stderr %q", args, code, stderr)
 		}
 	}
-	// An option after the code is named as such.
+	// An option after the code is named as such; a word after -- is the
+	// command's, and - is no option.
+	for _, args := range [][]string{{"exec", "--", "123456", "-x"}, {"exec", "123456", "-", "true"}} {
+		if _, stderr, code := r.run("", args...); code != ExitUsage || strings.Contains(stderr, "stands after the code") {
+			t.Errorf("%q: exit %d, stderr %q", args, code, stderr)
+		}
+	}
 	for _, args := range [][]string{{"exec", "123456", "-p", "work", "--", "true"}, {"exec", "123456", "--renew", "--", "true"}, {"exec", "123456", "-t", "654321"}} {
 		_, stderr, code := r.run("", args...)
 		if want := "aws-mfa: " + args[2] + " stands after the code; options go before it: aws-mfa exec [OPTIONS] CODE -- COMMAND\n"; code != ExitUsage || stderr != want {
