@@ -148,19 +148,20 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 		fmt.Fprintf(sys.Stderr, "aws-mfa: every AWS tool can use it: %s\n", shells.Line("aws", "--profile", req.Pair, "sts", "get-caller-identity"))
 	}
 	code := in.Token
-	var valid *awscred.Session // the target's, still valid beyond its pair's margin
 	margin := config.DefaultMargin
 	if cfg, err := config.Load(loc); err == nil {
 		if i := slices.IndexFunc(cfg.Pairs, func(p config.Pair) bool { return p.Target == req.Target }); i >= 0 {
 			margin = cfg.Pairs[i].Margin
 		}
 	}
-	if f, err := credfile.Read(req.Paths.Credentials); err == nil {
-		if s, ok := exporter.ValidSession(f, req.Target, sys.Now(), margin); ok {
-			valid = &s
-		}
+	// The target's session, and whether it is still valid beyond its
+	// pair's margin.
+	f, err := credfile.Read(req.Paths.Credentials)
+	session, valid := awscred.Session{}, false
+	if err == nil {
+		session, valid = exporter.ValidSession(f, req.Target, sys.Now(), margin)
 	}
-	if code == "" && ask != nil && valid == nil {
+	if code == "" && ask != nil && !valid {
 		// A code typed for a session still valid would be refused by
 		// the refresh ("still valid"): the question is not asked.
 		if code, err = ask.line("MFA code for a first refresh now (Enter to skip): "); err != nil && !ask.noTTY {
@@ -178,8 +179,8 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 			next = next[:len(next)-1]
 		}
 		done := map[bool]string{false: "set up", true: "set up already, nothing changed"}[res.Unchanged]
-		if valid != nil {
-			fmt.Fprintf(sys.Stderr, "aws-mfa: %s; [%s] holds a session until %s\n", done, req.Target, localTime(valid.Expiration, sys.Now()))
+		if valid {
+			fmt.Fprintf(sys.Stderr, "aws-mfa: %s; [%s] holds a session until %s\n", done, req.Target, localTime(session.Expiration, sys.Now()))
 			return nil
 		}
 		fmt.Fprintf(sys.Stderr, "aws-mfa: %s; run `%s` to get a session\n", done, shells.Line(next...))
