@@ -212,8 +212,7 @@ func (r *renewal) where(req Request) (string, string, error) {
 
 // edit applies what run obtained to f, each target that may be written in
 // chain order, and returns the new file, or nil when nothing is written.
-func (r *renewal) edit(f *credfile.File) ([]byte, error) {
-	var out []byte
+func (r *renewal) edit(f *credfile.File) (out []byte, err error) {
 	for k, s := range r.got {
 		req := r.links[r.from+k]
 		if !req.Write {
@@ -231,13 +230,11 @@ func (r *renewal) edit(f *credfile.File) ([]byte, error) {
 		if region := cmp.Or(req.Region, r.src.region); region != "" && known && own == "" {
 			also = append(also, credfile.KV{Key: "region", Value: region})
 		}
-		b, err := f.SetSession(req.Target, s, also...)
-		if err != nil {
+		if out, err = f.SetSession(req.Target, s, also...); err != nil {
 			return nil, err
 		}
-		out = b
 		if k < len(r.got)-1 { // the next link edits this result
-			if f, err = credfile.Parse(b); err != nil {
+			if f, err = credfile.Parse(out); err != nil {
 				return nil, err
 			}
 		}
