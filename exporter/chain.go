@@ -87,8 +87,7 @@ func (r *renewal) run(ctx context.Context, f *credfile.File) (*Result, error) {
 			if err != nil {
 				return nil, err
 			}
-			r.got, ids = append(r.got, s), append(ids, s.AccessKeyID)
-			base = s
+			r.got, ids, base = append(r.got, s), append(ids, s.AccessKeyID), s
 		}
 		r.d.State.SetMFA(r.mfaAt, now, ids...)
 	}
