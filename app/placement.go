@@ -77,10 +77,7 @@ func noArguments(c *cli.Context) error {
 		slices.ContainsFunc(cmd.Subcommands, func(s *cli.Command) bool { return s.Name != "help" }) {
 		return nil
 	}
-	hint := ""
-	if findFlag("token", cmd.Flags) != nil && isCode(c.Args().First()) {
-		hint = "; give a code with -t"
-	}
+	hint := map[bool]string{true: "; give a code with -t"}[findFlag("token", cmd.Flags) != nil && isCode(c.Args().First())]
 	return usage("%s takes no arguments, and %q is one%s; see %s --help", cmd.HelpName, c.Args().First(), hint, cmd.HelpName)
 }
 
