@@ -144,10 +144,7 @@ func flagValues(sys System, name, configFlag string) (lines []string, err error)
 		// nowhere to say why.
 		if cfg, err := config.Load(configPath(sys, configFlag)); err == nil {
 			for _, p := range cfg.Pairs {
-				from := "[" + p.Source + "]"
-				if p.SourcePair != "" {
-					from = "pair " + p.SourcePair
-				}
+				from := map[bool]string{false: "[" + p.Source + "]", true: "pair " + p.SourcePair}[p.SourcePair != ""]
 				lines = append(lines, p.Name+"\t"+from+" → ["+p.Target+"]")
 			}
 		}

@@ -35,10 +35,7 @@ func addPair(req Request, old []byte) ([]byte, error) {
 			continue
 		}
 		if p.Source != req.Source || p.SourcePair != req.SourcePair || p.Target != req.Target || p.RoleARN != req.RoleARN || p.ExternalID != req.ExternalID {
-			from := "[" + p.Source + "]"
-			if p.SourcePair != "" {
-				from = "pair " + p.SourcePair + "'s session"
-			}
+			from := map[bool]string{false: "[" + p.Source + "]", true: "pair " + p.SourcePair + "'s session"}[p.SourcePair != ""]
 			return nil, inputerr.Errorf("pair %s already maps %s to [%s] in %s; edit it there", p.Name, from, p.Target, req.ConfigPath)
 		}
 		name, exists = p.Name, true
