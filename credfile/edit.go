@@ -94,9 +94,7 @@ func (f *File) rewrite(section string, set []KV, remove []string) []byte {
 
 // lastLine returns the last line of data, which is not empty, with its
 // line ending.
-func lastLine(data string) string {
-	return data[strings.LastIndexByte(data[:len(data)-1], '\n')+1:]
-}
+func lastLine(data string) string { return data[strings.LastIndexByte(data[:len(data)-1], '\n')+1:] }
 
 // firstLine returns the first line of s with its line ending.
 func firstLine(s string) string { return strings.SplitAfterN(s, "\n", 2)[0] }

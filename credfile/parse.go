@@ -164,9 +164,7 @@ func leadingSpace(line string) string {
 }
 
 // trimEOL returns line without its line ending.
-func trimEOL(line string) string {
-	return strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
-}
+func trimEOL(line string) string { return strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r") }
 
 // uncertainCase returns the first character of key whose lower case Go
 // and Python's str.lower, which configparser applies to every key, may

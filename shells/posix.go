@@ -10,6 +10,4 @@ func posix(hook string) quoted {
 	return quoted{posixQuote, "export %s=%s", "unset %s", "printf '%%s' %s\n", hook}
 }
 
-func posixQuote(v string) string {
-	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
-}
+func posixQuote(v string) string { return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'" }
