@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -71,11 +72,9 @@ func ExecCommand(ctx context.Context, sys System, in ExecInput) error {
 		// after it, never a command to look for.
 		return usage("exec takes the command after --, and the code before it or with -t: %s", execForm)
 	case err != nil && !errors.Is(err, exec.ErrNotFound):
-		// A path, there or not, that cannot run: the cause, not PATH.
-		reason := errors.Unwrap(err)
-		if pe, ok := reason.(*os.PathError); ok {
-			reason = pe.Err
-		}
+		// A path, there or not, that cannot run: the cause, not PATH (a
+		// PathError's own, else the error LookPath wraps).
+		reason := cmp.Or(errors.Unwrap(errors.Unwrap(err)), errors.Unwrap(err))
 		return usage("cannot run %q: %v; the form is %s", argv[0], reason, execForm)
 	case err != nil:
 		return usage("command %q not found in PATH; the form is %s", argv[0], execForm)
