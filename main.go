@@ -8,6 +8,4 @@ import (
 	"github.com/aws-mfa/aws-mfa/app"
 )
 
-func main() {
-	os.Exit(app.Run(os.Args, app.OS()))
-}
+func main() { os.Exit(app.Run(os.Args, app.OS())) }

@@ -117,9 +117,7 @@ func Run(args []string, sys System) int {
 // a carriage return, an escape sequence, a tab, invalid UTF-8) is written
 // escaped, Go-style: the error stays one line and cannot drive the
 // terminal.
-func printError(w io.Writer, err error) {
-	fmt.Fprintf(w, "aws-mfa: %s\n", oneLine(err.Error()))
-}
+func printError(w io.Writer, err error) { fmt.Fprintf(w, "aws-mfa: %s\n", oneLine(err.Error())) }
 
 // oneLine escapes what is not printable in s: \n, \t, \x1b, \u2028, and
 // each byte of invalid UTF-8 as \xNN. Printable text is left as it is:

@@ -7,6 +7,4 @@ package app
 // renders it only without the urfave_cli_no_docs tag, which the README's
 // build sets: the release generates the page with a program of its own,
 // and the binary stays the one the README builds.
-func Man() (string, error) {
-	return newApp(System{}).ToManWithSection(1)
-}
+func Man() (string, error) { return newApp(System{}).ToManWithSection(1) }

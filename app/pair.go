@@ -48,9 +48,7 @@ func selectPair(sys System, in PairFlags) (*config.Config, config.Pair, error) {
 // pairName is --pair, else AWS_MFA_PAIR. The variable is read here, not
 // through the flag's EnvVars, so that a flag given before the subcommand
 // beats it (see placeOptions).
-func pairName(sys System, in PairFlags) string {
-	return cmp.Or(in.Pair, sys.Getenv("AWS_MFA_PAIR"))
-}
+func pairName(sys System, in PairFlags) string { return cmp.Or(in.Pair, sys.Getenv("AWS_MFA_PAIR")) }
 
 // configPath is --config, else AWS_MFA_CONFIG, else the user config directory's.
 func configPath(sys System, flag string) config.Location {

@@ -161,6 +161,4 @@ func status(sys System, cfg *config.Config, pairs []config.Pair) ([]statusRow, e
 }
 
 // localTime is when t comes, in the local time zone, as status shows it.
-func localTime(t, now time.Time) string {
-	return t.In(now.Location()).Format("Mon 2 Jan 15:04 MST")
-}
+func localTime(t, now time.Time) string { return t.In(now.Location()).Format("Mon 2 Jan 15:04 MST") }
