@@ -112,9 +112,7 @@ func CheckItem(item string) error {
 var itemRE = regexp.MustCompile(`^[A-Za-z0-9._+=@-]+$`)
 
 // Where names the item for people: "Secret Service item aws-mfa/work".
-func (s *Store) Where(item string) string {
-	return s.Name + " item " + where(item)
-}
+func (s *Store) Where(item string) string { return s.Name + " item " + where(item) }
 
 // Get reads the keys kept in item.
 func (s *Store) Get(ctx context.Context, item string) (awscred.Keys, error) {

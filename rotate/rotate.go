@@ -277,9 +277,7 @@ func (r *rotation) journal(j Journal) error {
 	})
 }
 
-func (r *rotation) logf(format string, a ...any) {
-	fmt.Fprintf(r.d.Log, "aws-mfa: "+format+"\n", a...)
-}
+func (r *rotation) logf(format string, a ...any) { fmt.Fprintf(r.d.Log, "aws-mfa: "+format+"\n", a...) }
 
 // Who is the IAM user whose credentials sign calls to s (a session's
 // user, for one got with GetSessionToken): IAM calls signed with a

@@ -80,9 +80,7 @@ func Normalize(name string) string {
 }
 
 // Names lists every name Lookup accepts, sorted.
-func Names() []string {
-	return slices.Sorted(maps.Keys(registry))
-}
+func Names() []string { return slices.Sorted(maps.Keys(registry)) }
 
 // HookNames lists the names whose dialect has an rc-file hook, sorted:
 // what `aws-mfa hook` accepts. Asked with no path, a dialect with a hook

@@ -100,9 +100,7 @@ func Code(s string) (string, error) {
 // nameChars are the characters IAM allows in user, role and path names.
 const nameChars = "+=,.@_-"
 
-func isWord(r rune) bool {
-	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
-}
+func isWord(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' }
 
 // badRune returns a description of the first character of s that is
 // neither a letter, a digit nor one of extra, or ""; positions count from
