@@ -657,11 +657,13 @@ func parseCalls(t *testing.T, b []byte) [][]string {
 	return calls
 }
 
-// TestWrapperInASubshellPrints: in a subshell of the shell that loaded
-// the hook (eval "$(aws-mfa env)", which the docs show), bash's and zsh's
-// wrappers have the binary print the code, as without the hook, for the
-// caller to apply: applied there, it reached no one and eval got nothing.
-func TestWrapperInASubshellPrints(t *testing.T) {
+// TestWrapperInASubshell: in a subshell (eval "$(aws-mfa env)", which
+// the docs show for shells without the hook, or parentheses whose output
+// goes to a file) bash's and zsh's wrappers apply the session there and
+// print nothing on stdout, which may be a log: they say on stderr that
+// the session ends with the subshell. In the shell itself they say
+// nothing more.
+func TestWrapperInASubshell(t *testing.T) {
 	for _, ws := range wrapperShells {
 		if ws.hook != "bash" && ws.hook != "zsh" {
 			continue
@@ -673,21 +675,30 @@ func TestWrapperInASubshellPrints(t *testing.T) {
 			d, _ := Lookup(ws.hook)
 			hook, _ := d.Hook(filepath.Join(dir, "aws-mfa"), hookVars)
 			applied, _ := d.Export([]Var{{Name: "X", Value: "CANARY-APPLIED"}})
+			log := filepath.Join(dir, "log")
 			for name, s := range map[string]string{
-				"aws-mfa": fakeBin, "hook": hook, "out": applied, "rc": "0", "command": "3 env\n",
-				"body": `eval "$(aws-mfa env 123456)"` + "\n" + ws.show + "unset X\n" + `eval "$(aws-mfa -p work env 222333)"` + "\n" + ws.show + "unset X\naws-mfa env 333444\n" + ws.show,
+				"aws-mfa": fakeBin, "hook": hook, "out": applied, "rc": "0",
+				"body": `eval "$(aws-mfa env 123456)"` + "\n" + ws.show +
+					"( aws-mfa env 222333; " + strings.TrimSuffix(ws.show, "\n") + " ) > '" + log + "'\ncat '" + log + "'\n" +
+					"aws-mfa env 333444\n" + ws.show,
 			} {
 				os.WriteFile(filepath.Join(dir, name), []byte(s), 0o700)
 			}
 			os.WriteFile(filepath.Join(dir, "script"), []byte(ws.script(filepath.Join(dir, "hook"), filepath.Join(dir, "body"))), 0o600)
 			cmd := exec.Command(path, append(ws.args, filepath.Join(dir, "script"))...)
 			cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8"}
-			out, err := cmd.CombinedOutput()
-			if want := "X=CANARY-APPLIED\nX=CANARY-APPLIED\nX=CANARY-APPLIED\n"; err != nil || string(out) != want {
-				t.Errorf("%v: got\n%s\nwant\n%s", err, out, want)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			out, err := cmd.Output()
+			if want := "X=unset\nX=CANARY-APPLIED\nX=CANARY-APPLIED\n"; err != nil || string(out) != want {
+				t.Errorf("%v: stdout\n%s\nwant\n%s", err, out, want)
+			}
+			note := "aws-mfa: this was a subshell, and the session ends with it; with the hook loaded, run aws-mfa env without eval \"$(...)\"\n"
+			if stderr.String() != note+note {
+				t.Errorf("stderr %q, want the note twice", stderr.String())
 			}
 			calls, _ := os.ReadFile(filepath.Join(dir, "calls"))
-			if want := "unset|env 123456\nunset|__command -p work env 222333\nunset|-p work env 222333\nunset|__env " + ws.dialect + " env 333444\n"; string(calls) != want {
+			if want := "unset|__env " + ws.dialect + " env 123456\nunset|__env " + ws.dialect + " env 222333\nunset|__env " + ws.dialect + " env 333444\n"; string(calls) != want {
 				t.Errorf("the binary was called as\n%s\nwant\n%s", calls, want)
 			}
 		})

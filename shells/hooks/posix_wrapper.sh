@@ -25,26 +25,18 @@ _aws_mfa_refresh() {
 	fi
 }
 
-# _aws_mfa_env applies an env line to this shell. In a subshell of it
-# whose output is captured (eval "$(aws-mfa env)", a pipe), applying would
-# reach no one: there the binary prints the code, as it does without the
-# hook, for the caller. Never to a terminal: there the secret would show,
-# and ( aws-mfa env; aws ... ) applies it in the subshell, for what follows.
+# _aws_mfa_env applies an env line to this shell. In a subshell (eval
+# "$(aws-mfa env)", a pipe, parentheses) the session ends with it: that is
+# said, as the binary's note says "this shell". Nothing is printed for an
+# eval: a subshell's output may go to a log or a file, never the secret.
 # Only bash and zsh say they are in a subshell, in variables of their own.
 _aws_mfa_env() {
-	# shellcheck disable=SC3028 # each read only in its own shell
-	case $_aws_mfa_shell in
-	bash) set -- "${BASH_SUBSHELL-0}" "$@" ;;
-	zsh) set -- "${ZSH_SUBSHELL-0}" "$@" ;;
-	*) set -- 0 "$@" ;;
+	_aws_mfa_apply __env "$_aws_mfa_shell" "$@" || return
+	# shellcheck disable=SC3028,SC2016 # each read in its own shell; $(...) is text
+	case $_aws_mfa_shell:${BASH_SUBSHELL-0}:${ZSH_SUBSHELL-0} in
+	bash:0:* | zsh:*:0 | sh:*) ;;
+	*) echo 'aws-mfa: this was a subshell, and the session ends with it; with the hook loaded, run aws-mfa env without eval "$(...)"' >&2 ;;
 	esac
-	if [ "$1" = 0 ] || [ -t 1 ]; then
-		shift
-		_aws_mfa_apply __env "$_aws_mfa_shell" "$@"
-	else
-		shift
-		"$_aws_mfa_bin" "$@"
-	fi
 }
 
 # _aws_mfa_wrapper is the body of aws-mfa. Only doctor is told, for its
