@@ -245,7 +245,7 @@ func Parse(path string, data []byte) (*Config, error) {
 		if pe, ok := errors.AsType[toml.ParseError](err); ok {
 			// The parser quotes the text it stumbled on; that may be a
 			// secret, so the message keeps only the line and the why.
-			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, pe.Position.Line, quotedRE.ReplaceAllString(pe.Message, "…"))
+			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, pe.Position.Line, quotedRE.ReplaceAllStringFunc(pe.Message, redact))
 		}
 		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
 	}
@@ -306,7 +306,16 @@ func Parse(path string, data []byte) (*Config, error) {
 var pairNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.@+=,-]*$`)
 
 // quotedRE finds the quoted text in a TOML parse error.
-var quotedRE = regexp.MustCompile(`"[^"]*"|'[^']{2,}'`)
+var quotedRE = regexp.MustCompile(`"[^"]*"|'[^']*'`)
+
+// redact is "…" for quoted text, but for one quoted character, which is
+// the syntax the parser expected or got ('=', '.'), not the file's text.
+func redact(q string) string {
+	if q[0] == '\'' && len(q) <= 3 {
+		return q
+	}
+	return "…"
+}
 
 func resolve(name string, t pairTOML, d defaultsTOML) Pair {
 	p := Pair{

@@ -324,3 +324,18 @@ func TestKeyringBackendCheckedForEveryPair(t *testing.T) {
 		}
 	}
 }
+
+// TestParseErrorsKeepTheirSyntax: the parser's own syntax in its message
+// ('.', '=') stays readable; only quoted text of the file goes.
+func TestParseErrorsKeepTheirSyntax(t *testing.T) {
+	for data, want := range map[string]string{
+		"this is [not toml\n":      "c.toml:1: expected '.' or '=', but got 'i' instead",
+		"[pair.w\n":                "c.toml:2: expected '.' or ']' to end table name, but got … instead",
+		"a = \"CANARY\" zCANARY\n": "but got 'z' instead",
+		"region = 1\nregion = 2\n": "c.toml:2: Key … has already been defined.",
+	} {
+		if _, err := Parse("c.toml", []byte(data)); err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "CANARY") {
+			t.Errorf("%q: %v, want %q", data, err, want)
+		}
+	}
+}
