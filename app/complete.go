@@ -108,6 +108,9 @@ func scan(app *cli.App, words []string) scanned {
 		case s.pending != nil && w == "=": // bash splits --shell=x at the =
 		case s.pending != nil:
 			s.values[s.pending.Names()[0]], s.pending = w, nil
+		case w == "--" && s.cmd == nil && len(s.args) == 0 && i+1 < len(words) && app.Command(words[i+1]) != nil:
+			// urfave/cli still reads the one word after it as a command:
+			// aws-mfa -- env is env.
 		case w == "--":
 			s.dash = i
 		case strings.HasPrefix(w, "-") && w != "-":

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
 	"github.com/aws-mfa/aws-mfa/shells"
 )
@@ -171,6 +173,12 @@ func TestCommandOfALine(t *testing.T) {
 		{[]string{"-p", "work", "123456"}, ""},
 		{[]string{"-v", "doctor"}, "2 doctor\n"},
 		{[]string{"-p", "x", "__env", "bash"}, ""}, // hidden commands are not named
+		// urfave/cli reads a command after a leading --, as env here
+		{[]string{"--", "env", "123456"}, "2 env\n"},
+		{[]string{"-p", "work", "--", "env"}, "4 env\n"},
+		{[]string{"-p", "work", "--", "status"}, "4 status\n"},
+		{[]string{"--", "123456"}, ""},
+		{[]string{"--", "--", "env"}, ""},
 	} {
 		var stdout bytes.Buffer
 		sys := System{Stdout: &stdout, Stderr: &bytes.Buffer{}, Getenv: noEnv}
@@ -327,4 +335,50 @@ func TestCompleteLines(t *testing.T) {
 			t.Errorf("%q: %q ends with no newline", words, stdout.String())
 		}
 	}
+}
+
+// TestCommandOfALineAgreesWithUrfave: for every line of up to four words
+// from options, values, --, commands and a code, the command __command
+// names (through scan) is the one urfave/cli runs: the hooks route a
+// line by that answer, and a wrong one ran env unwrapped (aws-mfa -- env
+// printed the session instead of applying it).
+func TestCommandOfALineAgreesWithUrfave(t *testing.T) {
+	t.Parallel()
+	vocab := []string{"--", "-p", "work", "-v", "--pair=x", "env", "status", "123456", "--duration", "-", "keyring", "help"}
+	var ran string
+	a := newApp(System{Stdout: io.Discard, Stderr: io.Discard, Getenv: noEnv})
+	a.Action = func(*cli.Context) error { ran = ""; return nil }
+	for _, c := range a.Commands {
+		name := c.Name
+		c.Before, c.Action = nil, func(*cli.Context) error { ran = name; return nil }
+	}
+	depth := 4
+	if testing.Short() {
+		depth = 3 // the inner loop; the full tier walks 20,000 lines
+	}
+	var line []string
+	var walk func()
+	walk = func() {
+		if len(line) > 0 {
+			ran = "refused"
+			if a.Run(append([]string{"aws-mfa"}, line...)) == nil && ran != "refused" {
+				named := ""
+				if s := scan(a, line); s.cmd != nil {
+					named = s.cmd.Name
+				}
+				if named != ran {
+					t.Errorf("%q: urfave/cli runs %q, __command names %q", line, ran, named)
+				}
+			}
+		}
+		if len(line) == depth {
+			return
+		}
+		for _, w := range vocab {
+			line = append(line, w)
+			walk()
+			line = line[:len(line)-1]
+		}
+	}
+	walk()
 }
