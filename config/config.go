@@ -245,7 +245,11 @@ func Parse(path string, data []byte) (*Config, error) {
 		if pe, ok := errors.AsType[toml.ParseError](err); ok {
 			// The parser quotes the text it stumbled on; that may be a
 			// secret, so the message keeps only the line and the why.
-			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, pe.Position.Line, quotedRE.ReplaceAllStringFunc(pe.Message, redact))
+			msg := quotedRE.ReplaceAllStringFunc(pe.Message, redact)
+			if _, size, ok := strings.Cut(msg, " is out of range for "); ok {
+				msg = "a number is out of range for " + size // the number unquoted
+			}
+			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, pe.Position.Line, msg)
 		}
 		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
 	}
