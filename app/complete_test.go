@@ -382,3 +382,34 @@ func TestCommandOfALineAgreesWithUrfave(t *testing.T) {
 	}
 	walk()
 }
+
+// TestEnvNotesInASubshell: told by a hook's wrapper that it runs in a
+// subshell (AWS_MFA_SUBSHELL, not 0), __env says that what it applies
+// ends there, for a session (fresh or cached) and for --unset; for output
+// that is passed on, not applied, it says nothing of the sort. Told 0, or
+// nothing, it says "this shell".
+func TestEnvNotesInASubshell(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, aliceProfile)
+	const sub = "aws-mfa: applied [default] to a subshell only, where it ends with the subshell; with the hook loaded, run aws-mfa env itself, not in \"$(...)\"\n"
+	for _, tc := range []struct {
+		depth string
+		args  []string
+		want  string // the last line of stderr
+		not   string // in stderr
+	}{
+		{"1", []string{"env", "314159"}, sub, "this shell"},
+		{"2", []string{"env", "--cached"}, sub, "this shell"},
+		{"0", []string{"env", "--cached"}, "aws-mfa: applied [default] to this shell, valid until ", "subshell"},
+		{"", []string{"env", "--cached"}, "aws-mfa: applied [default] to this shell, valid until ", "subshell"},
+		{"1", []string{"env", "--unset"}, "aws-mfa: removed the session from a subshell only; with the hook loaded, run aws-mfa env --unset itself, not in \"$(...)\"\n", "this shell"},
+		{"1", []string{"env", "--cached", "--format", "json"}, "", "subshell"},
+	} {
+		r.env["AWS_MFA_SUBSHELL"] = tc.depth
+		stdout, stderr, code := r.run("", append([]string{"__env", "bash"}, tc.args...)...)
+		lines := strings.SplitAfter(stderr, "\n")
+		if last := lines[max(0, len(lines)-2)]; code != 0 || stdout == "" || !strings.HasPrefix(last, tc.want) || strings.Contains(stderr, tc.not) {
+			t.Errorf("AWS_MFA_SUBSHELL=%q %q: exit %d, stderr %q, want it to end %q", tc.depth, tc.args, code, stderr, tc.want)
+		}
+	}
+}

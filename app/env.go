@@ -95,7 +95,8 @@ func envOutput(ctx context.Context, sys System, in EnvInput) (string, error) {
 		}
 		out, err := sh.Export(exporter.UnsetVars())
 		if err == nil && in.Applied {
-			fmt.Fprintln(sys.Stderr, "aws-mfa: removed the session from this shell")
+			fmt.Fprintln(sys.Stderr, map[bool]string{false: "aws-mfa: removed the session from this shell",
+				true: `aws-mfa: removed the session from a subshell only; with the hook loaded, run aws-mfa env --unset itself, not in "$(...)"`}[inSubshell(sys)])
 		}
 		return out, err
 	}
@@ -114,10 +115,22 @@ func envOutput(ctx context.Context, sys System, in EnvInput) (string, error) {
 		return string(b) + "\n", err
 	}
 	out, err := sh.Export(exporter.Vars(res.Session, req.Target, res.Region))
-	if err == nil && in.Applied && res.Cached {
+	switch {
+	case err != nil || !in.Applied:
+	case inSubshell(sys):
+		fmt.Fprintf(sys.Stderr, "aws-mfa: applied [%s] to a subshell only, where it ends with the subshell; with the hook loaded, run aws-mfa env itself, not in \"$(...)\"\n", req.Target)
+	case res.Cached:
 		fmt.Fprintf(sys.Stderr, "aws-mfa: applied [%s] to this shell, valid until %s (in %s)\n", req.Target, localTime(res.Expiration, sys.Now()), shells.Left(res.Expiration.Sub(sys.Now())))
 	}
 	return out, err
+}
+
+// inSubshell says whether the hook's wrapper runs env in a subshell of
+// its shell (bash's and zsh's tell, in AWS_MFA_SUBSHELL, for that call),
+// where what it applies ends with the subshell.
+func inSubshell(sys System) bool {
+	s := sys.Getenv("AWS_MFA_SUBSHELL")
+	return s != "" && s != "0"
 }
 
 // pickShell takes --shell (the hooks pass it on every env call), else the

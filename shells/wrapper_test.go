@@ -657,13 +657,14 @@ func parseCalls(t *testing.T, b []byte) [][]string {
 	return calls
 }
 
-// TestWrapperInASubshell: in a subshell (eval "$(aws-mfa env)", which
-// the docs show for shells without the hook, or parentheses whose output
-// goes to a file) bash's and zsh's wrappers apply the session there and
-// print nothing on stdout, which may be a log: they say on stderr that
-// the session ends with the subshell. In the shell itself they say
-// nothing more.
+// TestWrapperInASubshell: bash's and zsh's wrappers tell the binary, in
+// AWS_MFA_SUBSHELL for that call only, how deep a subshell runs an env
+// line (eval "$(aws-mfa env)", which the docs show for shells without the
+// hook, or parentheses whose output goes to a file), so that its note can
+// say the session ends with it. They apply the session there, as in the
+// shell, and print nothing: the output may be a log.
 func TestWrapperInASubshell(t *testing.T) {
+	const fake = "#!/bin/sh\nprintf '%s|%s\\n' \"${AWS_MFA_SUBSHELL-unset}\" \"$*\" >>\"${0%/*}/calls\"\ncat \"${0%/*}/out\"\n"
 	for _, ws := range wrapperShells {
 		if ws.hook != "bash" && ws.hook != "zsh" {
 			continue
@@ -677,28 +678,22 @@ func TestWrapperInASubshell(t *testing.T) {
 			applied, _ := d.Export([]Var{{Name: "X", Value: "CANARY-APPLIED"}})
 			log := filepath.Join(dir, "log")
 			for name, s := range map[string]string{
-				"aws-mfa": fakeBin, "hook": hook, "out": applied, "rc": "0",
+				"aws-mfa": fake, "hook": hook, "out": applied,
 				"body": `eval "$(aws-mfa env 123456)"` + "\n" + ws.show +
 					"( aws-mfa env 222333; " + strings.TrimSuffix(ws.show, "\n") + " ) > '" + log + "'\ncat '" + log + "'\n" +
-					"aws-mfa env 333444\n" + ws.show,
+					"aws-mfa env 333444\n" + ws.show + "echo \"left=${AWS_MFA_SUBSHELL-unset}\"\n",
 			} {
 				os.WriteFile(filepath.Join(dir, name), []byte(s), 0o700)
 			}
 			os.WriteFile(filepath.Join(dir, "script"), []byte(ws.script(filepath.Join(dir, "hook"), filepath.Join(dir, "body"))), 0o600)
 			cmd := exec.Command(path, append(ws.args, filepath.Join(dir, "script"))...)
 			cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8"}
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			out, err := cmd.Output()
-			if want := "X=unset\nX=CANARY-APPLIED\nX=CANARY-APPLIED\n"; err != nil || string(out) != want {
-				t.Errorf("%v: stdout\n%s\nwant\n%s", err, out, want)
-			}
-			note := "aws-mfa: this was a subshell, and the session ends with it; with the hook loaded, run aws-mfa env without eval \"$(...)\"\n"
-			if stderr.String() != note+note {
-				t.Errorf("stderr %q, want the note twice", stderr.String())
+			out, err := cmd.CombinedOutput()
+			if want := "X=unset\nX=CANARY-APPLIED\nX=CANARY-APPLIED\nleft=unset\n"; err != nil || string(out) != want {
+				t.Errorf("%v: output\n%s\nwant\n%s", err, out, want)
 			}
 			calls, _ := os.ReadFile(filepath.Join(dir, "calls"))
-			if want := "unset|__env " + ws.dialect + " env 123456\nunset|__env " + ws.dialect + " env 222333\nunset|__env " + ws.dialect + " env 333444\n"; string(calls) != want {
+			if want := "1|__env " + ws.dialect + " env 123456\n1|__env " + ws.dialect + " env 222333\n0|__env " + ws.dialect + " env 333444\n"; string(calls) != want {
 				t.Errorf("the binary was called as\n%s\nwant\n%s", calls, want)
 			}
 		})

@@ -25,17 +25,17 @@ _aws_mfa_refresh() {
 	fi
 }
 
-# _aws_mfa_env applies an env line to this shell. In a subshell (eval
-# "$(aws-mfa env)", a pipe, parentheses) the session ends with it: that is
-# said, as the binary's note says "this shell". Nothing is printed for an
-# eval: a subshell's output may go to a log or a file, never the secret.
-# Only bash and zsh say they are in a subshell, in variables of their own.
+# _aws_mfa_env applies an env line to this shell. bash and zsh say when
+# they run it in a subshell (eval "$(aws-mfa env)", a pipe, parentheses),
+# where the session ends with the subshell: the binary is told, for this
+# call only, so that its note says so. Nothing is printed for an eval: a
+# subshell's output may go to a log or a file, never the secret.
 _aws_mfa_env() {
-	_aws_mfa_apply __env "$_aws_mfa_shell" "$@" || return
-	# shellcheck disable=SC3028,SC2016 # each read in its own shell; $(...) is text
-	case $_aws_mfa_shell:${BASH_SUBSHELL-0}:${ZSH_SUBSHELL-0} in
-	bash:0:* | zsh:*:0 | sh:*) ;;
-	*) echo 'aws-mfa: this was a subshell, and the session ends with it; with the hook loaded, run aws-mfa env without eval "$(...)"' >&2 ;;
+	# shellcheck disable=SC3028 # each read in its own shell
+	case $_aws_mfa_shell in
+	bash) AWS_MFA_SUBSHELL=${BASH_SUBSHELL-0} _aws_mfa_apply __env "$_aws_mfa_shell" "$@" ;;
+	zsh) AWS_MFA_SUBSHELL=${ZSH_SUBSHELL-0} _aws_mfa_apply __env "$_aws_mfa_shell" "$@" ;;
+	*) _aws_mfa_apply __env "$_aws_mfa_shell" "$@" ;;
 	esac
 }
 

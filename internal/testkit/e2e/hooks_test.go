@@ -568,7 +568,7 @@ func TestHookInteractive(t *testing.T) {
 			if got := sh.result(d.printVar("AWS_SESSION_TOKEN"), "evaled"); got != "unset" {
 				t.Errorf("after eval the shell holds %q", got)
 			}
-			if n := strings.Count(sh.screen(), "this was a subshell, and the session ends with it"); n != 2 || strings.Contains(sh.screen(), "AWS_SECRET_ACCESS_KEY") {
+			if n := strings.Count(sh.screen(), "applied [default] to a subshell only, where it ends with the subshell"); n != 2 || strings.Contains(sh.screen(), "AWS_SECRET_ACCESS_KEY") {
 				t.Errorf("%d notes, or the code, on the screen:\n%s", n, sh.screen())
 			}
 		}
