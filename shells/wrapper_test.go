@@ -70,6 +70,7 @@ func posixWrapperShell(hook, bin string, args ...string) wrapperShell {
 var wrapperShells = []wrapperShell{
 	posixWrapperShell("bash", "bash", "--norc", "--noprofile"),
 	posixWrapperShell("bash", bash32, "--norc", "--noprofile"),
+	posixWrapperShell("bash", "bash", "--norc", "--noprofile", "--posix"), // the function is an alias there
 	posixWrapperShell("zsh", "zsh", "-f"),
 	posixWrapperShell("sh", "dash"),
 	posixWrapperShell("sh", "ksh93"),

@@ -12,10 +12,16 @@ _aws_mfa_vars='@AWS_MFA_VARS@'
 # aws-mfa wraps the binary: `aws-mfa env ...` applies the session to this
 # shell, and a refresh also refreshes variables aws-mfa exported before.
 # Output is captured whole before anything is applied, and nothing is
-# applied when the binary fails.
-aws-mfa() {
-	_aws_mfa_wrapper "$@"
-}
+# applied when the binary fails. In POSIX mode (bash --posix, set -o posix)
+# a function cannot be named aws-mfa: an alias stands in, as in the sh hook.
+case :$SHELLOPTS: in
+*:posix:*) alias aws-mfa=_aws_mfa_wrapper ;;
+*)
+	aws-mfa() {
+		_aws_mfa_wrapper "$@"
+	}
+	;;
+esac
 
 # _aws_mfa_left sets _aws_mfa_secs to the seconds the exported session has
 # left. bash 5 has $EPOCHSECONDS and bash 4.2 printf's %(%s)T, so neither
