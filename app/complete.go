@@ -46,7 +46,7 @@ func completeCommand(sys System) *cli.Command {
 // and its description (every one is one line's: names, a pair's checked
 // by config, and one-line texts).
 func completions(sys System, app *cli.App, args []string) ([]string, error) {
-	s, cur := scan(app, args[:len(args)-1]), args[len(args)-1]
+	s, cur := scan(app, args[:len(args)-1], true), args[len(args)-1]
 	name, _, eq := strings.Cut(cur, "=")
 	f := findFlag(strings.TrimPrefix(name, "--"), s.flags, app.Flags)
 	isExec := s.cmd != nil && s.cmd.Name == "exec"
@@ -99,13 +99,13 @@ type scanned struct {
 	dash     int               // the index of a --, or -1
 }
 
-func scan(app *cli.App, words []string) scanned {
+func scan(app *cli.App, words []string, completing bool) scanned {
 	s := scanned{flags: app.Flags, cmdIndex: -1, values: map[string]string{}, dash: -1}
 	for i, w := range words {
 		switch {
 		case s.dash >= 0:
 			s.args = append(s.args, i)
-		case s.pending != nil && w == "=": // bash splits --shell=x at the =
+		case s.pending != nil && w == "=" && completing: // bash's COMP_WORDS split --shell=x at the =
 		case s.pending != nil:
 			s.values[s.pending.Names()[0]], s.pending = w, nil
 		case w == "--" && s.cmd == nil && len(s.args) == 0 && i+1 < len(words) && app.Command(words[i+1]) != nil:

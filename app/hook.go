@@ -80,7 +80,7 @@ func executable(sys System) (string, error) {
 // terminal.
 func commandCommand(sys System) *cli.Command {
 	return machine("__command", func(c *cli.Context) error {
-		if s := scan(c.App, c.Args().Slice()); s.cmd != nil {
+		if s := scan(c.App, c.Args().Slice(), false); s.cmd != nil {
 			_, err := fmt.Fprintf(sys.Stdout, "%d %s\n", s.cmdIndex+1, s.cmd.Name)
 			return err
 		}
@@ -103,7 +103,7 @@ func envInCommand(sys System) *cli.Command {
 			return usage("__env needs a dialect and a command line")
 		}
 		words := args[1:]
-		s := scan(c.App, words)
+		s := scan(c.App, words, false)
 		if s.cmd == nil || s.cmd.Name != "env" {
 			return usage("__env needs an env command line")
 		}
@@ -162,7 +162,7 @@ func reexportCommand(sys System) *cli.Command {
 		}
 		target := args[1]
 		argv := []string{"aws-mfa", "env", "--shell", args[0], "--cached"}
-		configFlag := scan(c.App, args[2:]).values["config"]
+		configFlag := scan(c.App, args[2:], false).values["config"]
 		if configFlag != "" {
 			argv = append(argv, "--config", configFlag)
 		}
