@@ -401,9 +401,18 @@ func TestEnvNotesInASubshell(t *testing.T) {
 		{"", []string{"env", "--cached"}, "aws-mfa: applied [default] to this shell, valid until ", "subshell"},
 		{"1", []string{"env", "--unset"}, "aws-mfa: removed the session from a subshell only; with the hook loaded, run aws-mfa env --unset itself, not in \"$(...)\"\n", "this shell"},
 		{"1", []string{"env", "--cached", "--format", "json"}, "", "subshell"},
+		// Only bash's and zsh's wrappers tell; under another hook the
+		// variable is one left in the environment.
+		{"1", []string{"env", "--cached", "--shell", "fish"}, "aws-mfa: applied [default] to this shell, valid until ", "subshell"},
+		{"1", []string{"env", "--cached", "--shell", "sh"}, "aws-mfa: applied [default] to this shell, valid until ", "subshell"},
+		{"1", []string{"env", "--cached", "--shell", "zsh"}, sub, "this shell"},
 	} {
 		r.env["AWS_MFA_SUBSHELL"] = tc.depth
-		stdout, stderr, code := r.run("", append([]string{"__env", "bash"}, tc.args...)...)
+		dialect := "bash"
+		if i := slices.Index(tc.args, "--shell"); i >= 0 {
+			dialect = tc.args[i+1]
+		}
+		stdout, stderr, code := r.run("", append([]string{"__env", dialect}, tc.args...)...)
 		lines := strings.SplitAfter(stderr, "\n")
 		if last := lines[max(0, len(lines)-2)]; code != 0 || stdout == "" || !strings.HasPrefix(last, tc.want) || strings.Contains(stderr, tc.not) {
 			t.Errorf("AWS_MFA_SUBSHELL=%q %q: exit %d, stderr %q, want it to end %q", tc.depth, tc.args, code, stderr, tc.want)

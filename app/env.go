@@ -96,7 +96,7 @@ func envOutput(ctx context.Context, sys System, in EnvInput) (string, error) {
 		out, err := sh.Export(exporter.UnsetVars())
 		if err == nil && in.Applied {
 			fmt.Fprintln(sys.Stderr, map[bool]string{false: "aws-mfa: removed the session from this shell",
-				true: `aws-mfa: removed the session from a subshell only; with the hook loaded, run aws-mfa env --unset itself, not in "$(...)"`}[inSubshell(sys)])
+				true: `aws-mfa: removed the session from a subshell only; with the hook loaded, run aws-mfa env --unset itself, not in "$(...)"`}[inSubshell(sys, in.Shell)])
 		}
 		return out, err
 	}
@@ -117,7 +117,7 @@ func envOutput(ctx context.Context, sys System, in EnvInput) (string, error) {
 	out, err := sh.Export(exporter.Vars(res.Session, req.Target, res.Region))
 	switch {
 	case err != nil || !in.Applied:
-	case inSubshell(sys):
+	case inSubshell(sys, in.Shell):
 		fmt.Fprintf(sys.Stderr, "aws-mfa: applied [%s] to a subshell only, where it ends with the subshell; with the hook loaded, run aws-mfa env itself, not in \"$(...)\"\n", req.Target)
 	case res.Cached:
 		fmt.Fprintf(sys.Stderr, "aws-mfa: applied [%s] to this shell, valid until %s (in %s)\n", req.Target, localTime(res.Expiration, sys.Now()), shells.Left(res.Expiration.Sub(sys.Now())))
@@ -126,11 +126,13 @@ func envOutput(ctx context.Context, sys System, in EnvInput) (string, error) {
 }
 
 // inSubshell says whether the hook's wrapper runs env in a subshell of
-// its shell (bash's and zsh's tell, in AWS_MFA_SUBSHELL, for that call),
-// where what it applies ends with the subshell.
-func inSubshell(sys System) bool {
-	s := sys.Getenv("AWS_MFA_SUBSHELL")
-	return s != "" && s != "0"
+// its shell, where what it applies ends with the subshell. Only bash's
+// and zsh's wrappers tell, in AWS_MFA_SUBSHELL for their call: the
+// variable may be left in the environment (zsh's POSIX_BUILTINS keeps it)
+// where other hooks run.
+func inSubshell(sys System, dialect string) bool {
+	s, d := sys.Getenv("AWS_MFA_SUBSHELL"), shells.Normalize(dialect)
+	return (d == "bash" || d == "zsh") && s != "" && s != "0"
 }
 
 // pickShell takes --shell (the hooks pass it on every env call), else the
