@@ -700,3 +700,36 @@ func TestWrapperInASubshell(t *testing.T) {
 		})
 	}
 }
+
+// TestBashHookInPOSIXMode: in bash's POSIX mode the hook's aws-mfa is a
+// function as anywhere (an alias would not be in force on the line that
+// loads it, in a function defined before it, or after set +o posix in a
+// script), and loading it again leaves the wrapper intact: each line
+// applies what the binary printed, and prints none of it.
+func TestBashHookInPOSIXMode(t *testing.T) {
+	for _, bin := range []string{"bash", bash32} {
+		t.Run(label(bin), func(t *testing.T) {
+			t.Parallel()
+			path := requireShell(t, bin)
+			dir := t.TempDir()
+			d, _ := Lookup("bash")
+			hook, _ := d.Hook(filepath.Join(dir, "aws-mfa"), hookVars)
+			applied, _ := d.Export([]Var{{Name: "X", Value: "CANARY-APPLIED"}})
+			for name, s := range map[string]string{"aws-mfa": fakeBin, "hook": hook, "out": applied, "rc": "0"} {
+				os.WriteFile(filepath.Join(dir, name), []byte(s), 0o700)
+			}
+			load := `eval "$(cat '` + filepath.Join(dir, "hook") + `')"`
+			for _, script := range []string{
+				load + "; aws-mfa env 123456; echo \"X=${X-unset}\"",
+				load + "\nset +o posix\naws-mfa env 123456\necho \"X=${X-unset}\"",
+				"f() { aws-mfa env 123456; }\n" + load + "\nf\necho \"X=${X-unset}\"",
+				load + "\nset +o posix\n" + load + "\naws-mfa env 123456\necho \"X=${X-unset}\"",
+			} {
+				out, err := exec.Command(path, "--posix", "--norc", "--noprofile", "-c", script).CombinedOutput()
+				if err != nil || string(out) != "X=CANARY-APPLIED\n" {
+					t.Errorf("%v: %q\nprinted %q", err, script, out)
+				}
+			}
+		})
+	}
+}

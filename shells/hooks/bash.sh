@@ -13,15 +13,23 @@ _aws_mfa_vars='@AWS_MFA_VARS@'
 # shell, and a refresh also refreshes variables aws-mfa exported before.
 # Output is captured whole before anything is applied, and nothing is
 # applied when the binary fails. In POSIX mode (bash --posix, set -o posix)
-# a function cannot be named aws-mfa: an alias stands in, as in the sh hook.
+# no function may be defined under that name, but one defined outside it
+# runs there as anywhere (an alias would not: not in a line read before
+# it, nor in a function defined before it): POSIX mode is left around the
+# definition.
 case :$SHELLOPTS: in
-*:posix:*) alias aws-mfa=_aws_mfa_wrapper ;;
-*)
-	aws-mfa() {
-		_aws_mfa_wrapper "$@"
-	}
+*:posix:*)
+	_aws_mfa_posix=1
+	set +o posix
 	;;
 esac
+aws-mfa() {
+	_aws_mfa_wrapper "$@"
+}
+if [ -n "${_aws_mfa_posix-}" ]; then
+	set -o posix
+	unset _aws_mfa_posix
+fi
 
 # _aws_mfa_left sets _aws_mfa_secs to the seconds the exported session has
 # left. bash 5 has $EPOCHSECONDS and bash 4.2 printf's %(%s)T, so neither
