@@ -14,10 +14,17 @@
 # and later split the words, so pre is empty there.
 _aws_mfa_complete() {
 	local cur=${COMP_WORDS[COMP_CWORD]} out w q pre='' brk=${COMP_WORDBREAKS//[!=:@]/}
-	# shellcheck disable=SC2295 # [$brk] is meant as a pattern
-	[ -z "$brk" ] || pre=${cur%"${cur##*[$brk]}"}
 	COMPREPLY=()
-	out=$(command "${_aws_mfa_bin:-aws-mfa}" __complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
+	# bash 4 splits --shell= at the = and completes the = itself: the
+	# value is the empty word after it, which readline inserts after the =.
+	if [ "$cur" = = ]; then
+		cur=''
+		out=$(command "${_aws_mfa_bin:-aws-mfa}" __complete "${COMP_WORDS[@]:1:COMP_CWORD}" '' 2>/dev/null)
+	else
+		# shellcheck disable=SC2295 # [$brk] is meant as a pattern
+		[ -z "$brk" ] || pre=${cur%"${cur##*[$brk]}"}
+		out=$(command "${_aws_mfa_bin:-aws-mfa}" __complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
+	fi
 	case $? in
 	0) ;;
 	3)

@@ -1029,9 +1029,16 @@ func TestCompletionInteractive(t *testing.T) {
 		env := []string{"HOME=" + dir, unrecorded(dir), "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":" + tools + ":/usr/bin:/bin", "AWS_MFA_CONFIG=" + cfg,
 			"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"), "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
 		sh := interactiveHooked(t, name, dir, env, "bind 'set show-all-if-ambiguous on'\n")
-		ins := inserts
+		ins, ls := inserts, lists
 		if !strings.HasPrefix(name, "bash") { // bash needs bash-completion for it: TestExecCompletionBashCompletion
 			ins = append(ins[:len(ins):len(ins)], struct{ typed, want string }{"aws-mfa exec -- aws-mfa sta", "aws-mfa exec -- aws-mfa status"})
+		} else {
+			// Right after the = of --format=, which bash 4 completes as a word.
+			ls = append(ls[:len(ls):len(ls)], struct {
+				typed string
+				want  []string
+				desc  string
+			}{"aws-mfa env --format=", []string{"shell", "json", "dotenv"}, ""})
 		}
 		// The shell reads keys in order, so the line edits after the Tab
 		// apply to what the Tab completed: they turn the line into
@@ -1042,7 +1049,7 @@ func TestCompletionInteractive(t *testing.T) {
 				t.Errorf("%q + Tab gave %q, want %q", c.typed, strings.Fields(got), c.want)
 			}
 		}
-		for i, c := range lists {
+		for i, c := range ls {
 			// A clear screen, so that only this list can match.
 			sh.result("clear; echo cleared", fmt.Sprintf("clear%d", i))
 			sh.ctl.do("clear-history")
