@@ -309,7 +309,7 @@ func TestBrowse(t *testing.T) {
 	testproc.Require(t, "sh")
 	dir := t.TempDir()
 	got := filepath.Join(dir, "args")
-	os.WriteFile(filepath.Join(dir, "xdg-open"), []byte("#!/bin/sh\nprintf '%s\\n' \"$#\" \"$1\" > "+got+"\n[ \"$1\" != fail ]\n"), 0o755)
+	testproc.WriteExecutable(filepath.Join(dir, "xdg-open"), []byte("#!/bin/sh\nprintf '%s\\n' \"$#\" \"$1\" > "+got+"\n[ \"$1\" != fail ]\n"), 0o755)
 	t.Setenv("PATH", dir)
 	u := "https://signin.aws.amazon.com/federation?Action=login&Destination=x%3By&SigninToken=a$(touch%20/tmp/x)'\""
 	if err := browse(u); err != nil {

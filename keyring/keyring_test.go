@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/keyringd"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 	"github.com/aws-mfa/aws-mfa/keyring"
 )
 
@@ -258,7 +259,7 @@ func passPeekNeverPrompts(t *testing.T) {
 	s.Put(ctx, "alice", keySets[1]) // stored; reading it back needs the passphrase
 	dir := t.TempDir()
 	asked, pin := filepath.Join(dir, "asked"), filepath.Join(dir, "pinentry")
-	os.WriteFile(pin, []byte("#!/bin/sh\ntouch '"+asked+"'\nexit 1\n"), 0o700)
+	testproc.WriteExecutable(pin, []byte("#!/bin/sh\ntouch '"+asked+"'\nexit 1\n"), 0o700)
 	gnupg := os.Getenv("GNUPGHOME")
 	os.WriteFile(filepath.Join(gnupg, "gpg-agent.conf"), []byte("pinentry-program "+pin+"\n"), 0o600)
 	exec.Command("gpgconf", "--kill", "gpg-agent").Run()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 )
 
 // TestDoctorFindsAMissingCredentialProcess: a credential_process whose
@@ -20,7 +21,7 @@ func TestDoctorFindsAMissingCredentialProcess(t *testing.T) {
 	dir := t.TempDir()
 	there := filepath.Join(dir, "bin dir", "aws-mfa")
 	os.MkdirAll(filepath.Dir(there), 0o700)
-	os.WriteFile(there, []byte("#!/bin/sh\n"), 0o700)
+	testproc.WriteExecutable(there, []byte("#!/bin/sh\n"), 0o700)
 	gone := filepath.Join(dir, "old dir", "aws-mfa")
 	there1, _ := ProcessLine("linux", there, "env", "--format", "json", "-p", "ok")
 	gone1, _ := ProcessLine("linux", gone, "env", "--format", "json", "-p", "prod")

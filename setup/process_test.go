@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 )
 
 // TestProcessLineRunsUnderBotocore: botocore, as the AWS CLI runs it,
@@ -22,7 +23,7 @@ func TestProcessLineRunsUnderBotocore(t *testing.T) {
 		bin := filepath.Join(t.TempDir(), dir, "aws-mfa")
 		os.MkdirAll(filepath.Dir(bin), 0o700)
 		script := "#!/bin/sh\n[ \"$*\" = \"" + strings.Join(argv, " ") + "\" ] || exit 3\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIAPROCESS000000001\", \"SecretAccessKey\": \"s\"}'\n"
-		if err := os.WriteFile(bin, []byte(script), 0o700); err != nil {
+		if err := testproc.WriteExecutable(bin, []byte(script), 0o700); err != nil {
 			t.Fatal(err)
 		}
 		line, err := ProcessLine("linux", append([]string{bin}, argv...)...)

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 )
 
 // A fake aws-mfa for the wrapper tests: it records its arguments and
@@ -185,7 +187,7 @@ func TestWrappers(t *testing.T) {
 			exe := filepath.Join(dir, "aws-mfa")
 			write := func(name, s string) {
 				t.Helper()
-				if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o700); err != nil {
+				if err := testproc.WriteExecutable(filepath.Join(dir, name), []byte(s), 0o700); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -563,7 +565,7 @@ func TestWrapperHostileArgs(t *testing.T) {
 			args := hostileArgs(marker)
 			write := func(name, s string) {
 				t.Helper()
-				if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o700); err != nil {
+				if err := testproc.WriteExecutable(filepath.Join(dir, name), []byte(s), 0o700); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -684,7 +686,7 @@ func TestWrapperInASubshell(t *testing.T) {
 					"( aws-mfa env 222333; " + strings.TrimSuffix(ws.show, "\n") + " ) > '" + log + "'\ncat '" + log + "'\n" +
 					"aws-mfa env 333444\n" + ws.show + "echo \"left=${AWS_MFA_SUBSHELL-unset}\"\n",
 			} {
-				os.WriteFile(filepath.Join(dir, name), []byte(s), 0o700)
+				testproc.WriteExecutable(filepath.Join(dir, name), []byte(s), 0o700)
 			}
 			os.WriteFile(filepath.Join(dir, "script"), []byte(ws.script(filepath.Join(dir, "hook"), filepath.Join(dir, "body"))), 0o600)
 			cmd := exec.Command(path, append(ws.args, filepath.Join(dir, "script"))...)
@@ -716,7 +718,7 @@ func TestBashHookInPOSIXMode(t *testing.T) {
 			hook, _ := d.Hook(filepath.Join(dir, "aws-mfa"), hookVars)
 			applied, _ := d.Export([]Var{{Name: "X", Value: "CANARY-APPLIED"}})
 			for name, s := range map[string]string{"aws-mfa": fakeBin, "hook": hook, "out": applied, "rc": "0"} {
-				os.WriteFile(filepath.Join(dir, name), []byte(s), 0o700)
+				testproc.WriteExecutable(filepath.Join(dir, name), []byte(s), 0o700)
 			}
 			load := `eval "$(cat '` + filepath.Join(dir, "hook") + `')"`
 			for _, script := range []string{

@@ -55,7 +55,7 @@ func TestConcurrentCredentialProcesses(t *testing.T) {
 			script := filepath.Join(dir, "code.sh")
 			// The pause widens the window in which the others find the
 			// session expired; the assertion does not depend on it.
-			os.WriteFile(script, []byte("#!/bin/sh\necho asked >> '"+counter+"'\nsleep 0.3\necho 314159\n"), 0o700)
+			testproc.WriteExecutable(script, []byte("#!/bin/sh\necho asked >> '"+counter+"'\nsleep 0.3\necho 314159\n"), 0o700)
 			dir = credProcSetup(t, bin, "\n[defaults]\ntoken_command = \""+script+"\"\n")
 			env := peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL, "XDG_CONFIG_HOME="+dir)
 			const n = 6

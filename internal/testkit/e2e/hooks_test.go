@@ -846,7 +846,7 @@ func newHostileCompletion(t *testing.T) *hostileCompletion {
 	dir := t.TempDir()
 	c := &hostileCompletion{t: t, dir: dir, marker: filepath.Join(dir, "ran"), fake: filepath.Join(dir, "aws-mfa")}
 	c.words = hostileWords(c.marker)
-	os.WriteFile(c.fake, []byte(completionFake), 0o700)
+	testproc.WriteExecutable(c.fake, []byte(completionFake), 0o700)
 	os.WriteFile(filepath.Join(dir, "words"), []byte(strings.Join(c.words, "\n")+"\n"), 0o600)
 	return c
 }
@@ -1025,7 +1025,7 @@ func TestCompletionInteractive(t *testing.T) {
 		os.WriteFile(cfg, []byte("[pair.work]\nsource = \"aws-mfa\"\ntarget = \"work\"\n"), 0o600)
 		tools := filepath.Join(dir, "bin")
 		os.Mkdir(tools, 0o700)
-		os.WriteFile(filepath.Join(tools, "aws-mfa-e2e-tool"), []byte("#!/bin/sh\n"), 0o700)
+		testproc.WriteExecutable(filepath.Join(tools, "aws-mfa-e2e-tool"), []byte("#!/bin/sh\n"), 0o700)
 		env := []string{"HOME=" + dir, unrecorded(dir), "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":" + tools + ":/usr/bin:/bin", "AWS_MFA_CONFIG=" + cfg,
 			"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"), "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
 		sh := interactiveHooked(t, name, dir, env, "bind 'set show-all-if-ambiguous on'\n")
@@ -1087,7 +1087,7 @@ func TestExecCompletionBashCompletion(t *testing.T) {
 	dir := t.TempDir()
 	tools := filepath.Join(dir, "bin")
 	os.Mkdir(tools, 0o700)
-	os.WriteFile(filepath.Join(tools, "aws-mfa-e2e-tool"), []byte("#!/bin/sh\n"), 0o700)
+	testproc.WriteExecutable(filepath.Join(tools, "aws-mfa-e2e-tool"), []byte("#!/bin/sh\n"), 0o700)
 	env := []string{"HOME=" + dir, unrecorded(dir), "TERM=xterm", "PATH=" + filepath.Dir(bin) + ":" + tools + ":/usr/bin:/bin",
 		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(dir, "credentials"), "XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}
 	sh := interactiveHooked(t, "bash", dir, env, ". "+bashCompletion+"\n")

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 	"github.com/aws-mfa/aws-mfa/shells"
 )
 
@@ -95,7 +96,7 @@ func TestPrintedCommandsPaste(t *testing.T) {
 	stubs := filepath.Join(dir, "stubs")
 	os.Mkdir(stubs, 0o700)
 	for _, name := range []string{"aws", "aws-mfa", "chmod"} {
-		os.WriteFile(filepath.Join(stubs, name), []byte("#!/bin/sh\nprintf '%s\\0' \"${0##*/}\" \"$@\"\n"), 0o700)
+		testproc.WriteExecutable(filepath.Join(stubs, name), []byte("#!/bin/sh\nprintf '%s\\0' \"${0##*/}\" \"$@\"\n"), 0o700)
 	}
 	var script strings.Builder
 	var want []string

@@ -512,7 +512,7 @@ func TestExecRenewPaths(t *testing.T) {
 			case "quoted ends":
 				quoted := filepath.Join(dir, "bin dir", "aws-mfa")
 				os.MkdirAll(filepath.Dir(quoted), 0o700)
-				if b, err := os.ReadFile(bin); err != nil || os.WriteFile(quoted, b, 0o700) != nil {
+				if b, err := os.ReadFile(bin); err != nil || testproc.WriteExecutable(quoted, b, 0o700) != nil {
 					t.Fatal(err)
 				}
 				cmd.Path, args = quoted, append(args, "--target", "prod!two")
@@ -577,7 +577,7 @@ func TestExecRenewProcHidden(t *testing.T) {
 	}
 	_, bin, dir, env := renewRig(t, renewDir)
 	own := filepath.Join(dir, "aws-mfa-bin")
-	if b, err := os.ReadFile(bin); err != nil || os.WriteFile(own, b, 0o755) != nil {
+	if b, err := os.ReadFile(bin); err != nil || testproc.WriteExecutable(own, b, 0o755) != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(own, "exec", "--renew", "-p", "default", "--", "sh", "-c", `cat /proc/$PPID/environ /proc/$PPID/mem || echo denied`)

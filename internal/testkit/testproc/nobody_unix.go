@@ -23,7 +23,7 @@ func RunAsNobody(t *testing.T, dir, test string, env ...string) []byte {
 		t.Fatal(err)
 	}
 	bin := filepath.Join(dir, "helper.test")
-	if err := os.WriteFile(bin, self, 0o755); err != nil {
+	if err := WriteExecutable(bin, self, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	// -short: the helper starts no peer, so TestMain need not prepare one.
