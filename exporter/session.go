@@ -12,7 +12,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
@@ -243,8 +242,9 @@ type source struct {
 	keys           awscred.Keys
 	serial, region string
 
-	// readConfig reads the config file once, when first needed: empty
-	// when there is none, which is no error.
+	// readConfig reads the config file as it is now: empty when there is
+	// none, which is no error. Another program (aws configure set region)
+	// may write it while a refresh waits.
 	readConfig func() (*credfile.File, error)
 }
 
@@ -295,7 +295,7 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 	src := &source{
 		serial:     cmp.Or(req.Serial, serial),
 		region:     region,
-		readConfig: sync.OnceValues(func() (*credfile.File, error) { return credfile.ReadOrEmpty(req.Paths.Config) }),
+		readConfig: func() (*credfile.File, error) { return credfile.ReadOrEmpty(req.Paths.Config) },
 	}
 	if req.Keyring == "" { // else they are read later, and only if STS is called
 		src.keys = creds.Credentials(req.Source).Keys

@@ -14,12 +14,14 @@ import (
 	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
 )
 
-// foreignWrite is what another program does to the credentials file
-// while aws-mfa waits: `aws configure set aws_access_key_id … --profile
-// ci` (a rotated key AWS shows only once) and a region added to the
-// target's own section, saved in place or by rename, as editors do.
-func foreignWrite(t *testing.T, path, target, style string) {
+// foreignWrite is what another program does to the files while aws-mfa
+// waits: `aws configure set aws_access_key_id … --profile ci` (a rotated
+// key AWS shows only once) and a region given to the target, in its own
+// section of the credentials file, saved in place or by rename, as
+// editors do, or in the config file, as `aws configure set region` does.
+func foreignWrite(t *testing.T, paths credfile.Paths, target, style string) {
 	t.Helper()
+	path := paths.Credentials
 	f, err := credfile.Read(path)
 	if err != nil {
 		t.Error(err)
@@ -29,7 +31,7 @@ func foreignWrite(t *testing.T, path, target, style string) {
 	if err == nil {
 		f, err = credfile.Parse(b)
 	}
-	if err == nil {
+	if err == nil && style != "config" {
 		b, err = f.Edit(target, []credfile.KV{{Key: "region", Value: "ap-south-2"}}, nil)
 	}
 	if err != nil {
@@ -37,6 +39,11 @@ func foreignWrite(t *testing.T, path, target, style string) {
 		return
 	}
 	switch style {
+	case "config":
+		header := map[bool]string{true: "[default]", false: "[profile " + target + "]"}[target == "default"]
+		if err = os.WriteFile(path, b, 0o600); err == nil {
+			err = os.WriteFile(paths.Config, []byte(header+"\nregion = ap-south-2\n"), 0o600)
+		}
 	case "in place":
 		err = os.WriteFile(path, b, 0o600)
 	case "by rename":
@@ -54,16 +61,22 @@ const rotatedKey = "AKIAROTATEDEXAMPLE01"
 
 // TestOtherWritersSurviveEveryWait: at every point where a refresh waits
 // (the keyring, the code, each STS call of a chain), another program
-// writes the credentials file, in place and by rename. botocore then
-// reads both that program's change and the new session: the refresh
-// made its edit on the file as it was after the wait, not before.
+// writes the credentials file, in place and by rename, or gives the
+// target a region in the config file. botocore then reads both that
+// program's change and the new session: the refresh made its edit on
+// the files as they were after the wait, not before. The source's
+// region, which a refresh gives a target without one, must not hide it.
 func TestOtherWritersSurviveEveryWait(t *testing.T) {
 	b := peers.StartBotocore(t)
 	waits := []string{"keyring", "code", "STS call 1 of 3", "STS call 2 of 3", "STS call 3 of 3"}
 	for _, wait := range waits {
-		for _, style := range []string{"in place", "by rename"} {
+		for _, style := range []string{"in place", "by rename", "config"} {
 			t.Run(wait+" "+style, func(t *testing.T) {
-				fx := setup(t, aliceFile+"\n[ci]\naws_access_key_id = AKIAOLDCIKEYEXAMPLE1\naws_secret_access_key = ci/secret\n")
+				// The source has a region; the target, where the region
+				// goes to the config, none of its own.
+				creds := strings.Replace(aliceFile, "region = eu-west-1\n", map[bool]string{true: "", false: "region = eu-west-1\n"}[style == "config"], 1)
+				creds = strings.Replace(creds, "[aws-mfa]\n", "[aws-mfa]\nregion = us-east-2\n", 1)
+				fx := setup(t, creds+"\n[ci]\naws_access_key_id = AKIAOLDCIKEYEXAMPLE1\naws_secret_access_key = ci/secret\n")
 				realClock(fx)
 				req := fx.req
 				if strings.HasPrefix(wait, "STS") {
@@ -71,7 +84,7 @@ func TestOtherWritersSurviveEveryWait(t *testing.T) {
 					req = chained(fx, &prod, "prod2")
 				}
 				var once sync.Once
-				write := func() { once.Do(func() { foreignWrite(t, fx.path, req.Target, style) }) }
+				write := func() { once.Do(func() { foreignWrite(t, req.Paths, req.Target, style) }) }
 				switch wait {
 				case "keyring":
 					req.Keyring = "alice"
@@ -97,7 +110,8 @@ func TestOtherWritersSurviveEveryWait(t *testing.T) {
 					t.Fatal(err)
 				}
 				data := []byte(fx.file(t))
-				views := b.ReadAll(t, []peers.BotocoreQuery{{Data: data, Target: req.Target}, {Data: data, Target: req.Target, As: "region"}})
+				cfg, _ := os.ReadFile(req.Paths.Config)
+				views := b.ReadAll(t, []peers.BotocoreQuery{{Data: data, Target: req.Target}, {Data: data, Config: cfg, Target: req.Target, As: "region"}})
 				got := views[0]
 				if got.Target == nil || got.Target.Key != res.AccessKeyID || got.Target.Token != res.SessionToken {
 					t.Fatalf("botocore does not read the new session in [%s]:\n%s", req.Target, data)

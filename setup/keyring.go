@@ -92,10 +92,6 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File, 
 		return nil, inputerr.Errorf("[%s] in %s holds the secret key of %s, which every profile inherits; move the keys from [%[1]s] into the profiles that use them, then run setup --keyring again", credfile.DefaultSection, req.Paths.Credentials, exporter.MaskKey(keys.AccessKeyID))
 	}
 	res := &Result{}
-	region, err := keysRegion(creds, req, copied) // the target's, as plain setup copies it with the keys
-	if err != nil {
-		return nil, err
-	}
 	serial, _ := creds.Value(req.Source, "mfa_serial")
 	if res.Serial, err = device(ctx, d, keys, cmp.Or(req.Serial, serial)); err != nil {
 		return nil, err
@@ -110,7 +106,7 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File, 
 		if now := holding(f, keys); !slices.Equal(now, cleared) {
 			return nil, fmt.Errorf("%s changed meanwhile (the keys are now in %s, not %s); nothing was removed, run setup --keyring again", path, profiles(now), profiles(cleared))
 		}
-		out, err := clearKeys(f, req, res.Serial, region, keys, cleared)
+		out, err := clearKeys(f, req, res.Serial, copied, keys, cleared)
 		if err != nil || len(cleared) == 0 {
 			return out, err
 		}
@@ -122,7 +118,7 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File, 
 		}
 		return out, nil
 	}
-	newCreds, err := clearKeys(creds, req, res.Serial, region, keys, cleared)
+	newCreds, err := clearKeys(creds, req, res.Serial, copied, keys, cleared)
 	if err != nil {
 		return nil, err
 	}
@@ -188,10 +184,11 @@ func holding(f *credfile.File, keys awscred.Keys) []string {
 	return names
 }
 
-// clearKeys returns f with mfa_serial (and region, unless it has one) in
-// the source and the long-term keys out of the sections named, checked:
-// no section may still read the secret key.
-func clearKeys(f *credfile.File, req Request, serial string, region []credfile.KV, keys awscred.Keys, sections []string) ([]byte, error) {
+// clearKeys returns f with mfa_serial (and the region plain setup gives
+// keys copied from the target) in the source and the long-term keys out
+// of the sections named, checked: no section may still read the secret
+// key.
+func clearKeys(f *credfile.File, req Request, serial string, copied bool, keys awscred.Keys, sections []string) ([]byte, error) {
 	out := f
 	apply := func(name string, set []credfile.KV, remove []string) error {
 		b, err := out.Edit(name, set, remove)
@@ -205,9 +202,11 @@ func clearKeys(f *credfile.File, req Request, serial string, region []credfile.K
 	if v, _ := out.Value(req.Source, "mfa_serial"); v != serial {
 		set = append(set, credfile.KV{Key: "mfa_serial", Value: serial})
 	}
-	if _, ok := out.Value(req.Source, "region"); !ok {
-		set = append(set, region...)
+	region, err := keysRegion(out, req, copied) // the files as they are now
+	if err != nil {
+		return nil, err
 	}
+	set = append(set, region...)
 	if len(set) > 0 {
 		if err := apply(req.Source, set, nil); err != nil {
 			return nil, err

@@ -206,24 +206,20 @@ func sourceEdit(ctx context.Context, req Request, d Deps, creds *credfile.File, 
 	if src.Get("mfa_serial") != res.Serial {
 		set = append(set, credfile.KV{Key: "mfa_serial", Value: res.Serial})
 	}
-	region, err := keysRegion(creds, req, copied)
-	if err != nil {
-		return nil, err
-	}
-	set = append(set, region...)
 	return func(f *credfile.File) ([]byte, error) {
 		// The file as it is now must still hold the keys IAM was asked
 		// about: another program may have rotated them meanwhile.
 		if now, _, err := sourceKeys(f, req); err != nil || now != keys {
 			return nil, inputerr.Errorf("the long-term keys in %s changed while setup ran (another program wrote it); nothing was changed, run setup again", req.Paths.Credentials)
 		}
+		// Read now: a region given meanwhile, in either file, is kept.
+		region, err := keysRegion(f, req, copied)
+		if err != nil {
+			return nil, err
+		}
+		set := append(slices.Clip(set), region...)
 		if len(set) == 0 && len(remove) == 0 {
 			return nil, nil
-		}
-		set := set
-		if _, ok := f.Value(req.Source, "region"); ok {
-			// Given one meanwhile: a region there is never replaced.
-			set = slices.DeleteFunc(slices.Clone(set), func(kv credfile.KV) bool { return kv.Key == "region" })
 		}
 		out, err := f.Edit(req.Source, set, remove)
 		if err != nil {

@@ -64,15 +64,17 @@ func rewrite(t *testing.T, path, style string, edit func([]byte) []byte) {
 // TestOtherWritersSurviveSetup: while setup waits (IAM's device list, the
 // keyring's read, its write), another program writes the credentials file
 // (a rotated key in [ci], a region in the target) and the config (a hand
-// edit), in place and by rename. Both changes survive: botocore reads
-// them beside setup's, and the config holds both the hand edit and
+// edit), in place and by rename; or gives the source a region in the AWS
+// config (aws configure set region), which the target's, that setup
+// copies with the keys, must not hide. Both changes survive: botocore
+// reads them beside setup's, and the config holds both the hand edit and
 // setup's pair.
 func TestOtherWritersSurviveSetup(t *testing.T) {
 	bc := peers.StartBotocore(t)
 	const rotated = "AKIAROTATEDEXAMPLE01"
 	const hand = "\n# by hand\n[pair.ci]\nsource = \"ci\"\ntarget = \"ci-mfa\"\n"
 	for _, wait := range []string{"device list", "keyring read", "keyring write"} {
-		for _, style := range []string{"in place", "by rename"} {
+		for _, style := range []string{"in place", "by rename", "AWS config"} {
 			t.Run(wait+" "+style, func(t *testing.T) {
 				req, out := setupFiles(t, afterConfigure+"[ci]\naws_access_key_id = AKIAOLDCIKEYEXAMPLE1\naws_secret_access_key = ci/secret\n")
 				os.MkdirAll(strings.TrimSuffix(req.ConfigPath, "/config.toml"), 0o700)
@@ -85,10 +87,15 @@ func TestOtherWritersSurviveSetup(t *testing.T) {
 							f, _ := credfile.Parse(b)
 							b, _ = f.Edit("ci", []credfile.KV{{Key: "aws_access_key_id", Value: rotated}}, nil)
 							f, _ = credfile.Parse(b)
-							b, _ = f.Edit(req.Target, []credfile.KV{{Key: "region", Value: "ap-south-2"}}, nil)
+							if style != "AWS config" {
+								b, _ = f.Edit(req.Target, []credfile.KV{{Key: "region", Value: "ap-south-2"}}, nil)
+							}
 							return b
 						})
 						rewrite(t, req.ConfigPath, style, func(b []byte) []byte { return append(b, hand...) })
+						if style == "AWS config" {
+							os.WriteFile(req.Paths.Config, []byte("[profile "+req.Source+"]\nregion = ap-south-2\n"), 0o600)
+						}
 					})
 				}
 				dev := &fakeDevices{serials: []string{"arn:aws:iam::123456789012:mfa/alice"}}
@@ -115,7 +122,9 @@ func TestOtherWritersSurviveSetup(t *testing.T) {
 					t.Fatal(err)
 				}
 				data, _ := os.ReadFile(req.Paths.Credentials)
-				views := bc.ReadAll(t, []peers.BotocoreQuery{{Data: data}, {Data: data, Target: req.Target, As: "region"}})
+				awsConfig, _ := os.ReadFile(req.Paths.Config)
+				given := map[bool]string{true: req.Source, false: req.Target}[style == "AWS config"]
+				views := bc.ReadAll(t, []peers.BotocoreQuery{{Data: data}, {Data: data, Config: awsConfig, Target: given, As: "region"}})
 				if views[0].Sections["ci"]["aws_access_key_id"] != rotated || views[1].Region != "ap-south-2" {
 					t.Fatalf("a change made meanwhile is lost (botocore: [ci] %v, region %q)", views[0].Sections["ci"]["aws_access_key_id"], views[1].Region)
 				}
