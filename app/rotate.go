@@ -114,8 +114,15 @@ func keyPlace(pair config.Pair, path string, w credfile.Writer) (string, func(co
 		}
 		get := func(ctx context.Context) (awscred.Keys, error) { return store.Get(ctx, pair.Keyring) }
 		put := func(ctx context.Context, old string, k awscred.Keys) error {
-			// No lock orders other writers of the item: a look just before
-			// the write keeps what one wrote while IAM was asked.
+			// keyring export and setup --keyring move the keys under the
+			// credentials file's lock: held, the item cannot move between
+			// the look and the write. The look keeps what another writer
+			// stored while IAM was asked.
+			l, err := w.Lock(path)
+			if err != nil {
+				return err
+			}
+			defer l.Unlock()
 			if held, err := get(ctx); err != nil || held.AccessKeyID != old {
 				return cmp.Or(err, changed(store.Where(pair.Keyring)))
 			}

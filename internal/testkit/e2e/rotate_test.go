@@ -4,21 +4,26 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/aws-mfa/aws-mfa/credfile"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/keyringd"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/moto"
 	"github.com/aws-mfa/aws-mfa/internal/testkit/stsemu"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 )
 
 // TestRotateKilled kills the built binary (SIGKILL) while IAM deactivates
@@ -223,5 +228,59 @@ func TestRotateKeyringWriteFails(t *testing.T) {
 	}
 	if _, stderr, err := run(t, env, bin, "--force", "-t", alice.Code); err != nil {
 		t.Fatalf("a refresh with the old key: %v\n%s", err, stderr)
+	}
+}
+
+// TestRotateRacesKeyringExport: keyring export --delete runs while rotate
+// stores the new key in the pass item (pass insert is held until the
+// export has had its chance). The two take the credentials file's lock in
+// turn, so the export moves the key that rotate stored: the file ends
+// with the one key IAM still has, not the old one rotate then deletes.
+func TestRotateRacesKeyringExport(t *testing.T) {
+	t.Parallel()
+	bin, passBin := toolBinary(t), testproc.Require(t, "pass")
+	kenv := keyringd.PassEnv(t)
+	b := keyringBackends[slices.IndexFunc(keyringBackends, func(b keyringBackend) bool { return b.name == "pass" })]
+	b.seed(t, kenv, "alice", aliceKeysJSON)
+	emu := stsemu.Start(alice)
+	t.Cleanup(emu.Close)
+	dir := t.TempDir()
+	held, release := filepath.Join(dir, "held"), filepath.Join(dir, "release")
+	wrap := filepath.Join(dir, "bin")
+	os.Mkdir(wrap, 0o700)
+	testproc.WriteExecutable(filepath.Join(wrap, "pass"), []byte("#!/bin/sh\nif [ \"$1\" = insert ]; then\n\t: > '"+held+"'\n\twhile [ ! -e '"+release+"' ]; do sleep 0.05; done\nfi\nexec '"+passBin+"' \"$@\"\n"), 0o700)
+	creds, cfg := filepath.Join(dir, "credentials"), filepath.Join(dir, "config.toml")
+	os.WriteFile(creds, []byte("[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n"), 0o600)
+	os.WriteFile(cfg, []byte("[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\nkeyring_backend = \"pass\"\n"), 0o600)
+	env := append(peerEnv(dir, "AWS_ENDPOINT_URL_STS="+emu.URL, "AWS_ENDPOINT_URL_IAM="+emu.URL, "AWS_MFA_CONFIG="+cfg, "XDG_STATE_HOME="+filepath.Join(dir, "state")), kenv...)
+	env = append(env, "PATH="+wrap+":"+os.Getenv("PATH"))
+
+	rotated := make(chan string, 1)
+	go func() {
+		_, stderr, err := run(t, env, bin, "rotate", "-t", alice.Code)
+		rotated <- fmt.Sprint(err, " ", stderr)
+	}()
+	if !waitFor(func() bool { _, err := os.Stat(held); return err == nil }) {
+		os.WriteFile(release, nil, 0o600)
+		t.Fatalf("rotate never stored its key: %s", <-rotated)
+	}
+	exported := make(chan string, 1)
+	go func() {
+		_, stderr, err := run(t, env, bin, "keyring", "export", "--delete")
+		exported <- fmt.Sprint(err, " ", stderr)
+	}()
+	select { // without the lock the export ends here, before rotate's write
+	case e := <-exported:
+		exported <- e + " (ended while rotate held its write)"
+	case <-time.After(time.Second):
+	}
+	os.WriteFile(release, nil, 0o600)
+	r, e := <-rotated, <-exported
+	f, err := credfile.Read(creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if keys := emu.Keys("alice"); len(keys) != 1 || keys[0].ID != f.Credentials("aws-mfa").AccessKeyID {
+		t.Errorf("IAM holds %v, [aws-mfa] %s\nrotate: %s\nexport: %s", keys, f.Credentials("aws-mfa").AccessKeyID, r, e)
 	}
 }
