@@ -38,11 +38,6 @@ func render(file, exe string, vars []string, quote func(string) (string, error))
 	if err != nil {
 		return "", fmt.Errorf("the path %q %w", exe, err)
 	}
-	for _, v := range vars {
-		if !validName(v) {
-			return "", fmt.Errorf("variable name %q %w", v, ErrUnrepresentable)
-		}
-	}
 	// Two passes: the wrapper and the completion hold placeholders too.
 	// The bash, zsh and sh hooks hold a line @AWS_MFA_WRAPPER@, which
 	// becomes hooks/posix_wrapper.sh: one copy of the wrapper's body. The
