@@ -328,15 +328,18 @@ func (c change) apply(d Deps) error {
 	return err
 }
 
-// sourceKeys returns the long-term keys: the source profile's, or the
-// target's when the source has none (the README's manual copy step).
+// sourceKeys returns the long-term keys: the target's when they are
+// found in no other profile (`aws configure` run first, or again with a
+// new key, writes them there; a refresh would refuse to overwrite them),
+// copied to the source; else the source profile's.
 func sourceKeys(f *credfile.File, req Request) (awscred.Keys, bool, error) {
 	get := func(name string) (awscred.Keys, bool) {
 		c := f.Credentials(name)
 		return c.Keys, f.HoldsLongTermKeys(name) && c.SecretAccessKey != ""
 	}
-	if k, ok := get(req.Source); ok {
-		return k, false, nil
+	src, inSource := get(req.Source)
+	if _, only := f.OnlyCopy(req.Target); inSource && !only {
+		return src, false, nil
 	}
 	if k, ok := get(req.Target); ok {
 		return k, true, nil

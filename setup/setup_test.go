@@ -103,6 +103,32 @@ func TestSetupCopiesKeysFindsTheDeviceBacksUpAndIsIdempotent(t *testing.T) {
 	}
 }
 
+// TestSetupTakesANewKey: `aws configure` run again with a new access key
+// writes it over the session in [default]. setup copies it to the
+// source, whose old key stays in the backup; before, it said "set up
+// already" while a refresh refused to overwrite the new key.
+func TestSetupTakesANewKey(t *testing.T) {
+	const old = "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n\n"
+	const configured = "[default]\naws_access_key_id = AKIAALICENEWKEY00002\naws_secret_access_key = alice/new\naws_session_token = stale\nexpiration = 2026-11-27T10:00:00Z\n"
+	req, out := setupFiles(t, old+configured)
+	dev := &fakeDevices{}
+	if _, err := Run(context.Background(), req, deps(dev, out)); err != nil {
+		t.Fatal(err)
+	}
+	f, err := credfile.Read(req.Paths.Credentials)
+	if err != nil || !f.HoldsLongTermKeys(req.Source) || f.Credentials(req.Source).Keys != (awscred.Keys{AccessKeyID: "AKIAALICENEWKEY00002", SecretAccessKey: "alice/new"}) {
+		t.Fatalf("[%s] does not hold the new key (%v):\n%s", req.Source, err, out)
+	}
+	if v, _ := f.Value(req.Source, "mfa_serial"); v != "arn:aws:iam::123456789012:mfa/alice" || dev.calls != 0 {
+		t.Errorf("mfa_serial %q, IAM asked %d times", v, dev.calls)
+	}
+	if b := backups(out); len(b) != 1 {
+		t.Fatalf("backups: %v", b)
+	} else if backup, _ := os.ReadFile(b[0]); string(backup) != old+configured {
+		t.Errorf("the old key's backup:\n%s", backup)
+	}
+}
+
 func TestSetupDevices(t *testing.T) {
 	t.Run("none", func(t *testing.T) {
 		req, out := setupFiles(t, afterConfigure)
