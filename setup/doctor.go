@@ -338,6 +338,9 @@ func (c Checkup) command(head []string, tail ...string) string {
 // p already is) and the pair's serial, so that IAM need not be asked.
 func setupCommand(c Checkup, p config.Pair) string {
 	var args []string
+	if p.Keyring != "" { // the keys are in its keyring item
+		args = append(args, "--keyring")
+	}
 	if p.Source != config.BuiltinSource || p.Target != config.BuiltinTarget {
 		args = append(args, "--source", p.Source, "--target", p.Target)
 	}

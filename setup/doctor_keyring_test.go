@@ -42,7 +42,7 @@ func TestDoctorKeyring(t *testing.T) {
 			problem: "pair ci: [aws-mfa] lacks long-term keys", fix: `its keys are in keyring item alice (pair default): add keyring = "alice" and keyring_backend = "pass" to [pair.ci]`},
 		{name: "healthy", creds: moved, config: pair},
 		{name: "no source profile, serial in the pair", creds: "# empty\n", config: pair + "mfa_serial = \"arn:aws:iam::123456789012:mfa/alice\"\n"},
-		{name: "no serial anywhere", creds: "# empty\n", config: pair, problem: "has no mfa_serial", fix: "aws-mfa setup"},
+		{name: "no serial anywhere", creds: "# empty\n", config: pair, problem: "has no mfa_serial", fix: "aws-mfa setup --keyring"},
 		{name: "keys in both places", creds: moved + "aws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\n", config: pair,
 			problem: "[aws-mfa] still holds long-term keys AKIA…0001 in plaintext, beside pass item aws-mfa/alice", fix: "aws-mfa setup --keyring (compares them"},
 		{name: "item missing", creds: moved, config: strings.Replace(pair, `"alice"`, `"bob"`, 1), problem: "pass item aws-mfa/bob is missing", fix: "aws-mfa setup --keyring"},
