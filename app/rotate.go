@@ -3,6 +3,7 @@ package app
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -132,6 +133,9 @@ func keyPlace(pair config.Pair, path string, w credfile.Writer) (string, func(co
 	}
 	get := func(context.Context) (awscred.Keys, error) {
 		f, err := credfile.Read(path)
+		if errors.Is(err, credfile.ErrNotFound) {
+			return awscred.Keys{}, usage("no credentials file at %s, so no key to rotate; run `aws configure` with your IAM user's access key, then `aws-mfa setup`", oneLine(path))
+		}
 		if err != nil {
 			return awscred.Keys{}, err
 		}

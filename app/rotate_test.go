@@ -218,3 +218,17 @@ func TestRotateRefusesKeysFromDEFAULT(t *testing.T) {
 		}
 	}
 }
+
+// TestRotateWithoutCredentialsFile: no file is bad input (exit 2) with
+// the next step, as for every command, and the dry run says the same.
+func TestRotateWithoutCredentialsFile(t *testing.T) {
+	t.Parallel()
+	r := rotateRig(t)
+	os.Remove(r.creds)
+	for _, args := range [][]string{{"rotate", "-t", "314159"}, {"rotate", "--dry-run"}} {
+		_, stderr, code := r.run("", args...)
+		if code != 2 || !strings.Contains(stderr, "no credentials file at "+r.creds+", so no key to rotate; run `aws configure`") || r.emu.Requests() != 0 {
+			t.Errorf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+}
