@@ -134,7 +134,7 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 			res, err := runKeyring(ctx, req, d, creds, cfg, profile)
 			// A keyring that cannot be reached: pass needs no desktop.
 			if errors.Is(err, keyring.ErrUnavailable) && req.KeyringBackend != keyring.Pass {
-				err = fmt.Errorf("%w; without a desktop session, keep the keys in pass instead: aws-mfa setup --keyring --keyring-backend pass (pass needs a gpg key and a store, made once: gpg --quick-generate-key you@example.com, then pass init you@example.com)", err)
+				err = fmt.Errorf("%w; to keep them in pass: aws-mfa setup --keyring --keyring-backend pass (pass needs a gpg key and a store, made once: gpg --quick-generate-key you@example.com, then pass init you@example.com)", err)
 			}
 			return res, err
 		}
