@@ -90,7 +90,11 @@ func Doctor(c Checkup) []Finding {
 		return out
 	}
 	checkProcesses(&out, awsConfig, c)
-	pairs := cfg.Pairs
+	// The built-in pair, where the config names another default pair and
+	// no [aws-mfa] was set up, is no pair of the user's.
+	pairs := slices.DeleteFunc(slices.Clone(cfg.Pairs), func(p config.Pair) bool {
+		return p.Name == config.BuiltinName && cfg.Default != p.Name && creds.Section(p.Source) == nil
+	})
 	c.pairs = cfg.Pairs
 	if c.Pair != "" {
 		p, err := cfg.Select(c.Pair)

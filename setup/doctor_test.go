@@ -60,6 +60,7 @@ func TestDoctor(t *testing.T) {
 		{name: "region of the pair", creds: healthy, config: "[defaults]\nregion = \"eu-west-1\"\n", env: map[string]string{"AWS_REGION": ""}},
 		{name: "AWS_DEFAULT_REGION", creds: healthy, env: map[string]string{"AWS_REGION": "", "AWS_DEFAULT_REGION": "eu-west-1"}},
 		{name: "empty region", creds: strings.Replace(healthy, "[default]\n", "[default]\nregion =\n", 1), env: map[string]string{"AWS_REGION": ""}, problem: "[default] has no region", fix: "aws configure set region"},
+		{name: "another default pair, the built-in never set up", creds: strings.ReplaceAll(strings.ReplaceAll(healthy, "[aws-mfa]", "[work-lt]"), "[default]", "[work]"), config: "[defaults]\npair = \"work\"\n[pair.work]\nsource = \"work-lt\"\ntarget = \"work\"\n"},
 		{name: "expired env", creds: healthy, env: map[string]string{"AWS_ACCESS_KEY_ID": "ASIA", "AWS_MFA_EXPIRY": "1000"}, problem: "expired aws-mfa session", fix: `eval "$(aws-mfa env CODE)"`},
 	}
 	for _, tc := range cases {
