@@ -141,8 +141,11 @@ func newApp(sys System) *cli.App {
 		// (and its flag takes -v, which is --verbose here): --version is
 		// this app's own flag, answered before any command runs.
 		HideVersion: true,
-		Flags:       append(sessionFlags(&in), &cli.BoolFlag{Name: "version", Usage: "print the version"}, helpFlag()),
-		HideHelp:    true, // see help.go
+		// Nothing reads it, but left zero urfave/cli stats os.Args[0] on
+		// every run to fill it: a cached env touches its files only.
+		Compiled: time.Unix(0, 0).UTC(),
+		Flags:    append(sessionFlags(&in), &cli.BoolFlag{Name: "version", Usage: "print the version"}, helpFlag()),
+		HideHelp: true, // see help.go
 		Before: func(c *cli.Context) error {
 			if !c.Bool("version") {
 				return nil
