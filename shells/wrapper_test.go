@@ -735,3 +735,62 @@ func TestBashHookInPOSIXMode(t *testing.T) {
 		})
 	}
 }
+
+// TestWrapperTracesNoSecret: with the shell's own tracing on (set -x and
+// set -v; fish_trace; csh's echo and verbose), which prints the commands
+// it runs, an env line through the wrapper prints nothing of the
+// session, applies it, and leaves the tracing on. elvish, xonsh and nu
+// have no such mode for the code they evaluate.
+func TestWrapperTracesNoSecret(t *testing.T) {
+	for _, ws := range wrapperShells {
+		// on turns tracing on; check turns it off, prints what was on,
+		// then whether X holds the file want's text (no canary in the
+		// script, which set -v would print).
+		var on, check, traced string
+		switch ws.hook {
+		case "bash", "zsh", "sh":
+			on, traced = "set -xv\n", "x=1 v=1"
+			check = "_t=$-; set +xv\ncase $_t in *x*) x=1 ;; esac; case $_t in *v*) v=1 ;; esac\necho \"x=$x v=$v\"\n[ \"$X\" = \"$(cat @want@)\" ] && echo applied\n"
+		case "fish":
+			on, traced = "set -g fish_trace 1\n", "1"
+			check = "set -l t $fish_trace; set -e fish_trace\necho $t\ntest \"$X\" = (cat @want@); and echo applied\n"
+		case "tcsh", "csh":
+			on, traced = "set echo\nset verbose\n", "11"
+			check = "set _t = \"$?echo$?verbose\"; unset echo verbose\necho $_t\nif (\"$X\" == \"`cat @want@`\") echo applied\n"
+		default:
+			continue
+		}
+		t.Run(label(ws.bin), func(t *testing.T) {
+			t.Parallel()
+			path := requireShell(t, ws.bin)
+			dir := t.TempDir()
+			write := func(name, s string) {
+				t.Helper()
+				if err := testproc.WriteExecutable(filepath.Join(dir, name), []byte(s), 0o700); err != nil {
+					t.Fatal(err)
+				}
+			}
+			exe := filepath.Join(dir, "aws-mfa")
+			write("aws-mfa", fakeBin)
+			d, _ := Lookup(ws.hook)
+			hook, err := d.Hook(exe, hookVars)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dialect, _ := Lookup(ws.dialect)
+			out, _ := dialect.Export([]Var{{Name: "X", Value: "CANARY-TRACED"}})
+			write("hook", hook)
+			write("out", out)
+			write("rc", "0")
+			write("want", "CANARY-TRACED")
+			write("body", on+ws.call("env", "123456")+strings.ReplaceAll(check, "@want@", "'"+dir+"/want'"))
+			write("script", ws.script(filepath.Join(dir, "hook"), filepath.Join(dir, "body")))
+			cmd := exec.Command(path, append(ws.args, filepath.Join(dir, "script"))...)
+			cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "LANG=C.UTF-8"}
+			got, err := cmd.CombinedOutput()
+			if err != nil || strings.Contains(string(got), "CANARY") || !strings.Contains(string(got), "\n"+traced+"\napplied\n") {
+				t.Errorf("%v; want the session applied, tracing (%s) still on, and no canary:\n%s", err, traced, got)
+			}
+		})
+	}
+}

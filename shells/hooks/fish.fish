@@ -7,8 +7,10 @@ set -g _aws_mfa_vars @AWS_MFA_VARS@
 
 # _aws_mfa_apply runs the binary with $argv and applies what it printed,
 # only if it exited 0. The captured output (it holds the secret key) is
-# local to this function.
+# local to this function, and so is an empty fish_trace, which would print
+# it.
 function _aws_mfa_apply
+    set -l fish_trace
     set -l out ($_aws_mfa_bin $argv | string collect)
     set -l st $pipestatus[1]
     test $st -eq 0; or return $st

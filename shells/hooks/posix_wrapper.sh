@@ -8,7 +8,19 @@
 # only if it exited 0. The output holds the secret key: it lives only in
 # this function's positional parameters, which every shell drops when the
 # function returns, fails or is interrupted; its last word is the status.
+# Under set -x or set -v the shell would print it: both are off for the
+# call, then back on.
 _aws_mfa_apply() {
+	case $- in
+	*[xv]*)
+		_aws_mfa_opts=$-
+		set +xv
+		if _aws_mfa_apply "$@"; then set -- 0; else set -- "$?"; fi
+		case $_aws_mfa_opts in *x*) set -x ;; esac
+		case $_aws_mfa_opts in *v*) set -v ;; esac
+		return "$1"
+		;;
+	esac
 	set -- "$(if "$_aws_mfa_bin" "$@"; then printf ' 0'; else printf ' %s' "$?"; fi)"
 	[ "${1##* }" = 0 ] || return "${1##* }"
 	eval "${1% *}"
