@@ -60,7 +60,7 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 	}
 	w := credfile.Writer{Waiting: sys.Stderr}
 	dir, err := stateDir(sys.Getenv)
-	where, get, put, placeErr := keyPlace(req.Pair, req.Paths.Credentials, w) // reads nothing yet
+	where, get, put, placeErr := keyPlace(req.Pair, req.Paths.Credentials, configPath(sys, in.Session.Config).Path, w) // reads nothing yet
 	if err = cmp.Or(err, placeErr); err != nil {
 		return err
 	}
@@ -105,8 +105,9 @@ func RotateCommand(ctx context.Context, sys System, in RotateInput) error {
 }
 
 // keyPlace finds where pair's long-term keys live, how to read them and
-// how to replace the key old there, if it is still there.
-func keyPlace(pair config.Pair, path string, w credfile.Writer) (string, func(context.Context) (awscred.Keys, error), func(context.Context, string, awscred.Keys) error, error) {
+// how to replace the key old there, if it is still there. cfgPath is the
+// aws-mfa config, whose lock keyring export holds while it moves keys.
+func keyPlace(pair config.Pair, path, cfgPath string, w credfile.Writer) (string, func(context.Context) (awscred.Keys, error), func(context.Context, string, awscred.Keys) error, error) {
 	where := fmt.Sprintf("[%s] in %s", pair.Source, oneLine(path))
 	if pair.Keyring != "" {
 		store, err := keyring.Open(pair.KeyringBackend, pair.TokenTimeout)
@@ -115,15 +116,14 @@ func keyPlace(pair config.Pair, path string, w credfile.Writer) (string, func(co
 		}
 		get := func(ctx context.Context) (awscred.Keys, error) { return store.Get(ctx, pair.Keyring) }
 		put := func(ctx context.Context, old string, k awscred.Keys) error {
-			// keyring export and setup --keyring move the keys under the
-			// credentials file's lock: held, the item cannot move between
-			// the look and the write. The look keeps what another writer
-			// stored while IAM was asked.
-			l, err := w.Lock(path)
-			if err != nil {
-				return err
+			// keyring export moves the keys under the config's lock, which
+			// no refresh waits on at a prompt: held, the item cannot move
+			// between the look and the write. Where it cannot be taken, no
+			// export can run. The look keeps what another writer stored
+			// while IAM was asked.
+			if l, err := w.Lock(cfgPath); err == nil {
+				defer l.Unlock()
 			}
-			defer l.Unlock()
 			if held, err := get(ctx); err != nil || held.AccessKeyID != old {
 				return cmp.Or(err, changed(store.Where(pair.Keyring)))
 			}

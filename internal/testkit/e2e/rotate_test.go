@@ -233,7 +233,7 @@ func TestRotateKeyringWriteFails(t *testing.T) {
 
 // TestRotateRacesKeyringExport: keyring export --delete runs while rotate
 // stores the new key in the pass item (pass insert is held until the
-// export has had its chance). The two take the credentials file's lock in
+// export has had its chance). The two take the aws-mfa config's lock in
 // turn, so the export moves the key that rotate stored: the file ends
 // with the one key IAM still has, not the old one rotate then deletes.
 func TestRotateRacesKeyringExport(t *testing.T) {
