@@ -68,6 +68,12 @@ type Pair struct {
 	KeyringBackend string        // keyring.Open's name; "" means the OS's own store
 }
 
+// Builtin reports whether p is the built-in pair, or one the config spells
+// out as it: by its name, source and target.
+func (p Pair) Builtin() bool {
+	return p.Name == BuiltinName && p.Source == BuiltinSource && p.Target == BuiltinTarget
+}
+
 // Config is the resolved file.
 type Config struct {
 	Path    string // "" when no file exists

@@ -90,10 +90,11 @@ func Doctor(c Checkup) []Finding {
 		return out
 	}
 	checkProcesses(&out, awsConfig, c)
-	// The built-in pair, where the config names another default pair and
-	// no [aws-mfa] was set up, is no pair of the user's.
+	// The built-in pair ([aws-mfa] → [default]), where the config names
+	// another default pair and no [aws-mfa] was set up, is no pair of the
+	// user's.
 	pairs := slices.DeleteFunc(slices.Clone(cfg.Pairs), func(p config.Pair) bool {
-		return p.Name == config.BuiltinName && cfg.Default != p.Name && creds.Section(p.Source) == nil
+		return p.Builtin() && cfg.Default != p.Name && creds.Section(p.Source) == nil
 	})
 	c.pairs = cfg.Pairs
 	if c.Pair != "" {
@@ -220,6 +221,9 @@ func checkPair(out *findings, creds *credfile.File, p config.Pair, c Checkup) {
 		keep := p
 		keep.Source, keep.SourcePair = p.Target+"-keys", ""
 		out.fix(name+"["+p.Target+"] holds long-term keys, which a refresh would replace", setupCommand(c, keep)+" (copies them to ["+keep.Source+"], which no refresh writes)")
+	case creds.HoldsLongTermKeys(p.Target) && (p.Keyring != "" || creds.HoldsLongTermKeys(p.Source)):
+		enter := map[bool]string{false: "enter it with `" + awsConfigure(p.Source) + "`", true: "run `" + c.command([]string{"aws-mfa", "keyring", "export", "--delete"}, pairArgs(p)...) + "`, enter it with `" + awsConfigure(p.Source) + "`, then run `" + setupCommand(c, p) + "`"}[p.Keyring != ""]
+		out.fix(name+"["+p.Target+"] holds long-term keys, which a refresh would replace", fmt.Sprintf(newKeyFix, enter))
 	case creds.HoldsLongTermKeys(p.Target):
 		out.fix(name+"["+p.Target+"] holds long-term keys, which a refresh would replace", setupCommand(c, p)+" (copies them to ["+p.Source+"] first)")
 	default:
@@ -326,6 +330,11 @@ func awsConfigure(profile string) string {
 	return shells.Line("aws", "configure", "--profile", profile)
 }
 
+// newKeyFix is what to do when a target holds long-term keys other than
+// the source's: a new key entered with plain `aws configure`, or another
+// IAM user's. Its %s is how to put a key in the source.
+const newKeyFix = "if they are the IAM user's new key, %s (a refresh then replaces the target's copy); if not, give the pair another target"
+
 // command is an aws-mfa command line that reads the config doctor read:
 // head, the --config doctor was given (AWS_MFA_CONFIG is still set in the
 // shell that ran doctor), then tail.
@@ -341,10 +350,7 @@ func (c Checkup) command(head []string, tail ...string) string {
 // names the profiles itself (setup's -p adds a pair to the config, which
 // p already is) and the pair's serial, so that IAM need not be asked.
 func setupCommand(c Checkup, p config.Pair) string {
-	var args []string
-	if p.Keyring != "" { // the keys are in its keyring item
-		args = append(args, "--keyring")
-	}
+	args := map[bool][]string{true: {"--keyring"}}[p.Keyring != ""] // the keys are in its keyring item
 	if p.Source != config.BuiltinSource || p.Target != config.BuiltinTarget {
 		args = append(args, "--source", p.Source, "--target", p.Target)
 	}

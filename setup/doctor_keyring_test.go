@@ -45,6 +45,8 @@ func TestDoctorKeyring(t *testing.T) {
 		{name: "no serial anywhere", creds: "# empty\n", config: pair, problem: "has no mfa_serial", fix: "aws-mfa setup --keyring"},
 		{name: "keys in both places", creds: moved + "aws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\n", config: pair,
 			problem: "[aws-mfa] still holds long-term keys AKIA…0001 in plaintext, beside pass item aws-mfa/alice", fix: "aws-mfa setup --keyring (compares them"},
+		{name: "a new key in the target", creds: moved + "[default]\naws_access_key_id = AKIAALICENEWKEY00002\naws_secret_access_key = alice/new\n", config: pair,
+			problem: "[default] holds long-term keys", fix: "if they are the IAM user's new key, run `aws-mfa keyring export --delete`, enter it with `aws configure --profile aws-mfa`, then run `aws-mfa setup --keyring`"},
 		{name: "item missing", creds: moved, config: strings.Replace(pair, `"alice"`, `"bob"`, 1), problem: "pass item aws-mfa/bob is missing", fix: "aws-mfa setup --keyring"},
 		{name: "no store", creds: moved, config: pair, store: "/nonexistent/store", problem: "no password store at /nonexistent/store", fix: "pass show"},
 	}

@@ -36,7 +36,7 @@ func TestDoctor(t *testing.T) {
 		{name: "no keys", creds: "[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/a\n", problem: "lacks long-term keys", fix: "aws configure --profile aws-mfa"},
 		{name: "session in source", creds: strings.Replace(strings.Replace(healthy, "mfa_serial", "aws_session_token = x\nmfa_serial", 1), "AKIAALICE", "ASIAALICE", 1), problem: "holds session credentials", fix: "long-term keys"},
 		{name: "no serial", creds: strings.Replace(healthy, "mfa_serial = arn:aws:iam::123456789012:mfa/alice\n", "", 1), problem: "has no mfa_serial", fix: "aws-mfa setup"},
-		{name: "long-term target", creds: "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = s\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n[default]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = s\n", problem: "holds long-term keys, which a refresh would replace", fix: "copies them"},
+		{name: "long-term target", creds: "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = s\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n[default]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = s\n", problem: "holds long-term keys, which a refresh would replace", fix: "if they are the IAM user's new key, enter it with `aws configure --profile aws-mfa`"},
 		{name: "expired", creds: strings.Replace(healthy, "2026-11-27T20:00:00Z", "2026-11-27T13:00:00Z", 1), problem: "session expired", fix: "aws-mfa CODE"},
 		{name: "chained, healthy", creds: healthy, env: map[string]string{"AWS_MFA_SHELL": "zsh"}, config: chained},
 		{name: "chained, long-term target", creds: healthy + "[prod]\naws_access_key_id = AKIAPRODONLY00000001\naws_secret_access_key = p\n", config: chained, problem: "[prod] holds long-term keys, which a refresh would replace", fix: "aws-mfa setup --source prod-keys --target prod (copies them to [prod-keys], which no refresh writes)"},
@@ -60,6 +60,7 @@ func TestDoctor(t *testing.T) {
 		{name: "region of the pair", creds: healthy, config: "[defaults]\nregion = \"eu-west-1\"\n", env: map[string]string{"AWS_REGION": ""}},
 		{name: "AWS_DEFAULT_REGION", creds: healthy, env: map[string]string{"AWS_REGION": "", "AWS_DEFAULT_REGION": "eu-west-1"}},
 		{name: "empty region", creds: strings.Replace(healthy, "[default]\n", "[default]\nregion =\n", 1), env: map[string]string{"AWS_REGION": ""}, problem: "[default] has no region", fix: "aws configure set region"},
+		{name: "another default pair, and a pair default of the user's", creds: strings.ReplaceAll(strings.ReplaceAll(healthy, "[aws-mfa]", "[work-lt]"), "[default]", "[work]"), config: "[defaults]\npair = \"work\"\n[pair.work]\nsource = \"work-lt\"\ntarget = \"work\"\n[pair.default]\nsource = \"personal-lt\"\ntarget = \"default\"\n", problem: "pair default: no [personal-lt] profile", fix: "aws configure --profile personal-lt"},
 		{name: "another default pair, the built-in never set up", creds: strings.ReplaceAll(strings.ReplaceAll(healthy, "[aws-mfa]", "[work-lt]"), "[default]", "[work]"), config: "[defaults]\npair = \"work\"\n[pair.work]\nsource = \"work-lt\"\ntarget = \"work\"\n"},
 		{name: "expired env", creds: healthy, env: map[string]string{"AWS_ACCESS_KEY_ID": "ASIA", "AWS_MFA_EXPIRY": "1000"}, problem: "expired aws-mfa session", fix: `eval "$(aws-mfa env CODE)"`},
 	}

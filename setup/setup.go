@@ -328,18 +328,22 @@ func (c change) apply(d Deps) error {
 	return err
 }
 
-// sourceKeys returns the long-term keys: the target's when they are
-// found in no other profile (`aws configure` run first, or again with a
-// new key, writes them there; a refresh would refuse to overwrite them),
-// copied to the source; else the source profile's.
+// sourceKeys returns the long-term keys: the source profile's, or the
+// target's when the source has none (the README's manual copy step).
+// Others in the target, found in no other profile, are refused: `aws
+// configure` run again with a new key writes it there, but they may as
+// well be another IAM user's, and which keys the pair uses is the user's
+// call.
 func sourceKeys(f *credfile.File, req Request) (awscred.Keys, bool, error) {
 	get := func(name string) (awscred.Keys, bool) {
 		c := f.Credentials(name)
 		return c.Keys, f.HoldsLongTermKeys(name) && c.SecretAccessKey != ""
 	}
-	src, inSource := get(req.Source)
-	if _, only := f.OnlyCopy(req.Target); inSource && !only {
-		return src, false, nil
+	if k, ok := get(req.Source); ok {
+		if id, only := f.OnlyCopy(req.Target); only {
+			return k, false, inputerr.Errorf("[%s] holds long-term keys (%s) found in no other profile, and [%s] holds others (%s): "+newKeyFix, req.Target, exporter.MaskKey(id), req.Source, exporter.MaskKey(k.AccessKeyID), "enter it with `"+awsConfigure(req.Source)+"`")
+		}
+		return k, false, nil
 	}
 	if k, ok := get(req.Target); ok {
 		return k, true, nil

@@ -103,29 +103,27 @@ func TestSetupCopiesKeysFindsTheDeviceBacksUpAndIsIdempotent(t *testing.T) {
 	}
 }
 
-// TestSetupTakesANewKey: `aws configure` run again with a new access key
-// writes it over the session in [default]. setup copies it to the
-// source, whose old key stays in the backup; before, it said "set up
-// already" while a refresh refused to overwrite the new key.
-func TestSetupTakesANewKey(t *testing.T) {
-	const old = "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n\n"
-	const configured = "[default]\naws_access_key_id = AKIAALICENEWKEY00002\naws_secret_access_key = alice/new\naws_session_token = stale\nexpiration = 2026-11-27T10:00:00Z\n"
-	req, out := setupFiles(t, old+configured)
-	dev := &fakeDevices{}
-	if _, err := Run(context.Background(), req, deps(dev, out)); err != nil {
-		t.Fatal(err)
-	}
-	f, err := credfile.Read(req.Paths.Credentials)
-	if err != nil || !f.HoldsLongTermKeys(req.Source) || f.Credentials(req.Source).Keys != (awscred.Keys{AccessKeyID: "AKIAALICENEWKEY00002", SecretAccessKey: "alice/new"}) {
-		t.Fatalf("[%s] does not hold the new key (%v):\n%s", req.Source, err, out)
-	}
-	if v, _ := f.Value(req.Source, "mfa_serial"); v != "arn:aws:iam::123456789012:mfa/alice" || dev.calls != 0 {
-		t.Errorf("mfa_serial %q, IAM asked %d times", v, dev.calls)
-	}
-	if b := backups(out); len(b) != 1 {
-		t.Fatalf("backups: %v", b)
-	} else if backup, _ := os.ReadFile(b[0]); string(backup) != old+configured {
-		t.Errorf("the old key's backup:\n%s", backup)
+// TestSetupRefusesOtherKeysInTheTarget: `aws configure` run again with a
+// new access key writes it over the session in [default], while [aws-mfa]
+// keeps the old key. setup no longer says "set up already" (a refresh
+// refuses to overwrite the new key), nor takes keys that may be another
+// IAM user's: it changes nothing and names the command that puts the new
+// key in the source. So do setup --keyring and doctor.
+func TestSetupRefusesOtherKeysInTheTarget(t *testing.T) {
+	const creds = "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n\n" +
+		"[default]\naws_access_key_id = AKIAALICENEWKEY00002\naws_secret_access_key = alice/new\naws_session_token = stale\nexpiration = 2026-11-27T10:00:00Z\n"
+	const want = "[default] holds long-term keys (AKIA…0002) found in no other profile, and [aws-mfa] holds others (AKIA…0001): if they are the IAM user's new key, enter it with `aws configure --profile aws-mfa`"
+	for _, keyring := range []string{"", "aws-mfa"} {
+		req, out := setupFiles(t, creds)
+		req.Keyring = keyring
+		d := deps(&fakeDevices{}, out)
+		d.Store = memStore{}
+		if _, err := Run(context.Background(), req, d); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("keyring %q: %v", keyring, err)
+		}
+		if got, _ := os.ReadFile(req.Paths.Credentials); string(got) != creds {
+			t.Errorf("keyring %q: the file changed:\n%s", keyring, got)
+		}
 	}
 }
 
