@@ -27,7 +27,7 @@ func reachable() error {
 			return nil
 		}
 	}
-	return unavailable("no D-Bus session (DBUS_SESSION_BUS_ADDRESS is unset), as on a server; run aws-mfa in a desktop session, or keep the keys in pass (keyring_backend = \"pass\", docs/keyring.md)")
+	return unavailable("no D-Bus session (DBUS_SESSION_BUS_ADDRESS is unset), as on a server; run aws-mfa in a desktop session, or keep the keys in pass (docs/keyring.md says how)")
 }
 
 // status asks the Secret Service for the item without unlocking

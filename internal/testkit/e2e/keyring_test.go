@@ -497,7 +497,7 @@ func TestSetupKeyringWithoutDBus(t *testing.T) {
 	assertFiles(t, dir, map[string]string{"credentials": creds})
 	// A refresh of a pair whose keys are there says the same way out.
 	os.WriteFile(filepath.Join(dir, "config.toml"), []byte("[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\nmfa_serial = \""+alice.Serial+"\"\n"), 0o600)
-	if _, stderr, err := run(t, env, bin, "-f", alice.Code); exitCode(err) != 1 || !strings.Contains(stderr, "run aws-mfa in a desktop session, or keep the keys in pass") {
+	if _, stderr, err := run(t, env, bin, "-f", alice.Code); exitCode(err) != 1 || !strings.Contains(stderr, "run aws-mfa in a desktop session, or keep the keys in pass (docs/keyring.md says how)") {
 		t.Fatalf("refresh: exit %d:\n%s", exitCode(err), stderr)
 	}
 }
