@@ -56,7 +56,7 @@ func OpenKeyring(req *Request, sourceSet, targetSet bool, timeout time.Duration)
 		chain, _ := cfg.Chain(pair) // config.Parse refuses a broken chain
 		return nil, inputerr.Errorf("pair %s has no long-term keys to move: it is chained from pair %s (source_pair), and its sessions are made from pair %s's keys; run %s", pair.Name, pair.SourcePair, chain[0].Name, shells.Line("aws-mfa", "setup", "--keyring", "-p", chain[0].Name))
 	case i >= 0 && req.Pair != "" && !(sourceSet || targetSet):
-		req.Source, req.Target = pair.Source, pair.Target
+		req.Source, req.Target, req.RoleARN, req.ExternalID = pair.Source, pair.Target, pair.RoleARN, pair.ExternalID // the pair as it is
 	case i < 0 && req.Pair != "" && !(sourceSet && targetSet):
 		return nil, inputerr.Errorf("pair %s is not in the config (%s); give --source and --target to add it", req.Pair, cmp.Or(cfg.Path, "none"))
 	}
@@ -155,7 +155,7 @@ func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File, 
 	switch have, err := d.Store.Get(ctx, req.Keyring); {
 	case err == nil && have == keys:
 	case err == nil:
-		return nil, inputerr.Errorf("%s already holds other keys (%s); run %s to keep them, or name another item", where, exporter.MaskKey(have.AccessKeyID), shells.Line("aws-mfa", "keyring", "export", "-p", req.Pair))
+		return nil, inputerr.Errorf("%s already holds other keys (%s): if they still work, run %s to keep them, or name another item; if not (a key rotated by hand), delete %[1]s with the keyring's own tool (pass rm, seahorse, Keychain Access) and run setup --keyring again", where, exporter.MaskKey(have.AccessKeyID), shells.Line("aws-mfa", "keyring", "export", "-p", req.Pair))
 	case !errors.Is(err, keyring.ErrNotFound):
 		return nil, err
 	default:

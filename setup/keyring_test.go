@@ -316,6 +316,29 @@ func TestOpenKeyringKeepsANewPairsName(t *testing.T) {
 	}
 }
 
+// TestSetupKeyringOfARolePair: setup --keyring -p NAME, as keyring.md and
+// doctor's fixes show it, moves the keys of a role pair (or one with an
+// external id) that is in the config, rather than refusing a pair
+// "already mapped" differently: -p alone names the pair as it is.
+func TestSetupKeyringOfARolePair(t *testing.T) {
+	t.Parallel()
+	req, out := setupFiles(t, "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n")
+	os.MkdirAll(filepath.Dir(req.ConfigPath), 0o700)
+	os.WriteFile(req.ConfigPath, []byte("[pair.prod]\nsource = \"aws-mfa\"\ntarget = \"prod-session\"\nrole_arn = \"arn:aws:iam::123456789012:role/admin\"\nexternal_id = \"x-1\"\n"), 0o600)
+	req.Pair, req.KeyringBackend = "prod", "pass"
+	if _, err := OpenKeyring(&req, false, false, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	d := deps(&fakeDevices{}, out)
+	d.Store = memStore{}
+	if _, err := Run(context.Background(), req, d); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if cfg, _ := os.ReadFile(req.ConfigPath); !strings.Contains(string(cfg), "[pair.prod]\nkeyring = \"aws-mfa\"") || !strings.Contains(string(cfg), "role_arn") {
+		t.Errorf("config:\n%s", cfg)
+	}
+}
+
 // TestExportToAnotherProfileCarriesTheDevice: keyring export --profile
 // points the pairs at that profile, so it gets the source's mfa_serial
 // and region with the keys (a refresh needs the device), but keeps a
