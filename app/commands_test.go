@@ -59,12 +59,19 @@ func TestRefreshCommandRefuses(t *testing.T) {
 		{"code twice", func(in *RefreshInput) { in.Args, in.Session.Token = []string{"314159"}, "314159" }, "given twice"},
 		{"malformed code", func(in *RefreshInput) { in.Args = []string{"31415"} }, "six digits"},
 		{"no pair", func(in *RefreshInput) { in.Session.Pair = "nosuch" }, "nosuch"},
+		// The config's margin, 20m, with --duration 15m: every session would
+		// be refreshed at once (the config alone is refused the same way).
+		{"duration within the margin", func(in *RefreshInput) { in.Session.Duration, in.Session.Config = "15m", "margin.toml" }, "refresh_margin 20m0s must be at least 0 and less than the duration 15m0s"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newRig(t, aliceProfile)
 			sys, _ := r.system("")
 			in := RefreshInput{Session: session()}
 			tc.in(&in)
+			if in.Session.Config != "" { // a config of that name in the rig's home
+				in.Session.Config = filepath.Join(r.env["HOME"], in.Session.Config)
+				os.WriteFile(in.Session.Config, []byte("[defaults]\nrefresh_margin = \"20m\"\n"), 0o600)
+			}
 			err := RefreshCommand(context.Background(), sys, in)
 			if !errors.Is(err, inputerr.Err) || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got %v, want an input error with %q", err, tc.want)

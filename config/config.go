@@ -404,7 +404,7 @@ func check(p Pair) error {
 		optional(p.ExternalID, stsparam.CheckExternalID),
 		optional(p.Endpoint, stsparam.CheckEndpoint),
 		optional(p.Region, stsparam.CheckRegion),
-		stsparam.CheckDuration(p.Duration, p.RoleARN != "", chained),
+		stsparam.CheckDuration(p.Duration, p.Margin, p.RoleARN != "", chained),
 	); {
 	case err != nil:
 		return err
@@ -412,8 +412,6 @@ func check(p Pair) error {
 		return fmt.Errorf("token_timeout %s must be more than 0 and at most %s", p.TokenTimeout, MaxTokenTimeout)
 	case p.MaxMFAAge < 0:
 		return fmt.Errorf("mfa_max_age %s must be at least 0 (0: no bound)", p.MaxMFAAge)
-	case p.Margin < 0 || p.Margin >= p.Duration:
-		return fmt.Errorf("refresh_margin %s must be at least 0 and less than the duration %s", p.Margin, p.Duration)
 	}
 	return nil
 }

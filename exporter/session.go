@@ -235,7 +235,7 @@ func checkRequest(req Request, chained bool) error {
 	case req.Endpoint != "" && stsparam.CheckEndpoint(req.Endpoint) != nil:
 		return fmt.Errorf("%w (from --endpoint-url, the pair's endpoint_url, AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL)", stsparam.CheckEndpoint(req.Endpoint))
 	}
-	return stsparam.CheckDuration(req.Duration, req.RoleARN != "", chained)
+	return stsparam.CheckDuration(req.Duration, req.Margin, req.RoleARN != "", chained)
 }
 
 type source struct {

@@ -54,7 +54,7 @@ func TestRefusalsAreInputErrors(t *testing.T) {
 		}
 	}
 	for _, d := range []time.Duration{0, time.Minute, 37 * time.Hour} {
-		for _, err := range []error{CheckDuration(d, false, false), CheckDuration(d, true, false), CheckDuration(2*time.Hour, true, true)} {
+		for _, err := range []error{CheckDuration(d, 0, false, false), CheckDuration(d, 0, true, false), CheckDuration(2*time.Hour, 0, true, true)} {
 			if err == nil || !errors.Is(err, inputerr.Err) {
 				t.Errorf("duration %s: %v is not an input error", d, err)
 			}

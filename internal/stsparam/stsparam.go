@@ -69,8 +69,9 @@ func ParseDuration(s string) (time.Duration, error) {
 
 // CheckDuration applies STS's limits: 15m to 36h for GetSessionToken,
 // 15m to 12h for AssumeRole (role is true), and role chaining's hour at
-// most for a role assumed with another session (chained is true).
-func CheckDuration(d time.Duration, role, chained bool) error {
+// most for a role assumed with another session (chained is true); and
+// the refresh margin must be less.
+func CheckDuration(d, margin time.Duration, role, chained bool) error {
 	switch {
 	case chained && d > MaxChainedDuration:
 		return inputerr.Errorf("duration %s is more than AWS allows a role assumed with another session's credentials (role chaining: at most 1h); use 1h or less", d)
@@ -78,6 +79,9 @@ func CheckDuration(d time.Duration, role, chained bool) error {
 		return inputerr.Errorf("duration %s is outside what AssumeRole allows (15m to 12h); the role's MaxSessionDuration may be lower still", d)
 	case d < MinDuration || d > MaxSessionDuration:
 		return inputerr.Errorf("duration %s is outside what STS allows (15m to 36h)", d)
+	case margin < 0 || margin >= d:
+		// Else every session would be refreshed as soon as it is made.
+		return inputerr.Errorf("refresh_margin %s must be at least 0 and less than the duration %s; ask for a longer duration, or set a shorter refresh_margin", margin, d)
 	}
 	return nil
 }

@@ -185,7 +185,7 @@ func TestDurations(t *testing.T) {
 		{15*time.Minute - time.Second, false, "15m to 36h"}, {36*time.Hour + time.Second, false, "15m to 36h"},
 		{12*time.Hour + time.Second, true, "15m to 12h"}, {-time.Hour, false, "15m to 36h"}, {290 * time.Millisecond, false, "15m to 36h"},
 	} {
-		err := CheckDuration(tc.d, tc.role, false)
+		err := CheckDuration(tc.d, 0, tc.role, false)
 		if (err == nil) != (tc.want == "") || err != nil && !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("CheckDuration(%s, %v) = %v, want %q", tc.d, tc.role, err, tc.want)
 		}
