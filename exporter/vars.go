@@ -33,14 +33,11 @@ func SessionVars() []string {
 // epoch seconds (AWS_MFA_EXPIRY, for prompt hooks that cannot parse
 // dates), the target profile's name, and the region when one is known.
 func Vars(s awscred.Session, target, region string) []shells.Var {
-	vars := append(unset(Stale()),
-		shells.Var{Name: "AWS_ACCESS_KEY_ID", Value: s.AccessKeyID},
-		shells.Var{Name: "AWS_SECRET_ACCESS_KEY", Value: s.SecretAccessKey},
-		shells.Var{Name: "AWS_SESSION_TOKEN", Value: s.SessionToken},
-		shells.Var{Name: "AWS_CREDENTIAL_EXPIRATION", Value: s.Expiration.UTC().Format(time.RFC3339)},
-		shells.Var{Name: "AWS_MFA_EXPIRY", Value: strconv.FormatInt(s.Expiration.Unix(), 10)},
-		shells.Var{Name: "AWS_MFA_TARGET", Value: target},
-	)
+	vars := unset(Stale())
+	values := []string{s.AccessKeyID, s.SecretAccessKey, s.SessionToken, s.Expiration.UTC().Format(time.RFC3339), strconv.FormatInt(s.Expiration.Unix(), 10), target}
+	for i, name := range SessionVars() { // in its order
+		vars = append(vars, shells.Var{Name: name, Value: values[i]})
+	}
 	if region != "" {
 		vars = append(vars, shells.Var{Name: "AWS_REGION", Value: region}, shells.Var{Name: "AWS_DEFAULT_REGION", Value: region})
 	}
