@@ -23,6 +23,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/internal/stsparam"
 	"github.com/aws-mfa/aws-mfa/internal/suggest"
 	"github.com/aws-mfa/aws-mfa/keyring"
+	"github.com/aws-mfa/aws-mfa/shells"
 )
 
 var (
@@ -386,6 +387,8 @@ func check(p Pair) error {
 		return errors.New("has mfa_serial, but a chained pair sends no code; the code goes to the pair at the start of the chain")
 	case !keyring.Valid(p.KeyringBackend):
 		return fmt.Errorf("keyring_backend %q is not one of os, secret-service, keychain, wincred, pass", p.KeyringBackend)
+	case p.Shell != "" && !slices.Contains(shells.Names(), shells.Normalize(p.Shell)):
+		return fmt.Errorf("shell %q is not one of %s", p.Shell, strings.Join(shells.Names(), ", "))
 	case chained:
 		// No long-term keys, so no keyring item to check; role chaining's
 		// limit is CheckDuration's below.

@@ -125,6 +125,7 @@ func TestValidation(t *testing.T) {
 	cases := map[string]struct{ toml, want string }{
 		"unknown key":       {"[defaults]\nregion = \"x\"\n\n[pair.w]\nsource = \"a\"\ntarget = \"b\"\nduraton = \"1h\"\n", "unknown key duraton at c.toml:7; did you mean duration?"},
 		"unknown default":   {"[defaults]\nshel = \"zsh\"\n", "unknown key shel at c.toml:2; did you mean shell?"},
+		"unknown shell":     {"[defaults]\nshell = \"fsh\"\n", `shell "fsh" is not one of `},
 		"unknown table":     {"[pairs.w]\nsource = \"a\"\n", "unknown key pairs at c.toml:1; did you mean pair?"},
 		"syntax":            {"[defaults]\nduration = \n", "c.toml:2:"},
 		"bad duration":      {"[defaults]\nduration = \"forever\"\n", "c.toml:2: duration is not like 12h"},
