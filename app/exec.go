@@ -146,11 +146,7 @@ func renewConfig(sys System, in SessionInput, req exporter.Request, region strin
 	}
 	// The options given to exec, for every renewal; never the code, nor
 	// --force. A given option is never empty (runLine).
-	for i, v := range []string{in.Source, in.Target, in.Duration, in.Endpoint} {
-		if v != "" {
-			argv = append(argv, []string{"--source", "--target", "--duration", "--endpoint-url"}[i], v)
-		}
-	}
+	argv = append(argv, given([]string{"--source", "--target", "--duration", "--endpoint-url"}, in.Source, in.Target, in.Duration, in.Endpoint)...)
 	// Last, a word never quoted: aws-sdk-go-v2 strips a quote that both
 	// begins and ends a value.
 	argv = append(argv, "--timeout", in.Timeout.String())

@@ -146,3 +146,14 @@ func runTokenCommand(ctx context.Context, argv []string, timeout time.Duration) 
 	}
 	return code, nil
 }
+
+// given is each option named with its value, where one was given (a given
+// option is never empty: runLine), for a command line to run again.
+func given(names []string, values ...string) (argv []string) {
+	for i, v := range values {
+		if v != "" {
+			argv = append(argv, names[i], v)
+		}
+	}
+	return argv
+}

@@ -119,11 +119,7 @@ func credentialProcessNoTTY(sys System, in SessionInput, pair config.Pair) func(
 	if pair.Name != config.BuiltinName || in.Pair != "" || sys.Getenv("AWS_MFA_PAIR") != "" {
 		refresh = append(refresh, "-p", pair.Name)
 	}
-	for i, v := range []string{in.Source, in.Target} {
-		if v != "" {
-			refresh = append(refresh, []string{"--source", "--target"}[i], v)
-		}
-	}
+	refresh = append(refresh, given([]string{"--source", "--target"}, in.Source, in.Target)...)
 	return func(error) error {
 		return usage("[%s] needs a new session and there is no terminal to ask for the MFA code; set token_command in %s, or run `%s` in a terminal first",
 			pair.Target, cmp.Or(loc.Path, "the config file"), shells.Line(refresh...))

@@ -98,9 +98,10 @@ func Doctor(c Checkup) []Finding {
 	})
 	c.pairs = cfg.Pairs
 	if c.Pair != "" {
+		// A pair that is not there: only in a config that does not load,
+		// whose finding above says why (the command refuses a mistyped one).
 		p, err := cfg.Select(c.Pair)
 		if err != nil {
-			out.fix(err.Error(), "name a pair from the config")
 			return out
 		}
 		pairs = []config.Pair{p}
@@ -116,10 +117,11 @@ func Doctor(c Checkup) []Finding {
 			out.fix(fmt.Sprintf("pair %s: %s sets %s, which the AWS CLI and SDKs use instead of the session in [%s]; a refresh refuses to write there", p.Name, where, key, p.Target),
 				"remove "+key+" from "+where+", or give the pair another target")
 		}
-		if p.Write && p.SourcePair == "" && cmp.Or(c.Getenv("AWS_REGION"), c.Getenv("AWS_DEFAULT_REGION"), p.Region, credfile.Region(creds, awsConfig, p.Target), credfile.Region(creds, awsConfig, p.Source)) == "" {
-			// A refresh gives the target the pair's region, else the
-			// source's; a chain's, its base's source's.
-			out.fix(fmt.Sprintf("pair %s: [%s] has no region, nor has [%s] or AWS_REGION: AWS tools that use it fail with \"You must specify a region\"", p.Name, p.Target, p.Source),
+		// A refresh gives the target the pair's region, else the source's;
+		// a chain's, its first base's source's.
+		chain, _ := cfg.Chain(p) // config.Parse refuses a broken chain
+		if src := chain[0].Source; p.Write && cmp.Or(c.Getenv("AWS_REGION"), c.Getenv("AWS_DEFAULT_REGION"), p.Region, credfile.Region(creds, awsConfig, p.Target), credfile.Region(creds, awsConfig, src)) == "" {
+			out.fix(fmt.Sprintf("pair %s: [%s] has no region, nor has [%s] or AWS_REGION: AWS tools that use it fail with \"You must specify a region\"", p.Name, p.Target, src),
 				shells.Line("aws", "configure", "set", "region", "REGION", "--profile", p.Target)+" (REGION: yours, such as us-east-1)")
 		}
 	}

@@ -24,7 +24,7 @@ func TestDoctorChainedTargetFixWorks(t *testing.T) {
 		"[prod]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\n"), 0o600)
 	os.WriteFile(cfg, []byte("[pair.prod]\nsource_pair = \"default\"\ntarget = \"prod\"\nrole_arn = \"arn:aws:iam::210987654321:role/admin\"\n"), 0o600)
 	check := Checkup{Paths: credfile.Paths{Credentials: path}, Config: config.Location{Path: cfg}, Pair: "prod",
-		Getenv: func(string) string { return "" }, Now: time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC)}
+		Getenv: withRegion(nil), Now: time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC)}
 	var fix string
 	for _, f := range Doctor(check) {
 		if !f.OK {
