@@ -281,17 +281,9 @@ func checkKeyring(out *findings, creds *credfile.File, p config.Pair, c Checkup)
 // report only as a failed credential process.
 func checkProcesses(out *findings, awsConfig *credfile.File, c Checkup) {
 	for _, s := range awsConfig.Sections() {
+		// A path relative to a directory: the AWS CLI's own, unknown here.
 		prog := processProgram(s.Get("credential_process"), runtime.GOOS)
-		if prog == "" {
-			continue
-		}
-		var err error
-		if filepath.IsAbs(prog) {
-			_, err = os.Stat(prog)
-		} else if !strings.ContainsAny(prog, `/\`) {
-			_, err = exec.LookPath(prog)
-		}
-		if err == nil {
+		if _, err := exec.LookPath(prog); prog == "" || err == nil || !filepath.IsAbs(prog) && strings.ContainsAny(prog, `/\`) {
 			continue
 		}
 		fix := "install " + prog + " again, or correct the line"
