@@ -18,6 +18,7 @@ import (
 	"github.com/aws-mfa/aws-mfa/config"
 	"github.com/aws-mfa/aws-mfa/credfile"
 	"github.com/aws-mfa/aws-mfa/exporter"
+	"github.com/aws-mfa/aws-mfa/internal/awscred"
 	"github.com/aws-mfa/aws-mfa/internal/inputerr"
 	"github.com/aws-mfa/aws-mfa/internal/readfile"
 	"github.com/aws-mfa/aws-mfa/keyring"
@@ -169,13 +170,13 @@ func checkFiles(out *findings, path string) {
 // checkPair looks at what a pair's source and target profiles hold.
 func checkPair(out *findings, creds *credfile.File, p config.Pair, c Checkup) {
 	name := "pair " + p.Name + ": "
-	sc := creds.Credentials(p.Source)
+	sc, item := creds.Credentials(p.Source), awscred.Keys{} // item: the keys in p's keyring item, if read
 	switch {
 	case p.SourcePair != "":
 		// Chained: no source profile; its base pair is checked on its own.
 		out.ok(name + "chained from pair " + p.SourcePair + " (source_pair); renewed from its session")
 	case p.Keyring != "":
-		checkKeyring(out, creds, p, c)
+		item = checkKeyring(out, creds, p, c)
 	case creds.Section(p.Source) == nil && creds.Closest(p.Source) != "":
 		// A typo: setup --source would make a new profile of it.
 		s := creds.Closest(p.Source)
@@ -223,11 +224,11 @@ func checkPair(out *findings, creds *credfile.File, p config.Pair, c Checkup) {
 		keep := p
 		keep.Source, keep.SourcePair = p.Target+"-keys", ""
 		out.fix(name+"["+p.Target+"] holds long-term keys, which a refresh would replace", setupCommand(c, keep)+" (copies them to ["+keep.Source+"], which no refresh writes)")
-	case creds.HoldsLongTermKeys(p.Target) && (p.Keyring != "" || creds.HoldsLongTermKeys(p.Source)):
+	case creds.HoldsLongTermKeys(p.Target) && tc.Keys != item && (p.Keyring != "" || creds.HoldsLongTermKeys(p.Source)):
 		enter := map[bool]string{false: "enter it with `" + awsConfigure(p.Source) + "`", true: "run `" + c.command([]string{"aws-mfa", "keyring", "export", "--delete"}, pairArgs(p)...) + "`, enter it with `" + awsConfigure(p.Source) + "`, then run `" + setupCommand(c, p) + "`"}[p.Keyring != ""]
 		out.fix(name+"["+p.Target+"] holds long-term keys, which a refresh would replace", fmt.Sprintf(newKeyFix, enter))
 	case creds.HoldsLongTermKeys(p.Target):
-		out.fix(name+"["+p.Target+"] holds long-term keys, which a refresh would replace", setupCommand(c, p)+" (copies them to ["+p.Source+"] first)")
+		out.fix(name+"["+p.Target+"] holds long-term keys, which a refresh would replace", setupCommand(c, p)+map[bool]string{false: " (copies them to [" + p.Source + "] first)", true: " (removes this copy of the item's keys)"}[p.Keyring != ""])
 	default:
 		switch s, ok := creds.Session(p.Target); {
 		case !ok:
@@ -243,9 +244,9 @@ func checkPair(out *findings, creds *credfile.File, p config.Pair, c Checkup) {
 // checkKeyring looks at a pair whose keys are in a keyring: the item is
 // there and unlocked (asked without a prompt), and the keys are not also
 // left in the credentials file, nor in any other file under ~/.aws.
-func checkKeyring(out *findings, creds *credfile.File, p config.Pair, c Checkup) {
+func checkKeyring(out *findings, creds *credfile.File, p config.Pair, c Checkup) (item awscred.Keys) {
 	name := "pair " + p.Name + ": "
-	setupFix := shells.Line(append([]string{"aws-mfa", "setup", "--keyring"}, pairArgs(p)...)...)
+	setupFix := setupCommand(c, p)
 	store, err := keyring.Open(p.KeyringBackend, p.TokenTimeout)
 	if err != nil {
 		out.fix(name+err.Error(), "set keyring_backend in the config to os or pass")
@@ -257,6 +258,7 @@ func checkKeyring(out *findings, creds *credfile.File, p config.Pair, c Checkup)
 		out.ok(name + "the long-term keys are in " + where)
 		// Readable without a prompt: what else holds the secret key?
 		if k, err := store.Peek(context.Background(), p.Keyring); err == nil {
+			item = k
 			copyFindings(out, c, creds, where, k)
 		}
 	case errors.Is(err, keyring.ErrNotFound):
@@ -273,6 +275,7 @@ func checkKeyring(out *findings, creds *credfile.File, p config.Pair, c Checkup)
 		out.fix(name+"["+p.Source+"] still holds long-term keys "+exporter.MaskKey(creds.Credentials(p.Source).AccessKeyID)+" in plaintext, beside "+where,
 			setupFix+" (compares them with the keyring's, then removes them from the file)")
 	}
+	return item
 }
 
 // checkProcesses finds the profiles of the AWS config file whose
@@ -344,7 +347,10 @@ func (c Checkup) command(head []string, tail ...string) string {
 // names the profiles itself (setup's -p adds a pair to the config, which
 // p already is) and the pair's serial, so that IAM need not be asked.
 func setupCommand(c Checkup, p config.Pair) string {
-	args := map[bool][]string{true: {"--keyring"}}[p.Keyring != ""] // the keys are in its keyring item
+	if p.Keyring != "" { // the keys are in its item: setup --keyring reads the pair, role and all
+		return c.command([]string{"aws-mfa", "setup", "--keyring"}, pairArgs(p)...)
+	}
+	var args []string
 	if p.Source != config.BuiltinSource || p.Target != config.BuiltinTarget {
 		args = append(args, "--source", p.Source, "--target", p.Target)
 	}

@@ -47,6 +47,8 @@ func TestDoctorKeyring(t *testing.T) {
 			problem: "[aws-mfa] still holds long-term keys AKIA…0001 in plaintext, beside pass item aws-mfa/alice", fix: "aws-mfa setup --keyring (compares them"},
 		{name: "a new key in the target", creds: moved + "[default]\naws_access_key_id = AKIAALICENEWKEY00002\naws_secret_access_key = alice/new\n", config: pair,
 			problem: "[default] holds long-term keys", fix: "if they are the IAM user's new key, run `aws-mfa keyring export --delete`, enter it with `aws configure --profile aws-mfa`, then run `aws-mfa setup --keyring`"},
+		{name: "a copy of the item's keys in the target", creds: moved + "[default]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\n", config: pair,
+			problem: "[default] holds long-term keys", fix: "aws-mfa setup --keyring (removes this copy of the item's keys)"},
 		{name: "item missing", creds: moved, config: strings.Replace(pair, `"alice"`, `"bob"`, 1), problem: "pass item aws-mfa/bob is missing", fix: "aws-mfa setup --keyring"},
 		{name: "no store", creds: moved, config: pair, store: "/nonexistent/store", problem: "no password store at /nonexistent/store", fix: "pass show"},
 	}
@@ -77,5 +79,16 @@ func TestDoctorKeyring(t *testing.T) {
 			}
 			wantOneFinding(t, findings, tc.problem, tc.fix)
 		})
+	}
+}
+
+// TestDoctorSetupFixOfAKeyringRolePair: the setup doctor names for a pair
+// whose keys are in a keyring names the pair, so that setup --keyring
+// takes it as it is: --source and --target would make a pair without its
+// role, which setup refuses.
+func TestDoctorSetupFixOfAKeyringRolePair(t *testing.T) {
+	p := config.Pair{Name: "prod", Source: "aws-mfa", Target: "prod-session", RoleARN: "arn:aws:iam::123456789012:role/admin", Keyring: "aws-mfa"}
+	if got := setupCommand(Checkup{}, p); got != "aws-mfa setup --keyring -p prod" {
+		t.Errorf("got %q", got)
 	}
 }
