@@ -501,3 +501,21 @@ func TestSetupKeyringWithoutDBus(t *testing.T) {
 		t.Fatalf("refresh: exit %d:\n%s", exitCode(err), stderr)
 	}
 }
+
+// TestSetupKeyringRolePair: setup --keyring -p NAME on a role pair that
+// is in the config, as keyring.md and doctor show it: the keys move to
+// the item, and setup says nothing of a duration the pair already sets.
+func TestSetupKeyringRolePair(t *testing.T) {
+	t.Parallel()
+	bin := toolBinary(t)
+	kenv := keyringd.PassEnv(t)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.toml")
+	os.WriteFile(filepath.Join(dir, "credentials"), []byte("[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/long+term/secret\nmfa_serial = "+alice.Serial+"\n"), 0o600)
+	os.WriteFile(cfg, []byte("[pair.prod]\nsource = \"aws-mfa\"\ntarget = \"prod-session\"\nrole_arn = \"arn:aws:iam::123456789012:role/admin\"\nduration = \"4h\"\n"), 0o600)
+	env := append(peerEnv(dir, "AWS_MFA_CONFIG="+cfg), kenv...)
+	_, stderr, err := run(t, env, bin, "setup", "--keyring", "--keyring-backend", "pass", "-p", "prod", "--yes")
+	if got, _ := os.ReadFile(cfg); err != nil || !strings.Contains(string(got), "keyring = \"aws-mfa\"") || strings.Contains(stderr, "asks for 1h sessions") {
+		t.Errorf("%v\n%s\nconfig:\n%s", err, stderr, got)
+	}
+}
