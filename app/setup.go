@@ -141,7 +141,7 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	if req.DryRun {
 		return nil
 	}
-	if in.RoleARN != "" && req.SourcePair == "" { // a role pair added now; a chained role is held to 1h
+	if in.RoleARN != "" && req.SourcePair == "" && !res.Unchanged { // a role pair added now; a chained role is held to 1h
 		fmt.Fprintf(sys.Stderr, "aws-mfa: pair %s asks for 1h sessions, a role's default maximum; if the role allows longer ones (its maximum session duration in IAM), set duration = \"4h\" under [pair.%[1]s] in %s\n", req.Pair, req.ConfigPath)
 	}
 	if req.Process != "" {

@@ -289,11 +289,11 @@ func checkProcesses(out *findings, awsConfig *credfile.File, c Checkup) {
 		if _, err := exec.LookPath(prog); prog == "" || err == nil || !filepath.IsAbs(prog) && strings.ContainsAny(prog, `/\`) {
 			continue
 		}
-		fix := "install " + prog + " again, or correct the line"
+		fix := "install " + prog + " again (as a program that can run), or correct the line"
 		if strings.Contains(filepath.Base(prog), "aws-mfa") && c.Executable != "" {
 			fix = "replace " + prog + " in the line with aws-mfa's path now, " + c.Executable
 		}
-		out.fix(fmt.Sprintf("[%s] in %s runs %s as its credential_process, which is not there", s.Name, c.Paths.Config, prog), fix)
+		out.fix(fmt.Sprintf("[%s] in %s runs %s as its credential_process, which is not there or cannot run", s.Name, c.Paths.Config, prog), fix)
 	}
 }
 
@@ -316,7 +316,7 @@ func processProgram(line, goos string) string {
 
 // pairArgs are the arguments that name p on a command line.
 func pairArgs(p config.Pair) []string {
-	if p.Name == config.BuiltinName {
+	if p.Builtin() { // found by its profiles too; a pair named default with others is not
 		return nil
 	}
 	return []string{"-p", p.Name}

@@ -91,4 +91,10 @@ func TestDoctorSetupFixOfAKeyringRolePair(t *testing.T) {
 	if got := setupCommand(Checkup{}, p); got != "aws-mfa setup --keyring -p prod" {
 		t.Errorf("got %q", got)
 	}
+	// A pair named default with profiles of its own is no built-in pair,
+	// which setup finds by [aws-mfa] and [default].
+	p = config.Pair{Name: "default", Source: "dev-keys", Target: "dev", Keyring: "dev-keys"}
+	if got := setupCommand(Checkup{}, p); got != "aws-mfa setup --keyring -p default" {
+		t.Errorf("got %q", got)
+	}
 }
