@@ -307,11 +307,12 @@ func readSource(creds *credfile.File, req Request) (*source, error) {
 		}
 	}
 	if src.serial == "" || src.region == "" {
-		serial, err := src.configValue(req.Source, "mfa_serial")
+		cfg, err := src.readConfig()
 		if err != nil {
 			return nil, err
 		}
-		region, _ := src.configValue(req.Source, "region")
+		serial, _ := cfg.ProfileValue(req.Source, "mfa_serial")
+		region, _ := cfg.ProfileValue(req.Source, "region")
 		src.serial, src.region = cmp.Or(src.serial, serial), cmp.Or(src.region, region)
 	}
 	if src.serial == "" {
