@@ -180,7 +180,7 @@ func (r *renewal) renew(ctx context.Context, f *credfile.File, i int, base awscr
 	var dial *net.OpError
 	unsent := has[*net.DNSError](err) || errors.As(err, &dial) && (dial.Op == "dial" || dial.Op == "proxyconnect")
 	if err != nil {
-		err = ExplainError(err, Call{Service: "STS", Operation: op, Source: req.Source, Target: req.Target, Endpoint: endpoint,
+		err = ExplainError(err, Call{Service: "STS", Operation: op, Source: req.Source, Keyring: req.Keyring, Target: req.Target, Endpoint: endpoint,
 			Timeout: req.Timeout, Code: i == 0, RoleARN: req.RoleARN, Duration: req.Duration})
 	}
 	done(unsent || errors.Is(err, ErrCodeRejected))

@@ -565,3 +565,17 @@ func TestExplainNetworkErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestKeysRejectedFromAKeyring: AWS refuses keys read from a keyring item:
+// the message names the item, not the source profile, which holds none.
+func TestKeysRejectedFromAKeyring(t *testing.T) {
+	fx := setup(t, "[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n")
+	fx.req.Keyring = "alice"
+	fx.deps.Keyring = func(string) (awscred.Keys, error) {
+		return awscred.Keys{AccessKeyID: "AKIAUNKNOWNEXAMPLE01", SecretAccessKey: "gone"}, nil
+	}
+	_, err := Obtain(context.Background(), fx.req, fx.deps)
+	if err == nil || !strings.Contains(err.Error(), "keys rejected by AWS (InvalidClientTokenId): check the keys in keyring item alice") {
+		t.Fatalf("err = %v", err)
+	}
+}

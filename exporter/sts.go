@@ -102,6 +102,7 @@ type Call struct {
 	Service   string        // "STS" or "IAM"
 	Operation string        // "GetSessionToken", "ListMFADevices", …
 	Source    string        // the profile whose keys signed it
+	Keyring   string        // the keyring item those keys came from, if any
 	Endpoint  string        // where it went; printed without user:password@
 	Timeout   time.Duration // the bound it ran within
 	// Code says it carried a one-time MFA code. An AssumeRole without one
@@ -172,7 +173,7 @@ func apiError(api smithy.APIError, status int, c Call, at, nextCode string) erro
 	case code == "RequestExpired" || code == "RequestTimeTooSkewed" || strings.Contains(msg, "Signature expired"):
 		return fmt.Errorf("%s refused the request's signing time (%s): this machine's clock is more than 15 minutes off; set it right (NTP) and run again", c.Service, code)
 	case code == "InvalidClientTokenId" || code == "SignatureDoesNotMatch":
-		return fmt.Errorf("keys rejected by AWS (%s): check aws_access_key_id and aws_secret_access_key in [%s], or create a new access key in the IAM console", code, c.Source)
+		return fmt.Errorf("keys rejected by AWS (%s): check %s, or create a new access key in the IAM console", code, map[bool]string{false: "aws_access_key_id and aws_secret_access_key in [" + c.Source + "]", true: "the keys in keyring item " + c.Keyring}[c.Keyring != ""])
 	case code == "ExpiredToken":
 		return fmt.Errorf("AWS says the credentials in [%s] have expired (ExpiredToken); put the IAM user's long-term keys there", c.Source)
 	case code == "Throttling" || code == "ThrottlingException" || code == "RequestLimitExceeded":
