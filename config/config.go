@@ -69,12 +69,6 @@ type Pair struct {
 	KeyringBackend string        // keyring.Open's name; "" means the OS's own store
 }
 
-// Builtin reports whether p is the built-in pair, or one the config spells
-// out as it: by its name, source and target.
-func (p Pair) Builtin() bool {
-	return p.Name == BuiltinName && p.Source == BuiltinSource && p.Target == BuiltinTarget
-}
-
 // Config is the resolved file.
 type Config struct {
 	Path    string // "" when no file exists
@@ -82,6 +76,7 @@ type Config struct {
 	// KeyringBackend is [defaults]' keyring_backend, which a new pair gets.
 	KeyringBackend string
 	Pairs          []Pair // sorted by name; always includes the built-in unless replaced
+	Builtin        bool   // the built-in pair is in Pairs: no pair of the file replaced it
 	MaxKeyAge      int    // [defaults]' max_key_age: days before doctor asks for a rotation
 }
 
@@ -291,7 +286,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	}
 	// A pair named default, or one that writes [default], replaces the built-in.
 	if !slices.ContainsFunc(c.Pairs, func(p Pair) bool { return p.Name == BuiltinName || p.Target == BuiltinTarget }) {
-		c.Pairs = append(c.Pairs, builtinWithDefaults)
+		c.Pairs, c.Builtin = append(c.Pairs, builtinWithDefaults), true
 		slices.SortFunc(c.Pairs, func(a, b Pair) int { return strings.Compare(a.Name, b.Name) })
 	}
 	if err := c.validate(); err != nil {

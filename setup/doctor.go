@@ -58,6 +58,7 @@ type Checkup struct {
 	StateDir   string // where refreshes record the keys' ages
 
 	pairs []config.Pair // every pair of the config, whichever are checked
+	dflt  string        // the config's default pair, which a command finds without -p
 }
 
 // Doctor checks the files, the config and this shell's environment, and
@@ -95,9 +96,9 @@ func Doctor(c Checkup) []Finding {
 	// another default pair and no [aws-mfa] was set up, is no pair of the
 	// user's.
 	pairs := slices.DeleteFunc(slices.Clone(cfg.Pairs), func(p config.Pair) bool {
-		return p.Builtin() && cfg.Default != p.Name && creds.Section(p.Source) == nil
+		return cfg.Builtin && p.Name == config.BuiltinName && cfg.Default != p.Name && creds.Section(p.Source) == nil
 	})
-	c.pairs = cfg.Pairs
+	c.pairs, c.dflt = cfg.Pairs, cfg.Default
 	if c.Pair != "" {
 		// A pair that is not there: only in a config that does not load,
 		// whose finding above says why (the command refuses a mistyped one).
@@ -224,11 +225,11 @@ func checkPair(out *findings, creds *credfile.File, p config.Pair, c Checkup) {
 		keep := p
 		keep.Source, keep.SourcePair = p.Target+"-keys", ""
 		out.fix(name+"["+p.Target+"] holds long-term keys, which a refresh would replace", setupCommand(c, keep)+" (copies them to ["+keep.Source+"], which no refresh writes)")
-	case creds.HoldsLongTermKeys(p.Target) && tc.Keys != item && (p.Keyring != "" || creds.HoldsLongTermKeys(p.Source)):
-		enter := map[bool]string{false: "enter it with `" + awsConfigure(p.Source) + "`", true: "run `" + c.command([]string{"aws-mfa", "keyring", "export", "--delete"}, pairArgs(p)...) + "`, enter it with `" + awsConfigure(p.Source) + "`, then run `" + setupCommand(c, p) + "`"}[p.Keyring != ""]
+	case creds.HoldsLongTermKeys(p.Target) && tc.Keys != item && (item != awscred.Keys{} || p.Keyring == "" && creds.HoldsLongTermKeys(p.Source)):
+		enter := map[bool]string{false: "enter it with `" + awsConfigure(p.Source) + "`", true: "run `" + c.command([]string{"aws-mfa", "keyring", "export", "--delete"}, c.pairArgs(p)...) + "`, enter it with `" + awsConfigure(p.Source) + "`, then run `" + setupCommand(c, p) + "`"}[p.Keyring != ""]
 		out.fix(name+"["+p.Target+"] holds long-term keys, which a refresh would replace", fmt.Sprintf(newKeyFix, enter))
 	case creds.HoldsLongTermKeys(p.Target):
-		out.fix(name+"["+p.Target+"] holds long-term keys, which a refresh would replace", setupCommand(c, p)+map[bool]string{false: " (copies them to [" + p.Source + "] first)", true: " (removes this copy of the item's keys)"}[p.Keyring != ""])
+		out.fix(name+"["+p.Target+"] holds long-term keys, which a refresh would replace", setupCommand(c, p)+map[bool]string{false: " (copies them to [" + p.Source + "] first)", true: " (moves them to the item, or drops this copy of its keys)"}[p.Keyring != ""])
 	default:
 		switch s, ok := creds.Session(p.Target); {
 		case !ok:
@@ -246,7 +247,6 @@ func checkPair(out *findings, creds *credfile.File, p config.Pair, c Checkup) {
 // left in the credentials file, nor in any other file under ~/.aws.
 func checkKeyring(out *findings, creds *credfile.File, p config.Pair, c Checkup) (item awscred.Keys) {
 	name := "pair " + p.Name + ": "
-	setupFix := setupCommand(c, p)
 	store, err := keyring.Open(p.KeyringBackend, p.TokenTimeout)
 	if err != nil {
 		out.fix(name+err.Error(), "set keyring_backend in the config to os or pass")
@@ -262,7 +262,7 @@ func checkKeyring(out *findings, creds *credfile.File, p config.Pair, c Checkup)
 			copyFindings(out, c, creds, where, k)
 		}
 	case errors.Is(err, keyring.ErrNotFound):
-		out.fix(name+where+" is missing", setupFix+" (moves the keys there from the credentials file), or aws-mfa keyring export on the machine that has them")
+		out.fix(name+where+" is missing", setupCommand(c, p)+" (moves the keys there from the credentials file), or aws-mfa keyring export on the machine that has them")
 	case errors.Is(err, keyring.ErrLocked):
 		out.fix(name+store.Name+" is locked, so "+where+" cannot be read", store.Hint(p.Keyring))
 	default:
@@ -273,7 +273,7 @@ func checkKeyring(out *findings, creds *credfile.File, p config.Pair, c Checkup)
 	}
 	if creds.HoldsLongTermKeys(p.Source) {
 		out.fix(name+"["+p.Source+"] still holds long-term keys "+exporter.MaskKey(creds.Credentials(p.Source).AccessKeyID)+" in plaintext, beside "+where,
-			setupFix+" (compares them with the keyring's, then removes them from the file)")
+			setupCommand(c, p)+" (compares them with the keyring's, then removes them from the file)")
 	}
 	return item
 }
@@ -315,8 +315,8 @@ func processProgram(line, goos string) string {
 }
 
 // pairArgs are the arguments that name p on a command line.
-func pairArgs(p config.Pair) []string {
-	if p.Builtin() { // found by its profiles too; a pair named default with others is not
+func (c Checkup) pairArgs(p config.Pair) []string {
+	if p.Name == c.dflt && c.Getenv("AWS_MFA_PAIR") == "" {
 		return nil
 	}
 	return []string{"-p", p.Name}
@@ -348,7 +348,8 @@ func (c Checkup) command(head []string, tail ...string) string {
 // p already is) and the pair's serial, so that IAM need not be asked.
 func setupCommand(c Checkup, p config.Pair) string {
 	if p.Keyring != "" { // the keys are in its item: setup --keyring reads the pair, role and all
-		return c.command([]string{"aws-mfa", "setup", "--keyring"}, pairArgs(p)...)
+		// By its name, unless setup finds it by its profiles, [aws-mfa] → [default].
+		return c.command([]string{"aws-mfa", "setup", "--keyring"}, map[bool][]string{false: {"-p", p.Name}}[p.Source == config.BuiltinSource && p.Target == config.BuiltinTarget]...)
 	}
 	var args []string
 	if p.Source != config.BuiltinSource || p.Target != config.BuiltinTarget {
@@ -362,7 +363,7 @@ func setupCommand(c Checkup, p config.Pair) string {
 
 // refreshCommand is the refresh of p with args.
 func refreshCommand(c Checkup, p config.Pair, args ...string) string {
-	return c.command([]string{"aws-mfa"}, append(pairArgs(p), args...)...)
+	return c.command([]string{"aws-mfa"}, append(c.pairArgs(p), args...)...)
 }
 
 // checkEnv looks at this shell's environment, which every AWS tool reads

@@ -48,7 +48,10 @@ func TestDoctorKeyring(t *testing.T) {
 		{name: "a new key in the target", creds: moved + "[default]\naws_access_key_id = AKIAALICENEWKEY00002\naws_secret_access_key = alice/new\n", config: pair,
 			problem: "[default] holds long-term keys", fix: "if they are the IAM user's new key, run `aws-mfa keyring export --delete`, enter it with `aws configure --profile aws-mfa`, then run `aws-mfa setup --keyring`"},
 		{name: "a copy of the item's keys in the target", creds: moved + "[default]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\n", config: pair,
-			problem: "[default] holds long-term keys", fix: "aws-mfa setup --keyring (removes this copy of the item's keys)"},
+			problem: "[default] holds long-term keys", fix: "aws-mfa setup --keyring (moves them to the item, or drops this copy of its keys)"},
+		{name: "a new key in the target of a pair default that is not the default", creds: moved + "[wk]\naws_access_key_id = AKIAWORKEXAMPLE00003\naws_secret_access_key = w\nmfa_serial = arn:aws:iam::123456789012:mfa/w\n[default]\naws_access_key_id = AKIAALICENEWKEY00002\naws_secret_access_key = alice/new\n",
+			config:  strings.Replace(pair, "[defaults]\n", "[defaults]\npair = \"work\"\n", 1) + "[pair.work]\nsource = \"wk\"\ntarget = \"work\"\n",
+			problem: "pair default: [default] holds long-term keys", fix: "run `aws-mfa keyring export --delete -p default`, enter it with `aws configure --profile aws-mfa`, then run `aws-mfa setup --keyring`"},
 		{name: "item missing", creds: moved, config: strings.Replace(pair, `"alice"`, `"bob"`, 1), problem: "pass item aws-mfa/bob is missing", fix: "aws-mfa setup --keyring"},
 		{name: "no store", creds: moved, config: pair, store: "/nonexistent/store", problem: "no password store at /nonexistent/store", fix: "pass show"},
 	}
@@ -96,5 +99,26 @@ func TestDoctorSetupFixOfAKeyringRolePair(t *testing.T) {
 	p = config.Pair{Name: "default", Source: "dev-keys", Target: "dev", Keyring: "dev-keys"}
 	if got := setupCommand(Checkup{}, p); got != "aws-mfa setup --keyring -p default" {
 		t.Errorf("got %q", got)
+	}
+}
+
+// TestDoctorKeyringItemMissingAndKeysInTheTarget: with the item missing
+// (a config copied to a new machine, then aws configure), doctor names
+// setup --keyring, which stores the target's keys there, and never the
+// new-key steps, whose keyring export would fail on the missing item.
+func TestDoctorKeyringItemMissingAndKeysInTheTarget(t *testing.T) {
+	keyringd.Pass(t)
+	dir := t.TempDir()
+	path, cfg := filepath.Join(dir, "credentials"), filepath.Join(dir, "config.toml")
+	os.WriteFile(path, []byte("[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n[default]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\n"), 0o600)
+	os.WriteFile(cfg, []byte("[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"gone\"\nkeyring_backend = \"pass\"\n"), 0o600)
+	var fixes []string
+	for _, f := range Doctor(Checkup{Paths: credfile.Paths{Credentials: path, Config: filepath.Join(dir, "config")}, Config: config.Location{Path: cfg}, Getenv: withRegion(nil), Now: time.Now()}) {
+		if !f.OK {
+			fixes = append(fixes, f.Fix)
+		}
+	}
+	if len(fixes) == 0 || strings.Contains(strings.Join(fixes, "\n"), "keyring export --delete") || !strings.HasPrefix(fixes[0], "aws-mfa setup --keyring") {
+		t.Errorf("fixes: %q", fixes)
 	}
 }

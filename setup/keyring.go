@@ -79,6 +79,9 @@ var longTermKeyNames = []string{"aws_access_key_id", "aws_secret_access_key"}
 func runKeyring(ctx context.Context, req Request, d Deps, creds *credfile.File, cfg []byte, profile plan) (*Result, error) {
 	keys, copied, err := sourceKeys(creds, req)
 	inFile := err == nil
+	if !inFile && creds.HoldsLongTermKeys(req.Source) {
+		return nil, err // keys setup refuses to take (sourceKeys says why)
+	}
 	if !inFile {
 		// Run again after the move: the keys are only in the keyring.
 		var kerr error

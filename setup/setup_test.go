@@ -118,7 +118,7 @@ func TestSetupRefusesOtherKeysInTheTarget(t *testing.T) {
 		req.Keyring = keyring
 		d := deps(&fakeDevices{}, out)
 		d.Store = memStore{}
-		if _, err := Run(context.Background(), req, d); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := Run(context.Background(), req, d); err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "run aws-mfa setup --keyring") {
 			t.Errorf("keyring %q: %v", keyring, err)
 		}
 		if got, _ := os.ReadFile(req.Paths.Credentials); string(got) != creds {
