@@ -206,7 +206,9 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 // it where it adds the pair.
 func hasTarget(loc config.Location, target string) bool {
 	cfg, err := config.Load(loc)
-	return err == nil && slices.ContainsFunc(cfg.Pairs, func(p config.Pair) bool { return p.Target == target && !(cfg.Builtin && p.Name == config.BuiltinName) })
+	return err == nil && slices.ContainsFunc(cfg.Pairs, func(p config.Pair) bool {
+		return p.Target == target && !(p.Name == config.BuiltinName && p.Source == config.BuiltinSource && p.Target == config.BuiltinTarget) // not the built-in pair, nor one like it
+	})
 }
 
 // roleSetup checks the role flags and fills the role pair's part of req:

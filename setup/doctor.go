@@ -225,7 +225,7 @@ func checkPair(out *findings, creds *credfile.File, p config.Pair, c Checkup) {
 		keep := p
 		keep.Source, keep.SourcePair = p.Target+"-keys", ""
 		out.fix(name+"["+p.Target+"] holds long-term keys, which a refresh would replace", setupCommand(c, keep)+" (copies them to ["+keep.Source+"], which no refresh writes)")
-	case creds.HoldsLongTermKeys(p.Target) && tc.Keys != item && (item != awscred.Keys{} || p.Keyring == "" && creds.HoldsLongTermKeys(p.Source)):
+	case creds.HoldsLongTermKeys(p.Target) && tc.Keys != item && (p.Keyring != "" || creds.HoldsLongTermKeys(p.Source)):
 		enter := map[bool]string{false: "enter it with `" + awsConfigure(p.Source) + "`", true: "run `" + c.command([]string{"aws-mfa", "keyring", "export", "--delete"}, c.pairArgs(p)...) + "`, enter it with `" + awsConfigure(p.Source) + "`, then run `" + setupCommand(c, p) + "`"}[p.Keyring != ""]
 		out.fix(name+"["+p.Target+"] holds long-term keys, which a refresh would replace", fmt.Sprintf(newKeyFix, enter))
 	case creds.HoldsLongTermKeys(p.Target):
@@ -262,6 +262,7 @@ func checkKeyring(out *findings, creds *credfile.File, p config.Pair, c Checkup)
 			copyFindings(out, c, creds, where, k)
 		}
 	case errors.Is(err, keyring.ErrNotFound):
+		item = creds.Credentials(p.Target).Keys // nothing to tell them from: setup --keyring stores them
 		out.fix(name+where+" is missing", setupCommand(c, p)+" (moves the keys there from the credentials file), or aws-mfa keyring export on the machine that has them")
 	case errors.Is(err, keyring.ErrLocked):
 		out.fix(name+store.Name+" is locked, so "+where+" cannot be read", store.Hint(p.Keyring))
@@ -316,10 +317,7 @@ func processProgram(line, goos string) string {
 
 // pairArgs are the arguments that name p on a command line.
 func (c Checkup) pairArgs(p config.Pair) []string {
-	if p.Name == c.dflt && c.Getenv("AWS_MFA_PAIR") == "" {
-		return nil
-	}
-	return []string{"-p", p.Name}
+	return map[bool][]string{false: {"-p", p.Name}}[p.Name == c.dflt && c.Getenv("AWS_MFA_PAIR") == ""]
 }
 
 // awsConfigure is the AWS CLI command that stores keys in profile.

@@ -122,3 +122,29 @@ func TestDoctorKeyringItemMissingAndKeysInTheTarget(t *testing.T) {
 		t.Errorf("fixes: %q", fixes)
 	}
 }
+
+// TestDoctorKeyringUnreadableItemAndANewKey: the item is there but cannot
+// be read (no gpg key to decrypt it), and the target holds other keys:
+// doctor gives the new-key steps, which work once the item can be read,
+// not setup --keyring, which refuses an item that holds other keys.
+func TestDoctorKeyringUnreadableItemAndANewKey(t *testing.T) {
+	keyringd.Pass(t)
+	store, _ := keyring.Open(keyring.Pass, 30*time.Second)
+	if err := store.Put(context.Background(), "alice", awscred.Keys{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "alice/secret"}); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GNUPGHOME", t.TempDir())
+	dir := t.TempDir()
+	path, cfg := filepath.Join(dir, "credentials"), filepath.Join(dir, "config.toml")
+	os.WriteFile(path, []byte("[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n[default]\naws_access_key_id = AKIAALICENEWKEY00002\naws_secret_access_key = alice/new\n"), 0o600)
+	os.WriteFile(cfg, []byte("[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\nkeyring_backend = \"pass\"\n"), 0o600)
+	var fixes []string
+	for _, f := range Doctor(Checkup{Paths: credfile.Paths{Credentials: path, Config: filepath.Join(dir, "config")}, Config: config.Location{Path: cfg}, Getenv: withRegion(nil), Now: time.Now()}) {
+		if !f.OK {
+			fixes = append(fixes, f.Fix)
+		}
+	}
+	if all := strings.Join(fixes, "\n"); !strings.Contains(all, "keyring export --delete") {
+		t.Errorf("fixes: %q", fixes)
+	}
+}
