@@ -226,7 +226,7 @@ func checkPair(out *findings, creds *credfile.File, p config.Pair, c Checkup) {
 		keep.Source, keep.SourcePair = p.Target+"-keys", ""
 		out.fix(name+"["+p.Target+"] holds long-term keys, which a refresh would replace", setupCommand(c, keep)+" (copies them to ["+keep.Source+"], which no refresh writes)")
 	case creds.HoldsLongTermKeys(p.Target) && tc.Keys != item && (p.Keyring != "" || creds.HoldsLongTermKeys(p.Source)):
-		enter := map[bool]string{false: "enter it with `" + awsConfigure(p.Source) + "`", true: "run `" + c.command([]string{"aws-mfa", "keyring", "export", "--delete"}, c.pairArgs(p)...) + "`, enter it with `" + awsConfigure(p.Source) + "`, then run `" + setupCommand(c, p) + "`"}[p.Keyring != ""]
+		enter := map[bool]string{false: "enter it with `" + awsConfigure(p.Source) + "`", true: "run `" + c.command([]string{"aws-mfa", "keyring", "export", "--delete"}, c.pairArgs(p)...) + "`, enter it with `" + awsConfigure(p.Source) + "`, then run `" + setupCommand(c, p) + "`"}[p.Keyring != "" && !creds.HoldsLongTermKeys(p.Source)]
 		out.fix(name+"["+p.Target+"] holds long-term keys, which a refresh would replace", fmt.Sprintf(newKeyFix, enter))
 	case creds.HoldsLongTermKeys(p.Target):
 		out.fix(name+"["+p.Target+"] holds long-term keys, which a refresh would replace", setupCommand(c, p)+map[bool]string{false: " (copies them to [" + p.Source + "] first)", true: " (moves them to the item, or drops this copy of its keys)"}[p.Keyring != ""])
@@ -262,7 +262,7 @@ func checkKeyring(out *findings, creds *credfile.File, p config.Pair, c Checkup)
 			copyFindings(out, c, creds, where, k)
 		}
 	case errors.Is(err, keyring.ErrNotFound):
-		item = creds.Credentials(p.Target).Keys // nothing to tell them from: setup --keyring stores them
+		item = cmp.Or(creds.Credentials(p.Source).Keys, creds.Credentials(p.Target).Keys) // what setup --keyring would store
 		out.fix(name+where+" is missing", setupCommand(c, p)+" (moves the keys there from the credentials file), or aws-mfa keyring export on the machine that has them")
 	case errors.Is(err, keyring.ErrLocked):
 		out.fix(name+store.Name+" is locked, so "+where+" cannot be read", store.Hint(p.Keyring))

@@ -148,3 +148,24 @@ func TestDoctorKeyringUnreadableItemAndANewKey(t *testing.T) {
 		t.Errorf("fixes: %q", fixes)
 	}
 }
+
+// TestDoctorKeyringItemMissingAndANewKey: no item yet, the old key still
+// in the source and a new one in the target: setup --keyring refuses to
+// choose, so doctor names the step that puts the new key in the source
+// (keyring export has no item to export).
+func TestDoctorKeyringItemMissingAndANewKey(t *testing.T) {
+	keyringd.Pass(t)
+	dir := t.TempDir()
+	path, cfg := filepath.Join(dir, "credentials"), filepath.Join(dir, "config.toml")
+	os.WriteFile(path, []byte("[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n[default]\naws_access_key_id = AKIAALICENEWKEY00002\naws_secret_access_key = alice/new\n"), 0o600)
+	os.WriteFile(cfg, []byte("[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"gone\"\nkeyring_backend = \"pass\"\n"), 0o600)
+	var fixes []string
+	for _, f := range Doctor(Checkup{Paths: credfile.Paths{Credentials: path, Config: filepath.Join(dir, "config")}, Config: config.Location{Path: cfg}, Getenv: withRegion(nil), Now: time.Now()}) {
+		if !f.OK {
+			fixes = append(fixes, f.Fix)
+		}
+	}
+	if all := strings.Join(fixes, "\n"); !strings.Contains(all, "if they are the IAM user's new key, enter it with `aws configure --profile aws-mfa`") || strings.Contains(all, "keyring export --delete") {
+		t.Errorf("fixes: %q", fixes)
+	}
+}
