@@ -171,13 +171,13 @@ func checkFiles(out *findings, path string) {
 // checkPair looks at what a pair's source and target profiles hold.
 func checkPair(out *findings, creds *credfile.File, p config.Pair, c Checkup) {
 	name := "pair " + p.Name + ": "
-	sc, item := creds.Credentials(p.Source), awscred.Keys{} // item: the keys in p's keyring item, if read
+	sc, item, missing := creds.Credentials(p.Source), awscred.Keys{}, false // the keys in p's keyring item, if read; none there
 	switch {
 	case p.SourcePair != "":
 		// Chained: no source profile; its base pair is checked on its own.
 		out.ok(name + "chained from pair " + p.SourcePair + " (source_pair); renewed from its session")
 	case p.Keyring != "":
-		item = checkKeyring(out, creds, p, c)
+		item, missing = checkKeyring(out, creds, p, c)
 	case creds.Section(p.Source) == nil && creds.Closest(p.Source) != "":
 		// A typo: setup --source would make a new profile of it.
 		s := creds.Closest(p.Source)
@@ -225,8 +225,8 @@ func checkPair(out *findings, creds *credfile.File, p config.Pair, c Checkup) {
 		keep := p
 		keep.Source, keep.SourcePair = p.Target+"-keys", ""
 		out.fix(name+"["+p.Target+"] holds long-term keys, which a refresh would replace", setupCommand(c, keep)+" (copies them to ["+keep.Source+"], which no refresh writes)")
-	case creds.HoldsLongTermKeys(p.Target) && tc.Keys != item && (p.Keyring != "" || creds.HoldsLongTermKeys(p.Source)):
-		enter := map[bool]string{false: "enter it with `" + awsConfigure(p.Source) + "`", true: "run `" + c.command([]string{"aws-mfa", "keyring", "export", "--delete"}, c.pairArgs(p)...) + "`, enter it with `" + awsConfigure(p.Source) + "`, then run `" + setupCommand(c, p) + "`"}[p.Keyring != "" && !creds.HoldsLongTermKeys(p.Source)]
+	case creds.HoldsLongTermKeys(p.Target) && tc.Keys != item && (p.Keyring != "" && !missing || creds.HoldsLongTermKeys(p.Source) && tc.Keys != sc.Keys):
+		enter := map[bool]string{false: "enter it with `" + awsConfigure(p.Source) + "`", true: "run `" + c.command([]string{"aws-mfa", "keyring", "export", "--delete"}, c.pairArgs(p)...) + "`, enter it with `" + awsConfigure(p.Source) + "`, then run `" + setupCommand(c, p) + "`"}[p.Keyring != "" && !missing]
 		out.fix(name+"["+p.Target+"] holds long-term keys, which a refresh would replace", fmt.Sprintf(newKeyFix, enter))
 	case creds.HoldsLongTermKeys(p.Target):
 		out.fix(name+"["+p.Target+"] holds long-term keys, which a refresh would replace", setupCommand(c, p)+map[bool]string{false: " (copies them to [" + p.Source + "] first)", true: " (moves them to the item, or drops this copy of its keys)"}[p.Keyring != ""])
@@ -245,7 +245,7 @@ func checkPair(out *findings, creds *credfile.File, p config.Pair, c Checkup) {
 // checkKeyring looks at a pair whose keys are in a keyring: the item is
 // there and unlocked (asked without a prompt), and the keys are not also
 // left in the credentials file, nor in any other file under ~/.aws.
-func checkKeyring(out *findings, creds *credfile.File, p config.Pair, c Checkup) (item awscred.Keys) {
+func checkKeyring(out *findings, creds *credfile.File, p config.Pair, c Checkup) (item awscred.Keys, missing bool) {
 	name := "pair " + p.Name + ": "
 	store, err := keyring.Open(p.KeyringBackend, p.TokenTimeout)
 	if err != nil {
@@ -262,7 +262,7 @@ func checkKeyring(out *findings, creds *credfile.File, p config.Pair, c Checkup)
 			copyFindings(out, c, creds, where, k)
 		}
 	case errors.Is(err, keyring.ErrNotFound):
-		item = cmp.Or(creds.Credentials(p.Source).Keys, creds.Credentials(p.Target).Keys) // what setup --keyring would store
+		missing = true
 		out.fix(name+where+" is missing", setupCommand(c, p)+" (moves the keys there from the credentials file), or aws-mfa keyring export on the machine that has them")
 	case errors.Is(err, keyring.ErrLocked):
 		out.fix(name+store.Name+" is locked, so "+where+" cannot be read", store.Hint(p.Keyring))
@@ -276,7 +276,7 @@ func checkKeyring(out *findings, creds *credfile.File, p config.Pair, c Checkup)
 		out.fix(name+"["+p.Source+"] still holds long-term keys "+exporter.MaskKey(creds.Credentials(p.Source).AccessKeyID)+" in plaintext, beside "+where,
 			setupCommand(c, p)+" (compares them with the keyring's, then removes them from the file)")
 	}
-	return item
+	return item, missing
 }
 
 // checkProcesses finds the profiles of the AWS config file whose

@@ -169,3 +169,28 @@ func TestDoctorKeyringItemMissingAndANewKey(t *testing.T) {
 		t.Errorf("fixes: %q", fixes)
 	}
 }
+
+// TestDoctorKeyringOtherKeysBesideAnItem: the item holds the old key, the
+// source and the target hold others in plaintext: the new-key steps start
+// with keyring export --delete, since setup --keyring refuses an item
+// that holds other keys.
+func TestDoctorKeyringOtherKeysBesideAnItem(t *testing.T) {
+	keyringd.Pass(t)
+	store, _ := keyring.Open(keyring.Pass, 30*time.Second)
+	if err := store.Put(context.Background(), "alice", awscred.Keys{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "alice/secret"}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path, cfg := filepath.Join(dir, "credentials"), filepath.Join(dir, "config.toml")
+	os.WriteFile(path, []byte("[aws-mfa]\naws_access_key_id = AKIAALICEOTHER000003\naws_secret_access_key = alice/other\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n[default]\naws_access_key_id = AKIAALICENEWKEY00002\naws_secret_access_key = alice/new\n"), 0o600)
+	os.WriteFile(cfg, []byte("[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\nkeyring_backend = \"pass\"\n"), 0o600)
+	var fixes []string
+	for _, f := range Doctor(Checkup{Paths: credfile.Paths{Credentials: path, Config: filepath.Join(dir, "config")}, Config: config.Location{Path: cfg}, Getenv: withRegion(nil), Now: time.Now()}) {
+		if !f.OK {
+			fixes = append(fixes, f.Fix)
+		}
+	}
+	if all := strings.Join(fixes, "\n"); !strings.Contains(all, "if they are the IAM user's new key, run `aws-mfa keyring export --delete`") {
+		t.Errorf("fixes: %q", fixes)
+	}
+}

@@ -23,6 +23,9 @@ func TestChainedDurationWithinTheMargin(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "set a shorter refresh_margin (a chained role's sessions last 1h at most)") || strings.Contains(err.Error(), "longer duration") {
 		t.Errorf("chained: %v", err)
 	}
+	if err := CheckDuration(30*time.Minute, time.Hour, true, true); err == nil || strings.Contains(err.Error(), "longer duration") {
+		t.Errorf("chained, 30m: %v", err)
+	}
 	if err := CheckDuration(time.Hour, time.Hour, false, false); err == nil || !strings.Contains(err.Error(), "ask for a longer duration") {
 		t.Errorf("plain: %v", err)
 	}

@@ -81,7 +81,7 @@ func CheckDuration(d, margin time.Duration, role, chained bool) error {
 		return inputerr.Errorf("duration %s is outside what STS allows (15m to 36h)", d)
 	case margin < 0 || margin >= d:
 		// Else every session would be refreshed as soon as it is made.
-		return inputerr.Errorf("refresh_margin %s must be at least 0 and less than the duration %s; %s", margin, d, map[bool]string{false: "ask for a longer duration, or set a shorter refresh_margin", true: "set a shorter refresh_margin (a chained role's sessions last 1h at most)"}[chained && d >= MaxChainedDuration])
+		return inputerr.Errorf("refresh_margin %s must be at least 0 and less than the duration %s; %s", margin, d, map[bool]string{false: "ask for a longer duration, or set a shorter refresh_margin", true: "set a shorter refresh_margin (a chained role's sessions last 1h at most)"}[chained && margin >= MaxChainedDuration])
 	}
 	return nil
 }
