@@ -108,16 +108,7 @@ func TestDoctorSetupFixOfAKeyringRolePair(t *testing.T) {
 // new-key steps, whose keyring export would fail on the missing item.
 func TestDoctorKeyringItemMissingAndKeysInTheTarget(t *testing.T) {
 	keyringd.Pass(t)
-	dir := t.TempDir()
-	path, cfg := filepath.Join(dir, "credentials"), filepath.Join(dir, "config.toml")
-	os.WriteFile(path, []byte("[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n[default]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\n"), 0o600)
-	os.WriteFile(cfg, []byte("[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"gone\"\nkeyring_backend = \"pass\"\n"), 0o600)
-	var fixes []string
-	for _, f := range Doctor(Checkup{Paths: credfile.Paths{Credentials: path, Config: filepath.Join(dir, "config")}, Config: config.Location{Path: cfg}, Getenv: withRegion(nil), Now: time.Now()}) {
-		if !f.OK {
-			fixes = append(fixes, f.Fix)
-		}
-	}
+	fixes := doctorFixes(t, "[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n[default]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\n", "[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"gone\"\nkeyring_backend = \"pass\"\n")
 	if len(fixes) == 0 || strings.Contains(strings.Join(fixes, "\n"), "keyring export --delete") || !strings.HasPrefix(fixes[0], "aws-mfa setup --keyring") {
 		t.Errorf("fixes: %q", fixes)
 	}
@@ -134,16 +125,7 @@ func TestDoctorKeyringUnreadableItemAndANewKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("GNUPGHOME", t.TempDir())
-	dir := t.TempDir()
-	path, cfg := filepath.Join(dir, "credentials"), filepath.Join(dir, "config.toml")
-	os.WriteFile(path, []byte("[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n[default]\naws_access_key_id = AKIAALICENEWKEY00002\naws_secret_access_key = alice/new\n"), 0o600)
-	os.WriteFile(cfg, []byte("[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\nkeyring_backend = \"pass\"\n"), 0o600)
-	var fixes []string
-	for _, f := range Doctor(Checkup{Paths: credfile.Paths{Credentials: path, Config: filepath.Join(dir, "config")}, Config: config.Location{Path: cfg}, Getenv: withRegion(nil), Now: time.Now()}) {
-		if !f.OK {
-			fixes = append(fixes, f.Fix)
-		}
-	}
+	fixes := doctorFixes(t, "[aws-mfa]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n[default]\naws_access_key_id = AKIAALICENEWKEY00002\naws_secret_access_key = alice/new\n", "[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\nkeyring_backend = \"pass\"\n")
 	if all := strings.Join(fixes, "\n"); !strings.Contains(all, "keyring export --delete") {
 		t.Errorf("fixes: %q", fixes)
 	}
@@ -155,16 +137,7 @@ func TestDoctorKeyringUnreadableItemAndANewKey(t *testing.T) {
 // (keyring export has no item to export).
 func TestDoctorKeyringItemMissingAndANewKey(t *testing.T) {
 	keyringd.Pass(t)
-	dir := t.TempDir()
-	path, cfg := filepath.Join(dir, "credentials"), filepath.Join(dir, "config.toml")
-	os.WriteFile(path, []byte("[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n[default]\naws_access_key_id = AKIAALICENEWKEY00002\naws_secret_access_key = alice/new\n"), 0o600)
-	os.WriteFile(cfg, []byte("[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"gone\"\nkeyring_backend = \"pass\"\n"), 0o600)
-	var fixes []string
-	for _, f := range Doctor(Checkup{Paths: credfile.Paths{Credentials: path, Config: filepath.Join(dir, "config")}, Config: config.Location{Path: cfg}, Getenv: withRegion(nil), Now: time.Now()}) {
-		if !f.OK {
-			fixes = append(fixes, f.Fix)
-		}
-	}
+	fixes := doctorFixes(t, "[aws-mfa]\naws_access_key_id = AKIAALICEEXAMPLE0001\naws_secret_access_key = alice/secret\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n[default]\naws_access_key_id = AKIAALICENEWKEY00002\naws_secret_access_key = alice/new\n", "[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"gone\"\nkeyring_backend = \"pass\"\n")
 	if all := strings.Join(fixes, "\n"); !strings.Contains(all, "if they are the IAM user's new key, enter it with `aws configure --profile aws-mfa`") || strings.Contains(all, "keyring export --delete") {
 		t.Errorf("fixes: %q", fixes)
 	}
@@ -180,17 +153,23 @@ func TestDoctorKeyringOtherKeysBesideAnItem(t *testing.T) {
 	if err := store.Put(context.Background(), "alice", awscred.Keys{AccessKeyID: "AKIAALICEEXAMPLE0001", SecretAccessKey: "alice/secret"}); err != nil {
 		t.Fatal(err)
 	}
+	fixes := doctorFixes(t, "[aws-mfa]\naws_access_key_id = AKIAALICEOTHER000003\naws_secret_access_key = alice/other\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n[default]\naws_access_key_id = AKIAALICENEWKEY00002\naws_secret_access_key = alice/new\n", "[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\nkeyring_backend = \"pass\"\n")
+	if all := strings.Join(fixes, "\n"); !strings.Contains(all, "if they are the IAM user's new key, run `aws-mfa keyring export --delete`") {
+		t.Errorf("fixes: %q", fixes)
+	}
+}
+
+// doctorFixes runs doctor on a credentials file and an aws-mfa config of
+// these contents and returns the fixes it names.
+func doctorFixes(t *testing.T, creds, cfg string) (fixes []string) {
 	dir := t.TempDir()
-	path, cfg := filepath.Join(dir, "credentials"), filepath.Join(dir, "config.toml")
-	os.WriteFile(path, []byte("[aws-mfa]\naws_access_key_id = AKIAALICEOTHER000003\naws_secret_access_key = alice/other\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n[default]\naws_access_key_id = AKIAALICENEWKEY00002\naws_secret_access_key = alice/new\n"), 0o600)
-	os.WriteFile(cfg, []byte("[pair.default]\nsource = \"aws-mfa\"\ntarget = \"default\"\nkeyring = \"alice\"\nkeyring_backend = \"pass\"\n"), 0o600)
-	var fixes []string
-	for _, f := range Doctor(Checkup{Paths: credfile.Paths{Credentials: path, Config: filepath.Join(dir, "config")}, Config: config.Location{Path: cfg}, Getenv: withRegion(nil), Now: time.Now()}) {
+	path, cfgPath := filepath.Join(dir, "credentials"), filepath.Join(dir, "config.toml")
+	os.WriteFile(path, []byte(creds), 0o600)
+	os.WriteFile(cfgPath, []byte(cfg), 0o600)
+	for _, f := range Doctor(Checkup{Paths: credfile.Paths{Credentials: path, Config: filepath.Join(dir, "config")}, Config: config.Location{Path: cfgPath}, Getenv: withRegion(nil), Now: time.Now()}) {
 		if !f.OK {
 			fixes = append(fixes, f.Fix)
 		}
 	}
-	if all := strings.Join(fixes, "\n"); !strings.Contains(all, "if they are the IAM user's new key, run `aws-mfa keyring export --delete`") {
-		t.Errorf("fixes: %q", fixes)
-	}
+	return fixes
 }
