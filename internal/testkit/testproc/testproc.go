@@ -23,8 +23,9 @@ const Env = "AWS_MFA_TEST_OWNER"
 type M interface{ Run() int }
 
 // Wrap returns m with a Run that also tags every process the tests start,
-// and afterwards runs the stop functions (shared servers), reports on
-// stderr every tagged process still running, and stops it. Use it in
+// keeps their temporary files in memory where it can (tempInMemory), and
+// afterwards runs the stop functions (shared servers), reports on stderr
+// every tagged process still running, and stops it. Use it in
 // TestMain: os.Exit(testproc.Wrap(m).Run()), or hand it to testscript.
 func Wrap(m M, stop ...func()) M { return wrapped{m, stop, os.Stderr, 5 * time.Second} }
 
@@ -39,6 +40,7 @@ type wrapped struct {
 func (r wrapped) Run() int {
 	id := strconv.Itoa(os.Getpid())
 	os.Setenv(Env, id)
+	tempInMemory()
 	code := r.m.Run()
 	for _, f := range r.stop {
 		f()
