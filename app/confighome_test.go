@@ -31,7 +31,7 @@ func TestConfigHomeLikeTheCredentials(t *testing.T) {
 		{env: map[string]string{"HOME": "relative"}, wantErr: true},
 	}
 	for _, tc := range cases {
-		got, err := userConfigDir(func(k string) string { return tc.env[k] })
+		got, err := userDir(func(k string) string { return tc.env[k] }, "AppData", "XDG_CONFIG_HOME", ".config")
 		if tc.wantErr != (err != nil) || got != tc.want {
 			t.Errorf("%v: %q, %v; want %q", tc.env, got, err, tc.want)
 		}

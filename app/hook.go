@@ -163,9 +163,7 @@ func reexportCommand(sys System) *cli.Command {
 		target := args[1]
 		argv := []string{"aws-mfa", "env", "--shell", args[0], "--cached"}
 		configFlag := scan(c.App, args[2:], false).values["config"]
-		if configFlag != "" {
-			argv = append(argv, "--config", configFlag)
-		}
+		argv = append(argv, given([]string{"--config"}, configFlag)...)
 		which := []string{"--target", target}
 		if cfg, err := config.Load(configPath(sys, configFlag)); err == nil {
 			if i := slices.IndexFunc(cfg.Pairs, func(p config.Pair) bool { return p.Target == target }); i >= 0 {

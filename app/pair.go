@@ -50,17 +50,13 @@ func selectPair(sys System, in PairFlags) (*config.Config, config.Pair, error) {
 // beats it (see placeOptions).
 func pairName(sys System, in PairFlags) string { return cmp.Or(in.Pair, sys.Getenv("AWS_MFA_PAIR")) }
 
-// configPath is --config, else AWS_MFA_CONFIG, else the user config directory's.
-func configPath(sys System, flag string) config.Location {
-	return config.Locate(flag, sys.Getenv, func() (string, error) { return userConfigDir(sys.Getenv) })
-}
-
-// userConfigDir is os.UserConfigDir, reading the environment through
-// getenv, with the home directory found as for ~/.aws (credfile.Home:
+// configPath is --config, else AWS_MFA_CONFIG, else the user config
+// directory's: os.UserConfigDir's, reading the environment through
+// sys.Getenv, with the home directory found as for ~/.aws (credfile.Home:
 // HOME, else the user database), so that the config and the credentials
 // file never disagree about where home is.
-func userConfigDir(getenv func(string) string) (string, error) {
-	return userDir(getenv, "AppData", "XDG_CONFIG_HOME", ".config")
+func configPath(sys System, flag string) config.Location {
+	return config.Locate(flag, sys.Getenv, func() (string, error) { return userDir(sys.Getenv, "AppData", "XDG_CONFIG_HOME", ".config") })
 }
 
 // stateDir is where aws-mfa keeps what it learns between runs and no

@@ -261,19 +261,12 @@ func (s *source) targetRegion(f *credfile.File, target string) (region string, k
 			return sec.Get("region"), true
 		}
 	}
-	region, err := s.configValue(target, "region")
-	return region, err == nil
-}
-
-// configValue is key for profile in the config file (with the config's
-// [DEFAULT]), "" when either is missing.
-func (s *source) configValue(profile, key string) (string, error) {
 	cfg, err := s.readConfig()
 	if err != nil {
-		return "", err
+		return "", false
 	}
-	v, _ := cfg.ProfileValue(profile, key)
-	return v, nil
+	region, _ = cfg.ProfileValue(target, "region") // "" when the profile or its region is missing
+	return region, true
 }
 
 func readSource(creds *credfile.File, req Request) (*source, error) {

@@ -98,19 +98,19 @@ func findCopies(dirs []string, secret string, deadline time.Time) (found []plain
 	files, total := 0, 0
 	seen := map[string]bool{}
 	skip := func(what string, err error) { skipped = append(skipped, what+" ("+reason(err)+")") }
-	stop := errors.New("stop")
-	stopped := func(root string) error {
+	// walk and stopped report whether the search stops there, at a bound.
+	stopped := func(root string) bool {
 		skipped = append(skipped, "the rest of "+shown(root)+" (stopped after "+strconv.Itoa(files)+" files)")
-		return stop
+		return true
 	}
-	var walk func(root, dir string) error
-	walk = func(root, dir string) error {
+	var walk func(root, dir string) bool
+	walk = func(root, dir string) bool {
 		d, err := os.Open(dir)
 		if err != nil {
 			if !errors.Is(err, fs.ErrNotExist) {
 				skip(shown(dir), err)
 			}
-			return nil
+			return false
 		}
 		defer d.Close()
 		for {
@@ -124,8 +124,8 @@ func findCopies(dirs []string, secret string, deadline time.Time) (found []plain
 				if e.IsDir() {
 					if rel, _ := filepath.Rel(root, path); strings.Count(rel, string(filepath.Separator)) >= copiesDepth {
 						skipped = append(skipped, shown(path)+" (too deep)")
-					} else if walk(root, path) == stop {
-						return stop
+					} else if walk(root, path) {
+						return true
 					}
 					continue
 				}
@@ -152,11 +152,11 @@ func findCopies(dirs []string, secret string, deadline time.Time) (found []plain
 				}
 			}
 			if err == io.EOF {
-				return nil
+				return false
 			}
 			if err != nil {
 				skip("the rest of "+shown(dir), err)
-				return nil
+				return false
 			}
 		}
 	}
@@ -165,7 +165,7 @@ func findCopies(dirs []string, secret string, deadline time.Time) (found []plain
 		if st, err := os.Lstat(dir); err == nil && !st.IsDir() {
 			continue
 		}
-		if walk(dir, dir) == stop {
+		if walk(dir, dir) {
 			break
 		}
 	}
