@@ -103,11 +103,17 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	if req.Pair != "" && req.Keyring == "" && req.RoleARN == "" && !(in.SourceSet && in.TargetSet) {
 		return usage("setup --pair NAME needs --source and --target")
 	}
-	if req.Pair == "" && !in.Keyring && (in.Source != config.BuiltinSource || in.Target != config.BuiltinTarget) && !hasTarget(loc, in.Target) {
+	if req.Pair == "" && !in.Keyring && (in.Source != config.BuiltinSource || in.Target != config.BuiltinTarget) {
 		// Recorded, so that the next aws-mfa CODE refreshes these
 		// profiles and not the built-in pair's. A target a pair writes
-		// already is a pair being mended (doctor's fix), not a new one.
-		req.Pair, req.DefaultPair = in.Target, true
+		// already from this source is a pair being mended (doctor's fix),
+		// not a new one; from another, its refreshes would not use these keys.
+		switch p := targetPair(loc, in.Target); {
+		case p == nil:
+			req.Pair, req.DefaultPair = in.Target, true
+		case p.Source != in.Source:
+			return usage("[pair.%s] in %s refreshes [%s] with keys other than [%s]'s; give setup another --target, or edit that pair", p.Name, loc.Path, in.Target, in.Source)
+		}
 	}
 	if err := checkTimeout(in.Timeout); err != nil {
 		return err
@@ -201,14 +207,18 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	return nil
 }
 
-// hasTarget reports whether a pair of the config at loc, other than the
-// built-in one, writes target. A broken config has none: setup reports
-// it where it adds the pair.
-func hasTarget(loc config.Location, target string) bool {
-	cfg, err := config.Load(loc)
-	return err == nil && slices.ContainsFunc(cfg.Pairs, func(p config.Pair) bool {
-		return p.Target == target && !(p.Name == config.BuiltinName && p.Source == config.BuiltinSource && p.Target == config.BuiltinTarget) // not the built-in pair, nor one like it
-	})
+// targetPair returns the pair of the config at loc, other than the
+// built-in one, that writes target, or nil. A broken config has none:
+// setup reports it where it adds the pair.
+func targetPair(loc config.Location, target string) *config.Pair {
+	if cfg, err := config.Load(loc); err == nil {
+		for _, p := range cfg.Pairs {
+			if p.Target == target && !(p.Name == config.BuiltinName && p.Source == config.BuiltinSource && p.Target == config.BuiltinTarget) { // not the built-in pair, nor one like it
+				return &p
+			}
+		}
+	}
+	return nil
 }
 
 // roleSetup checks the role flags and fills the role pair's part of req:
