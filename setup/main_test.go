@@ -5,11 +5,10 @@ import (
 	"testing"
 
 	"github.com/aws-mfa/aws-mfa/internal/testkit/peers"
+	"github.com/aws-mfa/aws-mfa/internal/testkit/testproc"
 )
 
 func TestMain(m *testing.M) {
 	peers.PreferRealPython()
-	code := m.Run()
-	peers.StopAll()
-	os.Exit(code)
+	os.Exit(testproc.Wrap(m, peers.StopAll).Run())
 }
