@@ -103,16 +103,17 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	if req.Pair != "" && req.Keyring == "" && req.RoleARN == "" && !(in.SourceSet && in.TargetSet) {
 		return usage("setup --pair NAME needs --source and --target")
 	}
-	if req.Pair == "" && !in.Keyring && (in.Source != config.BuiltinSource || in.Target != config.BuiltinTarget) {
-		// Recorded, so that the next aws-mfa CODE refreshes these
-		// profiles and not the built-in pair's. A target a pair writes
-		// already from this source is a pair being mended (doctor's fix),
-		// not a new one; from another, its refreshes would not use these keys.
+	if req.Pair == "" && !in.Keyring {
+		// Other profiles than the built-in pair's are recorded, so that
+		// the next aws-mfa CODE refreshes them. A target a pair writes
+		// already from this source (or, chained, from none) is a pair
+		// being mended, as doctor's fixes do, not a new one; from another
+		// source, its refreshes would not use these keys.
 		switch p := targetPair(loc, in.Target); {
-		case p == nil:
+		case p != nil && p.SourcePair == "" && p.Source != in.Source:
+			return usage("[pair.%s] in %s refreshes [%s] with [%s]'s keys, not [%s]'s; give setup another --target, or set source = %q in that pair", p.Name, loc.Path, in.Target, p.Source, in.Source, in.Source)
+		case p == nil && (in.Source != config.BuiltinSource || in.Target != config.BuiltinTarget):
 			req.Pair, req.DefaultPair = in.Target, true
-		case p.Source != in.Source:
-			return usage("[pair.%s] in %s refreshes [%s] with keys other than [%s]'s; give setup another --target, or edit that pair", p.Name, loc.Path, in.Target, in.Source)
 		}
 	}
 	if err := checkTimeout(in.Timeout); err != nil {
