@@ -106,12 +106,13 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	if req.Pair == "" && !in.Keyring {
 		// Other profiles than the built-in pair's are recorded, so that
 		// the next aws-mfa CODE refreshes them. A target a pair writes
-		// already from this source (or, chained, from none) is a pair
-		// being mended, as doctor's fixes do, not a new one; from another
-		// source, its refreshes would not use these keys.
+		// already from this source is a pair being mended, as doctor's
+		// fixes do, not a new one; from another source, its refreshes
+		// would not use these keys. A chained pair reads no source
+		// profile: doctor's fix for keys in its target copies them out.
 		switch p := targetPair(loc, in.Target); {
-		case p != nil && p.SourcePair == "" && p.Source != in.Source:
-			return usage("[pair.%s] in %s refreshes [%s] with [%s]'s keys, not [%s]'s; give setup another --target, or set source = %q in that pair", p.Name, loc.Path, in.Target, p.Source, in.Source, in.Source)
+		case p != nil && p.Write && p.SourcePair == "" && p.Source != in.Source && in.Source != in.Target:
+			return usage("[pair.%s] in %s refreshes [%s] with [%s]'s keys, not [%s]'s; set source = %q in that pair, or give setup another --target", p.Name, loc.Path, in.Target, p.Source, in.Source, in.Source)
 		case p == nil && (in.Source != config.BuiltinSource || in.Target != config.BuiltinTarget):
 			req.Pair, req.DefaultPair = in.Target, true
 		}
