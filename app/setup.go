@@ -103,6 +103,7 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	if req.Pair != "" && req.Keyring == "" && req.RoleARN == "" && !(in.SourceSet && in.TargetSet) {
 		return usage("setup --pair NAME needs --source and --target")
 	}
+	mended := ""
 	if req.Pair == "" && !in.Keyring {
 		// Other profiles than the built-in pair's are recorded, so that
 		// the next aws-mfa CODE refreshes them. A target a pair writes
@@ -113,7 +114,9 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 		switch p := targetPair(loc, in.Target); {
 		case p != nil && p.Write && p.SourcePair == "" && p.Source != in.Source && in.Source != in.Target:
 			return usage("[pair.%s] in %s refreshes [%s] with [%s]'s keys, not [%s]'s; set source = %q in that pair, or give setup another --target", p.Name, loc.Path, in.Target, p.Source, in.Source, in.Source)
-		case p == nil && (in.Source != config.BuiltinSource || in.Target != config.BuiltinTarget):
+		case p != nil:
+			mended = p.Name
+		case in.Source != config.BuiltinSource || in.Target != config.BuiltinTarget:
 			req.Pair, req.DefaultPair = in.Target, true
 		}
 	}
@@ -155,11 +158,14 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	if req.Process != "" {
 		fmt.Fprintf(sys.Stderr, "aws-mfa: every AWS tool can use it: %s\n", shells.Line("aws", "--profile", req.Pair, "sts", "get-caller-identity"))
 	}
-	code := in.Token
-	margin := config.DefaultMargin
+	// The pair that refreshes setup's profiles: the one it recorded or
+	// mended, else the built-in pair, if the config has it. With none, the
+	// next step names the profiles.
+	code, name, found, dflt := in.Token, cmp.Or(req.Pair, mended, config.BuiltinName), false, ""
+	pair := config.Pair{Margin: config.DefaultMargin}
 	if cfg, err := config.Load(loc); err == nil {
-		if i := slices.IndexFunc(cfg.Pairs, func(p config.Pair) bool { return p.Target == req.Target }); i >= 0 {
-			margin = cfg.Pairs[i].Margin
+		if i := slices.IndexFunc(cfg.Pairs, func(p config.Pair) bool { return p.Name == name && p.Target == req.Target }); i >= 0 {
+			pair, found, dflt = cfg.Pairs[i], true, cfg.Default
 		}
 	}
 	// The target's session, and whether it is still valid beyond its
@@ -167,7 +173,7 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 	f, err := credfile.Read(req.Paths.Credentials)
 	session, valid := awscred.Session{}, false
 	if err == nil {
-		session, valid = exporter.ValidSession(f, req.Target, sys.Now(), margin)
+		session, valid = exporter.ValidSession(f, req.Target, sys.Now(), pair.Margin)
 	}
 	if code == "" && ask != nil && !valid {
 		// A code typed for a session still valid would be refused by
@@ -178,12 +184,13 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 		// Without a terminal the question is skipped, as Enter would:
 		// setup is done, and the next step is printed.
 	}
-	next := []string{"aws-mfa", "CODE"}
-	if req.Pair != "" && req.Pair != res.Default {
-		next = []string{"aws-mfa", "-p", req.Pair, "CODE"}
+	next := append([]string{"aws-mfa"}, given([]string{"--config", "--source", "--target"}, in.Config, req.Source, req.Target)...)
+	if found {
+		next = append([]string{"aws-mfa"}, given([]string{"--config", "-p"}, in.Config, map[bool]string{true: name}[name != dflt])...)
 	}
+	next = append(next, "CODE")
 	if strings.TrimSpace(code) == "" {
-		if req.SourcePair != "" { // renewed from its base: a code only once that expires
+		if pair.SourcePair != "" { // renewed from its base: a code only once that expires
 			next = next[:len(next)-1]
 		}
 		done := map[bool]string{false: "set up", true: "set up already, nothing changed"}[res.Unchanged]
@@ -194,13 +201,11 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 		fmt.Fprintf(sys.Stderr, "aws-mfa: %s; run `%s` to get a session\n", done, shells.Line(next...))
 		return nil
 	}
-	// The first refresh is the refresh command itself, with setup's
-	// profiles or pair, endpoint and timeout.
-	first := SessionInput{PairFlags: PairFlags{Config: in.Config}, Token: code, Endpoint: devices.STSURL, Timeout: in.Timeout}
-	if req.Pair != "" && !req.DefaultPair {
-		first.PairFlags = PairFlags{Config: req.ConfigPath, Pair: req.Pair}
-	} else {
-		first.Source, first.Target = req.Source, req.Target
+	// The first refresh is the refresh command itself, with setup's pair
+	// (else its profiles), endpoint and timeout.
+	first := SessionInput{PairFlags: PairFlags{Config: in.Config, Pair: name}, Token: code, Endpoint: devices.STSURL, Timeout: in.Timeout}
+	if !found {
+		first.Pair, first.Source, first.Target = "", req.Source, req.Target
 	}
 	if err := RefreshCommand(ctx, sys, RefreshInput{Session: first}); err != nil {
 		// Setup's own changes stay: say so, and how to try again.

@@ -81,9 +81,6 @@ type Deps struct {
 // changed and their backups it prints).
 type Result struct {
 	Serial string
-	// Default is the config's default pair once setup is done (for the
-	// next step it names), "" when no config was read.
-	Default string
 	// Unchanged says the files held all of it already: nothing was written.
 	Unchanged bool
 }
@@ -149,12 +146,8 @@ func Run(ctx context.Context, req Request, d Deps) (*Result, error) {
 		after, _ = credfile.Parse(out) // the file read, or the edit's checked result
 	}
 	if req.Pair != "" {
-		out, err := p.add(req.ConfigPath, cfg, func(old []byte) ([]byte, error) { return addPair(req, old) })
-		if err != nil {
+		if _, err := p.add(req.ConfigPath, cfg, func(old []byte) ([]byte, error) { return addPair(req, old) }); err != nil {
 			return nil, err
-		}
-		if cfg, err := config.Parse(req.ConfigPath, out); err == nil {
-			res.Default = cfg.Default
 		}
 	}
 	p = append(p, profile...)
