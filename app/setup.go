@@ -159,13 +159,14 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 		fmt.Fprintf(sys.Stderr, "aws-mfa: every AWS tool can use it: %s\n", shells.Line("aws", "--profile", req.Pair, "sts", "get-caller-identity"))
 	}
 	// The pair that refreshes setup's profiles: the one it recorded or
-	// mended, else the built-in pair, if the config has it. With none, the
-	// next step names the profiles.
+	// mended, else the built-in pair, if the config has it and it writes
+	// them. With none, the next step names the profiles, which a refresh
+	// puts in place of its pair's (AWS_MFA_PAIR's, the config's default).
 	code, name, found, dflt := in.Token, cmp.Or(req.Pair, mended, config.BuiltinName), false, ""
 	pair := config.Pair{Margin: config.DefaultMargin}
 	if cfg, err := config.Load(loc); err == nil {
-		if i := slices.IndexFunc(cfg.Pairs, func(p config.Pair) bool { return p.Name == name && p.Target == req.Target }); i >= 0 {
-			pair, found, dflt = cfg.Pairs[i], true, cfg.Default
+		if i := slices.IndexFunc(cfg.Pairs, func(p config.Pair) bool { return p.Name == name && p.Target == req.Target && p.Write }); i >= 0 {
+			pair, found, dflt = cfg.Pairs[i], true, cmp.Or(sys.Getenv("AWS_MFA_PAIR"), cfg.Default) // what aws-mfa CODE runs
 		}
 	}
 	// The target's session, and whether it is still valid beyond its
