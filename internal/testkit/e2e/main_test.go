@@ -58,6 +58,9 @@ func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           filepath.Join(moduleRoot, "testdata", "script"),
 		UpdateScripts: *updateScripts,
+		// testscript removes a root of its own only once every script has
+		// run, so never under -run TestScript/NAME: the test's is removed.
+		WorkdirRoot: t.TempDir(),
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("PATH", filepath.Dir(bin)+string(os.PathListSeparator)+env.Getenv("PATH"))
 			emu := stsemu.Start(alice)
