@@ -185,9 +185,12 @@ func SetupCommand(ctx context.Context, sys System, in SetupInput) error {
 		// Without a terminal the question is skipped, as Enter would:
 		// setup is done, and the next step is printed.
 	}
-	next := append([]string{"aws-mfa"}, given([]string{"--config", "--source", "--target"}, in.Config, req.Source, req.Target)...)
-	if found {
-		next = append([]string{"aws-mfa"}, given([]string{"--config", "-p"}, in.Config, map[bool]string{true: name}[name != dflt])...)
+	next := append([]string{"aws-mfa"}, given([]string{"--config"}, in.Config)...)
+	switch {
+	case !found:
+		next = append(next, "--source", req.Source, "--target", req.Target)
+	case name != dflt:
+		next = append(next, "-p", name)
 	}
 	next = append(next, "CODE")
 	if strings.TrimSpace(code) == "" {
